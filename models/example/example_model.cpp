@@ -1,0 +1,113 @@
+#include "models/example/example_model.hpp"
+
+#include <cmath>
+
+namespace reformsim::models {
+namespace {
+
+class ExampleModel final : public sim::Model {
+ public:
+  enum Metric { kEvents, kEventCost, kReformCost, kMetricCount };
+
+  ExampleModel(double events_per_year, sim::Distribution cost, double trend, int factor,
+               double beta, bool reform, sim::Distribution effect, double reform_cost,
+               int start_offset)
+      : events_per_year_(events_per_year),
+        cost_(std::move(cost)),
+        trend_(trend),
+        factor_(factor),
+        beta_(beta),
+        reform_(reform),
+        effect_(std::move(effect)),
+        reform_cost_usd_(reform_cost),
+        start_offset_(start_offset) {
+    metrics_ = {
+        {"events", "events", "events in the year", sim::Fiscal::kNone, false},
+        {"event_cost_usd", "USD", "cost of the events that happened", sim::Fiscal::kCost, true},
+        {"reform_cost_usd", "USD", "yearly cost of the reform program", sim::Fiscal::kCost, true},
+    };
+    inputs_ = {{"reform_effect", "share of events the reform prevents"}};
+  }
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    // The effect is drawn from its quantile so options with different effect distributions
+    // stay coupled through the same uniform.
+    sim::Stream ps = ctx.stream(kEffectKey);
+    const double effect = reform_ ? effect_.quantile(ps.uniform()) : 0.0;
+    out.set_input(0, effect);
+    double* events = out.metric(kEvents);
+    double* cost = out.metric(kEventCost);
+    double* program = out.metric(kReformCost);
+    for (int y = 0; y < ctx.horizon(); ++y) {
+      double mean = events_per_year_ * std::pow(1.0 + trend_, y);
+      if (factor_ >= 0) mean *= std::exp(beta_ * ctx.factor(factor_, y));
+      sim::Stream count_stream = ctx.stream(kCountKey.with(static_cast<std::uint64_t>(y)));
+      const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+      const bool active = reform_ && y >= start_offset_;
+      const sim::StreamKey year_key = kEventKey.with(static_cast<std::uint64_t>(y));
+      for (std::int64_t i = 0; i < n; ++i) {
+        sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
+        const double prevent_u = es.uniform();
+        const double c = cost_.sample(es);
+        if (active && prevent_u < effect) continue;
+        events[y] += 1.0;
+        cost[y] += c;
+      }
+      if (active) program[y] = reform_cost_usd_;
+    }
+  }
+
+ private:
+  static constexpr sim::StreamKey kEffectKey = sim::StreamKey::of("example").with("reform_effect");
+  static constexpr sim::StreamKey kCountKey = sim::StreamKey::of("example").with("count");
+  static constexpr sim::StreamKey kEventKey = sim::StreamKey::of("example").with("event");
+
+  double events_per_year_;
+  sim::Distribution cost_;
+  double trend_;
+  int factor_;
+  double beta_;
+  bool reform_;
+  sim::Distribution effect_;
+  double reform_cost_usd_;
+  int start_offset_;
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::ModelEnv& env) {
+  using sim::Range;
+  const double events = r.number("events_per_year", 50.0, Range::non_negative());
+  const sim::Distribution cost =
+      r.uncertain("cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
+  const double trend = r.number("trend", 0.0, Range::between(-0.5, 1.0));
+  int factor = -1;
+  const std::string factor_name = r.text("factor", "");
+  if (!factor_name.empty()) {
+    factor = env.factors.index_of(factor_name);
+    if (factor < 0) {
+      std::string msg = "no factor named '" + factor_name + "'";
+      const std::string near = sim::closest_match(factor_name, env.factors.names());
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      r.error("factor", msg);
+    }
+  }
+  const double beta = r.number("factor_beta", 0.0);
+  sim::MapReader reform = r.map("reform");
+  const bool enabled = reform.boolean("enabled", reform.present());
+  const sim::Distribution effect =
+      reform.uncertain("effect", sim::Distribution::constant(0.0), Range::probability());
+  const double reform_cost = reform.number("cost_usd", 0.0, Range::non_negative());
+  const int start = static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
+  reform.finish();
+  r.finish();
+  return std::make_unique<ExampleModel>(events, cost, trend, factor, beta, enabled, effect,
+                                        reform_cost, start);
+}
+
+}  // namespace reformsim::models

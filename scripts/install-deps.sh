@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs reformsim's build, test and notebook dependencies from the Debian 12 archive.
+# Idempotent: packages already present are left alone. Needs root (or sudo).
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config git
+      libeigen3-dev libtbb-dev libhdf5-dev librandom123-dev libyaml-cpp-dev libcli11-dev
+      libboost-math-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
+      python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
+      python3-ipykernel)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

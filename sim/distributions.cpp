@@ -1,0 +1,588 @@
+#include "sim/distributions.hpp"
+
+#include <algorithm>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+
+#include "sim/errors.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw InputError(what);
+}
+
+std::string fmt(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+// Smallest integer k >= 0 with cdf(k) >= u, searched from a guess.
+template <class Cdf>
+std::int64_t discrete_search(double u, double guess, Cdf cdf) {
+  std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
+  if (cdf(static_cast<double>(k)) >= u) {
+    while (k > 0 && cdf(static_cast<double>(k - 1)) >= u) --k;
+  } else {
+    do {
+      ++k;
+    } while (cdf(static_cast<double>(k)) < u);
+  }
+  return k;
+}
+
+}  // namespace
+
+// ---- Pure samplers ------------------------------------------------------------------------
+
+double sample_gamma(double shape, Stream& s) {
+  if (shape < 1.0) {
+    const double g = sample_gamma(shape + 1.0, s);
+    return g * std::pow(s.uniform(), 1.0 / shape);
+  }
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    double x, v;
+    do {
+      x = sample_normal(s);
+      v = 1.0 + c * x;
+    } while (v <= 0.0);
+    v = v * v * v;
+    const double u = s.uniform();
+    const double x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+
+std::int64_t sample_poisson(double mean, Stream& s) {
+  if (mean <= 0.0) return 0;
+  if (mean < 10.0) {
+    double p = std::exp(-mean);
+    double f = p;
+    const double u = s.uniform();
+    std::int64_t k = 0;
+    while (u > f && k < 1000) {
+      ++k;
+      p *= mean / static_cast<double>(k);
+      f += p;
+    }
+    return k;
+  }
+  // PTRS: transformed rejection with squeeze (Hoermann 1993), as in numpy's legacy generator.
+  const double slam = std::sqrt(mean);
+  const double loglam = std::log(mean);
+  const double b = 0.931 + 2.53 * slam;
+  const double a = -0.059 + 0.02483 * b;
+  const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
+  const double vr = 0.9277 - 3.6224 / (b - 2.0);
+  for (;;) {
+    const double u = s.uniform() - 0.5;
+    const double v = s.uniform();
+    const double us = 0.5 - std::fabs(u);
+    const double kf = std::floor((2.0 * a / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return static_cast<std::int64_t>(kf);
+    if (kf < 0.0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+        -mean + kf * loglam - std::lgamma(kf + 1.0)) {
+      return static_cast<std::int64_t>(kf);
+    }
+  }
+}
+
+double poisson_cdf(double mean, double k) {
+  if (k < 0.0) return 0.0;
+  if (mean <= 0.0) return 1.0;
+  return boost::math::gamma_q(std::floor(k) + 1.0, mean);
+}
+
+std::int64_t poisson_quantile(double mean, double u) {
+  if (mean <= 0.0) return 0;
+  if (mean < 10.0) {
+    double p = std::exp(-mean);
+    double f = p;
+    std::int64_t k = 0;
+    while (u > f && k < 1000) {
+      ++k;
+      p *= mean / static_cast<double>(k);
+      f += p;
+    }
+    return k;
+  }
+  // Cornish-Fisher start, then exact search on the CDF.
+  const double z = normal_quantile(u);
+  const double guess = mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0;
+  return discrete_search(u, std::floor(guess), [mean](double k) { return poisson_cdf(mean, k); });
+}
+
+// ---- Distribution -------------------------------------------------------------------------
+
+const char* to_string(DistKind kind) {
+  switch (kind) {
+    case DistKind::kConstant: return "constant";
+    case DistKind::kUniform: return "uniform";
+    case DistKind::kNormal: return "normal";
+    case DistKind::kTruncatedNormal: return "truncated_normal";
+    case DistKind::kLognormal: return "lognormal";
+    case DistKind::kGamma: return "gamma";
+    case DistKind::kBeta: return "beta";
+    case DistKind::kTriangular: return "triangular";
+    case DistKind::kPert: return "pert";
+    case DistKind::kPareto: return "pareto";
+    case DistKind::kPoisson: return "poisson";
+    case DistKind::kNegativeBinomial: return "negative_binomial";
+    case DistKind::kBernoulli: return "bernoulli";
+    case DistKind::kDiscrete: return "discrete";
+  }
+  return "?";
+}
+
+Distribution Distribution::constant(double value) {
+  require(std::isfinite(value), "constant: value must be finite, got " + fmt(value));
+  Distribution d;
+  d.kind_ = DistKind::kConstant;
+  d.p_[0] = value;
+  return d;
+}
+
+Distribution Distribution::uniform(double min, double max) {
+  require(std::isfinite(min) && std::isfinite(max) && min < max,
+          "uniform: need finite min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
+  Distribution d;
+  d.kind_ = DistKind::kUniform;
+  d.p_[0] = min;
+  d.p_[1] = max;
+  return d;
+}
+
+Distribution Distribution::normal(double mean, double sd) {
+  require(std::isfinite(mean), "normal: mean must be finite");
+  require(sd > 0.0 && std::isfinite(sd), "normal: sd must be > 0, got " + fmt(sd));
+  Distribution d;
+  d.kind_ = DistKind::kNormal;
+  d.p_[0] = mean;
+  d.p_[1] = sd;
+  return d;
+}
+
+Distribution Distribution::truncated_normal(double mean, double sd, double min, double max) {
+  require(std::isfinite(mean), "truncated_normal: mean must be finite");
+  require(sd > 0.0 && std::isfinite(sd), "truncated_normal: sd must be > 0, got " + fmt(sd));
+  require(min < max, "truncated_normal: need min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
+  Distribution d;
+  d.kind_ = DistKind::kTruncatedNormal;
+  d.p_[0] = mean;
+  d.p_[1] = sd;
+  d.p_[2] = min;
+  d.p_[3] = max;
+  const double alpha = (min - mean) / sd;
+  const double beta = (max - mean) / sd;
+  d.d_[0] = alpha;
+  d.d_[1] = beta;
+  d.d_[2] = normal_cdf(alpha);
+  d.d_[3] = normal_cdf(beta);
+  d.d_[4] = normal_sf(alpha);
+  d.d_[5] = normal_sf(beta);
+  require(d.d_[3] - d.d_[2] > 1e-300 || d.d_[4] - d.d_[5] > 1e-300,
+          "truncated_normal: [min, max] holds no probability mass");
+  return d;
+}
+
+Distribution Distribution::lognormal(double mu, double sigma) {
+  require(std::isfinite(mu), "lognormal: mu must be finite");
+  require(sigma > 0.0 && std::isfinite(sigma), "lognormal: sigma must be > 0, got " + fmt(sigma));
+  Distribution d;
+  d.kind_ = DistKind::kLognormal;
+  d.p_[0] = mu;
+  d.p_[1] = sigma;
+  return d;
+}
+
+Distribution Distribution::lognormal_mean_sd(double mean, double sd) {
+  require(mean > 0.0 && std::isfinite(mean), "lognormal: mean must be > 0, got " + fmt(mean));
+  require(sd > 0.0 && std::isfinite(sd), "lognormal: sd must be > 0, got " + fmt(sd));
+  const double s2 = std::log1p((sd / mean) * (sd / mean));
+  return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
+}
+
+Distribution Distribution::gamma(double shape, double scale) {
+  require(shape > 0.0 && std::isfinite(shape), "gamma: shape must be > 0, got " + fmt(shape));
+  require(scale > 0.0 && std::isfinite(scale), "gamma: scale must be > 0, got " + fmt(scale));
+  Distribution d;
+  d.kind_ = DistKind::kGamma;
+  d.p_[0] = shape;
+  d.p_[1] = scale;
+  return d;
+}
+
+Distribution Distribution::beta(double a, double b, double min, double max) {
+  require(a > 0.0 && std::isfinite(a), "beta: a must be > 0, got " + fmt(a));
+  require(b > 0.0 && std::isfinite(b), "beta: b must be > 0, got " + fmt(b));
+  require(std::isfinite(min) && std::isfinite(max) && min < max,
+          "beta: need finite min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
+  Distribution d;
+  d.kind_ = DistKind::kBeta;
+  d.p_[0] = a;
+  d.p_[1] = b;
+  d.p_[2] = min;
+  d.p_[3] = max;
+  return d;
+}
+
+Distribution Distribution::triangular(double min, double mode, double max) {
+  require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
+          "triangular: need min <= mode <= max and min < max, got [" + fmt(min) + ", " +
+              fmt(mode) + ", " + fmt(max) + "]");
+  Distribution d;
+  d.kind_ = DistKind::kTriangular;
+  d.p_[0] = min;
+  d.p_[1] = mode;
+  d.p_[2] = max;
+  return d;
+}
+
+Distribution Distribution::pert(double min, double mode, double max, double lambda) {
+  require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
+          "pert: need min <= mode <= max and min < max, got [" + fmt(min) + ", " + fmt(mode) +
+              ", " + fmt(max) + "]");
+  require(lambda > 0.0 && std::isfinite(lambda), "pert: lambda must be > 0, got " + fmt(lambda));
+  Distribution d;
+  d.kind_ = DistKind::kPert;
+  d.p_[0] = min;
+  d.p_[1] = mode;
+  d.p_[2] = max;
+  d.p_[3] = lambda;
+  d.d_[0] = 1.0 + lambda * (mode - min) / (max - min);
+  d.d_[1] = 1.0 + lambda * (max - mode) / (max - min);
+  return d;
+}
+
+Distribution Distribution::pareto(double scale, double shape) {
+  require(scale > 0.0 && std::isfinite(scale), "pareto: scale must be > 0, got " + fmt(scale));
+  require(shape > 0.0 && std::isfinite(shape), "pareto: shape must be > 0, got " + fmt(shape));
+  Distribution d;
+  d.kind_ = DistKind::kPareto;
+  d.p_[0] = scale;
+  d.p_[1] = shape;
+  return d;
+}
+
+Distribution Distribution::poisson(double mean) {
+  require(mean >= 0.0 && mean < 1e12, "poisson: mean must be in [0, 1e12), got " + fmt(mean));
+  Distribution d;
+  d.kind_ = DistKind::kPoisson;
+  d.p_[0] = mean;
+  return d;
+}
+
+Distribution Distribution::negative_binomial(double mean, double dispersion) {
+  require(mean > 0.0 && mean < 1e12, "negative_binomial: mean must be > 0, got " + fmt(mean));
+  require(dispersion > 0.0 && std::isfinite(dispersion),
+          "negative_binomial: dispersion must be > 0, got " + fmt(dispersion));
+  Distribution d;
+  d.kind_ = DistKind::kNegativeBinomial;
+  d.p_[0] = mean;
+  d.p_[1] = dispersion;
+  d.d_[0] = dispersion / (dispersion + mean);  // success probability p
+  return d;
+}
+
+Distribution Distribution::bernoulli(double p) {
+  require(p >= 0.0 && p <= 1.0, "bernoulli: p must be in [0, 1], got " + fmt(p));
+  Distribution d;
+  d.kind_ = DistKind::kBernoulli;
+  d.p_[0] = p;
+  return d;
+}
+
+Distribution Distribution::discrete(std::vector<double> values, std::vector<double> weights) {
+  require(!values.empty(), "discrete: needs at least one value");
+  require(values.size() == weights.size(),
+          "discrete: " + std::to_string(values.size()) + " values but " +
+              std::to_string(weights.size()) + " weights");
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  auto t = std::make_shared<Table>();
+  double total = 0.0;
+  for (std::size_t i : order) {
+    require(std::isfinite(values[i]), "discrete: values must be finite");
+    require(weights[i] >= 0.0 && std::isfinite(weights[i]),
+            "discrete: weights must be >= 0, got " + fmt(weights[i]));
+    total += weights[i];
+  }
+  require(total > 0.0, "discrete: weights must not all be zero");
+  double run = 0.0;
+  for (std::size_t i : order) {
+    run += weights[i];
+    t->values.push_back(values[i]);
+    t->probs.push_back(weights[i] / total);
+    t->cumulative.push_back(run / total);
+  }
+  t->cumulative.back() = 1.0;
+  Distribution d;
+  d.kind_ = DistKind::kDiscrete;
+  d.p_[0] = static_cast<double>(t->values.size());
+  d.table_ = std::move(t);
+  return d;
+}
+
+bool Distribution::is_discrete() const {
+  return kind_ == DistKind::kPoisson || kind_ == DistKind::kNegativeBinomial ||
+         kind_ == DistKind::kBernoulli || kind_ == DistKind::kDiscrete;
+}
+
+double Distribution::beta_sample(Stream& s) const {
+  const double x = sample_gamma(p_[0], s);
+  const double y = sample_gamma(p_[1], s);
+  return x / (x + y);
+}
+
+double Distribution::sample(Stream& s) const {
+  switch (kind_) {
+    case DistKind::kConstant: return p_[0];
+    case DistKind::kNormal: return p_[0] + p_[1] * sample_normal(s);
+    case DistKind::kLognormal: return sample_lognormal(p_[0], p_[1], s);
+    case DistKind::kGamma: return p_[1] * sample_gamma(p_[0], s);
+    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * beta_sample(s);
+    case DistKind::kPert: {
+      const double x = sample_gamma(d_[0], s);
+      const double y = sample_gamma(d_[1], s);
+      return p_[0] + (p_[2] - p_[0]) * x / (x + y);
+    }
+    case DistKind::kPoisson: return static_cast<double>(sample_poisson(p_[0], s));
+    case DistKind::kNegativeBinomial: {
+      // Gamma-Poisson mixture: lambda ~ Gamma(r, mean / r).
+      const double lambda = sample_gamma(p_[1], s) * (p_[0] / p_[1]);
+      return static_cast<double>(sample_poisson(lambda, s));
+    }
+    default: return quantile(s.uniform());
+  }
+}
+
+double Distribution::quantile(double u) const {
+  switch (kind_) {
+    case DistKind::kConstant: return p_[0];
+    case DistKind::kUniform: return p_[0] + (p_[1] - p_[0]) * u;
+    case DistKind::kNormal: return p_[0] + p_[1] * normal_quantile(u);
+    case DistKind::kTruncatedNormal: {
+      double z;
+      if (d_[0] > 0.0) {  // upper tail: invert the survival function for accuracy
+        z = -normal_quantile(d_[4] - u * (d_[4] - d_[5]));
+      } else {
+        z = normal_quantile(d_[2] + u * (d_[3] - d_[2]));
+      }
+      return std::clamp(p_[0] + p_[1] * z, p_[2], p_[3]);
+    }
+    case DistKind::kLognormal: return std::exp(p_[0] + p_[1] * normal_quantile(u));
+    case DistKind::kGamma: return p_[1] * boost::math::gamma_p_inv(p_[0], u);
+    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * boost::math::ibeta_inv(p_[0], p_[1], u);
+    case DistKind::kTriangular: {
+      const double a = p_[0], c = p_[1], b = p_[2];
+      const double fc = (c - a) / (b - a);
+      return u < fc ? a + std::sqrt(u * (b - a) * (c - a))
+                    : b - std::sqrt((1.0 - u) * (b - a) * (b - c));
+    }
+    case DistKind::kPert: return p_[0] + (p_[2] - p_[0]) * boost::math::ibeta_inv(d_[0], d_[1], u);
+    case DistKind::kPareto: return p_[0] * std::pow(1.0 - u, -1.0 / p_[1]);
+    case DistKind::kPoisson: return static_cast<double>(poisson_quantile(p_[0], u));
+    case DistKind::kNegativeBinomial: {
+      const double m = p_[0], v = variance();
+      const double z = normal_quantile(u);
+      const double guess = m + std::sqrt(v) * z;
+      return static_cast<double>(
+          discrete_search(u, m < 20.0 ? 0.0 : std::floor(guess), [this](double k) { return cdf(k); }));
+    }
+    case DistKind::kBernoulli: return u > 1.0 - p_[0] ? 1.0 : 0.0;
+    case DistKind::kDiscrete: {
+      const auto& c = table_->cumulative;
+      const auto it = std::lower_bound(c.begin(), c.end(), u);
+      const auto i = std::min<std::size_t>(static_cast<std::size_t>(it - c.begin()), c.size() - 1);
+      return table_->values[i];
+    }
+  }
+  return 0.0;
+}
+
+double Distribution::cdf(double x) const {
+  switch (kind_) {
+    case DistKind::kConstant: return x >= p_[0] ? 1.0 : 0.0;
+    case DistKind::kUniform:
+      return x <= p_[0] ? 0.0 : x >= p_[1] ? 1.0 : (x - p_[0]) / (p_[1] - p_[0]);
+    case DistKind::kNormal: return normal_cdf((x - p_[0]) / p_[1]);
+    case DistKind::kTruncatedNormal: {
+      if (x <= p_[2]) return 0.0;
+      if (x >= p_[3]) return 1.0;
+      const double z = (x - p_[0]) / p_[1];
+      if (d_[0] > 0.0) return (d_[4] - normal_sf(z)) / (d_[4] - d_[5]);
+      return (normal_cdf(z) - d_[2]) / (d_[3] - d_[2]);
+    }
+    case DistKind::kLognormal: return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - p_[0]) / p_[1]);
+    case DistKind::kGamma: return x <= 0.0 ? 0.0 : boost::math::gamma_p(p_[0], x / p_[1]);
+    case DistKind::kBeta: {
+      const double t = (x - p_[2]) / (p_[3] - p_[2]);
+      return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : boost::math::ibeta(p_[0], p_[1], t);
+    }
+    case DistKind::kTriangular: {
+      const double a = p_[0], c = p_[1], b = p_[2];
+      if (x <= a) return 0.0;
+      if (x >= b) return 1.0;
+      return x <= c ? (x - a) * (x - a) / ((b - a) * (c - a))
+                    : 1.0 - (b - x) * (b - x) / ((b - a) * (b - c));
+    }
+    case DistKind::kPert: {
+      const double t = (x - p_[0]) / (p_[2] - p_[0]);
+      return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : boost::math::ibeta(d_[0], d_[1], t);
+    }
+    case DistKind::kPareto: return x <= p_[0] ? 0.0 : 1.0 - std::pow(p_[0] / x, p_[1]);
+    case DistKind::kPoisson: return poisson_cdf(p_[0], x);
+    case DistKind::kNegativeBinomial:
+      return x < 0.0 ? 0.0 : boost::math::ibeta(p_[1], std::floor(x) + 1.0, d_[0]);
+    case DistKind::kBernoulli: return x < 0.0 ? 0.0 : x < 1.0 ? 1.0 - p_[0] : 1.0;
+    case DistKind::kDiscrete: {
+      const auto& v = table_->values;
+      const auto it = std::upper_bound(v.begin(), v.end(), x);
+      return it == v.begin() ? 0.0 : table_->cumulative[static_cast<std::size_t>(it - v.begin()) - 1];
+    }
+  }
+  return 0.0;
+}
+
+double Distribution::mean() const {
+  switch (kind_) {
+    case DistKind::kConstant: return p_[0];
+    case DistKind::kUniform: return 0.5 * (p_[0] + p_[1]);
+    case DistKind::kNormal: return p_[0];
+    case DistKind::kTruncatedNormal: {
+      const double pa = std::isfinite(d_[0]) ? normal_pdf(d_[0]) : 0.0;
+      const double pb = std::isfinite(d_[1]) ? normal_pdf(d_[1]) : 0.0;
+      const double z = d_[0] > 0.0 ? d_[4] - d_[5] : d_[3] - d_[2];
+      return p_[0] + p_[1] * (pa - pb) / z;
+    }
+    case DistKind::kLognormal: return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
+    case DistKind::kGamma: return p_[0] * p_[1];
+    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * p_[0] / (p_[0] + p_[1]);
+    case DistKind::kTriangular: return (p_[0] + p_[1] + p_[2]) / 3.0;
+    case DistKind::kPert: return p_[0] + (p_[2] - p_[0]) * d_[0] / (d_[0] + d_[1]);
+    case DistKind::kPareto: return p_[1] > 1.0 ? p_[1] * p_[0] / (p_[1] - 1.0) : kInf;
+    case DistKind::kPoisson: return p_[0];
+    case DistKind::kNegativeBinomial: return p_[0];
+    case DistKind::kBernoulli: return p_[0];
+    case DistKind::kDiscrete: {
+      double m = 0.0;
+      for (std::size_t i = 0; i < table_->values.size(); ++i) m += table_->probs[i] * table_->values[i];
+      return m;
+    }
+  }
+  return 0.0;
+}
+
+double Distribution::variance() const {
+  switch (kind_) {
+    case DistKind::kConstant: return 0.0;
+    case DistKind::kUniform: return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12.0;
+    case DistKind::kNormal: return p_[1] * p_[1];
+    case DistKind::kTruncatedNormal: {
+      const bool fa = std::isfinite(d_[0]), fb = std::isfinite(d_[1]);
+      const double pa = fa ? normal_pdf(d_[0]) : 0.0;
+      const double pb = fb ? normal_pdf(d_[1]) : 0.0;
+      const double z = d_[0] > 0.0 ? d_[4] - d_[5] : d_[3] - d_[2];
+      const double apa = fa ? d_[0] * pa : 0.0;
+      const double bpb = fb ? d_[1] * pb : 0.0;
+      const double r = (pa - pb) / z;
+      return p_[1] * p_[1] * (1.0 + (apa - bpb) / z - r * r);
+    }
+    case DistKind::kLognormal: {
+      const double s2 = p_[1] * p_[1];
+      return std::expm1(s2) * std::exp(2.0 * p_[0] + s2);
+    }
+    case DistKind::kGamma: return p_[0] * p_[1] * p_[1];
+    case DistKind::kBeta:
+    case DistKind::kPert: {
+      const double a = kind_ == DistKind::kBeta ? p_[0] : d_[0];
+      const double b = kind_ == DistKind::kBeta ? p_[1] : d_[1];
+      const double w = kind_ == DistKind::kBeta ? p_[3] - p_[2] : p_[2] - p_[0];
+      return w * w * a * b / ((a + b) * (a + b) * (a + b + 1.0));
+    }
+    case DistKind::kTriangular: {
+      const double a = p_[0], c = p_[1], b = p_[2];
+      return (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0;
+    }
+    case DistKind::kPareto: {
+      const double a = p_[1];
+      return a > 2.0 ? p_[0] * p_[0] * a / ((a - 1.0) * (a - 1.0) * (a - 2.0)) : kInf;
+    }
+    case DistKind::kPoisson: return p_[0];
+    case DistKind::kNegativeBinomial: return p_[0] + p_[0] * p_[0] / p_[1];
+    case DistKind::kBernoulli: return p_[0] * (1.0 - p_[0]);
+    case DistKind::kDiscrete: {
+      const double m = mean();
+      double v = 0.0;
+      for (std::size_t i = 0; i < table_->values.size(); ++i) {
+        const double d = table_->values[i] - m;
+        v += table_->probs[i] * d * d;
+      }
+      return v;
+    }
+  }
+  return 0.0;
+}
+
+double Distribution::support_min() const {
+  switch (kind_) {
+    case DistKind::kConstant: return p_[0];
+    case DistKind::kUniform:
+    case DistKind::kTriangular:
+    case DistKind::kPert: return p_[0];
+    case DistKind::kTruncatedNormal:
+    case DistKind::kBeta: return p_[2];
+    case DistKind::kNormal: return -kInf;
+    case DistKind::kPareto: return p_[0];
+    case DistKind::kDiscrete: return table_->values.front();
+    default: return 0.0;  // lognormal, gamma, counts, bernoulli
+  }
+}
+
+double Distribution::support_max() const {
+  switch (kind_) {
+    case DistKind::kConstant: return p_[0];
+    case DistKind::kUniform: return p_[1];
+    case DistKind::kTriangular:
+    case DistKind::kPert: return p_[2];
+    case DistKind::kTruncatedNormal:
+    case DistKind::kBeta: return p_[3];
+    case DistKind::kBernoulli: return 1.0;
+    case DistKind::kDiscrete: return table_->values.back();
+    default: return kInf;
+  }
+}
+
+std::string Distribution::describe() const {
+  std::string out = to_string(kind_);
+  if (kind_ == DistKind::kDiscrete) return out + "(" + std::to_string(table_->values.size()) + " values)";
+  int n = 1;
+  switch (kind_) {
+    case DistKind::kConstant: return fmt(p_[0]);
+    case DistKind::kPoisson:
+    case DistKind::kBernoulli: n = 1; break;
+    case DistKind::kTriangular: n = 3; break;
+    case DistKind::kTruncatedNormal:
+    case DistKind::kBeta:
+    case DistKind::kPert: n = 4; break;
+    default: n = 2;
+  }
+  out += "(";
+  for (int i = 0; i < n; ++i) out += (i ? ", " : "") + fmt(p_[i]);
+  return out + ")";
+}
+
+}  // namespace reformsim::sim

@@ -1,0 +1,113 @@
+// Probability distributions on addressed streams.
+//
+// Small pure sampling functions (pbrt-style) for the hot loops, and `Distribution`, a value type
+// that holds one of the supported families with its parameters, for scenario inputs. Every
+// family has sample(), quantile() (inverse CDF, for the copula and for common random numbers),
+// cdf(), mean() and variance(). No std:: distribution is used: their output differs between
+// standard libraries, and reformsim promises the same numbers everywhere.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/random.hpp"
+#include "sim/special.hpp"
+
+namespace reformsim::sim {
+
+// ---- Pure samplers ------------------------------------------------------------------------
+
+inline double sample_normal(Stream& s) { return normal_quantile(s.uniform()); }
+inline double sample_lognormal(double mu, double sigma, Stream& s) {
+  return std::exp(mu + sigma * sample_normal(s));
+}
+inline double sample_exponential(double rate, Stream& s) { return -std::log(s.uniform()) / rate; }
+// Gamma(shape, 1) by Marsaglia and Tsang (2000); shape < 1 through the boost u^(1/shape).
+double sample_gamma(double shape, Stream& s);
+// Poisson: inversion by sequential search for mean < 10, Hoermann's PTRS (1993) above.
+std::int64_t sample_poisson(double mean, Stream& s);
+// Poisson by inversion of one uniform (monotone in u and in the mean; common-random-number
+// friendly); O(sqrt(mean)) work from a normal-approximation start.
+std::int64_t poisson_quantile(double mean, double u);
+double poisson_cdf(double mean, double k);
+
+// ---- Distribution value type --------------------------------------------------------------
+
+enum class DistKind : std::uint8_t {
+  kConstant,
+  kUniform,
+  kNormal,
+  kTruncatedNormal,
+  kLognormal,
+  kGamma,
+  kBeta,
+  kTriangular,
+  kPert,
+  kPareto,
+  kPoisson,
+  kNegativeBinomial,
+  kBernoulli,
+  kDiscrete,
+};
+
+const char* to_string(DistKind kind);
+
+class Distribution {
+ public:
+  Distribution() = default;  // the constant 0
+
+  static Distribution constant(double value);
+  static Distribution uniform(double min, double max);
+  static Distribution normal(double mean, double sd);
+  static Distribution truncated_normal(double mean, double sd, double min, double max);
+  static Distribution lognormal(double mu, double sigma);
+  static Distribution lognormal_mean_sd(double mean, double sd);
+  static Distribution gamma(double shape, double scale);
+  // Beta(a, b) rescaled to [min, max].
+  static Distribution beta(double a, double b, double min = 0.0, double max = 1.0);
+  static Distribution triangular(double min, double mode, double max);
+  // PERT: beta on [min, max] with shape from the mode and lambda (4 is the classic PERT).
+  static Distribution pert(double min, double mode, double max, double lambda = 4.0);
+  static Distribution pareto(double scale, double shape);
+  static Distribution poisson(double mean);
+  // Negative binomial by mean and dispersion r: variance = mean + mean^2 / r.
+  static Distribution negative_binomial(double mean, double dispersion);
+  static Distribution bernoulli(double p);
+  // Values with weights (need not sum to one); sorted by value internally.
+  static Distribution discrete(std::vector<double> values, std::vector<double> weights);
+
+  DistKind kind() const { return kind_; }
+  bool is_constant() const { return kind_ == DistKind::kConstant; }
+  bool is_discrete() const;
+  // The parameters as given, in the order of the factory function.
+  const double* params() const { return p_; }
+
+  double sample(Stream& s) const;
+  double quantile(double u) const;
+  double cdf(double x) const;
+  double mean() const;
+  double variance() const;
+  double support_min() const;
+  double support_max() const;
+  // e.g. "triangular(0.02, 0.04, 0.09)".
+  std::string describe() const;
+
+ private:
+  struct Table {
+    std::vector<double> values;
+    std::vector<double> cumulative;  // normalised, last = 1
+    std::vector<double> probs;
+  };
+  double beta_sample(Stream& s) const;
+
+  DistKind kind_ = DistKind::kConstant;
+  double p_[4] = {0, 0, 0, 0};  // parameters as given
+  double d_[6] = {0, 0, 0, 0, 0, 0};  // derived constants
+  std::shared_ptr<const Table> table_;
+};
+
+}  // namespace reformsim::sim

@@ -1,0 +1,174 @@
+#include "sim/engine.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "sim/errors.hpp"
+
+namespace reformsim::sim {
+
+struct Engine::BlockBuffers {
+  std::vector<double> factors;  // horizon x factors
+  std::vector<double> latent;
+  std::vector<double*> rows;
+  std::vector<double> discard;  // rows of metrics that are not kept
+  std::vector<double> scratch;
+  std::vector<double> inputs;
+};
+
+Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
+  const auto& outputs = scenario.outputs;
+  auto kept = [&](const std::string& key) {
+    return outputs.empty() || std::find(outputs.begin(), outputs.end(), key) != outputs.end();
+  };
+  for (const auto& option : scenario.options) {
+    if (option.models.size() != scenario.model_names.size())
+      throw RunError("option '" + option.name + "' has a different set of models");
+    auto& slots = metric_slot_.emplace_back();
+    auto& inputs = input_offset_.emplace_back();
+    int next_metric = 0, next_input = 0;
+    for (std::size_t m = 0; m < option.models.size(); ++m) {
+      const Model& model = *option.models[m];
+      auto& ms = slots.emplace_back();
+      for (const auto& info : model.metrics()) {
+        ms.push_back(kept(scenario.model_names[m] + "." + info.name) ? next_metric++ : -1);
+      }
+      inputs.push_back(next_input);
+      next_input += static_cast<int>(model.inputs().size());
+      max_metrics_ = std::max(max_metrics_, model.metrics().size());
+      max_scratch_ = std::max(max_scratch_, model.scratch_doubles());
+      max_inputs_ = std::max(max_inputs_, model.inputs().size());
+    }
+  }
+}
+
+Results Engine::allocate(std::uint64_t paths) const {
+  const auto& sc = scenario_;
+  const std::size_t h = static_cast<std::size_t>(sc.settings.horizon_years);
+  Results r;
+  r.settings = sc.settings;
+  r.paths = paths;
+  r.factor_names = sc.factors.names();
+  r.baseline = sc.baseline;
+  for (std::size_t o = 0; o < sc.options.size(); ++o) {
+    const auto& option = sc.options[o];
+    OptionResults& out = r.options.emplace_back();
+    out.name = option.name;
+    out.description = option.description;
+    for (std::size_t m = 0; m < option.models.size(); ++m) {
+      const auto& metrics = option.models[m]->metrics();
+      for (std::size_t k = 0; k < metrics.size(); ++k) {
+        if (metric_slot_[o][m][k] < 0) continue;
+        out.metrics.push_back({sc.model_names[m], metrics[k], std::vector<double>(paths * h)});
+      }
+      for (const auto& info : option.models[m]->inputs())
+        out.inputs.push_back({sc.model_names[m], info, std::vector<double>(paths)});
+    }
+    out.metrics.push_back({kFiscalModel,
+                           {kNetBudgetMetric, "USD",
+                            "net budget flow: benefits and savings minus costs, all models",
+                            Fiscal::kNone, false},
+                           std::vector<double>(paths * h)});
+  }
+  return r;
+}
+
+std::size_t Engine::bytes_per_path() const {
+  std::size_t n = 0;
+  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
+  for (std::size_t o = 0; o < scenario_.options.size(); ++o) {
+    for (std::size_t m = 0; m < scenario_.options[o].models.size(); ++m) {
+      for (int slot : metric_slot_[o][m]) n += slot >= 0 ? h : 0;
+      n += scenario_.options[o].models[m]->inputs().size();
+    }
+    n += h;  // fiscal roll-up
+  }
+  return n * sizeof(double);
+}
+
+void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const {
+  const auto& sc = scenario_;
+  const int horizon = sc.settings.horizon_years;
+  const std::size_t h = static_cast<std::size_t>(horizon);
+  const std::size_t nf = sc.factors.size();
+  sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
+  for (std::size_t o = 0; o < sc.options.size(); ++o) {
+    const auto& option = sc.options[o];
+    OptionResults& out = results.options[o];
+    double* net = out.metrics.back().values.data() + path * h;
+    std::fill(net, net + h, 0.0);
+    for (std::size_t m = 0; m < option.models.size(); ++m) {
+      const Model& model = *option.models[m];
+      const auto& metrics = model.metrics();
+      const auto& slots = metric_slot_[o][m];
+      for (std::size_t k = 0; k < metrics.size(); ++k) {
+        double* row = slots[k] >= 0 ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() +
+                                          path * h
+                                    : buf.discard.data() + k * h;
+        std::fill(row, row + h, 0.0);
+        buf.rows[k] = row;
+      }
+      const std::size_t n_inputs = model.inputs().size();
+      double* inputs = buf.inputs.data();
+      std::fill(inputs, inputs + n_inputs, 0.0);
+      std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
+      PathContext ctx(sc.settings, path, buf.factors.data(), nf,
+                      std::span<double>(buf.scratch.data(), model.scratch_doubles()));
+      model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
+      const int first_input = input_offset_[o][m];
+      for (std::size_t i = 0; i < n_inputs; ++i)
+        out.inputs[static_cast<std::size_t>(first_input) + i].values[path] = inputs[i];
+      for (std::size_t k = 0; k < metrics.size(); ++k) {
+        if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
+        const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
+        for (std::size_t y = 0; y < h; ++y) net[y] += sign * buf.rows[k][y];
+      }
+    }
+  }
+}
+
+void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
+                       const RunOptions& options) const {
+  if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
+  if (begin >= end) return;
+  const std::size_t block = std::max<std::size_t>(1, options.block_size);
+  const std::uint64_t n_blocks = (end - begin + block - 1) / block;
+  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
+  const std::size_t nf = scenario_.factors.size();
+
+  auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
+    BlockBuffers buf;
+    buf.factors.resize(std::max<std::size_t>(1, h * nf));
+    buf.latent.resize(std::max<std::size_t>(1, 2 * nf));
+    buf.rows.resize(std::max<std::size_t>(1, max_metrics_));
+    buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
+    buf.scratch.resize(max_scratch_);
+    buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
+    for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
+      if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
+      const std::uint64_t first = begin + b * block;
+      const std::uint64_t last = std::min<std::uint64_t>(end, first + block);
+      for (std::uint64_t p = first; p < last; ++p) simulate_path(p, results, buf);
+      if (options.paths_done) options.paths_done->fetch_add(last - first);
+    }
+  };
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,
+                      tbb::simple_partitioner());
+  });
+}
+
+Results Engine::run(const RunOptions& options) const {
+  Results r = allocate(scenario_.settings.paths);
+  run_range(0, r.paths, r, options);
+  return r;
+}
+
+}  // namespace reformsim::sim

@@ -1,0 +1,59 @@
+// The parallel path runner.
+//
+// Paths are cut into fixed-size blocks and the blocks run on oneTBB worker threads. Every path
+// draws only from streams addressed by its own index, writes only its own rows, and the factor
+// draws of a path are shared by all options (common random numbers). Results are therefore
+// bit-identical whatever the thread count, the block size, or the order blocks finish in.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+
+namespace reformsim::sim {
+
+struct RunOptions {
+  int threads = 0;              // 0: all cores
+  std::size_t block_size = 256;  // paths per task; does not change results
+  // Optional: incremented by the number of paths of each finished block (for progress).
+  std::atomic<std::uint64_t>* paths_done = nullptr;
+  // Optional: when set, blocks not yet started are skipped (clean stop on a signal).
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// Name of the engine's own roll-up "model" and of its one metric, added to every option:
+// sum over budget metrics of (+value for benefits, -value for costs), per year.
+inline constexpr const char* kFiscalModel = "fiscal";
+inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
+
+class Engine {
+ public:
+  explicit Engine(const Scenario& scenario);
+
+  // Zeroed results with rows for `paths` paths.
+  Results allocate(std::uint64_t paths) const;
+  // Simulates paths [begin, end) into `results` (allocated for at least `end` paths). When
+  // stopped early, only the blocks counted in `paths_done` are complete.
+  void run_range(std::uint64_t begin, std::uint64_t end, Results& results,
+                 const RunOptions& options) const;
+  // All of settings.paths.
+  Results run(const RunOptions& options = {}) const;
+  // Memory of the per-path result arrays for one path, all options.
+  std::size_t bytes_per_path() const;
+
+ private:
+  struct BlockBuffers;
+  void simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const;
+
+  const Scenario& scenario_;
+  // For option o, model m, metric k: index into OptionResults::metrics, or -1 (not kept).
+  std::vector<std::vector<std::vector<int>>> metric_slot_;
+  std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
+  std::size_t max_metrics_ = 0;
+  std::size_t max_scratch_ = 0;
+  std::size_t max_inputs_ = 0;
+};
+
+}  // namespace reformsim::sim

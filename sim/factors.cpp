@@ -1,0 +1,114 @@
+#include "sim/factors.hpp"
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <cmath>
+#include <cstdio>
+
+#include "sim/errors.hpp"
+
+namespace reformsim::sim {
+
+std::string check_correlation(const std::vector<std::string>& names, const Eigen::MatrixXd& m) {
+  const auto n = static_cast<Eigen::Index>(names.size());
+  char buf[256];
+  if (m.rows() != n || m.cols() != n) {
+    std::snprintf(buf, sizeof buf, "correlation matrix is %ldx%ld but there are %ld factors",
+                  static_cast<long>(m.rows()), static_cast<long>(m.cols()), static_cast<long>(n));
+    return buf;
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (m(i, i) != 1.0) {
+      std::snprintf(buf, sizeof buf, "diagonal entry for '%s' must be 1, got %g",
+                    names[i].c_str(), m(i, i));
+      return buf;
+    }
+    for (Eigen::Index j = 0; j < i; ++j) {
+      if (!(m(i, j) >= -1.0 && m(i, j) <= 1.0)) {
+        std::snprintf(buf, sizeof buf, "correlation of '%s' and '%s' must be in [-1, 1], got %g",
+                      names[i].c_str(), names[j].c_str(), m(i, j));
+        return buf;
+      }
+      if (std::fabs(m(i, j) - m(j, i)) > 1e-12) {
+        std::snprintf(buf, sizeof buf,
+                      "matrix is not symmetric: '%s','%s' is %g but '%s','%s' is %g",
+                      names[i].c_str(), names[j].c_str(), m(i, j), names[j].c_str(),
+                      names[i].c_str(), m(j, i));
+        return buf;
+      }
+    }
+  }
+  if (n == 0) return {};
+  Eigen::LLT<Eigen::MatrixXd> llt(m);
+  if (llt.info() == Eigen::Success) {
+    // LLT succeeds on nearly singular matrices too; insist on a usable smallest eigenvalue.
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m);
+    if (eig.eigenvalues()(0) > 1e-10) return {};
+  }
+  // Name the factors that carry the direction of the smallest eigenvalue: they are the ones
+  // whose correlations contradict each other.
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m);
+  const Eigen::VectorXd v = eig.eigenvectors().col(0);
+  std::string involved;
+  const double vmax = v.cwiseAbs().maxCoeff();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (std::fabs(v(i)) >= 0.3 * vmax) involved += (involved.empty() ? "'" : ", '") + names[i] + "'";
+  }
+  std::snprintf(buf, sizeof buf,
+                "correlation matrix is not positive definite (smallest eigenvalue %.3g); the "
+                "correlations among ",
+                eig.eigenvalues()(0));
+  return std::string(buf) + involved + " contradict each other";
+}
+
+FactorModel::FactorModel(std::vector<FactorSpec> factors, const Eigen::MatrixXd& correlation)
+    : factors_(std::move(factors)), correlation_(correlation) {
+  const std::string problem = check_correlation(names(), correlation_);
+  if (!problem.empty()) throw InputError(problem);
+  for (const auto& f : factors_) {
+    if (!(f.autocorrelation > -1.0 && f.autocorrelation < 1.0))
+      throw InputError("factor '" + f.name + "': autocorrelation must be in (-1, 1)");
+    keys_.push_back(StreamKey::of("factors").with(f.name));
+  }
+  cholesky_ = correlation_.size() ? Eigen::MatrixXd(correlation_.llt().matrixL())
+                                  : Eigen::MatrixXd();
+}
+
+int FactorModel::index_of(std::string_view name) const {
+  for (std::size_t i = 0; i < factors_.size(); ++i)
+    if (factors_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+std::vector<std::string> FactorModel::names() const {
+  std::vector<std::string> out;
+  for (const auto& f : factors_) out.push_back(f.name);
+  return out;
+}
+
+void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, double* out,
+                       double* latent) const {
+  const std::size_t n = factors_.size();
+  if (n == 0) return;
+  double* e = latent;      // independent normals of this year
+  double* x = latent + n;  // AR(1) latent state
+  for (int y = 0; y < horizon; ++y) {
+    for (std::size_t f = 0; f < n; ++f) {
+      Stream s(seed, path, keys_[f].with(static_cast<std::uint64_t>(y)));
+      e[f] = sample_normal(s);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      double z = 0.0;
+      for (std::size_t j = 0; j <= i; ++j)
+        z += cholesky_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
+      const double rho = factors_[i].autocorrelation;
+      x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
+      const Distribution& m = factors_[i].marginal;
+      out[static_cast<std::size_t>(y) * n + i] =
+          m.kind() == DistKind::kNormal ? m.params()[0] + m.params()[1] * x[i]
+                                        : m.quantile(normal_cdf(x[i]));
+    }
+  }
+}
+
+}  // namespace reformsim::sim

@@ -1,0 +1,128 @@
+// The interface between the engine and the domain models.
+//
+// A model is built once per reform option from its (merged) scenario section, then is const and
+// thread-safe while simulating. simulate() fills one path of one option: it reads the path's
+// addressed streams and factor values from PathContext and adds its yearly metrics and per-path
+// input draws to PathOutput. One virtual call per path and model; none per draw.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/config.hpp"
+#include "sim/factors.hpp"
+#include "sim/random.hpp"
+
+namespace reformsim::sim {
+
+inline constexpr int kMaxHorizonYears = 100;
+
+struct SimulationSettings {
+  std::uint64_t paths = 1000;
+  int horizon_years = 10;
+  int start_year = 2025;
+  std::uint64_t seed = 1;
+  double discount_rate = 0.03;  // real annual rate for NPVs
+};
+
+// How a metric enters the city's budget.
+enum class Fiscal : std::int8_t {
+  kCost = -1,     // money the city pays (a budget cost)
+  kNone = 0,      // not a budget flow (counts, days, values of stocks)
+  kBenefit = 1,   // money the city receives or saves
+};
+
+struct MetricInfo {
+  std::string name;         // e.g. "paid_cost_usd"
+  std::string unit;         // e.g. "USD", "claims", "days"
+  std::string description;
+  Fiscal fiscal = Fiscal::kNone;
+  bool in_budget = false;   // counted in the fiscal roll-up (cash flows, not accruals)
+};
+
+struct InputInfo {
+  std::string name;  // e.g. "safety.effect"
+  std::string description;
+};
+
+// Everything a model may know about the path it is simulating.
+class PathContext {
+ public:
+  PathContext(const SimulationSettings& s, std::uint64_t path, const double* factors,
+              std::size_t n_factors, std::span<double> scratch)
+      : settings_(s), path_(path), factors_(factors), n_factors_(n_factors), scratch_(scratch) {}
+
+  std::uint64_t path() const { return path_; }
+  std::uint64_t seed() const { return settings_.seed; }
+  int horizon() const { return settings_.horizon_years; }
+  int start_year() const { return settings_.start_year; }
+  double discount_rate() const { return settings_.discount_rate; }
+  Stream stream(StreamKey key) const { return Stream(settings_.seed, path_, key); }
+  // Value of factor `index` in year `year` (0-based from the start year).
+  double factor(int index, int year) const {
+    return factors_[static_cast<std::size_t>(year) * n_factors_ + static_cast<std::size_t>(index)];
+  }
+  // Zeroed scratch of the size the model asked for (Model::scratch_doubles()).
+  std::span<double> scratch() const { return scratch_; }
+
+ private:
+  const SimulationSettings& settings_;
+  std::uint64_t path_;
+  const double* factors_;
+  std::size_t n_factors_;
+  std::span<double> scratch_;
+};
+
+// Where a model writes one path: a zeroed row of horizon values per metric, one slot per input.
+class PathOutput {
+ public:
+  PathOutput(double* const* metric_rows, double* inputs) : rows_(metric_rows), inputs_(inputs) {}
+  double* metric(int m) const { return rows_[m]; }
+  void set_input(int i, double value) const { inputs_[i] = value; }
+
+ private:
+  double* const* rows_;
+  double* inputs_;
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual const std::vector<MetricInfo>& metrics() const = 0;
+  virtual const std::vector<InputInfo>& inputs() const = 0;
+  virtual std::size_t scratch_doubles() const { return 0; }
+  virtual void simulate(const PathContext& ctx, const PathOutput& out) const = 0;
+};
+
+// What a model factory may use besides its own section.
+struct ModelEnv {
+  const SimulationSettings& settings;
+  const FactorModel& factors;
+  std::string model_name;  // the section name under `models:`
+};
+
+// Builds a model from its section, recording problems in the reader's diagnostics (and calling
+// finish() on it). Returns nullptr only when the section could not be read at all.
+using ModelFactory = std::function<std::unique_ptr<Model>(MapReader&, const ModelEnv&)>;
+
+class ModelRegistry {
+ public:
+  struct Entry {
+    std::string name;
+    std::string description;
+    ModelFactory factory;
+  };
+  void add(std::string name, std::string description, ModelFactory factory);
+  const Entry* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+}  // namespace reformsim::sim

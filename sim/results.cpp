@@ -1,0 +1,32 @@
+#include "sim/results.hpp"
+
+namespace reformsim::sim {
+
+const MetricSeries* OptionResults::metric(const std::string& key) const {
+  for (const auto& m : metrics)
+    if (m.key() == key) return &m;
+  return nullptr;
+}
+
+const InputSeries* OptionResults::input(const std::string& key) const {
+  for (const auto& i : inputs)
+    if (i.key() == key) return &i;
+  return nullptr;
+}
+
+const OptionResults* Results::option(const std::string& name) const {
+  for (const auto& o : options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+std::size_t Results::bytes() const {
+  std::size_t b = 0;
+  for (const auto& o : options) {
+    for (const auto& m : o.metrics) b += m.values.size() * sizeof(double);
+    for (const auto& i : o.inputs) b += i.values.size() * sizeof(double);
+  }
+  return b;
+}
+
+}  // namespace reformsim::sim

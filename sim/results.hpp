@@ -1,0 +1,51 @@
+// Per-path results of a run: for every option, every kept metric as a paths x years array
+// (row-major: values[path * horizon + year]) and every per-path input draw.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/model.hpp"
+
+namespace reformsim::sim {
+
+struct MetricSeries {
+  std::string model;  // section name, e.g. "workforce_injury"; "fiscal" for the roll-up
+  MetricInfo info;
+  std::vector<double> values;  // paths x horizon
+
+  std::string key() const { return model + "." + info.name; }
+};
+
+struct InputSeries {
+  std::string model;
+  InputInfo info;
+  std::vector<double> values;  // one per path
+
+  std::string key() const { return model + "." + info.name; }
+};
+
+struct OptionResults {
+  std::string name;
+  std::string description;
+  std::vector<MetricSeries> metrics;
+  std::vector<InputSeries> inputs;
+
+  const MetricSeries* metric(const std::string& key) const;
+  const InputSeries* input(const std::string& key) const;
+};
+
+struct Results {
+  SimulationSettings settings;
+  std::uint64_t paths = 0;  // rows allocated (and simulated, after a complete run)
+  std::vector<std::string> factor_names;
+  std::string baseline;
+  std::vector<OptionResults> options;
+
+  int horizon() const { return settings.horizon_years; }
+  const OptionResults* option(const std::string& name) const;
+  std::size_t bytes() const;
+};
+
+}  // namespace reformsim::sim

@@ -1,0 +1,294 @@
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "sim/errors.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+SimulationSettings read_simulation(MapReader r) {
+  SimulationSettings s;
+  s.paths = static_cast<std::uint64_t>(r.integer("paths", 1000, Range::between(1, 4294967295.0)));
+  s.horizon_years =
+      static_cast<int>(r.integer("horizon_years", 10, Range::between(1, kMaxHorizonYears)));
+  s.start_year = static_cast<int>(r.integer("start_year", 2025, Range::between(1900, 2200)));
+  s.seed = static_cast<std::uint64_t>(r.integer("seed", 1, Range::between(0, 9007199254740991.0)));
+  s.discount_rate = r.number("discount_rate", 0.03, Range::between(-0.5, 1.0));
+  r.finish();
+  return s;
+}
+
+FactorModel read_factors(MapReader& root, Diagnostics& diag) {
+  std::vector<FactorSpec> specs;
+  const ConfigNode* node = root.child("factors");
+  MapReader fr(node, "factors", diag);
+  if (fr.node()) {
+    for (const auto& e : fr.node()->entries) {
+      MapReader f = fr.map(e.key);
+      FactorSpec spec;
+      spec.name = e.key;
+      spec.description = f.text("description", "");
+      spec.marginal = f.uncertain("marginal", Distribution::normal(0.0, 1.0));
+      spec.autocorrelation =
+          f.number("autocorrelation", 0.0, Range{-1.0, 1.0, true, true});
+      f.finish();
+      specs.push_back(std::move(spec));
+    }
+  }
+  std::vector<std::string> names;
+  for (const auto& s : specs) names.push_back(s.name);
+  const auto n = static_cast<Eigen::Index>(specs.size());
+  Eigen::MatrixXd m = Eigen::MatrixXd::Identity(n, n);
+
+  const ConfigNode* corr = root.child("correlation");
+  if (corr && !corr->is_null()) {
+    auto index = [&](const ConfigNode& name_node, const std::string& path) -> int {
+      if (name_node.is_scalar()) {
+        const auto it = std::find(names.begin(), names.end(), name_node.scalar);
+        if (it != names.end()) return static_cast<int>(it - names.begin());
+      }
+      std::string msg = "expected the name of a factor, found " + name_node.describe();
+      const std::string near = closest_match(name_node.scalar, names);
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      diag.error(name_node.loc, path, msg);
+      return -1;
+    };
+    if (corr->is_sequence()) {
+      // Pairs: - [economy, construction_inflation, 0.4]
+      for (std::size_t k = 0; k < corr->items.size(); ++k) {
+        const ConfigNode& item = corr->items[k];
+        const std::string path = "correlation[" + std::to_string(k) + "]";
+        if (!item.is_sequence() || item.items.size() != 3) {
+          diag.error(item.loc, path,
+                     "expected [factor, factor, correlation], found " + item.describe());
+          continue;
+        }
+        const int i = index(item.items[0], path + "[0]");
+        const int j = index(item.items[1], path + "[1]");
+        const auto v = parse_number(item.items[2]);
+        if (!v || *v < -1.0 || *v > 1.0) {
+          diag.error(item.items[2].loc, path + "[2]",
+                     "expected a correlation in [-1, 1], found " + item.items[2].describe());
+          continue;
+        }
+        if (i < 0 || j < 0) continue;
+        if (i == j) {
+          diag.error(item.loc, path, "a factor's correlation with itself is always 1");
+          continue;
+        }
+        m(i, j) = m(j, i) = *v;
+      }
+    } else {
+      MapReader cr(corr, "correlation", diag);
+      std::vector<int> order;
+      const ConfigNode* fnode = cr.child("factors", true);
+      if (fnode && fnode->is_sequence()) {
+        for (std::size_t k = 0; k < fnode->items.size(); ++k)
+          order.push_back(index(fnode->items[k], "correlation.factors[" + std::to_string(k) + "]"));
+      } else if (fnode) {
+        diag.error(fnode->loc, "correlation.factors",
+                   "expected a list of factor names, found " + fnode->describe());
+      }
+      const ConfigNode* mnode = cr.child("matrix", true);
+      cr.finish();
+      if (mnode && (!mnode->is_sequence() || mnode->items.size() != order.size())) {
+        diag.error(mnode->loc, "correlation.matrix",
+                   "expected " + std::to_string(order.size()) + " rows (one per factor), found " +
+                       (mnode->is_sequence() ? std::to_string(mnode->items.size()) + " rows"
+                                             : mnode->describe()));
+      } else if (mnode && std::find(order.begin(), order.end(), -1) == order.end()) {
+        const std::size_t before = diag.list().size();
+        Eigen::MatrixXd given = Eigen::MatrixXd::Identity(n, n);
+        for (std::size_t r = 0; r < order.size(); ++r) {
+          const ConfigNode& row = mnode->items[r];
+          const std::string path = "correlation.matrix[" + std::to_string(r) + "]";
+          if (!row.is_sequence() || row.items.size() != order.size()) {
+            diag.error(row.loc, path,
+                       "expected a row of " + std::to_string(order.size()) + " numbers, found " +
+                           (row.is_sequence() ? std::to_string(row.items.size()) + " numbers"
+                                              : row.describe()));
+            continue;
+          }
+          for (std::size_t c = 0; c < order.size(); ++c) {
+            const auto v = parse_number(row.items[c]);
+            if (!v) {
+              diag.error(row.items[c].loc, path + "[" + std::to_string(c) + "]",
+                         "expected a number, found " + row.items[c].describe());
+              continue;
+            }
+            given(order[r], order[c]) = *v;
+          }
+        }
+        if (diag.list().size() == before) m = given;
+      }
+    }
+    const std::string problem = check_correlation(names, m);
+    if (!problem.empty()) diag.error(corr->loc, "correlation", problem);
+  }
+  try {
+    return FactorModel(std::move(specs), check_correlation(names, m).empty()
+                                             ? m
+                                             : Eigen::MatrixXd::Identity(n, n));
+  } catch (const InputError& e) {
+    diag.error(node ? node->loc : SourceLoc{}, "factors", e.what());
+    return FactorModel();
+  }
+}
+
+std::vector<std::unique_ptr<Model>> build_models(const ConfigNode* models,
+                                                 const std::string& path_prefix,
+                                                 const ModelRegistry& registry,
+                                                 const SimulationSettings& settings,
+                                                 const FactorModel& factors, Diagnostics& diag,
+                                                 std::vector<std::string>* names) {
+  std::vector<std::unique_ptr<Model>> out;
+  MapReader mr(models, path_prefix, diag);
+  if (!mr.node()) return out;
+  for (const auto& e : mr.node()->entries) {
+    const auto* entry = registry.find(e.key);
+    if (!entry) {
+      std::string msg = "unknown model '" + e.key + "'";
+      const std::string near = closest_match(e.key, registry.names());
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      diag.error(e.key_loc, mr.path_of(e.key), msg + "; known models: " + [&] {
+        std::string s;
+        for (const auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
+        return s;
+      }());
+      mr.child(e.key);
+      continue;
+    }
+    MapReader section = mr.map(e.key);
+    ModelEnv env{settings, factors, e.key};
+    auto model = entry->factory(section, env);
+    if (model) {
+      out.push_back(std::move(model));
+      if (names) names->push_back(e.key);
+    }
+  }
+  mr.finish();
+  return out;
+}
+
+}  // namespace
+
+int Scenario::option_index(const std::string& name) const {
+  for (std::size_t i = 0; i < options.size(); ++i)
+    if (options[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, Diagnostics& diag) {
+  Scenario sc;
+  sc.file = diag.file();
+  MapReader r(&root, "", diag);
+  if (!r.node()) {
+    if (root.is_null()) diag.error(root.loc, "", "the scenario is empty");
+    return sc;
+  }
+  sc.settings = read_simulation(r.map("simulation", true));
+  sc.factors = read_factors(r, diag);
+
+  const ConfigNode* models = r.child("models", true);
+  auto base_models =
+      build_models(models, "models", registry, sc.settings, sc.factors, diag, &sc.model_names);
+
+  // Options: each is {description, models: partial tree merged into the base models}.
+  const ConfigNode* options = r.child("options");
+  const std::string baseline = r.text("baseline", "");
+  MapReader orr(options, "options", diag);
+  if (orr.node() && !orr.node()->entries.empty()) {
+    for (const auto& e : orr.node()->entries) {
+      MapReader o = orr.map(e.key);
+      OptionSpec spec;
+      spec.name = e.key;
+      spec.description = o.text("description", "");
+      const ConfigNode* patch = o.child("models");
+      o.finish();
+      if (!patch) {
+        Diagnostics quiet(diag.file());  // the base models, already checked above
+        spec.models = build_models(models, "models", registry, sc.settings, sc.factors, quiet,
+                                   nullptr);
+      } else {
+        ConfigNode merged = models ? *models : ConfigNode{};
+        if (merged.is_null()) merged.kind = ConfigNode::Kind::kMap;
+        // An override may only change models the base scenario has.
+        if (patch->is_map()) {
+          for (const auto& pe : patch->entries) {
+            if (!merged.find(pe.key)) {
+              diag.error(pe.key_loc, "options." + e.key + ".models." + pe.key,
+                         "option overrides model '" + pe.key +
+                             "', which the base scenario's models section does not have");
+            }
+          }
+        } else if (!patch->is_null()) {
+          diag.error(patch->loc, "options." + e.key + ".models",
+                     "expected a map of model overrides, found " + patch->describe());
+        }
+        merge_config(merged, *patch);
+        Diagnostics local(diag.file());
+        spec.models = build_models(&merged, "options." + e.key + ".models", registry,
+                                   sc.settings, sc.factors, local, nullptr);
+        // Report what the override broke; problems in the base are already reported.
+        for (const auto& d : local.list()) {
+          const bool known = std::any_of(diag.list().begin(), diag.list().end(), [&](const auto& b) {
+            return b.loc.line == d.loc.line && b.loc.column == d.loc.column && b.message == d.message;
+          });
+          if (!known) diag.error(d.loc, d.key_path, d.message);
+        }
+      }
+      sc.options.push_back(std::move(spec));
+    }
+  } else {
+    OptionSpec spec;
+    spec.name = "baseline";
+    spec.description = "the base scenario";
+    spec.models = std::move(base_models);
+    sc.options.push_back(std::move(spec));
+  }
+  orr.finish();
+  sc.baseline = baseline.empty() ? sc.options.front().name : baseline;
+  if (sc.option_index(sc.baseline) < 0) {
+    std::vector<std::string> names;
+    for (const auto& o : sc.options) names.push_back(o.name);
+    std::string msg = "no option is named '" + sc.baseline + "'";
+    const std::string near = closest_match(sc.baseline, names);
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    r.error("baseline", msg);
+  }
+
+  // Outputs: which metrics to keep per path and year.
+  MapReader out = r.map("outputs");
+  const ConfigNode* keep = out.child("metrics");
+  if (keep && keep->is_sequence()) {
+    std::vector<std::string> known;
+    if (!sc.options.empty()) {
+      for (std::size_t m = 0; m < sc.options.front().models.size(); ++m)
+        for (const auto& info : sc.options.front().models[m]->metrics())
+          known.push_back(sc.model_names[m] + "." + info.name);
+    }
+    for (std::size_t k = 0; k < keep->items.size(); ++k) {
+      const ConfigNode& item = keep->items[k];
+      const bool found =
+          item.is_scalar() && std::find(known.begin(), known.end(), item.scalar) != known.end();
+      if (!found && diag.ok()) {
+        std::string msg = "unknown metric " + item.describe();
+        const std::string near = closest_match(item.scalar, known);
+        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        diag.error(item.loc, "outputs.metrics[" + std::to_string(k) + "]", msg);
+      } else if (found) {
+        sc.outputs.push_back(item.scalar);
+      }
+    }
+  } else if (keep && !(keep->is_scalar() && keep->scalar == "all")) {
+    diag.error(keep->loc, "outputs.metrics",
+               "expected a list of model.metric names or 'all', found " + keep->describe());
+  }
+  out.finish();
+  r.finish();
+  return sc;
+}
+
+}  // namespace reformsim::sim
