@@ -29,4 +29,13 @@ std::size_t Results::bytes() const {
   return b;
 }
 
+void Results::resize_paths(std::uint64_t n) {
+  const std::size_t h = static_cast<std::size_t>(horizon());
+  for (auto& o : options) {
+    for (auto& m : o.metrics) m.values.resize(static_cast<std::size_t>(n) * h);
+    for (auto& i : o.inputs) i.values.resize(static_cast<std::size_t>(n));
+  }
+  paths = n;
+}
+
 }  // namespace reformsim::sim

@@ -46,6 +46,8 @@ struct Results {
   int horizon() const { return settings.horizon_years; }
   const OptionResults* option(const std::string& name) const;
   std::size_t bytes() const;
+  // Grows (or shrinks) every array to `n` paths, keeping the rows already there.
+  void resize_paths(std::uint64_t n);
 };
 
 }  // namespace reformsim::sim

@@ -8,7 +8,52 @@
 namespace reformsim::sim {
 namespace {
 
-SimulationSettings read_simulation(MapReader r) {
+std::optional<PrecisionTarget> read_precision(MapReader r) {
+  if (!r.present()) return std::nullopt;
+  PrecisionTarget t;
+  t.metric = r.text("metric", t.metric);
+  t.npv = r.text("measure", "npv", {"npv", "total"}) == "npv";
+  t.versus_baseline = r.boolean("versus_baseline", false);
+  t.relative = r.number("relative_half_width", 0.0, Range{0.0, 1.0, true, false});
+  t.absolute = r.number("absolute_half_width", 0.0, Range::positive());
+  t.confidence = r.number("confidence", 0.95, Range{0.0, 1.0, true, true});
+  t.max_paths = static_cast<std::uint64_t>(
+      r.integer("max_paths", 1'000'000, Range::between(2, 4294967295.0)));
+  if (!r.has("relative_half_width") && !r.has("absolute_half_width"))
+    r.diagnostics().error(r.loc(), r.path(),
+                          "give relative_half_width or absolute_half_width (or both)");
+  r.finish();
+  return t;
+}
+
+std::vector<Target> read_targets(MapReader r, const SimulationSettings& s) {
+  std::vector<Target> out;
+  for (MapReader t : r.maps("targets")) {
+    Target target;
+    target.name = t.text("name", "");
+    if (target.name.empty()) t.child("name", true);
+    const bool npv = t.has("npv_usd"), annual = t.has("annual_usd");
+    if (npv == annual) {
+      t.diagnostics().error(t.loc(), t.path(), "give exactly one of npv_usd or annual_usd");
+    }
+    target.is_npv = npv;
+    target.value_usd = npv ? t.number("npv_usd", 0.0) : t.number("annual_usd", 0.0);
+    target.year = static_cast<int>(t.integer("year", 0, Range::between(0, 2200)));
+    if (annual && !t.has("year")) t.child("year", true);
+    if (npv && t.has("year")) t.error("year", "an NPV target covers the whole horizon; drop year");
+    const int last = s.start_year + s.horizon_years - 1;
+    if (annual && target.year != 0 && (target.year < s.start_year || target.year > last)) {
+      t.error("year", "must be in the horizon " + std::to_string(s.start_year) + "-" +
+                          std::to_string(last) + ", got " + std::to_string(target.year));
+    }
+    t.finish();
+    out.push_back(std::move(target));
+  }
+  r.finish();
+  return out;
+}
+
+SimulationSettings read_simulation(MapReader r, std::optional<PrecisionTarget>& precision) {
   SimulationSettings s;
   s.paths = static_cast<std::uint64_t>(r.integer("paths", 1000, Range::between(1, 4294967295.0)));
   s.horizon_years =
@@ -16,6 +61,7 @@ SimulationSettings read_simulation(MapReader r) {
   s.start_year = static_cast<int>(r.integer("start_year", 2025, Range::between(1900, 2200)));
   s.seed = static_cast<std::uint64_t>(r.integer("seed", 1, Range::between(0, 9007199254740991.0)));
   s.discount_rate = r.number("discount_rate", 0.03, Range::between(-0.5, 1.0));
+  precision = read_precision(r.map("precision"));
   r.finish();
   return s;
 }
@@ -188,7 +234,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     if (root.is_null()) diag.error(root.loc, "", "the scenario is empty");
     return sc;
   }
-  sc.settings = read_simulation(r.map("simulation", true));
+  sc.settings = read_simulation(r.map("simulation", true), sc.precision);
   sc.factors = read_factors(r, diag);
 
   const ConfigNode* models = r.child("models", true);
@@ -287,6 +333,22 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
                "expected a list of model.metric names or 'all', found " + keep->describe());
   }
   out.finish();
+
+  sc.targets = read_targets(r.map("fiscal"), sc.settings);
+  if (sc.precision && diag.ok()) {
+    std::vector<std::string> known = {"fiscal.net_budget_usd"};
+    for (std::size_t m = 0; m < sc.options.front().models.size(); ++m)
+      for (const auto& info : sc.options.front().models[m]->metrics())
+        known.push_back(sc.model_names[m] + "." + info.name);
+    if (std::find(known.begin(), known.end(), sc.precision->metric) == known.end()) {
+      std::string msg = "no metric named '" + sc.precision->metric + "'";
+      const std::string near = closest_match(sc.precision->metric, known);
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      const ConfigNode* node = root.find("simulation")->find("precision")->find("metric");
+      diag.error(node ? node->loc : root.find("simulation")->find("precision")->loc,
+                 "simulation.precision.metric", msg);
+    }
+  }
   r.finish();
   return sc;
 }

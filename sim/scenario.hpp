@@ -2,7 +2,9 @@
 // option the models built from the base `models` section merged with that option's overrides.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,26 @@
 #include "sim/model.hpp"
 
 namespace reformsim::sim {
+
+// A fiscal target: P(net budget impact of an option against the baseline >= value) is reported.
+struct Target {
+  std::string name;
+  bool is_npv = true;     // NPV of the net impact over the horizon, else one year's impact
+  int year = 0;           // calendar year, when !is_npv
+  double value_usd = 0;   // the impact must be >= this
+};
+
+// When present, the run stops once the mean of a measure is known to this precision
+// (sim/precision.hpp).
+struct PrecisionTarget {
+  std::string metric = "fiscal.net_budget_usd";  // "model.metric"
+  bool npv = true;              // measure the NPV over the horizon, else the plain sum
+  bool versus_baseline = false;  // measure option - baseline (the reform's effect)
+  double relative = 0.0;        // target half-width as a share of |mean| (0: unused)
+  double absolute = 0.0;        // target half-width in the metric's unit (0: unused)
+  double confidence = 0.95;
+  std::uint64_t max_paths = 1'000'000;
+};
 
 struct OptionSpec {
   std::string name;
@@ -27,6 +49,8 @@ struct Scenario {
   std::vector<OptionSpec> options;
   std::string baseline;              // name of the option others are compared against
   std::vector<std::string> outputs;  // kept metrics as "model.metric"; empty keeps all
+  std::optional<PrecisionTarget> precision;  // simulation.precision
+  std::vector<Target> targets;               // fiscal.targets
 
   int option_index(const std::string& name) const;
 };

@@ -1,0 +1,224 @@
+// Comparing options: common random numbers, exact zeros for identical options, fiscal targets,
+// sensitivity on a known linear model, and precision stopping.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
+#include "sim/comparison.hpp"
+#include "sim/errors.hpp"
+#include "sim/engine.hpp"
+#include "sim/precision.hpp"
+#include "sim/sensitivity.hpp"
+#include "sim/statistics.hpp"
+
+namespace reformsim {
+namespace {
+
+// The reform prevents a few percent of events (thinning, like a safety program): the paired
+// difference then carries only the prevented events' noise, not the whole cost's.
+std::string example_scenario(std::uint64_t seed, int paths) {
+  return R"(
+simulation: {paths: )" + std::to_string(paths) + R"(, horizon_years: 5, seed: )" +
+         std::to_string(seed) + R"(}
+models:
+  example:
+    events_per_year: 60
+    cost_per_event_usd: {lognormal: {mean: 20000, sd: 30000}}
+options:
+  baseline: {}
+  reform:
+    models:
+      example: {reform: {effect: {uniform: [0.02, 0.06]}, cost_usd: 50000}}
+  same_as_baseline:
+    models:
+      example: {reform: {effect: 0, cost_usd: 0}}
+fiscal:
+  targets:
+    - {name: any saving, npv_usd: 0}
+    - {name: one million in 2027, year: 2027, annual_usd: 1000000}
+)";
+}
+
+sim::Results run(const std::string& text) {
+  const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
+  return sim::Engine(sc).run({});
+}
+
+TEST(Comparison, CommonRandomNumbersShrinkTheErrorOfTheDifference) {
+  const int n = 4000;
+  const sim::Results a = run(example_scenario(11, n));
+  const sim::Results b = run(example_scenario(12, n));
+  // Paired: same paths, same streams.
+  const auto paired = sim::net_impact_npv(a, "reform", "baseline");
+  const double se_paired = sim::standard_error(paired);
+  // Independent: the reform from one seed against the baseline from another.
+  const double r = a.settings.discount_rate;
+  const auto reform_a = sim::npv_by_row(a.option("reform")->metric("fiscal.net_budget_usd")->values, 5, r);
+  const auto base_b = sim::npv_by_row(b.option("baseline")->metric("fiscal.net_budget_usd")->values, 5, r);
+  const double se_indep = std::sqrt(std::pow(sim::standard_error(reform_a), 2) +
+                                    std::pow(sim::standard_error(base_b), 2));
+  const double factor = se_indep / se_paired;
+  RecordProperty("crn_se_reduction_factor", std::to_string(factor));
+  std::printf("CRN: SE(paired) = %.4g, SE(independent) = %.4g, factor %.1fx\n", se_paired,
+              se_indep, factor);
+  EXPECT_GT(factor, 5.0);
+  // Both estimate the same effect: the means agree within 4 combined standard errors.
+  EXPECT_NEAR(sim::mean(paired), sim::mean(reform_a) - sim::mean(base_b), 4 * se_indep);
+}
+
+TEST(Comparison, IdenticalOptionHasExactlyZeroDifference) {
+  const sim::Results res = run(example_scenario(5, 500));
+  const sim::ComparisonReport rep = sim::compare_options(res, "baseline");
+  const auto& same = rep.options[1];
+  ASSERT_EQ(same.option, "same_as_baseline");
+  for (const auto& m : same.metrics) {
+    EXPECT_EQ(m.npv.mean, 0.0) << m.metric;
+    EXPECT_EQ(m.npv.sd, 0.0) << m.metric;
+    EXPECT_EQ(m.npv.prob_increase, 0.0);
+    EXPECT_EQ(m.npv.prob_decrease, 0.0);
+    for (const auto& y : m.years) EXPECT_EQ(y.mean, 0.0);
+  }
+}
+
+TEST(Comparison, DeltasTargetsAndProbBest) {
+  const sim::Results res = run(example_scenario(5, 2000));
+  const sim::ComparisonReport rep =
+      sim::compare_options(res, "baseline",
+                           {{"any saving", true, 0, 0.0}, {"1M in 2027", false, 2027, 1e6}});
+  const auto& reform = rep.options[0];
+  ASSERT_EQ(reform.option, "reform");
+  // Independent computation of the NPV delta of the net budget.
+  const auto npv = sim::net_impact_npv(res, "reform", "baseline");
+  const sim::MetricComparison* net = nullptr;
+  for (const auto& m : reform.metrics)
+    if (m.metric == "fiscal.net_budget_usd") net = &m;
+  ASSERT_TRUE(net);
+  EXPECT_DOUBLE_EQ(net->npv.mean, sim::mean(npv));
+  EXPECT_DOUBLE_EQ(net->npv.prob_better, sim::probability_at_least(npv, 1e-300));
+  EXPECT_DOUBLE_EQ(reform.targets[0].probability, sim::probability_at_least(npv, 0.0));
+  // The cost of events falls: lower is better for a cost.
+  for (const auto& m : reform.metrics) {
+    if (m.metric == "example.event_cost_usd") {
+      EXPECT_EQ(m.better_sign, -1);
+      EXPECT_LT(m.total.mean, 0.0);
+      EXPECT_GT(m.total.prob_better, 0.9);
+    }
+  }
+  double total = 0;
+  for (double p : rep.prob_best) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  // Baseline and its twin tie on every path and share their wins.
+  EXPECT_DOUBLE_EQ(rep.prob_best[0], rep.prob_best[2]);
+}
+
+// A model whose output is a known linear function of its inputs:
+//   y = 3 a - 2 b + 0.5 c + 0 d + small noise, a, b, c, d ~ U(0, 1) independent.
+class LinearModel final : public sim::Model {
+ public:
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    double x[4];
+    for (int i = 0; i < 4; ++i) {
+      x[i] = ctx.stream(sim::StreamKey::of("linear").with(static_cast<std::uint64_t>(i))).uniform();
+      out.set_input(i, x[i]);
+    }
+    sim::Stream noise = ctx.stream(sim::StreamKey::of("linear-noise"));
+    out.metric(0)[0] = 3 * x[0] - 2 * x[1] + 0.5 * x[2] + 0.05 * sim::sample_normal(noise);
+  }
+
+ private:
+  std::vector<sim::MetricInfo> metrics_ = {{"y", "USD", "", sim::Fiscal::kBenefit, true}};
+  std::vector<sim::InputInfo> inputs_ = {{"a", ""}, {"b", ""}, {"c", ""}, {"d", ""}};
+};
+
+TEST(Sensitivity, RecoversAKnownLinearModel) {
+  sim::ModelRegistry reg;
+  reg.add("linear", "test", [](sim::MapReader& r, const sim::ModelEnv&) {
+    r.finish();
+    return std::make_unique<LinearModel>();
+  });
+  const sim::Scenario sc = io::load_scenario_text(
+      "simulation: {paths: 20000, horizon_years: 1, discount_rate: 0}\nmodels: {linear: {}}\n",
+      "t", reg);
+  const sim::Results res = sim::Engine(sc).run({});
+  const auto reps = sim::option_sensitivities(res, "baseline");
+  ASSERT_EQ(reps.size(), 1u);
+  const auto& rep = reps[0];
+  // Theory: Var(y) = (9 + 4 + 0.25) / 12 + 0.05^2; SRC_i = beta_i sqrt(1/12) / sd(y).
+  const double sd_y = std::sqrt(13.25 / 12.0 + 0.0025);
+  const double expect_src[] = {3 / std::sqrt(12.0) / sd_y, -2 / std::sqrt(12.0) / sd_y,
+                               0.5 / std::sqrt(12.0) / sd_y, 0.0};
+  ASSERT_EQ(rep.inputs.size(), 4u);
+  EXPECT_EQ(rep.inputs[0].input, "linear.a");
+  EXPECT_EQ(rep.inputs[1].input, "linear.b");
+  EXPECT_EQ(rep.inputs[2].input, "linear.c");
+  EXPECT_EQ(rep.inputs[3].input, "linear.d");
+  // Regression coefficients are estimated to about 1/sqrt(n) = 0.007 (standardized units).
+  const double tol = 4.0 / std::sqrt(20000.0);
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(rep.inputs[i].src, expect_src[i], tol) << i;
+  EXPECT_NEAR(rep.r_squared, 1.0 - 0.0025 / (sd_y * sd_y), 0.002);
+  double shares = 0;
+  for (const auto& in : rep.inputs) shares += in.variance_share;
+  EXPECT_NEAR(shares, rep.r_squared, 0.01);
+  // Spearman has the same signs and order for a monotone linear effect.
+  EXPECT_GT(rep.inputs[0].spearman, 0.7);
+  EXPECT_LT(rep.inputs[1].spearman, -0.4);
+  EXPECT_NEAR(rep.inputs[3].spearman, 0.0, tol);
+}
+
+TEST(Sensitivity, SpearmanHandlesTies) {
+  const std::vector<double> x = {1, 2, 2, 3}, y = {10, 20, 20, 30};
+  EXPECT_DOUBLE_EQ(sim::spearman(x, y), 1.0);
+  const std::vector<double> z = {4, 3, 3, 1};
+  EXPECT_DOUBLE_EQ(sim::spearman(x, z), -1.0);
+}
+
+TEST(Precision, StopsWhenMetAndEqualsTheFixedRun) {
+  std::string text = example_scenario(21, 200);
+  text.replace(text.find("simulation: {"), 13,
+               "simulation: {precision: {relative_half_width: 0.01, max_paths: 50000}, ");
+  const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
+  ASSERT_TRUE(sc.precision.has_value());
+  const sim::Engine engine(sc);
+  sim::PrecisionReport rep;
+  const sim::Results res = sim::run_to_precision(engine, sc, *sc.precision, {}, rep);
+  EXPECT_TRUE(rep.met);
+  EXPECT_GT(rep.paths, 200u);
+  EXPECT_LT(rep.paths, 50000u);
+  EXPECT_LE(rep.half_width, rep.required);
+  // The target is met on every option.
+  for (std::size_t o = 0; o < res.options.size(); ++o) {
+    const auto x = sim::precision_measure(res, *sc.precision, o, sc.baseline);
+    EXPECT_LE(1.959963984540054 * sim::standard_error(x), 0.01 * std::fabs(sim::mean(x)));
+  }
+  // A fixed run of the same number of paths is identical, bit for bit.
+  const sim::Results fixed = [&] {
+    sim::Results r = engine.allocate(rep.paths);
+    engine.run_range(0, rep.paths, r, {});
+    return r;
+  }();
+  for (std::size_t o = 0; o < res.options.size(); ++o)
+    for (std::size_t m = 0; m < res.options[o].metrics.size(); ++m)
+      EXPECT_EQ(res.options[o].metrics[m].values, fixed.options[o].metrics[m].values);
+}
+
+TEST(Precision, ScenarioErrors) {
+  std::string text = example_scenario(21, 200);
+  text.replace(text.find("simulation: {"), 13,
+               "simulation: {precision: {metric: fiscal.net_budget, max_paths: 1}, ");
+  try {
+    io::load_scenario_text(text, "t", models::default_registry());
+    FAIL();
+  } catch (const sim::InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("relative_half_width or absolute_half_width"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("simulation.precision.max_paths"), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+}  // namespace reformsim
