@@ -12,6 +12,8 @@
 
 namespace reformsim::sim {
 
+int default_thread_count() { return tbb::info::default_concurrency(); }
+
 struct Engine::BlockBuffers {
   std::vector<double> factors;  // horizon x factors
   std::vector<double> latent;
@@ -157,7 +159,7 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
       if (options.paths_done) options.paths_done->fetch_add(last - first);
     }
   };
-  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  const int threads = options.threads > 0 ? options.threads : default_thread_count();
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,

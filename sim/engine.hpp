@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
@@ -22,6 +23,12 @@ struct RunOptions {
   // Optional: when set, blocks not yet started are skipped (clean stop on a signal).
   const std::atomic<bool>* stop = nullptr;
 };
+
+// Worker threads used when RunOptions::threads is 0: all cores.
+int default_thread_count();
+
+// Simulates paths [begin, end) into results: the local threaded runner or MPI ranks.
+using RangeRunner = std::function<void(std::uint64_t begin, std::uint64_t end, Results& results)>;
 
 // Name of the engine's own roll-up "model" and of its one metric, added to every option:
 // sum over budget metrics of (+value for benefits, -value for costs), per year.

@@ -28,12 +28,21 @@ std::vector<double> precision_measure(const Results& results, const PrecisionTar
 Results run_to_precision(const Engine& engine, const Scenario& scenario,
                          const PrecisionTarget& target, const RunOptions& options,
                          PrecisionReport& report) {
+  const RangeRunner local = [&](std::uint64_t b, std::uint64_t e, Results& r) {
+    engine.run_range(b, e, r, options);
+  };
+  return run_to_precision(engine, scenario, target, local, options.stop, report);
+}
+
+Results run_to_precision(const Engine& engine, const Scenario& scenario,
+                         const PrecisionTarget& target, const RangeRunner& runner,
+                         const std::atomic<bool>* stop, PrecisionReport& report) {
   if (!(target.relative > 0.0 || target.absolute > 0.0))
     throw InputError("precision target: give a relative or an absolute half-width");
   const std::uint64_t cap = std::max<std::uint64_t>(2, target.max_paths);
   std::uint64_t n = std::clamp<std::uint64_t>(scenario.settings.paths, 2, cap);
   Results results = engine.allocate(n);
-  engine.run_range(0, n, results, options);
+  runner(0, n, results);
   const double z = normal_quantile(0.5 + 0.5 * target.confidence);
   report = {};
   for (;;) {
@@ -55,7 +64,7 @@ Results run_to_precision(const Engine& engine, const Scenario& scenario,
     }
     report.paths = n;
     report.met = worst_ratio <= 1.0;
-    const bool stopped = options.stop && options.stop->load();
+    const bool stopped = stop && stop->load();
     if (report.met || n >= cap || stopped) break;
     // The half-width shrinks as 1/sqrt(N): aim for the N that meets it, with 10% to spare.
     const double want = static_cast<double>(n) * worst_ratio * worst_ratio * 1.1;
@@ -64,7 +73,7 @@ Results run_to_precision(const Engine& engine, const Scenario& scenario,
                  static_cast<std::uint64_t>(std::ceil(std::isfinite(want) ? want : 4.0 * n)),
                  n + n / 4 + 1, 4 * n));
     results.resize_paths(next);
-    engine.run_range(n, next, results, options);
+    runner(n, next, results);
     n = next;
   }
   return results;

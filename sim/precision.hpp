@@ -27,7 +27,12 @@ struct PrecisionReport {
 std::vector<double> precision_measure(const Results& results, const PrecisionTarget& target,
                                       std::size_t option, const std::string& baseline);
 
-// Starts with settings.paths (capped), then grows as above.
+// Starts with settings.paths (capped), then grows as above, simulating each new range with
+// `runner`; stops early (target unmet) when `stop` is set.
+Results run_to_precision(const Engine& engine, const Scenario& scenario,
+                         const PrecisionTarget& target, const RangeRunner& runner,
+                         const std::atomic<bool>* stop, PrecisionReport& report);
+// The same on this process's threads.
 Results run_to_precision(const Engine& engine, const Scenario& scenario,
                          const PrecisionTarget& target, const RunOptions& options,
                          PrecisionReport& report);
