@@ -1,12 +1,16 @@
 #include "models/registry.hpp"
 
 #include "models/example/example_model.hpp"
+#include "models/procurement/procurement_model.hpp"
 
 namespace reformsim::models {
 
 void register_models(sim::ModelRegistry& registry) {
   registry.add("example", "a small compound-Poisson cost model for tests and examples",
                make_example_model);
+  registry.add("procurement",
+               "procurement savings: category management, red-tape reform, procure-to-pay",
+               make_procurement_model);
 }
 
 const sim::ModelRegistry& default_registry() {

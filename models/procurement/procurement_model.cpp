@@ -1,0 +1,457 @@
+#include "models/procurement/procurement_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace reformsim::models {
+
+namespace procurement {
+
+double adoption_share(double years_since_start, double midpoint_years, double steepness_per_year,
+                      double ceiling) {
+  if (years_since_start < 0.0) return 0.0;
+  return ceiling / (1.0 + std::exp(-steepness_per_year * (years_since_start - midpoint_years)));
+}
+
+double price_factor(double bidders, double max_reduction, double rate_per_bidder) {
+  return 1.0 - max_reduction * (1.0 - std::exp(-rate_per_bidder * (bidders - 1.0)));
+}
+
+double live_fraction(int year, double go_live_years) {
+  return std::clamp(static_cast<double>(year) + 1.0 - go_live_years, 0.0, 1.0);
+}
+
+double ramp_share(int year, int start_year_offset, double ramp_years) {
+  if (year < start_year_offset) return 0.0;
+  if (ramp_years <= 0.0) return 1.0;
+  return std::min(1.0, static_cast<double>(year - start_year_offset + 1) / ramp_years);
+}
+
+}  // namespace procurement
+
+namespace {
+
+using sim::Distribution;
+using sim::Range;
+using sim::StreamKey;
+
+// Yearly real price escalation below this is refused (spend must stay positive).
+constexpr double kMinEscalation = -0.5;
+
+constexpr StreamKey kModelKey = StreamKey::of("procurement");
+constexpr StreamKey kLeakageKey = kModelKey.with("leakage_share");
+constexpr StreamKey kCeilingKey = kModelKey.with("category_management").with("ceiling");
+constexpr StreamKey kMidpointKey = kModelKey.with("category_management").with("midpoint_years");
+constexpr StreamKey kAddedBiddersKey = kModelKey.with("red_tape").with("added_bidders");
+constexpr StreamKey kGoLiveKey = kModelKey.with("procurement_office").with("go_live_year_offset");
+constexpr StreamKey kPerTransactionKey =
+    kModelKey.with("procurement_office").with("saving_per_transaction_usd");
+constexpr StreamKey kLeakageReductionKey =
+    kModelKey.with("procurement_office").with("leakage_reduction");
+constexpr StreamKey kSavingsRateKey = kModelKey.with("savings_rate");
+constexpr StreamKey kEscalationKey = kModelKey.with("price_escalation");
+constexpr StreamKey kBiddersKey = kModelKey.with("bidders");
+
+struct Category {
+  std::string name;
+  double base_spend_usd = 0.0;  // the latest year's spend, before the first simulated year
+  double growth = 0.0;
+  Distribution escalation;  // per path; ignored when escalation_factor >= 0
+  int escalation_factor = -1;
+  double cm_addressable_share = 1.0;
+  Distribution cm_savings_rate;
+  double competitive_share = 1.0;
+  double bidders_mean = 2.3;
+  int solicitations_per_year = 100;
+  // Set-up time keys and input slots.
+  StreamKey savings_key, escalation_key, bidders_key;
+  int savings_input = -1;
+  int escalation_input = -1;  // only when the escalation is uncertain
+};
+
+struct Lever {
+  bool enabled = false;
+  int start_year_offset = 0;
+  double setup_cost_usd = 0.0;
+  double running_cost_usd_per_year = 0.0;
+
+  double cost(int year) const {
+    if (!enabled || year < start_year_offset) return 0.0;
+    return running_cost_usd_per_year + (year == start_year_offset ? setup_cost_usd : 0.0);
+  }
+};
+
+struct CategoryManagement : Lever {
+  Distribution ceiling = Distribution::constant(0.9);
+  Distribution midpoint_years = Distribution::constant(3.0);
+  double steepness_per_year = 1.0;
+};
+
+struct RedTape : Lever {
+  Distribution added_bidders = Distribution::pert(0.3, 0.7, 1.5);
+  double ramp_years = 2.0;
+};
+
+struct ProcurementOffice : Lever {
+  Distribution go_live_year_offset = Distribution::constant(3.0);
+  double transactions_per_year = 0.0;
+  Distribution saving_per_transaction_usd = Distribution::pert(2.0, 4.0, 8.0);
+  Distribution leakage_reduction = Distribution::constant(0.0);
+};
+
+struct Params {
+  std::vector<Category> categories;
+  Distribution leakage_share = Distribution::pert(0.2, 0.3, 0.4);
+  double max_price_reduction = 0.20;
+  double rate_per_bidder = 0.35;
+  CategoryManagement cm;
+  RedTape red_tape;
+  ProcurementOffice office;
+};
+
+class ProcurementModel final : public sim::Model {
+ public:
+  enum Metric {
+    kSpend,
+    kCategoryManagement,
+    kCompetition,
+    kProcessing,
+    kLeakage,
+    kNetSavings,
+    kProgramCost,
+    kNpv,
+    kMetricCount
+  };
+  enum Input {
+    kLeakageShare,
+    kCeiling,
+    kMidpoint,
+    kAddedBidders,
+    kGoLive,
+    kPerTransaction,
+    kLeakageReduction,
+    kFixedInputCount
+  };
+
+  explicit ProcurementModel(Params p) : p_(std::move(p)) {
+    using sim::Fiscal;
+    metrics_ = {
+        {"spend_usd", "USD", "spend at current practice (the counterfactual, same in every option)",
+         Fiscal::kNone, false},
+        {"category_management_savings_usd", "USD",
+         "gross savings negotiated by category management", Fiscal::kBenefit, false},
+        {"competition_savings_usd", "USD", "gross savings from more bidders after red-tape reform",
+         Fiscal::kBenefit, false},
+        {"processing_savings_usd", "USD", "procure-to-pay savings in transaction processing cost",
+         Fiscal::kBenefit, false},
+        {"leakage_usd", "USD", "negotiated savings lost to off-contract buying and price drift",
+         Fiscal::kCost, false},
+        {"net_savings_usd", "USD", "gross savings of all levers minus leakage (a budget saving)",
+         Fiscal::kBenefit, true},
+        {"program_cost_usd", "USD", "set-up and running cost of the enabled levers", Fiscal::kCost,
+         true},
+        {"npv_net_benefit_usd", "USD",
+         "NPV of net savings minus program cost at the scenario's discount rate (year 0 only)",
+         Fiscal::kBenefit, false},
+    };
+    inputs_ = {
+        {"leakage_share", "share of negotiated savings lost (category management on)"},
+        {"category_management.ceiling", "ceiling on the share of addressable spend managed"},
+        {"category_management.midpoint_years", "years from start to half the ceiling"},
+        {"red_tape.added_bidders", "expected bidders per solicitation added by red-tape reform"},
+        {"procurement_office.go_live_year_offset", "years from the horizon start to go-live"},
+        {"procurement_office.saving_per_transaction_usd", "processing saving per transaction"},
+        {"procurement_office.leakage_reduction", "share of leakage removed once live"},
+    };
+    for (auto& c : p_.categories) {
+      c.savings_key = kSavingsRateKey.with(c.name);
+      c.escalation_key = kEscalationKey.with(c.name);
+      c.bidders_key = kBiddersKey.with(c.name);
+      c.savings_input = static_cast<int>(inputs_.size());
+      inputs_.push_back({"savings_rate." + c.name,
+                         "category management savings rate on managed " + c.name + " spend"});
+      if (c.escalation_factor < 0 && !c.escalation.is_constant()) {
+        c.escalation_input = static_cast<int>(inputs_.size());
+        inputs_.push_back({"price_escalation." + c.name, "yearly real price escalation"});
+      }
+    }
+  }
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  std::size_t scratch_doubles() const override { return 2 * sim::kMaxHorizonYears; }
+
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    namespace pc = procurement;
+    const int horizon = ctx.horizon();
+    const auto& cm = p_.cm;
+    const auto& rt = p_.red_tape;
+    const auto& office = p_.office;
+
+    // Per-path parameters: one uniform each, from a key named after the parameter, drawn only
+    // where the lever acts (recorded as 0 otherwise).
+    auto draw = [&](const Distribution& d, StreamKey key) {
+      return d.is_constant() ? d.quantile(0.5) : d.quantile(ctx.stream(key).uniform());
+    };
+    double leakage = 0.0, ceiling = 0.0, midpoint = 0.0, added_bidders = 0.0;
+    double go_live = std::numeric_limits<double>::infinity(), per_transaction = 0.0;
+    double leakage_reduction = 0.0;
+    if (cm.enabled) {
+      leakage = draw(p_.leakage_share, kLeakageKey);
+      ceiling = draw(cm.ceiling, kCeilingKey);
+      midpoint = draw(cm.midpoint_years, kMidpointKey);
+    }
+    if (rt.enabled) added_bidders = draw(rt.added_bidders, kAddedBiddersKey);
+    if (office.enabled) {
+      go_live = draw(office.go_live_year_offset, kGoLiveKey);
+      per_transaction = draw(office.saving_per_transaction_usd, kPerTransactionKey);
+      leakage_reduction = draw(office.leakage_reduction, kLeakageReductionKey);
+    }
+    out.set_input(kLeakageShare, leakage);
+    out.set_input(kCeiling, ceiling);
+    out.set_input(kMidpoint, midpoint);
+    out.set_input(kAddedBidders, added_bidders);
+    out.set_input(kGoLive, office.enabled ? go_live : 0.0);
+    out.set_input(kPerTransaction, per_transaction);
+    out.set_input(kLeakageReduction, leakage_reduction);
+
+    // Yearly program-wide shares, shared by every category.
+    double* managed = ctx.scratch().data();
+    double* live = managed + sim::kMaxHorizonYears;
+    for (int y = 0; y < horizon; ++y) {
+      managed[y] = cm.enabled ? pc::adoption_share(y - cm.start_year_offset + 0.5, midpoint,
+                                                   cm.steepness_per_year, ceiling)
+                              : 0.0;
+      live[y] = office.enabled ? pc::live_fraction(y, go_live) : 0.0;
+    }
+
+    double* spend = out.metric(kSpend);
+    double* cm_savings = out.metric(kCategoryManagement);
+    double* competition = out.metric(kCompetition);
+    double* processing = out.metric(kProcessing);
+    double* leaked = out.metric(kLeakage);
+    double* net = out.metric(kNetSavings);
+    double* cost = out.metric(kProgramCost);
+    double* npv = out.metric(kNpv);
+
+    for (const Category& c : p_.categories) {
+      const double rate = cm.enabled ? draw(c.cm_savings_rate, c.savings_key) : 0.0;
+      out.set_input(c.savings_input, rate);
+      double fixed_escalation = 0.0;
+      if (c.escalation_factor < 0) {
+        fixed_escalation = draw(c.escalation, c.escalation_key);
+        if (c.escalation_input >= 0) out.set_input(c.escalation_input, fixed_escalation);
+      }
+      const double extra_bidders_base = c.bidders_mean - 1.0;
+      double s = c.base_spend_usd;
+      for (int y = 0; y < horizon; ++y) {
+        const double e = c.escalation_factor >= 0
+                             ? std::max(kMinEscalation, ctx.factor(c.escalation_factor, y))
+                             : fixed_escalation;
+        s = s * ((1.0 + c.growth) * (1.0 + e));
+        spend[y] += s;
+        const double negotiated = s * c.cm_addressable_share * managed[y] * rate;
+        cm_savings[y] += negotiated;
+        leaked[y] += negotiated * leakage * (1.0 - leakage_reduction * live[y]);
+
+        const double added =
+            rt.enabled ? added_bidders * pc::ramp_share(y, rt.start_year_offset, rt.ramp_years)
+                       : 0.0;
+        if (added > 0.0 && c.competitive_share > 0.0) {
+          sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
+          double relief = 0.0;
+          for (int k = 0; k < c.solicitations_per_year; ++k) {
+            const double u = bids.uniform();
+            const auto n0 = sim::poisson_quantile(extra_bidders_base, u);
+            const auto n1 = sim::poisson_quantile(extra_bidders_base + added, u);
+            if (n1 == n0) continue;
+            relief += 1.0 - pc::price_factor(static_cast<double>(n1 + 1), p_.max_price_reduction,
+                                             p_.rate_per_bidder) /
+                                pc::price_factor(static_cast<double>(n0 + 1),
+                                                 p_.max_price_reduction, p_.rate_per_bidder);
+          }
+          competition[y] += (s - negotiated) * c.competitive_share * relief /
+                            static_cast<double>(c.solicitations_per_year);
+        }
+      }
+    }
+
+    const double npv_rate = ctx.discount_rate();
+    double npv_sum = 0.0;
+    for (int y = 0; y < horizon; ++y) {
+      processing[y] = office.transactions_per_year * per_transaction * live[y];
+      cost[y] = cm.cost(y) + rt.cost(y) + office.cost(y);
+      net[y] = cm_savings[y] + competition[y] + processing[y] - leaked[y];
+      npv_sum += (net[y] - cost[y]) * std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
+    }
+    npv[0] = npv_sum;
+  }
+
+ private:
+  Params p_;
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+std::string fmt(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
+}
+
+int resolve_factor(sim::MapReader& r, std::string_view key, const sim::ModelEnv& env) {
+  const std::string name = r.text(key, "");
+  if (name.empty()) return -1;
+  const int index = env.factors.index_of(name);
+  if (index < 0) {
+    std::string msg = "no factor named '" + name + "'";
+    const std::string near = sim::closest_match(name, env.factors.names());
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    if (env.factors.size() == 0) msg += "; the scenario's factors section declares none";
+    r.error(key, msg);
+    return -1;
+  }
+  // Spend must stay positive: the factor's marginal may not put weight below the floor.
+  const Distribution& marginal = env.factors.factors()[static_cast<std::size_t>(index)].marginal;
+  const double below = marginal.cdf(kMinEscalation);
+  if (below > 1e-9) {
+    r.error(key, "factor '" + name + "' is read as a yearly price escalation, but its marginal " +
+                     marginal.describe() + " puts probability " + fmt(below) + " below " +
+                     fmt(kMinEscalation));
+  }
+  return index;
+}
+
+void read_lever(sim::MapReader& r, Lever& lever) {
+  if (r.present()) {
+    if (!r.has("enabled")) r.child("enabled", true);  // explicit on/off: no silent defaults
+    lever.enabled = r.boolean("enabled", false);
+  }
+  lever.start_year_offset =
+      static_cast<int>(r.integer("start_year_offset", 0, Range::between(0, sim::kMaxHorizonYears)));
+  lever.setup_cost_usd = r.number("setup_cost_usd", 0.0, Range::non_negative());
+  lever.running_cost_usd_per_year =
+      r.number("running_cost_usd_per_year", 0.0, Range::non_negative());
+}
+
+Category read_category(sim::MapReader& r, const sim::ModelEnv& env, bool by_share,
+                       double total_spend_usd) {
+  Category c;
+  if (!r.has("name")) r.child("name", true);
+  c.name = r.text("name", "");
+  if (r.has("name") && c.name.empty()) r.error("name", "must not be empty");
+  if (by_share) {
+    if (r.has("annual_spend_usd"))
+      r.error("annual_spend_usd",
+              "give either the model's annual_spend_usd with a share per category, or "
+              "annual_spend_usd per category, not both");
+    c.base_spend_usd = total_spend_usd * r.required_number("share", Range::probability());
+  } else {
+    if (r.has("share"))
+      r.error("share", "a share needs the model's annual_spend_usd (the total it divides)");
+    c.base_spend_usd = r.required_number("annual_spend_usd", Range::non_negative());
+  }
+  c.growth = r.number("growth", 0.0, Range::between(-0.5, 1.0));
+  const bool has_fixed = r.has("price_escalation");
+  c.escalation = r.uncertain("price_escalation", Distribution::constant(0.0),
+                             Range::between(kMinEscalation, 1.0));
+  c.escalation_factor = resolve_factor(r, "price_escalation_factor", env);
+  if (has_fixed && r.has("price_escalation_factor"))
+    r.error("price_escalation_factor",
+            "give either price_escalation (a rate) or price_escalation_factor (a factor's name), "
+            "not both");
+
+  sim::MapReader cm = r.map("category_management");
+  c.cm_addressable_share = cm.number("addressable_share", 1.0, Range::probability());
+  c.cm_savings_rate =
+      cm.uncertain("savings_rate", Distribution::pert(0.05, 0.10, 0.20), Range::probability());
+  cm.finish();
+
+  sim::MapReader comp = r.map("competition");
+  c.competitive_share = comp.number("competitive_share", 1.0, Range::probability());
+  c.bidders_mean = comp.number("bidders_mean", 2.3, Range::between(1.0, 1000.0));
+  c.solicitations_per_year =
+      static_cast<int>(comp.integer("solicitations_per_year", 100, Range::between(1, 1000000)));
+  comp.finish();
+  r.finish();
+  return c;
+}
+
+}  // namespace
+
+std::unique_ptr<sim::Model> make_procurement_model(sim::MapReader& r, const sim::ModelEnv& env) {
+  Params p;
+  const bool by_share = r.has("annual_spend_usd");
+  const double total_spend_usd = r.number("annual_spend_usd", 0.0, Range::positive());
+
+  auto categories = r.maps("categories", true);
+  if (r.has("categories") && categories.empty() && r.node()->find("categories")->is_sequence())
+    r.error("categories", "needs at least one spend category");
+  double share_sum = 0.0;
+  for (auto& cr : categories) {
+    Category c = read_category(cr, env, by_share, total_spend_usd);
+    for (const auto& other : p.categories) {
+      if (!c.name.empty() && other.name == c.name)
+        cr.error("name", "category '" + c.name + "' is listed twice");
+    }
+    share_sum += by_share ? c.base_spend_usd / total_spend_usd : 0.0;
+    p.categories.push_back(std::move(c));
+  }
+  if (by_share && !categories.empty() && total_spend_usd > 0.0 &&
+      std::abs(share_sum - 1.0) > 1e-6) {
+    r.error("categories", "category shares must add up to 1, got " + fmt(share_sum));
+  }
+
+  p.leakage_share = r.uncertain("leakage_share", p.leakage_share, Range::probability());
+  sim::MapReader curve = r.map("price_curve");
+  p.max_price_reduction =
+      curve.number("max_reduction", p.max_price_reduction, Range{0.0, 1.0, false, true});
+  p.rate_per_bidder = curve.number("rate_per_bidder", p.rate_per_bidder, Range::positive());
+  curve.finish();
+
+  sim::MapReader reforms = r.map("reforms");
+  {
+    sim::MapReader m = reforms.map("category_management");
+    read_lever(m, p.cm);
+    p.cm.ceiling = m.uncertain("ceiling", p.cm.ceiling, Range::probability());
+    p.cm.midpoint_years =
+        m.uncertain("midpoint_years", p.cm.midpoint_years, Range::between(-50, 100));
+    p.cm.steepness_per_year = m.number("steepness_per_year", 1.0, Range::positive());
+    m.finish();
+  }
+  {
+    sim::MapReader m = reforms.map("red_tape");
+    read_lever(m, p.red_tape);
+    p.red_tape.added_bidders =
+        m.uncertain("added_bidders", p.red_tape.added_bidders, Range::between(0.0, 1000.0));
+    p.red_tape.ramp_years = m.number("ramp_years", 2.0, Range::between(0.0, 100.0));
+    m.finish();
+  }
+  {
+    sim::MapReader m = reforms.map("procurement_office");
+    read_lever(m, p.office);
+    p.office.go_live_year_offset = m.uncertain("go_live_year_offset", p.office.go_live_year_offset,
+                                               Range::between(0.0, sim::kMaxHorizonYears));
+    if (p.office.go_live_year_offset.support_min() < p.office.start_year_offset) {
+      m.error("go_live_year_offset",
+              "the system cannot go live before the office starts (start_year_offset " +
+                  std::to_string(p.office.start_year_offset) + "), but the go-live time can be " +
+                  fmt(p.office.go_live_year_offset.support_min()));
+    }
+    p.office.transactions_per_year = m.number("transactions_per_year", 0.0, Range::non_negative());
+    p.office.saving_per_transaction_usd =
+        m.uncertain("saving_per_transaction_usd", p.office.saving_per_transaction_usd);
+    p.office.leakage_reduction =
+        m.uncertain("leakage_reduction", p.office.leakage_reduction, Range::probability());
+    m.finish();
+  }
+  reforms.finish();
+  r.finish();
+  return std::make_unique<ProcurementModel>(std::move(p));
+}
+
+}  // namespace reformsim::models

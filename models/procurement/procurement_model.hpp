@@ -1,0 +1,93 @@
+// Procurement savings: what category management, red-tape reform and a Strategic Procurement
+// Office with procure-to-pay systems save on a city's purchasing, and how uncertain that is.
+//
+// Per path, spend category c and year y (0-based; money in constant start-year dollars, so the
+// scenario's real discount rate applies):
+//
+//   spend       S_c(y) = S_c(-1) * prod_{t<=y} (1 + g_c)(1 + e_c(t))
+//               S_c(-1) the latest year's spend (annual_spend_usd * share_c), g_c real volume
+//               growth, e_c(t) the real price escalation: a constant, a per-path draw, or the
+//               value of a scenario factor in year t (e.g. construction costs that move with the
+//               economy). Spend is the counterfactual at current practice, the same in every
+//               option.
+//   category management (spend analysis + category strategies), from start year s_cm:
+//               m(y)  = ceiling / (1 + exp(-k (y - s_cm + 0.5 - t_mid)))   (0 before s_cm)
+//               CM_c(y) = S_c(y) * a_c * m(y) * r_c
+//               a_c the share of the category that category management can address, r_c the
+//               savings rate on managed spend (per path, per category), ceiling and t_mid per
+//               path: a logistic adoption curve evaluated mid-year.
+//   leakage     L(y) = sum_c CM_c(y) * l * (1 - rho * live(y))
+//               l the share of negotiated savings lost to off-contract buying and price drift
+//               (per path); rho the share of that leakage the procure-to-pay system removes once
+//               live. Competitive awards are the contracts themselves, so leakage applies to the
+//               negotiated (category management) savings only.
+//   competition price relative to a sole bidder: p(n) = 1 - A (1 - exp(-b (n - 1))), which
+//               flattens beyond ~6-8 bidders. Each year a category's competitive share q_c of
+//               spend, at the contract prices left after category management, is awarded in K_c
+//               equal solicitations with n - 1 ~ Poisson(mu_c - 1) bidders. Red-tape reform adds
+//               delta * ramp(y) expected bidders (delta per path); its saving is
+//               COMP_c(y) = (S_c(y) - CM_c(y)) q_c (1/K_c) sum_k [1 - p(n'_k) / p(n_k)],
+//               n_k and n'_k inverted from the same uniform u_k (keyed by category, year), so
+//               n'_k >= n_k and the baseline's bidders are the reform's bidders before entry.
+//   procure-to-pay, Strategic Procurement Office: live(y) = clamp(y + 1 - g, 0, 1) for a go-live
+//               time g (per path); PROC(y) = transactions_per_year * v * live(y), v the saving in
+//               processing cost per transaction (per path).
+//   program cost: each lever's set-up cost in its start year, its running cost every year from
+//               then on.
+//   net savings NET(y) = sum_c [CM_c(y) + COMP_c(y)] + PROC(y) - L(y)   (before program cost)
+//   NPV         sum_y (NET(y) - COST(y)) (1 + r)^-(y + 0.5), the mid-year convention of
+//               sim::npv_by_row; reported in year 0 of npv_net_benefit_usd, the other years 0.
+//
+// Budget flows (in_budget): net_savings_usd (benefit) and program_cost_usd (cost). Spend, the
+// gross savings by lever, leakage and the NPV are reported but not rolled up, so no dollar is
+// counted twice.
+//
+// Default parameters and their sources (docs/models/procurement.md has the full table):
+// - savings rate on managed spend pert(0.05, 0.10, 0.20): leading companies save 10-20% through
+//   strategic sourcing; federal agencies saved ~7% on the ~5% of spend they managed ($1.8B on
+//   $25.8B of $537B, FY2011; GAO-12-919, GAO-13-279SP).
+// - ceiling on spend under management 0.9: leading companies manage up to ~90% of their spend
+//   (GAO-12-919; GAO-21-40). Use through negotiated vehicles can stay near 10% of addressable
+//   spend (GAO-17-164): the LA scenario's ceiling spans that range.
+// - leakage pert(0.2, 0.3, 0.4): the commonly quoted 20-40% of negotiated savings lost after
+//   contract signature (practitioner figure, not a peer-reviewed estimate).
+// - mean bidders per solicitation 2.3: the EU Single Market Scoreboard's single-bidder share of
+//   ~28% for a typical EU country, read through P(n = 1) = exp(-(mu - 1)).
+// - price curve A = 0.20, b = 0.35: an assumption shaped so that 88% of the attainable price
+//   reduction is reached at 7 bidders, matching Onur and Tas (2019, International Tax and Public
+//   Finance 26(3)), where procurement prices stop falling beyond six to eight bidders.
+// - added bidders from red-tape reform pert(0.3, 0.7, 1.5): an assumption (no public estimate).
+// - saving per transaction pert(2, 4, 8) USD: APQC's cost to process an invoice, top quartile
+//   $2.07, median $5.83, bottom quartile $10 or more.
+// - adoption midpoint 3 years, steepness 1 per year, go-live 3 years: assumptions.
+#pragma once
+
+#include <memory>
+
+#include "sim/model.hpp"
+
+namespace reformsim::models {
+
+namespace procurement {
+
+// Share of addressable spend under category management `years_since_start` years after the
+// program starts (0 before it starts); rises monotonically to `ceiling`, half of it at
+// `midpoint_years`.
+double adoption_share(double years_since_start, double midpoint_years, double steepness_per_year,
+                      double ceiling);
+
+// Price with `bidders` bidders relative to a sole bidder: 1 - A (1 - exp(-b (bidders - 1))).
+double price_factor(double bidders, double max_reduction, double rate_per_bidder);
+
+// Share of year y the procure-to-pay system is live when it goes live at time go_live_years.
+double live_fraction(int year, double go_live_years);
+
+// Share of the red-tape reform's added bidders reached in year y (linear over ramp_years).
+double ramp_share(int year, int start_year_offset, double ramp_years);
+
+}  // namespace procurement
+
+std::unique_ptr<sim::Model> make_procurement_model(sim::MapReader& section,
+                                                   const sim::ModelEnv& env);
+
+}  // namespace reformsim::models
