@@ -1,12 +1,17 @@
 #include "models/registry.hpp"
 
 #include "models/example/example_model.hpp"
+#include "models/real_estate/real_estate_model.hpp"
 
 namespace reformsim::models {
 
 void register_models(sim::ModelRegistry& registry) {
   registry.add("example", "a small compound-Poisson cost model for tests and examples",
                make_example_model);
+  registry.add("real_estate",
+               "the city's real-estate portfolio: market value, operating cost, leases, "
+               "surplus sales, partnerships and property damage",
+               make_real_estate_model);
 }
 
 const sim::ModelRegistry& default_registry() {
