@@ -60,7 +60,12 @@
 // housing_units, parcels_sold, sold_value_usd, damage_events. Only the primitive cash flows are
 // in the budget roll-up; value, net flow, NPV and counts are not.
 //
-// Sources and defaults: docs/models/real_estate.md.
+// Defaults when a key is absent: operating_cost_rate 0.03 of replacement value a year (NRC 1990,
+// 2-4%); sales_capacity_per_year 11 (the city's historical pace, issue 6); time_to_sell_days
+// lognormal with median 190 and mean 300 days (public-sector disposition studies quoted in
+// issue 6); price_ratio lognormal with mean 1 and sd 0.12 (Crosby, Lavers and Murdoch 1998);
+// transaction_cost_share 0.05 (assumed); no damage perils, no system, no deals. The Los Angeles
+// values, their split and their sources: docs/models/real_estate.md.
 #pragma once
 
 #include <memory>
