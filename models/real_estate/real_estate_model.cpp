@@ -122,18 +122,9 @@ class RealEstateModel final : public sim::Model {
 
  private:
   // Per class and year (horizon_ each): log value index at year end; parcels sold (at year end,
-  // and weighted by the part of the year they were no longer held); recorded and unrecorded
-  // base value sold (same two views).
-  enum YearArray {
-    kLogIndex,
-    kCntEnd,
-    kCntAvg,
-    kRecEnd,
-    kRecAvg,
-    kUnrecEnd,
-    kUnrecAvg,
-    kYearArrays
-  };
+  // and weighted by the part of the year they were no longer held); recorded base value sold
+  // (same two views); unrecorded base value sold (at year end).
+  enum YearArray { kLogIndex, kCntEnd, kCntAvg, kRecEnd, kRecAvg, kUnrecEnd, kYearArrays };
   // Per class: drift, volatility, operating cost rate, base surplus S, found under-used F,
   // found unrecorded U, reserved for deals, next base and found parcel to list, listings taken.
   enum Scalar {
@@ -317,9 +308,12 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         parcels_sold[year] += 1.0;
         year_array(kCntEnd, c)[year] += 1.0;
         year_array(kCntAvg, c)[year] += 1.0 - part_held;
-        const bool unrecorded = parcel >= unrecorded_from;
-        year_array(unrecorded ? kUnrecEnd : kRecEnd, c)[year] += parcel_base;
-        year_array(unrecorded ? kUnrecAvg : kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+        if (parcel >= unrecorded_from) {  // found unrecorded: no building, no lease
+          year_array(kUnrecEnd, c)[year] += parcel_base;
+        } else {
+          year_array(kRecEnd, c)[year] += parcel_base;
+          year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+        }
       }
     }
   }
