@@ -2,6 +2,7 @@
 
 #include "models/example/example_model.hpp"
 #include "models/procurement/procurement_model.hpp"
+#include "models/real_estate/real_estate_model.hpp"
 
 namespace reformsim::models {
 
@@ -11,6 +12,10 @@ void register_models(sim::ModelRegistry& registry) {
   registry.add("procurement",
                "procurement savings: category management, red-tape reform, procure-to-pay",
                make_procurement_model);
+  registry.add("real_estate",
+               "the city's real-estate portfolio: market value, operating cost, leases, "
+               "surplus sales, partnerships and property damage",
+               make_real_estate_model);
 }
 
 const sim::ModelRegistry& default_registry() {
