@@ -1,12 +1,17 @@
 #include "models/registry.hpp"
 
 #include "models/example/example_model.hpp"
+#include "models/workforce_injury/workforce_injury.hpp"
 
 namespace reformsim::models {
 
 void register_models(sim::ModelRegistry& registry) {
   registry.add("example", "a small compound-Poisson cost model for tests and examples",
                make_example_model);
+  registry.add("workforce_injury",
+               "workforce injuries and workers' compensation: claims, severity, litigation, "
+               "fraud, payment pattern, and safety, wellness, fraud-analytics and ADR reforms",
+               make_workforce_injury_model);
 }
 
 const sim::ModelRegistry& default_registry() {
