@@ -160,6 +160,20 @@ TEST(WorkforceInjury, IncurredCostMatchesCompoundDistribution) {
     const auto v = variance_with_se(total);
     EXPECT_NEAR(v.variance, var, 4 * v.se) << (nb ? "NB" : "Poisson");
 
+    // Each component's mean on its own (more sensitive than the total): paid claims are
+    // lambda (1 - q); lost-time share 0.3; litigation 5% / 40%.
+    const double paid_claims = lambda * (1 - 0.05 * 0.4);
+    const double lit_medical_only = 0.7 * 0.05, lit_lost_time = 0.3 * 0.4;
+    const double e_medical = 0.7 * 1000 * (1 + 0.05) + 0.3 * 20000 * (1 + 0.4);
+    const double e_days = 0.3 * 30 * (1 + 0.4 * 2);
+    const double e_legal = (lit_medical_only + lit_lost_time) * 8000;
+    EXPECT_NEAR(sim::mean(med), paid_claims * e_medical, 4 * sim::standard_error(med));
+    EXPECT_NEAR(sim::mean(ind), paid_claims * e_days * 200, 4 * sim::standard_error(ind));
+    EXPECT_NEAR(sim::mean(legal), paid_claims * e_legal, 4 * sim::standard_error(legal));
+    const auto& lit = values(r, "baseline", "litigated_claims");
+    EXPECT_NEAR(sim::mean(lit), paid_claims * (lit_medical_only + lit_lost_time),
+                4 * sim::standard_error(lit));
+
     // Fraud: caught claims are lambda * share * detection a year, each avoiding E[X_full] and
     // costing the investigation.
     const auto& avoided = values(r, "baseline", "fraud_cost_avoided_usd");
@@ -370,6 +384,7 @@ models:
       medical_only_usd: {mean: 1000, sd: 800}
       lost_time_medical_usd: {mean: 20000, sd: 15000}
     inflation: {medical: 0.06, indemnity: 0.02}
+    fraud: {share: 0.2, detection_probability: 0.5}
     payment_pattern: [0.3, 0.3, 0.2, 0.1, 0.1]
     run_off: )") +
            mode + R"(
@@ -426,48 +441,34 @@ std::string errors_of(const std::string& text) {
 }
 
 TEST(WorkforceInjury, BadSectionsGiveClearErrors) {
-  const std::string base = one_department(10, 3, "");
-  auto with = [&](const std::string& extra) { return one_department(10, 3, extra); };
-
-  std::string err = errors_of(
-      with("    reforms:\n      safety: {effect: 0.1, departments: [streets, stretes]}\n"));
-  EXPECT_NE(err.find("bad.yaml:"), std::string::npos) << err;
-  EXPECT_NE(err.find("models.workforce_injury.reforms.safety.departments[1]: unknown department "
-                     "the text 'stretes' (did you mean 'streets'?)"),
-            std::string::npos)
-      << err;
-
-  err = errors_of(with("      - {name: streets, headcount_fte: 5, claims_per_100_fte: 1}\n"));
-  EXPECT_NE(err.find("models.workforce_injury.departments[1].name: department 'streets' is "
-                     "listed twice"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    payment_pattern: [0.5, 0.3]\n"));
-  EXPECT_NE(err.find("models.workforce_injury.payment_pattern: fractions must sum to 1"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    reforms:\n      adr: {start_year: 2040}\n"));
-  EXPECT_NE(err.find("models.workforce_injury.reforms.adr.start_year: the program must start "
-                     "within the horizon (2030 to 2032), got 2040"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    counts: negative_binomial\n"));
-  EXPECT_NE(err.find("models.workforce_injury.dispersion: required key is missing"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    inflation: {medical_factor: cpi}\n"));
-  EXPECT_NE(err.find("models.workforce_injury.inflation.medical_factor: no factor named 'cpi'"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    reforms:\n      wellness: {effectt: 0.1}\n"));
-  EXPECT_NE(err.find("models.workforce_injury.reforms.wellness.effectt: unknown key 'effectt'"),
-            std::string::npos)
-      << err;
-  err = errors_of(with("    reforms:\n      safety: {effect: {triangular: [0.1, 0.5, 1.5]}}\n"));
-  EXPECT_NE(err.find("models.workforce_injury.reforms.safety.effect: must be in [0, 1]"),
-            std::string::npos)
-      << err;
-  EXPECT_EQ(errors_of(base), "");
+  // Each case: what is added to the one-department section, and the message (with its key
+  // path) the load must report.
+  const std::pair<const char*, const char*> cases[] = {
+      {"    reforms:\n      safety: {effect: 0.1, departments: [streets, stretes]}\n",
+       "models.workforce_injury.reforms.safety.departments[1]: unknown department the text "
+       "'stretes' (did you mean 'streets'?)"},
+      {"      - {name: streets, headcount_fte: 5, claims_per_100_fte: 1}\n",
+       "models.workforce_injury.departments[1].name: department 'streets' is listed twice"},
+      {"    payment_pattern: [0.5, 0.3]\n",
+       "models.workforce_injury.payment_pattern: fractions must sum to 1"},
+      {"    reforms:\n      adr: {start_year: 2040}\n",
+       "models.workforce_injury.reforms.adr.start_year: the program must start within the "
+       "horizon (2030 to 2032), got 2040"},
+      {"    counts: negative_binomial\n",
+       "models.workforce_injury.dispersion: required key is missing"},
+      {"    inflation: {medical_factor: cpi}\n",
+       "models.workforce_injury.inflation.medical_factor: no factor named 'cpi'"},
+      {"    reforms:\n      wellness: {effectt: 0.1}\n",
+       "models.workforce_injury.reforms.wellness.effectt: unknown key 'effectt'"},
+      {"    reforms:\n      safety: {effect: {triangular: [0.1, 0.5, 1.5]}}\n",
+       "models.workforce_injury.reforms.safety.effect: must be in [0, 1]"},
+  };
+  for (const auto& [extra, message] : cases) {
+    const std::string err = errors_of(one_department(10, 3, extra));
+    EXPECT_NE(err.find(std::string("bad.yaml:")), std::string::npos) << err;
+    EXPECT_NE(err.find(message), std::string::npos) << err;
+  }
+  EXPECT_EQ(errors_of(one_department(10, 3, "")), "");
 }
 
 // ---- The Los Angeles scenario ---------------------------------------------------------------
