@@ -56,14 +56,15 @@
 //   litigation: 38.1% of California indemnity claims (accident years 2005-10) involve an
 //     attorney, 11.6% of all claims, hence 2.8% of medical-only claims; attorney-involved
 //     claims average 122.8 paid temporary-disability days against 30.6 (x4.0), and cost several
-//     times more ($30,319 vs $5,598 for temporary-disability claims): CWCI, "Attorney
-//     Involvement in California Workers' Compensation" (2014). Severity multiplier 2.5 is an
+//     times more ($30,319 vs $5,598 for temporary-disability claims): CWCI's study of
+//     attorney involvement, accident years 2005-10 (released 2014). Severity multiplier 2.5 is an
 //     assumption within that range; legal cost per litigated claim (mean $10,000) an assumption
 //     of the order of CWCI's $733M of defense attorney fees in 2012.
 //   lost_days mean 30.6: CWCI (above), non-attorney claims; sd 45 assumed (right-skewed).
 //   fraud share 2%, detection 25%, investigation $2,500: assumptions (no public LA figure).
 //   payment pattern: ../shared/data/wc_loss_development via scripts/wc_payment_pattern.py.
-//   safety effect ~9%: Levine, Toffel and Johnson, "Randomized Government Safety Inspections
+// Reform effects (no default: 0 unless a scenario gives them; the LA scenario's ranges):
+//   safety ~9%: Levine, Toffel and Johnson, "Randomized Government Safety Inspections
 //     Reduce Worker Injuries with No Detectable Job Loss", Science 336 (2012): 9.4% fewer
 //     injury claims. Wellness effects uncertain and centred low: Song and Baicker, JAMA 321
 //     (2019), and Jones, Molitor and Reif, QJE 134 (2019), randomized trials with no significant
