@@ -213,7 +213,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
 
   const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
   const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
-  const double legal_scale = wage_index;
   const double k_sev = p_.litigation_severity_multiplier;
   const double k_dur = p_.litigation_duration_multiplier;
   const double fraud_share = p_.fraud_share;
@@ -285,7 +284,7 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
           if (litigated) {
             medical *= k_sev;
             days *= k_dur * shorten;
-            legal = std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * legal_scale;
+            legal = std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
           }
         }
         caught = fraudulent && u_detect < detect;
