@@ -3,6 +3,7 @@
 #include "models/example/example_model.hpp"
 #include "models/procurement/procurement_model.hpp"
 #include "models/real_estate/real_estate_model.hpp"
+#include "models/workforce_injury/workforce_injury.hpp"
 
 namespace reformsim::models {
 
@@ -16,6 +17,10 @@ void register_models(sim::ModelRegistry& registry) {
                "the city's real-estate portfolio: market value, operating cost, leases, "
                "surplus sales, partnerships and property damage",
                make_real_estate_model);
+  registry.add("workforce_injury",
+               "workforce injuries and workers' compensation: claims, severity, litigation, "
+               "fraud, payment pattern, and safety, wellness, fraud-analytics and ADR reforms",
+               make_workforce_injury_model);
 }
 
 const sim::ModelRegistry& default_registry() {

@@ -1,0 +1,416 @@
+// The workforce injury model's simulation: see workforce_injury.hpp for the equations and
+// docs/models/workforce_injury.md for the exact generative process.
+#include <cmath>
+#include <cstdint>
+
+#include "models/workforce_injury/payment_pattern.hpp"
+#include "models/workforce_injury/read_params.hpp"
+#include "models/workforce_injury/workforce_injury.hpp"
+#include "sim/distributions.hpp"
+
+namespace reformsim::models {
+namespace workforce_injury {
+namespace {
+
+constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
+
+// A uniform on (0, 1) from one 32-bit word, for yes/no decisions: half a step off 0 and 1.
+inline double unit32(std::uint32_t w) {
+  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
+}
+
+enum Metric : int {
+  kClaims,
+  kLostDays,
+  kLitigatedClaims,
+  kFraudCaught,
+  kMedical,
+  kIndemnity,
+  kLegal,
+  kFraudAvoided,
+  kInvestigation,
+  kProgram,
+  kClaimsPaid,
+  kRunOffPaid,
+  kTotalIncurred,
+  kTotalPaid,
+  kMetricCount
+};
+
+// Fixed per-path inputs, then one per uncertain department rate.
+enum Input : int {
+  kFrequencyMultiplier,
+  kSeverityMultiplier,
+  kSafetyEffect,
+  kWellnessSeverity,
+  kWellnessLostDays,
+  kFraudAnalyticsEffect,
+  kAdrLitigation,
+  kAdrDuration,
+  kFixedInputCount
+};
+constexpr const char* kInputNames[kFixedInputCount] = {
+    "frequency_multiplier",     "severity_multiplier",       "safety.effect",
+    "wellness.severity_effect", "wellness.lost_days_effect", "fraud_analytics.effect",
+    "adr.litigation_effect",    "adr.duration_effect"};
+// Which reform and effect slot each reform input is.
+constexpr int kInputReform[kFixedInputCount] = {
+    -1, -1, kSafety, kWellness, kWellness, kFraudAnalytics, kAdr, kAdr};
+constexpr int kInputSlot[kFixedInputCount] = {0, 0, 0, 0, 1, 0, 0, 1};
+
+// Sums over the claims of one accident year (all departments).
+struct YearTotals {
+  double claims = 0, lost_days = 0, litigated = 0, caught = 0;
+  double medical = 0, indemnity = 0, legal = 0, avoided = 0, investigation = 0, admin = 0;
+};
+
+class WorkforceInjuryModel final : public sim::Model {
+ public:
+  WorkforceInjuryModel(Params p, const sim::SimulationSettings& settings)
+      : p_(std::move(p)), horizon_(settings.horizon_years), start_year_(settings.start_year) {
+    metrics_ = {
+        {"claims", "claims", "claims filed in the accident year (after prevention)",
+         sim::Fiscal::kNone, false},
+        {"lost_days", "days", "lost work days of the year's paid lost-time claims",
+         sim::Fiscal::kNone, false},
+        {"litigated_claims", "claims", "claims with attorney involvement", sim::Fiscal::kNone,
+         false},
+        {"fraud_caught_claims", "claims", "fraudulent claims detected and denied",
+         sim::Fiscal::kNone, false},
+        {"medical_incurred_usd", "USD", "medical cost incurred by the accident year's claims",
+         sim::Fiscal::kCost, false},
+        {"indemnity_incurred_usd", "USD", "indemnity incurred by the accident year's claims",
+         sim::Fiscal::kCost, false},
+        {"legal_incurred_usd", "USD", "legal cost incurred by the accident year's litigated claims",
+         sim::Fiscal::kCost, false},
+        {"fraud_cost_avoided_usd", "USD",
+         "cost the detected fraudulent claims would have incurred (already excluded from "
+         "incurred and paid cost)",
+         sim::Fiscal::kBenefit, false},
+        {"investigation_cost_usd", "USD", "cost of investigating detected fraud, paid in the year",
+         sim::Fiscal::kCost, true},
+        {"program_cost_usd", "USD",
+         "reform programs' annual cost plus ADR administration per dispute, paid in the year",
+         sim::Fiscal::kCost, true},
+        {"claims_paid_usd", "USD",
+         "cash paid on claims (medical, indemnity, legal) of this and earlier accident years",
+         sim::Fiscal::kCost, true},
+        {"run_off_paid_usd", "USD", "part of claims_paid_usd for accident years before the horizon",
+         sim::Fiscal::kCost, false},
+        {"total_incurred_usd", "USD",
+         "incurred claims cost + investigation + program cost (accrual view)", sim::Fiscal::kCost,
+         false},
+        {"total_paid_usd", "USD",
+         "claims paid + investigation + program cost (the cash view the budget sees)",
+         sim::Fiscal::kCost, false},
+    };
+    for (int i = 0; i < kFixedInputCount; ++i) {
+      inputs_.push_back({kInputNames[i], input_description(i)});
+      input_keys_[i] = kModelKey.with(kInputNames[i]);
+    }
+    for (auto& d : p_.departments) {
+      if (d.claims_per_100_fte.is_constant()) continue;
+      d.rate_input = static_cast<int>(inputs_.size());
+      inputs_.push_back({"claims_per_100_fte." + d.name,
+                         "claims per 100 FTE of department " + d.name + " (drawn per path)"});
+    }
+    lags_ = static_cast<int>(p_.payment_pattern.size());
+    years_ = lags_ - 1 + horizon_;
+    const Lognormal* med[2] = {&p_.medical_only_usd, &p_.lost_time_medical_usd};
+    for (int type = 0; type < 2; ++type) {
+      med_mu_[type] = med[type]->mu;
+      med_sigma_[type] = med[type]->sigma;
+    }
+  }
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  // Incurred cost, medical and wage indices by accident year (prior years included), then the
+  // path's department rates.
+  std::size_t scratch_doubles() const override {
+    return 3 * static_cast<std::size_t>(years_) + p_.departments.size();
+  }
+
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
+
+ private:
+  static std::string input_description(int i) {
+    switch (i) {
+      case kFrequencyMultiplier:
+        return "multiplier on every department's claim rate";
+      case kSeverityMultiplier:
+        return "multiplier on medical and indemnity severity";
+      case kSafetyEffect:
+        return "share of claims the safety program prevents at full strength";
+      case kWellnessSeverity:
+        return "medical cost reduction for wellness participants";
+      case kWellnessLostDays:
+        return "lost-days reduction for wellness participants";
+      case kFraudAnalyticsEffect:
+        return "share of missed fraud that analytics detects";
+      case kAdrLitigation:
+        return "share of disputes ADR settles without litigation";
+      case kAdrDuration:
+        return "reduction of a litigated claim's lost days under ADR";
+      default:
+        return "";
+    }
+  }
+
+  // Expected incurred cost (medical + indemnity + legal) of accident year `a` without reforms,
+  // for the path's parameters; used for the run-off of years before the horizon.
+  double expected_incurred(int a, double freq, double sev, const double* rates, double med_index,
+                           double wage_index) const;
+
+  void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
+                     const double* rates, const double (&effect)[kReformCount][2], double med_index,
+                     double wage_index, YearTotals& y) const;
+
+  Params p_;
+  int horizon_;
+  int start_year_;
+  int lags_ = 1;
+  int years_ = 1;  // accident years kept in scratch: lags_ - 1 before the horizon, then horizon_
+  double med_mu_[2] = {0, 0}, med_sigma_[2] = {0, 0};
+  sim::StreamKey input_keys_[kFixedInputCount];
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, const double* rates,
+                                               double med_index, double wage_index) const {
+  const double not_caught = 1.0 - p_.fraud_share * p_.detection_probability;
+  const double k_sev = p_.litigation_severity_multiplier - 1.0;
+  const double k_dur = p_.litigation_duration_multiplier - 1.0;
+  const double p0 = p_.litigation_probability[0], p1 = p_.litigation_probability[1];
+  const double legal = p_.legal_cost_usd.mean * wage_index;
+  const double med_only = p_.medical_only_usd.mean * (1.0 + p0 * k_sev) * sev * med_index;
+  const double med_lost = p_.lost_time_medical_usd.mean * (1.0 + p1 * k_sev) * sev * med_index;
+  const double days = p_.lost_days.mean * (1.0 + p1 * k_dur);
+  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  double total = 0.0;
+  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
+    const Department& dep = p_.departments[d];
+    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
+    const double claims = fte / 100.0 * rates[d] * freq * trend;
+    const double s = dep.lost_time_share;
+    const double per_claim =
+        (1.0 - s) * (med_only + p0 * legal) +
+        s * (med_lost + days * dep.daily_indemnity_usd * sev * wage_index + p1 * legal);
+    total += claims * per_claim;
+  }
+  return total * not_caught;
+}
+
+void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, double freq,
+                                         double sev, const double* rates,
+                                         const double (&effect)[kReformCount][2], double med_index,
+                                         double wage_index, YearTotals& y) const {
+  const auto calendar_year = static_cast<std::uint64_t>(start_year_ + a);
+  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  double ramp[kReformCount];
+  for (int r = 0; r < kReformCount; ++r) ramp[r] = a >= 0 ? p_.reforms[r].ramp(a) : 0.0;
+
+  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
+  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
+  const double k_sev = p_.litigation_severity_multiplier;
+  const double k_dur = p_.litigation_duration_multiplier;
+  const double fraud_share = p_.fraud_share;
+  const double investigation = p_.investigation_cost_usd * wage_index;
+  const double med_scale = sev * med_index;
+  const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
+  const double participation = p_.reforms[kWellness].participation;
+
+  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
+    const Department& dep = p_.departments[d];
+    const std::uint32_t mask = dep.reform_mask;
+    auto strength = [&](int r, int slot) {
+      return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
+    };
+    const double prevent = strength(kSafety, 0);
+    const bool wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
+    const double wellness_medical = 1.0 - strength(kWellness, 0);
+    const double wellness_days = 1.0 - strength(kWellness, 1);
+    const double detect =
+        p_.detection_probability + strength(kFraudAnalytics, 0) * (1.0 - p_.detection_probability);
+    const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
+    const double settle = 1.0 - strength(kAdr, 0);
+    const double shorten = 1.0 - strength(kAdr, 1);
+    const double lost_share = dep.lost_time_share;
+    const double indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
+
+    // Claim count at the baseline mean; reforms only thin it.
+    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
+    double mean = fte / 100.0 * rates[d] * freq * trend;
+    if (p_.counts == CountModel::kNegativeBinomial) {
+      sim::Stream mix = ctx.stream(dep.mix_key.with(calendar_year));
+      mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
+    }
+    sim::Stream count_stream = ctx.stream(dep.count_key.with(calendar_year));
+    const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+
+    const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
+    for (std::int64_t i = 0; i < n; ++i) {
+      sim::Stream s = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
+      // Block 1: four decisions.
+      const double u_prevent = unit32(s.next_u32());
+      const double u_type = unit32(s.next_u32());
+      const double u_lit = unit32(s.next_u32());
+      const double u_fraud = unit32(s.next_u32());
+      if (u_prevent < prevent) continue;
+      // Block 2: medical cost and lost days.
+      const int type = u_type < lost_share ? 1 : 0;
+      const double z_medical = sim::normal_quantile(s.uniform());
+      const double u_days = s.uniform();
+      double medical = std::exp(med_mu_[type] + med_sigma_[type] * z_medical) * med_scale;
+      double days = type ? std::exp(mu_days + sigma_days * sim::normal_quantile(u_days)) : 0.0;
+      const double p_lit = p_.litigation_probability[type];
+      const bool disputed = u_lit < p_lit;
+      const bool fraudulent = u_fraud < fraud_share;
+      double legal = 0.0;
+      bool litigated = false, caught = false;
+      if (disputed || fraudulent || wellness_on) {
+        // Block 3: wellness participation, fraud detection, legal cost.
+        const double u_well = unit32(s.next_u32());
+        const double u_detect = unit32(s.next_u32());
+        const double u_legal = s.uniform();
+        if (wellness_on && u_well < participation) {
+          medical *= wellness_medical;
+          days *= wellness_days;
+        }
+        if (disputed) {
+          if (adr_on) y.admin += admin_per_dispute;
+          litigated = u_lit < p_lit * settle;
+          if (litigated) {
+            medical *= k_sev;
+            days *= k_dur * shorten;
+            legal = std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
+          }
+        }
+        caught = fraudulent && u_detect < detect;
+      }
+      const double indemnity = days * indemnity_per_day;
+      y.claims += 1.0;
+      if (caught) {
+        y.caught += 1.0;
+        y.avoided += medical + indemnity + legal;
+        y.investigation += investigation;
+        continue;
+      }
+      y.lost_days += days;
+      y.litigated += litigated ? 1.0 : 0.0;
+      y.medical += medical;
+      y.indemnity += indemnity;
+      y.legal += legal;
+    }
+  }
+}
+
+void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
+  const int prior = lags_ - 1;  // scratch index of accident year 0
+  const std::span<double> scratch = ctx.scratch();
+  double* incurred = scratch.data();
+  double* med_index = incurred + years_;
+  double* wage_index = med_index + years_;
+  double* rates = wage_index + years_;
+
+  // Per-path parameters: one uniform each from a key named after the parameter, so every
+  // option draws the same value whatever it changes elsewhere.
+  auto draw = [&](int input, const sim::Distribution& dist) {
+    if (dist.is_constant()) return dist.params()[0];
+    return dist.quantile(ctx.stream(input_keys_[input]).uniform());
+  };
+  const double freq = draw(kFrequencyMultiplier, p_.frequency_multiplier);
+  const double sev = draw(kSeverityMultiplier, p_.severity_multiplier);
+  out.set_input(kFrequencyMultiplier, freq);
+  out.set_input(kSeverityMultiplier, sev);
+  double effect[kReformCount][2] = {};
+  for (int i = kSafetyEffect; i < kFixedInputCount; ++i) {
+    const Reform& r = p_.reforms[kInputReform[i]];
+    const double e = r.enabled ? draw(i, r.effect[kInputSlot[i]]) : 0.0;
+    effect[kInputReform[i]][kInputSlot[i]] = e;
+    out.set_input(i, e);
+  }
+  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
+    const Department& dep = p_.departments[d];
+    if (dep.rate_input < 0) {
+      rates[d] = dep.claims_per_100_fte.params()[0];
+    } else {
+      rates[d] = dep.claims_per_100_fte.quantile(ctx.stream(dep.rate_key).uniform());
+      out.set_input(dep.rate_input, rates[d]);
+    }
+  }
+
+  // Price indices by accident year: year 0 = 1; in the horizon each year's inflation is the
+  // constant or the factor's value; before the horizon the constant, back-trended.
+  auto fill_index = [&](const Inflation& inf, double* index) {
+    index[prior] = 1.0;
+    for (int t = 1; t < horizon_; ++t) {
+      const double rate = inf.factor >= 0 ? ctx.factor(inf.factor, t) : inf.rate;
+      index[prior + t] = index[prior + t - 1] * (1.0 + rate);
+    }
+    for (int a = -1; a >= -prior; --a) index[prior + a] = std::pow(1.0 + inf.rate, a);
+  };
+  fill_index(p_.medical_inflation, med_index);
+  fill_index(p_.indemnity_inflation, wage_index);
+
+  // Accident years before the horizon.
+  if (p_.run_off == RunOff::kExpected) {
+    for (int a = -prior; a < 0; ++a)
+      incurred[prior + a] =
+          expected_incurred(a, freq, sev, rates, med_index[prior + a], wage_index[prior + a]);
+  } else if (p_.run_off == RunOff::kSimulated) {
+    for (int a = -prior; a < 0; ++a) {
+      YearTotals y;
+      simulate_year(ctx, a, freq, sev, rates, effect, med_index[prior + a], wage_index[prior + a],
+                    y);
+      incurred[prior + a] = y.medical + y.indemnity + y.legal;
+    }
+  }
+
+  // The horizon.
+  double* m[kMetricCount];
+  for (int k = 0; k < kMetricCount; ++k) m[k] = out.metric(k);
+  for (int t = 0; t < horizon_; ++t) {
+    YearTotals y;
+    simulate_year(ctx, t, freq, sev, rates, effect, med_index[prior + t], wage_index[prior + t], y);
+    double program = y.admin;
+    for (const Reform& r : p_.reforms)
+      if (r.enabled && t >= r.start_offset) program += r.annual_cost_usd;
+    incurred[prior + t] = y.medical + y.indemnity + y.legal;
+    m[kClaims][t] = y.claims;
+    m[kLostDays][t] = y.lost_days;
+    m[kLitigatedClaims][t] = y.litigated;
+    m[kFraudCaught][t] = y.caught;
+    m[kMedical][t] = y.medical;
+    m[kIndemnity][t] = y.indemnity;
+    m[kLegal][t] = y.legal;
+    m[kFraudAvoided][t] = y.avoided;
+    m[kInvestigation][t] = y.investigation;
+    m[kProgram][t] = program;
+    m[kTotalIncurred][t] = incurred[prior + t] + y.investigation + program;
+  }
+
+  // Cash: the run-off of prior accident years, then the horizon's own accident years.
+  const std::span<const double> pattern(p_.payment_pattern);
+  const std::span<double> run_off(m[kRunOffPaid], static_cast<std::size_t>(horizon_));
+  const std::span<double> paid(m[kClaimsPaid], static_cast<std::size_t>(horizon_));
+  pay_out(std::span<const double>(incurred, static_cast<std::size_t>(prior)), -prior, pattern,
+          run_off);
+  for (int t = 0; t < horizon_; ++t) paid[t] = run_off[t];
+  pay_out(std::span<const double>(incurred + prior, static_cast<std::size_t>(horizon_)), 0, pattern,
+          paid);
+  for (int t = 0; t < horizon_; ++t)
+    m[kTotalPaid][t] = paid[t] + m[kInvestigation][t] + m[kProgram][t];
+}
+
+}  // namespace
+}  // namespace workforce_injury
+
+std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
+                                                        const sim::ModelEnv& env) {
+  workforce_injury::Params p = workforce_injury::read_params(section, env);
+  return std::make_unique<workforce_injury::WorkforceInjuryModel>(std::move(p), env.settings);
+}
+
+}  // namespace reformsim::models

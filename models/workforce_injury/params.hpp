@@ -1,0 +1,108 @@
+// The typed parameters of the workforce injury model, as read and validated from a scenario's
+// `workforce_injury` section (read_params.cpp). Plain data: the model (model.cpp) only reads it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/distributions.hpp"
+#include "sim/random.hpp"
+
+namespace reformsim::models::workforce_injury {
+
+// A lognormal given by its mean and standard deviation; sd = 0 is the constant `mean`.
+struct Lognormal {
+  double mean = 1.0;
+  double sd = 0.0;
+  double mu = 0.0;     // log-scale location: log(mean) - sigma^2 / 2
+  double sigma = 0.0;  // log-scale spread: sqrt(log(1 + (sd / mean)^2))
+
+  static Lognormal from_mean_sd(double mean, double sd);
+  double second_moment() const { return mean * mean + sd * sd; }
+};
+
+enum class CountModel : std::uint8_t { kPoisson, kNegativeBinomial };
+
+// How the claims of accident years before the horizon's first year are paid during it.
+enum class RunOff : std::uint8_t {
+  kNone,       // no prior accident years: paid cost starts from zero (tests, clean comparisons)
+  kExpected,   // prior years' expected incurred cost, paid by the pattern (the default)
+  kSimulated,  // prior accident years simulated claim by claim (a burn-in; slower)
+};
+
+struct Department {
+  std::string name;
+  double headcount_fte = 0.0;
+  double headcount_growth = 0.0;         // per year
+  sim::Distribution claims_per_100_fte;  // drawn once per path when uncertain
+  int rate_input = -1;                   // index of its per-path input, -1 when constant
+  double lost_time_share = 0.25;
+  double daily_indemnity_usd = 0.0;
+  std::uint32_t reform_mask = 0;  // bit r: reform r covers this department
+
+  // Stream keys, built once from the name (not from the list position, so that an option that
+  // adds or reorders departments keeps every department's draws).
+  sim::StreamKey rate_key, count_key, mix_key, claim_key;
+};
+
+enum ReformKind : int { kSafety = 0, kWellness, kFraudAnalytics, kAdr, kReformCount };
+inline constexpr const char* kReformNames[kReformCount] = {"safety", "wellness", "fraud_analytics",
+                                                           "adr"};
+
+struct Reform {
+  bool enabled = false;
+  int start_offset = 0;   // first year of the program, 0-based from the start year
+  int ramp_up_years = 0;  // years to full effect (0 or 1: full from the first year)
+  double annual_cost_usd = 0.0;
+  // Up to two uncertain effects (see the model header for what each reform's effects mean).
+  sim::Distribution effect[2];
+  double participation = 1.0;               // wellness: share of covered staff who take part
+  double admin_cost_per_dispute_usd = 0.0;  // adr: handled disputes
+
+  // Share of the full effect in year t: 0 before the start, min(1, (k + 1) / ramp) in the
+  // program's year k = t - start (full at once when ramp <= 1).
+  double ramp(int year) const {
+    if (!enabled || year < start_offset) return 0.0;
+    if (ramp_up_years <= 1) return 1.0;
+    const double share = static_cast<double>(year - start_offset + 1) / ramp_up_years;
+    return share < 1.0 ? share : 1.0;
+  }
+};
+
+// Where a yearly rate comes from: a constant, or a scenario factor whose yearly value is the rate.
+struct Inflation {
+  double rate = 0.0;  // also the rate used before the horizon (run-off of prior years)
+  int factor = -1;    // factor index, or -1
+};
+
+struct Params {
+  CountModel counts = CountModel::kPoisson;
+  double dispersion = 0.0;  // negative binomial r: variance = mean + mean^2 / r
+  sim::Distribution frequency_multiplier = sim::Distribution::constant(1.0);
+  double frequency_trend = 0.0;
+  sim::Distribution severity_multiplier = sim::Distribution::constant(1.0);
+
+  Lognormal medical_only_usd;
+  Lognormal lost_time_medical_usd;
+  Lognormal lost_days;
+  Inflation medical_inflation;
+  Inflation indemnity_inflation;
+
+  double litigation_probability[2] = {0.0, 0.0};  // [medical-only, lost-time]
+  Lognormal legal_cost_usd;
+  double litigation_severity_multiplier = 1.0;
+  double litigation_duration_multiplier = 1.0;
+
+  double fraud_share = 0.0;
+  double detection_probability = 0.0;
+  double investigation_cost_usd = 0.0;
+
+  std::vector<double> payment_pattern;  // fractions per development year, sum 1
+  RunOff run_off = RunOff::kExpected;
+
+  std::vector<Department> departments;
+  Reform reforms[kReformCount];
+};
+
+}  // namespace reformsim::models::workforce_injury

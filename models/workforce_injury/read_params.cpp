@@ -1,0 +1,283 @@
+#include "models/workforce_injury/read_params.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/workforce_injury/payment_pattern.hpp"
+
+namespace reformsim::models::workforce_injury {
+namespace {
+
+using sim::Range;
+
+constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
+
+// A yearly rate such as a trend or growth: more than -100%.
+Range yearly_rate() {
+  return Range{-1.0, 1.0, true, false};
+}
+
+// {mean: .., sd: ..}: a lognormal by its mean and standard deviation.
+Lognormal read_lognormal(sim::MapReader& parent, std::string_view key, Lognormal fallback,
+                         bool required) {
+  sim::MapReader r = parent.map(key, required);
+  if (!r.present()) return fallback;
+  const double mean = r.required_number("mean", Range::positive());
+  const double sd = r.number("sd", 0.0, Range::non_negative());
+  r.finish();
+  return Lognormal::from_mean_sd(mean, sd);
+}
+
+Inflation read_inflation(sim::MapReader& r, std::string_view key, double fallback,
+                         const sim::ModelEnv& env) {
+  Inflation inf;
+  inf.rate = r.number(key, fallback, yearly_rate());
+  const std::string factor_key = std::string(key) + "_factor";
+  const std::string name = r.text(factor_key, "");
+  if (!name.empty()) {
+    inf.factor = env.factors.index_of(name);
+    if (inf.factor < 0) {
+      std::string msg = "no factor named '" + name + "'";
+      const std::string near = sim::closest_match(name, env.factors.names());
+      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      r.error(factor_key, msg + "; the scenario's factors section defines it");
+    }
+  }
+  return inf;
+}
+
+std::vector<double> read_pattern(sim::MapReader& r) {
+  if (!r.has("payment_pattern")) {
+    r.child("payment_pattern");
+    return default_payment_pattern();
+  }
+  std::vector<double> p = r.numbers("payment_pattern", Range::non_negative());
+  const std::size_t before = r.diagnostics().list().size();
+  if (p.empty() && before == r.diagnostics().list().size()) {
+    r.error("payment_pattern", "must list at least one fraction");
+    return default_payment_pattern();
+  }
+  if (p.size() > static_cast<std::size_t>(sim::kMaxHorizonYears)) {
+    r.error("payment_pattern", "at most " + std::to_string(sim::kMaxHorizonYears) +
+                                   " development years, got " + std::to_string(p.size()));
+    return default_payment_pattern();
+  }
+  double sum = 0.0;
+  for (double x : p) sum += x;
+  // The fractions are usually printed with a few decimals; small rounding is normalised away.
+  if (std::fabs(sum - 1.0) > 1e-3) {
+    r.error("payment_pattern",
+            "fractions must sum to 1 (within 0.001), got " + std::to_string(sum));
+    return default_payment_pattern();
+  }
+  for (double& x : p) x /= sum;
+  return p;
+}
+
+// The per-department defaults a department may override.
+struct DepartmentDefaults {
+  double headcount_growth = 0.0;
+  double lost_time_share = 0.25;
+  double daily_indemnity_usd = -1.0;  // required somewhere
+};
+
+std::vector<Department> read_departments(sim::MapReader& r, const DepartmentDefaults& def) {
+  std::vector<Department> out;
+  auto items = r.maps("departments", true);
+  if (r.has("departments") && items.empty() && r.diagnostics().ok())
+    r.error("departments", "must list at least one department");
+  for (auto& d : items) {
+    Department dep;
+    dep.name = d.text("name", "");
+    if (dep.name.empty()) {
+      d.child("name", true);
+    } else if (std::any_of(out.begin(), out.end(),
+                           [&](const Department& o) { return o.name == dep.name; })) {
+      d.error("name", "department '" + dep.name + "' is listed twice");
+    }
+    dep.headcount_fte = d.required_number("headcount_fte", Range::positive());
+    dep.headcount_growth = d.number("headcount_growth", def.headcount_growth, yearly_rate());
+    if (!d.has("claims_per_100_fte")) d.child("claims_per_100_fte", true);
+    dep.claims_per_100_fte =
+        d.uncertain("claims_per_100_fte", sim::Distribution::constant(0.0), Range::non_negative());
+    dep.lost_time_share = d.number("lost_time_share", def.lost_time_share, Range::probability());
+    dep.daily_indemnity_usd =
+        d.number("daily_indemnity_usd", def.daily_indemnity_usd, Range::non_negative());
+    if (dep.daily_indemnity_usd < 0.0) {
+      d.error("daily_indemnity_usd",
+              "required: give daily_indemnity_usd for the department or for the whole section");
+      dep.daily_indemnity_usd = 0.0;
+    }
+    d.text("description", "");  // free text for readers of the scenario
+    d.finish();
+    dep.rate_key = kModelKey.with("claims_per_100_fte").with(dep.name);
+    dep.count_key = kModelKey.with("count").with(dep.name);
+    dep.mix_key = kModelKey.with("count_mix").with(dep.name);
+    dep.claim_key = kModelKey.with("claim").with(dep.name);
+    out.push_back(std::move(dep));
+  }
+  return out;
+}
+
+// The fields every reform has, then its own effects.
+void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::SimulationSettings& settings,
+                 const std::string& departments_path, std::vector<Department>& departments,
+                 Reform& out) {
+  const char* name = kReformNames[kind];
+  sim::MapReader r = reforms.map(name);
+  if (!r.present()) return;
+  out.enabled = r.boolean("enabled", true);
+
+  const bool has_year = r.has("start_year"), has_offset = r.has("start_year_offset");
+  if (has_year && has_offset) {
+    r.error("start_year_offset", "give start_year or start_year_offset, not both");
+  }
+  int offset = 0;
+  if (has_year) {
+    const auto year = r.integer("start_year", settings.start_year, Range::between(1900, 2200));
+    offset = static_cast<int>(year) - settings.start_year;
+  } else {
+    offset = static_cast<int>(r.integer("start_year_offset", 0, Range::between(0, 1000)));
+  }
+  if (offset < 0 || offset >= settings.horizon_years) {
+    r.error(has_year ? "start_year" : "start_year_offset",
+            "the program must start within the horizon (" + std::to_string(settings.start_year) +
+                " to " + std::to_string(settings.start_year + settings.horizon_years - 1) +
+                "), got " + std::to_string(settings.start_year + offset));
+    offset = 0;
+  }
+  out.start_offset = offset;
+  out.ramp_up_years = static_cast<int>(r.integer("ramp_up_years", 0, Range::between(0, 100)));
+  out.annual_cost_usd = r.number("annual_cost_usd", 0.0, Range::non_negative());
+
+  const Range share = Range::probability();
+  switch (kind) {
+    case kSafety:
+      out.effect[0] = r.uncertain("effect", sim::Distribution::constant(0.0), share);
+      break;
+    case kWellness:
+      out.effect[0] = r.uncertain("severity_effect", sim::Distribution::constant(0.0), share);
+      out.effect[1] = r.uncertain("lost_days_effect", sim::Distribution::constant(0.0), share);
+      out.participation = r.number("participation", 1.0, share);
+      break;
+    case kFraudAnalytics:
+      out.effect[0] = r.uncertain("effect", sim::Distribution::constant(0.0), share);
+      break;
+    case kAdr:
+      out.effect[0] = r.uncertain("litigation_effect", sim::Distribution::constant(0.0), share);
+      out.effect[1] = r.uncertain("duration_effect", sim::Distribution::constant(0.0), share);
+      out.admin_cost_per_dispute_usd =
+          r.number("admin_cost_per_dispute_usd", 0.0, Range::non_negative());
+      break;
+    default:
+      break;
+  }
+
+  // Coverage: `all` (the default) or a list of department names.
+  const std::uint32_t bit = 1u << kind;
+  const sim::ConfigNode* cover = r.child("departments");
+  if (!cover || (cover->is_scalar() && !cover->quoted && cover->scalar == "all")) {
+    for (auto& d : departments) d.reform_mask |= bit;
+  } else if (!cover->is_sequence()) {
+    r.error("departments",
+            "expected 'all' or a list of department names, found " + cover->describe());
+  } else {
+    std::vector<std::string> names;
+    for (const auto& d : departments) names.push_back(d.name);
+    for (std::size_t i = 0; i < cover->items.size(); ++i) {
+      const sim::ConfigNode& item = cover->items[i];
+      const std::string path = r.path_of("departments") + "[" + std::to_string(i) + "]";
+      const auto it = std::find_if(departments.begin(), departments.end(), [&](const auto& d) {
+        return item.is_scalar() && d.name == item.scalar;
+      });
+      if (it == departments.end()) {
+        std::string msg = "unknown department " + item.describe();
+        const std::string near = item.is_scalar() ? sim::closest_match(item.scalar, names) : "";
+        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        r.diagnostics().error(item.loc, path,
+                              msg + "; the departments are those listed in " + departments_path);
+        continue;
+      }
+      it->reform_mask |= bit;
+    }
+  }
+  r.finish();
+}
+
+}  // namespace
+
+Lognormal Lognormal::from_mean_sd(double mean, double sd) {
+  Lognormal l;
+  l.mean = mean;
+  l.sd = sd;
+  const double cv = sd / mean;
+  l.sigma = std::sqrt(std::log1p(cv * cv));
+  l.mu = std::log(mean) - 0.5 * l.sigma * l.sigma;
+  return l;
+}
+
+Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
+  Params p;
+  const std::string counts = r.text("counts", "poisson", {"poisson", "negative_binomial"});
+  p.counts = counts == "negative_binomial" ? CountModel::kNegativeBinomial : CountModel::kPoisson;
+  if (p.counts == CountModel::kNegativeBinomial) {
+    p.dispersion = r.required_number("dispersion", Range::positive());
+  } else if (r.has("dispersion")) {
+    r.error("dispersion", "only used with counts: negative_binomial");
+    r.child("dispersion");
+  }
+  p.frequency_multiplier =
+      r.uncertain("frequency_multiplier", sim::Distribution::constant(1.0), Range::non_negative());
+  p.frequency_trend = r.number("frequency_trend", 0.0, yearly_rate());
+  p.severity_multiplier =
+      r.uncertain("severity_multiplier", sim::Distribution::constant(1.0), Range::non_negative());
+
+  DepartmentDefaults def;
+  def.headcount_growth = r.number("headcount_growth", 0.0, yearly_rate());
+  def.lost_time_share = r.number("lost_time_share", 0.25, Range::probability());
+  def.daily_indemnity_usd = r.number("daily_indemnity_usd", -1.0, Range::non_negative());
+
+  sim::MapReader sev = r.map("severity", true);
+  p.medical_only_usd = read_lognormal(sev, "medical_only_usd", {}, true);
+  p.lost_time_medical_usd = read_lognormal(sev, "lost_time_medical_usd", {}, true);
+  p.lost_days = read_lognormal(sev, "lost_days", Lognormal::from_mean_sd(30.6, 45.0), false);
+  sev.finish();
+
+  sim::MapReader inf = r.map("inflation");
+  p.medical_inflation = read_inflation(inf, "medical", 0.0, env);
+  p.indemnity_inflation = read_inflation(inf, "indemnity", 0.0, env);
+  inf.finish();
+
+  sim::MapReader lit = r.map("litigation");
+  p.litigation_probability[0] = lit.number("probability_medical_only", 0.028, Range::probability());
+  p.litigation_probability[1] = lit.number("probability_lost_time", 0.381, Range::probability());
+  p.legal_cost_usd =
+      read_lognormal(lit, "legal_cost_usd", Lognormal::from_mean_sd(10000.0, 10000.0), false);
+  p.litigation_severity_multiplier = lit.number("severity_multiplier", 2.5, Range::positive());
+  p.litigation_duration_multiplier = lit.number("duration_multiplier", 4.0, Range::positive());
+  lit.finish();
+
+  sim::MapReader fraud = r.map("fraud");
+  p.fraud_share = fraud.number("share", 0.02, Range::probability());
+  p.detection_probability = fraud.number("detection_probability", 0.25, Range::probability());
+  p.investigation_cost_usd = fraud.number("investigation_cost_usd", 2500.0, Range::non_negative());
+  fraud.finish();
+
+  p.payment_pattern = read_pattern(r);
+  const std::string run_off = r.text("run_off", "expected", {"expected", "simulated", "none"});
+  p.run_off = run_off == "none"        ? RunOff::kNone
+              : run_off == "simulated" ? RunOff::kSimulated
+                                       : RunOff::kExpected;
+
+  p.departments = read_departments(r, def);
+
+  sim::MapReader reforms = r.map("reforms");
+  for (int k = 0; k < kReformCount; ++k)
+    read_reform(reforms, static_cast<ReformKind>(k), env.settings, r.path_of("departments"),
+                p.departments, p.reforms[k]);
+  reforms.finish();
+  r.finish();
+  return p;
+}
+
+}  // namespace reformsim::models::workforce_injury

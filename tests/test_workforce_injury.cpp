@@ -1,0 +1,537 @@
+// The workforce injury model: counts and costs against theory, conservation of the payment
+// pattern, common random numbers across reforms, known reform effects, the run-off of prior
+// accident years, validation messages, and the Los Angeles scenario's calibration.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
+#include "sim/engine.hpp"
+#include "sim/errors.hpp"
+#include "sim/statistics.hpp"
+
+namespace reformsim {
+namespace {
+
+// One department, no trend, no inflation, constant parameters: the textbook case.
+std::string one_department(int paths, int horizon, const std::string& extra,
+                           const std::string& options = "") {
+  return "simulation: {paths: " + std::to_string(paths) +
+         ", horizon_years: " + std::to_string(horizon) + R"(, start_year: 2030, seed: 11}
+models:
+  workforce_injury:
+    daily_indemnity_usd: 200
+    lost_time_share: 0.3
+    severity:
+      medical_only_usd: {mean: 1000, sd: 800}
+      lost_time_medical_usd: {mean: 20000, sd: 15000}
+      lost_days: {mean: 30, sd: 20}
+    litigation:
+      probability_medical_only: 0.05
+      probability_lost_time: 0.4
+      legal_cost_usd: {mean: 8000, sd: 4000}
+      severity_multiplier: 2
+      duration_multiplier: 3
+    fraud: {share: 0.05, detection_probability: 0.4, investigation_cost_usd: 1000}
+    run_off: none
+    departments:
+      - {name: streets, headcount_fte: 1000, claims_per_100_fte: 5}
+)" + extra +
+         options;
+}
+
+sim::Results run(const std::string& text, int threads = 0) {
+  const sim::Scenario sc = io::load_scenario_text(text, "wi-test", models::default_registry());
+  sim::RunOptions o;
+  o.threads = threads;
+  return sim::Engine(sc).run(o);
+}
+
+const std::vector<double>& values(const sim::Results& r, const std::string& option,
+                                  const std::string& metric) {
+  const auto* o = r.option(option);
+  EXPECT_NE(o, nullptr) << option;
+  const auto* m = o->metric("workforce_injury." + metric);
+  EXPECT_NE(m, nullptr) << metric;
+  return m->values;
+}
+
+// Sample variance and the standard error of that estimate, sqrt((m4 - s^4) / n), from the data.
+struct VarianceEstimate {
+  double variance, se;
+};
+VarianceEstimate variance_with_se(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  const double mu = sim::mean(x);
+  double m2 = 0, m4 = 0;
+  for (double v : x) {
+    const double d = (v - mu) * (v - mu);
+    m2 += d;
+    m4 += d * d;
+  }
+  m2 /= n - 1;
+  m4 /= n;
+  return {m2, std::sqrt((m4 - m2 * m2) / n)};
+}
+
+// The claim cost X of the one-department scenario (medical + indemnity + legal; 0 when the claim
+// is fraud that is caught), computed from the parameters above: E[X], E[X^2], and E[X] of the
+// claims that are caught as they would have cost.
+struct ClaimMoments {
+  double ex = 0, ex2 = 0, ex_full = 0;
+};
+ClaimMoments claim_moments() {
+  const double lost_share = 0.3, rate = 200, caught = 0.05 * 0.4;
+  const double med_mean[2] = {1000, 20000}, med_sd[2] = {800, 15000};
+  const double p_lit[2] = {0.05, 0.4};
+  const double k = 2, kd = 3, days_mean = 30, days_sd = 20, legal_mean = 8000, legal_sd = 4000;
+  const double days2 = days_mean * days_mean + days_sd * days_sd;
+  const double legal2 = legal_mean * legal_mean + legal_sd * legal_sd;
+  ClaimMoments m;
+  for (int type = 0; type < 2; ++type) {
+    const double pt = type ? lost_share : 1 - lost_share;
+    const double med2 = med_mean[type] * med_mean[type] + med_sd[type] * med_sd[type];
+    for (int lit = 0; lit < 2; ++lit) {
+      const double p = pt * (lit ? p_lit[type] : 1 - p_lit[type]);
+      const double km = lit ? k : 1, kdd = lit ? kd : 1;
+      const double a = km * med_mean[type];                  // medical
+      const double b = type ? rate * kdd * days_mean : 0.0;  // indemnity
+      const double c = lit ? legal_mean : 0.0;               // legal
+      const double a2 = km * km * med2;
+      const double b2 = type ? rate * rate * kdd * kdd * days2 : 0.0;
+      const double c2 = lit ? legal2 : 0.0;
+      m.ex_full += p * (a + b + c);
+      m.ex2 += p * (a2 + b2 + c2 + 2 * (a * b + a * c + b * c));
+    }
+  }
+  m.ex = (1 - caught) * m.ex_full;
+  m.ex2 *= 1 - caught;
+  return m;
+}
+
+TEST(WorkforceInjury, PoissonCountsMatchTheory) {
+  // lambda = 1000 FTE / 100 * 5 = 50 claims a year; years and paths are independent draws.
+  const sim::Results r = run(one_department(5000, 4, ""));
+  const auto& claims = values(r, "baseline", "claims");
+  const double lambda = 50, n = static_cast<double>(claims.size());
+  EXPECT_NEAR(sim::mean(claims), lambda, 4 * std::sqrt(lambda / n));
+  // Var(s^2) = (mu4 - sigma^4) / n with mu4 = lambda + 3 lambda^2 for the Poisson.
+  const auto v = variance_with_se(claims);
+  EXPECT_NEAR(v.variance, lambda, 4 * std::sqrt((lambda + 2 * lambda * lambda) / n));
+}
+
+TEST(WorkforceInjury, NegativeBinomialCountsMatchTheory) {
+  // Gamma mixing with r = 10: variance = lambda + lambda^2 / r = 300.
+  const sim::Results r =
+      run(one_department(5000, 4, "    counts: negative_binomial\n    dispersion: 10\n"));
+  const auto& claims = values(r, "baseline", "claims");
+  const double lambda = 50, var = 50 + 2500 / 10.0, n = static_cast<double>(claims.size());
+  EXPECT_NEAR(sim::mean(claims), lambda, 4 * std::sqrt(var / n));
+  const auto v = variance_with_se(claims);
+  EXPECT_NEAR(v.variance, var, 4 * v.se);
+  EXPECT_GT(v.variance, 1.5 * lambda);  // clearly over-dispersed: not a Poisson
+}
+
+TEST(WorkforceInjury, IncurredCostMatchesCompoundDistribution) {
+  const ClaimMoments x = claim_moments();
+  const double lambda = 50;
+  for (const bool nb : {false, true}) {
+    const double r_disp = 10;
+    const sim::Results r = run(
+        one_department(5000, 4, nb ? "    counts: negative_binomial\n    dispersion: 10\n" : ""));
+    const auto& med = values(r, "baseline", "medical_incurred_usd");
+    const auto& ind = values(r, "baseline", "indemnity_incurred_usd");
+    const auto& legal = values(r, "baseline", "legal_incurred_usd");
+    std::vector<double> total(med.size());
+    for (std::size_t i = 0; i < med.size(); ++i) total[i] = med[i] + ind[i] + legal[i];
+    // Compound Poisson: E = lambda E[X], Var = lambda E[X^2]; gamma-mixed: + lambda^2/r E[X]^2.
+    const double mean = lambda * x.ex;
+    const double var = lambda * x.ex2 + (nb ? lambda * lambda / r_disp * x.ex * x.ex : 0.0);
+    const double n = static_cast<double>(total.size());
+    EXPECT_NEAR(sim::mean(total), mean, 4 * std::sqrt(var / n)) << (nb ? "NB" : "Poisson");
+    const auto v = variance_with_se(total);
+    EXPECT_NEAR(v.variance, var, 4 * v.se) << (nb ? "NB" : "Poisson");
+
+    // Each component's mean on its own (more sensitive than the total): paid claims are
+    // lambda (1 - q); lost-time share 0.3; litigation 5% / 40%.
+    const double paid_claims = lambda * (1 - 0.05 * 0.4);
+    const double lit_medical_only = 0.7 * 0.05, lit_lost_time = 0.3 * 0.4;
+    const double e_medical = 0.7 * 1000 * (1 + 0.05) + 0.3 * 20000 * (1 + 0.4);
+    const double e_days = 0.3 * 30 * (1 + 0.4 * 2);
+    const double e_legal = (lit_medical_only + lit_lost_time) * 8000;
+    EXPECT_NEAR(sim::mean(med), paid_claims * e_medical, 4 * sim::standard_error(med));
+    EXPECT_NEAR(sim::mean(ind), paid_claims * e_days * 200, 4 * sim::standard_error(ind));
+    EXPECT_NEAR(sim::mean(legal), paid_claims * e_legal, 4 * sim::standard_error(legal));
+    const auto& lit = values(r, "baseline", "litigated_claims");
+    EXPECT_NEAR(sim::mean(lit), paid_claims * (lit_medical_only + lit_lost_time),
+                4 * sim::standard_error(lit));
+
+    // Fraud: caught claims are lambda * share * detection a year, each avoiding E[X_full] and
+    // costing the investigation.
+    const auto& avoided = values(r, "baseline", "fraud_cost_avoided_usd");
+    const auto& caught = values(r, "baseline", "fraud_caught_claims");
+    const auto& investigation = values(r, "baseline", "investigation_cost_usd");
+    const double q = 0.05 * 0.4;
+    EXPECT_NEAR(sim::mean(caught), lambda * q, 4 * sim::standard_error(caught));
+    EXPECT_NEAR(sim::mean(avoided), lambda * q * x.ex_full, 4 * sim::standard_error(avoided));
+    for (std::size_t i = 0; i < caught.size(); ++i) EXPECT_EQ(investigation[i], 1000 * caught[i]);
+  }
+}
+
+TEST(WorkforceInjury, PaidFollowsThePatternAndConserves) {
+  // A safety program that prevents every claim from the second year on leaves a single accident
+  // year: its incurred cost must be paid by the pattern and in full.
+  const std::string text = one_department(50, 8, R"(    payment_pattern: [0.4, 0.3, 0.2, 0.1]
+    reforms:
+      safety: {effect: 1, start_year_offset: 1}
+)");
+  const sim::Results r = run(text);
+  const auto& med = values(r, "baseline", "medical_incurred_usd");
+  const auto& ind = values(r, "baseline", "indemnity_incurred_usd");
+  const auto& legal = values(r, "baseline", "legal_incurred_usd");
+  const auto& paid = values(r, "baseline", "claims_paid_usd");
+  const auto& claims = values(r, "baseline", "claims");
+  const double pattern[] = {0.4, 0.3, 0.2, 0.1, 0, 0, 0, 0};
+  const std::size_t h = 8;
+  for (std::size_t p = 0; p < 50; ++p) {
+    const double incurred = med[p * h] + ind[p * h] + legal[p * h];
+    ASSERT_GT(incurred, 0.0);
+    double total_paid = 0.0;
+    for (std::size_t t = 0; t < h; ++t) {
+      if (t > 0) {
+        EXPECT_EQ(claims[p * h + t], 0.0);
+      }
+      EXPECT_NEAR(paid[p * h + t], incurred * pattern[t], 1e-9 * incurred) << "year " << t;
+      total_paid += paid[p * h + t];
+    }
+    EXPECT_NEAR(total_paid, incurred, 1e-9 * incurred);
+  }
+
+  // Every accident year: paid(t) = sum_a incurred(a) pattern(t - a), and paid plus what is
+  // still unpaid at the end equals everything incurred.
+  const sim::Results all =
+      run(one_department(50, 8, "    payment_pattern: [0.4, 0.3, 0.2, 0.1]\n"));
+  const auto& m2 = values(all, "baseline", "medical_incurred_usd");
+  const auto& i2 = values(all, "baseline", "indemnity_incurred_usd");
+  const auto& l2 = values(all, "baseline", "legal_incurred_usd");
+  const auto& p2 = values(all, "baseline", "claims_paid_usd");
+  for (std::size_t p = 0; p < 50; ++p) {
+    double incurred_total = 0, paid_total = 0, unpaid = 0;
+    for (std::size_t t = 0; t < h; ++t) {
+      double expect = 0;
+      for (std::size_t a = 0; a <= t; ++a)
+        expect += (m2[p * h + a] + i2[p * h + a] + l2[p * h + a]) * pattern[t - a];
+      EXPECT_NEAR(p2[p * h + t], expect, 1e-9 * expect);
+      const double inc = m2[p * h + t] + i2[p * h + t] + l2[p * h + t];
+      incurred_total += inc;
+      paid_total += p2[p * h + t];
+      double later = 0;
+      for (std::size_t k = h - t; k < 4; ++k) later += pattern[k];
+      unpaid += inc * later;
+    }
+    EXPECT_NEAR(paid_total + unpaid, incurred_total, 1e-9 * incurred_total);
+  }
+}
+
+// A richer scenario for common random numbers: negative binomial, uncertain parameters, an
+// uncertain department rate, factor-driven inflation, the expected run-off.
+std::string rich(int paths, const std::string& options) {
+  return "simulation: {paths: " + std::to_string(paths) +
+         R"(, horizon_years: 5, start_year: 2026, seed: 5}
+factors:
+  med_inflation: {marginal: {normal: {mean: 0.04, sd: 0.01}}, autocorrelation: 0.5}
+models:
+  workforce_injury:
+    counts: negative_binomial
+    dispersion: 50
+    frequency_multiplier: {lognormal: {mean: 1, sd: 0.1}}
+    severity_multiplier: {triangular: [0.9, 1.0, 1.2]}
+    frequency_trend: -0.01
+    headcount_growth: 0.01
+    daily_indemnity_usd: 180
+    severity:
+      medical_only_usd: {mean: 1200, sd: 2000}
+      lost_time_medical_usd: {mean: 25000, sd: 50000}
+    inflation: {medical: 0.04, medical_factor: med_inflation, indemnity: 0.03}
+    departments:
+      - {name: police, headcount_fte: 900, claims_per_100_fte: {pert: [20, 28, 40]}, daily_indemnity_usd: 320}
+      - {name: parks, headcount_fte: 500, claims_per_100_fte: 14}
+      - {name: office, headcount_fte: 700, claims_per_100_fte: 5, lost_time_share: 0.2}
+options:
+  baseline: {}
+)" + options;
+}
+
+bool identical(const sim::OptionResults& a, const sim::OptionResults& b) {
+  if (a.metrics.size() != b.metrics.size() || a.inputs.size() != b.inputs.size()) return false;
+  for (std::size_t m = 0; m < a.metrics.size(); ++m) {
+    const auto& u = a.metrics[m].values;
+    const auto& v = b.metrics[m].values;
+    if (a.metrics[m].key() != b.metrics[m].key() || u.size() != v.size() ||
+        std::memcmp(u.data(), v.data(), u.size() * sizeof(double)) != 0)
+      return false;
+  }
+  for (std::size_t i = 0; i < a.inputs.size(); ++i)
+    if (a.inputs[i].values != b.inputs[i].values) return false;
+  return true;
+}
+
+TEST(WorkforceInjury, ZeroEffectZeroCostReformIsIdenticalPathByPath) {
+  const sim::Results r = run(rich(300, R"(  nothing:
+    models:
+      workforce_injury:
+        reforms:
+          safety: {effect: 0, annual_cost_usd: 0}
+          wellness: {severity_effect: 0, lost_days_effect: 0, participation: 0.5}
+          fraud_analytics: {effect: 0}
+          adr: {litigation_effect: 0, duration_effect: 0, admin_cost_per_dispute_usd: 0}
+)"));
+  EXPECT_TRUE(identical(*r.option("baseline"), *r.option("nothing")));
+  EXPECT_GT(sim::mean(values(r, "baseline", "claims_paid_usd")), 0.0);
+}
+
+TEST(WorkforceInjury, ResultsDoNotDependOnThreads) {
+  const std::string text = rich(200,
+                                "  safety:\n    models: {workforce_injury: {reforms: "
+                                "{safety: {effect: {pert: [0, 0.1, 0.2]}}}}}\n");
+  const sim::Results one = run(text, 1), two = run(text, 2);
+  for (std::size_t o = 0; o < one.options.size(); ++o)
+    EXPECT_TRUE(identical(one.options[o], two.options[o])) << one.options[o].name;
+}
+
+TEST(WorkforceInjury, SafetyEffectThinsClaimsByTheExpectedShare) {
+  // Effect 0.2 from the second year (0-based year 1) with a two-year ramp: 0.1 in year 1, then
+  // 0.2. Reformed claims are a subset of the baseline's, path by path.
+  const sim::Results r = run(rich(2000, R"(  safety:
+    models:
+      workforce_injury:
+        reforms:
+          safety: {effect: 0.2, start_year_offset: 1, ramp_up_years: 2, annual_cost_usd: 250000}
+)"));
+  const auto& base = values(r, "baseline", "claims");
+  const auto& safe = values(r, "safety", "claims");
+  const auto& program = values(r, "safety", "program_cost_usd");
+  const std::size_t h = 5;
+  const double share[] = {1.0, 0.9, 0.8, 0.8, 0.8};
+  for (std::size_t t = 0; t < h; ++t) {
+    std::vector<double> diff;
+    for (std::size_t p = 0; p < base.size() / h; ++p) {
+      const std::size_t i = p * h + t;
+      ASSERT_LE(safe[i], base[i]);
+      diff.push_back(safe[i] - share[t] * base[i]);
+      EXPECT_EQ(program[i], t >= 1 ? 250000.0 : 0.0);
+    }
+    EXPECT_NEAR(sim::mean(diff), 0.0, 4 * sim::standard_error(diff) + 1e-12) << "year " << t;
+  }
+}
+
+TEST(WorkforceInjury, OtherReformsHaveTheirKnownEffects) {
+  const sim::Results r = run(one_department(3000, 2, "", R"(options:
+  baseline: {}
+  wellness:
+    models: {workforce_injury: {reforms: {wellness: {severity_effect: 0.5, lost_days_effect: 0.25, participation: 1}}}}
+  fraud_analytics:
+    models: {workforce_injury: {reforms: {fraud_analytics: {effect: 1}}}}
+  adr:
+    models: {workforce_injury: {reforms: {adr: {litigation_effect: 1, duration_effect: 0, admin_cost_per_dispute_usd: 100}}}}
+)"));
+  // Wellness with full participation: medical x 0.5 and lost days x 0.75 on every paid claim.
+  auto near_ratio = [&](const std::string& option, const std::string& metric, double ratio) {
+    const auto& b = values(r, "baseline", metric);
+    const auto& o = values(r, option, metric);
+    std::vector<double> diff(b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) diff[i] = o[i] - ratio * b[i];
+    EXPECT_NEAR(sim::mean(diff), 0.0, 4 * sim::standard_error(diff) + 1e-12 * sim::mean(b))
+        << option << " " << metric;
+  };
+  near_ratio("wellness", "medical_incurred_usd", 0.5);
+  near_ratio("wellness", "lost_days", 0.75);
+  EXPECT_EQ(values(r, "wellness", "claims"), values(r, "baseline", "claims"));
+  // Fraud analytics with effect 1 catches every fraudulent claim: share 5% of claims.
+  const auto& caught = values(r, "fraud_analytics", "fraud_caught_claims");
+  EXPECT_NEAR(sim::mean(caught), 50 * 0.05, 4 * sim::standard_error(caught));
+  // ADR that settles every dispute: no litigation, no legal cost, admin cost per dispute; the
+  // disputes are the baseline's litigated claims (and its caught fraud that was disputed).
+  const auto& litigated = values(r, "adr", "litigated_claims");
+  EXPECT_EQ(*std::max_element(litigated.begin(), litigated.end()), 0.0);
+  EXPECT_EQ(sim::mean(values(r, "adr", "legal_incurred_usd")), 0.0);
+  const auto& admin = values(r, "adr", "program_cost_usd");
+  const auto& base_lit = values(r, "baseline", "litigated_claims");
+  for (std::size_t i = 0; i < admin.size(); ++i) EXPECT_GE(admin[i], 100 * base_lit[i]);
+  const double disputes = 50 * (0.7 * 0.05 + 0.3 * 0.4);
+  EXPECT_NEAR(sim::mean(admin), 100 * disputes, 4 * sim::standard_error(admin));
+}
+
+TEST(WorkforceInjury, ExpectedRunOffMatchesSimulatedRunOff) {
+  // Trends, growth and inflation make the back-trending matter; the expected run-off must equal
+  // the mean of the simulated one.
+  auto text = [](const std::string& mode) {
+    return std::string(R"(simulation: {paths: 4000, horizon_years: 2, start_year: 2030, seed: 9}
+models:
+  workforce_injury:
+    daily_indemnity_usd: 200
+    frequency_trend: -0.03
+    headcount_growth: 0.02
+    severity:
+      medical_only_usd: {mean: 1000, sd: 800}
+      lost_time_medical_usd: {mean: 20000, sd: 15000}
+    inflation: {medical: 0.06, indemnity: 0.02}
+    fraud: {share: 0.2, detection_probability: 0.5}
+    payment_pattern: [0.3, 0.3, 0.2, 0.1, 0.1]
+    run_off: )") +
+           mode + R"(
+    departments:
+      - {name: a, headcount_fte: 400, claims_per_100_fte: 6}
+      - {name: b, headcount_fte: 300, claims_per_100_fte: 3, daily_indemnity_usd: 400}
+)";
+  };
+  const sim::Results ex = run(text("expected"));
+  const sim::Results si = run(text("simulated"));
+  const auto& e = values(ex, "baseline", "run_off_paid_usd");
+  const auto& s = values(si, "baseline", "run_off_paid_usd");
+  for (std::size_t t = 0; t < 2; ++t) {
+    const auto ec = sim::column(e, 2, t), sc = sim::column(s, 2, t);
+    EXPECT_NEAR(sim::mean(sc), ec[0], 4 * sim::standard_error(sc)) << "year " << t;
+    EXPECT_EQ(sim::standard_deviation(ec), 0.0);  // constant parameters: no variation
+  }
+  // The horizon's own accident years are simulated identically in both modes.
+  EXPECT_EQ(values(ex, "baseline", "medical_incurred_usd"),
+            values(si, "baseline", "medical_incurred_usd"));
+  const sim::Results none = run(text("none"));
+  const auto& none_paid = values(none, "baseline", "run_off_paid_usd");
+  EXPECT_EQ(*std::max_element(none_paid.begin(), none_paid.end()), 0.0);
+}
+
+TEST(WorkforceInjury, BudgetCountsEachCashFlowOnce) {
+  const sim::Results r = run(rich(100, R"(  all:
+    models:
+      workforce_injury:
+        reforms:
+          safety: {effect: 0.1, annual_cost_usd: 1000000}
+          adr: {litigation_effect: 0.3, admin_cost_per_dispute_usd: 500}
+)"));
+  for (const char* option : {"baseline", "all"}) {
+    const auto& net = r.option(option)->metric("fiscal.net_budget_usd")->values;
+    const auto& paid = values(r, option, "claims_paid_usd");
+    const auto& inv = values(r, option, "investigation_cost_usd");
+    const auto& prog = values(r, option, "program_cost_usd");
+    const auto& total = values(r, option, "total_paid_usd");
+    for (std::size_t i = 0; i < net.size(); ++i) {
+      EXPECT_DOUBLE_EQ(net[i], -(paid[i] + inv[i] + prog[i]));
+      EXPECT_DOUBLE_EQ(total[i], paid[i] + inv[i] + prog[i]);
+    }
+  }
+}
+
+std::string errors_of(const std::string& text) {
+  try {
+    io::load_scenario_text(text, "bad.yaml", models::default_registry());
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(WorkforceInjury, BadSectionsGiveClearErrors) {
+  // Each case: what is added to the one-department section, and the message (with its key
+  // path) the load must report.
+  const std::pair<const char*, const char*> cases[] = {
+      {"    reforms:\n      safety: {effect: 0.1, departments: [streets, stretes]}\n",
+       "models.workforce_injury.reforms.safety.departments[1]: unknown department the text "
+       "'stretes' (did you mean 'streets'?)"},
+      {"      - {name: streets, headcount_fte: 5, claims_per_100_fte: 1}\n",
+       "models.workforce_injury.departments[1].name: department 'streets' is listed twice"},
+      {"    payment_pattern: [0.5, 0.3]\n",
+       "models.workforce_injury.payment_pattern: fractions must sum to 1"},
+      {"    reforms:\n      adr: {start_year: 2040}\n",
+       "models.workforce_injury.reforms.adr.start_year: the program must start within the "
+       "horizon (2030 to 2032), got 2040"},
+      {"    counts: negative_binomial\n",
+       "models.workforce_injury.dispersion: required key is missing"},
+      {"    inflation: {medical_factor: cpi}\n",
+       "models.workforce_injury.inflation.medical_factor: no factor named 'cpi'"},
+      {"    reforms:\n      wellness: {effectt: 0.1}\n",
+       "models.workforce_injury.reforms.wellness.effectt: unknown key 'effectt'"},
+      {"    reforms:\n      safety: {effect: {triangular: [0.1, 0.5, 1.5]}}\n",
+       "models.workforce_injury.reforms.safety.effect: must be in [0, 1]"},
+  };
+  for (const auto& [extra, message] : cases) {
+    const std::string err = errors_of(one_department(10, 3, extra));
+    EXPECT_NE(err.find(std::string("bad.yaml:")), std::string::npos) << err;
+    EXPECT_NE(err.find(message), std::string::npos) << err;
+  }
+  EXPECT_EQ(errors_of(one_department(10, 3, "")), "");
+}
+
+// ---- The Los Angeles scenario ---------------------------------------------------------------
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::string kLaPath =
+    std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_workforce_injury.yaml";
+
+// The LA scenario with `paths` paths and, when `baseline_only`, no other option.
+sim::Scenario la_scenario(int paths, bool baseline_only, sim::Diagnostics& diag) {
+  sim::ConfigNode root = io::parse_yaml(read_file(kLaPath), diag);
+  EXPECT_TRUE(diag.ok()) << diag.report();
+  root.find("simulation")->find("paths")->scalar = std::to_string(paths);
+  if (baseline_only) {
+    auto& options = root.find("options")->entries;
+    options.erase(std::remove_if(options.begin(), options.end(),
+                                 [](const auto& e) { return e.key != "baseline"; }),
+                  options.end());
+  }
+  return sim::build_scenario(root, models::default_registry(), diag);
+}
+
+TEST(WorkforceInjury, LosAngelesScenarioValidatesAndRunsEveryOption) {
+  const sim::Scenario full = io::load_scenario(kLaPath, models::default_registry());
+  EXPECT_EQ(full.options.size(), 6u);
+  sim::Diagnostics diag(kLaPath);
+  const sim::Scenario sc = la_scenario(20, false, diag);
+  ASSERT_TRUE(diag.ok()) << diag.report();
+  const sim::Results r = sim::Engine(sc).run({});
+  const double base = sim::mean(values(r, "baseline", "total_paid_usd"));
+  for (const char* option : {"safety", "wellness", "fraud_analytics", "adr", "all_reforms"}) {
+    EXPECT_GT(sim::mean(values(r, option, "program_cost_usd")), 0.0) << option;
+    EXPECT_GT(sim::mean(values(r, option, "total_paid_usd")), 0.5 * base) << option;
+  }
+}
+
+TEST(WorkforceInjury, LosAngelesBaselineMatchesTheAdoptedBudget) {
+  // FY2021-22 adopted, account 009910 Workers' Compensation/Rehabilitation: $212,467,000.
+  const double adopted = 212467000.0;
+  sim::Diagnostics diag(kLaPath);
+  const sim::Scenario sc = la_scenario(400, true, diag);
+  ASSERT_TRUE(diag.ok()) << diag.report();
+  const sim::Results r = sim::Engine(sc).run({});
+  const std::size_t h = static_cast<std::size_t>(r.horizon());
+  const auto paid = values(r, "baseline", "total_paid_usd");
+  const auto first = sim::column(paid, h, 0);
+  const double mean = sim::mean(first), se = sim::standard_error(first);
+  const auto per_year = sim::row_sums(paid, h);
+  const double horizon_mean = sim::mean(per_year) / static_cast<double>(h);
+  const double claims = sim::mean(sim::column(values(r, "baseline", "claims"), h, 0));
+  std::cout << "LA baseline FY2021-22 paid: mean $" << mean / 1e6 << "M, se $" << se / 1e6
+            << "M (adopted $212.5M); horizon average $" << horizon_mean / 1e6 << "M a year; "
+            << claims << " claims in the first year\n";
+  RecordProperty("la_first_year_paid_usd", std::to_string(mean));
+  EXPECT_NEAR(mean, adopted, 0.10 * adopted);
+  EXPECT_NEAR(claims, 7250.0, 0.10 * 7250.0);  // LA Controller: 29,000 claims in four years
+}
+
+}  // namespace
+}  // namespace reformsim
