@@ -12,7 +12,12 @@ namespace {
 
 std::string fmt(double x) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
+  // Whole numbers (limits such as 9007199254740991) in full, others to 10 digits.
+  if (std::floor(x) == x && std::fabs(x) < 1e17) {
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+  }
   return buf;
 }
 
@@ -173,7 +178,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
-    if (d < best_d) {
+    // On a tie, a candidate that extends what was typed is the likelier intent.
+    const bool extends = c.starts_with(word) && !best.starts_with(word);
+    if (d < best_d || (d == best_d && !best.empty() && extends)) {
       best_d = d;
       best = c;
     }
