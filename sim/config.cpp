@@ -27,6 +27,9 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
+// A one-key map whose key is a distribution family, e.g. {triangular: [1, 2, 3]}.
+bool names_a_distribution(const ConfigNode& node);
+
 bool all_named_maps(const ConfigNode& seq) {
   if (!seq.is_sequence() || seq.items.empty()) return false;
   return std::all_of(seq.items.begin(), seq.items.end(), [](const ConfigNode& n) {
@@ -64,6 +67,13 @@ std::string ConfigNode::describe() const {
 }
 
 void merge_config(ConfigNode& base, const ConfigNode& patch) {
+  // A distribution of another family replaces the base one; merging the two maps would give
+  // a map naming two distributions. The same family merges its parameters like any map.
+  if (names_a_distribution(base) && names_a_distribution(patch) &&
+      base.entries.front().key != patch.entries.front().key) {
+    base = patch;
+    return;
+  }
   if (base.is_map() && patch.is_map()) {
     for (const auto& e : patch.entries) {
       if (ConfigNode* existing = base.find(e.key)) {
@@ -372,6 +382,13 @@ const std::vector<Family>& families() {
       {"discrete", {"values", "weights"}, 2, {}},
   };
   return f;
+}
+
+bool names_a_distribution(const ConfigNode& node) {
+  if (!node.is_map() || node.entries.size() != 1) return false;
+  const std::string& key = node.entries.front().key;
+  return std::any_of(families().begin(), families().end(),
+                     [&](const Family& f) { return key == f.name; });
 }
 
 std::vector<std::string> family_names() {

@@ -181,5 +181,40 @@ TEST(ScenarioValidation, LimitsOfUntrustedInput) {
   EXPECT_NE(errors_of("a: 1\n---\nb: 2\n").find("one YAML document, found 2"), std::string::npos);
 }
 
+TEST(ScenarioValidation, OptionsReplaceOrRefineDistributions) {
+  // Another family replaces the base distribution; the same family merges its parameters.
+  const sim::Scenario sc = io::load_scenario_text(R"(simulation: {paths: 10}
+models:
+  example:
+    events_per_year: 5
+    cost_per_event_usd: {lognormal: {mean: 18000, sd: 42000}}
+options:
+  base: {}
+  other_family:
+    models:
+      example:
+        cost_per_event_usd: {gamma: {mean: 18000, sd: 9000}}
+  same_family:
+    models:
+      example:
+        cost_per_event_usd: {lognormal: {sd: 10}}
+  constant:
+    models:
+      example:
+        cost_per_event_usd: 500
+)",
+                                                  "s.yaml", models::default_registry());
+  ASSERT_EQ(sc.options.size(), 4u);
+  sim::Diagnostics diag("t");
+  sim::ConfigNode base = io::parse_yaml("x: {lognormal: {mean: 1, sd: 2}}", diag);
+  sim::merge_config(base, io::parse_yaml("x: {lognormal: {sd: 3}}", diag));
+  EXPECT_EQ(base.find("x")->find("lognormal")->find("mean")->scalar, "1");
+  EXPECT_EQ(base.find("x")->find("lognormal")->find("sd")->scalar, "3");
+  sim::merge_config(base, io::parse_yaml("x: {pert: [1, 2, 3]}", diag));
+  EXPECT_EQ(base.find("x")->entries.size(), 1u);
+  EXPECT_EQ(base.find("x")->entries[0].key, "pert");
+  EXPECT_TRUE(diag.ok()) << diag.report();
+}
+
 }  // namespace
 }  // namespace reformsim
