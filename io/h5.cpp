@@ -335,9 +335,13 @@ Handle write_dataset(hid_t parent, const std::string& name, std::span<const doub
   return ds;
 }
 
+Handle open_dataset(hid_t parent, const std::string& name) {
+  return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
+}
+
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims) {
-  Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
+  Handle ds = open_dataset(parent, name);
   Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
   if (H5Tget_class(type) != H5T_FLOAT) throw Error("dataset '" + name + "' should hold numbers");
   Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
@@ -354,7 +358,7 @@ std::vector<double> read_dataset(hid_t parent, const std::string& name,
 }
 
 Storage dataset_storage(hid_t parent, const std::string& name) {
-  Handle ds(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
+  Handle ds = open_dataset(parent, name);
   Handle dcpl(check(H5Dget_create_plist(ds), "read the layout of '" + name + "'"));
   Storage s;
   s.chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;

@@ -96,6 +96,7 @@ Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t
 // it open so attributes can be added.
 Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
                      const std::vector<hsize_t>& dims, const Storage& storage = {});
+Handle open_dataset(hid_t parent, const std::string& name);
 // Reads a float64 dataset (converting from any float type) and its shape.
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims = nullptr);

@@ -36,6 +36,23 @@ std::pair<std::string, std::string> split_key(const std::string& key) {
   return {key.substr(0, dot), key.substr(dot + 1)};
 }
 
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string out;
+  for (hsize_t d : dims) out += (out.empty() ? "" : " x ") + std::to_string(d);
+  return "[" + out + "]";
+}
+
+// Reads a dataset that must have the shape `dims`; `where` names it in messages.
+std::vector<double> read_shaped(hid_t parent, const std::string& name,
+                                const std::vector<hsize_t>& dims, const std::string& where) {
+  std::vector<hsize_t> found;
+  std::vector<double> v = h5::read_dataset(parent, name, &found);
+  if (found != dims)
+    throw h5::Error(where + " has the shape " + shape_text(found) + ", expected " +
+                    shape_text(dims));
+  return v;
+}
+
 std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
                                             const sim::MetricSummary& m) {
   std::vector<std::string> rows;
@@ -333,13 +350,9 @@ ResultsFile read_results(const std::string& path) {
         sim::MetricSeries& s = o.metrics.emplace_back();
         s.model = model;
         s.info.name = metric;
-        std::vector<hsize_t> dims;
-        s.values = h5::read_dataset(mg, metric, &dims);
-        if (dims != metric_dims)
-          throw h5::Error("/options/" + name + "/" + key +
-                          " does not have the shape paths x "
-                          "horizon_years");
-        h5::Handle ds(h5::check(H5Dopen2(mg, metric.c_str(), H5P_DEFAULT), "open " + key));
+        s.values =
+            read_shaped(mg, metric, metric_dims, "/options/" + name + "/" + model + "/" + metric);
+        h5::Handle ds = h5::open_dataset(mg, metric);
         s.info.unit = h5::read_string_attr(ds, "unit");
         s.info.description = h5::read_string_attr(ds, "description");
         const std::int64_t fiscal = h5::read_int_attr(ds, "fiscal");
@@ -353,12 +366,8 @@ ResultsFile read_results(const std::string& path) {
         sim::InputSeries& s = o.inputs.emplace_back();
         s.model = model;
         s.info.name = input;
-        std::vector<hsize_t> dims;
-        s.values = h5::read_dataset(ig, key, &dims);
-        if (dims != input_dims)
-          throw h5::Error("/options/" + name + "/inputs/" + key +
-                          " does not have one value per path");
-        h5::Handle ds(h5::check(H5Dopen2(ig, key.c_str(), H5P_DEFAULT), "open " + key));
+        s.values = read_shaped(ig, key, input_dims, "/options/" + name + "/inputs/" + key);
+        h5::Handle ds = h5::open_dataset(ig, key);
         s.info.description = h5::read_string_attr(ds, "description");
       }
     }
@@ -396,7 +405,7 @@ sim::SummaryTable read_summary(const std::string& path) {
         sim::MetricSummary& m = o.metrics.emplace_back();
         m.model = model;
         m.metric = metric;
-        h5::Handle ds(h5::check(H5Dopen2(mg, metric.c_str(), H5P_DEFAULT), "open " + key));
+        h5::Handle ds = h5::open_dataset(mg, metric);
         m.unit = h5::read_string_attr(ds, "unit");
         auto row = [&](std::size_t i) {
           sim::SummaryRow r;

@@ -159,7 +159,7 @@ TEST(ResultsIo, LayoutAndAttributes) {
   io::h5::read_dataset(f, "/summary/reform/fiscal/net_budget_usd", &dims);
   EXPECT_EQ(dims, (std::vector<hsize_t>{5, 10}));  // 3 years, total, npv
   io::h5::Handle summary = io::h5::open_group(f, "/summary/reform/example");
-  io::h5::Handle ds(H5Dopen2(summary, "events", H5P_DEFAULT));
+  io::h5::Handle ds = io::h5::open_dataset(summary, "events");
   EXPECT_EQ(io::h5::read_strings_attr(ds, "rows"),
             (std::vector<std::string>{"2027", "2028", "2029", "total"}));
   EXPECT_EQ(io::h5::read_strings_attr(ds, "columns").at(5), "p5");

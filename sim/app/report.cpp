@@ -90,7 +90,7 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by
                static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year,
                "'total' is the sum", by_year ? "; 'npv' its present value" : "");
   std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
-               "", "mean", "p5", "p50", "p95", "std.err");
+               "period", "mean", "p5", "p50", "p95", "std.err");
   for (const auto& o : table.options) {
     for (const auto& m : o.metrics) {
       if (by_year) {
