@@ -253,6 +253,10 @@ TEST(Cli, ExitCodesHelpAndVersion) {
   EXPECT_EQ(testing::run_reformsim({"run", scenario, "--paths", "0"}).exit_code, 2);
   EXPECT_EQ(testing::run_reformsim({"run", scenario, "--threads", "-1"}).exit_code, 2);
   EXPECT_EQ(testing::run_reformsim({"run", scenario, "--bogus"}).exit_code, 2);
+  // 2^32 - 1 paths need terabytes: refused before anything is allocated.
+  const RunResult huge = testing::run_reformsim({"run", scenario, "--paths", "4294967295"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_NE(huge.err.find("GiB of per-path results in memory"), std::string::npos) << huge.err;
   const RunResult ok = testing::run_reformsim({"validate", scenario});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find(": ok (3 options: baseline, light, strong;"), std::string::npos) << ok.out;

@@ -102,7 +102,7 @@ void check_output(const std::string& output, const std::string& scenario, bool f
 }
 
 // The per-path arrays are held in memory; refuse a run that cannot fit instead of failing late.
-void check_memory(const sim::Engine& engine, std::uint64_t paths) {
+void check_memory(const sim::Engine& engine, std::uint64_t paths, const std::string& scenario) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
   if (pages <= 0 || page <= 0) return;
@@ -111,10 +111,10 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths) {
   if (need > 0.8 * have) {
     char buf[256];
     std::snprintf(buf, sizeof buf,
-                  "the run would hold %.1f GiB of per-path results in memory; this machine has "
-                  "%.1f GiB. Lower --paths or keep fewer metrics (outputs.metrics)",
-                  need / (1 << 30), have / (1 << 30));
-    throw sim::InputError(buf);
+                  "%llu paths would hold %.1f GiB of per-path results in memory; this machine "
+                  "has %.1f GiB. Lower --paths or keep fewer metrics (outputs.metrics)",
+                  static_cast<unsigned long long>(paths), need / (1 << 30), have / (1 << 30));
+    throw sim::InputError(scenario + ": " + buf);
   }
 }
 
@@ -154,7 +154,7 @@ int run_command(const RunRequest& req) {
 
   const sim::Engine engine(sc);
   const std::uint64_t paths = sc.settings.paths;
-  check_memory(engine, paths);
+  check_memory(engine, paths, req.scenario);
   // Created now, so a folder that cannot take the file fails before the simulation.
   std::optional<io::ResultsWriter> writer;
   if (!req.output.empty()) writer.emplace(req.output, req.force);
