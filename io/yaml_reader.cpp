@@ -1,7 +1,9 @@
 #include "io/yaml_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -16,24 +18,51 @@ sim::SourceLoc loc_of(const YAML::Mark& m) {
   return {m.line + 1, m.column + 1};
 }
 
+// The untagged forms, quoting, and the core schema's own tags; anything else (custom tags,
+// !!binary, !!set, ...) is refused rather than silently read as text.
+bool plain_tag(const std::string& tag) {
+  static const char* const kCore[] = {"",
+                                      "?",
+                                      "!",
+                                      "tag:yaml.org,2002:str",
+                                      "tag:yaml.org,2002:int",
+                                      "tag:yaml.org,2002:float",
+                                      "tag:yaml.org,2002:bool",
+                                      "tag:yaml.org,2002:null",
+                                      "tag:yaml.org,2002:seq",
+                                      "tag:yaml.org,2002:map"};
+  for (const char* t : kCore)
+    if (tag == t) return true;
+  return false;
+}
+
 struct Converter {
   sim::Diagnostics& diag;
   std::size_t nodes = 0;
   bool over_limit = false;
+  bool refused = false;
 
   sim::ConfigNode convert(const YAML::Node& n, const std::string& path, int depth) {
     sim::ConfigNode out;
     if (over_limit) return out;
-    if (++nodes > kMaxScenarioNodes || depth > 64) {
+    if (++nodes > kMaxScenarioNodes || depth > kMaxNestingDepth) {
       over_limit = true;
       diag.error(loc_of(n.Mark()), path,
-                 depth > 64 ? "nesting is deeper than 64 levels"
-                            : "the scenario expands to more than " +
-                                  std::to_string(kMaxScenarioNodes) +
-                                  " values (aliases that multiply?)");
+                 depth > kMaxNestingDepth
+                     ? "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels"
+                     : "the scenario expands to more than " + std::to_string(kMaxScenarioNodes) +
+                           " values (aliases that multiply?)");
       return out;
     }
     out.loc = loc_of(n.Mark());
+    if (!plain_tag(n.Tag())) {
+      // Tags are refused like syntax errors: there are no includes or custom types to honour.
+      refused = true;
+      diag.error(out.loc, path,
+                 "YAML tags such as '" + n.Tag() + "' are not supported (there is no include " +
+                     "or custom type); write plain values");
+      return out;
+    }
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -42,7 +71,7 @@ struct Converter {
       case YAML::NodeType::Scalar:
         out.kind = sim::ConfigNode::Kind::kScalar;
         out.scalar = n.Scalar();
-        out.quoted = n.Tag() == "!";
+        out.quoted = n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str";
         break;
       case YAML::NodeType::Sequence:
         out.kind = sim::ConfigNode::Kind::kSequence;
@@ -54,8 +83,7 @@ struct Converter {
         std::set<std::string> seen;
         for (auto it = n.begin(); it != n.end() && !over_limit; ++it) {
           const YAML::Node& key = it->first;
-          const std::string child_path =
-              path.empty() ? key.Scalar() : path + "." + key.Scalar();
+          const std::string child_path = path.empty() ? key.Scalar() : path + "." + key.Scalar();
           if (!key.IsScalar()) {
             diag.error(loc_of(key.Mark()), path, "a key must be a plain name");
             continue;
@@ -82,21 +110,30 @@ struct Converter {
 
 sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag) {
   if (text.size() > kMaxScenarioBytes) {
-    diag.error({}, "", "the file is " + std::to_string(text.size()) + " bytes; scenarios are " +
-                           "limited to " + std::to_string(kMaxScenarioBytes) + " bytes");
+    diag.error(
+        {}, "",
+        "the scenario is larger than the limit of " + std::to_string(kMaxScenarioBytes) + " bytes");
+    return {};
+  }
+  if (text.find('\0') != std::string::npos) {
+    diag.error({}, "", "the scenario holds a NUL byte: it is not a text file");
     return {};
   }
   try {
     std::vector<YAML::Node> docs = YAML::LoadAll(text);
     if (docs.size() > 1) {
-      diag.error(loc_of(docs[1].Mark()), "", "a scenario file holds one YAML document, found " +
-                                                 std::to_string(docs.size()));
+      diag.error(loc_of(docs[1].Mark()), "",
+                 "a scenario file holds one YAML document, found " + std::to_string(docs.size()));
       return {};
     }
     if (docs.empty()) return {};
     Converter c{diag};
     sim::ConfigNode root = c.convert(docs.front(), "", 0);
-    return c.over_limit ? sim::ConfigNode{} : root;
+    return c.over_limit || c.refused ? sim::ConfigNode{} : root;
+  } catch (const YAML::DeepRecursion& e) {
+    diag.error(loc_of(e.mark), "",
+               "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+    return {};
   } catch (const YAML::Exception& e) {
     diag.error(loc_of(e.mark), "", "YAML syntax error: " + e.msg);
     return {};
@@ -107,7 +144,9 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
                                  const sim::ModelRegistry& registry) {
   sim::Diagnostics diag(name);
   sim::ConfigNode root = parse_yaml(text, diag);
-  if (!diag.ok()) throw sim::InputError(diag.report());
+  // A syntax error or a limit leaves no tree; duplicate keys leave one (first value kept), and
+  // validating it still reports everything else at once.
+  if (!diag.ok() && root.is_null()) throw sim::InputError(diag.report());
   sim::Scenario sc = sim::build_scenario(root, registry, diag);
   if (!diag.ok()) throw sim::InputError(diag.report());
   sc.file = name;
@@ -116,9 +155,11 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
 }
 
 sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw sim::InputError(path + ": is a folder, not a scenario file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw sim::InputError(path + ": cannot open the scenario file");
-  std::ostringstream ss;
   // Read at most one byte past the limit so a huge file is refused without reading it all.
   std::vector<char> buf(kMaxScenarioBytes + 1);
   in.read(buf.data(), static_cast<std::streamsize>(buf.size()));

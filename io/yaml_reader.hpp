@@ -13,8 +13,9 @@
 
 namespace reformsim::io {
 
-inline constexpr std::size_t kMaxScenarioBytes = 4u << 20;   // 4 MiB of text
-inline constexpr std::size_t kMaxScenarioNodes = 1u << 20;   // after alias expansion
+inline constexpr std::size_t kMaxScenarioBytes = 4u << 20;  // 4 MiB of text
+inline constexpr std::size_t kMaxScenarioNodes = 1u << 20;  // after alias expansion
+inline constexpr int kMaxNestingDepth = 64;                 // maps and lists within each other
 
 // Parses YAML text into a tree; syntax errors and limits go to `diag` (the tree is then null).
 sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag);

@@ -12,7 +12,12 @@ namespace {
 
 std::string fmt(double x) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
+  // Whole numbers (limits such as 9007199254740991) in full, others to 10 digits.
+  if (std::floor(x) == x && std::fabs(x) < 1e17) {
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+  }
   return buf;
 }
 
@@ -21,6 +26,9 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
   return out;
 }
+
+// A one-key map whose key is a distribution family, e.g. {triangular: [1, 2, 3]}.
+bool names_a_distribution(const ConfigNode& node);
 
 bool all_named_maps(const ConfigNode& seq) {
   if (!seq.is_sequence() || seq.items.empty()) return false;
@@ -59,6 +67,13 @@ std::string ConfigNode::describe() const {
 }
 
 void merge_config(ConfigNode& base, const ConfigNode& patch) {
+  // A distribution of another family replaces the base one; merging the two maps would give
+  // a map naming two distributions. The same family merges its parameters like any map.
+  if (names_a_distribution(base) && names_a_distribution(patch) &&
+      base.entries.front().key != patch.entries.front().key) {
+    base = patch;
+    return;
+  }
   if (base.is_map() && patch.is_map()) {
     for (const auto& e : patch.entries) {
       if (ConfigNode* existing = base.find(e.key)) {
@@ -173,7 +188,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   std::size_t best_d = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
-    if (d < best_d) {
+    // On a tie, a candidate that extends what was typed is the likelier intent.
+    const bool extends = c.starts_with(word) && !best.starts_with(word);
+    if (d < best_d || (d == best_d && !best.empty() && extends)) {
       best_d = d;
       best = c;
     }
@@ -365,6 +382,13 @@ const std::vector<Family>& families() {
       {"discrete", {"values", "weights"}, 2, {}},
   };
   return f;
+}
+
+bool names_a_distribution(const ConfigNode& node) {
+  if (!node.is_map() || node.entries.size() != 1) return false;
+  const std::string& key = node.entries.front().key;
+  return std::any_of(families().begin(), families().end(),
+                     [&](const Family& f) { return key == f.name; });
 }
 
 std::vector<std::string> family_names() {

@@ -52,7 +52,8 @@ struct ConfigNode::Entry {
 };
 
 // Deep merge of `patch` into `base`: maps merge key by key, sequences of maps that all carry a
-// `name` merge element by name (new names are appended), anything else is replaced.
+// `name` merge element by name (new names are appended), a distribution of another family
+// replaces the base one, anything else is replaced.
 void merge_config(ConfigNode& base, const ConfigNode& patch);
 
 struct Diagnostic {

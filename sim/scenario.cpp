@@ -1,8 +1,10 @@
 #include "sim/scenario.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
+#include "sim/engine.hpp"
 #include "sim/errors.hpp"
 
 namespace reformsim::sim {
@@ -66,19 +68,101 @@ SimulationSettings read_simulation(MapReader r, std::optional<PrecisionTarget>& 
   return s;
 }
 
+// Option and factor names become HDF5 group names and key-path segments: keep them plain.
+std::string check_name(const std::string& name) {
+  if (name.empty()) return "a name must not be empty";
+  if (name.size() > 64)
+    return "a name may have at most 64 characters, found " + std::to_string(name.size());
+  const auto plain = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  };
+  if (!std::all_of(name.begin(), name.end(), plain) || name.front() == '.' || name.front() == '-')
+    return "a name may use letters, digits, '_', '-' and '.' (not first), found '" + name + "'";
+  return {};
+}
+
+std::string fmt_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
+}
+
+// The `matrix` form: rows of numbers in the order of `factors`; entries are checked one by one
+// so that every bad entry is named, then the whole matrix is checked for positive definiteness.
+void read_matrix(const ConfigNode& mnode, const std::vector<int>& order,
+                 const std::vector<std::string>& names, Eigen::MatrixXd& m, Diagnostics& diag) {
+  const std::size_t before = diag.list().size();
+  const auto n = static_cast<Eigen::Index>(names.size());
+  Eigen::MatrixXd given = Eigen::MatrixXd::Identity(n, n);
+  std::vector<std::vector<const ConfigNode*>> cell(order.size(),
+                                                   std::vector<const ConfigNode*>(order.size()));
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const ConfigNode& row = mnode.items[r];
+    const std::string path = "correlation.matrix[" + std::to_string(r) + "]";
+    if (!row.is_sequence() || row.items.size() != order.size()) {
+      diag.error(
+          row.loc, path,
+          "expected a row of " + std::to_string(order.size()) + " numbers, found " +
+              (row.is_sequence() ? std::to_string(row.items.size()) + " numbers" : row.describe()));
+      continue;
+    }
+    for (std::size_t c = 0; c < order.size(); ++c) {
+      const std::string cp = path + "[" + std::to_string(c) + "]";
+      const auto v = parse_number(row.items[c]);
+      if (!v) {
+        diag.error(row.items[c].loc, cp, "expected a number, found " + row.items[c].describe());
+        continue;
+      }
+      const std::string& a = names[static_cast<std::size_t>(order[r])];
+      const std::string& b = names[static_cast<std::size_t>(order[c])];
+      if (r == c && *v != 1.0) {
+        diag.error(
+            row.items[c].loc, cp,
+            "the correlation of '" + a + "' with itself must be 1, got " + row.items[c].scalar);
+        continue;
+      }
+      if (!(*v >= -1.0 && *v <= 1.0)) {
+        diag.error(row.items[c].loc, cp,
+                   "the correlation of '" + a + "' and '" + b + "' must be in [-1, 1], got " +
+                       row.items[c].scalar);
+        continue;
+      }
+      cell[r][c] = &row.items[c];
+      given(order[r], order[c]) = *v;
+    }
+  }
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    for (std::size_t c = 0; c < r; ++c) {
+      if (!cell[r][c] || !cell[c][r]) continue;
+      const double x = given(order[r], order[c]), y = given(order[c], order[r]);
+      if (x == y) continue;
+      diag.error(cell[r][c]->loc,
+                 "correlation.matrix[" + std::to_string(r) + "][" + std::to_string(c) + "]",
+                 "the matrix must be symmetric: the correlation of '" +
+                     names[static_cast<std::size_t>(order[r])] + "' and '" +
+                     names[static_cast<std::size_t>(order[c])] + "' is " + fmt_number(x) +
+                     " here but " + fmt_number(y) + " at matrix[" + std::to_string(c) + "][" +
+                     std::to_string(r) + "]");
+    }
+  }
+  if (diag.list().size() == before) m = given;
+}
+
 FactorModel read_factors(MapReader& root, Diagnostics& diag) {
   std::vector<FactorSpec> specs;
   const ConfigNode* node = root.child("factors");
   MapReader fr(node, "factors", diag);
   if (fr.node()) {
     for (const auto& e : fr.node()->entries) {
+      const std::string bad_name = check_name(e.key);
+      if (!bad_name.empty()) diag.error(e.key_loc, fr.path_of(e.key), bad_name);
       MapReader f = fr.map(e.key);
       FactorSpec spec;
       spec.name = e.key;
       spec.description = f.text("description", "");
       spec.marginal = f.uncertain("marginal", Distribution::normal(0.0, 1.0));
-      spec.autocorrelation =
-          f.number("autocorrelation", 0.0, Range{-1.0, 1.0, true, true});
+      spec.autocorrelation = f.number("autocorrelation", 0.0, Range{-1.0, 1.0, true, true});
       f.finish();
       specs.push_back(std::move(spec));
     }
@@ -90,6 +174,7 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
 
   const ConfigNode* corr = root.child("correlation");
   if (corr && !corr->is_null()) {
+    const std::size_t before = diag.list().size();
     auto index = [&](const ConfigNode& name_node, const std::string& path) -> int {
       if (name_node.is_scalar()) {
         const auto it = std::find(names.begin(), names.end(), name_node.scalar);
@@ -98,17 +183,21 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
       std::string msg = "expected the name of a factor, found " + name_node.describe();
       const std::string near = closest_match(name_node.scalar, names);
       if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      if (names.empty()) msg += "; the scenario defines no factors";
       diag.error(name_node.loc, path, msg);
       return -1;
     };
     if (corr->is_sequence()) {
       // Pairs: - [economy, construction_inflation, 0.4]
+      std::vector<std::pair<int, int>> seen;
       for (std::size_t k = 0; k < corr->items.size(); ++k) {
         const ConfigNode& item = corr->items[k];
         const std::string path = "correlation[" + std::to_string(k) + "]";
         if (!item.is_sequence() || item.items.size() != 3) {
           diag.error(item.loc, path,
-                     "expected [factor, factor, correlation], found " + item.describe());
+                     "expected [factor, factor, correlation], found " +
+                         (item.is_sequence() ? "a list of " + std::to_string(item.items.size())
+                                             : item.describe()));
           continue;
         }
         const int i = index(item.items[0], path + "[0]");
@@ -124,6 +213,14 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
           diag.error(item.loc, path, "a factor's correlation with itself is always 1");
           continue;
         }
+        const std::pair<int, int> pair = std::minmax(i, j);
+        if (std::find(seen.begin(), seen.end(), pair) != seen.end()) {
+          diag.error(item.loc, path,
+                     "the correlation of '" + names[static_cast<std::size_t>(i)] + "' and '" +
+                         names[static_cast<std::size_t>(j)] + "' is given twice");
+          continue;
+        }
+        seen.push_back(pair);
         m(i, j) = m(j, i) = *v;
       }
     } else {
@@ -131,8 +228,17 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
       std::vector<int> order;
       const ConfigNode* fnode = cr.child("factors", true);
       if (fnode && fnode->is_sequence()) {
-        for (std::size_t k = 0; k < fnode->items.size(); ++k)
-          order.push_back(index(fnode->items[k], "correlation.factors[" + std::to_string(k) + "]"));
+        for (std::size_t k = 0; k < fnode->items.size(); ++k) {
+          const std::string path = "correlation.factors[" + std::to_string(k) + "]";
+          const int i = index(fnode->items[k], path);
+          if (i >= 0 && std::find(order.begin(), order.end(), i) != order.end()) {
+            diag.error(fnode->items[k].loc, path,
+                       "factor '" + names[static_cast<std::size_t>(i)] + "' is listed twice");
+            order.push_back(-1);
+            continue;
+          }
+          order.push_back(i);
+        }
       } else if (fnode) {
         diag.error(fnode->loc, "correlation.factors",
                    "expected a list of factor names, found " + fnode->describe());
@@ -145,38 +251,17 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
                        (mnode->is_sequence() ? std::to_string(mnode->items.size()) + " rows"
                                              : mnode->describe()));
       } else if (mnode && std::find(order.begin(), order.end(), -1) == order.end()) {
-        const std::size_t before = diag.list().size();
-        Eigen::MatrixXd given = Eigen::MatrixXd::Identity(n, n);
-        for (std::size_t r = 0; r < order.size(); ++r) {
-          const ConfigNode& row = mnode->items[r];
-          const std::string path = "correlation.matrix[" + std::to_string(r) + "]";
-          if (!row.is_sequence() || row.items.size() != order.size()) {
-            diag.error(row.loc, path,
-                       "expected a row of " + std::to_string(order.size()) + " numbers, found " +
-                           (row.is_sequence() ? std::to_string(row.items.size()) + " numbers"
-                                              : row.describe()));
-            continue;
-          }
-          for (std::size_t c = 0; c < order.size(); ++c) {
-            const auto v = parse_number(row.items[c]);
-            if (!v) {
-              diag.error(row.items[c].loc, path + "[" + std::to_string(c) + "]",
-                         "expected a number, found " + row.items[c].describe());
-              continue;
-            }
-            given(order[r], order[c]) = *v;
-          }
-        }
-        if (diag.list().size() == before) m = given;
+        read_matrix(*mnode, order, names, m, diag);
       }
     }
-    const std::string problem = check_correlation(names, m);
-    if (!problem.empty()) diag.error(corr->loc, "correlation", problem);
+    if (diag.list().size() == before) {
+      const std::string problem = check_correlation(names, m);
+      if (!problem.empty()) diag.error(corr->loc, "correlation", problem);
+    }
   }
   try {
-    return FactorModel(std::move(specs), check_correlation(names, m).empty()
-                                             ? m
-                                             : Eigen::MatrixXd::Identity(n, n));
+    return FactorModel(std::move(specs),
+                       check_correlation(names, m).empty() ? m : Eigen::MatrixXd::Identity(n, n));
   } catch (const InputError& e) {
     diag.error(node ? node->loc : SourceLoc{}, "factors", e.what());
     return FactorModel();
@@ -198,11 +283,12 @@ std::vector<std::unique_ptr<Model>> build_models(const ConfigNode* models,
       std::string msg = "unknown model '" + e.key + "'";
       const std::string near = closest_match(e.key, registry.names());
       if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-      diag.error(e.key_loc, mr.path_of(e.key), msg + "; known models: " + [&] {
-        std::string s;
-        for (const auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
-        return s;
-      }());
+      diag.error(
+          e.key_loc, mr.path_of(e.key), msg + "; known models: " + [&] {
+            std::string s;
+            for (const auto& n : registry.names()) s += (s.empty() ? "" : ", ") + n;
+            return s;
+          }());
       mr.child(e.key);
       continue;
     }
@@ -231,7 +317,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   sc.file = diag.file();
   MapReader r(&root, "", diag);
   if (!r.node()) {
-    if (root.is_null()) diag.error(root.loc, "", "the scenario is empty");
+    if (root.is_null())
+      diag.error(root.loc.line > 0 ? root.loc : SourceLoc{1, 1}, "", "the scenario is empty");
     return sc;
   }
   sc.settings = read_simulation(r.map("simulation", true), sc.precision);
@@ -240,6 +327,11 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   const ConfigNode* models = r.child("models", true);
   auto base_models =
       build_models(models, "models", registry, sc.settings, sc.factors, diag, &sc.model_names);
+  if (models && (models->is_null() || (models->is_map() && models->entries.empty()))) {
+    std::string known;
+    for (const auto& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
+    diag.error(models->loc, "models", "at least one model is required; known models: " + known);
+  }
 
   // Options: each is {description, models: partial tree merged into the base models}.
   const ConfigNode* options = r.child("options");
@@ -247,6 +339,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   MapReader orr(options, "options", diag);
   if (orr.node() && !orr.node()->entries.empty()) {
     for (const auto& e : orr.node()->entries) {
+      const std::string bad_name = check_name(e.key);
+      if (!bad_name.empty()) diag.error(e.key_loc, orr.path_of(e.key), bad_name);
       MapReader o = orr.map(e.key);
       OptionSpec spec;
       spec.name = e.key;
@@ -255,33 +349,43 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
       o.finish();
       if (!patch) {
         Diagnostics quiet(diag.file());  // the base models, already checked above
-        spec.models = build_models(models, "models", registry, sc.settings, sc.factors, quiet,
-                                   nullptr);
+        spec.models =
+            build_models(models, "models", registry, sc.settings, sc.factors, quiet, nullptr);
       } else {
         ConfigNode merged = models ? *models : ConfigNode{};
         if (merged.is_null()) merged.kind = ConfigNode::Kind::kMap;
-        // An override may only change models the base scenario has.
+        // An override may only change models the base scenario has; others are reported once
+        // and left out of the merge.
+        ConfigNode known_patch = *patch;
         if (patch->is_map()) {
+          known_patch.entries.clear();
           for (const auto& pe : patch->entries) {
-            if (!merged.find(pe.key)) {
-              diag.error(pe.key_loc, "options." + e.key + ".models." + pe.key,
-                         "option overrides model '" + pe.key +
-                             "', which the base scenario's models section does not have");
+            if (merged.find(pe.key)) {
+              known_patch.entries.push_back(pe);
+              continue;
             }
+            std::string msg = "option overrides model '" + pe.key +
+                              "', which the base scenario's models section does not have";
+            const std::string near = closest_match(pe.key, sc.model_names);
+            if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+            diag.error(pe.key_loc, "options." + e.key + ".models." + pe.key, msg);
           }
         } else if (!patch->is_null()) {
           diag.error(patch->loc, "options." + e.key + ".models",
                      "expected a map of model overrides, found " + patch->describe());
+          known_patch = ConfigNode{};
         }
-        merge_config(merged, *patch);
+        if (!known_patch.is_null()) merge_config(merged, known_patch);
         Diagnostics local(diag.file());
-        spec.models = build_models(&merged, "options." + e.key + ".models", registry,
-                                   sc.settings, sc.factors, local, nullptr);
+        spec.models = build_models(&merged, "options." + e.key + ".models", registry, sc.settings,
+                                   sc.factors, local, nullptr);
         // Report what the override broke; problems in the base are already reported.
         for (const auto& d : local.list()) {
-          const bool known = std::any_of(diag.list().begin(), diag.list().end(), [&](const auto& b) {
-            return b.loc.line == d.loc.line && b.loc.column == d.loc.column && b.message == d.message;
-          });
+          const bool known =
+              std::any_of(diag.list().begin(), diag.list().end(), [&](const auto& b) {
+                return b.loc.line == d.loc.line && b.loc.column == d.loc.column &&
+                       b.message == d.message;
+              });
           if (!known) diag.error(d.loc, d.key_path, d.message);
         }
       }
@@ -305,29 +409,50 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     r.error("baseline", msg);
   }
 
-  // Outputs: which metrics to keep per path and year.
+  // Outputs: which metrics to keep per path and year. A name is checked against the metrics of
+  // the models that were built, so a typo is reported even when other sections have errors.
   MapReader out = r.map("outputs");
   const ConfigNode* keep = out.child("metrics");
   if (keep && keep->is_sequence()) {
     std::vector<std::string> known;
-    if (!sc.options.empty()) {
-      for (std::size_t m = 0; m < sc.options.front().models.size(); ++m)
-        for (const auto& info : sc.options.front().models[m]->metrics())
-          known.push_back(sc.model_names[m] + "." + info.name);
+    for (const auto& option : sc.options) {
+      for (std::size_t m = 0; m < option.models.size() && m < sc.model_names.size(); ++m)
+        for (const auto& info : option.models[m]->metrics()) {
+          const std::string key = sc.model_names[m] + "." + info.name;
+          if (std::find(known.begin(), known.end(), key) == known.end()) known.push_back(key);
+        }
     }
+    const std::string always = std::string(kFiscalModel) + "." + kNetBudgetMetric;
+    known.push_back(always);
     for (std::size_t k = 0; k < keep->items.size(); ++k) {
       const ConfigNode& item = keep->items[k];
+      const std::string path = "outputs.metrics[" + std::to_string(k) + "]";
       const bool found =
           item.is_scalar() && std::find(known.begin(), known.end(), item.scalar) != known.end();
-      if (!found && diag.ok()) {
-        std::string msg = "unknown metric " + item.describe();
-        const std::string near = closest_match(item.scalar, known);
-        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-        diag.error(item.loc, "outputs.metrics[" + std::to_string(k) + "]", msg);
+      // A metric of a model that failed to build cannot be checked; its section's errors say why.
+      const std::string model =
+          item.is_scalar() ? item.scalar.substr(0, item.scalar.find('.')) : "";
+      const bool checkable =
+          !item.is_scalar() || model == kFiscalModel ||
+          std::find(sc.model_names.begin(), sc.model_names.end(), model) != sc.model_names.end() ||
+          !(models && models->is_map() && models->find(model));
+      if (found &&
+          std::find(sc.outputs.begin(), sc.outputs.end(), item.scalar) != sc.outputs.end()) {
+        diag.error(item.loc, path, "metric '" + item.scalar + "' is listed twice");
       } else if (found) {
         sc.outputs.push_back(item.scalar);
+      } else if (checkable) {
+        std::string msg =
+            (item.is_scalar() ? "unknown metric '" + item.scalar + "'"
+                              : "expected a model.metric name, found " + item.describe());
+        const std::string near = item.is_scalar() ? closest_match(item.scalar, known) : "";
+        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        diag.error(item.loc, path, msg);
       }
     }
+    if (keep->items.empty())
+      diag.error(keep->loc, "outputs.metrics",
+                 "an empty list keeps no metric; write 'all' or name at least one model.metric");
   } else if (keep && !(keep->is_scalar() && keep->scalar == "all")) {
     diag.error(keep->loc, "outputs.metrics",
                "expected a list of model.metric names or 'all', found " + keep->describe());

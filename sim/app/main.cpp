@@ -1,52 +1,70 @@
-// reformsim: the command-line program. Parses arguments, calls the library, reports.
-// Exit codes: 0 ok, 1 the run failed, 2 bad input or usage.
+// reformsim: the command-line program. Parses arguments, calls a command, reports errors.
+// Exit codes: 0 ok, 1 the run failed, 2 bad input or usage. Errors go to stderr, results to
+// stdout.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
-#include <iostream>
+#include <new>
+#include <string>
+#include <string_view>
 
-#include "io/yaml_reader.hpp"
-#include "models/registry.hpp"
-#include "sim/engine.hpp"
+#include "sim/app/commands.hpp"
 #include "sim/errors.hpp"
-#include "sim/statistics.hpp"
 #include "sim/version.hpp"
 
 namespace {
 
-using namespace reformsim;
-
-void print_summary(const sim::Results& r) {
-  const std::size_t h = static_cast<std::size_t>(r.horizon());
-  std::printf("%-16s %-40s %16s %16s %16s %16s\n", "option", "metric (sum over horizon)", "mean",
-              "p5", "p95", "std.err");
-  for (const auto& o : r.options) {
-    for (const auto& m : o.metrics) {
-      const auto totals = sim::row_sums(m.values, h);
-      const sim::Summary s = sim::summarize(totals);
-      std::printf("%-16s %-40s %16.6g %16.6g %16.6g %16.6g\n", o.name.c_str(), m.key().c_str(),
-                  s.mean, s.p5, s.p95, s.se);
-    }
-  }
+void print_error(const char* what) {
+  std::fputs(what, stderr);
+  const std::string_view w(what);
+  if (w.empty() || w.back() != '\n') std::fputc('\n', stderr);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"reformsim: Monte Carlo forecasts of a city's operations reforms"};
-  app.set_version_flag("--version", std::string("reformsim ") + kVersion + " (" + kGitRevision + ")");
+  using namespace reformsim;
+  CLI::App app{
+      "reformsim: Monte Carlo forecasts of the fiscal outcomes of a city's operations "
+      "reforms"};
+  app.set_version_flag("--version",
+                       std::string("reformsim ") + kVersion + " (" + kGitRevision + ")");
   app.require_subcommand(1);
 
-  std::string scenario_path;
-  auto* validate = app.add_subcommand("validate", "check a scenario file and report every problem");
-  validate->add_option("SCENARIO", scenario_path, "scenario file (YAML)")->required();
+  std::string scenario;
+  auto* validate =
+      app.add_subcommand("validate", "check a scenario file and report every problem in it");
+  validate->add_option("SCENARIO", scenario, "scenario file (YAML)")->required();
 
-  auto* run = app.add_subcommand("run", "run a scenario and print a summary");
-  run->add_option("SCENARIO", scenario_path, "scenario file (YAML)")->required();
-  std::uint64_t paths = 0;
-  int threads = 0;
-  run->add_option("--paths", paths, "number of paths (overrides the scenario)");
-  run->add_option("--threads", threads, "worker threads (default: all cores)");
+  app::RunRequest run_req;
+  auto* run =
+      app.add_subcommand("run", "run a scenario, write an HDF5 results file, print a summary");
+  run->add_option("SCENARIO", run_req.scenario, "scenario file (YAML)")->required();
+  run->add_option("-o,--output", run_req.output,
+                  "results file (HDF5) to write; without it only the summary is printed");
+  run->add_option("--paths", run_req.paths, "number of paths (overrides simulation.paths)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
+  run->add_option("--seed", run_req.seed, "random seed (overrides simulation.seed)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
+  run->add_option("--threads", run_req.threads, "worker threads (default 0: all cores)")
+      ->check(CLI::Range(0, 1024));
+  run->add_option("--block-size", run_req.block_size,
+                  "paths per parallel task (does not change the results)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20));
+  run->add_option("--option", run_req.options,
+                  "run only this option (repeatable, or comma-separated); the baseline is kept")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  run->add_flag("--force", run_req.force, "replace the output file if it exists");
+  run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
+
+  std::string results_file;
+  bool json = false, by_year = false;
+  auto* summarize = app.add_subcommand(
+      "summarize", "print the summary table of a results file, computed from the file alone");
+  summarize->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
+      ->required();
+  summarize->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+  summarize->add_flag("--by-year", by_year, "a row per year and the present value too");
 
   try {
     app.parse(argc, argv);
@@ -55,24 +73,16 @@ int main(int argc, char** argv) {
   }
 
   try {
-    sim::Scenario sc = io::load_scenario(scenario_path, models::default_registry());
-    if (validate->parsed()) {
-      std::printf("%s: ok (%zu options, %zu models, %d years, %llu paths)\n", scenario_path.c_str(),
-                  sc.options.size(), sc.model_names.size(), sc.settings.horizon_years,
-                  static_cast<unsigned long long>(sc.settings.paths));
-      return 0;
-    }
-    if (paths > 0) sc.settings.paths = paths;
-    sim::Engine engine(sc);
-    sim::RunOptions opts;
-    opts.threads = threads;
-    const sim::Results r = engine.run(opts);
-    print_summary(r);
-    return 0;
-  } catch (const sim::InputError& e) {
-    std::fprintf(stderr, "%s", e.what());
-    if (std::string_view(e.what()).back() != '\n') std::fputc('\n', stderr);
+    if (validate->parsed()) return app::validate_command(scenario);
+    if (run->parsed()) return app::run_command(run_req);
+    if (summarize->parsed()) return app::summarize_command(results_file, json, by_year);
     return 2;
+  } catch (const sim::InputError& e) {
+    print_error(e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fputs("reformsim: run failed: out of memory\n", stderr);
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "reformsim: run failed: %s\n", e.what());
     return 1;

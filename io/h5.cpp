@@ -1,0 +1,380 @@
+#include "io/h5.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+namespace reformsim::io::h5 {
+namespace {
+
+herr_t collect(unsigned /*n*/, const H5E_error2_t* err, void* data) {
+  auto* lines = static_cast<std::vector<std::string>*>(data);
+  if (err && err->desc && *err->desc) lines->emplace_back(err->desc);
+  return 0;
+}
+
+// HDF5's own account of the last failure: the outermost description (what was attempted) and,
+// when different, the innermost one (why it failed).
+std::string current_error() {
+  const hid_t stack = H5Eget_current_stack();
+  if (stack < 0) return "unknown HDF5 error";
+  std::vector<std::string> lines;
+  H5Ewalk2(stack, H5E_WALK_DOWNWARD, collect, &lines);
+  H5Eclose_stack(stack);
+  if (lines.empty()) return "unknown HDF5 error";
+  if (lines.size() == 1 || lines.front() == lines.back()) return lines.front();
+  return lines.front() + " (" + lines.back() + ")";
+}
+
+Handle space_of(const std::vector<hsize_t>& dims) {
+  if (dims.empty()) return Handle(check(H5Screate(H5S_SCALAR), "create a dataspace"));
+  return Handle(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                      "create a dataspace"));
+}
+
+Handle utf8_string_type() {
+  Handle t(check(H5Tcopy(H5T_C_S1), "copy the string type"));
+  check(H5Tset_size(t, H5T_VARIABLE), "make a variable-length string type");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "set UTF-8");
+  return t;
+}
+
+// Replaces an attribute of the same name, so writers may set an attribute twice.
+Handle new_attr(hid_t obj, const std::string& name, hid_t type, hid_t space) {
+  if (H5Aexists(obj, name.c_str()) > 0)
+    check(H5Adelete(obj, name.c_str()), "replace attribute '" + name + "'");
+  return Handle(check(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                      "create attribute '" + name + "'"));
+}
+
+template <typename T>
+void write_scalar(hid_t obj, const std::string& name, hid_t type, const T& value) {
+  Handle space = space_of({});
+  Handle attr = new_attr(obj, name, type, space);
+  check(H5Awrite(attr, type, &value), "write attribute '" + name + "'");
+}
+
+template <typename T>
+T read_scalar(hid_t obj, const std::string& name, hid_t mem_type, const char* what) {
+  Handle attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute '" + name + "'"));
+  Handle space(check(H5Aget_space(attr), "read attribute '" + name + "'"));
+  if (H5Sget_simple_extent_npoints(space) != 1)
+    throw Error("attribute '" + name + "' should hold one " + what);
+  Handle file_type(check(H5Aget_type(attr), "read attribute '" + name + "'"));
+  if (H5Tget_class(file_type) != H5Tget_class(mem_type))
+    throw Error("attribute '" + name + "' should be " + what);
+  T value{};
+  check(H5Aread(attr, mem_type, &value), "read attribute '" + name + "' as " + what);
+  return value;
+}
+
+std::vector<std::string> read_string_list(hid_t obj, const std::string& name) {
+  Handle attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "open attribute '" + name + "'"));
+  Handle file_type(check(H5Aget_type(attr), "read attribute '" + name + "'"));
+  if (H5Tget_class(file_type) != H5T_STRING) throw Error("attribute '" + name + "' should be text");
+  Handle space(check(H5Aget_space(attr), "read attribute '" + name + "'"));
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  out.reserve(n);
+  if (H5Tis_variable_str(file_type) > 0) {
+    Handle mem = utf8_string_type();
+    std::vector<char*> ptrs(n, nullptr);
+    check(H5Aread(attr, mem, ptrs.data()), "read attribute '" + name + "'");
+    for (char* p : ptrs) {
+      out.emplace_back(p ? p : "");
+      if (p) H5free_memory(p);
+    }
+    return out;
+  }
+  const std::size_t size = H5Tget_size(file_type);
+  Handle mem(check(H5Tcopy(H5T_C_S1), "copy the string type"));
+  check(H5Tset_size(mem, size), "size a string type");
+  std::vector<char> buf(n * size);
+  check(H5Aread(attr, mem, buf.data()), "read attribute '" + name + "'");
+  for (std::size_t i = 0; i < n; ++i) {
+    const char* p = buf.data() + i * size;
+    out.emplace_back(p, strnlen(p, size));
+  }
+  return out;
+}
+
+std::size_t product(const std::vector<hsize_t>& dims) {
+  return std::accumulate(dims.begin(), dims.end(), std::size_t{1},
+                         [](std::size_t a, hsize_t b) { return a * static_cast<std::size_t>(b); });
+}
+
+Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
+                      const Storage& storage) {
+  Handle space = space_of(dims);
+  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"));
+  if (storage.chunked) {
+    check(H5Pset_chunk(dcpl, static_cast<int>(storage.chunk.size()), storage.chunk.data()),
+          "set the chunk shape of '" + name + "'");
+    if (storage.compressed) {
+      check(H5Pset_shuffle(dcpl), "set the shuffle filter");
+      check(H5Pset_deflate(dcpl, kDeflateLevel), "set the deflate filter");
+    }
+  }
+  return Handle(
+      check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+            "create dataset '" + name + "'"));
+}
+
+bool deflate_available() {
+  static const bool ok =
+      H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0;
+  return ok;
+}
+
+}  // namespace
+
+void quiet_errors() {
+  static const bool done = [] {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    reset();
+    id_ = o.id_;
+    o.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+void Handle::reset() {
+  if (id_ < 0) return;
+  // Errors on close have nowhere to go from a destructor; writers flush and close explicitly.
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id_);
+      break;
+    default:
+      break;
+  }
+  id_ = H5I_INVALID_HID;
+}
+
+hid_t check(hid_t status, const std::string& what) {
+  if (status < 0) throw Error("cannot " + what + ": " + current_error());
+  return status;
+}
+
+Handle create_file(const std::string& path) {
+  quiet_errors();
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"));
+  // Closing the file closes everything still open in it: a commit really ends the file.
+  check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "set the close degree");
+  return Handle(
+      check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create '" + path + "'"));
+}
+
+Handle open_file_read(const std::string& path) {
+  quiet_errors();
+  return Handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open '" + path + "'"));
+}
+
+bool is_hdf5(const std::string& path) {
+  quiet_errors();
+  return H5Fis_hdf5(path.c_str()) > 0;
+}
+
+Handle create_group(hid_t parent, const std::string& name) {
+  return Handle(check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create group '" + name + "'"));
+}
+
+Handle open_group(hid_t parent, const std::string& name) {
+  return Handle(check(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), "open group '" + name + "'"));
+}
+
+bool exists(hid_t parent, const std::string& name) {
+  return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+void flush(hid_t file) {
+  check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
+}
+
+void write_attr(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type = utf8_string_type();
+  Handle space = space_of({});
+  Handle attr = new_attr(obj, name, type, space);
+  const char* p = value.c_str();
+  check(H5Awrite(attr, type, &p), "write attribute '" + name + "'");
+}
+
+void write_attr(hid_t obj, const std::string& name, const char* value) {
+  write_attr(obj, name, std::string(value));
+}
+
+void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  Handle type = utf8_string_type();
+  Handle space = space_of({static_cast<hsize_t>(values.size())});
+  Handle attr = new_attr(obj, name, type, space);
+  std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (!ptrs.empty()) check(H5Awrite(attr, type, ptrs.data()), "write attribute '" + name + "'");
+}
+
+void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
+  write_scalar(obj, name, H5T_NATIVE_INT64, value);
+}
+
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value) {
+  write_scalar(obj, name, H5T_NATIVE_UINT64, value);
+}
+
+void write_attr(hid_t obj, const std::string& name, int value) {
+  write_attr(obj, name, static_cast<std::int64_t>(value));
+}
+
+void write_attr(hid_t obj, const std::string& name, double value) {
+  write_scalar(obj, name, H5T_NATIVE_DOUBLE, value);
+}
+
+bool has_attr(hid_t obj, const std::string& name) {
+  return H5Aexists(obj, name.c_str()) > 0;
+}
+
+std::string read_string_attr(hid_t obj, const std::string& name) {
+  std::vector<std::string> v = read_string_list(obj, name);
+  if (v.size() != 1) throw Error("attribute '" + name + "' should hold one text value");
+  return v.front();
+}
+
+std::vector<std::string> read_strings_attr(hid_t obj, const std::string& name) {
+  return read_string_list(obj, name);
+}
+
+std::int64_t read_int_attr(hid_t obj, const std::string& name) {
+  return read_scalar<std::int64_t>(obj, name, H5T_NATIVE_INT64, "an integer");
+}
+
+std::uint64_t read_uint_attr(hid_t obj, const std::string& name) {
+  return read_scalar<std::uint64_t>(obj, name, H5T_NATIVE_UINT64, "an integer");
+}
+
+double read_double_attr(hid_t obj, const std::string& name) {
+  return read_scalar<double>(obj, name, H5T_NATIVE_DOUBLE, "a number");
+}
+
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims) {
+  std::vector<hsize_t> chunk = dims;
+  if (dims.empty()) return chunk;
+  hsize_t row_values = 1;
+  for (std::size_t i = 1; i < dims.size(); ++i) row_values *= std::max<hsize_t>(1, dims[i]);
+  const hsize_t target = std::max<hsize_t>(1, kTargetChunkBytes / (row_values * sizeof(double)));
+  // Rows spread evenly over the chunks: a last chunk that is mostly empty would still take a
+  // whole chunk of disk when the dataset is not compressed.
+  const hsize_t rows = std::max<hsize_t>(1, dims[0]);
+  const hsize_t n_chunks = (rows + target - 1) / target;
+  chunk[0] = (rows + n_chunks - 1) / n_chunks;
+  for (auto& c : chunk) c = std::max<hsize_t>(1, c);
+  return chunk;
+}
+
+Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t>& dims) {
+  Storage s;
+  if (dims.empty() || product(dims) == 0) return s;
+  s.chunked = true;
+  s.chunk = chunk_shape(dims);
+  if (!deflate_available()) return s;
+  // The trial: the first chunk, compressed in an in-memory HDF5 file with the same filters.
+  const std::size_t n = std::min(data.size(), product(s.chunk));
+  Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"));
+  check(H5Pset_fapl_core(fapl, 1u << 20, 0), "set the in-memory driver");
+  Handle file(check(H5Fcreate("reformsim-compression-trial", H5F_ACC_TRUNC, H5P_DEFAULT, fapl),
+                    "create an in-memory file"));
+  Storage trial = s;
+  trial.compressed = true;
+  {
+    Handle ds = create_dataset(file, "trial", s.chunk, trial);
+    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "write the compression trial");
+    check(H5Fflush(file, H5F_SCOPE_LOCAL), "flush the compression trial");
+    const double stored = static_cast<double>(H5Dget_storage_size(ds));
+    const double raw = static_cast<double>(n * sizeof(double));
+    s.compressed = stored > 0 && stored <= (1.0 - kMinCompressionSaving) * raw;
+  }
+  return s;
+}
+
+Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
+                     const std::vector<hsize_t>& dims, const Storage& storage) {
+  if (data.size() != product(dims))
+    throw Error("dataset '" + name + "': " + std::to_string(data.size()) +
+                " values for a shape of " + std::to_string(product(dims)));
+  Handle ds = create_dataset(parent, name, dims, storage);
+  if (!data.empty())
+    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+          "write dataset '" + name + "'");
+  return ds;
+}
+
+Handle open_dataset(hid_t parent, const std::string& name) {
+  return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
+}
+
+std::vector<double> read_dataset(hid_t parent, const std::string& name,
+                                 std::vector<hsize_t>* dims) {
+  Handle ds = open_dataset(parent, name);
+  Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
+  if (H5Tget_class(type) != H5T_FLOAT) throw Error("dataset '" + name + "' should hold numbers");
+  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0) throw Error("dataset '" + name + "' has no simple shape");
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  std::vector<double> out(product(shape));
+  if (!out.empty())
+    check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read dataset '" + name + "'");
+  if (dims) *dims = shape;
+  return out;
+}
+
+Storage dataset_storage(hid_t parent, const std::string& name) {
+  Handle ds = open_dataset(parent, name);
+  Handle dcpl(check(H5Dget_create_plist(ds), "read the layout of '" + name + "'"));
+  Storage s;
+  s.chunked = H5Pget_layout(dcpl) == H5D_CHUNKED;
+  if (s.chunked) {
+    s.chunk.resize(32);
+    const int rank = H5Pget_chunk(dcpl, 32, s.chunk.data());
+    s.chunk.resize(static_cast<std::size_t>(std::max(rank, 0)));
+    for (int i = 0; i < H5Pget_nfilters(dcpl); ++i) {
+      unsigned flags = 0, config = 0;
+      std::size_t n = 0;
+      if (H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &n, nullptr, 0, nullptr,
+                         &config) == H5Z_FILTER_DEFLATE)
+        s.compressed = true;
+    }
+  }
+  return s;
+}
+
+}  // namespace reformsim::io::h5

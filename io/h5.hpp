@@ -1,0 +1,106 @@
+// A small internal layer over the HDF5 C API for io/'s results files: owned identifiers, string
+// and number attributes, and float64 datasets with a chunking and compression rule.
+//
+// Every failure becomes an h5::Error carrying HDF5's own error-stack message (the library's
+// automatic printing is switched off). HDF5 is called from one thread only: the program's
+// main thread, never from inside a parallel run. Only io/*.cpp include this header.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace reformsim::io::h5 {
+
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Switches off HDF5's printing of error stacks to stderr. Idempotent; called by every entry
+// point below that opens or creates a file.
+void quiet_errors();
+
+// An owned HDF5 identifier (file, group, dataset, attribute, dataspace, datatype, plist),
+// closed with the right H5?close when it goes out of scope.
+class Handle {
+ public:
+  Handle() = default;
+  explicit Handle(hid_t id) : id_(id) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept;
+  ~Handle() { reset(); }
+
+  hid_t id() const { return id_; }
+  operator hid_t() const { return id_; }  // NOLINT: passes straight to the C API
+  void reset();                           // closes now
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+};
+
+// Throws Error(what + HDF5's message) when `status` is negative; returns it otherwise.
+hid_t check(hid_t status, const std::string& what);
+
+// ---- files and groups ----------------------------------------------------------------------
+Handle create_file(const std::string& path);  // truncates
+Handle open_file_read(const std::string& path);
+bool is_hdf5(const std::string& path);
+Handle create_group(hid_t parent, const std::string& name);
+Handle open_group(hid_t parent, const std::string& name);
+bool exists(hid_t parent, const std::string& name);
+void flush(hid_t file);
+
+// ---- attributes (scalars and 1-D lists; strings are variable-length UTF-8) -------------------
+void write_attr(hid_t obj, const std::string& name, const std::string& value);
+void write_attr(hid_t obj, const std::string& name, const char* value);
+void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+void write_attr(hid_t obj, const std::string& name, std::int64_t value);
+void write_attr(hid_t obj, const std::string& name, std::uint64_t value);
+void write_attr(hid_t obj, const std::string& name, int value);
+void write_attr(hid_t obj, const std::string& name, double value);
+
+bool has_attr(hid_t obj, const std::string& name);
+// Readers accept variable- and fixed-length strings, and any integer type that converts.
+std::string read_string_attr(hid_t obj, const std::string& name);
+std::vector<std::string> read_strings_attr(hid_t obj, const std::string& name);
+std::int64_t read_int_attr(hid_t obj, const std::string& name);
+std::uint64_t read_uint_attr(hid_t obj, const std::string& name);
+double read_double_attr(hid_t obj, const std::string& name);
+
+// ---- float64 datasets ------------------------------------------------------------------------
+struct Storage {
+  bool chunked = false;
+  bool compressed = false;     // shuffle + deflate
+  std::vector<hsize_t> chunk;  // when chunked
+};
+
+// Chunk shape for a dataset of `dims` (1-D or 2-D, row-major): whole rows, at most about
+// kTargetChunkBytes per chunk, rows spread evenly so the last chunk is nearly full.
+inline constexpr std::size_t kTargetChunkBytes = 512u << 10;
+inline constexpr unsigned kDeflateLevel = 4;
+// Compression is used when a trial on the first chunk saves at least this share of its bytes.
+inline constexpr double kMinCompressionSaving = 0.2;
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims);
+// The storage rule of per-path datasets: chunked as above; compressed when a trial compression
+// of the first chunk (in memory) pays, see kMinCompressionSaving.
+Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t>& dims);
+
+// Writes a float64 dataset of shape `dims` (row-major `data`, product(dims) values) and returns
+// it open so attributes can be added.
+Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
+                     const std::vector<hsize_t>& dims, const Storage& storage = {});
+Handle open_dataset(hid_t parent, const std::string& name);
+// Reads a float64 dataset (converting from any float type) and its shape.
+std::vector<double> read_dataset(hid_t parent, const std::string& name,
+                                 std::vector<hsize_t>* dims = nullptr);
+// The storage a dataset was written with (chunk shape, filters).
+Storage dataset_storage(hid_t parent, const std::string& name);
+
+}  // namespace reformsim::io::h5

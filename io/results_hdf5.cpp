@@ -1,0 +1,427 @@
+#include "io/results_hdf5.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+
+#include "io/h5.hpp"
+#include "io/sha256.hpp"
+#include "sim/errors.hpp"
+#include "sim/version.hpp"
+
+namespace reformsim::io {
+namespace fs = std::filesystem;
+namespace {
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+// Names written as HDF5 link names must be plain: no '/', not "." and not empty.
+void check_link_name(const std::string& name, const std::string& what) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos)
+    throw sim::RunError("cannot write " + what + " '" + name + "' as an HDF5 name");
+}
+
+std::pair<std::string, std::string> split_key(const std::string& key) {
+  const auto dot = key.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == key.size())
+    throw h5::Error("'" + key + "' is not of the form model.name");
+  return {key.substr(0, dot), key.substr(dot + 1)};
+}
+
+std::string shape_text(const std::vector<hsize_t>& dims) {
+  std::string out;
+  for (hsize_t d : dims) out += (out.empty() ? "" : " x ") + std::to_string(d);
+  return "[" + out + "]";
+}
+
+// Reads a dataset that must have the shape `dims`; `where` names it in messages.
+std::vector<double> read_shaped(hid_t parent, const std::string& name,
+                                const std::vector<hsize_t>& dims, const std::string& where) {
+  std::vector<hsize_t> found;
+  std::vector<double> v = h5::read_dataset(parent, name, &found);
+  if (found != dims)
+    throw h5::Error(where + " has the shape " + shape_text(found) + ", expected " +
+                    shape_text(dims));
+  return v;
+}
+
+std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
+                                            const sim::MetricSummary& m) {
+  std::vector<std::string> rows;
+  for (std::size_t y = 0; y < m.by_year.size(); ++y)
+    rows.push_back(std::to_string(table.start_year + static_cast<int>(y)));
+  rows.emplace_back("total");
+  if (m.npv) rows.emplace_back("npv");
+  return rows;
+}
+
+// ---- the parts of the tree -----------------------------------------------------------------
+
+void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& p) {
+  h5::write_attr(root, "format", kResultsFormat);
+  h5::write_attr(root, "format_version", kResultsFormatVersion);
+  h5::write_attr(root, "engine_version", p.engine_version);
+  h5::write_attr(root, "git_revision", p.git_revision);
+  h5::write_attr(root, "created", p.created.empty() ? utc_now_iso8601() : p.created);
+  h5::write_attr(root, "seed", static_cast<std::uint64_t>(r.settings.seed));
+  h5::write_attr(root, "paths", static_cast<std::uint64_t>(r.paths));
+  h5::write_attr(root, "horizon_years", r.settings.horizon_years);
+  h5::write_attr(root, "start_year", r.settings.start_year);
+  h5::write_attr(root, "discount_rate", r.settings.discount_rate);
+  h5::write_attr(root, "scenario_file", p.scenario_file);
+  h5::write_attr(root, "scenario_text", p.scenario_text);
+  h5::write_attr(root, "scenario_sha256",
+                 p.scenario_sha256.empty() ? sha256_hex(p.scenario_text) : p.scenario_sha256);
+  h5::write_attr(root, "overrides", p.overrides);
+  h5::write_attr(root, "baseline", r.baseline);
+  std::vector<std::string> options;
+  for (const auto& o : r.options) options.push_back(o.name);
+  h5::write_attr(root, "options", options);
+  h5::write_attr(root, "factors", r.factor_names);
+}
+
+void write_options(hid_t root, const sim::Results& r) {
+  const std::size_t h = static_cast<std::size_t>(r.horizon());
+  h5::Handle options = h5::create_group(root, "options");
+  for (const auto& o : r.options) {
+    check_link_name(o.name, "option");
+    h5::Handle og = h5::create_group(options, o.name);
+    h5::write_attr(og, "description", o.description);
+    std::vector<std::string> metric_keys, input_keys;
+    for (const auto& m : o.metrics) {
+      check_link_name(m.model, "model");
+      check_link_name(m.info.name, "metric");
+      if (m.model == "inputs") throw sim::RunError("a model may not be named 'inputs'");
+      const std::string model_path = m.model;
+      if (!h5::exists(og, model_path)) h5::create_group(og, model_path);
+      h5::Handle mg = h5::open_group(og, model_path);
+      const std::vector<hsize_t> dims = {r.paths, h};
+      const std::span<const double> data(m.values.data(), r.paths * h);
+      h5::Handle ds =
+          h5::write_dataset(mg, m.info.name, data, dims, h5::per_path_storage(data, dims));
+      h5::write_attr(ds, "unit", m.info.unit);
+      h5::write_attr(ds, "description", m.info.description);
+      h5::write_attr(ds, "fiscal", static_cast<int>(m.info.fiscal));
+      h5::write_attr(ds, "in_budget", m.info.in_budget ? 1 : 0);
+      metric_keys.push_back(m.key());
+    }
+    h5::Handle ig = h5::create_group(og, "inputs");
+    for (const auto& in : o.inputs) {
+      check_link_name(in.key(), "input");
+      const std::vector<hsize_t> dims = {r.paths};
+      const std::span<const double> data(in.values.data(), r.paths);
+      h5::Handle ds = h5::write_dataset(ig, in.key(), data, dims, h5::per_path_storage(data, dims));
+      h5::write_attr(ds, "description", in.info.description);
+      input_keys.push_back(in.key());
+    }
+    h5::write_attr(og, "metrics", metric_keys);
+    h5::write_attr(og, "inputs", input_keys);
+  }
+}
+
+void write_summary(hid_t root, const sim::SummaryTable& table) {
+  h5::Handle sg = h5::create_group(root, "summary");
+  const std::vector<std::string> columns(sim::kSummaryColumns.begin(), sim::kSummaryColumns.end());
+  h5::write_attr(sg, "columns", columns);
+  for (const auto& o : table.options) {
+    check_link_name(o.name, "option");
+    h5::Handle og = h5::create_group(sg, o.name);
+    std::vector<std::string> keys;
+    for (const auto& m : o.metrics) {
+      if (!h5::exists(og, m.model)) h5::create_group(og, m.model);
+      h5::Handle mg = h5::open_group(og, m.model);
+      std::vector<double> values;
+      auto add = [&](const sim::Summary& s) {
+        const sim::SummaryRow row = sim::to_row(s);
+        values.insert(values.end(), row.begin(), row.end());
+      };
+      for (const auto& s : m.by_year) add(s);
+      add(m.total);
+      if (m.npv) add(*m.npv);
+      const std::vector<std::string> rows = summary_row_labels(table, m);
+      h5::Handle ds =
+          h5::write_dataset(mg, m.metric, values, {rows.size(), sim::kSummaryColumns.size()});
+      h5::write_attr(ds, "columns", columns);
+      h5::write_attr(ds, "rows", rows);
+      h5::write_attr(ds, "unit", m.unit);
+      keys.push_back(m.key());
+    }
+    h5::write_attr(og, "metrics", keys);
+  }
+}
+
+// Renames without replacing an existing file (unless `overwrite`): the final name either does not
+// exist or holds a complete file. Returns false when `to` appeared meanwhile (nothing renamed).
+bool publish(const std::string& from, const std::string& to, bool overwrite) {
+  if (!overwrite) {
+    if (::link(from.c_str(), to.c_str()) == 0) {
+      ::unlink(from.c_str());
+      return true;
+    }
+    if (errno == EEXIST) return false;
+    // File systems without hard links: check, then rename (a narrow race, documented).
+    if (::access(to.c_str(), F_OK) == 0) return false;
+  }
+  if (std::rename(from.c_str(), to.c_str()) != 0)
+    throw sim::RunError("cannot rename " + from + " to " + to + ": " + errno_text());
+  return true;
+}
+
+void sync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+std::string utc_now_iso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Provenance make_provenance(const sim::Scenario& scenario, std::string overrides) {
+  Provenance p;
+  p.engine_version = kVersion;
+  p.git_revision = kGitRevision;
+  p.created = utc_now_iso8601();
+  p.scenario_file = scenario.file;
+  p.scenario_text = scenario.text;
+  p.scenario_sha256 = sha256_hex(scenario.text);
+  p.overrides = std::move(overrides);
+  return p;
+}
+
+// ---- writer ----------------------------------------------------------------------------------
+
+struct ResultsWriter::File {
+  h5::Handle file;
+};
+
+std::string ResultsWriter::partial_name(const std::string& path) {
+  const fs::path p(path);
+  return (p.parent_path() / ("." + p.filename().string() + ".partial-" +
+                             std::to_string(static_cast<long>(::getpid()))))
+      .string();
+}
+
+ResultsWriter::ResultsWriter(std::string path, bool overwrite)
+    : path_(std::move(path)), partial_(partial_name(path_)), overwrite_(overwrite) {
+  if (!overwrite_ && ::access(path_.c_str(), F_OK) == 0)
+    throw sim::InputError(path_ + ": the output file exists; use --force to replace it");
+  file_ = std::make_unique<File>();
+  try {
+    file_->file = h5::create_file(partial_);
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (done_) return;
+  if (file_) file_->file.reset();
+  ::unlink(partial_.c_str());
+}
+
+void ResultsWriter::write(const sim::Results& results, const Provenance& provenance,
+                          const sim::SummaryTable& summary) {
+  if (done_ || !file_) throw sim::RunError("results already written to " + path_);
+  try {
+    h5::Handle root = h5::open_group(file_->file, "/");
+    write_root_attributes(root, results, provenance);
+    write_options(root, results);
+    write_summary(root, summary);
+    h5::flush(file_->file);
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+}
+
+void ResultsWriter::commit() {
+  if (done_ || !file_) throw sim::RunError("results already committed to " + path_);
+  try {
+    const hid_t id = file_->file.id();
+    h5::check(H5Fclose(id), "close the file");
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+  // The id is closed: forget it without closing it again.
+  file_->file = h5::Handle();
+  sync_path(partial_, false);
+  if (!publish(partial_, path_, overwrite_)) {
+    done_ = true;  // keep the finished results rather than delete them
+    throw sim::RunError(path_ + " appeared while the run was going on; the results are kept in " +
+                        partial_);
+  }
+  done_ = true;
+  const fs::path parent = fs::path(path_).parent_path();
+  sync_path(parent.empty() ? std::string(".") : parent.string(), true);
+}
+
+void write_results(const std::string& path, const sim::Results& results,
+                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite) {
+  ResultsWriter w(path, overwrite);
+  w.write(results, provenance, summary);
+  w.commit();
+}
+
+// ---- reader ----------------------------------------------------------------------------------
+
+namespace {
+
+h5::Handle open_checked(const std::string& path, std::int64_t* version) {
+  if (::access(path.c_str(), F_OK) != 0) throw sim::InputError(path + ": no such file");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw sim::InputError(path + ": is a folder, not a results file");
+  if (!h5::is_hdf5(path)) throw sim::InputError(path + ": not an HDF5 file");
+  h5::Handle file = h5::open_file_read(path);
+  h5::Handle root = h5::open_group(file, "/");
+  if (!h5::has_attr(root, "format") || h5::read_string_attr(root, "format") != kResultsFormat)
+    throw sim::InputError(path +
+                          ": not a reformsim results file (its root attribute 'format' "
+                          "is not '" +
+                          std::string(kResultsFormat) + "')");
+  if (!h5::has_attr(root, "format_version"))
+    throw sim::InputError(path + ": the root attribute 'format_version' is missing");
+  *version = h5::read_int_attr(root, "format_version");
+  if (*version > kResultsFormatVersion)
+    throw sim::InputError(path + ": written in results format version " + std::to_string(*version) +
+                          "; this reformsim reads versions up to " +
+                          std::to_string(kResultsFormatVersion) + " (upgrade reformsim)");
+  if (*version < 1)
+    throw sim::InputError(path + ": invalid format_version " + std::to_string(*version));
+  return file;
+}
+
+}  // namespace
+
+ResultsFile read_results(const std::string& path) {
+  ResultsFile out;
+  try {
+    h5::Handle file = open_checked(path, &out.format_version);
+    h5::Handle root = h5::open_group(file, "/");
+    Provenance& p = out.provenance;
+    p.engine_version = h5::read_string_attr(root, "engine_version");
+    p.git_revision = h5::read_string_attr(root, "git_revision");
+    p.created = h5::read_string_attr(root, "created");
+    p.scenario_file = h5::read_string_attr(root, "scenario_file");
+    p.scenario_text = h5::read_string_attr(root, "scenario_text");
+    p.scenario_sha256 = h5::read_string_attr(root, "scenario_sha256");
+    p.overrides = h5::read_string_attr(root, "overrides");
+
+    sim::Results& r = out.results;
+    r.settings.seed = h5::read_uint_attr(root, "seed");
+    r.paths = h5::read_uint_attr(root, "paths");
+    r.settings.paths = r.paths;
+    const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
+    if (horizon < 1 || horizon > sim::kMaxHorizonYears)
+      throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
+    r.settings.horizon_years = static_cast<int>(horizon);
+    r.settings.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
+    r.settings.discount_rate = h5::read_double_attr(root, "discount_rate");
+    r.baseline = h5::read_string_attr(root, "baseline");
+    r.factor_names = h5::read_strings_attr(root, "factors");
+    const std::vector<hsize_t> metric_dims = {r.paths, static_cast<hsize_t>(horizon)};
+    const std::vector<hsize_t> input_dims = {r.paths};
+
+    h5::Handle options = h5::open_group(root, "options");
+    for (const auto& name : h5::read_strings_attr(root, "options")) {
+      h5::Handle og = h5::open_group(options, name);
+      sim::OptionResults& o = r.options.emplace_back();
+      o.name = name;
+      o.description = h5::read_string_attr(og, "description");
+      for (const auto& key : h5::read_strings_attr(og, "metrics")) {
+        const auto [model, metric] = split_key(key);
+        h5::Handle mg = h5::open_group(og, model);
+        sim::MetricSeries& s = o.metrics.emplace_back();
+        s.model = model;
+        s.info.name = metric;
+        s.values =
+            read_shaped(mg, metric, metric_dims, "/options/" + name + "/" + model + "/" + metric);
+        h5::Handle ds = h5::open_dataset(mg, metric);
+        s.info.unit = h5::read_string_attr(ds, "unit");
+        s.info.description = h5::read_string_attr(ds, "description");
+        const std::int64_t fiscal = h5::read_int_attr(ds, "fiscal");
+        if (fiscal < -1 || fiscal > 1) throw h5::Error(key + ": fiscal must be -1, 0 or 1");
+        s.info.fiscal = static_cast<sim::Fiscal>(fiscal);
+        s.info.in_budget = h5::read_int_attr(ds, "in_budget") != 0;
+      }
+      h5::Handle ig = h5::open_group(og, "inputs");
+      for (const auto& key : h5::read_strings_attr(og, "inputs")) {
+        const auto [model, input] = split_key(key);
+        sim::InputSeries& s = o.inputs.emplace_back();
+        s.model = model;
+        s.info.name = input;
+        s.values = read_shaped(ig, key, input_dims, "/options/" + name + "/inputs/" + key);
+        h5::Handle ds = h5::open_dataset(ig, key);
+        s.info.description = h5::read_string_attr(ds, "description");
+      }
+    }
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return out;
+}
+
+sim::SummaryTable read_summary(const std::string& path) {
+  sim::SummaryTable table;
+  try {
+    std::int64_t version = 0;
+    h5::Handle file = open_checked(path, &version);
+    h5::Handle root = h5::open_group(file, "/");
+    table.paths = h5::read_uint_attr(root, "paths");
+    table.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
+    table.horizon_years = static_cast<int>(h5::read_int_attr(root, "horizon_years"));
+    table.discount_rate = h5::read_double_attr(root, "discount_rate");
+    table.baseline = h5::read_string_attr(root, "baseline");
+    const auto h = static_cast<std::size_t>(table.horizon_years);
+    h5::Handle sg = h5::open_group(root, "summary");
+    for (const auto& name : h5::read_strings_attr(root, "options")) {
+      h5::Handle og = h5::open_group(sg, name);
+      sim::OptionSummary& o = table.options.emplace_back();
+      o.name = name;
+      for (const auto& key : h5::read_strings_attr(og, "metrics")) {
+        const auto [model, metric] = split_key(key);
+        h5::Handle mg = h5::open_group(og, model);
+        std::vector<hsize_t> dims;
+        const std::vector<double> v = h5::read_dataset(mg, metric, &dims);
+        const std::size_t cols = sim::kSummaryColumns.size();
+        if (dims.size() != 2 || dims[1] != cols || dims[0] < h + 1 || dims[0] > h + 2)
+          throw h5::Error("/summary/" + name + "/" + key + " has an unexpected shape");
+        sim::MetricSummary& m = o.metrics.emplace_back();
+        m.model = model;
+        m.metric = metric;
+        h5::Handle ds = h5::open_dataset(mg, metric);
+        m.unit = h5::read_string_attr(ds, "unit");
+        auto row = [&](std::size_t i) {
+          sim::SummaryRow r;
+          std::copy(v.begin() + static_cast<std::ptrdiff_t>(i * cols),
+                    v.begin() + static_cast<std::ptrdiff_t>((i + 1) * cols), r.begin());
+          return sim::from_row(r, table.paths);
+        };
+        for (std::size_t y = 0; y < h; ++y) m.by_year.push_back(row(y));
+        m.total = row(h);
+        if (dims[0] == h + 2) m.npv = row(h + 1);
+      }
+    }
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return table;
+}
+
+}  // namespace reformsim::io

@@ -1,0 +1,92 @@
+// Results files (HDF5): the layout is documented in docs/results-format.md.
+//
+//   /                              provenance attributes (format, format_version, engine and
+//                                  git version, seed, paths, horizon, scenario text + SHA-256)
+//   /options/<option>/<model>/<metric>     float64 [paths x years]
+//   /options/<option>/inputs/<model>.<input>  float64 [paths]
+//   /summary/<option>/<model>/<metric>     float64 [years + totals x 10]
+//
+// A file is written under a temporary name in the destination folder and renamed only when
+// complete, so a crash never leaves a half-written file under the final name. HDF5 is called
+// from the calling thread only. This header does not expose HDF5 types.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sim/results.hpp"
+#include "sim/scenario.hpp"
+#include "sim/summary.hpp"
+
+namespace reformsim::io {
+
+inline constexpr const char* kResultsFormat = "reformsim-results";
+// Raised whenever a reader of the previous version would misread a file.
+inline constexpr std::int64_t kResultsFormatVersion = 1;
+
+// Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
+struct Provenance {
+  std::string engine_version;
+  std::string git_revision;
+  std::string created;          // UTC, ISO-8601, e.g. 2026-01-31T12:00:00Z
+  std::string scenario_file;    // as given on the command line
+  std::string scenario_text;    // the file's bytes, exactly as read
+  std::string scenario_sha256;  // of scenario_text, lower-case hex (as sha256sum prints)
+  std::string overrides;        // command-line changes to the scenario, e.g. "--paths 1000"
+};
+
+// Provenance of a run of `scenario` by this build, created now.
+Provenance make_provenance(const sim::Scenario& scenario, std::string overrides = "");
+// The current UTC time as ISO-8601.
+std::string utc_now_iso8601();
+
+// Writes one results file. The constructor creates the temporary file next to `path` (so an
+// unwritable folder fails before any simulation); write() fills it; commit() renames it to
+// `path`. Destroyed without commit(), it removes the temporary file.
+class ResultsWriter {
+ public:
+  // Throws sim::InputError when `path` exists and !overwrite, sim::RunError when the
+  // temporary file cannot be created.
+  ResultsWriter(std::string path, bool overwrite);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  // Throws sim::RunError on any HDF5 or file-system failure.
+  void write(const sim::Results& results, const Provenance& provenance,
+             const sim::SummaryTable& summary);
+  void commit();
+
+  const std::string& path() const { return path_; }
+  const std::string& partial_path() const { return partial_; }
+  // The temporary name used for `path`: ".<file name>.partial-<pid>" in the same folder.
+  static std::string partial_name(const std::string& path);
+
+ private:
+  struct File;
+  std::string path_;
+  std::string partial_;
+  bool overwrite_;
+  bool done_ = false;
+  std::unique_ptr<File> file_;
+};
+
+// Everything at once: writer, write, commit.
+void write_results(const std::string& path, const sim::Results& results,
+                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite);
+
+struct ResultsFile {
+  std::int64_t format_version = 0;
+  Provenance provenance;
+  sim::Results results;
+};
+
+// Reads a results file back. Checks `format` and `format_version` before anything else.
+// Throws sim::InputError for a missing file, a file that is not HDF5 or not a reformsim
+// results file, a newer format version, or any inconsistency in the tree.
+ResultsFile read_results(const std::string& path);
+// The stored /summary tables (as written at the end of the run).
+sim::SummaryTable read_summary(const std::string& path);
+
+}  // namespace reformsim::io

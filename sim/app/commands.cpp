@@ -1,0 +1,219 @@
+#include "sim/app/commands.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <new>
+#include <system_error>
+
+#include "io/results_hdf5.hpp"
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
+#include "sim/app/progress.hpp"
+#include "sim/app/report.hpp"
+#include "sim/config.hpp"
+#include "sim/engine.hpp"
+#include "sim/errors.hpp"
+#include "sim/summary.hpp"
+
+namespace reformsim::app {
+namespace fs = std::filesystem;
+namespace {
+
+// Set by SIGINT/SIGTERM during a run: blocks not yet started are skipped and nothing is written.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int) {
+  g_stop.store(true);
+}
+
+// Installs the stop handler for the lifetime of a run; a second signal acts as usual (kills).
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Keeps the named options and the baseline, in the scenario's order.
+void keep_options(sim::Scenario& sc, const std::vector<std::string>& wanted) {
+  std::vector<std::string> names;
+  for (const auto& o : sc.options) names.push_back(o.name);
+  for (const auto& w : wanted) {
+    if (sc.option_index(w) >= 0) continue;
+    std::string msg = "--option " + w + ": the scenario has no option named '" + w + "'";
+    const std::string near = sim::closest_match(w, names);
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    throw sim::InputError(msg + "; its options: " + join(names));
+  }
+  std::vector<sim::OptionSpec> kept;
+  for (auto& o : sc.options) {
+    const bool keep =
+        o.name == sc.baseline || std::find(wanted.begin(), wanted.end(), o.name) != wanted.end();
+    if (keep) kept.push_back(std::move(o));
+  }
+  sc.options = std::move(kept);
+}
+
+// Refuses outputs that cannot or must not be written, before anything runs.
+void check_output(const std::string& output, const std::string& scenario, bool force) {
+  const fs::path out(output);
+  if (out.filename().empty()) throw sim::InputError(output + ": the output must be a file name");
+  const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw sim::InputError(output + ": the folder " + dir.string() + " does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw sim::InputError(output + ": the folder " + dir.string() + " is not writable");
+  if (fs::exists(out, ec)) {
+    if (fs::is_directory(out, ec)) throw sim::InputError(output + ": is a folder");
+    if (fs::equivalent(out, fs::path(scenario), ec))
+      throw sim::InputError(output + ": is the scenario file itself");
+    if (!force)
+      throw sim::InputError(output + ": the output file exists; use --force to replace it");
+  }
+}
+
+// The per-path arrays are held in memory; refuse a run that cannot fit instead of failing late.
+void check_memory(const sim::Engine& engine, std::uint64_t paths, const std::string& scenario) {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return;
+  const double have = static_cast<double>(pages) * static_cast<double>(page);
+  const double need = static_cast<double>(engine.bytes_per_path()) * static_cast<double>(paths);
+  if (need > 0.8 * have) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "%llu paths would hold %.1f GiB of per-path results in memory; this machine "
+                  "has %.1f GiB. Lower --paths or keep fewer metrics (outputs.metrics)",
+                  static_cast<unsigned long long>(paths), need / (1 << 30), have / (1 << 30));
+    throw sim::InputError(scenario + ": " + buf);
+  }
+}
+
+}  // namespace
+
+int validate_command(const std::string& scenario) {
+  const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
+  std::vector<std::string> options;
+  for (const auto& o : sc.options) options.push_back(o.name);
+  std::printf("%s: ok (%s: %s; baseline %s; %s: %s; %d years from %d; %llu paths; seed %llu)\n",
+              scenario.c_str(), plural(options.size(), "option", "options").c_str(),
+              join(options).c_str(), sc.baseline.c_str(),
+              plural(sc.model_names.size(), "model", "models").c_str(),
+              join(sc.model_names).c_str(), sc.settings.horizon_years, sc.settings.start_year,
+              static_cast<unsigned long long>(sc.settings.paths),
+              static_cast<unsigned long long>(sc.settings.seed));
+  return 0;
+}
+
+int run_command(const RunRequest& req) {
+  sim::Scenario sc = io::load_scenario(req.scenario, models::default_registry());
+  std::string overrides;
+  if (req.paths) {
+    sc.settings.paths = *req.paths;
+    overrides += " --paths " + std::to_string(*req.paths);
+  }
+  if (req.seed) {
+    sc.settings.seed = *req.seed;
+    overrides += " --seed " + std::to_string(*req.seed);
+  }
+  if (!req.options.empty()) {
+    keep_options(sc, req.options);
+    overrides += " --option " + join(req.options);
+  }
+  if (!overrides.empty()) overrides.erase(0, 1);
+  if (!req.output.empty()) check_output(req.output, req.scenario, req.force);
+
+  const sim::Engine engine(sc);
+  const std::uint64_t paths = sc.settings.paths;
+  check_memory(engine, paths, req.scenario);
+  // Created now, so a folder that cannot take the file fails before the simulation.
+  std::optional<io::ResultsWriter> writer;
+  if (!req.output.empty()) writer.emplace(req.output, req.force);
+
+  sim::Results results;
+  try {
+    results = engine.allocate(paths);
+  } catch (const std::bad_alloc&) {
+    throw sim::RunError("out of memory allocating the per-path results");
+  }
+  std::atomic<std::uint64_t> done{0};
+  sim::RunOptions opts;
+  opts.threads = req.threads;
+  opts.block_size = req.block_size;
+  opts.paths_done = &done;
+  opts.stop = &g_stop;
+  const Progress::Mode mode = Progress::mode_for_stderr(req.quiet);
+  if (mode != Progress::Mode::kOff)
+    std::fprintf(stderr, "reformsim: %s: %llu paths x %s, %d years\n", req.scenario.c_str(),
+                 static_cast<unsigned long long>(paths),
+                 plural(sc.options.size(), "option", "options").c_str(), sc.settings.horizon_years);
+  {
+    g_stop.store(false);
+    StopSignals signals;
+    Progress progress(done, paths, mode);
+    engine.run_range(0, paths, results, opts);
+    progress.finish();
+  }
+  if (g_stop.load())
+    throw sim::RunError("interrupted after " + std::to_string(done.load()) + " of " +
+                        std::to_string(paths) + " paths; nothing was written");
+
+  const sim::SummaryTable summary = sim::summarize_results(results, req.threads);
+  if (writer) {
+    writer->write(results, io::make_provenance(sc, overrides), summary);
+    writer->commit();
+    if (mode != Progress::Mode::kOff) {
+      std::error_code ec;
+      const auto bytes = fs::file_size(req.output, ec);
+      std::fprintf(stderr, "reformsim: wrote %s (%s bytes)\n", req.output.c_str(),
+                   ec ? "?" : format_value(static_cast<double>(bytes)).c_str());
+    }
+  }
+  print_summary_table(stdout, summary, false);
+  return 0;
+}
+
+int summarize_command(const std::string& file, bool json, bool by_year) {
+  const io::ResultsFile f = io::read_results(file);
+  const sim::SummaryTable summary = sim::summarize_results(f.results);
+  if (json) {
+    std::fputs(summary_json(summary).c_str(), stdout);
+  } else {
+    std::printf("%s: %s, engine %s (%s), created %s\n", file.c_str(),
+                f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
+                f.provenance.git_revision.c_str(), f.provenance.created.c_str());
+    print_summary_table(stdout, summary, by_year);
+  }
+  return 0;
+}
+
+}  // namespace reformsim::app

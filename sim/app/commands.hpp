@@ -1,0 +1,34 @@
+// The reformsim program's commands. Each reads its inputs, calls the library and prints; errors
+// are thrown (sim::InputError: bad input, exit 2; anything else: the run failed, exit 1) and
+// turned into messages by main().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reformsim::app {
+
+// `reformsim validate SCENARIO`: every problem, or one line describing the scenario.
+int validate_command(const std::string& scenario);
+
+struct RunRequest {
+  std::string scenario;
+  std::string output;  // empty: print the summary only, write no file
+  std::optional<std::uint64_t> paths;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;  // 0: all cores
+  std::size_t block_size = 256;
+  std::vector<std::string> options;  // empty: all; else these and the baseline
+  bool force = false;
+  bool quiet = false;
+};
+
+// `reformsim run`: validates, checks the output can be written, runs, writes, summarises.
+int run_command(const RunRequest& request);
+
+// `reformsim summarize FILE`: the summary table recomputed from the file's per-path data.
+int summarize_command(const std::string& file, bool json, bool by_year);
+
+}  // namespace reformsim::app

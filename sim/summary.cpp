@@ -1,0 +1,84 @@
+#include "sim/summary.hpp"
+
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+namespace reformsim::sim {
+
+SummaryRow to_row(const Summary& s) {
+  return {s.mean, s.sd, s.se, s.ci_lower, s.ci_upper, s.p5, s.p50, s.p95, s.min, s.max};
+}
+
+Summary from_row(const SummaryRow& r, std::size_t n) {
+  Summary s;
+  s.n = n;
+  s.mean = r[0];
+  s.sd = r[1];
+  s.se = r[2];
+  s.ci_lower = r[3];
+  s.ci_upper = r[4];
+  s.p5 = r[5];
+  s.p50 = r[6];
+  s.p95 = r[7];
+  s.min = r[8];
+  s.max = r[9];
+  return s;
+}
+
+const MetricSummary* OptionSummary::metric(const std::string& key) const {
+  for (const auto& m : metrics)
+    if (m.key() == key) return &m;
+  return nullptr;
+}
+
+const OptionSummary* SummaryTable::option(const std::string& name) const {
+  for (const auto& o : options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
+SummaryTable summarize_results(const Results& results, int threads) {
+  SummaryTable table;
+  table.paths = results.paths;
+  table.start_year = results.settings.start_year;
+  table.horizon_years = results.horizon();
+  table.discount_rate = results.settings.discount_rate;
+  table.baseline = results.baseline;
+  const std::size_t h = static_cast<std::size_t>(results.horizon());
+  struct Job {
+    const MetricSeries* series;
+    MetricSummary* out;
+  };
+  std::vector<Job> jobs;
+  for (const auto& o : results.options) {
+    OptionSummary& os = table.options.emplace_back();
+    os.name = o.name;
+    os.metrics.resize(o.metrics.size());
+  }
+  for (std::size_t i = 0; i < results.options.size(); ++i)
+    for (std::size_t m = 0; m < results.options[i].metrics.size(); ++m)
+      jobs.push_back({&results.options[i].metrics[m], &table.options[i].metrics[m]});
+
+  // Each (option, metric) is summarised independently: the order the work runs in cannot
+  // change a number.
+  tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
+      const MetricSeries& s = *jobs[j].series;
+      MetricSummary& out = *jobs[j].out;
+      out.model = s.model;
+      out.metric = s.info.name;
+      out.unit = s.info.unit;
+      const std::span<const double> values(s.values.data(), results.paths * h);
+      out.by_year.reserve(h);
+      for (std::size_t y = 0; y < h; ++y) out.by_year.push_back(summarize(column(values, h, y)));
+      out.total = summarize(row_sums(values, h));
+      if (out.unit == kMoneyUnit)
+        out.npv = summarize(npv_by_row(values, h, results.settings.discount_rate));
+    });
+  });
+  return table;
+}
+
+}  // namespace reformsim::sim

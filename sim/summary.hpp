@@ -1,0 +1,64 @@
+// Summary tables of a run: for every option and kept metric, the distribution over paths of the
+// metric in each year, summed over the horizon, and (for money) its present value.
+//
+// One function computes them, from Results alone, whether the Results come straight from a run
+// or were read back from a results file: the two therefore agree to the last bit.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/results.hpp"
+#include "sim/statistics.hpp"
+
+namespace reformsim::sim {
+
+// Column order of a summary row, as stored in results files.
+inline constexpr std::array<const char*, 10> kSummaryColumns = {
+    "mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95", "min", "max"};
+using SummaryRow = std::array<double, kSummaryColumns.size()>;
+SummaryRow to_row(const Summary& s);
+Summary from_row(const SummaryRow& row, std::size_t n);
+
+// The unit of metrics whose present value is summarised.
+inline constexpr const char* kMoneyUnit = "USD";
+
+struct MetricSummary {
+  std::string model;
+  std::string metric;
+  std::string unit;
+  std::vector<Summary> by_year;  // one per year of the horizon
+  Summary total;                 // of the sum over the horizon, per path
+  std::optional<Summary> npv;    // of the present value per path, for money (unit "USD") only
+
+  std::string key() const { return model + "." + metric; }
+};
+
+struct OptionSummary {
+  std::string name;
+  std::vector<MetricSummary> metrics;  // in the order of OptionResults::metrics
+
+  const MetricSummary* metric(const std::string& key) const;
+};
+
+struct SummaryTable {
+  std::uint64_t paths = 0;
+  int start_year = 0;
+  int horizon_years = 0;
+  double discount_rate = 0.0;
+  std::string baseline;
+  std::vector<OptionSummary> options;
+
+  const OptionSummary* option(const std::string& name) const;
+};
+
+// Present value discounts year t (0-based) by (1 + discount_rate)^-(t + 0.5) (mid-year), as
+// sim::npv_by_row does. Runs on `threads` oneTBB workers (0: all cores); the numbers do not
+// depend on it.
+SummaryTable summarize_results(const Results& results, int threads = 0);
+
+}  // namespace reformsim::sim

@@ -1,0 +1,122 @@
+"""Reads a reformsim results file with h5py alone, as a notebook would.
+
+Usage: check_results_h5py.py REFORMSIM_BINARY SCENARIO
+
+Runs the scenario into a temporary folder, then checks the file's format attributes,
+provenance (the scenario's SHA-256), dataset shapes and attributes, that a summary mean
+matches both numpy over the per-path data and `reformsim summarize --json`, and that the
+program refuses files whose format or format_version it does not know. Exits non-zero on
+the first failure.
+"""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def main():
+    binary, scenario = sys.argv[1], sys.argv[2]
+    tmp = tempfile.mkdtemp(prefix="reformsim-h5py-")
+    try:
+        out = os.path.join(tmp, "example.h5")
+        run = subprocess.run([binary, "run", scenario, "-o", out, "--paths", "1200", "--quiet"],
+                             capture_output=True, text=True)
+        check(run.returncode == 0, "run failed: " + run.stderr)
+
+        with h5py.File(out, "r") as f:
+            a = f.attrs
+            check(a["format"] == "reformsim-results", "format is %r" % a["format"])
+            check(int(a["format_version"]) == 1, "format_version")
+            for key in ("engine_version", "git_revision", "created", "scenario_file",
+                        "scenario_text", "scenario_sha256", "baseline"):
+                check(isinstance(a[key], str), key + " is not text")
+            with open(scenario, "rb") as s:
+                text = s.read()
+            check(a["scenario_sha256"] == hashlib.sha256(text).hexdigest(), "scenario_sha256")
+            check(a["scenario_text"].encode() == text, "scenario_text")
+            check(a["created"].endswith("Z") and "T" in a["created"], "created " + a["created"])
+            paths, years = int(a["paths"]), int(a["horizon_years"])
+            check(paths == 1200, "paths attribute")
+            check(a["overrides"] == "--paths 1200", "overrides: %r" % a["overrides"])
+            options = list(a["options"])
+            check(a["baseline"] in options, "baseline not among options")
+            check(list(a["factors"]) == ["economy"], "factors: %r" % list(a["factors"]))
+
+            for name in options:
+                og = f["options"][name]
+                metrics = list(og.attrs["metrics"])
+                check("fiscal.net_budget_usd" in metrics, name + ": no fiscal roll-up")
+                for key in metrics:
+                    model, metric = key.split(".", 1)
+                    ds = og[model][metric]
+                    check(ds.shape == (paths, years), key + " shape %r" % (ds.shape,))
+                    check(ds.dtype == np.float64, key + " dtype")
+                    check(ds.chunks is not None, key + " is not chunked")
+                    check(int(ds.attrs["fiscal"]) in (-1, 0, 1), key + " fiscal")
+                    check(int(ds.attrs["in_budget"]) in (0, 1), key + " in_budget")
+                    check(isinstance(ds.attrs["unit"], str), key + " unit")
+                for key in og.attrs["inputs"]:
+                    check(og["inputs"][key].shape == (paths,), key + " input shape")
+                sg = f["summary"][name]
+                check(list(sg.attrs["metrics"]) == metrics, name + ": summary metrics")
+
+            # One mean: the summary's total of event costs against numpy over the paths.
+            ds = f["options"]["prevention"]["example"]["event_cost_usd"][()]
+            table = f["summary"]["prevention"]["example"]["event_cost_usd"]
+            columns = list(table.attrs["columns"])
+            rows = list(table.attrs["rows"])
+            check(columns[:3] == ["mean", "sd", "se"], "columns %r" % columns)
+            check(rows[-2:] == ["total", "npv"] and len(rows) == years + 2, "rows %r" % rows)
+            stored_mean = table[rows.index("total"), columns.index("mean")]
+            numpy_mean = ds.sum(axis=1).mean()
+            check(abs(stored_mean - numpy_mean) <= 1e-9 * abs(numpy_mean),
+                  "mean %r vs numpy %r" % (stored_mean, numpy_mean))
+            year0 = table[0, columns.index("p50")]
+            check(abs(year0 - np.quantile(ds[:, 0], 0.5)) <= 1e-9 * abs(year0), "year-0 median")
+
+        summary = subprocess.run([binary, "summarize", out, "--json"], capture_output=True,
+                                 text=True)
+        check(summary.returncode == 0, "summarize failed: " + summary.stderr)
+        doc = json.loads(summary.stdout)
+        option = next(o for o in doc["options"] if o["name"] == "prevention")
+        metric = next(m for m in option["metrics"] if m["key"] == "example.event_cost_usd")
+        check(metric["total"]["mean"] == stored_mean,
+              "summarize --json mean %r != stored %r" % (metric["total"]["mean"], stored_mean))
+
+        # Files the reader must refuse, with exit code 2.
+        for attr, value, expect in (("format_version", 2, "format version 2"),
+                                    ("format", "other-format", "not a reformsim results file")):
+            bad = os.path.join(tmp, "bad.h5")
+            shutil.copy(out, bad)
+            with h5py.File(bad, "r+") as f:
+                f.attrs[attr] = value
+            r = subprocess.run([binary, "summarize", bad], capture_output=True, text=True)
+            check(r.returncode == 2 and expect in r.stderr,
+                  "%s=%r: exit %d, %s" % (attr, value, r.returncode, r.stderr))
+
+        if shutil.which("h5dump"):
+            r = subprocess.run(["h5dump", "-H", out], capture_output=True, text=True)
+            check(r.returncode == 0, "h5dump failed: " + r.stderr)
+    finally:
+        shutil.rmtree(tmp)
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()

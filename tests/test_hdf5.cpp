@@ -1,0 +1,115 @@
+// io/h5: the thin HDF5 layer under results files: attributes, datasets, the chunking and
+// compression rule, and HDF5 failures turned into exceptions.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "cli_support.hpp"
+#include "io/h5.hpp"
+#include "sim/random.hpp"
+
+namespace reformsim {
+namespace {
+
+using testing::TempDir;
+
+TEST(Hdf5, AttributesRoundTrip) {
+  TempDir dir;
+  const std::string file = dir.file("a.h5");
+  {
+    io::h5::Handle f = io::h5::create_file(file);
+    io::h5::Handle g = io::h5::create_group(f, "g");
+    io::h5::write_attr(g, "text", std::string("Los Ángeles \"quoted\""));
+    io::h5::write_attr(g, "list", std::vector<std::string>{"a", "", "ccc"});
+    io::h5::write_attr(g, "empty", std::vector<std::string>{});
+    io::h5::write_attr(g, "i", std::int64_t{-7});
+    io::h5::write_attr(g, "u", std::uint64_t{18446744073709551615u});
+    io::h5::write_attr(g, "d", 0.1);
+    io::h5::write_attr(g, "d", 0.25);  // replaced, not duplicated
+  }
+  io::h5::Handle f = io::h5::open_file_read(file);
+  io::h5::Handle g = io::h5::open_group(f, "g");
+  EXPECT_EQ(io::h5::read_string_attr(g, "text"), "Los Ángeles \"quoted\"");
+  EXPECT_EQ(io::h5::read_strings_attr(g, "list"), (std::vector<std::string>{"a", "", "ccc"}));
+  EXPECT_TRUE(io::h5::read_strings_attr(g, "empty").empty());
+  EXPECT_EQ(io::h5::read_int_attr(g, "i"), -7);
+  EXPECT_EQ(io::h5::read_uint_attr(g, "u"), 18446744073709551615u);
+  EXPECT_EQ(io::h5::read_double_attr(g, "d"), 0.25);
+  EXPECT_TRUE(io::h5::has_attr(g, "d"));
+  EXPECT_FALSE(io::h5::has_attr(g, "missing"));
+  EXPECT_THROW(io::h5::read_int_attr(g, "text"), io::h5::Error);
+  EXPECT_THROW(io::h5::read_string_attr(g, "i"), io::h5::Error);
+}
+
+TEST(Hdf5, DatasetsRoundTripBitForBit) {
+  TempDir dir;
+  const std::string file = dir.file("d.h5");
+  std::vector<double> v(300 * 7);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::sin(static_cast<double>(i)) * 1e6;
+  v[5] = -0.0;
+  v[6] = 5e-324;
+  {
+    io::h5::Handle f = io::h5::create_file(file);
+    const std::vector<hsize_t> dims = {300, 7};
+    io::h5::write_dataset(f, "x", v, dims, {true, true, io::h5::chunk_shape(dims)});
+    io::h5::write_dataset(f, "y", v, dims);
+    EXPECT_THROW(io::h5::write_dataset(f, "bad", v, {3, 3}), io::h5::Error);
+  }
+  io::h5::Handle f = io::h5::open_file_read(file);
+  for (const char* name : {"x", "y"}) {
+    std::vector<hsize_t> dims;
+    const std::vector<double> back = io::h5::read_dataset(f, name, &dims);
+    EXPECT_EQ(dims, (std::vector<hsize_t>{300, 7}));
+    ASSERT_EQ(back.size(), v.size());
+    EXPECT_EQ(0, std::memcmp(back.data(), v.data(), v.size() * sizeof(double))) << name;
+  }
+  EXPECT_TRUE(io::h5::dataset_storage(f, "x").compressed);
+  EXPECT_FALSE(io::h5::dataset_storage(f, "y").chunked);
+}
+
+TEST(Hdf5, ChunksHoldWholeRowsOfAboutHalfAMebibyte) {
+  // 512 KiB holds 6553 rows of 10 doubles: 153 chunks for a million rows, evenly filled.
+  EXPECT_EQ(io::h5::chunk_shape({1000000, 10}), (std::vector<hsize_t>{6536, 10}));
+  EXPECT_EQ(io::h5::chunk_shape({6553, 10}), (std::vector<hsize_t>{6553, 10}));
+  EXPECT_EQ(io::h5::chunk_shape({6554, 10}), (std::vector<hsize_t>{3277, 10}));
+  EXPECT_EQ(io::h5::chunk_shape({100, 10}), (std::vector<hsize_t>{100, 10}));
+  EXPECT_EQ(io::h5::chunk_shape({1000000}), (std::vector<hsize_t>{62500}));
+  // A very wide row still makes a chunk of one row.
+  EXPECT_EQ(io::h5::chunk_shape({5, 100000}), (std::vector<hsize_t>{1, 100000}));
+}
+
+TEST(Hdf5, CompressionOnlyWherePays) {
+  const std::vector<hsize_t> dims = {20000, 10};
+  std::vector<double> counts(200000), money(200000), zeros(200000, 0.0);
+  sim::Stream s(1, 0, sim::StreamKey::of("test").with("compression"));
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    counts[i] = std::floor(50 * s.uniform());
+    money[i] = 18000.0 * std::exp(1.5 * (s.uniform() - 0.5)) * (1 + s.uniform());
+  }
+  EXPECT_TRUE(io::h5::per_path_storage(counts, dims).compressed);
+  EXPECT_TRUE(io::h5::per_path_storage(zeros, dims).compressed);
+  EXPECT_FALSE(io::h5::per_path_storage(money, dims).compressed);
+  EXPECT_TRUE(io::h5::per_path_storage(money, dims).chunked);
+}
+
+TEST(Hdf5, FailuresBecomeExceptionsWithHdf5sReason) {
+  TempDir dir;
+  try {
+    io::h5::open_file_read(dir.file("missing.h5"));
+    FAIL();
+  } catch (const io::h5::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(io::h5::is_hdf5(dir.file("missing.h5")));
+  testing::write_file(dir.file("text.h5"), "not hdf5");
+  EXPECT_FALSE(io::h5::is_hdf5(dir.file("text.h5")));
+  io::h5::Handle f = io::h5::create_file(dir.file("g.h5"));
+  io::h5::create_group(f, "g");
+  EXPECT_THROW(io::h5::create_group(f, "g"), io::h5::Error);
+  EXPECT_THROW(io::h5::open_group(f, "nope"), io::h5::Error);
+  EXPECT_THROW(io::h5::read_dataset(f, "nope"), io::h5::Error);
+}
+
+}  // namespace
+}  // namespace reformsim
