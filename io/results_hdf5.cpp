@@ -158,6 +158,116 @@ void write_summary(hid_t root, const sim::SummaryTable& table) {
   }
 }
 
+void write_delta_rows(std::vector<double>& values, const sim::DeltaStats& d) {
+  const double row[] = {d.mean,          d.sd,           d.se,  d.ci_lower,
+                        d.ci_upper,      d.p5,           d.p50, d.p95,
+                        d.prob_increase, d.prob_decrease, d.prob_better};
+  values.insert(values.end(), std::begin(row), std::end(row));
+}
+
+void write_comparisons(hid_t root, const sim::Results& r, const Analysis& a) {
+  const sim::ComparisonReport& rep = *a.comparisons;
+  h5::Handle cg = h5::create_group(root, "comparisons");
+  const std::vector<std::string> columns(kComparisonColumns.begin(), kComparisonColumns.end());
+  h5::write_attr(cg, "baseline", rep.baseline);
+  h5::write_attr(cg, "columns", columns);
+  h5::Handle best = h5::write_dataset(cg, "prob_best", rep.prob_best, {rep.prob_best.size()});
+  h5::write_attr(best, "options", rep.best_names);
+  if (!a.targets.empty()) {
+    std::vector<double> values, years;
+    std::vector<std::string> names;
+    for (const auto& t : a.targets) {
+      names.push_back(t.name);
+      values.push_back(t.value_usd);
+      years.push_back(t.is_npv ? 0.0 : static_cast<double>(t.year));
+    }
+    h5::Handle tv = h5::write_dataset(cg, "target_values_usd", values, {values.size()});
+    h5::write_attr(tv, "names", names);
+    h5::Handle ty = h5::write_dataset(cg, "target_years", years, {years.size()});
+    h5::write_attr(ty, "note", "0: the target is on the NPV over the horizon");
+  }
+  for (const auto& oc : rep.options) {
+    check_link_name(oc.option, "option");
+    h5::Handle og = h5::create_group(cg, oc.option);
+    h5::write_attr(og, "baseline", oc.baseline);
+    std::vector<std::string> keys;
+    for (const auto& m : oc.metrics) {
+      const auto [model, metric] = split_key(m.metric);
+      if (!h5::exists(og, model)) h5::create_group(og, model);
+      h5::Handle mg = h5::open_group(og, model);
+      std::vector<double> values;
+      std::vector<std::string> rows;
+      for (std::size_t y = 0; y < m.years.size(); ++y) {
+        write_delta_rows(values, m.years[y]);
+        rows.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));
+      }
+      write_delta_rows(values, m.total);
+      rows.emplace_back("total");
+      if (m.unit == sim::kMoneyUnit) {
+        write_delta_rows(values, m.npv);
+        rows.emplace_back("npv");
+      }
+      h5::Handle ds = h5::write_dataset(mg, metric, values, {rows.size(), columns.size()});
+      h5::write_attr(ds, "columns", columns);
+      h5::write_attr(ds, "rows", rows);
+      h5::write_attr(ds, "unit", m.unit);
+      h5::write_attr(ds, "better_sign", m.better_sign);
+      keys.push_back(m.metric);
+    }
+    h5::write_attr(og, "metrics", keys);
+    if (!oc.targets.empty()) {
+      std::vector<double> p;
+      std::vector<std::string> names;
+      for (const auto& t : oc.targets) {
+        p.push_back(t.probability);
+        names.push_back(t.name);
+      }
+      h5::Handle ds = h5::write_dataset(og, "targets", p, {p.size()});
+      h5::write_attr(ds, "names", names);
+    }
+  }
+}
+
+void write_sensitivity(hid_t root, const std::vector<sim::SensitivityReport>& reps) {
+  h5::Handle sg = h5::create_group(root, "sensitivity");
+  for (const auto& rep : reps) {
+    check_link_name(rep.option, "option");
+    h5::Handle og = h5::create_group(sg, rep.option);
+    std::vector<std::string> names;
+    std::vector<double> rho, src, share;
+    for (const auto& in : rep.inputs) {
+      names.push_back(in.input);
+      rho.push_back(in.spearman);
+      src.push_back(in.src);
+      share.push_back(in.variance_share);
+    }
+    h5::write_attr(og, "inputs", names);
+    h5::write_attr(og, "output", rep.output);
+    h5::write_attr(og, "r_squared", rep.r_squared);
+    h5::write_attr(og, "paths", static_cast<std::uint64_t>(rep.paths));
+    h5::write_dataset(og, "spearman", rho, {rho.size()});
+    h5::write_dataset(og, "src", src, {src.size()});
+    h5::write_dataset(og, "variance_share", share, {share.size()});
+  }
+}
+
+void write_precision(hid_t root, const sim::PrecisionTarget& t, const sim::PrecisionReport& rep) {
+  h5::Handle pg = h5::create_group(root, "precision");
+  h5::write_attr(pg, "metric", t.metric);
+  h5::write_attr(pg, "measure", t.npv ? "npv" : "total");
+  h5::write_attr(pg, "versus_baseline", t.versus_baseline ? 1 : 0);
+  h5::write_attr(pg, "relative_half_width", t.relative);
+  h5::write_attr(pg, "absolute_half_width", t.absolute);
+  h5::write_attr(pg, "confidence", t.confidence);
+  h5::write_attr(pg, "max_paths", static_cast<std::uint64_t>(t.max_paths));
+  h5::write_attr(pg, "met", rep.met ? 1 : 0);
+  h5::write_attr(pg, "paths", static_cast<std::uint64_t>(rep.paths));
+  h5::write_attr(pg, "rounds", rep.rounds);
+  h5::write_attr(pg, "worst_option", rep.worst_option);
+  h5::write_attr(pg, "half_width", rep.half_width);
+  h5::write_attr(pg, "required_half_width", rep.required);
+}
+
 // Renames without replacing an existing file (unless `overwrite`): the final name either does not
 // exist or holds a complete file. Returns false when `to` appeared meanwhile (nothing renamed).
 bool publish(const std::string& from, const std::string& to, bool overwrite) {
@@ -237,13 +347,17 @@ ResultsWriter::~ResultsWriter() {
 }
 
 void ResultsWriter::write(const sim::Results& results, const Provenance& provenance,
-                          const sim::SummaryTable& summary) {
+                          const sim::SummaryTable& summary, const Analysis& analysis) {
   if (done_ || !file_) throw sim::RunError("results already written to " + path_);
   try {
     h5::Handle root = h5::open_group(file_->file, "/");
     write_root_attributes(root, results, provenance);
     write_options(root, results);
     write_summary(root, summary);
+    if (analysis.comparisons) write_comparisons(root, results, analysis);
+    if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
+    if (analysis.precision && analysis.precision_target)
+      write_precision(root, *analysis.precision_target, *analysis.precision);
     h5::flush(file_->file);
   } catch (const h5::Error& e) {
     throw sim::RunError(partial_ + ": " + e.what());
@@ -272,9 +386,10 @@ void ResultsWriter::commit() {
 }
 
 void write_results(const std::string& path, const sim::Results& results,
-                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite) {
+                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite,
+                   const Analysis& analysis) {
   ResultsWriter w(path, overwrite);
-  w.write(results, provenance, summary);
+  w.write(results, provenance, summary, analysis);
   w.commit();
 }
 
@@ -422,6 +537,29 @@ sim::SummaryTable read_summary(const std::string& path) {
     throw sim::InputError(path + ": " + e.what());
   }
   return table;
+}
+
+std::vector<sim::Target> read_targets(const std::string& path) {
+  std::vector<sim::Target> out;
+  try {
+    std::int64_t version = 0;
+    h5::Handle file = open_checked(path, &version);
+    h5::Handle root = h5::open_group(file, "/");
+    if (!h5::exists(root, "comparisons")) return out;
+    h5::Handle cg = h5::open_group(root, "comparisons");
+    if (!h5::exists(cg, "target_values_usd")) return out;
+    const auto values = h5::read_dataset(cg, "target_values_usd");
+    const auto years = h5::read_dataset(cg, "target_years");
+    h5::Handle tv = h5::open_dataset(cg, "target_values_usd");
+    const auto names = h5::read_strings_attr(tv, "names");
+    if (names.size() != values.size() || years.size() != values.size())
+      throw h5::Error("/comparisons target datasets disagree in length");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      out.push_back({names[i], years[i] == 0.0, static_cast<int>(years[i]), values[i]});
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return out;
 }
 
 }  // namespace reformsim::io

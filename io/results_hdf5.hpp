@@ -5,18 +5,25 @@
 //   /options/<option>/<model>/<metric>     float64 [paths x years]
 //   /options/<option>/inputs/<model>.<input>  float64 [paths]
 //   /summary/<option>/<model>/<metric>     float64 [years + totals x 10]
+//   /comparisons/<option>/<model>/<metric> float64 [years + totals x 11] (option - baseline)
+//   /sensitivity/<option>/{spearman,src,variance_share}  float64 [inputs]
 //
 // A file is written under a temporary name in the destination folder and renamed only when
 // complete, so a crash never leaves a half-written file under the final name. HDF5 is called
 // from the calling thread only. This header does not expose HDF5 types.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <memory>
 #include <string>
 
+#include "sim/comparison.hpp"
+#include "sim/precision.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
+#include "sim/sensitivity.hpp"
 #include "sim/summary.hpp"
 
 namespace reformsim::io {
@@ -41,6 +48,20 @@ Provenance make_provenance(const sim::Scenario& scenario, std::string overrides 
 // The current UTC time as ISO-8601.
 std::string utc_now_iso8601();
 
+// Analyses stored beside the per-path data and the summary (all optional).
+struct Analysis {
+  std::optional<sim::ComparisonReport> comparisons;
+  std::vector<sim::Target> targets;  // what the comparisons' target probabilities refer to
+  std::vector<sim::SensitivityReport> sensitivity;
+  std::optional<sim::PrecisionTarget> precision_target;
+  std::optional<sim::PrecisionReport> precision;
+};
+
+// Column order of a comparison row, as stored in results files.
+inline constexpr std::array<const char*, 11> kComparisonColumns = {
+    "mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95",
+    "prob_increase", "prob_decrease", "prob_better"};
+
 // Writes one results file. The constructor creates the temporary file next to `path` (so an
 // unwritable folder fails before any simulation); write() fills it; commit() renames it to
 // `path`. Destroyed without commit(), it removes the temporary file.
@@ -55,7 +76,7 @@ class ResultsWriter {
 
   // Throws sim::RunError on any HDF5 or file-system failure.
   void write(const sim::Results& results, const Provenance& provenance,
-             const sim::SummaryTable& summary);
+             const sim::SummaryTable& summary, const Analysis& analysis = {});
   void commit();
 
   const std::string& path() const { return path_; }
@@ -74,7 +95,8 @@ class ResultsWriter {
 
 // Everything at once: writer, write, commit.
 void write_results(const std::string& path, const sim::Results& results,
-                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite);
+                   const Provenance& provenance, const sim::SummaryTable& summary, bool overwrite,
+                   const Analysis& analysis = {});
 
 struct ResultsFile {
   std::int64_t format_version = 0;
@@ -88,5 +110,7 @@ struct ResultsFile {
 ResultsFile read_results(const std::string& path);
 // The stored /summary tables (as written at the end of the run).
 sim::SummaryTable read_summary(const std::string& path);
+// The fiscal targets stored with the comparisons (empty when there are none).
+std::vector<sim::Target> read_targets(const std::string& path);
 
 }  // namespace reformsim::io

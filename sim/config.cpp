@@ -66,6 +66,41 @@ std::string ConfigNode::describe() const {
   return "?";
 }
 
+namespace {
+
+void append_canonical(const ConfigNode& n, std::string& out) {
+  switch (n.kind) {
+    case ConfigNode::Kind::kNull:
+      out += "~";
+      break;
+    case ConfigNode::Kind::kScalar:
+      out += n.quoted ? "'" : "=";
+      out += std::to_string(n.scalar.size()) + ":" + n.scalar;
+      break;
+    case ConfigNode::Kind::kSequence:
+      out += "[";
+      for (const auto& item : n.items) append_canonical(item, out);
+      out += "]";
+      break;
+    case ConfigNode::Kind::kMap:
+      out += "{";
+      for (const auto& e : n.entries) {
+        out += std::to_string(e.key.size()) + ":" + e.key;
+        append_canonical(e.value, out);
+      }
+      out += "}";
+      break;
+  }
+}
+
+}  // namespace
+
+std::string canonical_text(const ConfigNode& node) {
+  std::string out;
+  append_canonical(node, out);
+  return out;
+}
+
 void merge_config(ConfigNode& base, const ConfigNode& patch) {
   // A distribution of another family replaces the base one; merging the two maps would give
   // a map naming two distributions. The same family merges its parameters like any map.

@@ -51,6 +51,10 @@ struct ConfigNode::Entry {
   ConfigNode value;
 };
 
+// A text that is equal for two trees exactly when they hold the same keys, values and lists in
+// the same order (source positions are ignored): a fingerprint of a configuration.
+std::string canonical_text(const ConfigNode& node);
+
 // Deep merge of `patch` into `base`: maps merge key by key, sequences of maps that all carry a
 // `name` merge element by name (new names are appended), a distribution of another family
 // replaces the base one, anything else is replaced.

@@ -21,6 +21,7 @@ struct Engine::BlockBuffers {
   std::vector<double> discard;  // rows of metrics that are not kept
   std::vector<double> scratch;
   std::vector<double> inputs;
+  std::vector<double> model_net;  // per option and model: its yearly net budget contribution
 };
 
 Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
@@ -45,6 +46,20 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
       max_metrics_ = std::max(max_metrics_, model.metrics().size());
       max_scratch_ = std::max(max_scratch_, model.scratch_doubles());
       max_inputs_ = std::max(max_inputs_, model.inputs().size());
+    }
+  }
+  // A model whose section is the same in an earlier option gives the same numbers there: copy
+  // them instead of simulating again (bit-identical, and much faster for option sets that vary
+  // one area at a time).
+  for (std::size_t o = 0; o < scenario.options.size(); ++o) {
+    auto& same = same_as_.emplace_back(scenario.model_names.size(), -1);
+    const auto& fp = scenario.options[o].model_fingerprints;
+    if (fp.size() != scenario.model_names.size()) continue;
+    for (std::size_t m = 0; m < fp.size(); ++m) {
+      for (std::size_t e = 0; e < o && same[m] < 0; ++e) {
+        const auto& earlier = scenario.options[e].model_fingerprints;
+        if (earlier.size() == fp.size() && earlier[m] == fp[m]) same[m] = static_cast<int>(e);
+      }
     }
   }
 }
@@ -98,38 +113,61 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
   const int horizon = sc.settings.horizon_years;
   const std::size_t h = static_cast<std::size_t>(horizon);
   const std::size_t nf = sc.factors.size();
+  const std::size_t n_models = sc.model_names.size();
   sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
     double* net = out.metrics.back().values.data() + path * h;
     std::fill(net, net + h, 0.0);
-    for (std::size_t m = 0; m < option.models.size(); ++m) {
+    for (std::size_t m = 0; m < n_models; ++m) {
       const Model& model = *option.models[m];
       const auto& metrics = model.metrics();
       const auto& slots = metric_slot_[o][m];
-      for (std::size_t k = 0; k < metrics.size(); ++k) {
-        double* row = slots[k] >= 0 ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() +
-                                          path * h
-                                    : buf.discard.data() + k * h;
-        std::fill(row, row + h, 0.0);
-        buf.rows[k] = row;
-      }
       const std::size_t n_inputs = model.inputs().size();
-      double* inputs = buf.inputs.data();
-      std::fill(inputs, inputs + n_inputs, 0.0);
-      std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
-      PathContext ctx(sc.settings, path, buf.factors.data(), nf,
-                      std::span<double>(buf.scratch.data(), model.scratch_doubles()));
-      model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
-      const int first_input = input_offset_[o][m];
-      for (std::size_t i = 0; i < n_inputs; ++i)
-        out.inputs[static_cast<std::size_t>(first_input) + i].values[path] = inputs[i];
-      for (std::size_t k = 0; k < metrics.size(); ++k) {
-        if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
-        const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
-        for (std::size_t y = 0; y < h; ++y) net[y] += sign * buf.rows[k][y];
+      const std::size_t first_input = static_cast<std::size_t>(input_offset_[o][m]);
+      double* model_net = buf.model_net.data() + (o * n_models + m) * h;
+      if (const int src = same_as_[o][m]; src >= 0) {
+        const auto s = static_cast<std::size_t>(src);
+        const auto& src_slots = metric_slot_[s][m];
+        for (std::size_t k = 0; k < metrics.size(); ++k) {
+          if (slots[k] < 0) continue;
+          const double* from =
+              results.options[s].metrics[static_cast<std::size_t>(src_slots[k])].values.data() +
+              path * h;
+          std::copy(from, from + h,
+                    out.metrics[static_cast<std::size_t>(slots[k])].values.data() + path * h);
+        }
+        const std::size_t src_first = static_cast<std::size_t>(input_offset_[s][m]);
+        for (std::size_t i = 0; i < n_inputs; ++i)
+          out.inputs[first_input + i].values[path] =
+              results.options[s].inputs[src_first + i].values[path];
+        const double* src_net = buf.model_net.data() + (s * n_models + m) * h;
+        std::copy(src_net, src_net + h, model_net);
+      } else {
+        for (std::size_t k = 0; k < metrics.size(); ++k) {
+          double* row = slots[k] >= 0
+                            ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() + path * h
+                            : buf.discard.data() + k * h;
+          std::fill(row, row + h, 0.0);
+          buf.rows[k] = row;
+        }
+        double* inputs = buf.inputs.data();
+        std::fill(inputs, inputs + n_inputs, 0.0);
+        std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
+        PathContext ctx(sc.settings, path, buf.factors.data(), nf,
+                        std::span<double>(buf.scratch.data(), model.scratch_doubles()));
+        model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
+        for (std::size_t i = 0; i < n_inputs; ++i)
+          out.inputs[first_input + i].values[path] = inputs[i];
+        std::fill(model_net, model_net + h, 0.0);
+        for (std::size_t k = 0; k < metrics.size(); ++k) {
+          if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
+          const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
+          for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * buf.rows[k][y];
+        }
       }
+      for (std::size_t y = 0; y < h; ++y) net[y] += model_net[y];
     }
   }
 }
@@ -151,6 +189,8 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
     buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
     buf.scratch.resize(max_scratch_);
     buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
+    buf.model_net.resize(
+        std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = begin + b * block;

@@ -273,7 +273,8 @@ std::vector<std::unique_ptr<Model>> build_models(const ConfigNode* models,
                                                  const ModelRegistry& registry,
                                                  const SimulationSettings& settings,
                                                  const FactorModel& factors, Diagnostics& diag,
-                                                 std::vector<std::string>* names) {
+                                                 std::vector<std::string>* names,
+                                                 std::vector<std::string>* fingerprints) {
   std::vector<std::unique_ptr<Model>> out;
   MapReader mr(models, path_prefix, diag);
   if (!mr.node()) return out;
@@ -298,6 +299,7 @@ std::vector<std::unique_ptr<Model>> build_models(const ConfigNode* models,
     if (model) {
       out.push_back(std::move(model));
       if (names) names->push_back(e.key);
+      if (fingerprints) fingerprints->push_back(canonical_text(e.value));
     }
   }
   mr.finish();
@@ -325,8 +327,9 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   sc.factors = read_factors(r, diag);
 
   const ConfigNode* models = r.child("models", true);
-  auto base_models =
-      build_models(models, "models", registry, sc.settings, sc.factors, diag, &sc.model_names);
+  std::vector<std::string> base_fingerprints;
+  auto base_models = build_models(models, "models", registry, sc.settings, sc.factors, diag,
+                                  &sc.model_names, &base_fingerprints);
   if (models && (models->is_null() || (models->is_map() && models->entries.empty()))) {
     std::string known;
     for (const auto& n : registry.names()) known += (known.empty() ? "" : ", ") + n;
@@ -349,8 +352,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
       o.finish();
       if (!patch) {
         Diagnostics quiet(diag.file());  // the base models, already checked above
-        spec.models =
-            build_models(models, "models", registry, sc.settings, sc.factors, quiet, nullptr);
+        spec.models = build_models(models, "models", registry, sc.settings, sc.factors, quiet,
+                                   nullptr, &spec.model_fingerprints);
       } else {
         ConfigNode merged = models ? *models : ConfigNode{};
         if (merged.is_null()) merged.kind = ConfigNode::Kind::kMap;
@@ -378,7 +381,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
         if (!known_patch.is_null()) merge_config(merged, known_patch);
         Diagnostics local(diag.file());
         spec.models = build_models(&merged, "options." + e.key + ".models", registry, sc.settings,
-                                   sc.factors, local, nullptr);
+                                   sc.factors, local, nullptr, &spec.model_fingerprints);
         // Report what the override broke; problems in the base are already reported.
         for (const auto& d : local.list()) {
           const bool known =
@@ -396,6 +399,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     spec.name = "baseline";
     spec.description = "the base scenario";
     spec.models = std::move(base_models);
+    spec.model_fingerprints = std::move(base_fingerprints);
     sc.options.push_back(std::move(spec));
   }
   orr.finish();

@@ -38,6 +38,9 @@ struct OptionSpec {
   std::string name;
   std::string description;
   std::vector<std::unique_ptr<Model>> models;  // one per Scenario::model_names, same order
+  // Per model, sim::canonical_text of the section it was built from: two options whose model
+  // sections are equal simulate that model identically, so the engine computes it once.
+  std::vector<std::string> model_fingerprints;
 };
 
 struct Scenario {

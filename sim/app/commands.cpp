@@ -15,8 +15,11 @@
 #include "sim/app/progress.hpp"
 #include "sim/app/report.hpp"
 #include "sim/config.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/precision.hpp"
+#include "sim/sensitivity.hpp"
 #include "sim/summary.hpp"
 
 namespace reformsim::app {
@@ -118,6 +121,16 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, const std::str
   }
 }
 
+void check_baseline(const sim::Results& r, const std::string& baseline) {
+  if (r.option(baseline)) return;
+  std::vector<std::string> names;
+  for (const auto& o : r.options) names.push_back(o.name);
+  std::string msg = "--baseline " + baseline + ": no option is named '" + baseline + "'";
+  const std::string near = sim::closest_match(baseline, names);
+  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  throw sim::InputError(msg + "; the options: " + join(names));
+}
+
 }  // namespace
 
 int validate_command(const std::string& scenario) {
@@ -145,6 +158,16 @@ int run_command(const RunRequest& req) {
     sc.settings.seed = *req.seed;
     overrides += " --seed " + std::to_string(*req.seed);
   }
+  if (!req.baseline.empty()) {
+    if (sc.option_index(req.baseline) < 0) {
+      std::vector<std::string> names;
+      for (const auto& o : sc.options) names.push_back(o.name);
+      throw sim::InputError("--baseline " + req.baseline + ": the scenario has no option named '" +
+                            req.baseline + "'; its options: " + join(names));
+    }
+    sc.baseline = req.baseline;
+    overrides += " --baseline " + req.baseline;
+  }
   if (!req.options.empty()) {
     keep_options(sc, req.options);
     overrides += " --option " + join(req.options);
@@ -153,18 +176,16 @@ int run_command(const RunRequest& req) {
   if (!req.output.empty()) check_output(req.output, req.scenario, req.force);
 
   const sim::Engine engine(sc);
+  // A precision-stopped run may grow to its path cap: that is what memory must allow.
   const std::uint64_t paths = sc.settings.paths;
-  check_memory(engine, paths, req.scenario);
+  const std::uint64_t most_paths =
+      sc.precision ? std::max(paths, sc.precision->max_paths) : paths;
+  check_memory(engine, most_paths, req.scenario);
   // Created now, so a folder that cannot take the file fails before the simulation.
   std::optional<io::ResultsWriter> writer;
   if (!req.output.empty()) writer.emplace(req.output, req.force);
 
   sim::Results results;
-  try {
-    results = engine.allocate(paths);
-  } catch (const std::bad_alloc&) {
-    throw sim::RunError("out of memory allocating the per-path results");
-  }
   std::atomic<std::uint64_t> done{0};
   sim::RunOptions opts;
   opts.threads = req.threads;
@@ -173,23 +194,42 @@ int run_command(const RunRequest& req) {
   opts.stop = &g_stop;
   const Progress::Mode mode = Progress::mode_for_stderr(req.quiet);
   if (mode != Progress::Mode::kOff)
-    std::fprintf(stderr, "reformsim: %s: %llu paths x %s, %d years\n", req.scenario.c_str(),
-                 static_cast<unsigned long long>(paths),
+    std::fprintf(stderr, "reformsim: %s: %s%llu paths x %s, %d years\n", req.scenario.c_str(),
+                 sc.precision ? "until the precision target is met, at most " : "",
+                 static_cast<unsigned long long>(most_paths),
                  plural(sc.options.size(), "option", "options").c_str(), sc.settings.horizon_years);
+  io::Analysis analysis;
   {
     g_stop.store(false);
     StopSignals signals;
-    Progress progress(done, paths, mode);
-    engine.run_range(0, paths, results, opts);
+    Progress progress(done, most_paths, mode);
+    try {
+      if (sc.precision) {
+        sim::PrecisionReport report;
+        results = sim::run_to_precision(engine, sc, *sc.precision, opts, report);
+        analysis.precision_target = *sc.precision;
+        analysis.precision = report;
+      } else {
+        results = engine.allocate(paths);
+        engine.run_range(0, paths, results, opts);
+      }
+    } catch (const std::bad_alloc&) {
+      throw sim::RunError("out of memory allocating the per-path results");
+    }
     progress.finish();
   }
   if (g_stop.load())
     throw sim::RunError("interrupted after " + std::to_string(done.load()) + " of " +
-                        std::to_string(paths) + " paths; nothing was written");
+                        std::to_string(most_paths) + " paths; nothing was written");
 
   const sim::SummaryTable summary = sim::summarize_results(results, req.threads);
+  if (results.options.size() > 1) {
+    analysis.targets = sc.targets;
+    analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
+  }
+  analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
   if (writer) {
-    writer->write(results, io::make_provenance(sc, overrides), summary);
+    writer->write(results, io::make_provenance(sc, overrides), summary, analysis);
     writer->commit();
     if (mode != Progress::Mode::kOff) {
       std::error_code ec;
@@ -199,6 +239,8 @@ int run_command(const RunRequest& req) {
     }
   }
   print_summary_table(stdout, summary, false);
+  if (analysis.comparisons) print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
+  if (analysis.precision) print_precision(stdout, *analysis.precision_target, *analysis.precision);
   return 0;
 }
 
@@ -212,6 +254,53 @@ int summarize_command(const std::string& file, bool json, bool by_year) {
                 f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
                 f.provenance.git_revision.c_str(), f.provenance.created.c_str());
     print_summary_table(stdout, summary, by_year);
+    if (f.results.options.size() > 1) {
+      const auto targets = io::read_targets(file);
+      print_comparison_table(
+          stdout, sim::compare_options(f.results, f.results.baseline, targets), targets, false);
+    }
+  }
+  return 0;
+}
+
+int compare_command(const std::string& file, const std::string& baseline, bool json,
+                    bool all_metrics) {
+  const io::ResultsFile f = io::read_results(file);
+  const std::string base = baseline.empty() ? f.results.baseline : baseline;
+  check_baseline(f.results, base);
+  if (f.results.options.size() < 2)
+    throw sim::InputError(file + ": holds one option only; there is nothing to compare");
+  const auto targets = io::read_targets(file);
+  const sim::ComparisonReport report = sim::compare_options(f.results, base, targets);
+  if (json) {
+    std::fputs(comparison_json(report, targets).c_str(), stdout);
+  } else {
+    std::printf("%s: %llu paths, %d years from %d, discounted at %g\n", file.c_str(),
+                static_cast<unsigned long long>(f.results.paths), f.results.horizon(),
+                f.results.settings.start_year, f.results.settings.discount_rate);
+    print_comparison_table(stdout, report, targets, all_metrics);
+  }
+  return 0;
+}
+
+int sensitivity_command(const std::string& file, const std::string& baseline,
+                        const std::string& metric, std::size_t top, bool json) {
+  const io::ResultsFile f = io::read_results(file);
+  const std::string base = baseline.empty() ? f.results.baseline : baseline;
+  check_baseline(f.results, base);
+  if (!metric.empty() && !f.results.options.front().metric(metric)) {
+    std::vector<std::string> keys;
+    for (const auto& m : f.results.options.front().metrics) keys.push_back(m.key());
+    std::string msg = "--metric " + metric + ": the file has no metric named '" + metric + "'";
+    const std::string near = sim::closest_match(metric, keys);
+    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    throw sim::InputError(msg);
+  }
+  const auto reports = sim::option_sensitivities(f.results, base, metric);
+  if (json) {
+    std::fputs(sensitivity_json(reports, top).c_str(), stdout);
+  } else {
+    print_sensitivity_table(stdout, reports, top);
   }
   return 0;
 }

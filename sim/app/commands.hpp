@@ -21,6 +21,7 @@ struct RunRequest {
   int threads = 0;  // 0: all cores
   std::size_t block_size = 256;
   std::vector<std::string> options;  // empty: all; else these and the baseline
+  std::string baseline;  // empty: the scenario's
   bool force = false;
   bool quiet = false;
 };
@@ -28,7 +29,16 @@ struct RunRequest {
 // `reformsim run`: validates, checks the output can be written, runs, writes, summarises.
 int run_command(const RunRequest& request);
 
-// `reformsim summarize FILE`: the summary table recomputed from the file's per-path data.
+// `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then
+// (text only) the comparison of the options against the baseline.
 int summarize_command(const std::string& file, bool json, bool by_year);
+
+// `reformsim compare FILE`: every option against the baseline, path by path.
+int compare_command(const std::string& file, const std::string& baseline, bool json,
+                    bool all_metrics);
+
+// `reformsim sensitivity FILE`: what drives each option's outcome.
+int sensitivity_command(const std::string& file, const std::string& baseline,
+                        const std::string& metric, std::size_t top, bool json);
 
 }  // namespace reformsim::app

@@ -54,6 +54,8 @@ int main(int argc, char** argv) {
                   "run only this option (repeatable, or comma-separated); the baseline is kept")
       ->delimiter(',')
       ->allow_extra_args(false);
+  run->add_option("--baseline", run_req.baseline,
+                  "option the others are compared against (default: the scenario's)");
   run->add_flag("--force", run_req.force, "replace the output file if it exists");
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
 
@@ -66,6 +68,28 @@ int main(int argc, char** argv) {
   summarize->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
   summarize->add_flag("--by-year", by_year, "a row per year and the present value too");
 
+  std::string baseline, metric;
+  bool all_metrics = false;
+  std::size_t top = 10;
+  auto* compare = app.add_subcommand(
+      "compare", "compare every option with the baseline, path by path (common random numbers)");
+  compare->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
+      ->required();
+  compare->add_option("--baseline", baseline, "option to compare against (default: the file's)");
+  compare->add_flag("--all", all_metrics, "every metric, not only the net budget impact");
+  compare->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+
+  auto* sensitivity = app.add_subcommand(
+      "sensitivity", "rank the uncertain inputs by how much they drive each option's outcome");
+  sensitivity->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
+      ->required();
+  sensitivity->add_option("--metric", metric,
+                          "output explained, as model.metric (default fiscal.net_budget_usd); "
+                          "its NPV, minus the baseline's for other options");
+  sensitivity->add_option("--top", top, "inputs shown per option (0: all)");
+  sensitivity->add_option("--baseline", baseline, "option to compare against (default: the file's)");
+  sensitivity->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,6 +100,9 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return app::validate_command(scenario);
     if (run->parsed()) return app::run_command(run_req);
     if (summarize->parsed()) return app::summarize_command(results_file, json, by_year);
+    if (compare->parsed()) return app::compare_command(results_file, baseline, json, all_metrics);
+    if (sensitivity->parsed())
+      return app::sensitivity_command(results_file, baseline, metric, top, json);
     return 2;
   } catch (const sim::InputError& e) {
     print_error(e.what());

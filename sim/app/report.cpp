@@ -138,4 +138,178 @@ std::string summary_json(const sim::SummaryTable& t) {
   return out;
 }
 
+namespace {
+
+const sim::MetricComparison* find_metric(const sim::OptionComparison& oc, const std::string& key) {
+  for (const auto& m : oc.metrics)
+    if (m.metric == key) return &m;
+  return nullptr;
+}
+
+std::string money_m(double usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", usd / 1e6);
+  return buf;
+}
+
+std::string percent(double p) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p);
+  return buf;
+}
+
+std::string json_delta(const sim::DeltaStats& d) {
+  return "{\"mean\": " + json_number(d.mean) + ", \"sd\": " + json_number(d.sd) +
+         ", \"se\": " + json_number(d.se) + ", \"ci_lower\": " + json_number(d.ci_lower) +
+         ", \"ci_upper\": " + json_number(d.ci_upper) + ", \"p5\": " + json_number(d.p5) +
+         ", \"p50\": " + json_number(d.p50) + ", \"p95\": " + json_number(d.p95) +
+         ", \"prob_increase\": " + json_number(d.prob_increase) +
+         ", \"prob_decrease\": " + json_number(d.prob_decrease) +
+         ", \"prob_better\": " + json_number(d.prob_better) + "}";
+}
+
+const std::string kNetKey = "fiscal.net_budget_usd";
+
+}  // namespace
+
+void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
+                            const std::vector<sim::Target>& targets, bool all_metrics) {
+  std::fprintf(out,
+               "\nNet budget impact against '%s' (NPV over the horizon, $M; paired path by path)\n",
+               report.baseline.c_str());
+  std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", "option", "mean", "95% CI of mean",
+               "p5", "p50", "p95", "P(better)", "P(best)");
+  for (const auto& oc : report.options) {
+    const sim::MetricComparison* net = find_metric(oc, kNetKey);
+    if (!net) continue;
+    const auto& d = net->npv;
+    double best = 0.0;
+    for (std::size_t i = 0; i < report.best_names.size(); ++i)
+      if (report.best_names[i] == oc.option) best = report.prob_best[i];
+    char ci[64];
+    std::snprintf(ci, sizeof ci, "[%.1f, %.1f]", d.ci_lower / 1e6, d.ci_upper / 1e6);
+    std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", oc.option.c_str(),
+                 money_m(d.mean).c_str(), ci, money_m(d.p5).c_str(),
+                 money_m(d.p50).c_str(), money_m(d.p95).c_str(), percent(d.prob_better).c_str(),
+                 percent(best).c_str());
+  }
+  for (std::size_t i = 0; i < report.best_names.size(); ++i) {
+    if (report.best_names[i] == report.baseline)
+      std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "0",
+                   "", "", "", "", "", percent(report.prob_best[i]).c_str());
+  }
+  if (!targets.empty()) {
+    std::fprintf(out, "\nP(net budget impact >= target)\n%-24s", "option");
+    for (const auto& t : targets) std::fprintf(out, " %28.28s", t.name.c_str());
+    std::fprintf(out, "\n");
+    for (const auto& oc : report.options) {
+      std::fprintf(out, "%-24s", oc.option.c_str());
+      for (const auto& t : oc.targets) std::fprintf(out, " %28s", percent(t.probability).c_str());
+      std::fprintf(out, "\n");
+    }
+  }
+  if (!all_metrics) return;
+  std::fprintf(out, "\nEvery metric: option - baseline (NPV for USD, else the sum over the horizon)\n");
+  std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", "option", "metric", "unit", "mean",
+               "p5", "p95", "P(better)");
+  for (const auto& oc : report.options) {
+    for (const auto& m : oc.metrics) {
+      const auto& d = m.unit == sim::kMoneyUnit ? m.npv : m.total;
+      std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", oc.option.c_str(),
+                   m.metric.c_str(), m.unit.c_str(), format_value(d.mean).c_str(),
+                   format_value(d.p5).c_str(), format_value(d.p95).c_str(),
+                   percent(d.prob_better).c_str());
+    }
+  }
+}
+
+std::string comparison_json(const sim::ComparisonReport& report,
+                            const std::vector<sim::Target>& targets) {
+  std::string out = "{\n  \"format\": \"reformsim-comparison\",\n  \"baseline\": " +
+                    json_string(report.baseline) + ",\n  \"prob_best\": {";
+  for (std::size_t i = 0; i < report.best_names.size(); ++i)
+    out += std::string(i ? ", " : "") + json_string(report.best_names[i]) + ": " +
+           json_number(report.prob_best[i]);
+  out += "},\n  \"targets\": [";
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    out += std::string(i ? ", " : "") + "{\"name\": " + json_string(targets[i].name) +
+           ", \"value_usd\": " + json_number(targets[i].value_usd) + ", \"year\": " +
+           (targets[i].is_npv ? std::string("null") : std::to_string(targets[i].year)) + "}";
+  out += "],\n  \"options\": [";
+  for (std::size_t i = 0; i < report.options.size(); ++i) {
+    const auto& oc = report.options[i];
+    out += std::string(i ? "," : "") + "\n    {\"name\": " + json_string(oc.option) +
+           ", \"targets\": [";
+    for (std::size_t t = 0; t < oc.targets.size(); ++t)
+      out += std::string(t ? ", " : "") + json_number(oc.targets[t].probability);
+    out += "], \"metrics\": [";
+    for (std::size_t k = 0; k < oc.metrics.size(); ++k) {
+      const auto& m = oc.metrics[k];
+      out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.metric) +
+             ", \"unit\": " + json_string(m.unit) +
+             ", \"better_sign\": " + std::to_string(m.better_sign) +
+             ",\n       \"total\": " + json_delta(m.total) +
+             ",\n       \"npv\": " + json_delta(m.npv) + ",\n       \"by_year\": [";
+      for (std::size_t y = 0; y < m.years.size(); ++y)
+        out += std::string(y ? ", " : "") + json_delta(m.years[y]);
+      out += "]}";
+    }
+    out += "]}";
+  }
+  return out + "\n  ]\n}\n";
+}
+
+void print_sensitivity_table(std::FILE* out, const std::vector<sim::SensitivityReport>& reports,
+                             std::size_t top) {
+  for (const auto& rep : reports) {
+    std::fprintf(out, "\n%s: what drives %s (%zu paths, R^2 of the linear fit %.3f%s)\n",
+                 rep.option.c_str(), rep.output.c_str(), rep.paths, rep.r_squared,
+                 rep.r_squared < 0.7 ? "; the fit is poor: read the Spearman column" : "");
+    if (rep.inputs.empty()) {
+      std::fprintf(out, "  (no uncertain inputs vary in this option)\n");
+      continue;
+    }
+    std::fprintf(out, "  %-56s %9s %9s %9s\n", "input", "SRC", "Spearman", "var.share");
+    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& in = rep.inputs[i];
+      std::fprintf(out, "  %-56s %9.3f %9.3f %9s\n", in.input.c_str(), in.src, in.spearman,
+                   percent(in.variance_share).c_str());
+    }
+  }
+}
+
+std::string sensitivity_json(const std::vector<sim::SensitivityReport>& reports, std::size_t top) {
+  std::string out = "{\n  \"format\": \"reformsim-sensitivity\",\n  \"options\": [";
+  for (std::size_t r = 0; r < reports.size(); ++r) {
+    const auto& rep = reports[r];
+    out += std::string(r ? "," : "") + "\n    {\"name\": " + json_string(rep.option) +
+           ", \"output\": " + json_string(rep.output) +
+           ", \"r_squared\": " + json_number(rep.r_squared) +
+           ", \"paths\": " + std::to_string(rep.paths) + ", \"inputs\": [";
+    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& in = rep.inputs[i];
+      out += std::string(i ? "," : "") + "\n      {\"input\": " + json_string(in.input) +
+             ", \"src\": " + json_number(in.src) + ", \"spearman\": " + json_number(in.spearman) +
+             ", \"variance_share\": " + json_number(in.variance_share) + "}";
+    }
+    out += "]}";
+  }
+  return out + "\n  ]\n}\n";
+}
+
+void print_precision(std::FILE* out, const sim::PrecisionTarget& target,
+                     const sim::PrecisionReport& report) {
+  std::fprintf(out,
+               "precision: %s %s after %llu paths (%d rounds): the %.0f%% half-width of the mean "
+               "of %s(%s%s) is %s where %s was asked (worst option: %s)\n",
+               report.met ? "target met" : "target NOT met",
+               report.met ? "" : "(path cap reached or stopped)",
+               static_cast<unsigned long long>(report.paths), report.rounds,
+               100.0 * target.confidence, target.npv ? "npv" : "total", target.metric.c_str(),
+               target.versus_baseline ? " - baseline" : "", format_value(report.half_width).c_str(),
+               format_value(report.required).c_str(), report.worst_option.c_str());
+}
+
 }  // namespace reformsim::app
