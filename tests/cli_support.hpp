@@ -56,9 +56,9 @@ inline void write_file(const std::string& path, const std::string& text) {
   out << text;
 }
 
-// Starts `reformsim args...` with stdout and stderr sent to files; returns the child's pid.
-inline pid_t spawn_reformsim(const std::vector<std::string>& args, const std::string& out_path,
-                             const std::string& err_path) {
+// Starts `binary args...` with stdout and stderr sent to files; returns the child's pid.
+inline pid_t spawn_program(const std::string& binary, const std::vector<std::string>& args,
+                           const std::string& out_path, const std::string& err_path) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -68,15 +68,21 @@ inline pid_t spawn_reformsim(const std::vector<std::string>& args, const std::st
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
     std::vector<char*> argv;
-    std::string binary = REFORMSIM_BINARY;
-    argv.push_back(binary.data());
+    std::string program = binary;
+    argv.push_back(program.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(binary.c_str(), argv.data());
+    ::execv(program.c_str(), argv.data());
     ::_exit(127);
   }
   return pid;
+}
+
+// Starts `reformsim args...` with stdout and stderr sent to files; returns the child's pid.
+inline pid_t spawn_reformsim(const std::vector<std::string>& args, const std::string& out_path,
+                             const std::string& err_path) {
+  return spawn_program(REFORMSIM_BINARY, args, out_path, err_path);
 }
 
 struct RunResult {
@@ -103,6 +109,14 @@ inline RunResult run_reformsim(const std::vector<std::string>& args) {
   TempDir io;
   const std::string out = io.file("stdout"), err = io.file("stderr");
   return wait_for(spawn_reformsim(args, out, err), out, err);
+}
+
+// Runs `argv[0] argv[1...]` (a full path) to completion, like run_reformsim.
+inline RunResult run_command(const std::vector<std::string>& argv) {
+  TempDir io;
+  const std::string out = io.file("stdout"), err = io.file("stderr");
+  const std::vector<std::string> args(argv.begin() + 1, argv.end());
+  return wait_for(spawn_program(argv.front(), args, out, err), out, err);
 }
 
 }  // namespace reformsim::testing
