@@ -1,0 +1,103 @@
+"""Runs reformsim's notebooks headlessly against one results file.
+
+Usage (Debian's python3, which has h5py, pandas, matplotlib, nbclient and ipykernel):
+
+    /usr/bin/python3 notebooks/run_notebooks.py RESULTS.h5 [--out DIR] [NOTEBOOK ...]
+
+Executes each notebook (default: every *.ipynb in this folder) with RESULTS as its results
+file, writes the executed copy, outputs included, to DIR/<notebook>.ipynb and its charts as PNG
+to DIR/figures/ (DIR defaults to ./report). Exits 1 if a cell fails, naming the notebook, the
+cell and the error. The notebooks in the repository stay without outputs.
+
+The kernel is this interpreter (a private "python3" kernelspec on JUPYTER_PATH), whatever
+kernels are installed elsewhere, so the notebooks see the same packages as this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Importing ipykernel (for the kernelspec) loads debugpy, which warns about frozen modules on
+# Python 3.11; no debugger is used here.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def private_kernelspec(root: str) -> None:
+    """Makes "python3" mean this interpreter for kernels started from this process."""
+    dest = os.path.join(root, "kernels", "python3")
+    os.makedirs(dest, exist_ok=True)
+    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": "Python 3 (reformsim)", "language": "python"}
+    with open(os.path.join(dest, "kernel.json"), "w") as f:
+        json.dump(spec, f)
+    paths = os.environ.get("JUPYTER_PATH", "")
+    os.environ["JUPYTER_PATH"] = root + (os.pathsep + paths if paths else "")
+
+
+def run_notebook(path: str, results: str, out_dir: str, timeout: int) -> str | None:
+    """Executes one notebook; returns None on success, else a description of the failure."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    nb = nbformat.read(path, as_version=4)
+    os.environ["REFORMSIM_RESULTS"] = os.path.abspath(results)
+    os.environ["REFORMSIM_FIGURES"] = os.path.abspath(os.path.join(out_dir, "figures"))
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": HERE}})
+    error = None
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as e:
+        error = str(e)
+    finally:
+        nbformat.write(nb, os.path.join(out_dir, os.path.basename(path)))
+    return error
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("results", help="reformsim results file (HDF5)")
+    ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: all)")
+    ap.add_argument("--out", default="report", help="folder for executed notebooks and figures")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    ap.add_argument("--agg", action="store_true",
+                    help="use matplotlib's Agg backend (headless; charts still saved and shown)")
+    args = ap.parse_intermixed_args(argv)
+
+    if not os.path.isfile(args.results):
+        print("run_notebooks: %s: no such file" % args.results, file=sys.stderr)
+        return 2
+    notebooks = args.notebooks or sorted(glob.glob(os.path.join(HERE, "*.ipynb")))
+    for nb in notebooks:
+        if not os.path.isfile(nb):
+            print("run_notebooks: %s: no such notebook" % nb, file=sys.stderr)
+            return 2
+    os.makedirs(args.out, exist_ok=True)
+    if args.agg:
+        os.environ["MPLBACKEND"] = "Agg"
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="reformsim-kernel-") as kernels:
+        private_kernelspec(kernels)
+        for nb in notebooks:
+            start = time.monotonic()
+            error = run_notebook(nb, args.results, args.out, args.timeout)
+            took = time.monotonic() - start
+            name = os.path.basename(nb)
+            if error:
+                failures += 1
+                print("FAILED %s (%.1f s):\n%s" % (name, took, error), file=sys.stderr)
+            else:
+                print("ok %s (%.1f s) -> %s" % (name, took, os.path.join(args.out, name)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,410 @@
+"""Tests of notebooks/reformsim_results.py, the notebooks' reader, against a real run.
+
+Usage: test_reformsim_results.py REFORMSIM_BINARY SOURCE_DIR   (Debian's /usr/bin/python3)
+
+Runs scenarios/los_angeles.yaml (three models, seven options) with a few paths, then checks the
+module's statistics against the engine's /summary tables (to 1e-12 relative), its NPV against
+the models' own NPV metrics, its comparisons against identities of common random numbers, that
+stored /comparisons and /sensitivity groups are read as the results format lays them out, and
+that files of a newer format version, or not reformsim files at all, are refused.
+"""
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+import pandas as pd
+
+BINARY, SOURCE = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(SOURCE, "notebooks"))
+import reformsim_results as rr  # noqa: E402
+
+PATHS = 40
+TMP = None
+FILE = None
+
+
+def setUpModule():
+    global TMP, FILE
+    TMP = tempfile.mkdtemp(prefix="reformsim-py-")
+    FILE = os.path.join(TMP, "la.h5")
+    run = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "los_angeles.yaml"),
+                          "-o", FILE, "--paths", str(PATHS), "--threads", "2", "--quiet"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError("reformsim run failed: " + run.stderr)
+
+
+def tearDownModule():
+    shutil.rmtree(TMP)
+
+
+def close(a, b, scale, rel=1e-12):
+    """|a - b| within rel of the sample's scale (exact when the scale is 0)."""
+    return abs(a - b) <= rel * scale or (math.isnan(a) and math.isnan(b))
+
+
+class PureFunctions(unittest.TestCase):
+    def test_npv_discounts_mid_year(self):
+        v = np.array([[100.0, 100.0, 100.0], [0.0, 0.0, 50.0]])
+        expected = [100 / 1.05 ** 0.5 + 100 / 1.05 ** 1.5 + 100 / 1.05 ** 2.5, 50 / 1.05 ** 2.5]
+        np.testing.assert_allclose(rr.npv_by_row(v, 0.05), expected, rtol=1e-15)
+        np.testing.assert_array_equal(rr.npv_by_row(v, 0.0), rr.row_totals(v))
+
+    def test_summarize_matches_definitions(self):
+        x = np.arange(1.0, 21.0)  # 1..20
+        s = rr.summarize(x)
+        self.assertEqual(s["mean"], 10.5)
+        self.assertAlmostEqual(s["sd"], math.sqrt(35.0), places=13)  # var of 1..20 with n - 1
+        self.assertAlmostEqual(s["se"], math.sqrt(35.0 / 20), places=13)
+        self.assertAlmostEqual(s["ci_upper"] - s["mean"], 1.959963984540054 * s["se"], places=12)
+        self.assertAlmostEqual(s["p5"], 1.95, places=12)  # 1 + 0.05 * 19
+        self.assertEqual((s["min"], s["max"]), (1.0, 20.0))
+
+    def test_delta_stats_better_follows_the_sign(self):
+        d = np.array([-2.0, -1.0, 0.0, 1.0, 3.0])
+        up = rr.delta_stats(d, 1)
+        down = rr.delta_stats(d, -1)
+        self.assertEqual((up["prob_increase"], up["prob_decrease"]), (0.4, 0.4))
+        self.assertEqual(up["prob_better"], 0.4)
+        self.assertEqual(down["prob_better"], 0.4)
+        self.assertEqual(rr.delta_stats(np.array([1.0, 2.0, -1.0]), -1)["prob_better"], 1 / 3)
+
+    def test_prob_best_shares_ties(self):
+        npvs = np.array([[1.0, 5.0, 2.0, 0.0],
+                         [1.0, 4.0, 3.0, 0.0],
+                         [0.0, 0.0, 3.0, 0.0]])
+        np.testing.assert_allclose(rr.prob_best(npvs), [(0.5 + 1 + 0 + 1 / 3) / 4,
+                                                        (0.5 + 0 + 0.5 + 1 / 3) / 4,
+                                                        (0 + 0 + 0.5 + 1 / 3) / 4])
+
+    def test_spearman(self):
+        x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+        self.assertAlmostEqual(rr.spearman(x, np.exp(x)), 1.0, places=14)
+        self.assertAlmostEqual(rr.spearman(x, -x ** 3), -1.0, places=14)
+        self.assertEqual(rr.spearman(x, np.ones(5)), 0.0)
+        # Ties take average ranks: ranks (1.5, 1.5, 3, 4, 5) against 1..5.
+        r = rr.spearman(np.array([1.0, 1.0, 2.0, 3.0, 4.0]), x)
+        self.assertAlmostEqual(r, np.corrcoef([1.5, 1.5, 3, 4, 5], [1, 2, 3, 4, 5])[0, 1], 14)
+
+    def test_sensitivity_recovers_a_linear_model(self):
+        rng = np.random.default_rng(7)
+        n = 2000
+        x = pd.DataFrame({"a.small": rng.normal(0, 1, n), "a.big": rng.normal(0, 3, n),
+                          "a.constant": np.full(n, 2.0), "a.noise": rng.normal(0, 1, n)})
+        y = 2.0 * x["a.small"] - 1.0 * x["a.big"] + 0.0 * x["a.noise"]
+        t = rr.sensitivity_table(x, y.to_numpy())
+        self.assertAlmostEqual(t.attrs["r_squared"], 1.0, places=10)
+        self.assertEqual(list(t["input"])[:2], ["a.big", "a.small"])  # sorted by |SRC|
+        self.assertNotIn("a.constant", list(t["input"]))
+        sy = y.std(ddof=1)
+        src = t.set_index("input")["src"]
+        self.assertAlmostEqual(src["a.small"], 2.0 * x["a.small"].std(ddof=1) / sy, places=10)
+        self.assertAlmostEqual(src["a.big"], -1.0 * x["a.big"].std(ddof=1) / sy, places=10)
+        self.assertAlmostEqual(src["a.noise"], 0.0, places=10)
+        self.assertAlmostEqual(t["variance_share"].sum(), 1.0, delta=0.05)  # ~independent
+
+
+class AgainstARun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.res = rr.open_results(FILE)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.res.close()
+
+    def test_provenance(self):
+        r = self.res
+        self.assertEqual((r.paths, r.horizon_years, r.baseline), (PATHS, 10, "baseline"))
+        self.assertEqual(len(r.options), 7)
+        self.assertEqual(r.models(), ["workforce_injury", "procurement", "real_estate"])
+        p = r.provenance()["value"]
+        self.assertEqual(p["format"], "reformsim-results")
+        self.assertEqual(p["overrides"], "--paths %d" % PATHS)
+        self.assertNotIn("scenario_text", p.index)
+        self.assertTrue(r.scenario_text.startswith("#"))
+
+    def test_every_summary_row_matches_the_module(self):
+        """mean, sd, se, CI, quantiles, min, max of every option, metric and period."""
+        r = self.res
+        s = r.summary()
+        checked = 0
+        for (option, metric), table in s.groupby(["option", "metric"], sort=False):
+            v = r.values(option, metric)
+            for _, row in table.iterrows():
+                x = r.per_path(option, metric, row["period"])
+                mine = rr.summarize(x)
+                scale = float(np.max(np.abs(x))) if len(x) else 0.0
+                for c in rr.SUMMARY_COLUMNS:
+                    self.assertTrue(close(mine[c], row[c], scale),
+                                    "%s %s %s %s: module %r, summary %r"
+                                    % (option, metric, row["period"], c, mine[c], row[c]))
+                checked += 1
+            self.assertEqual(v.shape, (PATHS, 10))
+        self.assertGreater(checked, 7 * 30 * 11)
+
+    def test_npv_matches_the_models_npv_metrics(self):
+        """procurement and real_estate store their own NPV in year 0 (mid-year convention)."""
+        r = self.res
+        for option in r.options:
+            proc = (r.values(option, "procurement.net_savings_usd")
+                    - r.values(option, "procurement.program_cost_usd"))
+            stored = r.values(option, "procurement.npv_net_benefit_usd")[:, 0]
+            scale = max(1.0, np.abs(stored).max())
+            np.testing.assert_allclose(rr.npv_by_row(proc, r.discount_rate), stored,
+                                       rtol=0, atol=1e-12 * scale)
+            real = r.values(option, "real_estate.net_cash_flow_usd")
+            stored = r.values(option, "real_estate.npv_net_cash_flow_usd")[:, 0]
+            np.testing.assert_allclose(rr.npv_by_row(real, r.discount_rate), stored,
+                                       rtol=0, atol=1e-12 * np.abs(stored).max())
+
+    def test_tidy_frames(self):
+        r = self.res
+        m = r.metric_frame(rr.NET_BUDGET, options=["baseline"], scale=1e6)
+        self.assertEqual(len(m), PATHS * 10)
+        self.assertEqual(list(m.columns), ["option", "path", "year", "value"])
+        row = m[(m["path"] == 3) & (m["year"] == 2028)]["value"].iat[0]
+        self.assertEqual(row, r.values("baseline", rr.NET_BUDGET)[3, 2] / 1e6)
+        f = r.impact_frame(options=["procurement_core"])
+        npv = f[f["period"] == "npv"]["value"].to_numpy()
+        np.testing.assert_array_equal(npv, r.impact("procurement_core"))
+        self.assertEqual(len(f), PATHS * 12)
+        inputs = r.inputs("everything")
+        self.assertEqual(inputs.shape[0], PATHS)
+        self.assertIn("procurement.red_tape.added_bidders", inputs.columns)
+        fan = r.fan("everything", scale=1e6)
+        self.assertEqual(list(fan.columns), ["p5", "p25", "p50", "p75", "p95", "mean"])
+        self.assertTrue((fan["p5"] <= fan["p50"]).all() and (fan["p50"] <= fan["p95"]).all())
+
+    def test_computed_comparisons_follow_common_random_numbers(self):
+        r = self.res
+        c = r.comparisons(source="computed")
+        self.assertEqual(set(c["option"]), set(r.reform_options))
+        s = r.summary().set_index(["option", "metric", "period"])["mean"]
+        for _, row in c[c["metric"] == rr.NET_BUDGET].iterrows():
+            if row["period"] == "npv" or row["period"] == "total" or row["year"] is not pd.NA:
+                expected = s[(row["option"], row["metric"], row["period"])] - s[
+                    ("baseline", row["metric"], row["period"])]
+                self.assertAlmostEqual(row["mean"], expected, delta=1e-9 * abs(
+                    s[("baseline", row["metric"], row["period"])]))
+        # A procurement-only option leaves the other models exactly as in the baseline.
+        wc = c[(c["option"] == "procurement_core") & (c["model"] == "workforce_injury")]
+        self.assertTrue((wc[["mean", "sd", "prob_increase", "prob_decrease"]] == 0).all().all())
+        self.assertEqual(r.options_affecting("workforce_injury"),
+                         ["workforce_safety_adr", "workforce_all", "everything"])
+        # Costs are better lower.
+        paid = c[(c["metric"] == "workforce_injury.total_paid_usd") & (c["period"] == "npv")
+                 & (c["option"] == "workforce_all")].iloc[0]
+        self.assertEqual(paid["better_sign"], -1)
+        self.assertEqual(paid["prob_better"], paid["prob_decrease"])
+
+    def test_prob_better_best_targets_planner(self):
+        r = self.res
+        pb = r.prob_better()
+        npv = r.impact("procurement_all")
+        got = pb.set_index("option")["prob_better"]["procurement_all"]
+        self.assertEqual(got, np.mean(npv > 0))
+        best = r.prob_best(source="computed")
+        self.assertAlmostEqual(best["prob_best"].sum(), 1.0, places=12)
+        self.assertEqual(list(best["option"]), r.options)
+        targets = r.scenario_targets()
+        if targets:  # read with PyYAML when it is installed
+            self.assertEqual([t.name for t in targets],
+                             ["NPV of $500M over ten years", "$100M in 2030"])
+            self.assertEqual((targets[0].value_usd, targets[1].year), (5e8, 2030))
+        t = r.targets([rr.Target("npv 0", 0.0), rr.Target("2030 positive", 0.0, 2030)],
+                      source="computed")
+        self.assertEqual(len(t), 2 * 6)
+        row = t[(t["option"] == "procurement_all") & (t["target"] == "2030 positive")]
+        d2030 = r.delta("procurement_all")[:, r.years.index(2030)]
+        self.assertEqual(row["probability"].iat[0], np.mean(d2030 >= 0))
+        plan = r.planner_table(targets=[rr.Target("npv 0", 0.0)], source="computed")
+        self.assertEqual(list(plan["option"]), r.reform_options)
+        self.assertIn("P(npv 0)", plan.columns)
+        self.assertAlmostEqual(plan.set_index("option")["mean NPV impact ($M)"]["everything"],
+                               r.impact("everything").mean() / 1e6, places=6)
+
+    def test_sensitivity_computed(self):
+        r = self.res
+        s = r.sensitivity("procurement_core", source="computed")
+        self.assertEqual(s.attrs["output"], "npv(fiscal.net_budget_usd - baseline)")
+        self.assertEqual(list(s.columns), ["input", "spearman", "src", "variance_share"])
+        self.assertTrue(np.all(np.diff(np.abs(s["src"].to_numpy())) <= 0))
+        self.assertTrue(0.0 <= s.attrs["r_squared"] <= 1.0 + 1e-12)
+        base = r.sensitivity("baseline", source="computed")
+        self.assertEqual(base.attrs["output"], "npv(fiscal.net_budget_usd)")
+
+    def test_engine_tables_agree_with_the_module(self):
+        """When the engine writes /comparisons and /sensitivity, they match the module's
+        computation from the per-path data (same definitions, two implementations)."""
+        r = self.res
+        if not (r.has_comparisons or r.has_sensitivity):
+            self.skipTest("this engine writes no /comparisons or /sensitivity yet")
+        if r.has_comparisons:
+            stored = r.comparisons(source="stored").set_index(["option", "metric", "period"])
+            computed = r.comparisons(source="computed").set_index(["option", "metric",
+                                                                   "period"])
+            for key, row in stored.iterrows():
+                mine = computed.loc[key]
+                scale = max(abs(mine["p5"]), abs(mine["p95"]), abs(mine["sd"]), 1.0)
+                for c in rr.COMPARISON_COLUMNS:
+                    self.assertTrue(close(row[c], mine[c], scale, 1e-9),
+                                    "%s %s: stored %r, module %r" % (key, c, row[c], mine[c]))
+            np.testing.assert_allclose(r.prob_best()["prob_best"],
+                                       r.prob_best("computed")["prob_best"], atol=1e-12)
+            both = r.targets().merge(r.targets(r.scenario_targets(), source="computed"),
+                                     on=["option", "target"])
+            np.testing.assert_array_equal(both["probability_x"], both["probability_y"])
+        if r.has_sensitivity:
+            for option in r.options:
+                s = r.sensitivity(option).set_index("input")
+                mine = r.sensitivity(option, source="computed").set_index("input")
+                self.assertEqual(set(s.index), set(mine.index), option)
+                self.assertAlmostEqual(s.attrs["r_squared"], mine.attrs["r_squared"], 8)
+                for c in rr.SENSITIVITY_COLUMNS:
+                    np.testing.assert_allclose(s[c], mine.loc[s.index, c], atol=1e-8,
+                                               err_msg=option + " " + c)
+
+    def test_missing_groups_degrade_or_refuse(self):
+        stripped = os.path.join(TMP, "stripped.h5")
+        shutil.copy(FILE, stripped)
+        with h5py.File(stripped, "r+") as f:
+            for g in ("comparisons", "sensitivity"):
+                if g in f:
+                    del f[g]
+        with rr.open_results(stripped) as r:
+            self.assertFalse(r.has_comparisons or r.has_sensitivity)
+            self.assertEqual(r.comparisons(period="npv")["source"].unique().tolist(),
+                             ["computed"])
+            with self.assertRaises(KeyError):
+                r.comparisons(source="stored")
+            with self.assertRaises(KeyError):
+                r.sensitivity("everything", source="stored")
+            self.assertEqual(r.prob_best()["source"].iat[0], "computed")
+
+
+class StoredGroups(unittest.TestCase):
+    """Writes /comparisons and /sensitivity as docs/results-format.md lays them out (from the
+    module's own computation) and reads them back: stored and computed must agree."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.path = os.path.join(TMP, "stored.h5")
+        shutil.copy(FILE, cls.path)
+        targets = [rr.Target("npv 0", 0.0), rr.Target("2030 positive", 0.0, 2030)]
+        with rr.open_results(FILE) as r, h5py.File(cls.path, "r+") as f:
+            str_t = h5py.string_dtype()
+            for g in ("comparisons", "sensitivity"):
+                if g in f:
+                    del f[g]
+            cg = f.create_group("comparisons")
+            cg.attrs["baseline"] = r.baseline
+            comp = r.comparisons(source="computed")
+            for (option, metric), t in comp.groupby(["option", "metric"], sort=False):
+                model, name = metric.split(".", 1)
+                ds = cg.require_group(option).require_group(model).create_dataset(
+                    name, data=t[list(rr.COMPARISON_COLUMNS)].to_numpy())
+                ds.attrs.create("columns", list(rr.COMPARISON_COLUMNS), dtype=str_t)
+                ds.attrs.create("rows", list(t["period"]), dtype=str_t)
+                ds.attrs["unit"] = t["unit"].iat[0]
+                ds.attrs["better_sign"] = np.int64(t["better_sign"].iat[0])
+            tp = r.targets(targets, source="computed")
+            for option in r.reform_options:
+                t = tp[tp["option"] == option]
+                ds = cg[option].create_dataset("targets", data=t["probability"].to_numpy())
+                ds.attrs.create("names", list(t["target"]), dtype=str_t)
+            best = r.prob_best(source="computed")
+            ds = cg.create_dataset("prob_best", data=best["prob_best"].to_numpy())
+            ds.attrs.create("options", list(best["option"]), dtype=str_t)
+            sg = f.create_group("sensitivity")
+            for option in r.options:
+                s = r.sensitivity(option, source="computed")
+                og = sg.create_group(option)
+                for c in rr.SENSITIVITY_COLUMNS:
+                    og.create_dataset(c, data=s[c].to_numpy())
+                og.attrs.create("inputs", list(s["input"]), dtype=str_t)
+                og.attrs["output"] = s.attrs["output"]
+                og.attrs["r_squared"] = s.attrs["r_squared"]
+        cls.targets = targets
+
+    def test_stored_equals_computed(self):
+        with rr.open_results(self.path) as r:
+            self.assertTrue(r.has_comparisons and r.has_sensitivity)
+            stored = r.comparisons()
+            computed = r.comparisons(source="computed")
+            self.assertEqual(stored["source"].unique().tolist(), ["stored"])
+            cols = ["option", "metric", "model", "unit", "better_sign", "period", "year",
+                    *rr.COMPARISON_COLUMNS]
+            pd.testing.assert_frame_equal(stored[cols], computed[cols])
+            t = r.targets()
+            self.assertEqual(t["source"].unique().tolist(), ["stored"])
+            pd.testing.assert_frame_equal(
+                t.drop(columns="source"),
+                r.targets(self.targets, source="computed").drop(columns="source"))
+            pd.testing.assert_frame_equal(r.prob_best().drop(columns="source"),
+                                          r.prob_best("computed").drop(columns="source"))
+            s = r.sensitivity("everything")
+            self.assertEqual(s.attrs["source"], "stored")
+            pd.testing.assert_frame_equal(s, r.sensitivity("everything", source="computed"),
+                                          check_like=False, check_exact=True)
+            # Another metric is not what /sensitivity holds: it is computed.
+            other = r.sensitivity("everything", metric="procurement.net_savings_usd")
+            self.assertEqual(other.attrs["source"], "computed")
+            plan = r.planner_table()
+            self.assertEqual([c for c in plan.columns if c.startswith("P(")],
+                             ["P(better)", "P(npv 0)", "P(2030 positive)"])
+
+
+class Refusals(unittest.TestCase):
+    def copy_with(self, **attrs):
+        bad = os.path.join(TMP, "bad.h5")
+        shutil.copy(FILE, bad)
+        with h5py.File(bad, "r+") as f:
+            for k, v in attrs.items():
+                if v is None:
+                    del f.attrs[k]
+                else:
+                    f.attrs[k] = v
+        return bad
+
+    def test_newer_format_version_is_refused(self):
+        with self.assertRaisesRegex(rr.ResultsFormatError,
+                                    "format version 2; this reader .* reads versions up to 1"):
+            rr.open_results(self.copy_with(format_version=np.int64(2)))
+
+    def test_other_files_are_refused(self):
+        with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):
+            rr.open_results(self.copy_with(format="something-else"))
+        with self.assertRaisesRegex(rr.ResultsFormatError, "'format_version' is missing"):
+            rr.open_results(self.copy_with(format_version=None))
+        with self.assertRaisesRegex(rr.ResultsFormatError, "invalid format_version 0"):
+            rr.open_results(self.copy_with(format_version=np.int64(0)))
+        text = os.path.join(TMP, "text.h5")
+        with open(text, "w") as f:
+            f.write("not hdf5\n")
+        with self.assertRaisesRegex(rr.ResultsFormatError, "not an HDF5 file"):
+            rr.open_results(text)
+        with self.assertRaises(FileNotFoundError):
+            rr.open_results(os.path.join(TMP, "missing.h5"))
+        with self.assertRaisesRegex(rr.ResultsFormatError, "is a folder"):
+            rr.open_results(TMP)
+
+    def test_unknown_names(self):
+        with rr.open_results(FILE) as r:
+            with self.assertRaisesRegex(KeyError, "no option 'nope'"):
+                r.values("nope", rr.NET_BUDGET)
+            with self.assertRaisesRegex(KeyError, "has no metric"):
+                r.values("baseline", "procurement.nope_usd")
+            with self.assertRaisesRegex(ValueError, "period must be"):
+                r.impact("everything", period="2099")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=1)
