@@ -164,7 +164,9 @@ def sensitivity_table(inputs: pd.DataFrame, output: Sequence[float]) -> pd.DataF
     standardized inputs at once; variance_share = SRC^2. With a good linear fit (r_squared near
     1) and independent inputs, the shares add up to r_squared. Inputs that are constant over
     the paths are left out. Rows are sorted by |SRC|, largest first; the DataFrame's
-    attrs["r_squared"] holds the fit's R^2.
+    attrs["r_squared"] holds the fit's R^2. With fewer paths than inputs + 2 the regression is
+    underdetermined: SRC, variance_share and r_squared are NaN and rows are sorted by
+    |Spearman| (as the engine does).
     """
     y = np.asarray(output, dtype=float)
     if len(inputs) != len(y):
@@ -173,7 +175,11 @@ def sensitivity_table(inputs: pd.DataFrame, output: Sequence[float]) -> pd.DataF
     sy = float(np.std(y, ddof=1)) if len(y) > 1 else 0.0
     rows = []
     r_squared = 0.0
-    if used and sy > 0 and len(y) >= 3:
+    if used and sy > 0 and len(y) < len(used) + 2:
+        r_squared = float("nan")
+        rows = [(name, spearman(inputs[name].to_numpy(dtype=float), y), float("nan"),
+                 float("nan")) for name in used]
+    elif used and sy > 0 and len(y) >= 3:
         x = inputs[used].to_numpy(dtype=float)
         x = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
         ys = (y - y.mean()) / sy
@@ -186,7 +192,8 @@ def sensitivity_table(inputs: pd.DataFrame, output: Sequence[float]) -> pd.DataF
     else:
         rows = [(name, 0.0, 0.0, 0.0) for name in used]
     table = pd.DataFrame(rows, columns=("input",) + SENSITIVITY_COLUMNS)
-    order = np.argsort(-np.abs(table["src"].to_numpy()), kind="stable")
+    key = "spearman" if math.isnan(r_squared) else "src"
+    order = np.argsort(-np.abs(table[key].to_numpy()), kind="stable")
     table = table.iloc[order].reset_index(drop=True)
     table.attrs["r_squared"] = r_squared
     return table

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "sim/engine.hpp"
@@ -58,11 +59,19 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
     if (standard_deviation(inputs[i]) > 0.0) used.push_back(i);
   }
   const double sy = standard_deviation(output);
-  if (used.empty() || sy == 0.0 || n < 3) {
-    for (std::size_t i : used) rep.inputs.push_back({names[i], 0.0, 0.0, 0.0});
+  const auto k = static_cast<Eigen::Index>(used.size());
+  // The joint regression needs more paths than coefficients (and a residual degree of
+  // freedom); with fewer, only the rank correlations are meaningful and SRCs are NaN.
+  if (used.empty() || sy == 0.0 || n < k + 2) {
+    const double none = sy == 0.0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
+    rep.r_squared = none;
+    for (std::size_t i : used)
+      rep.inputs.push_back({names[i], sy == 0.0 ? 0.0 : spearman(inputs[i], output), none, none});
+    std::stable_sort(rep.inputs.begin(), rep.inputs.end(), [](const auto& a, const auto& b) {
+      return std::fabs(a.spearman) > std::fabs(b.spearman);
+    });
     return rep;
   }
-  const auto k = static_cast<Eigen::Index>(used.size());
   Eigen::MatrixXd x(n, k);
   Eigen::VectorXd y(n);
   const double my = mean(output);
@@ -72,7 +81,8 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
     const double m = mean(col), s = standard_deviation(col);
     for (Eigen::Index p = 0; p < n; ++p) x(p, j) = (col[static_cast<std::size_t>(p)] - m) / s;
   }
-  const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(y);
+  // Minimum-norm least squares (as numpy's lstsq), so collinear inputs share their effect.
+  const Eigen::VectorXd beta = x.completeOrthogonalDecomposition().solve(y);
   const Eigen::VectorXd resid = y - x * beta;
   rep.r_squared = 1.0 - resid.squaredNorm() / y.squaredNorm();
   for (Eigen::Index j = 0; j < k; ++j) {

@@ -36,7 +36,9 @@ struct SensitivityReport {
 double spearman(std::span<const double> x, std::span<const double> y);
 
 // Sensitivity of `output` (one value per path) to the named inputs (one column per input).
-// Inputs that are constant over the paths are left out.
+// Inputs that are constant over the paths are left out. With fewer paths than inputs + 2 the
+// regression is underdetermined: SRC, shares and R^2 are NaN and the inputs are sorted by
+// |Spearman|.
 SensitivityReport sensitivity(const std::vector<std::string>& names,
                               const std::vector<std::span<const double>>& inputs,
                               std::span<const double> output);

@@ -197,6 +197,17 @@ TEST(Sensitivity, RecoversAKnownLinearModel) {
   EXPECT_NEAR(rep.inputs[3].spearman, 0.0, tol);
 }
 
+TEST(Sensitivity, TooFewPathsForTheRegressionGiveSpearmanOnly) {
+  // 4 paths, 3 varying inputs: a regression with 3 coefficients needs at least 5 paths.
+  const std::vector<double> a = {1, 2, 3, 4}, b = {4, 1, 3, 2}, c = {0, 0, 1, 1}, y = {2, 4, 6, 9};
+  const auto rep = sim::sensitivity({"a", "b", "c"}, {a, b, c}, y);
+  EXPECT_TRUE(std::isnan(rep.r_squared));
+  ASSERT_EQ(rep.inputs.size(), 3u);
+  EXPECT_EQ(rep.inputs[0].input, "a");  // ranked by |Spearman|
+  EXPECT_DOUBLE_EQ(rep.inputs[0].spearman, 1.0);
+  EXPECT_TRUE(std::isnan(rep.inputs[0].src));
+}
+
 TEST(Sensitivity, SpearmanHandlesTies) {
   const std::vector<double> x = {1, 2, 2, 3}, y = {10, 20, 20, 30};
   EXPECT_DOUBLE_EQ(sim::spearman(x, y), 1.0);

@@ -262,9 +262,16 @@ std::string comparison_json(const sim::ComparisonReport& report,
 void print_sensitivity_table(std::FILE* out, const std::vector<sim::SensitivityReport>& reports,
                              std::size_t top) {
   for (const auto& rep : reports) {
-    std::fprintf(out, "\n%s: what drives %s (%zu paths, R^2 of the linear fit %.3f%s)\n",
-                 rep.option.c_str(), rep.output.c_str(), rep.paths, rep.r_squared,
-                 rep.r_squared < 0.7 ? "; the fit is poor: read the Spearman column" : "");
+    if (std::isnan(rep.r_squared)) {
+      std::fprintf(out,
+                   "\n%s: what drives %s (%zu paths: too few for a regression on %zu inputs; "
+                   "ranked by Spearman)\n",
+                   rep.option.c_str(), rep.output.c_str(), rep.paths, rep.inputs.size());
+    } else {
+      std::fprintf(out, "\n%s: what drives %s (%zu paths, R^2 of the linear fit %.3f%s)\n",
+                   rep.option.c_str(), rep.output.c_str(), rep.paths, rep.r_squared,
+                   rep.r_squared < 0.7 ? "; the fit is poor: read the Spearman column" : "");
+    }
     if (rep.inputs.empty()) {
       std::fprintf(out, "  (no uncertain inputs vary in this option)\n");
       continue;
