@@ -3,8 +3,10 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 
+#include "sim/config.hpp"
 #include "sim/errors.hpp"
 
 namespace reformsim::sim {
@@ -78,6 +80,17 @@ int FactorModel::index_of(std::string_view name) const {
   for (std::size_t i = 0; i < factors_.size(); ++i)
     if (factors_[i].name == name) return static_cast<int>(i);
   return -1;
+}
+
+std::string FactorModel::unknown_factor_message(const std::string& name) const {
+  const auto all = names();
+  std::string msg = "no factor named '" + name + "'";
+  const std::string near = closest_match(name, all);
+  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  std::string list;
+  for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
+  return msg + (all.empty() ? "; the scenario's factors section declares none"
+                            : "; the scenario's factors: " + list);
 }
 
 std::vector<std::string> FactorModel::names() const {

@@ -40,6 +40,8 @@ class FactorModel {
   const Eigen::MatrixXd& correlation() const { return correlation_; }
   // Index of a factor by name, or -1.
   int index_of(std::string_view name) const;
+  // "no factor named 'x' (did you mean 'y'?); the scenario's factors: ..." for messages.
+  std::string unknown_factor_message(const std::string& name) const;
   std::vector<std::string> names() const;
 
   // Fills out[year * size() + f] for year in [0, horizon) for one path. `latent` must hold

@@ -4,6 +4,14 @@
 
 namespace reformsim::sim {
 
+int read_factor(MapReader& section, std::string_view key, const FactorModel& factors) {
+  const std::string name = section.text(key, "");
+  if (name.empty()) return -1;
+  const int index = factors.index_of(name);
+  if (index < 0) section.error(key, factors.unknown_factor_message(name));
+  return index;
+}
+
 void ModelRegistry::add(std::string name, std::string description, ModelFactory factory) {
   if (find(name)) throw RunError("model '" + name + "' is registered twice");
   entries_.push_back({std::move(name), std::move(description), std::move(factory)});

@@ -106,6 +106,10 @@ struct ModelEnv {
   std::string model_name;  // the section name under `models:`
 };
 
+// Reads `key` as the name of a scenario factor: its index, or -1 when the key is absent or
+// names no factor (then an error with a "did you mean" is recorded at the key).
+int read_factor(MapReader& section, std::string_view key, const FactorModel& factors);
+
 // Builds a model from its section, recording problems in the reader's diagnostics (and calling
 // finish() on it). Returns nullptr only when the section could not be read at all.
 using ModelFactory = std::function<std::unique_ptr<Model>(MapReader&, const ModelEnv&)>;

@@ -86,17 +86,7 @@ std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::Mod
   const sim::Distribution cost =
       r.uncertain("cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
   const double trend = r.number("trend", 0.0, Range::between(-0.5, 1.0));
-  int factor = -1;
-  const std::string factor_name = r.text("factor", "");
-  if (!factor_name.empty()) {
-    factor = env.factors.index_of(factor_name);
-    if (factor < 0) {
-      std::string msg = "no factor named '" + factor_name + "'";
-      const std::string near = sim::closest_match(factor_name, env.factors.names());
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-      r.error("factor", msg);
-    }
-  }
+  const int factor = sim::read_factor(r, "factor", env.factors);
   const double beta = r.number("factor_beta", 0.0);
   sim::MapReader reform = r.map("reform");
   const bool enabled = reform.boolean("enabled", reform.present());

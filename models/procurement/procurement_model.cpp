@@ -304,17 +304,9 @@ std::string fmt(double x) {
 }
 
 int resolve_factor(sim::MapReader& r, std::string_view key, const sim::ModelEnv& env) {
-  const std::string name = r.text(key, "");
-  if (name.empty()) return -1;
-  const int index = env.factors.index_of(name);
-  if (index < 0) {
-    std::string msg = "no factor named '" + name + "'";
-    const std::string near = sim::closest_match(name, env.factors.names());
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-    if (env.factors.size() == 0) msg += "; the scenario's factors section declares none";
-    r.error(key, msg);
-    return -1;
-  }
+  const int index = sim::read_factor(r, key, env.factors);
+  if (index < 0) return -1;
+  const std::string& name = env.factors.factors()[static_cast<std::size_t>(index)].name;
   // Spend must stay positive: the factor's marginal may not put weight below the floor.
   const Distribution& marginal = env.factors.factors()[static_cast<std::size_t>(index)].marginal;
   const double below = marginal.cdf(kMinEscalation);

@@ -76,10 +76,7 @@ MarketSpec read_market(MapReader m, const sim::ModelEnv& env) {
       const double beta = loadings.number(e.key, 0.0, Range::between(-1.0, 1.0));
       const int index = env.factors.index_of(e.key);
       if (index < 0) {
-        std::string msg = "no factor named '" + e.key + "'";
-        const std::string near = sim::closest_match(e.key, env.factors.names());
-        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-        loadings.error(e.key, msg + "; factors are declared under the scenario's 'factors'");
+        loadings.error(e.key, env.factors.unknown_factor_message(e.key));
         continue;
       }
       spec.loadings.emplace_back(index, beta);

@@ -33,16 +33,7 @@ Inflation read_inflation(sim::MapReader& r, std::string_view key, double fallbac
   Inflation inf;
   inf.rate = r.number(key, fallback, yearly_rate());
   const std::string factor_key = std::string(key) + "_factor";
-  const std::string name = r.text(factor_key, "");
-  if (!name.empty()) {
-    inf.factor = env.factors.index_of(name);
-    if (inf.factor < 0) {
-      std::string msg = "no factor named '" + name + "'";
-      const std::string near = sim::closest_match(name, env.factors.names());
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
-      r.error(factor_key, msg + "; the scenario's factors section defines it");
-    }
-  }
+  inf.factor = sim::read_factor(r, factor_key, env.factors);
   return inf;
 }
 
