@@ -19,6 +19,7 @@
 namespace reformsim {
 namespace {
 
+using testing::expect_identical_datasets;
 using testing::RunResult;
 using testing::TempDir;
 
@@ -59,24 +60,6 @@ std::string write_scenario(const TempDir& dir, const char* text = kScenario) {
   const std::string path = dir.file("scenario.yaml");
   testing::write_file(path, text);
   return path;
-}
-
-bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-// Every per-path dataset of `a` equals the same dataset of `b`, byte for byte.
-void expect_identical_datasets(const sim::Results& a, const sim::Results& b) {
-  ASSERT_EQ(a.options.size(), b.options.size());
-  for (std::size_t o = 0; o < a.options.size(); ++o) {
-    ASSERT_EQ(a.options[o].metrics.size(), b.options[o].metrics.size());
-    for (std::size_t m = 0; m < a.options[o].metrics.size(); ++m)
-      EXPECT_TRUE(same_bytes(a.options[o].metrics[m].values, b.options[o].metrics[m].values))
-          << a.options[o].name << "/" << a.options[o].metrics[m].key();
-    ASSERT_EQ(a.options[o].inputs.size(), b.options[o].inputs.size());
-    for (std::size_t i = 0; i < a.options[o].inputs.size(); ++i)
-      EXPECT_TRUE(same_bytes(a.options[o].inputs[i].values, b.options[o].inputs[i].values));
-  }
 }
 
 TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {
