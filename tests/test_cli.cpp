@@ -12,6 +12,7 @@
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/app/report.hpp"
 #include "sim/engine.hpp"
 #include "sim/summary.hpp"
@@ -23,29 +24,7 @@ using testing::expect_identical_datasets;
 using testing::RunResult;
 using testing::TempDir;
 
-const char* kScenario = R"(# a small scenario for the command-line tests
-simulation: {paths: 1500, horizon_years: 4, start_year: 2026, seed: 11}
-factors:
-  economy: {autocorrelation: 0.5}
-  prices: {marginal: {normal: {mean: 0.02, sd: 0.01}}}
-correlation: [[economy, prices, 0.3]]
-models:
-  example:
-    events_per_year: 40
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-options:
-  baseline: {description: no reform}
-  light:
-    models:
-      example:
-        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
-  strong:
-    models:
-      example:
-        reform: {effect: {pert: [0.1, 0.2, 0.35]}, cost_usd: 90000, start_year_offset: 1}
-)";
+const char* const kScenario = testing::kCliScenario;
 
 // A run that takes many seconds: killed or interrupted long before it ends.
 const char* kSlowScenario = R"(

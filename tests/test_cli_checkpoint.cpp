@@ -10,6 +10,7 @@
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/engine.hpp"
 #include "sim/precision.hpp"
 #include "sim/version.hpp"
@@ -20,25 +21,6 @@ namespace {
 using testing::expect_identical_datasets;
 using testing::RunResult;
 using testing::TempDir;
-
-// Seconds of work on one thread: long enough to be interrupted twice even on a fast machine
-// (the test waits for saves, not for time), short enough to finish quickly.
-const char* kSlowScenario = R"(simulation: {paths: 2000, horizon_years: 10, seed: 3}
-factors:
-  economy: {autocorrelation: 0.5}
-models:
-  example:
-    events_per_year: 2000
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-options:
-  baseline: {}
-  reform:
-    models:
-      example:
-        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
-)";
 
 const char* kScenario = R"(simulation: {paths: 900, horizon_years: 4, seed: 11}
 models:
@@ -53,15 +35,8 @@ options:
         reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
 )";
 
-const char* kPrecisionScenario = R"(
-simulation: {paths: 1001, horizon_years: 3, seed: 9, precision: {relative_half_width: 0.004, max_paths: 40000}}
-factors: {economy: {autocorrelation: 0.3}}
-models:
-  example: {events_per_year: 30, cost_per_event_usd: {gamma: [2, 1000]}, factor: economy, factor_beta: 0.1}
-options:
-  baseline: {}
-  reform: {models: {example: {reform: {effect: {triangular: [0, 0.1, 0.3]}, cost_usd: 1000}}}}
-)";
+using testing::kCheckpointScenario;
+using testing::kPrecisionScenario;
 
 std::string write_scenario(const TempDir& dir, const char* text) {
   const std::string path = dir.file("scenario.yaml");
@@ -85,7 +60,7 @@ std::uint64_t saved_paths(const std::string& out) {
 
 TEST(CliCheckpoint, InterruptedBySigtermAndSigkillThenResumedGivesIdenticalResults) {
   TempDir dir, logs;
-  const std::string scenario = write_scenario(dir, kSlowScenario);
+  const std::string scenario = write_scenario(dir, kCheckpointScenario);
   const std::string out = dir.file("out.h5");
   const std::string so = logs.file("stdout"), se = logs.file("stderr");
 

@@ -1,7 +1,8 @@
-// The real program under mpirun (built only with MPI): 2 and 3 ranks write datasets identical to
-// the single-process run, plain and precision-stopped; input errors end every rank with exit 2
-// and no file; a lost rank ends the job without a results file; a distributed run interrupted
-// with SIGTERM resumes on another number of ranks to the same datasets.
+// The real program under mpirun (in builds with MPI): 2 and 3 ranks write datasets identical
+// to the single-process run, plain and precision-stopped; input errors end every rank with exit
+// 2 and no file; a lost rank ends the job without a results file; a distributed run interrupted
+// with SIGTERM resumes on another number of ranks to the same datasets. In builds without MPI:
+// several launched processes refuse to run.
 //
 // The CI machine has 2 cores and runs as root: --oversubscribe and --allow-run-as-root.
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
+#include "scenarios.hpp"
 #include "sim/app/report.hpp"
 
 namespace reformsim {
@@ -22,57 +24,11 @@ using testing::expect_identical_datasets;
 using testing::RunResult;
 using testing::TempDir;
 
-const char* kScenario = R"(simulation: {paths: 1500, horizon_years: 4, start_year: 2026, seed: 11}
-factors:
-  economy: {autocorrelation: 0.5}
-  prices: {marginal: {normal: {mean: 0.02, sd: 0.01}}}
-correlation: [[economy, prices, 0.3]]
-models:
-  example:
-    events_per_year: 40
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-options:
-  baseline: {description: no reform}
-  light:
-    models:
-      example:
-        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
-  strong:
-    models:
-      example:
-        reform: {effect: {pert: [0.1, 0.2, 0.35]}, cost_usd: 90000, start_year_offset: 1}
-)";
+#ifdef REFORMSIM_MPIEXEC
 
-const char* kPrecisionScenario = R"(
-simulation: {paths: 1001, horizon_years: 3, seed: 9, precision: {relative_half_width: 0.004, max_paths: 40000}}
-factors: {economy: {autocorrelation: 0.3}}
-models:
-  example: {events_per_year: 30, cost_per_event_usd: {gamma: [2, 1000]}, factor: economy, factor_beta: 0.1}
-options:
-  baseline: {}
-  reform: {models: {example: {reform: {effect: {triangular: [0, 0.1, 0.3]}, cost_usd: 1000}}}}
-)";
-
-// Seconds of work (on 2 cores): long enough to interrupt after the first save even on a fast
-// machine, as the test waits for that save, not for a time.
-const char* kSlowScenario = R"(simulation: {paths: 4000, horizon_years: 10, seed: 3}
-factors:
-  economy: {autocorrelation: 0.5}
-models:
-  example:
-    events_per_year: 2000
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-options:
-  baseline: {}
-  reform:
-    models:
-      example:
-        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
-)";
+using testing::kCheckpointScenario;
+using testing::kCliScenario;
+using testing::kPrecisionScenario;
 
 // `mpirun -np N reformsim args...`.
 std::vector<std::string> mpirun(int np, const std::vector<std::string>& args) {
@@ -101,7 +57,7 @@ std::string write_scenario(const TempDir& dir, const char* text) {
 
 TEST(CliMpi, TwoAndThreeRanksWriteTheSingleProcessDatasets) {
   TempDir dir;
-  const std::string scenario = write_scenario(dir, kScenario);
+  const std::string scenario = write_scenario(dir, kCliScenario);
   const std::string one = dir.file("one.h5");
   const RunResult single = testing::run_reformsim({"run", scenario, "-o", one, "--quiet"});
   ASSERT_EQ(single.exit_code, 0) << single.err;
@@ -148,7 +104,7 @@ TEST(CliMpi, InputErrorsEndEveryRankWithExit2AndNoFile) {
   EXPECT_EQ(count(bad.err, "simulation.paths: must be an integer"), 1u) << bad.err;
   EXPECT_EQ(bad.err.find("MPI_ABORT"), std::string::npos) << bad.err;
 
-  testing::write_file(scenario, kScenario);
+  testing::write_file(scenario, kCliScenario);
   const RunResult option =
       testing::run_command(mpirun(2, {"run", scenario, "-o", dir.file("out.h5"), "--option", "x"}));
   EXPECT_EQ(option.exit_code, 2) << option.err;
@@ -196,7 +152,7 @@ pid_t rank_pid(pid_t launcher, int rank) {
 
 TEST(CliMpi, ALostRankEndsTheJobWithoutAResultsFile) {
   TempDir dir, logs;
-  const std::string scenario = write_scenario(dir, kSlowScenario);
+  const std::string scenario = write_scenario(dir, kCheckpointScenario);
   const std::string out = dir.file("out.h5");
   const std::string so = logs.file("stdout"), se = logs.file("stderr");
   const pid_t pid = spawn(mpirun(2, {"run", scenario, "-o", out, "--threads", "1"}), so, se);
@@ -213,13 +169,13 @@ TEST(CliMpi, ALostRankEndsTheJobWithoutAResultsFile) {
 
 TEST(CliMpi, InterruptedDistributedRunResumesOnOtherRankCounts) {
   TempDir dir, logs;
-  const std::string scenario = write_scenario(dir, kSlowScenario);
+  const std::string scenario = write_scenario(dir, kCheckpointScenario);
   const std::string one = dir.file("one.h5"), out = dir.file("out.h5");
   const std::string so = logs.file("stdout"), se = logs.file("stderr");
 
-  const pid_t pid =
-      spawn(mpirun(2, {"run", scenario, "-o", out, "--threads", "1", "--checkpoint-every", "0.05"}),
-            so, se);
+  const pid_t pid = spawn(mpirun(2, {"run", scenario, "-o", out, "--paths", "4000", "--threads",
+                                     "1", "--checkpoint-every", "0.05"}),
+                          so, se);
   auto saved = [&] {
     try {
       return io::Checkpoint::open(out).completed();
@@ -238,15 +194,42 @@ TEST(CliMpi, InterruptedDistributedRunResumesOnOtherRankCounts) {
 
   // Three ranks on two cores wait for each other at every chunk: a longer interval (hence
   // longer chunks) keeps that cheap. The interval is not part of what must match.
-  const RunResult resumed = testing::run_command(mpirun(
-      3, {"run", scenario, "-o", out, "--threads", "1", "--resume", "--checkpoint-every", "5"}));
+  const RunResult resumed =
+      testing::run_command(mpirun(3, {"run", scenario, "-o", out, "--paths", "4000", "--threads",
+                                      "1", "--resume", "--checkpoint-every", "5"}));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming after"), std::string::npos) << resumed.err;
-  const RunResult single = testing::run_reformsim({"run", scenario, "-o", one, "-q"});
+  const RunResult single =
+      testing::run_reformsim({"run", scenario, "-o", one, "--paths", "4000", "-q"});
   ASSERT_EQ(single.exit_code, 0) << single.err;
   expect_identical_datasets(io::read_results(one).results, io::read_results(out).results);
   EXPECT_FALSE(io::Checkpoint::exists(out));
 }
+
+#else
+
+// Without MPI, processes started as ranks would each run the whole scenario into one output.
+TEST(CliMpi, WithoutMpiLaunchedProcessesRefuseToRun) {
+  TempDir dir;
+  const std::string scenario = dir.file("scenario.yaml");
+  testing::write_file(scenario, testing::kCliScenario);
+  auto as_rank = [&](const char* rank) {
+    ::setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+    ::setenv("OMPI_COMM_WORLD_RANK", rank, 1);
+    const RunResult r = testing::run_reformsim({"run", scenario, "-o", dir.file("out.h5")});
+    ::unsetenv("OMPI_COMM_WORLD_SIZE");
+    ::unsetenv("OMPI_COMM_WORLD_RANK");
+    return r;
+  };
+  const RunResult root = as_rank("0"), other = as_rank("1");
+  EXPECT_EQ(root.exit_code, 2);
+  EXPECT_NE(root.err.find("this build has no MPI"), std::string::npos) << root.err;
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_EQ(other.err, "");
+  EXPECT_FALSE(testing::fs::exists(dir.file("out.h5")));
+}
+
+#endif
 
 }  // namespace
 }  // namespace reformsim

@@ -392,8 +392,9 @@ int run_scenario(const RunRequest& req, const Team& team) {
 }  // namespace
 
 int run_command(const RunRequest& req) {
-  Team team = Team::join();
+  Team team;
   try {
+    team = Team::join();
     return run_scenario(req, team);
   } catch (const JobExit& e) {
     return e.code;

@@ -1,5 +1,6 @@
 #include "sim/app/team.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -39,6 +40,13 @@ int launcher_rank() {
   return 0;
 }
 
+int launcher_size() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"}) {
+    if (const char* v = std::getenv(var)) return std::max(1, std::atoi(v));
+  }
+  return 1;
+}
+
 int report_error(const std::exception_ptr& e, int rank) {
   const std::string where = rank > 0 ? "rank " + std::to_string(rank) + ": " : "";
   try {
@@ -65,6 +73,16 @@ Team Team::join() {
     t.mpi_ = std::make_shared<const sim::MpiSession>(nullptr, nullptr);
     t.rank_ = t.mpi_->rank();
     t.size_ = t.mpi_->size();
+  }
+#else
+  if (const int n = launcher_size(); n > 1) {
+    if (launcher_rank() > 0) throw JobExit{2};
+    throw sim::InputError(
+        "reformsim: this build has no MPI (REFORMSIM_WITH_MPI=OFF, or no MPI "
+        "was found), so " +
+        std::to_string(n) +
+        " processes cannot share one run: start it as one process, or use a "
+        "build with MPI");
   }
 #endif
   return t;

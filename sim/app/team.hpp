@@ -39,11 +39,15 @@ int report_error(const std::exception_ptr& e, int rank = 0);
 // This process's rank as its MPI launcher announced it (0 when not started by one), read from
 // the environment without starting MPI: lets ranks > 0 keep quiet about bad arguments.
 int launcher_rank();
+// The number of processes the launcher started (1 when none, or when it does not say).
+int launcher_size();
 
 class Team {
  public:
   // Joins the MPI job when this build has MPI and the process was started by an MPI launcher
-  // (mpirun, mpiexec, srun with PMI/PMIx); otherwise this process alone.
+  // (mpirun, mpiexec, srun with PMI/PMIx); otherwise this process alone. A build without MPI
+  // started as several processes refuses (rank 0 throws sim::InputError, the others JobExit),
+  // rather than run the same scenario several times into the same output.
   static Team join();
   Team() = default;  // this process alone
 
