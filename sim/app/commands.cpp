@@ -242,6 +242,7 @@ io::Checkpoint prepare_checkpoint(const RunRequest& req, const sim::Scenario& sc
         saved = " (" + std::to_string(old.completed()) + " of " +
                 std::to_string(old.identity().paths) + " paths saved)";
       } catch (const sim::InputError&) {
+        // A damaged checkpoint: the refusal below is still the answer; --force replaces it.
       }
       throw sim::InputError(req.output + ": a checkpoint of an earlier run is in " + folder +
                             saved + "; continue it with --resume, or start over with --force");
