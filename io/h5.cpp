@@ -357,6 +357,30 @@ std::vector<double> read_dataset(hid_t parent, const std::string& name,
   return out;
 }
 
+void read_rows(hid_t parent, const std::string& name, hsize_t rows, hsize_t width, hsize_t first,
+               hsize_t count, double* dest) {
+  Handle ds = open_dataset(parent, name);
+  Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
+  if (H5Tget_class(type) != H5T_FLOAT) throw Error("dataset '" + name + "' should hold numbers");
+  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
+  const std::vector<hsize_t> expected =
+      width > 0 ? std::vector<hsize_t>{rows, width} : std::vector<hsize_t>{rows};
+  std::vector<hsize_t> shape(expected.size());
+  if (H5Sget_simple_extent_ndims(space) != static_cast<int>(expected.size()) ||
+      H5Sget_simple_extent_dims(space, shape.data(), nullptr) < 0 || shape != expected)
+    throw Error("dataset '" + name + "' does not have the expected shape");
+  if (first + count > rows) throw Error("rows past the end of dataset '" + name + "'");
+  if (count == 0) return;
+  std::vector<hsize_t> start(expected.size(), 0), size = expected;
+  start[0] = first;
+  size[0] = count;
+  check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr),
+        "select rows of '" + name + "'");
+  Handle mem = space_of(size);
+  check(H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, dest),
+        "read rows of '" + name + "'");
+}
+
 Storage dataset_storage(hid_t parent, const std::string& name) {
   Handle ds = open_dataset(parent, name);
   Handle dcpl(check(H5Dget_create_plist(ds), "read the layout of '" + name + "'"));

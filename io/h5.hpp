@@ -100,6 +100,10 @@ Handle open_dataset(hid_t parent, const std::string& name);
 // Reads a float64 dataset (converting from any float type) and its shape.
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims = nullptr);
+// Reads rows [first, first + count) of a float64 dataset that must have the shape
+// [rows x width] (or [rows] when width is 0) into `dest` (count * max(width, 1) values).
+void read_rows(hid_t parent, const std::string& name, hsize_t rows, hsize_t width, hsize_t first,
+               hsize_t count, double* dest);
 // The storage a dataset was written with (chunk shape, filters).
 Storage dataset_storage(hid_t parent, const std::string& name);
 

@@ -1,6 +1,5 @@
 #include "io/results_hdf5.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "io/durable.hpp"
 #include "io/h5.hpp"
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
@@ -285,13 +285,6 @@ bool publish(const std::string& from, const std::string& to, bool overwrite) {
   return true;
 }
 
-void sync_path(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 std::string utc_now_iso8601() {
@@ -328,8 +321,10 @@ std::string ResultsWriter::partial_name(const std::string& path) {
       .string();
 }
 
-ResultsWriter::ResultsWriter(std::string path, bool overwrite)
-    : path_(std::move(path)), partial_(partial_name(path_)), overwrite_(overwrite) {
+ResultsWriter::ResultsWriter(std::string path, bool overwrite, std::string partial)
+    : path_(std::move(path)),
+      partial_(partial.empty() ? partial_name(path_) : std::move(partial)),
+      overwrite_(overwrite) {
   if (!overwrite_ && ::access(path_.c_str(), F_OK) == 0)
     throw sim::InputError(path_ + ": the output file exists; use --force to replace it");
   file_ = std::make_unique<File>();
@@ -374,15 +369,14 @@ void ResultsWriter::commit() {
   }
   // The id is closed: forget it without closing it again.
   file_->file = h5::Handle();
-  sync_path(partial_, false);
+  sync_file(partial_);
   if (!publish(partial_, path_, overwrite_)) {
     done_ = true;  // keep the finished results rather than delete them
     throw sim::RunError(path_ + " appeared while the run was going on; the results are kept in " +
                         partial_);
   }
   done_ = true;
-  const fs::path parent = fs::path(path_).parent_path();
-  sync_path(parent.empty() ? std::string(".") : parent.string(), true);
+  sync_folder_of(path_);
 }
 
 void write_results(const std::string& path, const sim::Results& results,

@@ -15,8 +15,8 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "sim/comparison.hpp"
@@ -68,8 +68,9 @@ inline constexpr std::array<const char*, 11> kComparisonColumns = {
 class ResultsWriter {
  public:
   // Throws sim::InputError when `path` exists and !overwrite, sim::RunError when the
-  // temporary file cannot be created.
-  ResultsWriter(std::string path, bool overwrite);
+  // temporary file cannot be created. `partial` names the temporary file (default
+  // partial_name(path)); it must be on the same file system as `path`.
+  ResultsWriter(std::string path, bool overwrite, std::string partial = "");
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;

@@ -46,6 +46,15 @@ std::string MpiSession::broadcast(const std::string& text) const {
   return out;
 }
 
+void MpiSession::broadcast(std::span<double> values) const {
+  // MPI counts are ints: large arrays go in pieces.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  for (std::size_t at = 0; at < values.size(); at += kPiece) {
+    const int n = static_cast<int>(std::min(kPiece, values.size() - at));
+    check(MPI_Bcast(values.data() + at, n, MPI_DOUBLE, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  }
+}
+
 std::uint64_t MpiSession::sum(std::uint64_t value) const {
   unsigned long long in = value, out = 0;
   check(MPI_Allreduce(&in, &out, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD),
@@ -59,7 +68,28 @@ bool MpiSession::any(bool flag) const {
   return out != 0;
 }
 
-void MpiSession::barrier() const { MPI_Barrier(MPI_COMM_WORLD); }
+void MpiSession::max(std::span<double> values) const {
+  check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                      MPI_MAX, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+}
+
+int MpiSession::max(int value) const {
+  int out = 0;
+  check(MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  return out;
+}
+
+int MpiSession::lowest_rank_with(bool flag) const {
+  const int in = flag ? rank_ : size_;
+  int out = size_;
+  check(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
+  return out < size_ ? out : -1;
+}
+
+void MpiSession::barrier() const {
+  MPI_Barrier(MPI_COMM_WORLD);
+}
 
 void MpiSession::abort(int code) const {
   MPI_Abort(MPI_COMM_WORLD, code);
@@ -69,9 +99,9 @@ void MpiSession::abort(int code) const {
 std::vector<RankShare> split_paths(std::uint64_t begin, std::uint64_t end,
                                    const std::vector<int>& weights) {
   std::vector<RankShare> shares(weights.size());
-  const std::uint64_t total_w =
-      std::accumulate(weights.begin(), weights.end(), std::uint64_t{0},
-                      [](std::uint64_t a, int w) { return a + static_cast<std::uint64_t>(std::max(w, 1)); });
+  const std::uint64_t total_w = std::accumulate(
+      weights.begin(), weights.end(), std::uint64_t{0},
+      [](std::uint64_t a, int w) { return a + static_cast<std::uint64_t>(std::max(w, 1)); });
   const std::uint64_t n = end - begin;
   std::uint64_t acc = 0, at = begin;
   for (std::size_t r = 0; r < weights.size(); ++r) {
@@ -105,16 +135,17 @@ void run_range_distributed(const MpiSession& mpi, const Engine& engine, std::uin
       const std::uint64_t c = (shares[r].end - shares[r].begin) * width;
       const std::uint64_t d = (shares[r].begin - begin) * width;
       if (c > static_cast<std::uint64_t>(INT_MAX) || d > static_cast<std::uint64_t>(INT_MAX))
-        throw RunError("a result array is too large to gather in one MPI call; use more ranks "
-                       "or fewer paths per run");
+        throw RunError(
+            "a result array is too large to gather in one MPI call; use more ranks "
+            "or fewer paths per run");
       counts[r] = static_cast<int>(c);
       displs[r] = static_cast<int>(d);
     }
     double* base = values.data() + begin * width;
     const int me = mpi.rank();
     if (to_all_ranks) {
-      check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, base, counts.data(),
-                           displs.data(), MPI_DOUBLE, MPI_COMM_WORLD),
+      check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, base, counts.data(), displs.data(),
+                           MPI_DOUBLE, MPI_COMM_WORLD),
             "MPI_Allgatherv");
     } else if (mpi.is_root()) {
       check(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, base, counts.data(), displs.data(),
@@ -122,8 +153,8 @@ void run_range_distributed(const MpiSession& mpi, const Engine& engine, std::uin
             "MPI_Gatherv");
     } else {
       check(MPI_Gatherv(base + displs[static_cast<std::size_t>(me)],
-                        counts[static_cast<std::size_t>(me)], MPI_DOUBLE, nullptr, nullptr,
-                        nullptr, MPI_DOUBLE, 0, MPI_COMM_WORLD),
+                        counts[static_cast<std::size_t>(me)], MPI_DOUBLE, nullptr, nullptr, nullptr,
+                        MPI_DOUBLE, 0, MPI_COMM_WORLD),
             "MPI_Gatherv");
     }
   };

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "sim/engine.hpp"
@@ -30,10 +31,17 @@ class MpiSession {
   bool is_root() const { return rank_ == 0; }
   // Rank 0's string on every rank.
   std::string broadcast(const std::string& text) const;
+  // Rank 0's values on every rank, in place (any length).
+  void broadcast(std::span<double> values) const;
   // The sum over ranks (e.g. paths done, for progress).
   std::uint64_t sum(std::uint64_t value) const;
   // Every rank's flag ORed (e.g. "this rank failed").
   bool any(bool flag) const;
+  // The largest value over ranks, element by element, in place on every rank.
+  void max(std::span<double> values) const;
+  int max(int value) const;
+  // The lowest rank whose flag is set, or -1 when none is.
+  int lowest_rank_with(bool flag) const;
   void barrier() const;
   // Ends the whole job at once (a failure on any rank).
   [[noreturn]] void abort(int code) const;

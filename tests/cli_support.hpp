@@ -3,16 +3,23 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "sim/results.hpp"
 
 namespace reformsim::testing {
 
@@ -117,6 +124,37 @@ inline RunResult run_command(const std::vector<std::string>& argv) {
   const std::string out = io.file("stdout"), err = io.file("stderr");
   const std::vector<std::string> args(argv.begin() + 1, argv.end());
   return wait_for(spawn_program(argv.front(), args, out, err), out, err);
+}
+
+inline bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+}
+
+// Every per-path dataset of `a` equals the same dataset of `b`, byte for byte.
+inline void expect_identical_datasets(const sim::Results& a, const sim::Results& b) {
+  ASSERT_EQ(a.paths, b.paths);
+  ASSERT_EQ(a.options.size(), b.options.size());
+  for (std::size_t o = 0; o < a.options.size(); ++o) {
+    ASSERT_EQ(a.options[o].metrics.size(), b.options[o].metrics.size());
+    for (std::size_t m = 0; m < a.options[o].metrics.size(); ++m)
+      EXPECT_TRUE(same_bytes(a.options[o].metrics[m].values, b.options[o].metrics[m].values))
+          << a.options[o].name << "/" << a.options[o].metrics[m].key();
+    ASSERT_EQ(a.options[o].inputs.size(), b.options[o].inputs.size());
+    for (std::size_t i = 0; i < a.options[o].inputs.size(); ++i)
+      EXPECT_TRUE(same_bytes(a.options[o].inputs[i].values, b.options[o].inputs[i].values))
+          << a.options[o].name << "/inputs/" << a.options[o].inputs[i].key();
+  }
+}
+
+// Polls `done` every 20 ms until it holds or `seconds` pass; returns its last value. Tests wait
+// for what they need instead of sleeping a fixed time, so a loaded machine only makes them slower.
+inline bool wait_until(const std::function<bool()>& done, double seconds = 60) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 }  // namespace reformsim::testing

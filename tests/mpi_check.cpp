@@ -5,22 +5,13 @@
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/distributed.hpp"
 #include "sim/precision.hpp"
 
 using namespace reformsim;
 
 namespace {
-
-const char* kScenario = R"(
-simulation: {paths: 1001, horizon_years: 3, seed: 9, precision: {relative_half_width: 0.004, max_paths: 40000}}
-factors: {economy: {autocorrelation: 0.3}}
-models:
-  example: {events_per_year: 30, cost_per_event_usd: {gamma: [2, 1000]}, factor: economy, factor_beta: 0.1}
-options:
-  baseline: {}
-  reform: {models: {example: {reform: {effect: {triangular: [0, 0.1, 0.3]}, cost_usd: 1000}}}}
-)";
 
 bool same(const sim::Results& a, const sim::Results& b) {
   if (a.paths != b.paths) return false;
@@ -41,7 +32,7 @@ bool same(const sim::Results& a, const sim::Results& b) {
 
 int main(int argc, char** argv) {
   sim::MpiSession mpi(&argc, &argv);
-  const std::string text = mpi.broadcast(kScenario);
+  const std::string text = mpi.broadcast(testing::kPrecisionScenario);
   const sim::Scenario sc = io::load_scenario_text(text, "mpi", models::default_registry());
   const sim::Engine engine(sc);
   sim::RunOptions opts;
@@ -54,13 +45,15 @@ int main(int argc, char** argv) {
   const sim::RangeRunner runner = [&](std::uint64_t b, std::uint64_t e, sim::Results& r) {
     sim::run_range_distributed(mpi, engine, b, e, r, opts, true);
   };
-  const sim::Results prec_d = sim::run_to_precision(engine, sc, *sc.precision, runner, nullptr, rep_d);
+  const sim::Results prec_d =
+      sim::run_to_precision(engine, sc, *sc.precision, runner, nullptr, rep_d);
 
   int failures = 0;
   if (mpi.is_root()) {
     const sim::Results local = engine.run({});
     sim::PrecisionReport rep_l;
-    const sim::Results prec_l = sim::run_to_precision(engine, sc, *sc.precision, sim::RunOptions{}, rep_l);
+    const sim::Results prec_l =
+        sim::run_to_precision(engine, sc, *sc.precision, sim::RunOptions{}, rep_l);
     const bool ok_plain = same(dist, local);
     const bool ok_prec = same(prec_d, prec_l) && rep_d.paths == rep_l.paths;
     std::printf("ranks=%d plain=%s precision=%s (%llu paths, %d rounds)\n", mpi.size(),

@@ -12,6 +12,7 @@
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/app/report.hpp"
 #include "sim/engine.hpp"
 #include "sim/summary.hpp"
@@ -19,32 +20,11 @@
 namespace reformsim {
 namespace {
 
+using testing::expect_identical_datasets;
 using testing::RunResult;
 using testing::TempDir;
 
-const char* kScenario = R"(# a small scenario for the command-line tests
-simulation: {paths: 1500, horizon_years: 4, start_year: 2026, seed: 11}
-factors:
-  economy: {autocorrelation: 0.5}
-  prices: {marginal: {normal: {mean: 0.02, sd: 0.01}}}
-correlation: [[economy, prices, 0.3]]
-models:
-  example:
-    events_per_year: 40
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-options:
-  baseline: {description: no reform}
-  light:
-    models:
-      example:
-        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
-  strong:
-    models:
-      example:
-        reform: {effect: {pert: [0.1, 0.2, 0.35]}, cost_usd: 90000, start_year_offset: 1}
-)";
+const char* const kScenario = testing::kCliScenario;
 
 // A run that takes many seconds: killed or interrupted long before it ends.
 const char* kSlowScenario = R"(
@@ -59,24 +39,6 @@ std::string write_scenario(const TempDir& dir, const char* text = kScenario) {
   const std::string path = dir.file("scenario.yaml");
   testing::write_file(path, text);
   return path;
-}
-
-bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-// Every per-path dataset of `a` equals the same dataset of `b`, byte for byte.
-void expect_identical_datasets(const sim::Results& a, const sim::Results& b) {
-  ASSERT_EQ(a.options.size(), b.options.size());
-  for (std::size_t o = 0; o < a.options.size(); ++o) {
-    ASSERT_EQ(a.options[o].metrics.size(), b.options[o].metrics.size());
-    for (std::size_t m = 0; m < a.options[o].metrics.size(); ++m)
-      EXPECT_TRUE(same_bytes(a.options[o].metrics[m].values, b.options[o].metrics[m].values))
-          << a.options[o].name << "/" << a.options[o].metrics[m].key();
-    ASSERT_EQ(a.options[o].inputs.size(), b.options[o].inputs.size());
-    for (std::size_t i = 0; i < a.options[o].inputs.size(); ++i)
-      EXPECT_TRUE(same_bytes(a.options[o].inputs[i].values, b.options[o].inputs[i].values));
-  }
 }
 
 TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {

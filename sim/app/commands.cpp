@@ -2,20 +2,25 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <new>
 #include <system_error>
 
+#include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/app/batch_runner.hpp"
 #include "sim/app/progress.hpp"
 #include "sim/app/report.hpp"
-#include "sim/config.hpp"
+#include "sim/app/team.hpp"
 #include "sim/comparison.hpp"
+#include "sim/config.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/precision.hpp"
@@ -26,7 +31,8 @@ namespace reformsim::app {
 namespace fs = std::filesystem;
 namespace {
 
-// Set by SIGINT/SIGTERM during a run: blocks not yet started are skipped and nothing is written.
+// Set by SIGINT/SIGTERM during a run: the run stops (after its current chunk when it keeps a
+// checkpoint, which is then saved; else at once, writing nothing).
 std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
@@ -147,8 +153,10 @@ int validate_command(const std::string& scenario) {
   return 0;
 }
 
-int run_command(const RunRequest& req) {
-  sim::Scenario sc = io::load_scenario(req.scenario, models::default_registry());
+namespace {
+
+// Applies the command line's changes to the scenario; returns them as text for provenance.
+std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
   std::string overrides;
   if (req.paths) {
     sc.settings.paths = *req.paths;
@@ -173,75 +181,230 @@ int run_command(const RunRequest& req) {
     overrides += " --option " + join(req.options);
   }
   if (!overrides.empty()) overrides.erase(0, 1);
-  if (!req.output.empty()) check_output(req.output, req.scenario, req.force);
+  return overrides;
+}
 
-  const sim::Engine engine(sc);
-  // A precision-stopped run may grow to its path cap: that is what memory must allow.
+// A precision-stopped run may grow to its path cap: that is what memory must allow.
+std::uint64_t most_paths(const sim::Scenario& sc) {
   const std::uint64_t paths = sc.settings.paths;
-  const std::uint64_t most_paths =
-      sc.precision ? std::max(paths, sc.precision->max_paths) : paths;
-  check_memory(engine, most_paths, req.scenario);
-  // Created now, so a folder that cannot take the file fails before the simulation.
+  return sc.precision ? std::max(paths, sc.precision->max_paths) : paths;
+}
+
+std::string shell_word(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789_-+=.,/:@%") == std::string::npos)
+    return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The command that continues an interrupted run.
+std::string resume_command(const RunRequest& req, double every) {
+  std::string cmd = "reformsim run " + shell_word(req.scenario) + " -o " + shell_word(req.output);
+  if (req.paths) cmd += " --paths " + std::to_string(*req.paths);
+  if (req.seed) cmd += " --seed " + std::to_string(*req.seed);
+  if (!req.options.empty()) {
+    std::string list;
+    for (const auto& o : req.options) list += (list.empty() ? "" : ",") + o;
+    cmd += " --option " + shell_word(list);
+  }
+  if (!req.baseline.empty()) cmd += " --baseline " + shell_word(req.baseline);
+  char every_text[32];
+  std::snprintf(every_text, sizeof every_text, "%g", every);
+  return cmd + " --checkpoint-every " + every_text + " --resume";
+}
+
+// Rank 0: the checkpoint to continue (--resume, when it is of the same run) or a new one.
+io::Checkpoint prepare_checkpoint(const RunRequest& req, const sim::Scenario& sc,
+                                  const std::string& overrides, double* every) {
+  const io::RunIdentity now = io::run_identity(sc, overrides);
+  const std::string folder = io::Checkpoint::folder_for(req.output);
+  if (io::Checkpoint::exists(req.output)) {
+    if (req.resume) {
+      io::Checkpoint cp = io::Checkpoint::open(req.output);
+      const auto differences = io::identity_differences(cp.identity(), now);
+      if (!differences.empty()) {
+        std::string what;
+        for (const auto& d : differences) what += (what.empty() ? "" : "; ") + d;
+        throw sim::InputError("--resume: the checkpoint " + folder +
+                              " was written by a different run: " + what +
+                              ". Resume with the original scenario and settings, or start over "
+                              "with --force instead of --resume");
+      }
+      if (*every <= 0) *every = cp.every_seconds();
+      return cp;
+    }
+    if (!req.force) {
+      std::string saved;
+      try {
+        const io::Checkpoint old = io::Checkpoint::open(req.output);
+        saved = " (" + std::to_string(old.completed()) + " of " +
+                std::to_string(old.identity().paths) + " paths saved)";
+      } catch (const sim::InputError&) {
+        // A damaged checkpoint: the refusal below is still the answer; --force replaces it.
+      }
+      throw sim::InputError(req.output + ": a checkpoint of an earlier run is in " + folder +
+                            saved + "; continue it with --resume, or start over with --force");
+    }
+  } else if (req.resume && *every <= 0) {
+    throw sim::InputError(req.output + ": there is no checkpoint to resume (" + folder +
+                          " does not exist); add --checkpoint-every SECONDS to start a new run "
+                          "when there is none");
+  } else if (req.resume && !req.quiet) {
+    std::fprintf(stderr, "reformsim: no checkpoint of %s yet: starting from the first path\n",
+                 req.output.c_str());
+  }
+  return io::Checkpoint::create(req.output, now, *every);
+}
+
+int run_scenario(const RunRequest& req, const Team& team) {
+  const bool root = team.is_root();
+  // Rank 0 reads the file; every rank parses the very same bytes, so input errors are found,
+  // and reported, identically.
+  sim::Scenario sc;
+  team.agree([&] {
+    if (root) sc = io::load_scenario(req.scenario, models::default_registry());
+  });
+  if (team.distributed()) {
+    const std::string text = team.broadcast(sc.text);
+    team.agree([&] {
+      if (!root) sc = io::load_scenario_text(text, req.scenario, models::default_registry());
+    });
+  }
+
+  std::string overrides;
+  std::unique_ptr<sim::Engine> engine;
   std::optional<io::ResultsWriter> writer;
-  if (!req.output.empty()) writer.emplace(req.output, req.force);
+  std::optional<io::Checkpoint> checkpoint;
+  const bool checkpoints = req.checkpoint_every > 0 || req.resume;
+  // Two numbers every rank needs: the paths already saved, and the checkpoint interval.
+  std::array<double, 2> resume_state = {0.0, req.checkpoint_every};
+  team.agree([&] {
+    overrides = apply_overrides(sc, req);
+    if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
+    engine = std::make_unique<sim::Engine>(sc);
+    check_memory(*engine, most_paths(sc), req.scenario);  // every rank holds the arrays
+    if (root && checkpoints) {
+      checkpoint = prepare_checkpoint(req, sc, overrides, &resume_state[1]);
+      resume_state[0] = static_cast<double>(checkpoint->completed());
+    }
+    // Created now, so a folder that cannot take the file fails before the simulation.
+    if (root && !req.output.empty())
+      writer.emplace(req.output, req.force, checkpoint ? checkpoint->results_partial() : "");
+  });
+  team.broadcast(resume_state);
+  const auto resumed = static_cast<std::uint64_t>(resume_state[0]);
+  const double every = checkpoints ? resume_state[1] : 0.0;
+
+  const std::uint64_t paths = sc.settings.paths;
+  const std::uint64_t total = most_paths(sc);
+  const Progress::Mode mode = root ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
+  if (mode != Progress::Mode::kOff) {
+    std::string where;
+    if (team.distributed()) where = " on " + std::to_string(team.size()) + " MPI ranks";
+    if (resumed > 0) where += ", resuming after " + std::to_string(resumed) + " saved paths";
+    std::fprintf(stderr, "reformsim: %s: %s%llu paths x %s, %d years%s\n", req.scenario.c_str(),
+                 sc.precision ? "until the precision target is met, at most " : "",
+                 static_cast<unsigned long long>(total),
+                 plural(sc.options.size(), "option", "options").c_str(), sc.settings.horizon_years,
+                 where.c_str());
+  }
 
   sim::Results results;
-  std::atomic<std::uint64_t> done{0};
-  sim::RunOptions opts;
-  opts.threads = req.threads;
-  opts.block_size = req.block_size;
-  opts.paths_done = &done;
-  opts.stop = &g_stop;
-  const Progress::Mode mode = Progress::mode_for_stderr(req.quiet);
-  if (mode != Progress::Mode::kOff)
-    std::fprintf(stderr, "reformsim: %s: %s%llu paths x %s, %d years\n", req.scenario.c_str(),
-                 sc.precision ? "until the precision target is met, at most " : "",
-                 static_cast<unsigned long long>(most_paths),
-                 plural(sc.options.size(), "option", "options").c_str(), sc.settings.horizon_years);
   io::Analysis analysis;
   {
     g_stop.store(false);
     StopSignals signals;
-    Progress progress(done, most_paths, mode);
+    BatchRunner::Settings settings;
+    settings.run.threads = req.threads;
+    settings.run.block_size = req.block_size;
+    settings.checkpoint_every = every;
+    settings.to_all_ranks = sc.precision.has_value();  // the stopping rule needs every row
+    BatchRunner runner(team, *engine, settings, g_stop, checkpoint ? &*checkpoint : nullptr,
+                       resumed);
+    Progress progress([&runner] { return runner.progress(); }, total, mode);
     try {
       if (sc.precision) {
         sim::PrecisionReport report;
-        results = sim::run_to_precision(engine, sc, *sc.precision, opts, report);
+        // No stop flag here: the runner stops all ranks together (Interrupted).
+        results = sim::run_to_precision(*engine, sc, *sc.precision, runner.range_runner(), nullptr,
+                                        report);
         analysis.precision_target = *sc.precision;
         analysis.precision = report;
       } else {
-        results = engine.allocate(paths);
-        engine.run_range(0, paths, results, opts);
+        results = engine->allocate(paths);
+        runner.run(0, paths, results);
       }
+    } catch (const Interrupted& stop) {
+      progress.finish();
+      if (root) {
+        const std::string done = "interrupted after " + std::to_string(stop.done) + " of " +
+                                 std::to_string(total) + " paths";
+        if (checkpoint) {
+          std::fprintf(
+              stderr,
+              "reformsim: %s; the checkpoint %s keeps the first %llu.\n"
+              "reformsim: continue%s with: %s\n",
+              done.c_str(), checkpoint->folder().c_str(),
+              static_cast<unsigned long long>(stop.saved),
+              team.distributed() ? " (under mpirun or srun, with any number of ranks)" : "",
+              resume_command(req, every).c_str());
+        } else {
+          std::fprintf(stderr, "reformsim: %s; nothing was written\n", done.c_str());
+        }
+      }
+      throw JobExit{1};
     } catch (const std::bad_alloc&) {
       throw sim::RunError("out of memory allocating the per-path results");
     }
     progress.finish();
   }
-  if (g_stop.load())
-    throw sim::RunError("interrupted after " + std::to_string(done.load()) + " of " +
-                        std::to_string(most_paths) + " paths; nothing was written");
 
-  const sim::SummaryTable summary = sim::summarize_results(results, req.threads);
-  if (results.options.size() > 1) {
-    analysis.targets = sc.targets;
-    analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
-  }
-  analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
-  if (writer) {
+  // Rank 0 alone has every row (plain runs): it analyses and writes; the others wait for it.
+  sim::SummaryTable summary;
+  team.agree([&] {
+    if (!root) return;
+    summary = sim::summarize_results(results, req.threads);
+    if (results.options.size() > 1) {
+      analysis.targets = sc.targets;
+      analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
+    }
+    analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
+    if (!writer) return;
     writer->write(results, io::make_provenance(sc, overrides), summary, analysis);
     writer->commit();
+    if (checkpoint) checkpoint->remove();
     if (mode != Progress::Mode::kOff) {
       std::error_code ec;
       const auto bytes = fs::file_size(req.output, ec);
       std::fprintf(stderr, "reformsim: wrote %s (%s bytes)\n", req.output.c_str(),
                    ec ? "?" : format_value(static_cast<double>(bytes)).c_str());
     }
-  }
+  });
+  if (!root) return 0;
   print_summary_table(stdout, summary, false);
-  if (analysis.comparisons) print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
+  if (analysis.comparisons)
+    print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
   if (analysis.precision) print_precision(stdout, *analysis.precision_target, *analysis.precision);
   return 0;
+}
+
+}  // namespace
+
+int run_command(const RunRequest& req) {
+  Team team;
+  try {
+    team = Team::join();
+    return run_scenario(req, team);
+  } catch (const JobExit& e) {
+    return e.code;
+  } catch (...) {
+    // Not agreed: the other ranks may be waiting in a collective call for this one. Say why,
+    // then end the whole job.
+    if (!team.distributed()) throw;
+    team.abort(report_error(std::current_exception(), team.rank()));
+  }
 }
 
 int summarize_command(const std::string& file, bool json, bool by_year) {
@@ -256,8 +419,8 @@ int summarize_command(const std::string& file, bool json, bool by_year) {
     print_summary_table(stdout, summary, by_year);
     if (f.results.options.size() > 1) {
       const auto targets = io::read_targets(file);
-      print_comparison_table(
-          stdout, sim::compare_options(f.results, f.results.baseline, targets), targets, false);
+      print_comparison_table(stdout, sim::compare_options(f.results, f.results.baseline, targets),
+                             targets, false);
     }
   }
   return 0;

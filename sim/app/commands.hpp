@@ -21,12 +21,16 @@ struct RunRequest {
   int threads = 0;  // 0: all cores
   std::size_t block_size = 256;
   std::vector<std::string> options;  // empty: all; else these and the baseline
-  std::string baseline;  // empty: the scenario's
+  std::string baseline;              // empty: the scenario's
   bool force = false;
   bool quiet = false;
+  double checkpoint_every = 0;  // seconds between checkpoints; 0: none (needs `output`)
+  bool resume = false;          // continue from the output's checkpoint (needs `output`)
 };
 
 // `reformsim run`: validates, checks the output can be written, runs, writes, summarises.
+// Under an MPI launcher (and built with MPI) the ranks share the paths: rank 0 reads the
+// scenario, reports, and writes; see sim/app/team.hpp.
 int run_command(const RunRequest& request);
 
 // `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then

@@ -1,25 +1,14 @@
 // reformsim: the command-line program. Parses arguments, calls a command, reports errors.
-// Exit codes: 0 ok, 1 the run failed, 2 bad input or usage. Errors go to stderr, results to
-// stdout.
+// Exit codes: 0 ok, 1 the run failed or was interrupted, 2 bad input or usage. Errors go to
+// stderr, results to stdout.
 #include <CLI/CLI.hpp>
-#include <cstdio>
-#include <new>
+#include <exception>
+#include <iostream>
 #include <string>
-#include <string_view>
 
 #include "sim/app/commands.hpp"
-#include "sim/errors.hpp"
+#include "sim/app/team.hpp"
 #include "sim/version.hpp"
-
-namespace {
-
-void print_error(const char* what) {
-  std::fputs(what, stderr);
-  const std::string_view w(what);
-  if (w.empty() || w.back() != '\n') std::fputc('\n', stderr);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace reformsim;
@@ -36,16 +25,20 @@ int main(int argc, char** argv) {
   validate->add_option("SCENARIO", scenario, "scenario file (YAML)")->required();
 
   app::RunRequest run_req;
-  auto* run =
-      app.add_subcommand("run", "run a scenario, write an HDF5 results file, print a summary");
+  auto* run = app.add_subcommand(
+      "run",
+      "run a scenario, write an HDF5 results file, print a summary (under mpirun or srun, the "
+      "MPI ranks share the paths)");
   run->add_option("SCENARIO", run_req.scenario, "scenario file (YAML)")->required();
-  run->add_option("-o,--output", run_req.output,
-                  "results file (HDF5) to write; without it only the summary is printed");
+  auto* output = run->add_option("-o,--output", run_req.output,
+                                 "results file (HDF5) to write; without it only the summary is "
+                                 "printed");
   run->add_option("--paths", run_req.paths, "number of paths (overrides simulation.paths)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
   run->add_option("--seed", run_req.seed, "random seed (overrides simulation.seed)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
-  run->add_option("--threads", run_req.threads, "worker threads (default 0: all cores)")
+  run->add_option("--threads", run_req.threads,
+                  "worker threads (per MPI rank; default 0: every core this process may use)")
       ->check(CLI::Range(0, 1024));
   run->add_option("--block-size", run_req.block_size,
                   "paths per parallel task (does not change the results)")
@@ -56,7 +49,18 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_option("--baseline", run_req.baseline,
                   "option the others are compared against (default: the scenario's)");
-  run->add_flag("--force", run_req.force, "replace the output file if it exists");
+  run->add_flag("--force", run_req.force,
+                "replace the output file if it exists (and an old checkpoint of it)");
+  run->add_option("--checkpoint-every", run_req.checkpoint_every,
+                  "save completed paths every SECONDS, so that an interrupted run (SIGINT, "
+                  "SIGTERM, a kill) can continue with --resume")
+      ->check(CLI::Range(0.001, 1e9))
+      ->needs(output);
+  run->add_flag("--resume", run_req.resume,
+                "continue from the output's checkpoint (refused if the scenario, seed, paths, "
+                "options or engine differ); with --checkpoint-every, start anew when there is "
+                "none")
+      ->needs(output);
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
 
   std::string results_file;
@@ -87,13 +91,17 @@ int main(int argc, char** argv) {
                           "output explained, as model.metric (default fiscal.net_budget_usd); "
                           "its NPV, minus the baseline's for other options");
   sensitivity->add_option("--top", top, "inputs shown per option (0: all)");
-  sensitivity->add_option("--baseline", baseline, "option to compare against (default: the file's)");
+  sensitivity->add_option("--baseline", baseline,
+                          "option to compare against (default: the file's)");
   sensitivity->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    // Under mpirun every rank parses the same arguments: one of them reports.
+    std::ostream quiet(nullptr);
+    const bool report = app::launcher_rank() == 0;
+    return app.exit(e, report ? std::cout : quiet, report ? std::cerr : quiet) == 0 ? 0 : 2;
   }
 
   try {
@@ -104,14 +112,7 @@ int main(int argc, char** argv) {
     if (sensitivity->parsed())
       return app::sensitivity_command(results_file, baseline, metric, top, json);
     return 2;
-  } catch (const sim::InputError& e) {
-    print_error(e.what());
-    return 2;
-  } catch (const std::bad_alloc&) {
-    std::fputs("reformsim: run failed: out of memory\n", stderr);
-    return 1;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "reformsim: run failed: %s\n", e.what());
-    return 1;
+  } catch (...) {
+    return app::report_error(std::current_exception());
   }
 }

@@ -28,8 +28,12 @@ Progress::Mode Progress::mode_for_stderr(bool quiet) {
 }
 
 Progress::Progress(const std::atomic<std::uint64_t>& done, std::uint64_t total, Mode mode)
-    : done_(done),
+    : Progress([&done] { return done.load(std::memory_order_relaxed); }, total, mode) {}
+
+Progress::Progress(std::function<std::uint64_t()> done, std::uint64_t total, Mode mode)
+    : done_(std::move(done)),
       total_(total),
+      first_(std::min(done_(), total)),
       mode_(mode),
       start_(std::chrono::steady_clock::now()),
       last_line_(start_) {
@@ -64,9 +68,10 @@ void Progress::report(bool final) {
   using std::chrono::duration;
   const auto now = std::chrono::steady_clock::now();
   const double elapsed = duration<double>(now - start_).count();
-  const std::uint64_t done = std::min(done_.load(std::memory_order_relaxed), total_);
+  const std::uint64_t done = std::min(done_(), total_);
   const double share = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  const double rate =
+      elapsed > 0 ? static_cast<double>(done - std::min(done, first_)) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : NAN;
   const std::string counts = format_value(static_cast<double>(done)) + "/" +
                              format_value(static_cast<double>(total_)) + " paths";

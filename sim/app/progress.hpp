@@ -1,12 +1,14 @@
-// Progress of a run on stderr, from a reporter thread that polls the engine's paths-done
-// counter: a redrawn bar (paths done, rate, ETA) on a terminal, plain lines otherwise (at each
-// 10% step, at most one every 2 s and at least one every 30 s), nothing when disabled.
+// Progress of a run on stderr, from a reporter thread that polls a count of paths done (the
+// engine's counter, or an estimate that must be safe to call from that thread): a redrawn bar
+// (paths done, rate, ETA) on a terminal, plain lines otherwise (at each 10% step, at most one every
+// 2 s and at least one every 30 s), nothing when disabled.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -18,6 +20,7 @@ class Progress {
   // kBar when stderr is a terminal, kLines otherwise; kOff when `quiet`.
   static Mode mode_for_stderr(bool quiet);
 
+  Progress(std::function<std::uint64_t()> done, std::uint64_t total, Mode mode);
   Progress(const std::atomic<std::uint64_t>& done, std::uint64_t total, Mode mode);
   ~Progress();
   Progress(const Progress&) = delete;
@@ -30,8 +33,9 @@ class Progress {
   void loop();
   void report(bool final);
 
-  const std::atomic<std::uint64_t>& done_;
+  std::function<std::uint64_t()> done_;
   std::uint64_t total_;
+  std::uint64_t first_;  // done at the start (a resumed run's saved paths): not in the rate
   Mode mode_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_line_;

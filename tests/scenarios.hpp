@@ -1,0 +1,63 @@
+// Scenario texts shared by the tests that run whole scenarios: end to end, under mpirun, and
+// in the MPI library check.
+#pragma once
+
+namespace reformsim::testing {
+
+// Three options and two correlated factors; a fraction of a second.
+inline constexpr const char* kCliScenario = R"(# a small scenario for the command-line tests
+simulation: {paths: 1500, horizon_years: 4, start_year: 2026, seed: 11}
+factors:
+  economy: {autocorrelation: 0.5}
+  prices: {marginal: {normal: {mean: 0.02, sd: 0.01}}}
+correlation: [[economy, prices, 0.3]]
+models:
+  example:
+    events_per_year: 40
+    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
+    factor: economy
+    factor_beta: 0.1
+options:
+  baseline: {description: no reform}
+  light:
+    models:
+      example:
+        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
+  strong:
+    models:
+      example:
+        reform: {effect: {pert: [0.1, 0.2, 0.35]}, cost_usd: 90000, start_year_offset: 1}
+)";
+
+// Stops at a precision target after several rounds (about 10,000 paths); a fraction of a second.
+inline constexpr const char* kPrecisionScenario = R"(
+simulation: {paths: 1001, horizon_years: 3, seed: 9, precision: {relative_half_width: 0.004, max_paths: 40000}}
+factors: {economy: {autocorrelation: 0.3}}
+models:
+  example: {events_per_year: 30, cost_per_event_usd: {gamma: [2, 1000]}, factor: economy, factor_beta: 0.1}
+options:
+  baseline: {}
+  reform: {models: {example: {reform: {effect: {triangular: [0, 0.1, 0.3]}, cost_usd: 1000}}}}
+)";
+
+// About a second of work per 1,000 paths on one thread: long enough to interrupt after its
+// first checkpoint even on a fast machine (tests wait for the save, not for a time).
+inline constexpr const char* kCheckpointScenario =
+    R"(simulation: {paths: 2000, horizon_years: 10, seed: 3}
+factors:
+  economy: {autocorrelation: 0.5}
+models:
+  example:
+    events_per_year: 2000
+    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
+    factor: economy
+    factor_beta: 0.1
+options:
+  baseline: {}
+  reform:
+    models:
+      example:
+        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
+)";
+
+}  // namespace reformsim::testing
