@@ -12,7 +12,9 @@
 
 namespace reformsim::sim {
 
-int default_thread_count() { return tbb::info::default_concurrency(); }
+int default_thread_count() {
+  return tbb::info::default_concurrency();
+}
 
 struct Engine::BlockBuffers {
   std::vector<double> factors;  // horizon x factors
@@ -71,11 +73,11 @@ Results Engine::allocate(std::uint64_t paths) const {
       for (const auto& info : option.models[m]->inputs())
         out.inputs.push_back({sc.model_names[m], info, std::vector<double>(paths)});
     }
-    out.metrics.push_back({kFiscalModel,
-                           {kNetBudgetMetric, "USD",
-                            "net budget flow: benefits and savings minus costs, all models",
-                            Fiscal::kNone, false},
-                           std::vector<double>(paths * h)});
+    out.metrics.push_back(
+        {kFiscalModel,
+         {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
+          Fiscal::kNone, false},
+         std::vector<double>(paths * h)});
   }
   return r;
 }
@@ -91,6 +93,30 @@ std::size_t Engine::bytes_per_path() const {
     n += h;  // fiscal roll-up
   }
   return n * sizeof(double);
+}
+
+Engine::BlockBuffers Engine::make_block_buffers() const {
+  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
+  const std::size_t nf = scenario_.factors.size();
+  BlockBuffers buf;
+  buf.factors.resize(std::max<std::size_t>(1, h * nf));
+  buf.latent.resize(std::max<std::size_t>(1, 2 * nf));
+  buf.rows.resize(std::max<std::size_t>(1, max_metrics_));
+  buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
+  buf.scratch.resize(max_scratch_);
+  buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
+  return buf;
+}
+
+std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const {
+  const BlockBuffers b = make_block_buffers();
+  const std::size_t buffers =
+      (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size()) *
+          sizeof(double) +
+      b.rows.size() * sizeof(double*);
+  const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
+  return bytes_per_path() * static_cast<std::size_t>(paths) +
+         n_threads * (buffers + kPerThreadOverheadBytes) + kFixedOverheadBytes;
 }
 
 void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const {
@@ -109,9 +135,9 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       const auto& metrics = model.metrics();
       const auto& slots = metric_slot_[o][m];
       for (std::size_t k = 0; k < metrics.size(); ++k) {
-        double* row = slots[k] >= 0 ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() +
-                                          path * h
-                                    : buf.discard.data() + k * h;
+        double* row = slots[k] >= 0
+                          ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() + path * h
+                          : buf.discard.data() + k * h;
         std::fill(row, row + h, 0.0);
         buf.rows[k] = row;
       }
@@ -140,17 +166,9 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
   if (begin >= end) return;
   const std::size_t block = std::max<std::size_t>(1, options.block_size);
   const std::uint64_t n_blocks = (end - begin + block - 1) / block;
-  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
-  const std::size_t nf = scenario_.factors.size();
 
   auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
-    BlockBuffers buf;
-    buf.factors.resize(std::max<std::size_t>(1, h * nf));
-    buf.latent.resize(std::max<std::size_t>(1, 2 * nf));
-    buf.rows.resize(std::max<std::size_t>(1, max_metrics_));
-    buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
-    buf.scratch.resize(max_scratch_);
-    buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
+    BlockBuffers buf = make_block_buffers();
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = begin + b * block;
