@@ -1,5 +1,6 @@
 // The workforce injury model's simulation: see workforce_injury.hpp for the equations and
 // docs/models/workforce_injury.md for the exact generative process.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -7,6 +8,8 @@
 #include "models/workforce_injury/read_params.hpp"
 #include "models/workforce_injury/workforce_injury.hpp"
 #include "sim/distributions.hpp"
+#include "sim/errors.hpp"
+#include "sim/philox_batch.hpp"
 
 namespace reformsim::models {
 namespace workforce_injury {
@@ -14,10 +17,29 @@ namespace {
 
 constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
 
-// A uniform on (0, 1) from one 32-bit word, for yes/no decisions: half a step off 0 and 1.
-inline double unit32(std::uint32_t w) {
-  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
-}
+using sim::uniform32;
+using sim::uniform53;
+
+// A batch of claims of one department-year: their stream keys and Philox blocks (blocks 2 and
+// 3 only for the claims that draw them, compacted). Per claim that goes on (not prevented),
+// indexed j: its index in the batch, flags, and medical, lost days and legal cost; `lost` and
+// `third` list the j of the lost-time claims and of those drawing block 3.
+constexpr std::size_t kBatch = sim::kPhiloxBatch;
+enum ClaimFlag : std::uint8_t {
+  kLostTime = 1,
+  kDisputed = 2,
+  kFraudulent = 4,
+  kLitigated = 8,
+  kCaught = 16,
+};
+struct ClaimBatch {
+  std::uint64_t keys[kBatch], keys2[kBatch], keys3[kBatch];
+  sim::PhiloxBlocks b1, b2, b3;
+  std::uint16_t index[kBatch], lost[kBatch], third[kBatch];
+  std::uint8_t flags[kBatch];
+  double u[kBatch], z[kBatch], medical[kBatch], days[kBatch], legal[kBatch];
+};
+static_assert(kBatch <= 65536);
 
 enum Metric : int {
   kClaims,
@@ -164,8 +186,14 @@ class WorkforceInjuryModel final : public sim::Model {
 
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
-                     double wage_index, YearTotals& y) const;
+                     double wage_index, YearTotals& y, WorkforceClaimStats* stats) const;
 
+ public:
+  // simulate(), counting what the claims consume when `stats` is not null.
+  void simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
+                     WorkforceClaimStats* stats) const;
+
+ private:
   Params p_;
   int horizon_;
   int start_year_;
@@ -205,7 +233,8 @@ double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, c
 void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, double freq,
                                          double sev, const double* rates,
                                          const double (&effect)[kReformCount][2], double med_index,
-                                         double wage_index, YearTotals& y) const {
+                                         double wage_index, YearTotals& y,
+                                         WorkforceClaimStats* stats) const {
   const auto calendar_year = static_cast<std::uint64_t>(start_year_ + a);
   const double trend = std::pow(1.0 + p_.frequency_trend, a);
   double ramp[kReformCount];
@@ -220,6 +249,7 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
   const double med_scale = sev * med_index;
   const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
   const double participation = p_.reforms[kWellness].participation;
+  ClaimBatch buf;  // not initialised: every entry read was written first
 
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
@@ -249,64 +279,125 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     sim::Stream count_stream = ctx.stream(dep.count_key.with(calendar_year));
     const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
 
+    // The claims, a batch at a time: block 1 of every claim, then block 2 of the claims not
+    // prevented and block 3 of those that need it, each for the whole batch at once
+    // (sim/philox_batch.hpp: the same words as the claims' own streams, in SIMD lanes). Each
+    // step is a pass over the batch; sums run over the claims in index order, as claim by claim.
+    // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
+    // uniform32(w) < p, without converting).
+    const std::uint64_t t_prevent = sim::threshold32(prevent);
+    const std::uint64_t t_lost = sim::threshold32(lost_share);
+    const std::uint64_t t_disputed[2] = {sim::threshold32(p_.litigation_probability[0]),
+                                         sim::threshold32(p_.litigation_probability[1])};
+    const std::uint64_t t_litigated[2] = {sim::threshold32(p_.litigation_probability[0] * settle),
+                                          sim::threshold32(p_.litigation_probability[1] * settle)};
+    const std::uint64_t t_fraud = sim::threshold32(fraud_share);
+    const std::uint64_t t_wellness = sim::threshold32(participation);
+    const std::uint64_t t_detect = sim::threshold32(detect);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
-    for (std::int64_t i = 0; i < n; ++i) {
-      sim::Stream s = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
-      // Block 1: four decisions.
-      const double u_prevent = unit32(s.next_u32());
-      const double u_type = unit32(s.next_u32());
-      const double u_lit = unit32(s.next_u32());
-      const double u_fraud = unit32(s.next_u32());
-      if (u_prevent < prevent) continue;
-      // Block 2: medical cost and lost days.
-      const int type = u_type < lost_share ? 1 : 0;
-      const double z_medical = sim::normal_quantile(s.uniform());
-      const double u_days = s.uniform();
-      double medical = std::exp(med_mu_[type] + med_sigma_[type] * z_medical) * med_scale;
-      double days = type ? std::exp(mu_days + sigma_days * sim::normal_quantile(u_days)) : 0.0;
-      const double p_lit = p_.litigation_probability[type];
-      const bool disputed = u_lit < p_lit;
-      const bool fraudulent = u_fraud < fraud_share;
-      double legal = 0.0;
-      bool litigated = false, caught = false;
-      if (disputed || fraudulent || wellness_on) {
-        // Block 3: wellness participation, fraud detection, legal cost.
-        const double u_well = unit32(s.next_u32());
-        const double u_detect = unit32(s.next_u32());
-        const double u_legal = s.uniform();
-        if (wellness_on && u_well < participation) {
-          medical *= wellness_medical;
-          days *= wellness_days;
+    for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
+      const auto m = static_cast<std::size_t>(
+          std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
+      sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
+      sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
+      // Block 1: prevention, type, dispute, fraud; which claims draw blocks 2 and 3.
+      std::size_t n2 = 0, n3 = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        if (buf.b1.w[0][i] < t_prevent) continue;
+        const unsigned type = buf.b1.w[1][i] < t_lost ? 1u : 0u;
+        const bool disputed = buf.b1.w[2][i] < t_disputed[type];
+        const bool fraudulent = buf.b1.w[3][i] < t_fraud;
+        buf.index[n2] = static_cast<std::uint16_t>(i);
+        buf.flags[n2] = static_cast<std::uint8_t>(type | (disputed ? kDisputed : 0) |
+                                                  (fraudulent ? kFraudulent : 0));
+        if (disputed || fraudulent || wellness_on) {
+          buf.third[n3] = static_cast<std::uint16_t>(n2);
+          buf.keys3[n3++] = buf.keys[i];
         }
-        if (disputed) {
+        buf.keys2[n2++] = buf.keys[i];
+      }
+      sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys2, n2, 1, buf.b2);
+      if (n3 > 0) sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys3, n3, 2, buf.b3);
+      if (stats) {
+        stats->drawn += m;
+        stats->prevented += m - n2;
+        stats->block3 += n3;
+        stats->blocks += m + n2 + n3;
+      }
+
+      // Block 2: medical cost of every claim, then lost days of the lost-time ones (normal
+      // quantiles in SIMD lanes, exp calls back to back).
+      for (std::size_t j = 0; j < n2; ++j) buf.u[j] = uniform53(buf.b2.w[0][j], buf.b2.w[1][j]);
+      sim::normal_quantiles(buf.u, n2, buf.z);
+      for (std::size_t j = 0; j < n2; ++j) {
+        const unsigned type = buf.flags[j] & kLostTime;
+        buf.medical[j] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[j]) * med_scale;
+      }
+      std::size_t n_lost = 0;
+      for (std::size_t j = 0; j < n2; ++j) {
+        buf.days[j] = 0.0;
+        buf.legal[j] = 0.0;
+        if (!(buf.flags[j] & kLostTime)) continue;
+        buf.u[n_lost] = uniform53(buf.b2.w[2][j], buf.b2.w[3][j]);
+        buf.lost[n_lost++] = static_cast<std::uint16_t>(j);
+      }
+      sim::normal_quantiles(buf.u, n_lost, buf.z);
+      for (std::size_t l = 0; l < n_lost; ++l)
+        buf.days[buf.lost[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
+
+      // Block 3: wellness participation, fraud detection, legal cost; then reforms and
+      // litigation change the claim's medical cost and lost days.
+      for (std::size_t k = 0; k < n3; ++k) {
+        const std::size_t j = buf.third[k];
+        const unsigned f = buf.flags[j];
+        const unsigned type = f & kLostTime;
+        if (wellness_on && buf.b3.w[0][k] < t_wellness) {
+          buf.medical[j] *= wellness_medical;
+          buf.days[j] *= wellness_days;
+        }
+        unsigned extra = 0;
+        if (f & kDisputed) {
           if (adr_on) y.admin += admin_per_dispute;
-          litigated = u_lit < p_lit * settle;
-          if (litigated) {
-            medical *= k_sev;
-            days *= k_dur * shorten;
-            legal = std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
+          if (buf.b1.w[2][buf.index[j]] < t_litigated[type]) {
+            extra |= kLitigated;
+            buf.medical[j] *= k_sev;
+            buf.days[j] *= k_dur * shorten;
+            const double u_legal = uniform53(buf.b3.w[2][k], buf.b3.w[3][k]);
+            buf.legal[j] =
+                std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
           }
         }
-        caught = fraudulent && u_detect < detect;
+        if ((f & kFraudulent) && buf.b3.w[1][k] < t_detect) extra |= kCaught;
+        buf.flags[j] = static_cast<std::uint8_t>(f | extra);
       }
-      const double indemnity = days * indemnity_per_day;
-      y.claims += 1.0;
-      if (caught) {
-        y.caught += 1.0;
-        y.avoided += medical + indemnity + legal;
-        y.investigation += investigation;
-        continue;
+
+      // The sums, in index order. A caught claim is denied: its cost counts as avoided.
+      // Adding 0.0 leaves a sum's bits unchanged, so the others may add it instead of branching.
+      for (std::size_t j = 0; j < n2; ++j) {
+        const unsigned f = buf.flags[j];
+        const bool caught = (f & kCaught) != 0;
+        const double medical = buf.medical[j], days = buf.days[j], legal = buf.legal[j];
+        const double indemnity = days * indemnity_per_day;
+        y.caught += caught ? 1.0 : 0.0;
+        y.avoided += caught ? medical + indemnity + legal : 0.0;
+        y.investigation += caught ? investigation : 0.0;
+        y.lost_days += caught ? 0.0 : days;
+        y.litigated += !caught && (f & kLitigated) ? 1.0 : 0.0;
+        y.medical += caught ? 0.0 : medical;
+        y.indemnity += caught ? 0.0 : indemnity;
+        y.legal += caught ? 0.0 : legal;
       }
-      y.lost_days += days;
-      y.litigated += litigated ? 1.0 : 0.0;
-      y.medical += medical;
-      y.indemnity += indemnity;
-      y.legal += legal;
+      y.claims += static_cast<double>(n2);
     }
   }
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
+  simulate_path(ctx, out, nullptr);
+}
+
+void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
+                                         WorkforceClaimStats* stats) const {
   const int prior = lags_ - 1;  // scratch index of accident year 0
   const std::span<double> scratch = ctx.scratch();
   double* incurred = scratch.data();
@@ -363,7 +454,7 @@ void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::Path
     for (int a = -prior; a < 0; ++a) {
       YearTotals y;
       simulate_year(ctx, a, freq, sev, rates, effect, med_index[prior + a], wage_index[prior + a],
-                    y);
+                    y, stats);
       incurred[prior + a] = y.medical + y.indemnity + y.legal;
     }
   }
@@ -373,7 +464,8 @@ void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::Path
   for (int k = 0; k < kMetricCount; ++k) m[k] = out.metric(k);
   for (int t = 0; t < horizon_; ++t) {
     YearTotals y;
-    simulate_year(ctx, t, freq, sev, rates, effect, med_index[prior + t], wage_index[prior + t], y);
+    simulate_year(ctx, t, freq, sev, rates, effect, med_index[prior + t], wage_index[prior + t], y,
+                  stats);
     double program = y.admin;
     for (const Reform& r : p_.reforms)
       if (r.enabled && t >= r.start_offset) program += r.annual_cost_usd;
@@ -411,6 +503,16 @@ std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env) {
   workforce_injury::Params p = workforce_injury::read_params(section, env);
   return std::make_unique<workforce_injury::WorkforceInjuryModel>(std::move(p), env.settings);
+}
+
+WorkforceClaimStats workforce_injury_claim_stats(const sim::Model& model,
+                                                 const sim::PathContext& ctx,
+                                                 const sim::PathOutput& out) {
+  const auto* m = dynamic_cast<const workforce_injury::WorkforceInjuryModel*>(&model);
+  if (!m) throw sim::RunError("workforce_injury_claim_stats: not a workforce injury model");
+  WorkforceClaimStats stats;
+  m->simulate_path(ctx, out, &stats);
+  return stats;
 }
 
 }  // namespace reformsim::models

@@ -73,6 +73,7 @@
 // budget (../shared/data/la_budget) and are documented there.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "sim/model.hpp"
@@ -82,5 +83,20 @@ namespace reformsim::models {
 // Reads the `workforce_injury` section (errors go to the reader's diagnostics) and builds it.
 std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env);
+
+// What the claims of one path consume (benchmarks: benches/bench_micro.cpp). Claims drawn
+// (before prevention), prevented, and Philox blocks of the claim streams: one per claim drawn,
+// one per claim not prevented, one per claim that draws block 3.
+struct WorkforceClaimStats {
+  std::uint64_t drawn = 0;
+  std::uint64_t prevented = 0;
+  std::uint64_t block3 = 0;
+  std::uint64_t blocks = 0;
+};
+// Runs simulate() for one path of `model` (made by make_workforce_injury_model; RunError
+// otherwise), counting as it goes: the same code and draws, the same output.
+WorkforceClaimStats workforce_injury_claim_stats(const sim::Model& model,
+                                                 const sim::PathContext& ctx,
+                                                 const sim::PathOutput& out);
 
 }  // namespace reformsim::models
