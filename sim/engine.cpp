@@ -23,6 +23,7 @@ struct Engine::BlockBuffers {
   std::vector<double> discard;  // rows of metrics that are not kept
   std::vector<double> scratch;
   std::vector<double> inputs;
+  PathMemo memo;  // cleared for every path
 };
 
 Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
@@ -116,7 +117,7 @@ std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const 
       b.rows.size() * sizeof(double*);
   const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
   return bytes_per_path() * static_cast<std::size_t>(paths) +
-         n_threads * (buffers + kPerThreadOverheadBytes) + kFixedOverheadBytes;
+         n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
 }
 
 void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const {
@@ -125,6 +126,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
   const std::size_t h = static_cast<std::size_t>(horizon);
   const std::size_t nf = sc.factors.size();
   sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
+  buf.memo.clear();
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
@@ -146,7 +148,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       std::fill(inputs, inputs + n_inputs, 0.0);
       std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
       PathContext ctx(sc.settings, path, buf.factors.data(), nf,
-                      std::span<double>(buf.scratch.data(), model.scratch_doubles()));
+                      std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo);
       model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
       const int first_input = input_offset_[o][m];
       for (std::size_t i = 0; i < n_inputs; ++i)

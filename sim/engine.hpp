@@ -51,8 +51,9 @@ class Engine {
   std::size_t bytes_per_path() const;
   // Upper estimate of a run's peak resident memory, for refusing a run that would not fit
   // before it starts: the result arrays (bytes_per_path() x paths) plus, per worker thread
-  // (0: all cores), its block buffers and kPerThreadOverheadBytes, plus
-  // kFixedOverheadBytes for the process itself (code, libraries, the scenario and its models).
+  // (0: all cores), its block buffers, its path memo's capacity (sim/path_memo.hpp) and
+  // kPerThreadOverheadBytes, plus kFixedOverheadBytes for the process itself (code,
+  // libraries, the scenario and its models).
   // Covers the simulation only: whatever reads or writes the results afterwards adds its own.
   std::size_t estimate_peak_bytes(std::uint64_t paths, int threads = 0) const;
   // Measured on the shipped scenarios (docs/performance.md): the process before a run holds

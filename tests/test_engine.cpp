@@ -184,9 +184,10 @@ TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {
                 sim::Engine::kFixedOverheadBytes +
                     static_cast<std::size_t>(threads) * sim::Engine::kPerThreadOverheadBytes);
       // The block buffers of this small scenario are a few hundred bytes per thread.
-      EXPECT_LT(overhead, sim::Engine::kFixedOverheadBytes +
-                              static_cast<std::size_t>(threads) *
-                                  (sim::Engine::kPerThreadOverheadBytes + 4096));
+      EXPECT_LT(overhead,
+                sim::Engine::kFixedOverheadBytes +
+                    static_cast<std::size_t>(threads) * (sim::Engine::kPerThreadOverheadBytes +
+                                                         sim::PathMemo::kDefaultCapacity + 4096));
       EXPECT_EQ(engine.estimate_peak_bytes(paths + 10, threads) - e, 10 * engine.bytes_per_path());
     }
   }

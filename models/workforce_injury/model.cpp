@@ -1,8 +1,10 @@
 // The workforce injury model's simulation: see workforce_injury.hpp for the equations and
 // docs/models/workforce_injury.md for the exact generative process.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "models/workforce_injury/read_params.hpp"
@@ -33,12 +35,34 @@ enum ClaimFlag : std::uint8_t {
   kCaught = 16,
 };
 struct ClaimBatch {
-  std::uint64_t keys[kBatch], keys2[kBatch], keys3[kBatch];
+  std::uint64_t keys[kBatch], keys3[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
   std::uint16_t index[kBatch], lost[kBatch], third[kBatch];
   std::uint8_t flags[kBatch];
-  double u[kBatch], z[kBatch], medical[kBatch], days[kBatch], legal[kBatch];
+  double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch];
+  double medical[kBatch], days[kBatch], legal[kBatch];
 };
+
+// A department-year's block-1 words and medical cost and lost days before reforms, litigation
+// and price factors (0 days for medical-only claims), one entry per claim, in the path memo:
+// `cached` when an earlier option left them, `fill` when this one keeps them; neither without a
+// memo (or a full one).
+struct ClaimDraws {
+  bool cached = false, fill = false;
+  double *medical = nullptr, *days = nullptr;
+  std::uint32_t* words[4] = {nullptr, nullptr, nullptr, nullptr};
+
+  // Keeps a batch's claims [off, off + m).
+  void keep(std::size_t off, std::size_t m, const ClaimBatch& b) const {
+    std::copy_n(b.medical_base, m, medical + off);
+    std::copy_n(b.days_base, m, days + off);
+    for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k], m, words[k] + off);
+  }
+};
+
+// Memo keys' first word: what is kept.
+constexpr std::uint64_t kCountMemoTag = sim::StreamKey::of("workforce_injury/count").value();
+constexpr std::uint64_t kClaimMemoTag = sim::StreamKey::of("workforce_injury/claims").value();
 static_assert(kBatch <= 65536);
 
 enum Metric : int {
@@ -184,6 +208,16 @@ class WorkforceInjuryModel final : public sim::Model {
   double expected_incurred(int a, double freq, double sev, const double* rates, double med_index,
                            double wage_index) const;
 
+  // Claims of a department in a calendar year at the baseline mean (before NB mixing).
+  std::int64_t claim_count(const sim::PathContext& ctx, const Department& dep,
+                           std::uint64_t calendar_year, double mean) const;
+  // Where a department-year's reform-free claim draws are kept, if anywhere.
+  ClaimDraws claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t n,
+                         std::uint64_t t_lost) const;
+  // Blocks 1 and 2 of claims [first, first + m) and what block 2 makes of them.
+  void draw_blocks_1_2(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
+                       std::size_t m, std::uint64_t t_lost, ClaimBatch& buf) const;
+
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
                      double wage_index, YearTotals& y, WorkforceClaimStats* stats) const;
@@ -240,7 +274,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
   double ramp[kReformCount];
   for (int r = 0; r < kReformCount; ++r) ramp[r] = a >= 0 ? p_.reforms[r].ramp(a) : 0.0;
 
-  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
   const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
   const double k_sev = p_.litigation_severity_multiplier;
   const double k_dur = p_.litigation_duration_multiplier;
@@ -271,18 +304,15 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
 
     // Claim count at the baseline mean; reforms only thin it.
     const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
-    double mean = fte / 100.0 * rates[d] * freq * trend;
-    if (p_.counts == CountModel::kNegativeBinomial) {
-      sim::Stream mix = ctx.stream(dep.mix_key.with(calendar_year));
-      mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
-    }
-    sim::Stream count_stream = ctx.stream(dep.count_key.with(calendar_year));
-    const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+    const std::int64_t n =
+        claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
 
-    // The claims, a batch at a time: block 1 of every claim, then block 2 of the claims not
-    // prevented and block 3 of those that need it, each for the whole batch at once
-    // (sim/philox_batch.hpp: the same words as the claims' own streams, in SIMD lanes). Each
-    // step is a pass over the batch; sums run over the claims in index order, as claim by claim.
+    // The claims, a batch at a time. Block 1 (four decisions) and block 2 (medical cost and
+    // lost days) depend on no reform: a department-year's are kept in the path memo by the
+    // first option that draws them and read back by the others (the same bits). Block 3 is
+    // drawn for the claims that need it; blocks are made for a whole batch at once in SIMD
+    // lanes (sim/philox_batch.hpp: the same words as the claims' own streams). Each step is a
+    // pass over the batch; the sums run over the claims in index order, as claim by claim.
     // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
     // uniform32(w) < p, without converting).
     const std::uint64_t t_prevent = sim::threshold32(prevent);
@@ -295,28 +325,47 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     const std::uint64_t t_wellness = sim::threshold32(participation);
     const std::uint64_t t_detect = sim::threshold32(detect);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
+    const ClaimDraws draws = claim_draws(ctx, year_key, n, t_lost);
     for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
       const auto m = static_cast<std::size_t>(
           std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
-      sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
-      sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
-      // Block 1: prevention, type, dispute, fraud; which claims draw blocks 2 and 3.
+      const auto off = static_cast<std::size_t>(first);
+      const std::uint32_t *w0, *w1, *w2, *w3;
+      const double *medical_base, *days_base;
+      if (draws.cached) {
+        w0 = draws.words[0] + off;
+        w1 = draws.words[1] + off;
+        w2 = draws.words[2] + off;
+        w3 = draws.words[3] + off;
+        medical_base = draws.medical + off;
+        days_base = draws.days + off;
+      } else {
+        draw_blocks_1_2(ctx, year_key, first, m, t_lost, buf);
+        if (draws.fill) draws.keep(off, m, buf);
+        w0 = buf.b1.w[0];
+        w1 = buf.b1.w[1];
+        w2 = buf.b1.w[2];
+        w3 = buf.b1.w[3];
+        medical_base = buf.medical_base;
+        days_base = buf.days_base;
+      }
+
+      // Block 1: prevention, type, dispute, fraud; which claims draw block 3.
       std::size_t n2 = 0, n3 = 0;
       for (std::size_t i = 0; i < m; ++i) {
-        if (buf.b1.w[0][i] < t_prevent) continue;
-        const unsigned type = buf.b1.w[1][i] < t_lost ? 1u : 0u;
-        const bool disputed = buf.b1.w[2][i] < t_disputed[type];
-        const bool fraudulent = buf.b1.w[3][i] < t_fraud;
+        if (w0[i] < t_prevent) continue;
+        const unsigned type = w1[i] < t_lost ? 1u : 0u;
+        const bool disputed = w2[i] < t_disputed[type];
+        const bool fraudulent = w3[i] < t_fraud;
         buf.index[n2] = static_cast<std::uint16_t>(i);
         buf.flags[n2] = static_cast<std::uint8_t>(type | (disputed ? kDisputed : 0) |
                                                   (fraudulent ? kFraudulent : 0));
         if (disputed || fraudulent || wellness_on) {
           buf.third[n3] = static_cast<std::uint16_t>(n2);
-          buf.keys3[n3++] = buf.keys[i];
+          buf.keys3[n3++] = year_key.with(static_cast<std::uint64_t>(first) + i).value();
         }
-        buf.keys2[n2++] = buf.keys[i];
+        ++n2;
       }
-      sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys2, n2, 1, buf.b2);
       if (n3 > 0) sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys3, n3, 2, buf.b3);
       if (stats) {
         stats->drawn += m;
@@ -324,26 +373,12 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
         stats->block3 += n3;
         stats->blocks += m + n2 + n3;
       }
-
-      // Block 2: medical cost of every claim, then lost days of the lost-time ones (normal
-      // quantiles in SIMD lanes, exp calls back to back).
-      for (std::size_t j = 0; j < n2; ++j) buf.u[j] = uniform53(buf.b2.w[0][j], buf.b2.w[1][j]);
-      sim::normal_quantiles(buf.u, n2, buf.z);
       for (std::size_t j = 0; j < n2; ++j) {
-        const unsigned type = buf.flags[j] & kLostTime;
-        buf.medical[j] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[j]) * med_scale;
-      }
-      std::size_t n_lost = 0;
-      for (std::size_t j = 0; j < n2; ++j) {
-        buf.days[j] = 0.0;
+        const std::size_t i = buf.index[j];
+        buf.medical[j] = medical_base[i] * med_scale;
+        buf.days[j] = days_base[i];
         buf.legal[j] = 0.0;
-        if (!(buf.flags[j] & kLostTime)) continue;
-        buf.u[n_lost] = uniform53(buf.b2.w[2][j], buf.b2.w[3][j]);
-        buf.lost[n_lost++] = static_cast<std::uint16_t>(j);
       }
-      sim::normal_quantiles(buf.u, n_lost, buf.z);
-      for (std::size_t l = 0; l < n_lost; ++l)
-        buf.days[buf.lost[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
 
       // Block 3: wellness participation, fraud detection, legal cost; then reforms and
       // litigation change the claim's medical cost and lost days.
@@ -358,7 +393,7 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
         unsigned extra = 0;
         if (f & kDisputed) {
           if (adr_on) y.admin += admin_per_dispute;
-          if (buf.b1.w[2][buf.index[j]] < t_litigated[type]) {
+          if (w2[buf.index[j]] < t_litigated[type]) {
             extra |= kLitigated;
             buf.medical[j] *= k_sev;
             buf.days[j] *= k_dur * shorten;
@@ -390,6 +425,94 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
       y.claims += static_cast<double>(n2);
     }
   }
+}
+
+std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, const Department& dep,
+                                               std::uint64_t calendar_year, double mean) const {
+  const sim::StreamKey count_key = dep.count_key.with(calendar_year);
+  const bool mixed = p_.counts == CountModel::kNegativeBinomial;
+  // The count is a function of its stream and the mean (and the mixing, keyed alike).
+  const std::uint64_t key[] = {kCountMemoTag, count_key.value(), std::bit_cast<std::uint64_t>(mean),
+                               mixed ? std::bit_cast<std::uint64_t>(p_.dispersion) : 0};
+  sim::PathMemo* memo = ctx.memo();
+  if (memo) {
+    if (const std::byte* kept = memo->find(key)) {
+      std::int64_t n;
+      std::memcpy(&n, kept, sizeof n);
+      return n;
+    }
+  }
+  if (mixed) {
+    sim::Stream mix = ctx.stream(dep.mix_key.with(calendar_year));
+    mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
+  }
+  sim::Stream count_stream = ctx.stream(count_key);
+  const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+  if (memo) {
+    if (std::byte* keep = memo->store(key, sizeof n)) std::memcpy(keep, &n, sizeof n);
+  }
+  return n;
+}
+
+ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key,
+                                             std::int64_t n, std::uint64_t t_lost) const {
+  ClaimDraws d;
+  sim::PathMemo* memo = ctx.memo();
+  if (!memo || n <= 0) return d;
+  // Everything the kept values depend on besides the path (the memo is per path).
+  const std::uint64_t key[] = {kClaimMemoTag,
+                               year_key.value(),
+                               static_cast<std::uint64_t>(n),
+                               t_lost,
+                               std::bit_cast<std::uint64_t>(med_mu_[0]),
+                               std::bit_cast<std::uint64_t>(med_mu_[1]),
+                               std::bit_cast<std::uint64_t>(med_sigma_[0]),
+                               std::bit_cast<std::uint64_t>(med_sigma_[1]),
+                               std::bit_cast<std::uint64_t>(p_.lost_days.mu),
+                               std::bit_cast<std::uint64_t>(p_.lost_days.sigma)};
+  const auto count = static_cast<std::size_t>(n);
+  const std::size_t bytes = count * (2 * sizeof(double) + 4 * sizeof(std::uint32_t));
+  std::byte* data = nullptr;
+  if (const std::byte* kept = memo->find(key)) {
+    d.cached = true;
+    data = const_cast<std::byte*>(kept);
+  } else {
+    data = memo->store(key, bytes);
+    if (!data) return d;
+    d.fill = true;
+  }
+  d.medical = reinterpret_cast<double*>(data);
+  d.days = d.medical + count;
+  auto* words = reinterpret_cast<std::uint32_t*>(d.days + count);
+  for (int k = 0; k < 4; ++k) d.words[k] = words + static_cast<std::size_t>(k) * count;
+  return d;
+}
+
+void WorkforceInjuryModel::draw_blocks_1_2(const sim::PathContext& ctx, sim::StreamKey year_key,
+                                           std::int64_t first, std::size_t m, std::uint64_t t_lost,
+                                           ClaimBatch& buf) const {
+  sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
+  // Medical cost of every claim (before the severity and price factors), then lost days of
+  // the lost-time ones: normal quantiles in SIMD lanes, exp calls back to back.
+  for (std::size_t i = 0; i < m; ++i) buf.u[i] = uniform53(buf.b2.w[0][i], buf.b2.w[1][i]);
+  sim::normal_quantiles(buf.u, m, buf.z);
+  for (std::size_t i = 0; i < m; ++i) {
+    const unsigned type = buf.b1.w[1][i] < t_lost ? 1u : 0u;
+    buf.medical_base[i] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[i]);
+  }
+  std::size_t n_lost = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    buf.days_base[i] = 0.0;
+    if (!(buf.b1.w[1][i] < t_lost)) continue;
+    buf.u[n_lost] = uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
+    buf.lost[n_lost++] = static_cast<std::uint16_t>(i);
+  }
+  sim::normal_quantiles(buf.u, n_lost, buf.z);
+  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
+  for (std::size_t l = 0; l < n_lost; ++l)
+    buf.days_base[buf.lost[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
