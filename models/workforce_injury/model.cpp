@@ -22,10 +22,12 @@ constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
 using sim::uniform32;
 using sim::uniform53;
 
-// A batch of claims of one department-year: their stream keys and Philox blocks (blocks 2 and
-// 3 only for the claims that draw them, compacted). Per claim that goes on (not prevented),
-// indexed j: its index in the batch, flags, and medical, lost days and legal cost; `lost` and
-// `third` list the j of the lost-time claims and of those drawing block 3.
+// A batch of claims of one department-year: their stream keys and Philox blocks, what block 2
+// makes of them before reforms (medical cost before severity and price factors, lost days: 0
+// for medical-only claims) and the legal cost before the wage index of the disputed ones.
+// Per claim that goes on (not prevented), indexed j: its index i in the batch, flags, medical
+// cost, lost days and legal cost; `lost` and `third` list the lost-time claims (i) and those
+// drawing block 3 (j).
 constexpr std::size_t kBatch = sim::kPhiloxBatch;
 enum ClaimFlag : std::uint8_t {
   kLostTime = 1,
@@ -39,31 +41,41 @@ struct ClaimBatch {
   sim::PhiloxBlocks b1, b2, b3;
   std::uint16_t index[kBatch], lost[kBatch], third[kBatch];
   std::uint8_t flags[kBatch];
-  double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch];
+  double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch], legal_base[kBatch];
   double medical[kBatch], days[kBatch], legal[kBatch];
 };
 
-// A department-year's block-1 words and medical cost and lost days before reforms, litigation
-// and price factors (0 days for medical-only claims), one entry per claim, in the path memo:
-// `cached` when an earlier option left them, `fill` when this one keeps them; neither without a
-// memo (or a full one).
+// What decides which draws a claim's reform-free values need: its type and whether disputed.
+struct ClaimThresholds {
+  std::uint64_t lost = 0;          // lost-time when block 1's word 1 is below
+  std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
+};
+
+// A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
+// words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
+// and legal cost (as in ClaimBatch). `cached` when an earlier option of the path left them,
+// `fill` when this one keeps them; neither without a memo (or with a full one).
 struct ClaimDraws {
   bool cached = false, fill = false;
-  double *medical = nullptr, *days = nullptr;
+  double *medical = nullptr, *days = nullptr, *legal = nullptr;
   std::uint32_t* words[4] = {nullptr, nullptr, nullptr, nullptr};
+  std::uint32_t* words3[2] = {nullptr, nullptr};
+
+  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 6 * sizeof(std::uint32_t);
 
   // Keeps a batch's claims [off, off + m).
   void keep(std::size_t off, std::size_t m, const ClaimBatch& b) const {
     std::copy_n(b.medical_base, m, medical + off);
     std::copy_n(b.days_base, m, days + off);
+    std::copy_n(b.legal_base, m, legal + off);
     for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k], m, words[k] + off);
+    for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k], m, words3[k] + off);
   }
 };
 
 // Memo keys' first word: what is kept.
 constexpr std::uint64_t kCountMemoTag = sim::StreamKey::of("workforce_injury/count").value();
 constexpr std::uint64_t kClaimMemoTag = sim::StreamKey::of("workforce_injury/claims").value();
-static_assert(kBatch <= 65536);
 
 enum Metric : int {
   kClaims,
@@ -162,6 +174,15 @@ class WorkforceInjuryModel final : public sim::Model {
     }
     lags_ = static_cast<int>(p_.payment_pattern.size());
     years_ = lags_ - 1 + horizon_;
+    const int prior = lags_ - 1;
+    for (int a = -prior; a < horizon_; ++a) {
+      trend_.push_back(std::pow(1.0 + p_.frequency_trend, a));
+      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.rate, a) : 1.0);
+      prior_wage_index_.push_back(a < 0 ? std::pow(1.0 + p_.indemnity_inflation.rate, a) : 1.0);
+    }
+    for (const Department& dep : p_.departments)
+      for (int a = -prior; a < horizon_; ++a)
+        fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
     const Lognormal* med[2] = {&p_.medical_only_usd, &p_.lost_time_medical_usd};
     for (int type = 0; type < 2; ++type) {
       med_mu_[type] = med[type]->mu;
@@ -213,10 +234,15 @@ class WorkforceInjuryModel final : public sim::Model {
                            std::uint64_t calendar_year, double mean) const;
   // Where a department-year's reform-free claim draws are kept, if anywhere.
   ClaimDraws claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t n,
-                         std::uint64_t t_lost) const;
-  // Blocks 1 and 2 of claims [first, first + m) and what block 2 makes of them.
-  void draw_blocks_1_2(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
-                       std::size_t m, std::uint64_t t_lost, ClaimBatch& buf) const;
+                         const ClaimThresholds& t) const;
+  // Blocks 1 and 2 of claims [first, first + m) and what they make of them, and with
+  // `with_block3` block 3 and the legal cost too, for every claim.
+  void draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
+                   std::size_t m, const ClaimThresholds& t, bool with_block3,
+                   ClaimBatch& buf) const;
+
+  // A litigated claim's legal cost before the wage index, from its uniform.
+  double legal_cost(double u) const;
 
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
@@ -233,6 +259,10 @@ class WorkforceInjuryModel final : public sim::Model {
   int start_year_;
   int lags_ = 1;
   int years_ = 1;  // accident years kept in scratch: lags_ - 1 before the horizon, then horizon_
+  // By accident year a (index a + lags_ - 1, as in scratch): (1 + frequency_trend)^a, each
+  // department's FTE (d * years_ + index), and before the horizon the constant-inflation
+  // medical and wage indices; std::pow once here instead of on every path.
+  std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
   double med_mu_[2] = {0, 0}, med_sigma_[2] = {0, 0};
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
@@ -249,11 +279,12 @@ double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, c
   const double med_only = p_.medical_only_usd.mean * (1.0 + p0 * k_sev) * sev * med_index;
   const double med_lost = p_.lost_time_medical_usd.mean * (1.0 + p1 * k_sev) * sev * med_index;
   const double days = p_.lost_days.mean * (1.0 + p1 * k_dur);
-  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  const auto ya = static_cast<std::size_t>(a + lags_ - 1);
+  const double trend = trend_[ya];
   double total = 0.0;
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
-    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
+    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
     const double claims = fte / 100.0 * rates[d] * freq * trend;
     const double s = dep.lost_time_share;
     const double per_claim =
@@ -270,18 +301,16 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
                                          double wage_index, YearTotals& y,
                                          WorkforceClaimStats* stats) const {
   const auto calendar_year = static_cast<std::uint64_t>(start_year_ + a);
-  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  const auto ya = static_cast<std::size_t>(a + lags_ - 1);
+  const double trend = trend_[ya];
   double ramp[kReformCount];
   for (int r = 0; r < kReformCount; ++r) ramp[r] = a >= 0 ? p_.reforms[r].ramp(a) : 0.0;
 
-  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
   const double k_sev = p_.litigation_severity_multiplier;
   const double k_dur = p_.litigation_duration_multiplier;
-  const double fraud_share = p_.fraud_share;
   const double investigation = p_.investigation_cost_usd * wage_index;
   const double med_scale = sev * med_index;
   const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
-  const double participation = p_.reforms[kWellness].participation;
   ClaimBatch buf;  // not initialised: every entry read was written first
 
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
@@ -290,7 +319,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     auto strength = [&](int r, int slot) {
       return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
     };
-    const double prevent = strength(kSafety, 0);
     const bool wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
     const double wellness_medical = 1.0 - strength(kWellness, 0);
     const double wellness_days = 1.0 - strength(kWellness, 1);
@@ -299,74 +327,85 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
     const double settle = 1.0 - strength(kAdr, 0);
     const double shorten = 1.0 - strength(kAdr, 1);
-    const double lost_share = dep.lost_time_share;
     const double indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
 
     // Claim count at the baseline mean; reforms only thin it.
-    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
+    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
     const std::int64_t n =
         claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
 
-    // The claims, a batch at a time. Block 1 (four decisions) and block 2 (medical cost and
-    // lost days) depend on no reform: a department-year's are kept in the path memo by the
-    // first option that draws them and read back by the others (the same bits). Block 3 is
-    // drawn for the claims that need it; blocks are made for a whole batch at once in SIMD
+    // The claims, a batch at a time. Their draws and what the draws make of them before any
+    // reform (medical cost, lost days, legal cost) are the same in every option: the first
+    // option of the path to need a department-year's keeps them in the path memo, and the
+    // others read them back (the same bits). Blocks are made for a whole batch at once in SIMD
     // lanes (sim/philox_batch.hpp: the same words as the claims' own streams). Each step is a
     // pass over the batch; the sums run over the claims in index order, as claim by claim.
     // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
     // uniform32(w) < p, without converting).
-    const std::uint64_t t_prevent = sim::threshold32(prevent);
-    const std::uint64_t t_lost = sim::threshold32(lost_share);
-    const std::uint64_t t_disputed[2] = {sim::threshold32(p_.litigation_probability[0]),
-                                         sim::threshold32(p_.litigation_probability[1])};
+    ClaimThresholds th;
+    th.lost = sim::threshold32(dep.lost_time_share);
+    th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
+    th.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
+    const std::uint64_t t_prevent = sim::threshold32(strength(kSafety, 0));
     const std::uint64_t t_litigated[2] = {sim::threshold32(p_.litigation_probability[0] * settle),
                                           sim::threshold32(p_.litigation_probability[1] * settle)};
-    const std::uint64_t t_fraud = sim::threshold32(fraud_share);
-    const std::uint64_t t_wellness = sim::threshold32(participation);
+    const std::uint64_t t_fraud = sim::threshold32(p_.fraud_share);
+    const std::uint64_t t_wellness = sim::threshold32(p_.reforms[kWellness].participation);
     const std::uint64_t t_detect = sim::threshold32(detect);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
-    const ClaimDraws draws = claim_draws(ctx, year_key, n, t_lost);
+    const ClaimDraws draws = claim_draws(ctx, year_key, n, th);
+    // With a memo, block 3 comes with the other draws, for every claim; without, it is drawn
+    // for the claims that need it only.
+    const bool all_block3 = draws.cached || draws.fill;
     for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
       const auto m = static_cast<std::size_t>(
           std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
       const auto off = static_cast<std::size_t>(first);
-      const std::uint32_t *w0, *w1, *w2, *w3;
-      const double *medical_base, *days_base;
+      const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
+      const double *medical_base, *days_base, *legal_base;
       if (draws.cached) {
         w0 = draws.words[0] + off;
         w1 = draws.words[1] + off;
         w2 = draws.words[2] + off;
         w3 = draws.words[3] + off;
+        well = draws.words3[0] + off;
+        detection = draws.words3[1] + off;
         medical_base = draws.medical + off;
         days_base = draws.days + off;
+        legal_base = draws.legal + off;
       } else {
-        draw_blocks_1_2(ctx, year_key, first, m, t_lost, buf);
+        draw_blocks(ctx, year_key, first, m, th, all_block3, buf);
         if (draws.fill) draws.keep(off, m, buf);
         w0 = buf.b1.w[0];
         w1 = buf.b1.w[1];
         w2 = buf.b1.w[2];
         w3 = buf.b1.w[3];
+        well = buf.b3.w[0];
+        detection = buf.b3.w[1];
         medical_base = buf.medical_base;
         days_base = buf.days_base;
+        legal_base = buf.legal_base;
       }
 
-      // Block 1: prevention, type, dispute, fraud; which claims draw block 3.
+      // Block 1: prevention, type, dispute, fraud; which claims use block 3.
       std::size_t n2 = 0, n3 = 0;
       for (std::size_t i = 0; i < m; ++i) {
         if (w0[i] < t_prevent) continue;
-        const unsigned type = w1[i] < t_lost ? 1u : 0u;
-        const bool disputed = w2[i] < t_disputed[type];
+        const unsigned type = w1[i] < th.lost ? 1u : 0u;
+        const bool disputed = w2[i] < th.disputed[type];
         const bool fraudulent = w3[i] < t_fraud;
         buf.index[n2] = static_cast<std::uint16_t>(i);
         buf.flags[n2] = static_cast<std::uint8_t>(type | (disputed ? kDisputed : 0) |
                                                   (fraudulent ? kFraudulent : 0));
-        if (disputed || fraudulent || wellness_on) {
-          buf.third[n3] = static_cast<std::uint16_t>(n2);
-          buf.keys3[n3++] = year_key.with(static_cast<std::uint64_t>(first) + i).value();
-        }
+        if (disputed || fraudulent || wellness_on) buf.third[n3++] = static_cast<std::uint16_t>(n2);
         ++n2;
       }
-      if (n3 > 0) sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys3, n3, 2, buf.b3);
+      if (!all_block3 && n3 > 0) {
+        for (std::size_t k = 0; k < n3; ++k)
+          buf.keys3[k] =
+              year_key.with(static_cast<std::uint64_t>(first) + buf.index[buf.third[k]]).value();
+        sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys3, n3, 2, buf.b3);
+      }
       if (stats) {
         stats->drawn += m;
         stats->prevented += m - n2;
@@ -383,26 +422,28 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
       // Block 3: wellness participation, fraud detection, legal cost; then reforms and
       // litigation change the claim's medical cost and lost days.
       for (std::size_t k = 0; k < n3; ++k) {
-        const std::size_t j = buf.third[k];
+        const std::size_t j = buf.third[k], i = buf.index[j];
         const unsigned f = buf.flags[j];
         const unsigned type = f & kLostTime;
-        if (wellness_on && buf.b3.w[0][k] < t_wellness) {
+        const std::uint32_t u_well = all_block3 ? well[i] : buf.b3.w[0][k];
+        const std::uint32_t u_detect = all_block3 ? detection[i] : buf.b3.w[1][k];
+        if (wellness_on && u_well < t_wellness) {
           buf.medical[j] *= wellness_medical;
           buf.days[j] *= wellness_days;
         }
         unsigned extra = 0;
         if (f & kDisputed) {
           if (adr_on) y.admin += admin_per_dispute;
-          if (w2[buf.index[j]] < t_litigated[type]) {
+          if (w2[i] < t_litigated[type]) {
             extra |= kLitigated;
             buf.medical[j] *= k_sev;
             buf.days[j] *= k_dur * shorten;
-            const double u_legal = uniform53(buf.b3.w[2][k], buf.b3.w[3][k]);
-            buf.legal[j] =
-                std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
+            const double legal =
+                all_block3 ? legal_base[i] : legal_cost(uniform53(buf.b3.w[2][k], buf.b3.w[3][k]));
+            buf.legal[j] = legal * wage_index;
           }
         }
-        if ((f & kFraudulent) && buf.b3.w[1][k] < t_detect) extra |= kCaught;
+        if ((f & kFraudulent) && u_detect < t_detect) extra |= kCaught;
         buf.flags[j] = static_cast<std::uint8_t>(f | extra);
       }
 
@@ -455,7 +496,7 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
 }
 
 ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key,
-                                             std::int64_t n, std::uint64_t t_lost) const {
+                                             std::int64_t n, const ClaimThresholds& t) const {
   ClaimDraws d;
   sim::PathMemo* memo = ctx.memo();
   if (!memo || n <= 0) return d;
@@ -463,49 +504,54 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
   const std::uint64_t key[] = {kClaimMemoTag,
                                year_key.value(),
                                static_cast<std::uint64_t>(n),
-                               t_lost,
+                               t.lost,
+                               t.disputed[0],
+                               t.disputed[1],
                                std::bit_cast<std::uint64_t>(med_mu_[0]),
                                std::bit_cast<std::uint64_t>(med_mu_[1]),
                                std::bit_cast<std::uint64_t>(med_sigma_[0]),
                                std::bit_cast<std::uint64_t>(med_sigma_[1]),
                                std::bit_cast<std::uint64_t>(p_.lost_days.mu),
-                               std::bit_cast<std::uint64_t>(p_.lost_days.sigma)};
+                               std::bit_cast<std::uint64_t>(p_.lost_days.sigma),
+                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.mu),
+                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.sigma)};
   const auto count = static_cast<std::size_t>(n);
-  const std::size_t bytes = count * (2 * sizeof(double) + 4 * sizeof(std::uint32_t));
   std::byte* data = nullptr;
   if (const std::byte* kept = memo->find(key)) {
     d.cached = true;
     data = const_cast<std::byte*>(kept);
   } else {
-    data = memo->store(key, bytes);
+    data = memo->store(key, count * ClaimDraws::kBytesPerClaim);
     if (!data) return d;
     d.fill = true;
   }
   d.medical = reinterpret_cast<double*>(data);
   d.days = d.medical + count;
-  auto* words = reinterpret_cast<std::uint32_t*>(d.days + count);
+  d.legal = d.days + count;
+  auto* words = reinterpret_cast<std::uint32_t*>(d.legal + count);
   for (int k = 0; k < 4; ++k) d.words[k] = words + static_cast<std::size_t>(k) * count;
+  for (int k = 0; k < 2; ++k) d.words3[k] = words + static_cast<std::size_t>(4 + k) * count;
   return d;
 }
 
-void WorkforceInjuryModel::draw_blocks_1_2(const sim::PathContext& ctx, sim::StreamKey year_key,
-                                           std::int64_t first, std::size_t m, std::uint64_t t_lost,
-                                           ClaimBatch& buf) const {
+void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key,
+                                       std::int64_t first, std::size_t m, const ClaimThresholds& t,
+                                       bool with_block3, ClaimBatch& buf) const {
   sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
-  // Medical cost of every claim (before the severity and price factors), then lost days of
-  // the lost-time ones: normal quantiles in SIMD lanes, exp calls back to back.
+  // Medical cost of every claim, then lost days of the lost-time ones: normal quantiles in
+  // SIMD lanes, exp calls back to back.
   for (std::size_t i = 0; i < m; ++i) buf.u[i] = uniform53(buf.b2.w[0][i], buf.b2.w[1][i]);
   sim::normal_quantiles(buf.u, m, buf.z);
   for (std::size_t i = 0; i < m; ++i) {
-    const unsigned type = buf.b1.w[1][i] < t_lost ? 1u : 0u;
+    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
     buf.medical_base[i] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[i]);
   }
   std::size_t n_lost = 0;
   for (std::size_t i = 0; i < m; ++i) {
     buf.days_base[i] = 0.0;
-    if (!(buf.b1.w[1][i] < t_lost)) continue;
+    if (!(buf.b1.w[1][i] < t.lost)) continue;
     buf.u[n_lost] = uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
     buf.lost[n_lost++] = static_cast<std::uint16_t>(i);
   }
@@ -513,6 +559,26 @@ void WorkforceInjuryModel::draw_blocks_1_2(const sim::PathContext& ctx, sim::Str
   const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
   for (std::size_t l = 0; l < n_lost; ++l)
     buf.days_base[buf.lost[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
+  if (!with_block3) return;
+  // Block 3 of every claim, and the legal cost of the disputed ones (what litigation costs if
+  // it comes to that; 0 for the others, which never use it).
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
+  std::size_t n_disputed = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    buf.legal_base[i] = 0.0;
+    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
+    if (!(buf.b1.w[2][i] < t.disputed[type])) continue;
+    buf.u[n_disputed] = uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
+    buf.lost[n_disputed++] = static_cast<std::uint16_t>(i);
+  }
+  sim::normal_quantiles(buf.u, n_disputed, buf.z);
+  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.legal_base[buf.lost[k]] = std::exp(mu_legal + sigma_legal * buf.z[k]);
+}
+
+double WorkforceInjuryModel::legal_cost(double u) const {
+  return std::exp(p_.legal_cost_usd.mu + p_.legal_cost_usd.sigma * sim::normal_quantile(u));
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
@@ -563,10 +629,11 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
       const double rate = inf.factor >= 0 ? ctx.factor(inf.factor, t) : inf.rate;
       index[prior + t] = index[prior + t - 1] * (1.0 + rate);
     }
-    for (int a = -1; a >= -prior; --a) index[prior + a] = std::pow(1.0 + inf.rate, a);
   };
   fill_index(p_.medical_inflation, med_index);
   fill_index(p_.indemnity_inflation, wage_index);
+  std::copy_n(prior_med_index_.begin(), prior, med_index);
+  std::copy_n(prior_wage_index_.begin(), prior, wage_index);
 
   // Accident years before the horizon.
   if (p_.run_off == RunOff::kExpected) {
