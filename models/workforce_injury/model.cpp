@@ -22,27 +22,16 @@ constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
 using sim::uniform32;
 using sim::uniform53;
 
-// A batch of claims of one department-year: their stream keys and Philox blocks, what block 2
-// makes of them before reforms (medical cost before severity and price factors, lost days: 0
-// for medical-only claims) and the legal cost before the wage index of the disputed ones.
-// Per claim that goes on (not prevented), indexed j: its index i in the batch, flags, medical
-// cost, lost days and legal cost; `lost` and `third` list the lost-time claims (i) and those
-// drawing block 3 (j).
+// A batch of claims of one department-year: their stream keys and Philox blocks, and what the
+// blocks make of them before reforms: medical cost before severity and price factors, lost days
+// (0 for medical-only claims), and the legal cost before the wage index of the disputed ones
+// (0 for the others). `picked` lists the claims a step works on.
 constexpr std::size_t kBatch = sim::kPhiloxBatch;
-enum ClaimFlag : std::uint8_t {
-  kLostTime = 1,
-  kDisputed = 2,
-  kFraudulent = 4,
-  kLitigated = 8,
-  kCaught = 16,
-};
 struct ClaimBatch {
-  std::uint64_t keys[kBatch], keys3[kBatch];
+  std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
-  std::uint16_t index[kBatch], lost[kBatch], third[kBatch];
-  std::uint8_t flags[kBatch];
+  std::uint16_t picked[kBatch];
   double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch], legal_base[kBatch];
-  double medical[kBatch], days[kBatch], legal[kBatch];
 };
 
 // What decides which draws a claim's reform-free values need: its type and whether disputed.
@@ -235,14 +224,9 @@ class WorkforceInjuryModel final : public sim::Model {
   // Where a department-year's reform-free claim draws are kept, if anywhere.
   ClaimDraws claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t n,
                          const ClaimThresholds& t) const;
-  // Blocks 1 and 2 of claims [first, first + m) and what they make of them, and with
-  // `with_block3` block 3 and the legal cost too, for every claim.
+  // Blocks 1 to 3 of claims [first, first + m) and what they make of them before reforms.
   void draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
-                   std::size_t m, const ClaimThresholds& t, bool with_block3,
-                   ClaimBatch& buf) const;
-
-  // A litigated claim's legal cost before the wage index, from its uniform.
-  double legal_cost(double u) const;
+                   std::size_t m, const ClaimThresholds& t, ClaimBatch& buf) const;
 
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
@@ -334,14 +318,15 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     const std::int64_t n =
         claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
 
-    // The claims, a batch at a time. Their draws and what the draws make of them before any
-    // reform (medical cost, lost days, legal cost) are the same in every option: the first
-    // option of the path to need a department-year's keeps them in the path memo, and the
-    // others read them back (the same bits). Blocks are made for a whole batch at once in SIMD
-    // lanes (sim/philox_batch.hpp: the same words as the claims' own streams). Each step is a
-    // pass over the batch; the sums run over the claims in index order, as claim by claim.
-    // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
-    // uniform32(w) < p, without converting).
+    // The claims, a batch at a time. Their draws (blocks 1 to 3) and what the draws make of
+    // them before any reform (medical cost, lost days, legal cost) are the same in every
+    // option: the first option of the path to need a department-year's keeps them in the path
+    // memo, and the others read them back (the same bits). Blocks are made for a whole batch at
+    // once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own streams),
+    // block 3 for every claim although only some use it: that costs less than picking them
+    // out, and a claim's words do not depend on which blocks are made. Then one pass over the
+    // claims in index order applies the reforms and sums, as claim by claim. Yes/no decisions
+    // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
     ClaimThresholds th;
     th.lost = sim::threshold32(dep.lost_time_share);
     th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
@@ -354,9 +339,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     const std::uint64_t t_detect = sim::threshold32(detect);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
     const ClaimDraws draws = claim_draws(ctx, year_key, n, th);
-    // With a memo, block 3 comes with the other draws, for every claim; without, it is drawn
-    // for the claims that need it only.
-    const bool all_block3 = draws.cached || draws.fill;
     for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
       const auto m = static_cast<std::size_t>(
           std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
@@ -374,7 +356,7 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
         days_base = draws.days + off;
         legal_base = draws.legal + off;
       } else {
-        draw_blocks(ctx, year_key, first, m, th, all_block3, buf);
+        draw_blocks(ctx, year_key, first, m, th, buf);
         if (draws.fill) draws.keep(off, m, buf);
         w0 = buf.b1.w[0];
         w1 = buf.b1.w[1];
@@ -387,83 +369,55 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
         legal_base = buf.legal_base;
       }
 
-      // Block 1: prevention, type, dispute, fraud; which claims use block 3.
-      std::size_t n2 = 0, n3 = 0;
+      // Counts are sums of ones: kept as integers, they give the same doubles.
+      std::size_t filed = 0, used3 = 0, n_caught = 0, n_litigated = 0;
       for (std::size_t i = 0; i < m; ++i) {
-        if (w0[i] < t_prevent) continue;
+        if (w0[i] < t_prevent) continue;  // prevented by the safety program: no claim
         const unsigned type = w1[i] < th.lost ? 1u : 0u;
         const bool disputed = w2[i] < th.disputed[type];
         const bool fraudulent = w3[i] < t_fraud;
-        buf.index[n2] = static_cast<std::uint16_t>(i);
-        buf.flags[n2] = static_cast<std::uint8_t>(type | (disputed ? kDisputed : 0) |
-                                                  (fraudulent ? kFraudulent : 0));
-        if (disputed || fraudulent || wellness_on) buf.third[n3++] = static_cast<std::uint16_t>(n2);
-        ++n2;
+        double medical = medical_base[i] * med_scale, days = days_base[i], legal = 0.0;
+        bool caught = false, litigated = false;
+        ++filed;
+        if (disputed || fraudulent || wellness_on) {
+          ++used3;
+          if (wellness_on && well[i] < t_wellness) {
+            medical *= wellness_medical;
+            days *= wellness_days;
+          }
+          if (disputed) {
+            if (adr_on) y.admin += admin_per_dispute;
+            litigated = w2[i] < t_litigated[type];
+            if (litigated) {
+              medical *= k_sev;
+              days *= k_dur * shorten;
+              legal = legal_base[i] * wage_index;
+            }
+          }
+          caught = fraudulent && detection[i] < t_detect;
+        }
+        const double indemnity = days * indemnity_per_day;
+        if (caught) {  // denied: its cost counts as avoided
+          ++n_caught;
+          y.avoided += medical + indemnity + legal;
+          y.investigation += investigation;
+          continue;
+        }
+        y.lost_days += days;
+        n_litigated += litigated ? 1 : 0;
+        y.medical += medical;
+        y.indemnity += indemnity;
+        y.legal += legal;
       }
-      if (!all_block3 && n3 > 0) {
-        for (std::size_t k = 0; k < n3; ++k)
-          buf.keys3[k] =
-              year_key.with(static_cast<std::uint64_t>(first) + buf.index[buf.third[k]]).value();
-        sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys3, n3, 2, buf.b3);
-      }
+      y.claims += static_cast<double>(filed);
+      y.caught += static_cast<double>(n_caught);
+      y.litigated += static_cast<double>(n_litigated);
       if (stats) {
         stats->drawn += m;
-        stats->prevented += m - n2;
-        stats->block3 += n3;
-        stats->blocks += m + n2 + n3;
+        stats->prevented += m - filed;
+        stats->used_block3 += used3;
+        stats->blocks += draws.cached ? 0 : 3 * m;
       }
-      for (std::size_t j = 0; j < n2; ++j) {
-        const std::size_t i = buf.index[j];
-        buf.medical[j] = medical_base[i] * med_scale;
-        buf.days[j] = days_base[i];
-        buf.legal[j] = 0.0;
-      }
-
-      // Block 3: wellness participation, fraud detection, legal cost; then reforms and
-      // litigation change the claim's medical cost and lost days.
-      for (std::size_t k = 0; k < n3; ++k) {
-        const std::size_t j = buf.third[k], i = buf.index[j];
-        const unsigned f = buf.flags[j];
-        const unsigned type = f & kLostTime;
-        const std::uint32_t u_well = all_block3 ? well[i] : buf.b3.w[0][k];
-        const std::uint32_t u_detect = all_block3 ? detection[i] : buf.b3.w[1][k];
-        if (wellness_on && u_well < t_wellness) {
-          buf.medical[j] *= wellness_medical;
-          buf.days[j] *= wellness_days;
-        }
-        unsigned extra = 0;
-        if (f & kDisputed) {
-          if (adr_on) y.admin += admin_per_dispute;
-          if (w2[i] < t_litigated[type]) {
-            extra |= kLitigated;
-            buf.medical[j] *= k_sev;
-            buf.days[j] *= k_dur * shorten;
-            const double legal =
-                all_block3 ? legal_base[i] : legal_cost(uniform53(buf.b3.w[2][k], buf.b3.w[3][k]));
-            buf.legal[j] = legal * wage_index;
-          }
-        }
-        if ((f & kFraudulent) && u_detect < t_detect) extra |= kCaught;
-        buf.flags[j] = static_cast<std::uint8_t>(f | extra);
-      }
-
-      // The sums, in index order. A caught claim is denied: its cost counts as avoided.
-      // Adding 0.0 leaves a sum's bits unchanged, so the others may add it instead of branching.
-      for (std::size_t j = 0; j < n2; ++j) {
-        const unsigned f = buf.flags[j];
-        const bool caught = (f & kCaught) != 0;
-        const double medical = buf.medical[j], days = buf.days[j], legal = buf.legal[j];
-        const double indemnity = days * indemnity_per_day;
-        y.caught += caught ? 1.0 : 0.0;
-        y.avoided += caught ? medical + indemnity + legal : 0.0;
-        y.investigation += caught ? investigation : 0.0;
-        y.lost_days += caught ? 0.0 : days;
-        y.litigated += !caught && (f & kLitigated) ? 1.0 : 0.0;
-        y.medical += caught ? 0.0 : medical;
-        y.indemnity += caught ? 0.0 : indemnity;
-        y.legal += caught ? 0.0 : legal;
-      }
-      y.claims += static_cast<double>(n2);
     }
   }
 }
@@ -536,7 +490,7 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
 
 void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key,
                                        std::int64_t first, std::size_t m, const ClaimThresholds& t,
-                                       bool with_block3, ClaimBatch& buf) const {
+                                       ClaimBatch& buf) const {
   sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
@@ -553,13 +507,12 @@ void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamK
     buf.days_base[i] = 0.0;
     if (!(buf.b1.w[1][i] < t.lost)) continue;
     buf.u[n_lost] = uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
-    buf.lost[n_lost++] = static_cast<std::uint16_t>(i);
+    buf.picked[n_lost++] = static_cast<std::uint16_t>(i);
   }
   sim::normal_quantiles(buf.u, n_lost, buf.z);
   const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
   for (std::size_t l = 0; l < n_lost; ++l)
-    buf.days_base[buf.lost[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
-  if (!with_block3) return;
+    buf.days_base[buf.picked[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
   // Block 3 of every claim, and the legal cost of the disputed ones (what litigation costs if
   // it comes to that; 0 for the others, which never use it).
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
@@ -569,16 +522,12 @@ void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamK
     const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
     if (!(buf.b1.w[2][i] < t.disputed[type])) continue;
     buf.u[n_disputed] = uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
-    buf.lost[n_disputed++] = static_cast<std::uint16_t>(i);
+    buf.picked[n_disputed++] = static_cast<std::uint16_t>(i);
   }
   sim::normal_quantiles(buf.u, n_disputed, buf.z);
   const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
   for (std::size_t k = 0; k < n_disputed; ++k)
-    buf.legal_base[buf.lost[k]] = std::exp(mu_legal + sigma_legal * buf.z[k]);
-}
-
-double WorkforceInjuryModel::legal_cost(double u) const {
-  return std::exp(p_.legal_cost_usd.mu + p_.legal_cost_usd.sigma * sim::normal_quantile(u));
+    buf.legal_base[buf.picked[k]] = std::exp(mu_legal + sigma_legal * buf.z[k]);
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {

@@ -84,13 +84,14 @@ namespace reformsim::models {
 std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env);
 
-// What the claims of one path consume (benchmarks: benches/bench_micro.cpp). Claims drawn
-// (before prevention), prevented, and Philox blocks of the claim streams: one per claim drawn,
-// one per claim not prevented, one per claim that draws block 3.
+// What the claims of one path consume (benchmarks: benches/bench_micro.cpp): claims drawn
+// (before prevention), prevented, those whose outcome uses block 3, and the Philox blocks made
+// for them (three per claim drawn, none for claims whose draws an earlier option of the path
+// made: see the path memo).
 struct WorkforceClaimStats {
   std::uint64_t drawn = 0;
   std::uint64_t prevented = 0;
-  std::uint64_t block3 = 0;
+  std::uint64_t used_block3 = 0;
   std::uint64_t blocks = 0;
 };
 // Runs simulate() for one path of `model` (made by make_workforce_injury_model; RunError
