@@ -17,8 +17,8 @@ constexpr std::uint64_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
 // and the garbage the xors leave in the high halves is never read (each multiply masks it off,
 // the final store truncates).
 REFORMSIM_CLONES
-void philox_blocks(std::uint64_t seed, std::uint64_t path, const std::uint64_t* keys,
-                   std::size_t n, std::uint32_t block, PhiloxBlocks& out) {
+void philox_blocks(std::uint64_t seed, std::uint64_t path, const std::uint64_t* keys, std::size_t n,
+                   std::uint32_t block, PhiloxBlocks& out) {
   constexpr std::uint64_t kLow = 0xffffffffu;
   const std::uint64_t key0 = seed & kLow, key1 = seed >> 32;
   const std::uint64_t c1_init = path & kLow;
@@ -45,6 +45,11 @@ void philox_blocks(std::uint64_t seed, std::uint64_t path, const std::uint64_t* 
 REFORMSIM_CLONES
 void stream_keys(StreamKey base, std::uint64_t first, std::size_t n, std::uint64_t* keys) {
   for (std::size_t i = 0; i < n; ++i) keys[i] = base.with(first + i).value();
+}
+
+REFORMSIM_CLONES
+void uniforms53(const std::uint32_t* hi, const std::uint32_t* lo, std::size_t n, double* u) {
+  for (std::size_t i = 0; i < n; ++i) u[i] = uniform53(hi[i], lo[i]);
 }
 
 const char* philox_batch_isa() {

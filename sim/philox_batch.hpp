@@ -32,6 +32,10 @@ void philox_blocks(std::uint64_t seed, std::uint64_t path, const std::uint64_t* 
 // keys[i] = base.with(first + i).value() for i < n (n <= kPhiloxBatch), vectorised likewise.
 void stream_keys(StreamKey base, std::uint64_t first, std::size_t n, std::uint64_t* keys);
 
+// u[i] = uniform53(hi[i], lo[i]) for i < n, vectorised likewise (e.g. two words of a batch's
+// blocks: out.w[0], out.w[1]).
+void uniforms53(const std::uint32_t* hi, const std::uint32_t* lo, std::size_t n, double* u);
+
 // The instruction set philox_blocks uses on this CPU: "avx512", "avx2" or "baseline".
 const char* philox_batch_isa();
 

@@ -63,9 +63,11 @@ inline bool is_central(double p) {
 
 }  // namespace
 
-// In chunks: the central formula in SIMD lanes for every p; then, for the tail ones (about 15%),
-// log one by one and the tail formula in SIMD lanes again. Anything unusual (p outside (0, 1),
-// the far tail) goes to the scalar function.
+// In chunks: the central formula in SIMD lanes for every p; then the tail ones (about 15%)
+// picked out without branching, their logs one by one, and the tail formula in SIMD lanes again.
+// Anything unusual (p outside (0, 1), the far tail) goes to the scalar function. The build
+// compiles this file with -fno-math-errno so that sqrt vectorises: errno is not set, the values
+// are the same (IEEE square root is exact to the last bit).
 REFORMSIM_CLONES
 void normal_quantiles(const double* p, std::size_t n, double* z) {
   constexpr std::size_t kChunk = 256;
@@ -78,13 +80,13 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
     for (std::size_t i = 0; i < m; ++i) zc[i] = central_quantile(pc[i] - 0.5);
     std::size_t n_tail = 0;
     for (std::size_t i = 0; i < m; ++i) {
-      if (is_central(pc[i])) continue;
-      if (!(pc[i] > 0.0 && pc[i] < 1.0)) {
-        zc[i] = normal_quantile(pc[i]);
-        continue;
-      }
       tail[n_tail] = static_cast<std::uint16_t>(i);
-      r[n_tail++] = std::log(pc[i] - 0.5 < 0.0 ? pc[i] : 1.0 - pc[i]);
+      n_tail += is_central(pc[i]) ? 0 : 1;
+    }
+    for (std::size_t k = 0; k < n_tail; ++k) {
+      const double pk = pc[tail[k]];
+      r[k] = pk > 0.0 && pk < 1.0 ? std::log(pk - 0.5 < 0.0 ? pk : 1.0 - pk)
+                                  : std::numeric_limits<double>::quiet_NaN();
     }
     for (std::size_t k = 0; k < n_tail; ++k) {
       r[k] = std::sqrt(-r[k]);
@@ -92,11 +94,11 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
     }
     for (std::size_t k = 0; k < n_tail; ++k) {
       const std::size_t i = tail[k];
-      if (!(r[k] <= 5.0)) {
+      if (r[k] <= 5.0) {
+        zc[i] = pc[i] - 0.5 < 0.0 ? -x[k] : x[k];
+      } else {  // far tail, or p not in (0, 1) (NaN above)
         zc[i] = normal_quantile(pc[i]);
-        continue;
       }
-      zc[i] = pc[i] - 0.5 < 0.0 ? -x[k] : x[k];
     }
   }
 }

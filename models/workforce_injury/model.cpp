@@ -494,35 +494,36 @@ void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamK
   sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
-  // Medical cost of every claim, then lost days of the lost-time ones: normal quantiles in
-  // SIMD lanes, exp calls back to back.
-  for (std::size_t i = 0; i < m; ++i) buf.u[i] = uniform53(buf.b2.w[0][i], buf.b2.w[1][i]);
+  // Medical cost of every claim, then lost days of the lost-time ones, then legal cost of the
+  // disputed ones: uniforms and normal quantiles in SIMD lanes, the claims each step needs
+  // picked out without branching, exp calls back to back.
+  sim::uniforms53(buf.b2.w[0], buf.b2.w[1], m, buf.u);
   sim::normal_quantiles(buf.u, m, buf.z);
   for (std::size_t i = 0; i < m; ++i) {
     const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
     buf.medical_base[i] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[i]);
   }
+  sim::uniforms53(buf.b2.w[2], buf.b2.w[3], m, buf.u);
   std::size_t n_lost = 0;
   for (std::size_t i = 0; i < m; ++i) {
     buf.days_base[i] = 0.0;
-    if (!(buf.b1.w[1][i] < t.lost)) continue;
-    buf.u[n_lost] = uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
-    buf.picked[n_lost++] = static_cast<std::uint16_t>(i);
+    buf.picked[n_lost] = static_cast<std::uint16_t>(i);
+    buf.u[n_lost] = buf.u[i];
+    n_lost += buf.b1.w[1][i] < t.lost ? 1 : 0;
   }
   sim::normal_quantiles(buf.u, n_lost, buf.z);
   const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
   for (std::size_t l = 0; l < n_lost; ++l)
     buf.days_base[buf.picked[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
-  // Block 3 of every claim, and the legal cost of the disputed ones (what litigation costs if
-  // it comes to that; 0 for the others, which never use it).
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
+  sim::uniforms53(buf.b3.w[2], buf.b3.w[3], m, buf.u);
   std::size_t n_disputed = 0;
   for (std::size_t i = 0; i < m; ++i) {
     buf.legal_base[i] = 0.0;
     const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
-    if (!(buf.b1.w[2][i] < t.disputed[type])) continue;
-    buf.u[n_disputed] = uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
-    buf.picked[n_disputed++] = static_cast<std::uint16_t>(i);
+    buf.picked[n_disputed] = static_cast<std::uint16_t>(i);
+    buf.u[n_disputed] = buf.u[i];
+    n_disputed += buf.b1.w[2][i] < t.disputed[type] ? 1 : 0;
   }
   sim::normal_quantiles(buf.u, n_disputed, buf.z);
   const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
