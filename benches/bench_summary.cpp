@@ -1,5 +1,6 @@
 // reformsim_bench_summary: runs a scenario once and prints, as JSON, the per-year mean and
-// standard error of every metric of every option, the run's wall time and paths per second,
+// standard error of every metric of every option, the run's wall and CPU time and paths per
+// second,
 // its peak memory against the result arrays, and a checksum of every result array.
 //
 // It is the reformsim side of benches/reference/compare.py (agreement with the numpy
@@ -25,6 +26,14 @@
 namespace {
 
 using namespace reformsim;
+
+// CPU time of the process so far (all threads, user + system), in seconds.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 double peak_rss_bytes() {
   rusage u{};
@@ -139,17 +148,19 @@ int main(int argc, char** argv) {
     opts.threads = threads;
     if (block > 0) opts.block_size = block;
     const double rss_before = peak_rss_bytes();
+    const double cpu0 = cpu_seconds();
     const auto t0 = std::chrono::steady_clock::now();
     const sim::Results r = engine.run(opts);
     const auto t1 = std::chrono::steady_clock::now();
+    const double cpu = cpu_seconds() - cpu0;
     const double wall = std::chrono::duration<double>(t1 - t0).count();
     const std::size_t h = static_cast<std::size_t>(r.horizon());
 
     std::printf("{\"scenario\": \"%s\", \"paths\": %llu, \"threads\": %d, \"options\": %zu, ",
                 path.c_str(), static_cast<unsigned long long>(r.paths),
                 threads > 0 ? threads : sim::default_thread_count(), r.options.size());
-    std::printf("\"horizon_years\": %zu, \"start_year\": %d, \"wall_s\": %.6f, ", h,
-                r.settings.start_year, wall);
+    std::printf("\"horizon_years\": %zu, \"start_year\": %d, \"wall_s\": %.6f, \"cpu_s\": %.6f, ",
+                h, r.settings.start_year, wall, cpu);
     std::printf("\"paths_per_s\": %.3f, ", static_cast<double>(r.paths) / wall);
     std::printf("\"results_bytes\": %zu, \"estimated_peak_bytes\": %zu, ", r.bytes(),
                 engine.estimate_peak_bytes(r.paths, threads));
