@@ -1,6 +1,7 @@
 #include "sim/engine.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -166,11 +167,20 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                        const RunOptions& options) const {
   if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
   if (begin >= end) return;
-  const std::size_t block = std::max<std::size_t>(1, options.block_size);
+  const int threads = options.threads > 0 ? options.threads : default_thread_count();
+  // Paths per task: at most options.block_size, and few enough that every thread gets at least
+  // kTasksPerThread tasks, so that the threads finish together although paths differ in cost.
+  constexpr std::uint64_t kTasksPerThread = 8;
+  const std::uint64_t fair =
+      (end - begin) / (static_cast<std::uint64_t>(threads) * kTasksPerThread);
+  const std::size_t block = static_cast<std::size_t>(std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(options.block_size, std::max<std::uint64_t>(1, fair))));
   const std::uint64_t n_blocks = (end - begin + block - 1) / block;
 
+  // One set of buffers (and path memo) per worker thread, made once and reused by its tasks.
+  tbb::enumerable_thread_specific<BlockBuffers> buffers([this] { return make_block_buffers(); });
   auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
-    BlockBuffers buf = make_block_buffers();
+    BlockBuffers& buf = buffers.local();
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = begin + b * block;
@@ -179,7 +189,6 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
       if (options.paths_done) options.paths_done->fetch_add(last - first);
     }
   };
-  const int threads = options.threads > 0 ? options.threads : default_thread_count();
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,

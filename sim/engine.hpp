@@ -16,8 +16,10 @@
 namespace reformsim::sim {
 
 struct RunOptions {
-  int threads = 0;               // 0: all cores
-  std::size_t block_size = 256;  // paths per task; does not change results
+  int threads = 0;  // 0: all cores
+  // Paths per task, at most: fewer when needed to give every thread 8 tasks or more. Does not
+  // change results.
+  std::size_t block_size = 256;
   // Optional: incremented by the number of paths of each finished block (for progress).
   std::atomic<std::uint64_t>* paths_done = nullptr;
   // Optional: when set, blocks not yet started are skipped (clean stop on a signal).
