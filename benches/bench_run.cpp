@@ -1,15 +1,26 @@
-// Whole-run benchmarks: a shipped scenario at several path counts and thread counts.
+// Whole-run benchmarks: shipped and synthetic scenarios at several path and thread counts.
 //
-// Counters: paths/s (paths x options simulated per second of wall time), claims/s when the
-// scenario has the workforce-injury model, and the process's peak resident memory.
+// Counters, per run (Engine::run, not counting the scenario's loading):
+//   paths/s       paths simulated per second of wall time (a path is every option of it)
+//   claims/s      workforce-injury claims filed per second (all options), when the model runs
+//   results_MiB   the per-path result arrays (Results::bytes())
+//   peak_MiB      the process's peak resident memory during the run (Linux: VmHWM, reset before
+//                 the run through /proc/self/clear_refs)
+//   growth_MiB    peak_MiB minus the resident memory just before the run: what the run added
+//   growth/results   growth_MiB / results_MiB (the design's bound: at most 1.2 plus a fixed
+//                 overhead)
+//   estimate_MiB  Engine::estimate_peak_bytes (what a memory-budget check would use), to set
+//                 against peak_MiB
 // Scenarios: every file named in REFORMSIM_BENCH_SCENARIOS (colon-separated), default the
-// shipped example and Los Angeles scenarios that exist.
+// shipped Los Angeles and example scenarios and benches/scenarios/synthetic_memory.yaml.
 #include <benchmark/benchmark.h>
-#include <sys/resource.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+#include <string>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
@@ -19,10 +30,21 @@ namespace {
 
 using namespace reformsim;
 
-double peak_rss_mib() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_maxrss) / 1024.0;
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// A field of /proc/self/status in kB (VmRSS: now, VmHWM: peak), in bytes; 0 if unknown.
+double status_bytes(const char* field) {
+  std::ifstream f("/proc/self/status");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind(field, 0) == 0)
+      return std::strtod(line.c_str() + std::strlen(field), nullptr) * 1024.0;
+  }
+  return 0.0;
+}
+
+// Resets the peak resident memory to the current one (Linux >= 4.0).
+void reset_peak() {
+  std::ofstream("/proc/self/clear_refs") << "5";
 }
 
 void BM_Run(benchmark::State& state, std::string path) {
@@ -31,24 +53,36 @@ void BM_Run(benchmark::State& state, std::string path) {
   const sim::Engine engine(sc);
   sim::RunOptions opts;
   opts.threads = static_cast<int>(state.range(1));
-  double claims = 0.0;
+  double claims = 0.0, results = 0.0, peak = 0.0, growth = 0.0;
   for (auto _ : state) {
+    state.PauseTiming();
+    reset_peak();
+    const double before = status_bytes("VmRSS:");
+    state.ResumeTiming();
     sim::Results r = engine.run(opts);
+    state.PauseTiming();
+    peak = status_bytes("VmHWM:");
+    growth = peak - before;
+    results = static_cast<double>(r.bytes());
     claims = 0.0;
     for (const auto& o : r.options)
       if (const auto* m = o.metric("workforce_injury.claims"))
         for (double v : m->values) claims += v;
     benchmark::DoNotOptimize(r.options.data());
+    { const sim::Results freed = std::move(r); }  // freed outside the timing
+    state.ResumeTiming();
   }
   const double paths = static_cast<double>(sc.settings.paths);
-  state.counters["paths/s"] = benchmark::Counter(paths * static_cast<double>(state.iterations()),
-                                                 benchmark::Counter::kIsRate);
+  const double runs = static_cast<double>(state.iterations());
+  state.counters["paths/s"] = benchmark::Counter(paths * runs, benchmark::Counter::kIsRate);
   if (claims > 0)
-    state.counters["claims/s"] = benchmark::Counter(
-        claims * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-  state.counters["peak_MiB"] = peak_rss_mib();
-  state.counters["results_MiB"] =
-      static_cast<double>(engine.bytes_per_path()) * paths / (1024.0 * 1024.0);
+    state.counters["claims/s"] = benchmark::Counter(claims * runs, benchmark::Counter::kIsRate);
+  state.counters["results_MiB"] = results / kMiB;
+  state.counters["peak_MiB"] = peak / kMiB;
+  state.counters["growth_MiB"] = growth / kMiB;
+  state.counters["growth/results"] = results > 0 ? growth / results : 0.0;
+  state.counters["estimate_MiB"] =
+      static_cast<double>(engine.estimate_peak_bytes(sc.settings.paths, opts.threads)) / kMiB;
 }
 
 std::vector<std::string> scenarios() {
@@ -59,8 +93,9 @@ std::vector<std::string> scenarios() {
       if (!item.empty()) out.push_back(item);
     return out;
   }
-  for (const char* f : {"scenarios/example.yaml", "scenarios/la_workforce_injury.yaml",
-                        "scenarios/los_angeles.yaml"}) {
+  for (const char* f : {"scenarios/la_workforce_injury.yaml", "scenarios/la_procurement.yaml",
+                        "scenarios/la_real_estate.yaml", "scenarios/example.yaml",
+                        "benches/scenarios/synthetic_memory.yaml"}) {
     const std::string p = std::string(REFORMSIM_SOURCE_DIR) + "/" + f;
     if (std::filesystem::exists(p)) out.push_back(p);
   }
@@ -72,12 +107,20 @@ std::vector<std::string> scenarios() {
 int main(int argc, char** argv) {
   const int cores = sim::default_thread_count();
   for (const auto& path : scenarios()) {
-    const std::string name = "BM_Run/" + std::filesystem::path(path).stem().string();
+    const std::string stem = std::filesystem::path(path).stem().string();
+    const std::string name = "BM_Run/" + stem;
     auto* b = benchmark::RegisterBenchmark(name.c_str(), BM_Run, path);
     b->ArgNames({"paths", "threads"})->Unit(benchmark::kMillisecond)->UseRealTime();
-    for (int paths : {1000, 4000})
+    // Path counts: a few seconds of work each; the synthetic one is about memory.
+    const bool heavy = stem == "la_workforce_injury";
+    const bool memory = stem.rfind("synthetic", 0) == 0;
+    const std::vector<int> counts = heavy    ? std::vector<int>{500, 2000}
+                                    : memory ? std::vector<int>{10000, 40000}
+                                             : std::vector<int>{2000, 8000};
+    for (int paths : counts) {
       for (int t = 1; t <= cores; t *= 2) b->Args({paths, t});
-    if ((cores & (cores - 1)) != 0) b->Args({4000, cores});
+      if ((cores & (cores - 1)) != 0) b->Args({paths, cores});
+    }
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

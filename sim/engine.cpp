@@ -1,6 +1,7 @@
 #include "sim/engine.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -12,7 +13,9 @@
 
 namespace reformsim::sim {
 
-int default_thread_count() { return tbb::info::default_concurrency(); }
+int default_thread_count() {
+  return tbb::info::default_concurrency();
+}
 
 struct Engine::BlockBuffers {
   std::vector<double> factors;  // horizon x factors
@@ -22,6 +25,7 @@ struct Engine::BlockBuffers {
   std::vector<double> scratch;
   std::vector<double> inputs;
   std::vector<double> model_net;  // per option and model: its yearly net budget contribution
+  PathMemo memo;  // cleared for every path
 };
 
 Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
@@ -86,11 +90,11 @@ Results Engine::allocate(std::uint64_t paths) const {
       for (const auto& info : option.models[m]->inputs())
         out.inputs.push_back({sc.model_names[m], info, std::vector<double>(paths)});
     }
-    out.metrics.push_back({kFiscalModel,
-                           {kNetBudgetMetric, "USD",
-                            "net budget flow: benefits and savings minus costs, all models",
-                            Fiscal::kNone, false},
-                           std::vector<double>(paths * h)});
+    out.metrics.push_back(
+        {kFiscalModel,
+         {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
+          Fiscal::kNone, false},
+         std::vector<double>(paths * h)});
   }
   return r;
 }
@@ -108,6 +112,33 @@ std::size_t Engine::bytes_per_path() const {
   return n * sizeof(double);
 }
 
+Engine::BlockBuffers Engine::make_block_buffers() const {
+  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
+  const std::size_t nf = scenario_.factors.size();
+  BlockBuffers buf;
+  buf.factors.resize(std::max<std::size_t>(1, h * nf));
+  buf.latent.resize(std::max<std::size_t>(1, 2 * nf));
+  buf.rows.resize(std::max<std::size_t>(1, max_metrics_));
+  buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
+  buf.scratch.resize(max_scratch_);
+  buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
+  buf.model_net.resize(
+      std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
+  return buf;
+}
+
+std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const {
+  const BlockBuffers b = make_block_buffers();
+  const std::size_t buffers =
+      (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size() +
+       b.model_net.size()) *
+          sizeof(double) +
+      b.rows.size() * sizeof(double*);
+  const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
+  return bytes_per_path() * static_cast<std::size_t>(paths) +
+         n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
+}
+
 void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const {
   const auto& sc = scenario_;
   const int horizon = sc.settings.horizon_years;
@@ -115,6 +146,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
   const std::size_t nf = sc.factors.size();
   const std::size_t n_models = sc.model_names.size();
   sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
+  buf.memo.clear();
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
@@ -156,7 +188,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         std::fill(inputs, inputs + n_inputs, 0.0);
         std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
         PathContext ctx(sc.settings, path, buf.factors.data(), nf,
-                        std::span<double>(buf.scratch.data(), model.scratch_doubles()));
+                        std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo);
         model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
         for (std::size_t i = 0; i < n_inputs; ++i)
           out.inputs[first_input + i].values[path] = inputs[i];
@@ -176,21 +208,20 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                        const RunOptions& options) const {
   if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
   if (begin >= end) return;
-  const std::size_t block = std::max<std::size_t>(1, options.block_size);
+  const int threads = options.threads > 0 ? options.threads : default_thread_count();
+  // Paths per task: at most options.block_size, and few enough that every thread gets at least
+  // kTasksPerThread tasks, so that the threads finish together although paths differ in cost.
+  constexpr std::uint64_t kTasksPerThread = 8;
+  const std::uint64_t fair =
+      (end - begin) / (static_cast<std::uint64_t>(threads) * kTasksPerThread);
+  const std::size_t block = static_cast<std::size_t>(std::max<std::uint64_t>(
+      1, std::min<std::uint64_t>(options.block_size, std::max<std::uint64_t>(1, fair))));
   const std::uint64_t n_blocks = (end - begin + block - 1) / block;
-  const std::size_t h = static_cast<std::size_t>(scenario_.settings.horizon_years);
-  const std::size_t nf = scenario_.factors.size();
 
+  // One set of buffers (and path memo) per worker thread, made once and reused by its tasks.
+  tbb::enumerable_thread_specific<BlockBuffers> buffers([this] { return make_block_buffers(); });
   auto body = [&](const tbb::blocked_range<std::uint64_t>& range) {
-    BlockBuffers buf;
-    buf.factors.resize(std::max<std::size_t>(1, h * nf));
-    buf.latent.resize(std::max<std::size_t>(1, 2 * nf));
-    buf.rows.resize(std::max<std::size_t>(1, max_metrics_));
-    buf.discard.resize(std::max<std::size_t>(1, max_metrics_ * h));
-    buf.scratch.resize(max_scratch_);
-    buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
-    buf.model_net.resize(
-        std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
+    BlockBuffers& buf = buffers.local();
     for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = begin + b * block;
@@ -199,7 +230,6 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
       if (options.paths_done) options.paths_done->fetch_add(last - first);
     }
   };
-  const int threads = options.threads > 0 ? options.threads : default_thread_count();
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,

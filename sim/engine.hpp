@@ -16,8 +16,10 @@
 namespace reformsim::sim {
 
 struct RunOptions {
-  int threads = 0;              // 0: all cores
-  std::size_t block_size = 256;  // paths per task; does not change results
+  int threads = 0;  // 0: all cores
+  // Paths per task, at most: fewer when needed to give every thread 8 tasks or more. Does not
+  // change results.
+  std::size_t block_size = 256;
   // Optional: incremented by the number of paths of each finished block (for progress).
   std::atomic<std::uint64_t>* paths_done = nullptr;
   // Optional: when set, blocks not yet started are skipped (clean stop on a signal).
@@ -49,9 +51,21 @@ class Engine {
   Results run(const RunOptions& options = {}) const;
   // Memory of the per-path result arrays for one path, all options.
   std::size_t bytes_per_path() const;
+  // Upper estimate of a run's peak resident memory, for refusing a run that would not fit
+  // before it starts: the result arrays (bytes_per_path() x paths) plus, per worker thread
+  // (0: all cores), its block buffers, its path memo's capacity (sim/path_memo.hpp) and
+  // kPerThreadOverheadBytes, plus kFixedOverheadBytes for the process itself (code,
+  // libraries, the scenario and its models).
+  // Covers the simulation only: whatever reads or writes the results afterwards adds its own.
+  std::size_t estimate_peak_bytes(std::uint64_t paths, int threads = 0) const;
+  // Measured on the shipped scenarios (docs/performance.md): the process before a run holds
+  // 5-10 MiB, and a worker thread's stack and allocator arena well under 1 MiB.
+  static constexpr std::size_t kFixedOverheadBytes = std::size_t{32} << 20;
+  static constexpr std::size_t kPerThreadOverheadBytes = std::size_t{2} << 20;
 
  private:
   struct BlockBuffers;
+  BlockBuffers make_block_buffers() const;
   void simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const;
 
   const Scenario& scenario_;

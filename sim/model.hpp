@@ -16,6 +16,7 @@
 
 #include "sim/config.hpp"
 #include "sim/factors.hpp"
+#include "sim/path_memo.hpp"
 #include "sim/random.hpp"
 
 namespace reformsim::sim {
@@ -32,17 +33,17 @@ struct SimulationSettings {
 
 // How a metric enters the city's budget.
 enum class Fiscal : std::int8_t {
-  kCost = -1,     // money the city pays (a budget cost)
-  kNone = 0,      // not a budget flow (counts, days, values of stocks)
-  kBenefit = 1,   // money the city receives or saves
+  kCost = -1,    // money the city pays (a budget cost)
+  kNone = 0,     // not a budget flow (counts, days, values of stocks)
+  kBenefit = 1,  // money the city receives or saves
 };
 
 struct MetricInfo {
-  std::string name;         // e.g. "paid_cost_usd"
-  std::string unit;         // e.g. "USD", "claims", "days"
+  std::string name;  // e.g. "paid_cost_usd"
+  std::string unit;  // e.g. "USD", "claims", "days"
   std::string description;
   Fiscal fiscal = Fiscal::kNone;
-  bool in_budget = false;   // counted in the fiscal roll-up (cash flows, not accruals)
+  bool in_budget = false;  // counted in the fiscal roll-up (cash flows, not accruals)
 };
 
 struct InputInfo {
@@ -54,8 +55,13 @@ struct InputInfo {
 class PathContext {
  public:
   PathContext(const SimulationSettings& s, std::uint64_t path, const double* factors,
-              std::size_t n_factors, std::span<double> scratch)
-      : settings_(s), path_(path), factors_(factors), n_factors_(n_factors), scratch_(scratch) {}
+              std::size_t n_factors, std::span<double> scratch, PathMemo* memo = nullptr)
+      : settings_(s),
+        path_(path),
+        factors_(factors),
+        n_factors_(n_factors),
+        scratch_(scratch),
+        memo_(memo) {}
 
   std::uint64_t path() const { return path_; }
   std::uint64_t seed() const { return settings_.seed; }
@@ -69,6 +75,9 @@ class PathContext {
   }
   // Zeroed scratch of the size the model asked for (Model::scratch_doubles()).
   std::span<double> scratch() const { return scratch_; }
+  // What this path's earlier options left for its later ones (sim/path_memo.hpp), or nullptr
+  // when the caller provides none.
+  PathMemo* memo() const { return memo_; }
 
  private:
   const SimulationSettings& settings_;
@@ -76,6 +85,7 @@ class PathContext {
   const double* factors_;
   std::size_t n_factors_;
   std::span<double> scratch_;
+  PathMemo* memo_;
 };
 
 // Where a model writes one path: a zeroed row of horizon values per metric, one slot per input.

@@ -9,6 +9,7 @@
 
 #include <Random123/philox.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 
@@ -47,6 +48,31 @@ class StreamKey {
   std::uint64_t value_ = 0;
 };
 
+// The 53-bit uniform on (0, 1) made from two 32-bit words (hi first): offset by half a step so
+// that 0 and 1 never occur.
+inline double uniform53(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t bits = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
+  // bits < 2^53: the signed conversion is exact and cheaper than the unsigned one.
+  return (static_cast<double>(static_cast<std::int64_t>(bits)) + 0.5) * 0x1.0p-53;
+}
+// A uniform on (0, 1) from one word, for yes/no decisions: half a step off 0 and 1.
+inline double uniform32(std::uint32_t w) {
+  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
+}
+
+// The decision uniform32(w) < x on the raw word: it holds exactly when w < threshold32(x), for
+// every 32-bit w (uniform32 is increasing in w). Lets a hot loop compare words as integers.
+inline std::uint64_t threshold32(double x) {
+  const double guess = std::ceil(x * 0x1.0p32 - 0.5);  // exact in real arithmetic
+  std::uint64_t t = !(guess > 0.0)      ? 0            // also NaN: no word is below it
+                    : guess >= 0x1.0p32 ? std::uint64_t{1} << 32
+                                        : static_cast<std::uint64_t>(guess);
+  // Settle any doubt with the definition itself.
+  while (t > 0 && !(uniform32(static_cast<std::uint32_t>(t - 1)) < x)) --t;
+  while (t < (std::uint64_t{1} << 32) && uniform32(static_cast<std::uint32_t>(t)) < x) ++t;
+  return t;
+}
+
 // One addressed stream: uniforms in the open interval (0, 1) with 53 random bits each.
 // Cheap to construct (no state beyond a 4-word buffer), so make one where it is needed.
 class Stream {
@@ -68,10 +94,8 @@ class Stream {
 
   // Uniform on (0, 1): 53 bits from two words, offset by half a step so 0 and 1 never occur.
   double uniform() {
-    const std::uint64_t hi = next_u32();
-    const std::uint64_t lo = next_u32();
-    const std::uint64_t bits = ((hi << 32) | lo) >> 11;
-    return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
+    const std::uint32_t hi = next_u32();
+    return uniform53(hi, next_u32());
   }
 
   // Number of Philox blocks consumed so far (4 words each); for benchmarks and tests.

@@ -1,8 +1,12 @@
 // The core contract: results are bit-identical whatever the threads and block size, any path
 // can be regenerated alone, and options share their random numbers.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "io/yaml_reader.hpp"
@@ -37,7 +41,9 @@ options:
         reform: {effect: 0, cost_usd: 0}
 )";
 
-sim::Scenario load() { return io::load_scenario_text(kScenario, "engine-test", models::default_registry()); }
+sim::Scenario load() {
+  return io::load_scenario_text(kScenario, "engine-test", models::default_registry());
+}
 
 bool identical(const sim::Results& a, const sim::Results& b) {
   if (a.options.size() != b.options.size()) return false;
@@ -160,6 +166,68 @@ outputs:
   ASSERT_EQ(r.options[0].metrics.size(), 2u);  // the kept metric and the fiscal roll-up
   EXPECT_EQ(r.options[0].metrics[0].key(), "example.event_cost_usd");
   EXPECT_NE(sim::mean(r.options[0].metric("fiscal.net_budget_usd")->values), 0.0);
+}
+
+// The memory estimate a caller checks before a run: the result arrays exactly, plus the stated
+// per-thread and fixed overhead.
+TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {
+  const sim::Scenario sc = load();
+  const sim::Engine engine(sc);
+  // 3 options x (3 example metrics + the fiscal roll-up) x 4 years, 1 input in 2 options.
+  EXPECT_EQ(engine.bytes_per_path(), (3 * 4 * 4 + 3) * sizeof(double));
+  for (std::uint64_t paths : {1u, 1000u, 12347u}) {
+    EXPECT_EQ(engine.allocate(paths).bytes(), engine.bytes_per_path() * paths);
+    for (int threads : {1, 2, 16}) {
+      const std::size_t e = engine.estimate_peak_bytes(paths, threads);
+      const std::size_t overhead = e - engine.bytes_per_path() * paths;
+      EXPECT_GE(overhead,
+                sim::Engine::kFixedOverheadBytes +
+                    static_cast<std::size_t>(threads) * sim::Engine::kPerThreadOverheadBytes);
+      // The block buffers of this small scenario are a few hundred bytes per thread.
+      EXPECT_LT(overhead,
+                sim::Engine::kFixedOverheadBytes +
+                    static_cast<std::size_t>(threads) * (sim::Engine::kPerThreadOverheadBytes +
+                                                         sim::PathMemo::kDefaultCapacity + 4096));
+      EXPECT_EQ(engine.estimate_peak_bytes(paths + 10, threads) - e, 10 * engine.bytes_per_path());
+    }
+  }
+  EXPECT_EQ(engine.estimate_peak_bytes(100, 0),
+            engine.estimate_peak_bytes(100, sim::default_thread_count()));
+}
+
+// A run whose result arrays (64 MB) dominate raises the process's peak resident memory by no
+// more than the estimate; it would fail if the engine held, say, a second copy of the results.
+TEST(Engine, RunStaysWithinItsPeakMemoryEstimate) {
+  const char* text = R"(
+simulation: {paths: 20000, horizon_years: 100, seed: 5}
+models:
+  example: {events_per_year: 1}
+)";
+  const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
+  const sim::Engine engine(sc);
+  auto peak = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<std::size_t>(u.ru_maxrss) * 1024;
+  };
+  auto resident = [] {  // now, from /proc/self/statm (pages)
+    std::size_t pages = 0, rss = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%zu %zu", &pages, &rss) != 2) rss = 0;
+      std::fclose(f);
+    }
+    return rss * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  };
+  sim::RunOptions opts;
+  opts.threads = 2;
+  const std::size_t peak_before = peak(), now_before = resident();
+  ASSERT_GT(now_before, 0u);
+  const sim::Results r = engine.run(opts);
+  const std::size_t after = peak();
+  ASSERT_EQ(r.bytes(), 20000u * (4 * 100 + 1) * sizeof(double));  // + the reform-effect input
+  EXPECT_LE(after, std::max(peak_before, now_before + engine.estimate_peak_bytes(r.paths, 2)));
+  // The arrays are resident (written), so the peak grew by at least most of them.
+  EXPECT_GE(after, now_before + r.bytes() / 2);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "sim/random.hpp"
 
@@ -68,6 +69,30 @@ TEST(Stream, CountsBlocks) {
   Stream s(1, 1, StreamKey::of("b"));
   for (int i = 0; i < 4; ++i) s.uniform();  // 8 words = 2 blocks
   EXPECT_EQ(s.blocks_used(), 2u);
+}
+
+TEST(Uniform32, ThresholdDecidesLikeTheUniform) {
+  std::vector<double> xs = {0.0,   -1.0, 1e-300,      0x1.0p-33, 0x1.0p-32, 0.028,       0.25,
+                            0.381, 0.5,  0.999999999, 1.0,       1.5,       std::nan("")};
+  // Values that are exactly a uniform32, and their neighbours.
+  for (std::uint32_t w : {0u, 1u, 12345u, 0x80000000u, 0xfffffffeu, 0xffffffffu}) {
+    const double u = uniform32(w);
+    xs.insert(xs.end(), {u, std::nextafter(u, 0.0), std::nextafter(u, 2.0)});
+  }
+  Stream s(5, 6, StreamKey::of("threshold"));
+  for (int i = 0; i < 200; ++i) xs.push_back(s.uniform());
+  for (double x : xs) {
+    const std::uint64_t t = threshold32(x);
+    ASSERT_LE(t, std::uint64_t{1} << 32);
+    std::vector<std::uint64_t> ws = {0, 1, 0xffffffffu};
+    for (std::int64_t d = -3; d <= 3; ++d) {
+      const std::int64_t w = static_cast<std::int64_t>(t) + d;
+      if (w >= 0 && w <= 0xffffffffLL) ws.push_back(static_cast<std::uint64_t>(w));
+    }
+    for (int k = 0; k < 50; ++k) ws.push_back(s.next_u32());
+    for (std::uint64_t w : ws)
+      ASSERT_EQ(w < t, uniform32(static_cast<std::uint32_t>(w)) < x) << "x " << x << " w " << w;
+  }
 }
 
 }  // namespace

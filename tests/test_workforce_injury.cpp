@@ -243,7 +243,8 @@ TEST(WorkforceInjury, PaidFollowsThePatternAndConserves) {
 
 // A richer scenario for common random numbers: negative binomial, uncertain parameters, an
 // uncertain department rate, factor-driven inflation, the expected run-off.
-std::string rich(int paths, const std::string& options) {
+// `options` follows an option named baseline, unless `with_baseline` is false.
+std::string rich(int paths, const std::string& options, bool with_baseline = true) {
   return "simulation: {paths: " + std::to_string(paths) +
          R"(, horizon_years: 5, start_year: 2026, seed: 5}
 factors:
@@ -266,8 +267,8 @@ models:
       - {name: parks, headcount_fte: 500, claims_per_100_fte: 14}
       - {name: office, headcount_fte: 700, claims_per_100_fte: 5, lost_time_share: 0.2}
 options:
-  baseline: {}
-)" + options;
+)" + (with_baseline ? "  baseline: {}\n" : "") +
+         options;
 }
 
 bool identical(const sim::OptionResults& a, const sim::OptionResults& b) {
@@ -305,6 +306,38 @@ TEST(WorkforceInjury, ResultsDoNotDependOnThreads) {
   const sim::Results one = run(text, 1), two = run(text, 2);
   for (std::size_t o = 0; o < one.options.size(); ++o)
     EXPECT_TRUE(identical(one.options[o], two.options[o])) << one.options[o].name;
+}
+
+// The path memo lets an option reuse counts and claim draws an earlier option of the path made.
+// Each option run first (computing everything itself) gives the same bits as after the others,
+// whether it shares their draws (reforms) or not (changed severity, lost-time share, staff).
+TEST(WorkforceInjury, PathMemoLeavesEveryOptionsResultsUnchanged) {
+  const std::vector<std::pair<std::string, std::string>> options = {
+      {"reforms", R"(models: {workforce_injury: {reforms: {
+        safety: {effect: {pert: [0.05, 0.1, 0.3]}, start_year_offset: 1, ramp_up_years: 2},
+        wellness: {severity_effect: 0.1, lost_days_effect: 0.2, participation: 0.5},
+        fraud_analytics: {effect: 0.5, departments: [police]},
+        adr: {litigation_effect: 0.3, duration_effect: 0.2, admin_cost_per_dispute_usd: 100}}}})"},
+      {"severe",
+       R"(models: {workforce_injury: {severity: {lost_time_medical_usd: {mean: 30000, sd: 50000}}}})"},
+      {"lost_share",
+       R"(models: {workforce_injury: {departments: [{name: parks, lost_time_share: 0.5}]}})"},
+      {"more_staff",
+       R"(models: {workforce_injury: {departments: [{name: police, headcount_fte: 950}]}})"},
+  };
+  std::string all;
+  for (const auto& [name, body] : options) all += "  " + name + ":\n    " + body + "\n";
+  const sim::Results together = run(rich(60, all), 1);
+  for (const auto& [name, body] : options) {
+    const sim::Results alone = run(rich(60, "  " + name + ":\n    " + body + "\n", false), 1);
+    ASSERT_EQ(alone.options.size(), 1u);
+    EXPECT_TRUE(identical(*together.option(name), alone.options[0])) << name;
+  }
+  // And the shared draws are really shared: the baseline's claims are the reforms' before
+  // prevention starts (year 0).
+  const auto& base = values(together, "baseline", "claims");
+  const auto& reformed = values(together, "reforms", "claims");
+  for (std::size_t p = 0; p < 60; ++p) EXPECT_EQ(base[p * 5], reformed[p * 5]);
 }
 
 TEST(WorkforceInjury, SafetyEffectThinsClaimsByTheExpectedShare) {

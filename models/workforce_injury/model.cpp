@@ -1,12 +1,17 @@
 // The workforce injury model's simulation: see workforce_injury.hpp for the equations and
 // docs/models/workforce_injury.md for the exact generative process.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "models/workforce_injury/read_params.hpp"
 #include "models/workforce_injury/workforce_injury.hpp"
 #include "sim/distributions.hpp"
+#include "sim/errors.hpp"
+#include "sim/philox_batch.hpp"
 
 namespace reformsim::models {
 namespace workforce_injury {
@@ -14,10 +19,52 @@ namespace {
 
 constexpr sim::StreamKey kModelKey = sim::StreamKey::of("workforce_injury");
 
-// A uniform on (0, 1) from one 32-bit word, for yes/no decisions: half a step off 0 and 1.
-inline double unit32(std::uint32_t w) {
-  return (static_cast<double>(w) + 0.5) * 0x1.0p-32;
-}
+using sim::uniform32;
+using sim::uniform53;
+
+// A batch of claims of one department-year: their stream keys and Philox blocks, and what the
+// blocks make of them before reforms: medical cost before severity and price factors, lost days
+// (0 for medical-only claims), and the legal cost before the wage index of the disputed ones
+// (0 for the others). `picked` lists the claims a step works on.
+constexpr std::size_t kBatch = sim::kPhiloxBatch;
+struct ClaimBatch {
+  std::uint64_t keys[kBatch];
+  sim::PhiloxBlocks b1, b2, b3;
+  std::uint16_t picked[kBatch];
+  double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch], legal_base[kBatch];
+};
+
+// What decides which draws a claim's reform-free values need: its type and whether disputed.
+struct ClaimThresholds {
+  std::uint64_t lost = 0;          // lost-time when block 1's word 1 is below
+  std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
+};
+
+// A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
+// words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
+// and legal cost (as in ClaimBatch). `cached` when an earlier option of the path left them,
+// `fill` when this one keeps them; neither without a memo (or with a full one).
+struct ClaimDraws {
+  bool cached = false, fill = false;
+  double *medical = nullptr, *days = nullptr, *legal = nullptr;
+  std::uint32_t* words[4] = {nullptr, nullptr, nullptr, nullptr};
+  std::uint32_t* words3[2] = {nullptr, nullptr};
+
+  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 6 * sizeof(std::uint32_t);
+
+  // Keeps a batch's claims [off, off + m).
+  void keep(std::size_t off, std::size_t m, const ClaimBatch& b) const {
+    std::copy_n(b.medical_base, m, medical + off);
+    std::copy_n(b.days_base, m, days + off);
+    std::copy_n(b.legal_base, m, legal + off);
+    for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k], m, words[k] + off);
+    for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k], m, words3[k] + off);
+  }
+};
+
+// Memo keys' first word: what is kept.
+constexpr std::uint64_t kCountMemoTag = sim::StreamKey::of("workforce_injury/count").value();
+constexpr std::uint64_t kClaimMemoTag = sim::StreamKey::of("workforce_injury/claims").value();
 
 enum Metric : int {
   kClaims,
@@ -116,6 +163,15 @@ class WorkforceInjuryModel final : public sim::Model {
     }
     lags_ = static_cast<int>(p_.payment_pattern.size());
     years_ = lags_ - 1 + horizon_;
+    const int prior = lags_ - 1;
+    for (int a = -prior; a < horizon_; ++a) {
+      trend_.push_back(std::pow(1.0 + p_.frequency_trend, a));
+      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.rate, a) : 1.0);
+      prior_wage_index_.push_back(a < 0 ? std::pow(1.0 + p_.indemnity_inflation.rate, a) : 1.0);
+    }
+    for (const Department& dep : p_.departments)
+      for (int a = -prior; a < horizon_; ++a)
+        fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
     const Lognormal* med[2] = {&p_.medical_only_usd, &p_.lost_time_medical_usd};
     for (int type = 0; type < 2; ++type) {
       med_mu_[type] = med[type]->mu;
@@ -162,15 +218,35 @@ class WorkforceInjuryModel final : public sim::Model {
   double expected_incurred(int a, double freq, double sev, const double* rates, double med_index,
                            double wage_index) const;
 
+  // Claims of a department in a calendar year at the baseline mean (before NB mixing).
+  std::int64_t claim_count(const sim::PathContext& ctx, const Department& dep,
+                           std::uint64_t calendar_year, double mean) const;
+  // Where a department-year's reform-free claim draws are kept, if anywhere.
+  ClaimDraws claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t n,
+                         const ClaimThresholds& t) const;
+  // Blocks 1 to 3 of claims [first, first + m) and what they make of them before reforms.
+  void draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
+                   std::size_t m, const ClaimThresholds& t, ClaimBatch& buf) const;
+
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
-                     double wage_index, YearTotals& y) const;
+                     double wage_index, YearTotals& y, WorkforceClaimStats* stats) const;
 
+ public:
+  // simulate(), counting what the claims consume when `stats` is not null.
+  void simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
+                     WorkforceClaimStats* stats) const;
+
+ private:
   Params p_;
   int horizon_;
   int start_year_;
   int lags_ = 1;
   int years_ = 1;  // accident years kept in scratch: lags_ - 1 before the horizon, then horizon_
+  // By accident year a (index a + lags_ - 1, as in scratch): (1 + frequency_trend)^a, each
+  // department's FTE (d * years_ + index), and before the horizon the constant-inflation
+  // medical and wage indices; std::pow once here instead of on every path.
+  std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
   double med_mu_[2] = {0, 0}, med_sigma_[2] = {0, 0};
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
@@ -187,11 +263,12 @@ double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, c
   const double med_only = p_.medical_only_usd.mean * (1.0 + p0 * k_sev) * sev * med_index;
   const double med_lost = p_.lost_time_medical_usd.mean * (1.0 + p1 * k_sev) * sev * med_index;
   const double days = p_.lost_days.mean * (1.0 + p1 * k_dur);
-  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  const auto ya = static_cast<std::size_t>(a + lags_ - 1);
+  const double trend = trend_[ya];
   double total = 0.0;
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
-    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
+    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
     const double claims = fte / 100.0 * rates[d] * freq * trend;
     const double s = dep.lost_time_share;
     const double per_claim =
@@ -205,21 +282,20 @@ double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, c
 void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, double freq,
                                          double sev, const double* rates,
                                          const double (&effect)[kReformCount][2], double med_index,
-                                         double wage_index, YearTotals& y) const {
+                                         double wage_index, YearTotals& y,
+                                         WorkforceClaimStats* stats) const {
   const auto calendar_year = static_cast<std::uint64_t>(start_year_ + a);
-  const double trend = std::pow(1.0 + p_.frequency_trend, a);
+  const auto ya = static_cast<std::size_t>(a + lags_ - 1);
+  const double trend = trend_[ya];
   double ramp[kReformCount];
   for (int r = 0; r < kReformCount; ++r) ramp[r] = a >= 0 ? p_.reforms[r].ramp(a) : 0.0;
 
-  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
-  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
   const double k_sev = p_.litigation_severity_multiplier;
   const double k_dur = p_.litigation_duration_multiplier;
-  const double fraud_share = p_.fraud_share;
   const double investigation = p_.investigation_cost_usd * wage_index;
   const double med_scale = sev * med_index;
   const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
-  const double participation = p_.reforms[kWellness].participation;
+  ClaimBatch buf;  // not initialised: every entry read was written first
 
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
@@ -227,7 +303,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     auto strength = [&](int r, int slot) {
       return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
     };
-    const double prevent = strength(kSafety, 0);
     const bool wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
     const double wellness_medical = 1.0 - strength(kWellness, 0);
     const double wellness_days = 1.0 - strength(kWellness, 1);
@@ -236,77 +311,232 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
     const double settle = 1.0 - strength(kAdr, 0);
     const double shorten = 1.0 - strength(kAdr, 1);
-    const double lost_share = dep.lost_time_share;
     const double indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
 
     // Claim count at the baseline mean; reforms only thin it.
-    const double fte = dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a);
-    double mean = fte / 100.0 * rates[d] * freq * trend;
-    if (p_.counts == CountModel::kNegativeBinomial) {
-      sim::Stream mix = ctx.stream(dep.mix_key.with(calendar_year));
-      mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
-    }
-    sim::Stream count_stream = ctx.stream(dep.count_key.with(calendar_year));
-    const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
+    const std::int64_t n =
+        claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
 
+    // The claims, a batch at a time. Their draws (blocks 1 to 3) and what the draws make of
+    // them before any reform (medical cost, lost days, legal cost) are the same in every
+    // option: the first option of the path to need a department-year's keeps them in the path
+    // memo, and the others read them back (the same bits). Blocks are made for a whole batch at
+    // once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own streams),
+    // block 3 for every claim although only some use it: that costs less than picking them
+    // out, and a claim's words do not depend on which blocks are made. Then one pass over the
+    // claims in index order applies the reforms and sums, as claim by claim. Yes/no decisions
+    // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
+    ClaimThresholds th;
+    th.lost = sim::threshold32(dep.lost_time_share);
+    th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
+    th.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
+    const std::uint64_t t_prevent = sim::threshold32(strength(kSafety, 0));
+    const std::uint64_t t_litigated[2] = {sim::threshold32(p_.litigation_probability[0] * settle),
+                                          sim::threshold32(p_.litigation_probability[1] * settle)};
+    const std::uint64_t t_fraud = sim::threshold32(p_.fraud_share);
+    const std::uint64_t t_wellness = sim::threshold32(p_.reforms[kWellness].participation);
+    const std::uint64_t t_detect = sim::threshold32(detect);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
-    for (std::int64_t i = 0; i < n; ++i) {
-      sim::Stream s = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
-      // Block 1: four decisions.
-      const double u_prevent = unit32(s.next_u32());
-      const double u_type = unit32(s.next_u32());
-      const double u_lit = unit32(s.next_u32());
-      const double u_fraud = unit32(s.next_u32());
-      if (u_prevent < prevent) continue;
-      // Block 2: medical cost and lost days.
-      const int type = u_type < lost_share ? 1 : 0;
-      const double z_medical = sim::normal_quantile(s.uniform());
-      const double u_days = s.uniform();
-      double medical = std::exp(med_mu_[type] + med_sigma_[type] * z_medical) * med_scale;
-      double days = type ? std::exp(mu_days + sigma_days * sim::normal_quantile(u_days)) : 0.0;
-      const double p_lit = p_.litigation_probability[type];
-      const bool disputed = u_lit < p_lit;
-      const bool fraudulent = u_fraud < fraud_share;
-      double legal = 0.0;
-      bool litigated = false, caught = false;
-      if (disputed || fraudulent || wellness_on) {
-        // Block 3: wellness participation, fraud detection, legal cost.
-        const double u_well = unit32(s.next_u32());
-        const double u_detect = unit32(s.next_u32());
-        const double u_legal = s.uniform();
-        if (wellness_on && u_well < participation) {
-          medical *= wellness_medical;
-          days *= wellness_days;
-        }
-        if (disputed) {
-          if (adr_on) y.admin += admin_per_dispute;
-          litigated = u_lit < p_lit * settle;
-          if (litigated) {
-            medical *= k_sev;
-            days *= k_dur * shorten;
-            legal = std::exp(mu_legal + sigma_legal * sim::normal_quantile(u_legal)) * wage_index;
+    const ClaimDraws draws = claim_draws(ctx, year_key, n, th);
+    for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
+      const auto m = static_cast<std::size_t>(
+          std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
+      const auto off = static_cast<std::size_t>(first);
+      const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
+      const double *medical_base, *days_base, *legal_base;
+      if (draws.cached) {
+        w0 = draws.words[0] + off;
+        w1 = draws.words[1] + off;
+        w2 = draws.words[2] + off;
+        w3 = draws.words[3] + off;
+        well = draws.words3[0] + off;
+        detection = draws.words3[1] + off;
+        medical_base = draws.medical + off;
+        days_base = draws.days + off;
+        legal_base = draws.legal + off;
+      } else {
+        draw_blocks(ctx, year_key, first, m, th, buf);
+        if (draws.fill) draws.keep(off, m, buf);
+        w0 = buf.b1.w[0];
+        w1 = buf.b1.w[1];
+        w2 = buf.b1.w[2];
+        w3 = buf.b1.w[3];
+        well = buf.b3.w[0];
+        detection = buf.b3.w[1];
+        medical_base = buf.medical_base;
+        days_base = buf.days_base;
+        legal_base = buf.legal_base;
+      }
+
+      // Counts are sums of ones: kept as integers, they give the same doubles.
+      std::size_t filed = 0, used3 = 0, n_caught = 0, n_litigated = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        if (w0[i] < t_prevent) continue;  // prevented by the safety program: no claim
+        const unsigned type = w1[i] < th.lost ? 1u : 0u;
+        const bool disputed = w2[i] < th.disputed[type];
+        const bool fraudulent = w3[i] < t_fraud;
+        double medical = medical_base[i] * med_scale, days = days_base[i], legal = 0.0;
+        bool caught = false, litigated = false;
+        ++filed;
+        if (disputed || fraudulent || wellness_on) {
+          ++used3;
+          if (wellness_on && well[i] < t_wellness) {
+            medical *= wellness_medical;
+            days *= wellness_days;
           }
+          if (disputed) {
+            if (adr_on) y.admin += admin_per_dispute;
+            litigated = w2[i] < t_litigated[type];
+            if (litigated) {
+              medical *= k_sev;
+              days *= k_dur * shorten;
+              legal = legal_base[i] * wage_index;
+            }
+          }
+          caught = fraudulent && detection[i] < t_detect;
         }
-        caught = fraudulent && u_detect < detect;
+        const double indemnity = days * indemnity_per_day;
+        if (caught) {  // denied: its cost counts as avoided
+          ++n_caught;
+          y.avoided += medical + indemnity + legal;
+          y.investigation += investigation;
+          continue;
+        }
+        y.lost_days += days;
+        n_litigated += litigated ? 1 : 0;
+        y.medical += medical;
+        y.indemnity += indemnity;
+        y.legal += legal;
       }
-      const double indemnity = days * indemnity_per_day;
-      y.claims += 1.0;
-      if (caught) {
-        y.caught += 1.0;
-        y.avoided += medical + indemnity + legal;
-        y.investigation += investigation;
-        continue;
+      y.claims += static_cast<double>(filed);
+      y.caught += static_cast<double>(n_caught);
+      y.litigated += static_cast<double>(n_litigated);
+      if (stats) {
+        stats->drawn += m;
+        stats->prevented += m - filed;
+        stats->used_block3 += used3;
+        stats->blocks += draws.cached ? 0 : 3 * m;
       }
-      y.lost_days += days;
-      y.litigated += litigated ? 1.0 : 0.0;
-      y.medical += medical;
-      y.indemnity += indemnity;
-      y.legal += legal;
     }
   }
 }
 
+std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, const Department& dep,
+                                               std::uint64_t calendar_year, double mean) const {
+  const sim::StreamKey count_key = dep.count_key.with(calendar_year);
+  const bool mixed = p_.counts == CountModel::kNegativeBinomial;
+  // The count is a function of its stream and the mean (and the mixing, keyed alike).
+  const std::uint64_t key[] = {kCountMemoTag, count_key.value(), std::bit_cast<std::uint64_t>(mean),
+                               mixed ? std::bit_cast<std::uint64_t>(p_.dispersion) : 0};
+  sim::PathMemo* memo = ctx.memo();
+  if (memo) {
+    if (const std::byte* kept = memo->find(key)) {
+      std::int64_t n;
+      std::memcpy(&n, kept, sizeof n);
+      return n;
+    }
+  }
+  if (mixed) {
+    sim::Stream mix = ctx.stream(dep.mix_key.with(calendar_year));
+    mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
+  }
+  sim::Stream count_stream = ctx.stream(count_key);
+  const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+  if (memo) {
+    if (std::byte* keep = memo->store(key, sizeof n)) std::memcpy(keep, &n, sizeof n);
+  }
+  return n;
+}
+
+ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key,
+                                             std::int64_t n, const ClaimThresholds& t) const {
+  ClaimDraws d;
+  sim::PathMemo* memo = ctx.memo();
+  if (!memo || n <= 0) return d;
+  // Everything the kept values depend on besides the path (the memo is per path).
+  const std::uint64_t key[] = {kClaimMemoTag,
+                               year_key.value(),
+                               static_cast<std::uint64_t>(n),
+                               t.lost,
+                               t.disputed[0],
+                               t.disputed[1],
+                               std::bit_cast<std::uint64_t>(med_mu_[0]),
+                               std::bit_cast<std::uint64_t>(med_mu_[1]),
+                               std::bit_cast<std::uint64_t>(med_sigma_[0]),
+                               std::bit_cast<std::uint64_t>(med_sigma_[1]),
+                               std::bit_cast<std::uint64_t>(p_.lost_days.mu),
+                               std::bit_cast<std::uint64_t>(p_.lost_days.sigma),
+                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.mu),
+                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.sigma)};
+  const auto count = static_cast<std::size_t>(n);
+  std::byte* data = nullptr;
+  if (const std::byte* kept = memo->find(key)) {
+    d.cached = true;
+    data = const_cast<std::byte*>(kept);
+  } else {
+    data = memo->store(key, count * ClaimDraws::kBytesPerClaim);
+    if (!data) return d;
+    d.fill = true;
+  }
+  d.medical = reinterpret_cast<double*>(data);
+  d.days = d.medical + count;
+  d.legal = d.days + count;
+  auto* words = reinterpret_cast<std::uint32_t*>(d.legal + count);
+  for (int k = 0; k < 4; ++k) d.words[k] = words + static_cast<std::size_t>(k) * count;
+  for (int k = 0; k < 2; ++k) d.words3[k] = words + static_cast<std::size_t>(4 + k) * count;
+  return d;
+}
+
+void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key,
+                                       std::int64_t first, std::size_t m, const ClaimThresholds& t,
+                                       ClaimBatch& buf) const {
+  sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
+  // Medical cost of every claim, then lost days of the lost-time ones, then legal cost of the
+  // disputed ones: uniforms and normal quantiles in SIMD lanes, the claims each step needs
+  // picked out without branching, exp calls back to back.
+  sim::uniforms53(buf.b2.w[0], buf.b2.w[1], m, buf.u);
+  sim::normal_quantiles(buf.u, m, buf.z);
+  for (std::size_t i = 0; i < m; ++i) {
+    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
+    buf.medical_base[i] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[i]);
+  }
+  sim::uniforms53(buf.b2.w[2], buf.b2.w[3], m, buf.u);
+  std::size_t n_lost = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    buf.days_base[i] = 0.0;
+    buf.picked[n_lost] = static_cast<std::uint16_t>(i);
+    buf.u[n_lost] = buf.u[i];
+    n_lost += buf.b1.w[1][i] < t.lost ? 1 : 0;
+  }
+  sim::normal_quantiles(buf.u, n_lost, buf.z);
+  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
+  for (std::size_t l = 0; l < n_lost; ++l)
+    buf.days_base[buf.picked[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
+  sim::uniforms53(buf.b3.w[2], buf.b3.w[3], m, buf.u);
+  std::size_t n_disputed = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    buf.legal_base[i] = 0.0;
+    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
+    buf.picked[n_disputed] = static_cast<std::uint16_t>(i);
+    buf.u[n_disputed] = buf.u[i];
+    n_disputed += buf.b1.w[2][i] < t.disputed[type] ? 1 : 0;
+  }
+  sim::normal_quantiles(buf.u, n_disputed, buf.z);
+  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.legal_base[buf.picked[k]] = std::exp(mu_legal + sigma_legal * buf.z[k]);
+}
+
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
+  simulate_path(ctx, out, nullptr);
+}
+
+void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
+                                         WorkforceClaimStats* stats) const {
   const int prior = lags_ - 1;  // scratch index of accident year 0
   const std::span<double> scratch = ctx.scratch();
   double* incurred = scratch.data();
@@ -349,10 +579,11 @@ void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::Path
       const double rate = inf.factor >= 0 ? ctx.factor(inf.factor, t) : inf.rate;
       index[prior + t] = index[prior + t - 1] * (1.0 + rate);
     }
-    for (int a = -1; a >= -prior; --a) index[prior + a] = std::pow(1.0 + inf.rate, a);
   };
   fill_index(p_.medical_inflation, med_index);
   fill_index(p_.indemnity_inflation, wage_index);
+  std::copy_n(prior_med_index_.begin(), prior, med_index);
+  std::copy_n(prior_wage_index_.begin(), prior, wage_index);
 
   // Accident years before the horizon.
   if (p_.run_off == RunOff::kExpected) {
@@ -363,7 +594,7 @@ void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::Path
     for (int a = -prior; a < 0; ++a) {
       YearTotals y;
       simulate_year(ctx, a, freq, sev, rates, effect, med_index[prior + a], wage_index[prior + a],
-                    y);
+                    y, stats);
       incurred[prior + a] = y.medical + y.indemnity + y.legal;
     }
   }
@@ -373,7 +604,8 @@ void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::Path
   for (int k = 0; k < kMetricCount; ++k) m[k] = out.metric(k);
   for (int t = 0; t < horizon_; ++t) {
     YearTotals y;
-    simulate_year(ctx, t, freq, sev, rates, effect, med_index[prior + t], wage_index[prior + t], y);
+    simulate_year(ctx, t, freq, sev, rates, effect, med_index[prior + t], wage_index[prior + t], y,
+                  stats);
     double program = y.admin;
     for (const Reform& r : p_.reforms)
       if (r.enabled && t >= r.start_offset) program += r.annual_cost_usd;
@@ -411,6 +643,16 @@ std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env) {
   workforce_injury::Params p = workforce_injury::read_params(section, env);
   return std::make_unique<workforce_injury::WorkforceInjuryModel>(std::move(p), env.settings);
+}
+
+WorkforceClaimStats workforce_injury_claim_stats(const sim::Model& model,
+                                                 const sim::PathContext& ctx,
+                                                 const sim::PathOutput& out) {
+  const auto* m = dynamic_cast<const workforce_injury::WorkforceInjuryModel*>(&model);
+  if (!m) throw sim::RunError("workforce_injury_claim_stats: not a workforce injury model");
+  WorkforceClaimStats stats;
+  m->simulate_path(ctx, out, &stats);
+  return stats;
 }
 
 }  // namespace reformsim::models

@@ -46,9 +46,13 @@
 //   claim i: key workforce_injury.claim.<department>.<calendar year>.<i>, 10 uniforms in three
 //   Philox blocks at fixed positions: block 1 = four 32-bit uniforms (prevent, type, litigation,
 //   fraud), block 2 = two 53-bit uniforms (medical, lost days), block 3 = two 32-bit uniforms
-//   (wellness participation, fraud detection) and one 53-bit uniform (legal cost). Block 1 is
-//   always drawn, block 2 unless prevented, block 3 only when the claim is disputed, fraudulent
-//   or covered by an active wellness program: skipping a block never shifts another draw.
+//   (wellness participation, fraud detection) and one 53-bit uniform (legal cost). Block 2 is
+//   used unless the claim is prevented, block 3 only when it is disputed, fraudulent or covered
+//   by an active wellness program; a block's words are fixed by its position, so using or not
+//   using one never shifts another draw. The model makes all three blocks of a batch of claims
+//   at once (sim::philox_blocks, SIMD lanes; cheaper than picking the ones used), and keeps a
+//   department-year's draws, and the medical, lost-days and legal costs they give before any
+//   reform, in the path memo (sim/path_memo.hpp) for the path's other options.
 //
 // Default parameters and their sources (docs/models/workforce_injury.md has the full table):
 //   lost_time_share 0.25: about three quarters of workers' compensation claims are
@@ -73,6 +77,7 @@
 // budget (../shared/data/la_budget) and are documented there.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "sim/model.hpp"
@@ -82,5 +87,21 @@ namespace reformsim::models {
 // Reads the `workforce_injury` section (errors go to the reader's diagnostics) and builds it.
 std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env);
+
+// What the claims of one path consume (benchmarks: benches/bench_micro.cpp): claims drawn
+// (before prevention), prevented, those whose outcome uses block 3, and the Philox blocks made
+// for them (three per claim drawn, none for claims whose draws an earlier option of the path
+// made: see the path memo).
+struct WorkforceClaimStats {
+  std::uint64_t drawn = 0;
+  std::uint64_t prevented = 0;
+  std::uint64_t used_block3 = 0;
+  std::uint64_t blocks = 0;
+};
+// Runs simulate() for one path of `model` (made by make_workforce_injury_model; RunError
+// otherwise), counting as it goes: the same code and draws, the same output.
+WorkforceClaimStats workforce_injury_claim_stats(const sim::Model& model,
+                                                 const sim::PathContext& ctx,
+                                                 const sim::PathOutput& out);
 
 }  // namespace reformsim::models
