@@ -53,7 +53,9 @@ class StreamKey {
 inline double uniform53(std::uint32_t hi, std::uint32_t lo) {
   const std::uint64_t bits = ((static_cast<std::uint64_t>(hi) << 32) | lo) >> 11;
   // bits < 2^53: the signed conversion is exact and cheaper than the unsigned one.
-  return (static_cast<double>(static_cast<std::int64_t>(bits)) + 0.5) * 0x1.0p-53;
+  const double u = (static_cast<double>(static_cast<std::int64_t>(bits)) + 0.5) * 0x1.0p-53;
+  // The top value, 1 - 2^-54, is a tie that rounds to 1.0: keep the interval open.
+  return u < 1.0 ? u : 0x1.fffffffffffffp-1;
 }
 // A uniform on (0, 1) from one word, for yes/no decisions: half a step off 0 and 1.
 inline double uniform32(std::uint32_t w) {

@@ -65,6 +65,14 @@ TEST(Stream, UniformsAreOpenAndHaveTheRightMoments) {
   EXPECT_NEAR(var, 1.0 / 12.0, 4.0 * std::sqrt(1.0 / 180.0 / n));
 }
 
+TEST(Stream, ExtremeWordsStayInsideTheOpenInterval) {
+  EXPECT_LT(uniform53(0xffffffffu, 0xffffffffu), 1.0);
+  EXPECT_GT(uniform53(0u, 0u), 0.0);
+  EXPECT_EQ(uniform53(0u, 0u), 0x1.0p-54);
+  EXPECT_LT(uniform32(0xffffffffu), 1.0);
+  EXPECT_GT(uniform32(0u), 0.0);
+}
+
 TEST(Stream, CountsBlocks) {
   Stream s(1, 1, StreamKey::of("b"));
   for (int i = 0; i < 4; ++i) s.uniform();  // 8 words = 2 blocks
