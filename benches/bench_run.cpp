@@ -11,6 +11,10 @@
 //                 overhead)
 //   estimate_MiB  Engine::estimate_peak_bytes (what a memory-budget check would use), to set
 //                 against peak_MiB
+// BM_RunAndWrite does what `reformsim run -o` does with the default outputs, timing each part:
+//   run_s / analysis_s / write_s   simulation; summary + comparisons + sensitivity; HDF5 write
+//   write_share   write_s / (run_s + analysis_s + write_s): the target is at most 10%
+//   file_MiB      the results file's size
 // Scenarios: every file named in REFORMSIM_BENCH_SCENARIOS (colon-separated), default the
 // shipped Los Angeles and example scenarios and benches/scenarios/synthetic_memory.yaml.
 #include <benchmark/benchmark.h>
@@ -22,9 +26,16 @@
 #include <sstream>
 #include <string>
 
+#include <chrono>
+#include <unistd.h>
+
+#include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
+#include "sim/sensitivity.hpp"
+#include "sim/summary.hpp"
 
 namespace {
 
@@ -85,6 +96,46 @@ void BM_Run(benchmark::State& state, std::string path) {
       static_cast<double>(engine.estimate_peak_bytes(sc.settings.paths, opts.threads)) / kMiB;
 }
 
+void BM_RunAndWrite(benchmark::State& state, std::string path) {
+  sim::Scenario sc = io::load_scenario(path, models::default_registry());
+  sc.settings.paths = static_cast<std::uint64_t>(state.range(0));
+  const sim::Engine engine(sc);
+  sim::RunOptions opts;
+  opts.threads = static_cast<int>(state.range(1));
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("reformsim-bench-" + std::to_string(::getpid()) + ".h5"))
+                              .string();
+  using clock = std::chrono::steady_clock;
+  auto secs = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };
+  double run_s = 0, analysis_s = 0, write_s = 0, bytes = 0;
+  for (auto _ : state) {
+    const auto t0 = clock::now();
+    const sim::Results r = engine.run(opts);
+    const auto t1 = clock::now();
+    const sim::SummaryTable summary = sim::summarize_results(r, opts.threads);
+    io::Analysis analysis;
+    if (r.options.size() > 1) {
+      analysis.targets = sc.targets;
+      analysis.comparisons = sim::compare_options(r, sc.baseline, sc.targets);
+    }
+    analysis.sensitivity = sim::option_sensitivities(r, sc.baseline);
+    const auto t2 = clock::now();
+    io::write_results(out, r, io::make_provenance(sc), summary, true, analysis);
+    const auto t3 = clock::now();
+    run_s += secs(t1 - t0);
+    analysis_s += secs(t2 - t1);
+    write_s += secs(t3 - t2);
+    bytes = static_cast<double>(std::filesystem::file_size(out));
+  }
+  std::filesystem::remove(out);
+  const double n = static_cast<double>(state.iterations());
+  state.counters["run_s"] = run_s / n;
+  state.counters["analysis_s"] = analysis_s / n;
+  state.counters["write_s"] = write_s / n;
+  state.counters["write_share"] = write_s / (run_s + analysis_s + write_s);
+  state.counters["file_MiB"] = bytes / kMiB;
+}
+
 std::vector<std::string> scenarios() {
   std::vector<std::string> out;
   if (const char* env = std::getenv("REFORMSIM_BENCH_SCENARIOS")) {
@@ -121,6 +172,17 @@ int main(int argc, char** argv) {
       for (int t = 1; t <= cores; t *= 2) b->Args({paths, t});
       if ((cores & (cores - 1)) != 0) b->Args({paths, cores});
     }
+  }
+  for (const char* f : {"scenarios/los_angeles.yaml", "scenarios/example.yaml"}) {
+    const std::string path = std::string(REFORMSIM_SOURCE_DIR) + "/" + f;
+    const std::string name = "BM_RunAndWrite/" + std::filesystem::path(path).stem().string();
+    benchmark::RegisterBenchmark(name.c_str(), BM_RunAndWrite, path)
+        ->ArgNames({"paths", "threads"})
+        ->Args({2000, cores})
+        ->Args({20000, cores})
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(2);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -85,11 +85,14 @@ struct Storage {
 // kTargetChunkBytes per chunk, rows spread evenly so the last chunk is nearly full.
 inline constexpr std::size_t kTargetChunkBytes = 512u << 10;
 inline constexpr unsigned kDeflateLevel = 4;
-// Compression is used when a trial on the first chunk saves at least this share of its bytes.
+// Compression is used when a trial on the start of the data (at most kTrialValues values of
+// the first chunk, shuffled and deflated in memory as the filters would) saves at least this
+// share of its bytes.
 inline constexpr double kMinCompressionSaving = 0.2;
+inline constexpr std::size_t kTrialValues = 4096;
 std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims);
 // The storage rule of per-path datasets: chunked as above; compressed when a trial compression
-// of the first chunk (in memory) pays, see kMinCompressionSaving.
+// of the start of the data (in memory) pays, see kMinCompressionSaving.
 Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t>& dims);
 
 // Writes a float64 dataset of shape `dims` (row-major `data`, product(dims) values) and returns

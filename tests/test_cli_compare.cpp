@@ -121,6 +121,23 @@ TEST(CliCompare, PrecisionRunRecordsWhatItReached) {
   EXPECT_EQ(py.exit_code, 0) << py.err;
 }
 
+TEST(CliRun, MaxMemoryRefusesBeforeRunningWithTheEstimate) {
+  TempDir dir;
+  const std::string scenario = dir.file("s.yaml");
+  testing::write_file(scenario, kScenario);
+  const auto r = testing::run_reformsim(
+      {"run", scenario, "-o", dir.file("out.h5"), "--paths", "2000000", "--max-memory", "100M"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("need an estimated"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--max-memory 100M"), std::string::npos) << r.err;
+  EXPECT_EQ(dir.entries().size(), 1u);  // only the scenario: nothing written
+  const auto bad = testing::run_reformsim({"run", scenario, "--max-memory", "lots"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("expected a positive size"), std::string::npos) << bad.err;
+  const auto ok = testing::run_reformsim({"run", scenario, "--max-memory", "1G", "-q"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 TEST(EngineReuse, AnOptionSharingASectionIsCopiedExactly) {
   // 'again' has the same section as 'light' (copied by the engine); 'respelled' writes the same
   // numbers differently (0.10 for 0.1), so it is simulated: all three must agree bit for bit.

@@ -111,20 +111,32 @@ void check_output(const std::string& output, const std::string& scenario, bool f
 }
 
 // The per-path arrays are held in memory; refuse a run that cannot fit instead of failing late.
-void check_memory(const sim::Engine& engine, std::uint64_t paths, const std::string& scenario) {
+// The per-path arrays are held in memory: refuse, before anything runs, a run whose estimated
+// peak (Engine::estimate_peak_bytes) is above the budget, saying what the estimate is made of.
+void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
+                  const std::string& max_memory, const std::string& scenario) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return;
-  const double have = static_cast<double>(pages) * static_cast<double>(page);
-  const double need = static_cast<double>(engine.bytes_per_path()) * static_cast<double>(paths);
-  if (need > 0.8 * have) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "%llu paths would hold %.1f GiB of per-path results in memory; this machine "
-                  "has %.1f GiB. Lower --paths or keep fewer metrics (outputs.metrics)",
-                  static_cast<unsigned long long>(paths), need / (1 << 30), have / (1 << 30));
-    throw sim::InputError(scenario + ": " + buf);
+  const double have = pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page)
+                                            : 0.0;
+  double budget = 0.8 * have;
+  std::string whose = "80% of this machine's memory";
+  if (!max_memory.empty()) {
+    budget = static_cast<double>(parse_memory_size(max_memory, "--max-memory"));
+    whose = "--max-memory " + max_memory;
   }
+  if (budget <= 0.0) return;
+  const double need = static_cast<double>(engine.estimate_peak_bytes(paths, threads));
+  if (need <= budget) return;
+  const double results = static_cast<double>(engine.bytes_per_path()) * static_cast<double>(paths);
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%llu paths need an estimated %.2f GiB of memory (%.2f GiB of per-path results, "
+                "the rest buffers) but the budget is %.2f GiB (%s). Lower --paths, keep fewer "
+                "metrics (outputs.metrics), or raise --max-memory",
+                static_cast<unsigned long long>(paths), need / (1 << 30), results / (1 << 30),
+                budget / (1 << 30), whose.c_str());
+  throw sim::InputError(scenario + ": " + buf);
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -138,6 +150,28 @@ void check_baseline(const sim::Results& r, const std::string& baseline) {
 }
 
 }  // namespace
+
+std::uint64_t parse_memory_size(const std::string& text, const std::string& what) {
+  std::size_t used = 0;
+  double value = -1.0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
+  double scale = 0.0;
+  if (unit.empty()) scale = 1.0;
+  else if (unit == "K" || unit == "k") scale = 1024.0;
+  else if (unit == "M" || unit == "m") scale = 1024.0 * 1024.0;
+  else if (unit == "G" || unit == "g") scale = 1024.0 * 1024.0 * 1024.0;
+  else if (unit == "T" || unit == "t") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+  if (used == 0 || scale == 0.0 || !(value > 0.0) || value * scale > 1.8e19)
+    throw sim::InputError(what + " " + text +
+                          ": expected a positive size such as 800M, 16G or 1.5T (powers of 1024)");
+  return static_cast<std::uint64_t>(value * scale);
+}
 
 int validate_command(const std::string& scenario) {
   const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
@@ -284,7 +318,8 @@ int run_scenario(const RunRequest& req, const Team& team) {
     overrides = apply_overrides(sc, req);
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
     engine = std::make_unique<sim::Engine>(sc);
-    check_memory(*engine, most_paths(sc), req.scenario);  // every rank holds the arrays
+    // Every rank holds the arrays.
+    check_memory(*engine, most_paths(sc), req.threads, req.max_memory, req.scenario);
     if (root && checkpoints) {
       checkpoint = prepare_checkpoint(req, sc, overrides, &resume_state[1]);
       resume_state[0] = static_cast<double>(checkpoint->completed());

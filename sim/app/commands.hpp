@@ -26,7 +26,12 @@ struct RunRequest {
   bool quiet = false;
   double checkpoint_every = 0;  // seconds between checkpoints; 0: none (needs `output`)
   bool resume = false;          // continue from the output's checkpoint (needs `output`)
+  std::string max_memory;       // memory budget, e.g. "8G"; empty: 80% of physical memory
 };
+
+// Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".
+// Throws sim::InputError naming `what` for anything else.
+std::uint64_t parse_memory_size(const std::string& text, const std::string& what);
 
 // `reformsim run`: validates, checks the output can be written, runs, writes, summarises.
 // Under an MPI launcher (and built with MPI) the ranks share the paths: rank 0 reads the

@@ -49,6 +49,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   run->add_option("--baseline", run_req.baseline,
                   "option the others are compared against (default: the scenario's)");
+  run->add_option("--max-memory", run_req.max_memory,
+                  "refuse runs whose estimated peak memory is above this, e.g. 16G "
+                  "(default: 80% of physical memory)");
   run->add_flag("--force", run_req.force,
                 "replace the output file if it exists (and an old checkpoint of it)");
   run->add_option("--checkpoint-every", run_req.checkpoint_every,
