@@ -18,16 +18,15 @@
 // Scenarios: every file named in REFORMSIM_BENCH_SCENARIOS (colon-separated), default the
 // shipped Los Angeles and example scenarios and benches/scenarios/synthetic_memory.yaml.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <chrono>
-#include <unistd.h>
 
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"

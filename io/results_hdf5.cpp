@@ -159,9 +159,9 @@ void write_summary(hid_t root, const sim::SummaryTable& table) {
 }
 
 void write_delta_rows(std::vector<double>& values, const sim::DeltaStats& d) {
-  const double row[] = {d.mean,          d.sd,           d.se,  d.ci_lower,
-                        d.ci_upper,      d.p5,           d.p50, d.p95,
-                        d.prob_increase, d.prob_decrease, d.prob_better};
+  const double row[] = {d.mean,       d.sd,  d.se,  d.ci_lower,      d.ci_upper,
+                        d.p5,         d.p50, d.p95, d.prob_increase, d.prob_decrease,
+                        d.prob_better};
   values.insert(values.end(), std::begin(row), std::end(row));
 }
 

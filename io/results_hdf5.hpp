@@ -59,8 +59,9 @@ struct Analysis {
 
 // Column order of a comparison row, as stored in results files.
 inline constexpr std::array<const char*, 11> kComparisonColumns = {
-    "mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95",
-    "prob_increase", "prob_decrease", "prob_better"};
+    "mean",       "sd",  "se",  "ci_lower",      "ci_upper",
+    "p5",         "p50", "p95", "prob_increase", "prob_decrease",
+    "prob_better"};
 
 // Writes one results file. The constructor creates the temporary file next to `path` (so an
 // unwritable folder fails before any simulation); write() fills it; commit() renames it to

@@ -32,7 +32,9 @@ DeltaStats delta_stats(std::span<const double> delta, int better_sign) {
   return d;
 }
 
-int better_sign(const MetricSeries& m) { return m.info.fiscal == Fiscal::kCost ? -1 : 1; }
+int better_sign(const MetricSeries& m) {
+  return m.info.fiscal == Fiscal::kCost ? -1 : 1;
+}
 
 namespace {
 
@@ -102,8 +104,8 @@ ComparisonReport compare_options(const Results& results, const std::string& base
                              " is outside the horizon");
           }
           for (std::size_t p = 0; p < n; ++p)
-            column_buf[p] = ov[p * h + static_cast<std::size_t>(y)] -
-                            bv[p * h + static_cast<std::size_t>(y)];
+            column_buf[p] =
+                ov[p * h + static_cast<std::size_t>(y)] - bv[p * h + static_cast<std::size_t>(y)];
           tr.probability = probability_at_least(column_buf, t.value_usd);
         }
         oc.targets.push_back(tr);

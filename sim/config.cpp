@@ -54,9 +54,12 @@ ConfigNode* ConfigNode::find(std::string_view key) {
 
 std::string ConfigNode::describe() const {
   switch (kind) {
-    case Kind::kNull: return "nothing";
-    case Kind::kMap: return "a map";
-    case Kind::kSequence: return "a list";
+    case Kind::kNull:
+      return "nothing";
+    case Kind::kMap:
+      return "a map";
+    case Kind::kSequence:
+      return "a list";
     case Kind::kScalar: {
       std::string shown = scalar.size() > 40 ? scalar.substr(0, 37) + "..." : scalar;
       if (!quoted && parse_number(*this)) return "the number " + shown;
@@ -122,9 +125,8 @@ void merge_config(ConfigNode& base, const ConfigNode& patch) {
   if (all_named_maps(base) && all_named_maps(patch)) {
     for (const auto& item : patch.items) {
       const std::string& name = item.find("name")->scalar;
-      auto it = std::find_if(base.items.begin(), base.items.end(), [&](const ConfigNode& b) {
-        return b.find("name")->scalar == name;
-      });
+      auto it = std::find_if(base.items.begin(), base.items.end(),
+                             [&](const ConfigNode& b) { return b.find("name")->scalar == name; });
       if (it != base.items.end()) {
         merge_config(*it, item);
       } else {
@@ -248,7 +250,9 @@ std::string MapReader::path_of(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }
 
-bool MapReader::has(std::string_view key) const { return node_ && node_->find(key); }
+bool MapReader::has(std::string_view key) const {
+  return node_ && node_->find(key);
+}
 
 const ConfigNode* MapReader::child(std::string_view key, bool required) {
   used_.emplace_back(key);
@@ -394,9 +398,9 @@ namespace {
 
 struct Family {
   const char* name;
-  std::vector<std::string> params;   // positional order
-  std::size_t required;              // how many of them must be given
-  std::vector<std::string> alt;      // an alternative named parameterisation
+  std::vector<std::string> params;  // positional order
+  std::size_t required;             // how many of them must be given
+  std::vector<std::string> alt;     // an alternative named parameterisation
 };
 
 const std::vector<Family>& families() {
@@ -476,15 +480,16 @@ Distribution parse_distribution(const ConfigNode& node, const std::string& path,
     if (!v) {
       diag.error(node.loc, path,
                  "expected a number or a distribution such as {triangular: [min, mode, max]}, "
-                 "found " + node.describe());
+                 "found " +
+                     node.describe());
       return Distribution();
     }
     return check_range(Distribution::constant(*v));
   }
   if (!node.is_map() || node.entries.size() != 1) {
     diag.error(node.loc, path,
-               "expected a number or a one-key map naming a distribution (" +
-                   join(family_names()) + "), found " +
+               "expected a number or a one-key map naming a distribution (" + join(family_names()) +
+                   "), found " +
                    (node.is_map() ? "a map with " + std::to_string(node.entries.size()) + " keys"
                                   : node.describe()));
     return Distribution();
@@ -531,22 +536,20 @@ Distribution parse_distribution(const ConfigNode& node, const std::string& path,
     v.push_back(*x);
   } else if (args.is_sequence()) {
     if (args.items.size() < fam->required || args.items.size() > fam->params.size()) {
-      diag.error(args.loc, p,
-                 "expected " +
-                     (fam->required == fam->params.size()
-                          ? std::to_string(fam->required)
-                          : std::to_string(fam->required) + " to " +
-                                std::to_string(fam->params.size())) +
-                     " numbers [" + join(fam->params) + "], found " +
-                     std::to_string(args.items.size()));
+      diag.error(
+          args.loc, p,
+          "expected " +
+              (fam->required == fam->params.size()
+                   ? std::to_string(fam->required)
+                   : std::to_string(fam->required) + " to " + std::to_string(fam->params.size())) +
+              " numbers [" + join(fam->params) + "], found " + std::to_string(args.items.size()));
       return Distribution();
     }
     for (std::size_t i = 0; i < args.items.size(); ++i) {
       const auto x = parse_number(args.items[i]);
       if (!x) {
         diag.error(args.items[i].loc, p + "[" + std::to_string(i) + "]",
-                   "expected a number (" + fam->params[i] + "), found " +
-                       args.items[i].describe());
+                   "expected a number (" + fam->params[i] + "), found " + args.items[i].describe());
         continue;
       }
       v.push_back(*x);

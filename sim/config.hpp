@@ -29,8 +29,8 @@ class ConfigNode {
 
   Kind kind = Kind::kNull;
   SourceLoc loc;
-  std::string scalar;  // kScalar: the text as written
-  bool quoted = false;  // kScalar: written in quotes (a string, never a number)
+  std::string scalar;             // kScalar: the text as written
+  bool quoted = false;            // kScalar: written in quotes (a string, never a number)
   std::vector<ConfigNode> items;  // kSequence
   struct Entry;
   std::vector<Entry> entries;  // kMap, in file order
@@ -97,7 +97,9 @@ struct Range {
   static Range non_negative() { return {0.0}; }
   static Range probability() { return {0.0, 1.0}; }
   static Range between(double lo, double hi) { return {lo, hi}; }
-  static Range count() { return {0.0, std::numeric_limits<double>::infinity(), false, false, true}; }
+  static Range count() {
+    return {0.0, std::numeric_limits<double>::infinity(), false, false, true};
+  }
   bool contains(double x) const;
   std::string describe() const;  // e.g. "> 0", "in [0, 1]", "an integer >= 0"
 };
@@ -152,7 +154,7 @@ class MapReader {
 };
 
 // Parses a number or distribution node, recording errors. `path` names it in messages.
-Distribution parse_distribution(const ConfigNode& node, const std::string& path,
-                                Diagnostics& diag, Range range = Range::any());
+Distribution parse_distribution(const ConfigNode& node, const std::string& path, Diagnostics& diag,
+                                Range range = Range::any());
 
 }  // namespace reformsim::sim

@@ -135,28 +135,43 @@ std::int64_t poisson_quantile(double mean, double u) {
   // Cornish-Fisher start, then exact search on the CDF.
   const double z = normal_quantile(u);
   const double guess = mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0;
-  return discrete_search(std::floor(guess),
-                         [mean, u](double k) { return k >= 0.0 && poisson_cdf_at_least(mean, k, u); });
+  return discrete_search(std::floor(guess), [mean, u](double k) {
+    return k >= 0.0 && poisson_cdf_at_least(mean, k, u);
+  });
 }
 
 // ---- Distribution -------------------------------------------------------------------------
 
 const char* to_string(DistKind kind) {
   switch (kind) {
-    case DistKind::kConstant: return "constant";
-    case DistKind::kUniform: return "uniform";
-    case DistKind::kNormal: return "normal";
-    case DistKind::kTruncatedNormal: return "truncated_normal";
-    case DistKind::kLognormal: return "lognormal";
-    case DistKind::kGamma: return "gamma";
-    case DistKind::kBeta: return "beta";
-    case DistKind::kTriangular: return "triangular";
-    case DistKind::kPert: return "pert";
-    case DistKind::kPareto: return "pareto";
-    case DistKind::kPoisson: return "poisson";
-    case DistKind::kNegativeBinomial: return "negative_binomial";
-    case DistKind::kBernoulli: return "bernoulli";
-    case DistKind::kDiscrete: return "discrete";
+    case DistKind::kConstant:
+      return "constant";
+    case DistKind::kUniform:
+      return "uniform";
+    case DistKind::kNormal:
+      return "normal";
+    case DistKind::kTruncatedNormal:
+      return "truncated_normal";
+    case DistKind::kLognormal:
+      return "lognormal";
+    case DistKind::kGamma:
+      return "gamma";
+    case DistKind::kBeta:
+      return "beta";
+    case DistKind::kTriangular:
+      return "triangular";
+    case DistKind::kPert:
+      return "pert";
+    case DistKind::kPareto:
+      return "pareto";
+    case DistKind::kPoisson:
+      return "poisson";
+    case DistKind::kNegativeBinomial:
+      return "negative_binomial";
+    case DistKind::kBernoulli:
+      return "bernoulli";
+    case DistKind::kDiscrete:
+      return "discrete";
   }
   return "?";
 }
@@ -255,8 +270,8 @@ Distribution Distribution::beta(double a, double b, double min, double max) {
 
 Distribution Distribution::triangular(double min, double mode, double max) {
   require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
-          "triangular: need min <= mode <= max and min < max, got [" + fmt(min) + ", " +
-              fmt(mode) + ", " + fmt(max) + "]");
+          "triangular: need min <= mode <= max and min < max, got [" + fmt(min) + ", " + fmt(mode) +
+              ", " + fmt(max) + "]");
   Distribution d;
   d.kind_ = DistKind::kTriangular;
   d.p_[0] = min;
@@ -321,9 +336,9 @@ Distribution Distribution::bernoulli(double p) {
 
 Distribution Distribution::discrete(std::vector<double> values, std::vector<double> weights) {
   require(!values.empty(), "discrete: needs at least one value");
-  require(values.size() == weights.size(),
-          "discrete: " + std::to_string(values.size()) + " values but " +
-              std::to_string(weights.size()) + " weights");
+  require(values.size() == weights.size(), "discrete: " + std::to_string(values.size()) +
+                                               " values but " + std::to_string(weights.size()) +
+                                               " weights");
   std::vector<std::size_t> order(values.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -365,31 +380,41 @@ double Distribution::beta_sample(Stream& s) const {
 
 double Distribution::sample(Stream& s) const {
   switch (kind_) {
-    case DistKind::kConstant: return p_[0];
-    case DistKind::kNormal: return p_[0] + p_[1] * sample_normal(s);
-    case DistKind::kLognormal: return sample_lognormal(p_[0], p_[1], s);
-    case DistKind::kGamma: return p_[1] * sample_gamma(p_[0], s);
-    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * beta_sample(s);
+    case DistKind::kConstant:
+      return p_[0];
+    case DistKind::kNormal:
+      return p_[0] + p_[1] * sample_normal(s);
+    case DistKind::kLognormal:
+      return sample_lognormal(p_[0], p_[1], s);
+    case DistKind::kGamma:
+      return p_[1] * sample_gamma(p_[0], s);
+    case DistKind::kBeta:
+      return p_[2] + (p_[3] - p_[2]) * beta_sample(s);
     case DistKind::kPert: {
       const double x = sample_gamma(d_[0], s);
       const double y = sample_gamma(d_[1], s);
       return p_[0] + (p_[2] - p_[0]) * x / (x + y);
     }
-    case DistKind::kPoisson: return static_cast<double>(sample_poisson(p_[0], s));
+    case DistKind::kPoisson:
+      return static_cast<double>(sample_poisson(p_[0], s));
     case DistKind::kNegativeBinomial: {
       // Gamma-Poisson mixture: lambda ~ Gamma(r, mean / r).
       const double lambda = sample_gamma(p_[1], s) * (p_[0] / p_[1]);
       return static_cast<double>(sample_poisson(lambda, s));
     }
-    default: return quantile(s.uniform());
+    default:
+      return quantile(s.uniform());
   }
 }
 
 double Distribution::quantile(double u) const {
   switch (kind_) {
-    case DistKind::kConstant: return p_[0];
-    case DistKind::kUniform: return p_[0] + (p_[1] - p_[0]) * u;
-    case DistKind::kNormal: return p_[0] + p_[1] * normal_quantile(u);
+    case DistKind::kConstant:
+      return p_[0];
+    case DistKind::kUniform:
+      return p_[0] + (p_[1] - p_[0]) * u;
+    case DistKind::kNormal:
+      return p_[0] + p_[1] * normal_quantile(u);
     case DistKind::kTruncatedNormal: {
       double z;
       if (d_[0] > 0.0) {  // upper tail: invert the survival function for accuracy
@@ -399,27 +424,33 @@ double Distribution::quantile(double u) const {
       }
       return std::clamp(p_[0] + p_[1] * z, p_[2], p_[3]);
     }
-    case DistKind::kLognormal: return std::exp(p_[0] + p_[1] * normal_quantile(u));
-    case DistKind::kGamma: return p_[1] * boost::math::gamma_p_inv(p_[0], u);
-    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * boost::math::ibeta_inv(p_[0], p_[1], u);
+    case DistKind::kLognormal:
+      return std::exp(p_[0] + p_[1] * normal_quantile(u));
+    case DistKind::kGamma:
+      return p_[1] * boost::math::gamma_p_inv(p_[0], u);
+    case DistKind::kBeta:
+      return p_[2] + (p_[3] - p_[2]) * boost::math::ibeta_inv(p_[0], p_[1], u);
     case DistKind::kTriangular: {
       const double a = p_[0], c = p_[1], b = p_[2];
       const double fc = (c - a) / (b - a);
       return u < fc ? a + std::sqrt(u * (b - a) * (c - a))
                     : b - std::sqrt((1.0 - u) * (b - a) * (b - c));
     }
-    case DistKind::kPert: return p_[0] + (p_[2] - p_[0]) * boost::math::ibeta_inv(d_[0], d_[1], u);
-    case DistKind::kPareto: return p_[0] * std::pow(1.0 - u, -1.0 / p_[1]);
-    case DistKind::kPoisson: return static_cast<double>(poisson_quantile(p_[0], u));
+    case DistKind::kPert:
+      return p_[0] + (p_[2] - p_[0]) * boost::math::ibeta_inv(d_[0], d_[1], u);
+    case DistKind::kPareto:
+      return p_[0] * std::pow(1.0 - u, -1.0 / p_[1]);
+    case DistKind::kPoisson:
+      return static_cast<double>(poisson_quantile(p_[0], u));
     case DistKind::kNegativeBinomial: {
       const double m = p_[0], v = variance();
       const double z = normal_quantile(u);
       const double guess = m + std::sqrt(v) * z;
-      return static_cast<double>(
-          discrete_search(m < 20.0 ? 0.0 : std::floor(guess),
-                          [this, u](double k) { return cdf(k) >= u; }));
+      return static_cast<double>(discrete_search(m < 20.0 ? 0.0 : std::floor(guess),
+                                                 [this, u](double k) { return cdf(k) >= u; }));
     }
-    case DistKind::kBernoulli: return u > 1.0 - p_[0] ? 1.0 : 0.0;
+    case DistKind::kBernoulli:
+      return u > 1.0 - p_[0] ? 1.0 : 0.0;
     case DistKind::kDiscrete: {
       const auto& c = table_->cumulative;
       const auto it = std::lower_bound(c.begin(), c.end(), u);
@@ -432,10 +463,12 @@ double Distribution::quantile(double u) const {
 
 double Distribution::cdf(double x) const {
   switch (kind_) {
-    case DistKind::kConstant: return x >= p_[0] ? 1.0 : 0.0;
+    case DistKind::kConstant:
+      return x >= p_[0] ? 1.0 : 0.0;
     case DistKind::kUniform:
       return x <= p_[0] ? 0.0 : x >= p_[1] ? 1.0 : (x - p_[0]) / (p_[1] - p_[0]);
-    case DistKind::kNormal: return normal_cdf((x - p_[0]) / p_[1]);
+    case DistKind::kNormal:
+      return normal_cdf((x - p_[0]) / p_[1]);
     case DistKind::kTruncatedNormal: {
       if (x <= p_[2]) return 0.0;
       if (x >= p_[3]) return 1.0;
@@ -443,8 +476,10 @@ double Distribution::cdf(double x) const {
       if (d_[0] > 0.0) return (d_[4] - normal_sf(z)) / (d_[4] - d_[5]);
       return (normal_cdf(z) - d_[2]) / (d_[3] - d_[2]);
     }
-    case DistKind::kLognormal: return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - p_[0]) / p_[1]);
-    case DistKind::kGamma: return x <= 0.0 ? 0.0 : boost::math::gamma_p(p_[0], x / p_[1]);
+    case DistKind::kLognormal:
+      return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - p_[0]) / p_[1]);
+    case DistKind::kGamma:
+      return x <= 0.0 ? 0.0 : boost::math::gamma_p(p_[0], x / p_[1]);
     case DistKind::kBeta: {
       const double t = (x - p_[2]) / (p_[3] - p_[2]);
       return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : boost::math::ibeta(p_[0], p_[1], t);
@@ -460,15 +495,19 @@ double Distribution::cdf(double x) const {
       const double t = (x - p_[0]) / (p_[2] - p_[0]);
       return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : boost::math::ibeta(d_[0], d_[1], t);
     }
-    case DistKind::kPareto: return x <= p_[0] ? 0.0 : 1.0 - std::pow(p_[0] / x, p_[1]);
-    case DistKind::kPoisson: return poisson_cdf(p_[0], x);
+    case DistKind::kPareto:
+      return x <= p_[0] ? 0.0 : 1.0 - std::pow(p_[0] / x, p_[1]);
+    case DistKind::kPoisson:
+      return poisson_cdf(p_[0], x);
     case DistKind::kNegativeBinomial:
       return x < 0.0 ? 0.0 : boost::math::ibeta(p_[1], std::floor(x) + 1.0, d_[0]);
-    case DistKind::kBernoulli: return x < 0.0 ? 0.0 : x < 1.0 ? 1.0 - p_[0] : 1.0;
+    case DistKind::kBernoulli:
+      return x < 0.0 ? 0.0 : x < 1.0 ? 1.0 - p_[0] : 1.0;
     case DistKind::kDiscrete: {
       const auto& v = table_->values;
       const auto it = std::upper_bound(v.begin(), v.end(), x);
-      return it == v.begin() ? 0.0 : table_->cumulative[static_cast<std::size_t>(it - v.begin()) - 1];
+      return it == v.begin() ? 0.0
+                             : table_->cumulative[static_cast<std::size_t>(it - v.begin()) - 1];
     }
   }
   return 0.0;
@@ -476,27 +515,40 @@ double Distribution::cdf(double x) const {
 
 double Distribution::mean() const {
   switch (kind_) {
-    case DistKind::kConstant: return p_[0];
-    case DistKind::kUniform: return 0.5 * (p_[0] + p_[1]);
-    case DistKind::kNormal: return p_[0];
+    case DistKind::kConstant:
+      return p_[0];
+    case DistKind::kUniform:
+      return 0.5 * (p_[0] + p_[1]);
+    case DistKind::kNormal:
+      return p_[0];
     case DistKind::kTruncatedNormal: {
       const double pa = std::isfinite(d_[0]) ? normal_pdf(d_[0]) : 0.0;
       const double pb = std::isfinite(d_[1]) ? normal_pdf(d_[1]) : 0.0;
       const double z = d_[0] > 0.0 ? d_[4] - d_[5] : d_[3] - d_[2];
       return p_[0] + p_[1] * (pa - pb) / z;
     }
-    case DistKind::kLognormal: return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
-    case DistKind::kGamma: return p_[0] * p_[1];
-    case DistKind::kBeta: return p_[2] + (p_[3] - p_[2]) * p_[0] / (p_[0] + p_[1]);
-    case DistKind::kTriangular: return (p_[0] + p_[1] + p_[2]) / 3.0;
-    case DistKind::kPert: return p_[0] + (p_[2] - p_[0]) * d_[0] / (d_[0] + d_[1]);
-    case DistKind::kPareto: return p_[1] > 1.0 ? p_[1] * p_[0] / (p_[1] - 1.0) : kInf;
-    case DistKind::kPoisson: return p_[0];
-    case DistKind::kNegativeBinomial: return p_[0];
-    case DistKind::kBernoulli: return p_[0];
+    case DistKind::kLognormal:
+      return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
+    case DistKind::kGamma:
+      return p_[0] * p_[1];
+    case DistKind::kBeta:
+      return p_[2] + (p_[3] - p_[2]) * p_[0] / (p_[0] + p_[1]);
+    case DistKind::kTriangular:
+      return (p_[0] + p_[1] + p_[2]) / 3.0;
+    case DistKind::kPert:
+      return p_[0] + (p_[2] - p_[0]) * d_[0] / (d_[0] + d_[1]);
+    case DistKind::kPareto:
+      return p_[1] > 1.0 ? p_[1] * p_[0] / (p_[1] - 1.0) : kInf;
+    case DistKind::kPoisson:
+      return p_[0];
+    case DistKind::kNegativeBinomial:
+      return p_[0];
+    case DistKind::kBernoulli:
+      return p_[0];
     case DistKind::kDiscrete: {
       double m = 0.0;
-      for (std::size_t i = 0; i < table_->values.size(); ++i) m += table_->probs[i] * table_->values[i];
+      for (std::size_t i = 0; i < table_->values.size(); ++i)
+        m += table_->probs[i] * table_->values[i];
       return m;
     }
   }
@@ -505,9 +557,12 @@ double Distribution::mean() const {
 
 double Distribution::variance() const {
   switch (kind_) {
-    case DistKind::kConstant: return 0.0;
-    case DistKind::kUniform: return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12.0;
-    case DistKind::kNormal: return p_[1] * p_[1];
+    case DistKind::kConstant:
+      return 0.0;
+    case DistKind::kUniform:
+      return (p_[1] - p_[0]) * (p_[1] - p_[0]) / 12.0;
+    case DistKind::kNormal:
+      return p_[1] * p_[1];
     case DistKind::kTruncatedNormal: {
       const bool fa = std::isfinite(d_[0]), fb = std::isfinite(d_[1]);
       const double pa = fa ? normal_pdf(d_[0]) : 0.0;
@@ -522,7 +577,8 @@ double Distribution::variance() const {
       const double s2 = p_[1] * p_[1];
       return std::expm1(s2) * std::exp(2.0 * p_[0] + s2);
     }
-    case DistKind::kGamma: return p_[0] * p_[1] * p_[1];
+    case DistKind::kGamma:
+      return p_[0] * p_[1] * p_[1];
     case DistKind::kBeta:
     case DistKind::kPert: {
       const double a = kind_ == DistKind::kBeta ? p_[0] : d_[0];
@@ -538,9 +594,12 @@ double Distribution::variance() const {
       const double a = p_[1];
       return a > 2.0 ? p_[0] * p_[0] * a / ((a - 1.0) * (a - 1.0) * (a - 2.0)) : kInf;
     }
-    case DistKind::kPoisson: return p_[0];
-    case DistKind::kNegativeBinomial: return p_[0] + p_[0] * p_[0] / p_[1];
-    case DistKind::kBernoulli: return p_[0] * (1.0 - p_[0]);
+    case DistKind::kPoisson:
+      return p_[0];
+    case DistKind::kNegativeBinomial:
+      return p_[0] + p_[0] * p_[0] / p_[1];
+    case DistKind::kBernoulli:
+      return p_[0] * (1.0 - p_[0]);
     case DistKind::kDiscrete: {
       const double m = mean();
       double v = 0.0;
@@ -556,46 +615,69 @@ double Distribution::variance() const {
 
 double Distribution::support_min() const {
   switch (kind_) {
-    case DistKind::kConstant: return p_[0];
+    case DistKind::kConstant:
+      return p_[0];
     case DistKind::kUniform:
     case DistKind::kTriangular:
-    case DistKind::kPert: return p_[0];
+    case DistKind::kPert:
+      return p_[0];
     case DistKind::kTruncatedNormal:
-    case DistKind::kBeta: return p_[2];
-    case DistKind::kNormal: return -kInf;
-    case DistKind::kPareto: return p_[0];
-    case DistKind::kDiscrete: return table_->values.front();
-    default: return 0.0;  // lognormal, gamma, counts, bernoulli
+    case DistKind::kBeta:
+      return p_[2];
+    case DistKind::kNormal:
+      return -kInf;
+    case DistKind::kPareto:
+      return p_[0];
+    case DistKind::kDiscrete:
+      return table_->values.front();
+    default:
+      return 0.0;  // lognormal, gamma, counts, bernoulli
   }
 }
 
 double Distribution::support_max() const {
   switch (kind_) {
-    case DistKind::kConstant: return p_[0];
-    case DistKind::kUniform: return p_[1];
+    case DistKind::kConstant:
+      return p_[0];
+    case DistKind::kUniform:
+      return p_[1];
     case DistKind::kTriangular:
-    case DistKind::kPert: return p_[2];
+    case DistKind::kPert:
+      return p_[2];
     case DistKind::kTruncatedNormal:
-    case DistKind::kBeta: return p_[3];
-    case DistKind::kBernoulli: return 1.0;
-    case DistKind::kDiscrete: return table_->values.back();
-    default: return kInf;
+    case DistKind::kBeta:
+      return p_[3];
+    case DistKind::kBernoulli:
+      return 1.0;
+    case DistKind::kDiscrete:
+      return table_->values.back();
+    default:
+      return kInf;
   }
 }
 
 std::string Distribution::describe() const {
   std::string out = to_string(kind_);
-  if (kind_ == DistKind::kDiscrete) return out + "(" + std::to_string(table_->values.size()) + " values)";
+  if (kind_ == DistKind::kDiscrete)
+    return out + "(" + std::to_string(table_->values.size()) + " values)";
   int n = 1;
   switch (kind_) {
-    case DistKind::kConstant: return fmt(p_[0]);
+    case DistKind::kConstant:
+      return fmt(p_[0]);
     case DistKind::kPoisson:
-    case DistKind::kBernoulli: n = 1; break;
-    case DistKind::kTriangular: n = 3; break;
+    case DistKind::kBernoulli:
+      n = 1;
+      break;
+    case DistKind::kTriangular:
+      n = 3;
+      break;
     case DistKind::kTruncatedNormal:
     case DistKind::kBeta:
-    case DistKind::kPert: n = 4; break;
-    default: n = 2;
+    case DistKind::kPert:
+      n = 4;
+      break;
+    default:
+      n = 2;
   }
   out += "(";
   for (int i = 0; i < n; ++i) out += (i ? ", " : "") + fmt(p_[i]);

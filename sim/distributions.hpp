@@ -21,11 +21,15 @@ namespace reformsim::sim {
 
 // ---- Pure samplers ------------------------------------------------------------------------
 
-inline double sample_normal(Stream& s) { return normal_quantile(s.uniform()); }
+inline double sample_normal(Stream& s) {
+  return normal_quantile(s.uniform());
+}
 inline double sample_lognormal(double mu, double sigma, Stream& s) {
   return std::exp(mu + sigma * sample_normal(s));
 }
-inline double sample_exponential(double rate, Stream& s) { return -std::log(s.uniform()) / rate; }
+inline double sample_exponential(double rate, Stream& s) {
+  return -std::log(s.uniform()) / rate;
+}
 // Gamma(shape, 1) by Marsaglia and Tsang (2000); shape < 1 through the boost u^(1/shape).
 double sample_gamma(double shape, Stream& s);
 // Poisson: inversion by sequential search for mean < 10, Hoermann's PTRS (1993) above.
@@ -105,7 +109,7 @@ class Distribution {
   double beta_sample(Stream& s) const;
 
   DistKind kind_ = DistKind::kConstant;
-  double p_[4] = {0, 0, 0, 0};  // parameters as given
+  double p_[4] = {0, 0, 0, 0};        // parameters as given
   double d_[6] = {0, 0, 0, 0, 0, 0};  // derived constants
   std::shared_ptr<const Table> table_;
 };

@@ -25,7 +25,7 @@ struct Engine::BlockBuffers {
   std::vector<double> scratch;
   std::vector<double> inputs;
   std::vector<double> model_net;  // per option and model: its yearly net budget contribution
-  PathMemo memo;  // cleared for every path
+  PathMemo memo;                  // cleared for every path
 };
 
 Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
@@ -129,11 +129,10 @@ Engine::BlockBuffers Engine::make_block_buffers() const {
 
 std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const {
   const BlockBuffers b = make_block_buffers();
-  const std::size_t buffers =
-      (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size() +
-       b.model_net.size()) *
-          sizeof(double) +
-      b.rows.size() * sizeof(double*);
+  const std::size_t buffers = (b.factors.size() + b.latent.size() + b.discard.size() +
+                               b.scratch.size() + b.inputs.size() + b.model_net.size()) *
+                                  sizeof(double) +
+                              b.rows.size() * sizeof(double*);
   const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
   return bytes_per_path() * static_cast<std::size_t>(paths) +
          n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
@@ -178,9 +177,10 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         std::copy(src_net, src_net + h, model_net);
       } else {
         for (std::size_t k = 0; k < metrics.size(); ++k) {
-          double* row = slots[k] >= 0
-                            ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() + path * h
-                            : buf.discard.data() + k * h;
+          double* row =
+              slots[k] >= 0
+                  ? out.metrics[static_cast<std::size_t>(slots[k])].values.data() + path * h
+                  : buf.discard.data() + k * h;
           std::fill(row, row + h, 0.0);
           buf.rows[k] = row;
         }

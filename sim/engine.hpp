@@ -72,7 +72,7 @@ class Engine {
   // For option o, model m, metric k: index into OptionResults::metrics, or -1 (not kept).
   std::vector<std::vector<std::vector<int>>> metric_slot_;
   std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
-  std::vector<std::vector<int>> same_as_;  // per option, model: earlier option to copy, or -1
+  std::vector<std::vector<int>> same_as_;       // per option, model: earlier option to copy, or -1
   std::size_t max_metrics_ = 0;
   std::size_t max_scratch_ = 0;
   std::size_t max_inputs_ = 0;

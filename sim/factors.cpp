@@ -2,8 +2,8 @@
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "sim/config.hpp"
@@ -21,8 +21,8 @@ std::string check_correlation(const std::vector<std::string>& names, const Eigen
   }
   for (Eigen::Index i = 0; i < n; ++i) {
     if (m(i, i) != 1.0) {
-      std::snprintf(buf, sizeof buf, "diagonal entry for '%s' must be 1, got %g",
-                    names[i].c_str(), m(i, i));
+      std::snprintf(buf, sizeof buf, "diagonal entry for '%s' must be 1, got %g", names[i].c_str(),
+                    m(i, i));
       return buf;
     }
     for (Eigen::Index j = 0; j < i; ++j) {
@@ -54,7 +54,8 @@ std::string check_correlation(const std::vector<std::string>& names, const Eigen
   std::string involved;
   const double vmax = v.cwiseAbs().maxCoeff();
   for (Eigen::Index i = 0; i < n; ++i) {
-    if (std::fabs(v(i)) >= 0.3 * vmax) involved += (involved.empty() ? "'" : ", '") + names[i] + "'";
+    if (std::fabs(v(i)) >= 0.3 * vmax)
+      involved += (involved.empty() ? "'" : ", '") + names[i] + "'";
   }
   std::snprintf(buf, sizeof buf,
                 "correlation matrix is not positive definite (smallest eigenvalue %.3g); the "
@@ -72,8 +73,8 @@ FactorModel::FactorModel(std::vector<FactorSpec> factors, const Eigen::MatrixXd&
       throw InputError("factor '" + f.name + "': autocorrelation must be in (-1, 1)");
     keys_.push_back(StreamKey::of("factors").with(f.name));
   }
-  cholesky_ = correlation_.size() ? Eigen::MatrixXd(correlation_.llt().matrixL())
-                                  : Eigen::MatrixXd();
+  cholesky_ =
+      correlation_.size() ? Eigen::MatrixXd(correlation_.llt().matrixL()) : Eigen::MatrixXd();
 }
 
 int FactorModel::index_of(std::string_view name) const {
@@ -117,9 +118,9 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
       const double rho = factors_[i].autocorrelation;
       x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
       const Distribution& m = factors_[i].marginal;
-      out[static_cast<std::size_t>(y) * n + i] =
-          m.kind() == DistKind::kNormal ? m.params()[0] + m.params()[1] * x[i]
-                                        : m.quantile(normal_cdf(x[i]));
+      out[static_cast<std::size_t>(y) * n + i] = m.kind() == DistKind::kNormal
+                                                     ? m.params()[0] + m.params()[1] * x[i]
+                                                     : m.quantile(normal_cdf(x[i]));
     }
   }
 }

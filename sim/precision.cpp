@@ -53,7 +53,8 @@ Results run_to_precision(const Engine& engine, const Scenario& scenario,
       const auto x = precision_measure(results, target, o, scenario.baseline);
       const double hw = z * standard_error(x);
       double required = target.absolute > 0.0 ? target.absolute : 0.0;
-      if (target.relative > 0.0) required = std::max(required, target.relative * std::fabs(mean(x)));
+      if (target.relative > 0.0)
+        required = std::max(required, target.relative * std::fabs(mean(x)));
       const double ratio = hw == 0.0 ? 0.0 : required > 0.0 ? hw / required : INFINITY;
       if (ratio >= worst_ratio) {
         worst_ratio = ratio;

@@ -18,9 +18,9 @@ struct PrecisionReport {
   bool met = false;
   std::uint64_t paths = 0;
   int rounds = 0;
-  std::string worst_option;   // the option furthest from its target in the last round
-  double half_width = 0.0;    // its half-width
-  double required = 0.0;      // and the half-width it needed
+  std::string worst_option;  // the option furthest from its target in the last round
+  double half_width = 0.0;   // its half-width
+  double required = 0.0;     // and the half-width it needed
 };
 
 // Per-option measure values (one per path) for the target.

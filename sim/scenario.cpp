@@ -268,13 +268,10 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
   }
 }
 
-std::vector<std::unique_ptr<Model>> build_models(const ConfigNode* models,
-                                                 const std::string& path_prefix,
-                                                 const ModelRegistry& registry,
-                                                 const SimulationSettings& settings,
-                                                 const FactorModel& factors, Diagnostics& diag,
-                                                 std::vector<std::string>* names,
-                                                 std::vector<std::string>* fingerprints) {
+std::vector<std::unique_ptr<Model>> build_models(
+    const ConfigNode* models, const std::string& path_prefix, const ModelRegistry& registry,
+    const SimulationSettings& settings, const FactorModel& factors, Diagnostics& diag,
+    std::vector<std::string>* names, std::vector<std::string>* fingerprints) {
   std::vector<std::unique_ptr<Model>> out;
   MapReader mr(models, path_prefix, diag);
   if (!mr.node()) return out;

@@ -17,19 +17,19 @@ namespace reformsim::sim {
 // A fiscal target: P(net budget impact of an option against the baseline >= value) is reported.
 struct Target {
   std::string name;
-  bool is_npv = true;     // NPV of the net impact over the horizon, else one year's impact
-  int year = 0;           // calendar year, when !is_npv
-  double value_usd = 0;   // the impact must be >= this
+  bool is_npv = true;    // NPV of the net impact over the horizon, else one year's impact
+  int year = 0;          // calendar year, when !is_npv
+  double value_usd = 0;  // the impact must be >= this
 };
 
 // When present, the run stops once the mean of a measure is known to this precision
 // (sim/precision.hpp).
 struct PrecisionTarget {
   std::string metric = "fiscal.net_budget_usd";  // "model.metric"
-  bool npv = true;              // measure the NPV over the horizon, else the plain sum
+  bool npv = true;               // measure the NPV over the horizon, else the plain sum
   bool versus_baseline = false;  // measure option - baseline (the reform's effect)
-  double relative = 0.0;        // target half-width as a share of |mean| (0: unused)
-  double absolute = 0.0;        // target half-width in the metric's unit (0: unused)
+  double relative = 0.0;         // target half-width as a share of |mean| (0: unused)
+  double absolute = 0.0;         // target half-width in the metric's unit (0: unused)
   double confidence = 0.95;
   std::uint64_t max_paths = 1'000'000;
 };
@@ -50,8 +50,8 @@ struct Scenario {
   FactorModel factors;
   std::vector<std::string> model_names;  // section names under `models:`
   std::vector<OptionSpec> options;
-  std::string baseline;              // name of the option others are compared against
-  std::vector<std::string> outputs;  // kept metrics as "model.metric"; empty keeps all
+  std::string baseline;                      // name of the option others are compared against
+  std::vector<std::string> outputs;          // kept metrics as "model.metric"; empty keeps all
   std::optional<PrecisionTarget> precision;  // simulation.precision
   std::vector<Target> targets;               // fiscal.targets
 

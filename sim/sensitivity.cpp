@@ -89,8 +89,9 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
     const std::size_t i = used[static_cast<std::size_t>(j)];
     rep.inputs.push_back({names[i], spearman(inputs[i], output), beta(j), beta(j) * beta(j)});
   }
-  std::stable_sort(rep.inputs.begin(), rep.inputs.end(),
-                   [](const auto& a, const auto& b) { return std::fabs(a.src) > std::fabs(b.src); });
+  std::stable_sort(rep.inputs.begin(), rep.inputs.end(), [](const auto& a, const auto& b) {
+    return std::fabs(a.src) > std::fabs(b.src);
+  });
   return rep;
 }
 

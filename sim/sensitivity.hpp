@@ -18,9 +18,9 @@
 namespace reformsim::sim {
 
 struct InputSensitivity {
-  std::string input;      // "model.input"
-  double spearman = 0;    // rank correlation with the output
-  double src = 0;         // standardized regression coefficient
+  std::string input;          // "model.input"
+  double spearman = 0;        // rank correlation with the output
+  double src = 0;             // standardized regression coefficient
   double variance_share = 0;  // SRC^2
 };
 

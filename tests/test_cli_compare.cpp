@@ -81,19 +81,19 @@ TEST(CliCompare, TextTableAndBaselineOverride) {
 TEST(CliCompare, StoredComparisonsAndSensitivityInTheFile) {
   TempDir dir;
   const std::string file = setup(dir);
-  const auto py = testing::run_command(
-      {"/usr/bin/python3", "-c",
-       "import h5py,sys\n"
-       "f=h5py.File(sys.argv[1],'r')\n"
-       "c=f['comparisons/strong/fiscal/net_budget_usd']\n"
-       "assert list(c.attrs['rows'])[-1]=='npv', list(c.attrs['rows'])\n"
-       "assert c.shape==(6,11), c.shape\n"
-       "assert abs(f['comparisons/prob_best'][()].sum()-1)<1e-12\n"
-       "s=f['sensitivity/strong']\n"
-       "assert list(s.attrs['inputs'])[0]=='example.reform_effect'\n"
-       "assert f['comparisons/strong/targets'].shape==(2,)\n"
-       "print('ok')\n",
-       file});
+  const auto py =
+      testing::run_command({"/usr/bin/python3", "-c",
+                            "import h5py,sys\n"
+                            "f=h5py.File(sys.argv[1],'r')\n"
+                            "c=f['comparisons/strong/fiscal/net_budget_usd']\n"
+                            "assert list(c.attrs['rows'])[-1]=='npv', list(c.attrs['rows'])\n"
+                            "assert c.shape==(6,11), c.shape\n"
+                            "assert abs(f['comparisons/prob_best'][()].sum()-1)<1e-12\n"
+                            "s=f['sensitivity/strong']\n"
+                            "assert list(s.attrs['inputs'])[0]=='example.reform_effect'\n"
+                            "assert f['comparisons/strong/targets'].shape==(2,)\n"
+                            "print('ok')\n",
+                            file});
   EXPECT_EQ(py.exit_code, 0) << py.err << py.out;
   const auto sens = testing::run_reformsim({"sensitivity", file, "--top", "1"});
   ASSERT_EQ(sens.exit_code, 0) << sens.err;

@@ -8,8 +8,8 @@
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "sim/comparison.hpp"
-#include "sim/errors.hpp"
 #include "sim/engine.hpp"
+#include "sim/errors.hpp"
 #include "sim/precision.hpp"
 #include "sim/sensitivity.hpp"
 #include "sim/statistics.hpp"
@@ -21,8 +21,8 @@ namespace {
 // difference then carries only the prevented events' noise, not the whole cost's.
 std::string example_scenario(std::uint64_t seed, int paths) {
   return R"(
-simulation: {paths: )" + std::to_string(paths) + R"(, horizon_years: 5, seed: )" +
-         std::to_string(seed) + R"(}
+simulation: {paths: )" +
+         std::to_string(paths) + R"(, horizon_years: 5, seed: )" + std::to_string(seed) + R"(}
 models:
   example:
     events_per_year: 60
@@ -56,14 +56,16 @@ TEST(Comparison, CommonRandomNumbersShrinkTheErrorOfTheDifference) {
   const double se_paired = sim::standard_error(paired);
   // Independent: the reform from one seed against the baseline from another.
   const double r = a.settings.discount_rate;
-  const auto reform_a = sim::npv_by_row(a.option("reform")->metric("fiscal.net_budget_usd")->values, 5, r);
-  const auto base_b = sim::npv_by_row(b.option("baseline")->metric("fiscal.net_budget_usd")->values, 5, r);
+  const auto reform_a =
+      sim::npv_by_row(a.option("reform")->metric("fiscal.net_budget_usd")->values, 5, r);
+  const auto base_b =
+      sim::npv_by_row(b.option("baseline")->metric("fiscal.net_budget_usd")->values, 5, r);
   const double se_indep = std::sqrt(std::pow(sim::standard_error(reform_a), 2) +
                                     std::pow(sim::standard_error(base_b), 2));
   const double factor = se_indep / se_paired;
   RecordProperty("crn_se_reduction_factor", std::to_string(factor));
-  std::printf("CRN: SE(paired) = %.4g, SE(independent) = %.4g, factor %.1fx\n", se_paired,
-              se_indep, factor);
+  std::printf("CRN: SE(paired) = %.4g, SE(independent) = %.4g, factor %.1fx\n", se_paired, se_indep,
+              factor);
   EXPECT_GT(factor, 5.0);
   // Both estimate the same effect: the means agree within 4 combined standard errors.
   EXPECT_NEAR(sim::mean(paired), sim::mean(reform_a) - sim::mean(base_b), 4 * se_indep);
@@ -72,9 +74,9 @@ TEST(Comparison, CommonRandomNumbersShrinkTheErrorOfTheDifference) {
 TEST(Comparison, CommonRandomNumbersOnTheLosAngelesWorkforceScenario) {
   // The real model: the safety program against the baseline, paired vs independently seeded.
   auto load = [](std::uint64_t seed) {
-    sim::Scenario sc = io::load_scenario(
-        std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_workforce_injury.yaml",
-        models::default_registry());
+    sim::Scenario sc =
+        io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_workforce_injury.yaml",
+                          models::default_registry());
     sc.settings.paths = 150;
     sc.settings.seed = seed;
     std::vector<sim::OptionSpec> kept;
@@ -88,8 +90,10 @@ TEST(Comparison, CommonRandomNumbersOnTheLosAngelesWorkforceScenario) {
   const auto paired = sim::net_impact_npv(a, "safety", "baseline");
   const std::size_t h = static_cast<std::size_t>(a.horizon());
   const double r = a.settings.discount_rate;
-  const auto safety_a = sim::npv_by_row(a.option("safety")->metric("fiscal.net_budget_usd")->values, h, r);
-  const auto base_b = sim::npv_by_row(b.option("baseline")->metric("fiscal.net_budget_usd")->values, h, r);
+  const auto safety_a =
+      sim::npv_by_row(a.option("safety")->metric("fiscal.net_budget_usd")->values, h, r);
+  const auto base_b =
+      sim::npv_by_row(b.option("baseline")->metric("fiscal.net_budget_usd")->values, h, r);
   const double se_indep = std::hypot(sim::standard_error(safety_a), sim::standard_error(base_b));
   const double factor = se_indep / sim::standard_error(paired);
   std::printf("CRN on LA workforce injury (safety vs baseline): factor %.1fx\n", factor);
@@ -112,9 +116,8 @@ TEST(Comparison, IdenticalOptionHasExactlyZeroDifference) {
 
 TEST(Comparison, DeltasTargetsAndProbBest) {
   const sim::Results res = run(example_scenario(5, 2000));
-  const sim::ComparisonReport rep =
-      sim::compare_options(res, "baseline",
-                           {{"any saving", true, 0, 0.0}, {"1M in 2027", false, 2027, 1e6}});
+  const sim::ComparisonReport rep = sim::compare_options(
+      res, "baseline", {{"any saving", true, 0, 0.0}, {"1M in 2027", false, 2027, 1e6}});
   const auto& reform = rep.options[0];
   ASSERT_EQ(reform.option, "reform");
   // Independent computation of the NPV delta of the net budget.
@@ -169,8 +172,8 @@ TEST(Sensitivity, RecoversAKnownLinearModel) {
     return std::make_unique<LinearModel>();
   });
   const sim::Scenario sc = io::load_scenario_text(
-      "simulation: {paths: 20000, horizon_years: 1, discount_rate: 0}\nmodels: {linear: {}}\n",
-      "t", reg);
+      "simulation: {paths: 20000, horizon_years: 1, discount_rate: 0}\nmodels: {linear: {}}\n", "t",
+      reg);
   const sim::Results res = sim::Engine(sc).run({});
   const auto reps = sim::option_sensitivities(res, "baseline");
   ASSERT_EQ(reps.size(), 1u);

@@ -59,11 +59,13 @@ TEST(Config, MergeByNameAndByKey) {
 depts: [{name: a, n: 1}, {name: b, n: 2}]
 rate: 1
 nested: {x: 1, y: 2}
-)", diag);
+)",
+                                        diag);
   const sim::ConfigNode patch = io::parse_yaml(R"(
 depts: [{name: b, n: 5}, {name: c, n: 3}]
 nested: {y: 7}
-)", diag);
+)",
+                                               diag);
   sim::merge_config(base, patch);
   const auto& depts = base.find("depts")->items;
   ASSERT_EQ(depts.size(), 3u);
@@ -88,15 +90,19 @@ models:
     FAIL();
   } catch (const sim::InputError& e) {
     const std::string msg = e.what();
-    EXPECT_NE(msg.find("bad.yaml:2:10: simulation.paths: must be an integer in [1, 4294967295], got -5"),
-              std::string::npos) << msg;
+    EXPECT_NE(
+        msg.find("bad.yaml:2:10: simulation.paths: must be an integer in [1, 4294967295], got -5"),
+        std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("bad.yaml:3:3: simulation.horizon_yeras: unknown key 'horizon_yeras' (did "
                        "you mean 'horizon_years'?)"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("models.example.events_per_year: expected a number"), std::string::npos)
         << msg;
     EXPECT_NE(msg.find("models.example.cost_per_event_usd.normal: normal: sd must be > 0"),
-              std::string::npos) << msg;
+              std::string::npos)
+        << msg;
   }
 }
 

@@ -42,7 +42,9 @@ std::vector<Case> cases() {
   };
 }
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name << ": " << c.dist.describe(); }
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name << ": " << c.dist.describe();
+}
 
 class DistributionTest : public ::testing::TestWithParam<Case> {};
 

@@ -83,8 +83,8 @@ class ExampleModel final : public sim::Model {
 std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::ModelEnv& env) {
   using sim::Range;
   const double events = r.number("events_per_year", 50.0, Range::non_negative());
-  const sim::Distribution cost =
-      r.uncertain("cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
+  const sim::Distribution cost = r.uncertain(
+      "cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
   const double trend = r.number("trend", 0.0, Range::between(-0.5, 1.0));
   const int factor = sim::read_factor(r, "factor", env.factors);
   const double beta = r.number("factor_beta", 0.0);
@@ -93,7 +93,8 @@ std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::Mod
   const sim::Distribution effect =
       reform.uncertain("effect", sim::Distribution::constant(0.0), Range::probability());
   const double reform_cost = reform.number("cost_usd", 0.0, Range::non_negative());
-  const int start = static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
+  const int start =
+      static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
   reform.finish();
   r.finish();
   return std::make_unique<ExampleModel>(events, cost, trend, factor, beta, enabled, effect,

@@ -117,8 +117,8 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                   const std::string& max_memory, const std::string& scenario) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
-  const double have = pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page)
-                                            : 0.0;
+  const double have =
+      pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0.0;
   double budget = 0.8 * have;
   std::string whose = "80% of this machine's memory";
   if (!max_memory.empty()) {
@@ -162,11 +162,16 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& what
   std::string unit = text.substr(used);
   if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
   double scale = 0.0;
-  if (unit.empty()) scale = 1.0;
-  else if (unit == "K" || unit == "k") scale = 1024.0;
-  else if (unit == "M" || unit == "m") scale = 1024.0 * 1024.0;
-  else if (unit == "G" || unit == "g") scale = 1024.0 * 1024.0 * 1024.0;
-  else if (unit == "T" || unit == "t") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+  if (unit.empty())
+    scale = 1.0;
+  else if (unit == "K" || unit == "k")
+    scale = 1024.0;
+  else if (unit == "M" || unit == "m")
+    scale = 1024.0 * 1024.0;
+  else if (unit == "G" || unit == "g")
+    scale = 1024.0 * 1024.0 * 1024.0;
+  else if (unit == "T" || unit == "t")
+    scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
   if (used == 0 || scale == 0.0 || !(value > 0.0) || value * scale > 1.8e19)
     throw sim::InputError(what + " " + text +
                           ": expected a positive size such as 800M, 16G or 1.5T (powers of 1024)");

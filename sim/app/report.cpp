@@ -189,9 +189,8 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
     char ci[64];
     std::snprintf(ci, sizeof ci, "[%.1f, %.1f]", d.ci_lower / 1e6, d.ci_upper / 1e6);
     std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", oc.option.c_str(),
-                 money_m(d.mean).c_str(), ci, money_m(d.p5).c_str(),
-                 money_m(d.p50).c_str(), money_m(d.p95).c_str(), percent(d.prob_better).c_str(),
-                 percent(best).c_str());
+                 money_m(d.mean).c_str(), ci, money_m(d.p5).c_str(), money_m(d.p50).c_str(),
+                 money_m(d.p95).c_str(), percent(d.prob_better).c_str(), percent(best).c_str());
   }
   for (std::size_t i = 0; i < report.best_names.size(); ++i) {
     if (report.best_names[i] == report.baseline)
@@ -209,7 +208,8 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
     }
   }
   if (!all_metrics) return;
-  std::fprintf(out, "\nEvery metric: option - baseline (NPV for USD, else the sum over the horizon)\n");
+  std::fprintf(out,
+               "\nEvery metric: option - baseline (NPV for USD, else the sum over the horizon)\n");
   std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", "option", "metric", "unit", "mean",
                "p5", "p95", "P(better)");
   for (const auto& oc : report.options) {
