@@ -10,6 +10,7 @@
 
 #include "io/durable.hpp"
 #include "io/h5.hpp"
+#include "io/provenance_attrs.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
@@ -71,30 +72,20 @@ std::string list_text(const std::vector<std::string>& v) {
 }
 
 void write_identity(hid_t root, const RunIdentity& id) {
-  h5::write_attr(root, "engine_version", id.engine_version);
-  h5::write_attr(root, "git_revision", id.git_revision);
-  h5::write_attr(root, "scenario_file", id.scenario_file);
-  h5::write_attr(root, "scenario_text", id.scenario_text);
-  h5::write_attr(root, "scenario_sha256", id.scenario_sha256);
+  write_provenance_attrs(root, id.provenance);
   h5::write_attr(root, "seed", id.seed);
   h5::write_attr(root, "paths", id.paths);
   h5::write_attr(root, "options", id.options);
   h5::write_attr(root, "baseline", id.baseline);
-  h5::write_attr(root, "overrides", id.overrides);
 }
 
 RunIdentity read_identity(hid_t root) {
   RunIdentity id;
-  id.engine_version = h5::read_string_attr(root, "engine_version");
-  id.git_revision = h5::read_string_attr(root, "git_revision");
-  id.scenario_file = h5::read_string_attr(root, "scenario_file");
-  id.scenario_text = h5::read_string_attr(root, "scenario_text");
-  id.scenario_sha256 = h5::read_string_attr(root, "scenario_sha256");
+  id.provenance = read_provenance_attrs(root);
   id.seed = h5::read_uint_attr(root, "seed");
   id.paths = h5::read_uint_attr(root, "paths");
   id.options = h5::read_strings_attr(root, "options");
   id.baseline = h5::read_string_attr(root, "baseline");
-  id.overrides = h5::read_string_attr(root, "overrides");
   return id;
 }
 
@@ -107,16 +98,12 @@ h5::Handle open_model_group(hid_t option_group, const std::string& model) {
 
 RunIdentity run_identity(const sim::Scenario& scenario, const std::string& overrides) {
   RunIdentity id;
-  id.engine_version = kVersion;
-  id.git_revision = kGitRevision;
-  id.scenario_file = scenario.file;
-  id.scenario_text = scenario.text;
-  id.scenario_sha256 = sha256_hex(scenario.text);
+  id.provenance = make_provenance(scenario, overrides);
+  id.provenance.created.clear();
   id.seed = scenario.settings.seed;
   id.paths = scenario.settings.paths;
   for (const auto& o : scenario.options) id.options.push_back(o.name);
   id.baseline = scenario.baseline;
-  id.overrides = overrides;
   return id;
 }
 
@@ -125,12 +112,13 @@ std::vector<std::string> identity_differences(const RunIdentity& stored, const R
   auto differ = [&](const std::string& what, const std::string& then, const std::string& today) {
     out.push_back(what + " (" + then + " in the checkpoint, " + today + " now)");
   };
-  if (stored.scenario_sha256 != now.scenario_sha256 || stored.scenario_text != now.scenario_text)
-    out.push_back("the scenario text (SHA-256 " + short_hash(stored.scenario_sha256) +
-                  "... in the checkpoint, " + short_hash(now.scenario_sha256) +
+  const Provenance& a = stored.provenance;
+  const Provenance& b = now.provenance;
+  if (a.scenario_sha256 != b.scenario_sha256 || a.scenario_text != b.scenario_text)
+    out.push_back("the scenario text (SHA-256 " + short_hash(a.scenario_sha256) +
+                  "... in the checkpoint, " + short_hash(b.scenario_sha256) +
                   "... now; first difference on line " +
-                  std::to_string(first_different_line(stored.scenario_text, now.scenario_text)) +
-                  ")");
+                  std::to_string(first_different_line(a.scenario_text, b.scenario_text)) + ")");
   if (stored.seed != now.seed)
     differ("the seed", std::to_string(stored.seed), std::to_string(now.seed));
   if (stored.paths != now.paths)
@@ -138,15 +126,18 @@ std::vector<std::string> identity_differences(const RunIdentity& stored, const R
   if (stored.options != now.options)
     differ("the options", list_text(stored.options), list_text(now.options));
   if (stored.baseline != now.baseline) differ("the baseline", stored.baseline, now.baseline);
-  if (stored.engine_version != now.engine_version || stored.git_revision != now.git_revision)
-    differ("the engine", stored.engine_version + " (" + stored.git_revision + ")",
-           now.engine_version + " (" + now.git_revision + ")");
+  if (a.engine_version != b.engine_version || a.git_revision != b.git_revision)
+    differ("the engine", a.engine_version + " (" + a.git_revision + ")",
+           b.engine_version + " (" + b.git_revision + ")");
   return out;
 }
 
 std::string Checkpoint::folder_for(const std::string& output) {
   const fs::path p(output);
-  return (p.parent_path() / ("." + p.filename().string() + ".checkpoint")).string();
+  std::string name = ".";  // built step by step: GCC 12 misreads "." + str (-Wrestrict)
+  name += p.filename().string();
+  name += ".checkpoint";
+  return (p.parent_path() / name).string();
 }
 
 bool Checkpoint::exists(const std::string& output) {

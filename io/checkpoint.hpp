@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "io/results_hdf5.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 
@@ -33,16 +34,13 @@ inline constexpr std::int64_t kCheckpointFormatVersion = 1;
 // What a run is, as far as its results go: two runs with equal identities produce the same
 // rows. Thread counts, block sizes and MPI rank counts are not part of it.
 struct RunIdentity {
-  std::string engine_version;
-  std::string git_revision;
-  std::string scenario_file;  // as given on the command line (shown, not compared)
-  std::string scenario_text;
-  std::string scenario_sha256;
+  // Engine version and revision, scenario text and SHA-256 (compared), scenario file and
+  // command-line overrides (shown, not compared); `created` is not used.
+  Provenance provenance;
   std::uint64_t seed = 0;
   std::uint64_t paths = 0;           // simulation.paths after --paths
   std::vector<std::string> options;  // after --option
   std::string baseline;
-  std::string overrides;  // the command-line changes, as in results files
 };
 
 // The identity of a run of `scenario` by this build.

@@ -11,6 +11,7 @@
 
 #include "io/durable.hpp"
 #include "io/h5.hpp"
+#include "io/provenance_attrs.hpp"
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
 #include "sim/version.hpp"
@@ -68,19 +69,13 @@ std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
 void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& p) {
   h5::write_attr(root, "format", kResultsFormat);
   h5::write_attr(root, "format_version", kResultsFormatVersion);
-  h5::write_attr(root, "engine_version", p.engine_version);
-  h5::write_attr(root, "git_revision", p.git_revision);
+  write_provenance_attrs(root, p);
   h5::write_attr(root, "created", p.created.empty() ? utc_now_iso8601() : p.created);
   h5::write_attr(root, "seed", static_cast<std::uint64_t>(r.settings.seed));
   h5::write_attr(root, "paths", static_cast<std::uint64_t>(r.paths));
   h5::write_attr(root, "horizon_years", r.settings.horizon_years);
   h5::write_attr(root, "start_year", r.settings.start_year);
   h5::write_attr(root, "discount_rate", r.settings.discount_rate);
-  h5::write_attr(root, "scenario_file", p.scenario_file);
-  h5::write_attr(root, "scenario_text", p.scenario_text);
-  h5::write_attr(root, "scenario_sha256",
-                 p.scenario_sha256.empty() ? sha256_hex(p.scenario_text) : p.scenario_sha256);
-  h5::write_attr(root, "overrides", p.overrides);
   h5::write_attr(root, "baseline", r.baseline);
   std::vector<std::string> options;
   for (const auto& o : r.options) options.push_back(o.name);
@@ -287,6 +282,27 @@ bool publish(const std::string& from, const std::string& to, bool overwrite) {
 
 }  // namespace
 
+void write_provenance_attrs(hid_t obj, const Provenance& p) {
+  h5::write_attr(obj, "engine_version", p.engine_version);
+  h5::write_attr(obj, "git_revision", p.git_revision);
+  h5::write_attr(obj, "scenario_file", p.scenario_file);
+  h5::write_attr(obj, "scenario_text", p.scenario_text);
+  h5::write_attr(obj, "scenario_sha256",
+                 p.scenario_sha256.empty() ? sha256_hex(p.scenario_text) : p.scenario_sha256);
+  h5::write_attr(obj, "overrides", p.overrides);
+}
+
+Provenance read_provenance_attrs(hid_t obj) {
+  Provenance p;
+  p.engine_version = h5::read_string_attr(obj, "engine_version");
+  p.git_revision = h5::read_string_attr(obj, "git_revision");
+  p.scenario_file = h5::read_string_attr(obj, "scenario_file");
+  p.scenario_text = h5::read_string_attr(obj, "scenario_text");
+  p.scenario_sha256 = h5::read_string_attr(obj, "scenario_sha256");
+  p.overrides = h5::read_string_attr(obj, "overrides");
+  return p;
+}
+
 std::string utc_now_iso8601() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -423,14 +439,8 @@ ResultsFile read_results(const std::string& path) {
   try {
     h5::Handle file = open_checked(path, &out.format_version);
     h5::Handle root = h5::open_group(file, "/");
-    Provenance& p = out.provenance;
-    p.engine_version = h5::read_string_attr(root, "engine_version");
-    p.git_revision = h5::read_string_attr(root, "git_revision");
-    p.created = h5::read_string_attr(root, "created");
-    p.scenario_file = h5::read_string_attr(root, "scenario_file");
-    p.scenario_text = h5::read_string_attr(root, "scenario_text");
-    p.scenario_sha256 = h5::read_string_attr(root, "scenario_sha256");
-    p.overrides = h5::read_string_attr(root, "overrides");
+    out.provenance = read_provenance_attrs(root);
+    out.provenance.created = h5::read_string_attr(root, "created");
 
     sim::Results& r = out.results;
     r.settings.seed = h5::read_uint_attr(root, "seed");

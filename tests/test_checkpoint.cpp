@@ -113,7 +113,7 @@ TEST(Checkpoint, CreateReplacesAnOldCheckpoint) {
   EXPECT_TRUE(io::Checkpoint::exists(out));
   io::Checkpoint fresh = io::Checkpoint::create(out, io::run_identity(sc, "--seed 5"), 1);
   EXPECT_EQ(io::Checkpoint::open(out).completed(), 0u);
-  EXPECT_EQ(io::Checkpoint::open(out).identity().overrides, "--seed 5");
+  EXPECT_EQ(io::Checkpoint::open(out).identity().provenance.overrides, "--seed 5");
   EXPECT_EQ(testing::fs::path(fresh.results_partial()).parent_path(),
             testing::fs::path(fresh.folder()));
   fresh.remove();
@@ -153,8 +153,8 @@ TEST(Checkpoint, DifferencesNameWhatChanged) {
   now.paths = 900;
   now.options = {"baseline"};
   now.baseline = "reform";
-  now.engine_version = "9.9.9";
-  now.scenario_file = "elsewhere.yaml";  // where the text came from does not matter
+  now.provenance.engine_version = "9.9.9";
+  now.provenance.scenario_file = "elsewhere.yaml";  // where the text came from does not matter
   const auto all = io::identity_differences(stored, now);
   ASSERT_EQ(all.size(), 5u);
   EXPECT_EQ(all[0], "the seed (5 in the checkpoint, 6 now)");
