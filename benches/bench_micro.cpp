@@ -25,6 +25,7 @@
 #include "models/registry.hpp"
 #include "models/workforce_injury/workforce_injury.hpp"
 #include "sim/distributions.hpp"
+#include "sim/elementary.hpp"
 #include "sim/factors.hpp"
 #include "sim/philox_batch.hpp"
 #include "sim/scenario.hpp"
@@ -170,6 +171,29 @@ void BM_NormalQuantilesBatch(benchmark::State& state) {
 }
 BENCHMARK(BM_NormalQuantilesBatch)->Name("Sampler/normal_quantiles_batch_256");
 
+// The portable exp and log (sim/elementary.hpp), 256 at a time, per value: exp of 8u - 4, log
+// of u.
+template <bool kExp>
+void BM_ElementaryBatch(benchmark::State& state) {
+  std::vector<double> x(1024), y(256);
+  Stream s(3, 4, StreamKey::of("bench"));
+  for (double& v : x) v = kExp ? 8.0 * s.uniform() - 4.0 : s.uniform();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const double* in = x.data() + (i++ & 3) * 256;
+    if constexpr (kExp) {
+      exps_portable(in, 256, y.data());
+    } else {
+      logs_portable(in, 256, y.data());
+    }
+    benchmark::DoNotOptimize(y.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 256);
+  state.SetLabel(philox_batch_isa());
+}
+BENCHMARK(BM_ElementaryBatch<true>)->Name("Sampler/exps_portable_batch_256");
+BENCHMARK(BM_ElementaryBatch<false>)->Name("Sampler/logs_portable_batch_256");
+
 void register_samplers() {
   for (const auto& [name, d] : families()) {
     benchmark::RegisterBenchmark(("Sample/" + name).c_str(), BM_Sample, d);
@@ -189,6 +213,8 @@ void register_samplers() {
   // libm, for scale: the samplers' floor.
   of_u("Sampler/libm_exp", [](double u) { return std::exp(8.0 * u - 4.0); });
   of_u("Sampler/libm_log", [](double u) { return std::log(u); });
+  of_u("Sampler/exp_portable", [](double u) { return exp_portable(8.0 * u - 4.0); });
+  of_u("Sampler/log_portable", [](double u) { return log_portable(u); });
   of_s("Sampler/sample_normal", [](Stream& s) { return sample_normal(s); });
   of_s("Sampler/sample_lognormal", [](Stream& s) { return sample_lognormal(9.0, 1.2, s); });
   of_s("Sampler/sample_exponential", [](Stream& s) { return sample_exponential(2.0, s); });

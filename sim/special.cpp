@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "sim/clones.hpp"
+#include "sim/elementary.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -64,42 +65,54 @@ inline bool is_central(double p) {
 }  // namespace
 
 // In chunks: the central formula in SIMD lanes for every p; then the tail ones (about 15%)
-// picked out without branching, their logs one by one, and the tail formula in SIMD lanes again.
-// Anything unusual (p outside (0, 1), the far tail) goes to the scalar function. The build
-// compiles this file with -fno-math-errno so that sqrt vectorises: errno is not set, the values
-// are the same (IEEE square root is exact to the last bit).
+// picked out without branching, and their logs (sim/elementary.hpp) and the tail formula in SIMD
+// lanes again. Anything unusual (p outside (0, 1), the far tail) goes to the scalar function.
+// Loops run over whole blocks of kLanes values (padded with harmless ones), so that no scalar
+// remainder loop runs for the short arrays models pass. The build compiles this file with
+// -fno-math-errno so that sqrt vectorises: errno is not set, the values are the same (IEEE
+// square root is exact to the last bit).
 REFORMSIM_CLONES
 void normal_quantiles(const double* p, std::size_t n, double* z) {
-  constexpr std::size_t kChunk = 256;
+  constexpr std::size_t kChunk = 256, kLanes = 8;
+  auto round_up = [](std::size_t k) { return (k + kLanes - 1) / kLanes * kLanes; };
   std::uint16_t tail[kChunk];
-  double r[kChunk], x[kChunk];
+  alignas(64) double pp[kChunk], zz[kChunk], tp[kChunk], r[kChunk], x[kChunk];
   for (std::size_t first = 0; first < n; first += kChunk) {
     const std::size_t m = n - first < kChunk ? n - first : kChunk;
-    const double* pc = p + first;
-    double* zc = z + first;
-    for (std::size_t i = 0; i < m; ++i) zc[i] = central_quantile(pc[i] - 0.5);
+    const std::size_t m_padded = round_up(m);
+    for (std::size_t i = 0; i < m; ++i) pp[i] = p[first + i];
+    for (std::size_t i = m; i < m_padded; ++i) pp[i] = 0.5;
+    for (std::size_t b = 0; b < m_padded; b += kLanes)
+      for (std::size_t j = 0; j < kLanes; ++j) zz[b + j] = central_quantile(pp[b + j] - 0.5);
     std::size_t n_tail = 0;
     for (std::size_t i = 0; i < m; ++i) {
       tail[n_tail] = static_cast<std::uint16_t>(i);
-      n_tail += is_central(pc[i]) ? 0 : 1;
+      n_tail += is_central(pp[i]) ? 0 : 1;
     }
-    for (std::size_t k = 0; k < n_tail; ++k) {
-      const double pk = pc[tail[k]];
-      r[k] = pk > 0.0 && pk < 1.0 ? std::log(pk - 0.5 < 0.0 ? pk : 1.0 - pk)
-                                  : std::numeric_limits<double>::quiet_NaN();
-    }
-    for (std::size_t k = 0; k < n_tail; ++k) {
-      r[k] = std::sqrt(-r[k]);
-      x[k] = near_tail_quantile(r[k]);
+    const std::size_t tail_padded = round_up(n_tail);
+    for (std::size_t k = 0; k < n_tail; ++k) tp[k] = pp[tail[k]];
+    for (std::size_t k = n_tail; k < tail_padded; ++k) tp[k] = 0.01;
+    // p not in (0, 1), NaN or subnormal takes r = 6 here: the far-tail branch below, i.e. the
+    // scalar function, deals with it.
+    for (std::size_t b = 0; b < tail_padded; b += kLanes) {
+      for (std::size_t j = 0; j < kLanes; ++j) {
+        const double pk = tp[b + j];
+        const double tail_p = pk - 0.5 < 0.0 ? pk : 1.0 - pk;
+        const bool ok = (pk >= 0x1p-1022) & (pk < 1.0);
+        const double rk = std::sqrt(-elementary::log_kernel(ok ? tail_p : 0.5));
+        r[b + j] = ok ? rk : 6.0;
+        x[b + j] = near_tail_quantile(r[b + j]);
+      }
     }
     for (std::size_t k = 0; k < n_tail; ++k) {
       const std::size_t i = tail[k];
       if (r[k] <= 5.0) {
-        zc[i] = pc[i] - 0.5 < 0.0 ? -x[k] : x[k];
+        zz[i] = tp[k] - 0.5 < 0.0 ? -x[k] : x[k];
       } else {  // far tail, or p not in (0, 1) (NaN above)
-        zc[i] = normal_quantile(pc[i]);
+        zz[i] = normal_quantile(tp[k]);
       }
     }
+    for (std::size_t i = 0; i < m; ++i) z[first + i] = zz[i];
   }
 }
 
@@ -112,7 +125,7 @@ double normal_quantile(double p) {
                     : std::numeric_limits<double>::quiet_NaN();
   const double q = p - 0.5;
   if (std::fabs(q) <= 0.425) return central_quantile(q);
-  const double r = std::sqrt(-std::log(q < 0.0 ? p : 1.0 - p));
+  const double r = std::sqrt(-log_portable(q < 0.0 ? p : 1.0 - p));
   const double x = r <= 5.0 ? near_tail_quantile(r) : far_tail_quantile(r);
   return q < 0.0 ? -x : x;
 }

@@ -10,6 +10,8 @@
 #include "models/workforce_injury/read_params.hpp"
 #include "models/workforce_injury/workforce_injury.hpp"
 #include "sim/distributions.hpp"
+#include "sim/clones.hpp"
+#include "sim/elementary.hpp"
 #include "sim/errors.hpp"
 #include "sim/philox_batch.hpp"
 
@@ -25,13 +27,18 @@ using sim::uniform53;
 // A batch of claims of one department-year: their stream keys and Philox blocks, and what the
 // blocks make of them before reforms: medical cost before severity and price factors, lost days
 // (0 for medical-only claims), and the legal cost before the wage index of the disputed ones
-// (0 for the others). `picked` lists the claims a step works on.
+// (0 for the others). `lost_at` and `disputed_at` list the lost-time and the disputed claims;
+// `u` and `x` hold the uniforms, then the normal deviates and log-costs, of the medical costs of
+// all claims, the lost days of the lost-time ones and the legal costs of the disputed ones, in
+// that order.
 constexpr std::size_t kBatch = sim::kPhiloxBatch;
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
-  std::uint16_t picked[kBatch];
-  double u[kBatch], z[kBatch], medical_base[kBatch], days_base[kBatch], legal_base[kBatch];
+  std::uint16_t lost_at[kBatch], disputed_at[kBatch];
+  alignas(64) double u[3 * kBatch], x[3 * kBatch];
+  alignas(64) double days_base[kBatch], legal_base[kBatch];
+  const double* medical_base() const { return x; }
 };
 
 // What decides which draws a claim's reform-free values need: its type and whether disputed.
@@ -54,13 +61,104 @@ struct ClaimDraws {
 
   // Keeps a batch's claims [off, off + m).
   void keep(std::size_t off, std::size_t m, const ClaimBatch& b) const {
-    std::copy_n(b.medical_base, m, medical + off);
+    std::copy_n(b.medical_base(), m, medical + off);
     std::copy_n(b.days_base, m, days + off);
     std::copy_n(b.legal_base, m, legal + off);
     for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k], m, words[k] + off);
     for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k], m, words3[k] + off);
   }
 };
+
+// What a department-year's reforms and prices do to its claims: thresholds on the raw words
+// (sim::threshold32) and multipliers (see simulate_year).
+struct ClaimRules {
+  std::uint64_t prevent, lost, disputed[2], litigated[2], fraud, wellness, detect;
+  bool wellness_on;
+  double med_scale, wellness_medical, wellness_days, litigated_medical, litigated_days;
+  double legal_scale, indemnity_per_day;
+};
+
+// A batch of claims as the pass reads them: block 1's words, block 3's first two (wellness,
+// detection), and the reform-free costs.
+struct ClaimView {
+  const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
+  const double *medical, *days, *legal;
+};
+
+// Sums over the claims of an accident year in kLanes interleaved lanes (claim i of a batch in
+// lane i % kLanes), so that the pass runs in SIMD registers; folded in a fixed order at the end,
+// they give the same totals on every instruction set and for any thread count.
+constexpr std::size_t kLanes = 8;
+struct LaneSums {
+  double medical[kLanes] = {}, indemnity[kLanes] = {}, legal[kLanes] = {};
+  double lost_days[kLanes] = {}, avoided[kLanes] = {};
+};
+inline double fold(const double (&v)[kLanes]) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+
+// Counts of a batch's claims (integers: any order gives the same sums).
+struct ClaimCounts {
+  std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
+};
+struct LaneCounts {
+  std::uint64_t filed[kLanes] = {}, caught[kLanes] = {}, litigated[kLanes] = {};
+  std::uint64_t disputed[kLanes] = {}, used_block3[kLanes] = {};
+};
+
+// One claim, without branches: a reform that does not touch it multiplies by 1 or adds 0, which
+// changes no bit.
+inline void add_claim(const ClaimRules& r, const ClaimView& c, std::size_t i, std::size_t j,
+                      LaneSums& s, LaneCounts& n) {
+  // Every load unconditional and every choice a select, so that the loop vectorises.
+  const std::uint64_t w2 = c.w2[i], disputed_below = c.w1[i] < r.lost ? r.disputed[1] : r.disputed[0],
+                      litigated_below = c.w1[i] < r.lost ? r.litigated[1] : r.litigated[0];
+  const double medical_base = c.medical[i], days_base = c.days[i], legal_base = c.legal[i];
+  const bool filed = c.w0[i] >= r.prevent;  // else prevented by the safety program
+  const bool disputed = w2 < disputed_below;
+  const bool litigated = w2 < litigated_below;  // implies disputed
+  const bool fraudulent = c.w3[i] < r.fraud;
+  const bool well = r.wellness_on & (c.well[i] < r.wellness);
+  const bool caught = fraudulent & (c.detection[i] < r.detect);
+  const double medical = medical_base * r.med_scale * (well ? r.wellness_medical : 1.0) *
+                         (litigated ? r.litigated_medical : 1.0);
+  const double days =
+      days_base * (well ? r.wellness_days : 1.0) * (litigated ? r.litigated_days : 1.0);
+  const double legal = litigated ? legal_base * r.legal_scale : 0.0;
+  const double indemnity = days * r.indemnity_per_day;
+  const bool kept = filed & !caught;
+  const bool denied = filed & caught;  // its cost counts as avoided
+  s.medical[j] += kept ? medical : 0.0;
+  s.indemnity[j] += kept ? indemnity : 0.0;
+  s.legal[j] += kept ? legal : 0.0;
+  s.lost_days[j] += kept ? days : 0.0;
+  s.avoided[j] += denied ? medical + indemnity + legal : 0.0;
+  n.filed[j] += filed;
+  n.caught[j] += denied;
+  n.litigated[j] += kept & litigated;
+  n.disputed[j] += filed & disputed;
+  n.used_block3[j] += filed & (disputed | fraudulent | r.wellness_on);
+}
+
+// The claims [0, m) of a batch: sums into `s`, counts returned.
+REFORMSIM_CLONES
+ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& s) {
+  const ClaimRules r = rules;  // a local copy: nothing the loop writes can alias it
+  LaneCounts n;
+  const std::size_t whole = m / kLanes * kLanes;
+  for (std::size_t b = 0; b < whole; b += kLanes)
+    for (std::size_t j = 0; j < kLanes; ++j) add_claim(r, c, b + j, j, s, n);
+  for (std::size_t i = whole; i < m; ++i) add_claim(r, c, i, i - whole, s, n);
+  ClaimCounts total;
+  for (std::size_t j = 0; j < kLanes; ++j) {
+    total.filed += n.filed[j];
+    total.caught += n.caught[j];
+    total.litigated += n.litigated[j];
+    total.disputed += n.disputed[j];
+    total.used_block3 += n.used_block3[j];
+  }
+  return total;
+}
 
 // Memo keys' first word: what is kept.
 constexpr std::uint64_t kCountMemoTag = sim::StreamKey::of("workforce_injury/count").value();
@@ -290,12 +388,11 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
   double ramp[kReformCount];
   for (int r = 0; r < kReformCount; ++r) ramp[r] = a >= 0 ? p_.reforms[r].ramp(a) : 0.0;
 
-  const double k_sev = p_.litigation_severity_multiplier;
-  const double k_dur = p_.litigation_duration_multiplier;
   const double investigation = p_.investigation_cost_usd * wage_index;
-  const double med_scale = sev * med_index;
   const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
   ClaimBatch buf;  // not initialised: every entry read was written first
+  LaneSums sums;
+  std::uint64_t filed = 0, caught = 0, litigated = 0, adr_disputes = 0;
 
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
@@ -303,15 +400,8 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     auto strength = [&](int r, int slot) {
       return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
     };
-    const bool wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
-    const double wellness_medical = 1.0 - strength(kWellness, 0);
-    const double wellness_days = 1.0 - strength(kWellness, 1);
-    const double detect =
-        p_.detection_probability + strength(kFraudAnalytics, 0) * (1.0 - p_.detection_probability);
     const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
     const double settle = 1.0 - strength(kAdr, 0);
-    const double shorten = 1.0 - strength(kAdr, 1);
-    const double indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
 
     // Claim count at the baseline mean; reforms only thin it.
     const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
@@ -324,102 +414,74 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     // memo, and the others read them back (the same bits). Blocks are made for a whole batch at
     // once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own streams),
     // block 3 for every claim although only some use it: that costs less than picking them
-    // out, and a claim's words do not depend on which blocks are made. Then one pass over the
-    // claims in index order applies the reforms and sums, as claim by claim. Yes/no decisions
+    // out, and a claim's words do not depend on which blocks are made. Then one branch-free pass
+    // over the claims (sum_claims, in SIMD lanes) applies the reforms and sums. Yes/no decisions
     // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
     ClaimThresholds th;
     th.lost = sim::threshold32(dep.lost_time_share);
     th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
     th.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
-    const std::uint64_t t_prevent = sim::threshold32(strength(kSafety, 0));
-    const std::uint64_t t_litigated[2] = {sim::threshold32(p_.litigation_probability[0] * settle),
-                                          sim::threshold32(p_.litigation_probability[1] * settle)};
-    const std::uint64_t t_fraud = sim::threshold32(p_.fraud_share);
-    const std::uint64_t t_wellness = sim::threshold32(p_.reforms[kWellness].participation);
-    const std::uint64_t t_detect = sim::threshold32(detect);
+    ClaimRules rules;
+    rules.prevent = sim::threshold32(strength(kSafety, 0));
+    rules.lost = th.lost;
+    rules.disputed[0] = th.disputed[0];
+    rules.disputed[1] = th.disputed[1];
+    rules.litigated[0] = sim::threshold32(p_.litigation_probability[0] * settle);
+    rules.litigated[1] = sim::threshold32(p_.litigation_probability[1] * settle);
+    rules.fraud = sim::threshold32(p_.fraud_share);
+    rules.wellness = sim::threshold32(p_.reforms[kWellness].participation);
+    rules.detect = sim::threshold32(p_.detection_probability + strength(kFraudAnalytics, 0) *
+                                                                   (1.0 - p_.detection_probability));
+    rules.wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
+    rules.med_scale = sev * med_index;
+    rules.wellness_medical = 1.0 - strength(kWellness, 0);
+    rules.wellness_days = 1.0 - strength(kWellness, 1);
+    rules.litigated_medical = p_.litigation_severity_multiplier;
+    rules.litigated_days = p_.litigation_duration_multiplier * (1.0 - strength(kAdr, 1));
+    rules.legal_scale = wage_index;
+    rules.indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
+
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
     const ClaimDraws draws = claim_draws(ctx, year_key, n, th);
     for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
       const auto m = static_cast<std::size_t>(
           std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
       const auto off = static_cast<std::size_t>(first);
-      const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
-      const double *medical_base, *days_base, *legal_base;
+      ClaimView view;
       if (draws.cached) {
-        w0 = draws.words[0] + off;
-        w1 = draws.words[1] + off;
-        w2 = draws.words[2] + off;
-        w3 = draws.words[3] + off;
-        well = draws.words3[0] + off;
-        detection = draws.words3[1] + off;
-        medical_base = draws.medical + off;
-        days_base = draws.days + off;
-        legal_base = draws.legal + off;
+        view = {draws.words[0] + off, draws.words[1] + off, draws.words[2] + off,
+                draws.words[3] + off, draws.words3[0] + off, draws.words3[1] + off,
+                draws.medical + off,  draws.days + off,      draws.legal + off};
       } else {
         draw_blocks(ctx, year_key, first, m, th, buf);
         if (draws.fill) draws.keep(off, m, buf);
-        w0 = buf.b1.w[0];
-        w1 = buf.b1.w[1];
-        w2 = buf.b1.w[2];
-        w3 = buf.b1.w[3];
-        well = buf.b3.w[0];
-        detection = buf.b3.w[1];
-        medical_base = buf.medical_base;
-        days_base = buf.days_base;
-        legal_base = buf.legal_base;
+        view = {buf.b1.w[0], buf.b1.w[1],      buf.b1.w[2],    buf.b1.w[3],   buf.b3.w[0],
+                buf.b3.w[1], buf.medical_base(), buf.days_base, buf.legal_base};
       }
-
-      // Counts are sums of ones: kept as integers, they give the same doubles.
-      std::size_t filed = 0, used3 = 0, n_caught = 0, n_litigated = 0;
-      for (std::size_t i = 0; i < m; ++i) {
-        if (w0[i] < t_prevent) continue;  // prevented by the safety program: no claim
-        const unsigned type = w1[i] < th.lost ? 1u : 0u;
-        const bool disputed = w2[i] < th.disputed[type];
-        const bool fraudulent = w3[i] < t_fraud;
-        double medical = medical_base[i] * med_scale, days = days_base[i], legal = 0.0;
-        bool caught = false, litigated = false;
-        ++filed;
-        if (disputed || fraudulent || wellness_on) {
-          ++used3;
-          if (wellness_on && well[i] < t_wellness) {
-            medical *= wellness_medical;
-            days *= wellness_days;
-          }
-          if (disputed) {
-            if (adr_on) y.admin += admin_per_dispute;
-            litigated = w2[i] < t_litigated[type];
-            if (litigated) {
-              medical *= k_sev;
-              days *= k_dur * shorten;
-              legal = legal_base[i] * wage_index;
-            }
-          }
-          caught = fraudulent && detection[i] < t_detect;
-        }
-        const double indemnity = days * indemnity_per_day;
-        if (caught) {  // denied: its cost counts as avoided
-          ++n_caught;
-          y.avoided += medical + indemnity + legal;
-          y.investigation += investigation;
-          continue;
-        }
-        y.lost_days += days;
-        n_litigated += litigated ? 1 : 0;
-        y.medical += medical;
-        y.indemnity += indemnity;
-        y.legal += legal;
-      }
-      y.claims += static_cast<double>(filed);
-      y.caught += static_cast<double>(n_caught);
-      y.litigated += static_cast<double>(n_litigated);
+      const ClaimCounts c = sum_claims(rules, view, m, sums);
+      filed += c.filed;
+      caught += c.caught;
+      litigated += c.litigated;
+      adr_disputes += adr_on ? c.disputed : 0;
       if (stats) {
         stats->drawn += m;
-        stats->prevented += m - filed;
-        stats->used_block3 += used3;
+        stats->prevented += m - c.filed;
+        stats->used_block3 += c.used_block3;
         stats->blocks += draws.cached ? 0 : 3 * m;
       }
     }
   }
+  // Counts are sums of ones: kept as integers, they give the same doubles.
+  y.claims = static_cast<double>(filed);
+  y.caught = static_cast<double>(caught);
+  y.litigated = static_cast<double>(litigated);
+  y.medical = fold(sums.medical);
+  y.indemnity = fold(sums.indemnity);
+  y.legal = fold(sums.legal);
+  y.lost_days = fold(sums.lost_days);
+  y.avoided = fold(sums.avoided);
+  y.investigation = static_cast<double>(caught) * investigation;
+  y.admin = static_cast<double>(adr_disputes) * admin_per_dispute;
 }
 
 std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, const Department& dep,
@@ -494,41 +556,47 @@ void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamK
   sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
-  // Medical cost of every claim, then lost days of the lost-time ones, then legal cost of the
-  // disputed ones: uniforms and normal quantiles in SIMD lanes, the claims each step needs
-  // picked out without branching, exp calls back to back.
-  sim::uniforms53(buf.b2.w[0], buf.b2.w[1], m, buf.u);
-  sim::normal_quantiles(buf.u, m, buf.z);
-  for (std::size_t i = 0; i < m; ++i) {
-    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
-    buf.medical_base[i] = std::exp(med_mu_[type] + med_sigma_[type] * buf.z[i]);
-  }
-  sim::uniforms53(buf.b2.w[2], buf.b2.w[3], m, buf.u);
-  std::size_t n_lost = 0;
-  for (std::size_t i = 0; i < m; ++i) {
-    buf.days_base[i] = 0.0;
-    buf.picked[n_lost] = static_cast<std::uint16_t>(i);
-    buf.u[n_lost] = buf.u[i];
-    n_lost += buf.b1.w[1][i] < t.lost ? 1 : 0;
-  }
-  sim::normal_quantiles(buf.u, n_lost, buf.z);
-  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
-  for (std::size_t l = 0; l < n_lost; ++l)
-    buf.days_base[buf.picked[l]] = std::exp(mu_days + sigma_days * buf.z[l]);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
-  sim::uniforms53(buf.b3.w[2], buf.b3.w[3], m, buf.u);
-  std::size_t n_disputed = 0;
+  // The lost-time and the disputed claims, picked out without branching.
+  std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t i = 0; i < m; ++i) {
-    buf.legal_base[i] = 0.0;
     const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
-    buf.picked[n_disputed] = static_cast<std::uint16_t>(i);
-    buf.u[n_disputed] = buf.u[i];
+    buf.lost_at[n_lost] = static_cast<std::uint16_t>(i);
+    n_lost += type;
+    buf.disputed_at[n_disputed] = static_cast<std::uint16_t>(i);
     n_disputed += buf.b1.w[2][i] < t.disputed[type] ? 1 : 0;
   }
-  sim::normal_quantiles(buf.u, n_disputed, buf.z);
+  // Uniforms of the medical costs (block 2, words 0-1), lost days (block 2, words 2-3) and legal
+  // costs (block 3, words 2-3); then their normal deviates and exp in SIMD lanes, in one call
+  // each (sim/special.hpp, sim/elementary.hpp).
+  double* u_days = buf.u + m;
+  double* u_legal = u_days + n_lost;
+  sim::uniforms53(buf.b2.w[0], buf.b2.w[1], m, buf.u);
+  for (std::size_t l = 0; l < n_lost; ++l) {
+    const std::size_t i = buf.lost_at[l];
+    u_days[l] = sim::uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
+  }
+  for (std::size_t k = 0; k < n_disputed; ++k) {
+    const std::size_t i = buf.disputed_at[k];
+    u_legal[k] = sim::uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
+  }
+  const std::size_t total = m + n_lost + n_disputed;
+  sim::normal_quantiles(buf.u, total, buf.x);
+  for (std::size_t i = 0; i < m; ++i) {
+    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
+    buf.x[i] = med_mu_[type] + med_sigma_[type] * buf.x[i];
+  }
+  double* x_days = buf.x + m;
+  double* x_legal = x_days + n_lost;
+  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
+  for (std::size_t l = 0; l < n_lost; ++l) x_days[l] = mu_days + sigma_days * x_days[l];
   const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
-  for (std::size_t k = 0; k < n_disputed; ++k)
-    buf.legal_base[buf.picked[k]] = std::exp(mu_legal + sigma_legal * buf.z[k]);
+  for (std::size_t k = 0; k < n_disputed; ++k) x_legal[k] = mu_legal + sigma_legal * x_legal[k];
+  sim::exps_portable(buf.x, total, buf.x);
+  std::fill_n(buf.days_base, m, 0.0);
+  std::fill_n(buf.legal_base, m, 0.0);
+  for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
+  for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {

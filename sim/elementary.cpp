@@ -1,0 +1,74 @@
+#include "sim/elementary.hpp"
+
+#include <limits>
+
+#include "sim/clones.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+using elementary::exp_kernel;
+using elementary::in_exp_kernel_range;
+using elementary::in_log_kernel_range;
+using elementary::log_kernel;
+
+// exp outside the kernel's range: the same reduction and kernel, then 2^k applied in two steps,
+// exactly near overflow, with one rounding into the subnormals (as fdlibm).
+double exp_outside(double x) {
+  constexpr double kOverflow = 7.09782712893383973096e+02;    // above: +inf
+  constexpr double kUnderflow = -7.45133219101941108420e+02;  // below: 0
+  if (x != x) return x + x;  // NaN
+  if (x > kOverflow) return std::numeric_limits<double>::infinity();
+  if (x < kUnderflow) return 0.0;
+  std::int64_t k;
+  const double y = elementary::exp_reduced(x, k);
+  if (k > 0) return y * elementary::pow2(k - 1) * 2.0;
+  return y * elementary::pow2(k + 1000) * 0x1p-1000;
+}
+
+double log_outside(double x) {
+  if (x != x) return x + x;  // NaN
+  if (x == 0.0) return -std::numeric_limits<double>::infinity();
+  if (x < 0.0) return std::numeric_limits<double>::quiet_NaN();
+  if (x == std::numeric_limits<double>::infinity()) return x;
+  // Subnormal: scale into the normal range exactly.
+  return log_kernel(x * 0x1p54) - 54.0 * elementary::kLn2Hi - 54.0 * elementary::kLn2Lo;
+}
+
+}  // namespace
+
+double exp_portable(double x) {
+  return in_exp_kernel_range(x) ? exp_kernel(x) : exp_outside(x);
+}
+
+double log_portable(double x) {
+  return in_log_kernel_range(x) ? log_kernel(x) : log_outside(x);
+}
+
+// One pass counts the arguments outside the kernel's range; when there are none (the usual
+// case), the kernel runs in SIMD lanes on all of them, else each goes through the scalar function.
+REFORMSIM_CLONES
+void exps_portable(const double* x, std::size_t n, double* y) {
+  std::size_t outside = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    outside += (x[i] >= -elementary::kExpKernelMax) & (x[i] <= elementary::kExpKernelMax) ? 0 : 1;
+  if (outside == 0) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = exp_kernel(x[i]);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) y[i] = exp_portable(x[i]);
+  }
+}
+
+REFORMSIM_CLONES
+void logs_portable(const double* x, std::size_t n, double* y) {
+  std::size_t outside = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    outside += (x[i] >= 0x1p-1022) & (x[i] <= 0x1.fffffffffffffp1023) ? 0 : 1;
+  if (outside == 0) {
+    for (std::size_t i = 0; i < n; ++i) y[i] = log_kernel(x[i]);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) y[i] = log_portable(x[i]);
+  }
+}
+
+}  // namespace reformsim::sim
