@@ -1,6 +1,9 @@
 #include "sim/special.hpp"
 
+#include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "sim/clones.hpp"
@@ -10,9 +13,9 @@ namespace reformsim::sim {
 namespace {
 
 // c[0] r^(N-1) + ... + c[N-1], by Horner's rule: ((c[0] r + c[1]) r + c[2]) ...
-template <std::size_t N>
-inline double horner(double r, const double (&c)[N]) {
-  double acc = c[0];
+template <class T, std::size_t N>
+inline T horner(T r, const double (&c)[N]) {
+  T acc = T{} + c[0];
   for (std::size_t i = 1; i < N; ++i) acc = acc * r + c[i];
   return acc;
 }
@@ -45,8 +48,9 @@ constexpr double kFarDen[] = {2.04426310338993978564e-15, 1.4215117583164458887e
                               0.0148753612908506148525,   0.13692988092273580531,
                               0.59983220655588793769,     1.0};
 
-inline double central_quantile(double q) {
-  const double r = 0.180625 - q * q;
+template <class T>
+inline T central_quantile(T q) {
+  const T r = 0.180625 - q * q;
   return q * horner(r, kCentralNum) / horner(r, kCentralDen);
 }
 inline double near_tail_quantile(double r) {
@@ -64,33 +68,88 @@ inline bool is_central(double p) {
 
 }  // namespace
 
-// In chunks: the central formula in SIMD lanes for every p; then the tail ones (about 15%)
-// picked out without branching, and their logs (sim/elementary.hpp) and the tail formula in SIMD
-// lanes again. Anything unusual (p outside (0, 1), the far tail) goes to the scalar function.
-// Loops run over whole blocks of kLanes values (padded with harmless ones), so that no scalar
-// remainder loop runs for the short arrays models pass. The build compiles this file with
+// Eight doubles as a GCC vector type: each clone lowers it to its registers (one zmm, two ymm,
+// four xmm), the same arithmetic in every lane. (The helpers taking them are internal and
+// inlined: GCC's note that such vectors have no fixed ABI without AVX-512 does not concern them.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+constexpr std::size_t kLanes = 8;
+using LaneF = double __attribute__((vector_size(8 * kLanes)));
+using LaneI = std::int64_t __attribute__((vector_size(8 * kLanes)));
+
+// kSetBits[b]: the positions of the set bits of the byte b, lowest first, one a byte (the
+// unused bytes 0).
+constexpr std::array<std::uint64_t, 256> kSetBits = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (unsigned b = 0; b < 256; ++b) {
+    unsigned k = 0;
+    for (unsigned j = 0; j < 8; ++j)
+      if (b >> j & 1u) t[b] |= static_cast<std::uint64_t>(j) << (8 * k++);
+  }
+  return t;
+}();
+
+// The central formula for eight p at once; their tail ones as the bits of a byte (p outside the
+// central region, or NaN).
+inline LaneF central_block(LaneF p, unsigned& tail_bits) {
+  using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
+  const LaneF q = p - 0.5;
+  // |q| > 0.425 (or NaN) on the bit patterns, which order non-negative doubles as integers; the
+  // sign of the difference gives -1 (tail) or 0 without a comparison (which GCC would not keep
+  // in SIMD lanes here).
+  LaneI abs_bits;
+  std::memcpy(&abs_bits, &q, sizeof q);
+  abs_bits &= 0x7fffffffffffffffll;
+  const LaneI tail_lanes = (std::bit_cast<std::int64_t>(0.425) - abs_bits) >> 63;
+  std::uint64_t bytes;  // 0xff for a tail lane, 0 for a central one
+  const Bytes tail = __builtin_convertvector(tail_lanes, Bytes);
+  std::memcpy(&bytes, &tail, sizeof bytes);
+  // The top bit of byte j to bit j (the products of the masked bits do not overlap).
+  tail_bits = static_cast<unsigned>(((bytes & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+  return central_quantile(q);
+}
+
+// In chunks: the central formula in SIMD lanes for every p, eight at a time, which also marks
+// the tail ones (about 15%); their positions from a table, without branching; their logs
+// (sim/elementary.hpp) and the tail formula in SIMD lanes again. Anything unusual (p outside
+// (0, 1), the far tail) goes to the scalar function. The build compiles this file with
 // -fno-math-errno so that sqrt vectorises: errno is not set, the values are the same (IEEE
 // square root is exact to the last bit).
 REFORMSIM_CLONES
 void normal_quantiles(const double* p, std::size_t n, double* z) {
-  constexpr std::size_t kChunk = 256, kLanes = 8;
+  constexpr std::size_t kChunk = 256;  // positions in a chunk fit a byte
   auto round_up = [](std::size_t k) { return (k + kLanes - 1) / kLanes * kLanes; };
-  std::uint16_t tail[kChunk];
-  alignas(64) double pp[kChunk], zz[kChunk], tp[kChunk], r[kChunk], x[kChunk];
+  std::uint8_t tail[kChunk + kLanes];
+  alignas(64) double tp[kChunk], r[kChunk], x[kChunk];
   for (std::size_t first = 0; first < n; first += kChunk) {
     const std::size_t m = n - first < kChunk ? n - first : kChunk;
-    const std::size_t m_padded = round_up(m);
-    for (std::size_t i = 0; i < m; ++i) pp[i] = p[first + i];
-    for (std::size_t i = m; i < m_padded; ++i) pp[i] = 0.5;
-    for (std::size_t b = 0; b < m_padded; b += kLanes)
-      for (std::size_t j = 0; j < kLanes; ++j) zz[b + j] = central_quantile(pp[b + j] - 0.5);
+    const double* pc = p + first;
+    double* zc = z + first;
     std::size_t n_tail = 0;
-    for (std::size_t i = 0; i < m; ++i) {
-      tail[n_tail] = static_cast<std::uint16_t>(i);
-      n_tail += is_central(pp[i]) ? 0 : 1;
+    // The positions b + j of the set bits j: eight bytes written, the first popcount kept.
+    auto mark_tail = [&](std::size_t b, unsigned bits) {
+      const std::uint64_t at = kSetBits[bits] + 0x0101010101010101ull * b;  // no byte carries
+      std::memcpy(tail + n_tail, &at, sizeof at);
+      n_tail += static_cast<std::size_t>(__builtin_popcount(bits));
+    };
+    const std::size_t whole = m / kLanes * kLanes;
+    for (std::size_t b = 0; b < whole; b += kLanes) {
+      LaneF v;
+      unsigned bits;
+      std::memcpy(&v, pc + b, sizeof v);
+      v = central_block(v, bits);
+      std::memcpy(zc + b, &v, sizeof v);
+      mark_tail(b, bits);
+    }
+    if (whole < m) {
+      LaneF v = LaneF{} + 0.5;  // central: the unused lanes are never marked
+      unsigned bits;
+      for (std::size_t i = whole; i < m; ++i) v[i - whole] = pc[i];
+      v = central_block(v, bits);
+      for (std::size_t i = whole; i < m; ++i) zc[i] = v[i - whole];
+      mark_tail(whole, bits);
     }
     const std::size_t tail_padded = round_up(n_tail);
-    for (std::size_t k = 0; k < n_tail; ++k) tp[k] = pp[tail[k]];
+    for (std::size_t k = 0; k < n_tail; ++k) tp[k] = pc[tail[k]];
     for (std::size_t k = n_tail; k < tail_padded; ++k) tp[k] = 0.01;
     // p not in (0, 1), NaN or subnormal takes r = 6 here: the far-tail branch below, i.e. the
     // scalar function, deals with it.
@@ -107,12 +166,11 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
     for (std::size_t k = 0; k < n_tail; ++k) {
       const std::size_t i = tail[k];
       if (r[k] <= 5.0) {
-        zz[i] = tp[k] - 0.5 < 0.0 ? -x[k] : x[k];
+        zc[i] = tp[k] - 0.5 < 0.0 ? -x[k] : x[k];
       } else {  // far tail, or p not in (0, 1) (NaN above)
-        zz[i] = normal_quantile(tp[k]);
+        zc[i] = normal_quantile(tp[k]);
       }
     }
-    for (std::size_t i = 0; i < m; ++i) z[first + i] = zz[i];
   }
 }
 

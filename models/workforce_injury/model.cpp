@@ -101,61 +101,109 @@ inline double fold(const double (&v)[kLanes]) {
 struct ClaimCounts {
   std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
 };
-struct LaneCounts {
-  std::uint64_t filed[kLanes] = {}, caught[kLanes] = {}, litigated[kLanes] = {};
-  std::uint64_t disputed[kLanes] = {}, used_block3[kLanes] = {};
-};
 
-// One claim, without branches: a reform that does not touch it multiplies by 1 or adds 0, which
-// changes no bit.
-inline void add_claim(const ClaimRules& r, const ClaimView& c, std::size_t i, std::size_t j,
-                      LaneSums& s, LaneCounts& n) {
-  // Every load unconditional and every choice a select, so that the loop vectorises.
-  const std::uint64_t w2 = c.w2[i], disputed_below = c.w1[i] < r.lost ? r.disputed[1] : r.disputed[0],
-                      litigated_below = c.w1[i] < r.lost ? r.litigated[1] : r.litigated[0];
-  const double medical_base = c.medical[i], days_base = c.days[i], legal_base = c.legal[i];
-  const bool filed = c.w0[i] >= r.prevent;  // else prevented by the safety program
-  const bool disputed = w2 < disputed_below;
-  const bool litigated = w2 < litigated_below;  // implies disputed
-  const bool fraudulent = c.w3[i] < r.fraud;
-  const bool well = r.wellness_on & (c.well[i] < r.wellness);
-  const bool caught = fraudulent & (c.detection[i] < r.detect);
-  const double medical = medical_base * r.med_scale * (well ? r.wellness_medical : 1.0) *
-                         (litigated ? r.litigated_medical : 1.0);
-  const double days =
-      days_base * (well ? r.wellness_days : 1.0) * (litigated ? r.litigated_days : 1.0);
-  const double legal = litigated ? legal_base * r.legal_scale : 0.0;
-  const double indemnity = days * r.indemnity_per_day;
-  const bool kept = filed & !caught;
-  const bool denied = filed & caught;  // its cost counts as avoided
-  s.medical[j] += kept ? medical : 0.0;
-  s.indemnity[j] += kept ? indemnity : 0.0;
-  s.legal[j] += kept ? legal : 0.0;
-  s.lost_days[j] += kept ? days : 0.0;
-  s.avoided[j] += denied ? medical + indemnity + legal : 0.0;
-  n.filed[j] += filed;
-  n.caught[j] += denied;
-  n.litigated[j] += kept & litigated;
-  n.disputed[j] += filed & disputed;
-  n.used_block3[j] += filed & (disputed | fraudulent | r.wellness_on);
+// kLanes 64-bit lanes as GCC vector types: each clone of sum_claims lowers them to its registers
+// (one zmm, two ymm or four xmm), with the same arithmetic in every lane. (The helpers below are
+// internal and inlined: GCC's note that passing such vectors by value has no fixed ABI without
+// AVX-512 does not concern them.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+using LaneF = double __attribute__((vector_size(8 * kLanes)));
+using LaneI = std::int64_t __attribute__((vector_size(8 * kLanes)));
+using LaneWords = std::uint32_t __attribute__((vector_size(4 * kLanes)));
+
+inline LaneI load_words(const std::uint32_t* p) {
+  LaneWords w;
+  std::memcpy(&w, p, sizeof w);
+  return __builtin_convertvector(w, LaneI);  // zero-extended: signed compares are exact
+}
+inline LaneF load_doubles(const double* p) {
+  LaneF v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
 }
 
-// The claims [0, m) of a batch: sums into `s`, counts returned.
+struct LaneState {
+  LaneF medical, indemnity, legal, lost_days, avoided;
+  LaneI filed, caught, litigated, disputed, used_block3;
+};
+
+// Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
+// reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit.
+inline void add_claims(const ClaimRules& r, const ClaimView& c, std::size_t i, LaneI valid,
+                       LaneState& s) {
+  const LaneI zero_i = {}, one_i = zero_i + 1;
+  const LaneF zero = {}, one = zero + 1.0;
+  auto threshold = [&](std::uint64_t t) { return zero_i + static_cast<std::int64_t>(t); };
+  const LaneI w0 = load_words(c.w0 + i), w1 = load_words(c.w1 + i), w2 = load_words(c.w2 + i),
+              w3 = load_words(c.w3 + i);
+  const LaneI lost = w1 < threshold(r.lost);
+  const LaneI filed = (w0 >= threshold(r.prevent)) & valid;  // else prevented by safety
+  const LaneI disputed = w2 < (lost ? threshold(r.disputed[1]) : threshold(r.disputed[0]));
+  const LaneI litigated =  // implies disputed
+      w2 < (lost ? threshold(r.litigated[1]) : threshold(r.litigated[0]));
+  const LaneI fraudulent = w3 < threshold(r.fraud);
+  const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
+  const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
+  const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
+  const LaneF medical = load_doubles(c.medical + i) * r.med_scale *
+                        (well ? one * r.wellness_medical : one) *
+                        (litigated ? one * r.litigated_medical : one);
+  const LaneF days = load_doubles(c.days + i) * (well ? one * r.wellness_days : one) *
+                     (litigated ? one * r.litigated_days : one);
+  const LaneF legal = litigated ? load_doubles(c.legal + i) * r.legal_scale : zero;
+  const LaneF indemnity = days * r.indemnity_per_day;
+  const LaneI kept = filed & ~caught;
+  const LaneI denied = filed & caught;  // its cost counts as avoided
+  s.medical += kept ? medical : zero;
+  s.indemnity += kept ? indemnity : zero;
+  s.legal += kept ? legal : zero;
+  s.lost_days += kept ? days : zero;
+  s.avoided += denied ? medical + indemnity + legal : zero;
+  s.filed += filed & one_i;
+  s.caught += denied & one_i;
+  s.litigated += kept & litigated & one_i;
+  s.disputed += filed & disputed & one_i;
+  s.used_block3 += filed & (disputed | fraudulent | wellness_on) & one_i;
+}
+
+// The claims [0, m) of a batch, claim i in lane i % kLanes: sums into `sums`, counts returned.
+// The last claims (m % kLanes) are copied into whole lanes first, the rest of them masked off.
 REFORMSIM_CLONES
-ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& s) {
+ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
   const ClaimRules r = rules;  // a local copy: nothing the loop writes can alias it
-  LaneCounts n;
+  LaneState s = {};
+  std::memcpy(&s.medical, sums.medical, sizeof s.medical);
+  std::memcpy(&s.indemnity, sums.indemnity, sizeof s.indemnity);
+  std::memcpy(&s.legal, sums.legal, sizeof s.legal);
+  std::memcpy(&s.lost_days, sums.lost_days, sizeof s.lost_days);
+  std::memcpy(&s.avoided, sums.avoided, sizeof s.avoided);
+  const LaneI all = LaneI{} - 1;
   const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t b = 0; b < whole; b += kLanes)
-    for (std::size_t j = 0; j < kLanes; ++j) add_claim(r, c, b + j, j, s, n);
-  for (std::size_t i = whole; i < m; ++i) add_claim(r, c, i, i - whole, s, n);
+  for (std::size_t i = 0; i < whole; i += kLanes) add_claims(r, c, i, all, s);
+  if (const std::size_t rest = m - whole; rest > 0) {
+    std::uint32_t w[6][kLanes] = {};
+    double x[3][kLanes] = {};
+    const std::uint32_t* from_w[6] = {c.w0, c.w1, c.w2, c.w3, c.well, c.detection};
+    const double* from_x[3] = {c.medical, c.days, c.legal};
+    for (int k = 0; k < 6; ++k) std::copy_n(from_w[k] + whole, rest, w[k]);
+    for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
+    const ClaimView tail = {w[0], w[1], w[2], w[3], w[4], w[5], x[0], x[1], x[2]};
+    LaneI valid = {};
+    for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
+    add_claims(r, tail, 0, valid, s);
+  }
+  std::memcpy(sums.medical, &s.medical, sizeof s.medical);
+  std::memcpy(sums.indemnity, &s.indemnity, sizeof s.indemnity);
+  std::memcpy(sums.legal, &s.legal, sizeof s.legal);
+  std::memcpy(sums.lost_days, &s.lost_days, sizeof s.lost_days);
+  std::memcpy(sums.avoided, &s.avoided, sizeof s.avoided);
   ClaimCounts total;
   for (std::size_t j = 0; j < kLanes; ++j) {
-    total.filed += n.filed[j];
-    total.caught += n.caught[j];
-    total.litigated += n.litigated[j];
-    total.disputed += n.disputed[j];
-    total.used_block3 += n.used_block3[j];
+    total.filed += static_cast<std::uint64_t>(s.filed[j]);
+    total.caught += static_cast<std::uint64_t>(s.caught[j]);
+    total.litigated += static_cast<std::uint64_t>(s.litigated[j]);
+    total.disputed += static_cast<std::uint64_t>(s.disputed[j]);
+    total.used_block3 += static_cast<std::uint64_t>(s.used_block3[j]);
   }
   return total;
 }
