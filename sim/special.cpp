@@ -9,6 +9,10 @@
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
 
+// The helpers below that take GCC vectors (LaneF) are internal and inlined: GCC's note that such
+// vectors have no fixed ABI without AVX-512 does not concern them.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace reformsim::sim {
 namespace {
 
@@ -69,9 +73,7 @@ inline bool is_central(double p) {
 }  // namespace
 
 // Eight doubles as a GCC vector type: each clone lowers it to its registers (one zmm, two ymm,
-// four xmm), the same arithmetic in every lane. (The helpers taking them are internal and
-// inlined: GCC's note that such vectors have no fixed ABI without AVX-512 does not concern them.)
-#pragma GCC diagnostic ignored "-Wpsabi"
+// four xmm), the same arithmetic in every lane.
 constexpr std::size_t kLanes = 8;
 using LaneF = double __attribute__((vector_size(8 * kLanes)));
 using LaneI = std::int64_t __attribute__((vector_size(8 * kLanes)));
