@@ -1,6 +1,5 @@
 #include "sim/special.hpp"
 
-#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -8,10 +7,7 @@
 
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
-
-// The helpers below that take GCC vectors (LaneF) are internal and inlined: GCC's note that such
-// vectors have no fixed ABI without AVX-512 does not concern them.
-#pragma GCC diagnostic ignored "-Wpsabi"
+#include "sim/lanes.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -72,41 +68,17 @@ inline bool is_central(double p) {
 
 }  // namespace
 
-// Eight doubles as a GCC vector type: each clone lowers it to its registers (one zmm, two ymm,
-// four xmm), the same arithmetic in every lane.
-constexpr std::size_t kLanes = 8;
-using LaneF = double __attribute__((vector_size(8 * kLanes)));
-using LaneI = std::int64_t __attribute__((vector_size(8 * kLanes)));
-
-// kSetBits[b]: the positions of the set bits of the byte b, lowest first, one a byte (the
-// unused bytes 0).
-constexpr std::array<std::uint64_t, 256> kSetBits = [] {
-  std::array<std::uint64_t, 256> t{};
-  for (unsigned b = 0; b < 256; ++b) {
-    unsigned k = 0;
-    for (unsigned j = 0; j < 8; ++j)
-      if (b >> j & 1u) t[b] |= static_cast<std::uint64_t>(j) << (8 * k++);
-  }
-  return t;
-}();
+using lanes::kLanes;
 
 // The central formula for eight p at once; their tail ones as the bits of a byte (p outside the
 // central region, or NaN).
-inline LaneF central_block(LaneF p, unsigned& tail_bits) {
-  using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
-  const LaneF q = p - 0.5;
-  // |q| > 0.425 (or NaN) on the bit patterns, which order non-negative doubles as integers; the
-  // sign of the difference gives -1 (tail) or 0 without a comparison (which GCC would not keep
-  // in SIMD lanes here).
-  LaneI abs_bits;
+inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
+  const lanes::F q = p - 0.5;
+  // |q| > 0.425 (or NaN) on the bit patterns, which order non-negative doubles as integers.
+  lanes::I abs_bits;
   std::memcpy(&abs_bits, &q, sizeof q);
   abs_bits &= 0x7fffffffffffffffll;
-  const LaneI tail_lanes = (std::bit_cast<std::int64_t>(0.425) - abs_bits) >> 63;
-  std::uint64_t bytes;  // 0xff for a tail lane, 0 for a central one
-  const Bytes tail = __builtin_convertvector(tail_lanes, Bytes);
-  std::memcpy(&bytes, &tail, sizeof bytes);
-  // The top bit of byte j to bit j (the products of the masked bits do not overlap).
-  tail_bits = static_cast<unsigned>(((bytes & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+  tail_bits = lanes::mask_bits(lanes::below(lanes::I{} + std::bit_cast<std::int64_t>(0.425), abs_bits));
   return central_quantile(q);
 }
 
@@ -127,28 +99,19 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
     const double* pc = p + first;
     double* zc = z + first;
     std::size_t n_tail = 0;
-    // The positions b + j of the set bits j: eight bytes written, the first popcount kept.
-    auto mark_tail = [&](std::size_t b, unsigned bits) {
-      const std::uint64_t at = kSetBits[bits] + 0x0101010101010101ull * b;  // no byte carries
-      std::memcpy(tail + n_tail, &at, sizeof at);
-      n_tail += static_cast<std::size_t>(__builtin_popcount(bits));
-    };
     const std::size_t whole = m / kLanes * kLanes;
     for (std::size_t b = 0; b < whole; b += kLanes) {
-      LaneF v;
       unsigned bits;
-      std::memcpy(&v, pc + b, sizeof v);
-      v = central_block(v, bits);
-      std::memcpy(zc + b, &v, sizeof v);
-      mark_tail(b, bits);
+      lanes::store(zc + b, central_block(lanes::load(pc + b), bits));
+      n_tail = lanes::append_positions(tail, n_tail, b, bits);
     }
     if (whole < m) {
-      LaneF v = LaneF{} + 0.5;  // central: the unused lanes are never marked
+      lanes::F v = lanes::F{} + 0.5;  // central: the unused lanes are never marked
       unsigned bits;
       for (std::size_t i = whole; i < m; ++i) v[i - whole] = pc[i];
       v = central_block(v, bits);
       for (std::size_t i = whole; i < m; ++i) zc[i] = v[i - whole];
-      mark_tail(whole, bits);
+      n_tail = lanes::append_positions(tail, n_tail, whole, bits);
     }
     const std::size_t tail_padded = round_up(n_tail);
     for (std::size_t k = 0; k < n_tail; ++k) tp[k] = pc[tail[k]];

@@ -13,6 +13,7 @@
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
 #include "sim/errors.hpp"
+#include "sim/lanes.hpp"
 #include "sim/philox_batch.hpp"
 
 namespace reformsim::models {
@@ -35,7 +36,7 @@ constexpr std::size_t kBatch = sim::kPhiloxBatch;
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
-  std::uint16_t lost_at[kBatch], disputed_at[kBatch];
+  std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double u[3 * kBatch], x[3 * kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
   const double* medical_base() const { return x; }
@@ -46,6 +47,68 @@ struct ClaimThresholds {
   std::uint64_t lost = 0;          // lost-time when block 1's word 1 is below
   std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
 };
+
+// The lognormal parameters of the reform-free costs: medical by type, lost days, legal cost.
+struct CostLognormals {
+  double medical_mu[2], medical_sigma[2], days_mu, days_sigma, legal_mu, legal_sigma;
+};
+
+// What a batch's blocks make of its claims before reforms (ClaimBatch): medical cost of every
+// claim, lost days of the lost-time ones, legal cost of the disputed ones.
+REFORMSIM_CLONES
+void claim_costs(const ClaimThresholds& t, const CostLognormals& c, std::size_t m,
+                 ClaimBatch& buf) {
+  namespace lanes = sim::lanes;
+  using lanes::kLanes;
+  // The lost-time and the disputed claims, eight at a time, picked out without branching. Words
+  // past m are set first so that no lane reads an unset one (their lanes are masked off).
+  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i)
+    buf.b1.w[1][i] = buf.b1.w[2][i] = 0;
+  const lanes::I lost_below = lanes::I{} + static_cast<std::int64_t>(t.lost);
+  const lanes::I disputed_below[2] = {lanes::I{} + static_cast<std::int64_t>(t.disputed[0]),
+                                      lanes::I{} + static_cast<std::int64_t>(t.disputed[1])};
+  std::size_t n_lost = 0, n_disputed = 0;
+  for (std::size_t b = 0; b < m; b += kLanes) {
+    const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
+    const lanes::I lost = lanes::below(lanes::load_words(buf.b1.w[1] + b), lost_below);
+    const lanes::I below = (lost & disputed_below[1]) | (~lost & disputed_below[0]);
+    const lanes::I disputed = lanes::below(lanes::load_words(buf.b1.w[2] + b), below);
+    n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
+    n_disputed =
+        lanes::append_positions(buf.disputed_at, n_disputed, b, lanes::mask_bits(disputed) & valid);
+  }
+  // Uniforms of the medical costs (block 2, words 0-1), lost days (block 2, words 2-3) and legal
+  // costs (block 3, words 2-3); then their normal deviates and exp in SIMD lanes, in one call
+  // each (sim/special.hpp, sim/elementary.hpp).
+  double* u_days = buf.u + m;
+  double* u_legal = u_days + n_lost;
+  for (std::size_t i = 0; i < m; ++i) buf.u[i] = sim::uniform53(buf.b2.w[0][i], buf.b2.w[1][i]);
+  for (std::size_t l = 0; l < n_lost; ++l) {
+    const std::size_t i = buf.lost_at[l];
+    u_days[l] = sim::uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
+  }
+  for (std::size_t k = 0; k < n_disputed; ++k) {
+    const std::size_t i = buf.disputed_at[k];
+    u_legal[k] = sim::uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
+  }
+  const std::size_t total = m + n_lost + n_disputed;
+  sim::normal_quantiles(buf.u, total, buf.x);
+  const double mu0 = c.medical_mu[0], mu1 = c.medical_mu[1];
+  const double sigma0 = c.medical_sigma[0], sigma1 = c.medical_sigma[1];
+  for (std::size_t i = 0; i < m; ++i) {
+    const bool lost = buf.b1.w[1][i] < t.lost;
+    buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
+  }
+  double* x_days = buf.x + m;
+  double* x_legal = x_days + n_lost;
+  for (std::size_t l = 0; l < n_lost; ++l) x_days[l] = c.days_mu + c.days_sigma * x_days[l];
+  for (std::size_t k = 0; k < n_disputed; ++k) x_legal[k] = c.legal_mu + c.legal_sigma * x_legal[k];
+  sim::exps_portable(buf.x, total, buf.x);
+  std::fill_n(buf.days_base, m, 0.0);
+  std::fill_n(buf.legal_base, m, 0.0);
+  for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
+  for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
+}
 
 // A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
 // words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
@@ -88,7 +151,7 @@ struct ClaimView {
 // Sums over the claims of an accident year in kLanes interleaved lanes (claim i of a batch in
 // lane i % kLanes), so that the pass runs in SIMD registers; folded in a fixed order at the end,
 // they give the same totals on every instruction set and for any thread count.
-constexpr std::size_t kLanes = 8;
+using sim::lanes::kLanes;
 struct LaneSums {
   double medical[kLanes] = {}, indemnity[kLanes] = {}, legal[kLanes] = {};
   double lost_days[kLanes] = {}, avoided[kLanes] = {};
@@ -102,24 +165,11 @@ struct ClaimCounts {
   std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
 };
 
-// kLanes 64-bit lanes as GCC vector types: each clone of sum_claims lowers them to its registers
-// (one zmm, two ymm or four xmm), with the same arithmetic in every lane. (The helpers below are
-// internal and inlined: GCC's note that passing such vectors by value has no fixed ABI without
-// AVX-512 does not concern them.)
-#pragma GCC diagnostic ignored "-Wpsabi"
-using LaneF = double __attribute__((vector_size(8 * kLanes)));
-using LaneI = std::int64_t __attribute__((vector_size(8 * kLanes)));
-using LaneWords = std::uint32_t __attribute__((vector_size(4 * kLanes)));
-
-inline LaneI load_words(const std::uint32_t* p) {
-  LaneWords w;
-  std::memcpy(&w, p, sizeof w);
-  return __builtin_convertvector(w, LaneI);  // zero-extended: signed compares are exact
-}
+using LaneF = sim::lanes::F;
+using LaneI = sim::lanes::I;
+using sim::lanes::load_words;
 inline LaneF load_doubles(const double* p) {
-  LaneF v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
+  return sim::lanes::load(p);
 }
 
 struct LaneState {
@@ -318,11 +368,12 @@ class WorkforceInjuryModel final : public sim::Model {
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)
         fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
-    const Lognormal* med[2] = {&p_.medical_only_usd, &p_.lost_time_medical_usd};
-    for (int type = 0; type < 2; ++type) {
-      med_mu_[type] = med[type]->mu;
-      med_sigma_[type] = med[type]->sigma;
-    }
+    lognormals_ = {{p_.medical_only_usd.mu, p_.lost_time_medical_usd.mu},
+                   {p_.medical_only_usd.sigma, p_.lost_time_medical_usd.sigma},
+                   p_.lost_days.mu,
+                   p_.lost_days.sigma,
+                   p_.legal_cost_usd.mu,
+                   p_.legal_cost_usd.sigma};
   }
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
@@ -393,7 +444,7 @@ class WorkforceInjuryModel final : public sim::Model {
   // department's FTE (d * years_ + index), and before the horizon the constant-inflation
   // medical and wage indices; std::pow once here instead of on every path.
   std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
-  double med_mu_[2] = {0, 0}, med_sigma_[2] = {0, 0};
+  CostLognormals lognormals_ = {};
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
@@ -571,14 +622,14 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
                                t.lost,
                                t.disputed[0],
                                t.disputed[1],
-                               std::bit_cast<std::uint64_t>(med_mu_[0]),
-                               std::bit_cast<std::uint64_t>(med_mu_[1]),
-                               std::bit_cast<std::uint64_t>(med_sigma_[0]),
-                               std::bit_cast<std::uint64_t>(med_sigma_[1]),
-                               std::bit_cast<std::uint64_t>(p_.lost_days.mu),
-                               std::bit_cast<std::uint64_t>(p_.lost_days.sigma),
-                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.mu),
-                               std::bit_cast<std::uint64_t>(p_.legal_cost_usd.sigma)};
+                               std::bit_cast<std::uint64_t>(lognormals_.medical_mu[0]),
+                               std::bit_cast<std::uint64_t>(lognormals_.medical_mu[1]),
+                               std::bit_cast<std::uint64_t>(lognormals_.medical_sigma[0]),
+                               std::bit_cast<std::uint64_t>(lognormals_.medical_sigma[1]),
+                               std::bit_cast<std::uint64_t>(lognormals_.days_mu),
+                               std::bit_cast<std::uint64_t>(lognormals_.days_sigma),
+                               std::bit_cast<std::uint64_t>(lognormals_.legal_mu),
+                               std::bit_cast<std::uint64_t>(lognormals_.legal_sigma)};
   const auto count = static_cast<std::size_t>(n);
   std::byte* data = nullptr;
   if (const std::byte* kept = memo->find(key)) {
@@ -605,46 +656,7 @@ void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamK
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
-  // The lost-time and the disputed claims, picked out without branching.
-  std::size_t n_lost = 0, n_disputed = 0;
-  for (std::size_t i = 0; i < m; ++i) {
-    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
-    buf.lost_at[n_lost] = static_cast<std::uint16_t>(i);
-    n_lost += type;
-    buf.disputed_at[n_disputed] = static_cast<std::uint16_t>(i);
-    n_disputed += buf.b1.w[2][i] < t.disputed[type] ? 1 : 0;
-  }
-  // Uniforms of the medical costs (block 2, words 0-1), lost days (block 2, words 2-3) and legal
-  // costs (block 3, words 2-3); then their normal deviates and exp in SIMD lanes, in one call
-  // each (sim/special.hpp, sim/elementary.hpp).
-  double* u_days = buf.u + m;
-  double* u_legal = u_days + n_lost;
-  sim::uniforms53(buf.b2.w[0], buf.b2.w[1], m, buf.u);
-  for (std::size_t l = 0; l < n_lost; ++l) {
-    const std::size_t i = buf.lost_at[l];
-    u_days[l] = sim::uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
-  }
-  for (std::size_t k = 0; k < n_disputed; ++k) {
-    const std::size_t i = buf.disputed_at[k];
-    u_legal[k] = sim::uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
-  }
-  const std::size_t total = m + n_lost + n_disputed;
-  sim::normal_quantiles(buf.u, total, buf.x);
-  for (std::size_t i = 0; i < m; ++i) {
-    const unsigned type = buf.b1.w[1][i] < t.lost ? 1u : 0u;
-    buf.x[i] = med_mu_[type] + med_sigma_[type] * buf.x[i];
-  }
-  double* x_days = buf.x + m;
-  double* x_legal = x_days + n_lost;
-  const double mu_days = p_.lost_days.mu, sigma_days = p_.lost_days.sigma;
-  for (std::size_t l = 0; l < n_lost; ++l) x_days[l] = mu_days + sigma_days * x_days[l];
-  const double mu_legal = p_.legal_cost_usd.mu, sigma_legal = p_.legal_cost_usd.sigma;
-  for (std::size_t k = 0; k < n_disputed; ++k) x_legal[k] = mu_legal + sigma_legal * x_legal[k];
-  sim::exps_portable(buf.x, total, buf.x);
-  std::fill_n(buf.days_base, m, 0.0);
-  std::fill_n(buf.legal_base, m, 0.0);
-  for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
-  for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
+  claim_costs(t, lognormals_, m, buf);
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {

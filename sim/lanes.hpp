@@ -1,0 +1,78 @@
+// Eight 64-bit lanes as GCC vector types, for the batch kernels (functions marked
+// REFORMSIM_CLONES, sim/clones.hpp): each clone lowers a lane vector to its own registers (one
+// zmm, two ymm or four xmm) with the same IEEE arithmetic in every lane, so results do not depend
+// on the instruction set. Also: picking out the lanes that pass a test, without branches.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+// Functions here take and return lane vectors by value; they are inline and internal to the
+// kernels, so GCC's note that such vectors have no fixed ABI without AVX-512 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+namespace reformsim::sim::lanes {
+
+inline constexpr std::size_t kLanes = 8;
+using F = double __attribute__((vector_size(8 * kLanes)));
+using I = std::int64_t __attribute__((vector_size(8 * kLanes)));
+using Words = std::uint32_t __attribute__((vector_size(4 * kLanes)));
+using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
+
+inline F load(const double* p) {
+  F v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store(double* p, F v) {
+  std::memcpy(p, &v, sizeof v);
+}
+// Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact).
+inline I load_words(const std::uint32_t* p) {
+  Words w;
+  std::memcpy(&w, p, sizeof w);
+  return __builtin_convertvector(w, I);
+}
+
+// -1 in the lanes where a < b, else 0, for a and b in [0, 2^62], from the sign of the difference:
+// GCC 12 does not keep some vector comparisons in SIMD registers (it goes lane by lane), this it
+// does.
+inline I below(I a, I b) {
+  return (a - b) >> 63;
+}
+
+// The lanes of a -1/0 mask as the bits of a byte (lane j -> bit j).
+inline unsigned mask_bits(I mask) {
+  const Bytes b = __builtin_convertvector(mask, Bytes);
+  std::uint64_t bytes;
+  std::memcpy(&bytes, &b, sizeof bytes);
+  // The top bit of byte j to bit 56 + j: the partial products of the masked bits fall on
+  // distinct bit positions, so nothing carries.
+  return static_cast<unsigned>(((bytes & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+}
+
+// kSetBits[b]: the positions of the set bits of the byte b, lowest first, one a byte (the
+// unused bytes 0).
+inline constexpr std::array<std::uint64_t, 256> kSetBits = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (unsigned b = 0; b < 256; ++b) {
+    unsigned k = 0;
+    for (unsigned j = 0; j < 8; ++j)
+      if (b >> j & 1u) t[b] |= static_cast<std::uint64_t>(j) << (8 * k++);
+  }
+  return t;
+}();
+
+// Appends first + j for the set bits j of `bits` (lowest first) to at[n...] and returns the new
+// count. Writes eight bytes whatever the count: `at` needs kLanes bytes of room past the last
+// position kept. first + 7 must fit a byte.
+inline std::size_t append_positions(std::uint8_t* at, std::size_t n, std::size_t first,
+                                    unsigned bits) {
+  const std::uint64_t positions = kSetBits[bits] + 0x0101010101010101ull * first;  // no carries
+  std::memcpy(at + n, &positions, sizeof positions);
+  return n + static_cast<std::size_t>(__builtin_popcount(bits));
+}
+
+}  // namespace reformsim::sim::lanes
