@@ -38,21 +38,6 @@ std::int64_t discrete_search(double guess, AtLeast at_least) {
   return k;
 }
 
-// poisson_cdf(mean, k) >= u, exactly as the long-double evaluation decides it, but mostly
-// decided on boost's double-precision evaluation, 2.5 times cheaper: its error is of order
-// 1e-13 at worst (boost's accuracy tables for gamma_q: a few hundred epsilon; below 4e-15 on
-// the means and counts of the shipped scenarios), so when it lies further than kMargin from u
-// the exact value is on the same side. Only within the margin (a chance of order 1e-9 per
-// call) is the long-double value computed. The counts are the same as before, bit for bit.
-bool poisson_cdf_at_least(double mean, double k, double u) {
-  constexpr double kMargin = 1e-9;
-  using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
-  const double fast = boost::math::gamma_q(std::floor(k) + 1.0, mean, DoublePolicy());
-  if (fast >= u + kMargin) return true;
-  if (fast <= u - kMargin) return false;
-  return poisson_cdf(mean, k) >= u;
-}
-
 }  // namespace
 
 // ---- Pure samplers ------------------------------------------------------------------------
@@ -132,12 +117,43 @@ std::int64_t poisson_quantile(double mean, double u) {
     }
     return k;
   }
-  // Cornish-Fisher start, then exact search on the CDF.
+  // Cornish-Fisher start, then exact search on the CDF: the smallest k with cdf(k) >= u, as the
+  // long-double evaluation (poisson_cdf) decides it. The CDF is evaluated once, by boost's
+  // double-precision gamma_q (2.5 times cheaper than long double; error of order 1e-13 at worst
+  // by boost's accuracy tables, below 4e-15 on the shipped scenarios' means and counts); its
+  // neighbours are that value minus or plus the probability mass of the step (boost's
+  // gamma_p_derivative, then pmf(k - 1) = pmf(k) k / mean), which adds errors of order 1e-15.
+  // A value further than kMargin from u is then on the same side of u as the exact one and
+  // decides; within the margin (a chance of order 1e-9 a step) the long-double CDF decides. The
+  // counts are those of the definition, bit for bit.
+  constexpr double kMargin = 1e-9;
+  using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+  auto at_least = [mean, u](double cdf, std::int64_t k) {
+    if (cdf >= u + kMargin) return true;
+    if (cdf <= u - kMargin) return false;
+    return poisson_cdf(mean, static_cast<double>(k)) >= u;
+  };
   const double z = normal_quantile(u);
-  const double guess = mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0;
-  return discrete_search(std::floor(guess), [mean, u](double k) {
-    return k >= 0.0 && poisson_cdf_at_least(mean, k, u);
-  });
+  const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
+  std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
+  double cdf = boost::math::gamma_q(static_cast<double>(k) + 1.0, mean, DoublePolicy());
+  double pmf = boost::math::gamma_p_derivative(static_cast<double>(k) + 1.0, mean, DoublePolicy());
+  if (at_least(cdf, k)) {
+    // Down while cdf(k - 1) = cdf(k) - pmf(k) is still at least u.
+    while (k > 0 && at_least(cdf - pmf, k - 1)) {
+      cdf -= pmf;
+      pmf = pmf * static_cast<double>(k) / mean;
+      --k;
+    }
+  } else {
+    // Up until cdf(k) = cdf(k - 1) + pmf(k) reaches u.
+    do {
+      ++k;
+      pmf = pmf * mean / static_cast<double>(k);
+      cdf += pmf;
+    } while (!at_least(cdf, k));
+  }
+  return k;
 }
 
 // ---- Distribution -------------------------------------------------------------------------

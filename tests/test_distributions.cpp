@@ -170,6 +170,35 @@ TEST(Poisson, QuantileIsMonotoneInMeanForAFixedUniform) {
   }
 }
 
+// The smallest k with poisson_cdf(mean, k) >= u, by the definition: long-double CDF values
+// compared one by one.
+std::int64_t poisson_quantile_by_definition(double mean, double u) {
+  std::int64_t k = 0;
+  while (poisson_cdf(mean, static_cast<double>(k)) < u) ++k;
+  return k;
+}
+
+TEST(Poisson, QuantileIsTheDefinitionsExactly) {
+  // Random uniforms, and uniforms on and next to the CDF's own values (where a shortcut that
+  // decided on a less precise CDF would go wrong).
+  Stream s(5, 6, StreamKey::of("poisson_quantile"));
+  std::size_t checked = 0;
+  for (double mean : {10.0, 10.5, 37.2, 170.0, 171.3, 950.0}) {
+    std::vector<double> us;
+    for (int i = 0; i < 300; ++i) us.push_back(s.uniform());
+    for (double q : {0.001, 0.2, 0.5, 0.8, 0.999}) {
+      const double c = poisson_cdf(mean, static_cast<double>(poisson_quantile_by_definition(mean, q)));
+      us.insert(us.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
+    }
+    for (double u : us) {
+      ASSERT_EQ(poisson_quantile(mean, u), poisson_quantile_by_definition(mean, u))
+          << "mean " << mean << ", u " << u;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 6u * 315u);
+}
+
 TEST(Poisson, PtrsAndInversionAgreeInDistribution) {
   // Mean of PTRS draws at a large mean, against theory (4 standard errors).
   Stream s(5, 5, StreamKey::of("ptrs"));
