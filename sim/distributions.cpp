@@ -24,6 +24,13 @@ std::string fmt(double x) {
   return buf;
 }
 
+// Boost's inverse incomplete gamma and beta functions in double precision: by default they
+// promote doubles to long double (x87), about ten times slower, for accuracy a per-path parameter
+// draw does not need (the double evaluation is within a few ulps; tests/test_distributions.cpp
+// checks every quantile against its CDF).
+using QuantilePolicy =
+    boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+
 // Smallest integer k >= 0 with at_least(k) (that is, cdf(k) >= u), searched from a guess.
 template <class AtLeast>
 std::int64_t discrete_search(double guess, AtLeast at_least) {
@@ -443,9 +450,9 @@ double Distribution::quantile(double u) const {
     case DistKind::kLognormal:
       return std::exp(p_[0] + p_[1] * normal_quantile(u));
     case DistKind::kGamma:
-      return p_[1] * boost::math::gamma_p_inv(p_[0], u);
+      return p_[1] * boost::math::gamma_p_inv(p_[0], u, QuantilePolicy());
     case DistKind::kBeta:
-      return p_[2] + (p_[3] - p_[2]) * boost::math::ibeta_inv(p_[0], p_[1], u);
+      return p_[2] + (p_[3] - p_[2]) * boost::math::ibeta_inv(p_[0], p_[1], u, QuantilePolicy());
     case DistKind::kTriangular: {
       const double a = p_[0], c = p_[1], b = p_[2];
       const double fc = (c - a) / (b - a);
@@ -453,7 +460,7 @@ double Distribution::quantile(double u) const {
                     : b - std::sqrt((1.0 - u) * (b - a) * (b - c));
     }
     case DistKind::kPert:
-      return p_[0] + (p_[2] - p_[0]) * boost::math::ibeta_inv(d_[0], d_[1], u);
+      return p_[0] + (p_[2] - p_[0]) * boost::math::ibeta_inv(d_[0], d_[1], u, QuantilePolicy());
     case DistKind::kPareto:
       return p_[0] * std::pow(1.0 - u, -1.0 / p_[1]);
     case DistKind::kPoisson:
