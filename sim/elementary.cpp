@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "sim/clones.hpp"
+#include "sim/lanes.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -22,8 +23,8 @@ double exp_outside(double x) {
   if (x < kUnderflow) return 0.0;
   std::int64_t k;
   const double y = elementary::exp_reduced(x, k);
-  if (k > 0) return y * elementary::pow2(k - 1) * 2.0;
-  return y * elementary::pow2(k + 1000) * 0x1p-1000;
+  if (k > 0) return y * elementary::pow2<double>(k - 1) * 2.0;
+  return y * elementary::pow2<double>(k + 1000) * 0x1p-1000;
 }
 
 double log_outside(double x) {
@@ -45,6 +46,29 @@ double log_portable(double x) {
   return in_log_kernel_range(x) ? log_kernel(x) : log_outside(x);
 }
 
+// Eight values at a time in lanes (sim/lanes.hpp), the last ones padded with a harmless value.
+template <bool kExp>
+[[gnu::always_inline]] inline lanes::F kernel(lanes::F v) {
+  if constexpr (kExp) {
+    return exp_kernel<lanes::F, lanes::I>(v);
+  } else {
+    return log_kernel<lanes::F, lanes::I>(v);
+  }
+}
+template <bool kExp>
+[[gnu::always_inline]] inline void kernel_lanes(const double* x, std::size_t n, double* y) {
+  using lanes::kLanes;
+  const std::size_t whole = n / kLanes * kLanes;
+  for (std::size_t i = 0; i < whole; i += kLanes)
+    lanes::store(y + i, kernel<kExp>(lanes::load(x + i)));
+  if (whole < n) {
+    lanes::F v = lanes::F{} + (kExp ? 0.0 : 1.0);
+    for (std::size_t i = whole; i < n; ++i) v[i - whole] = x[i];
+    v = kernel<kExp>(v);
+    for (std::size_t i = whole; i < n; ++i) y[i] = v[i - whole];
+  }
+}
+
 // One pass counts the arguments outside the kernel's range; when there are none (the usual
 // case), the kernel runs in SIMD lanes on all of them, else each goes through the scalar function.
 REFORMSIM_CLONES
@@ -53,7 +77,7 @@ void exps_portable(const double* x, std::size_t n, double* y) {
   for (std::size_t i = 0; i < n; ++i)
     outside += (x[i] >= -elementary::kExpKernelMax) & (x[i] <= elementary::kExpKernelMax) ? 0 : 1;
   if (outside == 0) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = exp_kernel(x[i]);
+    kernel_lanes<true>(x, n, y);
   } else {
     for (std::size_t i = 0; i < n; ++i) y[i] = exp_portable(x[i]);
   }
@@ -65,7 +89,7 @@ void logs_portable(const double* x, std::size_t n, double* y) {
   for (std::size_t i = 0; i < n; ++i)
     outside += (x[i] >= 0x1p-1022) & (x[i] <= 0x1.fffffffffffffp1023) ? 0 : 1;
   if (outside == 0) {
-    for (std::size_t i = 0; i < n; ++i) y[i] = log_kernel(x[i]);
+    kernel_lanes<false>(x, n, y);
   } else {
     for (std::size_t i = 0; i < n; ++i) y[i] = log_portable(x[i]);
   }

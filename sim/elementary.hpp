@@ -17,6 +17,11 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+
+// The kernels below also take GCC vectors (sim/lanes.hpp): inline and internal, so GCC's note
+// that such vectors have no fixed ABI without AVX-512 does not apply.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace reformsim::sim {
 
@@ -38,33 +43,50 @@ inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
 inline constexpr double kInvLn2 = 1.44269504088896338700e+00;
 inline constexpr double kShifter = 0x1.8p52;  // x + kShifter - kShifter rounds x to an integer
 
+// The kernels are templates on the value type F and a 64-bit integer type I of the same shape:
+// double and std::int64_t, or GCC vectors of them (sim/lanes.hpp) for the batch functions; the
+// same operations in the same order either way.
+
+// The bits of v as the type To (a double and a 64-bit integer, or vectors of them).
+template <class To, class From>
+[[gnu::always_inline]] inline To bits_as(From v) {
+  if constexpr (std::is_arithmetic_v<From>) {
+    return std::bit_cast<To>(v);
+  } else {
+    return (To)v;  // GCC: a C cast between vectors of one size keeps the bits
+  }
+}
+
 // exp(x) = y 2^k with y in [sqrt(2)/2, sqrt(2)] (fdlibm e_exp.c): x = k ln2 + r, |r| <= ln2/2,
 // exp(r) from a rational approximation. For |x| <= 745.2.
-inline double exp_reduced(double x, std::int64_t& k) {
+template <class F, class I>
+[[gnu::always_inline]] inline F exp_reduced(F x, I& k) {
   constexpr double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
                    P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
                    P5 = 4.13813679705723846039e-08;
-  const double kd_shifted = x * kInvLn2 + kShifter;
-  k = std::bit_cast<std::int64_t>(kd_shifted) - std::bit_cast<std::int64_t>(kShifter);
-  const double kd = kd_shifted - kShifter;
-  const double hi = x - kd * kLn2Hi;
-  const double lo = kd * kLn2Lo;
-  const double r = hi - lo;
-  const double t = r * r;
-  const double c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const F kd_shifted = x * kInvLn2 + kShifter;
+  k = bits_as<I>(kd_shifted) - std::bit_cast<std::int64_t>(kShifter);
+  const F kd = kd_shifted - kShifter;
+  const F hi = x - kd * kLn2Hi;
+  const F lo = kd * kLn2Lo;
+  const F r = hi - lo;
+  const F t = r * r;
+  const F c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   return 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
 }
 
 // 2^k for -1022 <= k <= 1023.
-inline double pow2(std::int64_t k) {
-  return std::bit_cast<double>(static_cast<std::uint64_t>(k + 1023) << 52);
+template <class F, class I>
+[[gnu::always_inline]] inline F pow2(I k) {
+  return bits_as<F>((k + 1023) << 52);
 }
 
 // exp(x) for |x| <= kExpKernelMax: times 2^k is then exact (the result is a normal number).
-inline double exp_kernel(double x) {
-  std::int64_t k;
-  const double y = exp_reduced(x, k);
-  return y * pow2(k);
+template <class F = double, class I = std::int64_t>
+[[gnu::always_inline]] inline F exp_kernel(F x) {
+  I k;
+  const F y = exp_reduced(x, k);
+  return y * pow2<F>(k);
 }
 
 inline bool in_exp_kernel_range(double x) {
@@ -73,27 +95,26 @@ inline bool in_exp_kernel_range(double x) {
 
 // log(x) for a positive normal finite x (fdlibm e_log.c): x = 2^k m, sqrt(2)/2 <= m < sqrt(2),
 // f = m - 1 (exact), s = f / (2 + f), log(m) = f - f^2/2 + s (f^2/2 + R(s^2)).
-inline double log_kernel(double x) {
+template <class F = double, class I = std::int64_t>
+[[gnu::always_inline]] inline F log_kernel(F x) {
   constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
                    Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
                    Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
                    Lg7 = 1.479819860511658591e-01;
-  constexpr std::uint64_t kSqrtHalfBits = 0x3fe6a09e667f3bcdull;  // sqrt(2)/2
-  const std::uint64_t ix = std::bit_cast<std::uint64_t>(x);
-  const std::int64_t k = static_cast<std::int64_t>(ix - kSqrtHalfBits) >> 52;
-  const double m = std::bit_cast<double>(ix - (static_cast<std::uint64_t>(k) << 52));
+  constexpr std::int64_t kSqrtHalfBits = 0x3fe6a09e667f3bcdll;  // sqrt(2)/2
+  const I ix = bits_as<I>(x);
+  const I k = (ix - kSqrtHalfBits) >> 52;  // arithmetic shift: k < 0 for x < sqrt(2)/2
+  const F m = bits_as<F>(ix - (k << 52));
   // k as a double without an int64 conversion instruction (AVX2 has none): exact, |k| < 2^51.
-  const double kd = std::bit_cast<double>(std::bit_cast<std::uint64_t>(kShifter) +
-                                          static_cast<std::uint64_t>(k)) -
-                    kShifter;
-  const double f = m - 1.0;
-  const double s = f / (2.0 + f);
-  const double z = s * s;
-  const double w = z * z;
-  const double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
-  const double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
-  const double R = t2 + t1;
-  const double hfsq = 0.5 * f * f;
+  const F kd = bits_as<F>(std::bit_cast<std::int64_t>(kShifter) + k) - kShifter;
+  const F f = m - 1.0;
+  const F s = f / (2.0 + f);
+  const F z = s * s;
+  const F w = z * z;
+  const F t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  const F t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  const F R = t2 + t1;
+  const F hfsq = 0.5 * f * f;
   return kd * kLn2Hi - ((hfsq - (s * (hfsq + R) + kd * kLn2Lo)) - f);
 }
 

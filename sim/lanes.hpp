@@ -21,16 +21,16 @@ using I = std::int64_t __attribute__((vector_size(8 * kLanes)));
 using Words = std::uint32_t __attribute__((vector_size(4 * kLanes)));
 using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
 
-inline F load(const double* p) {
+[[gnu::always_inline]] inline F load(const double* p) {
   F v;
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-inline void store(double* p, F v) {
+[[gnu::always_inline]] inline void store(double* p, F v) {
   std::memcpy(p, &v, sizeof v);
 }
 // Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact).
-inline I load_words(const std::uint32_t* p) {
+[[gnu::always_inline]] inline I load_words(const std::uint32_t* p) {
   Words w;
   std::memcpy(&w, p, sizeof w);
   return __builtin_convertvector(w, I);
@@ -39,12 +39,12 @@ inline I load_words(const std::uint32_t* p) {
 // -1 in the lanes where a < b, else 0, for a and b in [0, 2^62], from the sign of the difference:
 // GCC 12 does not keep some vector comparisons in SIMD registers (it goes lane by lane), this it
 // does.
-inline I below(I a, I b) {
+[[gnu::always_inline]] inline I below(I a, I b) {
   return (a - b) >> 63;
 }
 
 // The lanes of a -1/0 mask as the bits of a byte (lane j -> bit j).
-inline unsigned mask_bits(I mask) {
+[[gnu::always_inline]] inline unsigned mask_bits(I mask) {
   const Bytes b = __builtin_convertvector(mask, Bytes);
   std::uint64_t bytes;
   std::memcpy(&bytes, &b, sizeof bytes);
@@ -68,7 +68,7 @@ inline constexpr std::array<std::uint64_t, 256> kSetBits = [] {
 // Appends first + j for the set bits j of `bits` (lowest first) to at[n...] and returns the new
 // count. Writes eight bytes whatever the count: `at` needs kLanes bytes of room past the last
 // position kept. first + 7 must fit a byte.
-inline std::size_t append_positions(std::uint8_t* at, std::size_t n, std::size_t first,
+[[gnu::always_inline]] inline std::size_t append_positions(std::uint8_t* at, std::size_t n, std::size_t first,
                                     unsigned bits) {
   const std::uint64_t positions = kSetBits[bits] + 0x0101010101010101ull * first;  // no carries
   std::memcpy(at + n, &positions, sizeof positions);
