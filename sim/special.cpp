@@ -53,7 +53,8 @@ inline T central_quantile(T q) {
   const T r = 0.180625 - q * q;
   return q * horner(r, kCentralNum) / horner(r, kCentralDen);
 }
-inline double near_tail_quantile(double r) {
+template <class T>
+inline T near_tail_quantile(T r) {
   r -= 1.6;
   return horner(r, kNearNum) / horner(r, kNearDen);
 }
@@ -82,6 +83,17 @@ inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
   return central_quantile(q);
 }
 
+// The near-tail formula for eight p, each a normal number in (0, 1) outside the central
+// region: r = sqrt(-log(min(p, 1 - p))) (r > 5 is the far tail, left to the caller) and |z|.
+[[gnu::always_inline]] inline void tail_block(lanes::F p, lanes::F& r, lanes::F& x) {
+  const lanes::F q = p - 0.5;
+  const lanes::I below_half = (lanes::I)q >> 63;  // -1 where q < 0: the sign bit
+  const lanes::F tail_p = (lanes::F)(((lanes::I)p & below_half) | ((lanes::I)(1.0 - p) & ~below_half));
+  r = -elementary::log_kernel<lanes::F, lanes::I>(tail_p);
+  for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::sqrt(r[j]);
+  x = near_tail_quantile(r);
+}
+
 // In chunks: the central formula in SIMD lanes for every p, eight at a time, which also marks
 // the tail ones (about 15%); their positions from a table, without branching; their logs
 // (sim/elementary.hpp) and the tail formula in SIMD lanes again. Anything unusual (p outside
@@ -94,6 +106,7 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
   auto round_up = [](std::size_t k) { return (k + kLanes - 1) / kLanes * kLanes; };
   std::uint8_t tail[kChunk + kLanes];
   alignas(64) double tp[kChunk], r[kChunk], x[kChunk];
+  bool unusual[kChunk];
   for (std::size_t first = 0; first < n; first += kChunk) {
     const std::size_t m = n - first < kChunk ? n - first : kChunk;
     const double* pc = p + first;
@@ -113,27 +126,28 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
       for (std::size_t i = whole; i < m; ++i) zc[i] = v[i - whole];
       n_tail = lanes::append_positions(tail, n_tail, whole, bits);
     }
+    // The tail values; one that is not a normal number in (0, 1) (p <= 0, p >= 1, NaN,
+    // subnormal) is replaced by a harmless 0.01 and marked for the scalar function below.
     const std::size_t tail_padded = round_up(n_tail);
-    for (std::size_t k = 0; k < n_tail; ++k) tp[k] = pc[tail[k]];
+    for (std::size_t k = 0; k < n_tail; ++k) {
+      const double pk = pc[tail[k]];
+      const bool ok = (pk >= 0x1p-1022) & (pk < 1.0);
+      tp[k] = ok ? pk : 0.01;
+      unusual[k] = !ok;
+    }
     for (std::size_t k = n_tail; k < tail_padded; ++k) tp[k] = 0.01;
-    // p not in (0, 1), NaN or subnormal takes r = 6 here: the far-tail branch below, i.e. the
-    // scalar function, deals with it.
     for (std::size_t b = 0; b < tail_padded; b += kLanes) {
-      for (std::size_t j = 0; j < kLanes; ++j) {
-        const double pk = tp[b + j];
-        const double tail_p = pk - 0.5 < 0.0 ? pk : 1.0 - pk;
-        const bool ok = (pk >= 0x1p-1022) & (pk < 1.0);
-        const double rk = std::sqrt(-elementary::log_kernel(ok ? tail_p : 0.5));
-        r[b + j] = ok ? rk : 6.0;
-        x[b + j] = near_tail_quantile(r[b + j]);
-      }
+      lanes::F rb, xb;
+      tail_block(lanes::load(tp + b), rb, xb);
+      lanes::store(r + b, rb);
+      lanes::store(x + b, xb);
     }
     for (std::size_t k = 0; k < n_tail; ++k) {
       const std::size_t i = tail[k];
-      if (r[k] <= 5.0) {
+      if (r[k] <= 5.0 && !unusual[k]) {
         zc[i] = tp[k] - 0.5 < 0.0 ? -x[k] : x[k];
-      } else {  // far tail, or p not in (0, 1) (NaN above)
-        zc[i] = normal_quantile(tp[k]);
+      } else {  // far tail, or p not a normal number in (0, 1)
+        zc[i] = normal_quantile(pc[i]);
       }
     }
   }
