@@ -1,5 +1,6 @@
 #include "io/h5.hpp"
 
+#include <tbb/parallel_for.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -121,6 +122,27 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
   return Handle(
       check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
             "create dataset '" + name + "'"));
+}
+
+// What HDF5's shuffle and deflate filters make of `values` (a chunk's bytes): the bytes of the
+// values regrouped by position within the value (H5Z shuffle), then a zlib stream at
+// kDeflateLevel (H5Z deflate calls compress2 the same way). `shuffled` is scratch; false if zlib
+// fails.
+bool shuffle_deflate(std::span<const double> values, std::vector<unsigned char>& shuffled,
+                     std::vector<unsigned char>& packed) {
+  const std::size_t n = values.size(), bytes = n * sizeof(double);
+  shuffled.resize(bytes);
+  const auto* raw = reinterpret_cast<const unsigned char*>(values.data());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t b = 0; b < sizeof(double); ++b)
+      shuffled[b * n + i] = raw[i * sizeof(double) + b];
+  uLongf packed_size = compressBound(static_cast<uLong>(bytes));
+  packed.resize(packed_size);
+  if (compress2(packed.data(), &packed_size, shuffled.data(), static_cast<uLong>(bytes),
+                static_cast<int>(kDeflateLevel)) != Z_OK)
+    return false;
+  packed.resize(packed_size);
+  return true;
 }
 
 bool deflate_available() {
@@ -309,19 +331,10 @@ Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t
   // same transformations the filters apply (byte shuffle, then deflate at the same level), in
   // memory. Cheap enough for every dataset; the same decision for the same data.
   const std::size_t n = std::min({data.size(), product(s.chunk), kTrialValues});
-  const std::size_t bytes = n * sizeof(double);
-  std::vector<unsigned char> shuffled(bytes);
-  const auto* raw = reinterpret_cast<const unsigned char*>(data.data());
-  for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t b = 0; b < sizeof(double); ++b)
-      shuffled[b * n + i] = raw[i * sizeof(double) + b];
-  uLongf packed_size = compressBound(static_cast<uLong>(bytes));
-  std::vector<unsigned char> packed(packed_size);
-  if (compress2(packed.data(), &packed_size, shuffled.data(), static_cast<uLong>(bytes),
-                static_cast<int>(kDeflateLevel)) != Z_OK)
-    return s;
-  s.compressed = static_cast<double>(packed_size) <=
-                 (1.0 - kMinCompressionSaving) * static_cast<double>(bytes);
+  std::vector<unsigned char> shuffled, packed;
+  if (!shuffle_deflate(data.first(n), shuffled, packed)) return s;
+  s.compressed = static_cast<double>(packed.size()) <=
+                 (1.0 - kMinCompressionSaving) * static_cast<double>(n * sizeof(double));
   return s;
 }
 
@@ -334,6 +347,58 @@ Handle write_dataset(hid_t parent, const std::string& name, std::span<const doub
   if (!data.empty())
     check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
           "write dataset '" + name + "'");
+  return ds;
+}
+
+std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets) {
+  deflate_available();  // HDF5 asked here, on this thread, once; the threads below ask nothing
+  std::vector<Packed> packed(datasets.size());
+  tbb::parallel_for(std::size_t{0}, datasets.size(), [&](std::size_t d) {
+    const PerPathData& in = datasets[d];
+    Packed& out = packed[d];
+    out.storage = per_path_storage(in.data, in.dims);
+    if (!out.storage.compressed) return;
+    // Chunks of whole rows (chunk_shape); the edge chunk padded with zeros to a whole chunk, as
+    // HDF5 stores it.
+    const std::size_t rows = in.dims[0];
+    const std::size_t chunk_values = in.data.size() / rows * out.storage.chunk[0];
+    const std::size_t n_chunks = (in.data.size() + chunk_values - 1) / chunk_values;
+    out.chunks.resize(n_chunks);
+    tbb::parallel_for(std::size_t{0}, n_chunks, [&](std::size_t c) {
+      const std::size_t begin = c * chunk_values;
+      std::span<const double> values =
+          in.data.subspan(begin, std::min(chunk_values, in.data.size() - begin));
+      std::vector<double> padded;
+      if (values.size() < chunk_values) {
+        padded.assign(chunk_values, 0.0);
+        std::copy(values.begin(), values.end(), padded.begin());
+        values = padded;
+      }
+      std::vector<unsigned char> shuffled;
+      if (!shuffle_deflate(values, shuffled, out.chunks[c])) out.chunks[c].clear();
+    });
+  });
+  return packed;
+}
+
+Handle write_packed(hid_t parent, const std::string& name, const PerPathData& dataset,
+                    const Packed& packed) {
+  const bool all_chunks =
+      packed.storage.compressed && !packed.chunks.empty() &&
+      std::none_of(packed.chunks.begin(), packed.chunks.end(),
+                   [](const std::vector<unsigned char>& c) { return c.empty(); });
+  if (!all_chunks) return write_dataset(parent, name, dataset.data, dataset.dims, packed.storage);
+  if (dataset.data.size() != product(dataset.dims))
+    throw Error("dataset '" + name + "': " + std::to_string(dataset.data.size()) +
+                " values for a shape of " + std::to_string(product(dataset.dims)));
+  Handle ds = create_dataset(parent, name, dataset.dims, packed.storage);
+  std::vector<hsize_t> offset(dataset.dims.size(), 0);
+  for (std::size_t c = 0; c < packed.chunks.size(); ++c) {
+    offset[0] = static_cast<hsize_t>(c) * packed.storage.chunk[0];
+    check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset.data(), packed.chunks[c].size(),
+                         packed.chunks[c].data()),
+          "write a chunk of dataset '" + name + "'");
+  }
   return ds;
 }
 

@@ -99,6 +99,23 @@ Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t
 // it open so attributes can be added.
 Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
                      const std::vector<hsize_t>& dims, const Storage& storage = {});
+
+// Per-path datasets prepared for writing: the storage rule applied and, when compressed, every
+// chunk already through the shuffle and deflate filters, byte for byte what HDF5's filter
+// pipeline would store. pack_per_path does this for many datasets at once on oneTBB threads
+// (it makes no HDF5 call: the library is not thread-safe); write_packed then hands the chunks
+// to HDF5 (H5Dwrite_chunk), so the file is the one write_dataset would write.
+struct PerPathData {
+  std::span<const double> data;
+  std::vector<hsize_t> dims;
+};
+struct Packed {
+  Storage storage;
+  std::vector<std::vector<unsigned char>> chunks;  // compressed chunks, in order (rows)
+};
+std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets);
+Handle write_packed(hid_t parent, const std::string& name, const PerPathData& dataset,
+                    const Packed& packed);
 Handle open_dataset(hid_t parent, const std::string& name);
 // Reads a float64 dataset (converting from any float type) and its shape.
 std::vector<double> read_dataset(hid_t parent, const std::string& name,

@@ -90,6 +90,13 @@ void write_options(hid_t root, const sim::Results& r) {
     check_link_name(o.name, "option");
     h5::Handle og = h5::create_group(options, o.name);
     h5::write_attr(og, "description", o.description);
+    // The option's per-path arrays compressed in parallel first (an option at a time bounds the
+    // memory this takes), then written in order.
+    std::vector<h5::PerPathData> arrays;
+    for (const auto& m : o.metrics) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
+    for (const auto& in : o.inputs) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
+    const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
+    std::size_t next = 0;
     std::vector<std::string> metric_keys, input_keys;
     for (const auto& m : o.metrics) {
       check_link_name(m.model, "model");
@@ -98,10 +105,8 @@ void write_options(hid_t root, const sim::Results& r) {
       const std::string model_path = m.model;
       if (!h5::exists(og, model_path)) h5::create_group(og, model_path);
       h5::Handle mg = h5::open_group(og, model_path);
-      const std::vector<hsize_t> dims = {r.paths, h};
-      const std::span<const double> data(m.values.data(), r.paths * h);
-      h5::Handle ds =
-          h5::write_dataset(mg, m.info.name, data, dims, h5::per_path_storage(data, dims));
+      h5::Handle ds = h5::write_packed(mg, m.info.name, arrays[next], packed[next]);
+      ++next;
       h5::write_attr(ds, "unit", m.info.unit);
       h5::write_attr(ds, "description", m.info.description);
       h5::write_attr(ds, "fiscal", static_cast<int>(m.info.fiscal));
@@ -111,9 +116,8 @@ void write_options(hid_t root, const sim::Results& r) {
     h5::Handle ig = h5::create_group(og, "inputs");
     for (const auto& in : o.inputs) {
       check_link_name(in.key(), "input");
-      const std::vector<hsize_t> dims = {r.paths};
-      const std::span<const double> data(in.values.data(), r.paths);
-      h5::Handle ds = h5::write_dataset(ig, in.key(), data, dims, h5::per_path_storage(data, dims));
+      h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed[next]);
+      ++next;
       h5::write_attr(ds, "description", in.info.description);
       input_keys.push_back(in.key());
     }

@@ -19,6 +19,9 @@ std::vector<double> test_points() {
                            2.0,
                            std::numeric_limits<double>::quiet_NaN(),
                            1e-300,
+                           1e-310,  // subnormal
+                           4.9e-324,
+                           -0.0,
                            1e-20,
                            1e-12,
                            1e-11,
@@ -52,6 +55,23 @@ TEST(NormalQuantiles, SameBitsAsTheScalarFunction) {
       ASSERT_EQ(0, std::memcmp(&z[i], &expected, sizeof(double)))
           << "p " << p[i] << ": " << z[i] << " vs " << expected << " (" << philox_batch_isa()
           << ")";
+    }
+  }
+}
+
+TEST(NormalQuantiles, EveryShortLengthGivesTheScalarBits) {
+  // Lengths 1 to 80 from every offset of a mix of central, tail and unusual values: the lanes'
+  // padding and the picking of tail values at every position of a block.
+  const std::vector<double> p = test_points();
+  std::vector<double> z(80);
+  for (std::size_t offset = 0; offset < 40; ++offset) {
+    for (std::size_t n = 1; n <= 80; ++n) {
+      normal_quantiles(p.data() + offset, n, z.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        const double expected = normal_quantile(p[offset + i]);
+        ASSERT_EQ(0, std::memcmp(&z[i], &expected, sizeof(double)))
+            << "offset " << offset << ", n " << n << ", p " << p[offset + i];
+      }
     }
   }
 }

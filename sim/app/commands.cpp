@@ -1,5 +1,6 @@
 #include "sim/app/commands.hpp"
 
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <array>
@@ -412,7 +413,10 @@ int run_scenario(const RunRequest& req, const Team& team) {
     }
     analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
     if (!writer) return;
-    writer->write(results, io::make_provenance(sc, overrides), summary, analysis);
+    // The writer compresses chunks on oneTBB threads: as many as the run was given.
+    tbb::task_arena arena(req.threads > 0 ? req.threads : tbb::info::default_concurrency());
+    arena.execute(
+        [&] { writer->write(results, io::make_provenance(sc, overrides), summary, analysis); });
     writer->commit();
     if (checkpoint) checkpoint->remove();
     if (mode != Progress::Mode::kOff) {
