@@ -84,14 +84,19 @@ inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
 }
 
 // The near-tail formula for eight p, each a normal number in (0, 1) outside the central
-// region: r = sqrt(-log(min(p, 1 - p))) (r > 5 is the far tail, left to the caller) and |z|.
-[[gnu::always_inline]] inline void tail_block(lanes::F p, lanes::F& r, lanes::F& x) {
+// region: r = sqrt(-log(min(p, 1 - p))) and z = +/-x(r). r > 5 is the far tail, left to the
+// caller: its lanes are the bits of `far`.
+[[gnu::always_inline]] inline lanes::F tail_block(lanes::F p, lanes::F& r, unsigned& far) {
   const lanes::F q = p - 0.5;
   const lanes::I below_half = (lanes::I)q >> 63;  // -1 where q < 0: the sign bit
   const lanes::F tail_p = (lanes::F)(((lanes::I)p & below_half) | ((lanes::I)(1.0 - p) & ~below_half));
   r = -elementary::log_kernel<lanes::F, lanes::I>(tail_p);
   for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::sqrt(r[j]);
-  x = near_tail_quantile(r);
+  // r > 5 on the bit patterns (r is positive and finite here).
+  far = lanes::mask_bits(lanes::below(lanes::I{} + std::bit_cast<std::int64_t>(5.0), (lanes::I)r));
+  const lanes::F x = near_tail_quantile(r);
+  // -x where q < 0: the sign bit flipped.
+  return (lanes::F)((lanes::I)x ^ (below_half & std::numeric_limits<std::int64_t>::min()));
 }
 
 // In chunks: the central formula in SIMD lanes for every p, eight at a time, which also marks
@@ -127,27 +132,32 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
       n_tail = lanes::append_positions(tail, n_tail, whole, bits);
     }
     // The tail values; one that is not a normal number in (0, 1) (p <= 0, p >= 1, NaN,
-    // subnormal) is replaced by a harmless 0.01 and marked for the scalar function below.
+    // subnormal) is replaced by a harmless 0.01 and left to the scalar function, as is the far
+    // tail.
     const std::size_t tail_padded = round_up(n_tail);
+    bool unusual_any = false;
     for (std::size_t k = 0; k < n_tail; ++k) {
       const double pk = pc[tail[k]];
       const bool ok = (pk >= 0x1p-1022) & (pk < 1.0);
       tp[k] = ok ? pk : 0.01;
       unusual[k] = !ok;
+      unusual_any |= !ok;
     }
     for (std::size_t k = n_tail; k < tail_padded; ++k) tp[k] = 0.01;
+    unsigned far_any = 0;
     for (std::size_t b = 0; b < tail_padded; b += kLanes) {
-      lanes::F rb, xb;
-      tail_block(lanes::load(tp + b), rb, xb);
+      lanes::F rb;
+      unsigned far;
+      lanes::store(x + b, tail_block(lanes::load(tp + b), rb, far));
       lanes::store(r + b, rb);
-      lanes::store(x + b, xb);
+      far_any |= far;
     }
-    for (std::size_t k = 0; k < n_tail; ++k) {
-      const std::size_t i = tail[k];
-      if (r[k] <= 5.0 && !unusual[k]) {
-        zc[i] = tp[k] - 0.5 < 0.0 ? -x[k] : x[k];
-      } else {  // far tail, or p not a normal number in (0, 1)
-        zc[i] = normal_quantile(pc[i]);
+    for (std::size_t k = 0; k < n_tail; ++k) zc[tail[k]] = x[k];
+    if (unusual_any || far_any != 0) {
+      for (std::size_t k = 0; k < n_tail; ++k) {
+        if (unusual[k] || r[k] > 5.0) {  // far tail, or p not a normal number in (0, 1)
+          zc[tail[k]] = normal_quantile(pc[tail[k]]);
+        }
       }
     }
   }
