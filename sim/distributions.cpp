@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "sim/errors.hpp"
+#include "sim/elementary.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -66,14 +67,14 @@ double sample_gamma(double shape, Stream& s) {
     const double u = s.uniform();
     const double x2 = x * x;
     if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
-    if (std::log(u) < 0.5 * x2 + d * (1.0 - v + std::log(v))) return d * v;
+    if (log_portable(u) < 0.5 * x2 + d * (1.0 - v + log_portable(v))) return d * v;
   }
 }
 
 std::int64_t sample_poisson(double mean, Stream& s) {
   if (mean <= 0.0) return 0;
   if (mean < 10.0) {
-    double p = std::exp(-mean);
+    double p = exp_portable(-mean);
     double f = p;
     const double u = s.uniform();
     std::int64_t k = 0;
@@ -86,7 +87,7 @@ std::int64_t sample_poisson(double mean, Stream& s) {
   }
   // PTRS: transformed rejection with squeeze (Hoermann 1993), as in numpy's legacy generator.
   const double slam = std::sqrt(mean);
-  const double loglam = std::log(mean);
+  const double loglam = log_portable(mean);
   const double b = 0.931 + 2.53 * slam;
   const double a = -0.059 + 0.02483 * b;
   const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
@@ -98,7 +99,7 @@ std::int64_t sample_poisson(double mean, Stream& s) {
     const double kf = std::floor((2.0 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<std::int64_t>(kf);
     if (kf < 0.0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+    if (log_portable(v) + log_portable(invalpha) - log_portable(a / (us * us) + b) <=
         -mean + kf * loglam - std::lgamma(kf + 1.0)) {
       return static_cast<std::int64_t>(kf);
     }
@@ -114,7 +115,7 @@ double poisson_cdf(double mean, double k) {
 std::int64_t poisson_quantile(double mean, double u) {
   if (mean <= 0.0) return 0;
   if (mean < 10.0) {
-    double p = std::exp(-mean);
+    double p = exp_portable(-mean);
     double f = p;
     std::int64_t k = 0;
     while (u > f && k < 1000) {
@@ -264,7 +265,7 @@ Distribution Distribution::lognormal_mean_sd(double mean, double sd) {
   require(mean > 0.0 && std::isfinite(mean), "lognormal: mean must be > 0, got " + fmt(mean));
   require(sd > 0.0 && std::isfinite(sd), "lognormal: sd must be > 0, got " + fmt(sd));
   const double s2 = std::log1p((sd / mean) * (sd / mean));
-  return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
+  return lognormal(log_portable(mean) - 0.5 * s2, std::sqrt(s2));
 }
 
 Distribution Distribution::gamma(double shape, double scale) {
@@ -448,7 +449,7 @@ double Distribution::quantile(double u) const {
       return std::clamp(p_[0] + p_[1] * z, p_[2], p_[3]);
     }
     case DistKind::kLognormal:
-      return std::exp(p_[0] + p_[1] * normal_quantile(u));
+      return exp_portable(p_[0] + p_[1] * normal_quantile(u));
     case DistKind::kGamma:
       return p_[1] * boost::math::gamma_p_inv(p_[0], u, QuantilePolicy());
     case DistKind::kBeta:
@@ -500,7 +501,7 @@ double Distribution::cdf(double x) const {
       return (normal_cdf(z) - d_[2]) / (d_[3] - d_[2]);
     }
     case DistKind::kLognormal:
-      return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - p_[0]) / p_[1]);
+      return x <= 0.0 ? 0.0 : normal_cdf((log_portable(x) - p_[0]) / p_[1]);
     case DistKind::kGamma:
       return x <= 0.0 ? 0.0 : boost::math::gamma_p(p_[0], x / p_[1]);
     case DistKind::kBeta: {
@@ -551,7 +552,7 @@ double Distribution::mean() const {
       return p_[0] + p_[1] * (pa - pb) / z;
     }
     case DistKind::kLognormal:
-      return std::exp(p_[0] + 0.5 * p_[1] * p_[1]);
+      return exp_portable(p_[0] + 0.5 * p_[1] * p_[1]);
     case DistKind::kGamma:
       return p_[0] * p_[1];
     case DistKind::kBeta:
@@ -598,7 +599,7 @@ double Distribution::variance() const {
     }
     case DistKind::kLognormal: {
       const double s2 = p_[1] * p_[1];
-      return std::expm1(s2) * std::exp(2.0 * p_[0] + s2);
+      return std::expm1(s2) * exp_portable(2.0 * p_[0] + s2);
     }
     case DistKind::kGamma:
       return p_[0] * p_[1] * p_[1];

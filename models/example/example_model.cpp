@@ -1,4 +1,5 @@
 #include "models/example/example_model.hpp"
+#include "sim/elementary.hpp"
 
 #include <cmath>
 
@@ -43,7 +44,7 @@ class ExampleModel final : public sim::Model {
     double* program = out.metric(kReformCost);
     for (int y = 0; y < ctx.horizon(); ++y) {
       double mean = events_per_year_ * std::pow(1.0 + trend_, y);
-      if (factor_ >= 0) mean *= std::exp(beta_ * ctx.factor(factor_, y));
+      if (factor_ >= 0) mean *= sim::exp_portable(beta_ * ctx.factor(factor_, y));
       sim::Stream count_stream = ctx.stream(kCountKey.with(static_cast<std::uint64_t>(y)));
       const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
       const bool active = reform_ && y >= start_offset_;

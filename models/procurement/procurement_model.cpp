@@ -1,4 +1,5 @@
 #include "models/procurement/procurement_model.hpp"
+#include "sim/elementary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,11 +15,11 @@ namespace procurement {
 double adoption_share(double years_since_start, double midpoint_years, double steepness_per_year,
                       double ceiling) {
   if (years_since_start < 0.0) return 0.0;
-  return ceiling / (1.0 + std::exp(-steepness_per_year * (years_since_start - midpoint_years)));
+  return ceiling / (1.0 + sim::exp_portable(-steepness_per_year * (years_since_start - midpoint_years)));
 }
 
 double price_factor(double bidders, double max_reduction, double rate_per_bidder) {
-  return 1.0 - max_reduction * (1.0 - std::exp(-rate_per_bidder * (bidders - 1.0)));
+  return 1.0 - max_reduction * (1.0 - sim::exp_portable(-rate_per_bidder * (bidders - 1.0)));
 }
 
 double live_fraction(int year, double go_live_years) {

@@ -8,6 +8,7 @@
 
 #include "models/real_estate/real_estate_spec.hpp"
 #include "sim/errors.hpp"
+#include "sim/elementary.hpp"
 
 namespace reformsim::models {
 namespace {
@@ -302,7 +303,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         const double part_held = closing - year;
         const double before = year > 0 ? log_index[year - 1] : 0.0;
         const double value =
-            parcel_base * std::exp(before + part_held * (log_index[year] - before));
+            parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
         proceeds[year] += value * ratio * (1.0 - transaction_cost);
         sold_value[year] += value;
         parcels_sold[year] += 1.0;
@@ -377,7 +378,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
       recorded -= year_array(kRecEnd, c)[yi];
       unrecorded -= year_array(kUnrecEnd, c)[yi];
       count -= year_array(kCntEnd, c)[yi];
-      value[y] += (recorded + unrecorded) * std::exp(log_index[y]);
+      value[y] += (recorded + unrecorded) * sim::exp_portable(log_index[y]);
     }
   }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/workforce_injury/payment_pattern.hpp"
+#include "sim/elementary.hpp"
 
 namespace reformsim::models::workforce_injury {
 namespace {
@@ -203,7 +204,7 @@ Lognormal Lognormal::from_mean_sd(double mean, double sd) {
   l.sd = sd;
   const double cv = sd / mean;
   l.sigma = std::sqrt(std::log1p(cv * cv));
-  l.mu = std::log(mean) - 0.5 * l.sigma * l.sigma;
+  l.mu = sim::log_portable(mean) - 0.5 * l.sigma * l.sigma;
   return l;
 }
 
