@@ -211,7 +211,7 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
   const int threads = options.threads > 0 ? options.threads : default_thread_count();
   // Paths per task: at most options.block_size, and few enough that every thread gets at least
   // kTasksPerThread tasks, so that the threads finish together although paths differ in cost.
-  constexpr std::uint64_t kTasksPerThread = 8;
+  constexpr std::uint64_t kTasksPerThread = 32;
   const std::uint64_t fair =
       (end - begin) / (static_cast<std::uint64_t>(threads) * kTasksPerThread);
   const std::size_t block = static_cast<std::size_t>(std::max<std::uint64_t>(
