@@ -93,7 +93,8 @@ void write_options(hid_t root, const sim::Results& r) {
     // The option's per-path arrays compressed in parallel first (an option at a time bounds the
     // memory this takes), then written in order.
     std::vector<h5::PerPathData> arrays;
-    for (const auto& m : o.metrics) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
+    for (const auto& m : o.metrics)
+      arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
     for (const auto& in : o.inputs) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
     const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
     std::size_t next = 0;

@@ -7,8 +7,8 @@
 #include <limits>
 #include <numeric>
 
-#include "sim/errors.hpp"
 #include "sim/elementary.hpp"
+#include "sim/errors.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -29,8 +29,7 @@ std::string fmt(double x) {
 // promote doubles to long double (x87), about ten times slower, for accuracy a per-path parameter
 // draw does not need (the double evaluation is within a few ulps; tests/test_distributions.cpp
 // checks every quantile against its CDF).
-using QuantilePolicy =
-    boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+using QuantilePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
 // Smallest integer k >= 0 with at_least(k) (that is, cdf(k) >= u), searched from a guess.
 template <class AtLeast>

@@ -18,7 +18,7 @@ using elementary::log_kernel;
 double exp_outside(double x) {
   constexpr double kOverflow = 7.09782712893383973096e+02;    // above: +inf
   constexpr double kUnderflow = -7.45133219101941108420e+02;  // below: 0
-  if (x != x) return x + x;  // NaN
+  if (x != x) return x + x;                                   // NaN
   if (x > kOverflow) return std::numeric_limits<double>::infinity();
   if (x < kUnderflow) return 0.0;
   std::int64_t k;

@@ -37,7 +37,7 @@ namespace elementary {
 
 // The kernels for the arguments of the usual range, branch-free so that loops over them run in
 // SIMD lanes; exp_portable and log_portable send the rest elsewhere.
-inline constexpr double kExpKernelMax = 708.0;  // exp_kernel for |x| <= this
+inline constexpr double kExpKernelMax = 708.0;                // exp_kernel for |x| <= this
 inline constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000: k ln2hi exact
 inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
 inline constexpr double kInvLn2 = 1.44269504088896338700e+00;

@@ -68,8 +68,8 @@ inline constexpr std::array<std::uint64_t, 256> kSetBits = [] {
 // Appends first + j for the set bits j of `bits` (lowest first) to at[n...] and returns the new
 // count. Writes eight bytes whatever the count: `at` needs kLanes bytes of room past the last
 // position kept. first + 7 must fit a byte.
-[[gnu::always_inline]] inline std::size_t append_positions(std::uint8_t* at, std::size_t n, std::size_t first,
-                                    unsigned bits) {
+[[gnu::always_inline]] inline std::size_t append_positions(std::uint8_t* at, std::size_t n,
+                                                           std::size_t first, unsigned bits) {
   const std::uint64_t positions = kSetBits[bits] + 0x0101010101010101ull * first;  // no carries
   std::memcpy(at + n, &positions, sizeof positions);
   return n + static_cast<std::size_t>(__builtin_popcount(bits));

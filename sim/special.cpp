@@ -79,7 +79,8 @@ inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
   lanes::I abs_bits;
   std::memcpy(&abs_bits, &q, sizeof q);
   abs_bits &= 0x7fffffffffffffffll;
-  tail_bits = lanes::mask_bits(lanes::below(lanes::I{} + std::bit_cast<std::int64_t>(0.425), abs_bits));
+  tail_bits =
+      lanes::mask_bits(lanes::below(lanes::I{} + std::bit_cast<std::int64_t>(0.425), abs_bits));
   return central_quantile(q);
 }
 
@@ -89,7 +90,8 @@ inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
 [[gnu::always_inline]] inline lanes::F tail_block(lanes::F p, lanes::F& r, unsigned& far) {
   const lanes::F q = p - 0.5;
   const lanes::I below_half = (lanes::I)q >> 63;  // -1 where q < 0: the sign bit
-  const lanes::F tail_p = (lanes::F)(((lanes::I)p & below_half) | ((lanes::I)(1.0 - p) & ~below_half));
+  const lanes::F tail_p =
+      (lanes::F)(((lanes::I)p & below_half) | ((lanes::I)(1.0 - p) & ~below_half));
   r = -elementary::log_kernel<lanes::F, lanes::I>(tail_p);
   for (std::size_t j = 0; j < kLanes; ++j) r[j] = std::sqrt(r[j]);
   // r > 5 on the bit patterns (r is positive and finite here).

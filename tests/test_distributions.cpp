@@ -187,7 +187,8 @@ TEST(Poisson, QuantileIsTheDefinitionsExactly) {
     std::vector<double> us;
     for (int i = 0; i < 300; ++i) us.push_back(s.uniform());
     for (double q : {0.001, 0.2, 0.5, 0.8, 0.999}) {
-      const double c = poisson_cdf(mean, static_cast<double>(poisson_quantile_by_definition(mean, q)));
+      const double c =
+          poisson_cdf(mean, static_cast<double>(poisson_quantile_by_definition(mean, q)));
       us.insert(us.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
     }
     for (double u : us) {

@@ -1,7 +1,6 @@
 // io/h5: the thin HDF5 layer under results files: attributes, datasets, the chunking and
 // compression rule, and HDF5 failures turned into exceptions.
 #include <gtest/gtest.h>
-
 #include <hdf5.h>
 
 #include <cmath>

@@ -13,29 +13,14 @@ namespace reformsim::sim {
 namespace {
 
 std::vector<double> test_points() {
-  std::vector<double> p = {0.0,
-                           1.0,
-                           -1.0,
-                           2.0,
-                           std::numeric_limits<double>::quiet_NaN(),
-                           1e-300,
-                           1e-310,  // subnormal
-                           4.9e-324,
-                           -0.0,
-                           1e-20,
-                           1e-12,
-                           1e-11,
-                           1.4e-11,
-                           1e-10,
-                           1e-5,
-                           0.075,
-                           0.925,
-                           0.5,
-                           0.5 + 1e-17,
-                           1.0 - 1e-16,
-                           0x1.0p-53,
-                           1.0 - 0x1.0p-53,
-                           0.3};
+  std::vector<double> p = {
+      0.0,      1.0,         -1.0,        2.0,       std::numeric_limits<double>::quiet_NaN(),
+      1e-300,
+      1e-310,  // subnormal
+      4.9e-324, -0.0,        1e-20,       1e-12,     1e-11,
+      1.4e-11,  1e-10,       1e-5,        0.075,     0.925,
+      0.5,      0.5 + 1e-17, 1.0 - 1e-16, 0x1.0p-53, 1.0 - 0x1.0p-53,
+      0.3};
   for (double b : {0.075, 0.925, 1.388e-11})  // region boundaries and their neighbours
     p.insert(p.end(), {std::nextafter(b, 0.0), std::nextafter(b, 1.0)});
   Stream s(11, 12, StreamKey::of("normal_quantiles"));

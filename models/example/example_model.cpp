@@ -1,7 +1,8 @@
 #include "models/example/example_model.hpp"
-#include "sim/elementary.hpp"
 
 #include <cmath>
+
+#include "sim/elementary.hpp"
 
 namespace reformsim::models {
 namespace {

@@ -1,5 +1,4 @@
 #include "models/procurement/procurement_model.hpp"
-#include "sim/elementary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/elementary.hpp"
+
 namespace reformsim::models {
 
 namespace procurement {
@@ -15,7 +16,8 @@ namespace procurement {
 double adoption_share(double years_since_start, double midpoint_years, double steepness_per_year,
                       double ceiling) {
   if (years_since_start < 0.0) return 0.0;
-  return ceiling / (1.0 + sim::exp_portable(-steepness_per_year * (years_since_start - midpoint_years)));
+  return ceiling /
+         (1.0 + sim::exp_portable(-steepness_per_year * (years_since_start - midpoint_years)));
 }
 
 double price_factor(double bidders, double max_reduction, double rate_per_bidder) {
@@ -139,6 +141,9 @@ class ProcurementModel final : public sim::Model {
   };
 
   explicit ProcurementModel(Params p) : p_(std::move(p)) {
+    for (int n = 0; n < kPriceTableBidders; ++n)
+      price_table_[n] = procurement::price_factor(static_cast<double>(n), p_.max_price_reduction,
+                                                  p_.rate_per_bidder);
     using sim::Fiscal;
     metrics_ = {
         {"spend_usd", "USD", "spend at current practice (the counterfactual, same in every option)",
@@ -270,10 +275,7 @@ class ProcurementModel final : public sim::Model {
             const auto n0 = sim::poisson_quantile(extra_bidders_base, u);
             const auto n1 = sim::poisson_quantile(extra_bidders_base + added, u);
             if (n1 == n0) continue;
-            relief += 1.0 - pc::price_factor(static_cast<double>(n1 + 1), p_.max_price_reduction,
-                                             p_.rate_per_bidder) /
-                                pc::price_factor(static_cast<double>(n0 + 1),
-                                                 p_.max_price_reduction, p_.rate_per_bidder);
+            relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
           }
           competition[y] += (s - negotiated) * c.competitive_share * relief /
                             static_cast<double>(c.solicitations_per_year);
@@ -293,7 +295,17 @@ class ProcurementModel final : public sim::Model {
   }
 
  private:
+  // pc::price_factor(n) for n bidders: the same values from a table for the usual counts.
+  double price_factor(std::int64_t bidders) const {
+    return bidders < kPriceTableBidders
+               ? price_table_[bidders]
+               : procurement::price_factor(static_cast<double>(bidders), p_.max_price_reduction,
+                                           p_.rate_per_bidder);
+  }
+
+  static constexpr int kPriceTableBidders = 64;
   Params p_;
+  double price_table_[kPriceTableBidders] = {};
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
 };

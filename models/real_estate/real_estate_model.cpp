@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "models/real_estate/real_estate_spec.hpp"
-#include "sim/errors.hpp"
 #include "sim/elementary.hpp"
+#include "sim/errors.hpp"
 
 namespace reformsim::models {
 namespace {

@@ -1,11 +1,12 @@
 #include "models/real_estate/real_estate_spec.hpp"
-#include "sim/elementary.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <numeric>
+
+#include "sim/elementary.hpp"
 
 namespace reformsim::models::real_estate {
 namespace {
@@ -19,7 +20,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Median 190 days and mean 300 days to sell a surplus public property (issue 6's figures from
 // public-sector disposition studies): lognormal with mu = ln 190, sigma^2 = 2 ln(300 / 190).
 Distribution default_time_to_sell() {
-  return Distribution::lognormal(sim::log_portable(190.0), std::sqrt(2.0 * sim::log_portable(300.0 / 190.0)));
+  return Distribution::lognormal(sim::log_portable(190.0),
+                                 std::sqrt(2.0 * sim::log_portable(300.0 / 190.0)));
 }
 
 // Names end up in input names and stream keys: keep them plain.

@@ -9,8 +9,8 @@
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "models/workforce_injury/read_params.hpp"
 #include "models/workforce_injury/workforce_injury.hpp"
-#include "sim/distributions.hpp"
 #include "sim/clones.hpp"
+#include "sim/distributions.hpp"
 #include "sim/elementary.hpp"
 #include "sim/errors.hpp"
 #include "sim/lanes.hpp"
@@ -529,8 +529,8 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     rules.litigated[1] = sim::threshold32(p_.litigation_probability[1] * settle);
     rules.fraud = sim::threshold32(p_.fraud_share);
     rules.wellness = sim::threshold32(p_.reforms[kWellness].participation);
-    rules.detect = sim::threshold32(p_.detection_probability + strength(kFraudAnalytics, 0) *
-                                                                   (1.0 - p_.detection_probability));
+    rules.detect = sim::threshold32(
+        p_.detection_probability + strength(kFraudAnalytics, 0) * (1.0 - p_.detection_probability));
     rules.wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
     rules.med_scale = sev * med_index;
     rules.wellness_medical = 1.0 - strength(kWellness, 0);
@@ -548,13 +548,13 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
       const auto off = static_cast<std::size_t>(first);
       ClaimView view;
       if (draws.cached) {
-        view = {draws.words[0] + off, draws.words[1] + off, draws.words[2] + off,
+        view = {draws.words[0] + off, draws.words[1] + off,  draws.words[2] + off,
                 draws.words[3] + off, draws.words3[0] + off, draws.words3[1] + off,
                 draws.medical + off,  draws.days + off,      draws.legal + off};
       } else {
         draw_blocks(ctx, year_key, first, m, th, buf);
         if (draws.fill) draws.keep(off, m, buf);
-        view = {buf.b1.w[0], buf.b1.w[1],      buf.b1.w[2],    buf.b1.w[3],   buf.b3.w[0],
+        view = {buf.b1.w[0], buf.b1.w[1],        buf.b1.w[2],   buf.b1.w[3],   buf.b3.w[0],
                 buf.b3.w[1], buf.medical_base(), buf.days_base, buf.legal_base};
       }
       const ClaimCounts c = sum_claims(rules, view, m, sums);
