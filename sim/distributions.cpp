@@ -111,19 +111,34 @@ double poisson_cdf(double mean, double k) {
   return boost::math::gamma_q(std::floor(k) + 1.0, mean);
 }
 
+namespace {
+
+// Means below 10: inversion by summing the probabilities from p(0) = exp(-mean).
+std::int64_t poisson_quantile_small(double mean, double exp_neg_mean, double u) {
+  double p = exp_neg_mean;
+  double f = p;
+  std::int64_t k = 0;
+  while (u > f && k < 1000) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    f += p;
+  }
+  return k;
+}
+
+}  // namespace
+
+PoissonQuantile::PoissonQuantile(double mean)
+    : mean_(mean), exp_neg_mean_(mean > 0.0 && mean < 10.0 ? exp_portable(-mean) : 0.0) {}
+
+std::int64_t PoissonQuantile::operator()(double u) const {
+  if (mean_ > 0.0 && mean_ < 10.0) return poisson_quantile_small(mean_, exp_neg_mean_, u);
+  return poisson_quantile(mean_, u);
+}
+
 std::int64_t poisson_quantile(double mean, double u) {
   if (mean <= 0.0) return 0;
-  if (mean < 10.0) {
-    double p = exp_portable(-mean);
-    double f = p;
-    std::int64_t k = 0;
-    while (u > f && k < 1000) {
-      ++k;
-      p *= mean / static_cast<double>(k);
-      f += p;
-    }
-    return k;
-  }
+  if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), u);
   // Cornish-Fisher start, then exact search on the CDF: the smallest k with cdf(k) >= u, as the
   // long-double evaluation (poisson_cdf) decides it. The CDF is evaluated once, by boost's
   // double-precision gamma_q (2.5 times cheaper than long double; error of order 1e-13 at worst

@@ -37,6 +37,16 @@ std::int64_t sample_poisson(double mean, Stream& s);
 // Poisson by inversion of one uniform (monotone in u and in the mean; common-random-number
 // friendly); O(sqrt(mean)) work from a normal-approximation start.
 std::int64_t poisson_quantile(double mean, double u);
+// poisson_quantile(mean, u) for many u at one mean: the same counts, with what depends on the
+// mean alone (exp(-mean) for a mean below 10) computed once.
+class PoissonQuantile {
+ public:
+  explicit PoissonQuantile(double mean);
+  std::int64_t operator()(double u) const;
+
+ private:
+  double mean_, exp_neg_mean_;
+};
 double poisson_cdf(double mean, double k);
 
 // ---- Distribution value type --------------------------------------------------------------

@@ -200,6 +200,17 @@ TEST(Poisson, QuantileIsTheDefinitionsExactly) {
   EXPECT_EQ(checked, 6u * 315u);
 }
 
+TEST(Poisson, QuantileAtOneMeanGivesTheSameCounts) {
+  Stream s(5, 7, StreamKey::of("poisson_quantile_at_one_mean"));
+  for (double mean : {0.0, 1e-9, 0.3, 2.5, 9.999, 10.0, 37.0}) {
+    const PoissonQuantile at(mean);
+    for (int i = 0; i < 2000; ++i) {
+      const double u = s.uniform();
+      ASSERT_EQ(at(u), poisson_quantile(mean, u)) << "mean " << mean << ", u " << u;
+    }
+  }
+}
+
 TEST(Poisson, PtrsAndInversionAgreeInDistribution) {
   // Mean of PTRS draws at a large mean, against theory (4 standard errors).
   Stream s(5, 5, StreamKey::of("ptrs"));

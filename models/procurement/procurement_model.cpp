@@ -270,10 +270,12 @@ class ProcurementModel final : public sim::Model {
         if (added > 0.0 && c.competitive_share > 0.0) {
           sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
           double relief = 0.0;
+          const sim::PoissonQuantile extra_before(extra_bidders_base);
+          const sim::PoissonQuantile extra_after(extra_bidders_base + added);
           for (int k = 0; k < c.solicitations_per_year; ++k) {
             const double u = bids.uniform();
-            const auto n0 = sim::poisson_quantile(extra_bidders_base, u);
-            const auto n1 = sim::poisson_quantile(extra_bidders_base + added, u);
+            const auto n0 = extra_before(u);
+            const auto n1 = extra_after(u);
             if (n1 == n0) continue;
             relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
           }
