@@ -84,7 +84,7 @@ struct Storage {
 // Chunk shape for a dataset of `dims` (1-D or 2-D, row-major): whole rows, at most about
 // kTargetChunkBytes per chunk, rows spread evenly so the last chunk is nearly full.
 inline constexpr std::size_t kTargetChunkBytes = 512u << 10;
-inline constexpr unsigned kDeflateLevel = 4;
+inline constexpr unsigned kDeflateLevel = 1;
 // Compression is used when a trial on the start of the data (at most kTrialValues values of
 // the first chunk, shuffled and deflated in memory as the filters would) saves at least this
 // share of its bytes.
