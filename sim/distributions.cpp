@@ -143,8 +143,8 @@ std::int64_t poisson_quantile(double mean, double u) {
   // long-double evaluation (poisson_cdf) decides it. The CDF is evaluated once, by boost's
   // double-precision gamma_q (2.5 times cheaper than long double; error of order 1e-13 at worst
   // by boost's accuracy tables, below 4e-15 on the shipped scenarios' means and counts); its
-  // neighbours are that value minus or plus the probability mass of the step (boost's
-  // gamma_p_derivative, then pmf(k - 1) = pmf(k) k / mean), which adds errors of order 1e-15.
+  // neighbours are that value minus or plus the probability mass of the step (from lgamma, then
+  // pmf(k - 1) = pmf(k) k / mean), which adds errors of order 1e-14.
   // A value further than kMargin from u is then on the same side of u as the exact one and
   // decides; within the margin (a chance of order 1e-9 a step) the long-double CDF decides. The
   // counts are those of the definition, bit for bit.
@@ -159,7 +159,11 @@ std::int64_t poisson_quantile(double mean, double u) {
   const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
   std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
   double cdf = boost::math::gamma_q(static_cast<double>(k) + 1.0, mean, DoublePolicy());
-  double pmf = boost::math::gamma_p_derivative(static_cast<double>(k) + 1.0, mean, DoublePolicy());
+  // pmf(k) = exp(k log(mean) - mean - lgamma(k + 1)): relative error below 1e-12 while the terms
+  // stay below 1e8 (a few ulps of each), so cdf +/- pmf stays far inside kMargin; beyond, boost.
+  const double kd = static_cast<double>(k);
+  double pmf = mean < 1e7 ? exp_portable(kd * log_portable(mean) - mean - std::lgamma(kd + 1.0))
+                          : boost::math::gamma_p_derivative(kd + 1.0, mean, DoublePolicy());
   if (at_least(cdf, k)) {
     // Down while cdf(k - 1) = cdf(k) - pmf(k) is still at least u.
     while (k > 0 && at_least(cdf - pmf, k - 1)) {

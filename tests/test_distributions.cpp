@@ -200,6 +200,20 @@ TEST(Poisson, QuantileIsTheDefinitionsExactly) {
   EXPECT_EQ(checked, 6u * 315u);
 }
 
+TEST(Poisson, LargeMeansGiveTheSmallestCountReachingU) {
+  // At large means (the probability mass from lgamma below 1e7, from boost above) the count k
+  // must satisfy the definition: cdf(k) >= u > cdf(k - 1), in long double.
+  Stream s(5, 8, StreamKey::of("poisson_quantile_large"));
+  for (double mean : {1e3, 1e5, 2.5e6, 9.9e6, 1.1e7}) {
+    for (int i = 0; i < 40; ++i) {
+      const double u = i < 2 ? (i == 0 ? 1e-6 : 1.0 - 1e-6) : s.uniform();
+      const auto k = poisson_quantile(mean, u);
+      ASSERT_GE(poisson_cdf(mean, static_cast<double>(k)), u) << "mean " << mean << ", u " << u;
+      ASSERT_LT(poisson_cdf(mean, static_cast<double>(k - 1)), u) << "mean " << mean << ", u " << u;
+    }
+  }
+}
+
 TEST(Poisson, QuantileAtOneMeanGivesTheSameCounts) {
   Stream s(5, 7, StreamKey::of("poisson_quantile_at_one_mean"));
   for (double mean : {0.0, 1e-9, 0.3, 2.5, 9.999, 10.0, 37.0}) {
