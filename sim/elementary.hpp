@@ -19,10 +19,6 @@
 #include <cstdint>
 #include <type_traits>
 
-// The kernels below also take GCC vectors (sim/lanes.hpp): inline and internal, so GCC's note
-// that such vectors have no fixed ABI without AVX-512 does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace reformsim::sim {
 
 double exp_portable(double x);

@@ -9,10 +9,6 @@
 #include <cstdint>
 #include <cstring>
 
-// Functions here take and return lane vectors by value; they are inline and internal to the
-// kernels, so GCC's note that such vectors have no fixed ABI without AVX-512 does not apply.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace reformsim::sim::lanes {
 
 inline constexpr std::size_t kLanes = 8;
