@@ -145,6 +145,12 @@ bool shuffle_deflate(std::span<const double> values, std::vector<unsigned char>&
   return true;
 }
 
+void check_shape(const std::string& name, std::size_t values, const std::vector<hsize_t>& dims) {
+  if (values != product(dims))
+    throw Error("dataset '" + name + "': " + std::to_string(values) + " values for a shape of " +
+                std::to_string(product(dims)));
+}
+
 bool deflate_available() {
   static const bool ok =
       H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0 && H5Zfilter_avail(H5Z_FILTER_SHUFFLE) > 0;
@@ -340,9 +346,7 @@ Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t
 
 Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
                      const std::vector<hsize_t>& dims, const Storage& storage) {
-  if (data.size() != product(dims))
-    throw Error("dataset '" + name + "': " + std::to_string(data.size()) +
-                " values for a shape of " + std::to_string(product(dims)));
+  check_shape(name, data.size(), dims);
   Handle ds = create_dataset(parent, name, dims, storage);
   if (!data.empty())
     check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
@@ -388,9 +392,7 @@ Handle write_packed(hid_t parent, const std::string& name, const PerPathData& da
       std::none_of(packed.chunks.begin(), packed.chunks.end(),
                    [](const std::vector<unsigned char>& c) { return c.empty(); });
   if (!all_chunks) return write_dataset(parent, name, dataset.data, dataset.dims, packed.storage);
-  if (dataset.data.size() != product(dataset.dims))
-    throw Error("dataset '" + name + "': " + std::to_string(dataset.data.size()) +
-                " values for a shape of " + std::to_string(product(dataset.dims)));
+  check_shape(name, dataset.data.size(), dataset.dims);
   Handle ds = create_dataset(parent, name, dataset.dims, packed.storage);
   std::vector<hsize_t> offset(dataset.dims.size(), 0);
   for (std::size_t c = 0; c < packed.chunks.size(); ++c) {

@@ -218,44 +218,45 @@ const char* to_string(DistKind kind) {
   return "?";
 }
 
+namespace {
+
+// "family: name must be > 0, got x" unless x is positive and finite.
+void require_positive(const char* family, const char* name, double x) {
+  require(x > 0.0 && std::isfinite(x),
+          std::string(family) + ": " + name + " must be > 0, got " + fmt(x));
+}
+
+}  // namespace
+
+Distribution Distribution::with(DistKind kind, std::initializer_list<double> params) {
+  Distribution d;
+  d.kind_ = kind;
+  std::copy(params.begin(), params.end(), d.p_);
+  return d;
+}
+
 Distribution Distribution::constant(double value) {
   require(std::isfinite(value), "constant: value must be finite, got " + fmt(value));
-  Distribution d;
-  d.kind_ = DistKind::kConstant;
-  d.p_[0] = value;
-  return d;
+  return with(DistKind::kConstant, {value});
 }
 
 Distribution Distribution::uniform(double min, double max) {
   require(std::isfinite(min) && std::isfinite(max) && min < max,
           "uniform: need finite min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
-  Distribution d;
-  d.kind_ = DistKind::kUniform;
-  d.p_[0] = min;
-  d.p_[1] = max;
-  return d;
+  return with(DistKind::kUniform, {min, max});
 }
 
 Distribution Distribution::normal(double mean, double sd) {
   require(std::isfinite(mean), "normal: mean must be finite");
-  require(sd > 0.0 && std::isfinite(sd), "normal: sd must be > 0, got " + fmt(sd));
-  Distribution d;
-  d.kind_ = DistKind::kNormal;
-  d.p_[0] = mean;
-  d.p_[1] = sd;
-  return d;
+  require_positive("normal", "sd", sd);
+  return with(DistKind::kNormal, {mean, sd});
 }
 
 Distribution Distribution::truncated_normal(double mean, double sd, double min, double max) {
   require(std::isfinite(mean), "truncated_normal: mean must be finite");
-  require(sd > 0.0 && std::isfinite(sd), "truncated_normal: sd must be > 0, got " + fmt(sd));
+  require_positive("truncated_normal", "sd", sd);
   require(min < max, "truncated_normal: need min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
-  Distribution d;
-  d.kind_ = DistKind::kTruncatedNormal;
-  d.p_[0] = mean;
-  d.p_[1] = sd;
-  d.p_[2] = min;
-  d.p_[3] = max;
+  Distribution d = with(DistKind::kTruncatedNormal, {mean, sd, min, max});
   const double alpha = (min - mean) / sd;
   const double beta = (max - mean) / sd;
   d.d_[0] = alpha;
@@ -271,109 +272,71 @@ Distribution Distribution::truncated_normal(double mean, double sd, double min, 
 
 Distribution Distribution::lognormal(double mu, double sigma) {
   require(std::isfinite(mu), "lognormal: mu must be finite");
-  require(sigma > 0.0 && std::isfinite(sigma), "lognormal: sigma must be > 0, got " + fmt(sigma));
-  Distribution d;
-  d.kind_ = DistKind::kLognormal;
-  d.p_[0] = mu;
-  d.p_[1] = sigma;
-  return d;
+  require_positive("lognormal", "sigma", sigma);
+  return with(DistKind::kLognormal, {mu, sigma});
 }
 
 Distribution Distribution::lognormal_mean_sd(double mean, double sd) {
-  require(mean > 0.0 && std::isfinite(mean), "lognormal: mean must be > 0, got " + fmt(mean));
-  require(sd > 0.0 && std::isfinite(sd), "lognormal: sd must be > 0, got " + fmt(sd));
+  require_positive("lognormal", "mean", mean);
+  require_positive("lognormal", "sd", sd);
   const double s2 = std::log1p((sd / mean) * (sd / mean));
   return lognormal(log_portable(mean) - 0.5 * s2, std::sqrt(s2));
 }
 
 Distribution Distribution::gamma(double shape, double scale) {
-  require(shape > 0.0 && std::isfinite(shape), "gamma: shape must be > 0, got " + fmt(shape));
-  require(scale > 0.0 && std::isfinite(scale), "gamma: scale must be > 0, got " + fmt(scale));
-  Distribution d;
-  d.kind_ = DistKind::kGamma;
-  d.p_[0] = shape;
-  d.p_[1] = scale;
-  return d;
+  require_positive("gamma", "shape", shape);
+  require_positive("gamma", "scale", scale);
+  return with(DistKind::kGamma, {shape, scale});
 }
 
 Distribution Distribution::beta(double a, double b, double min, double max) {
-  require(a > 0.0 && std::isfinite(a), "beta: a must be > 0, got " + fmt(a));
-  require(b > 0.0 && std::isfinite(b), "beta: b must be > 0, got " + fmt(b));
+  require_positive("beta", "a", a);
+  require_positive("beta", "b", b);
   require(std::isfinite(min) && std::isfinite(max) && min < max,
           "beta: need finite min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
-  Distribution d;
-  d.kind_ = DistKind::kBeta;
-  d.p_[0] = a;
-  d.p_[1] = b;
-  d.p_[2] = min;
-  d.p_[3] = max;
-  return d;
+  return with(DistKind::kBeta, {a, b, min, max});
 }
 
 Distribution Distribution::triangular(double min, double mode, double max) {
   require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
           "triangular: need min <= mode <= max and min < max, got [" + fmt(min) + ", " + fmt(mode) +
               ", " + fmt(max) + "]");
-  Distribution d;
-  d.kind_ = DistKind::kTriangular;
-  d.p_[0] = min;
-  d.p_[1] = mode;
-  d.p_[2] = max;
-  return d;
+  return with(DistKind::kTriangular, {min, mode, max});
 }
 
 Distribution Distribution::pert(double min, double mode, double max, double lambda) {
   require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
           "pert: need min <= mode <= max and min < max, got [" + fmt(min) + ", " + fmt(mode) +
               ", " + fmt(max) + "]");
-  require(lambda > 0.0 && std::isfinite(lambda), "pert: lambda must be > 0, got " + fmt(lambda));
-  Distribution d;
-  d.kind_ = DistKind::kPert;
-  d.p_[0] = min;
-  d.p_[1] = mode;
-  d.p_[2] = max;
-  d.p_[3] = lambda;
+  require_positive("pert", "lambda", lambda);
+  Distribution d = with(DistKind::kPert, {min, mode, max, lambda});
   d.d_[0] = 1.0 + lambda * (mode - min) / (max - min);
   d.d_[1] = 1.0 + lambda * (max - mode) / (max - min);
   return d;
 }
 
 Distribution Distribution::pareto(double scale, double shape) {
-  require(scale > 0.0 && std::isfinite(scale), "pareto: scale must be > 0, got " + fmt(scale));
-  require(shape > 0.0 && std::isfinite(shape), "pareto: shape must be > 0, got " + fmt(shape));
-  Distribution d;
-  d.kind_ = DistKind::kPareto;
-  d.p_[0] = scale;
-  d.p_[1] = shape;
-  return d;
+  require_positive("pareto", "scale", scale);
+  require_positive("pareto", "shape", shape);
+  return with(DistKind::kPareto, {scale, shape});
 }
 
 Distribution Distribution::poisson(double mean) {
   require(mean >= 0.0 && mean < 1e12, "poisson: mean must be in [0, 1e12), got " + fmt(mean));
-  Distribution d;
-  d.kind_ = DistKind::kPoisson;
-  d.p_[0] = mean;
-  return d;
+  return with(DistKind::kPoisson, {mean});
 }
 
 Distribution Distribution::negative_binomial(double mean, double dispersion) {
   require(mean > 0.0 && mean < 1e12, "negative_binomial: mean must be > 0, got " + fmt(mean));
-  require(dispersion > 0.0 && std::isfinite(dispersion),
-          "negative_binomial: dispersion must be > 0, got " + fmt(dispersion));
-  Distribution d;
-  d.kind_ = DistKind::kNegativeBinomial;
-  d.p_[0] = mean;
-  d.p_[1] = dispersion;
+  require_positive("negative_binomial", "dispersion", dispersion);
+  Distribution d = with(DistKind::kNegativeBinomial, {mean, dispersion});
   d.d_[0] = dispersion / (dispersion + mean);  // success probability p
   return d;
 }
 
 Distribution Distribution::bernoulli(double p) {
   require(p >= 0.0 && p <= 1.0, "bernoulli: p must be in [0, 1], got " + fmt(p));
-  Distribution d;
-  d.kind_ = DistKind::kBernoulli;
-  d.p_[0] = p;
-  return d;
+  return with(DistKind::kBernoulli, {p});
 }
 
 Distribution Distribution::discrete(std::vector<double> values, std::vector<double> weights) {
@@ -402,9 +365,7 @@ Distribution Distribution::discrete(std::vector<double> values, std::vector<doub
     t->cumulative.push_back(run / total);
   }
   t->cumulative.back() = 1.0;
-  Distribution d;
-  d.kind_ = DistKind::kDiscrete;
-  d.p_[0] = static_cast<double>(t->values.size());
+  Distribution d = with(DistKind::kDiscrete, {static_cast<double>(t->values.size())});
   d.table_ = std::move(t);
   return d;
 }

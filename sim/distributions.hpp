@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -117,6 +118,8 @@ class Distribution {
     std::vector<double> probs;
   };
   double beta_sample(Stream& s) const;
+  // A distribution of `kind` with the parameters `params` (as given, in order).
+  static Distribution with(DistKind kind, std::initializer_list<double> params);
 
   DistKind kind_ = DistKind::kConstant;
   double p_[4] = {0, 0, 0, 0};        // parameters as given

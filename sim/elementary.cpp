@@ -74,8 +74,7 @@ template <bool kExp>
 REFORMSIM_CLONES
 void exps_portable(const double* x, std::size_t n, double* y) {
   std::size_t outside = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    outside += (x[i] >= -elementary::kExpKernelMax) & (x[i] <= elementary::kExpKernelMax) ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) outside += in_exp_kernel_range(x[i]) ? 0 : 1;
   if (outside == 0) {
     kernel_lanes<true>(x, n, y);
   } else {
@@ -86,8 +85,7 @@ void exps_portable(const double* x, std::size_t n, double* y) {
 REFORMSIM_CLONES
 void logs_portable(const double* x, std::size_t n, double* y) {
   std::size_t outside = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    outside += (x[i] >= 0x1p-1022) & (x[i] <= 0x1.fffffffffffffp1023) ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) outside += in_log_kernel_range(x[i]) ? 0 : 1;
   if (outside == 0) {
     kernel_lanes<false>(x, n, y);
   } else {

@@ -85,8 +85,9 @@ template <class F = double, class I = std::int64_t>
   return y * pow2<F>(k);
 }
 
+// Branch-free (both comparisons evaluated), so that loops counting arguments vectorise.
 inline bool in_exp_kernel_range(double x) {
-  return x >= -kExpKernelMax && x <= kExpKernelMax;  // false for NaN
+  return (x >= -kExpKernelMax) & (x <= kExpKernelMax);  // false for NaN
 }
 
 // log(x) for a positive normal finite x (fdlibm e_log.c): x = 2^k m, sqrt(2)/2 <= m < sqrt(2),
@@ -115,7 +116,7 @@ template <class F = double, class I = std::int64_t>
 }
 
 inline bool in_log_kernel_range(double x) {
-  return x >= 0x1p-1022 && x <= 0x1.fffffffffffffp1023;  // false for NaN
+  return (x >= 0x1p-1022) & (x <= 0x1.fffffffffffffp1023);  // false for NaN
 }
 
 }  // namespace elementary

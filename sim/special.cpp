@@ -63,10 +63,6 @@ inline double far_tail_quantile(double r) {
   return horner(r, kFarNum) / horner(r, kFarDen);
 }
 
-inline bool is_central(double p) {
-  return std::fabs(p - 0.5) <= 0.425;
-}
-
 }  // namespace
 
 using lanes::kLanes;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "io/yaml_reader.hpp"
+#include "model_support.hpp"
 #include "models/registry.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
@@ -43,8 +44,7 @@ fiscal:
 }
 
 sim::Results run(const std::string& text) {
-  const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
-  return sim::Engine(sc).run({});
+  return testing::run_scenario(testing::load_text(text, "t"));
 }
 
 TEST(Comparison, CommonRandomNumbersShrinkTheErrorOfTheDifference) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/yaml_reader.hpp"
+#include "model_support.hpp"
 #include "models/procurement/procurement_model.hpp"
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
@@ -22,23 +23,11 @@ namespace {
 
 namespace pc = models::procurement;
 
+using testing::run_scenario;
+constexpr auto& values = testing::metric_values;  // (results, option, "model.metric")
+
 sim::Scenario load(const std::string& text) {
-  return io::load_scenario_text(text, "procurement-test", models::default_registry());
-}
-
-sim::Results run(const sim::Scenario& sc, int threads = 0) {
-  sim::RunOptions o;
-  o.threads = threads;
-  return sim::Engine(sc).run(o);
-}
-
-const std::vector<double>& values(const sim::Results& r, const std::string& option,
-                                  const std::string& metric) {
-  const auto* o = r.option(option);
-  EXPECT_NE(o, nullptr) << option;
-  const auto* m = o->metric(metric);
-  EXPECT_NE(m, nullptr) << metric;
-  return m->values;
+  return testing::load_text(text, "procurement-test");
 }
 
 double relative_tolerance(double expected) {
@@ -128,7 +117,7 @@ models:
 
 TEST(Procurement, ConstantParametersGiveTheClosedFormEveryYear) {
   const sim::Scenario sc = load(kConstant);
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const std::string o = r.options[0].name;
   const auto& spend = values(r, o, "procurement.spend_usd");
   const auto& cm = values(r, o, "procurement.category_management_savings_usd");
@@ -191,7 +180,7 @@ models:
     reforms:
       category_management: {enabled: true, ceiling: 0.7, midpoint_years: 5, steepness_per_year: 1}
 )");
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const auto& spend = values(r, "baseline", "procurement.spend_usd");
   const auto& cm = values(r, "baseline", "procurement.category_management_savings_usd");
   double previous = 0.0;
@@ -238,7 +227,7 @@ models:
     reforms:
       category_management: {enabled: true, ceiling: 0.6, midpoint_years: 0.5}
 )");
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const auto& cm = values(r, "baseline", "procurement.category_management_savings_usd");
   const auto& net = values(r, "baseline", "procurement.net_savings_usd");
   // Year 0 at t = 0.5 = midpoint: half the ceiling is managed.
@@ -291,7 +280,7 @@ models:
     reforms:
       red_tape: {enabled: true, start_year_offset: 0, ramp_years: 0, added_bidders: 1.0}
 )");
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const auto& comp = values(r, "baseline", "procurement.competition_savings_usd");
   // E[h(U)] and E[h(U)^2] for h(u) = 1 - p(n1(u)) / p(n0(u)), n0 and n1 the Poisson(mu0) and
   // Poisson(mu0 + delta) quantiles of the same u: integrate over the merged CDF breakpoints.
@@ -348,7 +337,7 @@ models:
       category_management: {enabled: true, ceiling: 0.5, midpoint_years: 1}
 )";
   const sim::Scenario sc = load(text);
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const auto& spend = values(r, "baseline", "procurement.spend_usd");
   const auto& cm = values(r, "baseline", "procurement.category_management_savings_usd");
   const int h = 5;
@@ -441,7 +430,7 @@ options:
 
 TEST(Procurement, OptionsDifferOnlyWhereTheirLeversAct) {
   const sim::Scenario sc = load(kOptions);
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const std::size_t h = 6;
   const std::string spend = "procurement.spend_usd";
   const std::string cm = "procurement.category_management_savings_usd";
@@ -504,7 +493,7 @@ TEST(Procurement, LosAngelesScenarioValidatesAndRuns) {
   const std::string path = std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_procurement.yaml";
   const sim::Scenario sc = io::load_scenario(path, models::default_registry());
   ASSERT_EQ(sc.options.size(), 5u);
-  const sim::Results r = run(sc);
+  const sim::Results r = run_scenario(sc);
   const std::size_t h = static_cast<std::size_t>(sc.settings.horizon_years);
   const double years = static_cast<double>(h);
 
@@ -563,8 +552,8 @@ TEST(Procurement, LosAngelesScenarioIsIdenticalForAnyThreadCount) {
   const std::string path = std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_procurement.yaml";
   sim::Scenario sc = io::load_scenario(path, models::default_registry());
   sc.settings.paths = 150;
-  const sim::Results one = run(sc, 1);
-  const sim::Results two = run(sc, 2);
+  const sim::Results one = run_scenario(sc, 1);
+  const sim::Results two = run_scenario(sc, 2);
   for (std::size_t o = 0; o < one.options.size(); ++o)
     for (std::size_t m = 0; m < one.options[o].metrics.size(); ++m)
       EXPECT_EQ(one.options[o].metrics[m].values, two.options[o].metrics[m].values);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/yaml_reader.hpp"
+#include "model_support.hpp"
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
@@ -21,7 +22,7 @@ namespace reformsim {
 namespace {
 
 sim::Scenario load(const std::string& text) {
-  return io::load_scenario_text(text, "re-test", models::default_registry());
+  return testing::load_text(text, "re-test");
 }
 
 std::string errors_of(const std::string& text) {
@@ -35,11 +36,7 @@ std::string errors_of(const std::string& text) {
 
 const std::vector<double>& metric(const sim::Results& r, const std::string& option,
                                   const std::string& name) {
-  const auto* o = r.option(option);
-  EXPECT_NE(o, nullptr) << option;
-  const auto* m = o->metric("real_estate." + name);
-  EXPECT_NE(m, nullptr) << name;
-  return m->values;
+  return testing::metric_values(r, option, "real_estate." + name);
 }
 
 double lognormal_quantile(double log_mean, double log_sd, double p) {

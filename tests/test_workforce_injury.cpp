@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "io/yaml_reader.hpp"
+#include "model_support.hpp"
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
@@ -49,19 +50,12 @@ models:
 }
 
 sim::Results run(const std::string& text, int threads = 0) {
-  const sim::Scenario sc = io::load_scenario_text(text, "wi-test", models::default_registry());
-  sim::RunOptions o;
-  o.threads = threads;
-  return sim::Engine(sc).run(o);
+  return testing::run_scenario(testing::load_text(text, "wi-test"), threads);
 }
 
 const std::vector<double>& values(const sim::Results& r, const std::string& option,
                                   const std::string& metric) {
-  const auto* o = r.option(option);
-  EXPECT_NE(o, nullptr) << option;
-  const auto* m = o->metric("workforce_injury." + metric);
-  EXPECT_NE(m, nullptr) << metric;
-  return m->values;
+  return testing::metric_values(r, option, "workforce_injury." + metric);
 }
 
 // Sample variance and the standard error of that estimate, sqrt((m4 - s^4) / n), from the data.

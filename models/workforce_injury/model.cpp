@@ -133,9 +133,11 @@ struct ClaimDraws {
 };
 
 // What a department-year's reforms and prices do to its claims: thresholds on the raw words
-// (sim::threshold32) and multipliers (see simulate_year).
+// (sim::threshold32; `t` decides a claim's type and dispute, as for its reform-free draws) and
+// multipliers (see simulate_year).
 struct ClaimRules {
-  std::uint64_t prevent, lost, disputed[2], litigated[2], fraud, wellness, detect;
+  ClaimThresholds t;
+  std::uint64_t prevent, litigated[2], fraud, wellness, detect;
   bool wellness_on;
   double med_scale, wellness_medical, wellness_days, litigated_medical, litigated_days;
   double legal_scale, indemnity_per_day;
@@ -150,57 +152,57 @@ struct ClaimView {
 
 // Sums over the claims of an accident year in kLanes interleaved lanes (claim i of a batch in
 // lane i % kLanes), so that the pass runs in SIMD registers; folded in a fixed order at the end,
-// they give the same totals on every instruction set and for any thread count.
+// they give the same totals on every instruction set and for any thread count. Counts are
+// integers (any order gives the same sums), per batch.
 using sim::lanes::kLanes;
-struct LaneSums {
-  double medical[kLanes] = {}, indemnity[kLanes] = {}, legal[kLanes] = {};
-  double lost_days[kLanes] = {}, avoided[kLanes] = {};
-};
-inline double fold(const double (&v)[kLanes]) {
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-}
-
-// Counts of a batch's claims (integers: any order gives the same sums).
-struct ClaimCounts {
-  std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
-};
-
 using LaneF = sim::lanes::F;
 using LaneI = sim::lanes::I;
-using sim::lanes::load_words;
-inline LaneF load_doubles(const double* p) {
-  return sim::lanes::load(p);
+struct LaneSums {
+  LaneF medical = {}, indemnity = {}, legal = {}, lost_days = {}, avoided = {};
+};
+struct LaneCounts {
+  LaneI filed = {}, caught = {}, litigated = {}, disputed = {}, used_block3 = {};
+};
+inline double fold(LaneF v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+}
+inline std::uint64_t total(LaneI v) {
+  std::int64_t sum = 0;
+  for (std::size_t j = 0; j < kLanes; ++j) sum += v[j];
+  return static_cast<std::uint64_t>(sum);
 }
 
-struct LaneState {
-  LaneF medical, indemnity, legal, lost_days, avoided;
-  LaneI filed, caught, litigated, disputed, used_block3;
+// Counts of a batch's claims.
+struct ClaimCounts {
+  std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
 };
 
 // Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
 // reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit.
 inline void add_claims(const ClaimRules& r, const ClaimView& c, std::size_t i, LaneI valid,
-                       LaneState& s) {
+                       LaneSums& s, LaneCounts& n) {
+  using sim::lanes::load;
+  using sim::lanes::load_words;
   const LaneI zero_i = {}, one_i = zero_i + 1;
   const LaneF zero = {}, one = zero + 1.0;
   auto threshold = [&](std::uint64_t t) { return zero_i + static_cast<std::int64_t>(t); };
   const LaneI w0 = load_words(c.w0 + i), w1 = load_words(c.w1 + i), w2 = load_words(c.w2 + i),
               w3 = load_words(c.w3 + i);
-  const LaneI lost = w1 < threshold(r.lost);
+  const LaneI lost = w1 < threshold(r.t.lost);
   const LaneI filed = (w0 >= threshold(r.prevent)) & valid;  // else prevented by safety
-  const LaneI disputed = w2 < (lost ? threshold(r.disputed[1]) : threshold(r.disputed[0]));
+  const LaneI disputed = w2 < (lost ? threshold(r.t.disputed[1]) : threshold(r.t.disputed[0]));
   const LaneI litigated =  // implies disputed
       w2 < (lost ? threshold(r.litigated[1]) : threshold(r.litigated[0]));
   const LaneI fraudulent = w3 < threshold(r.fraud);
   const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
   const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
   const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
-  const LaneF medical = load_doubles(c.medical + i) * r.med_scale *
+  const LaneF medical = load(c.medical + i) * r.med_scale *
                         (well ? one * r.wellness_medical : one) *
                         (litigated ? one * r.litigated_medical : one);
-  const LaneF days = load_doubles(c.days + i) * (well ? one * r.wellness_days : one) *
+  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) *
                      (litigated ? one * r.litigated_days : one);
-  const LaneF legal = litigated ? load_doubles(c.legal + i) * r.legal_scale : zero;
+  const LaneF legal = litigated ? load(c.legal + i) * r.legal_scale : zero;
   const LaneF indemnity = days * r.indemnity_per_day;
   const LaneI kept = filed & ~caught;
   const LaneI denied = filed & caught;  // its cost counts as avoided
@@ -209,27 +211,23 @@ inline void add_claims(const ClaimRules& r, const ClaimView& c, std::size_t i, L
   s.legal += kept ? legal : zero;
   s.lost_days += kept ? days : zero;
   s.avoided += denied ? medical + indemnity + legal : zero;
-  s.filed += filed & one_i;
-  s.caught += denied & one_i;
-  s.litigated += kept & litigated & one_i;
-  s.disputed += filed & disputed & one_i;
-  s.used_block3 += filed & (disputed | fraudulent | wellness_on) & one_i;
+  n.filed += filed & one_i;
+  n.caught += denied & one_i;
+  n.litigated += kept & litigated & one_i;
+  n.disputed += filed & disputed & one_i;
+  n.used_block3 += filed & (disputed | fraudulent | wellness_on) & one_i;
 }
 
 // The claims [0, m) of a batch, claim i in lane i % kLanes: sums into `sums`, counts returned.
 // The last claims (m % kLanes) are copied into whole lanes first, the rest of them masked off.
 REFORMSIM_CLONES
 ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
-  const ClaimRules r = rules;  // a local copy: nothing the loop writes can alias it
-  LaneState s = {};
-  std::memcpy(&s.medical, sums.medical, sizeof s.medical);
-  std::memcpy(&s.indemnity, sums.indemnity, sizeof s.indemnity);
-  std::memcpy(&s.legal, sums.legal, sizeof s.legal);
-  std::memcpy(&s.lost_days, sums.lost_days, sizeof s.lost_days);
-  std::memcpy(&s.avoided, sums.avoided, sizeof s.avoided);
+  const ClaimRules r = rules;  // local copies: nothing the loop writes can alias them
+  LaneSums s = sums;
+  LaneCounts n;
   const LaneI all = LaneI{} - 1;
   const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t i = 0; i < whole; i += kLanes) add_claims(r, c, i, all, s);
+  for (std::size_t i = 0; i < whole; i += kLanes) add_claims(r, c, i, all, s, n);
   if (const std::size_t rest = m - whole; rest > 0) {
     std::uint32_t w[6][kLanes] = {};
     double x[3][kLanes] = {};
@@ -240,22 +238,11 @@ ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t 
     const ClaimView tail = {w[0], w[1], w[2], w[3], w[4], w[5], x[0], x[1], x[2]};
     LaneI valid = {};
     for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
-    add_claims(r, tail, 0, valid, s);
+    add_claims(r, tail, 0, valid, s, n);
   }
-  std::memcpy(sums.medical, &s.medical, sizeof s.medical);
-  std::memcpy(sums.indemnity, &s.indemnity, sizeof s.indemnity);
-  std::memcpy(sums.legal, &s.legal, sizeof s.legal);
-  std::memcpy(sums.lost_days, &s.lost_days, sizeof s.lost_days);
-  std::memcpy(sums.avoided, &s.avoided, sizeof s.avoided);
-  ClaimCounts total;
-  for (std::size_t j = 0; j < kLanes; ++j) {
-    total.filed += static_cast<std::uint64_t>(s.filed[j]);
-    total.caught += static_cast<std::uint64_t>(s.caught[j]);
-    total.litigated += static_cast<std::uint64_t>(s.litigated[j]);
-    total.disputed += static_cast<std::uint64_t>(s.disputed[j]);
-    total.used_block3 += static_cast<std::uint64_t>(s.used_block3[j]);
-  }
-  return total;
+  sums = s;
+  return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed),
+          total(n.used_block3)};
 }
 
 // Memo keys' first word: what is kept.
@@ -516,15 +503,12 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     // out, and a claim's words do not depend on which blocks are made. Then one branch-free pass
     // over the claims (sum_claims, in SIMD lanes) applies the reforms and sums. Yes/no decisions
     // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
-    ClaimThresholds th;
+    ClaimRules rules;
+    ClaimThresholds& th = rules.t;
     th.lost = sim::threshold32(dep.lost_time_share);
     th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
     th.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
-    ClaimRules rules;
     rules.prevent = sim::threshold32(strength(kSafety, 0));
-    rules.lost = th.lost;
-    rules.disputed[0] = th.disputed[0];
-    rules.disputed[1] = th.disputed[1];
     rules.litigated[0] = sim::threshold32(p_.litigation_probability[0] * settle);
     rules.litigated[1] = sim::threshold32(p_.litigation_probability[1] * settle);
     rules.fraud = sim::threshold32(p_.fraud_share);
