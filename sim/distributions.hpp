@@ -49,6 +49,11 @@ class PoissonQuantile {
   double mean_, exp_neg_mean_;
 };
 double poisson_cdf(double mean, double k);
+namespace detail {
+// The Poisson CDF at the count k from pmf(k), as poisson_quantile evaluates it for means in
+// [10, 1e5) (sums of probability ratios; sim/distributions.cpp). For tests.
+double poisson_cdf_by_ratios(double mean, double k, double pmf);
+}  // namespace detail
 
 // ---- Distribution value type --------------------------------------------------------------
 

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "sim/clones.hpp"
+
 namespace reformsim::sim::lanes {
 
 inline constexpr std::size_t kLanes = 8;
@@ -25,11 +27,24 @@ using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
 [[gnu::always_inline]] inline void store(double* p, F v) {
   std::memcpy(p, &v, sizeof v);
 }
-// Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact).
+// Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact). GCC 12
+// makes one instruction of the widening on AVX-512 (vpmovzxdq) only from a shuffle with zeros,
+// and a long sequence of that shuffle elsewhere, where the conversion is the better one: kernels
+// that load many words take the level as a template argument (REFORMSIM_PER_ISA).
+template <Isa kIsa = Isa::kBaseline>
 [[gnu::always_inline]] inline I load_words(const std::uint32_t* p) {
   Words w;
   std::memcpy(&w, p, sizeof w);
-  return __builtin_convertvector(w, I);
+  if constexpr (kIsa == Isa::kAvx512) {
+    return (I)__builtin_shufflevector(w, Words{}, 0, 8, 1, 8, 2, 8, 3, 8, 4, 8, 5, 8, 6, 8, 7, 8);
+  } else {
+    return __builtin_convertvector(w, I);
+  }
+}
+
+// The sum of the lanes, pairwise in a fixed order (the same bits on every instruction set).
+[[gnu::always_inline]] inline double sum(F v) {
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
 // -1 in the lanes where a < b, else 0, for a and b in [0, 2^62], from the sign of the difference:

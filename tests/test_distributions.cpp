@@ -201,17 +201,46 @@ TEST(Poisson, QuantileIsTheDefinitionsExactly) {
 }
 
 TEST(Poisson, LargeMeansGiveTheSmallestCountReachingU) {
-  // At large means (the probability mass from lgamma below 1e7, from boost above) the count k
-  // must satisfy the definition: cdf(k) >= u > cdf(k - 1), in long double.
+  // At large means (the CDF from sums of probability ratios below 1e5, boost's gamma_q above; the
+  // probability mass from lgamma below 1e7, boost above) the count k must satisfy the
+  // definition: cdf(k) >= u > cdf(k - 1), in long double; also for u on and next to cdf values.
   Stream s(5, 8, StreamKey::of("poisson_quantile_large"));
-  for (double mean : {1e3, 1e5, 2.5e6, 9.9e6, 1.1e7}) {
-    for (int i = 0; i < 40; ++i) {
-      const double u = i < 2 ? (i == 0 ? 1e-6 : 1.0 - 1e-6) : s.uniform();
+  for (double mean : {1e3, 3136.4, 2.5e4, 9.99e4, 1e5, 2.5e6, 9.9e6, 1.1e7}) {
+    std::vector<double> us = {1e-6, 1.0 - 1e-6};
+    for (int i = 0; i < 38; ++i) us.push_back(s.uniform());
+    // On and next to the CDF's own values.
+    for (double q : {0.001, 0.3, 0.5, 0.7, 0.999}) {
+      const double c = poisson_cdf(mean, static_cast<double>(poisson_quantile(mean, q)));
+      us.insert(us.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
+    }
+    for (double u : us) {
       const auto k = poisson_quantile(mean, u);
       ASSERT_GE(poisson_cdf(mean, static_cast<double>(k)), u) << "mean " << mean << ", u " << u;
       ASSERT_LT(poisson_cdf(mean, static_cast<double>(k - 1)), u) << "mean " << mean << ", u " << u;
     }
   }
+}
+
+TEST(Poisson, CdfByRatiosMatchesTheLongDoubleCdf) {
+  // The CDF poisson_quantile evaluates (sums of probability ratios, from pmf(k)) against boost's
+  // long-double gamma_q, from 10 standard deviations below the mean to 10 above: its error must
+  // stay far below poisson_quantile's 1e-9 margin (it is of order 1e-14).
+  double worst = 0.0;
+  for (double mean : {10.0, 10.5, 37.2, 170.0, 999.5, 3136.4, 2.5e4, 9.99e4}) {
+    const double sd = std::sqrt(mean);
+    const double step = std::max(1.0, std::floor(sd / 8.0));
+    for (double k = std::max(0.0, std::floor(mean - 10.0 * sd)); k <= mean + 10.0 * sd; k += step) {
+      const long double pmf_ld =
+          std::exp(static_cast<long double>(k) * std::log((long double)mean) - mean -
+                   std::lgamma(static_cast<long double>(k) + 1));
+      const double pmf = static_cast<double>(pmf_ld);
+      const double got = detail::poisson_cdf_by_ratios(mean, k, pmf);
+      const double want = poisson_cdf(mean, k);
+      worst = std::max(worst, std::fabs(got - want));
+      ASSERT_NEAR(got, want, 1e-12) << "mean " << mean << ", k " << k;
+    }
+  }
+  std::printf("largest error of the ratio-sum CDF: %.3g\n", worst);
 }
 
 TEST(Poisson, QuantileAtOneMeanGivesTheSameCounts) {

@@ -45,8 +45,10 @@ TEST(Lanes, BelowIsLessThanOnTheStatedRange) {
 
 TEST(Lanes, LoadWordsZeroExtends) {
   const std::uint32_t w[kLanes] = {0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu, 5, 6, 7};
-  const I v = load_words(w);
-  for (unsigned j = 0; j < kLanes; ++j) EXPECT_EQ(v[j], static_cast<std::int64_t>(w[j]));
+  const I v[] = {load_words<Isa::kBaseline>(w), load_words<Isa::kAvx2>(w),
+                 load_words<Isa::kAvx512>(w)};
+  for (const I& vi : v)
+    for (unsigned j = 0; j < kLanes; ++j) EXPECT_EQ(vi[j], static_cast<std::int64_t>(w[j]));
 }
 
 }  // namespace

@@ -55,9 +55,10 @@ struct CostLognormals {
 
 // What a batch's blocks make of its claims before reforms (ClaimBatch): medical cost of every
 // claim, lost days of the lost-time ones, legal cost of the disputed ones.
-REFORMSIM_CLONES
-void claim_costs(const ClaimThresholds& t, const CostLognormals& c, std::size_t m,
-                 ClaimBatch& buf) {
+template <sim::Isa kIsa>
+[[gnu::always_inline]] inline void claim_costs_for(const ClaimThresholds& t,
+                                                   const CostLognormals& c, std::size_t m,
+                                                   ClaimBatch& buf) {
   namespace lanes = sim::lanes;
   using lanes::kLanes;
   // The lost-time and the disputed claims, eight at a time, picked out without branching. Words
@@ -70,9 +71,9 @@ void claim_costs(const ClaimThresholds& t, const CostLognormals& c, std::size_t 
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
-    const lanes::I lost = lanes::below(lanes::load_words(buf.b1.w[1] + b), lost_below);
+    const lanes::I lost = lanes::below(lanes::load_words<kIsa>(buf.b1.w[1] + b), lost_below);
     const lanes::I below = (lost & disputed_below[1]) | (~lost & disputed_below[0]);
-    const lanes::I disputed = lanes::below(lanes::load_words(buf.b1.w[2] + b), below);
+    const lanes::I disputed = lanes::below(lanes::load_words<kIsa>(buf.b1.w[2] + b), below);
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
     n_disputed =
         lanes::append_positions(buf.disputed_at, n_disputed, b, lanes::mask_bits(disputed) & valid);
@@ -109,6 +110,10 @@ void claim_costs(const ClaimThresholds& t, const CostLognormals& c, std::size_t 
   for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
   for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
 }
+REFORMSIM_PER_ISA(void, claim_costs,
+                  (const ClaimThresholds& t, const CostLognormals& c, std::size_t m,
+                   ClaimBatch& buf),
+                  (t, c, m, buf))
 
 // A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
 // words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
@@ -163,9 +168,6 @@ struct LaneSums {
 struct LaneCounts {
   LaneI filed = {}, caught = {}, litigated = {}, disputed = {}, used_block3 = {};
 };
-inline double fold(LaneF v) {
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-}
 inline std::uint64_t total(LaneI v) {
   std::int64_t sum = 0;
   for (std::size_t j = 0; j < kLanes; ++j) sum += v[j];
@@ -179,10 +181,12 @@ struct ClaimCounts {
 
 // Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
 // reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit.
-inline void add_claims(const ClaimRules& r, const ClaimView& c, std::size_t i, LaneI valid,
-                       LaneSums& s, LaneCounts& n) {
+template <sim::Isa kIsa>
+[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const ClaimView& c,
+                                              std::size_t i, LaneI valid, LaneSums& s,
+                                              LaneCounts& n) {
   using sim::lanes::load;
-  using sim::lanes::load_words;
+  auto load_words = [](const std::uint32_t* p) { return sim::lanes::load_words<kIsa>(p); };
   const LaneI zero_i = {}, one_i = zero_i + 1;
   const LaneF zero = {}, one = zero + 1.0;
   auto threshold = [&](std::uint64_t t) { return zero_i + static_cast<std::int64_t>(t); };
@@ -220,14 +224,16 @@ inline void add_claims(const ClaimRules& r, const ClaimView& c, std::size_t i, L
 
 // The claims [0, m) of a batch, claim i in lane i % kLanes: sums into `sums`, counts returned.
 // The last claims (m % kLanes) are copied into whole lanes first, the rest of them masked off.
-REFORMSIM_CLONES
-ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
+template <sim::Isa kIsa>
+[[gnu::always_inline]] inline ClaimCounts sum_claims_for(const ClaimRules& rules,
+                                                         const ClaimView& c, std::size_t m,
+                                                         LaneSums& sums) {
   const ClaimRules r = rules;  // local copies: nothing the loop writes can alias them
   LaneSums s = sums;
   LaneCounts n;
   const LaneI all = LaneI{} - 1;
   const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t i = 0; i < whole; i += kLanes) add_claims(r, c, i, all, s, n);
+  for (std::size_t i = 0; i < whole; i += kLanes) add_claims<kIsa>(r, c, i, all, s, n);
   if (const std::size_t rest = m - whole; rest > 0) {
     std::uint32_t w[6][kLanes] = {};
     double x[3][kLanes] = {};
@@ -238,12 +244,15 @@ ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t 
     const ClaimView tail = {w[0], w[1], w[2], w[3], w[4], w[5], x[0], x[1], x[2]};
     LaneI valid = {};
     for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
-    add_claims(r, tail, 0, valid, s, n);
+    add_claims<kIsa>(r, tail, 0, valid, s, n);
   }
   sums = s;
   return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed),
           total(n.used_block3)};
 }
+REFORMSIM_PER_ISA(ClaimCounts, sum_claims,
+                  (const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums),
+                  (rules, c, m, sums))
 
 // Memo keys' first word: what is kept.
 constexpr std::uint64_t kCountMemoTag = sim::StreamKey::of("workforce_injury/count").value();
@@ -355,6 +364,12 @@ class WorkforceInjuryModel final : public sim::Model {
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)
         fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
+    for (const Department& dep : p_.departments)
+      thresholds_.push_back({sim::threshold32(dep.lost_time_share),
+                             {sim::threshold32(p_.litigation_probability[0]),
+                              sim::threshold32(p_.litigation_probability[1])}});
+    fraud_threshold_ = sim::threshold32(p_.fraud_share);
+    wellness_threshold_ = sim::threshold32(p_.reforms[kWellness].participation);
     lognormals_ = {{p_.medical_only_usd.mu, p_.lost_time_medical_usd.mu},
                    {p_.medical_only_usd.sigma, p_.lost_time_medical_usd.sigma},
                    p_.lost_days.mu,
@@ -432,6 +447,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // medical and wage indices; std::pow once here instead of on every path.
   std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
   CostLognormals lognormals_ = {};
+  // threshold32 of the fixed probabilities: each department's claim type and dispute, fraud,
+  // wellness participation.
+  std::vector<ClaimThresholds> thresholds_;
+  std::uint64_t fraud_threshold_ = 0, wellness_threshold_ = 0;
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
@@ -476,6 +495,18 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
 
   const double investigation = p_.investigation_cost_usd * wage_index;
   const double admin_per_dispute = p_.reforms[kAdr].admin_cost_per_dispute_usd * wage_index;
+  // The thresholds of the reform decisions with the reform off ([0]) and on ([1]) in a
+  // department this year, once for all departments (threshold32 is not free).
+  std::uint64_t prevent[2], litigate[2][2], detect[2];
+  for (int on = 0; on < 2; ++on) {
+    auto year_strength = [&](int r) { return on ? effect[r][0] * ramp[r] : 0.0; };
+    const double settle = 1.0 - year_strength(kAdr);
+    prevent[on] = sim::threshold32(year_strength(kSafety));
+    litigate[on][0] = sim::threshold32(p_.litigation_probability[0] * settle);
+    litigate[on][1] = sim::threshold32(p_.litigation_probability[1] * settle);
+    detect[on] = sim::threshold32(p_.detection_probability + year_strength(kFraudAnalytics) *
+                                                                 (1.0 - p_.detection_probability));
+  }
   ClaimBatch buf;  // not initialised: every entry read was written first
   LaneSums sums;
   std::uint64_t filed = 0, caught = 0, litigated = 0, adr_disputes = 0;
@@ -487,7 +518,6 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
       return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
     };
     const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
-    const double settle = 1.0 - strength(kAdr, 0);
 
     // Claim count at the baseline mean; reforms only thin it.
     const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
@@ -505,16 +535,13 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
     ClaimRules rules;
     ClaimThresholds& th = rules.t;
-    th.lost = sim::threshold32(dep.lost_time_share);
-    th.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
-    th.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
-    rules.prevent = sim::threshold32(strength(kSafety, 0));
-    rules.litigated[0] = sim::threshold32(p_.litigation_probability[0] * settle);
-    rules.litigated[1] = sim::threshold32(p_.litigation_probability[1] * settle);
-    rules.fraud = sim::threshold32(p_.fraud_share);
-    rules.wellness = sim::threshold32(p_.reforms[kWellness].participation);
-    rules.detect = sim::threshold32(
-        p_.detection_probability + strength(kFraudAnalytics, 0) * (1.0 - p_.detection_probability));
+    th = thresholds_[d];
+    rules.prevent = prevent[mask >> kSafety & 1u];
+    rules.litigated[0] = litigate[mask >> kAdr & 1u][0];
+    rules.litigated[1] = litigate[mask >> kAdr & 1u][1];
+    rules.fraud = fraud_threshold_;
+    rules.wellness = wellness_threshold_;
+    rules.detect = detect[mask >> kFraudAnalytics & 1u];
     rules.wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
     rules.med_scale = sev * med_index;
     rules.wellness_medical = 1.0 - strength(kWellness, 0);
@@ -558,11 +585,11 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
   y.claims = static_cast<double>(filed);
   y.caught = static_cast<double>(caught);
   y.litigated = static_cast<double>(litigated);
-  y.medical = fold(sums.medical);
-  y.indemnity = fold(sums.indemnity);
-  y.legal = fold(sums.legal);
-  y.lost_days = fold(sums.lost_days);
-  y.avoided = fold(sums.avoided);
+  y.medical = sim::lanes::sum(sums.medical);
+  y.indemnity = sim::lanes::sum(sums.indemnity);
+  y.legal = sim::lanes::sum(sums.legal);
+  y.lost_days = sim::lanes::sum(sums.lost_days);
+  y.avoided = sim::lanes::sum(sums.avoided);
   y.investigation = static_cast<double>(caught) * investigation;
   y.admin = static_cast<double>(adr_disputes) * admin_per_dispute;
 }
