@@ -24,6 +24,11 @@ using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
   std::memcpy(&v, p, sizeof v);
   return v;
 }
+[[gnu::always_inline]] inline I load(const std::int64_t* p) {
+  I v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
 [[gnu::always_inline]] inline void store(double* p, F v) {
   std::memcpy(p, &v, sizeof v);
 }

@@ -36,6 +36,7 @@ constexpr std::size_t kBatch = sim::kPhiloxBatch;
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
+  alignas(64) std::int64_t lost_below[kBatch + sim::lanes::kLanes];  // ClaimThresholds::lost
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double u[3 * kBatch], x[3 * kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
@@ -54,25 +55,29 @@ struct CostLognormals {
 };
 
 // What a batch's blocks make of its claims before reforms (ClaimBatch): medical cost of every
-// claim, lost days of the lost-time ones, legal cost of the disputed ones.
+// claim, lost days of the lost-time ones, legal cost of the disputed ones. A claim is lost-time
+// when block 1's word 1 is below its `lost_below` (its department's), disputed when word 2 is
+// below disputed_below[lost].
 template <sim::Isa kIsa>
-[[gnu::always_inline]] inline void claim_costs_for(const ClaimThresholds& t,
+[[gnu::always_inline]] inline void claim_costs_for(const std::uint64_t (&disputed_below)[2],
                                                    const CostLognormals& c, std::size_t m,
                                                    ClaimBatch& buf) {
   namespace lanes = sim::lanes;
   using lanes::kLanes;
   // The lost-time and the disputed claims, eight at a time, picked out without branching. Words
   // past m are set first so that no lane reads an unset one (their lanes are masked off).
-  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i)
+  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
     buf.b1.w[1][i] = buf.b1.w[2][i] = 0;
-  const lanes::I lost_below = lanes::I{} + static_cast<std::int64_t>(t.lost);
-  const lanes::I disputed_below[2] = {lanes::I{} + static_cast<std::int64_t>(t.disputed[0]),
-                                      lanes::I{} + static_cast<std::int64_t>(t.disputed[1])};
+    buf.lost_below[i] = 0;
+  }
+  const lanes::I disputed_below_of[2] = {lanes::I{} + static_cast<std::int64_t>(disputed_below[0]),
+                                         lanes::I{} + static_cast<std::int64_t>(disputed_below[1])};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
-    const lanes::I lost = lanes::below(lanes::load_words<kIsa>(buf.b1.w[1] + b), lost_below);
-    const lanes::I below = (lost & disputed_below[1]) | (~lost & disputed_below[0]);
+    const lanes::I lost =
+        lanes::below(lanes::load_words<kIsa>(buf.b1.w[1] + b), lanes::load(buf.lost_below + b));
+    const lanes::I below = (lost & disputed_below_of[1]) | (~lost & disputed_below_of[0]);
     const lanes::I disputed = lanes::below(lanes::load_words<kIsa>(buf.b1.w[2] + b), below);
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
     n_disputed =
@@ -97,7 +102,7 @@ template <sim::Isa kIsa>
   const double mu0 = c.medical_mu[0], mu1 = c.medical_mu[1];
   const double sigma0 = c.medical_sigma[0], sigma1 = c.medical_sigma[1];
   for (std::size_t i = 0; i < m; ++i) {
-    const bool lost = buf.b1.w[1][i] < t.lost;
+    const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
     buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
   }
   double* x_days = buf.x + m;
@@ -111,9 +116,9 @@ template <sim::Isa kIsa>
   for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
 }
 REFORMSIM_PER_ISA(void, claim_costs,
-                  (const ClaimThresholds& t, const CostLognormals& c, std::size_t m,
+                  (const std::uint64_t (&disputed_below)[2], const CostLognormals& c, std::size_t m,
                    ClaimBatch& buf),
-                  (t, c, m, buf))
+                  (disputed_below, c, m, buf))
 
 // A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
 // words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
@@ -127,13 +132,13 @@ struct ClaimDraws {
 
   static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 6 * sizeof(std::uint32_t);
 
-  // Keeps a batch's claims [off, off + m).
-  void keep(std::size_t off, std::size_t m, const ClaimBatch& b) const {
-    std::copy_n(b.medical_base(), m, medical + off);
-    std::copy_n(b.days_base, m, days + off);
-    std::copy_n(b.legal_base, m, legal + off);
-    for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k], m, words[k] + off);
-    for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k], m, words3[k] + off);
+  // Keeps a batch's claims [from, from + m) as the department-year's [off, off + m).
+  void keep(std::size_t off, std::size_t from, std::size_t m, const ClaimBatch& b) const {
+    std::copy_n(b.medical_base() + from, m, medical + off);
+    std::copy_n(b.days_base + from, m, days + off);
+    std::copy_n(b.legal_base + from, m, legal + off);
+    for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k] + from, m, words[k] + off);
+    for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k] + from, m, words3[k] + off);
   }
 };
 
@@ -153,6 +158,17 @@ struct ClaimRules {
 struct ClaimView {
   const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
   const double *medical, *days, *legal;
+
+  // Claims [off, ...) of a batch, or of a department-year's draws kept in the memo.
+  static ClaimView of(const ClaimBatch& b, std::size_t off) {
+    return {b.b1.w[0] + off, b.b1.w[1] + off, b.b1.w[2] + off,   b.b1.w[3] + off,   b.b3.w[0] + off,
+            b.b3.w[1] + off, b.x + off,       b.days_base + off, b.legal_base + off};
+  }
+  static ClaimView of(const ClaimDraws& d, std::size_t off) {
+    return {d.words[0] + off, d.words[1] + off,  d.words[2] + off,
+            d.words[3] + off, d.words3[0] + off, d.words3[1] + off,
+            d.medical + off,  d.days + off,      d.legal + off};
+  }
 };
 
 // Sums over the claims of an accident year in kLanes interleaved lanes (claim i of a batch in
@@ -364,10 +380,11 @@ class WorkforceInjuryModel final : public sim::Model {
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)
         fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
+    disputed_below_[0] = sim::threshold32(p_.litigation_probability[0]);
+    disputed_below_[1] = sim::threshold32(p_.litigation_probability[1]);
     for (const Department& dep : p_.departments)
-      thresholds_.push_back({sim::threshold32(dep.lost_time_share),
-                             {sim::threshold32(p_.litigation_probability[0]),
-                              sim::threshold32(p_.litigation_probability[1])}});
+      thresholds_.push_back(
+          {sim::threshold32(dep.lost_time_share), {disputed_below_[0], disputed_below_[1]}});
     fraud_threshold_ = sim::threshold32(p_.fraud_share);
     wellness_threshold_ = sim::threshold32(p_.reforms[kWellness].participation);
     lognormals_ = {{p_.medical_only_usd.mu, p_.lost_time_medical_usd.mu},
@@ -423,9 +440,9 @@ class WorkforceInjuryModel final : public sim::Model {
   // Where a department-year's reform-free claim draws are kept, if anywhere.
   ClaimDraws claim_draws(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t n,
                          const ClaimThresholds& t) const;
-  // Blocks 1 to 3 of claims [first, first + m) and what they make of them before reforms.
-  void draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key, std::int64_t first,
-                   std::size_t m, const ClaimThresholds& t, ClaimBatch& buf) const;
+  // Blocks 1 to 3 of a batch's claims [0, m) (their keys and lost_below set) and what they make
+  // of them before reforms.
+  void draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf) const;
 
   void simulate_year(const sim::PathContext& ctx, int a, double freq, double sev,
                      const double* rates, const double (&effect)[kReformCount][2], double med_index,
@@ -450,7 +467,7 @@ class WorkforceInjuryModel final : public sim::Model {
   // threshold32 of the fixed probabilities: each department's claim type and dispute, fraud,
   // wellness participation.
   std::vector<ClaimThresholds> thresholds_;
-  std::uint64_t fraud_threshold_ = 0, wellness_threshold_ = 0;
+  std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
@@ -511,31 +528,15 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
   LaneSums sums;
   std::uint64_t filed = 0, caught = 0, litigated = 0, adr_disputes = 0;
 
-  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
+  // What the reforms and prices do to department d's claims this year.
+  auto rules_of = [&](std::size_t d) {
     const Department& dep = p_.departments[d];
     const std::uint32_t mask = dep.reform_mask;
     auto strength = [&](int r, int slot) {
       return (mask >> r & 1u) ? effect[r][slot] * ramp[r] : 0.0;
     };
-    const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
-
-    // Claim count at the baseline mean; reforms only thin it.
-    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
-    const std::int64_t n =
-        claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
-
-    // The claims, a batch at a time. Their draws (blocks 1 to 3) and what the draws make of
-    // them before any reform (medical cost, lost days, legal cost) are the same in every
-    // option: the first option of the path to need a department-year's keeps them in the path
-    // memo, and the others read them back (the same bits). Blocks are made for a whole batch at
-    // once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own streams),
-    // block 3 for every claim although only some use it: that costs less than picking them
-    // out, and a claim's words do not depend on which blocks are made. Then one branch-free pass
-    // over the claims (sum_claims, in SIMD lanes) applies the reforms and sums. Yes/no decisions
-    // compare the raw words with sim::threshold32 (the same decisions as uniform32(w) < p).
     ClaimRules rules;
-    ClaimThresholds& th = rules.t;
-    th = thresholds_[d];
+    rules.t = thresholds_[d];
     rules.prevent = prevent[mask >> kSafety & 1u];
     rules.litigated[0] = litigate[mask >> kAdr & 1u][0];
     rules.litigated[1] = litigate[mask >> kAdr & 1u][1];
@@ -550,37 +551,96 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     rules.litigated_days = p_.litigation_duration_multiplier * (1.0 - strength(kAdr, 1));
     rules.legal_scale = wage_index;
     rules.indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
+    return rules;
+  };
+  // Applies department d's reforms to m of its claims and sums them.
+  auto add = [&](std::size_t d, const ClaimView& view, std::size_t m, bool drawn) {
+    const std::uint32_t mask = p_.departments[d].reform_mask;
+    const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
+    const ClaimCounts c = sum_claims(rules_of(d), view, m, sums);
+    filed += c.filed;
+    caught += c.caught;
+    litigated += c.litigated;
+    adr_disputes += adr_on ? c.disputed : 0;
+    if (stats) {
+      stats->drawn += m;
+      stats->prevented += m - c.filed;
+      stats->used_block3 += c.used_block3;
+      stats->blocks += drawn ? 3 * m : 0;
+    }
+  };
 
+  // The claims of each department, in department order. Their draws (blocks 1 to 3) and what
+  // the draws make of them before any reform (medical cost, lost days, legal cost) are the same
+  // in every option: the first option of the path to need a department-year's keeps them in the
+  // path memo, and the others read them back (the same bits). Blocks are made for a batch of
+  // claims at once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own
+  // streams), block 3 for every claim although only some use it: that costs less than picking
+  // them out, and a claim's words do not depend on which blocks are made. Then one branch-free
+  // pass over a department's claims (sum_claims, in SIMD lanes) applies its reforms and sums.
+  // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
+  // uniform32(w) < p).
+  //
+  // A department whose claims fit a batch waits, with the next ones, until the batch is full:
+  // their draws are made together, in one pass of the batch kernels, whose fixed cost a call is
+  // that of a few hundred claims (43 departments, most of them small, in Los Angeles). Each
+  // department's claims are still summed on their own, claim i of it in lane i % kLanes, in
+  // department order: the sums are the same bits as drawing each department alone. A draw
+  // depends only on the claim's stream and its department's thresholds, not on its batch.
+  struct Waiting {
+    std::size_t d, n, off;
+    ClaimDraws draws;
+  };
+  constexpr std::size_t kMaxWaiting = 32;
+  Waiting waiting[kMaxWaiting];
+  std::size_t n_waiting = 0, waiting_claims = 0;
+  auto draw_waiting = [&] {
+    if (n_waiting == 0) return;
+    draw_batch(ctx, waiting_claims, buf);
+    for (std::size_t k = 0; k < n_waiting; ++k) {
+      const Waiting& w = waiting[k];
+      if (w.draws.fill) w.draws.keep(0, w.off, w.n, buf);
+      add(w.d, ClaimView::of(buf, w.off), w.n, true);
+    }
+    n_waiting = waiting_claims = 0;
+  };
+
+  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
+    const Department& dep = p_.departments[d];
+    // Claim count at the baseline mean; reforms only thin it.
+    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
+    const std::int64_t n =
+        claim_count(ctx, dep, calendar_year, fte / 100.0 * rates[d] * freq * trend);
+    if (n <= 0) continue;
+    const auto count = static_cast<std::size_t>(n);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
-    const ClaimDraws draws = claim_draws(ctx, year_key, n, th);
-    for (std::int64_t first = 0; first < n; first += static_cast<std::int64_t>(kBatch)) {
-      const auto m = static_cast<std::size_t>(
-          std::min<std::int64_t>(n - first, static_cast<std::int64_t>(kBatch)));
-      const auto off = static_cast<std::size_t>(first);
-      ClaimView view;
+    const ClaimDraws draws = claim_draws(ctx, year_key, n, thresholds_[d]);
+    // Sets up claims [first, first + m) of the department as the batch's [off, off + m).
+    auto stage = [&](std::size_t first, std::size_t m, std::size_t off) {
+      sim::stream_keys(year_key, first, m, buf.keys + off);
+      std::fill_n(buf.lost_below + off, m, static_cast<std::int64_t>(thresholds_[d].lost));
+    };
+    if (!draws.cached && count <= kBatch) {
+      if (waiting_claims + count > kBatch || n_waiting == kMaxWaiting) draw_waiting();
+      stage(0, count, waiting_claims);
+      waiting[n_waiting++] = {d, count, waiting_claims, draws};
+      waiting_claims += count;
+      continue;
+    }
+    draw_waiting();
+    for (std::size_t first = 0; first < count; first += kBatch) {
+      const std::size_t m = std::min(count - first, kBatch);
       if (draws.cached) {
-        view = {draws.words[0] + off, draws.words[1] + off,  draws.words[2] + off,
-                draws.words[3] + off, draws.words3[0] + off, draws.words3[1] + off,
-                draws.medical + off,  draws.days + off,      draws.legal + off};
+        add(d, ClaimView::of(draws, first), m, false);
       } else {
-        draw_blocks(ctx, year_key, first, m, th, buf);
-        if (draws.fill) draws.keep(off, m, buf);
-        view = {buf.b1.w[0], buf.b1.w[1],        buf.b1.w[2],   buf.b1.w[3],   buf.b3.w[0],
-                buf.b3.w[1], buf.medical_base(), buf.days_base, buf.legal_base};
-      }
-      const ClaimCounts c = sum_claims(rules, view, m, sums);
-      filed += c.filed;
-      caught += c.caught;
-      litigated += c.litigated;
-      adr_disputes += adr_on ? c.disputed : 0;
-      if (stats) {
-        stats->drawn += m;
-        stats->prevented += m - c.filed;
-        stats->used_block3 += c.used_block3;
-        stats->blocks += draws.cached ? 0 : 3 * m;
+        stage(first, m, 0);
+        draw_batch(ctx, m, buf);
+        if (draws.fill) draws.keep(first, 0, m, buf);
+        add(d, ClaimView::of(buf, 0), m, true);
       }
     }
   }
+  draw_waiting();
   // Counts are sums of ones: kept as integers, they give the same doubles.
   y.claims = static_cast<double>(filed);
   y.caught = static_cast<double>(caught);
@@ -660,14 +720,12 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
   return d;
 }
 
-void WorkforceInjuryModel::draw_blocks(const sim::PathContext& ctx, sim::StreamKey year_key,
-                                       std::int64_t first, std::size_t m, const ClaimThresholds& t,
-                                       ClaimBatch& buf) const {
-  sim::stream_keys(year_key, static_cast<std::uint64_t>(first), m, buf.keys);
+void WorkforceInjuryModel::draw_batch(const sim::PathContext& ctx, std::size_t m,
+                                      ClaimBatch& buf) const {
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
-  claim_costs(t, lognormals_, m, buf);
+  claim_costs(disputed_below_, lognormals_, m, buf);
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
