@@ -13,7 +13,7 @@ constexpr std::uint64_t kW0 = 0x9E3779B9u, kW1 = 0xBB67AE85u;
 }  // namespace
 
 // The counter words live in 64-bit lanes of which only the low 32 bits matter: the product of
-// two low halves is then a single widening multiply per lane (vpmuludq), its high word a shift,
+// two low halves is then one 64-bit multiply per lane (GCC 12: vpmullq), its high word a shift,
 // and the garbage the xors leave in the high halves is never read (each multiply masks it off,
 // the final store truncates).
 REFORMSIM_CLONES
