@@ -4,12 +4,12 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstring>
 
 #include "sim/errors.hpp"
+#include "sim/thread_arena.hpp"
 
 namespace reformsim::sim {
 
@@ -230,7 +230,7 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
       if (options.paths_done) options.paths_done->fetch_add(last - first);
     }
   };
-  tbb::task_arena arena(threads);
+  ThreadArena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n_blocks, 1), body,
                       tbb::simple_partitioner());

@@ -1,8 +1,8 @@
 #include "sim/summary.hpp"
 
-#include <tbb/info.h>
 #include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
+
+#include "sim/thread_arena.hpp"
 
 namespace reformsim::sim {
 
@@ -62,7 +62,7 @@ SummaryTable summarize_results(const Results& results, int threads) {
 
   // Each (option, metric) is summarised independently: the order the work runs in cannot
   // change a number.
-  tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+  ThreadArena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
       const MetricSeries& s = *jobs[j].series;

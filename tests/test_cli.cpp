@@ -87,6 +87,16 @@ TEST(Cli, ThreadCountsGiveByteIdenticalDatasets) {
   expect_identical_datasets(io::read_results(one).results, io::read_results(two).results);
   EXPECT_EQ(app::summary_json(io::read_summary(one)), app::summary_json(io::read_summary(two)));
   EXPECT_EQ(a.out, b.out);
+  // More threads than CPUs: they run (sharing the CPUs), with a note, and change nothing.
+  const std::string many = dir.file("many.h5");
+  const std::string threads = std::to_string(sim::default_thread_count() + 3);
+  const RunResult c = testing::run_reformsim({"run", scenario, "-o", many, "--threads", threads});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_NE(c.err.find("note: --threads " + threads + " is more than the"), std::string::npos)
+      << c.err;
+  EXPECT_EQ(c.err.find("TBB Warning"), std::string::npos) << c.err;
+  expect_identical_datasets(io::read_results(one).results, io::read_results(many).results);
+  EXPECT_EQ(a.out, c.out);
 }
 
 TEST(Cli, OverridesAndOptionSelection) {

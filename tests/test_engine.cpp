@@ -2,17 +2,25 @@
 // can be regenerated alone, and options share their random numbers.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
 #include "sim/statistics.hpp"
+#include "sim/thread_arena.hpp"
 
 namespace reformsim {
 namespace {
@@ -70,7 +78,8 @@ TEST(Engine, BitIdenticalForAnyThreadCountAndBlockSize) {
   one.threads = 1;
   one.block_size = 64;
   const sim::Results reference = engine.run(one);
-  for (int threads : {1, 2, 4}) {
+  // 16: more threads than most test machines have cores (ThreadArena runs them all).
+  for (int threads : {1, 2, 4, 16}) {
     for (std::size_t block : {7u, 64u, 256u}) {
       sim::RunOptions o;
       o.threads = threads;
@@ -78,6 +87,37 @@ TEST(Engine, BitIdenticalForAnyThreadCountAndBlockSize) {
       EXPECT_TRUE(identical(reference, engine.run(o))) << threads << " threads, block " << block;
     }
   }
+}
+
+// More threads than cores: oneTBB alone would run one a core (and print a warning); the arena
+// raises the process's limit while it lives, and the threads really run.
+TEST(ThreadArena, RunsMoreThreadsThanCores) {
+  const int cores = tbb::info::default_concurrency();
+  const int want = cores + 2;
+  const auto limit = [] {
+    return static_cast<int>(
+        tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  };
+  EXPECT_EQ(limit(), cores);
+  std::set<std::thread::id> seen;
+  std::mutex m;
+  {
+    sim::ThreadArena arena(want);
+    EXPECT_EQ(arena.threads(), want);
+    EXPECT_EQ(limit(), want);
+    // Tasks that sleep leave the cores free, so every thread the arena may use joins in.
+    arena.execute([&] {
+      EXPECT_EQ(tbb::this_task_arena::max_concurrency(), want);
+      tbb::parallel_for(0, 16 * want, [&](int) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const std::lock_guard<std::mutex> lock(m);
+        seen.insert(std::this_thread::get_id());
+      });
+    });
+  }
+  EXPECT_GT(static_cast<int>(seen.size()), cores);
+  EXPECT_EQ(limit(), cores);  // back to the default once the arena is gone
+  EXPECT_EQ(sim::ThreadArena(0).threads(), cores);
 }
 
 TEST(Engine, AnyPathRegeneratesAlone) {

@@ -1,6 +1,5 @@
 #include "sim/app/commands.hpp"
 
-#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <array>
@@ -27,6 +26,7 @@
 #include "sim/precision.hpp"
 #include "sim/sensitivity.hpp"
 #include "sim/summary.hpp"
+#include "sim/thread_arena.hpp"
 
 namespace reformsim::app {
 namespace fs = std::filesystem;
@@ -352,6 +352,17 @@ int run_scenario(const RunRequest& req, const Team& team) {
                  where.c_str());
   }
 
+  // More threads than this process may run on are honoured (sim/thread_arena.hpp), but say so:
+  // under mpirun's default binding a rank may have one core, and its threads would share it.
+  if (const int cpus = sim::default_thread_count(); !req.quiet && req.threads > cpus) {
+    const std::string rank =
+        team.distributed() ? " (rank " + std::to_string(team.rank()) + ")" : "";
+    std::fprintf(stderr,
+                 "reformsim: note%s: --threads %d is more than the %s this process may run on; "
+                 "the threads will share them (the same results, usually slower)\n",
+                 rank.c_str(), req.threads, plural(cpus, "CPU", "CPUs").c_str());
+  }
+
   sim::Results results;
   io::Analysis analysis;
   {
@@ -414,7 +425,7 @@ int run_scenario(const RunRequest& req, const Team& team) {
     analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
     if (!writer) return;
     // The writer compresses chunks on oneTBB threads: as many as the run was given.
-    tbb::task_arena arena(req.threads > 0 ? req.threads : tbb::info::default_concurrency());
+    sim::ThreadArena arena(req.threads);
     arena.execute(
         [&] { writer->write(results, io::make_provenance(sc, overrides), summary, analysis); });
     writer->commit();
