@@ -198,6 +198,48 @@ double poisson_upper_ratio_sum(double mean, double k) {
 
 }  // namespace
 
+namespace {
+
+// log(n!) - log(sqrt(2 pi n) (n/e)^n) for n > 15, by its asymptotic series (the next term is
+// below 2e-16 there).
+double stirling_error(double n) {
+  constexpr double S0 = 1.0 / 12.0, S1 = 1.0 / 360.0, S2 = 1.0 / 1260.0, S3 = 1.0 / 1680.0,
+                   S4 = 1.0 / 1188.0;
+  const double nn = n * n;
+  return (S0 - (S1 - (S2 - (S3 - S4 / nn) / nn) / nn) / nn) / n;
+}
+
+// x log(x / np) + np - x without cancellation: by the series in v = (x - np) / (x + np) when x
+// is near np.
+double deviance_term(double x, double np) {
+  if (std::fabs(x - np) < 0.1 * (x + np)) {
+    double v = (x - np) / (x + np);
+    double s = (x - np) * v;
+    double ej = 2.0 * x * v;
+    v *= v;
+    for (int j = 1; j < 1000; ++j) {
+      ej *= v;
+      const double next = s + ej / static_cast<double>(2 * j + 1);
+      if (next == s) return next;
+      s = next;
+    }
+    return s;
+  }
+  return x * log_portable(x / np) + np - x;
+}
+
+}  // namespace
+
+double detail::poisson_pmf(double mean, double k) {
+  if (k <= 15.0) {  // from the exact factorial: terms of a few dozen at most where pmf matters
+    double factorial = 1.0;
+    for (double i = 2.0; i <= k; i += 1.0) factorial *= i;
+    return exp_portable(k * log_portable(mean) - mean - log_portable(factorial));
+  }
+  constexpr double kTwoPi = 6.283185307179586476925286766559;
+  return exp_portable(-stirling_error(k) - deviance_term(k, mean)) / std::sqrt(kTwoPi * k);
+}
+
 double detail::poisson_cdf_by_ratios(double mean, double k, double pmf) {
   return k < mean ? pmf * poisson_lower_ratio_sum(mean, k)
                   : 1.0 - pmf * poisson_upper_ratio_sum(mean, k);
@@ -215,11 +257,12 @@ std::int64_t poisson_quantile(double mean, double u) {
   if (mean <= 0.0) return 0;
   if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), u);
   // Cornish-Fisher start, then exact search on the CDF: the smallest k with cdf(k) >= u, as the
-  // long-double evaluation (poisson_cdf) decides it. The CDF is evaluated once, by boost's
-  // double-precision gamma_q (2.5 times cheaper than long double; error of order 1e-13 at worst
-  // by boost's accuracy tables, below 4e-15 on the shipped scenarios' means and counts); its
-  // neighbours are that value minus or plus the probability mass of the step (from lgamma, then
-  // pmf(k - 1) = pmf(k) k / mean), which adds errors of order 1e-14.
+  // long-double evaluation (poisson_cdf) decides it. The CDF is evaluated once: below a mean of
+  // 1e5 as pmf(k) times a sum of probability ratios (detail::poisson_cdf_by_ratios; error below
+  // 1e-13, tested against the long-double CDF up to 1e5), above by boost's double-precision
+  // gamma_q (error of order 1e-13 by boost's accuracy tables). Its neighbours are that value
+  // minus or plus the probability mass of the step (pmf(k - 1) = pmf(k) k / mean), which adds
+  // errors of order 1e-14.
   // A value further than kMargin from u is then on the same side of u as the exact one and
   // decides; within the margin (a chance of order 1e-9 a step) the long-double CDF decides. The
   // counts are those of the definition, bit for bit.
@@ -233,10 +276,10 @@ std::int64_t poisson_quantile(double mean, double u) {
   const double z = normal_quantile(u);
   const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
   std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
-  // pmf(k) = exp(k log(mean) - mean - lgamma(k + 1)): relative error below 1e-12 while the terms
-  // stay below 1e8 (a few ulps of each), so cdf +/- pmf stays far inside kMargin; beyond, boost.
+  // pmf(k) by Loader's expansion below a mean of 1e7 (relative error of order 1e-14 where the
+  // CDF is not tiny, tested), boost above.
   const double kd = static_cast<double>(k);
-  double pmf = mean < 1e7 ? exp_portable(kd * log_portable(mean) - mean - std::lgamma(kd + 1.0))
+  double pmf = mean < 1e7 ? detail::poisson_pmf(mean, kd)
                           : boost::math::gamma_p_derivative(kd + 1.0, mean, DoublePolicy());
   double cdf = mean < kRatioSumMaxMean ? detail::poisson_cdf_by_ratios(mean, kd, pmf)
                                        : boost::math::gamma_q(kd + 1.0, mean, DoublePolicy());

@@ -50,8 +50,14 @@ class PoissonQuantile {
 };
 double poisson_cdf(double mean, double k);
 namespace detail {
-// The Poisson CDF at the count k from pmf(k), as poisson_quantile evaluates it for means in
-// [10, 1e5) (sums of probability ratios; sim/distributions.cpp). For tests.
+// What poisson_quantile evaluates, exposed for tests. The Poisson probability mass at the count k
+// for a mean in (0, 1e7): Loader's saddle-point expansion (C. Loader, "Fast and accurate
+// computation of binomial probabilities", 2000; as R's dpois_raw), exp(-stirlerr(k) - bd0(k,
+// mean)) / sqrt(2 pi k), free of the cancellation in k log(mean) - mean - lgamma(k + 1), whose
+// terms reach 1e6 at a mean of 1e5 (1e-10 of rounding in the result).
+double poisson_pmf(double mean, double k);
+// The Poisson CDF at the count k from pmf(k), for means in [10, 1e5): sums of probability
+// ratios (sim/distributions.cpp).
 double poisson_cdf_by_ratios(double mean, double k, double pmf);
 }  // namespace detail
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -40,11 +41,13 @@ template <Isa kIsa = Isa::kBaseline>
 [[gnu::always_inline]] inline I load_words(const std::uint32_t* p) {
   Words w;
   std::memcpy(&w, p, sizeof w);
-  if constexpr (kIsa == Isa::kAvx512) {
+#if defined(__has_builtin) && __has_builtin(__builtin_shufflevector)
+  // Word j then a zero word is lane j's value on a little-endian machine.
+  if constexpr (kIsa == Isa::kAvx512 && std::endian::native == std::endian::little) {
     return (I)__builtin_shufflevector(w, Words{}, 0, 8, 1, 8, 2, 8, 3, 8, 4, 8, 5, 8, 6, 8, 7, 8);
-  } else {
-    return __builtin_convertvector(w, I);
   }
+#endif
+  return __builtin_convertvector(w, I);
 }
 
 // The sum of the lanes, pairwise in a fixed order (the same bits on every instruction set).

@@ -4,7 +4,9 @@
 // oneTBB runs at most one worker per core unless told otherwise: an arena that asks for more
 // gets fewer, and oneTBB prints a warning. A count above the cores is honoured here, with a
 // global_control raising the process's limit for as long as the arena lives. The results are the
-// same for any count (docs/design.md); more threads than cores only share them.
+// same for any count (docs/design.md); more threads than cores only share them. oneTBB applies
+// the smallest limit alive: two arenas that overlap in time get the smaller one's count (reformsim
+// makes them one after another), and a limit the embedding program sets lower still wins.
 #pragma once
 
 #include <tbb/global_control.h>

@@ -358,9 +358,9 @@ int run_scenario(const RunRequest& req, const Team& team) {
     const std::string rank =
         team.distributed() ? " (rank " + std::to_string(team.rank()) + ")" : "";
     std::fprintf(stderr,
-                 "reformsim: note%s: --threads %d is more than the %s this process may run on; "
-                 "the threads will share them (the same results, usually slower)\n",
-                 rank.c_str(), req.threads, plural(cpus, "CPU", "CPUs").c_str());
+                 "reformsim: note%s: --threads %d is more than the CPUs this process may run on "
+                 "(%d); the threads will share them (the same results, usually slower)\n",
+                 rank.c_str(), req.threads, cpus);
   }
 
   sim::Results results;
