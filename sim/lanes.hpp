@@ -55,12 +55,6 @@ template <Isa kIsa = Isa::kBaseline>
   return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
 }
 
-// The low 32 bits of each lane, stored as eight words.
-[[gnu::always_inline]] inline void store_words(std::uint32_t* p, I v) {
-  const Words w = __builtin_convertvector(v, Words);
-  std::memcpy(p, &w, sizeof w);
-}
-
 // -1 in the lanes where a < b, else 0, for a and b in [0, 2^62], from the sign of the difference:
 // GCC 12 does not keep some vector comparisons in SIMD registers (it goes lane by lane), this it
 // does.

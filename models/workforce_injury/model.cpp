@@ -28,16 +28,15 @@ using sim::uniform53;
 // A batch of claims of one department-year: their stream keys and Philox blocks, and what the
 // blocks make of them before reforms: medical cost before severity and price factors, lost days
 // (0 for medical-only claims), and the legal cost before the wage index of the disputed ones
-// (0 for the others); `flags` their yes/no draws that no option changes. `lost_at` and
-// `disputed_at` list the lost-time and the disputed claims; `u` and `x` hold the uniforms, then the
-// normal deviates and log-costs, of the medical costs of all claims, the lost days of the lost-time
-// ones and the legal costs of the disputed ones, in that order.
+// (0 for the others). `lost_at` and `disputed_at` list the lost-time and the disputed claims;
+// `u` and `x` hold the uniforms, then the normal deviates and log-costs, of the medical costs of
+// all claims, the lost days of the lost-time ones and the legal costs of the disputed ones, in
+// that order.
 constexpr std::size_t kBatch = sim::kPhiloxBatch;
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b1, b2, b3;
   alignas(64) std::int64_t lost_below[kBatch + sim::lanes::kLanes];  // ClaimThresholds::lost
-  alignas(64) std::uint32_t flags[kBatch];  // kLostTime | kFraudulent | kWellnessParticipant
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double u[3 * kBatch], x[3 * kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
@@ -48,39 +47,31 @@ struct ClaimBatch {
 struct ClaimThresholds {
   std::uint64_t lost = 0;          // lost-time when block 1's word 1 is below
   std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
-  std::uint64_t fraud = 0;         // fraudulent when word 3 is below
-  std::uint64_t wellness = 0;      // a wellness participant (where a program runs) when block 3's
-                                   // word 0 is below
 };
-
-// Those of a claim's yes/no draws that no option changes, as the bits of a word.
-constexpr std::uint32_t kLostTime = 1, kFraudulent = 2, kWellnessParticipant = 4;
 
 // The lognormal parameters of the reform-free costs: medical by type, lost days, legal cost.
 struct CostLognormals {
   double medical_mu[2], medical_sigma[2], days_mu, days_sigma, legal_mu, legal_sigma;
 };
 
-// What a batch's blocks make of its claims before reforms (ClaimBatch): their flags, medical cost
-// of every claim, lost days of the lost-time ones, legal cost of the disputed ones, by the
-// thresholds `t` (but a claim's `lost_below`, its department's, for t.lost).
+// What a batch's blocks make of its claims before reforms (ClaimBatch): medical cost of every
+// claim, lost days of the lost-time ones, legal cost of the disputed ones. A claim is lost-time
+// when block 1's word 1 is below its `lost_below` (its department's), disputed when word 2 is
+// below disputed_below[lost].
 template <sim::Isa kIsa>
-[[gnu::always_inline]] inline void claim_costs_for(const ClaimThresholds& t,
+[[gnu::always_inline]] inline void claim_costs_for(const std::uint64_t (&disputed_below)[2],
                                                    const CostLognormals& c, std::size_t m,
                                                    ClaimBatch& buf) {
   namespace lanes = sim::lanes;
   using lanes::kLanes;
-  // The claims' flags, and the lost-time and the disputed claims picked out, eight at a time
-  // without branching. Words past m are set first so that no lane reads an unset one (their
-  // lanes are masked off).
+  // The lost-time and the disputed claims, eight at a time, picked out without branching. Words
+  // past m are set first so that no lane reads an unset one (their lanes are masked off).
   for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
-    buf.b1.w[1][i] = buf.b1.w[2][i] = buf.b1.w[3][i] = buf.b3.w[0][i] = 0;
+    buf.b1.w[1][i] = buf.b1.w[2][i] = 0;
     buf.lost_below[i] = 0;
   }
-  const lanes::I disputed_below_of[2] = {lanes::I{} + static_cast<std::int64_t>(t.disputed[0]),
-                                         lanes::I{} + static_cast<std::int64_t>(t.disputed[1])};
-  const lanes::I fraud_below = lanes::I{} + static_cast<std::int64_t>(t.fraud);
-  const lanes::I wellness_below = lanes::I{} + static_cast<std::int64_t>(t.wellness);
+  const lanes::I disputed_below_of[2] = {lanes::I{} + static_cast<std::int64_t>(disputed_below[0]),
+                                         lanes::I{} + static_cast<std::int64_t>(disputed_below[1])};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
@@ -88,11 +79,6 @@ template <sim::Isa kIsa>
         lanes::below(lanes::load_words<kIsa>(buf.b1.w[1] + b), lanes::load(buf.lost_below + b));
     const lanes::I below = (lost & disputed_below_of[1]) | (~lost & disputed_below_of[0]);
     const lanes::I disputed = lanes::below(lanes::load_words<kIsa>(buf.b1.w[2] + b), below);
-    const lanes::I fraudulent = lanes::below(lanes::load_words<kIsa>(buf.b1.w[3] + b), fraud_below);
-    const lanes::I participant =
-        lanes::below(lanes::load_words<kIsa>(buf.b3.w[0] + b), wellness_below);
-    lanes::store_words(buf.flags + b, (lost & kLostTime) | (fraudulent & kFraudulent) |
-                                          (participant & kWellnessParticipant));
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
     n_disputed =
         lanes::append_positions(buf.disputed_at, n_disputed, b, lanes::mask_bits(disputed) & valid);
@@ -116,7 +102,7 @@ template <sim::Isa kIsa>
   const double mu0 = c.medical_mu[0], mu1 = c.medical_mu[1];
   const double sigma0 = c.medical_sigma[0], sigma1 = c.medical_sigma[1];
   for (std::size_t i = 0; i < m; ++i) {
-    const bool lost = (buf.flags[i] & kLostTime) != 0;
+    const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
     buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
   }
   double* x_days = buf.x + m;
@@ -130,31 +116,29 @@ template <sim::Isa kIsa>
   for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
 }
 REFORMSIM_PER_ISA(void, claim_costs,
-                  (const ClaimThresholds& t, const CostLognormals& c, std::size_t m,
+                  (const std::uint64_t (&disputed_below)[2], const CostLognormals& c, std::size_t m,
                    ClaimBatch& buf),
-                  (t, c, m, buf))
+                  (disputed_below, c, m, buf))
 
-// A department-year's reform-free draws, one entry per claim, kept in the path memo: the words
-// whose decisions the options change (block 1's words 0 and 2: prevention, litigation; block 3's
-// word 1: detection), the flags, and the claim's base medical cost, lost days and legal cost (as
-// in ClaimBatch). `cached` when an earlier option of the path left them, `fill` when this one
-// keeps them; neither without a memo (or with a full one).
+// A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
+// words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
+// and legal cost (as in ClaimBatch). `cached` when an earlier option of the path left them,
+// `fill` when this one keeps them; neither without a memo (or with a full one).
 struct ClaimDraws {
   bool cached = false, fill = false;
   double *medical = nullptr, *days = nullptr, *legal = nullptr;
-  std::uint32_t *prevent = nullptr, *dispute = nullptr, *flags = nullptr, *detect = nullptr;
+  std::uint32_t* words[4] = {nullptr, nullptr, nullptr, nullptr};
+  std::uint32_t* words3[2] = {nullptr, nullptr};
 
-  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 4 * sizeof(std::uint32_t);
+  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 6 * sizeof(std::uint32_t);
 
   // Keeps a batch's claims [from, from + m) as the department-year's [off, off + m).
   void keep(std::size_t off, std::size_t from, std::size_t m, const ClaimBatch& b) const {
     std::copy_n(b.medical_base() + from, m, medical + off);
     std::copy_n(b.days_base + from, m, days + off);
     std::copy_n(b.legal_base + from, m, legal + off);
-    std::copy_n(b.b1.w[0] + from, m, prevent + off);
-    std::copy_n(b.b1.w[2] + from, m, dispute + off);
-    std::copy_n(b.flags + from, m, flags + off);
-    std::copy_n(b.b3.w[1] + from, m, detect + off);
+    for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k] + from, m, words[k] + off);
+    for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k] + from, m, words3[k] + off);
   }
 };
 
@@ -163,27 +147,27 @@ struct ClaimDraws {
 // multipliers (see simulate_year).
 struct ClaimRules {
   ClaimThresholds t;
-  std::uint64_t prevent, litigated[2], detect;
+  std::uint64_t prevent, litigated[2], fraud, wellness, detect;
   bool wellness_on;
   double med_scale, wellness_medical, wellness_days, litigated_medical, litigated_days;
   double legal_scale, indemnity_per_day;
 };
 
-// A batch of claims as the pass reads them: the words of prevention (block 1's word 0),
-// dispute and litigation (block 1's word 2) and detection (block 3's word 1), the flags, and the
-// reform-free costs.
+// A batch of claims as the pass reads them: block 1's words, block 3's first two (wellness,
+// detection), and the reform-free costs.
 struct ClaimView {
-  const std::uint32_t *prevent, *dispute, *flags, *detect;
+  const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
   const double *medical, *days, *legal;
 
   // Claims [off, ...) of a batch, or of a department-year's draws kept in the memo.
   static ClaimView of(const ClaimBatch& b, std::size_t off) {
-    return {b.b1.w[0] + off, b.b1.w[2] + off,   b.flags + off,     b.b3.w[1] + off,
-            b.x + off,       b.days_base + off, b.legal_base + off};
+    return {b.b1.w[0] + off, b.b1.w[1] + off, b.b1.w[2] + off,   b.b1.w[3] + off,   b.b3.w[0] + off,
+            b.b3.w[1] + off, b.x + off,       b.days_base + off, b.legal_base + off};
   }
   static ClaimView of(const ClaimDraws& d, std::size_t off) {
-    return {d.prevent + off, d.dispute + off, d.flags + off, d.detect + off,
-            d.medical + off, d.days + off,    d.legal + off};
+    return {d.words[0] + off, d.words[1] + off,  d.words[2] + off,
+            d.words[3] + off, d.words3[0] + off, d.words3[1] + off,
+            d.medical + off,  d.days + off,      d.legal + off};
   }
 };
 
@@ -222,17 +206,17 @@ template <sim::Isa kIsa>
   const LaneI zero_i = {}, one_i = zero_i + 1;
   const LaneF zero = {}, one = zero + 1.0;
   auto threshold = [&](std::uint64_t t) { return zero_i + static_cast<std::int64_t>(t); };
-  const LaneI prevent = load_words(c.prevent + i), dispute = load_words(c.dispute + i),
-              flags = load_words(c.flags + i);
-  const LaneI lost = -(flags & 1);                                // kLostTime: -1 where set
-  const LaneI filed = (prevent >= threshold(r.prevent)) & valid;  // else prevented by safety
-  const LaneI disputed = dispute < (lost ? threshold(r.t.disputed[1]) : threshold(r.t.disputed[0]));
+  const LaneI w0 = load_words(c.w0 + i), w1 = load_words(c.w1 + i), w2 = load_words(c.w2 + i),
+              w3 = load_words(c.w3 + i);
+  const LaneI lost = w1 < threshold(r.t.lost);
+  const LaneI filed = (w0 >= threshold(r.prevent)) & valid;  // else prevented by safety
+  const LaneI disputed = w2 < (lost ? threshold(r.t.disputed[1]) : threshold(r.t.disputed[0]));
   const LaneI litigated =  // implies disputed
-      dispute < (lost ? threshold(r.litigated[1]) : threshold(r.litigated[0]));
-  const LaneI fraudulent = -((flags >> 1) & 1);  // kFraudulent
+      w2 < (lost ? threshold(r.litigated[1]) : threshold(r.litigated[0]));
+  const LaneI fraudulent = w3 < threshold(r.fraud);
   const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
-  const LaneI well = wellness_on & -((flags >> 2) & 1);  // kWellnessParticipant
-  const LaneI caught = fraudulent & (load_words(c.detect + i) < threshold(r.detect));
+  const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
+  const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
   const LaneF medical = load(c.medical + i) * r.med_scale *
                         (well ? one * r.wellness_medical : one) *
                         (litigated ? one * r.litigated_medical : one);
@@ -267,13 +251,13 @@ template <sim::Isa kIsa>
   const std::size_t whole = m / kLanes * kLanes;
   for (std::size_t i = 0; i < whole; i += kLanes) add_claims<kIsa>(r, c, i, all, s, n);
   if (const std::size_t rest = m - whole; rest > 0) {
-    std::uint32_t w[4][kLanes] = {};
+    std::uint32_t w[6][kLanes] = {};
     double x[3][kLanes] = {};
-    const std::uint32_t* from_w[4] = {c.prevent, c.dispute, c.flags, c.detect};
+    const std::uint32_t* from_w[6] = {c.w0, c.w1, c.w2, c.w3, c.well, c.detection};
     const double* from_x[3] = {c.medical, c.days, c.legal};
-    for (int k = 0; k < 4; ++k) std::copy_n(from_w[k] + whole, rest, w[k]);
+    for (int k = 0; k < 6; ++k) std::copy_n(from_w[k] + whole, rest, w[k]);
     for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
-    const ClaimView tail = {w[0], w[1], w[2], w[3], x[0], x[1], x[2]};
+    const ClaimView tail = {w[0], w[1], w[2], w[3], w[4], w[5], x[0], x[1], x[2]};
     LaneI valid = {};
     for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
     add_claims<kIsa>(r, tail, 0, valid, s, n);
@@ -396,16 +380,13 @@ class WorkforceInjuryModel final : public sim::Model {
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)
         fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
-    ClaimThresholds& common = common_thresholds_;
-    common.disputed[0] = sim::threshold32(p_.litigation_probability[0]);
-    common.disputed[1] = sim::threshold32(p_.litigation_probability[1]);
-    common.fraud = sim::threshold32(p_.fraud_share);
-    common.wellness = sim::threshold32(p_.reforms[kWellness].participation);
-    for (const Department& dep : p_.departments) {
-      ClaimThresholds t = common;
-      t.lost = sim::threshold32(dep.lost_time_share);
-      thresholds_.push_back(t);
-    }
+    disputed_below_[0] = sim::threshold32(p_.litigation_probability[0]);
+    disputed_below_[1] = sim::threshold32(p_.litigation_probability[1]);
+    for (const Department& dep : p_.departments)
+      thresholds_.push_back(
+          {sim::threshold32(dep.lost_time_share), {disputed_below_[0], disputed_below_[1]}});
+    fraud_threshold_ = sim::threshold32(p_.fraud_share);
+    wellness_threshold_ = sim::threshold32(p_.reforms[kWellness].participation);
     lognormals_ = {{p_.medical_only_usd.mu, p_.lost_time_medical_usd.mu},
                    {p_.medical_only_usd.sigma, p_.lost_time_medical_usd.sigma},
                    p_.lost_days.mu,
@@ -485,8 +466,8 @@ class WorkforceInjuryModel final : public sim::Model {
   CostLognormals lognormals_ = {};
   // threshold32 of the fixed probabilities: each department's claim type and dispute, fraud,
   // wellness participation.
-  std::vector<ClaimThresholds> thresholds_;  // by department
-  ClaimThresholds common_thresholds_;        // the same but `lost` (unset)
+  std::vector<ClaimThresholds> thresholds_;
+  std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
   sim::StreamKey input_keys_[kFixedInputCount];
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
@@ -559,6 +540,8 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     rules.prevent = prevent[mask >> kSafety & 1u];
     rules.litigated[0] = litigate[mask >> kAdr & 1u][0];
     rules.litigated[1] = litigate[mask >> kAdr & 1u][1];
+    rules.fraud = fraud_threshold_;
+    rules.wellness = wellness_threshold_;
     rules.detect = detect[mask >> kFraudAnalytics & 1u];
     rules.wellness_on = (mask >> kWellness & 1u) && ramp[kWellness] > 0.0;
     rules.med_scale = sev * med_index;
@@ -710,8 +693,6 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
                                t.lost,
                                t.disputed[0],
                                t.disputed[1],
-                               t.fraud,
-                               t.wellness,
                                std::bit_cast<std::uint64_t>(lognormals_.medical_mu[0]),
                                std::bit_cast<std::uint64_t>(lognormals_.medical_mu[1]),
                                std::bit_cast<std::uint64_t>(lognormals_.medical_sigma[0]),
@@ -734,10 +715,8 @@ ClaimDraws WorkforceInjuryModel::claim_draws(const sim::PathContext& ctx, sim::S
   d.days = d.medical + count;
   d.legal = d.days + count;
   auto* words = reinterpret_cast<std::uint32_t*>(d.legal + count);
-  d.prevent = words;
-  d.dispute = words + count;
-  d.flags = words + 2 * count;
-  d.detect = words + 3 * count;
+  for (int k = 0; k < 4; ++k) d.words[k] = words + static_cast<std::size_t>(k) * count;
+  for (int k = 0; k < 2; ++k) d.words3[k] = words + static_cast<std::size_t>(4 + k) * count;
   return d;
 }
 
@@ -746,7 +725,7 @@ void WorkforceInjuryModel::draw_batch(const sim::PathContext& ctx, std::size_t m
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
   sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
-  claim_costs(common_thresholds_, lognormals_, m, buf);
+  claim_costs(disputed_below_, lognormals_, m, buf);
 }
 
 void WorkforceInjuryModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
