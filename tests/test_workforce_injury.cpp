@@ -304,7 +304,8 @@ TEST(WorkforceInjury, ResultsDoNotDependOnThreads) {
 
 // The path memo lets an option reuse counts and claim draws an earlier option of the path made.
 // Each option run first (computing everything itself) gives the same bits as after the others,
-// whether it shares their draws (reforms) or not (changed severity, lost-time share, staff).
+// whether it shares their draws (reforms, fraud share) or not (changed severity, lost-time share,
+// staff).
 TEST(WorkforceInjury, PathMemoLeavesEveryOptionsResultsUnchanged) {
   const std::vector<std::pair<std::string, std::string>> options = {
       {"reforms", R"(models: {workforce_injury: {reforms: {
@@ -318,6 +319,7 @@ TEST(WorkforceInjury, PathMemoLeavesEveryOptionsResultsUnchanged) {
        R"(models: {workforce_injury: {departments: [{name: parks, lost_time_share: 0.5}]}})"},
       {"more_staff",
        R"(models: {workforce_injury: {departments: [{name: police, headcount_fte: 950}]}})"},
+      {"more_fraud", R"(models: {workforce_injury: {fraud: {share: 0.08}}})"},
   };
   std::string all;
   for (const auto& [name, body] : options) all += "  " + name + ":\n    " + body + "\n";
