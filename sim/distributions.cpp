@@ -72,20 +72,26 @@ double sample_gamma(double shape, Stream& s) {
   }
 }
 
+namespace {
+
+// Means below 10: inversion by summing the probabilities from p(0) = exp(-mean).
+std::int64_t poisson_quantile_small(double mean, double exp_neg_mean, double u) {
+  double p = exp_neg_mean;
+  double f = p;
+  std::int64_t k = 0;
+  while (u > f && k < 1000) {
+    ++k;
+    p *= mean / static_cast<double>(k);
+    f += p;
+  }
+  return k;
+}
+
+}  // namespace
+
 std::int64_t sample_poisson(double mean, Stream& s) {
   if (mean <= 0.0) return 0;
-  if (mean < 10.0) {
-    double p = exp_portable(-mean);
-    double f = p;
-    const double u = s.uniform();
-    std::int64_t k = 0;
-    while (u > f && k < 1000) {
-      ++k;
-      p *= mean / static_cast<double>(k);
-      f += p;
-    }
-    return k;
-  }
+  if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), s.uniform());
   // PTRS: transformed rejection with squeeze (Hoermann 1993), as in numpy's legacy generator.
   const double slam = std::sqrt(mean);
   const double loglam = log_portable(mean);
@@ -114,19 +120,6 @@ double poisson_cdf(double mean, double k) {
 }
 
 namespace {
-
-// Means below 10: inversion by summing the probabilities from p(0) = exp(-mean).
-std::int64_t poisson_quantile_small(double mean, double exp_neg_mean, double u) {
-  double p = exp_neg_mean;
-  double f = p;
-  std::int64_t k = 0;
-  while (u > f && k < 1000) {
-    ++k;
-    p *= mean / static_cast<double>(k);
-    f += p;
-  }
-  return k;
-}
 
 // detail::poisson_cdf_by_ratios: the Poisson CDF at a count k for a mean in [10, kRatioSumMaxMean),
 // from pmf(k): pmf(k) times the sum of the ratios pmf(j) / pmf(k) toward the nearer tail, j = k,
@@ -195,10 +188,6 @@ REFORMSIM_CLONES
 double poisson_upper_ratio_sum(double mean, double k) {
   return poisson_ratio_sum<false>(mean, k);
 }
-
-}  // namespace
-
-namespace {
 
 // log(n!) - log(sqrt(2 pi n) (n/e)^n) for n > 15, by its asymptotic series (the next term is
 // below 2e-16 there).

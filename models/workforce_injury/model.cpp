@@ -553,11 +553,12 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     rules.indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
     return rules;
   };
-  // Applies department d's reforms to m of its claims and sums them.
-  auto add = [&](std::size_t d, const ClaimView& view, std::size_t m, bool drawn) {
+  // Applies department d's reforms (`rules`, rules_of(d)) to m of its claims and sums them.
+  auto add = [&](std::size_t d, const ClaimRules& rules, const ClaimView& view, std::size_t m,
+                 bool drawn) {
     const std::uint32_t mask = p_.departments[d].reform_mask;
     const bool adr_on = (mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
-    const ClaimCounts c = sum_claims(rules_of(d), view, m, sums);
+    const ClaimCounts c = sum_claims(rules, view, m, sums);
     filed += c.filed;
     caught += c.caught;
     litigated += c.litigated;
@@ -600,7 +601,7 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
     for (std::size_t k = 0; k < n_waiting; ++k) {
       const Waiting& w = waiting[k];
       if (w.draws.fill) w.draws.keep(0, w.off, w.n, buf);
-      add(w.d, ClaimView::of(buf, w.off), w.n, true);
+      add(w.d, rules_of(w.d), ClaimView::of(buf, w.off), w.n, true);
     }
     n_waiting = waiting_claims = 0;
   };
@@ -628,15 +629,16 @@ void WorkforceInjuryModel::simulate_year(const sim::PathContext& ctx, int a, dou
       continue;
     }
     draw_waiting();
+    const ClaimRules rules = rules_of(d);
     for (std::size_t first = 0; first < count; first += kBatch) {
       const std::size_t m = std::min(count - first, kBatch);
       if (draws.cached) {
-        add(d, ClaimView::of(draws, first), m, false);
+        add(d, rules, ClaimView::of(draws, first), m, false);
       } else {
         stage(first, m, 0);
         draw_batch(ctx, m, buf);
         if (draws.fill) draws.keep(first, 0, m, buf);
-        add(d, ClaimView::of(buf, 0), m, true);
+        add(d, rules, ClaimView::of(buf, 0), m, true);
       }
     }
   }
