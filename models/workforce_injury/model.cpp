@@ -374,8 +374,10 @@ class WorkforceInjuryModel final : public sim::Model {
     const int prior = lags_ - 1;
     for (int a = -prior; a < horizon_; ++a) {
       trend_.push_back(std::pow(1.0 + p_.frequency_trend, a));
-      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.rate, a) : 1.0);
-      prior_wage_index_.push_back(a < 0 ? std::pow(1.0 + p_.indemnity_inflation.rate, a) : 1.0);
+      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.before_start_rate, a)
+                                       : 1.0);
+      prior_wage_index_.push_back(
+          a < 0 ? std::pow(1.0 + p_.indemnity_inflation.before_start_rate, a) : 1.0);
     }
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)
