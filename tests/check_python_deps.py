@@ -141,25 +141,36 @@ def module_file(name):
     return spec.origin
 
 
-def owners(files):
-    """file -> package, by dpkg-query -S (files no package owns are left out)."""
+def owners_of_exact(files):
+    """file -> package for the files dpkg has recorded under exactly that path."""
     result = {}
-    files = sorted(set(files))
     for i in range(0, len(files), 200):
         chunk = files[i:i + 200]
         out = subprocess.run(["dpkg-query", "-S"] + chunk, capture_output=True, text=True).stdout
         for line in out.splitlines():
             pkg, _, path = line.partition(": ")
-            for p in pkg.split(", "):
-                result.setdefault(path, p.split(":")[0])
-    # dpkg records /usr-merged files under the path the package shipped them at.
+            if path in chunk:
+                result.setdefault(path, pkg.split(", ")[0].split(":")[0])
+    return result
+
+
+def owners(files):
+    """file -> package, by dpkg-query -S (files no package owns are left out)."""
+    files = sorted(set(files))
+    result = owners_of_exact(files)
+    # A file reached through a symlinked folder (debugpy's vendored pydevd) is recorded under
+    # its real path; a /usr-merged one under the path the package shipped it at (/lib/...).
     missing = [f for f in files if f not in result]
+    alternatives = {}
     for f in missing:
-        alt = f[4:] if f.startswith("/usr/lib/") else None
-        if alt:
-            r = subprocess.run(["dpkg-query", "-S", alt], capture_output=True, text=True)
-            if r.returncode == 0:
-                result[f] = r.stdout.split(":")[0].split(",")[0]
+        real = os.path.realpath(f)
+        for alt in (real, real[4:] if real.startswith("/usr/lib/") else None):
+            if alt and alt != f:
+                alternatives.setdefault(alt, f)
+    if alternatives:
+        found = owners_of_exact(sorted(alternatives))
+        for alt, pkg in found.items():
+            result.setdefault(alternatives[alt], pkg)
     return result
 
 
@@ -205,13 +216,18 @@ def main():
             wanted.setdefault(f, "the notebooks load '%s'" % name)
 
     owner = owners(wanted)
+    outside = {}  # package -> why it is needed
     for f, why in sorted(wanted.items(), key=lambda kv: kv[1]):
         pkg = owner.get(f)
         if pkg is None:
             problems.append("%s from %s, which no Debian package provides" % (why, f))
         elif pkg not in available:
-            problems.append("%s from %s (package %s), which scripts/install-deps.sh does not "
-                            "install: add %s to its list" % (why, f, pkg, pkg))
+            outside.setdefault(pkg, []).append("%s (%s)" % (why, f))
+    for pkg, whys in sorted(outside.items()):
+        more = " and %d more" % (len(whys) - 3) if len(whys) > 3 else ""
+        problems.append("package %s, which scripts/install-deps.sh does not install (nor anything "
+                        "on its list Depends on), is needed: %s%s. Add it to the list in "
+                        "scripts/install-deps.sh" % (pkg, "; ".join(whys[:3]), more))
 
     if problems:
         for p in sorted(set(problems)):
