@@ -218,14 +218,14 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
   std::fprintf(out,
                "\nEvery metric: option - baseline, of a flow's npv, a count's total, a stock's "
                "last year, an npv itself; P(better) in the direction the model declares\n");
-  std::fprintf(out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %-6s\n", "option", "metric", "unit",
+  std::fprintf(out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", "option", "metric", "unit",
                "of", "mean", "p5", "p95", "P(better)", "better");
   for (const auto& oc : report.options) {
     for (const auto& m : oc.metrics) {
       const auto& d = m.headline();
       std::fprintf(
-          out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %-6s\n", oc.option.c_str(),
-          m.metric.c_str(), m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
+          out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", oc.option.c_str(), m.metric.c_str(),
+          m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
           format_value(d.mean).c_str(), format_value(d.p5).c_str(), format_value(d.p95).c_str(),
           percent(d.prob_better).c_str(), sim::better_name(m.better));
     }
