@@ -1,8 +1,8 @@
 """Executes every notebook in notebooks/ headlessly against fresh results, and fails on any
 cell error.
 
-Usage: run_notebooks.py REFORMSIM_BINARY SOURCE_DIR   (Debian's /usr/bin/python3, which has
-h5py, pandas, matplotlib, nbclient and ipykernel)
+Usage: run_notebooks.py REFORMSIM_BINARY SOURCE_DIR [LOADED_MODULES_JSON]
+(Debian's /usr/bin/python3, which has h5py, pandas, matplotlib, nbclient and ipykernel)
 
 Runs two small scenarios: the combined Los Angeles one (every model) and the procurement-only
 one (so the workforce notebook must say politely that its model is absent). Executes the
@@ -10,6 +10,9 @@ notebooks with notebooks/run_notebooks.py (matplotlib's Agg backend), then check
 saved its PNG charts, that no cell output is an error, and that the notebooks in the
 repository are committed without outputs. When the results hold /comparisons or /sensitivity,
 the comparison notebook also runs on a copy without them (computed from the per-path data).
+With LOADED_MODULES_JSON, writes there every module the notebooks' kernels loaded (name ->
+file), for tests/check_python_deps.py; the file is removed first, and written only when every
+notebook ran.
 """
 
 import glob
@@ -19,10 +22,13 @@ import subprocess
 import sys
 import tempfile
 
+import json
+
 import h5py
 import nbformat
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
+LOADED = sys.argv[3] if len(sys.argv) > 3 else None
 NOTEBOOKS = os.path.join(SOURCE, "notebooks")
 RUNNER = os.path.join(NOTEBOOKS, "run_notebooks.py")
 PATHS = "60"
@@ -60,7 +66,8 @@ def simulate(scenario, out):
 
 
 def start(results, out, notebooks):
-    cmd = [sys.executable, RUNNER, results, "--out", out, "--agg", "--timeout", "120"]
+    cmd = [sys.executable, RUNNER, results, "--out", out, "--agg", "--timeout", "120",
+           "--record-modules", out + ".modules.json"]
     cmd += [os.path.join(NOTEBOOKS, n + ".ipynb") for n in notebooks]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -98,6 +105,8 @@ def main():
         check("REFORMSIM_RESULTS" in first.source and "REFORMSIM_FIGURES" in first.source,
               "%s.ipynb: the first code cell must set RESULTS and FIGURES" % n)
 
+    if LOADED and os.path.exists(LOADED):
+        os.remove(LOADED)
     tmp = tempfile.mkdtemp(prefix="reformsim-nb-")
     try:
         la = os.path.join(tmp, "la.h5")
@@ -123,6 +132,13 @@ def main():
             out, _ = p.communicate()
             print("[%s]\n%s" % (label, out.strip()))
             check(p.returncode == 0, "%s: notebooks failed (exit %d)" % (label, p.returncode))
+        if LOADED and not failures:
+            loaded = {}
+            for label, _ in runs:
+                with open(os.path.join(tmp, label + ".modules.json")) as f:
+                    loaded.update(json.load(f))
+            with open(LOADED, "w") as f:
+                json.dump(loaded, f, indent=0, sort_keys=True)
 
         for n in names:
             outputs_text(os.path.join(tmp, "la", n + ".ipynb"))

@@ -111,6 +111,31 @@ ClaimMoments claim_moments() {
   return m;
 }
 
+// Every metric says what it is and which way is better: fewer claims, lost days and litigated
+// claims; more fraud caught; every cost lower. Comparisons compute P(better) from this, so a
+// safety reform that prevents claims is not reported as P(better) 0%.
+TEST(WorkforceInjury, EveryMetricDeclaresItsKindAndDirection) {
+  using K = sim::Kind;
+  using B = sim::Better;
+  EXPECT_EQ(testing::declared_metrics("la_workforce_injury.yaml", "workforce_injury"),
+            (std::vector<testing::Declared>{
+                {"claims", K::kCount, B::kLower},
+                {"lost_days", K::kCount, B::kLower},
+                {"litigated_claims", K::kCount, B::kLower},
+                {"fraud_caught_claims", K::kCount, B::kHigher},
+                {"medical_incurred_usd", K::kFlow, B::kLower},
+                {"indemnity_incurred_usd", K::kFlow, B::kLower},
+                {"legal_incurred_usd", K::kFlow, B::kLower},
+                {"fraud_cost_avoided_usd", K::kFlow, B::kHigher},
+                {"investigation_cost_usd", K::kFlow, B::kLower},
+                {"program_cost_usd", K::kFlow, B::kLower},
+                {"claims_paid_usd", K::kFlow, B::kLower},
+                {"run_off_paid_usd", K::kFlow, B::kLower},
+                {"total_incurred_usd", K::kFlow, B::kLower},
+                {"total_paid_usd", K::kFlow, B::kLower},
+            }));
+}
+
 TEST(WorkforceInjury, PoissonCountsMatchTheory) {
   // lambda = 1000 FTE / 100 * 5 = 50 claims a year; years and paths are independent draws.
   const sim::Results r = run(one_department(5000, 4, ""));

@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
       ->required();
   sensitivity->add_option("--metric", metric,
                           "output explained, as model.metric (default fiscal.net_budget_usd); "
-                          "its NPV, minus the baseline's for other options");
+                          "its NPV (a count's total, a stock's last year), minus the "
+                          "baseline's for other options");
   sensitivity->add_option("--top", top, "inputs shown per option (0: all)");
   sensitivity->add_option("--baseline", baseline,
                           "option to compare against (default: the file's)");

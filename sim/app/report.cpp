@@ -86,9 +86,11 @@ std::string format_value(double x) {
 }
 
 void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year) {
-  std::fprintf(out, "%llu paths, %d years from %d; %s over the horizon%s\n",
-               static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year,
-               "'total' is the sum", by_year ? "; 'npv' its present value" : "");
+  std::fprintf(out,
+               "%llu paths, %d years from %d; over the horizon, what each kind of metric means: a "
+               "flow's total (sum) and npv (present value), a count's total, a stock's first and "
+               "last year and change, an npv itself\n",
+               static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year);
   std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
                "period", "mean", "p5", "p50", "p95", "std.err");
   for (const auto& o : table.options) {
@@ -98,8 +100,8 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by
           print_row(out, o.name, m.key(), m.unit,
                     std::to_string(table.start_year + static_cast<int>(y)), m.by_year[y]);
       }
-      print_row(out, o.name, m.key(), m.unit, "total", m.total);
-      if (by_year && m.npv) print_row(out, o.name, m.key(), m.unit, "npv", *m.npv);
+      for (const auto& [what, s] : m.aggregates)
+        print_row(out, o.name, m.key(), m.unit, sim::aggregate_name(what), s);
     }
   }
 }
@@ -122,9 +124,14 @@ std::string summary_json(const sim::SummaryTable& t) {
       out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.key()) +
              ", \"model\": " + json_string(m.model) + ", \"metric\": " + json_string(m.metric) +
              ", \"unit\": " + json_string(m.unit) +
-             ",\n       \"total\": " + json_summary(m.total) +
-             ",\n       \"npv\": " + (m.npv ? json_summary(*m.npv) : std::string("null")) +
-             ",\n       \"by_year\": [";
+             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
+             ", \"better\": " + json_string(sim::better_name(m.better)) + ", \"aggregates\": [";
+      for (std::size_t a = 0; a < m.aggregates.size(); ++a)
+        out += std::string(a ? ", " : "") + json_string(sim::aggregate_name(m.aggregates[a].first));
+      out += "]";
+      for (const auto& [what, s] : m.aggregates)
+        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_summary(s);
+      out += ",\n       \"by_year\": [";
       for (std::size_t y = 0; y < m.by_year.size(); ++y) {
         std::string row = json_summary(m.by_year[y]);
         row.insert(1, "\"year\": " + std::to_string(t.start_year + static_cast<int>(y)) + ", ");
@@ -182,7 +189,7 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
   for (const auto& oc : report.options) {
     const sim::MetricComparison* net = find_metric(oc, kNetKey);
     if (!net) continue;
-    const auto& d = net->npv;
+    const auto& d = net->headline();
     double best = 0.0;
     for (std::size_t i = 0; i < report.best_names.size(); ++i)
       if (report.best_names[i] == oc.option) best = report.prob_best[i];
@@ -209,16 +216,18 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
   }
   if (!all_metrics) return;
   std::fprintf(out,
-               "\nEvery metric: option - baseline (NPV for USD, else the sum over the horizon)\n");
-  std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", "option", "metric", "unit", "mean",
-               "p5", "p95", "P(better)");
+               "\nEvery metric: option - baseline, of a flow's npv, a count's total, a stock's "
+               "last year, an npv itself; P(better) in the direction the model declares\n");
+  std::fprintf(out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", "option", "metric", "unit",
+               "of", "mean", "p5", "p95", "P(better)", "better");
   for (const auto& oc : report.options) {
     for (const auto& m : oc.metrics) {
-      const auto& d = m.unit == sim::kMoneyUnit ? m.npv : m.total;
-      std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", oc.option.c_str(),
-                   m.metric.c_str(), m.unit.c_str(), format_value(d.mean).c_str(),
-                   format_value(d.p5).c_str(), format_value(d.p95).c_str(),
-                   percent(d.prob_better).c_str());
+      const auto& d = m.headline();
+      std::fprintf(
+          out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", oc.option.c_str(), m.metric.c_str(),
+          m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
+          format_value(d.mean).c_str(), format_value(d.p5).c_str(), format_value(d.p95).c_str(),
+          percent(d.prob_better).c_str(), sim::better_name(m.better));
     }
   }
 }
@@ -247,9 +256,13 @@ std::string comparison_json(const sim::ComparisonReport& report,
       const auto& m = oc.metrics[k];
       out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.metric) +
              ", \"unit\": " + json_string(m.unit) +
+             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
+             ", \"better\": " + json_string(sim::better_name(m.better)) +
              ", \"better_sign\": " + std::to_string(m.better_sign) +
-             ",\n       \"total\": " + json_delta(m.total) +
-             ",\n       \"npv\": " + json_delta(m.npv) + ",\n       \"by_year\": [";
+             ", \"headline\": " + json_string(sim::aggregate_name(sim::headline_aggregate(m.kind)));
+      for (const auto& [what, d] : m.aggregates)
+        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_delta(d);
+      out += ",\n       \"by_year\": [";
       for (std::size_t y = 0; y < m.years.size(); ++y)
         out += std::string(y ? ", " : "") + json_delta(m.years[y]);
       out += "]}";
