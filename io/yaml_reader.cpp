@@ -146,9 +146,9 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
   sim::ConfigNode root = parse_yaml(text, diag);
   // A syntax error or a limit leaves no tree; duplicate keys leave one (first value kept), and
   // validating it still reports everything else at once.
-  if (!diag.ok() && root.is_null()) throw sim::InputError(diag.report());
+  if (!diag.ok() && root.is_null()) throw sim::DiagnosticsError(diag);
   sim::Scenario sc = sim::build_scenario(root, registry, diag);
-  if (!diag.ok()) throw sim::InputError(diag.report());
+  if (!diag.ok()) throw sim::DiagnosticsError(diag);
   sc.file = name;
   sc.text = text;
   return sc;

@@ -20,8 +20,9 @@ inline constexpr int kMaxNestingDepth = 64;                 // maps and lists wi
 // Parses YAML text into a tree; syntax errors and limits go to `diag` (the tree is then null).
 sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag);
 
-// Reads, parses and validates a scenario file. Throws sim::InputError whose message lists
-// every problem found (file:line:col: key.path: message), one per line.
+// Reads, parses and validates a scenario file. Throws sim::DiagnosticsError (an InputError)
+// whose message lists every problem found (file:line:col: key.path: message), one per line;
+// sim::InputError for a file that cannot be read.
 sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry);
 // The same from text already in memory; `name` is used in messages.
 sim::Scenario load_scenario_text(const std::string& text, const std::string& name,
