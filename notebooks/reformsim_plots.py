@@ -127,7 +127,19 @@ def area_name(models) -> str:
 def _fmt(v: float) -> str:
     if abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)) or abs(v) >= 100:
         return "{:,.0f}".format(v)
+    if abs(v) < 1:
+        return "{:.3g}".format(v)  # 0.0025 stays 0.0025, not 0
     return "{:,.2f}".format(v).rstrip("0").rstrip(".")
+
+
+def money_unit(values) -> tuple:
+    """(divisor, label) for money of this magnitude, as the command line's tables choose:
+    $K below $1M, $M below $10B, else $B."""
+    v = np.abs(np.asarray(values, dtype=float))
+    largest = float(np.max(v[np.isfinite(v)])) if np.isfinite(v).any() else 0.0
+    if largest < 1e6:
+        return 1e3, "$K"
+    return (MILLION, "$M") if largest < 1e10 else (1e9, "$B")
 
 
 def pct(p: float) -> str:
@@ -264,12 +276,12 @@ def tornado(ax, table, top: int = 12, title: str = "") -> None:
     ax.legend(loc="lower right", fontsize=8)
 
 
-def tornado_swing(table, top: int = 10, title: str = "", outcome: str = "the NPV",
-                  scale: float = MILLION, unit: str = "$M"):
+def tornado_swing(table, top: int = 10, title: str = "", outcome: str = "the NPV"):
     """The tornado chart planners read: left, the SRC bars and Spearman markers (tornado());
-    right, each input's dollar swing (swing_table's "swing", divided by `scale`), labelled.
-    Rows are the `top` inputs by |SRC|. Returns the figure."""
+    right, each input's dollar swing (swing_table's "swing"), labelled, in $K, $M or $B by
+    its magnitude (money_unit). Rows are the `top` inputs by |SRC|. Returns the figure."""
     t = table.head(top).copy()
+    scale, unit = money_unit(t["swing"])
     # Each input's P10-P90 range under its name: the move the swing is for.
     t["input"] = ["%s\nP%d %s to P%d %s" % (name, round(100 * low), _short(lo),
                                             round(100 * high), _short(hi))
