@@ -604,7 +604,7 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
   sim::ConfigNode root = parse_yaml(text, diag);
   // A syntax error or a limit leaves no tree; duplicate keys leave one (first value kept), and
   // validating it still reports everything else at once.
-  if (!diag.ok() && root.is_null()) throw sim::InputError(diag.report());
+  if (!diag.ok() && root.is_null()) throw sim::DiagnosticsError(diag);
   Includes includes(diag);
   includes.resolve(root, name);
   std::string resolved_text = text;
@@ -619,7 +619,7 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
                             "back as the same values; write the included values in this file");
   }
   sim::Scenario sc = sim::build_scenario(root, registry, diag);
-  if (!diag.ok()) throw sim::InputError(diag.report());
+  if (!diag.ok()) throw sim::DiagnosticsError(diag);
   sc.file = name;
   sc.text = std::move(resolved_text);
   return sc;

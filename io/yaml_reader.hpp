@@ -27,8 +27,9 @@ sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag, int 
 // style, quoted scalars double-quoted, plain ones plain.
 std::string emit_yaml(const sim::ConfigNode& root);
 
-// Reads, parses and validates a scenario file. Throws sim::InputError whose message lists
-// every problem found (file:line:col: key.path: message), one per line.
+// Reads, parses and validates a scenario file. Throws sim::DiagnosticsError (an InputError)
+// whose message lists every problem found (file:line:col: key.path: message), one per line;
+// sim::InputError for a file that cannot be read.
 //
 // A map reached by keys from the top may say `include: FILE`: it then holds the map at the same
 // key path of FILE (the whole file at the top level), with its own other keys merged over it

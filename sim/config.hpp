@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/distributions.hpp"
+#include "sim/errors.hpp"
 
 namespace reformsim::sim {
 
@@ -85,6 +86,18 @@ class Diagnostics {
 
  private:
   std::vector<std::string> files_;
+  std::vector<Diagnostic> list_;
+};
+
+// A bad scenario: what() is Diagnostics::report(), and the problems stay available one by one
+// (for `validate --json`).
+class DiagnosticsError : public InputError {
+ public:
+  explicit DiagnosticsError(const Diagnostics& diag)
+      : InputError(diag.report()), list_(diag.list()) {}
+  const std::vector<Diagnostic>& diagnostics() const { return list_; }
+
+ private:
   std::vector<Diagnostic> list_;
 };
 

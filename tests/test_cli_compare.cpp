@@ -4,11 +4,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/app/report.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"
@@ -152,6 +154,80 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
   const std::string first = table_line(sum.out, "baseline", "real_estate.market_value_usd");
   EXPECT_NE(first.find(" first "), std::string::npos) << first;
   EXPECT_EQ(sum.out.find("real_estate.market_value_usd       USD      total"), std::string::npos);
+}
+
+// A small city: a pilot that costs $130K a year against a few thousand dollars of savings.
+// Printed in $M with one decimal, its NPV and both ends of the 95% CI all read "-0.6".
+const char* kSmallCity = R"(
+simulation: {paths: 2000, horizon_years: 5, start_year: 2026, seed: 11}
+models:
+  example:
+    events_per_year: 6
+    cost_per_event_usd: {lognormal: {mean: 4000, sd: 7000}}
+options:
+  baseline: {}
+  pilot:
+    models: {example: {reform: {effect: {triangular: [0.03, 0.06, 0.12]}, cost_usd: 130000}}}
+)";
+
+TEST(CliCompare, SmallCityMoneyIsScaledSoTheIntervalShows) {
+  TempDir dir;
+  const std::string file = setup(dir, kSmallCity);
+  const auto r = testing::run_reformsim({"compare", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::ResultsFile f = io::read_results(file);
+  const sim::DeltaStats d =
+      sim::compare_options(f.results, "baseline", {}).options[0].metrics.back().headline();
+  ASSERT_LT(d.mean, -5e5);  // about -$0.6M: what made the $M table useless
+  ASSERT_GT(d.mean, -7e5);
+  const std::size_t at = r.out.find("\npilot ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream row(r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1));
+  std::string name, unit, mean, lo, hi;
+  row >> name >> unit >> mean >> lo >> hi;
+  EXPECT_EQ(unit, "$K") << r.out;
+  ASSERT_EQ(lo.front(), '[');
+  lo = lo.substr(1, lo.size() - 2);  // "[-596.6," -> "-596.6"
+  hi.pop_back();
+  EXPECT_NE(lo, hi) << r.out;
+  // Each printed number is the library's, to the last digit shown (one decimal of $K).
+  EXPECT_NEAR(std::stod(mean), d.mean / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_NEAR(std::stod(lo), d.ci_lower / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_NEAR(std::stod(hi), d.ci_upper / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_LT(std::stod(lo), std::stod(hi));
+}
+
+TEST(CliCompare, MoneyScaleFollowsTheMagnitudeAndTheIntervalWidth) {
+  sim::DeltaStats d;
+  d.mean = -596'123;
+  d.ci_lower = -596'600;
+  d.ci_upper = -595'600;
+  d.p5 = -604'200;
+  d.p50 = -599'700;
+  d.p95 = -577'200;
+  app::MoneyScale s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$K");
+  EXPECT_EQ(s.decimals, 1);  // a width of 1.0 $K
+  EXPECT_EQ(app::format_money(d.mean, s), "-596.1");
+  // A P5 past -$1M puts the row in $M: the width (0.001 $M) then needs four decimals.
+  d.p5 = -1'204'000;
+  s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$M");
+  EXPECT_EQ(s.decimals, 4);
+  EXPECT_EQ(app::format_money(d.ci_lower, s), "-0.5966");
+  EXPECT_EQ(app::format_money(d.ci_upper, s), "-0.5956");
+  // Los Angeles sized: $M with one decimal and thousands separators, as budget documents.
+  d = {};
+  d.mean = 2'013'812'345;
+  d.ci_lower = 1'987'800'000;
+  d.ci_upper = 2'039'800'000;
+  s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$M");
+  EXPECT_EQ(s.decimals, 1);
+  EXPECT_EQ(app::format_money(d.mean, s), "2,013.8");
+  d.mean = 2.5e10;
+  EXPECT_STREQ(app::money_scale(d).unit, "$B");
+  EXPECT_EQ(app::format_money(-1'234'500, {1e3, "$K", 1}), "-1,234.5");
 }
 
 TEST(CliCompare, StoredComparisonsAndSensitivityInTheFile) {
