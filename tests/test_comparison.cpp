@@ -2,8 +2,11 @@
 // sensitivity on a known linear model, and precision stopping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
@@ -245,6 +248,35 @@ TEST(Precision, StopsWhenMetAndEqualsTheFixedRun) {
   for (std::size_t o = 0; o < res.options.size(); ++o)
     for (std::size_t m = 0; m < res.options[o].metrics.size(); ++m)
       EXPECT_EQ(res.options[o].metrics[m].values, fixed.options[o].metrics[m].values);
+}
+
+TEST(Precision, NextPathCountFollowsTheSquaredHalfWidthRatio) {
+  // The half-width shrinks as 1/sqrt(N): a first round of n0 = 300 paths whose worst option is
+  // 1.45 times too wide asks next for ceil(n0 1.45^2 1.1) = 694 paths (10% to spare). The target
+  // is set from the first round's own half-widths, computed here.
+  const std::uint64_t n0 = 300;
+  const sim::Scenario sc = testing::load_text(example_scenario(29, static_cast<int>(n0)), "t");
+  const sim::Engine engine(sc);
+  sim::Results first = engine.allocate(n0);
+  engine.run_range(0, n0, first, {});
+  sim::PrecisionTarget target;  // NPV of fiscal.net_budget_usd, 95%
+  target.max_paths = 100000;
+  double widest = 0.0;  // the largest half-width / |mean| of the first round
+  for (std::size_t o = 0; o < first.options.size(); ++o) {
+    const auto x = sim::precision_measure(first, target, o, sc.baseline);
+    widest = std::max(widest, 1.959963984540054 * sim::standard_error(x) / std::fabs(sim::mean(x)));
+  }
+  target.relative = widest / 1.45;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> rounds;
+  const sim::RangeRunner runner = [&](std::uint64_t b, std::uint64_t e, sim::Results& r) {
+    rounds.emplace_back(b, e);
+    engine.run_range(b, e, r, {});
+  };
+  sim::PrecisionReport rep;
+  sim::run_to_precision(engine, sc, target, runner, nullptr, rep);
+  ASSERT_GE(rounds.size(), 2u);
+  EXPECT_EQ(rounds[0], std::make_pair(std::uint64_t{0}, n0));
+  EXPECT_EQ(rounds[1], std::make_pair(n0, std::uint64_t{694}));
 }
 
 TEST(Precision, ScenarioErrors) {
