@@ -578,20 +578,44 @@ TEST(ClosedForm, WorkforceInjuryRunOffProgramCostAndIdentities) {
       }
       if (::testing::Test::HasFailure()) return;
     }
-    // Counts: filed claims thinned by safety (0.23 x ramp 1/2, 1, ...); caught fraud among
-    // them at the detection probability, raised by fraud analytics from its start year.
+    // Means (4 se) of the count and accident-year lines: filed claims thinned by safety
+    // (0.23 x ramp 1/2, 1, ...), caught fraud among them at the detection probability (raised by
+    // fraud analytics from its start year); the claims not caught carry the expected cost of
+    // 1.4 (medical at M(t) = 1.021^t, indemnity and legal at W(t) = 1.013^t); the caught ones
+    // their full expected cost as fraud cost avoided.
+    const auto &days_line = v("lost_days"), &litigated = v("litigated_claims");
+    const auto& avoided = v("fraud_cost_avoided_usd");
     for (int t = 0; t < h; ++t) {
-      double mean_claims = 0;
-      for (const Dept& d : depts)
-        mean_claims +=
-            d.fte * std::pow(1 + d.growth, t) / 100 * d.rate * freq * std::pow(1 + trend, t);
       const double ramp = t < 1 ? 0.0 : std::min(1.0, (t - 1 + 1) / 2.0);
-      const double filed = mean_claims * (1 - (o.safety ? 0.23 * ramp : 0.0));
+      const double kept = 1 - (o.safety ? 0.23 * ramp : 0.0);
       const double detect = detection + (o.fraud && t >= 2 ? 0.45 * (1 - detection) : 0.0);
-      const auto c = sim::column(claims, h, t), f = sim::column(caught, h, t);
-      EXPECT_NEAR(sim::mean(c), filed, 4 * sim::standard_error(c)) << "claims year " << t;
-      EXPECT_NEAR(sim::mean(f), filed * share * detect, 4 * sim::standard_error(f))
-          << "caught year " << t;
+      const double med_index = std::pow(1.021, t), wage = std::pow(1.013, t);
+      double filed = 0, e_med = 0, e_ind = 0, e_leg = 0, e_days = 0, e_lit = 0;
+      for (const Dept& d : depts) {
+        const double n =
+            d.fte * std::pow(1 + d.growth, t) / 100 * d.rate * freq * std::pow(1 + trend, t) * kept;
+        const double s = d.lost_share;
+        filed += n;
+        e_med += n * ((1 - s) * m_mo * (1 + p_mo * (k - 1)) + s * m_lt * (1 + p_lt * (k - 1))) *
+                 sev * med_index;
+        e_days += n * s * days * (1 + p_lt * (kd - 1));
+        e_ind += n * s * days * (1 + p_lt * (kd - 1)) * d.daily * sev * wage;
+        e_leg += n * ((1 - s) * p_mo + s * p_lt) * legal * wage;
+        e_lit += n * ((1 - s) * p_mo + s * p_lt);
+      }
+      const double paid_share = 1 - share * detect, caught_share = share * detect;
+      auto expect_mean = [&](const std::vector<double>& line, double mean, const char* what) {
+        const auto c = sim::column(line, h, t);
+        EXPECT_NEAR(sim::mean(c), mean, 4 * sim::standard_error(c)) << what << " year " << t;
+      };
+      expect_mean(claims, filed, "claims");
+      expect_mean(caught, filed * caught_share, "caught fraud");
+      expect_mean(med, e_med * paid_share, "medical");
+      expect_mean(ind, e_ind * paid_share, "indemnity");
+      expect_mean(leg, e_leg * paid_share, "legal");
+      expect_mean(days_line, e_days * paid_share, "lost days");
+      expect_mean(litigated, e_lit * paid_share, "litigated claims");
+      expect_mean(avoided, (e_med + e_ind + e_leg) * caught_share, "fraud cost avoided");
     }
   }
 }
