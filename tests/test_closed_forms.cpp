@@ -656,5 +656,48 @@ options:
   }
 }
 
+// ---- Documented defaults ---------------------------------------------------------------------
+//
+// Keys left out take the defaults of docs/scenario-format.md and docs/models/real_estate.md:
+// discount rate 0.03, operating cost rate 0.03 of replacement value, 11 sales a year, transaction
+// costs 5% of the price.
+
+TEST(ClosedForm, DocumentedDefaultsWhereKeysAreLeftOut) {
+  const std::string text = R"(
+simulation: {paths: 5, horizon_years: 3, seed: 2}
+models:
+  real_estate:
+    classes:
+      - {name: lots, parcels: 30, market_value_usd: 6000000, replacement_value_usd: 2700000,
+         surplus_share: 0.4}
+    disposition: {time_to_sell_days: 10, price_ratio: 1}
+)";
+  const sim::Results r = testing::run_scenario(testing::load_text(text, "defaults"), 2);
+  EXPECT_EQ(r.settings.discount_rate, 0.03);
+  const auto v = [&](const char* m) -> const std::vector<double>& {
+    return testing::metric_values(r, "baseline", std::string("real_estate.") + m);
+  };
+  // S = 12 surplus parcels of $200,000; 11 listed in year 0 at (k + 0.5) / 11, closing 10 days
+  // later (all within year 0), the 12th in year 1. No drift: price = base value.
+  const double base = 6.0e6 / 30, days = 10 / 365.25;
+  double held_avg0 = 0;  // recorded value sold in year 0, weighted by the part of it not held
+  for (int k = 0; k < 11; ++k) held_avg0 += base * (1 - ((k + 0.5) / 11 + days));
+  const double held[] = {(6.0e6 - held_avg0) / 6.0e6,
+                         (6.0e6 - 11 * base - base * (1 - (0.5 + days))) / 6.0e6,
+                         (6.0e6 - 12 * base) / 6.0e6};
+  const double sold[] = {11, 1, 0};
+  for (std::size_t p = 0; p < r.paths; ++p) {
+    double npv = 0;
+    for (std::size_t y = 0; y < 3; ++y) {
+      const std::size_t i = p * 3 + y;
+      EXPECT_EQ(v("parcels_sold")[i], sold[y]) << y;
+      expect_close(v("disposition_proceeds_usd")[i], sold[y] * base * (1 - 0.05), "proceeds");
+      expect_close(v("operating_cost_usd")[i], 0.03 * 2.7e6 * held[y], "operating");
+      npv += v("net_cash_flow_usd")[i] * std::pow(1.03, -(y + 0.5));
+    }
+    expect_close(v("npv_net_cash_flow_usd")[p * 3], npv, "npv at 3%");
+  }
+}
+
 }  // namespace
 }  // namespace reformsim

@@ -147,6 +147,40 @@ TEST(Comparison, DeltasTargetsAndProbBest) {
   EXPECT_DOUBLE_EQ(rep.prob_best[0], rep.prob_best[2]);
 }
 
+TEST(Comparison, AnnualTargetIsTheProbabilityInItsOwnYear) {
+  // The reform acts from 2029 (offset 2) and its yearly impact grows with the trend: P(impact
+  // in year Y >= $30,000) differs from year to year, and is 0 before 2029.
+  const sim::Results res = run(R"(
+simulation: {paths: 3000, horizon_years: 5, start_year: 2027, seed: 13}
+models:
+  example:
+    events_per_year: 40
+    trend: 0.2
+    cost_per_event_usd: {lognormal: {mean: 9000, sd: 7000}}
+options:
+  baseline: {}
+  reform: {models: {example: {reform: {effect: 0.23, cost_usd: 45000, start_year_offset: 2}}}}
+)");
+  const std::vector<sim::Target> targets = {
+      {"2028", false, 2028, 3e4}, {"2029", false, 2029, 3e4}, {"2031", false, 2031, 3e4}};
+  const sim::ComparisonReport rep = sim::compare_options(res, "baseline", targets);
+  const auto& reform = testing::metric_values(res, "reform", "fiscal.net_budget_usd");
+  const auto& base = testing::metric_values(res, "baseline", "fiscal.net_budget_usd");
+  std::vector<double> by_year(5);
+  for (std::size_t y = 0; y < 5; ++y) {
+    double hits = 0;
+    for (std::size_t p = 0; p < res.paths; ++p) hits += reform[p * 5 + y] - base[p * 5 + y] >= 3e4;
+    by_year[y] = hits / static_cast<double>(res.paths);
+  }
+  ASSERT_EQ(rep.options[0].targets.size(), 3u);
+  EXPECT_EQ(rep.options[0].targets[0].probability, by_year[1]);
+  EXPECT_EQ(rep.options[0].targets[1].probability, by_year[2]);
+  EXPECT_EQ(rep.options[0].targets[2].probability, by_year[4]);
+  EXPECT_EQ(by_year[1], 0.0);
+  EXPECT_GT(by_year[2], 0.05);
+  EXPECT_GT(by_year[4] - by_year[3], 0.02);  // neighbouring years differ
+}
+
 // A model whose output is a known linear function of its inputs:
 //   y = 3 a - 2 b + 0.5 c + 0 d + small noise, a, b, c, d ~ U(0, 1) independent.
 class LinearModel final : public sim::Model {
