@@ -92,6 +92,8 @@ CASES = [
      stats.nbinom(n=13, p=13 / (13 + 71)), True),
     ("{bernoulli: 0.37}", stats.bernoulli(0.37), True),
     ("{bernoulli: {p: 0.81}}", stats.bernoulli(0.81), True),
+    ("{binomial: [17, 0.29]}", stats.binom(17, 0.29), True),
+    ("{binomial: {trials: 2300, p: 0.0137}}", stats.binom(2300, 0.0137), True),
     ("{discrete: {values: [4, 1, 9], weights: [0.5, 0.2, 0.3]}}",
      discrete([4, 1, 9], [0.5, 0.2, 0.3]), True),
     ("{discrete: {values: [2.5, -1, 7], weights: [3, 1, 2]}}",

@@ -425,6 +425,7 @@ const std::vector<Family>& families() {
       {"poisson", {"mean"}, 1, {}},
       {"negative_binomial", {"mean", "dispersion"}, 2, {}},
       {"bernoulli", {"p"}, 1, {}},
+      {"binomial", {"trials", "p"}, 2, {}},
       {"discrete", {"values", "weights"}, 2, {}},
   };
   return f;
@@ -464,6 +465,7 @@ Distribution build(const std::string& name, const std::vector<double>& v, bool a
   if (name == "poisson") return Distribution::poisson(v[0]);
   if (name == "negative_binomial") return Distribution::negative_binomial(v[0], v[1]);
   if (name == "bernoulli") return Distribution::bernoulli(v[0]);
+  if (name == "binomial") return Distribution::binomial(v[0], v[1]);
   throw InputError("unknown distribution " + name);
 }
 

@@ -264,6 +264,35 @@ std::int64_t PoissonQuantile::operator()(double u) const {
   return poisson_quantile(mean_, u);
 }
 
+double negative_binomial_cdf(double mean, double dispersion, double k) {
+  if (k < 0.0) return 0.0;
+  return boost::math::ibeta(dispersion, std::floor(k) + 1.0, dispersion / (dispersion + mean));
+}
+
+std::int64_t negative_binomial_quantile(double mean, double dispersion, double u) {
+  if (!(mean > 0.0)) return 0;
+  const double guess = mean + std::sqrt(mean + mean * mean / dispersion) * normal_quantile(u);
+  return discrete_search(mean < 20.0 ? 0.0 : std::floor(std::min(guess, 1e18)),
+                         [=](double k) { return negative_binomial_cdf(mean, dispersion, k) >= u; });
+}
+
+double binomial_cdf(double trials, double p, double k) {
+  // P(N <= k) = I_{1-p}(n - k, k + 1), the regularised incomplete beta function.
+  if (k < 0.0) return 0.0;
+  const double j = std::floor(k);
+  if (j >= trials || p <= 0.0) return 1.0;
+  if (p >= 1.0) return 0.0;
+  return boost::math::ibeta(trials - j, j + 1.0, 1.0 - p);
+}
+
+std::int64_t binomial_quantile(double trials, double p, double u) {
+  if (!(p > 0.0)) return 0;
+  const double guess = trials * p + std::sqrt(trials * p * (1.0 - p)) * normal_quantile(u);
+  const std::int64_t k = discrete_search(std::clamp(std::floor(guess), 0.0, trials),
+                                         [=](double j) { return binomial_cdf(trials, p, j) >= u; });
+  return std::min(k, static_cast<std::int64_t>(trials));
+}
+
 std::int64_t poisson_quantile(double mean, double u) {
   if (mean <= 0.0) return 0;
   if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), u);
@@ -344,6 +373,8 @@ const char* to_string(DistKind kind) {
       return "bernoulli";
     case DistKind::kDiscrete:
       return "discrete";
+    case DistKind::kBinomial:
+      return "binomial";
   }
   return "?";
 }
@@ -469,6 +500,13 @@ Distribution Distribution::bernoulli(double p) {
   return with(DistKind::kBernoulli, {p});
 }
 
+Distribution Distribution::binomial(double trials, double p) {
+  require(trials >= 1.0 && trials < 1e15 && trials == std::floor(trials),
+          "binomial: trials must be an integer >= 1, got " + fmt(trials));
+  require(p >= 0.0 && p <= 1.0, "binomial: p must be in [0, 1], got " + fmt(p));
+  return with(DistKind::kBinomial, {trials, p});
+}
+
 Distribution Distribution::discrete(std::vector<double> values, std::vector<double> weights) {
   require(!values.empty(), "discrete: needs at least one value");
   require(values.size() == weights.size(), "discrete: " + std::to_string(values.size()) +
@@ -502,7 +540,8 @@ Distribution Distribution::discrete(std::vector<double> values, std::vector<doub
 
 bool Distribution::is_discrete() const {
   return kind_ == DistKind::kPoisson || kind_ == DistKind::kNegativeBinomial ||
-         kind_ == DistKind::kBernoulli || kind_ == DistKind::kDiscrete;
+         kind_ == DistKind::kBernoulli || kind_ == DistKind::kDiscrete ||
+         kind_ == DistKind::kBinomial;
 }
 
 double Distribution::beta_sample(Stream& s) const {
@@ -575,15 +614,12 @@ double Distribution::quantile(double u) const {
       return p_[0] * std::pow(1.0 - u, -1.0 / p_[1]);
     case DistKind::kPoisson:
       return static_cast<double>(poisson_quantile(p_[0], u));
-    case DistKind::kNegativeBinomial: {
-      const double m = p_[0], v = variance();
-      const double z = normal_quantile(u);
-      const double guess = m + std::sqrt(v) * z;
-      return static_cast<double>(discrete_search(m < 20.0 ? 0.0 : std::floor(guess),
-                                                 [this, u](double k) { return cdf(k) >= u; }));
-    }
+    case DistKind::kNegativeBinomial:
+      return static_cast<double>(negative_binomial_quantile(p_[0], p_[1], u));
     case DistKind::kBernoulli:
       return u > 1.0 - p_[0] ? 1.0 : 0.0;
+    case DistKind::kBinomial:
+      return static_cast<double>(binomial_quantile(p_[0], p_[1], u));
     case DistKind::kDiscrete: {
       const auto& c = table_->cumulative;
       const auto it = std::lower_bound(c.begin(), c.end(), u);
@@ -633,9 +669,11 @@ double Distribution::cdf(double x) const {
     case DistKind::kPoisson:
       return poisson_cdf(p_[0], x);
     case DistKind::kNegativeBinomial:
-      return x < 0.0 ? 0.0 : boost::math::ibeta(p_[1], std::floor(x) + 1.0, d_[0]);
+      return negative_binomial_cdf(p_[0], p_[1], x);
     case DistKind::kBernoulli:
       return x < 0.0 ? 0.0 : x < 1.0 ? 1.0 - p_[0] : 1.0;
+    case DistKind::kBinomial:
+      return binomial_cdf(p_[0], p_[1], x);
     case DistKind::kDiscrete: {
       const auto& v = table_->values;
       const auto it = std::upper_bound(v.begin(), v.end(), x);
@@ -678,6 +716,8 @@ double Distribution::mean() const {
       return p_[0];
     case DistKind::kBernoulli:
       return p_[0];
+    case DistKind::kBinomial:
+      return p_[0] * p_[1];
     case DistKind::kDiscrete: {
       double m = 0.0;
       for (std::size_t i = 0; i < table_->values.size(); ++i)
@@ -733,6 +773,8 @@ double Distribution::variance() const {
       return p_[0] + p_[0] * p_[0] / p_[1];
     case DistKind::kBernoulli:
       return p_[0] * (1.0 - p_[0]);
+    case DistKind::kBinomial:
+      return p_[0] * p_[1] * (1.0 - p_[1]);
     case DistKind::kDiscrete: {
       const double m = mean();
       double v = 0.0;
@@ -782,6 +824,8 @@ double Distribution::support_max() const {
       return p_[3];
     case DistKind::kBernoulli:
       return 1.0;
+    case DistKind::kBinomial:
+      return p_[0];
     case DistKind::kDiscrete:
       return table_->values.back();
     default:

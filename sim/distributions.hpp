@@ -51,6 +51,13 @@ class PoissonQuantile {
   double mean_, exp_neg_mean_;
 };
 double poisson_cdf(double mean, double k);
+// Negative binomial (mean, dispersion r: variance mean + mean^2 / r) and binomial (trials, p) by
+// inversion of one uniform: the smallest k with cdf(k) >= u. No allocation; parameters unchecked
+// (the callers validate them once), a mean or p of 0 gives 0.
+std::int64_t negative_binomial_quantile(double mean, double dispersion, double u);
+std::int64_t binomial_quantile(double trials, double p, double u);
+double negative_binomial_cdf(double mean, double dispersion, double k);
+double binomial_cdf(double trials, double p, double k);
 namespace detail {
 // What poisson_quantile evaluates, exposed for tests. The Poisson probability mass at the count k
 // for a mean in (0, 1e7): Loader's saddle-point expansion (C. Loader, "Fast and accurate
@@ -80,6 +87,7 @@ enum class DistKind : std::uint8_t {
   kNegativeBinomial,
   kBernoulli,
   kDiscrete,
+  kBinomial,
 };
 
 const char* to_string(DistKind kind);
@@ -105,6 +113,8 @@ class Distribution {
   // Negative binomial by mean and dispersion r: variance = mean + mean^2 / r.
   static Distribution negative_binomial(double mean, double dispersion);
   static Distribution bernoulli(double p);
+  // Successes in `trials` independent trials of probability p (trials an integer >= 1).
+  static Distribution binomial(double trials, double p);
   // Values with weights (need not sum to one); sorted by value internally.
   static Distribution discrete(std::vector<double> values, std::vector<double> weights);
 

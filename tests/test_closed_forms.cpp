@@ -72,7 +72,7 @@ models:
         unrecorded_share: 0.1
         surplus_share: 0.15
         surplus_value_factor: 0.8
-        market: {drift: 0.013}
+        market: {log_drift: 0.013}
     asset_management:
       enabled: false
       start_year_offset: 1

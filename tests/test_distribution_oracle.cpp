@@ -98,7 +98,7 @@ TEST(DistributionOracle, EverySpellingMatchesScipyAtFixedPoints) {
   }
   EXPECT_GE(spellings.size(), 34u);
   // Every family reformsim knows is in the table.
-  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(sim::DistKind::kDiscrete) + 1);
+  EXPECT_EQ(kinds.size(), static_cast<std::size_t>(sim::DistKind::kBinomial) + 1);
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ simulation: {paths: 20000, horizon_years: 5, seed: 11}
 models:
   real_estate:
     classes:
-      - {name: only, parcels: 1, market_value_usd: 1000000, market: {drift: 0.02, volatility: 0.15}}
+      - {name: only, parcels: 1, market_value_usd: 1000000, market: {log_drift: 0.02, volatility: 0.15}}
     disposition: {sales_capacity_per_year: 0}
 )");
   const sim::Results r = sim::Engine(sc).run({});
@@ -104,6 +104,54 @@ models:
     expect_lognormal_quantiles(year_column(v, 5, t), std::log(1e6) + (t + 1) * 0.02,
                                0.15 * std::sqrt(t + 1.0));
   }
+}
+
+TEST(RealEstate, GbmDriftGivesTheExpectedGrowthRate) {
+  // drift is the GBM drift mu: E[V_T] = V0 exp(mu T), the log drift being mu - sigma^2 / 2 with
+  // sigma^2 = volatility^2 + Var(loading * factor) = 0.2^2 + 0.3^2 * 0.5^2 = 0.0625 (a serially
+  // independent normal factor of sd 0.5). After T = 10 years Var(log V_T) = 0.625: the standard
+  // error of the mean is V0 exp(mu T) sqrt(exp(0.625) - 1) / sqrt(n).
+  const sim::Scenario sc = load(R"(
+simulation: {paths: 20000, horizon_years: 10, seed: 13}
+factors:
+  economy: {marginal: {normal: {mean: 0, sd: 0.5}}}
+models:
+  real_estate:
+    classes:
+      - name: only
+        parcels: 1
+        market_value_usd: 1000000
+        market: {drift: 0.04, volatility: 0.2, loadings: {economy: 0.3}}
+    disposition: {sales_capacity_per_year: 0}
+)");
+  const sim::Results r = sim::Engine(sc).run({});
+  const auto v = year_column(metric(r, "baseline", "market_value_usd"), 10, 9);
+  const double expected = 1e6 * std::exp(0.04 * 10);
+  const double se = expected * std::sqrt(std::expm1(0.0625 * 10) / static_cast<double>(v.size()));
+  EXPECT_NEAR(sim::mean(v), expected, 4 * se);
+  // The recorded input is the log drift the path used.
+  const auto& drift = r.option("baseline")->input("real_estate.only.drift")->values;
+  EXPECT_DOUBLE_EQ(drift.front(), 0.04 - 0.0625 / 2);
+}
+
+TEST(RealEstate, DriftAndLogDriftAgreeWithoutVolatilityAndAreNotBothGiven) {
+  const std::string head =
+      "simulation: {paths: 50, horizon_years: 3, seed: 5}\nmodels:\n  real_estate:\n"
+      "    classes:\n";
+  const auto values = [&](const std::string& key) {
+    const sim::Scenario sc =
+        load(head + "      - {name: k, parcels: 1, market_value_usd: 1e6, market: {" + key +
+             ": 0.013}}\n");
+    return metric(sim::Engine(sc).run({}), "baseline", "market_value_usd");
+  };
+  EXPECT_EQ(values("drift"), values("log_drift"));
+  const std::string err = errors_of(head +
+                                    "      - {name: k, parcels: 1, market_value_usd: 1e6,\n"
+                                    "         market: {log_drift: 0.01, drift: 0.02}}\n");
+  EXPECT_NE(err.find("re-test:6:43: models.real_estate.classes[0].market.drift: give either "
+                     "log_drift (the mean log-return a year) or drift (the GBM drift mu"),
+            std::string::npos)
+      << err;
 }
 
 TEST(RealEstate, FactorLoadingsAddAutocorrelatedSystematicRisk) {
@@ -119,7 +167,7 @@ models:
       - name: only
         parcels: 1
         market_value_usd: 1000000
-        market: {drift: 0, volatility: 0.1, loadings: {economy: 0.1}}
+        market: {log_drift: 0, volatility: 0.1, loadings: {economy: 0.1}}
     disposition: {sales_capacity_per_year: 0}
 )");
   const sim::Results r = sim::Engine(sc).run({});
@@ -147,7 +195,7 @@ models:
         operating_cost_per_parcel_usd: 1000
         lease_income_usd: 2000000
         surplus_share: 0.5
-        market: {drift: 0.05}
+        market: {log_drift: 0.05}
     disposition:
       sales_capacity_per_year: 2
       time_to_sell_days: 100
@@ -218,7 +266,7 @@ models:
         lease_income_usd: 1000000
         surplus_share: {uniform: [0.2, 0.6]}
         surplus_value_factor: 0.5
-        market: {drift: {normal: {mean: 0.01, sd: 0.02}}, volatility: 0.12}
+        market: {log_drift: {normal: {mean: 0.01, sd: 0.02}}, volatility: 0.12}
     disposition: {sales_capacity_per_year: [3, 6]}
 options:
   hold: {models: {real_estate: {disposition: {sales_capacity_per_year: 0}}}}

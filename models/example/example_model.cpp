@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "sim/counts.hpp"
 #include "sim/elementary.hpp"
 
 namespace reformsim::models {
@@ -11,10 +12,11 @@ class ExampleModel final : public sim::Model {
  public:
   enum Metric { kEvents, kEventCost, kReformCost, kMetricCount };
 
-  ExampleModel(double events_per_year, sim::Distribution cost, double trend, int factor,
-               double beta, bool reform, sim::Distribution effect, double reform_cost,
-               int start_offset)
+  ExampleModel(double events_per_year, sim::CountLaw count_law, sim::Distribution cost,
+               double trend, int factor, double beta, bool reform, sim::Distribution effect,
+               double reform_cost, int start_offset)
       : events_per_year_(events_per_year),
+        count_law_(count_law),
         cost_(std::move(cost)),
         trend_(trend),
         factor_(factor),
@@ -50,7 +52,7 @@ class ExampleModel final : public sim::Model {
       double mean = events_per_year_ * std::pow(1.0 + trend_, y);
       if (factor_ >= 0) mean *= sim::exp_portable(beta_ * ctx.factor(factor_, y));
       sim::Stream count_stream = ctx.stream(kCountKey.with(static_cast<std::uint64_t>(y)));
-      const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+      const std::int64_t n = count_law_.quantile(mean, count_stream.uniform());
       const bool active = reform_ && y >= start_offset_;
       const sim::StreamKey year_key = kEventKey.with(static_cast<std::uint64_t>(y));
       for (std::int64_t i = 0; i < n; ++i) {
@@ -71,6 +73,7 @@ class ExampleModel final : public sim::Model {
   static constexpr sim::StreamKey kEventKey = sim::StreamKey::of("example").with("event");
 
   double events_per_year_;
+  sim::CountLaw count_law_;
   sim::Distribution cost_;
   double trend_;
   int factor_;
@@ -88,6 +91,7 @@ class ExampleModel final : public sim::Model {
 std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::ModelEnv& env) {
   using sim::Range;
   const double events = r.number("events_per_year", 50.0, Range::non_negative());
+  const sim::CountLaw count_law = sim::read_count_law(r, "count");
   const sim::Distribution cost = r.uncertain(
       "cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
   const double trend = r.number("trend", 0.0, Range::between(-0.5, 1.0));
@@ -102,8 +106,8 @@ std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::Mod
       static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
   reform.finish();
   r.finish();
-  return std::make_unique<ExampleModel>(events, cost, trend, factor, beta, enabled, effect,
-                                        reform_cost, start);
+  return std::make_unique<ExampleModel>(events, count_law, cost, trend, factor, beta, enabled,
+                                        effect, reform_cost, start);
 }
 
 }  // namespace reformsim::models

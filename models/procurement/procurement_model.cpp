@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/counts.hpp"
 #include "sim/elementary.hpp"
 
 namespace reformsim::models {
@@ -69,6 +70,7 @@ struct Category {
   Distribution cm_savings_rate;
   double competitive_share = 1.0;
   double bidders_mean = 2.3;
+  sim::CountLaw extra_bidders;  // the family of the bidders beyond the first
   int solicitations_per_year = 100;
   // Set-up time keys and input slots.
   StreamKey savings_key, escalation_key, bidders_key;
@@ -273,14 +275,23 @@ class ProcurementModel final : public sim::Model {
         if (added > 0.0 && c.competitive_share > 0.0) {
           sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
           double relief = 0.0;
-          const sim::PoissonQuantile extra_before(extra_bidders_base);
-          const sim::PoissonQuantile extra_after(extra_bidders_base + added);
-          for (int k = 0; k < c.solicitations_per_year; ++k) {
-            const double u = bids.uniform();
-            const auto n0 = extra_before(u);
-            const auto n1 = extra_after(u);
-            if (n1 == n0) continue;
-            relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
+          auto add_relief = [&](std::int64_t n0, std::int64_t n1) {
+            if (n1 != n0) relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
+          };
+          const double mean_after = extra_bidders_base + added;
+          if (c.extra_bidders.is_poisson()) {
+            const sim::PoissonQuantile extra_before(extra_bidders_base);
+            const sim::PoissonQuantile extra_after(mean_after);
+            for (int k = 0; k < c.solicitations_per_year; ++k) {
+              const double u = bids.uniform();
+              add_relief(extra_before(u), extra_after(u));
+            }
+          } else {
+            for (int k = 0; k < c.solicitations_per_year; ++k) {
+              const double u = bids.uniform();
+              add_relief(c.extra_bidders.quantile(extra_bidders_base, u),
+                         c.extra_bidders.quantile(mean_after, u));
+            }
           }
           competition[y] += (s - negotiated) * c.competitive_share * relief /
                             static_cast<double>(c.solicitations_per_year);
@@ -384,6 +395,7 @@ Category read_category(sim::MapReader& r, const sim::ModelEnv& env, bool by_shar
   sim::MapReader comp = r.map("competition");
   c.competitive_share = comp.number("competitive_share", 1.0, Range::probability());
   c.bidders_mean = comp.number("bidders_mean", 2.3, Range::between(1.0, 1000.0));
+  c.extra_bidders = sim::read_count_law(comp, "extra_bidders_count");
   c.solicitations_per_year =
       static_cast<int>(comp.integer("solicitations_per_year", 100, Range::between(1, 1000000)));
   comp.finish();

@@ -214,8 +214,8 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
     const auto& k = keys_[c];
-    scalar(kMu, c) = draw(cls.market.drift, ctx, k.drift);
     scalar(kSigma, c) = draw(cls.market.volatility, ctx, k.volatility);
+    scalar(kMu, c) = cls.market.log_drift(draw(cls.market.drift, ctx, k.drift), scalar(kSigma, c));
     scalar(kCostRate, c) = draw(cls.operating_cost_rate, ctx, k.cost_rate);
     const double surplus_share = draw(cls.surplus_share, ctx, k.surplus);
     const int s = std::clamp(round_count(surplus_share * cls.parcels), 0, cls.parcels);
@@ -372,7 +372,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         if (!(mean > 0.0)) continue;
         const std::size_t kp = c * n_perils + p;
         sim::Stream cs = ctx.stream(damage_count_keys_[kp].with(static_cast<std::uint64_t>(y)));
-        const std::int64_t n = sim::poisson_quantile(mean, cs.uniform());
+        const std::int64_t n = peril.count.quantile(mean, cs.uniform());
         const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
         for (std::int64_t i = 0; i < n; ++i) {
           sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));

@@ -70,7 +70,14 @@ std::vector<double> per_year(MapReader& r, std::string_view key, double fallback
 
 MarketSpec read_market(MapReader m, const sim::ModelEnv& env) {
   MarketSpec spec;
-  spec.drift = m.uncertain("drift", Distribution::constant(0.0));
+  spec.arithmetic_drift = m.has("drift");
+  if (m.has("drift") && m.has("log_drift"))
+    m.error("drift",
+            "give either log_drift (the mean log-return a year) or drift (the GBM drift mu, the "
+            "expected growth rate), not both");
+  spec.drift = m.has("drift") ? m.uncertain("drift", Distribution::constant(0.0))
+                              : m.uncertain("log_drift", Distribution::constant(0.0));
+  if (m.has("drift") && m.has("log_drift")) m.child("log_drift");
   spec.volatility =
       m.uncertain("volatility", Distribution::constant(0.0), Range::between(0.0, 1.0));
   MapReader loadings = m.map("loadings");
@@ -86,6 +93,18 @@ MarketSpec read_market(MapReader m, const sim::ModelEnv& env) {
     }
   }
   loadings.finish();
+  const auto& factors = env.factors.factors();
+  for (const auto& [f, bf] : spec.loadings) {
+    for (const auto& [g, bg] : spec.loadings) {
+      const double sd_f = std::sqrt(factors[static_cast<std::size_t>(f)].marginal.variance());
+      const double sd_g = std::sqrt(factors[static_cast<std::size_t>(g)].marginal.variance());
+      spec.factor_variance += bf * bg * sd_f * sd_g * env.factors.correlation()(f, g);
+    }
+  }
+  if (spec.arithmetic_drift && !std::isfinite(spec.factor_variance))
+    m.error("drift",
+            "drift (the GBM drift) needs the loaded factors' variance, which is infinite here; "
+            "give log_drift instead");
   m.finish();
   return spec;
 }
@@ -246,6 +265,7 @@ DamageSpec read_damage(MapReader d) {
     peril.name = read_name(p);
     peril.events_per_billion_usd =
         p.required_number("events_per_billion_usd", Range::non_negative());
+    peril.count = sim::read_count_law(p, "count");
     peril.severity = read_severity(p, cap);
     p.finish();
     spec.perils.push_back(std::move(peril));

@@ -9,15 +9,30 @@
 
 #include "models/real_estate/severity.hpp"
 #include "sim/config.hpp"
+#include "sim/counts.hpp"
 #include "sim/distributions.hpp"
 #include "sim/model.hpp"
 
 namespace reformsim::models::real_estate {
 
 struct MarketSpec {
-  sim::Distribution drift;       // mean real log-return a year, drawn once per path
+  // Drawn once per path: the log drift (`log_drift`: the mean real log-return a year), or, with
+  // `arithmetic_drift`, the GBM drift mu (`drift`: the expected growth rate), from which the log
+  // drift is mu - (volatility^2 + factor_variance) / 2.
+  sim::Distribution drift;
+  bool arithmetic_drift = false;
   sim::Distribution volatility;  // sd of the idiosyncratic yearly log-return, once per path
   std::vector<std::pair<int, double>> loadings;  // (factor index, loading on its value)
+  // Var(sum_f beta_f F_f) within a year: sum_fg beta_f beta_g sd_f sd_g R_fg, with sd_f the sd
+  // of factor f's marginal and R the scenario's correlation.
+  double factor_variance = 0.0;
+
+  // The path's log drift from its draws of the drift as given and of the volatility.
+  double log_drift(double drawn_drift, double drawn_volatility) const {
+    return arithmetic_drift
+               ? drawn_drift - 0.5 * (drawn_volatility * drawn_volatility + factor_variance)
+               : drawn_drift;
+  }
 };
 
 struct AssetClassSpec {
@@ -79,6 +94,7 @@ struct PartnershipSpec {
 struct PerilSpec {
   std::string name;
   double events_per_billion_usd = 0.0;  // events a year per $1B of replacement value held
+  sim::CountLaw count;                  // the family of the yearly count around that mean
   SplicedSeverity severity;
 };
 

@@ -491,7 +491,8 @@ double WorkforceInjuryModel::expected_incurred(int a, double freq, double sev, c
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
     const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
-    const double claims = fte / 100.0 * rates[d] * freq * trend;
+    // The count family's mean: below the rate's only where a binomial or Bernoulli count caps it.
+    const double claims = p_.count_law.mean(fte / 100.0 * rates[d] * freq * trend);
     const double s = dep.lost_time_share;
     const double per_claim =
         (1.0 - s) * (med_only + p0 * legal) +
@@ -663,8 +664,14 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
   const sim::StreamKey count_key = dep.count_key.with(calendar_year);
   const bool mixed = p_.counts == CountModel::kNegativeBinomial;
   // The count is a function of its stream and the mean (and the mixing, keyed alike).
-  const std::uint64_t key[] = {kCountMemoTag, count_key.value(), std::bit_cast<std::uint64_t>(mean),
-                               mixed ? std::bit_cast<std::uint64_t>(p_.dispersion) : 0};
+  const sim::CountLaw& law = p_.count_law;
+  const std::uint64_t key[] = {kCountMemoTag,
+                               count_key.value(),
+                               std::bit_cast<std::uint64_t>(mean),
+                               mixed ? std::bit_cast<std::uint64_t>(p_.dispersion) : 0,
+                               static_cast<std::uint64_t>(law.family()),
+                               std::bit_cast<std::uint64_t>(law.shape()),
+                               std::bit_cast<std::uint64_t>(law.zero_probability())};
   sim::PathMemo* memo = ctx.memo();
   if (memo) {
     if (const std::byte* kept = memo->find(key)) {
@@ -678,7 +685,7 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
     mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
   }
   sim::Stream count_stream = ctx.stream(count_key);
-  const std::int64_t n = sim::poisson_quantile(mean, count_stream.uniform());
+  const std::int64_t n = law.quantile(mean, count_stream.uniform());
   if (memo) {
     if (std::byte* keep = memo->store(key, sizeof n)) std::memcpy(keep, &n, sizeof n);
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/counts.hpp"
 #include "sim/distributions.hpp"
 #include "sim/random.hpp"
 
@@ -80,6 +81,9 @@ struct Inflation {
 struct Params {
   CountModel counts = CountModel::kPoisson;
   double dispersion = 0.0;  // negative binomial r: variance = mean + mean^2 / r
+  // `count`: the family of a department-year's count at its mean, by inversion of one uniform
+  // (used when counts is kPoisson; the default is plain Poisson).
+  sim::CountLaw count_law;
   sim::Distribution frequency_multiplier = sim::Distribution::constant(1.0);
   double frequency_trend = 0.0;
   sim::Distribution severity_multiplier = sim::Distribution::constant(1.0);

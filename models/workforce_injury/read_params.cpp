@@ -213,6 +213,11 @@ Lognormal Lognormal::from_mean_sd(double mean, double sd) {
 
 Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   Params p;
+  if (r.has("count") && (r.has("counts") || r.has("dispersion")))
+    r.error("count",
+            "give either count (a count family) or counts/dispersion (the Poisson-gamma "
+            "mixture), not both");
+  p.count_law = sim::read_count_law(r, "count");
   const std::string counts = r.text("counts", "poisson", {"poisson", "negative_binomial"});
   p.counts = counts == "negative_binomial" ? CountModel::kNegativeBinomial : CountModel::kPoisson;
   if (p.counts == CountModel::kNegativeBinomial) {
