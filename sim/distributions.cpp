@@ -490,9 +490,7 @@ Distribution Distribution::poisson(double mean) {
 Distribution Distribution::negative_binomial(double mean, double dispersion) {
   require(mean > 0.0 && mean < 1e12, "negative_binomial: mean must be > 0, got " + fmt(mean));
   require_positive("negative_binomial", "dispersion", dispersion);
-  Distribution d = with(DistKind::kNegativeBinomial, {mean, dispersion});
-  d.d_[0] = dispersion / (dispersion + mean);  // success probability p
-  return d;
+  return with(DistKind::kNegativeBinomial, {mean, dispersion});
 }
 
 Distribution Distribution::bernoulli(double p) {

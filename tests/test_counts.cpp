@@ -266,6 +266,41 @@ models:
   EXPECT_NEAR(v.variance, 43.75, 4 * v.se);
 }
 
+TEST(CountLaw, ProcurementBernoulliExtraBiddersGiveTheTwoPointRelief) {
+  // Extra bidders Bernoulli: mean 0.3 before the red-tape reform, 0.3 + 0.45 after. With one
+  // uniform per solicitation, n0 - 1 = [u > 0.7] and n1 - 1 = [u > 0.25]: a solicitation gains
+  // its second bidder with probability 0.45 and then saves h = 1 - p(1) / p(0) = 0.2 (1 -
+  // exp(-0.35)) of its price. Over 50 solicitations of $1B x 0.8 / 50: mean 0.8e9 x 0.45 h,
+  // sd 0.8e9 h sqrt(0.45 x 0.55 / 50) per path. (Poisson counts give a mean 12% lower.)
+  const sim::Scenario sc = testing::load_text(R"(
+simulation: {paths: 4000, horizon_years: 1, seed: 23}
+models:
+  procurement:
+    price_curve: {max_reduction: 0.2, rate_per_bidder: 0.35}
+    categories:
+      - name: works
+        annual_spend_usd: 1.0e9
+        competition: {competitive_share: 0.8, bidders_mean: 1.3, solicitations_per_year: 50,
+                      extra_bidders_count: bernoulli}
+    reforms:
+      red_tape: {enabled: true, start_year_offset: 0, ramp_years: 0, added_bidders: 0.45}
+)",
+                                              "count-test");
+  const sim::Results r = testing::run_scenario(sc, 2);
+  const auto& comp =
+      testing::metric_values(r, "baseline", "procurement.competition_savings_usd");
+  const double h = 0.2 * (1 - std::exp(-0.35));
+  const double expected = 0.8e9 * 0.45 * h;
+  const double sd = 0.8e9 * h * std::sqrt(0.45 * 0.55 / 50);
+  const double n = static_cast<double>(comp.size());
+  EXPECT_NEAR(sim::mean(comp), expected, 4 * sd / std::sqrt(n));
+  // Every path's saving is a whole number of solicitations' relief.
+  for (double c : comp) {
+    const double k = c / (0.8e9 / 50 * h);
+    ASSERT_NEAR(k, std::round(k), 1e-6) << c;
+  }
+}
+
 // ---- Validation ----------------------------------------------------------------------------
 
 TEST(CountLaw, ACountThatIsNotADiscreteFamilyIsRefusedWithItsPlace) {
