@@ -62,6 +62,21 @@ VarianceSe variance_with_se(const std::vector<double>& x) {
   return {m2 * n / (n - 1), std::sqrt((m4 - m2 * m2) / n)};
 }
 
+// The baseline's per-path values of `key` in the scenario `text` (run on 2 threads).
+std::vector<double> run_metric(const std::string& text, const std::string& key) {
+  const sim::Results r = testing::run_scenario(testing::load_text(text, "count-test"), 2);
+  return testing::metric_values(r, "baseline", key);
+}
+
+// Sample mean within 4 standard errors of `mean` (the standard error from the theoretical
+// variance), sample variance within 4 standard errors of `variance`.
+void expect_mean_and_variance(const std::vector<double>& x, double mean, double variance) {
+  const double n = static_cast<double>(x.size());
+  EXPECT_NEAR(sim::mean(x), mean, 4 * std::sqrt(variance / n));
+  const auto v = variance_with_se(x);
+  EXPECT_NEAR(v.variance, variance, 4 * v.se);
+}
+
 // ---- The law itself ------------------------------------------------------------------------
 
 TEST(CountLaw, DefaultIsThePoissonQuantileBitForBit) {
@@ -184,9 +199,7 @@ TEST(CountLaw, BinomialCountWithGammaSeverityMatchesTheMoments) {
   EXPECT_NEAR(sim::mean(c.cost), es, 4 * std::sqrt(vs / n));
   const auto v = variance_with_se(c.cost);
   EXPECT_NEAR(v.variance, vs, 4 * v.se);
-  EXPECT_NEAR(sim::mean(c.events), en, 4 * std::sqrt(vn / n));
-  const auto vc = variance_with_se(c.events);
-  EXPECT_NEAR(vc.variance, vn, 4 * vc.se);
+  expect_mean_and_variance(c.events, en, vn);
   for (double k : c.events) ASSERT_LE(k, 12);
 }
 
@@ -205,9 +218,7 @@ TEST(CountLaw, ZeroInflatedNegativeBinomialCountMatchesTheory) {
   for (double k : c.events) zeros += k == 0 ? 1 : 0;
   EXPECT_NEAR(zeros / n, p0, 4 * std::sqrt(p0 * (1 - p0) / n));
   const double vn = (1 - pi) * (mp + mp * mp / r + mp * mp) - m * m;
-  EXPECT_NEAR(sim::mean(c.events), m, 4 * std::sqrt(vn / n));
-  const auto vc = variance_with_se(c.events);
-  EXPECT_NEAR(vc.variance, vn, 4 * vc.se);
+  expect_mean_and_variance(c.events, m, vn);
   const double ex = std::exp(7.2 + 0.32), vx = std::expm1(0.64) * std::exp(14.4 + 0.64);
   const double vs = m * vx + vn * ex * ex;
   EXPECT_NEAR(sim::mean(c.cost), m * ex, 4 * std::sqrt(vs / n));
@@ -217,7 +228,7 @@ TEST(CountLaw, ZeroInflatedNegativeBinomialCountMatchesTheory) {
 
 TEST(CountLaw, RealEstateDamageEventsTakeTheirPerilsCountFamily) {
   // $1B held and 6 events per $1B: NB(6, r = 1.5) events, variance 6 + 36 / 1.5 = 30.
-  const sim::Scenario sc = testing::load_text(R"(
+  const auto events = run_metric(R"(
 simulation: {paths: 20000, horizon_years: 1, seed: 37}
 models:
   real_estate:
@@ -230,19 +241,14 @@ models:
         - {name: fire, events_per_billion_usd: 6, severity: 1000,
            count: {negative_binomial: {dispersion: 1.5}}}
 )",
-                                              "count-test");
-  const sim::Results r = testing::run_scenario(sc, 2);
-  const auto& events = testing::metric_values(r, "baseline", "real_estate.damage_events");
-  const double n = static_cast<double>(events.size());
-  EXPECT_NEAR(sim::mean(events), 6.0, 4 * std::sqrt(30.0 / n));
-  const auto v = variance_with_se(events);
-  EXPECT_NEAR(v.variance, 30.0, 4 * v.se);
+                                 "real_estate.damage_events");
+  expect_mean_and_variance(events, 6.0, 30.0);
 }
 
 TEST(CountLaw, WorkforceClaimCountsTakeTheCountFamily) {
   // One department of 1,000 FTE at 5 claims per 100 FTE: a mean of 50 claims a year, as a
   // binomial over 400 exposures: variance 400 p (1 - p) with p = 0.125, 43.75 (Poisson: 50).
-  const sim::Scenario sc = testing::load_text(R"(
+  const auto claims = run_metric(R"(
 simulation: {paths: 8000, horizon_years: 1, start_year: 2030, seed: 41}
 models:
   workforce_injury:
@@ -257,13 +263,8 @@ models:
     departments:
       - {name: streets, headcount_fte: 1000, claims_per_100_fte: 5}
 )",
-                                              "count-test");
-  const sim::Results r = testing::run_scenario(sc, 2);
-  const auto& claims = testing::metric_values(r, "baseline", "workforce_injury.claims");
-  const double n = static_cast<double>(claims.size());
-  EXPECT_NEAR(sim::mean(claims), 50.0, 4 * std::sqrt(43.75 / n));
-  const auto v = variance_with_se(claims);
-  EXPECT_NEAR(v.variance, 43.75, 4 * v.se);
+                                 "workforce_injury.claims");
+  expect_mean_and_variance(claims, 50.0, 43.75);
 }
 
 TEST(CountLaw, ProcurementBernoulliExtraBiddersGiveTheTwoPointRelief) {
@@ -272,7 +273,7 @@ TEST(CountLaw, ProcurementBernoulliExtraBiddersGiveTheTwoPointRelief) {
   // its second bidder with probability 0.45 and then saves h = 1 - p(1) / p(0) = 0.2 (1 -
   // exp(-0.35)) of its price. Over 50 solicitations of $1B x 0.8 / 50: mean 0.8e9 x 0.45 h,
   // sd 0.8e9 h sqrt(0.45 x 0.55 / 50) per path. (Poisson counts give a mean 12% lower.)
-  const sim::Scenario sc = testing::load_text(R"(
+  const auto comp = run_metric(R"(
 simulation: {paths: 4000, horizon_years: 1, seed: 23}
 models:
   procurement:
@@ -285,10 +286,7 @@ models:
     reforms:
       red_tape: {enabled: true, start_year_offset: 0, ramp_years: 0, added_bidders: 0.45}
 )",
-                                              "count-test");
-  const sim::Results r = testing::run_scenario(sc, 2);
-  const auto& comp =
-      testing::metric_values(r, "baseline", "procurement.competition_savings_usd");
+                               "procurement.competition_savings_usd");
   const double h = 0.2 * (1 - std::exp(-0.35));
   const double expected = 0.8e9 * 0.45 * h;
   const double sd = 0.8e9 * h * std::sqrt(0.45 * 0.55 / 50);
