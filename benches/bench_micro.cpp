@@ -124,6 +124,9 @@ std::vector<std::pair<std::string, Distribution>> families() {
       {"negative_binomial_mean_1e4_r_0.5", Distribution::negative_binomial(1e4, 0.5)},
       {"poisson_mean_2e7", Distribution::poisson(2e7)},
       {"bernoulli", Distribution::bernoulli(0.3)},
+      // The binomial over its range: few trials, and many trials with a mean of 3e5.
+      {"binomial_12_0.36", Distribution::binomial(12, 0.36)},
+      {"binomial_1e6_0.3", Distribution::binomial(1e6, 0.3)},
       {"discrete_5", Distribution::discrete({1, 2, 3, 5, 8}, {1, 2, 3, 2, 1})},
   };
 }
