@@ -168,6 +168,12 @@ CountLaw read_count_law(MapReader& r, std::string_view key) {
                "expected the family's parameters as a map, found " + params->describe());
     return CountLaw::poisson();
   }
+  if ((!params || params->is_null()) && (name == "negative_binomial" || name == "binomial")) {
+    const char* needs = name == "binomial" ? "trials" : "dispersion";
+    diag.error(name_loc, node->is_scalar() ? path : family_path,
+               name + " needs its " + needs + ": write {" + name + ": {" + needs + ": ...}}");
+    return CountLaw::poisson();
+  }
   MapReader p(params && params->is_map() ? params : nullptr, family_path, diag);
   if (p.has("mean")) {
     p.error("mean",

@@ -321,6 +321,11 @@ TEST(CountLaw, ACountThatIsNotADiscreteFamilyIsRefusedWithItsPlace) {
       {"    count: {binomial: {trials: 2.5}}\n",
        "models.example.count.binomial.trials: must be an integer"},
       {"    count: {binomial: {}}\n", "models.example.count.binomial.trials: required key"},
+      {"    count: negative_binomial\n",
+       "count-test:4:12: models.example.count: negative_binomial needs its dispersion: write "
+       "{negative_binomial: {dispersion: ...}}"},
+      {"    count: {binomial: }\n",
+       "count-test:4:13: models.example.count.binomial: binomial needs its trials"},
       {"    count: {poisson: {zero_probability: 1}}\n",
        "models.example.count.poisson.zero_probability: must be"},
       {"    count: {poisson: {dispersion: 2}}\n",
