@@ -217,6 +217,10 @@ Handle create_file(const std::string& path) {
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"));
   // Closing the file closes everything still open in it: a commit really ends the file.
   check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "set the close degree");
+  // The HDF5 1.8 file format: version-2 object headers, whose metadata carries checksums and
+  // whose attributes larger than 64 KiB (the option names of a scenario with thousands of
+  // options) go to dense storage instead of failing with "object header message is too large".
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), "set the file format version");
   return Handle(
       check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create '" + path + "'"));
 }

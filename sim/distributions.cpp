@@ -243,6 +243,11 @@ std::int64_t PoissonQuantile::operator()(double u) const {
 }
 
 std::int64_t poisson_quantile(double mean, double u) {
+  // Counts stay exact integers far below 2^63; beyond, and for a mean that is not a number, there
+  // is no count to give (a scenario's limits keep real runs far below: sim/model.hpp).
+  if (!(mean < kMaxPoissonQuantileMean)) [[unlikely]]
+    throw RunError("a Poisson count with mean " + fmt(mean) + " is beyond the limit of " +
+                   fmt(kMaxPoissonQuantileMean) + " (see docs/scenario-format.md, \"Limits\")");
   if (mean <= 0.0) return 0;
   if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), u);
   // Cornish-Fisher start, then exact search on the CDF: the smallest k with cdf(k) >= u, as the

@@ -322,6 +322,8 @@ int run_scenario(const RunRequest& req, const Team& team) {
   std::array<double, 2> resume_state = {0.0, req.checkpoint_every};
   team.agree([&] {
     overrides = apply_overrides(sc, req);
+    if (const std::string problem = sim::run_work_problem(sc, most_paths(sc)); !problem.empty())
+      throw sim::InputError(req.scenario + ": " + problem);
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
     engine = std::make_unique<sim::Engine>(sc);
     // Every rank holds the arrays.
