@@ -35,6 +35,18 @@ Handle space_of(const std::vector<hsize_t>& dims) {
                       "create a dataspace"));
 }
 
+// Strings are written fixed-length (the longest value's bytes, null-padded): a variable-length
+// string lives in HDF5's global heap, which has no checksum, and HDF5 1.10 copies a damaged heap
+// object's length without checking it (a crash in H5HG_read on a file with a flipped bit).
+// Fixed-length values live in the attribute itself, inside checksummed metadata.
+Handle fixed_utf8_type(std::size_t bytes) {
+  Handle t(check(H5Tcopy(H5T_C_S1), "copy the string type"));
+  check(H5Tset_size(t, std::max<std::size_t>(bytes, 1)), "size a string type");
+  check(H5Tset_strpad(t, H5T_STR_NULLPAD), "set the string padding");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "set UTF-8");
+  return t;
+}
+
 Handle utf8_string_type() {
   Handle t(check(H5Tcopy(H5T_C_S1), "copy the string type"));
   check(H5Tset_size(t, H5T_VARIABLE), "make a variable-length string type");
@@ -76,10 +88,13 @@ std::vector<std::string> read_string_list(hid_t obj, const std::string& name) {
   Handle file_type(check(H5Aget_type(attr), "read attribute '" + name + "'"));
   if (H5Tget_class(file_type) != H5T_STRING) throw Error("attribute '" + name + "' should be text");
   Handle space(check(H5Aget_space(attr), "read attribute '" + name + "'"));
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0) throw Error("cannot read attribute '" + name + "': it has no shape");
+  const auto n = static_cast<std::size_t>(points);
   std::vector<std::string> out;
   if (n == 0) return out;
-  out.reserve(n);
+  if (n > kMaxAttributeValues)
+    throw Error("attribute '" + name + "' holds more values than any reformsim writes");
   if (H5Tis_variable_str(file_type) > 0) {
     Handle mem = utf8_string_type();
     std::vector<char*> ptrs(n, nullptr);
@@ -91,8 +106,10 @@ std::vector<std::string> read_string_list(hid_t obj, const std::string& name) {
     return out;
   }
   const std::size_t size = H5Tget_size(file_type);
-  Handle mem(check(H5Tcopy(H5T_C_S1), "copy the string type"));
-  check(H5Tset_size(mem, size), "size a string type");
+  // As stored (null-padded or null-terminated): no conversion that could drop a last byte.
+  Handle mem(check(H5Tcopy(file_type), "copy the string type"));
+  if (size == 0 || n > kMaxAttributeBytes / size)
+    throw Error("attribute '" + name + "' is larger than any reformsim writes");
   std::vector<char> buf(n * size);
   check(H5Aread(attr, mem, buf.data()), "read attribute '" + name + "'");
   for (std::size_t i = 0; i < n; ++i) {
@@ -253,11 +270,12 @@ void flush(hid_t file) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
+  Handle type = fixed_utf8_type(value.size());
   Handle space = space_of({});
   Handle attr = new_attr(obj, name, type, space);
-  const char* p = value.c_str();
-  check(H5Awrite(attr, type, &p), "write attribute '" + name + "'");
+  std::string padded = value;
+  padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
+  check(H5Awrite(attr, type, padded.data()), "write attribute '" + name + "'");
 }
 
 void write_attr(hid_t obj, const std::string& name, const char* value) {
@@ -265,13 +283,16 @@ void write_attr(hid_t obj, const std::string& name, const char* value) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
-  Handle type = utf8_string_type();
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Handle type = fixed_utf8_type(width);
   Handle space = space_of({static_cast<hsize_t>(values.size())});
   Handle attr = new_attr(obj, name, type, space);
-  std::vector<const char*> ptrs;
-  ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (!ptrs.empty()) check(H5Awrite(attr, type, ptrs.data()), "write attribute '" + name + "'");
+  std::vector<char> buf(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i)
+    std::copy(values[i].begin(), values[i].end(),
+              buf.begin() + static_cast<std::ptrdiff_t>(i * width));
+  if (!values.empty()) check(H5Awrite(attr, type, buf.data()), "write attribute '" + name + "'");
 }
 
 void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
@@ -412,16 +433,28 @@ Handle open_dataset(hid_t parent, const std::string& name) {
   return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
 }
 
+std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name) {
+  Handle ds = open_dataset(parent, name);
+  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0 || rank > 32) throw Error("dataset '" + name + "' has no simple shape");
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+  check(H5Sget_simple_extent_dims(space, shape.data(), nullptr),
+        "read the shape of '" + name + "'");
+  return shape;
+}
+
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims) {
   Handle ds = open_dataset(parent, name);
   Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
   if (H5Tget_class(type) != H5T_FLOAT) throw Error("dataset '" + name + "' should hold numbers");
-  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
-  const int rank = H5Sget_simple_extent_ndims(space);
-  if (rank < 0) throw Error("dataset '" + name + "' has no simple shape");
-  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  const std::vector<hsize_t> shape = dataset_shape(parent, name);
+  // A damaged shape must not become an allocation of any size.
+  double values = 1.0;
+  for (hsize_t d : shape) values *= static_cast<double>(d);
+  if (values > static_cast<double>(kMaxDatasetValues))
+    throw Error("dataset '" + name + "' claims more values than any reformsim writes");
   std::vector<double> out(product(shape));
   if (!out.empty())
     check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),

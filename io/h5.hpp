@@ -67,6 +67,10 @@ void write_attr(hid_t obj, const std::string& name, int value);
 void write_attr(hid_t obj, const std::string& name, double value);
 
 bool has_attr(hid_t obj, const std::string& name);
+// Readers refuse a string attribute claiming more bytes than this (a damaged file): the largest
+// reformsim writes is the scenario text (at most io::kMaxScenarioBytes).
+inline constexpr std::size_t kMaxAttributeBytes = std::size_t{1} << 30;
+inline constexpr std::size_t kMaxAttributeValues = std::size_t{1} << 24;
 // Readers accept variable- and fixed-length strings, and any integer type that converts.
 std::string read_string_attr(hid_t obj, const std::string& name);
 std::vector<std::string> read_strings_attr(hid_t obj, const std::string& name);
@@ -117,6 +121,10 @@ std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets);
 Handle write_packed(hid_t parent, const std::string& name, const PerPathData& dataset,
                     const Packed& packed);
 Handle open_dataset(hid_t parent, const std::string& name);
+// The shape of a dataset, without reading it.
+std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name);
+// read_dataset refuses a dataset claiming more values than this (a damaged file; 32 GiB).
+inline constexpr std::size_t kMaxDatasetValues = std::size_t{1} << 32;
 // Reads a float64 dataset (converting from any float type) and its shape.
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims = nullptr);

@@ -46,12 +46,12 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
 // Reads a dataset that must have the shape `dims`; `where` names it in messages.
 std::vector<double> read_shaped(hid_t parent, const std::string& name,
                                 const std::vector<hsize_t>& dims, const std::string& where) {
-  std::vector<hsize_t> found;
-  std::vector<double> v = h5::read_dataset(parent, name, &found);
+  // The shape first: a damaged one must not decide how much memory to take.
+  const std::vector<hsize_t> found = h5::dataset_shape(parent, name);
   if (found != dims)
     throw h5::Error(where + " has the shape " + shape_text(found) + ", expected " +
                     shape_text(dims));
-  return v;
+  return h5::read_dataset(parent, name);
 }
 
 std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
@@ -450,6 +450,8 @@ ResultsFile read_results(const std::string& path) {
     sim::Results& r = out.results;
     r.settings.seed = h5::read_uint_attr(root, "seed");
     r.paths = h5::read_uint_attr(root, "paths");
+    if (r.paths < 1 || r.paths > 4294967295u)
+      throw h5::Error("paths " + std::to_string(r.paths) + " is out of range");
     r.settings.paths = r.paths;
     const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
     if (horizon < 1 || horizon > sim::kMaxHorizonYears)
@@ -509,7 +511,10 @@ sim::SummaryTable read_summary(const std::string& path) {
     h5::Handle root = h5::open_group(file, "/");
     table.paths = h5::read_uint_attr(root, "paths");
     table.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
-    table.horizon_years = static_cast<int>(h5::read_int_attr(root, "horizon_years"));
+    const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
+    if (horizon < 1 || horizon > sim::kMaxHorizonYears)
+      throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
+    table.horizon_years = static_cast<int>(horizon);
     table.discount_rate = h5::read_double_attr(root, "discount_rate");
     table.baseline = h5::read_string_attr(root, "baseline");
     const auto h = static_cast<std::size_t>(table.horizon_years);
