@@ -1,29 +1,57 @@
+// YAML text -> ConfigNode, on libyaml's event parser.
+//
+// Why libyaml (issue 30): yaml-cpp 0.7, Debian 12's, loops forever and grows memory without
+// bound on streams such as a lone ',' or a CSV header of quoted names, swallows the rest of a
+// file into an unterminated quoted string, and accepts invalid UTF-8. libyaml (the C parser
+// under PyYAML and Ruby's Psych, fuzzed continuously for years) refuses all of these with a
+// position. Its event API lets this reader build the tree itself, so the limits below hold
+// while the stream is read, not after a whole document has been loaded:
+//   - nesting deeper than kMaxNestingDepth stops the parse at the node that goes too deep;
+//   - alias expansion is counted before it is copied (no "billion laughs");
+//   - the text is capped at kMaxScenarioBytes before parsing.
 #include "io/yaml_reader.hpp"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
 #include <set>
-#include <sstream>
+#include <vector>
 
 #include "sim/errors.hpp"
 
 namespace reformsim::io {
 namespace {
 
-sim::SourceLoc loc_of(const YAML::Mark& m) {
-  if (m.line < 0) return {};
-  return {m.line + 1, m.column + 1};
+sim::SourceLoc loc_of(const yaml_mark_t& m) {
+  return {static_cast<int>(m.line) + 1, static_cast<int>(m.column) + 1};
+}
+
+// libyaml's reader reports encoding errors by byte offset; lines and columns are counted here
+// as libyaml counts them (columns in characters).
+sim::SourceLoc loc_of_offset(const std::string& text, std::size_t offset) {
+  sim::SourceLoc loc{1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++loc.line;
+      loc.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++loc.column;
+    }
+  }
+  return loc;
 }
 
 // The untagged forms, quoting, and the core schema's own tags; anything else (custom tags,
 // !!binary, !!set, ...) is refused rather than silently read as text.
-bool plain_tag(const std::string& tag) {
-  static const char* const kCore[] = {"",
-                                      "?",
-                                      "!",
+bool plain_tag(const yaml_char_t* tag) {
+  if (tag == nullptr) return true;
+  static const char* const kCore[] = {"!",
                                       "tag:yaml.org,2002:str",
                                       "tag:yaml.org,2002:int",
                                       "tag:yaml.org,2002:float",
@@ -31,79 +59,270 @@ bool plain_tag(const std::string& tag) {
                                       "tag:yaml.org,2002:null",
                                       "tag:yaml.org,2002:seq",
                                       "tag:yaml.org,2002:map"};
-  for (const char* t : kCore)
-    if (tag == t) return true;
+  const std::string t(reinterpret_cast<const char*>(tag));
+  for (const char* k : kCore)
+    if (t == k) return true;
   return false;
 }
 
-struct Converter {
-  sim::Diagnostics& diag;
-  std::size_t nodes = 0;
-  bool over_limit = false;
-  bool refused = false;
+std::string text_of(const yaml_char_t* s) {
+  return s == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(s));
+}
 
-  sim::ConfigNode convert(const YAML::Node& n, const std::string& path, int depth) {
-    sim::ConfigNode out;
-    if (over_limit) return out;
-    if (++nodes > kMaxScenarioNodes || depth > kMaxNestingDepth) {
-      over_limit = true;
-      diag.error(loc_of(n.Mark()), path,
-                 depth > kMaxNestingDepth
-                     ? "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels"
-                     : "the scenario expands to more than " + std::to_string(kMaxScenarioNodes) +
-                           " values (aliases that multiply?)");
-      return out;
-    }
-    out.loc = loc_of(n.Mark());
-    if (!plain_tag(n.Tag())) {
-      // Tags are refused like syntax errors: there are no includes or custom types to honour.
-      refused = true;
-      diag.error(out.loc, path,
-                 "YAML tags such as '" + n.Tag() + "' are not supported (there is no include " +
-                     "or custom type); write plain values");
-      return out;
-    }
-    switch (n.Type()) {
-      case YAML::NodeType::Undefined:
-      case YAML::NodeType::Null:
-        out.kind = sim::ConfigNode::Kind::kNull;
-        break;
-      case YAML::NodeType::Scalar:
-        out.kind = sim::ConfigNode::Kind::kScalar;
-        out.scalar = n.Scalar();
-        out.quoted = n.Tag() == "!" || n.Tag() == "tag:yaml.org,2002:str";
-        break;
-      case YAML::NodeType::Sequence:
-        out.kind = sim::ConfigNode::Kind::kSequence;
-        for (std::size_t i = 0; i < n.size() && !over_limit; ++i)
-          out.items.push_back(convert(n[i], path + "[" + std::to_string(i) + "]", depth + 1));
-        break;
-      case YAML::NodeType::Map: {
-        out.kind = sim::ConfigNode::Kind::kMap;
-        std::set<std::string> seen;
-        for (auto it = n.begin(); it != n.end() && !over_limit; ++it) {
-          const YAML::Node& key = it->first;
-          const std::string child_path = path.empty() ? key.Scalar() : path + "." + key.Scalar();
-          if (!key.IsScalar()) {
-            diag.error(loc_of(key.Mark()), path, "a key must be a plain name");
-            continue;
-          }
-          if (!seen.insert(key.Scalar()).second) {
-            diag.error(loc_of(key.Mark()), child_path,
-                       "duplicate key '" + key.Scalar() + "' (each key may appear once)");
-            continue;
-          }
-          sim::ConfigNode::Entry e;
-          e.key = key.Scalar();
-          e.key_loc = loc_of(key.Mark());
-          e.value = convert(it->second, child_path, depth + 1);
-          out.entries.push_back(std::move(e));
-        }
-        break;
-      }
-    }
-    return out;
+// The core schema's null: an empty plain value, '~' or null in its three spellings.
+bool plain_null(const std::string& s) {
+  return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+// The byte at a line and column (columns counted in characters), or NUL past the end.
+char char_at(const std::string& text, const sim::SourceLoc& loc) {
+  std::size_t i = 0;
+  for (int line = 1; line < loc.line; ++line) {
+    i = text.find('\n', i);
+    if (i == std::string::npos) return '\0';
+    ++i;
   }
+  for (int col = 1; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (col++ == loc.column) return text[i];
+  }
+  return '\0';
+}
+
+struct Subtree {
+  sim::ConfigNode node;
+  std::size_t nodes = 0;  // values it holds, itself included
+  int height = 0;         // levels of maps and lists within it
+};
+
+// Thrown inside the builder to stop at the first syntax error or limit (already reported).
+struct Stop {};
+
+class Builder {
+ public:
+  Builder(const std::string& text, sim::Diagnostics& diag) : text_(text), diag_(diag) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
+  }
+  ~Builder() {
+    if (have_event_) yaml_event_delete(&event_);
+    yaml_parser_delete(&parser_);
+  }
+  Builder(const Builder&) = delete;
+  Builder& operator=(const Builder&) = delete;
+
+  // The first document's tree; null when the stream holds none or on any error.
+  sim::ConfigNode build() {
+    try {
+      next();  // STREAM-START
+      next();
+      if (event_.type == YAML_STREAM_END_EVENT) return {};
+      int documents = 0;
+      yaml_mark_t second{};
+      Subtree first;
+      while (event_.type == YAML_DOCUMENT_START_EVENT) {
+        if (++documents == 2) second = event_.start_mark;
+        next();
+        Subtree doc = node("", 0);
+        if (documents == 1) first = std::move(doc);
+        next();  // DOCUMENT-END
+        next();
+        anchors_.clear();  // anchors do not reach across documents
+      }
+      if (documents > 1) {
+        diag_.error(loc_of(second), "",
+                    "a scenario file holds one YAML document, found " + std::to_string(documents));
+        return {};
+      }
+      return refused_ ? sim::ConfigNode{} : std::move(first.node);
+    } catch (const Stop&) {
+      return {};
+    }
+  }
+
+ private:
+  void next() {
+    if (have_event_) yaml_event_delete(&event_);
+    have_event_ = false;
+    if (!yaml_parser_parse(&parser_, &event_)) {
+      syntax_error();
+      throw Stop{};
+    }
+    have_event_ = true;
+  }
+
+  void syntax_error() {
+    const std::string problem = parser_.problem ? parser_.problem : "unreadable input";
+    if (parser_.error == YAML_READER_ERROR) {
+      std::size_t at = std::min(parser_.problem_offset, text_.size());
+      const bool encoding = problem.find("UTF") != std::string::npos;
+      // For a bad trailing byte libyaml gives that byte's offset; the character it was to
+      // complete starts at the lead byte before it.
+      if (encoding && problem.find("trailing") != std::string::npos && at > 0) {
+        --at;
+        while (at > 0 && (static_cast<unsigned char>(text_[at]) & 0xC0) == 0x80) --at;
+      }
+      std::string byte;
+      if (at < text_.size()) {
+        static const char kHex[] = "0123456789ABCDEF";
+        const auto b = static_cast<unsigned char>(text_[at]);
+        byte = std::string("0x") + kHex[b >> 4] + kHex[b & 15];
+      }
+      diag_.error(loc_of_offset(text_, at), "",
+                  encoding ? "the scenario is not valid UTF-8 text: byte " + byte +
+                                 " starts no UTF-8 character (" + problem +
+                                 "); YAML files are Unicode: save the file as UTF-8 (a lone byte "
+                                 "such as 0xE9 is Latin-1 or Windows-1252 text)"
+                           : "unreadable character " + byte + ": " + problem);
+      return;
+    }
+    std::string msg = "YAML syntax error: " + problem;
+    if (parser_.context != nullptr) {
+      const sim::SourceLoc c = loc_of(parser_.context_mark);
+      msg += std::string(" (") + parser_.context + " at line " + std::to_string(c.line) +
+             ", column " + std::to_string(c.column) + ")";
+    }
+    const sim::SourceLoc at = loc_of(parser_.problem_mark);
+    if (char_at(text_, at) == '\t') msg += "; it is a tab: YAML indents with spaces only";
+    diag_.error(at, "", msg);
+  }
+
+  void limit(const yaml_mark_t& mark, const std::string& path, const std::string& what) {
+    diag_.error(loc_of(mark), path, what);
+    throw Stop{};
+  }
+
+  void count(std::size_t n, int depth, const yaml_mark_t& mark, const std::string& path) {
+    if (depth > kMaxNestingDepth)
+      limit(mark, path, "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+    nodes_ += n;
+    if (nodes_ > kMaxScenarioNodes)
+      limit(mark, path,
+            "the scenario expands to more than " + std::to_string(kMaxScenarioNodes) +
+                " values (aliases that multiply?)");
+  }
+
+  // Tags are refused like syntax errors: there are no includes or custom types to honour. The
+  // parse goes on so that every tag is reported, but the tree is dropped.
+  void check_tag(const yaml_char_t* tag, const sim::SourceLoc& loc, const std::string& path) {
+    if (plain_tag(tag)) return;
+    refused_ = true;
+    diag_.error(loc, path,
+                "YAML tags such as '" + text_of(tag) +
+                    "' are not supported (there is no include or custom type); write plain "
+                    "values");
+  }
+
+  // The anchor of the current event, copied: the event is gone by the node's end.
+  static std::optional<std::string> anchor_of(const yaml_char_t* anchor) {
+    if (anchor == nullptr) return std::nullopt;
+    return text_of(anchor);
+  }
+  void remember(const std::optional<std::string>& anchor, const Subtree& t) {
+    if (anchor) anchors_[*anchor] = std::make_shared<const Subtree>(t);
+  }
+
+  // The node whose first event is the current one; on return the current event is its last.
+  Subtree node(const std::string& path, int depth) {
+    Subtree t;
+    const yaml_mark_t mark = event_.start_mark;
+    t.node.loc = loc_of(mark);
+    switch (event_.type) {
+      case YAML_ALIAS_EVENT: {
+        const std::string name = text_of(event_.data.alias.anchor);
+        const auto it = anchors_.find(name);
+        if (it == anchors_.end()) {
+          diag_.error(t.node.loc, path,
+                      "alias '*" + name + "' names no anchor ('&" + name + "') defined before it");
+          throw Stop{};
+        }
+        count(it->second->nodes, depth + it->second->height, mark, path);
+        t = *it->second;
+        return t;
+      }
+      case YAML_SCALAR_EVENT: {
+        count(1, depth, mark, path);
+        t.nodes = 1;
+        const auto& s = event_.data.scalar;
+        check_tag(s.tag, t.node.loc, path);
+        std::string value(reinterpret_cast<const char*>(s.value), s.length);
+        const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr;
+        const bool str_tag = text_of(s.tag) == "tag:yaml.org,2002:str";
+        if ((plain && plain_null(value)) || text_of(s.tag) == "tag:yaml.org,2002:null") {
+          t.node.kind = sim::ConfigNode::Kind::kNull;
+        } else {
+          t.node.kind = sim::ConfigNode::Kind::kScalar;
+          t.node.scalar = std::move(value);
+          t.node.quoted = s.style != YAML_PLAIN_SCALAR_STYLE || str_tag || text_of(s.tag) == "!";
+        }
+        remember(anchor_of(s.anchor), t);
+        return t;
+      }
+      case YAML_SEQUENCE_START_EVENT: {
+        count(1, depth, mark, path);
+        check_tag(event_.data.sequence_start.tag, t.node.loc, path);
+        const auto anchor = anchor_of(event_.data.sequence_start.anchor);
+        t.node.kind = sim::ConfigNode::Kind::kSequence;
+        t.nodes = 1;
+        for (next(); event_.type != YAML_SEQUENCE_END_EVENT; next()) {
+          Subtree item = node(path + "[" + std::to_string(t.node.items.size()) + "]", depth + 1);
+          t.nodes += item.nodes;
+          t.height = std::max(t.height, item.height + 1);
+          t.node.items.push_back(std::move(item.node));
+        }
+        remember(anchor, t);
+        return t;
+      }
+      case YAML_MAPPING_START_EVENT: {
+        count(1, depth, mark, path);
+        check_tag(event_.data.mapping_start.tag, t.node.loc, path);
+        const auto anchor = anchor_of(event_.data.mapping_start.anchor);
+        t.node.kind = sim::ConfigNode::Kind::kMap;
+        t.nodes = 1;
+        std::set<std::string> seen;
+        for (next(); event_.type != YAML_MAPPING_END_EVENT; next()) {
+          Subtree key = node(path, depth + 1);
+          next();
+          const bool plain_name = key.node.is_scalar();
+          const std::string child_path =
+              path.empty() ? key.node.scalar : path + "." + key.node.scalar;
+          Subtree value = node(plain_name ? child_path : path, depth + 1);
+          if (!plain_name) {
+            diag_.error(key.node.loc, path, "a key must be a plain name");
+            continue;
+          }
+          if (!seen.insert(key.node.scalar).second) {
+            diag_.error(key.node.loc, child_path,
+                        "duplicate key '" + key.node.scalar + "' (each key may appear once)");
+            continue;
+          }
+          t.nodes += value.nodes;
+          t.height = std::max(t.height, value.height + 1);
+          sim::ConfigNode::Entry e;
+          e.key = std::move(key.node.scalar);
+          e.key_loc = key.node.loc;
+          e.value = std::move(value.node);
+          t.node.entries.push_back(std::move(e));
+        }
+        remember(anchor, t);
+        return t;
+      }
+      default:
+        // The parser emits nothing else inside a document.
+        diag_.error(t.node.loc, path, "YAML syntax error: unexpected parser event");
+        throw Stop{};
+    }
+  }
+
+  const std::string& text_;
+  sim::Diagnostics& diag_;
+  yaml_parser_t parser_{};
+  yaml_event_t event_{};
+  bool have_event_ = false;
+  bool refused_ = false;
+  std::size_t nodes_ = 0;
+  std::map<std::string, std::shared_ptr<const Subtree>> anchors_;
 };
 
 }  // namespace
@@ -119,25 +338,8 @@ sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag) {
     diag.error({}, "", "the scenario holds a NUL byte: it is not a text file");
     return {};
   }
-  try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      diag.error(loc_of(docs[1].Mark()), "",
-                 "a scenario file holds one YAML document, found " + std::to_string(docs.size()));
-      return {};
-    }
-    if (docs.empty()) return {};
-    Converter c{diag};
-    sim::ConfigNode root = c.convert(docs.front(), "", 0);
-    return c.over_limit || c.refused ? sim::ConfigNode{} : root;
-  } catch (const YAML::DeepRecursion& e) {
-    diag.error(loc_of(e.mark), "",
-               "nesting is deeper than " + std::to_string(kMaxNestingDepth) + " levels");
-    return {};
-  } catch (const YAML::Exception& e) {
-    diag.error(loc_of(e.mark), "", "YAML syntax error: " + e.msg);
-    return {};
-  }
+  Builder b(text, diag);
+  return b.build();
 }
 
 sim::Scenario load_scenario_text(const std::string& text, const std::string& name,

@@ -1,7 +1,7 @@
 // Scenario files: YAML text -> the format-neutral ConfigNode tree -> a validated Scenario.
 //
 // Scenario files are untrusted input: their size is capped, alias expansion is bounded, and
-// duplicate keys are errors. This is the only place that includes yaml-cpp.
+// duplicate keys are errors. This is the only place that knows the YAML parser (libyaml).
 #pragma once
 
 #include <cstddef>

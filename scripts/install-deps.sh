@@ -3,7 +3,7 @@
 # Idempotent: packages already present are left alone. Needs root (or sudo).
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git
-      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-cpp-dev libcli11-dev
+      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-dev libcli11-dev
       libboost-math-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
       python3-ipykernel python3-scipy python3-yaml)

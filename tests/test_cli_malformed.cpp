@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_support.hpp"
@@ -181,11 +183,160 @@ TEST(HugeScenario, TooManyValues) {
 }
 
 TEST(HugeScenario, NestingBeyondTheParser) {
-  // Deep enough that yaml-cpp's own recursion guard fires before the tree exists.
+  // Far deeper than the limit: the parse stops at the level that goes too deep.
   TempDir dir;
   const std::string file = dir.file("deep.yaml");
   testing::write_file(file, "x: " + std::string(5000, '[') + std::string(5000, ']') + "\n");
   expect_refused(file, {{"1:", "", "nesting is deeper than 64 levels"}});
+}
+
+// ---- inputs that hung or fooled the old parser (issue 30) --------------------------------------
+// Each is a mistake a person makes by accident. yaml-cpp 0.7 looped forever, growing memory, on
+// the first three; it swallowed the rest of the file into the unterminated string; it accepted
+// Latin-1 bytes. Each must now be refused by both commands, with its position, in under a
+// second, with memory capped at 1 GB (the cap changes nothing), leaving no file behind.
+
+std::string quoted(const std::string& s) {
+  std::string q(1, '\'');
+  q += s;
+  q += '\'';
+  return q;
+}
+
+// `reformsim args` under `ulimit -v 1000000` and a 10 s timeout; returns the result and the wall
+// time in seconds.
+std::pair<RunResult, double> run_bounded(const std::vector<std::string>& args) {
+  std::string cmd = "ulimit -v 1000000; exec timeout 10 ";
+  cmd += quoted(REFORMSIM_BINARY);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += quoted(a);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  RunResult r = testing::run_command({"/bin/bash", "-c", cmd});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {r, seconds};
+}
+
+void expect_refused_quickly(const std::string& text, const Expectation& e) {
+  TempDir dir;
+  const std::string file = dir.file("input.yaml");
+  testing::write_file(file, text);
+  for (const bool run : {false, true}) {
+    const std::string out = dir.file("out.h5");
+    const auto [r, seconds] =
+        run ? run_bounded({"run", file, "-o", out, "--quiet"}) : run_bounded({"validate", file});
+    const char* cmd = run ? "run" : "validate";
+    EXPECT_EQ(r.exit_code, 2) << cmd << " (124 is the timeout)\n" << r.err;
+    EXPECT_LT(seconds, 1.0) << cmd;
+    EXPECT_EQ(r.out, "") << cmd;
+    EXPECT_TRUE(reported(r.err, file, e))
+        << cmd << ": expected '" << e.location << " | " << e.message << "' in:\n"
+        << r.err;
+    EXPECT_EQ(dir.entries().size(), 1u) << cmd << " left a file beside the input";
+  }
+}
+
+std::string example_text() {
+  return testing::read_file((path(REFORMSIM_SOURCE_DIR) / "scenarios" / "example.yaml").string());
+}
+
+TEST(ParserRobustness, OneCommaByte) {
+  expect_refused_quickly(",", {"1:1", "", "YAML syntax error: did not find expected node content"});
+}
+
+TEST(ParserRobustness, CsvWithAQuotedHeader) {
+  expect_refused_quickly(
+      "\"fiscal_year\",\"city\",\"amount\"\n\"2022\",\"Los Angeles\",\"212500000\"\n",
+      {"1:14", "", "YAML syntax error: did not find expected <document start>"});
+}
+
+TEST(ParserRobustness, CommaAloneAfterBlankLines) {
+  expect_refused_quickly("\n\n\n,\n", {"4:1", "", "did not find expected node content"});
+}
+
+TEST(ParserRobustness, UnterminatedQuoteIsAnErrorNotTheRestOfTheFile) {
+  std::string text = example_text();
+  const std::string plain = "description: no reform";
+  const auto at = text.find(plain);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, plain.size(), "description: \"no reform");
+  // The quote opens on the baseline's description line; the stream ends inside it.
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  const int last = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  expect_refused_quickly(text, {std::to_string(last) + ":1", "",
+                                "found unexpected end of stream (while scanning a quoted "
+                                "scalar at line " +
+                                    std::to_string(line) + ", column 18)"});
+}
+
+TEST(ParserRobustness, Latin1BytesAreRefusedWithTheirPosition) {
+  std::string text = example_text();
+  const std::string plain = "description: no reform";
+  const auto at = text.find(plain);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, plain.size(),
+               "description: r\xe9"
+               "forme absente");
+  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  // "    description: r" is 18 characters: the byte 0xE9 is the 19th.
+  expect_refused_quickly(text, {std::to_string(line) + ":19", "",
+                                "not valid UTF-8 text: byte 0xE9 starts no UTF-8 character"});
+}
+
+TEST(ParserRobustness, ValidUtf8DescriptionsAreKept) {
+  std::string text = example_text();
+  const std::string plain = "description: no reform";
+  const auto at = text.find(plain);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, plain.size(),
+               "description: r\xc3\xa9"
+               "forme absente \xe2\x80\x94 baseline");
+  TempDir dir;
+  const std::string file = dir.file("utf8.yaml");
+  testing::write_file(file, text);
+  const auto [r, seconds] = run_bounded({"validate", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(ParserRobustness, TabIndentationNamesTheTab) {
+  expect_refused_quickly("simulation:\n\tpaths: 10\n",
+                         {"2:1", "", "it is a tab: YAML indents with spaces only"});
+}
+
+TEST(ParserRobustness, AliasToAnUndefinedAnchor) {
+  expect_refused_quickly("simulation: *nowhere\n",
+                         {"1:13", "simulation", "alias '*nowhere' names no anchor"});
+}
+
+// ---- scenarios from streams ---------------------------------------------------------------------
+
+TEST(ScenarioStreams, RunReadsAProcessSubstitution) {
+  TempDir dir;
+  const std::string example = (path(REFORMSIM_SOURCE_DIR) / "scenarios" / "example.yaml").string();
+  const std::string out = dir.file("seed43.h5");
+  const RunResult r =
+      testing::run_command({"/bin/bash", "-c",
+                            quoted(REFORMSIM_BINARY) + " run <(sed 's/seed: 42/seed: 43/' " +
+                                quoted(example) + ") -o " + quoted(out) + " --paths 20 --quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(testing::fs::exists(out));
+  const RunResult s = testing::run_reformsim({"summarize", out, "--json"});
+  EXPECT_EQ(s.exit_code, 0) << s.err;
+}
+
+TEST(ScenarioStreams, ValidateReadsStandardInput) {
+  const std::string example = (path(REFORMSIM_SOURCE_DIR) / "scenarios" / "example.yaml").string();
+  const RunResult ok = testing::run_command(
+      {"/bin/bash", "-c", quoted(REFORMSIM_BINARY) + " validate /dev/stdin < " + quoted(example)});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  const RunResult bad =
+      testing::run_command({"/bin/bash", "-c",
+                            "printf 'simulation: {paths: -5}\\n' | " + quoted(REFORMSIM_BINARY) +
+                                " validate /dev/stdin"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("/dev/stdin:1:"), std::string::npos) << bad.err;
 }
 
 TEST(BadScenarioFile, MissingFolderAndBinary) {
