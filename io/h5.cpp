@@ -35,14 +35,14 @@ Handle space_of(const std::vector<hsize_t>& dims) {
                       "create a dataspace"));
 }
 
-// Strings are written fixed-length (the longest value's bytes, null-padded): a variable-length
-// string lives in HDF5's global heap, which has no checksum, and HDF5 1.10 copies a damaged heap
-// object's length without checking it (a crash in H5HG_read on a file with a flipped bit).
-// Fixed-length values live in the attribute itself, inside checksummed metadata.
-Handle fixed_utf8_type(std::size_t bytes) {
+// Strings are written fixed-length, null-terminated (the longest value's bytes and a NUL): a
+// variable-length string lives in HDF5's global heap, which has no checksum, and HDF5 1.10 copies
+// a damaged heap object's length without checking it (a crash in H5HG_read on a file with a
+// flipped bit). Fixed-length values live in the attribute itself, inside checksummed metadata.
+Handle fixed_utf8_type(std::size_t longest) {
   Handle t(check(H5Tcopy(H5T_C_S1), "copy the string type"));
-  check(H5Tset_size(t, std::max<std::size_t>(bytes, 1)), "size a string type");
-  check(H5Tset_strpad(t, H5T_STR_NULLPAD), "set the string padding");
+  check(H5Tset_size(t, longest + 1), "size a string type");
+  check(H5Tset_strpad(t, H5T_STR_NULLTERM), "set the string padding");
   check(H5Tset_cset(t, H5T_CSET_UTF8), "set UTF-8");
   return t;
 }
@@ -273,9 +273,7 @@ void write_attr(hid_t obj, const std::string& name, const std::string& value) {
   Handle type = fixed_utf8_type(value.size());
   Handle space = space_of({});
   Handle attr = new_attr(obj, name, type, space);
-  std::string padded = value;
-  padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
-  check(H5Awrite(attr, type, padded.data()), "write attribute '" + name + "'");
+  check(H5Awrite(attr, type, value.c_str()), "write attribute '" + name + "'");
 }
 
 void write_attr(hid_t obj, const std::string& name, const char* value) {
@@ -283,9 +281,10 @@ void write_attr(hid_t obj, const std::string& name, const char* value) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size());
-  Handle type = fixed_utf8_type(width);
+  std::size_t longest = 0;
+  for (const auto& v : values) longest = std::max(longest, v.size());
+  const std::size_t width = longest + 1;
+  Handle type = fixed_utf8_type(longest);
   Handle space = space_of({static_cast<hsize_t>(values.size())});
   Handle attr = new_attr(obj, name, type, space);
   std::vector<char> buf(values.size() * width, '\0');

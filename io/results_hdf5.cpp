@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -52,6 +53,14 @@ std::vector<double> read_shaped(hid_t parent, const std::string& name,
     throw h5::Error(where + " has the shape " + shape_text(found) + ", expected " +
                     shape_text(dims));
   return h5::read_dataset(parent, name);
+}
+
+// The root attribute start_year, in the range a scenario allows.
+int read_start_year(hid_t root) {
+  const std::int64_t year = h5::read_int_attr(root, "start_year");
+  if (year < 1900 || year > 2200)
+    throw h5::Error("start_year " + std::to_string(year) + " is out of range");
+  return static_cast<int>(year);
 }
 
 std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
@@ -457,7 +466,7 @@ ResultsFile read_results(const std::string& path) {
     if (horizon < 1 || horizon > sim::kMaxHorizonYears)
       throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
     r.settings.horizon_years = static_cast<int>(horizon);
-    r.settings.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
+    r.settings.start_year = read_start_year(root);
     r.settings.discount_rate = h5::read_double_attr(root, "discount_rate");
     r.baseline = h5::read_string_attr(root, "baseline");
     r.factor_names = h5::read_strings_attr(root, "factors");
@@ -510,7 +519,7 @@ sim::SummaryTable read_summary(const std::string& path) {
     h5::Handle file = open_checked(path, &version);
     h5::Handle root = h5::open_group(file, "/");
     table.paths = h5::read_uint_attr(root, "paths");
-    table.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
+    table.start_year = read_start_year(root);
     const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
     if (horizon < 1 || horizon > sim::kMaxHorizonYears)
       throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
@@ -568,8 +577,14 @@ std::vector<sim::Target> read_targets(const std::string& path) {
     const auto names = h5::read_strings_attr(tv, "names");
     if (names.size() != values.size() || years.size() != values.size())
       throw h5::Error("/comparisons target datasets disagree in length");
-    for (std::size_t i = 0; i < values.size(); ++i)
-      out.push_back({names[i], years[i] == 0.0, static_cast<int>(years[i]), values[i]});
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      // 0 (a target on the NPV) or a calendar year that a scenario may hold (1900-2300).
+      const double y = years[i];
+      if (!(y == 0.0 || (y >= 1900.0 && y <= 2300.0 && std::floor(y) == y)))
+        throw h5::Error("/comparisons/target_years[" + std::to_string(i) + "] is " +
+                        std::to_string(y) + ", not a year");
+      out.push_back({names[i], y == 0.0, static_cast<int>(y), values[i]});
+    }
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
   }

@@ -30,7 +30,8 @@ namespace reformsim::io {
 
 inline constexpr const char* kResultsFormat = "reformsim-results";
 // Raised whenever a reader of the previous version would misread a file.
-inline constexpr std::int64_t kResultsFormatVersion = 1;
+// 2: strings are fixed-length, null-terminated UTF-8 (1: variable-length).
+inline constexpr std::int64_t kResultsFormatVersion = 2;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {

@@ -44,7 +44,7 @@ import pandas as pd
 
 FORMAT = "reformsim-results"
 #: The newest results format version this module understands.
-READS_FORMAT_VERSION = 1
+READS_FORMAT_VERSION = 2
 #: The engine's budget roll-up: per path and year, benefits minus costs of the option.
 NET_BUDGET = "fiscal.net_budget_usd"
 

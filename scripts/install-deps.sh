@@ -6,7 +6,8 @@ pkgs=(build-essential cmake ninja-build pkg-config git
       libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-dev libcli11-dev
       libboost-math-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
-      python3-ipykernel python3-scipy python3-yaml)
+      python3-ipykernel python3-scipy python3-yaml
+      clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (scripts/test-sanitize.sh)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -381,8 +381,8 @@ class Refusals(unittest.TestCase):
 
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 2; this reader .* reads versions up to 1"):
-            rr.open_results(self.copy_with(format_version=np.int64(2)))
+                                    "format version 3; this reader .* reads versions up to 2"):
+            rr.open_results(self.copy_with(format_version=np.int64(3)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):

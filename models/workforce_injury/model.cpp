@@ -867,9 +867,21 @@ std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
   double busiest = 0.0;
   for (int a = first; a < env.settings.horizon_years; ++a)
     busiest = std::max(busiest, workforce_injury::busy_claims(p, a));
+  // The department with the most claims, to say where to look.
+  std::string most;
+  double most_claims = -1.0;
+  for (const auto& d : p.departments) {
+    const double claims = d.headcount_fte / 100.0 * sim::busy_value(d.claims_per_100_fte);
+    if (claims > most_claims) {
+      most_claims = claims;
+      most = d.name;
+    }
+  }
   sim::check_events_per_path_year(section, "departments", busiest,
                                   "claims (headcount_fte / 100 x claims_per_100_fte x "
-                                  "frequency_multiplier x trend, summed over the departments)");
+                                  "frequency_multiplier x trend, summed over the departments; "
+                                  "the most in '" +
+                                      most + "')");
   return std::make_unique<workforce_injury::WorkforceInjuryModel>(std::move(p), env.settings);
 }
 
