@@ -234,39 +234,3 @@ TEST(ResultsIo, ReaderChecksFormatAndVersionFirst) {
 
 }  // namespace
 }  // namespace reformsim
-
-namespace reformsim {
-namespace {
-
-// Attributes longer than 64 KiB (the names of hundreds of options) go to HDF5's dense attribute
-// storage: a scenario that validates with that many options is written and read back whole.
-// (Before the files were in the HDF5 1.8 format the write failed with "object header message is
-// too large".) Strings round-trip exactly, the longest of a list included.
-TEST(ResultsIo, ManyLongOptionNamesAreWrittenAndReadBack) {
-  TempDir dir;
-  std::string text = R"(simulation: {paths: 2, horizon_years: 1, seed: 9}
-models:
-  example: {events_per_year: 3}
-options:
-  baseline: {}
-)";
-  const std::string stem(113, 'o');
-  for (int i = 0; i < 640; ++i)
-    text += "  " + stem + "_" + std::to_string(1000 + i) +
-            ": {models: {example: {reform: {effect: 0.37}}}}\n";
-  const sim::Scenario sc = io::load_scenario_text(text, "many.yaml", models::default_registry());
-  ASSERT_EQ(sc.options.size(), 641u);
-  const sim::Results results = sim::Engine(sc).run({});
-  const std::string file = dir.file("many.h5");
-  io::write_results(file, results, io::make_provenance(sc), sim::summarize_results(results), false);
-
-  const io::ResultsFile back = io::read_results(file);
-  ASSERT_EQ(back.results.options.size(), 641u);
-  EXPECT_EQ(back.results.options.back().name, stem + "_1639");
-  EXPECT_EQ(back.provenance.scenario_text, text);
-  expect_same_results(results, back.results);
-  EXPECT_EQ(io::read_summary(file).options.size(), 641u);
-}
-
-}  // namespace
-}  // namespace reformsim
