@@ -256,7 +256,11 @@ class Results:
             raise ResultsFormatError("%s: is a folder, not a results file" % self.path)
         if not h5py.is_hdf5(self.path):
             raise ResultsFormatError("%s: not an HDF5 file" % self.path)
-        self._file = h5py.File(self.path, "r")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as e:
+            raise ResultsFormatError("%s: cannot be read (a damaged or truncated file?): %s"
+                                     % (self.path, e)) from None
         try:
             self._check_format()
             a = self._file.attrs
@@ -268,6 +272,10 @@ class Results:
             self.discount_rate = float(a["discount_rate"])
             self.seed = int(a["seed"])
             self.factors = _texts(a.get("factors"))
+        except (OSError, RuntimeError, KeyError) as e:
+            # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
+            self._file.close()
+            raise ResultsFormatError("%s: a damaged results file: %s" % (self.path, e)) from None
         except Exception:
             self._file.close()
             raise

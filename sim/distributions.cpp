@@ -435,12 +435,14 @@ Distribution Distribution::pareto(double scale, double shape) {
 }
 
 Distribution Distribution::poisson(double mean) {
-  require(mean >= 0.0 && mean < 1e12, "poisson: mean must be in [0, 1e12), got " + fmt(mean));
+  require(mean >= 0.0 && mean < kMaxPoissonQuantileMean,
+          "poisson: mean must be in [0, 1e10), got " + fmt(mean));
   return with(DistKind::kPoisson, {mean});
 }
 
 Distribution Distribution::negative_binomial(double mean, double dispersion) {
-  require(mean > 0.0 && mean < 1e12, "negative_binomial: mean must be > 0, got " + fmt(mean));
+  require(mean > 0.0 && mean < kMaxPoissonQuantileMean,
+          "negative_binomial: mean must be in (0, 1e10), got " + fmt(mean));
   require_positive("negative_binomial", "dispersion", dispersion);
   Distribution d = with(DistKind::kNegativeBinomial, {mean, dispersion});
   d.d_[0] = dispersion / (dispersion + mean);  // success probability p

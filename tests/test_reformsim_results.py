@@ -379,6 +379,23 @@ class Refusals(unittest.TestCase):
                     f.attrs[k] = v
         return bad
 
+    def test_damaged_files_are_refused_with_their_name(self):
+        data = open(FILE, "rb").read()
+        bad = os.path.join(TMP, "damaged.h5")
+        with open(bad, "wb") as f:
+            f.write(data[: len(data) // 3])  # truncated
+        with self.assertRaisesRegex(rr.ResultsFormatError, "damaged.h5: cannot be read"):
+            rr.open_results(bad)
+        # A flipped bit in the root object header: its checksum no longer matches.
+        root = data.find(b"OHDR")
+        self.assertGreaterEqual(root, 0)
+        flipped = bytearray(data)
+        flipped[root + 40] ^= 0x10
+        with open(bad, "wb") as f:
+            f.write(flipped)
+        with self.assertRaisesRegex(rr.ResultsFormatError, "damaged.h5: "):
+            rr.open_results(bad)
+
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
                                     "format version 3; this reader .* reads versions up to 2"):
