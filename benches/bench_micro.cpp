@@ -118,6 +118,11 @@ std::vector<std::pair<std::string, Distribution>> families() {
       {"poisson_mean_3.5", Distribution::poisson(3.5)},
       {"poisson_mean_1500", Distribution::poisson(1500)},
       {"negative_binomial", Distribution::negative_binomial(20, 3)},
+      // Over the parameter range: a large mean, and a large mean with heavy over-dispersion
+      // (sd 1.4e4), where a one-step walk from the normal guess took thousands of steps.
+      {"negative_binomial_mean_3000_r_40", Distribution::negative_binomial(3000, 40)},
+      {"negative_binomial_mean_1e4_r_0.5", Distribution::negative_binomial(1e4, 0.5)},
+      {"poisson_mean_2e7", Distribution::poisson(2e7)},
       {"bernoulli", Distribution::bernoulli(0.3)},
       {"discrete_5", Distribution::discrete({1, 2, 3, 5, 8}, {1, 2, 3, 2, 1})},
   };

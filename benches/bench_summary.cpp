@@ -41,23 +41,6 @@ double peak_rss_bytes() {
   return static_cast<double>(u.ru_maxrss) * 1024.0;
 }
 
-// FNV-1a over the bytes of every metric and input array, in result order.
-std::uint64_t checksum(const sim::Results& r) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto add = [&h](const std::vector<double>& v) {
-    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
-    for (std::size_t i = 0; i < v.size() * sizeof(double); ++i) {
-      h ^= p[i];
-      h *= 0x100000001b3ULL;
-    }
-  };
-  for (const auto& o : r.options) {
-    for (const auto& m : o.metrics) add(m.values);
-    for (const auto& in : o.inputs) add(in.values);
-  }
-  return h;
-}
-
 // JSON has no inf or nan: print them as null.
 void number(double x) {
   if (std::isfinite(x)) {
@@ -167,7 +150,7 @@ int main(int argc, char** argv) {
     std::printf("\"peak_rss_bytes_before_run\": %.0f, \"peak_rss_bytes\": %.0f, ", rss_before,
                 peak_rss_bytes());
     std::printf("\"checksum\": \"%016llx\", \"results\": {",
-                static_cast<unsigned long long>(checksum(r)));
+                static_cast<unsigned long long>(sim::results_checksum(r)));
     for (std::size_t o = 0; o < r.options.size(); ++o) {
       std::printf("%s\"%s\": {", o ? ", " : "", r.options[o].name.c_str());
       for (std::size_t k = 0; k < r.options[o].metrics.size(); ++k) {

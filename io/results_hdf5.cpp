@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <tuple>
 
 #include "io/durable.hpp"
 #include "io/h5.hpp"
@@ -68,9 +69,29 @@ std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
   std::vector<std::string> rows;
   for (std::size_t y = 0; y < m.by_year.size(); ++y)
     rows.push_back(std::to_string(table.start_year + static_cast<int>(y)));
-  rows.emplace_back("total");
-  if (m.npv) rows.emplace_back("npv");
+  for (const auto& agg : m.aggregates) rows.emplace_back(sim::aggregate_name(agg.first));
   return rows;
+}
+
+void write_kind_attrs(hid_t ds, sim::Kind kind, sim::Better better) {
+  h5::write_attr(ds, "kind", sim::kind_name(kind));
+  h5::write_attr(ds, "better", sim::better_name(better));
+}
+
+// Kind and direction of a metric dataset. Version 1 files have neither: a metric in USD was
+// summed and discounted, anything else summed, and only costs were better lower.
+std::pair<sim::Kind, sim::Better> read_kind_attrs(hid_t ds, const std::string& unit,
+                                                  sim::Fiscal fiscal, const std::string& where) {
+  if (!h5::has_attr(ds, "kind") && !h5::has_attr(ds, "better"))
+    return {unit == "USD" ? sim::Kind::kFlow : sim::Kind::kCount,
+            fiscal == sim::Fiscal::kCost ? sim::Better::kLower : sim::Better::kHigher};
+  const std::string kind = h5::read_string_attr(ds, "kind");
+  const std::string better = h5::read_string_attr(ds, "better");
+  const auto k = sim::parse_kind(kind);
+  if (!k) throw h5::Error(where + ": kind must be flow, count, stock or npv, got '" + kind + "'");
+  const auto b = sim::parse_better(better);
+  if (!b) throw h5::Error(where + ": better must be lower or higher, got '" + better + "'");
+  return {*k, *b};
 }
 
 // ---- the parts of the tree -----------------------------------------------------------------
@@ -121,6 +142,7 @@ void write_options(hid_t root, const sim::Results& r) {
       h5::write_attr(ds, "description", m.info.description);
       h5::write_attr(ds, "fiscal", static_cast<int>(m.info.fiscal));
       h5::write_attr(ds, "in_budget", m.info.in_budget ? 1 : 0);
+      write_kind_attrs(ds, m.info.kind, m.info.better);
       metric_keys.push_back(m.key());
     }
     h5::Handle ig = h5::create_group(og, "inputs");
@@ -153,14 +175,14 @@ void write_summary(hid_t root, const sim::SummaryTable& table) {
         values.insert(values.end(), row.begin(), row.end());
       };
       for (const auto& s : m.by_year) add(s);
-      add(m.total);
-      if (m.npv) add(*m.npv);
+      for (const auto& agg : m.aggregates) add(agg.second);
       const std::vector<std::string> rows = summary_row_labels(table, m);
       h5::Handle ds =
           h5::write_dataset(mg, m.metric, values, {rows.size(), sim::kSummaryColumns.size()});
       h5::write_attr(ds, "columns", columns);
       h5::write_attr(ds, "rows", rows);
       h5::write_attr(ds, "unit", m.unit);
+      write_kind_attrs(ds, m.kind, m.better);
       keys.push_back(m.key());
     }
     h5::write_attr(og, "metrics", keys);
@@ -210,17 +232,16 @@ void write_comparisons(hid_t root, const sim::Results& r, const Analysis& a) {
         write_delta_rows(values, m.years[y]);
         rows.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));
       }
-      write_delta_rows(values, m.total);
-      rows.emplace_back("total");
-      if (m.unit == sim::kMoneyUnit) {
-        write_delta_rows(values, m.npv);
-        rows.emplace_back("npv");
+      for (const auto& [what, d] : m.aggregates) {
+        write_delta_rows(values, d);
+        rows.emplace_back(sim::aggregate_name(what));
       }
       h5::Handle ds = h5::write_dataset(mg, metric, values, {rows.size(), columns.size()});
       h5::write_attr(ds, "columns", columns);
       h5::write_attr(ds, "rows", rows);
       h5::write_attr(ds, "unit", m.unit);
       h5::write_attr(ds, "better_sign", m.better_sign);
+      write_kind_attrs(ds, m.kind, m.better);
       keys.push_back(m.metric);
     }
     h5::write_attr(og, "metrics", keys);
@@ -494,6 +515,8 @@ ResultsFile read_results(const std::string& path) {
         if (fiscal < -1 || fiscal > 1) throw h5::Error(key + ": fiscal must be -1, 0 or 1");
         s.info.fiscal = static_cast<sim::Fiscal>(fiscal);
         s.info.in_budget = h5::read_int_attr(ds, "in_budget") != 0;
+        std::tie(s.info.kind, s.info.better) =
+            read_kind_attrs(ds, s.info.unit, s.info.fiscal, "/options/" + name + "/" + key);
       }
       h5::Handle ig = h5::open_group(og, "inputs");
       for (const auto& key : h5::read_strings_attr(og, "inputs")) {
@@ -538,13 +561,20 @@ sim::SummaryTable read_summary(const std::string& path) {
         std::vector<hsize_t> dims;
         const std::vector<double> v = h5::read_dataset(mg, metric, &dims);
         const std::size_t cols = sim::kSummaryColumns.size();
-        if (dims.size() != 2 || dims[1] != cols || dims[0] < h + 1 || dims[0] > h + 2)
-          throw h5::Error("/summary/" + name + "/" + key + " has an unexpected shape");
+        const std::string where = "/summary/" + name + "/" + key;
+        if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
+          throw h5::Error(where + " has an unexpected shape");
         sim::MetricSummary& m = o.metrics.emplace_back();
         m.model = model;
         m.metric = metric;
         h5::Handle ds = h5::open_dataset(mg, metric);
         m.unit = h5::read_string_attr(ds, "unit");
+        // Version 1 summaries carry no fiscal attribute: their direction is not needed here.
+        std::tie(m.kind, m.better) = read_kind_attrs(ds, m.unit, sim::Fiscal::kNone, where);
+        const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
+        if (labels.size() != dims[0])
+          throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
+                          std::to_string(dims[0]) + " rows");
         auto row = [&](std::size_t i) {
           sim::SummaryRow r;
           std::copy(v.begin() + static_cast<std::ptrdiff_t>(i * cols),
@@ -552,8 +582,11 @@ sim::SummaryTable read_summary(const std::string& path) {
           return sim::from_row(r, table.paths);
         };
         for (std::size_t y = 0; y < h; ++y) m.by_year.push_back(row(y));
-        m.total = row(h);
-        if (dims[0] == h + 2) m.npv = row(h + 1);
+        for (std::size_t i = h; i < dims[0]; ++i) {
+          const auto agg = sim::parse_aggregate(labels[i]);
+          if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
+          m.aggregates.emplace_back(*agg, row(i));
+        }
       }
     }
   } catch (const h5::Error& e) {

@@ -4,8 +4,8 @@
 //                                  git version, seed, paths, horizon, scenario text + SHA-256)
 //   /options/<option>/<model>/<metric>     float64 [paths x years]
 //   /options/<option>/inputs/<model>.<input>  float64 [paths]
-//   /summary/<option>/<model>/<metric>     float64 [years + totals x 10]
-//   /comparisons/<option>/<model>/<metric> float64 [years + totals x 11] (option - baseline)
+//   /summary/<option>/<model>/<metric>     float64 [years + aggregates x 10]
+//   /comparisons/<option>/<model>/<metric> float64 [years + aggregates x 11] (option - baseline)
 //   /sensitivity/<option>/{spearman,src,variance_share}  float64 [inputs]
 //
 // A file is written under a temporary name in the destination folder and renamed only when
@@ -29,9 +29,13 @@
 namespace reformsim::io {
 
 inline constexpr const char* kResultsFormat = "reformsim-results";
-// Raised whenever a reader of the previous version would misread a file.
-// 2: strings are fixed-length, null-terminated UTF-8 (1: variable-length).
-inline constexpr std::int64_t kResultsFormatVersion = 2;
+// Raised whenever a reader of the previous version would misread a file. Version 2: every
+// metric's kind and direction (attributes `kind`, `better`), and summary and comparison rows
+// of the aggregates its kind gives it (a stock's first/last/change, an NPV not discounted again).
+// Version 1 files are still read, their kinds and directions inferred as version 1 did.
+// Version 3: strings are fixed-length, null-terminated UTF-8 (1 and 2: variable-length, which
+// HDF5 keeps in its unchecksummed global heap).
+inline constexpr std::int64_t kResultsFormatVersion = 3;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {

@@ -22,6 +22,7 @@
 #include <set>
 #include <vector>
 
+#include "io/sha256.hpp"
 #include "sim/errors.hpp"
 
 namespace reformsim::io {
@@ -100,7 +101,8 @@ struct Stop {};
 
 class Builder {
  public:
-  Builder(const std::string& text, sim::Diagnostics& diag) : text_(text), diag_(diag) {
+  Builder(const std::string& text, sim::Diagnostics& diag, int file)
+      : text_(text), diag_(diag), file_(file) {
     yaml_parser_initialize(&parser_);
     yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
@@ -131,7 +133,7 @@ class Builder {
         anchors_.clear();  // anchors do not reach across documents
       }
       if (documents > 1) {
-        diag_.error(loc_of(second), "",
+        diag_.error(mark_loc(second), "",
                     "a scenario file holds one YAML document, found " + std::to_string(documents));
         return {};
       }
@@ -169,7 +171,7 @@ class Builder {
         const auto b = static_cast<unsigned char>(text_[at]);
         byte = std::string("0x") + kHex[b >> 4] + kHex[b & 15];
       }
-      diag_.error(loc_of_offset(text_, at), "",
+      diag_.error(in_file(loc_of_offset(text_, at)), "",
                   encoding ? "the scenario is not valid UTF-8 text: byte " + byte +
                                  " starts no UTF-8 character (" + problem +
                                  "); YAML files are Unicode: save the file as UTF-8 (a lone byte "
@@ -179,17 +181,17 @@ class Builder {
     }
     std::string msg = "YAML syntax error: " + problem;
     if (parser_.context != nullptr) {
-      const sim::SourceLoc c = loc_of(parser_.context_mark);
+      const sim::SourceLoc c = mark_loc(parser_.context_mark);
       msg += std::string(" (") + parser_.context + " at line " + std::to_string(c.line) +
              ", column " + std::to_string(c.column) + ")";
     }
-    const sim::SourceLoc at = loc_of(parser_.problem_mark);
-    if (char_at(text_, at) == '\t') msg += "; it is a tab: YAML indents with spaces only";
-    diag_.error(at, "", msg);
+    const sim::SourceLoc where = mark_loc(parser_.problem_mark);
+    if (char_at(text_, where) == '\t') msg += "; it is a tab: YAML indents with spaces only";
+    diag_.error(where, "", msg);
   }
 
   void limit(const yaml_mark_t& mark, const std::string& path, const std::string& what) {
-    diag_.error(loc_of(mark), path, what);
+    diag_.error(mark_loc(mark), path, what);
     throw Stop{};
   }
 
@@ -227,7 +229,7 @@ class Builder {
   Subtree node(const std::string& path, int depth) {
     Subtree t;
     const yaml_mark_t mark = event_.start_mark;
-    t.node.loc = loc_of(mark);
+    t.node.loc = mark_loc(mark);
     switch (event_.type) {
       case YAML_ALIAS_EVENT: {
         const std::string name = text_of(event_.data.alias.anchor);
@@ -315,8 +317,15 @@ class Builder {
     }
   }
 
+  sim::SourceLoc mark_loc(const yaml_mark_t& m) const { return in_file(loc_of(m)); }
+  sim::SourceLoc in_file(sim::SourceLoc loc) const {
+    loc.file = file_;
+    return loc;
+  }
+
   const std::string& text_;
   sim::Diagnostics& diag_;
+  int file_ = 0;
   yaml_parser_t parser_{};
   yaml_event_t event_{};
   bool have_event_ = false;
@@ -325,21 +334,268 @@ class Builder {
   std::map<std::string, std::shared_ptr<const Subtree>> anchors_;
 };
 
+// ---- writing a tree back as YAML --------------------------------------------------------------
+
+class Emitter {
+ public:
+  Emitter() {
+    yaml_emitter_initialize(&emitter_);
+    yaml_emitter_set_output(&emitter_, &Emitter::write, &out_);
+    yaml_emitter_set_unicode(&emitter_, 1);
+    yaml_emitter_set_width(&emitter_, -1);  // never fold a long value
+    yaml_emitter_set_indent(&emitter_, 2);
+  }
+  ~Emitter() { yaml_emitter_delete(&emitter_); }
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
+
+  std::string document(const sim::ConfigNode& root) {
+    yaml_event_t e;
+    yaml_stream_start_event_initialize(&e, YAML_UTF8_ENCODING);
+    emit(e);
+    yaml_document_start_event_initialize(&e, nullptr, nullptr, nullptr, 1);
+    emit(e);
+    node(root);
+    yaml_document_end_event_initialize(&e, 1);
+    emit(e);
+    yaml_stream_end_event_initialize(&e);
+    emit(e);
+    return out_;
+  }
+
+ private:
+  static int write(void* data, unsigned char* buffer, std::size_t size) {
+    static_cast<std::string*>(data)->append(reinterpret_cast<const char*>(buffer), size);
+    return 1;
+  }
+  void emit(yaml_event_t& e) {
+    if (!yaml_emitter_emit(&emitter_, &e))
+      throw sim::InputError(std::string("cannot write the resolved scenario as YAML: ") +
+                            (emitter_.problem ? emitter_.problem : "emitter error"));
+  }
+  void scalar(const std::string& text, bool quoted) {
+    yaml_event_t e;
+    auto* value = reinterpret_cast<yaml_char_t*>(const_cast<char*>(text.data()));
+    yaml_scalar_event_initialize(
+        &e, nullptr, nullptr, value, static_cast<int>(text.size()), quoted ? 0 : 1, quoted ? 1 : 0,
+        quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE);
+    emit(e);
+  }
+  void node(const sim::ConfigNode& n) {
+    yaml_event_t e;
+    switch (n.kind) {
+      case sim::ConfigNode::Kind::kNull:
+        scalar("null", false);
+        break;
+      case sim::ConfigNode::Kind::kScalar:
+        scalar(n.scalar, n.quoted);
+        break;
+      case sim::ConfigNode::Kind::kSequence:
+        yaml_sequence_start_event_initialize(&e, nullptr, nullptr, 1, YAML_BLOCK_SEQUENCE_STYLE);
+        emit(e);
+        for (const auto& item : n.items) node(item);
+        yaml_sequence_end_event_initialize(&e);
+        emit(e);
+        break;
+      case sim::ConfigNode::Kind::kMap:
+        yaml_mapping_start_event_initialize(&e, nullptr, nullptr, 1, YAML_BLOCK_MAPPING_STYLE);
+        emit(e);
+        for (const auto& entry : n.entries) {
+          scalar(entry.key, false);
+          node(entry.value);
+        }
+        yaml_mapping_end_event_initialize(&e);
+        emit(e);
+        break;
+    }
+  }
+
+  yaml_emitter_t emitter_{};
+  std::string out_;
+};
+
+// ---- include: FILE ------------------------------------------------------------------------------
+
+namespace fs = std::filesystem;
+
+std::string read_text(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "is a folder, not a scenario file";
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open the file";
+    return {};
+  }
+  // Read at most one byte past the limit so a huge file is refused without reading it all.
+  std::vector<char> buf(kMaxScenarioBytes + 1);
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  return std::string(buf.data(), static_cast<std::size_t>(in.gcount()));
+}
+
+class Includes {
+ public:
+  explicit Includes(sim::Diagnostics& diag) : diag_(diag) {}
+
+  // Resolves every include in `root`, the tree of file `display` (found in `folder`).
+  void resolve(sim::ConfigNode& root, const std::string& display) {
+    std::error_code ec;
+    const bool file = !display.empty() && fs::is_regular_file(display, ec);
+    // A file's includes are beside it (/dev/stdin redirected from a file: beside that file); a
+    // pipe's or a process substitution's are in the current folder.
+    const fs::path folder = file ? fs::canonical(display, ec).parent_path() : fs::current_path(ec);
+    fs::path shown = file ? fs::path(display).parent_path() : fs::path();
+    if (file && !fs::equivalent(shown.empty() ? "." : shown, folder, ec)) shown = folder;
+    chain_.push_back(display);
+    walk(root, "", folder, shown, true);
+    chain_.pop_back();
+  }
+
+  // "# file sha256", one line a file, in the order they were first read.
+  const std::vector<std::string>& sources() const { return sources_; }
+
+ private:
+  // `folder` is where the file being walked lies; `shown` the same as messages name it.
+  void walk(sim::ConfigNode& node, const std::string& path, const fs::path& folder,
+            const fs::path& shown, bool keyed) {
+    if (node.is_sequence()) {
+      for (std::size_t i = 0; i < node.items.size(); ++i)
+        walk(node.items[i], path + "[" + std::to_string(i) + "]", folder, shown, false);
+      return;
+    }
+    if (!node.is_map()) return;
+    for (auto& e : node.entries)
+      if (e.key != "include")
+        walk(e.value, path.empty() ? e.key : path + "." + e.key, folder, shown, keyed);
+    const auto it = std::find_if(node.entries.begin(), node.entries.end(),
+                                 [](const auto& e) { return e.key == "include"; });
+    if (it == node.entries.end()) return;
+    const std::string where = path.empty() ? "include" : path + ".include";
+    const sim::ConfigNode spec = it->value;
+    node.entries.erase(it);
+    if (!keyed) {
+      diag_.error(spec.loc, where,
+                  "include is allowed only in a map reached by keys from the top (not inside a "
+                  "list)");
+      return;
+    }
+    std::optional<sim::ConfigNode> base = load(spec, path, folder, shown, where);
+    if (!base) return;
+    merge_config(*base, node);
+    base->loc = node.loc;
+    node = std::move(*base);
+  }
+
+  std::optional<sim::ConfigNode> load(const sim::ConfigNode& spec, const std::string& path,
+                                      const fs::path& folder, const fs::path& shown_folder,
+                                      const std::string& where) {
+    if (!spec.is_scalar() || spec.scalar.empty()) {
+      diag_.error(spec.loc, where,
+                  "expected the name of a YAML file beside this one, found " + spec.describe());
+      return std::nullopt;
+    }
+    const fs::path rel(spec.scalar);
+    const std::string ext = rel.extension().string();
+    bool climbs = false;
+    for (const auto& part : rel) climbs = climbs || part == "..";
+    if (rel.is_absolute() || climbs || (ext != ".yaml" && ext != ".yml")) {
+      diag_.error(spec.loc, where,
+                  "expected a .yaml or .yml file in this file's folder or below it (a relative "
+                  "path without '..'), found '" +
+                      spec.scalar + "'");
+      return std::nullopt;
+    }
+    const std::string shown = (shown_folder / rel).lexically_normal().string();
+    if (std::find(chain_.begin(), chain_.end(), shown) != chain_.end()) {
+      std::string cycle;
+      for (const auto& f : chain_) cycle += f + " -> ";
+      diag_.error(spec.loc, where, "include cycle: " + cycle + shown);
+      return std::nullopt;
+    }
+    if (static_cast<int>(chain_.size()) > kMaxIncludeDepth) {
+      diag_.error(spec.loc, where,
+                  "includes nest deeper than " + std::to_string(kMaxIncludeDepth) + " files");
+      return std::nullopt;
+    }
+    std::string error;
+    std::error_code ec;
+    const fs::path target = fs::weakly_canonical(folder / rel, ec);
+    const fs::path inside = fs::weakly_canonical(folder, ec);
+    const auto [end, unused] =
+        std::mismatch(inside.begin(), inside.end(), target.begin(), target.end());
+    if (end != inside.end()) {
+      diag_.error(spec.loc, where,
+                  "'" + spec.scalar + "' leads outside this file's folder (to " + target.string() +
+                      ", through a symbolic link)");
+      return std::nullopt;
+    }
+    const std::string text = read_text((folder / rel).string(), error);
+    if (!error.empty()) {
+      diag_.error(
+          spec.loc, where,
+          "cannot include '" + spec.scalar + "' (" + (folder / rel).string() + "): " + error);
+      return std::nullopt;
+    }
+    const int file = diag_.add_file(shown);
+    const std::size_t errors = diag_.list().size();
+    sim::ConfigNode root = parse_yaml(text, diag_, file);
+    if (diag_.list().size() > errors && root.is_null()) return std::nullopt;
+    const std::string line = shown + " " + sha256_hex(text);
+    if (std::find(sources_.begin(), sources_.end(), line) == sources_.end())
+      sources_.push_back(line);
+    chain_.push_back(shown);
+    walk(root, "", (folder / rel).parent_path(), fs::path(shown).parent_path(), true);
+    chain_.pop_back();
+
+    const sim::ConfigNode* found = &root;
+    if (!path.empty()) {
+      std::size_t from = 0;
+      while (found != nullptr && from <= path.size()) {
+        const std::size_t dot = std::min(path.find('.', from), path.size());
+        const std::string key = path.substr(from, dot - from);
+        found = found->is_map() ? found->find(key) : nullptr;
+        from = dot + 1;
+      }
+    }
+    if (found == nullptr || !found->is_map()) {
+      diag_.error(spec.loc, where,
+                  found == nullptr
+                      ? shown + " has no '" + path + "' to include"
+                      : shown + "'s " + (path.empty() ? "top level" : "'" + path + "'") +
+                            " is not a map, found " + found->describe());
+      return std::nullopt;
+    }
+    return *found;
+  }
+
+  sim::Diagnostics& diag_;
+  std::vector<std::string> chain_;
+  std::vector<std::string> sources_;
+};
+
 }  // namespace
 
-sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag) {
+sim::ConfigNode parse_yaml(const std::string& text, sim::Diagnostics& diag, int file) {
+  const sim::SourceLoc whole{0, 0, file};
   if (text.size() > kMaxScenarioBytes) {
     diag.error(
-        {}, "",
+        whole, "",
         "the scenario is larger than the limit of " + std::to_string(kMaxScenarioBytes) + " bytes");
     return {};
   }
   if (text.find('\0') != std::string::npos) {
-    diag.error({}, "", "the scenario holds a NUL byte: it is not a text file");
+    diag.error(whole, "", "the scenario holds a NUL byte: it is not a text file");
     return {};
   }
-  Builder b(text, diag);
+  Builder b(text, diag, file);
   return b.build();
+}
+
+std::string emit_yaml(const sim::ConfigNode& root) {
+  Emitter e;
+  return e.document(root);
 }
 
 sim::Scenario load_scenario_text(const std::string& text, const std::string& name,
@@ -348,24 +604,33 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
   sim::ConfigNode root = parse_yaml(text, diag);
   // A syntax error or a limit leaves no tree; duplicate keys leave one (first value kept), and
   // validating it still reports everything else at once.
-  if (!diag.ok() && root.is_null()) throw sim::InputError(diag.report());
+  if (!diag.ok() && root.is_null()) throw sim::DiagnosticsError(diag);
+  Includes includes(diag);
+  includes.resolve(root, name);
+  std::string resolved_text = text;
+  if (!includes.sources().empty() && diag.ok()) {
+    // The text that ran must reproduce the run alone (results file, checkpoint, MPI ranks).
+    resolved_text = "# " + name + " with its includes resolved by reformsim; read from:\n";
+    for (const auto& s : includes.sources()) resolved_text += "#   " + s + "\n";
+    resolved_text += emit_yaml(root);
+    sim::Diagnostics again(name);
+    if (sim::canonical_text(parse_yaml(resolved_text, again)) != sim::canonical_text(root))
+      throw sim::InputError(name + ": the scenario with its includes resolved does not read " +
+                            "back as the same values; write the included values in this file");
+  }
   sim::Scenario sc = sim::build_scenario(root, registry, diag);
-  if (!diag.ok()) throw sim::InputError(diag.report());
+  if (!diag.ok()) throw sim::DiagnosticsError(diag);
   sc.file = name;
-  sc.text = text;
+  sc.text = std::move(resolved_text);
   return sc;
 }
 
 sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw sim::InputError(path + ": is a folder, not a scenario file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw sim::InputError(path + ": cannot open the scenario file");
-  // Read at most one byte past the limit so a huge file is refused without reading it all.
-  std::vector<char> buf(kMaxScenarioBytes + 1);
-  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-  const std::string text(buf.data(), static_cast<std::size_t>(in.gcount()));
+  std::string error;
+  const std::string text = read_text(path, error);
+  if (!error.empty())
+    throw sim::InputError(
+        path + ": " + (error == "cannot open the file" ? "cannot open the scenario file" : error));
   return load_scenario_text(text, path, registry);
 }
 

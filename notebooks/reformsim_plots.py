@@ -8,6 +8,7 @@ variable REFORMSIM_FIGURES, default ./figures) so it can go into a report.
 from __future__ import annotations
 
 import os
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -15,6 +16,10 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 MILLION = 1e6
+
+# Plain names of the domain models, for panel titles.
+AREA_NAMES = {"workforce_injury": "Workers' compensation", "procurement": "Procurement",
+              "real_estate": "Real estate"}
 
 matplotlib.rcParams.update({
     "figure.dpi": 100,
@@ -81,10 +86,60 @@ def option_colors(options, baseline: str = "baseline") -> dict:
     return colors
 
 
+def option_names(option_table) -> dict:
+    """Each option's description (from Results.option_table()), first letter capitalised, for
+    titles, legends and axis labels; the option's id where it has no description."""
+    names = {}
+    for option, description in zip(option_table["option"], option_table["description"]):
+        text = str(description or "").strip()
+        names[option] = text[:1].upper() + text[1:] if text else option
+    return names
+
+
+def group_labels(groups: dict, names: dict) -> dict:
+    """Labels for groups of options with identical results ({first: [first, others...]}, as
+    Results.option_groups returns): the first's name, and which others are the same."""
+    labels = {}
+    for first, members in groups.items():
+        label = names.get(first, first)
+        if len(members) > 1:
+            label += " (same here: %s)" % "; ".join(
+                names.get(o, o)[:1].lower() + names.get(o, o)[1:] for o in members[1:])
+        labels[first] = label
+    return labels
+
+
+def wrap(text: str, width: int = 40) -> str:
+    """Breaks a long label into lines of at most `width` characters."""
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def area_name(models) -> str:
+    """A panel title for options that change the given models."""
+    models = list(models)
+    if not models:
+        return "No effect on any area"
+    if len(models) == 1:
+        return AREA_NAMES.get(models[0], models[0].replace("_", " ").capitalize())
+    return "Packages across areas"
+
+
 def _fmt(v: float) -> str:
     if abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)) or abs(v) >= 100:
         return "{:,.0f}".format(v)
+    if abs(v) < 1:
+        return "{:.3g}".format(v)  # 0.0025 stays 0.0025, not 0
     return "{:,.2f}".format(v).rstrip("0").rstrip(".")
+
+
+def money_unit(values) -> tuple:
+    """(divisor, label) for money of this magnitude, as the command line's tables choose:
+    $K below $1M, $M below $10B, else $B."""
+    v = np.abs(np.asarray(values, dtype=float))
+    largest = float(np.max(v[np.isfinite(v)])) if np.isfinite(v).any() else 0.0
+    if largest < 1e6:
+        return 1e3, "$K"
+    return (MILLION, "$M") if largest < 1e10 else (1e9, "$B")
 
 
 def pct(p: float) -> str:
@@ -145,6 +200,62 @@ def ecdf(ax, x, color, label: str) -> None:
     ax.step(x, p, where="post", color=color, lw=1.6, label=label)
 
 
+def ecdf_panels(panels: dict, xlabel: str, title: str, unit: str = "$M", ncol: int = 2):
+    """One ECDF panel per group, each on its own money scale so that a large area does not
+    squash the others against zero: `panels` maps a panel title to [(label, sample, colour)].
+    Returns the figure."""
+    n = len(panels)
+    ncol = min(ncol, n)
+    nrow = -(-n // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(7.2 * ncol, 3.6 * nrow), squeeze=False,
+                             sharey=True)
+    for ax, (panel, series) in zip(axes.flat, panels.items()):
+        for label, x, color in series:
+            ecdf(ax, x, color, wrap(label, 48))
+        zero_line(ax, "x")
+        ax.set_title(panel)
+        ax.set_xlabel(xlabel)
+        money_axis(ax, "x", unit)
+        ax.set_ylim(0, 1.02)
+        percent_axis(ax, "y")
+        ax.legend(loc="lower right", fontsize=7.5)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("share of futures at or below")
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def swing_table(table, inputs, output, low: float = 0.1, high: float = 0.9):
+    """The tornado's dollar view: adds to a sensitivity table (one row per input with its
+    "src", as Results.sensitivity or reformsim_results.sensitivity_table return) the input's
+    P10 and P90 over the paths ("p_low", "p_high") and "swing": the change in `output` when the
+    input moves from its P10 to its P90 with the other inputs held, by the joint linear
+    regression behind the SRC:
+
+        swing = slope x (P90 - P10),   slope = SRC x sd(output) / sd(input)
+
+    (the unstandardised regression coefficient). Same units as `output`; NaN where the SRC is
+    (too few paths for the regression). `inputs`: per-path draws (a DataFrame, one column per
+    input); `output`: one value per path."""
+    y = np.asarray(output, dtype=float)
+    sy = float(np.std(y, ddof=1)) if len(y) > 1 else float("nan")
+    out = table.copy()
+    p_low, p_high, swing = [], [], []
+    for name, src in zip(out["input"], out["src"]):
+        x = inputs[name].to_numpy(dtype=float)
+        lo, hi = np.quantile(x, [low, high])
+        sx = float(np.std(x, ddof=1))
+        p_low.append(lo)
+        p_high.append(hi)
+        swing.append(src * sy / sx * (hi - lo) if sx > 0 else float("nan"))
+    out["p_low"], out["p_high"], out["swing"] = p_low, p_high, swing
+    out.attrs.update(table.attrs, quantiles=(low, high))
+    return out
+
+
 def tornado(ax, table, top: int = 12, title: str = "") -> None:
     """Horizontal bars of the standardized regression coefficients (SRC) of the `top` inputs,
     largest |SRC| on top, with each input's Spearman rank correlation as a marker."""
@@ -163,3 +274,62 @@ def tornado(ax, table, top: int = 12, title: str = "") -> None:
     if title:
         ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
+
+
+def tornado_swing(table, top: int = 10, title: str = "", outcome: str = "the NPV"):
+    """The tornado chart planners read: left, the SRC bars and Spearman markers (tornado());
+    right, each input's dollar swing (swing_table's "swing"), labelled, in $K, $M or $B by
+    its magnitude (money_unit). Rows are the `top` inputs by |SRC|. Returns the figure."""
+    t = table.head(top).copy()
+    scale, unit = money_unit(t["swing"])
+    # Each input's P10-P90 range under its name: the move the swing is for.
+    t["input"] = ["%s\nP%d %s to P%d %s" % (name, round(100 * low), _short(lo),
+                                            round(100 * high), _short(hi))
+                  for name, lo, hi in zip(t["input"], t["p_low"], t["p_high"])
+                  for low, high in [table.attrs.get("quantiles", (0.1, 0.9))]]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(14, 0.58 * len(t) + 2.2), sharey=True,
+                                 gridspec_kw={"width_ratios": [1, 1.15]})
+    tornado(a1, t, top=top)
+    a1.get_legend().remove()
+    a1.set_xlabel("standard deviations of the outcome per\nstandard deviation of the input (SRC)")
+    a1.tick_params(axis="y", labelsize=8.5)
+    r = t.iloc[::-1]
+    y = np.arange(len(r))
+    v = r["swing"].to_numpy(dtype=float) / scale
+    colors = ["#2a7ab0" if s >= 0 else "#c8553d" for s in np.nan_to_num(v)]
+    a2.barh(y, np.nan_to_num(v), color=colors, height=0.6)
+    zero_line(a2, "x")
+    a2.grid(axis="y", visible=False)
+    finite = v[np.isfinite(v)]
+    span = float(np.max(np.abs(finite))) if len(finite) else 1.0
+    span = span if span > 0 else 1.0
+    a2.set_xlim(-1.3 * span if (finite < 0).any() else -0.05 * span,
+                1.3 * span if (finite > 0).any() else 0.05 * span)
+    digits = 0 if span >= 100 else 1 if span >= 10 else 2  # one format for the whole chart
+    for i, s in enumerate(v):
+        if not np.isfinite(s):
+            a2.text(0, i, " n/a (too few paths)", va="center", ha="left", fontsize=8)
+            continue
+        text = "{:+,.{d}f}".format(s, d=digits)
+        a2.text(s, i, " %s " % text, va="center", ha="left" if s >= 0 else "right", fontsize=8)
+    low, high = table.attrs.get("quantiles", (0.1, 0.9))
+    a2.set_xlabel("change in %s when the input moves from its P%d to its P%d\n"
+                  "(regression slope x (P%d - P%d), other inputs held)"
+                  % (outcome, round(100 * low), round(100 * high), round(100 * high),
+                     round(100 * low)))
+    money_axis(a2, "x", unit)
+    a2.set_title("Dollar swing (%s)" % unit, fontsize=10)
+    a1.set_title("Standardized effect", fontsize=10)
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    handles, labels = a1.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower left", ncol=2, fontsize=8, bbox_to_anchor=(0.01, 0.0))
+    return fig
+
+
+def _short(v: float) -> str:
+    """An input value in a label: three significant digits, or whole thousands separated."""
+    if abs(v) >= 1000:
+        return "{:,.0f}".format(v)
+    return "{:.3g}".format(v)

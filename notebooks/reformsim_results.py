@@ -26,8 +26,13 @@ Conventions shared with the engine:
 - Quantiles: linear interpolation between order statistics (numpy's default, R's type 7).
 - Standard deviation with n - 1; 95% confidence interval of the mean by the normal
   approximation, mean +- 1.959964 se.
-- "Better": lower for costs (metric attribute fiscal = -1), higher for everything else,
-  including the net budget flow.
+- "Better": as each metric's model declares it (dataset attribute `better`: "lower" for
+  costs, claims, lost days, damage events; "higher" for savings, housing units, the net budget
+  flow).
+- Aggregates over the horizon: only those the metric's kind (attribute `kind`) gives it
+  (KIND_AGGREGATES): a flow's "total" and "npv", a count's "total" (never discounted), a
+  stock's "first", "last" and "change" (never summed), an npv's "npv" (the value itself, never
+  discounted again). Asking for another raises ValueError.
 """
 
 from __future__ import annotations
@@ -43,8 +48,8 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "reformsim-results"
-#: The newest results format version this module understands.
-READS_FORMAT_VERSION = 2
+#: The newest results format version this module understands (it reads 1, 2 and 3).
+READS_FORMAT_VERSION = 3
 #: The engine's budget roll-up: per path and year, benefits minus costs of the option.
 NET_BUDGET = "fiscal.net_budget_usd"
 
@@ -52,6 +57,12 @@ SUMMARY_COLUMNS = ("mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95
 COMPARISON_COLUMNS = ("mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95",
                       "prob_increase", "prob_decrease", "prob_better")
 SENSITIVITY_COLUMNS = ("spearman", "src", "variance_share")
+#: The aggregates over the horizon that mean something for each kind of metric, in the order
+#: results files store them (docs/results-format.md).
+KIND_AGGREGATES = {"flow": ("total", "npv"), "count": ("total",),
+                   "stock": ("first", "last", "change"), "npv": ("npv",)}
+#: The aggregate a one-number view shows: a flow's NPV, a count's total, a stock's last year.
+HEADLINE = {"flow": "npv", "count": "total", "stock": "last", "npv": "npv"}
 SOURCES = ("auto", "stored", "computed")
 
 _Z975 = NormalDist().inv_cdf(0.975)
@@ -86,6 +97,37 @@ def npv_by_row(values: np.ndarray, rate: float) -> np.ndarray:
     for t in range(values.shape[1]):
         out += values[:, t] * factors[t]
     return out
+
+
+def aggregate_by_row(values: np.ndarray, period: str, kind: str, rate: float) -> np.ndarray:
+    """Per-path aggregate `period` ("total", "npv", "first", "last", "change") of a
+    [paths x years] array of a metric of `kind`; the npv of an "npv" metric is its row sum (the
+    value stored in year 0), not discounted again."""
+    values = np.asarray(values, dtype=float)
+    if period == "total":
+        return row_totals(values)
+    if period == "npv":
+        return row_totals(values) if kind == "npv" else npv_by_row(values, rate)
+    if period == "first":
+        return values[:, 0].copy()
+    if period == "last":
+        return values[:, -1].copy()
+    if period == "change":
+        return values[:, -1] - values[:, 0]
+    raise ValueError("unknown aggregate %r" % period)
+
+
+def metric_kind(attrs) -> tuple:
+    """(kind, better) of a metric dataset's attributes. Version-1 files have neither: a metric
+    in USD was summed and discounted (flow), anything else summed (count), and only costs
+    (fiscal = -1) were better lower."""
+    if "kind" in attrs or "better" in attrs:
+        kind, better = _text(attrs["kind"]), _text(attrs["better"])
+        if kind not in KIND_AGGREGATES or better not in ("lower", "higher"):
+            raise ResultsFormatError("kind %r / better %r not understood" % (kind, better))
+        return kind, better
+    kind = "flow" if _text(attrs.get("unit", "")) == "USD" else "count"
+    return kind, "lower" if int(attrs.get("fiscal", 0)) < 0 else "higher"
 
 
 def _mean(x: np.ndarray) -> float:
@@ -374,18 +416,17 @@ class Results:
 
     def metrics(self, option: str | None = None) -> pd.DataFrame:
         """Metrics of one option (default the baseline): key, model, metric, unit,
-        description, fiscal (-1 cost, 0 none, 1 benefit), in_budget, better_sign."""
+        description, fiscal (-1 cost, 0 none, 1 benefit), in_budget, kind (flow, count, stock,
+        npv), better (lower, higher), better_sign (-1, 1), as the models declare them."""
         option = option or self.baseline
         rows = []
         for key in self.metric_keys(option):
-            model, metric = _split_key(key)
-            a = self._file["options"][option][model][metric].attrs
-            fiscal = int(a.get("fiscal", 0))
-            rows.append((key, model, metric, _text(a.get("unit", "")),
-                         _text(a.get("description", "")), fiscal,
-                         bool(int(a.get("in_budget", 0))), -1 if fiscal < 0 else 1))
+            i = self.metric_info(key, option)
+            rows.append((key, *_split_key(key), i["unit"], i["description"], i["fiscal"],
+                         i["in_budget"], i["kind"], i["better"], i["better_sign"]))
         return pd.DataFrame(rows, columns=["key", "model", "metric", "unit", "description",
-                                           "fiscal", "in_budget", "better_sign"])
+                                           "fiscal", "in_budget", "kind", "better",
+                                           "better_sign"])
 
     def models(self) -> list:
         """Domain models in the file (the engine's "fiscal" roll-up left out), in order."""
@@ -403,17 +444,23 @@ class Results:
         return metric in self.metric_keys(option)
 
     def metric_info(self, metric: str, option: str | None = None) -> dict:
-        """unit, description, fiscal, in_budget and better_sign of one metric."""
+        """unit, description, fiscal, in_budget, kind, better, better_sign, aggregates (the
+        periods over the horizon its kind gives it) and headline of one metric."""
         option = option or self.baseline
         model, name = _split_key(metric)
         try:
             a = self._file["options"][option][model][name].attrs
         except KeyError:
             raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
-        fiscal = int(a.get("fiscal", 0))
+        try:
+            kind, better = metric_kind(a)
+        except ResultsFormatError as e:
+            raise ResultsFormatError("%s: /options/%s/%s: %s" % (self.path, option, metric,
+                                                                 e)) from None
         return {"unit": _text(a.get("unit", "")), "description": _text(a.get("description", "")),
-                "fiscal": fiscal, "in_budget": bool(int(a.get("in_budget", 0))),
-                "better_sign": -1 if fiscal < 0 else 1}
+                "fiscal": int(a.get("fiscal", 0)), "in_budget": bool(int(a.get("in_budget", 0))),
+                "kind": kind, "better": better, "better_sign": -1 if better == "lower" else 1,
+                "aggregates": KIND_AGGREGATES[kind], "headline": HEADLINE[kind]}
 
     def _check_option(self, option: str) -> None:
         if option not in self.options:
@@ -485,14 +532,15 @@ class Results:
 
     @staticmethod
     def _year_column(periods: list):
-        """Calendar year of each period label; missing (<NA>) for "total" and "npv"."""
+        """Calendar year of each period label; missing (<NA>) for aggregates ("total", ...)."""
         return pd.array([int(p) if p.isdigit() else None for p in periods], dtype="Int64")
 
     def summary(self, option: str | None = None, metric: str | None = None,
                 period: str | int | None = None) -> pd.DataFrame:
-        """The engine's /summary tables in long form: option, metric, model, unit, period,
-        year, then SUMMARY_COLUMNS. `period` is a year ("2026" or 2026), "total" (sum over the
-        horizon) or "npv" (money metrics only); `year` is the calendar year of yearly rows."""
+        """The engine's /summary tables in long form: option, metric, model, unit, kind,
+        period, year, then SUMMARY_COLUMNS. `period` is a year ("2026" or 2026) or an
+        aggregate the metric's kind has (KIND_AGGREGATES: "total", "npv", "first", "last",
+        "change"); `year` is the calendar year of yearly rows."""
         frames = []
         for opt in [option] if option else self.options:
             og = self._file["summary"][opt]
@@ -507,8 +555,9 @@ class Results:
                 f.insert(1, "metric", key)
                 f.insert(2, "model", model)
                 f.insert(3, "unit", _text(ds.attrs.get("unit", "")))
-                f.insert(4, "period", periods)
-                f.insert(5, "year", self._year_column(periods))
+                f.insert(4, "kind", self.metric_info(key, opt)["kind"])
+                f.insert(5, "period", periods)
+                f.insert(6, "year", self._year_column(periods))
                 frames.append(f)
         if not frames:
             raise KeyError("no summary for option=%r metric=%r" % (option, metric))
@@ -537,38 +586,46 @@ class Results:
         For the net budget flow this is the option's net budget impact."""
         return self.values(option, metric) - self.values(self.baseline, metric)
 
-    def _reduce(self, v: np.ndarray, period) -> np.ndarray:
-        period = str(period)
-        if period == "npv":
-            return npv_by_row(v, self.discount_rate)
-        if period == "total":
-            return row_totals(v)
+    def _reduce(self, v: np.ndarray, period, metric: str, option: str) -> np.ndarray:
+        info = self.metric_info(metric, option)
+        period = info["headline"] if period is None else str(period)
+        if period in info["aggregates"]:
+            return aggregate_by_row(v, period, info["kind"], self.discount_rate)
         if period in self.year_labels:
             return v[:, self.year_labels.index(period)].copy()
-        raise ValueError("period must be a year in %d-%d, 'total' or 'npv', got %r" % (
-            self.years[0], self.years[-1], period))
+        raise ValueError("period must be a year in %d-%d or one of %s (what a %s metric like "
+                         "%s has over the horizon), got %r" % (
+                             self.years[0], self.years[-1], ", ".join(info["aggregates"]),
+                             info["kind"], metric, period))
 
-    def impact(self, option: str, metric: str = NET_BUDGET, period: str | int = "npv"
+    def impact(self, option: str, metric: str = NET_BUDGET, period: str | int | None = None
                ) -> np.ndarray:
-        """Per-path impact of `option` against the baseline on `metric` over `period` (a year,
-        "total" or "npv"): one value per path. Default: NPV of the net budget impact."""
-        return self._reduce(self.delta(option, metric), period)
+        """Per-path impact of `option` against the baseline on `metric` over `period` (a year
+        or an aggregate of the metric's kind; default its headline: a flow's "npv", a count's
+        "total", a stock's "last"): one value per path. Default: NPV of the net budget
+        impact."""
+        return self._reduce(self.delta(option, metric), period, metric, option)
 
-    def per_path(self, option: str, metric: str = NET_BUDGET, period: str | int = "npv"
+    def per_path(self, option: str, metric: str = NET_BUDGET, period: str | int | None = None
                  ) -> np.ndarray:
-        """Per-path value of a metric of one option over `period` (a year, "total" or "npv")."""
-        return self._reduce(self.values(option, metric), period)
+        """Per-path value of a metric of one option over `period` (a year or an aggregate of
+        the metric's kind; default its headline)."""
+        return self._reduce(self.values(option, metric), period, metric, option)
 
     def impact_frame(self, options: Iterable[str] | None = None, metric: str = NET_BUDGET,
                      scale: float = 1.0) -> pd.DataFrame:
         """Per-path impacts (option - baseline) in long form: option, path, period, year,
-        value; periods are every year, "total" and "npv". Default: every reform option."""
+        value; periods are every year and the aggregates of the metric's kind. Default: every
+        reform option."""
         frames = []
-        periods = self.year_labels + ["total", "npv"]
-        year = pd.array(self.years + [None, None], dtype="Int64")
+        info = self.metric_info(metric)
+        periods = self.year_labels + list(info["aggregates"])
+        year = pd.array(self.years + [None] * len(info["aggregates"]), dtype="Int64")
         for option in options or self.reform_options:
             d = self.delta(option, metric)
-            cols = np.column_stack([d, row_totals(d), npv_by_row(d, self.discount_rate)])
+            cols = np.column_stack([d] + [
+                aggregate_by_row(d, a, info["kind"], self.discount_rate)
+                for a in info["aggregates"]])
             frames.append(pd.DataFrame({
                 "option": option,
                 "path": np.repeat(np.arange(self.paths), len(periods)),
@@ -596,32 +653,40 @@ class Results:
             f.insert(1, "metric", model + "." + name)
             f.insert(2, "model", model)
             f.insert(3, "unit", _text(ds.attrs.get("unit", "")))
-            f.insert(4, "better_sign", int(ds.attrs.get("better_sign", 1)))
-            f.insert(5, "period", periods)
-            f.insert(6, "year", self._year_column(periods))
+            kind, better = metric_kind(ds.attrs) if "kind" in ds.attrs else (
+                self.metric_info(model + "." + name, option)["kind"],
+                "lower" if int(ds.attrs.get("better_sign", 1)) < 0 else "higher")
+            f.insert(4, "kind", kind)
+            f.insert(5, "better", better)
+            f.insert(6, "better_sign", -1 if better == "lower" else 1)
+            f.insert(7, "period", periods)
+            f.insert(8, "year", self._year_column(periods))
             frames.append(f)
         return frames
 
     def _computed_comparison(self, option: str, metric: str | None) -> list:
         base_keys = set(self.metric_keys(self.baseline))
         frames = []
-        periods = self.year_labels + ["total", "npv"]
         for key in self.metric_keys(option):
             if key not in base_keys or (metric and key != metric):
                 continue
             info = self.metric_info(key, option)
             d = self.delta(option, key)
-            rows = [delta_stats(d[:, t], info["better_sign"]) for t in range(d.shape[1])]
-            rows.append(delta_stats(row_totals(d), info["better_sign"]))
-            rows.append(delta_stats(npv_by_row(d, self.discount_rate), info["better_sign"]))
+            sign = info["better_sign"]
+            rows = [delta_stats(d[:, t], sign) for t in range(d.shape[1])]
+            rows += [delta_stats(aggregate_by_row(d, a, info["kind"], self.discount_rate), sign)
+                     for a in info["aggregates"]]
+            periods = self.year_labels + list(info["aggregates"])
             f = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
             f.insert(0, "option", option)
             f.insert(1, "metric", key)
             f.insert(2, "model", _split_key(key)[0])
             f.insert(3, "unit", info["unit"])
-            f.insert(4, "better_sign", info["better_sign"])
-            f.insert(5, "period", periods)
-            f.insert(6, "year", self._year_column(periods))
+            f.insert(4, "kind", info["kind"])
+            f.insert(5, "better", info["better"])
+            f.insert(6, "better_sign", sign)
+            f.insert(7, "period", periods)
+            f.insert(8, "year", self._year_column(periods))
             frames.append(f)
         return frames
 
@@ -636,9 +701,12 @@ class Results:
     def comparisons(self, option: str | None = None, metric: str | None = None,
                     period: str | int | None = None, source: str = "auto") -> pd.DataFrame:
         """Option against baseline, path by path, in long form: option, metric, model, unit,
-        better_sign, period, year, then COMPARISON_COLUMNS (statistics of the per-path
-        difference option - baseline; periods: each year, "total", "npv"), and `source`
-        ("stored" from /comparisons, or "computed" here from the per-path data)."""
+        kind, better, better_sign, period, year, then COMPARISON_COLUMNS (statistics of the
+        per-path difference option - baseline; periods: each year and the aggregates of the
+        metric's kind, KIND_AGGREGATES), and `source` ("stored" from /comparisons, or
+        "computed" here from the per-path data). `period` "headline" keeps, per metric, the
+        one aggregate a one-line view shows (HEADLINE: a flow's npv, a count's total, a
+        stock's last year)."""
         if option is not None:
             self._check_option(option)
         opts = [option] if option else self.reform_options
@@ -654,17 +722,21 @@ class Results:
                 part = self._computed_comparison(opt, metric)
             frames.extend(part)
         if not frames:
-            return pd.DataFrame(columns=["option", "metric", "model", "unit", "better_sign",
-                                         "period", "year", *COMPARISON_COLUMNS, "source"])
+            return pd.DataFrame(columns=["option", "metric", "model", "unit", "kind", "better",
+                                         "better_sign", "period", "year", *COMPARISON_COLUMNS,
+                                         "source"])
         out = pd.concat(frames, ignore_index=True)
         out["source"] = "stored" if stored else "computed"
-        if period is not None:
+        if period == "headline":
+            out = out[out["period"] == out["kind"].map(HEADLINE)].reset_index(drop=True)
+        elif period is not None:
             out = out[out["period"] == str(period)].reset_index(drop=True)
         return out
 
-    def prob_better(self, metric: str = NET_BUDGET, period: str | int = "npv",
+    def prob_better(self, metric: str = NET_BUDGET, period: str | int = "headline",
                     source: str = "auto") -> pd.DataFrame:
-        """P(option better than the baseline) on one metric over one period, per reform option:
+        """P(option better than the baseline, in the direction the metric's model declares) on
+        one metric over one period (default its headline aggregate), per reform option:
         option, prob_better, prob_increase, prob_decrease, source."""
         c = self.comparisons(metric=metric, period=period, source=source)
         return c[["option", "prob_better", "prob_increase", "prob_decrease", "source"]
@@ -740,9 +812,11 @@ class Results:
         """What drives the option's NPV impact: one row per input ("model.input") with
         spearman, src and variance_share (see sensitivity_table), sorted by |src|.
 
-        The output explained is the NPV of `metric` (default the net budget flow) of option -
-        baseline (for the baseline itself, of its own flow). attrs: output, r_squared, source,
-        paths. Stored tables (/sensitivity) are used for the default metric when present.
+        The output explained is the headline aggregate of `metric` (default the net budget
+        flow, whose headline is its NPV; a count's total, a stock's last year) of option -
+        baseline (for the baseline itself, of its own values). attrs: output, r_squared,
+        source, paths. Stored tables (/sensitivity) are used for the default metric when
+        present.
         """
         self._check_option(option)
         present = (metric in (None, NET_BUDGET) and self.has_sensitivity
@@ -756,12 +830,13 @@ class Results:
                                source="stored", paths=self.paths)
             return table
         key = metric or NET_BUDGET
+        agg = self.metric_info(key, option)["headline"]
         if option == self.baseline:
-            y = self.per_path(option, key, "npv")
-            output = "npv(%s)" % key
+            y = self.per_path(option, key, agg)
+            output = "%s(%s)" % (agg, key)
         else:
-            y = self.impact(option, key, "npv")
-            output = "npv(%s - %s)" % (key, self.baseline)
+            y = self.impact(option, key, agg)
+            output = "%s(%s - %s)" % (agg, key, self.baseline)
         table = sensitivity_table(self.inputs(option), y)
         table.attrs.update(output=output, source="computed", paths=self.paths)
         return table

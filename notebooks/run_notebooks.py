@@ -11,6 +11,10 @@ cell and the error. The notebooks in the repository stay without outputs.
 
 The kernel is this interpreter (a private "python3" kernelspec on JUPYTER_PATH), whatever
 kernels are installed elsewhere, so the notebooks see the same packages as this script.
+
+With --record-modules FILE, each kernel that ran its notebook to the end adds the modules it
+loaded (name -> file, lazy imports of pandas and matplotlib included) to FILE as JSON;
+tests/check_python_deps.py maps them to the Debian packages that must be installed.
 """
 
 from __future__ import annotations
@@ -41,13 +45,24 @@ def private_kernelspec(root: str) -> None:
     os.environ["JUPYTER_PATH"] = root + (os.pathsep + paths if paths else "")
 
 
-def run_notebook(path: str, results: str, out_dir: str, timeout: int) -> str | None:
-    """Executes one notebook; returns None on success, else a description of the failure."""
+# Run after a notebook's last cell when --record-modules is given; prints nothing.
+RECORD_MODULES = """import json as _json, sys as _sys
+with open(%r, "w") as _f:
+    _json.dump({_n: _m.__file__ for _n, _m in list(_sys.modules.items())
+               if isinstance(getattr(_m, "__file__", None), str)}, _f)"""
+
+
+def run_notebook(path: str, results: str, out_dir: str, timeout: int,
+                 record: str | None = None) -> str | None:
+    """Executes one notebook; returns None on success, else a description of the failure.
+    With `record`, writes the modules the kernel loaded to that file (JSON, name -> file)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = nbformat.read(path, as_version=4)
+    if record:
+        nb.cells.append(nbformat.v4.new_code_cell(RECORD_MODULES % os.path.abspath(record)))
     os.environ["REFORMSIM_RESULTS"] = os.path.abspath(results)
     os.environ["REFORMSIM_FIGURES"] = os.path.abspath(os.path.join(out_dir, "figures"))
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
@@ -58,6 +73,8 @@ def run_notebook(path: str, results: str, out_dir: str, timeout: int) -> str | N
     except (CellExecutionError, CellTimeoutError) as e:
         error = str(e)
     finally:
+        if record:
+            nb.cells.pop()
         nbformat.write(nb, os.path.join(out_dir, os.path.basename(path)))
     return error
 
@@ -70,6 +87,8 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     ap.add_argument("--agg", action="store_true",
                     help="use matplotlib's Agg backend (headless; charts still saved and shown)")
+    ap.add_argument("--record-modules", metavar="FILE",
+                    help="write the modules the notebooks loaded (JSON, name -> file) to FILE")
     args = ap.parse_intermixed_args(argv)
 
     if not os.path.isfile(args.results):
@@ -84,11 +103,17 @@ def main(argv=None) -> int:
     if args.agg:
         os.environ["MPLBACKEND"] = "Agg"
     failures = 0
+    loaded: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="reformsim-kernel-") as kernels:
         private_kernelspec(kernels)
         for nb in notebooks:
             start = time.monotonic()
-            error = run_notebook(nb, args.results, args.out, args.timeout)
+            record = os.path.join(kernels, "modules.json") if args.record_modules else None
+            error = run_notebook(nb, args.results, args.out, args.timeout, record)
+            if record and os.path.exists(record):
+                with open(record) as f:
+                    loaded.update(json.load(f))
+                os.remove(record)
             took = time.monotonic() - start
             name = os.path.basename(nb)
             if error:
@@ -96,6 +121,9 @@ def main(argv=None) -> int:
                 print("FAILED %s (%.1f s):\n%s" % (name, took, error), file=sys.stderr)
             else:
                 print("ok %s (%.1f s) -> %s" % (name, took, os.path.join(args.out, name)))
+    if args.record_modules:
+        with open(args.record_modules, "w") as f:
+            json.dump(loaded, f, indent=0, sort_keys=True)
     return 1 if failures else 0
 
 

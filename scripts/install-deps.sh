@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Installs reformsim's build, test and notebook dependencies from the Debian 12 archive.
 # Idempotent: packages already present are left alone. Needs root (or sudo).
+# Installs without Recommends, so a package whose module is imported only through another
+# (python3-jinja2 for pandas' DataFrame.style) must be listed itself; tests/check_python_deps.py
+# fails when a module the Python code loads comes from a package outside this list's closure.
+# `install-deps.sh --list` prints the list and installs nothing.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git
       libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-dev libcli11-dev
-      libboost-math-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
+      libboost-math-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
-      python3-ipykernel python3-scipy python3-yaml
+      python3-ipykernel python3-scipy python3-yaml python3-jinja2
       clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (scripts/test-sanitize.sh)
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${pkgs[@]}"
+  exit 0
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

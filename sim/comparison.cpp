@@ -32,8 +32,16 @@ DeltaStats delta_stats(std::span<const double> delta, int better_sign) {
   return d;
 }
 
-int better_sign(const MetricSeries& m) {
-  return m.info.fiscal == Fiscal::kCost ? -1 : 1;
+const DeltaStats* MetricComparison::aggregate(Aggregate a) const {
+  for (const auto& [what, d] : aggregates)
+    if (what == a) return &d;
+  return nullptr;
+}
+
+const DeltaStats& MetricComparison::headline() const {
+  const DeltaStats* d = aggregate(headline_aggregate(kind));
+  if (!d) throw RunError("metric '" + metric + "' has no " + kind_name(kind) + " aggregates");
+  return *d;
 }
 
 namespace {
@@ -80,13 +88,17 @@ ComparisonReport compare_options(const Results& results, const std::string& base
       MetricComparison mc;
       mc.metric = m.key();
       mc.unit = m.info.unit;
-      mc.better_sign = better_sign(m);
+      mc.kind = m.info.kind;
+      mc.better = m.info.better;
+      mc.better_sign = better_sign(m.info.better);
       for (std::size_t y = 0; y < h; ++y) {
         for (std::size_t p = 0; p < n; ++p) column_buf[p] = delta[p * h + y];
         mc.years.push_back(delta_stats(column_buf, mc.better_sign));
       }
-      mc.total = delta_stats(row_sums(delta, h), mc.better_sign);
-      mc.npv = delta_stats(npv_by_row(delta, h, results.settings.discount_rate), mc.better_sign);
+      for (const Aggregate a : aggregates_of(mc.kind))
+        mc.aggregates.emplace_back(
+            a, delta_stats(aggregate_by_row(delta, h, a, mc.kind, results.settings.discount_rate),
+                           mc.better_sign));
       oc.metrics.push_back(std::move(mc));
     }
     if (!targets.empty()) {

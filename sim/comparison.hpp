@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/aggregates.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
@@ -22,18 +23,26 @@ struct DeltaStats {
   double p5 = 0, p50 = 0, p95 = 0;
   double prob_increase = 0;  // P(option > baseline) on a path
   double prob_decrease = 0;  // P(option < baseline)
-  double prob_better = 0;    // P(option better): increase for benefits and the net budget,
-                             // decrease for costs; for other metrics, P(increase)
+  double prob_better = 0;    // P(option better): P(increase) when the metric is better higher,
+                             // P(decrease) when it is better lower (as the model declares)
 };
 DeltaStats delta_stats(std::span<const double> delta, int better_sign);
 
 struct MetricComparison {
   std::string metric;  // "model.metric"
   std::string unit;
+  Kind kind = Kind::kFlow;
+  Better better = Better::kHigher;
   int better_sign = 1;            // +1: higher is better, -1: lower is better
   std::vector<DeltaStats> years;  // per year of the horizon
-  DeltaStats total;               // of the sum over the horizon
-  DeltaStats npv;                 // of the discounted sum (mid-year convention)
+  // Of the per-path difference of each aggregate its kind has (aggregates_of(kind), in order):
+  // the NPV of a flow with the mid-year convention, never of a count, stock or NPV.
+  std::vector<std::pair<Aggregate, DeltaStats>> aggregates;
+
+  // nullptr when the metric's kind has no such aggregate.
+  const DeltaStats* aggregate(Aggregate a) const;
+  // The aggregate a one-line table shows (headline_aggregate(kind)).
+  const DeltaStats& headline() const;
 };
 
 struct TargetResult {
@@ -56,9 +65,6 @@ struct ComparisonReport {
   std::vector<std::string> best_names;
   std::vector<double> prob_best;
 };
-
-// Direction in which a metric is better: costs down, benefits and the net budget up.
-int better_sign(const MetricSeries& m);
 
 // Compares every option with `baseline` on every metric both have, and evaluates the targets
 // on the net budget impact (option - baseline of fiscal.net_budget_usd).

@@ -146,8 +146,15 @@ std::string Diagnostic::to_string() const {
   return out + message;
 }
 
+int Diagnostics::add_file(std::string name) {
+  files_.push_back(std::move(name));
+  return static_cast<int>(files_.size()) - 1;
+}
+
 void Diagnostics::error(SourceLoc loc, std::string key_path, std::string message) {
-  list_.push_back({file_, loc, std::move(key_path), std::move(message)});
+  const bool known = loc.file >= 0 && static_cast<std::size_t>(loc.file) < files_.size();
+  list_.push_back({files_[known ? static_cast<std::size_t>(loc.file) : 0], loc, std::move(key_path),
+                   std::move(message)});
 }
 
 std::string Diagnostics::report() const {

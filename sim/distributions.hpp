@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/elementary.hpp"
 #include "sim/random.hpp"
 #include "sim/special.hpp"
 
@@ -25,11 +26,12 @@ namespace reformsim::sim {
 inline double sample_normal(Stream& s) {
   return normal_quantile(s.uniform());
 }
+// exp and log are reformsim's own (sim/elementary.hpp): the C library's last bits vary by CPU.
 inline double sample_lognormal(double mu, double sigma, Stream& s) {
-  return std::exp(mu + sigma * sample_normal(s));
+  return exp_portable(mu + sigma * sample_normal(s));
 }
 inline double sample_exponential(double rate, Stream& s) {
-  return -std::log(s.uniform()) / rate;
+  return -log_portable(s.uniform()) / rate;
 }
 // Gamma(shape, 1) by Marsaglia and Tsang (2000); shape < 1 through the boost u^(1/shape).
 double sample_gamma(double shape, Stream& s);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sim/aggregates.hpp"
 #include "sim/errors.hpp"
 #include "sim/thread_arena.hpp"
 
@@ -43,6 +44,12 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
       const Model& model = *option.models[m];
       auto& ms = slots.emplace_back();
       for (const auto& info : model.metrics()) {
+        // What summaries and comparisons show depends on these declarations: a model that
+        // leaves one out, or contradicts itself, is a bug to stop at, not to guess around.
+        const std::string problem = metric_declaration_problem(info);
+        if (!problem.empty())
+          throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name + "' " +
+                         problem);
         ms.push_back(kept(scenario.model_names[m] + "." + info.name) ? next_metric++ : -1);
       }
       inputs.push_back(next_input);
@@ -93,7 +100,7 @@ Results Engine::allocate(std::uint64_t paths) const {
     out.metrics.push_back(
         {kFiscalModel,
          {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
-          Fiscal::kNone, false},
+          Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
          std::vector<double>(paths * h)});
   }
   return r;

@@ -75,6 +75,47 @@ FactorModel::FactorModel(std::vector<FactorSpec> factors, const Eigen::MatrixXd&
   }
   cholesky_ =
       correlation_.size() ? Eigen::MatrixXd(correlation_.llt().matrixL()) : Eigen::MatrixXd();
+
+  const auto n = static_cast<Eigen::Index>(factors_.size());
+  innovation_correlation_ = correlation_;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double a = factors_[static_cast<std::size_t>(i)].autocorrelation;
+      const double c = factors_[static_cast<std::size_t>(j)].autocorrelation;
+      // Equal autocorrelations leave the entry exactly as stated (the same bits as before).
+      if (i == j || a == c || correlation_(i, j) == 0.0) continue;
+      innovation_correlation_(i, j) =
+          correlation_(i, j) * (1.0 - a * c) / std::sqrt((1.0 - a * a) * (1.0 - c * c));
+    }
+  }
+  if (innovation_correlation_ == correlation_) {
+    innovation_cholesky_ = cholesky_;
+    return;
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < i; ++j) {
+      const double r = innovation_correlation_(i, j);
+      if (std::fabs(r) <= 1.0) continue;
+      char buf[400];
+      std::snprintf(buf, sizeof buf,
+                    "the correlation %g of '%s' and '%s' cannot hold in every year with "
+                    "autocorrelations %g and %g: after the first year their yearly innovations "
+                    "would need correlation %.3g, outside [-1, 1] (no stationary process has "
+                    "it; lower the correlation or bring the autocorrelations closer)",
+                    correlation_(i, j), factors_[static_cast<std::size_t>(j)].name.c_str(),
+                    factors_[static_cast<std::size_t>(i)].name.c_str(),
+                    factors_[static_cast<std::size_t>(j)].autocorrelation,
+                    factors_[static_cast<std::size_t>(i)].autocorrelation, r);
+      throw InputError(buf);
+    }
+  }
+  const std::string later = check_correlation(names(), innovation_correlation_);
+  if (!later.empty())
+    throw InputError(
+        "with these autocorrelations the stated correlations cannot hold in every year: the "
+        "yearly innovations after the first would need a " +
+        later + " (lower the correlations or bring the autocorrelations closer)");
+  innovation_cholesky_ = Eigen::MatrixXd(innovation_correlation_.llt().matrixL());
 }
 
 int FactorModel::index_of(std::string_view name) const {
@@ -111,10 +152,11 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
       Stream s(seed, path, keys_[f].with(static_cast<std::uint64_t>(y)));
       e[f] = sample_normal(s);
     }
+    const Eigen::MatrixXd& l = y == 0 ? cholesky_ : innovation_cholesky_;
     for (std::size_t i = 0; i < n; ++i) {
       double z = 0.0;
       for (std::size_t j = 0; j <= i; ++j)
-        z += cholesky_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
+        z += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
       const double rho = factors_[i].autocorrelation;
       x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
       const Distribution& m = factors_[i].marginal;

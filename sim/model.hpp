@@ -49,12 +49,33 @@ enum class Fiscal : std::int8_t {
   kBenefit = 1,  // money the city receives or saves
 };
 
+// What a metric's yearly values are. It decides which aggregates over the horizon mean something
+// (sim/aggregates.hpp): a stock summed over ten years or an NPV discounted again means nothing.
+enum class Kind : std::int8_t {
+  kUndeclared = 0,  // a model must declare every metric's kind; the engine refuses this
+  kFlow = 1,        // money that moves in the year (a cost, a saving): summed and discounted
+  kCount = 2,       // things that happen in the year (claims, days, units): summed, never
+                    // discounted
+  kStock = 3,       // a level at year end (a portfolio's value): first and last year, change
+  kNpv = 4,         // already a present value, stored in year 0: itself, never discounted again
+};
+
+// Which way the metric is better for the city: fewer claims, lower costs, more savings, more
+// housing units.
+enum class Better : std::int8_t {
+  kLower = -1,
+  kUndeclared = 0,  // a model must declare every metric's direction; the engine refuses this
+  kHigher = 1,
+};
+
 struct MetricInfo {
   std::string name;  // e.g. "paid_cost_usd"
   std::string unit;  // e.g. "USD", "claims", "days"
   std::string description;
   Fiscal fiscal = Fiscal::kNone;
   bool in_budget = false;  // counted in the fiscal roll-up (cash flows, not accruals)
+  Kind kind = Kind::kUndeclared;
+  Better better = Better::kUndeclared;
 };
 
 struct InputInfo {

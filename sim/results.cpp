@@ -38,4 +38,20 @@ void Results::resize_paths(std::uint64_t n) {
   paths = n;
 }
 
+std::uint64_t results_checksum(const Results& r) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto add = [&h](const std::vector<double>& v) {
+    const auto* p = reinterpret_cast<const unsigned char*>(v.data());
+    for (std::size_t i = 0; i < v.size() * sizeof(double); ++i) {
+      h ^= p[i];
+      h *= 0x100000001b3ULL;
+    }
+  };
+  for (const auto& o : r.options) {
+    for (const auto& m : o.metrics) add(m.values);
+    for (const auto& in : o.inputs) add(in.values);
+  }
+  return h;
+}
+
 }  // namespace reformsim::sim

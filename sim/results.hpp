@@ -50,4 +50,8 @@ struct Results {
   void resize_paths(std::uint64_t n);
 };
 
+// FNV-1a over the bytes of every metric and input array, in result order: equal exactly when
+// every result bit is (benches print it; tests pin the shipped scenarios' values).
+std::uint64_t results_checksum(const Results& r);
+
 }  // namespace reformsim::sim

@@ -45,7 +45,9 @@ struct OptionSpec {
 
 struct Scenario {
   std::string file;  // where it was read from (for messages and provenance)
-  std::string text;  // the scenario text as read (provenance)
+  // The scenario text as read (provenance); with includes, the resolved scenario under a
+  // comment naming each included file and its SHA-256 (io::load_scenario).
+  std::string text;
   SimulationSettings settings;
   FactorModel factors;
   std::vector<std::string> model_names;  // section names under `models:`

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 
+#include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/statistics.hpp"
@@ -108,13 +109,16 @@ std::vector<SensitivityReport> option_sensitivities(const Results& results,
     const MetricSeries* m = option.metric(key);
     const MetricSeries* bm = base->metric(key);
     if (!m || !bm) throw InputError("no metric named '" + key + "' in the results");
+    // The aggregate that means something for the metric's kind: the NPV of a flow (the net
+    // budget), the total of a count, the last year of a stock, an NPV as it is.
+    const Aggregate agg = headline_aggregate(m->info.kind);
     std::vector<double> flow(m->values);
-    std::string what = "npv(" + key + ")";
+    std::string what = std::string(aggregate_name(agg)) + "(" + key + ")";
     if (option.name != baseline) {
       for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[i];
-      what = "npv(" + key + " - " + baseline + ")";
+      what = std::string(aggregate_name(agg)) + "(" + key + " - " + baseline + ")";
     }
-    const auto y = npv_by_row(flow, h, results.settings.discount_rate);
+    const auto y = aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
     std::vector<std::string> names;
     std::vector<std::span<const double>> cols;
     for (const auto& in : option.inputs) {

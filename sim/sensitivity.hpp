@@ -45,7 +45,9 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
 
 // Default analysis: for every option, its NPV of net budget impact against the baseline (for
 // the baseline itself, the NPV of its net budget flow) explained by the option's inputs.
-// `metric` other than empty names another "model.metric" (its NPV difference is explained).
+// `metric` other than empty names another "model.metric": the difference of its headline
+// aggregate (sim/aggregates.hpp: the NPV of a flow, the total of a count, the last year of a
+// stock, an NPV itself) is explained.
 std::vector<SensitivityReport> option_sensitivities(const Results& results,
                                                     const std::string& baseline,
                                                     const std::string& metric = "");

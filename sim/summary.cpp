@@ -26,6 +26,12 @@ Summary from_row(const SummaryRow& r, std::size_t n) {
   return s;
 }
 
+const Summary* MetricSummary::aggregate(Aggregate a) const {
+  for (const auto& [what, s] : aggregates)
+    if (what == a) return &s;
+  return nullptr;
+}
+
 const MetricSummary* OptionSummary::metric(const std::string& key) const {
   for (const auto& m : metrics)
     if (m.key() == key) return &m;
@@ -70,12 +76,14 @@ SummaryTable summarize_results(const Results& results, int threads) {
       out.model = s.model;
       out.metric = s.info.name;
       out.unit = s.info.unit;
+      out.kind = s.info.kind;
+      out.better = s.info.better;
       const std::span<const double> values(s.values.data(), results.paths * h);
       out.by_year.reserve(h);
       for (std::size_t y = 0; y < h; ++y) out.by_year.push_back(summarize(column(values, h, y)));
-      out.total = summarize(row_sums(values, h));
-      if (out.unit == kMoneyUnit)
-        out.npv = summarize(npv_by_row(values, h, results.settings.discount_rate));
+      for (const Aggregate a : aggregates_of(out.kind))
+        out.aggregates.emplace_back(
+            a, summarize(aggregate_by_row(values, h, a, out.kind, results.settings.discount_rate)));
     });
   });
   return table;

@@ -1,5 +1,6 @@
 // Summary tables of a run: for every option and kept metric, the distribution over paths of the
-// metric in each year, summed over the horizon, and (for money) its present value.
+// metric in each year and of the aggregates over the horizon its kind gives it (sim/aggregates.hpp:
+// total and NPV of a flow, total of a count, first, last and change of a stock, an NPV itself).
 //
 // One function computes them, from Results alone, whether the Results come straight from a run
 // or were read back from a results file: the two therefore agree to the last bit.
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/aggregates.hpp"
 #include "sim/results.hpp"
 #include "sim/statistics.hpp"
 
@@ -24,18 +26,19 @@ using SummaryRow = std::array<double, kSummaryColumns.size()>;
 SummaryRow to_row(const Summary& s);
 Summary from_row(const SummaryRow& row, std::size_t n);
 
-// The unit of metrics whose present value is summarised.
-inline constexpr const char* kMoneyUnit = "USD";
-
 struct MetricSummary {
   std::string model;
   std::string metric;
   std::string unit;
+  Kind kind = Kind::kFlow;
+  Better better = Better::kHigher;
   std::vector<Summary> by_year;  // one per year of the horizon
-  Summary total;                 // of the sum over the horizon, per path
-  std::optional<Summary> npv;    // of the present value per path, for money (unit "USD") only
+  // Of the per-path aggregates over the horizon: aggregates_of(kind), in that order.
+  std::vector<std::pair<Aggregate, Summary>> aggregates;
 
   std::string key() const { return model + "." + metric; }
+  // nullptr when the metric's kind has no such aggregate.
+  const Summary* aggregate(Aggregate a) const;
 };
 
 struct OptionSummary {
@@ -57,8 +60,8 @@ struct SummaryTable {
 };
 
 // Present value discounts year t (0-based) by (1 + discount_rate)^-(t + 0.5) (mid-year), as
-// sim::npv_by_row does. Runs on `threads` oneTBB workers (0: all cores); the numbers do not
-// depend on it.
+// sim::npv_by_row does; an already-present value is not discounted again. Runs on `threads` oneTBB
+// workers (0: all cores); the numbers do not depend on it.
 SummaryTable summarize_results(const Results& results, int threads = 0);
 
 }  // namespace reformsim::sim

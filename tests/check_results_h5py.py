@@ -21,7 +21,7 @@ import numpy as np
 
 
 def as_text(v):
-    """Strings are fixed-length UTF-8 (format version 2): h5py gives them as bytes."""
+    """Strings are fixed-length UTF-8 (format version 3): h5py gives them as bytes."""
     return v.decode("utf-8") if isinstance(v, bytes) else str(v)
 
 
@@ -51,7 +51,7 @@ def main():
         with h5py.File(out, "r") as f:
             a = f.attrs
             check(as_text(a["format"]) == "reformsim-results", "format is %r" % a["format"])
-            check(int(a["format_version"]) == 2, "format_version")
+            check(int(a["format_version"]) == 3, "format_version")
             for key in ("engine_version", "git_revision", "created", "scenario_file",
                         "scenario_text", "scenario_sha256", "baseline"):
                 check(isinstance(a[key], bytes) and isinstance(as_text(a[key]), str),
@@ -83,6 +83,9 @@ def main():
                     check(int(ds.attrs["fiscal"]) in (-1, 0, 1), key + " fiscal")
                     check(int(ds.attrs["in_budget"]) in (0, 1), key + " in_budget")
                     check(isinstance(as_text(ds.attrs["unit"]), str), key + " unit")
+                    check(as_text(ds.attrs["kind"]) in ("flow", "count", "stock", "npv"),
+                          key + " kind")
+                    check(as_text(ds.attrs["better"]) in ("lower", "higher"), key + " better")
                 for key in as_texts(og.attrs["inputs"]):
                     check(og["inputs"][key].shape == (paths,), key + " input shape")
                 sg = f["summary"][name]
@@ -111,8 +114,29 @@ def main():
         check(metric["total"]["mean"] == stored_mean,
               "summarize --json mean %r != stored %r" % (metric["total"]["mean"], stored_mean))
 
+        # A version-1 file (no kind or direction) still reads, with version 1's meanings: money
+        # summed and discounted, counts summed, costs better lower.
+        old = os.path.join(tmp, "v1.h5")
+        shutil.copy(out, old)
+        with h5py.File(old, "r+") as f:
+            f.attrs["format_version"] = 1
+
+            def strip(name, obj):
+                for attr in ("kind", "better"):
+                    if attr in obj.attrs:
+                        del obj.attrs[attr]
+            f.visititems(strip)
+        r = subprocess.run([binary, "summarize", old, "--json"], capture_output=True, text=True)
+        check(r.returncode == 0, "version-1 file: " + r.stderr)
+        if r.returncode == 0:
+            events = next(m for m in next(o for o in json.loads(r.stdout)["options"]
+                                          if o["name"] == "prevention")["metrics"]
+                          if m["key"] == "example.events")
+            check(events["kind"] == "count" and events["aggregates"] == ["total"],
+                  "version-1 count read as %r %r" % (events["kind"], events["aggregates"]))
+
         # Files the reader must refuse, with exit code 2.
-        for attr, value, expect in (("format_version", 3, "format version 3"),
+        for attr, value, expect in (("format_version", 4, "format version 4"),
                                     ("format", "other-format", "not a reformsim results file")):
             bad = os.path.join(tmp, "bad.h5")
             shutil.copy(out, bad)

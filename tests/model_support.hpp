@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
 
 namespace reformsim::testing {
@@ -36,6 +38,32 @@ inline const std::vector<double>& metric_values(const sim::Results& r, const std
   const auto* m = o->metric(key);
   EXPECT_NE(m, nullptr) << key;
   return m ? m->values : kNone;
+}
+
+// A metric as its model declares it: what it is and which way is better.
+struct Declared {
+  std::string metric;
+  sim::Kind kind;
+  sim::Better better;
+  bool operator==(const Declared&) const = default;
+};
+inline void PrintTo(const Declared& d, std::ostream* os) {
+  *os << d.metric << " (" << sim::kind_name(d.kind) << ", " << sim::better_name(d.better)
+      << " is better)";
+}
+
+// Every metric `model` declares in the shipped scenario `file` (scenarios/), in order.
+inline std::vector<Declared> declared_metrics(const std::string& file, const std::string& model) {
+  const sim::Scenario sc = io::load_scenario(
+      std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/" + file, models::default_registry());
+  std::vector<Declared> out;
+  for (std::size_t m = 0; m < sc.model_names.size(); ++m) {
+    if (sc.model_names[m] != model) continue;
+    for (const auto& info : sc.options.front().models[m]->metrics())
+      out.push_back({info.name, info.kind, info.better});
+  }
+  EXPECT_FALSE(out.empty()) << file << " has no model " << model;
+  return out;
 }
 
 }  // namespace reformsim::testing

@@ -1,8 +1,8 @@
 """Executes every notebook in notebooks/ headlessly against fresh results, and fails on any
 cell error.
 
-Usage: run_notebooks.py REFORMSIM_BINARY SOURCE_DIR   (Debian's /usr/bin/python3, which has
-h5py, pandas, matplotlib, nbclient and ipykernel)
+Usage: run_notebooks.py REFORMSIM_BINARY SOURCE_DIR [LOADED_MODULES_JSON]
+(Debian's /usr/bin/python3, which has h5py, pandas, matplotlib, nbclient and ipykernel)
 
 Runs two small scenarios: the combined Los Angeles one (every model) and the procurement-only
 one (so the workforce notebook must say politely that its model is absent). Executes the
@@ -10,9 +10,20 @@ notebooks with notebooks/run_notebooks.py (matplotlib's Agg backend), then check
 saved its PNG charts, that no cell output is an error, and that the notebooks in the
 repository are committed without outputs. When the results hold /comparisons or /sensitivity,
 the comparison notebook also runs on a copy without them (computed from the per-path data).
+With LOADED_MODULES_JSON, writes there every module the notebooks' kernels loaded (name ->
+file), for tests/check_python_deps.py; the file is removed first, and written only when every
+notebook ran.
+
+The tornado charts' dollar swings (compare_tornado_<option>.csv) are checked against an
+independent computation from the file's per-path arrays with h5py and numpy alone: the NPV of
+option - baseline net budget flow, an ordinary least-squares fit on every varying input with an
+intercept, and each slope times the input's P10-P90 range.
 """
 
+import csv
 import glob
+import json
+import math
 import os
 import shutil
 import subprocess
@@ -21,8 +32,10 @@ import tempfile
 
 import h5py
 import nbformat
+import numpy as np
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
+LOADED = sys.argv[3] if len(sys.argv) > 3 else None
 NOTEBOOKS = os.path.join(SOURCE, "notebooks")
 RUNNER = os.path.join(NOTEBOOKS, "run_notebooks.py")
 PATHS = "60"
@@ -60,7 +73,8 @@ def simulate(scenario, out):
 
 
 def start(results, out, notebooks):
-    cmd = [sys.executable, RUNNER, results, "--out", out, "--agg", "--timeout", "120"]
+    cmd = [sys.executable, RUNNER, results, "--out", out, "--agg", "--timeout", "120",
+           "--record-modules", out + ".modules.json"]
     cmd += [os.path.join(NOTEBOOKS, n + ".ipynb") for n in notebooks]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -82,6 +96,56 @@ def png_ok(path):
         return f.read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 10000
 
 
+def independent_swings(h5, option):
+    """{input: dollar swing} from the raw arrays, or None where the regression is
+    underdetermined (fewer paths than varying inputs + 2)."""
+    with h5py.File(h5, "r") as f:
+        base = f.attrs["baseline"]
+        base = base.decode() if isinstance(base, bytes) else str(base)
+        rate = float(f.attrs["discount_rate"])
+        flow = f["options/%s/fiscal/net_budget_usd" % option][()]
+        flow = flow - f["options/%s/fiscal/net_budget_usd" % base][()]
+        years = flow.shape[1]
+        y = flow @ np.array([(1.0 + rate) ** -(t + 0.5) for t in range(years)])
+        g = f["options/%s/inputs" % option]
+        names = [n.decode() if isinstance(n, bytes) else str(n)
+                 for n in f["options/%s" % option].attrs["inputs"]]
+        x = {n: g[n][()] for n in names}
+    used = [n for n in names if np.std(x[n]) > 0]
+    if len(y) < len(used) + 2:
+        return None
+    design = np.column_stack([np.ones(len(y))] + [x[n] for n in used])
+    slopes = np.linalg.lstsq(design, y, rcond=None)[0][1:]
+    return {n: b * float(np.subtract(*np.quantile(x[n], [0.9, 0.1])))
+            for n, b in zip(used, slopes)}
+
+
+def check_swings(h5, figures, label):
+    """The notebook's tornado CSVs against independent_swings; returns how many were checked."""
+    with h5py.File(h5, "r") as f:
+        options = [o.decode() if isinstance(o, bytes) else str(o) for o in f.attrs["options"]]
+    checked = 0
+    for option in options[1:]:
+        path = os.path.join(figures, "compare_tornado_%s.csv" % option)
+        if not os.path.exists(path):
+            check(False, "%s: %s missing" % (label, os.path.basename(path)))
+            continue
+        with open(path) as fh:
+            rows = {r["input"]: float(r["swing_usd"] or "nan") for r in csv.DictReader(fh)}
+        expected = independent_swings(h5, option)
+        if expected is None:
+            check(all(math.isnan(v) for v in rows.values()),
+                  "%s: %s has swings without a regression" % (label, option))
+            continue
+        scale = max(abs(v) for v in expected.values())
+        for name, swing in rows.items():
+            check(abs(swing - expected[name]) <= 1e-6 * scale,
+                  "%s: %s swing of %s is %r, independently %r"
+                  % (label, option, name, swing, expected[name]))
+        checked += 1
+    return checked
+
+
 def main():
     # The repository keeps notebooks without outputs.
     names = sorted(os.path.basename(p)[:-6] for p in glob.glob(os.path.join(NOTEBOOKS,
@@ -98,6 +162,8 @@ def main():
         check("REFORMSIM_RESULTS" in first.source and "REFORMSIM_FIGURES" in first.source,
               "%s.ipynb: the first code cell must set RESULTS and FIGURES" % n)
 
+    if LOADED and os.path.exists(LOADED):
+        os.remove(LOADED)
     tmp = tempfile.mkdtemp(prefix="reformsim-nb-")
     try:
         la = os.path.join(tmp, "la.h5")
@@ -123,6 +189,13 @@ def main():
             out, _ = p.communicate()
             print("[%s]\n%s" % (label, out.strip()))
             check(p.returncode == 0, "%s: notebooks failed (exit %d)" % (label, p.returncode))
+        if LOADED and not failures:
+            loaded = {}
+            for label, _ in runs:
+                with open(os.path.join(tmp, label + ".modules.json")) as f:
+                    loaded.update(json.load(f))
+            with open(LOADED, "w") as f:
+                json.dump(loaded, f, indent=0, sort_keys=True)
 
         for n in names:
             outputs_text(os.path.join(tmp, "la", n + ".ipynb"))
@@ -131,6 +204,9 @@ def main():
                 check(os.path.exists(path) and png_ok(path), "la: %s.png missing or empty" % png)
         check(os.path.exists(os.path.join(tmp, "la", "figures", "compare_planner_table.csv")),
               "la: compare_planner_table.csv missing")
+        checked = check_swings(la, os.path.join(tmp, "la", "figures"), "la")
+        check(checked >= 3, "la: only %d options' dollar swings could be checked" % checked)
+        print("la: the dollar swings of %d options match the independent computation" % checked)
 
         figs = os.path.join(tmp, "procurement", "figures")
         for png in EXPECTED["procurement"] + ["compare_fan_net_budget_impact"]:
@@ -146,6 +222,7 @@ def main():
             text = outputs_text(os.path.join(tmp, "la_bare", "compare_reform_options.ipynb"))
             check("computed here from the per-path data" in text,
                   "compare notebook on a file without /comparisons does not say so")
+            check_swings(bare, os.path.join(tmp, "la_bare", "figures"), "la_bare")
     finally:
         shutil.rmtree(tmp)
     if failures:

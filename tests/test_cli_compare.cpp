@@ -4,11 +4,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/app/report.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"
@@ -56,7 +58,7 @@ TEST(CliCompare, JsonMatchesTheLibraryOnTheFileData) {
   const auto rep = sim::compare_options(f.results, "baseline", targets);
   // The printed JSON carries 17 significant digits: the same doubles.
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", rep.options[1].metrics.back().npv.mean);
+  std::snprintf(buf, sizeof buf, "%.17g", rep.options[1].metrics.back().headline().mean);
   EXPECT_NE(r.out.find(buf), std::string::npos) << buf;
   std::snprintf(buf, sizeof buf, "%.17g", rep.options[0].targets[0].probability);
   EXPECT_NE(r.out.find(buf), std::string::npos);
@@ -76,6 +78,156 @@ TEST(CliCompare, TextTableAndBaselineOverride) {
   const auto sum = testing::run_reformsim({"summarize", file});
   EXPECT_EQ(sum.exit_code, 0);
   EXPECT_NE(sum.out.find("P(net budget impact >= target)"), std::string::npos) << sum.out;
+}
+
+// The line of `compare --all` for one option and metric.
+std::string table_line(const std::string& out, const std::string& option, const std::string& key) {
+  std::size_t at = 0;
+  while ((at = out.find(option, at)) != std::string::npos) {
+    const std::size_t end = out.find('\n', at);
+    const std::string line = out.substr(at, end - at);
+    if (line.find(" " + key + " ") != std::string::npos) return line;
+    at = end;
+  }
+  ADD_FAILURE() << option << " " << key << " not in\n" << out;
+  return "";
+}
+
+// On the shipped Los Angeles scenario: fewer claims, lost days and litigated claims are better
+// (they read P(better) 0.0% before every metric declared its direction), a stock is compared at
+// the end of the horizon (not summed over it), an NPV as it is (not discounted again).
+TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
+  TempDir dir;
+  const std::string file = dir.file("la.h5");
+  const auto run = testing::run_reformsim(
+      {"run", std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/los_angeles.yaml", "-o", file,
+       "--paths", "200", "--quiet", "--option", "workforce_safety_adr", "--option",
+       "procurement_core", "--option", "real_estate_all"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto r = testing::run_reformsim({"compare", file, "--all"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::ResultsFile f = io::read_results(file);
+  const auto rep = sim::compare_options(f.results, "baseline");
+  auto metric = [&](const std::string& option, const std::string& key) {
+    for (const auto& oc : rep.options)
+      for (const auto& m : oc.metrics)
+        if (oc.option == option && m.metric == key) return m;
+    ADD_FAILURE() << option << " " << key;
+    return sim::MetricComparison{};
+  };
+  for (const char* key : {"workforce_injury.claims", "workforce_injury.lost_days",
+                          "workforce_injury.litigated_claims"}) {
+    const auto m = metric("workforce_safety_adr", key);
+    EXPECT_EQ(m.better, sim::Better::kLower) << key;
+    EXPECT_LT(m.headline().mean, 0.0) << key;
+    // Safety prevents claims on nearly every path: P(better) = P(fewer) is near 1, not 0.
+    EXPECT_GT(m.headline().prob_better, 0.9) << key;
+    EXPECT_DOUBLE_EQ(m.headline().prob_better, m.headline().prob_decrease) << key;
+    const std::string line = table_line(r.out, "workforce_safety_adr", key);
+    EXPECT_NE(line.find(" total "), std::string::npos) << line;
+    EXPECT_NE(line.find(" lower"), std::string::npos) << line;
+    EXPECT_EQ(line.find(" 0.0% "), std::string::npos) << line;
+  }
+  // The portfolio's value: compared in its last year, with its first year and change, never
+  // summed over the horizon or discounted.
+  const auto value = metric("real_estate_all", "real_estate.market_value_usd");
+  EXPECT_EQ(value.kind, sim::Kind::kStock);
+  EXPECT_EQ(value.aggregate(sim::Aggregate::kTotal), nullptr);
+  EXPECT_EQ(value.aggregate(sim::Aggregate::kNpv), nullptr);
+  const auto& values = f.results.option("real_estate_all")->metric("real_estate.market_value_usd");
+  const auto& base = f.results.option("baseline")->metric("real_estate.market_value_usd");
+  const std::size_t h = static_cast<std::size_t>(f.results.horizon());
+  double last = 0;
+  for (std::size_t p = 0; p < f.results.paths; ++p)
+    last += values->values[p * h + h - 1] - base->values[p * h + h - 1];
+  EXPECT_NEAR(value.headline().mean, last / static_cast<double>(f.results.paths),
+              1e-6 * std::fabs(last));
+  EXPECT_NE(table_line(r.out, "real_estate_all", "real_estate.market_value_usd").find(" last "),
+            std::string::npos);
+  // procurement.npv_net_benefit_usd is already an NPV (year 0): its delta is year 0's delta.
+  const auto npv = metric("procurement_core", "procurement.npv_net_benefit_usd");
+  EXPECT_DOUBLE_EQ(npv.headline().mean, npv.years[0].mean);
+  EXPECT_GT(npv.headline().prob_better, 0.9);
+  // The summary shows a stock's first, last and change, and no total.
+  const auto sum = testing::run_reformsim({"summarize", file});
+  ASSERT_EQ(sum.exit_code, 0) << sum.err;
+  const std::string first = table_line(sum.out, "baseline", "real_estate.market_value_usd");
+  EXPECT_NE(first.find(" first "), std::string::npos) << first;
+  EXPECT_EQ(sum.out.find("real_estate.market_value_usd       USD      total"), std::string::npos);
+}
+
+// A small city: a pilot that costs $130K a year against a few thousand dollars of savings.
+// Printed in $M with one decimal, its NPV and both ends of the 95% CI all read "-0.6".
+const char* kSmallCity = R"(
+simulation: {paths: 2000, horizon_years: 5, start_year: 2026, seed: 11}
+models:
+  example:
+    events_per_year: 6
+    cost_per_event_usd: {lognormal: {mean: 4000, sd: 7000}}
+options:
+  baseline: {}
+  pilot:
+    models: {example: {reform: {effect: {triangular: [0.03, 0.06, 0.12]}, cost_usd: 130000}}}
+)";
+
+TEST(CliCompare, SmallCityMoneyIsScaledSoTheIntervalShows) {
+  TempDir dir;
+  const std::string file = setup(dir, kSmallCity);
+  const auto r = testing::run_reformsim({"compare", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::ResultsFile f = io::read_results(file);
+  const sim::DeltaStats d =
+      sim::compare_options(f.results, "baseline", {}).options[0].metrics.back().headline();
+  ASSERT_LT(d.mean, -5e5);  // about -$0.6M: what made the $M table useless
+  ASSERT_GT(d.mean, -7e5);
+  const std::size_t at = r.out.find("\npilot ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  std::istringstream row(r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1));
+  std::string name, unit, mean, lo, hi;
+  row >> name >> unit >> mean >> lo >> hi;
+  EXPECT_EQ(unit, "$K") << r.out;
+  ASSERT_EQ(lo.front(), '[');
+  lo = lo.substr(1, lo.size() - 2);  // "[-596.6," -> "-596.6"
+  hi.pop_back();
+  EXPECT_NE(lo, hi) << r.out;
+  // Each printed number is the library's, to the last digit shown (one decimal of $K).
+  EXPECT_NEAR(std::stod(mean), d.mean / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_NEAR(std::stod(lo), d.ci_lower / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_NEAR(std::stod(hi), d.ci_upper / 1e3, 0.05 + 1e-9) << r.out;
+  EXPECT_LT(std::stod(lo), std::stod(hi));
+}
+
+TEST(CliCompare, MoneyScaleFollowsTheMagnitudeAndTheIntervalWidth) {
+  sim::DeltaStats d;
+  d.mean = -596'123;
+  d.ci_lower = -596'600;
+  d.ci_upper = -595'600;
+  d.p5 = -604'200;
+  d.p50 = -599'700;
+  d.p95 = -577'200;
+  app::MoneyScale s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$K");
+  EXPECT_EQ(s.decimals, 1);  // a width of 1.0 $K
+  EXPECT_EQ(app::format_money(d.mean, s), "-596.1");
+  // A P5 past -$1M puts the row in $M: the width (0.001 $M) then needs four decimals.
+  d.p5 = -1'204'000;
+  s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$M");
+  EXPECT_EQ(s.decimals, 4);
+  EXPECT_EQ(app::format_money(d.ci_lower, s), "-0.5966");
+  EXPECT_EQ(app::format_money(d.ci_upper, s), "-0.5956");
+  // Los Angeles sized: $M with one decimal and thousands separators, as budget documents.
+  d = {};
+  d.mean = 2'013'812'345;
+  d.ci_lower = 1'987'800'000;
+  d.ci_upper = 2'039'800'000;
+  s = app::money_scale(d);
+  EXPECT_STREQ(s.unit, "$M");
+  EXPECT_EQ(s.decimals, 1);
+  EXPECT_EQ(app::format_money(d.mean, s), "2,013.8");
+  d.mean = 2.5e10;
+  EXPECT_STREQ(app::money_scale(d).unit, "$B");
+  EXPECT_EQ(app::format_money(-1'234'500, {1e3, "$K", 1}), "-1,234.5");
 }
 
 TEST(CliCompare, StoredComparisonsAndSensitivityInTheFile) {

@@ -106,10 +106,12 @@ TEST(Comparison, IdenticalOptionHasExactlyZeroDifference) {
   const auto& same = rep.options[1];
   ASSERT_EQ(same.option, "same_as_baseline");
   for (const auto& m : same.metrics) {
-    EXPECT_EQ(m.npv.mean, 0.0) << m.metric;
-    EXPECT_EQ(m.npv.sd, 0.0) << m.metric;
-    EXPECT_EQ(m.npv.prob_increase, 0.0);
-    EXPECT_EQ(m.npv.prob_decrease, 0.0);
+    for (const auto& [what, d] : m.aggregates) {
+      EXPECT_EQ(d.mean, 0.0) << m.metric << " " << sim::aggregate_name(what);
+      EXPECT_EQ(d.sd, 0.0) << m.metric;
+      EXPECT_EQ(d.prob_increase, 0.0);
+      EXPECT_EQ(d.prob_decrease, 0.0);
+    }
     for (const auto& y : m.years) EXPECT_EQ(y.mean, 0.0);
   }
 }
@@ -126,15 +128,17 @@ TEST(Comparison, DeltasTargetsAndProbBest) {
   for (const auto& m : reform.metrics)
     if (m.metric == "fiscal.net_budget_usd") net = &m;
   ASSERT_TRUE(net);
-  EXPECT_DOUBLE_EQ(net->npv.mean, sim::mean(npv));
-  EXPECT_DOUBLE_EQ(net->npv.prob_better, sim::probability_at_least(npv, 1e-300));
+  ASSERT_TRUE(net->aggregate(sim::Aggregate::kNpv));
+  EXPECT_DOUBLE_EQ(net->aggregate(sim::Aggregate::kNpv)->mean, sim::mean(npv));
+  EXPECT_DOUBLE_EQ(net->aggregate(sim::Aggregate::kNpv)->prob_better,
+                   sim::probability_at_least(npv, 1e-300));
   EXPECT_DOUBLE_EQ(reform.targets[0].probability, sim::probability_at_least(npv, 0.0));
   // The cost of events falls: lower is better for a cost.
   for (const auto& m : reform.metrics) {
     if (m.metric == "example.event_cost_usd") {
       EXPECT_EQ(m.better_sign, -1);
-      EXPECT_LT(m.total.mean, 0.0);
-      EXPECT_GT(m.total.prob_better, 0.9);
+      EXPECT_LT(m.aggregate(sim::Aggregate::kTotal)->mean, 0.0);
+      EXPECT_GT(m.aggregate(sim::Aggregate::kTotal)->prob_better, 0.9);
     }
   }
   double total = 0;
@@ -142,6 +146,118 @@ TEST(Comparison, DeltasTargetsAndProbBest) {
   EXPECT_NEAR(total, 1.0, 1e-12);
   // Baseline and its twin tie on every path and share their wins.
   EXPECT_DOUBLE_EQ(rep.prob_best[0], rep.prob_best[2]);
+}
+
+// Each option's metrics: a count (better lower), a stock (better higher) and an NPV, with
+// values that make every aggregate's delta known by hand.
+class KindsModel final : public sim::Model {
+ public:
+  explicit KindsModel(double level) : level_(level) {}
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    // Path p: the reform (level 1) removes p % 3 of the 10 injuries a year (0, 1 or 2), so
+    // fewer claims on two paths in three and the same on the third; the stock starts at
+    // 100 + p in both options and grows by 7 a year with the reform; the NPV is stored in year 0.
+    const double p = static_cast<double>(ctx.path());
+    for (int y = 0; y < ctx.horizon(); ++y) {
+      out.metric(0)[y] = 10.0 - level_ * static_cast<double>(ctx.path() % 3);
+      out.metric(1)[y] = 100.0 + p + level_ * 7.0 * y;
+    }
+    out.metric(2)[0] = 1000.0 + 250.0 * level_;
+  }
+
+ private:
+  double level_;
+  std::vector<sim::MetricInfo> metrics_ = {
+      {"injuries", "claims", "", sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower},
+      {"value_usd", "USD", "", sim::Fiscal::kNone, false, sim::Kind::kStock, sim::Better::kHigher},
+      {"npv_usd", "USD", "", sim::Fiscal::kNone, false, sim::Kind::kNpv, sim::Better::kHigher}};
+  std::vector<sim::InputInfo> inputs_;
+};
+
+sim::ModelRegistry kinds_registry() {
+  sim::ModelRegistry reg;
+  reg.add("kinds", "test", [](sim::MapReader& r, const sim::ModelEnv&) {
+    const double level = r.number("level", 0.0);
+    r.finish();
+    return std::make_unique<KindsModel>(level);
+  });
+  return reg;
+}
+
+TEST(Comparison, EachKindGetsItsAggregatesAndPBetterItsDeclaredDirection) {
+  const sim::Scenario sc = io::load_scenario_text(
+      "simulation: {paths: 300, horizon_years: 4, discount_rate: 0.05}\n"
+      "models: {kinds: {}}\noptions: {baseline: {}, reform: {models: {kinds: {level: 1}}}}\n",
+      "t", kinds_registry());
+  const sim::ComparisonReport rep = sim::compare_options(sim::Engine(sc).run({}), "baseline");
+  ASSERT_EQ(rep.options.size(), 1u);
+  auto find = [&](const std::string& key) -> const sim::MetricComparison& {
+    for (const auto& m : rep.options[0].metrics)
+      if (m.metric == key) return m;
+    ADD_FAILURE() << key;
+    return rep.options[0].metrics.front();
+  };
+  // Count: 4 years x (0, 1, 2) fewer claims; a third of the paths unchanged. Fewer is better,
+  // so P(better) = P(decrease) = 2/3 (it was P(increase) = 0 before the direction was declared).
+  const auto& injuries = find("kinds.injuries");
+  EXPECT_EQ(injuries.better_sign, -1);
+  ASSERT_EQ(injuries.aggregates.size(), 1u);
+  EXPECT_EQ(injuries.aggregates[0].first, sim::Aggregate::kTotal);
+  EXPECT_DOUBLE_EQ(injuries.headline().mean, -4.0 * (0 + 100 + 200) / 300.0);
+  EXPECT_DOUBLE_EQ(injuries.headline().prob_better, 200.0 / 300.0);
+  EXPECT_DOUBLE_EQ(injuries.headline().prob_increase, 0.0);
+  // Stock: equal in the first year, 21 higher in the last, so a change of 21; no total or NPV.
+  const auto& value = find("kinds.value_usd");
+  ASSERT_NE(value.aggregate(sim::Aggregate::kFirst), nullptr);
+  ASSERT_NE(value.aggregate(sim::Aggregate::kChange), nullptr);
+  EXPECT_EQ(value.aggregate(sim::Aggregate::kFirst)->mean, 0.0);
+  EXPECT_DOUBLE_EQ(value.aggregate(sim::Aggregate::kLast)->mean, 21.0);
+  EXPECT_DOUBLE_EQ(value.aggregate(sim::Aggregate::kChange)->mean, 21.0);
+  EXPECT_DOUBLE_EQ(value.headline().mean, 21.0);
+  EXPECT_DOUBLE_EQ(value.headline().prob_better, 1.0);
+  EXPECT_EQ(value.aggregate(sim::Aggregate::kTotal), nullptr);
+  EXPECT_EQ(value.aggregate(sim::Aggregate::kNpv), nullptr);
+  // NPV: 250 more, as it is (discounted again it would be 250 / 1.05^0.5 = 243.97).
+  const auto& npv = find("kinds.npv_usd");
+  ASSERT_EQ(npv.aggregates.size(), 1u);
+  EXPECT_DOUBLE_EQ(npv.headline().mean, 250.0);
+}
+
+TEST(Comparison, TheEngineRefusesAMetricWithoutKindOrDirection) {
+  class Undeclared final : public sim::Model {
+   public:
+    const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+    const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+    void simulate(const sim::PathContext&, const sim::PathOutput&) const override {}
+
+   private:
+    std::vector<sim::MetricInfo> metrics_ = {{"events", "events", "", sim::Fiscal::kNone, false}};
+    std::vector<sim::InputInfo> inputs_;
+  };
+  sim::ModelRegistry reg;
+  reg.add("undeclared", "test", [](sim::MapReader& r, const sim::ModelEnv&) {
+    r.finish();
+    return std::make_unique<Undeclared>();
+  });
+  const sim::Scenario sc = io::load_scenario_text(
+      "simulation: {paths: 10, horizon_years: 2}\nmodels: {undeclared: {}}\n", "t", reg);
+  try {
+    sim::Engine engine(sc);
+    ADD_FAILURE() << "no error";
+  } catch (const sim::RunError& e) {
+    EXPECT_NE(std::string(e.what()).find("metric 'events' declares no kind"), std::string::npos)
+        << e.what();
+  }
+  // A cost declared better when higher contradicts itself.
+  sim::MetricInfo cost{
+      "c_usd", "USD", "", sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kHigher};
+  EXPECT_NE(sim::metric_declaration_problem(cost).find("cost"), std::string::npos);
+  cost.better = sim::Better::kLower;
+  EXPECT_EQ(sim::metric_declaration_problem(cost), "");
+  cost.kind = sim::Kind::kStock;  // a budget flow must be a flow
+  EXPECT_NE(sim::metric_declaration_problem(cost).find("stock"), std::string::npos);
 }
 
 // A model whose output is a known linear function of its inputs:
@@ -161,7 +277,8 @@ class LinearModel final : public sim::Model {
   }
 
  private:
-  std::vector<sim::MetricInfo> metrics_ = {{"y", "USD", "", sim::Fiscal::kBenefit, true}};
+  std::vector<sim::MetricInfo> metrics_ = {
+      {"y", "USD", "", sim::Fiscal::kBenefit, true, sim::Kind::kFlow, sim::Better::kHigher}};
   std::vector<sim::InputInfo> inputs_ = {{"a", ""}, {"b", ""}, {"c", ""}, {"d", ""}};
 };
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <utility>
 
 #include "sim/distributions.hpp"
 #include "sim/errors.hpp"
@@ -158,6 +159,24 @@ TEST(Distribution, LognormalMeanSdParameterisationHitsItsMoments) {
   const auto d = Distribution::lognormal_mean_sd(18000, 42000);
   EXPECT_NEAR(d.mean(), 18000, 1e-6);
   EXPECT_NEAR(std::sqrt(d.variance()), 42000, 1e-6);
+}
+
+TEST(NegativeBinomial, QuantileIsTheSmallestCountReachingU) {
+  // The definition, checked at both sides of the answer, over the parameter range: small and
+  // large means, mild and heavy over-dispersion (mean 1e4 with r = 0.5 has sd 1.4e4: the normal
+  // guess is far off, and the search must still land on the exact count), u in the tails too.
+  const double us[] = {1e-9, 0.003, 0.17, 0.5001, 0.83, 0.9973, 1 - 1e-9};
+  for (const auto& [mean, r] : {std::pair{3.7, 2.3}, std::pair{19.0, 0.3}, std::pair{250.0, 40.0},
+                                std::pair{1e4, 0.5}, std::pair{2e6, 1.7}, std::pair{5e7, 900.0}}) {
+    const Distribution d = Distribution::negative_binomial(mean, r);
+    for (double u : us) {
+      const double k = d.quantile(u);
+      EXPECT_GE(d.cdf(k), u) << mean << "," << r << " u=" << u << " k=" << k;
+      if (k > 0) {
+        EXPECT_LT(d.cdf(k - 1), u) << mean << "," << r << " u=" << u << " k=" << k;
+      }
+    }
+  }
 }
 
 TEST(Poisson, QuantileIsMonotoneInMeanForAFixedUniform) {

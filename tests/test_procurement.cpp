@@ -36,6 +36,24 @@ double relative_tolerance(double expected) {
 
 // ---- Pure pieces ----------------------------------------------------------------------------
 
+// Every metric says what it is and which way is better. npv_net_benefit_usd is already a present
+// value (year 0 only): summaries show it as it is, never discounted again.
+TEST(Procurement, EveryMetricDeclaresItsKindAndDirection) {
+  using K = sim::Kind;
+  using B = sim::Better;
+  EXPECT_EQ(testing::declared_metrics("la_procurement.yaml", "procurement"),
+            (std::vector<testing::Declared>{
+                {"spend_usd", K::kFlow, B::kLower},
+                {"category_management_savings_usd", K::kFlow, B::kHigher},
+                {"competition_savings_usd", K::kFlow, B::kHigher},
+                {"processing_savings_usd", K::kFlow, B::kHigher},
+                {"leakage_usd", K::kFlow, B::kLower},
+                {"net_savings_usd", K::kFlow, B::kHigher},
+                {"program_cost_usd", K::kFlow, B::kLower},
+                {"npv_net_benefit_usd", K::kNpv, B::kHigher},
+            }));
+}
+
 TEST(Procurement, AdoptionCurveIsMonotoneAndReachesItsCeiling) {
   const double ceiling = 0.65, midpoint = 3.0, steepness = 1.2;
   EXPECT_EQ(pc::adoption_share(-0.01, midpoint, steepness, ceiling), 0.0);

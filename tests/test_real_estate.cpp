@@ -63,6 +63,30 @@ std::vector<double> year_column(const std::vector<double>& rows, int horizon, in
 
 // ---- Market --------------------------------------------------------------------------------
 
+// Every metric says what it is and which way is better. The market value is a stock (first and
+// last year, change; never summed over the years), the NPV of the net cash flow an NPV; more
+// housing units and parcels sold are better, fewer damage events.
+TEST(RealEstate, EveryMetricDeclaresItsKindAndDirection) {
+  using K = sim::Kind;
+  using B = sim::Better;
+  EXPECT_EQ(testing::declared_metrics("la_real_estate.yaml", "real_estate"),
+            (std::vector<testing::Declared>{
+                {"market_value_usd", K::kStock, B::kHigher},
+                {"operating_cost_usd", K::kFlow, B::kLower},
+                {"lease_income_usd", K::kFlow, B::kHigher},
+                {"disposition_proceeds_usd", K::kFlow, B::kHigher},
+                {"partnership_income_usd", K::kFlow, B::kHigher},
+                {"damage_losses_usd", K::kFlow, B::kLower},
+                {"program_cost_usd", K::kFlow, B::kLower},
+                {"net_cash_flow_usd", K::kFlow, B::kHigher},
+                {"npv_net_cash_flow_usd", K::kNpv, B::kHigher},
+                {"housing_units", K::kCount, B::kHigher},
+                {"parcels_sold", K::kCount, B::kHigher},
+                {"sold_value_usd", K::kFlow, B::kHigher},
+                {"damage_events", K::kCount, B::kLower},
+            }));
+}
+
 TEST(RealEstate, OneClassValueQuantilesMatchTheLognormal) {
   // Known drift 0.02 and volatility 0.15: log V_t ~ N(log V0 + (t + 1) mu, (t + 1) sigma^2).
   const sim::Scenario sc = load(R"(

@@ -150,6 +150,69 @@ class AgainstARun(unittest.TestCase):
             self.assertEqual(v.shape, (PATHS, 10))
         self.assertGreater(checked, 7 * 30 * 11)
 
+    def test_every_metric_has_the_kind_and_direction_its_model_declares(self):
+        """Read from the file (attributes kind, better): no list of metrics in this module."""
+        m = self.res.metrics().set_index("key")
+        expect = {"workforce_injury.claims": ("count", "lower"),
+                  "workforce_injury.lost_days": ("count", "lower"),
+                  "workforce_injury.litigated_claims": ("count", "lower"),
+                  "workforce_injury.total_paid_usd": ("flow", "lower"),
+                  "procurement.net_savings_usd": ("flow", "higher"),
+                  "procurement.npv_net_benefit_usd": ("npv", "higher"),
+                  "real_estate.market_value_usd": ("stock", "higher"),
+                  "real_estate.housing_units": ("count", "higher"),
+                  "real_estate.damage_events": ("count", "lower"),
+                  rr.NET_BUDGET: ("flow", "higher")}
+        for key, (kind, better) in expect.items():
+            self.assertEqual((m.loc[key, "kind"], m.loc[key, "better"]), (kind, better), key)
+        self.assertTrue(set(m["kind"]) <= set(rr.KIND_AGGREGATES))
+        self.assertTrue(set(m["better"]) <= {"lower", "higher"})
+
+    def test_old_misleading_numbers_are_gone(self):
+        r = self.res
+        # A safety reform prevents claims: fewer is better, so P(better) is near 1 (it read 0.0%
+        # when only costs were better lower).
+        for key in ("workforce_injury.claims", "workforce_injury.lost_days",
+                    "workforce_injury.litigated_claims"):
+            pb = r.prob_better(key, source="computed").set_index("option")["prob_better"]
+            self.assertGreater(pb["workforce_safety_adr"], 0.9, key)
+            self.assertEqual(pb["workforce_safety_adr"],
+                             np.mean(r.impact("workforce_safety_adr", key, "total") < 0))
+        # A stock is never summed over the horizon: first, last, change.
+        value = "real_estate.market_value_usd"
+        periods = r.summary(option="baseline", metric=value)["period"].tolist()
+        self.assertEqual(periods[-3:], ["first", "last", "change"])
+        self.assertNotIn("total", periods)
+        with self.assertRaisesRegex(ValueError, "first, last, change"):
+            r.per_path("baseline", value, "total")
+        v = r.values("baseline", value)
+        np.testing.assert_array_equal(r.per_path("baseline", value, "change"), v[:, -1] - v[:, 0])
+        # An NPV is shown as it is, never discounted again.
+        npv = "procurement.npv_net_benefit_usd"
+        np.testing.assert_array_equal(r.impact("procurement_core", npv),
+                                      r.delta("procurement_core", npv)[:, 0])
+        c = r.comparisons("procurement_core", npv, source="computed")
+        self.assertEqual(c["period"].tolist()[-1:], ["npv"])
+        self.assertNotIn("total", c["period"].tolist())
+        head = r.comparisons("workforce_safety_adr", period="headline", source="computed")
+        self.assertEqual(head.set_index("metric")["period"]["workforce_injury.claims"], "total")
+
+    def test_version_1_files_read_with_version_1_meanings(self):
+        old = os.path.join(TMP, "v1.h5")
+        shutil.copy(FILE, old)
+        with h5py.File(old, "r+") as f:
+            f.attrs["format_version"] = np.int64(1)
+
+            def strip(name, obj):
+                for a in ("kind", "better"):
+                    if a in obj.attrs:
+                        del obj.attrs[a]
+            f.visititems(strip)
+        with rr.open_results(old) as r:
+            info = r.metric_info("workforce_injury.claims")
+            self.assertEqual((info["kind"], info["better"]), ("count", "higher"))
+            self.assertEqual(r.metric_info("workforce_injury.total_paid_usd")["better"], "lower")
+
     def test_npv_matches_the_models_npv_metrics(self):
         """procurement and real_estate store their own NPV in year 0 (mid-year convention)."""
         r = self.res
@@ -320,6 +383,8 @@ class StoredGroups(unittest.TestCase):
                 ds.attrs.create("rows", list(t["period"]), dtype=str_t)
                 ds.attrs["unit"] = t["unit"].iat[0]
                 ds.attrs["better_sign"] = np.int64(t["better_sign"].iat[0])
+                ds.attrs["kind"] = t["kind"].iat[0]
+                ds.attrs["better"] = t["better"].iat[0]
             tp = r.targets(targets, source="computed")
             for option in r.reform_options:
                 t = tp[tp["option"] == option]
@@ -345,8 +410,8 @@ class StoredGroups(unittest.TestCase):
             stored = r.comparisons()
             computed = r.comparisons(source="computed")
             self.assertEqual(stored["source"].unique().tolist(), ["stored"])
-            cols = ["option", "metric", "model", "unit", "better_sign", "period", "year",
-                    *rr.COMPARISON_COLUMNS]
+            cols = ["option", "metric", "model", "unit", "kind", "better", "better_sign",
+                    "period", "year", *rr.COMPARISON_COLUMNS]
             pd.testing.assert_frame_equal(stored[cols], computed[cols])
             t = r.targets()
             self.assertEqual(t["source"].unique().tolist(), ["stored"])
@@ -398,8 +463,8 @@ class Refusals(unittest.TestCase):
 
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 3; this reader .* reads versions up to 2"):
-            rr.open_results(self.copy_with(format_version=np.int64(3)))
+                                    "format version 4; this reader .* reads versions up to 3"):
+            rr.open_results(self.copy_with(format_version=np.int64(4)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):

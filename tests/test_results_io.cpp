@@ -101,10 +101,13 @@ void expect_same_summary(const sim::SummaryTable& a, const sim::SummaryTable& b)
       ASSERT_EQ(x.by_year.size(), y.by_year.size());
       for (std::size_t t = 0; t < x.by_year.size(); ++t)
         EXPECT_EQ(sim::to_row(x.by_year[t]), sim::to_row(y.by_year[t]));
-      EXPECT_EQ(sim::to_row(x.total), sim::to_row(y.total)) << x.key();
-      ASSERT_EQ(x.npv.has_value(), y.npv.has_value());
-      if (x.npv) {
-        EXPECT_EQ(sim::to_row(*x.npv), sim::to_row(*y.npv));
+      EXPECT_EQ(x.kind, y.kind) << x.key();
+      EXPECT_EQ(x.better, y.better) << x.key();
+      ASSERT_EQ(x.aggregates.size(), y.aggregates.size()) << x.key();
+      for (std::size_t i = 0; i < x.aggregates.size(); ++i) {
+        EXPECT_EQ(x.aggregates[i].first, y.aggregates[i].first) << x.key();
+        EXPECT_EQ(sim::to_row(x.aggregates[i].second), sim::to_row(y.aggregates[i].second))
+            << x.key();
       }
     }
   }
@@ -142,7 +145,7 @@ TEST(ResultsIo, LayoutAndAttributes) {
   io::h5::Handle f = io::h5::open_file_read(file);
   io::h5::Handle root = io::h5::open_group(f, "/");
   EXPECT_EQ(io::h5::read_string_attr(root, "format"), "reformsim-results");
-  EXPECT_EQ(io::h5::read_int_attr(root, "format_version"), 2);
+  EXPECT_EQ(io::h5::read_int_attr(root, "format_version"), io::kResultsFormatVersion);
   EXPECT_EQ(io::h5::read_uint_attr(root, "paths"), 700u);
   EXPECT_EQ(io::h5::read_strings_attr(root, "options"),
             (std::vector<std::string>{"status_quo", "reform"}));
@@ -162,6 +165,13 @@ TEST(ResultsIo, LayoutAndAttributes) {
   io::h5::Handle ds = io::h5::open_dataset(summary, "events");
   EXPECT_EQ(io::h5::read_strings_attr(ds, "rows"),
             (std::vector<std::string>{"2027", "2028", "2029", "total"}));
+  // Kind and direction travel with the data, the summary and the comparison.
+  EXPECT_EQ(io::h5::read_string_attr(ds, "kind"), "count");
+  EXPECT_EQ(io::h5::read_string_attr(ds, "better"), "lower");
+  io::h5::Handle events =
+      io::h5::open_dataset(io::h5::open_group(f, "/options/reform/example"), "events");
+  EXPECT_EQ(io::h5::read_string_attr(events, "kind"), "count");
+  EXPECT_EQ(io::h5::read_string_attr(events, "better"), "lower");
   EXPECT_EQ(io::h5::read_strings_attr(ds, "columns").at(5), "p5");
   // Counts compress; every per-path dataset is chunked.
   EXPECT_TRUE(io::h5::dataset_storage(f, "/options/reform/example/events").compressed);
@@ -218,9 +228,11 @@ TEST(ResultsIo, ReaderChecksFormatAndVersionFirst) {
   {
     io::h5::Handle f = io::h5::create_file(dir.file("newer.h5"));
     io::h5::write_attr(f, "format", std::string("reformsim-results"));
-    io::h5::write_attr(f, "format_version", std::int64_t{3});
+    io::h5::write_attr(f, "format_version", io::kResultsFormatVersion + 1);
   }
-  EXPECT_NE(message(dir.file("newer.h5")).find("results format version 3"), std::string::npos)
+  EXPECT_NE(message(dir.file("newer.h5"))
+                .find("results format version " + std::to_string(io::kResultsFormatVersion + 1)),
+            std::string::npos)
       << message(dir.file("newer.h5"));
   {
     io::h5::Handle f = io::h5::create_file(dir.file("truncated.h5"));

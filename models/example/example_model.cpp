@@ -26,9 +26,12 @@ class ExampleModel final : public sim::Model {
         start_offset_(start_offset),
         horizon_(horizon) {
     metrics_ = {
-        {"events", "events", "events in the year", sim::Fiscal::kNone, false},
-        {"event_cost_usd", "USD", "cost of the events that happened", sim::Fiscal::kCost, true},
-        {"reform_cost_usd", "USD", "yearly cost of the reform program", sim::Fiscal::kCost, true},
+        {"events", "events", "events in the year", sim::Fiscal::kNone, false, sim::Kind::kCount,
+         sim::Better::kLower},
+        {"event_cost_usd", "USD", "cost of the events that happened", sim::Fiscal::kCost, true,
+         sim::Kind::kFlow, sim::Better::kLower},
+        {"reform_cost_usd", "USD", "yearly cost of the reform program", sim::Fiscal::kCost, true,
+         sim::Kind::kFlow, sim::Better::kLower},
     };
     inputs_ = {{"reform_effect", "share of events the reform prevents"}};
   }

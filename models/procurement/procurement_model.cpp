@@ -153,25 +153,28 @@ class ProcurementModel final : public sim::Model {
     for (int n = 0; n < kPriceTableBidders; ++n)
       price_table_[n] = procurement::price_factor(static_cast<double>(n), p_.max_price_reduction,
                                                   p_.rate_per_bidder);
+    using sim::Better;
     using sim::Fiscal;
+    using sim::Kind;
     metrics_ = {
         {"spend_usd", "USD", "spend at current practice (the counterfactual, same in every option)",
-         Fiscal::kNone, false},
+         Fiscal::kNone, false, Kind::kFlow, Better::kLower},
         {"category_management_savings_usd", "USD",
-         "gross savings negotiated by category management", Fiscal::kBenefit, false},
+         "gross savings negotiated by category management", Fiscal::kBenefit, false, Kind::kFlow,
+         Better::kHigher},
         {"competition_savings_usd", "USD", "gross savings from more bidders after red-tape reform",
-         Fiscal::kBenefit, false},
+         Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
         {"processing_savings_usd", "USD", "procure-to-pay savings in transaction processing cost",
-         Fiscal::kBenefit, false},
+         Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
         {"leakage_usd", "USD", "negotiated savings lost to off-contract buying and price drift",
-         Fiscal::kCost, false},
+         Fiscal::kCost, false, Kind::kFlow, Better::kLower},
         {"net_savings_usd", "USD", "gross savings of all levers minus leakage (a budget saving)",
-         Fiscal::kBenefit, true},
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
         {"program_cost_usd", "USD", "set-up and running cost of the enabled levers", Fiscal::kCost,
-         true},
+         true, Kind::kFlow, Better::kLower},
         {"npv_net_benefit_usd", "USD",
          "NPV of net savings minus program cost at the scenario's discount rate (year 0 only)",
-         Fiscal::kBenefit, false},
+         Fiscal::kBenefit, false, Kind::kNpv, Better::kHigher},
     };
     inputs_ = {
         {"leakage_share", "share of negotiated savings lost (category management on)"},

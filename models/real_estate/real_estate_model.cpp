@@ -68,33 +68,39 @@ class RealEstateModel final : public sim::Model {
   };
 
   explicit RealEstateModel(RealEstateSpec spec) : spec_(std::move(spec)) {
+    using sim::Better;
     using sim::Fiscal;
+    using sim::Kind;
     metrics_ = {
         {"market_value_usd", "USD", "market value of the parcels held at year end", Fiscal::kNone,
-         false},
+         false, Kind::kStock, Better::kHigher},
         {"operating_cost_usd", "USD", "operating and maintenance cost of the parcels held",
-         Fiscal::kCost, true},
-        {"lease_income_usd", "USD", "lease income collected", Fiscal::kBenefit, true},
+         Fiscal::kCost, true, Kind::kFlow, Better::kLower},
+        {"lease_income_usd", "USD", "lease income collected", Fiscal::kBenefit, true, Kind::kFlow,
+         Better::kHigher},
         {"disposition_proceeds_usd", "USD",
          "sale prices of surplus parcels net of transaction costs, in the year of closing",
-         Fiscal::kBenefit, true},
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
         {"partnership_income_usd", "USD", "upfront payments and ground leases of partnerships",
-         Fiscal::kBenefit, true},
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
         {"damage_losses_usd", "USD", "property damage (fire, water, lightning, vandalism, other)",
-         Fiscal::kCost, true},
+         Fiscal::kCost, true, Kind::kFlow, Better::kLower},
         {"program_cost_usd", "USD",
          "asset-management system, incremental disposition and partnership programs", Fiscal::kCost,
-         true},
+         true, Kind::kFlow, Better::kLower},
         {"net_cash_flow_usd", "USD", "lease + proceeds + partnership income - all costs",
-         Fiscal::kNone, false},
+         Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
         {"npv_net_cash_flow_usd", "USD",
          "NPV of the net cash flow at the scenario discount rate (year 0 only)", Fiscal::kNone,
-         false},
-        {"housing_units", "units", "housing units delivered by partnerships", Fiscal::kNone, false},
-        {"parcels_sold", "parcels", "surplus parcels whose sale closed", Fiscal::kNone, false},
+         false, Kind::kNpv, Better::kHigher},
+        {"housing_units", "units", "housing units delivered by partnerships", Fiscal::kNone, false,
+         Kind::kCount, Better::kHigher},
+        {"parcels_sold", "parcels", "surplus parcels whose sale closed", Fiscal::kNone, false,
+         Kind::kCount, Better::kHigher},
         {"sold_value_usd", "USD", "market value of the parcels sold, at their sale dates",
-         Fiscal::kNone, false},
-        {"damage_events", "events", "property damage events", Fiscal::kNone, false},
+         Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
+        {"damage_events", "events", "property damage events", Fiscal::kNone, false, Kind::kCount,
+         Better::kLower},
     };
     const std::size_t n_classes = spec_.classes.size();
     for (const auto& c : spec_.classes) {

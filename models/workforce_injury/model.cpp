@@ -341,39 +341,39 @@ class WorkforceInjuryModel final : public sim::Model {
       : p_(std::move(p)), horizon_(settings.horizon_years), start_year_(settings.start_year) {
     metrics_ = {
         {"claims", "claims", "claims filed in the accident year (after prevention)",
-         sim::Fiscal::kNone, false},
+         sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower},
         {"lost_days", "days", "lost work days of the year's paid lost-time claims",
-         sim::Fiscal::kNone, false},
+         sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower},
         {"litigated_claims", "claims", "claims with attorney involvement", sim::Fiscal::kNone,
-         false},
+         false, sim::Kind::kCount, sim::Better::kLower},
         {"fraud_caught_claims", "claims", "fraudulent claims detected and denied",
-         sim::Fiscal::kNone, false},
+         sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kHigher},
         {"medical_incurred_usd", "USD", "medical cost incurred by the accident year's claims",
-         sim::Fiscal::kCost, false},
+         sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
         {"indemnity_incurred_usd", "USD", "indemnity incurred by the accident year's claims",
-         sim::Fiscal::kCost, false},
+         sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
         {"legal_incurred_usd", "USD", "legal cost incurred by the accident year's litigated claims",
-         sim::Fiscal::kCost, false},
+         sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
         {"fraud_cost_avoided_usd", "USD",
          "cost the detected fraudulent claims would have incurred (already excluded from "
          "incurred and paid cost)",
-         sim::Fiscal::kBenefit, false},
+         sim::Fiscal::kBenefit, false, sim::Kind::kFlow, sim::Better::kHigher},
         {"investigation_cost_usd", "USD", "cost of investigating detected fraud, paid in the year",
-         sim::Fiscal::kCost, true},
+         sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
         {"program_cost_usd", "USD",
          "reform programs' annual cost plus ADR administration per dispute, paid in the year",
-         sim::Fiscal::kCost, true},
+         sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
         {"claims_paid_usd", "USD",
          "cash paid on claims (medical, indemnity, legal) of this and earlier accident years",
-         sim::Fiscal::kCost, true},
+         sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
         {"run_off_paid_usd", "USD", "part of claims_paid_usd for accident years before the horizon",
-         sim::Fiscal::kCost, false},
+         sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
         {"total_incurred_usd", "USD",
          "incurred claims cost + investigation + program cost (accrual view)", sim::Fiscal::kCost,
-         false},
+         false, sim::Kind::kFlow, sim::Better::kLower},
         {"total_paid_usd", "USD",
          "claims paid + investigation + program cost (the cash view the budget sees)",
-         sim::Fiscal::kCost, false},
+         sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
     };
     for (int i = 0; i < kFixedInputCount; ++i) {
       inputs_.push_back({kInputNames[i], input_description(i)});
@@ -390,8 +390,10 @@ class WorkforceInjuryModel final : public sim::Model {
     const int prior = lags_ - 1;
     for (int a = -prior; a < horizon_; ++a) {
       trend_.push_back(std::pow(1.0 + p_.frequency_trend, a));
-      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.rate, a) : 1.0);
-      prior_wage_index_.push_back(a < 0 ? std::pow(1.0 + p_.indemnity_inflation.rate, a) : 1.0);
+      prior_med_index_.push_back(a < 0 ? std::pow(1.0 + p_.medical_inflation.before_start_rate, a)
+                                       : 1.0);
+      prior_wage_index_.push_back(
+          a < 0 ? std::pow(1.0 + p_.indemnity_inflation.before_start_rate, a) : 1.0);
     }
     for (const Department& dep : p_.departments)
       for (int a = -prior; a < horizon_; ++a)

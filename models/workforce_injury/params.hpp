@@ -72,8 +72,9 @@ struct Reform {
 
 // Where a yearly rate comes from: a constant, or a scenario factor whose yearly value is the rate.
 struct Inflation {
-  double rate = 0.0;  // also the rate used before the horizon (run-off of prior years)
-  int factor = -1;    // factor index, or -1
+  double rate = 0.0;               // inside the horizon, unless `factor` is set
+  int factor = -1;                 // factor index, or -1
+  double before_start_rate = 0.0;  // back-trends the accident years before the horizon
 };
 
 struct Params {

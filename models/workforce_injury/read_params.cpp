@@ -35,6 +35,9 @@ Inflation read_inflation(sim::MapReader& r, std::string_view key, double fallbac
   inf.rate = r.number(key, fallback, yearly_rate());
   const std::string factor_key = std::string(key) + "_factor";
   inf.factor = sim::read_factor(r, factor_key, env.factors);
+  // The run-off's cost levels: by default the same rate; a scenario in constant dollars sets
+  // the nominal one here (a claim's cost is fixed in its accident year's dollars).
+  inf.before_start_rate = r.number(std::string(key) + "_before_start", inf.rate, yearly_rate());
   return inf;
 }
 

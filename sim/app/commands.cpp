@@ -179,7 +179,18 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& what
   return static_cast<std::uint64_t>(value * scale);
 }
 
-int validate_command(const std::string& scenario) {
+int validate_command(const std::string& scenario, bool json) {
+  if (json) {
+    try {
+      std::fputs(validation_json(io::load_scenario(scenario, models::default_registry()), scenario)
+                     .c_str(),
+                 stdout);
+      return 0;
+    } catch (const sim::InputError& e) {
+      std::fputs(input_error_json("reformsim-validation", scenario, e).c_str(), stdout);
+      return 2;
+    }
+  }
   const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
   std::vector<std::string> options;
   for (const auto& o : sc.options) options.push_back(o.name);
@@ -440,6 +451,14 @@ int run_scenario(const RunRequest& req, const Team& team) {
     }
   });
   if (!root) return 0;
+  if (req.json) {
+    std::fputs(run_json(req.scenario, req.output, summary,
+                        analysis.comparisons ? &*analysis.comparisons : nullptr, sc.targets,
+                        analysis.precision ? &*analysis.precision : nullptr)
+                   .c_str(),
+               stdout);
+    return 0;
+  }
   print_summary_table(stdout, summary, false);
   if (analysis.comparisons)
     print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
@@ -457,9 +476,17 @@ int run_command(const RunRequest& req) {
   } catch (const JobExit& e) {
     return e.code;
   } catch (...) {
+    if (!team.distributed()) {
+      if (!req.json) throw;
+      try {
+        throw;
+      } catch (const sim::InputError& e) {
+        std::fputs(input_error_json("reformsim-run", req.scenario, e).c_str(), stdout);
+        return 2;
+      }
+    }
     // Not agreed: the other ranks may be waiting in a collective call for this one. Say why,
     // then end the whole job.
-    if (!team.distributed()) throw;
     team.abort(report_error(std::current_exception(), team.rank()));
   }
 }

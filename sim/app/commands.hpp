@@ -10,8 +10,9 @@
 
 namespace reformsim::app {
 
-// `reformsim validate SCENARIO`: every problem, or one line describing the scenario.
-int validate_command(const std::string& scenario);
+// `reformsim validate SCENARIO`: every problem, or one line describing the scenario; with
+// `json`, either as JSON on stdout (report.hpp: validation_json, input_error_json).
+int validate_command(const std::string& scenario, bool json);
 
 struct RunRequest {
   std::string scenario;
@@ -27,6 +28,7 @@ struct RunRequest {
   double checkpoint_every = 0;  // seconds between checkpoints; 0: none (needs `output`)
   bool resume = false;          // continue from the output's checkpoint (needs `output`)
   std::string max_memory;       // memory budget, e.g. "8G"; empty: 80% of physical memory
+  bool json = false;            // results (and input errors) as JSON on stdout
 };
 
 // Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".

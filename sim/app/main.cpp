@@ -5,10 +5,37 @@
 #include <exception>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "sim/app/commands.hpp"
 #include "sim/app/team.hpp"
+#include "sim/app/usage_hint.hpp"
 #include "sim/version.hpp"
+
+namespace {
+
+// The names of a command's options, for usage_hint().
+std::vector<reformsim::app::OptionName> option_names(const CLI::App& app) {
+  std::vector<reformsim::app::OptionName> out;
+  for (const CLI::Option* opt : app.get_options()) {
+    reformsim::app::OptionName o;
+    for (const auto& n : opt->get_lnames()) o.names.push_back("--" + n);
+    for (const auto& n : opt->get_snames()) o.names.push_back("-" + n);
+    o.takes_value = opt->get_type_size_min() > 0;
+    if (!o.names.empty()) out.push_back(std::move(o));
+  }
+  return out;
+}
+
+reformsim::app::CommandLine command_line(const CLI::App& app) {
+  reformsim::app::CommandLine cli;
+  cli.options = option_names(app);
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    cli.commands.push_back({sub->get_name(), option_names(*sub)});
+  return cli;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace reformsim;
@@ -20,9 +47,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string scenario;
+  bool validate_json = false;
   auto* validate =
       app.add_subcommand("validate", "check a scenario file and report every problem in it");
   validate->add_option("SCENARIO", scenario, "scenario file (YAML)")->required();
+  validate->add_flag("--json", validate_json,
+                     "print the result as JSON: ok, or every problem with its file, line, column "
+                     "and key path");
 
   app::RunRequest run_req;
   auto* run = app.add_subcommand(
@@ -65,6 +96,9 @@ int main(int argc, char** argv) {
                 "none")
       ->needs(output);
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
+  run->add_flag("--json", run_req.json,
+                "print the summary and the comparison as JSON (numbers with 17 significant "
+                "digits); input errors too, as `validate --json` does");
 
   std::string results_file;
   bool json = false, by_year = false;
@@ -92,7 +126,8 @@ int main(int argc, char** argv) {
       ->required();
   sensitivity->add_option("--metric", metric,
                           "output explained, as model.metric (default fiscal.net_budget_usd); "
-                          "its NPV, minus the baseline's for other options");
+                          "its NPV (a count's total, a stock's last year), minus the "
+                          "baseline's for other options");
   sensitivity->add_option("--top", top, "inputs shown per option (0: all)");
   sensitivity->add_option("--baseline", baseline,
                           "option to compare against (default: the file's)");
@@ -104,11 +139,19 @@ int main(int argc, char** argv) {
     // Under mpirun every rank parses the same arguments: one of them reports.
     std::ostream quiet(nullptr);
     const bool report = app::launcher_rank() == 0;
+    if (e.get_exit_code() != 0) {
+      const std::string hint =
+          app::usage_hint(command_line(app), std::vector<std::string>(argv + 1, argv + argc));
+      if (!hint.empty()) {
+        if (report) std::cerr << hint << "\n";
+        return 2;
+      }
+    }
     return app.exit(e, report ? std::cout : quiet, report ? std::cerr : quiet) == 0 ? 0 : 2;
   }
 
   try {
-    if (validate->parsed()) return app::validate_command(scenario);
+    if (validate->parsed()) return app::validate_command(scenario, validate_json);
     if (run->parsed()) return app::run_command(run_req);
     if (summarize->parsed()) return app::summarize_command(results_file, json, by_year);
     if (compare->parsed()) return app::compare_command(results_file, baseline, json, all_metrics);

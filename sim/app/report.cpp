@@ -1,7 +1,11 @@
 #include "sim/app/report.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <vector>
+
+#include "sim/config.hpp"
 
 namespace reformsim::app {
 namespace {
@@ -86,9 +90,11 @@ std::string format_value(double x) {
 }
 
 void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year) {
-  std::fprintf(out, "%llu paths, %d years from %d; %s over the horizon%s\n",
-               static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year,
-               "'total' is the sum", by_year ? "; 'npv' its present value" : "");
+  std::fprintf(out,
+               "%llu paths, %d years from %d; over the horizon, what each kind of metric means: a "
+               "flow's total (sum) and npv (present value), a count's total, a stock's first and "
+               "last year and change, an npv itself\n",
+               static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year);
   std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
                "period", "mean", "p5", "p50", "p95", "std.err");
   for (const auto& o : table.options) {
@@ -98,8 +104,8 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by
           print_row(out, o.name, m.key(), m.unit,
                     std::to_string(table.start_year + static_cast<int>(y)), m.by_year[y]);
       }
-      print_row(out, o.name, m.key(), m.unit, "total", m.total);
-      if (by_year && m.npv) print_row(out, o.name, m.key(), m.unit, "npv", *m.npv);
+      for (const auto& [what, s] : m.aggregates)
+        print_row(out, o.name, m.key(), m.unit, sim::aggregate_name(what), s);
     }
   }
 }
@@ -122,9 +128,14 @@ std::string summary_json(const sim::SummaryTable& t) {
       out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.key()) +
              ", \"model\": " + json_string(m.model) + ", \"metric\": " + json_string(m.metric) +
              ", \"unit\": " + json_string(m.unit) +
-             ",\n       \"total\": " + json_summary(m.total) +
-             ",\n       \"npv\": " + (m.npv ? json_summary(*m.npv) : std::string("null")) +
-             ",\n       \"by_year\": [";
+             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
+             ", \"better\": " + json_string(sim::better_name(m.better)) + ", \"aggregates\": [";
+      for (std::size_t a = 0; a < m.aggregates.size(); ++a)
+        out += std::string(a ? ", " : "") + json_string(sim::aggregate_name(m.aggregates[a].first));
+      out += "]";
+      for (const auto& [what, s] : m.aggregates)
+        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_summary(s);
+      out += ",\n       \"by_year\": [";
       for (std::size_t y = 0; y < m.by_year.size(); ++y) {
         std::string row = json_summary(m.by_year[y]);
         row.insert(1, "\"year\": " + std::to_string(t.start_year + static_cast<int>(y)) + ", ");
@@ -144,12 +155,6 @@ const sim::MetricComparison* find_metric(const sim::OptionComparison& oc, const 
   for (const auto& m : oc.metrics)
     if (m.metric == key) return &m;
   return nullptr;
-}
-
-std::string money_m(double usd) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", usd / 1e6);
-  return buf;
 }
 
 std::string percent(double p) {
@@ -172,30 +177,67 @@ const std::string kNetKey = "fiscal.net_budget_usd";
 
 }  // namespace
 
+MoneyScale money_scale(const sim::DeltaStats& d) {
+  double largest = 0.0;
+  for (const double v : {d.mean, d.ci_lower, d.ci_upper, d.p5, d.p50, d.p95})
+    if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
+  MoneyScale s;
+  if (largest < 1e6) {
+    s = {1e3, "$K", 1};
+  } else if (largest < 1e10) {
+    s = {1e6, "$M", 1};  // up to $9,999.9M: the unit of budget documents
+  } else {
+    s = {1e9, "$B", 1};
+  }
+  const double width = (d.ci_upper - d.ci_lower) / s.divisor;
+  if (std::isfinite(width) && width > 0)
+    s.decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(width))), 1, 6);
+  return s;
+}
+
+std::string format_money(double usd, const MoneyScale& s) {
+  if (!std::isfinite(usd)) return format_value(usd);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", s.decimals, usd / s.divisor);
+  const std::string text = buf;
+  // Thousands separators in the integer part.
+  const std::size_t sign = text[0] == '-' ? 1 : 0;
+  const std::size_t end = text.find('.') == std::string::npos ? text.size() : text.find('.');
+  std::string out = text.substr(0, sign);
+  for (std::size_t i = sign; i < end; ++i) {
+    if (i > sign && (end - i) % 3 == 0) out += ',';
+    out += text[i];
+  }
+  return out + text.substr(end);
+}
+
 void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
                             const std::vector<sim::Target>& targets, bool all_metrics) {
   std::fprintf(out,
-               "\nNet budget impact against '%s' (NPV over the horizon, $M; paired path by path)\n",
+               "\nNet budget impact against '%s' (NPV over the horizon, in the row's unit; paired "
+               "path by path)\n",
                report.baseline.c_str());
-  std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", "option", "mean", "95% CI of mean",
-               "p5", "p50", "p95", "P(better)", "P(best)");
+  std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", "option", "unit", "mean",
+               "95% CI of mean", "p5", "p50", "p95", "P(better)", "P(best)");
   for (const auto& oc : report.options) {
     const sim::MetricComparison* net = find_metric(oc, kNetKey);
     if (!net) continue;
-    const auto& d = net->npv;
+    const auto& d = net->headline();
     double best = 0.0;
     for (std::size_t i = 0; i < report.best_names.size(); ++i)
       if (report.best_names[i] == oc.option) best = report.prob_best[i];
-    char ci[64];
-    std::snprintf(ci, sizeof ci, "[%.1f, %.1f]", d.ci_lower / 1e6, d.ci_upper / 1e6);
-    std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", oc.option.c_str(),
-                 money_m(d.mean).c_str(), ci, money_m(d.p5).c_str(), money_m(d.p50).c_str(),
-                 money_m(d.p95).c_str(), percent(d.prob_better).c_str(), percent(best).c_str());
+    const MoneyScale s = money_scale(d);
+    const std::string ci =
+        "[" + format_money(d.ci_lower, s) + ", " + format_money(d.ci_upper, s) + "]";
+    std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", oc.option.c_str(), s.unit,
+                 format_money(d.mean, s).c_str(), ci.c_str(), format_money(d.p5, s).c_str(),
+                 format_money(d.p50, s).c_str(), format_money(d.p95, s).c_str(),
+                 percent(d.prob_better).c_str(), percent(best).c_str());
   }
   for (std::size_t i = 0; i < report.best_names.size(); ++i) {
     if (report.best_names[i] == report.baseline)
-      std::fprintf(out, "%-24s %10s %22s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "0",
-                   "", "", "", "", "", percent(report.prob_best[i]).c_str());
+      std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "",
+                   "0", "", "", "", "", "", percent(report.prob_best[i]).c_str());
   }
   if (!targets.empty()) {
     std::fprintf(out, "\nP(net budget impact >= target)\n%-24s", "option");
@@ -209,16 +251,18 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
   }
   if (!all_metrics) return;
   std::fprintf(out,
-               "\nEvery metric: option - baseline (NPV for USD, else the sum over the horizon)\n");
-  std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", "option", "metric", "unit", "mean",
-               "p5", "p95", "P(better)");
+               "\nEvery metric: option - baseline, of a flow's npv, a count's total, a stock's "
+               "last year, an npv itself; P(better) in the direction the model declares\n");
+  std::fprintf(out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", "option", "metric", "unit",
+               "of", "mean", "p5", "p95", "P(better)", "better");
   for (const auto& oc : report.options) {
     for (const auto& m : oc.metrics) {
-      const auto& d = m.unit == sim::kMoneyUnit ? m.npv : m.total;
-      std::fprintf(out, "%-24s %-44s %-8s %16s %16s %16s %9s\n", oc.option.c_str(),
-                   m.metric.c_str(), m.unit.c_str(), format_value(d.mean).c_str(),
-                   format_value(d.p5).c_str(), format_value(d.p95).c_str(),
-                   percent(d.prob_better).c_str());
+      const auto& d = m.headline();
+      std::fprintf(
+          out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", oc.option.c_str(), m.metric.c_str(),
+          m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
+          format_value(d.mean).c_str(), format_value(d.p5).c_str(), format_value(d.p95).c_str(),
+          percent(d.prob_better).c_str(), sim::better_name(m.better));
     }
   }
 }
@@ -247,9 +291,13 @@ std::string comparison_json(const sim::ComparisonReport& report,
       const auto& m = oc.metrics[k];
       out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.metric) +
              ", \"unit\": " + json_string(m.unit) +
+             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
+             ", \"better\": " + json_string(sim::better_name(m.better)) +
              ", \"better_sign\": " + std::to_string(m.better_sign) +
-             ",\n       \"total\": " + json_delta(m.total) +
-             ",\n       \"npv\": " + json_delta(m.npv) + ",\n       \"by_year\": [";
+             ", \"headline\": " + json_string(sim::aggregate_name(sim::headline_aggregate(m.kind)));
+      for (const auto& [what, d] : m.aggregates)
+        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_delta(d);
+      out += ",\n       \"by_year\": [";
       for (std::size_t y = 0; y < m.years.size(); ++y)
         out += std::string(y ? ", " : "") + json_delta(m.years[y]);
       out += "]}";
@@ -304,6 +352,77 @@ std::string sensitivity_json(const std::vector<sim::SensitivityReport>& reports,
     out += "]}";
   }
   return out + "\n  ]\n}\n";
+}
+
+std::string validation_json(const sim::Scenario& sc, const std::string& file) {
+  nlohmann::ordered_json options = nlohmann::ordered_json::array();
+  for (const auto& o : sc.options)
+    options.push_back({{"name", o.name}, {"description", o.description}});
+  const nlohmann::ordered_json out = {{"format", "reformsim-validation"},
+                                      {"file", file},
+                                      {"ok", true},
+                                      {"diagnostics", nlohmann::ordered_json::array()},
+                                      {"scenario",
+                                       {{"options", options},
+                                        {"baseline", sc.baseline},
+                                        {"models", sc.model_names},
+                                        {"start_year", sc.settings.start_year},
+                                        {"horizon_years", sc.settings.horizon_years},
+                                        {"paths", sc.settings.paths},
+                                        {"seed", sc.settings.seed}}}};
+  return out.dump(2) + "\n";
+}
+
+std::string input_error_json(const std::string& format, const std::string& file,
+                             const sim::InputError& error) {
+  const auto where = [](int n) { return n > 0 ? nlohmann::ordered_json(n) : nullptr; };
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  if (const auto* d = dynamic_cast<const sim::DiagnosticsError*>(&error)) {
+    for (const auto& p : d->diagnostics())
+      list.push_back({{"file", p.file},
+                      {"line", where(p.loc.line)},
+                      {"column", where(p.loc.column)},
+                      {"path", p.key_path},
+                      {"message", p.message}});
+  } else {
+    // Messages about a file start with its name: kept once, in "file".
+    std::string message = error.what();
+    if (message.starts_with(file + ": ")) message.erase(0, file.size() + 2);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    list.push_back({{"file", file},
+                    {"line", nullptr},
+                    {"column", nullptr},
+                    {"path", ""},
+                    {"message", message}});
+  }
+  const nlohmann::ordered_json out = {
+      {"format", format}, {"file", file}, {"ok", false}, {"diagnostics", list}};
+  return out.dump(2) + "\n";
+}
+
+std::string run_json(const std::string& scenario, const std::string& output,
+                     const sim::SummaryTable& summary, const sim::ComparisonReport* comparison,
+                     const std::vector<sim::Target>& targets,
+                     const sim::PrecisionReport* precision) {
+  // The same objects as `summarize --json` and `compare --json` print; parsed back, so that
+  // they are nested rather than concatenated (each number reads back as the very same double).
+  nlohmann::ordered_json out = {
+      {"format", "reformsim-run"},
+      {"ok", true},
+      {"scenario", scenario},
+      {"output", output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(output)},
+      {"summary", nlohmann::ordered_json::parse(summary_json(summary))},
+      {"comparison", comparison
+                         ? nlohmann::ordered_json::parse(comparison_json(*comparison, targets))
+                         : nlohmann::ordered_json()},
+      {"precision", nullptr}};
+  if (precision) {
+    out["precision"] = {
+        {"met", precision->met},           {"paths", precision->paths},
+        {"rounds", precision->rounds},     {"half_width", precision->half_width},
+        {"required", precision->required}, {"worst_option", precision->worst_option}};
+  }
+  return out.dump(2) + "\n";
 }
 
 void print_precision(std::FILE* out, const sim::PrecisionTarget& target,

@@ -1,0 +1,61 @@
+// The result bits of every shipped scenario, pinned. A commit that changes any of them must say
+// why (docs/changelog.md) and update the value here in the same commit: results of the shipped
+// scenarios change only on purpose.
+//
+// The values hold for this build on an x86-64 CPU with Debian 12's glibc and Boost. A few
+// results still go through the C library's pow, expm1, log1p, erfc, lgamma or Boost's
+// incomplete gamma and beta functions (docs/design.md, "What bit-identity covers"), whose last
+// bits may differ on another CPU or library version. If this test fails on a commit that did
+// not touch results, run it at the parent commit on the same machine: if that fails too, the
+// difference is the machine's, not the commit's.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
+#include "sim/engine.hpp"
+#include "sim/results.hpp"
+
+namespace reformsim {
+namespace {
+
+struct Pinned {
+  const char* scenario;
+  const char* checksum;  // sim::results_checksum, 300 paths
+};
+
+// 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
+constexpr Pinned kPinned[] = {
+    {"example", "25534549f5a49c95"},        {"la_workforce_injury", "34ade88a093ff0d3"},
+    {"la_procurement", "a7a1adef0fcba2e9"}, {"la_real_estate", "72e954c9e8bc4e17"},
+    {"los_angeles", "6aa53f750099bb74"},
+};
+
+class ShippedScenario : public ::testing::TestWithParam<Pinned> {};
+
+TEST_P(ShippedScenario, ResultBitsArePinned) {
+  const Pinned& p = GetParam();
+  sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/" + p.scenario + ".yaml",
+                        models::default_registry());
+  sc.settings.paths = 300;
+  sim::RunOptions opts;
+  opts.threads = 2;
+  const sim::Results r = sim::Engine(sc).run(opts);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(sim::results_checksum(r)));
+  EXPECT_EQ(std::string(hex), p.checksum)
+      << p.scenario << ": the results changed. If on purpose, say why in docs/changelog.md and "
+      << "pin the new value in tests/test_shipped_checksums.cpp (see the note at its top).";
+}
+
+INSTANTIATE_TEST_SUITE_P(Pinned, ShippedScenario, ::testing::ValuesIn(kPinned),
+                         [](const ::testing::TestParamInfo<Pinned>& info) {
+                           return std::string(info.param.scenario);
+                         });
+
+}  // namespace
+}  // namespace reformsim
