@@ -2,8 +2,11 @@
 // sensitivity on a known linear model, and precision stopping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
@@ -260,6 +263,40 @@ TEST(Comparison, TheEngineRefusesAMetricWithoutKindOrDirection) {
   EXPECT_NE(sim::metric_declaration_problem(cost).find("stock"), std::string::npos);
 }
 
+TEST(Comparison, AnnualTargetIsTheProbabilityInItsOwnYear) {
+  // The reform acts from 2029 (offset 2) and its yearly impact grows with the trend: P(impact
+  // in year Y >= $30,000) differs from year to year, and is 0 before 2029.
+  const sim::Results res = run(R"(
+simulation: {paths: 3000, horizon_years: 5, start_year: 2027, seed: 13}
+models:
+  example:
+    events_per_year: 40
+    trend: 0.2
+    cost_per_event_usd: {lognormal: {mean: 9000, sd: 7000}}
+options:
+  baseline: {}
+  reform: {models: {example: {reform: {effect: 0.23, cost_usd: 45000, start_year_offset: 2}}}}
+)");
+  const std::vector<sim::Target> targets = {
+      {"2028", false, 2028, 3e4}, {"2029", false, 2029, 3e4}, {"2031", false, 2031, 3e4}};
+  const sim::ComparisonReport rep = sim::compare_options(res, "baseline", targets);
+  const auto& reform = testing::metric_values(res, "reform", "fiscal.net_budget_usd");
+  const auto& base = testing::metric_values(res, "baseline", "fiscal.net_budget_usd");
+  std::vector<double> by_year(5);
+  for (std::size_t y = 0; y < 5; ++y) {
+    double hits = 0;
+    for (std::size_t p = 0; p < res.paths; ++p) hits += reform[p * 5 + y] - base[p * 5 + y] >= 3e4;
+    by_year[y] = hits / static_cast<double>(res.paths);
+  }
+  ASSERT_EQ(rep.options[0].targets.size(), 3u);
+  EXPECT_EQ(rep.options[0].targets[0].probability, by_year[1]);
+  EXPECT_EQ(rep.options[0].targets[1].probability, by_year[2]);
+  EXPECT_EQ(rep.options[0].targets[2].probability, by_year[4]);
+  EXPECT_EQ(by_year[1], 0.0);
+  EXPECT_GT(by_year[2], 0.05);
+  EXPECT_GT(by_year[4] - by_year[3], 0.02);  // neighbouring years differ
+}
+
 // A model whose output is a known linear function of its inputs:
 //   y = 3 a - 2 b + 0.5 c + 0 d + small noise, a, b, c, d ~ U(0, 1) independent.
 class LinearModel final : public sim::Model {
@@ -362,6 +399,35 @@ TEST(Precision, StopsWhenMetAndEqualsTheFixedRun) {
   for (std::size_t o = 0; o < res.options.size(); ++o)
     for (std::size_t m = 0; m < res.options[o].metrics.size(); ++m)
       EXPECT_EQ(res.options[o].metrics[m].values, fixed.options[o].metrics[m].values);
+}
+
+TEST(Precision, NextPathCountFollowsTheSquaredHalfWidthRatio) {
+  // The half-width shrinks as 1/sqrt(N): a first round of n0 = 300 paths whose worst option is
+  // 1.45 times too wide asks next for ceil(n0 1.45^2 1.1) = 694 paths (10% to spare). The target
+  // is set from the first round's own half-widths, computed here.
+  const std::uint64_t n0 = 300;
+  const sim::Scenario sc = testing::load_text(example_scenario(29, static_cast<int>(n0)), "t");
+  const sim::Engine engine(sc);
+  sim::Results first = engine.allocate(n0);
+  engine.run_range(0, n0, first, {});
+  sim::PrecisionTarget target;  // NPV of fiscal.net_budget_usd, 95%
+  target.max_paths = 100000;
+  double widest = 0.0;  // the largest half-width / |mean| of the first round
+  for (std::size_t o = 0; o < first.options.size(); ++o) {
+    const auto x = sim::precision_measure(first, target, o, sc.baseline);
+    widest = std::max(widest, 1.959963984540054 * sim::standard_error(x) / std::fabs(sim::mean(x)));
+  }
+  target.relative = widest / 1.45;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> rounds;
+  const sim::RangeRunner runner = [&](std::uint64_t b, std::uint64_t e, sim::Results& r) {
+    rounds.emplace_back(b, e);
+    engine.run_range(b, e, r, {});
+  };
+  sim::PrecisionReport rep;
+  sim::run_to_precision(engine, sc, target, runner, nullptr, rep);
+  ASSERT_GE(rounds.size(), 2u);
+  EXPECT_EQ(rounds[0], std::make_pair(std::uint64_t{0}, n0));
+  EXPECT_EQ(rounds[1], std::make_pair(n0, std::uint64_t{694}));
 }
 
 TEST(Precision, ScenarioErrors) {
