@@ -225,6 +225,18 @@ class Builder {
     if (anchor) anchors_[*anchor] = std::make_shared<const Subtree>(t);
   }
 
+  // The start of a list or map: counted, its tag checked; returns its anchor, kept for its end
+  // (the event is gone by then).
+  std::optional<std::string> open(Subtree& t, sim::ConfigNode::Kind kind, const yaml_char_t* tag,
+                                  const yaml_char_t* anchor, const yaml_mark_t& mark,
+                                  const std::string& path, int depth) {
+    count(1, depth, mark, path);
+    check_tag(tag, t.node.loc, path);
+    t.node.kind = kind;
+    t.nodes = 1;
+    return anchor_of(anchor);
+  }
+
   // The node whose first event is the current one; on return the current event is its last.
   Subtree node(const std::string& path, int depth) {
     Subtree t;
@@ -262,11 +274,9 @@ class Builder {
         return t;
       }
       case YAML_SEQUENCE_START_EVENT: {
-        count(1, depth, mark, path);
-        check_tag(event_.data.sequence_start.tag, t.node.loc, path);
-        const auto anchor = anchor_of(event_.data.sequence_start.anchor);
-        t.node.kind = sim::ConfigNode::Kind::kSequence;
-        t.nodes = 1;
+        const auto anchor =
+            open(t, sim::ConfigNode::Kind::kSequence, event_.data.sequence_start.tag,
+                 event_.data.sequence_start.anchor, mark, path, depth);
         for (next(); event_.type != YAML_SEQUENCE_END_EVENT; next()) {
           Subtree item = node(path + "[" + std::to_string(t.node.items.size()) + "]", depth + 1);
           t.nodes += item.nodes;
@@ -277,11 +287,8 @@ class Builder {
         return t;
       }
       case YAML_MAPPING_START_EVENT: {
-        count(1, depth, mark, path);
-        check_tag(event_.data.mapping_start.tag, t.node.loc, path);
-        const auto anchor = anchor_of(event_.data.mapping_start.anchor);
-        t.node.kind = sim::ConfigNode::Kind::kMap;
-        t.nodes = 1;
+        const auto anchor = open(t, sim::ConfigNode::Kind::kMap, event_.data.mapping_start.tag,
+                                 event_.data.mapping_start.anchor, mark, path, depth);
         std::set<std::string> seen;
         for (next(); event_.type != YAML_MAPPING_END_EVENT; next()) {
           Subtree key = node(path, depth + 1);

@@ -257,6 +257,18 @@ std::string example_text() {
   return testing::read_file((path(REFORMSIM_SOURCE_DIR) / "scenarios" / "example.yaml").string());
 }
 
+// example.yaml with the baseline's "description: no reform" replaced by `replacement`; `line`
+// is set to the line it is on.
+std::string example_with_description(const std::string& replacement, int& line) {
+  std::string text = example_text();
+  const std::string plain = "description: no reform";
+  const auto at = text.find(plain);
+  EXPECT_NE(at, std::string::npos);
+  text.replace(at, plain.size(), replacement);
+  line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  return text;
+}
+
 TEST(ParserRobustness, OneCommaByte) {
   expect_refused_quickly(",", {"1:1", "", "YAML syntax error: did not find expected node content"});
 }
@@ -272,13 +284,9 @@ TEST(ParserRobustness, CommaAloneAfterBlankLines) {
 }
 
 TEST(ParserRobustness, UnterminatedQuoteIsAnErrorNotTheRestOfTheFile) {
-  std::string text = example_text();
-  const std::string plain = "description: no reform";
-  const auto at = text.find(plain);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, plain.size(), "description: \"no reform");
   // The quote opens on the baseline's description line; the stream ends inside it.
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  int line = 0;
+  const std::string text = example_with_description("description: \"no reform", line);
   const int last = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
   expect_refused_quickly(text, {std::to_string(last) + ":1", "",
                                 "found unexpected end of stream (while scanning a quoted "
@@ -287,27 +295,22 @@ TEST(ParserRobustness, UnterminatedQuoteIsAnErrorNotTheRestOfTheFile) {
 }
 
 TEST(ParserRobustness, Latin1BytesAreRefusedWithTheirPosition) {
-  std::string text = example_text();
-  const std::string plain = "description: no reform";
-  const auto at = text.find(plain);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, plain.size(),
-               "description: r\xe9"
-               "forme absente");
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+  int line = 0;
+  const std::string text = example_with_description(
+      "description: r\xe9"
+      "forme absente",
+      line);
   // "    description: r" is 18 characters: the byte 0xE9 is the 19th.
   expect_refused_quickly(text, {std::to_string(line) + ":19", "",
                                 "not valid UTF-8 text: byte 0xE9 starts no UTF-8 character"});
 }
 
 TEST(ParserRobustness, ValidUtf8DescriptionsAreKept) {
-  std::string text = example_text();
-  const std::string plain = "description: no reform";
-  const auto at = text.find(plain);
-  ASSERT_NE(at, std::string::npos);
-  text.replace(at, plain.size(),
-               "description: r\xc3\xa9"
-               "forme absente \xe2\x80\x94 baseline");
+  int line = 0;
+  const std::string text = example_with_description(
+      "description: r\xc3\xa9"
+      "forme absente \xe2\x80\x94 baseline",
+      line);
   TempDir dir;
   const std::string file = dir.file("utf8.yaml");
   testing::write_file(file, text);
