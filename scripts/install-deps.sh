@@ -7,7 +7,7 @@
 # `install-deps.sh --list` prints the list and installs nothing.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git
-      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-dev libcli11-dev
+      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev libssl-dev librandom123-dev libyaml-dev libcli11-dev
       libboost-math-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
       python3-ipykernel python3-scipy python3-yaml python3-jinja2
