@@ -1,9 +1,11 @@
 #include "io/h5.hpp"
 
+#include <openssl/evp.h>
 #include <tbb/parallel_for.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <numeric>
 
@@ -33,6 +35,18 @@ Handle space_of(const std::vector<hsize_t>& dims) {
   if (dims.empty()) return Handle(check(H5Screate(H5S_SCALAR), "create a dataspace"));
   return Handle(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                       "create a dataspace"));
+}
+
+// Strings are written fixed-length, null-terminated (the longest value's bytes and a NUL): a
+// variable-length string lives in HDF5's global heap, which has no checksum, and HDF5 1.10 copies
+// a damaged heap object's length without checking it (a crash in H5HG_read on a file with a
+// flipped bit). Fixed-length values live in the attribute itself, inside checksummed metadata.
+Handle fixed_utf8_type(std::size_t longest) {
+  Handle t(check(H5Tcopy(H5T_C_S1), "copy the string type"));
+  check(H5Tset_size(t, longest + 1), "size a string type");
+  check(H5Tset_strpad(t, H5T_STR_NULLTERM), "set the string padding");
+  check(H5Tset_cset(t, H5T_CSET_UTF8), "set UTF-8");
+  return t;
 }
 
 Handle utf8_string_type() {
@@ -76,10 +90,13 @@ std::vector<std::string> read_string_list(hid_t obj, const std::string& name) {
   Handle file_type(check(H5Aget_type(attr), "read attribute '" + name + "'"));
   if (H5Tget_class(file_type) != H5T_STRING) throw Error("attribute '" + name + "' should be text");
   Handle space(check(H5Aget_space(attr), "read attribute '" + name + "'"));
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  const hssize_t points = H5Sget_simple_extent_npoints(space);
+  if (points < 0) throw Error("cannot read attribute '" + name + "': it has no shape");
+  const auto n = static_cast<std::size_t>(points);
   std::vector<std::string> out;
   if (n == 0) return out;
-  out.reserve(n);
+  if (n > kMaxAttributeValues)
+    throw Error("attribute '" + name + "' holds more values than any reformsim writes");
   if (H5Tis_variable_str(file_type) > 0) {
     Handle mem = utf8_string_type();
     std::vector<char*> ptrs(n, nullptr);
@@ -91,8 +108,10 @@ std::vector<std::string> read_string_list(hid_t obj, const std::string& name) {
     return out;
   }
   const std::size_t size = H5Tget_size(file_type);
-  Handle mem(check(H5Tcopy(H5T_C_S1), "copy the string type"));
-  check(H5Tset_size(mem, size), "size a string type");
+  // As stored (null-padded or null-terminated): no conversion that could drop a last byte.
+  Handle mem(check(H5Tcopy(file_type), "copy the string type"));
+  if (size == 0 || n > kMaxAttributeBytes / size)
+    throw Error("attribute '" + name + "' is larger than any reformsim writes");
   std::vector<char> buf(n * size);
   check(H5Aread(attr, mem, buf.data()), "read attribute '" + name + "'");
   for (std::size_t i = 0; i < n; ++i) {
@@ -107,6 +126,12 @@ std::size_t product(const std::vector<hsize_t>& dims) {
                          [](std::size_t a, hsize_t b) { return a * static_cast<std::size_t>(b); });
 }
 
+void verify_digest(hid_t ds, const std::string& name, std::span<const double> values) {
+  if (!has_attr(ds, kDigestAttr)) return;
+  if (read_string_attr(ds, kDigestAttr) != digest_hex(values))
+    throw Error("dataset '" + name + "' does not match its SHA-256: the file is damaged");
+}
+
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
                       const Storage& storage) {
   Handle space = space_of(dims);
@@ -118,6 +143,8 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
       check(H5Pset_shuffle(dcpl), "set the shuffle filter");
       check(H5Pset_deflate(dcpl, kDeflateLevel), "set the deflate filter");
     }
+    // Last in the pipeline: the checksum is of the bytes as stored.
+    check(H5Pset_fletcher32(dcpl), "set the Fletcher32 filter");
   }
   return Handle(
       check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
@@ -217,6 +244,12 @@ Handle create_file(const std::string& path) {
   Handle fapl(check(H5Pcreate(H5P_FILE_ACCESS), "create a property list"));
   // Closing the file closes everything still open in it: a commit really ends the file.
   check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "set the close degree");
+  // The HDF5 1.10 file format: version-2 object headers and superblock and the 1.10 chunk
+  // indexes, whose metadata carries checksums (a flipped bit is an error, not a wrong number);
+  // attributes larger than 64 KiB (the option names of a scenario with thousands of options)
+  // go to dense storage instead of failing with "object header message is too large".
+  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110),
+        "set the file format version");
   return Handle(
       check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create '" + path + "'"));
 }
@@ -249,11 +282,10 @@ void flush(hid_t file) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
+  Handle type = fixed_utf8_type(value.size());
   Handle space = space_of({});
   Handle attr = new_attr(obj, name, type, space);
-  const char* p = value.c_str();
-  check(H5Awrite(attr, type, &p), "write attribute '" + name + "'");
+  check(H5Awrite(attr, type, value.c_str()), "write attribute '" + name + "'");
 }
 
 void write_attr(hid_t obj, const std::string& name, const char* value) {
@@ -261,13 +293,17 @@ void write_attr(hid_t obj, const std::string& name, const char* value) {
 }
 
 void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
-  Handle type = utf8_string_type();
+  std::size_t longest = 0;
+  for (const auto& v : values) longest = std::max(longest, v.size());
+  const std::size_t width = longest + 1;
+  Handle type = fixed_utf8_type(longest);
   Handle space = space_of({static_cast<hsize_t>(values.size())});
   Handle attr = new_attr(obj, name, type, space);
-  std::vector<const char*> ptrs;
-  ptrs.reserve(values.size());
-  for (const auto& v : values) ptrs.push_back(v.c_str());
-  if (!ptrs.empty()) check(H5Awrite(attr, type, ptrs.data()), "write attribute '" + name + "'");
+  std::vector<char> buf(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i)
+    std::copy(values[i].begin(), values[i].end(),
+              buf.begin() + static_cast<std::ptrdiff_t>(i * width));
+  if (!values.empty()) check(H5Awrite(attr, type, buf.data()), "write attribute '" + name + "'");
 }
 
 void write_attr(hid_t obj, const std::string& name, std::int64_t value) {
@@ -351,6 +387,7 @@ Handle write_dataset(hid_t parent, const std::string& name, std::span<const doub
   if (!data.empty())
     check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
           "write dataset '" + name + "'");
+  write_attr(ds, kDigestAttr, digest_hex(data));
   return ds;
 }
 
@@ -360,6 +397,7 @@ std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets) {
   tbb::parallel_for(std::size_t{0}, datasets.size(), [&](std::size_t d) {
     const PerPathData& in = datasets[d];
     Packed& out = packed[d];
+    out.sha256 = digest_hex(in.data);
     out.storage = per_path_storage(in.data, in.dims);
     if (!out.storage.compressed) return;
     // Chunks of whole rows (chunk_shape); the edge chunk padded with zeros to a whole chunk, as
@@ -379,7 +417,14 @@ std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets) {
         values = padded;
       }
       std::vector<unsigned char> shuffled;
-      if (!shuffle_deflate(values, shuffled, out.chunks[c])) out.chunks[c].clear();
+      std::vector<unsigned char>& chunk = out.chunks[c];
+      if (!shuffle_deflate(values, shuffled, chunk)) {
+        chunk.clear();
+        return;
+      }
+      // The Fletcher32 filter's work: its checksum of the filtered bytes, appended little-endian.
+      const std::uint32_t sum = fletcher32(chunk);
+      for (int b = 0; b < 4; ++b) chunk.push_back(static_cast<unsigned char>(sum >> (8 * b)));
     });
   });
   return packed;
@@ -401,6 +446,7 @@ Handle write_packed(hid_t parent, const std::string& name, const PerPathData& da
                          packed.chunks[c].data()),
           "write a chunk of dataset '" + name + "'");
   }
+  write_attr(ds, kDigestAttr, packed.sha256);
   return ds;
 }
 
@@ -408,20 +454,33 @@ Handle open_dataset(hid_t parent, const std::string& name) {
   return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
 }
 
+std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name) {
+  Handle ds = open_dataset(parent, name);
+  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
+  const int rank = H5Sget_simple_extent_ndims(space);
+  if (rank < 0 || rank > 32) throw Error("dataset '" + name + "' has no simple shape");
+  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+  check(H5Sget_simple_extent_dims(space, shape.data(), nullptr),
+        "read the shape of '" + name + "'");
+  return shape;
+}
+
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims) {
   Handle ds = open_dataset(parent, name);
   Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
   if (H5Tget_class(type) != H5T_FLOAT) throw Error("dataset '" + name + "' should hold numbers");
-  Handle space(check(H5Dget_space(ds), "read dataset '" + name + "'"));
-  const int rank = H5Sget_simple_extent_ndims(space);
-  if (rank < 0) throw Error("dataset '" + name + "' has no simple shape");
-  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, shape.data(), nullptr);
+  const std::vector<hsize_t> shape = dataset_shape(parent, name);
+  // A damaged shape must not become an allocation of any size.
+  double values = 1.0;
+  for (hsize_t d : shape) values *= static_cast<double>(d);
+  if (values > static_cast<double>(kMaxDatasetValues))
+    throw Error("dataset '" + name + "' claims more values than any reformsim writes");
   std::vector<double> out(product(shape));
   if (!out.empty())
     check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
           "read dataset '" + name + "'");
+  verify_digest(ds, name, out);
   if (dims) *dims = shape;
   return out;
 }
@@ -448,6 +507,10 @@ void read_rows(hid_t parent, const std::string& name, hsize_t rows, hsize_t widt
   Handle mem = space_of(size);
   check(H5Dread(ds, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, dest),
         "read rows of '" + name + "'");
+  // Only a whole dataset can be checked against its digest; the chunks' Fletcher32 checksums
+  // cover a part.
+  if (first == 0 && count == rows)
+    verify_digest(ds, name, {dest, static_cast<std::size_t>(count * std::max<hsize_t>(width, 1))});
 }
 
 Storage dataset_storage(hid_t parent, const std::string& name) {
@@ -468,6 +531,48 @@ Storage dataset_storage(hid_t parent, const std::string& name) {
     }
   }
   return s;
+}
+
+std::string digest_hex(std::span<const double> values) {
+  static_assert(std::endian::native == std::endian::little,
+                "the digest is of little-endian doubles, as the file stores them");
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(values.data(), values.size_bytes(), md, &n, EVP_sha256(), nullptr) != 1)
+    throw Error("cannot compute a SHA-256 (OpenSSL)");
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out += kHex[md[i] >> 4];
+    out += kHex[md[i] & 15];
+  }
+  return out;
+}
+
+std::uint32_t fletcher32(std::span<const unsigned char> bytes) {
+  std::uint32_t sum1 = 0, sum2 = 0;
+  std::size_t i = 0;
+  const std::size_t words = bytes.size() / 2;
+  // 360 words at most between reductions keep both sums inside 32 bits.
+  for (std::size_t done = 0; done < words;) {
+    const std::size_t block = std::min<std::size_t>(360, words - done);
+    for (std::size_t w = 0; w < block; ++w, i += 2) {
+      sum1 += (static_cast<std::uint32_t>(bytes[i]) << 8) | bytes[i + 1];
+      sum2 += sum1;
+    }
+    done += block;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  if (bytes.size() % 2) {
+    sum1 += static_cast<std::uint32_t>(bytes[i]) << 8;
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >> 16);
+  return (sum2 << 16) | sum1;
 }
 
 }  // namespace reformsim::io::h5

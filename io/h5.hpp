@@ -67,6 +67,10 @@ void write_attr(hid_t obj, const std::string& name, int value);
 void write_attr(hid_t obj, const std::string& name, double value);
 
 bool has_attr(hid_t obj, const std::string& name);
+// Readers refuse a string attribute claiming more bytes than this (a damaged file): the largest
+// reformsim writes is the scenario text (at most io::kMaxScenarioBytes).
+inline constexpr std::size_t kMaxAttributeBytes = std::size_t{1} << 30;
+inline constexpr std::size_t kMaxAttributeValues = std::size_t{1} << 24;
 // Readers accept variable- and fixed-length strings, and any integer type that converts.
 std::string read_string_attr(hid_t obj, const std::string& name);
 std::vector<std::string> read_strings_attr(hid_t obj, const std::string& name);
@@ -95,8 +99,19 @@ std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& dims);
 // of the start of the data (in memory) pays, see kMinCompressionSaving.
 Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t>& dims);
 
-// Writes a float64 dataset of shape `dims` (row-major `data`, product(dims) values) and returns
-// it open so attributes can be added.
+// Damage is detected, never read as numbers: every chunked dataset carries HDF5's Fletcher32
+// filter (a checksum per chunk, checked by HDF5 on every read, h5py's included), the file format
+// is HDF5 1.10's (checksummed object headers, superblock and chunk indexes), and every dataset
+// reformsim writes carries the attribute `sha256`: the SHA-256 of its values as little-endian
+// IEEE doubles in row-major order (digest_hex), which read_dataset checks.
+inline constexpr const char* kDigestAttr = "sha256";
+std::string digest_hex(std::span<const double> values);
+// HDF5's Fletcher32 checksum of `bytes` (H5Z fletcher32: 16-bit big-endian words, sums reduced
+// mod 65535 in blocks of 360 words; an odd last byte as the high byte of a word).
+std::uint32_t fletcher32(std::span<const unsigned char> bytes);
+
+// Writes a float64 dataset of shape `dims` (row-major `data`, product(dims) values) with its
+// `sha256` attribute and returns it open so attributes can be added.
 Handle write_dataset(hid_t parent, const std::string& name, std::span<const double> data,
                      const std::vector<hsize_t>& dims, const Storage& storage = {});
 
@@ -111,13 +126,19 @@ struct PerPathData {
 };
 struct Packed {
   Storage storage;
-  std::vector<std::vector<unsigned char>> chunks;  // compressed chunks, in order (rows)
+  std::vector<std::vector<unsigned char>> chunks;  // filtered chunks, in order (rows)
+  std::string sha256;                              // of the data (digest_hex)
 };
 std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets);
 Handle write_packed(hid_t parent, const std::string& name, const PerPathData& dataset,
                     const Packed& packed);
 Handle open_dataset(hid_t parent, const std::string& name);
-// Reads a float64 dataset (converting from any float type) and its shape.
+// The shape of a dataset, without reading it.
+std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name);
+// read_dataset refuses a dataset claiming more values than this (a damaged file; 32 GiB).
+inline constexpr std::size_t kMaxDatasetValues = std::size_t{1} << 32;
+// Reads a float64 dataset (converting from any float type) and its shape; when the dataset has
+// a `sha256` attribute, the values must match it (else Error naming the dataset: damaged).
 std::vector<double> read_dataset(hid_t parent, const std::string& name,
                                  std::vector<hsize_t>* dims = nullptr);
 // Reads rows [first, first + count) of a float64 dataset that must have the shape

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -38,6 +40,39 @@ std::pair<std::string, std::string> split_key(const std::string& key) {
   return {key.substr(0, dot), key.substr(dot + 1)};
 }
 
+constexpr const char* kDatasetsDigestAttr = "datasets_sha256";
+
+// Every dataset below `root` by path (sorted), with its `sha256` attribute ("" when it has none).
+std::vector<std::pair<std::string, std::string>> dataset_digests(hid_t root) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto visit = [](hid_t obj, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+    if (info->type != H5O_TYPE_DATASET) return 0;
+    auto* list = static_cast<std::vector<std::pair<std::string, std::string>>*>(data);
+    try {
+      h5::Handle ds(
+          h5::check(H5Dopen2(obj, name, H5P_DEFAULT), "open dataset '" + std::string(name) + "'"));
+      list->emplace_back(name, h5::has_attr(ds, h5::kDigestAttr)
+                                   ? h5::read_string_attr(ds, h5::kDigestAttr)
+                                   : std::string());
+    } catch (const h5::Error&) {
+      list->emplace_back(name, "?");
+    }
+    return 0;
+  };
+  h5::check(H5Ovisit(root, H5_INDEX_NAME, H5_ITER_INC, visit, &out), "list the datasets");
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The number of datasets below `root` and the SHA-256 of the lines "path sha256\n" of them all,
+// sorted by path.
+std::pair<std::size_t, std::string> datasets_digest(hid_t root) {
+  const auto list = dataset_digests(root);
+  std::string text;
+  for (const auto& [name, digest] : list) text += name + " " + digest + "\n";
+  return {list.size(), sha256_hex(text)};
+}
+
 std::string shape_text(const std::vector<hsize_t>& dims) {
   std::string out;
   for (hsize_t d : dims) out += (out.empty() ? "" : " x ") + std::to_string(d);
@@ -47,12 +82,24 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
 // Reads a dataset that must have the shape `dims`; `where` names it in messages.
 std::vector<double> read_shaped(hid_t parent, const std::string& name,
                                 const std::vector<hsize_t>& dims, const std::string& where) {
-  std::vector<hsize_t> found;
-  std::vector<double> v = h5::read_dataset(parent, name, &found);
+  // The shape first: a damaged one must not decide how much memory to take.
+  const std::vector<hsize_t> found = h5::dataset_shape(parent, name);
   if (found != dims)
     throw h5::Error(where + " has the shape " + shape_text(found) + ", expected " +
                     shape_text(dims));
-  return v;
+  try {
+    return h5::read_dataset(parent, name);
+  } catch (const h5::Error& e) {
+    throw h5::Error(where + ": " + e.what());
+  }
+}
+
+// The root attribute start_year, in the range a scenario allows.
+int read_start_year(hid_t root) {
+  const std::int64_t year = h5::read_int_attr(root, "start_year");
+  if (year < 1900 || year > 2200)
+    throw h5::Error("start_year " + std::to_string(year) + " is out of range");
+  return static_cast<int>(year);
 }
 
 std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
@@ -395,6 +442,8 @@ void ResultsWriter::write(const sim::Results& results, const Provenance& provena
     if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
     if (analysis.precision && analysis.precision_target)
       write_precision(root, *analysis.precision_target, *analysis.precision);
+    // Last: the digest over every dataset's digest.
+    h5::write_attr(root, kDatasetsDigestAttr, datasets_digest(root).second);
     h5::flush(file_->file);
   } catch (const h5::Error& e) {
     throw sim::RunError(partial_ + ": " + e.what());
@@ -471,12 +520,14 @@ ResultsFile read_results(const std::string& path) {
     sim::Results& r = out.results;
     r.settings.seed = h5::read_uint_attr(root, "seed");
     r.paths = h5::read_uint_attr(root, "paths");
+    if (r.paths < 1 || r.paths > 4294967295u)
+      throw h5::Error("paths " + std::to_string(r.paths) + " is out of range");
     r.settings.paths = r.paths;
     const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
     if (horizon < 1 || horizon > sim::kMaxHorizonYears)
       throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
     r.settings.horizon_years = static_cast<int>(horizon);
-    r.settings.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
+    r.settings.start_year = read_start_year(root);
     r.settings.discount_rate = h5::read_double_attr(root, "discount_rate");
     r.baseline = h5::read_string_attr(root, "baseline");
     r.factor_names = h5::read_strings_attr(root, "factors");
@@ -524,6 +575,38 @@ ResultsFile read_results(const std::string& path) {
   return out;
 }
 
+VerifyReport verify_results(const std::string& path) {
+  VerifyReport rep;
+  try {
+    h5::Handle file = open_checked(path, &rep.format_version);
+    h5::Handle root = h5::open_group(file, "/");
+    const auto list = dataset_digests(root);
+    for (const auto& [name, digest] : list) {
+      if (digest == "?") throw h5::Error("dataset '/" + name + "' cannot be opened");
+      if (rep.format_version >= 4 && digest.empty())
+        throw h5::Error("dataset '/" + name + "' has no sha256 attribute");
+      h5::read_dataset(root, name);  // checks the digest, and HDF5 every chunk's checksum
+    }
+    rep.datasets = list.size();
+    if (rep.format_version >= 4) {
+      if (!h5::has_attr(root, kDatasetsDigestAttr))
+        throw h5::Error("the root attribute '" + std::string(kDatasetsDigestAttr) +
+                        "' is missing (the file was not finished)");
+      rep.datasets_sha256 = datasets_digest(root).second;
+      if (h5::read_string_attr(root, kDatasetsDigestAttr) != rep.datasets_sha256)
+        throw h5::Error("the datasets do not match the root's '" +
+                        std::string(kDatasetsDigestAttr) +
+                        "': a dataset was added, removed or changed");
+      rep.verified = true;
+    }
+    // The rest of what the other commands read: attributes and their consistency.
+    read_results(path);
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return rep;
+}
+
 sim::SummaryTable read_summary(const std::string& path) {
   sim::SummaryTable table;
   try {
@@ -531,8 +614,11 @@ sim::SummaryTable read_summary(const std::string& path) {
     h5::Handle file = open_checked(path, &version);
     h5::Handle root = h5::open_group(file, "/");
     table.paths = h5::read_uint_attr(root, "paths");
-    table.start_year = static_cast<int>(h5::read_int_attr(root, "start_year"));
-    table.horizon_years = static_cast<int>(h5::read_int_attr(root, "horizon_years"));
+    table.start_year = read_start_year(root);
+    const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
+    if (horizon < 1 || horizon > sim::kMaxHorizonYears)
+      throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
+    table.horizon_years = static_cast<int>(horizon);
     table.discount_rate = h5::read_double_attr(root, "discount_rate");
     table.baseline = h5::read_string_attr(root, "baseline");
     const auto h = static_cast<std::size_t>(table.horizon_years);
@@ -596,8 +682,14 @@ std::vector<sim::Target> read_targets(const std::string& path) {
     const auto names = h5::read_strings_attr(tv, "names");
     if (names.size() != values.size() || years.size() != values.size())
       throw h5::Error("/comparisons target datasets disagree in length");
-    for (std::size_t i = 0; i < values.size(); ++i)
-      out.push_back({names[i], years[i] == 0.0, static_cast<int>(years[i]), values[i]});
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      // 0 (a target on the NPV) or a calendar year that a scenario may hold (1900-2300).
+      const double y = years[i];
+      if (!(y == 0.0 || (y >= 1900.0 && y <= 2300.0 && std::floor(y) == y)))
+        throw h5::Error("/comparisons/target_years[" + std::to_string(i) + "] is " +
+                        std::to_string(y) + ", not a year");
+      out.push_back({names[i], y == 0.0, static_cast<int>(y), values[i]});
+    }
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
   }

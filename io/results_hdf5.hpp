@@ -33,7 +33,12 @@ inline constexpr const char* kResultsFormat = "reformsim-results";
 // metric's kind and direction (attributes `kind`, `better`), and summary and comparison rows
 // of the aggregates its kind gives it (a stock's first/last/change, an NPV not discounted again).
 // Version 1 files are still read, their kinds and directions inferred as version 1 did.
-inline constexpr std::int64_t kResultsFormatVersion = 2;
+// Version 3: strings are fixed-length, null-terminated UTF-8 (1 and 2: variable-length, which
+// HDF5 keeps in its unchecksummed global heap).
+// Version 4: the HDF5 1.10 file format (checksummed metadata and chunk indexes), Fletcher32 on
+// every chunked dataset, a `sha256` attribute on every dataset (its values' SHA-256, checked by
+// every reader) and the root attribute `datasets_sha256` over all of them, written last.
+inline constexpr std::int64_t kResultsFormatVersion = 4;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {
@@ -113,6 +118,18 @@ struct ResultsFile {
 // Throws sim::InputError for a missing file, a file that is not HDF5 or not a reformsim
 // results file, a newer format version, or any inconsistency in the tree.
 ResultsFile read_results(const std::string& path);
+
+// Reads every dataset of a results file and checks it against its SHA-256 (and so HDF5 checks
+// every chunk's Fletcher32 and every metadata checksum on the way), and the datasets' digests
+// against the root's `datasets_sha256`. Throws sim::InputError naming the first object that
+// fails. Files before version 4 carry no digests: `verified` is then false.
+struct VerifyReport {
+  std::int64_t format_version = 0;
+  std::size_t datasets = 0;
+  bool verified = false;
+  std::string datasets_sha256;
+};
+VerifyReport verify_results(const std::string& path);
 // The stored /summary tables (as written at the end of the run).
 sim::SummaryTable read_summary(const std::string& path);
 // The fiscal targets stored with the comparisons (empty when there are none).

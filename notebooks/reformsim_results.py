@@ -38,6 +38,7 @@ Conventions shared with the engine:
 from __future__ import annotations
 
 import math
+import hashlib
 import os
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -48,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 FORMAT = "reformsim-results"
-#: The newest results format version this module understands (it reads 1 and 2).
-READS_FORMAT_VERSION = 2
+#: The newest results format version this module understands (it reads 1, 2 and 3).
+READS_FORMAT_VERSION = 4
 #: The engine's budget roll-up: per path and year, benefits minus costs of the option.
 NET_BUDGET = "fiscal.net_budget_usd"
 
@@ -298,7 +299,11 @@ class Results:
             raise ResultsFormatError("%s: is a folder, not a results file" % self.path)
         if not h5py.is_hdf5(self.path):
             raise ResultsFormatError("%s: not an HDF5 file" % self.path)
-        self._file = h5py.File(self.path, "r")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as e:
+            raise ResultsFormatError("%s: cannot be read (a damaged or truncated file?): %s"
+                                     % (self.path, e)) from None
         try:
             self._check_format()
             a = self._file.attrs
@@ -310,10 +315,48 @@ class Results:
             self.discount_rate = float(a["discount_rate"])
             self.seed = int(a["seed"])
             self.factors = _texts(a.get("factors"))
+        except (OSError, RuntimeError, KeyError) as e:
+            # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
+            self._file.close()
+            raise ResultsFormatError("%s: a damaged results file: %s" % (self.path, e)) from None
         except Exception:
             self._file.close()
             raise
         self._cache: dict = {}
+
+    @property
+    def checksummed(self) -> bool:
+        """True when every dataset carries its SHA-256 (format version 4 and later): each read
+        below checks it, and HDF5 checks every chunk's Fletcher32. Older files are read
+        unverified."""
+        return self.format_version >= 4
+
+    def _read(self, ds) -> np.ndarray:
+        """A dataset's values, checked against its `sha256` attribute when it has one; a damaged
+        dataset raises ResultsFormatError naming it, never returns numbers."""
+        try:
+            v = ds[()]
+        except (OSError, RuntimeError) as e:  # HDF5's Fletcher32 or metadata checksums
+            raise ResultsFormatError("%s: %s: a damaged dataset: %s" % (self.path, ds.name, e)) \
+                from None
+        if "sha256" in ds.attrs:
+            digest = hashlib.sha256(np.ascontiguousarray(v, dtype="<f8").tobytes()).hexdigest()
+            if digest != _text(ds.attrs["sha256"]):
+                raise ResultsFormatError("%s: %s does not match its SHA-256: the file is damaged"
+                                         % (self.path, ds.name))
+        elif self.checksummed:
+            raise ResultsFormatError("%s: %s has no sha256 attribute" % (self.path, ds.name))
+        return v
+
+    def verify(self) -> int:
+        """Reads every dataset and checks it (see `checksummed`); returns how many there are.
+        Raises ResultsFormatError at the first damaged one."""
+        names = []
+        self._file.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset)
+                              else None)
+        for n in names:
+            self._read(self._file[n])
+        return len(names)
 
     def _check_format(self) -> None:
         a = self._file.attrs
@@ -474,7 +517,7 @@ class Results:
                 ds = self._file["options"][option][model][name]
             except KeyError:
                 raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
-            v = ds[()]
+            v = self._read(ds)
             if v.shape != (self.paths, self.horizon_years):
                 raise ResultsFormatError("%s: /options/%s/%s has the shape %r, expected %r" % (
                     self.path, option, metric, v.shape, (self.paths, self.horizon_years)))
@@ -507,7 +550,7 @@ class Results:
         if key not in self._cache:
             og = self._file["options"][option]
             names = _texts(og.attrs.get("inputs"))
-            data = {n: og["inputs"][n][()] for n in names}
+            data = {n: self._read(og["inputs"][n]) for n in names}
             frame = pd.DataFrame(data, index=pd.RangeIndex(self.paths, name="path"))
             self._cache[key] = frame
         return self._cache[key].copy()
@@ -542,7 +585,7 @@ class Results:
                 model, name = _split_key(key)
                 ds = og[model][name]
                 periods = _texts(ds.attrs["rows"])
-                f = pd.DataFrame(ds[()], columns=_texts(ds.attrs["columns"]))
+                f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
                 f.insert(0, "option", opt)
                 f.insert(1, "metric", key)
                 f.insert(2, "model", model)
@@ -640,7 +683,7 @@ class Results:
         frames = []
         for _, model, name, ds in sorted(found, key=lambda t: (t[0], t[1], t[2])):
             periods = _texts(ds.attrs["rows"])
-            f = pd.DataFrame(ds[()], columns=_texts(ds.attrs["columns"]))
+            f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
             f.insert(0, "option", option)
             f.insert(1, "metric", model + "." + name)
             f.insert(2, "model", model)
@@ -741,7 +784,7 @@ class Results:
                                   and "prob_best" in self._file["comparisons"], "prob_best")
         if stored:
             ds = self._file["comparisons"]["prob_best"]
-            names, values = _texts(ds.attrs["options"]), ds[()]
+            names, values = _texts(ds.attrs["options"]), self._read(ds)
         else:
             names = self.options
             values = prob_best(np.vstack([self.per_path(o, NET_BUDGET, "npv") for o in names]))
@@ -790,7 +833,7 @@ class Results:
                 if g is None or "targets" not in g:
                     continue
                 ds = g["targets"]
-                rows += [(o, n, float(p)) for n, p in zip(_texts(ds.attrs["names"]), ds[()])]
+                rows += [(o, n, float(p)) for n, p in zip(_texts(ds.attrs["names"]), self._read(ds))]
         else:
             chosen = self.scenario_targets() if targets is None else targets
             for o in self.reform_options:
@@ -816,7 +859,7 @@ class Results:
         if self._use_stored(source, present, "sensitivity for option '%s'" % option):
             g = self._file["sensitivity"][option]
             table = pd.DataFrame({"input": _texts(g.attrs["inputs"]),
-                                  **{c: g[c][()] for c in SENSITIVITY_COLUMNS}})
+                                  **{c: self._read(g[c]) for c in SENSITIVITY_COLUMNS}})
             table.attrs.update(output=_text(g.attrs.get("output", "")),
                                r_squared=float(g.attrs.get("r_squared", math.nan)),
                                source="stored", paths=self.paths)

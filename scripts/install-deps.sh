@@ -7,10 +7,11 @@
 # `install-deps.sh --list` prints the list and installs nothing.
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config git
-      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev librandom123-dev libyaml-dev libcli11-dev
+      libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev libssl-dev librandom123-dev libyaml-dev libcli11-dev
       libboost-math-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
-      python3-ipykernel python3-scipy python3-yaml python3-jinja2)
+      python3-ipykernel python3-scipy python3-yaml python3-jinja2
+      clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (scripts/test-sanitize.sh)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${pkgs[@]}"
   exit 0

@@ -300,7 +300,18 @@ double MapReader::required_number(std::string_view key, Range range) {
 
 std::int64_t MapReader::integer(std::string_view key, std::int64_t fallback, Range range) {
   range.integer = true;
-  return static_cast<std::int64_t>(number(key, static_cast<double>(fallback), range));
+  const double v = number(key, static_cast<double>(fallback), range);
+  // Beyond 2^53 a double no longer holds every integer, and beyond 2^63 the conversion below
+  // would be undefined: no count in a scenario is that large.
+  constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
+  if (std::fabs(v) > kMaxExactInteger) {
+    const ConfigNode* c = child(key);
+    diag_.error(c ? c->loc : loc(), path_of(key),
+                "must be an integer of at most 2^53 = 9007199254740992 in size, got " +
+                    (c ? c->scalar : std::to_string(v)));
+    return fallback;
+  }
+  return static_cast<std::int64_t>(v);
 }
 
 bool MapReader::boolean(std::string_view key, bool fallback) {

@@ -294,6 +294,11 @@ std::int64_t binomial_quantile(double trials, double p, double u) {
 }
 
 std::int64_t poisson_quantile(double mean, double u) {
+  // Counts stay exact integers far below 2^63; beyond, and for a mean that is not a number, there
+  // is no count to give (a scenario's limits keep real runs far below: sim/model.hpp).
+  if (!(mean < kMaxPoissonQuantileMean)) [[unlikely]]
+    throw RunError("a Poisson count with mean " + fmt(mean) + " is beyond the limit of " +
+                   fmt(kMaxPoissonQuantileMean) + " (see docs/scenario-format.md, \"Limits\")");
   if (mean <= 0.0) return 0;
   if (mean < 10.0) return poisson_quantile_small(mean, exp_portable(-mean), u);
   // Cornish-Fisher start, then exact search on the CDF: the smallest k with cdf(k) >= u, as the
@@ -483,12 +488,14 @@ Distribution Distribution::pareto(double scale, double shape) {
 }
 
 Distribution Distribution::poisson(double mean) {
-  require(mean >= 0.0 && mean < 1e12, "poisson: mean must be in [0, 1e12), got " + fmt(mean));
+  require(mean >= 0.0 && mean < kMaxPoissonQuantileMean,
+          "poisson: mean must be in [0, 1e10), got " + fmt(mean));
   return with(DistKind::kPoisson, {mean});
 }
 
 Distribution Distribution::negative_binomial(double mean, double dispersion) {
-  require(mean > 0.0 && mean < 1e12, "negative_binomial: mean must be > 0, got " + fmt(mean));
+  require(mean > 0.0 && mean < kMaxPoissonQuantileMean,
+          "negative_binomial: mean must be in (0, 1e10), got " + fmt(mean));
   require_positive("negative_binomial", "dispersion", dispersion);
   return with(DistKind::kNegativeBinomial, {mean, dispersion});
 }

@@ -39,6 +39,10 @@ double sample_gamma(double shape, Stream& s);
 std::int64_t sample_poisson(double mean, Stream& s);
 // Poisson by inversion of one uniform (monotone in u and in the mean; common-random-number
 // friendly); O(sqrt(mean)) work from a normal-approximation start.
+// Throws RunError for a mean that is not below kMaxPoissonQuantileMean (or not a number): above
+// it Boost's incomplete gamma (the CDF of the search) gives up for some u ("series evaluation
+// exceeded 1000000 iterations", from about 3e10).
+inline constexpr double kMaxPoissonQuantileMean = 1e10;
 std::int64_t poisson_quantile(double mean, double u);
 // poisson_quantile(mean, u) for many u at one mean: the same counts, with what depends on the
 // mean alone (exp(-mean) for a mean below 10) computed once.

@@ -1,5 +1,8 @@
 #include "sim/model.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 #include "sim/errors.hpp"
 
 namespace reformsim::sim {
@@ -10,6 +13,43 @@ int read_factor(MapReader& section, std::string_view key, const FactorModel& fac
   const int index = factors.index_of(name);
   if (index < 0) section.error(key, factors.unknown_factor_message(name));
   return index;
+}
+
+namespace {
+std::string number_text(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
+}
+}  // namespace
+
+bool check_events_per_path_year(MapReader& section, std::string_view key,
+                                double events_per_path_year, std::string_view what) {
+  if (events_per_path_year <= kMaxEventsPerPathYear) return true;
+  section.error(key, "expected " + number_text(events_per_path_year) + " " + std::string(what) +
+                         " in the busiest path-year, above the limit of " +
+                         number_text(kMaxEventsPerPathYear) +
+                         " a path-year that reformsim simulates one by one (see "
+                         "docs/scenario-format.md, \"Limits\")");
+  return false;
+}
+
+double busy_value(const Distribution& d) {
+  return d.is_constant() ? d.params()[0] : d.quantile(kBusyQuantile);
+}
+
+double busy_factor_multiplier(const FactorModel& factors, int index, double beta) {
+  if (index < 0 || beta == 0.0) return 1.0;
+  const Distribution& x = factors.factors()[static_cast<std::size_t>(index)].marginal;
+  const double at = beta > 0.0 ? x.quantile(kBusyQuantile) : x.quantile(1.0 - kBusyQuantile);
+  return std::exp(beta * at);
+}
+
+void throw_too_many_events(std::int64_t n, const char* what) {
+  throw RunError(std::to_string(n) + " " + what + " drawn in one path-year, above the limit of " +
+                 std::to_string(kMaxDrawnEvents) +
+                 " (an uncertain input drew far above its mean; see docs/scenario-format.md, "
+                 "\"Limits\")");
 }
 
 void ModelRegistry::add(std::string name, std::string description, ModelFactory factory) {

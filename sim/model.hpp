@@ -23,6 +23,17 @@ namespace reformsim::sim {
 
 inline constexpr int kMaxHorizonYears = 100;
 
+// How much work a scenario may ask for (docs/scenario-format.md, "Limits"), so that a scenario
+// that validates also runs to its end. Events are what a model draws one by one: claims, damage
+// events, solicitations, parcel sales. validate refuses a model whose expected events in its
+// busiest path-year exceed kMaxEventsPerPathYear (a path would take minutes), and a run whose
+// expected events over all paths, options and years exceed kMaxRunEvents (days of computing). A
+// count drawn beyond kMaxDrawnEvents in one path-year (a tail of an uncertain input far past its
+// mean) stops the run with a RunError instead of looping for hours or overflowing.
+inline constexpr double kMaxEventsPerPathYear = 1e6;
+inline constexpr double kMaxRunEvents = 1e13;
+inline constexpr std::int64_t kMaxDrawnEvents = 100'000'000;
+
 struct SimulationSettings {
   std::uint64_t paths = 1000;
   int horizon_years = 10;
@@ -127,6 +138,9 @@ class Model {
   virtual const std::vector<MetricInfo>& metrics() const = 0;
   virtual const std::vector<InputInfo>& inputs() const = 0;
   virtual std::size_t scratch_doubles() const { return 0; }
+  // Expected events (see kMaxEventsPerPathYear) of one path over the horizon, uncertain inputs
+  // at their means: the scenario's estimate of the run's work.
+  virtual double expected_events_per_path() const { return 0.0; }
   virtual void simulate(const PathContext& ctx, const PathOutput& out) const = 0;
 };
 
@@ -140,6 +154,29 @@ struct ModelEnv {
 // Reads `key` as the name of a scenario factor: its index, or -1 when the key is absent or
 // names no factor (then an error with a "did you mean" is recorded at the key).
 int read_factor(MapReader& section, std::string_view key, const FactorModel& factors);
+
+// Records an error at `key` of `section` (e.g. "events_per_year: expected 1e+15 events in the
+// busiest path-year, above the limit of 1e+07") when `events_per_path_year`, the model's
+// expected events (`what`, e.g. "claims") in its busiest path-year, exceeds
+// kMaxEventsPerPathYear or is not a finite number. Returns whether it is within the limit.
+bool check_events_per_path_year(MapReader& section, std::string_view key,
+                                double events_per_path_year, std::string_view what);
+
+// The value of an uncertain input used in the busiest path-year estimates: its 99.9th
+// percentile (a constant is itself).
+inline constexpr double kBusyQuantile = 0.999;
+double busy_value(const Distribution& d);
+// The largest multiplier exp(beta x) that factor `index` gives at its 0.1th or 99.9th percentile
+// x (1 when index < 0).
+double busy_factor_multiplier(const FactorModel& factors, int index, double beta);
+
+[[noreturn]] void throw_too_many_events(std::int64_t n, const char* what);
+// `n`, an event count drawn for `what` in one path-year; throws RunError beyond kMaxDrawnEvents.
+inline std::int64_t checked_count(std::int64_t n, const char* what) {
+  if (n > kMaxDrawnEvents) [[unlikely]]
+    throw_too_many_events(n, what);
+  return n;
+}
 
 // Builds a model from its section, recording problems in the reader's diagnostics (and calling
 // finish() on it). Returns nullptr only when the section could not be read at all.

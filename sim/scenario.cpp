@@ -475,8 +475,36 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
                  "simulation.precision.metric", msg);
     }
   }
+  if (diag.ok()) {
+    const std::uint64_t paths =
+        sc.precision ? std::max(sc.settings.paths, sc.precision->max_paths) : sc.settings.paths;
+    const std::string problem = run_work_problem(sc, paths);
+    const ConfigNode* sim_node = root.find("simulation");
+    const ConfigNode* at = sim_node ? sim_node->find("paths") : nullptr;
+    if (!problem.empty())
+      diag.error(at ? at->loc : (sim_node ? sim_node->loc : root.loc), "simulation.paths", problem);
+  }
   r.finish();
   return sc;
+}
+
+double expected_run_events(const Scenario& sc, std::uint64_t paths) {
+  double per_path = 0.0;
+  for (const auto& o : sc.options)
+    for (const auto& m : o.models) per_path += m->expected_events_per_path();
+  return per_path * static_cast<double>(paths);
+}
+
+std::string run_work_problem(const Scenario& sc, std::uint64_t paths) {
+  const double events = expected_run_events(sc, paths);
+  if (events <= kMaxRunEvents) return "";
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "%llu paths of %zu options would draw about %.3g events (claims, damage events, "
+                "solicitations, sales), above the limit of %.3g for one run; run fewer paths or "
+                "options (see docs/scenario-format.md, \"Limits\")",
+                static_cast<unsigned long long>(paths), sc.options.size(), events, kMaxRunEvents);
+  return buf;
 }
 
 }  // namespace reformsim::sim

@@ -60,6 +60,13 @@ struct Scenario {
   int option_index(const std::string& name) const;
 };
 
+// The expected events (Model::expected_events_per_path) of a run of `paths` paths, over every
+// option and model.
+double expected_run_events(const Scenario& sc, std::uint64_t paths);
+// Empty when a run of `paths` paths is within kMaxRunEvents; otherwise why not, with the
+// estimate and the limit.
+std::string run_work_problem(const Scenario& sc, std::uint64_t paths);
+
 // Reads the whole tree. Every problem goes to `diag`; the scenario is usable only when
 // diag.ok(). Models are looked up in `registry` by their section name.
 Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, Diagnostics& diag);

@@ -20,6 +20,15 @@ import h5py
 import numpy as np
 
 
+def as_text(v):
+    """Strings are fixed-length UTF-8 (format version 3): h5py gives them as bytes."""
+    return v.decode("utf-8") if isinstance(v, bytes) else str(v)
+
+
+def as_texts(v):
+    return [as_text(x) for x in np.atleast_1d(v)]
+
+
 def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     sys.exit(1)
@@ -41,26 +50,29 @@ def main():
 
         with h5py.File(out, "r") as f:
             a = f.attrs
-            check(a["format"] == "reformsim-results", "format is %r" % a["format"])
-            check(int(a["format_version"]) == 2, "format_version")
+            check(as_text(a["format"]) == "reformsim-results", "format is %r" % a["format"])
+            check(int(a["format_version"]) == 4, "format_version")
             for key in ("engine_version", "git_revision", "created", "scenario_file",
                         "scenario_text", "scenario_sha256", "baseline"):
-                check(isinstance(a[key], str), key + " is not text")
+                check(isinstance(a[key], bytes) and isinstance(as_text(a[key]), str),
+                      key + " is not fixed-length UTF-8 text: %r" % (a[key],))
             with open(scenario, "rb") as s:
                 text = s.read()
-            check(a["scenario_sha256"] == hashlib.sha256(text).hexdigest(), "scenario_sha256")
-            check(a["scenario_text"].encode() == text, "scenario_text")
-            check(a["created"].endswith("Z") and "T" in a["created"], "created " + a["created"])
+            check(as_text(a["scenario_sha256"]) == hashlib.sha256(text).hexdigest(),
+                  "scenario_sha256")
+            check(a["scenario_text"] == text, "scenario_text")
+            created = as_text(a["created"])
+            check(created.endswith("Z") and "T" in created, "created " + created)
             paths, years = int(a["paths"]), int(a["horizon_years"])
             check(paths == 1200, "paths attribute")
-            check(a["overrides"] == "--paths 1200", "overrides: %r" % a["overrides"])
-            options = list(a["options"])
-            check(a["baseline"] in options, "baseline not among options")
-            check(list(a["factors"]) == ["economy"], "factors: %r" % list(a["factors"]))
+            check(as_text(a["overrides"]) == "--paths 1200", "overrides: %r" % a["overrides"])
+            options = as_texts(a["options"])
+            check(as_text(a["baseline"]) in options, "baseline not among options")
+            check(as_texts(a["factors"]) == ["economy"], "factors: %r" % list(a["factors"]))
 
             for name in options:
                 og = f["options"][name]
-                metrics = list(og.attrs["metrics"])
+                metrics = as_texts(og.attrs["metrics"])
                 check("fiscal.net_budget_usd" in metrics, name + ": no fiscal roll-up")
                 for key in metrics:
                     model, metric = key.split(".", 1)
@@ -70,19 +82,20 @@ def main():
                     check(ds.chunks is not None, key + " is not chunked")
                     check(int(ds.attrs["fiscal"]) in (-1, 0, 1), key + " fiscal")
                     check(int(ds.attrs["in_budget"]) in (0, 1), key + " in_budget")
-                    check(isinstance(ds.attrs["unit"], str), key + " unit")
-                    check(ds.attrs["kind"] in ("flow", "count", "stock", "npv"), key + " kind")
-                    check(ds.attrs["better"] in ("lower", "higher"), key + " better")
-                for key in og.attrs["inputs"]:
+                    check(isinstance(as_text(ds.attrs["unit"]), str), key + " unit")
+                    check(as_text(ds.attrs["kind"]) in ("flow", "count", "stock", "npv"),
+                          key + " kind")
+                    check(as_text(ds.attrs["better"]) in ("lower", "higher"), key + " better")
+                for key in as_texts(og.attrs["inputs"]):
                     check(og["inputs"][key].shape == (paths,), key + " input shape")
                 sg = f["summary"][name]
-                check(list(sg.attrs["metrics"]) == metrics, name + ": summary metrics")
+                check(as_texts(sg.attrs["metrics"]) == metrics, name + ": summary metrics")
 
             # One mean: the summary's total of event costs against numpy over the paths.
             ds = f["options"]["prevention"]["example"]["event_cost_usd"][()]
             table = f["summary"]["prevention"]["example"]["event_cost_usd"]
-            columns = list(table.attrs["columns"])
-            rows = list(table.attrs["rows"])
+            columns = as_texts(table.attrs["columns"])
+            rows = as_texts(table.attrs["rows"])
             check(columns[:3] == ["mean", "sd", "se"], "columns %r" % columns)
             check(rows[-2:] == ["total", "npv"] and len(rows) == years + 2, "rows %r" % rows)
             stored_mean = table[rows.index("total"), columns.index("mean")]
@@ -123,7 +136,7 @@ def main():
                   "version-1 count read as %r %r" % (events["kind"], events["aggregates"]))
 
         # Files the reader must refuse, with exit code 2.
-        for attr, value, expect in (("format_version", 3, "format version 3"),
+        for attr, value, expect in (("format_version", 5, "format version 5"),
                                     ("format", "other-format", "not a reformsim results file")):
             bad = os.path.join(tmp, "bad.h5")
             shutil.copy(out, bad)

@@ -238,11 +238,11 @@ TEST(CliCompare, StoredComparisonsAndSensitivityInTheFile) {
                             "import h5py,sys\n"
                             "f=h5py.File(sys.argv[1],'r')\n"
                             "c=f['comparisons/strong/fiscal/net_budget_usd']\n"
-                            "assert list(c.attrs['rows'])[-1]=='npv', list(c.attrs['rows'])\n"
+                            "assert list(c.attrs['rows'])[-1]==b'npv', list(c.attrs['rows'])\n"
                             "assert c.shape==(6,11), c.shape\n"
                             "assert abs(f['comparisons/prob_best'][()].sum()-1)<1e-12\n"
                             "s=f['sensitivity/strong']\n"
-                            "assert list(s.attrs['inputs'])[0]=='example.reform_effect'\n"
+                            "assert list(s.attrs['inputs'])[0]==b'example.reform_effect'\n"
                             "assert f['comparisons/strong/targets'].shape==(2,)\n"
                             "print('ok')\n",
                             file});

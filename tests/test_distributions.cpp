@@ -7,6 +7,7 @@
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -238,6 +239,30 @@ TEST(Poisson, LargeMeansGiveTheSmallestCountReachingU) {
       ASSERT_GE(poisson_cdf(mean, static_cast<double>(k)), u) << "mean " << mean << ", u " << u;
       ASSERT_LT(poisson_cdf(mean, static_cast<double>(k - 1)), u) << "mean " << mean << ", u " << u;
     }
+  }
+}
+
+// A mean no count can be computed for (1e10 and beyond, where Boost's incomplete gamma gives up
+// for some u; infinite; not a number) is a RunError with the limit, not a negative count from an
+// overflow (which Boost then refused with "Argument a ... must be greater than zero (got
+// a=-9.2233720368547758e+18)"), Boost's "series evaluation exceeded 1000000 iterations", or a
+// hang; just below the limit the count is still the Poisson's.
+TEST(Poisson, QuantileRefusesMeansBeyondItsLimit) {
+  for (const double mean : {1e10, 6e10, 1e300, std::numeric_limits<double>::infinity(),
+                            std::numeric_limits<double>::quiet_NaN()}) {
+    try {
+      sim::poisson_quantile(mean, 0.37);
+      ADD_FAILURE() << "no error for mean " << mean;
+    } catch (const sim::RunError& e) {
+      EXPECT_NE(std::string(e.what()).find("beyond the limit of 1e+10"), std::string::npos)
+          << e.what();
+    }
+  }
+  const double mean = 9.7e9;
+  for (const double u : {0.001, 0.37, 0.999}) {
+    const auto k = static_cast<double>(sim::poisson_quantile(mean, u));
+    const double z = sim::normal_quantile(u);
+    EXPECT_NEAR(k, mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0, 2.0) << u;
   }
 }
 

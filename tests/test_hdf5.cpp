@@ -44,6 +44,41 @@ TEST(Hdf5, AttributesRoundTrip) {
   EXPECT_THROW(io::h5::read_string_attr(g, "i"), io::h5::Error);
 }
 
+// Attributes larger than an object header message may be (64 KiB): the names of thousands of
+// options, a scenario text of megabytes. They are written (to dense attribute storage, which the
+// HDF5 1.8 file format has) and read back exactly; the 1.0 format refused them ("object header
+// message is too large"), so a scenario with 20,000 options ran and then failed to write.
+TEST(Hdf5, AttributesLargerThan64KiBRoundTrip) {
+  TempDir dir;
+  const std::string file = dir.file("large.h5");
+  std::vector<std::string> names;
+  for (int i = 0; i < 5000; ++i) names.push_back("option_" + std::to_string(i * 37 % 5003));
+  names[1234] = std::string(300, 'x');  // the longest sets the width of every value
+  const std::string text(3u << 20, 'y');
+  {
+    io::h5::Handle f = io::h5::create_file(file);
+    io::h5::write_attr(f, "options", names);
+    io::h5::write_attr(f, "scenario_text", text);
+  }
+  io::h5::Handle f = io::h5::open_file_read(file);
+  EXPECT_EQ(io::h5::read_strings_attr(f, "options"), names);
+  EXPECT_EQ(io::h5::read_string_attr(f, "scenario_text"), text);
+}
+
+// Strings are fixed-length: nothing goes to HDF5's global heap, which has no checksum and whose
+// damaged entries crash HDF5 1.10's reader (H5HG_read). A file holding strings has no global
+// heap collection (signature "GCOL").
+TEST(Hdf5, StringsStayOutOfTheGlobalHeap) {
+  TempDir dir;
+  const std::string file = dir.file("strings.h5");
+  {
+    io::h5::Handle f = io::h5::create_file(file);
+    io::h5::write_attr(f, "text", std::string("Los Ángeles"));
+    io::h5::write_attr(f, "list", std::vector<std::string>{"status_quo", "reform"});
+  }
+  EXPECT_EQ(testing::read_file(file).find("GCOL"), std::string::npos);
+}
+
 TEST(Hdf5, DatasetsRoundTripBitForBit) {
   TempDir dir;
   const std::string file = dir.file("d.h5");

@@ -9,6 +9,7 @@ stored /comparisons and /sensitivity groups are read as the results format lays 
 that files of a newer format version, or not reformsim files at all, are refused.
 """
 
+import hashlib
 import math
 import os
 import shutil
@@ -402,6 +403,12 @@ class StoredGroups(unittest.TestCase):
                 og.attrs.create("inputs", list(s["input"]), dtype=str_t)
                 og.attrs["output"] = s.attrs["output"]
                 og.attrs["r_squared"] = s.attrs["r_squared"]
+            # As reformsim writes them: every dataset with the SHA-256 of its values.
+            def digest(name, obj):
+                if isinstance(obj, h5py.Dataset) and "sha256" not in obj.attrs:
+                    obj.attrs["sha256"] = hashlib.sha256(
+                        np.ascontiguousarray(obj[()], dtype="<f8").tobytes()).hexdigest()
+            f.visititems(digest)
         cls.targets = targets
 
     def test_stored_equals_computed(self):
@@ -444,10 +451,59 @@ class Refusals(unittest.TestCase):
                     f.attrs[k] = v
         return bad
 
+    def test_damaged_files_are_refused_with_their_name(self):
+        data = open(FILE, "rb").read()
+        bad = os.path.join(TMP, "damaged.h5")
+        with open(bad, "wb") as f:
+            f.write(data[: len(data) // 3])  # truncated
+        with self.assertRaisesRegex(rr.ResultsFormatError, "damaged.h5: cannot be read"):
+            rr.open_results(bad)
+        # A flipped bit in the root object header: its checksum no longer matches.
+        root = data.find(b"OHDR")
+        self.assertGreaterEqual(root, 0)
+        flipped = bytearray(data)
+        flipped[root + 40] ^= 0x10
+        with open(bad, "wb") as f:
+            f.write(flipped)
+        with self.assertRaisesRegex(rr.ResultsFormatError, "damaged.h5: "):
+            rr.open_results(bad)
+
+    def test_damaged_numbers_are_refused_never_returned(self):
+        # Version 4: a flipped byte inside a chunk fails HDF5's Fletcher32 check; numbers
+        # changed behind the file's back (through h5py, checksums recomputed) fail the SHA-256.
+        with rr.open_results(FILE) as r:
+            self.assertTrue(r.checksummed)
+            option, metric = r.baseline, r.metrics()["key"].iloc[0]
+            self.assertGreater(r.verify(), 10)
+        model, name = metric.split(".", 1)
+        where = "options/%s/%s/%s" % (option, model, name)
+        bad = os.path.join(TMP, "numbers.h5")
+        shutil.copy(FILE, bad)
+        with h5py.File(bad, "r") as f:
+            info = f[where].id.get_chunk_info(0)
+        data = bytearray(open(FILE, "rb").read())
+        data[info.byte_offset + info.size // 3] ^= 0x04
+        with open(bad, "wb") as f:
+            f.write(data)
+        with rr.open_results(bad) as r:
+            with self.assertRaisesRegex(rr.ResultsFormatError, "/%s: a damaged dataset" % where):
+                r.values(option, metric)
+        shutil.copy(FILE, bad)
+        with h5py.File(bad, "r+") as f:
+            v = f[where][()]
+            v[0, 0] += 1.0
+            f[where][...] = v
+        with rr.open_results(bad) as r:
+            with self.assertRaisesRegex(rr.ResultsFormatError,
+                                        "/%s does not match its SHA-256" % where):
+                r.values(option, metric)
+            with self.assertRaisesRegex(rr.ResultsFormatError, "does not match its SHA-256"):
+                r.verify()
+
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 3; this reader .* reads versions up to 2"):
-            rr.open_results(self.copy_with(format_version=np.int64(3)))
+                                    "format version 5; this reader .* reads versions up to 4"):
+            rr.open_results(self.copy_with(format_version=np.int64(5)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):

@@ -145,7 +145,7 @@ TEST(ResultsIo, LayoutAndAttributes) {
   io::h5::Handle f = io::h5::open_file_read(file);
   io::h5::Handle root = io::h5::open_group(f, "/");
   EXPECT_EQ(io::h5::read_string_attr(root, "format"), "reformsim-results");
-  EXPECT_EQ(io::h5::read_int_attr(root, "format_version"), 2);
+  EXPECT_EQ(io::h5::read_int_attr(root, "format_version"), io::kResultsFormatVersion);
   EXPECT_EQ(io::h5::read_uint_attr(root, "paths"), 700u);
   EXPECT_EQ(io::h5::read_strings_attr(root, "options"),
             (std::vector<std::string>{"status_quo", "reform"}));

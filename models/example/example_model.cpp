@@ -1,5 +1,6 @@
 #include "models/example/example_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/counts.hpp"
@@ -14,7 +15,7 @@ class ExampleModel final : public sim::Model {
 
   ExampleModel(double events_per_year, sim::CountLaw count_law, sim::Distribution cost,
                double trend, int factor, double beta, bool reform, sim::Distribution effect,
-               double reform_cost, int start_offset)
+               double reform_cost, int start_offset, int horizon)
       : events_per_year_(events_per_year),
         count_law_(count_law),
         cost_(std::move(cost)),
@@ -24,7 +25,8 @@ class ExampleModel final : public sim::Model {
         reform_(reform),
         effect_(std::move(effect)),
         reform_cost_usd_(reform_cost),
-        start_offset_(start_offset) {
+        start_offset_(start_offset),
+        horizon_(horizon) {
     metrics_ = {
         {"events", "events", "events in the year", sim::Fiscal::kNone, false, sim::Kind::kCount,
          sim::Better::kLower},
@@ -38,6 +40,11 @@ class ExampleModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    double sum = 0.0;
+    for (int y = 0; y < horizon_; ++y) sum += events_per_year_ * std::pow(1.0 + trend_, y);
+    return sum;
+  }
 
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
     // The effect is drawn from its quantile so options with different effect distributions
@@ -52,7 +59,8 @@ class ExampleModel final : public sim::Model {
       double mean = events_per_year_ * std::pow(1.0 + trend_, y);
       if (factor_ >= 0) mean *= sim::exp_portable(beta_ * ctx.factor(factor_, y));
       sim::Stream count_stream = ctx.stream(kCountKey.with(static_cast<std::uint64_t>(y)));
-      const std::int64_t n = count_law_.quantile(mean, count_stream.uniform());
+      const std::int64_t n =
+          sim::checked_count(count_law_.quantile(mean, count_stream.uniform()), "events");
       const bool active = reform_ && y >= start_offset_;
       const sim::StreamKey year_key = kEventKey.with(static_cast<std::uint64_t>(y));
       for (std::int64_t i = 0; i < n; ++i) {
@@ -82,6 +90,7 @@ class ExampleModel final : public sim::Model {
   sim::Distribution effect_;
   double reform_cost_usd_;
   int start_offset_;
+  int horizon_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
 };
@@ -105,9 +114,15 @@ std::unique_ptr<sim::Model> make_example_model(sim::MapReader& r, const sim::Mod
   const int start =
       static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
   reform.finish();
+  // The busiest year: the last with a rising trend, the first with a falling one.
+  const double growth =
+      std::max(1.0, std::pow(1.0 + trend, std::max(0, env.settings.horizon_years - 1)));
+  sim::check_events_per_path_year(
+      r, "events_per_year",
+      events * growth * sim::busy_factor_multiplier(env.factors, factor, beta), "events");
   r.finish();
   return std::make_unique<ExampleModel>(events, count_law, cost, trend, factor, beta, enabled,
-                                        effect, reform_cost, start);
+                                        effect, reform_cost, start, env.settings.horizon_years);
 }
 
 }  // namespace reformsim::models

@@ -118,6 +118,15 @@ struct Params {
   ProcurementOffice office;
 };
 
+// Solicitations drawn one by one in a year (only the red-tape reform draws their bidders).
+double solicitations_per_year(const Params& p) {
+  if (!p.red_tape.enabled) return 0.0;
+  double n = 0.0;
+  for (const Category& c : p.categories)
+    if (c.competitive_share > 0.0) n += c.solicitations_per_year;
+  return n;
+}
+
 class ProcurementModel final : public sim::Model {
  public:
   enum Metric {
@@ -142,7 +151,7 @@ class ProcurementModel final : public sim::Model {
     kFixedInputCount
   };
 
-  explicit ProcurementModel(Params p) : p_(std::move(p)) {
+  ProcurementModel(Params p, int horizon) : p_(std::move(p)), horizon_(horizon) {
     for (int n = 0; n < kPriceTableBidders; ++n)
       price_table_[n] = procurement::price_factor(static_cast<double>(n), p_.max_price_reduction,
                                                   p_.rate_per_bidder);
@@ -194,6 +203,9 @@ class ProcurementModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    return solicitations_per_year(p_) * static_cast<double>(horizon_);
+  }
   std::size_t scratch_doubles() const override { return 2 * sim::kMaxHorizonYears; }
 
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
@@ -321,6 +333,7 @@ class ProcurementModel final : public sim::Model {
 
   static constexpr int kPriceTableBidders = 64;
   Params p_;
+  int horizon_;
   double price_table_[kPriceTableBidders] = {};
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
@@ -472,8 +485,11 @@ std::unique_ptr<sim::Model> make_procurement_model(sim::MapReader& r, const sim:
     m.finish();
   }
   reforms.finish();
+  sim::check_events_per_path_year(r, "categories", solicitations_per_year(p),
+                                  "solicitations (competition.solicitations_per_year, summed over "
+                                  "the categories)");
   r.finish();
-  return std::make_unique<ProcurementModel>(std::move(p));
+  return std::make_unique<ProcurementModel>(std::move(p), env.settings.horizon_years);
 }
 
 }  // namespace reformsim::models

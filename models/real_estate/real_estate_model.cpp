@@ -30,6 +30,24 @@ int round_count(double x) {
   return static_cast<int>(std::floor(x + 0.5));
 }
 
+double busiest_damage_events(const real_estate::RealEstateSpec& spec) {
+  // Exposure: the replacement value of a class, found unrecorded parcels included.
+  double n = 0.0;
+  for (const auto& c : spec.classes)
+    for (const auto& p : spec.damage.perils)
+      n += p.events_per_billion_usd * sim::busy_value(spec.damage.frequency_factor) *
+           c.replacement_value_usd * (1.0 + c.unrecorded_share) * 1e-9;
+  return n;
+}
+
+double busiest_sales(const real_estate::RealEstateSpec& spec) {
+  double parcels = 0.0;
+  for (const auto& c : spec.classes) parcels += c.parcels * (1.0 + c.unrecorded_share);
+  const auto& capacity = spec.disposition.capacity_by_year;
+  const double most = capacity.empty() ? 0.0 : *std::max_element(capacity.begin(), capacity.end());
+  return std::min(most, parcels);
+}
+
 class RealEstateModel final : public sim::Model {
  public:
   enum Metric {
@@ -123,6 +141,10 @@ class RealEstateModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    return (busiest_damage_events(spec_) + busiest_sales(spec_)) *
+           static_cast<double>(spec_.horizon_years);
+  }
   std::size_t scratch_doubles() const override { return scratch_size_; }
 
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
@@ -372,7 +394,8 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         if (!(mean > 0.0)) continue;
         const std::size_t kp = c * n_perils + p;
         sim::Stream cs = ctx.stream(damage_count_keys_[kp].with(static_cast<std::uint64_t>(y)));
-        const std::int64_t n = peril.count.quantile(mean, cs.uniform());
+        const std::int64_t n =
+            sim::checked_count(peril.count.quantile(mean, cs.uniform()), "damage events");
         const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
         for (std::int64_t i = 0; i < n; ++i) {
           sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
@@ -426,6 +449,8 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
 std::unique_ptr<sim::Model> make_real_estate_model(sim::MapReader& section,
                                                    const sim::ModelEnv& env) {
   real_estate::RealEstateSpec spec = real_estate::read_spec(section, env);
+  sim::check_events_per_path_year(section, "damage", busiest_damage_events(spec), "damage events");
+  sim::check_events_per_path_year(section, "disposition", busiest_sales(spec), "parcel sales");
   return std::make_unique<RealEstateModel>(std::move(spec));
 }
 

@@ -157,7 +157,9 @@ AssetManagementSpec read_asset_management(MapReader a) {
 DispositionSpec read_disposition(MapReader d, int horizon) {
   DispositionSpec spec;
   // The city historically sold about 11 surplus properties a year (issue 6).
-  const auto capacity = per_year(d, "sales_capacity_per_year", 11.0, Range::count(), horizon);
+  // Whole parcels, as an int (far above any portfolio's parcel count).
+  const auto capacity =
+      per_year(d, "sales_capacity_per_year", 11.0, Range{0.0, 1e9, false, false, true}, horizon);
   spec.capacity_by_year.assign(capacity.begin(), capacity.end());
   spec.program_cost_by_year = per_year(d, "program_cost_usd", 0.0, Range::non_negative(), horizon);
   spec.time_to_sell_days =

@@ -319,6 +319,22 @@ struct YearTotals {
   double medical = 0, indemnity = 0, legal = 0, avoided = 0, investigation = 0, admin = 0;
 };
 
+// The first accident year whose claims are drawn one by one: those before the horizon too when
+// the run-off is simulated.
+int first_simulated_year(const Params& p) {
+  return p.run_off == RunOff::kSimulated ? 1 - static_cast<int>(p.payment_pattern.size()) : 0;
+}
+
+// Claims of accident year `a` (0: the first of the horizon) with every uncertain input at its
+// busy value (sim::busy_value).
+double busy_claims(const Params& p, int a) {
+  double n = 0.0;
+  for (const Department& d : p.departments)
+    n += d.headcount_fte * std::pow(1.0 + d.headcount_growth, a) / 100.0 *
+         sim::busy_value(d.claims_per_100_fte);
+  return n * sim::busy_value(p.frequency_multiplier) * std::pow(1.0 + p.frequency_trend, a);
+}
+
 class WorkforceInjuryModel final : public sim::Model {
  public:
   WorkforceInjuryModel(Params p, const sim::SimulationSettings& settings)
@@ -399,6 +415,11 @@ class WorkforceInjuryModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    double n = 0.0;
+    for (int a = first_simulated_year(p_); a < horizon_; ++a) n += busy_claims(p_, a);
+    return n;
+  }
   // Incurred cost, medical and wage indices by accident year (prior years included), then the
   // path's department rates.
   std::size_t scratch_doubles() const override {
@@ -685,7 +706,7 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
     mean *= sim::sample_gamma(p_.dispersion, mix) / p_.dispersion;
   }
   sim::Stream count_stream = ctx.stream(count_key);
-  const std::int64_t n = law.quantile(mean, count_stream.uniform());
+  const std::int64_t n = sim::checked_count(law.quantile(mean, count_stream.uniform()), "claims");
   if (memo) {
     if (std::byte* keep = memo->store(key, sizeof n)) std::memcpy(keep, &n, sizeof n);
   }
@@ -850,6 +871,25 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
 std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
                                                         const sim::ModelEnv& env) {
   workforce_injury::Params p = workforce_injury::read_params(section, env);
+  const int first = workforce_injury::first_simulated_year(p);
+  double busiest = 0.0;
+  for (int a = first; a < env.settings.horizon_years; ++a)
+    busiest = std::max(busiest, workforce_injury::busy_claims(p, a));
+  // The department with the most claims, to say where to look.
+  std::string most;
+  double most_claims = -1.0;
+  for (const auto& d : p.departments) {
+    const double claims = d.headcount_fte / 100.0 * sim::busy_value(d.claims_per_100_fte);
+    if (claims > most_claims) {
+      most_claims = claims;
+      most = d.name;
+    }
+  }
+  sim::check_events_per_path_year(section, "departments", busiest,
+                                  "claims (headcount_fte / 100 x claims_per_100_fte x "
+                                  "frequency_multiplier x trend, summed over the departments; "
+                                  "the most in '" +
+                                      most + "')");
   return std::make_unique<workforce_injury::WorkforceInjuryModel>(std::move(p), env.settings);
 }
 

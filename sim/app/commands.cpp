@@ -333,6 +333,8 @@ int run_scenario(const RunRequest& req, const Team& team) {
   std::array<double, 2> resume_state = {0.0, req.checkpoint_every};
   team.agree([&] {
     overrides = apply_overrides(sc, req);
+    if (const std::string problem = sim::run_work_problem(sc, most_paths(sc)); !problem.empty())
+      throw sim::InputError(req.scenario + ": " + problem);
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
     engine = std::make_unique<sim::Engine>(sc);
     // Every rank holds the arrays.
@@ -487,6 +489,22 @@ int run_command(const RunRequest& req) {
     // then end the whole job.
     team.abort(report_error(std::current_exception(), team.rank()));
   }
+}
+
+int verify_command(const std::string& file) {
+  const io::VerifyReport rep = io::verify_results(file);
+  if (rep.verified) {
+    std::printf(
+        "%s: ok: %zu datasets, each matching its SHA-256 and its chunks' checksums; "
+        "datasets_sha256 %s\n",
+        file.c_str(), rep.datasets, rep.datasets_sha256.c_str());
+  } else {
+    std::printf(
+        "%s: readable, but results format version %lld carries no checksums: %zu "
+        "datasets read, none verified (files of version 4 and later are)\n",
+        file.c_str(), static_cast<long long>(rep.format_version), rep.datasets);
+  }
+  return 0;
 }
 
 int summarize_command(const std::string& file, bool json, bool by_year) {

@@ -43,6 +43,9 @@ int run_command(const RunRequest& request);
 // `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then
 // (text only) the comparison of the options against the baseline.
 int summarize_command(const std::string& file, bool json, bool by_year);
+// Checks every dataset of a results file against its SHA-256 and checksums, reporting nothing
+// from it: exit 0 and one line when intact, 2 and the damaged object otherwise.
+int verify_command(const std::string& file);
 
 // `reformsim compare FILE`: every option against the baseline, path by path.
 int compare_command(const std::string& file, const std::string& baseline, bool json,

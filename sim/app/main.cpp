@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
   summarize->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
   summarize->add_flag("--by-year", by_year, "a row per year and the present value too");
 
+  auto* verify = app.add_subcommand(
+      "verify", "check a results file against its SHA-256 digests and checksums, nothing else");
+  verify->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
+      ->required();
+
   std::string baseline, metric;
   bool all_metrics = false;
   std::size_t top = 10;
@@ -154,6 +159,7 @@ int main(int argc, char** argv) {
     if (validate->parsed()) return app::validate_command(scenario, validate_json);
     if (run->parsed()) return app::run_command(run_req);
     if (summarize->parsed()) return app::summarize_command(results_file, json, by_year);
+    if (verify->parsed()) return app::verify_command(results_file);
     if (compare->parsed()) return app::compare_command(results_file, baseline, json, all_metrics);
     if (sensitivity->parsed())
       return app::sensitivity_command(results_file, baseline, metric, top, json);
