@@ -1,0 +1,22 @@
+// `reformsim fit DATA.csv --column NAME`: maximum-likelihood fits of the engine's families to a
+// column of a CSV file, ranked by AIC, as a table, JSON, or a scenario snippet (docs/fit.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace reformsim::app {
+
+struct FitRequest {
+  std::string file;
+  std::string column;
+  std::vector<std::string> families;  // empty: every continuous family (or count, `discrete`)
+  bool discrete = false;              // the default families are the count ones
+  bool json = false;
+  bool yaml = false;
+};
+
+// Throws sim::InputError (exit 2) for unreadable or bad data, naming the file, line and column.
+int fit_command(const FitRequest& request);
+
+}  // namespace reformsim::app

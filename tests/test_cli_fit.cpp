@@ -1,0 +1,111 @@
+// `reformsim fit` end to end: the real binary on CSV files; output forms and bad data (exit 2,
+// a message naming file, line and column, nothing on stdout).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli_support.hpp"
+
+namespace reformsim {
+namespace {
+
+using testing::run_reformsim;
+using testing::TempDir;
+using testing::write_file;
+
+const std::string kSamples = std::string(REFORMSIM_SOURCE_DIR) + "/tests/data/fit_samples.csv";
+
+TEST(CliFit, TableRanksByAic) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n1    lognormal "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("mu 9.19855"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not fitted: " + kSamples), std::string::npos) << r.out;  // beta
+}
+
+TEST(CliFit, JsonHasEveryFitWithStandardErrors) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "gamma", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "reformsim-fit");
+  EXPECT_EQ(j["n"], 300);
+  ASSERT_EQ(j["fits"].size(), 5u);  // normal, lognormal, gamma, pareto, uniform
+  double last_aic = -1e300;
+  for (const auto& f : j["fits"]) {
+    EXPECT_GE(f["aic"].get<double>(), last_aic);
+    last_aic = f["aic"].get<double>();
+  }
+  const auto& best = j["fits"][0];
+  EXPECT_EQ(best["family"], "gamma");
+  EXPECT_NEAR(best["parameters"]["shape"]["value"].get<double>(), 2.687331823, 1e-8);
+  EXPECT_GT(best["parameters"]["shape"]["se"].get<double>(), 0);
+  EXPECT_EQ(j["not_fitted"][0]["family"], "beta");
+}
+
+TEST(CliFit, YamlIsAScenarioSnippet) {
+  const auto r =
+      run_reformsim({"fit", kSamples, "--column", "negative_binomial", "--discrete", "--yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nnegative_binomial: {negative_binomial: {mean: 6.463333333333333, "
+                       "dispersion: 1.93881859"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n# negative_binomial: {poisson: {mean: 6.463333333333333}}"),
+            std::string::npos)
+      << r.out;
+}
+
+struct BadData {
+  std::string csv;
+  std::vector<std::string> args;
+  std::string message;
+};
+
+TEST(CliFit, BadDataExitsTwoNamingFileLineAndColumn) {
+  TempDir dir;
+  const std::string f = dir.file("claims.csv");
+  const std::vector<BadData> cases = {
+      {"id,\"paid usd\"\n1,12.5\n2,n/a\n",
+       {"--column", "paid usd"},
+       f + ":3: column 'paid usd' (field 2): expected a finite number, found 'n/a'"},
+      {"id,paid\n1,12.5\n",
+       {"--column", "amount"},
+       f + ":1: no column 'amount' in the header (found 'id', 'paid')"},
+      {"id,paid\n", {"--column", "paid"}, f + ": column 'paid' has no values (header only)"},
+      {"id,paid\n1,4.25\n2,4.25\n3,4.25\n",
+       {"--column", "paid"},
+       f + ": column 'paid': all 3 values equal 4.25 (lines 2-4)"},
+      {"id,paid\n1,4.25\n2,-7.5\n3,9\n",
+       {"--column", "paid", "--families", "lognormal"},
+       f + ":3: column 'paid': lognormal needs values > 0, found -7.5"},
+      {"id,n\n1,3\n2,4\n3,2.5\n",
+       {"--column", "n", "--discrete"},
+       "no family in the list can be fitted:\n  " + f +
+           ":4: column 'n': poisson needs whole numbers >= 0, found 2.5"},
+      {"id,paid\n1,4.25\n2,7.5\n",
+       {"--column", "paid", "--families", "gamma,poisson"},
+       "--families: gamma and poisson cannot be ranked together"},
+      {"id,paid\n1,4.25\n2,7.5\n",
+       {"--column", "paid", "--families", "weibull"},
+       "--families: unknown family 'weibull'"},
+  };
+  for (const auto& c : cases) {
+    write_file(f, c.csv);
+    std::vector<std::string> args = {"fit", f};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_reformsim(args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << c.message;
+  }
+}
+
+TEST(CliFit, MissingFileExitsTwo) {
+  const auto r = run_reformsim({"fit", "/nonexistent/claims.csv", "--column", "paid"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/claims.csv: cannot open the file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace reformsim
