@@ -1,5 +1,7 @@
 #include "sim/fit.hpp"
 
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
@@ -11,6 +13,7 @@
 #include <numeric>
 
 #include "sim/errors.hpp"
+#include "sim/random.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -417,6 +420,78 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
     r.ad = ad_statistic(r.distribution, x);
   }
   return r;
+}
+
+}  // namespace reformsim::sim
+
+namespace reformsim::sim {
+
+FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                       double level) {
+  const std::size_t k = fit_result.params.size();
+  struct Replicate {
+    bool ok = false;
+    double ks = kNaN, ad = kNaN;
+    std::vector<double> params;
+  };
+  std::vector<Replicate> reps(replicates);
+  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
+  tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t b) {
+    Stream s(seed, b, key);
+    std::vector<double> x(fit_result.n);
+    for (auto& v : x) v = fit_result.distribution.sample(s);
+    try {
+      const FitResult r = fit(fit_result.family, x);
+      reps[b].ok = true;
+      reps[b].ks = r.ks;
+      reps[b].ad = r.ad;
+      for (const auto& p : r.params) reps[b].params.push_back(p.value);
+    } catch (const InputError&) {
+      // A degenerate replicate (e.g. one distinct value): counted, not used.
+    }
+  });
+  FitBootstrap out;
+  out.replicates = replicates;
+  std::size_t ok = 0, ks_ge = 0, ad_ge = 0, ad_valid = 0;
+  std::vector<std::vector<double>> values(k);
+  for (const auto& r : reps) {
+    if (!r.ok) {
+      ++out.failed;
+      continue;
+    }
+    ++ok;
+    ks_ge += r.ks >= fit_result.ks;
+    if (!std::isnan(r.ad)) {
+      ++ad_valid;
+      ad_ge += r.ad >= fit_result.ad;
+    }
+    for (std::size_t i = 0; i < k; ++i) values[i].push_back(r.params[i]);
+  }
+  const auto p_value = [](std::size_t ge, std::size_t total) {
+    return static_cast<double>(1 + ge) / static_cast<double>(1 + total);
+  };
+  out.ks_p = std::isnan(fit_result.ks) || ok == 0 ? kNaN : p_value(ks_ge, ok);
+  out.ad_p = std::isnan(fit_result.ad) || ad_valid == 0 ? kNaN : p_value(ad_ge, ad_valid);
+  for (std::size_t i = 0; i < k; ++i) {
+    auto& v = values[i];
+    // A boundary estimate's replicates all lie on one side of it: no percentile interval.
+    if (v.empty() || std::isnan(fit_result.params[i].se)) {
+      out.lower.push_back(kNaN);
+      out.upper.push_back(kNaN);
+      continue;
+    }
+    std::sort(v.begin(), v.end());
+    // Type-7 quantiles (linear between order statistics), as numpy's default.
+    const auto q = [&](double p) {
+      const double h = p * static_cast<double>(v.size() - 1);
+      const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+      const std::size_t hi = std::min(lo + 1, v.size() - 1);
+      return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+    };
+    out.lower.push_back(q(0.5 * (1 - level)));
+    out.upper.push_back(q(0.5 * (1 + level)));
+  }
+  return out;
 }
 
 }  // namespace reformsim::sim

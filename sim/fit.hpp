@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,24 @@ struct FitResult {
 // support, fewer than two distinct values, or (negative binomial) no overdispersion, where the
 // likelihood grows without bound as the dispersion does (the Poisson limit).
 FitResult fit(FitFamily family, const std::vector<double>& x);
+
+// A parametric bootstrap of a fit: `replicates` samples of the fit's size drawn from the fitted
+// distribution (replicate b on the stream (seed, b, "fit-bootstrap"/family), so the result does
+// not depend on the thread count), each refitted.
+struct FitBootstrap {
+  std::size_t replicates = 0;
+  std::size_t failed = 0;  // replicates that could not be refitted (e.g. all values equal)
+  // P-values of the observed KS D and AD A^2 against their bootstrap distribution with the
+  // parameters re-estimated every time, (1 + #{replicate >= observed}) / (1 + refitted); NaN
+  // where the statistic is.
+  double ks_p = 0;
+  double ad_p = 0;
+  // Percentile intervals of each parameter (FitResult order) at `level`; NaN for an estimate
+  // on the sample's boundary (no standard error either).
+  std::vector<double> lower, upper;
+};
+FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64_t seed,
+                       double level = 0.95);
 
 // The fit in the scenario format, e.g. `{lognormal: {mu: 9.2, sigma: 1.1}}`, each parameter in
 // the shortest decimal that reads back as the same double.

@@ -56,6 +56,30 @@ TEST(CliFit, YamlIsAScenarioSnippet) {
       << r.out;
 }
 
+TEST(CliFit, BootstrapAddsPValuesAndIntervals) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "uniform", "--families",
+                                "uniform,normal", "--bootstrap", "200", "--seed", "5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& best = j["fits"][0];
+  EXPECT_EQ(best["family"], "uniform");
+  EXPECT_EQ(best["bootstrap"]["replicates"], 200);
+  EXPECT_EQ(best["bootstrap"]["seed"], 5);
+  EXPECT_GT(best["bootstrap"]["ks_p"].get<double>(), 0.01);            // the data are uniform
+  EXPECT_TRUE(best["bootstrap"]["ad_p"].is_null());                    // F is 0 and 1 at the ends
+  EXPECT_TRUE(best["bootstrap"]["intervals_95"]["min"][0].is_null());  // boundary estimate
+  const auto& normal = j["fits"][1];
+  EXPECT_LT(normal["bootstrap"]["ad_p"].get<double>(), 0.01);  // uniform data are not normal
+  EXPECT_LT(normal["bootstrap"]["intervals_95"]["mean"][0].get<double>(),
+            normal["parameters"]["mean"]["value"].get<double>());
+  const auto text = run_reformsim({"fit", kSamples, "--column", "uniform", "--bootstrap", "50"});
+  EXPECT_NE(text.out.find("parametric bootstrap, 50 replicates, seed 1"), std::string::npos)
+      << text.out;
+  EXPECT_EQ(run_reformsim({"fit", kSamples, "--column", "uniform", "--bootstrap", "50", "--yaml"})
+                .exit_code,
+            2);
+}
+
 struct BadData {
   std::string csv;
   std::vector<std::string> args;

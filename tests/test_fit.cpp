@@ -3,12 +3,14 @@
 // against a finite-difference Hessian of the log-likelihood, and coverage of the 95% intervals
 // over many seeds.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/csv.hpp"
@@ -187,6 +189,76 @@ TEST(FitGoodnessOfFit, KsMatchesAHandComputedSample) {
   // F(x_i) - (i-1)/n and i/n - F(x_i): 0.125, 0.208, 0.092, 0.242, 0.308, 0.025.
   EXPECT_NEAR(sim::ks_statistic(sim::Distribution::uniform(0, 4), {3.9, 0.5, 1.7}),
               0.975 - 2.0 / 3.0, 1e-15);
+}
+
+}  // namespace
+}  // namespace reformsim
+
+namespace reformsim {
+namespace {
+
+// The Anderson-Darling p-value for a normal sample with mean and sd estimated, from D'Agostino
+// and Stephens (1986, Goodness-of-Fit Techniques, table 4.9): A* = A^2 (1 + 0.75/n + 2.25/n^2).
+double stephens_normal_ad_p(double a2, double n) {
+  const double a = a2 * (1 + 0.75 / n + 2.25 / (n * n));
+  if (a >= 0.6) return std::exp(1.2937 - 5.709 * a + 0.0186 * a * a);
+  if (a > 0.34) return std::exp(0.9177 - 4.279 * a - 1.38 * a * a);
+  if (a > 0.2) return 1 - std::exp(-8.318 + 42.796 * a - 59.938 * a * a);
+  return 1 - std::exp(-13.436 + 101.14 * a - 223.73 * a * a);
+}
+
+// The bootstrap p-value of A^2 against Stephens' table: for the normal sample fitted by a
+// normal (p about 0.84) and for the gamma sample fitted by a lognormal (A^2 of a lognormal fit
+// is the normal A^2 of the logs; p about 0.017). Tolerance: 4 binomial standard errors of the
+// bootstrap proportion plus 10% of p for the table's own approximation.
+TEST(FitBootstrap, AndersonDarlingPValueMatchesStephensTable) {
+  constexpr std::size_t kReplicates = 4000;
+  for (const auto& [column, family] :
+       {std::pair{"normal", FitFamily::kNormal}, std::pair{"gamma", FitFamily::kLognormal}}) {
+    const auto x = io::read_csv_column(kData + "fit_samples.csv", column).values;
+    const auto f = sim::fit(family, x);
+    const double want = stephens_normal_ad_p(f.ad, static_cast<double>(x.size()));
+    const auto b = sim::bootstrap(f, kReplicates, 20261206);
+    EXPECT_EQ(b.failed, 0u);
+    const double se = std::sqrt(want * (1 - want) / kReplicates);
+    EXPECT_NEAR(b.ad_p, want, 4 * se + 0.1 * want) << column << " A^2 " << f.ad;
+    EXPECT_GT(b.ks_p, 0);
+    EXPECT_LE(b.ks_p, 1);
+  }
+}
+
+TEST(FitBootstrap, SameAtAnyThreadCountAndDependsOnTheSeed) {
+  const auto x = io::read_csv_column(kData + "fit_samples.csv", "negative_binomial").values;
+  const auto f = sim::fit(FitFamily::kNegativeBinomial, x);
+  const auto all = sim::bootstrap(f, 300, 7);
+  sim::FitBootstrap one;
+  {
+    tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
+    one = sim::bootstrap(f, 300, 7);
+  }
+  EXPECT_EQ(all.lower, one.lower);
+  EXPECT_EQ(all.upper, one.upper);
+  EXPECT_NE(sim::bootstrap(f, 300, 8).lower, all.lower);
+  EXPECT_TRUE(std::isnan(all.ks_p));  // no KS for counts
+}
+
+// Percentile intervals of the normal's and the gamma's parameters are close to estimate +- 1.96
+// standard errors at n = 300 (the estimates are asymptotically normal): each side within 20%
+// (the gamma shape's estimate is still right-skewed at this n: its upper side is 17% longer).
+TEST(FitBootstrap, PercentileIntervalsAgreeWithStandardErrors) {
+  for (const auto& [column, family] :
+       {std::pair{"normal", FitFamily::kNormal}, std::pair{"gamma", FitFamily::kGamma}}) {
+    const auto x = io::read_csv_column(kData + "fit_samples.csv", column).values;
+    const auto f = sim::fit(family, x);
+    const auto b = sim::bootstrap(f, 2000, 31);
+    for (std::size_t i = 0; i < f.params.size(); ++i) {
+      const double half = 1.96 * f.params[i].se;
+      EXPECT_NEAR((f.params[i].value - b.lower[i]) / half, 1.0, 0.2)
+          << column << "." << f.params[i].name;
+      EXPECT_NEAR((b.upper[i] - f.params[i].value) / half, 1.0, 0.2)
+          << column << "." << f.params[i].name;
+    }
+  }
 }
 
 }  // namespace

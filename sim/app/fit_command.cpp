@@ -109,6 +109,9 @@ int fit_command(const FitRequest& req) {
   }
   std::stable_sort(fits.begin(), fits.end(),
                    [](const auto& a, const auto& b) { return a.aic < b.aic; });
+  std::vector<sim::FitBootstrap> boots;
+  if (req.bootstrap > 0)
+    for (const auto& r : fits) boots.push_back(sim::bootstrap(r, req.bootstrap, req.seed));
 
   const double n = static_cast<double>(x.size());
   const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
@@ -136,6 +139,17 @@ int fit_command(const FitRequest& req) {
       j["ks"] = r.ks;
       j["ad"] = r.ad;
       j["scenario"] = sim::scenario_text(r);
+      if (!boots.empty()) {
+        const auto& b = boots[i];
+        auto& jb = j["bootstrap"];
+        jb["replicates"] = b.replicates;
+        jb["seed"] = req.seed;
+        jb["failed"] = b.failed;
+        jb["ks_p"] = b.ks_p;
+        jb["ad_p"] = b.ad_p;
+        for (std::size_t p = 0; p < r.params.size(); ++p)
+          jb["intervals_95"][r.params[p].name] = {b.lower[p], b.upper[p]};
+      }
       out["fits"].push_back(j);
     }
     out["not_fitted"] = nlohmann::ordered_json::array();
@@ -168,6 +182,21 @@ int fit_command(const FitRequest& req) {
                 fmt(r.aic, "%.2f").c_str(), fmt(r.bic, "%.2f").c_str(),
                 fmt(r.log_likelihood, "%.3f").c_str(), fmt(r.ks, "%.4f").c_str(),
                 fmt(r.ad, "%.3f").c_str(), params.c_str());
+  }
+  if (!boots.empty()) {
+    std::printf(
+        "parametric bootstrap, %zu replicates, seed %llu: p-values of KS and AD with the "
+        "parameters re-estimated; 95%% percentile intervals\n",
+        req.bootstrap, static_cast<unsigned long long>(req.seed));
+    for (std::size_t i = 0; i < fits.size(); ++i) {
+      const auto& r = fits[i];
+      const auto& b = boots[i];
+      std::string line = "KS p " + fmt(b.ks_p, "%.4f") + ", AD p " + fmt(b.ad_p, "%.4f");
+      for (std::size_t p = 0; p < r.params.size(); ++p)
+        line += ", " + r.params[p].name + " [" + fmt(b.lower[p]) + ", " + fmt(b.upper[p]) + "]";
+      if (b.failed) line += " (" + std::to_string(b.failed) + " replicates not refitted)";
+      std::printf("%-4zu %-18s %s\n", i + 1, sim::to_string(r.family), line.c_str());
+    }
   }
   for (const auto& s : skipped) std::printf("not fitted: %s\n", s.reason.c_str());
   std::printf(

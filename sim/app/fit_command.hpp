@@ -2,6 +2,8 @@
 // column of a CSV file, ranked by AIC, as a table, JSON, or a scenario snippet (docs/fit.md).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@ struct FitRequest {
   std::string column;
   std::vector<std::string> families;  // empty: every continuous family (or count, `discrete`)
   bool discrete = false;              // the default families are the count ones
+  std::size_t bootstrap = 0;          // parametric-bootstrap replicates per fit; 0: none
+  std::uint64_t seed = 1;             // of the bootstrap's streams
   bool json = false;
   bool yaml = false;
 };

@@ -146,10 +146,18 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   fit->add_flag("--discrete", fit_req.discrete,
                 "the data are counts: fit poisson and negative_binomial by default");
+  auto* fit_bootstrap =
+      fit->add_option("--bootstrap", fit_req.bootstrap,
+                      "parametric-bootstrap replicates per fit: p-values of KS and AD with the "
+                      "parameters re-estimated, and 95% percentile intervals (default 0: none)")
+          ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+  fit->add_option("--seed", fit_req.seed, "random seed of the bootstrap (default 1)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
   auto* fit_json =
       fit->add_flag("--json", fit_req.json, "print JSON (numbers with 17 significant digits)");
   fit->add_flag("--yaml", fit_req.yaml, "print the best fit as a scenario snippet")
-      ->excludes(fit_json);
+      ->excludes(fit_json)
+      ->excludes(fit_bootstrap);
 
   try {
     app.parse(argc, argv);
