@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <boost/math/tools/roots.hpp>
 #include <charconv>
@@ -14,6 +15,7 @@
 
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -492,6 +494,195 @@ FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std:
     out.upper.push_back(q(0.5 * (1 + level)));
   }
   return out;
+}
+
+}  // namespace reformsim::sim
+
+namespace reformsim::sim {
+namespace {
+
+// log P(X > t) under the family with natural parameters p.
+double log_survival(FitFamily family, const std::vector<double>& p, double t) {
+  switch (family) {
+    case FitFamily::kNormal:
+      return std::log(normal_sf((t - p[0]) / p[1]));
+    case FitFamily::kLognormal:
+      return t <= 0 ? 0.0 : std::log(normal_sf((std::log(t) - p[0]) / p[1]));
+    case FitFamily::kGamma:
+      return t <= 0 ? 0.0 : std::log(boost::math::gamma_q(p[0], t / p[1]));
+    default:
+      return kNaN;
+  }
+}
+
+// Nelder-Mead minimisation of f from x0 with initial steps `step` (Lagarias et al. 1998
+// coefficients), until the simplex's values agree to `ftol` relative or `max_iter` iterations.
+template <class F>
+std::vector<double> nelder_mead(const F& f, std::vector<double> x0, const std::vector<double>& step,
+                                double ftol, int max_iter) {
+  const std::size_t d = x0.size();
+  std::vector<std::vector<double>> pts(d + 1, x0);
+  std::vector<double> val(d + 1);
+  for (std::size_t i = 0; i < d; ++i) pts[i + 1][i] += step[i];
+  for (std::size_t i = 0; i <= d; ++i) val[i] = f(pts[i]);
+  for (int it = 0; it < max_iter; ++it) {
+    std::vector<std::size_t> idx(d + 1);
+    std::iota(idx.begin(), idx.end(), 0);
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return val[a] < val[b]; });
+    const std::size_t best = idx[0], worst = idx[d], second = idx[d - 1];
+    if (std::abs(val[worst] - val[best]) <= ftol * (std::abs(val[best]) + 1e-300)) break;
+    std::vector<double> c(d, 0.0);
+    for (std::size_t i = 0; i <= d; ++i)
+      if (i != worst)
+        for (std::size_t j = 0; j < d; ++j) c[j] += pts[i][j] / static_cast<double>(d);
+    const auto along = [&](double t) {
+      std::vector<double> y(d);
+      for (std::size_t j = 0; j < d; ++j) y[j] = c[j] + t * (pts[worst][j] - c[j]);
+      return y;
+    };
+    const auto xr = along(-1.0);
+    const double fr = f(xr);
+    if (fr < val[best]) {
+      const auto xe = along(-2.0);
+      const double fe = f(xe);
+      if (fe < fr) {
+        pts[worst] = xe, val[worst] = fe;
+      } else {
+        pts[worst] = xr, val[worst] = fr;
+      }
+    } else if (fr < val[second]) {
+      pts[worst] = xr, val[worst] = fr;
+    } else {
+      const bool outside = fr < val[worst];
+      const auto xc = along(outside ? -0.5 : 0.5);
+      const double fc = f(xc);
+      if (fc < (outside ? fr : val[worst])) {
+        pts[worst] = xc, val[worst] = fc;
+      } else {
+        for (std::size_t i = 0; i <= d; ++i) {
+          if (i == best) continue;
+          for (std::size_t j = 0; j < d; ++j)
+            pts[i][j] = pts[best][j] + 0.5 * (pts[i][j] - pts[best][j]);
+          val[i] = f(pts[i]);
+        }
+      }
+    }
+  }
+  const auto it = std::min_element(val.begin(), val.end());
+  return pts[static_cast<std::size_t>(it - val.begin())];
+}
+
+}  // namespace
+
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs) {
+  const std::string name = to_string(family);
+  const bool truncated = !std::isnan(obs.truncate_below), censored = !std::isnan(obs.censor_above);
+  const double a = obs.truncate_below, c = obs.censor_above;
+  if (family != FitFamily::kNormal && family != FitFamily::kLognormal &&
+      family != FitFamily::kGamma && family != FitFamily::kPareto)
+    throw InputError(name +
+                     ": truncated or censored fits are built for normal, lognormal, gamma "
+                     "and pareto only");
+  if (truncated && censored && !(c > a))
+    throw InputError("the censoring point " + shortest(c) + " must be above the truncation point " +
+                     shortest(a));
+  std::vector<double> exact;
+  std::size_t n_cens = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (truncated && !(x[i] > a))
+      throw InputError(name + ": value " + std::to_string(i + 1) + " (" + shortest(x[i]) +
+                       ") is not above the truncation point " + shortest(a));
+    if (censored && x[i] >= c)
+      ++n_cens;
+    else
+      exact.push_back(x[i]);
+  }
+  if (exact.size() < 2 ||
+      std::all_of(exact.begin(), exact.end(), [&](double v) { return v == exact[0]; }))
+    throw InputError(name + ": needs at least two distinct values below the censoring point");
+  if (const auto bad = first_unsupported(family, exact))
+    throw InputError(name + ": needs " + fit_support_text(family) + ", found " +
+                     shortest(exact[*bad]));
+  const double n = static_cast<double>(x.size()), nc = static_cast<double>(n_cens);
+  FitResult r;
+  r.family = family;
+  r.n = x.size();
+  r.ks = r.ad = kNaN;
+  if (family == FitFamily::kPareto) {
+    if (!truncated || !(a > 0))
+      throw InputError("pareto: needs --truncate-below, a positive threshold: its scale");
+    double s = nc * (censored ? std::log(c / a) : 0.0);
+    for (double v : exact) s += std::log(v / a);
+    const double ne = static_cast<double>(exact.size()), shape = ne / s;
+    r.params = {{"scale", a, kNaN}, {"shape", shape, shape / std::sqrt(ne)}};
+    r.distribution = Distribution::pareto(a, shape);
+    r.log_likelihood = ne * std::log(shape) + shape * ne * std::log(a) - (shape + 1) * [&] {
+      double sl = 0;
+      for (double v : exact) sl += std::log(v);
+      return sl;
+    }() - shape * nc * (censored ? std::log(c / a) : 0.0);
+  } else {
+    const auto loglik = [&](const std::vector<double>& p) {
+      if (!(p[1] > 0) || (family == FitFamily::kGamma && !(p[0] > 0))) return -kInf;
+      try {
+        double l = fit_log_likelihood(family, p, exact);
+        if (censored) l += nc * log_survival(family, p, c);
+        if (truncated) l -= n * log_survival(family, p, a);
+        return std::isnan(l) ? -kInf : l;
+      } catch (const std::exception&) {  // Boost's incomplete gamma beyond its range
+        return -kInf;
+      }
+    };
+    // Unconstrained coordinates: location as is, scale-like parameters by their logs.
+    const bool first_log = family == FitFamily::kGamma;
+    const auto natural = [&](const std::vector<double>& t) {
+      return std::vector<double>{first_log ? std::exp(t[0]) : t[0], std::exp(t[1])};
+    };
+    const FitResult start = fit(family, exact);
+    std::vector<double> t0 = {first_log ? std::log(start.params[0].value) : start.params[0].value,
+                              std::log(start.params[1].value)};
+    const double step0 = first_log ? 0.2 : 0.2 * start.params[1].value;
+    const auto objective = [&](const std::vector<double>& t) {
+      const double l = loglik(natural(t));
+      return std::isfinite(l) ? -l : std::numeric_limits<double>::max();
+    };
+    auto t = nelder_mead(objective, t0, {step0, 0.2}, 1e-15, 4000);
+    t = nelder_mead(objective, t, {first_log ? 0.01 : 0.01 * std::exp(t[1]), 0.01}, 1e-16, 4000);
+    const auto p = natural(t);
+    // A maximum on the edge of the parameter space is no estimate: a gamma shape running to 0,
+    // or a (log-)normal whose truncation point lies 30 sd above its location (the likelihood
+    // then keeps growing towards an exponential tail).
+    if (!(p[1] > 1e-12 * (std::abs(p[0]) + 1)) || (first_log && !(p[0] > 1e-6)) ||
+        !std::isfinite(loglik(p)) ||
+        (truncated && family != FitFamily::kGamma &&
+         ((family == FitFamily::kLognormal ? std::log(a) : a) - p[0]) / p[1] > 30))
+      throw InputError(name + ": the likelihood has no interior maximum on these data (" +
+                       start.params[0].name + " " + shortest(p[0]) + ", " + start.params[1].name +
+                       " " + shortest(p[1]) + ")");
+    // Observed information: central differences of the log-likelihood in the natural parameters.
+    double h[2][2];
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) {
+        const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
+        auto pp = p, pm = p, mp = p, mm = p;
+        pp[i] += di, pp[j] += dj;
+        pm[i] += di, pm[j] -= dj;
+        mp[i] -= di, mp[j] += dj;
+        mm[i] -= di, mm[j] -= dj;
+        h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
+      }
+    const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
+    r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
+                     : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])
+                                                       : Distribution::gamma(p[0], p[1]);
+    r.log_likelihood = loglik(p);
+  }
+  const double k = static_cast<double>(r.params.size()) - (family == FitFamily::kPareto ? 1 : 0);
+  r.aic = 2 * k - 2 * r.log_likelihood;
+  r.bic = k * std::log(n) - 2 * r.log_likelihood;
+  return r;
 }
 
 }  // namespace reformsim::sim

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,24 @@ struct FitResult {
 // support, fewer than two distinct values, or (negative binomial) no overdispersion, where the
 // likelihood grows without bound as the dispersion does (the Poisson limit).
 FitResult fit(FitFamily family, const std::vector<double>& x);
+
+// Incomplete observations, as claims data have them: values below `truncate_below` were never
+// recorded (a deductible: the likelihood is conditioned on X > truncate_below), and values at
+// or above `censor_above` are only known to be at least that (a policy limit). NaN: none.
+struct Observation {
+  double truncate_below = std::numeric_limits<double>::quiet_NaN();
+  double censor_above = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Fits normal, lognormal or gamma by numerical maximum likelihood under truncation and
+// censoring (Nelder-Mead on the log-likelihood in unconstrained coordinates from the plain
+// fit's estimate; standard errors from a central-difference Hessian), or pareto with its scale
+// fixed at `truncate_below` (the Hill estimator, censored values counted). `x` holds values
+// above truncate_below (values at or above censor_above count as censored). Throws InputError
+// for another family, a value at or below the truncation point, fewer than two distinct
+// uncensored values, or (pareto) no truncation point. The KS and AD statistics are NaN: their
+// usual forms do not apply to incomplete data.
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs);
 
 // A parametric bootstrap of a fit: `replicates` samples of the fit's size drawn from the fitted
 // distribution (replicate b on the stream (seed, b, "fit-bootstrap"/family), so the result does

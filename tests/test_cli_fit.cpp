@@ -2,7 +2,9 @@
 // a message naming file, line and column, nothing on stdout).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "cli_support.hpp"
@@ -80,6 +82,34 @@ TEST(CliFit, BootstrapAddsPValuesAndIntervals) {
             2);
 }
 
+// The Pareto tail above a threshold is the Hill estimator: shape = k / sum log(x / u) over the
+// k values above u, computed here from the file's values.
+TEST(CliFit, TruncatedParetoIsTheHillEstimator) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "pareto", "--truncate-below", "1500",
+                                "--families", "pareto", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  double k = 0, s = 0;
+  std::istringstream in(testing::read_file(kSamples));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string cell;
+    for (int c = 0; c <= 4; ++c) std::getline(fields, cell, ',');  // pareto: the 5th column
+    const double v = std::stod(cell);
+    if (v > 1500) ++k, s += std::log(v / 1500);
+  }
+  ASSERT_GT(k, 50);
+  for (const auto& f : j["fits"])
+    if (f["family"] == "pareto") {
+      EXPECT_EQ(f["parameters"]["scale"]["value"], 1500.0);
+      EXPECT_NEAR(f["parameters"]["shape"]["value"].get<double>(), k / s, 1e-12 * k / s);
+      EXPECT_NEAR(f["parameters"]["shape"]["se"].get<double>(), k / s / std::sqrt(k), 1e-12);
+    }
+  EXPECT_EQ(j["fits"].size(), 1u);
+}
+
 struct BadData {
   std::string csv;
   std::vector<std::string> args;
@@ -110,6 +140,16 @@ TEST(CliFit, BadDataExitsTwoNamingFileLineAndColumn) {
       {"id,paid\n1,4.25\n2,7.5\n",
        {"--column", "paid", "--families", "gamma,poisson"},
        "--families: gamma and poisson cannot be ranked together"},
+      {"id,paid\n1,4.25\n2,7.5\n3,9\n",
+       {"--column", "paid", "--families", "pareto", "--censor-above", "8"},
+       "pareto: truncated or censored fits are built for normal, lognormal, gamma and (with "
+       "--truncate-below, its scale) pareto"},
+      {"id,n\n1,3\n2,4\n3,7\n",
+       {"--column", "n", "--discrete", "--censor-above", "5"},
+       "--truncate-below and --censor-above apply to continuous families"},
+      {"id,paid\n1,4.25\n2,7.5\n3,9\n",
+       {"--column", "paid", "--truncate-below", "8"},
+       "fewer than two values above --truncate-below 8"},
       {"id,paid\n1,4.25\n2,7.5\n",
        {"--column", "paid", "--families", "weibull"},
        "--families: unknown family 'weibull'"},

@@ -81,18 +81,45 @@ int fit_command(const FitRequest& req) {
                           "): no distribution can be fitted to one value");
   const auto families = requested_families(req);
   const bool explicit_list = !req.families.empty();
+  const bool incomplete = req.truncate_below || req.censor_above;
+  sim::Observation obs;
+  std::vector<double> kept;  // above the truncation point
+  std::vector<std::size_t> kept_lines;
+  if (incomplete) {
+    if (req.discrete || sim::is_count_family(families.front()))
+      throw sim::InputError("--truncate-below and --censor-above apply to continuous families");
+    if (req.bootstrap > 0)
+      throw sim::InputError("--bootstrap is not built for truncated or censored fits");
+    if (req.truncate_below) obs.truncate_below = *req.truncate_below;
+    if (req.censor_above) obs.censor_above = *req.censor_above;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!req.truncate_below || x[i] > *req.truncate_below) {
+        kept.push_back(x[i]);
+        kept_lines.push_back(col.lines[i]);
+      }
+    if (kept.size() < 2)
+      throw sim::InputError(where + ": fewer than two values above --truncate-below " +
+                            exact(*req.truncate_below));
+  }
 
   std::vector<sim::FitResult> fits;
   std::vector<Skipped> skipped;
   for (sim::FitFamily f : families) {
     std::string reason;
-    if (const auto bad = sim::first_unsupported(f, x)) {
-      reason = req.file + ":" + std::to_string(col.lines[*bad]) + ": column '" + req.column +
-               "': " + sim::to_string(f) + " needs " + sim::fit_support_text(f) + ", found " +
-               exact(x[*bad]);
+    const bool incomplete_ok = f == sim::FitFamily::kNormal || f == sim::FitFamily::kLognormal ||
+                               f == sim::FitFamily::kGamma ||
+                               (f == sim::FitFamily::kPareto && req.truncate_below);
+    if (incomplete && !incomplete_ok) {
+      reason = std::string(sim::to_string(f)) +
+               ": truncated or censored fits are built for normal, lognormal, gamma and (with "
+               "--truncate-below, its scale) pareto";
+    } else if (const auto bad = sim::first_unsupported(f, incomplete ? kept : x)) {
+      reason = req.file + ":" + std::to_string((incomplete ? kept_lines : col.lines)[*bad]) +
+               ": column '" + req.column + "': " + sim::to_string(f) + " needs " +
+               sim::fit_support_text(f) + ", found " + exact((incomplete ? kept : x)[*bad]);
     } else {
       try {
-        fits.push_back(sim::fit(f, x));
+        fits.push_back(incomplete ? sim::fit_incomplete(f, kept, obs) : sim::fit(f, x));
         continue;
       } catch (const sim::InputError& e) {
         reason = where + ": " + e.what();

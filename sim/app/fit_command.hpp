@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,10 +13,12 @@ namespace reformsim::app {
 struct FitRequest {
   std::string file;
   std::string column;
-  std::vector<std::string> families;  // empty: every continuous family (or count, `discrete`)
-  bool discrete = false;              // the default families are the count ones
-  std::size_t bootstrap = 0;          // parametric-bootstrap replicates per fit; 0: none
-  std::uint64_t seed = 1;             // of the bootstrap's streams
+  std::vector<std::string> families;     // empty: every continuous family (or count, `discrete`)
+  bool discrete = false;                 // the default families are the count ones
+  std::optional<double> truncate_below;  // values below were never recorded (a deductible)
+  std::optional<double> censor_above;    // values at or above are only known to be >= it
+  std::size_t bootstrap = 0;             // parametric-bootstrap replicates per fit; 0: none
+  std::uint64_t seed = 1;                // of the bootstrap's streams
   bool json = false;
   bool yaml = false;
 };

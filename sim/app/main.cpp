@@ -146,6 +146,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   fit->add_flag("--discrete", fit_req.discrete,
                 "the data are counts: fit poisson and negative_binomial by default");
+  fit->add_option("--truncate-below", fit_req.truncate_below,
+                  "values at or below X were never recorded (a deductible): they are left out "
+                  "and the likelihood is conditioned on X being exceeded");
+  fit->add_option("--censor-above", fit_req.censor_above,
+                  "values at or above X are only known to be at least X (a policy limit)");
   auto* fit_bootstrap =
       fit->add_option("--bootstrap", fit_req.bootstrap,
                       "parametric-bootstrap replicates per fit: p-values of KS and AD with the "
