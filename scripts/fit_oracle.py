@@ -2,7 +2,8 @@
 `reformsim fit` fits (numpy's PCG64 with a fixed seed), and scipy's maximum-likelihood fit of
 each: the parameters in the scenario format's names, the log-likelihood at them and, for the
 continuous families, the Kolmogorov-Smirnov D (stats.kstest) and Anderson-Darling A^2 at them
-(empty where the fitted F is 0 or 1 at a sample value, as at pareto's and uniform's ends).
+(empty where the fitted F is 0 or 1 at a sample value, as at pareto's and uniform's ends); and
+rows for three samples truncated below and censored above (their last two columns).
 tests/test_fit.cpp fits the same samples with sim::fit and checks both against the table.
 
 Run with Debian's Python (python3-scipy): /usr/bin/python3 scripts/fit_oracle.py [OUTDIR]
@@ -57,6 +58,38 @@ def anderson_darling(dist, x):
     return "%.10g" % (-n - np.sum((2 * i - 1) * (np.log(f) + np.log1p(-f[::-1]))) / n)
 
 
+# Truncated below A and censored at C (values >= C only known to be >= C), fitted by
+# Nelder-Mead on the likelihood written with scipy's logpdf and logsf; the complete-data fit of
+# the values below C is the start, as in reformsim, but the search is scipy's.
+INCOMPLETE = [("lognormal", 3000.0, 40000.0), ("gamma", 1000.0, 7000.0), ("normal", 2.0, 6.0)]
+
+
+def fit_incomplete(family, x, a, c):
+    x = x[x > a]
+    exact, n_cens = x[x < c], int(np.sum(x >= c))
+    if family == "lognormal":
+        dist = lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0]))
+        t0 = [np.log(exact).mean(), math.log(np.log(exact).std())]
+        names = lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))]
+    elif family == "gamma":
+        dist = lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1]))
+        k, _, sc = stats.gamma.fit(exact, floc=0)
+        t0 = [math.log(k), math.log(sc)]
+        names = lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))]
+    else:
+        dist = lambda t: stats.norm(t[0], math.exp(t[1]))
+        t0 = [exact.mean(), math.log(exact.std())]
+        names = lambda t: [("mean", t[0]), ("sd", math.exp(t[1]))]
+
+    def nll(t):
+        d = dist(t)
+        return -(d.logpdf(exact).sum() + n_cens * d.logsf(c) - len(x) * d.logsf(a))
+
+    res = optimize.minimize(nll, t0, method="Nelder-Mead",
+                            options={"xatol": 1e-11, "fatol": 1e-12, "maxiter": 40000})
+    return names(res.x), -res.fun
+
+
 def fit(family, x):
     """(parameter names and values in the scenario format, log-likelihood)"""
     if family == "normal":
@@ -100,7 +133,7 @@ with open(os.path.join(OUTDIR, "fit_samples.csv"), "w") as f:
     for i in range(N):
         f.write(",".join(repr(float(samples[k][i])) for k in samples) + "\n")
 with open(os.path.join(OUTDIR, "fit_oracle.csv"), "w") as f:
-    f.write("family,parameter,value,log_likelihood,ks,ad\n")
+    f.write("family,parameter,value,log_likelihood,ks,ad,truncate_below,censor_above\n")
     for family, x in samples.items():
         params, ll = fit(family, x)
         ks = ad = ""
@@ -109,4 +142,8 @@ with open(os.path.join(OUTDIR, "fit_oracle.csv"), "w") as f:
             ks = "%.10g" % stats.kstest(x, dist.cdf).statistic
             ad = anderson_darling(dist, x)
         for name, value in params:
-            f.write("%s,%s,%.10g,%.10g,%s,%s\n" % (family, name, value, ll, ks, ad))
+            f.write("%s,%s,%.10g,%.10g,%s,%s,,\n" % (family, name, value, ll, ks, ad))
+    for family, a, c in INCOMPLETE:
+        params, ll = fit_incomplete(family, samples[family], a, c)
+        for name, value in params:
+            f.write("%s,%s,%.10g,%.10g,,,%r,%r\n" % (family, name, value, ll, a, c))

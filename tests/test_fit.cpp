@@ -36,16 +36,29 @@ std::string slurp(const std::string& path) {
 
 TEST(FitOracle, SameParametersLogLikelihoodAndStatisticsAsScipy) {
   const auto table = io::parse_csv(slurp(kData + "fit_oracle.csv"), "fit_oracle.csv");
-  ASSERT_EQ(table.records.size(), 16u);  // header + 15 parameters of 8 families
+  // header + 15 parameters of 8 families + 6 of 3 truncated and censored samples
+  ASSERT_EQ(table.records.size(), 22u);
   std::map<std::string, sim::FitResult> fits;
   for (std::size_t i = 1; i < table.records.size(); ++i) {
     const auto& row = table.records[i];
     const auto family = sim::fit_family_from_string(row[0]);
     ASSERT_TRUE(family) << row[0];
-    if (!fits.count(row[0]))
-      fits[row[0]] =
-          sim::fit(*family, io::read_csv_column(kData + "fit_samples.csv", row[0]).values);
-    const auto& f = fits[row[0]];
+    const std::string key = row[0] + "/" + row[6] + "/" + row[7];
+    if (!fits.count(key)) {
+      const auto x = io::read_csv_column(kData + "fit_samples.csv", row[0]).values;
+      if (row[6].empty()) {
+        fits[key] = sim::fit(*family, x);
+      } else {
+        sim::Observation obs;
+        obs.truncate_below = std::stod(row[6]);
+        obs.censor_above = std::stod(row[7]);
+        std::vector<double> kept;
+        for (double v : x)
+          if (v > obs.truncate_below) kept.push_back(v);
+        fits[key] = sim::fit_incomplete(*family, kept, obs);
+      }
+    }
+    const auto& f = fits[key];
     const sim::FitParameter* p = nullptr;
     for (const auto& q : f.params)
       if (q.name == row[1]) p = &q;
@@ -55,6 +68,7 @@ TEST(FitOracle, SameParametersLogLikelihoodAndStatisticsAsScipy) {
     // within about 1e-8 relative of the optimum.
     EXPECT_NEAR(p->value, want, 1e-7 * std::abs(want)) << row[0] << "." << row[1];
     EXPECT_NEAR(f.log_likelihood, ll, 1e-9 * std::abs(ll)) << row[0];
+    if (!row[6].empty()) continue;  // no KS or AD for incomplete data
     if (!row[4].empty()) {
       EXPECT_NEAR(f.ks, std::stod(row[4]), 1e-8) << row[0];
     }
@@ -64,7 +78,7 @@ TEST(FitOracle, SameParametersLogLikelihoodAndStatisticsAsScipy) {
       EXPECT_NEAR(f.ad, std::stod(row[5]), 1e-8) << row[0];
     }
   }
-  EXPECT_EQ(fits.size(), 8u);
+  EXPECT_EQ(fits.size(), 11u);
 }
 
 // Standard errors from the inverse of a central-difference Hessian of fit_log_likelihood,
