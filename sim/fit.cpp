@@ -309,7 +309,7 @@ double ad_statistic(const Distribution& dist, std::vector<double> x) {
   return -static_cast<double>(n) - s / static_cast<double>(n);
 }
 
-FitResult fit(FitFamily family, const std::vector<double>& x) {
+static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
   const std::string name = to_string(family);
   if (x.size() < 2 || std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; }))
     throw InputError(name + ": needs at least two distinct values");
@@ -337,7 +337,10 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
     }
     case FitFamily::kGamma: {
       const double m = mean_of(x);
-      const double k = gamma_shape(std::log(m) - mean_log(x)), theta = m / k;
+      const double spread = std::log(m) - mean_log(x);  // > 0 unless rounding ate it
+      if (!(spread > 0))
+        throw InputError(name + ": the values are too close together to estimate the shape");
+      const double k = gamma_shape(spread), theta = m / k;
       const auto [se_k, se_theta] =
           se_from_information(n * trigamma(k), n / theta, n * k / (theta * theta));
       r.params = {{"shape", k, se_k}, {"scale", theta, se_theta}};
@@ -377,8 +380,8 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
     case FitFamily::kNegativeBinomial: {
       const double m = mean_of(x), v = ml_variance(x, m);
       if (!(v > m))
-        throw InputError(name + ": the data are not overdispersed (variance " + std::to_string(v) +
-                         " <= mean " + std::to_string(m) +
+        throw InputError(name + ": the data are not overdispersed (variance " + shortest(v) +
+                         " <= mean " + shortest(m) +
                          "): the likelihood grows without bound as the dispersion does; fit "
                          "poisson");
       // Profile score in the dispersion r at the mean m: positive below the root, negative above.
@@ -409,6 +412,11 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
       break;
     }
   }
+  // Values that differ only in their last bits can defeat an iterative fit.
+  for (const auto& q : r.params)
+    if (!std::isfinite(q.value))
+      throw InputError(name + ": the values are too close together or too far apart to fit (" +
+                       q.name + " " + shortest(q.value) + ")");
   std::vector<double> p;
   for (const auto& q : r.params) p.push_back(q.value);
   r.log_likelihood = fit_log_likelihood(family, p, x);
@@ -422,6 +430,17 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
     r.ad = ad_statistic(r.distribution, x);
   }
   return r;
+}
+
+FitResult fit(FitFamily family, const std::vector<double>& x) {
+  try {
+    return fit_complete(family, x);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // Boost's special functions outside their range
+    throw InputError(std::string(to_string(family)) + ": cannot be fitted to these values (" +
+                     e.what() + ")");
+  }
 }
 
 }  // namespace reformsim::sim

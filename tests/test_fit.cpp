@@ -196,6 +196,9 @@ TEST(FitErrors, UnsupportedAndDegenerateData) {
   // Variance below the mean: no finite negative-binomial dispersion.
   EXPECT_THROW(sim::fit(FitFamily::kNegativeBinomial, {3, 4, 3, 4, 2, 3}), sim::InputError);
   EXPECT_EQ(sim::first_unsupported(FitFamily::kGamma, {1.5, 2.5, 0.0, -1.0}), 2u);
+  // Values one unit in the last place apart: an input error, not a failure of Boost's digamma.
+  EXPECT_THROW(sim::fit(FitFamily::kGamma, {1.0, 1.0000000000000002, 1.0}), sim::InputError);
+  EXPECT_THROW(sim::fit(FitFamily::kBeta, {0.5, 0.5000000000000001}), sim::InputError);
 }
 
 TEST(FitGoodnessOfFit, KsMatchesAHandComputedSample) {
