@@ -143,26 +143,31 @@ std::string scenario_text(const FitResult& fit) {
   return s + "}}";
 }
 
-const char* to_string(FitFamily family) {
+// The engine's family each fit is of: its name is the scenario format's.
+static DistKind dist_kind(FitFamily family) {
   switch (family) {
     case FitFamily::kNormal:
-      return "normal";
+      return DistKind::kNormal;
     case FitFamily::kLognormal:
-      return "lognormal";
+      return DistKind::kLognormal;
     case FitFamily::kGamma:
-      return "gamma";
+      return DistKind::kGamma;
     case FitFamily::kBeta:
-      return "beta";
+      return DistKind::kBeta;
     case FitFamily::kPareto:
-      return "pareto";
+      return DistKind::kPareto;
     case FitFamily::kUniform:
-      return "uniform";
+      return DistKind::kUniform;
     case FitFamily::kPoisson:
-      return "poisson";
+      return DistKind::kPoisson;
     case FitFamily::kNegativeBinomial:
-      return "negative_binomial";
+      return DistKind::kNegativeBinomial;
   }
-  return "?";
+  return DistKind::kConstant;
+}
+
+const char* to_string(FitFamily family) {
+  return to_string(dist_kind(family));
 }
 
 const std::vector<FitFamily>& all_fit_families() {
