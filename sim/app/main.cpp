@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/app/commands.hpp"
+#include "sim/app/fit_command.hpp"
 #include "sim/app/team.hpp"
 #include "sim/app/usage_hint.hpp"
 #include "sim/version.hpp"
@@ -138,6 +139,36 @@ int main(int argc, char** argv) {
                           "option to compare against (default: the file's)");
   sensitivity->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
 
+  app::FitRequest fit_req;
+  auto* fit = app.add_subcommand(
+      "fit", "fit the engine's distributions to a column of a CSV file by maximum likelihood");
+  fit->add_option("DATA", fit_req.file, "data file (CSV with a header)")->required();
+  fit->add_option("--column", fit_req.column, "the column to fit (its header name)")->required();
+  fit->add_option("--families", fit_req.families,
+                  "families to fit, comma-separated (default: every continuous one; with "
+                  "--discrete every count one)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  fit->add_flag("--discrete", fit_req.discrete,
+                "the data are counts: fit poisson and negative_binomial by default");
+  fit->add_option("--truncate-below", fit_req.truncate_below,
+                  "values at or below X were never recorded (a deductible): they are left out "
+                  "and the likelihood is conditioned on X being exceeded");
+  fit->add_option("--censor-above", fit_req.censor_above,
+                  "values at or above X are only known to be at least X (a policy limit)");
+  auto* fit_bootstrap =
+      fit->add_option("--bootstrap", fit_req.bootstrap,
+                      "parametric-bootstrap replicates per fit: p-values of KS and AD with the "
+                      "parameters re-estimated, and 95% percentile intervals (default 0: none)")
+          ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
+  fit->add_option("--seed", fit_req.seed, "random seed of the bootstrap (default 1)")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
+  auto* fit_json =
+      fit->add_flag("--json", fit_req.json, "print JSON (numbers with 17 significant digits)");
+  fit->add_flag("--yaml", fit_req.yaml, "print the best fit as a scenario snippet")
+      ->excludes(fit_json)
+      ->excludes(fit_bootstrap);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -163,6 +194,7 @@ int main(int argc, char** argv) {
     if (compare->parsed()) return app::compare_command(results_file, baseline, json, all_metrics);
     if (sensitivity->parsed())
       return app::sensitivity_command(results_file, baseline, metric, top, json);
+    if (fit->parsed()) return app::fit_command(fit_req);
     return 2;
   } catch (...) {
     return app::report_error(std::current_exception());

@@ -1,0 +1,149 @@
+"""Writes tests/data/fit_samples.csv and tests/data/fit_oracle.csv: a sample of every family
+`reformsim fit` fits (numpy's PCG64 with a fixed seed), and scipy's maximum-likelihood fit of
+each: the parameters in the scenario format's names, the log-likelihood at them and, for the
+continuous families, the Kolmogorov-Smirnov D (stats.kstest) and Anderson-Darling A^2 at them
+(empty where the fitted F is 0 or 1 at a sample value, as at pareto's and uniform's ends); and
+rows for three samples truncated below and censored above (their last two columns).
+tests/test_fit.cpp fits the same samples with sim::fit and checks both against the table.
+
+Run with Debian's Python (python3-scipy): /usr/bin/python3 scripts/fit_oracle.py [OUTDIR]
+(OUTDIR defaults to tests/data; ctest writes fresh files elsewhere and compares).
+The fits are scipy's own (stats.<family>.fit with the location fixed at 0 where the scenario
+family has none) or, for the count families that scipy does not fit, a Nelder-Mead search on
+scipy's log-pmf; never reformsim's closed forms.
+"""
+
+import math
+import os
+import sys
+
+import numpy as np
+from scipy import optimize, stats
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUTDIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "tests", "data")
+N = 300
+rng = np.random.default_rng(20261206)
+
+# Asymmetric true parameters, none at a round value.
+samples = {
+    "normal": rng.normal(3.7, 1.3, N),
+    "lognormal": rng.lognormal(9.2, 1.1, N),
+    "gamma": rng.gamma(2.3, 1500.0, N),
+    "beta": rng.beta(2.7, 5.1, N),
+    "pareto": (rng.pareto(2.4, N) + 1.0) * 1000.0,
+    "uniform": rng.uniform(2.5, 11.0, N),
+    "poisson": rng.poisson(4.3, N).astype(float),
+    "negative_binomial": rng.negative_binomial(1.7, 1.7 / (1.7 + 6.2), N).astype(float),
+}
+
+
+FROZEN = {
+    "normal": lambda p: stats.norm(p[0], p[1]),
+    "lognormal": lambda p: stats.lognorm(p[1], 0, math.exp(p[0])),
+    "gamma": lambda p: stats.gamma(p[0], 0, p[1]),
+    "beta": lambda p: stats.beta(p[0], p[1]),
+    "pareto": lambda p: stats.pareto(p[1], 0, p[0]),
+    "uniform": lambda p: stats.uniform(p[0], p[1] - p[0]),
+}
+
+
+def anderson_darling(dist, x):
+    x = np.sort(x)
+    n = len(x)
+    f = dist.cdf(x)
+    if np.any(f <= 0) or np.any(f >= 1):
+        return ""
+    i = np.arange(1, n + 1)
+    return "%.10g" % (-n - np.sum((2 * i - 1) * (np.log(f) + np.log1p(-f[::-1]))) / n)
+
+
+# Truncated below A and censored at C (values >= C only known to be >= C), fitted by
+# Nelder-Mead on the likelihood written with scipy's logpdf and logsf; the complete-data fit of
+# the values below C is the start, as in reformsim, but the search is scipy's.
+INCOMPLETE = [("lognormal", 3000.0, 40000.0), ("gamma", 1000.0, 7000.0), ("normal", 2.0, 6.0)]
+
+
+def fit_incomplete(family, x, a, c):
+    x = x[x > a]
+    exact, n_cens = x[x < c], int(np.sum(x >= c))
+    if family == "lognormal":
+        dist = lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0]))
+        t0 = [np.log(exact).mean(), math.log(np.log(exact).std())]
+        names = lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))]
+    elif family == "gamma":
+        dist = lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1]))
+        k, _, sc = stats.gamma.fit(exact, floc=0)
+        t0 = [math.log(k), math.log(sc)]
+        names = lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))]
+    else:
+        dist = lambda t: stats.norm(t[0], math.exp(t[1]))
+        t0 = [exact.mean(), math.log(exact.std())]
+        names = lambda t: [("mean", t[0]), ("sd", math.exp(t[1]))]
+
+    def nll(t):
+        d = dist(t)
+        return -(d.logpdf(exact).sum() + n_cens * d.logsf(c) - len(x) * d.logsf(a))
+
+    res = optimize.minimize(nll, t0, method="Nelder-Mead",
+                            options={"xatol": 1e-11, "fatol": 1e-12, "maxiter": 40000})
+    return names(res.x), -res.fun
+
+
+def fit(family, x):
+    """(parameter names and values in the scenario format, log-likelihood)"""
+    if family == "normal":
+        loc, scale = stats.norm.fit(x)
+        return [("mean", loc), ("sd", scale)], stats.norm.logpdf(x, loc, scale).sum()
+    if family == "lognormal":
+        s, _, scale = stats.lognorm.fit(x, floc=0)
+        ll = stats.lognorm.logpdf(x, s, 0, scale).sum()
+        return [("mu", math.log(scale)), ("sigma", s)], ll
+    if family == "gamma":
+        a, _, scale = stats.gamma.fit(x, floc=0)
+        return [("shape", a), ("scale", scale)], stats.gamma.logpdf(x, a, 0, scale).sum()
+    if family == "beta":
+        a, b, _, _ = stats.beta.fit(x, floc=0, fscale=1)
+        return [("a", a), ("b", b)], stats.beta.logpdf(x, a, b).sum()
+    if family == "pareto":
+        b, _, scale = stats.pareto.fit(x, floc=0)
+        return [("scale", scale), ("shape", b)], stats.pareto.logpdf(x, b, 0, scale).sum()
+    if family == "uniform":
+        loc, scale = stats.uniform.fit(x)
+        ll = stats.uniform.logpdf(x, loc, scale).sum()
+        return [("min", loc), ("max", loc + scale)], ll
+    if family == "poisson":
+        res = optimize.minimize_scalar(lambda m: -stats.poisson.logpmf(x, m).sum(),
+                                       bounds=(0.1, 50.0), method="bounded",
+                                       options={"xatol": 1e-12})
+        return [("mean", res.x)], -res.fun
+    if family == "negative_binomial":
+        def nll(t):
+            m, r = math.exp(t[0]), math.exp(t[1])
+            return -stats.nbinom.logpmf(x, r, r / (r + m)).sum()
+        res = optimize.minimize(nll, [math.log(x.mean()), 0.0], method="Nelder-Mead",
+                                options={"xatol": 1e-12, "fatol": 1e-13, "maxiter": 20000})
+        return [("mean", math.exp(res.x[0])), ("dispersion", math.exp(res.x[1]))], -res.fun
+    raise ValueError(family)
+
+
+os.makedirs(OUTDIR, exist_ok=True)
+with open(os.path.join(OUTDIR, "fit_samples.csv"), "w") as f:
+    f.write(",".join(samples) + "\n")
+    for i in range(N):
+        f.write(",".join(repr(float(samples[k][i])) for k in samples) + "\n")
+with open(os.path.join(OUTDIR, "fit_oracle.csv"), "w") as f:
+    f.write("family,parameter,value,log_likelihood,ks,ad,truncate_below,censor_above\n")
+    for family, x in samples.items():
+        params, ll = fit(family, x)
+        ks = ad = ""
+        if family in FROZEN:
+            dist = FROZEN[family]([v for _, v in params])
+            ks = "%.10g" % stats.kstest(x, dist.cdf).statistic
+            ad = anderson_darling(dist, x)
+        for name, value in params:
+            f.write("%s,%s,%.10g,%.10g,%s,%s,,\n" % (family, name, value, ll, ks, ad))
+    for family, a, c in INCOMPLETE:
+        params, ll = fit_incomplete(family, samples[family], a, c)
+        for name, value in params:
+            f.write("%s,%s,%.10g,%.10g,,,%r,%r\n" % (family, name, value, ll, a, c))

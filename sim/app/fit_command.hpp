@@ -1,0 +1,29 @@
+// `reformsim fit DATA.csv --column NAME`: maximum-likelihood fits of the engine's families to a
+// column of a CSV file, ranked by AIC, as a table, JSON, or a scenario snippet (docs/fit.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace reformsim::app {
+
+struct FitRequest {
+  std::string file;
+  std::string column;
+  std::vector<std::string> families;     // empty: every continuous family (or count, `discrete`)
+  bool discrete = false;                 // the default families are the count ones
+  std::optional<double> truncate_below;  // values below were never recorded (a deductible)
+  std::optional<double> censor_above;    // values at or above are only known to be >= it
+  std::size_t bootstrap = 0;             // parametric-bootstrap replicates per fit; 0: none
+  std::uint64_t seed = 1;                // of the bootstrap's streams
+  bool json = false;
+  bool yaml = false;
+};
+
+// Throws sim::InputError (exit 2) for unreadable or bad data, naming the file, line and column.
+int fit_command(const FitRequest& request);
+
+}  // namespace reformsim::app

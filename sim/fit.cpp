@@ -1,0 +1,712 @@
+#include "sim/fit.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
+#include <boost/math/tools/roots.hpp>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+
+#include "sim/errors.hpp"
+#include "sim/random.hpp"
+#include "sim/special.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+double digamma(double x) {
+  return boost::math::digamma(x);
+}
+double trigamma(double x) {
+  return boost::math::trigamma(x);
+}
+
+double mean_of(const std::vector<double>& x) {
+  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+}
+// The maximum-likelihood variance (divisor n), two-pass.
+double ml_variance(const std::vector<double>& x, double m) {
+  double s = 0;
+  for (double v : x) s += (v - m) * (v - m);
+  return s / static_cast<double>(x.size());
+}
+double mean_log(const std::vector<double>& x) {
+  double s = 0;
+  for (double v : x) s += std::log(v);
+  return s / static_cast<double>(x.size());
+}
+std::vector<double> logs(const std::vector<double>& x) {
+  std::vector<double> out(x.size());
+  std::transform(x.begin(), x.end(), out.begin(), [](double v) { return std::log(v); });
+  return out;
+}
+
+// Standard errors from a 2x2 observed information matrix [[a, b], [b, c]].
+std::pair<double, double> se_from_information(double a, double b, double c) {
+  const double det = a * c - b * b;
+  if (!(det > 0)) return {kNaN, kNaN};
+  return {std::sqrt(c / det), std::sqrt(a / det)};
+}
+
+// Gamma shape: root of log k - digamma(k) = s (s > 0), Newton in log k from Minka's start.
+double gamma_shape(double s) {
+  double k = (3 - s + std::sqrt((s - 3) * (s - 3) + 24 * s)) / (12 * s);
+  for (int it = 0; it < 100; ++it) {
+    const double f = std::log(k) - digamma(k) - s;
+    const double df = 1 - k * trigamma(k);  // d f / d log k
+    const double next = k * std::exp(-f / df);
+    if (std::abs(next - k) <= 1e-15 * k) return next;
+    k = next;
+  }
+  return k;
+}
+
+double beta_loglik(double a, double b, double sl, double sl1, double n) {
+  return (a - 1) * sl + (b - 1) * sl1 - n * (std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b));
+}
+
+// Beta shapes: Newton on the score from the method-of-moments start, halving steps that
+// leave the positive quadrant or lower the likelihood.
+std::pair<double, double> beta_shapes(const std::vector<double>& x) {
+  const double n = static_cast<double>(x.size());
+  const double m = mean_of(x), v = ml_variance(x, m);
+  double common = m * (1 - m) / v - 1;
+  if (!(common > 0)) common = 1;
+  double a = m * common, b = (1 - m) * common;
+  double sl = 0, sl1 = 0;
+  for (double xi : x) {
+    sl += std::log(xi);
+    sl1 += std::log1p(-xi);
+  }
+  double ll = beta_loglik(a, b, sl, sl1, n);
+  for (int it = 0; it < 200; ++it) {
+    const double tab = trigamma(a + b), dab = digamma(a + b);
+    const double ga = sl - n * (digamma(a) - dab), gb = sl1 - n * (digamma(b) - dab);
+    // Information (negative Hessian).
+    const double ia = n * (trigamma(a) - tab), ib = n * (trigamma(b) - tab), iab = -n * tab;
+    const double det = ia * ib - iab * iab;
+    double da = (ib * ga - iab * gb) / det, db = (ia * gb - iab * ga) / det;
+    double step = 1;
+    double na = a + da, nb = b + db, nll = -kInf;
+    for (int h = 0; h < 60; ++h) {
+      na = a + step * da;
+      nb = b + step * db;
+      if (na > 0 && nb > 0) {
+        nll = beta_loglik(na, nb, sl, sl1, n);
+        if (nll >= ll - 1e-12 * std::abs(ll)) break;
+      }
+      step *= 0.5;
+    }
+    if (!(na > 0 && nb > 0)) break;
+    const bool done = std::abs(na - a) <= 1e-13 * a && std::abs(nb - b) <= 1e-13 * b;
+    a = na;
+    b = nb;
+    ll = nll;
+    if (done) break;
+  }
+  return {a, b};
+}
+
+// The shortest decimal that reads back as `x`.
+std::string shortest(double x) {
+  char buf[32];
+  return std::string(buf, std::to_chars(buf, buf + sizeof buf, x).ptr);
+}
+
+bool is_count(double v) {
+  return v >= 0 && v == std::floor(v) && v < 9007199254740992.0;
+}
+
+double nb_loglik(double m, double r, const std::vector<double>& x) {
+  double s = 0;
+  const double lr = std::log(r / (r + m)), lm = m > 0 ? std::log(m / (r + m)) : 0;
+  for (double k : x)
+    s += std::lgamma(k + r) - std::lgamma(r) - std::lgamma(k + 1) + r * lr + (k > 0 ? k * lm : 0);
+  return s;
+}
+
+}  // namespace
+
+std::string scenario_text(const FitResult& fit) {
+  std::string s = std::string("{") + to_string(fit.family) + ": {";
+  for (std::size_t i = 0; i < fit.params.size(); ++i)
+    s += (i ? ", " : "") + fit.params[i].name + ": " + shortest(fit.params[i].value);
+  return s + "}}";
+}
+
+// The engine's family each fit is of: its name is the scenario format's.
+static DistKind dist_kind(FitFamily family) {
+  switch (family) {
+    case FitFamily::kNormal:
+      return DistKind::kNormal;
+    case FitFamily::kLognormal:
+      return DistKind::kLognormal;
+    case FitFamily::kGamma:
+      return DistKind::kGamma;
+    case FitFamily::kBeta:
+      return DistKind::kBeta;
+    case FitFamily::kPareto:
+      return DistKind::kPareto;
+    case FitFamily::kUniform:
+      return DistKind::kUniform;
+    case FitFamily::kPoisson:
+      return DistKind::kPoisson;
+    case FitFamily::kNegativeBinomial:
+      return DistKind::kNegativeBinomial;
+  }
+  return DistKind::kConstant;
+}
+
+const char* to_string(FitFamily family) {
+  return to_string(dist_kind(family));
+}
+
+const std::vector<FitFamily>& all_fit_families() {
+  static const std::vector<FitFamily> all = {
+      FitFamily::kNormal, FitFamily::kLognormal, FitFamily::kGamma,   FitFamily::kBeta,
+      FitFamily::kPareto, FitFamily::kUniform,   FitFamily::kPoisson, FitFamily::kNegativeBinomial};
+  return all;
+}
+
+std::optional<FitFamily> fit_family_from_string(const std::string& name) {
+  for (FitFamily f : all_fit_families())
+    if (name == to_string(f)) return f;
+  return std::nullopt;
+}
+
+bool is_count_family(FitFamily family) {
+  return family == FitFamily::kPoisson || family == FitFamily::kNegativeBinomial;
+}
+
+const char* fit_support_text(FitFamily family) {
+  switch (family) {
+    case FitFamily::kNormal:
+    case FitFamily::kUniform:
+      return "finite values";
+    case FitFamily::kLognormal:
+    case FitFamily::kGamma:
+    case FitFamily::kPareto:
+      return "values > 0";
+    case FitFamily::kBeta:
+      return "values strictly between 0 and 1";
+    case FitFamily::kPoisson:
+    case FitFamily::kNegativeBinomial:
+      return "whole numbers >= 0";
+  }
+  return "?";
+}
+
+std::optional<std::size_t> first_unsupported(FitFamily family, const std::vector<double>& x) {
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i];
+    bool ok = std::isfinite(v);
+    switch (family) {
+      case FitFamily::kNormal:
+      case FitFamily::kUniform:
+        break;
+      case FitFamily::kLognormal:
+      case FitFamily::kGamma:
+      case FitFamily::kPareto:
+        ok = ok && v > 0;
+        break;
+      case FitFamily::kBeta:
+        ok = ok && v > 0 && v < 1;
+        break;
+      case FitFamily::kPoisson:
+      case FitFamily::kNegativeBinomial:
+        ok = ok && is_count(v);
+        break;
+    }
+    if (!ok) return i;
+  }
+  return std::nullopt;
+}
+
+double fit_log_likelihood(FitFamily family, const std::vector<double>& p,
+                          const std::vector<double>& x) {
+  if (first_unsupported(family, x)) return -kInf;
+  const double n = static_cast<double>(x.size());
+  constexpr double kLog2Pi = 1.8378770664093454836;
+  switch (family) {
+    case FitFamily::kNormal: {
+      double s = 0;
+      for (double v : x) s += (v - p[0]) * (v - p[0]);
+      return -0.5 * n * kLog2Pi - n * std::log(p[1]) - 0.5 * s / (p[1] * p[1]);
+    }
+    case FitFamily::kLognormal: {
+      double s = 0, sl = 0;
+      for (double v : x) {
+        const double l = std::log(v);
+        sl += l;
+        s += (l - p[0]) * (l - p[0]);
+      }
+      return -0.5 * n * kLog2Pi - n * std::log(p[1]) - sl - 0.5 * s / (p[1] * p[1]);
+    }
+    case FitFamily::kGamma: {
+      const double k = p[0], theta = p[1];
+      double s = 0;
+      for (double v : x) s += (k - 1) * std::log(v) - v / theta;
+      return s - n * (std::lgamma(k) + k * std::log(theta));
+    }
+    case FitFamily::kBeta: {
+      double sl = 0, sl1 = 0;
+      for (double v : x) {
+        sl += std::log(v);
+        sl1 += std::log1p(-v);
+      }
+      return beta_loglik(p[0], p[1], sl, sl1, n);
+    }
+    case FitFamily::kPareto: {
+      const double scale = p[0], shape = p[1];
+      double sl = 0;
+      for (double v : x) {
+        if (v < scale) return -kInf;
+        sl += std::log(v);
+      }
+      return n * std::log(shape) + n * shape * std::log(scale) - (shape + 1) * sl;
+    }
+    case FitFamily::kUniform:
+      for (double v : x)
+        if (v < p[0] || v > p[1]) return -kInf;
+      return -n * std::log(p[1] - p[0]);
+    case FitFamily::kPoisson: {
+      double s = 0;
+      for (double k : x) s += (k > 0 ? k * std::log(p[0]) : 0) - p[0] - std::lgamma(k + 1);
+      return s;
+    }
+    case FitFamily::kNegativeBinomial:
+      return nb_loglik(p[0], p[1], x);
+  }
+  return kNaN;
+}
+
+double ks_statistic(const Distribution& dist, std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const double n = static_cast<double>(x.size());
+  double d = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double f = dist.cdf(x[i]);
+    d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
+  }
+  return d;
+}
+
+double ad_statistic(const Distribution& dist, std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const std::size_t n = x.size();
+  std::vector<double> f(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    f[i] = dist.cdf(x[i]);
+    if (!(f[i] > 0 && f[i] < 1)) return kNaN;
+  }
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    s += static_cast<double>(2 * i + 1) * (std::log(f[i]) + std::log1p(-f[n - 1 - i]));
+  return -static_cast<double>(n) - s / static_cast<double>(n);
+}
+
+static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
+  const std::string name = to_string(family);
+  if (x.size() < 2 || std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; }))
+    throw InputError(name + ": needs at least two distinct values");
+  if (const auto bad = first_unsupported(family, x))
+    throw InputError(name + ": needs " + fit_support_text(family) + ", found " + shortest(x[*bad]) +
+                     " (value " + std::to_string(*bad + 1) + ")");
+  const double n = static_cast<double>(x.size());
+  const double rn = std::sqrt(n);
+  FitResult r;
+  r.family = family;
+  r.n = x.size();
+  switch (family) {
+    case FitFamily::kNormal: {
+      const double m = mean_of(x), sd = std::sqrt(ml_variance(x, m));
+      r.params = {{"mean", m, sd / rn}, {"sd", sd, sd / std::sqrt(2 * n)}};
+      r.distribution = Distribution::normal(m, sd);
+      break;
+    }
+    case FitFamily::kLognormal: {
+      const auto l = logs(x);
+      const double mu = mean_of(l), sigma = std::sqrt(ml_variance(l, mu));
+      r.params = {{"mu", mu, sigma / rn}, {"sigma", sigma, sigma / std::sqrt(2 * n)}};
+      r.distribution = Distribution::lognormal(mu, sigma);
+      break;
+    }
+    case FitFamily::kGamma: {
+      const double m = mean_of(x);
+      const double spread = std::log(m) - mean_log(x);  // > 0 unless rounding ate it
+      if (!(spread > 0))
+        throw InputError(name + ": the values are too close together to estimate the shape");
+      const double k = gamma_shape(spread), theta = m / k;
+      const auto [se_k, se_theta] =
+          se_from_information(n * trigamma(k), n / theta, n * k / (theta * theta));
+      r.params = {{"shape", k, se_k}, {"scale", theta, se_theta}};
+      r.distribution = Distribution::gamma(k, theta);
+      break;
+    }
+    case FitFamily::kBeta: {
+      const auto [a, b] = beta_shapes(x);
+      const double tab = trigamma(a + b);
+      const auto [se_a, se_b] =
+          se_from_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
+      r.params = {{"a", a, se_a}, {"b", b, se_b}};
+      r.distribution = Distribution::beta(a, b);
+      break;
+    }
+    case FitFamily::kPareto: {
+      const double scale = *std::min_element(x.begin(), x.end());
+      double s = 0;
+      for (double v : x) s += std::log(v / scale);
+      const double shape = n / s;
+      r.params = {{"scale", scale, kNaN}, {"shape", shape, shape / rn}};
+      r.distribution = Distribution::pareto(scale, shape);
+      break;
+    }
+    case FitFamily::kUniform: {
+      const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+      r.params = {{"min", *lo, kNaN}, {"max", *hi, kNaN}};
+      r.distribution = Distribution::uniform(*lo, *hi);
+      break;
+    }
+    case FitFamily::kPoisson: {
+      const double m = mean_of(x);
+      r.params = {{"mean", m, std::sqrt(m / n)}};
+      r.distribution = Distribution::poisson(m);
+      break;
+    }
+    case FitFamily::kNegativeBinomial: {
+      const double m = mean_of(x), v = ml_variance(x, m);
+      if (!(v > m))
+        throw InputError(name + ": the data are not overdispersed (variance " + shortest(v) +
+                         " <= mean " + shortest(m) +
+                         "): the likelihood grows without bound as the dispersion does; fit "
+                         "poisson");
+      // Profile score in the dispersion r at the mean m: positive below the root, negative above.
+      const auto score = [&](double log_r) {
+        const double rr = std::exp(log_r);
+        double s = 0;
+        for (double k : x) s += digamma(k + rr);
+        return s - n * digamma(rr) + n * std::log(rr / (rr + m));
+      };
+      double lo = std::log(m * m / (v - m)), hi = lo;  // moment estimate brackets outward
+      for (int i = 0; i < 200 && score(lo) <= 0; ++i) lo -= 1;
+      for (int i = 0; i < 200 && score(hi) >= 0; ++i) hi += 1;
+      if (lo == hi) hi += 1;
+      std::uintmax_t iters = 200;
+      const auto root = boost::math::tools::toms748_solve(
+          score, lo, hi, boost::math::tools::eps_tolerance<double>(50), iters);
+      const double disp = std::exp(0.5 * (root.first + root.second));
+      double info_r = n / (disp + m) + n * m / ((disp + m) * (disp + m)) - n / disp;
+      double sum_x = 0;
+      for (double k : x) {
+        info_r -= trigamma(k + disp);
+        sum_x += k;
+      }
+      info_r += n * trigamma(disp) - sum_x / ((disp + m) * (disp + m));
+      r.params = {{"mean", m, std::sqrt(m * (m + disp) / (n * disp))},
+                  {"dispersion", disp, info_r > 0 ? 1 / std::sqrt(info_r) : kNaN}};
+      r.distribution = Distribution::negative_binomial(m, disp);
+      break;
+    }
+  }
+  // Values that differ only in their last bits can defeat an iterative fit.
+  for (const auto& q : r.params)
+    if (!std::isfinite(q.value))
+      throw InputError(name + ": the values are too close together or too far apart to fit (" +
+                       q.name + " " + shortest(q.value) + ")");
+  std::vector<double> p;
+  for (const auto& q : r.params) p.push_back(q.value);
+  r.log_likelihood = fit_log_likelihood(family, p, x);
+  const double k = static_cast<double>(r.params.size());
+  r.aic = 2 * k - 2 * r.log_likelihood;
+  r.bic = k * std::log(n) - 2 * r.log_likelihood;
+  if (is_count_family(family)) {
+    r.ks = r.ad = kNaN;
+  } else {
+    r.ks = ks_statistic(r.distribution, x);
+    r.ad = ad_statistic(r.distribution, x);
+  }
+  return r;
+}
+
+FitResult fit(FitFamily family, const std::vector<double>& x) {
+  try {
+    return fit_complete(family, x);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {  // Boost's special functions outside their range
+    throw InputError(std::string(to_string(family)) + ": cannot be fitted to these values (" +
+                     e.what() + ")");
+  }
+}
+
+}  // namespace reformsim::sim
+
+namespace reformsim::sim {
+
+FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                       double level) {
+  const std::size_t k = fit_result.params.size();
+  struct Replicate {
+    bool ok = false;
+    double ks = kNaN, ad = kNaN;
+    std::vector<double> params;
+  };
+  std::vector<Replicate> reps(replicates);
+  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
+  tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t b) {
+    Stream s(seed, b, key);
+    std::vector<double> x(fit_result.n);
+    for (auto& v : x) v = fit_result.distribution.sample(s);
+    try {
+      const FitResult r = fit(fit_result.family, x);
+      reps[b].ok = true;
+      reps[b].ks = r.ks;
+      reps[b].ad = r.ad;
+      for (const auto& p : r.params) reps[b].params.push_back(p.value);
+    } catch (const InputError&) {
+      // A degenerate replicate (e.g. one distinct value): counted, not used.
+    }
+  });
+  FitBootstrap out;
+  out.replicates = replicates;
+  std::size_t ok = 0, ks_ge = 0, ad_ge = 0, ad_valid = 0;
+  std::vector<std::vector<double>> values(k);
+  for (const auto& r : reps) {
+    if (!r.ok) {
+      ++out.failed;
+      continue;
+    }
+    ++ok;
+    ks_ge += r.ks >= fit_result.ks;
+    if (!std::isnan(r.ad)) {
+      ++ad_valid;
+      ad_ge += r.ad >= fit_result.ad;
+    }
+    for (std::size_t i = 0; i < k; ++i) values[i].push_back(r.params[i]);
+  }
+  const auto p_value = [](std::size_t ge, std::size_t total) {
+    return static_cast<double>(1 + ge) / static_cast<double>(1 + total);
+  };
+  out.ks_p = std::isnan(fit_result.ks) || ok == 0 ? kNaN : p_value(ks_ge, ok);
+  out.ad_p = std::isnan(fit_result.ad) || ad_valid == 0 ? kNaN : p_value(ad_ge, ad_valid);
+  for (std::size_t i = 0; i < k; ++i) {
+    auto& v = values[i];
+    // A boundary estimate's replicates all lie on one side of it: no percentile interval.
+    if (v.empty() || std::isnan(fit_result.params[i].se)) {
+      out.lower.push_back(kNaN);
+      out.upper.push_back(kNaN);
+      continue;
+    }
+    std::sort(v.begin(), v.end());
+    // Type-7 quantiles (linear between order statistics), as numpy's default.
+    const auto q = [&](double p) {
+      const double h = p * static_cast<double>(v.size() - 1);
+      const std::size_t lo = static_cast<std::size_t>(std::floor(h));
+      const std::size_t hi = std::min(lo + 1, v.size() - 1);
+      return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
+    };
+    out.lower.push_back(q(0.5 * (1 - level)));
+    out.upper.push_back(q(0.5 * (1 + level)));
+  }
+  return out;
+}
+
+}  // namespace reformsim::sim
+
+namespace reformsim::sim {
+namespace {
+
+// log P(X > t) under the family with natural parameters p.
+double log_survival(FitFamily family, const std::vector<double>& p, double t) {
+  switch (family) {
+    case FitFamily::kNormal:
+      return std::log(normal_sf((t - p[0]) / p[1]));
+    case FitFamily::kLognormal:
+      return t <= 0 ? 0.0 : std::log(normal_sf((std::log(t) - p[0]) / p[1]));
+    case FitFamily::kGamma:
+      return t <= 0 ? 0.0 : std::log(boost::math::gamma_q(p[0], t / p[1]));
+    default:
+      return kNaN;
+  }
+}
+
+// Nelder-Mead minimisation of f from x0 with initial steps `step` (Lagarias et al. 1998
+// coefficients), until the simplex's values agree to `ftol` relative or `max_iter` iterations.
+template <class F>
+std::vector<double> nelder_mead(const F& f, std::vector<double> x0, const std::vector<double>& step,
+                                double ftol, int max_iter) {
+  const std::size_t d = x0.size();
+  std::vector<std::vector<double>> pts(d + 1, x0);
+  std::vector<double> val(d + 1);
+  for (std::size_t i = 0; i < d; ++i) pts[i + 1][i] += step[i];
+  for (std::size_t i = 0; i <= d; ++i) val[i] = f(pts[i]);
+  for (int it = 0; it < max_iter; ++it) {
+    std::vector<std::size_t> idx(d + 1);
+    std::iota(idx.begin(), idx.end(), 0);
+    std::sort(idx.begin(), idx.end(),
+              [&](std::size_t a, std::size_t b) { return val[a] < val[b]; });
+    const std::size_t best = idx[0], worst = idx[d], second = idx[d - 1];
+    if (std::abs(val[worst] - val[best]) <= ftol * (std::abs(val[best]) + 1e-300)) break;
+    std::vector<double> c(d, 0.0);
+    for (std::size_t i = 0; i <= d; ++i)
+      if (i != worst)
+        for (std::size_t j = 0; j < d; ++j) c[j] += pts[i][j] / static_cast<double>(d);
+    const auto along = [&](double t) {
+      std::vector<double> y(d);
+      for (std::size_t j = 0; j < d; ++j) y[j] = c[j] + t * (pts[worst][j] - c[j]);
+      return y;
+    };
+    const auto xr = along(-1.0);
+    const double fr = f(xr);
+    if (fr < val[best]) {
+      const auto xe = along(-2.0);
+      const double fe = f(xe);
+      if (fe < fr) {
+        pts[worst] = xe, val[worst] = fe;
+      } else {
+        pts[worst] = xr, val[worst] = fr;
+      }
+    } else if (fr < val[second]) {
+      pts[worst] = xr, val[worst] = fr;
+    } else {
+      const bool outside = fr < val[worst];
+      const auto xc = along(outside ? -0.5 : 0.5);
+      const double fc = f(xc);
+      if (fc < (outside ? fr : val[worst])) {
+        pts[worst] = xc, val[worst] = fc;
+      } else {
+        for (std::size_t i = 0; i <= d; ++i) {
+          if (i == best) continue;
+          for (std::size_t j = 0; j < d; ++j)
+            pts[i][j] = pts[best][j] + 0.5 * (pts[i][j] - pts[best][j]);
+          val[i] = f(pts[i]);
+        }
+      }
+    }
+  }
+  const auto it = std::min_element(val.begin(), val.end());
+  return pts[static_cast<std::size_t>(it - val.begin())];
+}
+
+}  // namespace
+
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs) {
+  const std::string name = to_string(family);
+  const bool truncated = !std::isnan(obs.truncate_below), censored = !std::isnan(obs.censor_above);
+  const double a = obs.truncate_below, c = obs.censor_above;
+  if (family != FitFamily::kNormal && family != FitFamily::kLognormal &&
+      family != FitFamily::kGamma && family != FitFamily::kPareto)
+    throw InputError(name +
+                     ": truncated or censored fits are built for normal, lognormal, gamma "
+                     "and pareto only");
+  if (truncated && censored && !(c > a))
+    throw InputError("the censoring point " + shortest(c) + " must be above the truncation point " +
+                     shortest(a));
+  std::vector<double> exact;
+  std::size_t n_cens = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (truncated && !(x[i] > a))
+      throw InputError(name + ": value " + std::to_string(i + 1) + " (" + shortest(x[i]) +
+                       ") is not above the truncation point " + shortest(a));
+    if (censored && x[i] >= c)
+      ++n_cens;
+    else
+      exact.push_back(x[i]);
+  }
+  if (exact.size() < 2 ||
+      std::all_of(exact.begin(), exact.end(), [&](double v) { return v == exact[0]; }))
+    throw InputError(name + ": needs at least two distinct values below the censoring point");
+  if (const auto bad = first_unsupported(family, exact))
+    throw InputError(name + ": needs " + fit_support_text(family) + ", found " +
+                     shortest(exact[*bad]));
+  const double n = static_cast<double>(x.size()), nc = static_cast<double>(n_cens);
+  FitResult r;
+  r.family = family;
+  r.n = x.size();
+  r.ks = r.ad = kNaN;
+  if (family == FitFamily::kPareto) {
+    if (!truncated || !(a > 0))
+      throw InputError("pareto: needs --truncate-below, a positive threshold: its scale");
+    double s = nc * (censored ? std::log(c / a) : 0.0);
+    for (double v : exact) s += std::log(v / a);
+    const double ne = static_cast<double>(exact.size()), shape = ne / s;
+    r.params = {{"scale", a, kNaN}, {"shape", shape, shape / std::sqrt(ne)}};
+    r.distribution = Distribution::pareto(a, shape);
+    r.log_likelihood = ne * std::log(shape) + shape * ne * std::log(a) - (shape + 1) * [&] {
+      double sl = 0;
+      for (double v : exact) sl += std::log(v);
+      return sl;
+    }() - shape * nc * (censored ? std::log(c / a) : 0.0);
+  } else {
+    const auto loglik = [&](const std::vector<double>& p) {
+      if (!(p[1] > 0) || (family == FitFamily::kGamma && !(p[0] > 0))) return -kInf;
+      try {
+        double l = fit_log_likelihood(family, p, exact);
+        if (censored) l += nc * log_survival(family, p, c);
+        if (truncated) l -= n * log_survival(family, p, a);
+        return std::isnan(l) ? -kInf : l;
+      } catch (const std::exception&) {  // Boost's incomplete gamma beyond its range
+        return -kInf;
+      }
+    };
+    // Unconstrained coordinates: location as is, scale-like parameters by their logs.
+    const bool first_log = family == FitFamily::kGamma;
+    const auto natural = [&](const std::vector<double>& t) {
+      return std::vector<double>{first_log ? std::exp(t[0]) : t[0], std::exp(t[1])};
+    };
+    const FitResult start = fit(family, exact);
+    std::vector<double> t0 = {first_log ? std::log(start.params[0].value) : start.params[0].value,
+                              std::log(start.params[1].value)};
+    const double step0 = first_log ? 0.2 : 0.2 * start.params[1].value;
+    const auto objective = [&](const std::vector<double>& t) {
+      const double l = loglik(natural(t));
+      return std::isfinite(l) ? -l : std::numeric_limits<double>::max();
+    };
+    auto t = nelder_mead(objective, t0, {step0, 0.2}, 1e-15, 4000);
+    t = nelder_mead(objective, t, {first_log ? 0.01 : 0.01 * std::exp(t[1]), 0.01}, 1e-16, 4000);
+    const auto p = natural(t);
+    // A maximum on the edge of the parameter space is no estimate: a gamma shape running to 0,
+    // or a (log-)normal whose truncation point lies 30 sd above its location (the likelihood
+    // then keeps growing towards an exponential tail).
+    if (!(p[1] > 1e-12 * (std::abs(p[0]) + 1)) || (first_log && !(p[0] > 1e-6)) ||
+        !std::isfinite(loglik(p)) ||
+        (truncated && family != FitFamily::kGamma &&
+         ((family == FitFamily::kLognormal ? std::log(a) : a) - p[0]) / p[1] > 30))
+      throw InputError(name + ": the likelihood has no interior maximum on these data (" +
+                       start.params[0].name + " " + shortest(p[0]) + ", " + start.params[1].name +
+                       " " + shortest(p[1]) + ")");
+    // Observed information: central differences of the log-likelihood in the natural parameters.
+    double h[2][2];
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) {
+        const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
+        auto pp = p, pm = p, mp = p, mm = p;
+        pp[i] += di, pp[j] += dj;
+        pm[i] += di, pm[j] -= dj;
+        mp[i] -= di, mp[j] += dj;
+        mm[i] -= di, mm[j] -= dj;
+        h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
+      }
+    const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
+    r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
+                     : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])
+                                                       : Distribution::gamma(p[0], p[1]);
+    r.log_likelihood = loglik(p);
+  }
+  const double k = static_cast<double>(r.params.size()) - (family == FitFamily::kPareto ? 1 : 0);
+  r.aic = 2 * k - 2 * r.log_likelihood;
+  r.bic = k * std::log(n) - 2 * r.log_likelihood;
+  return r;
+}
+
+}  // namespace reformsim::sim

@@ -1,0 +1,118 @@
+// Maximum-likelihood fits of the engine's families to a sample (`reformsim fit`).
+//
+// Closed forms where they exist (normal, lognormal, poisson; pareto's shape and uniform's ends
+// given their boundary estimates); gamma's shape by Newton on log k - digamma(k) = log(mean) -
+// mean(log x); beta by Newton on both shapes from the method of moments; the negative
+// binomial's mean is the sample mean and its dispersion the root of the profile score
+// (Brent/TOMS 748). Standard errors are the square roots of the inverse observed information
+// at the estimate; estimates on the sample's boundary (pareto's scale = min x, uniform's ends)
+// have none (their error is O(1/n), not O(1/sqrt(n)); the information theory does not apply).
+// Goodness of fit: Kolmogorov-Smirnov D and Anderson-Darling A^2 for the continuous families.
+// Knows no file: callers pass the values.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/distributions.hpp"
+
+namespace reformsim::sim {
+
+enum class FitFamily {
+  kNormal,
+  kLognormal,
+  kGamma,
+  kBeta,
+  kPareto,
+  kUniform,
+  kPoisson,
+  kNegativeBinomial,
+};
+
+const char* to_string(FitFamily family);
+std::optional<FitFamily> fit_family_from_string(const std::string& name);
+// Every family, continuous ones first.
+const std::vector<FitFamily>& all_fit_families();
+bool is_count_family(FitFamily family);
+// What the family's fit needs of each value, e.g. "values > 0".
+const char* fit_support_text(FitFamily family);
+// The index of the first value the family cannot fit (outside its support), if any.
+std::optional<std::size_t> first_unsupported(FitFamily family, const std::vector<double>& x);
+
+struct FitParameter {
+  std::string name;  // the scenario format's map key, e.g. "mu"
+  double value = 0;
+  double se = 0;  // NaN where the estimate is on the sample's boundary
+};
+
+struct FitResult {
+  FitFamily family = FitFamily::kNormal;
+  std::vector<FitParameter> params;
+  std::size_t n = 0;
+  double log_likelihood = 0;
+  double aic = 0;
+  double bic = 0;
+  double ks = 0;  // Kolmogorov-Smirnov D; NaN for count families
+  double ad = 0;  // Anderson-Darling A^2; NaN for counts and where F is 0 or 1 at a value
+  Distribution distribution;
+};
+
+// Fits one family. Throws InputError when the family does not apply: a value outside its
+// support, fewer than two distinct values, or (negative binomial) no overdispersion, where the
+// likelihood grows without bound as the dispersion does (the Poisson limit).
+FitResult fit(FitFamily family, const std::vector<double>& x);
+
+// Incomplete observations, as claims data have them: values below `truncate_below` were never
+// recorded (a deductible: the likelihood is conditioned on X > truncate_below), and values at
+// or above `censor_above` are only known to be at least that (a policy limit). NaN: none.
+struct Observation {
+  double truncate_below = std::numeric_limits<double>::quiet_NaN();
+  double censor_above = std::numeric_limits<double>::quiet_NaN();
+};
+
+// Fits normal, lognormal or gamma by numerical maximum likelihood under truncation and
+// censoring (Nelder-Mead on the log-likelihood in unconstrained coordinates from the plain
+// fit's estimate; standard errors from a central-difference Hessian), or pareto with its scale
+// fixed at `truncate_below` (the Hill estimator, censored values counted). `x` holds values
+// above truncate_below (values at or above censor_above count as censored). Throws InputError
+// for another family, a value at or below the truncation point, fewer than two distinct
+// uncensored values, or (pareto) no truncation point. The KS and AD statistics are NaN: their
+// usual forms do not apply to incomplete data.
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs);
+
+// A parametric bootstrap of a fit: `replicates` samples of the fit's size drawn from the fitted
+// distribution (replicate b on the stream (seed, b, "fit-bootstrap"/family), so the result does
+// not depend on the thread count), each refitted.
+struct FitBootstrap {
+  std::size_t replicates = 0;
+  std::size_t failed = 0;  // replicates that could not be refitted (e.g. all values equal)
+  // P-values of the observed KS D and AD A^2 against their bootstrap distribution with the
+  // parameters re-estimated every time, (1 + #{replicate >= observed}) / (1 + refitted); NaN
+  // where the statistic is.
+  double ks_p = 0;
+  double ad_p = 0;
+  // Percentile intervals of each parameter (FitResult order) at `level`; NaN for an estimate
+  // on the sample's boundary (no standard error either).
+  std::vector<double> lower, upper;
+};
+FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64_t seed,
+                       double level = 0.95);
+
+// The fit in the scenario format, e.g. `{lognormal: {mu: 9.2, sigma: 1.1}}`, each parameter in
+// the shortest decimal that reads back as the same double.
+std::string scenario_text(const FitResult& fit);
+
+// The log-likelihood of `x` under the fitted family with parameters `params` (in FitResult
+// order); -inf where a value is outside the support.
+double fit_log_likelihood(FitFamily family, const std::vector<double>& params,
+                          const std::vector<double>& x);
+
+// Kolmogorov-Smirnov D and Anderson-Darling A^2 of the sample against a continuous `dist`.
+double ks_statistic(const Distribution& dist, std::vector<double> x);
+double ad_statistic(const Distribution& dist, std::vector<double> x);
+
+}  // namespace reformsim::sim

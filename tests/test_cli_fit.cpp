@@ -1,0 +1,175 @@
+// `reformsim fit` end to end: the real binary on CSV files; output forms and bad data (exit 2,
+// a message naming file, line and column, nothing on stdout).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "cli_support.hpp"
+
+namespace reformsim {
+namespace {
+
+using testing::run_reformsim;
+using testing::TempDir;
+using testing::write_file;
+
+const std::string kSamples = std::string(REFORMSIM_SOURCE_DIR) + "/tests/data/fit_samples.csv";
+
+TEST(CliFit, TableRanksByAic) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n1    lognormal "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("mu 9.19855"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not fitted: " + kSamples), std::string::npos) << r.out;  // beta
+}
+
+TEST(CliFit, JsonHasEveryFitWithStandardErrors) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "gamma", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["format"], "reformsim-fit");
+  EXPECT_EQ(j["n"], 300);
+  ASSERT_EQ(j["fits"].size(), 5u);  // normal, lognormal, gamma, pareto, uniform
+  double last_aic = -1e300;
+  for (const auto& f : j["fits"]) {
+    EXPECT_GE(f["aic"].get<double>(), last_aic);
+    last_aic = f["aic"].get<double>();
+  }
+  const auto& best = j["fits"][0];
+  EXPECT_EQ(best["family"], "gamma");
+  EXPECT_NEAR(best["parameters"]["shape"]["value"].get<double>(), 2.687331823, 1e-8);
+  EXPECT_GT(best["parameters"]["shape"]["se"].get<double>(), 0);
+  EXPECT_EQ(j["not_fitted"][0]["family"], "beta");
+}
+
+TEST(CliFit, YamlIsAScenarioSnippet) {
+  const auto r =
+      run_reformsim({"fit", kSamples, "--column", "negative_binomial", "--discrete", "--yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nnegative_binomial: {negative_binomial: {mean: 6.463333333333333, "
+                       "dispersion: 1.93881859"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n# negative_binomial: {poisson: {mean: 6.463333333333333}}"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(CliFit, BootstrapAddsPValuesAndIntervals) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "uniform", "--families",
+                                "uniform,normal", "--bootstrap", "200", "--seed", "5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& best = j["fits"][0];
+  EXPECT_EQ(best["family"], "uniform");
+  EXPECT_EQ(best["bootstrap"]["replicates"], 200);
+  EXPECT_EQ(best["bootstrap"]["seed"], 5);
+  EXPECT_GT(best["bootstrap"]["ks_p"].get<double>(), 0.01);            // the data are uniform
+  EXPECT_TRUE(best["bootstrap"]["ad_p"].is_null());                    // F is 0 and 1 at the ends
+  EXPECT_TRUE(best["bootstrap"]["intervals_95"]["min"][0].is_null());  // boundary estimate
+  const auto& normal = j["fits"][1];
+  EXPECT_LT(normal["bootstrap"]["ad_p"].get<double>(), 0.01);  // uniform data are not normal
+  EXPECT_LT(normal["bootstrap"]["intervals_95"]["mean"][0].get<double>(),
+            normal["parameters"]["mean"]["value"].get<double>());
+  const auto text = run_reformsim({"fit", kSamples, "--column", "uniform", "--bootstrap", "50"});
+  EXPECT_NE(text.out.find("parametric bootstrap, 50 replicates, seed 1"), std::string::npos)
+      << text.out;
+  EXPECT_EQ(run_reformsim({"fit", kSamples, "--column", "uniform", "--bootstrap", "50", "--yaml"})
+                .exit_code,
+            2);
+}
+
+// The Pareto tail above a threshold is the Hill estimator: shape = k / sum log(x / u) over the
+// k values above u, computed here from the file's values.
+TEST(CliFit, TruncatedParetoIsTheHillEstimator) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "pareto", "--truncate-below", "1500",
+                                "--families", "pareto", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  double k = 0, s = 0;
+  std::istringstream in(testing::read_file(kSamples));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string cell;
+    for (int c = 0; c <= 4; ++c) std::getline(fields, cell, ',');  // pareto: the 5th column
+    const double v = std::stod(cell);
+    if (v > 1500) ++k, s += std::log(v / 1500);
+  }
+  ASSERT_GT(k, 50);
+  for (const auto& f : j["fits"])
+    if (f["family"] == "pareto") {
+      EXPECT_EQ(f["parameters"]["scale"]["value"], 1500.0);
+      EXPECT_NEAR(f["parameters"]["shape"]["value"].get<double>(), k / s, 1e-12 * k / s);
+      EXPECT_NEAR(f["parameters"]["shape"]["se"].get<double>(), k / s / std::sqrt(k), 1e-12);
+    }
+  EXPECT_EQ(j["fits"].size(), 1u);
+}
+
+struct BadData {
+  std::string csv;
+  std::vector<std::string> args;
+  std::string message;
+};
+
+TEST(CliFit, BadDataExitsTwoNamingFileLineAndColumn) {
+  TempDir dir;
+  const std::string f = dir.file("claims.csv");
+  const std::vector<BadData> cases = {
+      {"id,\"paid usd\"\n1,12.5\n2,n/a\n",
+       {"--column", "paid usd"},
+       f + ":3: column 'paid usd' (field 2): expected a finite number, found 'n/a'"},
+      {"id,paid\n1,12.5\n",
+       {"--column", "amount"},
+       f + ":1: no column 'amount' in the header (found 'id', 'paid')"},
+      {"id,paid\n", {"--column", "paid"}, f + ": column 'paid' has no values (header only)"},
+      {"id,paid\n1,4.25\n2,4.25\n3,4.25\n",
+       {"--column", "paid"},
+       f + ": column 'paid': all 3 values equal 4.25 (lines 2-4)"},
+      {"id,paid\n1,4.25\n2,-7.5\n3,9\n",
+       {"--column", "paid", "--families", "lognormal"},
+       f + ":3: column 'paid': lognormal needs values > 0, found -7.5"},
+      {"id,n\n1,3\n2,4\n3,2.5\n",
+       {"--column", "n", "--discrete"},
+       "no family in the list can be fitted:\n  " + f +
+           ":4: column 'n': poisson needs whole numbers >= 0, found 2.5"},
+      {"id,paid\n1,4.25\n2,7.5\n",
+       {"--column", "paid", "--families", "gamma,poisson"},
+       "--families: gamma and poisson cannot be ranked together"},
+      {"id,paid\n1,4.25\n2,7.5\n3,9\n",
+       {"--column", "paid", "--families", "pareto", "--censor-above", "8"},
+       "pareto: truncated or censored fits are built for normal, lognormal, gamma and (with "
+       "--truncate-below, its scale) pareto"},
+      {"id,n\n1,3\n2,4\n3,7\n",
+       {"--column", "n", "--discrete", "--censor-above", "5"},
+       "--truncate-below and --censor-above apply to continuous families"},
+      {"id,paid\n1,4.25\n2,7.5\n3,9\n",
+       {"--column", "paid", "--truncate-below", "8"},
+       "fewer than two values above --truncate-below 8"},
+      {"id,paid\n1,4.25\n2,7.5\n",
+       {"--column", "paid", "--families", "weibull"},
+       "--families: unknown family 'weibull'"},
+  };
+  for (const auto& c : cases) {
+    write_file(f, c.csv);
+    std::vector<std::string> args = {"fit", f};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_reformsim(args);
+    EXPECT_EQ(r.exit_code, 2) << c.message;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "") << c.message;
+  }
+}
+
+TEST(CliFit, MissingFileExitsTwo) {
+  const auto r = run_reformsim({"fit", "/nonexistent/claims.csv", "--column", "paid"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/nonexistent/claims.csv: cannot open the file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace reformsim
