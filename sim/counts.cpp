@@ -9,31 +9,23 @@
 #include "sim/errors.hpp"
 
 namespace reformsim::sim {
-namespace {
-
-std::string fmt(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
-
-}  // namespace
-
 CountLaw CountLaw::negative_binomial(double dispersion) {
   if (!(dispersion > 0.0) || !std::isfinite(dispersion))
-    throw InputError("negative_binomial count: dispersion must be > 0, got " + fmt(dispersion));
+    throw InputError("negative_binomial count: dispersion must be > 0, got " +
+                     short_number(dispersion));
   return with(CountFamily::kNegativeBinomial, dispersion);
 }
 
 CountLaw CountLaw::binomial(double trials) {
   if (!(trials >= 1.0 && trials < 1e15 && trials == std::floor(trials)))
-    throw InputError("binomial count: trials must be an integer >= 1, got " + fmt(trials));
+    throw InputError("binomial count: trials must be an integer >= 1, got " + short_number(trials));
   return with(CountFamily::kBinomial, trials);
 }
 
 CountLaw CountLaw::zero_inflated(double zero_probability) const {
   if (!(zero_probability >= 0.0 && zero_probability < 1.0))
-    throw InputError("count: zero_probability must be in [0, 1), got " + fmt(zero_probability));
+    throw InputError("count: zero_probability must be in [0, 1), got " +
+                     short_number(zero_probability));
   CountLaw c = *this;
   c.zero_ = zero_probability;
   return c;
@@ -108,16 +100,16 @@ std::string CountLaw::describe() const {
       out = "poisson";
       break;
     case CountFamily::kNegativeBinomial:
-      out = "negative_binomial(dispersion " + fmt(shape_) + ")";
+      out = "negative_binomial(dispersion " + short_number(shape_) + ")";
       break;
     case CountFamily::kBinomial:
-      out = "binomial(trials " + fmt(shape_) + ")";
+      out = "binomial(trials " + short_number(shape_) + ")";
       break;
     case CountFamily::kBernoulli:
       out = "bernoulli";
       break;
   }
-  if (zero_ > 0.0) out += ", zero_probability " + fmt(zero_);
+  if (zero_ > 0.0) out += ", zero_probability " + short_number(zero_);
   return out;
 }
 

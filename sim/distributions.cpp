@@ -22,9 +22,7 @@ void require(bool ok, const std::string& what) {
 }
 
 std::string fmt(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
+  return short_number(x);
 }
 
 // Boost's inverse incomplete gamma and beta functions in double precision: by default they
@@ -864,6 +862,12 @@ std::string Distribution::describe() const {
   out += "(";
   for (int i = 0; i < n; ++i) out += (i ? ", " : "") + fmt(p_[i]);
   return out + ")";
+}
+
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
 }
 
 }  // namespace reformsim::sim

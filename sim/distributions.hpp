@@ -154,4 +154,7 @@ class Distribution {
   std::shared_ptr<const Table> table_;
 };
 
+// A number for messages, to six significant digits ("%.6g").
+std::string short_number(double x);
+
 }  // namespace reformsim::sim
