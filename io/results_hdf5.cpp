@@ -181,6 +181,7 @@ void write_options(hid_t root, const sim::Results& r) {
       h5::write_attr(ds, "fiscal", static_cast<int>(m.info.fiscal));
       h5::write_attr(ds, "in_budget", m.info.in_budget ? 1 : 0);
       write_kind_attrs(ds, m.info.kind, m.info.better);
+      if (m.info.held_asset) h5::write_attr(ds, "held_asset", 1);
       metric_keys.push_back(m.key());
     }
     h5::Handle ig = h5::create_group(og, "inputs");
@@ -557,6 +558,7 @@ ResultsFile read_results(const std::string& path) {
         s.info.in_budget = h5::read_int_attr(ds, "in_budget") != 0;
         std::tie(s.info.kind, s.info.better) =
             read_kind_attrs(ds, s.info.unit, s.info.fiscal, "/options/" + name + "/" + key);
+        s.info.held_asset = h5::has_attr(ds, "held_asset") && h5::read_int_attr(ds, "held_asset");
       }
       h5::Handle ig = h5::open_group(og, "inputs");
       for (const auto& key : h5::read_strings_attr(og, "inputs")) {

@@ -114,6 +114,8 @@ std::string metric_declaration_problem(const MetricInfo& info) {
   if (info.in_budget && info.kind != Kind::kFlow)
     return std::string("is counted in the budget roll-up but its kind is ") + kind_name(info.kind) +
            ", not flow";
+  if (info.held_asset && (info.kind != Kind::kStock || info.unit != "USD" || info.in_budget))
+    return "is declared a held asset but is not a stock in USD outside the budget roll-up";
   return "";
 }
 

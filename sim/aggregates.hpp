@@ -51,7 +51,8 @@ std::vector<double> aggregate_by_row(std::span<const double> values, std::size_t
 
 // What is wrong with a model's declaration of a metric, or an empty string: an undeclared kind
 // or direction, a cost declared better when higher (or a benefit when lower), a budget flow
-// (in_budget) that is not a flow of money.
+// (in_budget) that is not a flow of money, a held asset (held_asset) that is not a stock in USD
+// or that is counted in the budget roll-up.
 std::string metric_declaration_problem(const MetricInfo& info);
 
 }  // namespace reformsim::sim

@@ -25,11 +25,14 @@ struct Engine::BlockBuffers {
   std::vector<double> discard;  // rows of metrics that are not kept
   std::vector<double> scratch;
   std::vector<double> inputs;
-  std::vector<double> model_net;  // per option and model: its yearly net budget contribution
-  PathMemo memo;                  // cleared for every path
+  std::vector<double> model_net;   // per option and model: its yearly net budget contribution
+  std::vector<double> model_held;  // per option and model: its held assets' last-year value
+  PathMemo memo;                   // cleared for every path
 };
 
-Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
+Engine::Engine(const Scenario& scenario)
+    : scenario_(scenario),
+      economic_view_(scenario.settings.horizon_years, scenario.settings.discount_rate) {
   const auto& outputs = scenario.outputs;
   auto kept = [&](const std::string& key) {
     return outputs.empty() || std::find(outputs.begin(), outputs.end(), key) != outputs.end();
@@ -58,7 +61,9 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
       max_scratch_ = std::max(max_scratch_, model.scratch_doubles());
       max_inputs_ = std::max(max_inputs_, model.inputs().size());
     }
+    net_slot_.push_back(static_cast<std::size_t>(next_metric));
   }
+  economic_ = has_economic_view(scenario);
   // A model whose section is the same in an earlier option gives the same numbers there: copy
   // them instead of simulating again (bit-identical, and much faster for option sets that vary
   // one area at a time).
@@ -102,6 +107,8 @@ Results Engine::allocate(std::uint64_t paths) const {
          {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
           Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
          std::vector<double>(paths * h)});
+    if (economic_)
+      out.metrics.push_back({kFiscalModel, economic_value_info(), std::vector<double>(paths * h)});
   }
   return r;
 }
@@ -114,7 +121,7 @@ std::size_t Engine::bytes_per_path() const {
       for (int slot : metric_slot_[o][m]) n += slot >= 0 ? h : 0;
       n += scenario_.options[o].models[m]->inputs().size();
     }
-    n += h;  // fiscal roll-up
+    n += economic_ ? 2 * h : h;  // fiscal roll-up
   }
   return n * sizeof(double);
 }
@@ -131,15 +138,18 @@ Engine::BlockBuffers Engine::make_block_buffers() const {
   buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
   buf.model_net.resize(
       std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
+  buf.model_held.resize(
+      std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size()));
   return buf;
 }
 
 std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const {
   const BlockBuffers b = make_block_buffers();
-  const std::size_t buffers = (b.factors.size() + b.latent.size() + b.discard.size() +
-                               b.scratch.size() + b.inputs.size() + b.model_net.size()) *
-                                  sizeof(double) +
-                              b.rows.size() * sizeof(double*);
+  const std::size_t buffers =
+      (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size() +
+       b.model_net.size() + b.model_held.size()) *
+          sizeof(double) +
+      b.rows.size() * sizeof(double*);
   const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
   return bytes_per_path() * static_cast<std::size_t>(paths) +
          n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
@@ -156,8 +166,9 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
-    double* net = out.metrics.back().values.data() + path * h;
+    double* net = out.metrics[net_slot_[o]].values.data() + path * h;
     std::fill(net, net + h, 0.0);
+    double held = 0.0;
     for (std::size_t m = 0; m < n_models; ++m) {
       const Model& model = *option.models[m];
       const auto& metrics = model.metrics();
@@ -165,6 +176,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       const std::size_t n_inputs = model.inputs().size();
       const std::size_t first_input = static_cast<std::size_t>(input_offset_[o][m]);
       double* model_net = buf.model_net.data() + (o * n_models + m) * h;
+      double& model_held = buf.model_held[o * n_models + m];
       if (const int src = same_as_[o][m]; src >= 0) {
         const auto s = static_cast<std::size_t>(src);
         const auto& src_slots = metric_slot_[s][m];
@@ -182,6 +194,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
               results.options[s].inputs[src_first + i].values[path];
         const double* src_net = buf.model_net.data() + (s * n_models + m) * h;
         std::copy(src_net, src_net + h, model_net);
+        model_held = buf.model_held[s * n_models + m];
       } else {
         for (std::size_t k = 0; k < metrics.size(); ++k) {
           double* row =
@@ -205,8 +218,15 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
           const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
           for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * buf.rows[k][y];
         }
+        model_held = EconomicView::held_at_end(metrics, buf.rows.data(), h);
       }
       for (std::size_t y = 0; y < h; ++y) net[y] += model_net[y];
+      held += model_held;
+    }
+    if (economic_) {
+      double* economic = out.metrics[net_slot_[o] + 1].values.data() + path * h;
+      std::fill(economic, economic + h, 0.0);
+      economic[0] = economic_view_.value(net, held);
     }
   }
 }

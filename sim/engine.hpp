@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "sim/economic.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 
@@ -32,8 +33,10 @@ int default_thread_count();
 // Simulates paths [begin, end) into results: the local threaded runner or MPI ranks.
 using RangeRunner = std::function<void(std::uint64_t begin, std::uint64_t end, Results& results)>;
 
-// Name of the engine's own roll-up "model" and of its one metric, added to every option:
-// sum over budget metrics of (+value for benefits, -value for costs), per year.
+// Name of the engine's own roll-up "model" and of its metric, added to every option: sum over
+// budget metrics of (+value for benefits, -value for costs), per year. When a model declares
+// held assets, the roll-up has a second metric after it, the economic view
+// (sim/economic.hpp: kEconomicValueMetric).
 inline constexpr const char* kFiscalModel = "fiscal";
 inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
 
@@ -73,6 +76,9 @@ class Engine {
   std::vector<std::vector<std::vector<int>>> metric_slot_;
   std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
   std::vector<std::vector<int>> same_as_;       // per option, model: earlier option to copy, or -1
+  std::vector<std::size_t> net_slot_;  // per option: index of the roll-up's net budget metric
+  bool economic_ = false;              // the roll-up has the economic view (held assets)
+  EconomicView economic_view_;
   std::size_t max_metrics_ = 0;
   std::size_t max_scratch_ = 0;
   std::size_t max_inputs_ = 0;

@@ -76,6 +76,11 @@ struct MetricInfo {
   bool in_budget = false;  // counted in the fiscal roll-up (cash flows, not accruals)
   Kind kind = Kind::kUndeclared;
   Better better = Better::kUndeclared;
+  // The market value of assets the city holds (a property portfolio), a stock in USD. The
+  // roll-up's economic view (sim/economic.hpp) adds its last-year value, discounted from the
+  // horizon's end, to the net budget flow's NPV: selling such an asset is an exchange of value
+  // for cash, not a gain.
+  bool held_asset = false;
 };
 
 struct InputInfo {

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <set>
 
+#include "sim/economic.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 
@@ -425,6 +426,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     }
     const std::string always = std::string(kFiscalModel) + "." + kNetBudgetMetric;
     known.push_back(always);
+    if (has_economic_view(sc))
+      known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);
     for (std::size_t k = 0; k < keep->items.size(); ++k) {
       const ConfigNode& item = keep->items[k];
       const std::string path = "outputs.metrics[" + std::to_string(k) + "]";
@@ -463,6 +466,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   sc.targets = read_targets(r.map("fiscal"), sc.settings);
   if (sc.precision && diag.ok()) {
     std::vector<std::string> known = {"fiscal.net_budget_usd"};
+    if (has_economic_view(sc))
+      known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);
     for (std::size_t m = 0; m < sc.options.front().models.size(); ++m)
       for (const auto& info : sc.options.front().models[m]->metrics())
         known.push_back(sc.model_names[m] + "." + info.name);
