@@ -3,6 +3,9 @@
 Every chart carries a title, axis labels with units ($M for money) and a legend where there is
 more than one series; save() writes it as a PNG into the figures folder (the environment
 variable REFORMSIM_FIGURES, default ./figures) so it can go into a report.
+
+Importing this module sets matplotlib's rcParams to the house style (and imports matplotlib:
+install python3-matplotlib, or the package's "plots" extra); `import reformsim` alone does not.
 """
 
 from __future__ import annotations
@@ -230,7 +233,7 @@ def ecdf_panels(panels: dict, xlabel: str, title: str, unit: str = "$M", ncol: i
 
 def swing_table(table, inputs, output, low: float = 0.1, high: float = 0.9):
     """The tornado's dollar view: adds to a sensitivity table (one row per input with its
-    "src", as Results.sensitivity or reformsim_results.sensitivity_table return) the input's
+    "src", as Results.sensitivity or reformsim.results.sensitivity_table return) the input's
     P10 and P90 over the paths ("p_low", "p_high") and "swing": the change in `output` when the
     input moves from its P10 to its P90 with the other inputs held, by the joint linear
     regression behind the SRC:
