@@ -8,12 +8,12 @@
 #include <cstring>
 #include <thread>
 
+#include "app/report.hpp"
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "scenarios.hpp"
-#include "sim/app/report.hpp"
 #include "sim/engine.hpp"
 #include "sim/summary.hpp"
 

@@ -6,11 +6,11 @@
 #include <cstring>
 #include <sstream>
 
+#include "app/report.hpp"
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
-#include "sim/app/report.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"

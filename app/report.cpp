@@ -1,4 +1,4 @@
-#include "sim/app/report.hpp"
+#include "app/report.hpp"
 
 #include <algorithm>
 #include <cmath>

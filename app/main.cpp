@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/app/commands.hpp"
-#include "sim/app/fit_command.hpp"
-#include "sim/app/team.hpp"
-#include "sim/app/usage_hint.hpp"
+#include "app/commands.hpp"
+#include "app/fit_command.hpp"
+#include "app/team.hpp"
+#include "app/usage_hint.hpp"
 #include "sim/version.hpp"
 
 namespace {

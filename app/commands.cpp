@@ -1,4 +1,4 @@
-#include "sim/app/commands.hpp"
+#include "app/commands.hpp"
 
 #include <unistd.h>
 
@@ -11,14 +11,14 @@
 #include <new>
 #include <system_error>
 
+#include "app/batch_runner.hpp"
+#include "app/progress.hpp"
+#include "app/report.hpp"
+#include "app/team.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
-#include "sim/app/batch_runner.hpp"
-#include "sim/app/progress.hpp"
-#include "sim/app/report.hpp"
-#include "sim/app/team.hpp"
 #include "sim/comparison.hpp"
 #include "sim/config.hpp"
 #include "sim/engine.hpp"
