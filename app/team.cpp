@@ -1,4 +1,4 @@
-#include "sim/app/team.hpp"
+#include "app/team.hpp"
 
 #include <algorithm>
 #include <cstdio>

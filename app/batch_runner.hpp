@@ -14,8 +14,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "app/team.hpp"
 #include "io/checkpoint.hpp"
-#include "sim/app/team.hpp"
 #include "sim/engine.hpp"
 
 namespace reformsim::app {

@@ -1,4 +1,4 @@
-#include "sim/app/batch_runner.hpp"
+#include "app/batch_runner.hpp"
 
 #include <algorithm>
 #include <array>

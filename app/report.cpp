@@ -1,4 +1,4 @@
-#include "sim/app/report.hpp"
+#include "app/report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,51 +10,121 @@
 namespace reformsim::app {
 namespace {
 
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";  // JSON has no NaN or infinity
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", x);
-  return buf;
-}
+using Json = nlohmann::ordered_json;
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-std::string json_summary(const sim::Summary& s) {
+// The summary statistics of one row, in kSummaryColumns' order (non-finite values: null).
+Json summary_object(const sim::Summary& s) {
   const sim::SummaryRow row = sim::to_row(s);
-  std::string out = "{";
-  for (std::size_t c = 0; c < row.size(); ++c)
-    out += (c ? ", " : "") + json_string(sim::kSummaryColumns[c]) + ": " + json_number(row[c]);
-  return out + "}";
+  Json out = Json::object();
+  for (std::size_t c = 0; c < row.size(); ++c) out[sim::kSummaryColumns[c]] = row[c];
+  return out;
+}
+
+Json delta_object(const sim::DeltaStats& d) {
+  return {{"mean", d.mean},
+          {"sd", d.sd},
+          {"se", d.se},
+          {"ci_lower", d.ci_lower},
+          {"ci_upper", d.ci_upper},
+          {"p5", d.p5},
+          {"p50", d.p50},
+          {"p95", d.p95},
+          {"prob_increase", d.prob_increase},
+          {"prob_decrease", d.prob_decrease},
+          {"prob_better", d.prob_better}};
+}
+
+Json summary_document(const sim::SummaryTable& t) {
+  Json options = Json::array();
+  for (const auto& o : t.options) {
+    Json metrics = Json::array();
+    for (const auto& m : o.metrics) {
+      Json aggregates = Json::array();
+      for (const auto& [what, s] : m.aggregates) aggregates.push_back(sim::aggregate_name(what));
+      Json metric = {{"key", m.key()},
+                     {"model", m.model},
+                     {"metric", m.metric},
+                     {"unit", m.unit},
+                     {"kind", sim::kind_name(m.kind)},
+                     {"better", sim::better_name(m.better)},
+                     {"aggregates", aggregates}};
+      for (const auto& [what, s] : m.aggregates)
+        metric[sim::aggregate_name(what)] = summary_object(s);
+      Json by_year = Json::array();
+      for (std::size_t y = 0; y < m.by_year.size(); ++y) {
+        Json row = {{"year", t.start_year + static_cast<int>(y)}};
+        row.update(summary_object(m.by_year[y]));
+        by_year.push_back(std::move(row));
+      }
+      metric["by_year"] = std::move(by_year);
+      metrics.push_back(std::move(metric));
+    }
+    options.push_back({{"name", o.name}, {"metrics", std::move(metrics)}});
+  }
+  return {{"format", "reformsim-summary"},    {"paths", t.paths},
+          {"start_year", t.start_year},       {"horizon_years", t.horizon_years},
+          {"discount_rate", t.discount_rate}, {"baseline", t.baseline},
+          {"options", std::move(options)}};
+}
+
+Json comparison_document(const sim::ComparisonReport& report,
+                         const std::vector<sim::Target>& targets) {
+  Json prob_best = Json::object();
+  for (std::size_t i = 0; i < report.best_names.size(); ++i)
+    prob_best[report.best_names[i]] = report.prob_best[i];
+  Json target_list = Json::array();
+  for (const auto& t : targets)
+    target_list.push_back(
+        {{"name", t.name}, {"value_usd", t.value_usd}, {"year", t.is_npv ? Json() : Json(t.year)}});
+  Json options = Json::array();
+  for (const auto& oc : report.options) {
+    Json probabilities = Json::array();
+    for (const auto& t : oc.targets) probabilities.push_back(t.probability);
+    Json metrics = Json::array();
+    for (const auto& m : oc.metrics) {
+      Json metric = {{"key", m.metric},
+                     {"unit", m.unit},
+                     {"kind", sim::kind_name(m.kind)},
+                     {"better", sim::better_name(m.better)},
+                     {"better_sign", m.better_sign},
+                     {"headline", sim::aggregate_name(sim::headline_aggregate(m.kind))}};
+      for (const auto& [what, d] : m.aggregates)
+        metric[sim::aggregate_name(what)] = delta_object(d);
+      Json by_year = Json::array();
+      for (const auto& d : m.years) by_year.push_back(delta_object(d));
+      metric["by_year"] = std::move(by_year);
+      metrics.push_back(std::move(metric));
+    }
+    options.push_back({{"name", oc.option},
+                       {"targets", std::move(probabilities)},
+                       {"metrics", std::move(metrics)}});
+  }
+  return {{"format", "reformsim-comparison"},
+          {"baseline", report.baseline},
+          {"prob_best", std::move(prob_best)},
+          {"targets", std::move(target_list)},
+          {"options", std::move(options)}};
+}
+
+Json sensitivity_document(const std::vector<sim::SensitivityReport>& reports, std::size_t top) {
+  Json options = Json::array();
+  for (const auto& rep : reports) {
+    Json inputs = Json::array();
+    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& in = rep.inputs[i];
+      inputs.push_back({{"input", in.input},
+                        {"src", in.src},
+                        {"spearman", in.spearman},
+                        {"variance_share", in.variance_share}});
+    }
+    options.push_back({{"name", rep.option},
+                       {"output", rep.output},
+                       {"r_squared", rep.r_squared},
+                       {"paths", rep.paths},
+                       {"inputs", std::move(inputs)}});
+  }
+  return {{"format", "reformsim-sensitivity"}, {"options", std::move(options)}};
 }
 
 void print_row(std::FILE* out, const std::string& option, const std::string& metric,
@@ -110,43 +180,8 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by
   }
 }
 
-std::string summary_json(const sim::SummaryTable& t) {
-  std::string out = "{\n";
-  out += "  \"format\": \"reformsim-summary\",\n";
-  out += "  \"paths\": " + std::to_string(t.paths) + ",\n";
-  out += "  \"start_year\": " + std::to_string(t.start_year) + ",\n";
-  out += "  \"horizon_years\": " + std::to_string(t.horizon_years) + ",\n";
-  out += "  \"discount_rate\": " + json_number(t.discount_rate) + ",\n";
-  out += "  \"baseline\": " + json_string(t.baseline) + ",\n";
-  out += "  \"options\": [";
-  for (std::size_t i = 0; i < t.options.size(); ++i) {
-    const auto& o = t.options[i];
-    out +=
-        std::string(i ? "," : "") + "\n    {\"name\": " + json_string(o.name) + ", \"metrics\": [";
-    for (std::size_t k = 0; k < o.metrics.size(); ++k) {
-      const auto& m = o.metrics[k];
-      out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.key()) +
-             ", \"model\": " + json_string(m.model) + ", \"metric\": " + json_string(m.metric) +
-             ", \"unit\": " + json_string(m.unit) +
-             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
-             ", \"better\": " + json_string(sim::better_name(m.better)) + ", \"aggregates\": [";
-      for (std::size_t a = 0; a < m.aggregates.size(); ++a)
-        out += std::string(a ? ", " : "") + json_string(sim::aggregate_name(m.aggregates[a].first));
-      out += "]";
-      for (const auto& [what, s] : m.aggregates)
-        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_summary(s);
-      out += ",\n       \"by_year\": [";
-      for (std::size_t y = 0; y < m.by_year.size(); ++y) {
-        std::string row = json_summary(m.by_year[y]);
-        row.insert(1, "\"year\": " + std::to_string(t.start_year + static_cast<int>(y)) + ", ");
-        out += std::string(y ? "," : "") + "\n         " + row;
-      }
-      out += "]}";
-    }
-    out += "]}";
-  }
-  out += "\n  ]\n}\n";
-  return out;
+std::string summary_json(const sim::SummaryTable& table) {
+  return summary_document(table).dump(2) + "\n";
 }
 
 namespace {
@@ -161,16 +196,6 @@ std::string percent(double p) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p);
   return buf;
-}
-
-std::string json_delta(const sim::DeltaStats& d) {
-  return "{\"mean\": " + json_number(d.mean) + ", \"sd\": " + json_number(d.sd) +
-         ", \"se\": " + json_number(d.se) + ", \"ci_lower\": " + json_number(d.ci_lower) +
-         ", \"ci_upper\": " + json_number(d.ci_upper) + ", \"p5\": " + json_number(d.p5) +
-         ", \"p50\": " + json_number(d.p50) + ", \"p95\": " + json_number(d.p95) +
-         ", \"prob_increase\": " + json_number(d.prob_increase) +
-         ", \"prob_decrease\": " + json_number(d.prob_decrease) +
-         ", \"prob_better\": " + json_number(d.prob_better) + "}";
 }
 
 const std::string kNetKey = "fiscal.net_budget_usd";
@@ -227,8 +252,10 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
     for (std::size_t i = 0; i < report.best_names.size(); ++i)
       if (report.best_names[i] == oc.option) best = report.prob_best[i];
     const MoneyScale s = money_scale(d);
-    const std::string ci =
-        "[" + format_money(d.ci_lower, s) + ", " + format_money(d.ci_upper, s) + "]";
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + std::string&&.
+    std::string ci = "[";
+    ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
+    ci += "]";
     std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", oc.option.c_str(), s.unit,
                  format_money(d.mean, s).c_str(), ci.c_str(), format_money(d.p5, s).c_str(),
                  format_money(d.p50, s).c_str(), format_money(d.p95, s).c_str(),
@@ -269,42 +296,7 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
 
 std::string comparison_json(const sim::ComparisonReport& report,
                             const std::vector<sim::Target>& targets) {
-  std::string out = "{\n  \"format\": \"reformsim-comparison\",\n  \"baseline\": " +
-                    json_string(report.baseline) + ",\n  \"prob_best\": {";
-  for (std::size_t i = 0; i < report.best_names.size(); ++i)
-    out += std::string(i ? ", " : "") + json_string(report.best_names[i]) + ": " +
-           json_number(report.prob_best[i]);
-  out += "},\n  \"targets\": [";
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    out += std::string(i ? ", " : "") + "{\"name\": " + json_string(targets[i].name) +
-           ", \"value_usd\": " + json_number(targets[i].value_usd) + ", \"year\": " +
-           (targets[i].is_npv ? std::string("null") : std::to_string(targets[i].year)) + "}";
-  out += "],\n  \"options\": [";
-  for (std::size_t i = 0; i < report.options.size(); ++i) {
-    const auto& oc = report.options[i];
-    out += std::string(i ? "," : "") + "\n    {\"name\": " + json_string(oc.option) +
-           ", \"targets\": [";
-    for (std::size_t t = 0; t < oc.targets.size(); ++t)
-      out += std::string(t ? ", " : "") + json_number(oc.targets[t].probability);
-    out += "], \"metrics\": [";
-    for (std::size_t k = 0; k < oc.metrics.size(); ++k) {
-      const auto& m = oc.metrics[k];
-      out += std::string(k ? "," : "") + "\n      {\"key\": " + json_string(m.metric) +
-             ", \"unit\": " + json_string(m.unit) +
-             ", \"kind\": " + json_string(sim::kind_name(m.kind)) +
-             ", \"better\": " + json_string(sim::better_name(m.better)) +
-             ", \"better_sign\": " + std::to_string(m.better_sign) +
-             ", \"headline\": " + json_string(sim::aggregate_name(sim::headline_aggregate(m.kind)));
-      for (const auto& [what, d] : m.aggregates)
-        out += ",\n       " + json_string(sim::aggregate_name(what)) + ": " + json_delta(d);
-      out += ",\n       \"by_year\": [";
-      for (std::size_t y = 0; y < m.years.size(); ++y)
-        out += std::string(y ? ", " : "") + json_delta(m.years[y]);
-      out += "]}";
-    }
-    out += "]}";
-  }
-  return out + "\n  ]\n}\n";
+  return comparison_document(report, targets).dump(2) + "\n";
 }
 
 void print_sensitivity_table(std::FILE* out, const std::vector<sim::SensitivityReport>& reports,
@@ -335,48 +327,32 @@ void print_sensitivity_table(std::FILE* out, const std::vector<sim::SensitivityR
 }
 
 std::string sensitivity_json(const std::vector<sim::SensitivityReport>& reports, std::size_t top) {
-  std::string out = "{\n  \"format\": \"reformsim-sensitivity\",\n  \"options\": [";
-  for (std::size_t r = 0; r < reports.size(); ++r) {
-    const auto& rep = reports[r];
-    out += std::string(r ? "," : "") + "\n    {\"name\": " + json_string(rep.option) +
-           ", \"output\": " + json_string(rep.output) +
-           ", \"r_squared\": " + json_number(rep.r_squared) +
-           ", \"paths\": " + std::to_string(rep.paths) + ", \"inputs\": [";
-    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& in = rep.inputs[i];
-      out += std::string(i ? "," : "") + "\n      {\"input\": " + json_string(in.input) +
-             ", \"src\": " + json_number(in.src) + ", \"spearman\": " + json_number(in.spearman) +
-             ", \"variance_share\": " + json_number(in.variance_share) + "}";
-    }
-    out += "]}";
-  }
-  return out + "\n  ]\n}\n";
+  return sensitivity_document(reports, top).dump(2) + "\n";
 }
 
 std::string validation_json(const sim::Scenario& sc, const std::string& file) {
-  nlohmann::ordered_json options = nlohmann::ordered_json::array();
+  Json options = Json::array();
   for (const auto& o : sc.options)
     options.push_back({{"name", o.name}, {"description", o.description}});
-  const nlohmann::ordered_json out = {{"format", "reformsim-validation"},
-                                      {"file", file},
-                                      {"ok", true},
-                                      {"diagnostics", nlohmann::ordered_json::array()},
-                                      {"scenario",
-                                       {{"options", options},
-                                        {"baseline", sc.baseline},
-                                        {"models", sc.model_names},
-                                        {"start_year", sc.settings.start_year},
-                                        {"horizon_years", sc.settings.horizon_years},
-                                        {"paths", sc.settings.paths},
-                                        {"seed", sc.settings.seed}}}};
+  const Json out = {{"format", "reformsim-validation"},
+                    {"file", file},
+                    {"ok", true},
+                    {"diagnostics", Json::array()},
+                    {"scenario",
+                     {{"options", options},
+                      {"baseline", sc.baseline},
+                      {"models", sc.model_names},
+                      {"start_year", sc.settings.start_year},
+                      {"horizon_years", sc.settings.horizon_years},
+                      {"paths", sc.settings.paths},
+                      {"seed", sc.settings.seed}}}};
   return out.dump(2) + "\n";
 }
 
 std::string input_error_json(const std::string& format, const std::string& file,
                              const sim::InputError& error) {
-  const auto where = [](int n) { return n > 0 ? nlohmann::ordered_json(n) : nullptr; };
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  const auto where = [](int n) { return n > 0 ? Json(n) : nullptr; };
+  Json list = Json::array();
   if (const auto* d = dynamic_cast<const sim::DiagnosticsError*>(&error)) {
     for (const auto& p : d->diagnostics())
       list.push_back({{"file", p.file},
@@ -395,8 +371,7 @@ std::string input_error_json(const std::string& format, const std::string& file,
                     {"path", ""},
                     {"message", message}});
   }
-  const nlohmann::ordered_json out = {
-      {"format", format}, {"file", file}, {"ok", false}, {"diagnostics", list}};
+  const Json out = {{"format", format}, {"file", file}, {"ok", false}, {"diagnostics", list}};
   return out.dump(2) + "\n";
 }
 
@@ -404,18 +379,14 @@ std::string run_json(const std::string& scenario, const std::string& output,
                      const sim::SummaryTable& summary, const sim::ComparisonReport* comparison,
                      const std::vector<sim::Target>& targets,
                      const sim::PrecisionReport* precision) {
-  // The same objects as `summarize --json` and `compare --json` print; parsed back, so that
-  // they are nested rather than concatenated (each number reads back as the very same double).
-  nlohmann::ordered_json out = {
-      {"format", "reformsim-run"},
-      {"ok", true},
-      {"scenario", scenario},
-      {"output", output.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(output)},
-      {"summary", nlohmann::ordered_json::parse(summary_json(summary))},
-      {"comparison", comparison
-                         ? nlohmann::ordered_json::parse(comparison_json(*comparison, targets))
-                         : nlohmann::ordered_json()},
-      {"precision", nullptr}};
+  // The same objects as `summarize --json` and `compare --json` print.
+  Json out = {{"format", "reformsim-run"},
+              {"ok", true},
+              {"scenario", scenario},
+              {"output", output.empty() ? Json() : Json(output)},
+              {"summary", summary_document(summary)},
+              {"comparison", comparison ? comparison_document(*comparison, targets) : Json()},
+              {"precision", nullptr}};
   if (precision) {
     out["precision"] = {
         {"met", precision->met},           {"paths", precision->paths},

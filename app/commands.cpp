@@ -1,4 +1,4 @@
-#include "sim/app/commands.hpp"
+#include "app/commands.hpp"
 
 #include <unistd.h>
 
@@ -11,14 +11,14 @@
 #include <new>
 #include <system_error>
 
+#include "app/batch_runner.hpp"
+#include "app/progress.hpp"
+#include "app/report.hpp"
+#include "app/team.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
-#include "sim/app/batch_runner.hpp"
-#include "sim/app/progress.hpp"
-#include "sim/app/report.hpp"
-#include "sim/app/team.hpp"
 #include "sim/comparison.hpp"
 #include "sim/config.hpp"
 #include "sim/engine.hpp"
@@ -309,62 +309,82 @@ io::Checkpoint prepare_checkpoint(const RunRequest& req, const sim::Scenario& sc
   return io::Checkpoint::create(req.output, now, *every);
 }
 
-int run_scenario(const RunRequest& req, const Team& team) {
-  const bool root = team.is_root();
-  // Rank 0 reads the file; every rank parses the very same bytes, so input errors are found,
-  // and reported, identically.
+// ---- `reformsim run`, step by step: load -> build -> run -> write -> report ---------------------
+
+// Step 1, load: rank 0 reads the file; every rank parses the very same bytes, so input errors are
+// found, and reported, identically.
+sim::Scenario load_run_scenario(const RunRequest& req, const Team& team) {
   sim::Scenario sc;
   team.agree([&] {
-    if (root) sc = io::load_scenario(req.scenario, models::default_registry());
+    if (team.is_root()) sc = io::load_scenario(req.scenario, models::default_registry());
   });
   if (team.distributed()) {
     const std::string text = team.broadcast(sc.text);
     team.agree([&] {
-      if (!root) sc = io::load_scenario_text(text, req.scenario, models::default_registry());
+      if (!team.is_root())
+        sc = io::load_scenario_text(text, req.scenario, models::default_registry());
     });
   }
+  return sc;
+}
 
-  std::string overrides;
+// What a run is made of once every check has passed, before the first path.
+struct PreparedRun {
+  std::string overrides;  // the command line's changes, for provenance
   std::unique_ptr<sim::Engine> engine;
-  std::optional<io::ResultsWriter> writer;
-  std::optional<io::Checkpoint> checkpoint;
+  std::unique_ptr<io::ResultsWriter> writer;  // rank 0, with -o
+  std::optional<io::Checkpoint> checkpoint;   // rank 0, with --checkpoint-every or --resume
+  std::uint64_t resumed = 0;                  // paths already saved in the checkpoint
+  double every = 0.0;                         // seconds between checkpoints; 0: none
+};
+
+// Step 2, build: applies the command line to the scenario and refuses, before anything runs, a
+// run that is too large or whose output cannot be written; builds the engine, and on rank 0 the
+// checkpoint and the results file.
+PreparedRun build_run(sim::Scenario& sc, const RunRequest& req, const Team& team) {
+  const bool root = team.is_root();
+  PreparedRun run;
   const bool checkpoints = req.checkpoint_every > 0 || req.resume;
   // Two numbers every rank needs: the paths already saved, and the checkpoint interval.
   std::array<double, 2> resume_state = {0.0, req.checkpoint_every};
   team.agree([&] {
-    overrides = apply_overrides(sc, req);
+    run.overrides = apply_overrides(sc, req);
     if (const std::string problem = sim::run_work_problem(sc, most_paths(sc)); !problem.empty())
       throw sim::InputError(req.scenario + ": " + problem);
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
-    engine = std::make_unique<sim::Engine>(sc);
+    run.engine = std::make_unique<sim::Engine>(sc);
     // Every rank holds the arrays.
-    check_memory(*engine, most_paths(sc), req.threads, req.max_memory, req.scenario);
+    check_memory(*run.engine, most_paths(sc), req.threads, req.max_memory, req.scenario);
     if (root && checkpoints) {
-      checkpoint = prepare_checkpoint(req, sc, overrides, &resume_state[1]);
-      resume_state[0] = static_cast<double>(checkpoint->completed());
+      run.checkpoint = prepare_checkpoint(req, sc, run.overrides, &resume_state[1]);
+      resume_state[0] = static_cast<double>(run.checkpoint->completed());
     }
     // Created now, so a folder that cannot take the file fails before the simulation.
     if (root && !req.output.empty())
-      writer.emplace(req.output, req.force, checkpoint ? checkpoint->results_partial() : "");
+      run.writer = std::make_unique<io::ResultsWriter>(
+          req.output, req.force, run.checkpoint ? run.checkpoint->results_partial() : "");
   });
   team.broadcast(resume_state);
-  const auto resumed = static_cast<std::uint64_t>(resume_state[0]);
-  const double every = checkpoints ? resume_state[1] : 0.0;
+  run.resumed = static_cast<std::uint64_t>(resume_state[0]);
+  run.every = checkpoints ? resume_state[1] : 0.0;
+  return run;
+}
 
-  const std::uint64_t paths = sc.settings.paths;
-  const std::uint64_t total = most_paths(sc);
-  const Progress::Mode mode = root ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
+// One line on stderr saying what is about to run, and a note when --threads asks for more
+// threads than this process may run on.
+void announce_run(const sim::Scenario& sc, const RunRequest& req, const Team& team,
+                  const PreparedRun& run, Progress::Mode mode) {
   if (mode != Progress::Mode::kOff) {
     std::string where;
     if (team.distributed()) where = " on " + std::to_string(team.size()) + " MPI ranks";
-    if (resumed > 0) where += ", resuming after " + std::to_string(resumed) + " saved paths";
+    if (run.resumed > 0)
+      where += ", resuming after " + std::to_string(run.resumed) + " saved paths";
     std::fprintf(stderr, "reformsim: %s: %s%llu paths x %s, %d years%s\n", req.scenario.c_str(),
                  sc.precision ? "until the precision target is met, at most " : "",
-                 static_cast<unsigned long long>(total),
+                 static_cast<unsigned long long>(most_paths(sc)),
                  plural(sc.options.size(), "option", "options").c_str(), sc.settings.horizon_years,
                  where.c_str());
   }
-
   // More threads than this process may run on are honoured (sim/thread_arena.hpp), but say so:
   // under mpirun's default binding a rank may have one core, and its threads would share it.
   if (const int cpus = sim::default_thread_count(); !req.quiet && req.threads > cpus) {
@@ -375,94 +395,128 @@ int run_scenario(const RunRequest& req, const Team& team) {
                  "(%d); the threads will share them (the same results, usually slower)\n",
                  rank.c_str(), req.threads, cpus);
   }
+}
 
+// Step 3, run: simulates every path (on all ranks; in chunks when checkpointing), or rounds of
+// paths until the precision target is met. Interrupted by a signal: says how to continue and
+// ends the job with exit code 1. Fills `analysis` with the precision reached.
+sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team& team,
+                      PreparedRun& run, Progress::Mode mode, io::Analysis& analysis) {
+  g_stop.store(false);
+  StopSignals signals;
+  BatchRunner::Settings settings;
+  settings.run.threads = req.threads;
+  settings.run.block_size = req.block_size;
+  settings.checkpoint_every = run.every;
+  settings.to_all_ranks = sc.precision.has_value();  // the stopping rule needs every row
+  BatchRunner runner(team, *run.engine, settings, g_stop,
+                     run.checkpoint ? &*run.checkpoint : nullptr, run.resumed);
+  const std::uint64_t total = most_paths(sc);
+  Progress progress([&runner] { return runner.progress(); }, total, mode);
   sim::Results results;
-  io::Analysis analysis;
-  {
-    g_stop.store(false);
-    StopSignals signals;
-    BatchRunner::Settings settings;
-    settings.run.threads = req.threads;
-    settings.run.block_size = req.block_size;
-    settings.checkpoint_every = every;
-    settings.to_all_ranks = sc.precision.has_value();  // the stopping rule needs every row
-    BatchRunner runner(team, *engine, settings, g_stop, checkpoint ? &*checkpoint : nullptr,
-                       resumed);
-    Progress progress([&runner] { return runner.progress(); }, total, mode);
-    try {
-      if (sc.precision) {
-        sim::PrecisionReport report;
-        // No stop flag here: the runner stops all ranks together (Interrupted).
-        results = sim::run_to_precision(*engine, sc, *sc.precision, runner.range_runner(), nullptr,
-                                        report);
-        analysis.precision_target = *sc.precision;
-        analysis.precision = report;
-      } else {
-        results = engine->allocate(paths);
-        runner.run(0, paths, results);
-      }
-    } catch (const Interrupted& stop) {
-      progress.finish();
-      if (root) {
-        const std::string done = "interrupted after " + std::to_string(stop.done) + " of " +
-                                 std::to_string(total) + " paths";
-        if (checkpoint) {
-          std::fprintf(
-              stderr,
-              "reformsim: %s; the checkpoint %s keeps the first %llu.\n"
-              "reformsim: continue%s with: %s\n",
-              done.c_str(), checkpoint->folder().c_str(),
-              static_cast<unsigned long long>(stop.saved),
-              team.distributed() ? " (under mpirun or srun, with any number of ranks)" : "",
-              resume_command(req, every).c_str());
-        } else {
-          std::fprintf(stderr, "reformsim: %s; nothing was written\n", done.c_str());
-        }
-      }
-      throw JobExit{1};
-    } catch (const std::bad_alloc&) {
-      throw sim::RunError("out of memory allocating the per-path results");
+  try {
+    if (sc.precision) {
+      sim::PrecisionReport report;
+      // No stop flag here: the runner stops all ranks together (Interrupted).
+      results = sim::run_to_precision(*run.engine, sc, *sc.precision, runner.range_runner(),
+                                      nullptr, report);
+      analysis.precision_target = *sc.precision;
+      analysis.precision = report;
+    } else {
+      results = run.engine->allocate(sc.settings.paths);
+      runner.run(0, sc.settings.paths, results);
     }
+  } catch (const Interrupted& stop) {
     progress.finish();
+    if (team.is_root()) {
+      const std::string done = "interrupted after " + std::to_string(stop.done) + " of " +
+                               std::to_string(total) + " paths";
+      if (run.checkpoint) {
+        std::fprintf(stderr,
+                     "reformsim: %s; the checkpoint %s keeps the first %llu.\n"
+                     "reformsim: continue%s with: %s\n",
+                     done.c_str(), run.checkpoint->folder().c_str(),
+                     static_cast<unsigned long long>(stop.saved),
+                     team.distributed() ? " (under mpirun or srun, with any number of ranks)" : "",
+                     resume_command(req, run.every).c_str());
+      } else {
+        std::fprintf(stderr, "reformsim: %s; nothing was written\n", done.c_str());
+      }
+    }
+    throw JobExit{1};
+  } catch (const std::bad_alloc&) {
+    throw sim::RunError("out of memory allocating the per-path results");
   }
+  progress.finish();
+  return results;
+}
 
-  // Rank 0 alone has every row (plain runs): it analyses and writes; the others wait for it.
-  sim::SummaryTable summary;
-  team.agree([&] {
-    if (!root) return;
-    summary = sim::summarize_results(results, req.threads);
-    if (results.options.size() > 1) {
-      analysis.targets = sc.targets;
-      analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
-    }
-    analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
-    if (!writer) return;
-    // The writer compresses chunks on oneTBB threads: as many as the run was given.
-    sim::ThreadArena arena(req.threads);
-    arena.execute(
-        [&] { writer->write(results, io::make_provenance(sc, overrides), summary, analysis); });
-    writer->commit();
-    if (checkpoint) checkpoint->remove();
-    if (mode != Progress::Mode::kOff) {
-      std::error_code ec;
-      const auto bytes = fs::file_size(req.output, ec);
-      std::fprintf(stderr, "reformsim: wrote %s (%s bytes)\n", req.output.c_str(),
-                   ec ? "?" : format_value(static_cast<double>(bytes)).c_str());
-    }
+// Step 4a (rank 0, which alone has every row of a plain run): the summary table, the comparison
+// of the options against the baseline, and what drives each option.
+sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, int threads,
+                          io::Analysis& analysis) {
+  sim::SummaryTable summary = sim::summarize_results(results, threads);
+  if (results.options.size() > 1) {
+    analysis.targets = sc.targets;
+    analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
+  }
+  analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
+  return summary;
+}
+
+// Step 4b, write (rank 0, with -o): the results file, committed whole; then the checkpoint it
+// replaces goes.
+void write_results(const sim::Results& results, const sim::Scenario& sc, const RunRequest& req,
+                   PreparedRun& run, const sim::SummaryTable& summary, const io::Analysis& analysis,
+                   Progress::Mode mode) {
+  // The writer compresses chunks on oneTBB threads: as many as the run was given.
+  sim::ThreadArena arena(req.threads);
+  arena.execute([&] {
+    run.writer->write(results, io::make_provenance(sc, run.overrides), summary, analysis);
   });
-  if (!root) return 0;
+  run.writer->commit();
+  if (run.checkpoint) run.checkpoint->remove();
+  if (mode != Progress::Mode::kOff) {
+    std::error_code ec;
+    const auto bytes = fs::file_size(req.output, ec);
+    std::fprintf(stderr, "reformsim: wrote %s (%s bytes)\n", req.output.c_str(),
+                 ec ? "?" : format_value(static_cast<double>(bytes)).c_str());
+  }
+}
+
+// Step 5, report (rank 0): the summary and comparison tables, or the same as JSON.
+void report_run(const RunRequest& req, const sim::Scenario& sc, const sim::SummaryTable& summary,
+                const io::Analysis& analysis) {
   if (req.json) {
     std::fputs(run_json(req.scenario, req.output, summary,
                         analysis.comparisons ? &*analysis.comparisons : nullptr, sc.targets,
                         analysis.precision ? &*analysis.precision : nullptr)
                    .c_str(),
                stdout);
-    return 0;
+    return;
   }
   print_summary_table(stdout, summary, false);
   if (analysis.comparisons)
     print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
   if (analysis.precision) print_precision(stdout, *analysis.precision_target, *analysis.precision);
+}
+
+int run_scenario(const RunRequest& req, const Team& team) {
+  sim::Scenario sc = load_run_scenario(req, team);
+  PreparedRun run = build_run(sc, req, team);
+  const Progress::Mode mode =
+      team.is_root() ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
+  announce_run(sc, req, team, run, mode);
+  io::Analysis analysis;
+  const sim::Results results = simulate(sc, req, team, run, mode, analysis);
+  // Rank 0 alone has every row (plain runs): it analyses and writes; the others wait for it.
+  sim::SummaryTable summary;
+  team.agree([&] {
+    if (!team.is_root()) return;
+    summary = analyse(results, sc, req.threads, analysis);
+    if (run.writer) write_results(results, sc, req, run, summary, analysis, mode);
+  });
+  if (team.is_root()) report_run(req, sc, summary, analysis);
   return 0;
 }
 

@@ -1,4 +1,4 @@
-#include "sim/app/fit_command.hpp"
+#include "app/fit_command.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,6 +1,6 @@
 // How the reformsim program shows summary tables: an aligned text table for people and JSON for
-// scripts. JSON numbers are printed with 17 significant digits, so they read back as the very
-// same doubles.
+// scripts. The JSON is built and printed by nlohmann-json: each number with the fewest digits
+// that read back as the very same double (at most 17); non-finite values print as null.
 #pragma once
 
 #include <cstdio>

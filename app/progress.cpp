@@ -1,4 +1,4 @@
-#include "sim/app/progress.hpp"
+#include "app/progress.hpp"
 
 #include <unistd.h>
 
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sim/app/report.hpp"
+#include "app/report.hpp"
 
 namespace reformsim::app {
 

@@ -1,4 +1,4 @@
-#include "sim/app/usage_hint.hpp"
+#include "app/usage_hint.hpp"
 
 #include <algorithm>
 

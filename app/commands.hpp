@@ -37,7 +37,7 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& what
 
 // `reformsim run`: validates, checks the output can be written, runs, writes, summarises.
 // Under an MPI launcher (and built with MPI) the ranks share the paths: rank 0 reads the
-// scenario, reports, and writes; see sim/app/team.hpp.
+// scenario, reports, and writes; see app/team.hpp.
 int run_command(const RunRequest& request);
 
 // `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/app/commands.hpp"
-#include "sim/app/fit_command.hpp"
-#include "sim/app/team.hpp"
-#include "sim/app/usage_hint.hpp"
+#include "app/commands.hpp"
+#include "app/fit_command.hpp"
+#include "app/team.hpp"
+#include "app/usage_hint.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -98,8 +98,8 @@ int main(int argc, char** argv) {
       ->needs(output);
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
   run->add_flag("--json", run_req.json,
-                "print the summary and the comparison as JSON (numbers with 17 significant "
-                "digits); input errors too, as `validate --json` does");
+                "print the summary and the comparison as JSON (numbers that read back as the "
+                "same doubles); input errors too, as `validate --json` does");
 
   std::string results_file;
   bool json = false, by_year = false;
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
       "summarize", "print the summary table of a results file, computed from the file alone");
   summarize->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
       ->required();
-  summarize->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+  summarize->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
   summarize->add_flag("--by-year", by_year, "a row per year and the present value too");
 
   auto* verify = app.add_subcommand(
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
       ->required();
   compare->add_option("--baseline", baseline, "option to compare against (default: the file's)");
   compare->add_flag("--all", all_metrics, "every metric, not only the net budget impact");
-  compare->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+  compare->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
 
   auto* sensitivity = app.add_subcommand(
       "sensitivity", "rank the uncertain inputs by how much they drive each option's outcome");
@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
   sensitivity->add_option("--top", top, "inputs shown per option (0: all)");
   sensitivity->add_option("--baseline", baseline,
                           "option to compare against (default: the file's)");
-  sensitivity->add_flag("--json", json, "print JSON (numbers with 17 significant digits)");
+  sensitivity->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
 
   app::FitRequest fit_req;
   auto* fit = app.add_subcommand(
@@ -163,8 +163,8 @@ int main(int argc, char** argv) {
           ->check(CLI::Range(std::size_t{0}, std::size_t{1000000}));
   fit->add_option("--seed", fit_req.seed, "random seed of the bootstrap (default 1)")
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
-  auto* fit_json =
-      fit->add_flag("--json", fit_req.json, "print JSON (numbers with 17 significant digits)");
+  auto* fit_json = fit->add_flag("--json", fit_req.json,
+                                 "print JSON (numbers that read back as the same doubles)");
   fit->add_flag("--yaml", fit_req.yaml, "print the best fit as a scenario snippet")
       ->excludes(fit_json)
       ->excludes(fit_bootstrap);
