@@ -1,4 +1,4 @@
-#include "models/real_estate/real_estate_model.hpp"
+#include "models/real_estate/model.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,14 +6,15 @@
 #include <utility>
 #include <vector>
 
-#include "models/real_estate/real_estate_spec.hpp"
+#include "models/real_estate/params.hpp"
+#include "models/real_estate/read_params.hpp"
 #include "sim/elementary.hpp"
 #include "sim/errors.hpp"
 
 namespace reformsim::models {
 namespace {
 
-using real_estate::RealEstateSpec;
+using real_estate::Params;
 using sim::StreamKey;
 
 constexpr StreamKey kRoot = StreamKey::of("real_estate");
@@ -30,7 +31,7 @@ int round_count(double x) {
   return static_cast<int>(std::floor(x + 0.5));
 }
 
-double busiest_damage_events(const real_estate::RealEstateSpec& spec) {
+double busiest_damage_events(const real_estate::Params& spec) {
   // Exposure: the replacement value of a class, found unrecorded parcels included.
   double n = 0.0;
   for (const auto& c : spec.classes)
@@ -40,7 +41,7 @@ double busiest_damage_events(const real_estate::RealEstateSpec& spec) {
   return n;
 }
 
-double busiest_sales(const real_estate::RealEstateSpec& spec) {
+double busiest_sales(const real_estate::Params& spec) {
   double parcels = 0.0;
   for (const auto& c : spec.classes) parcels += c.parcels * (1.0 + c.unrecorded_share);
   const auto& capacity = spec.disposition.capacity_by_year;
@@ -67,7 +68,7 @@ class RealEstateModel final : public sim::Model {
     kMetricCount
   };
 
-  explicit RealEstateModel(RealEstateSpec spec) : spec_(std::move(spec)) {
+  explicit RealEstateModel(Params spec) : spec_(std::move(spec)) {
     using sim::Better;
     using sim::Fiscal;
     using sim::Kind;
@@ -212,7 +213,7 @@ class RealEstateModel final : public sim::Model {
     StreamKey closes, delay;
   };
 
-  RealEstateSpec spec_;
+  Params spec_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
   std::vector<ClassKeys> keys_;
@@ -523,7 +524,7 @@ void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
 
 std::unique_ptr<sim::Model> make_real_estate_model(sim::MapReader& section,
                                                    const sim::ModelEnv& env) {
-  real_estate::RealEstateSpec spec = real_estate::read_spec(section, env);
+  real_estate::Params spec = real_estate::read_params(section, env);
   sim::check_events_per_path_year(section, "damage", busiest_damage_events(spec), "damage events");
   sim::check_events_per_path_year(section, "disposition", busiest_sales(spec), "parcel sales");
   return std::make_unique<RealEstateModel>(std::move(spec));

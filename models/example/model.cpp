@@ -1,4 +1,4 @@
-#include "models/example/example_model.hpp"
+#include "models/example/model.hpp"
 
 #include <algorithm>
 #include <cmath>
