@@ -1,6 +1,5 @@
-// The typed, validated input of the real-estate model (see model.hpp for what each
-// quantity means and where its defaults come from), and the reader that fills it from a scenario
-// section.
+// The typed, validated input of the real-estate model (see model.hpp for what each quantity
+// means and where its defaults come from), as read from a scenario section (read_params.cpp).
 #pragma once
 
 #include <string>
