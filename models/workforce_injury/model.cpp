@@ -126,6 +126,17 @@ struct WorkforceInjuryModel::PathRun {
   double wage_index(int a) const { return wage_index_by_year[prior + a]; }
 };
 
+// What the reforms and prices are in one accident year, for every department: each reform's
+// share of its full effect (ramp), the thresholds of the reform decisions with the reform off
+// ([0]) and on ([1]) in a department (threshold32 is not free: once a year), and the price
+// scales.
+struct WorkforceInjuryModel::YearRules {
+  double ramp[kReformCount];
+  std::uint64_t prevent[2], litigate[2][2], detect[2];
+  double med_scale;  // severity x medical index
+  double wage_index;
+};
+
 // Sums over the claims of one accident year (all departments).
 struct WorkforceInjuryModel::YearTotals {
   double claims = 0, lost_days = 0, litigated = 0, caught = 0;
@@ -375,67 +386,71 @@ double WorkforceInjuryModel::expected_incurred(const PathRun& run, int a) const 
   return total * not_caught;
 }
 
+WorkforceInjuryModel::YearRules WorkforceInjuryModel::year_rules(const PathRun& run, int a) const {
+  const ReformEffects& e = run.effects;
+  YearRules y;
+  for (int r = 0; r < kReformCount; ++r)
+    y.ramp[r] = a >= 0 ? p_.reforms[static_cast<ReformKind>(r)].ramp(a) : 0.0;
+  for (int on = 0; on < 2; ++on) {
+    auto year_strength = [&](ReformKind r, double effect) { return on ? effect * y.ramp[r] : 0.0; };
+    const double settle = 1.0 - year_strength(kAdr, e.adr_litigation);
+    y.prevent[on] = sim::threshold32(year_strength(kSafety, e.safety));
+    y.litigate[on][0] = sim::threshold32(p_.litigation_probability[0] * settle);
+    y.litigate[on][1] = sim::threshold32(p_.litigation_probability[1] * settle);
+    y.detect[on] = sim::threshold32(p_.detection_probability +
+                                    year_strength(kFraudAnalytics, e.fraud_analytics) *
+                                        (1.0 - p_.detection_probability));
+  }
+  y.med_scale = run.severity * run.med_index(a);
+  y.wage_index = run.wage_index(a);
+  return y;
+}
+
+ClaimRules WorkforceInjuryModel::department_rules(const PathRun& run, const YearRules& y,
+                                                  std::size_t d) const {
+  const ReformEffects& e = run.effects;
+  const Department& dep = p_.departments[d];
+  auto covers = [&](ReformKind r) { return (dep.reform_mask >> r & 1u) != 0; };
+  // A reform's strength for this department: its effect this year where it covers it.
+  auto strength = [&](ReformKind r, double effect) { return covers(r) ? effect * y.ramp[r] : 0.0; };
+  ClaimRules rules;
+  rules.t = thresholds_[d];
+  rules.prevent = y.prevent[covers(kSafety)];
+  rules.litigated[0] = y.litigate[covers(kAdr)][0];
+  rules.litigated[1] = y.litigate[covers(kAdr)][1];
+  rules.fraud = fraud_threshold_;
+  rules.wellness = wellness_threshold_;
+  rules.detect = y.detect[covers(kFraudAnalytics)];
+  rules.wellness_on = covers(kWellness) && y.ramp[kWellness] > 0.0;
+  rules.med_scale = y.med_scale;
+  rules.wellness_medical = 1.0 - strength(kWellness, e.wellness_severity);
+  rules.wellness_days = 1.0 - strength(kWellness, e.wellness_lost_days);
+  rules.litigated_medical = p_.litigation_severity_multiplier;
+  rules.litigated_days = p_.litigation_duration_multiplier * (1.0 - strength(kAdr, e.adr_duration));
+  rules.legal_scale = y.wage_index;
+  rules.indemnity_per_day = dep.daily_indemnity_usd * run.severity * y.wage_index;
+  return rules;
+}
+
 WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathRun& run,
                                                                      int a) const {
   const sim::PathContext& ctx = run.ctx;
-  const ReformEffects& e = run.effects;
-  const double sev = run.severity;
-  const double med_index = run.med_index(a), wage_index = run.wage_index(a);
+  const double wage_index = run.wage_index(a);
   const auto calendar_year = static_cast<std::uint64_t>(start_year_ + a);
   const auto ya = static_cast<std::size_t>(a + lags_ - 1);
   const double trend = trend_[ya];
-  double ramp[kReformCount];  // each reform's share of its full effect this year
-  for (int r = 0; r < kReformCount; ++r)
-    ramp[r] = a >= 0 ? p_.reforms[static_cast<ReformKind>(r)].ramp(a) : 0.0;
-
   const double investigation = p_.investigation_cost_usd * wage_index;
   const double admin_per_dispute = p_.reforms.adr.admin_cost_per_dispute_usd * wage_index;
-  // The thresholds of the reform decisions with the reform off ([0]) and on ([1]) in a
-  // department this year, once for all departments (threshold32 is not free).
-  std::uint64_t prevent[2], litigate[2][2], detect[2];
-  for (int on = 0; on < 2; ++on) {
-    auto year_strength = [&](ReformKind r, double effect) { return on ? effect * ramp[r] : 0.0; };
-    const double settle = 1.0 - year_strength(kAdr, e.adr_litigation);
-    prevent[on] = sim::threshold32(year_strength(kSafety, e.safety));
-    litigate[on][0] = sim::threshold32(p_.litigation_probability[0] * settle);
-    litigate[on][1] = sim::threshold32(p_.litigation_probability[1] * settle);
-    detect[on] = sim::threshold32(p_.detection_probability +
-                                  year_strength(kFraudAnalytics, e.fraud_analytics) *
-                                      (1.0 - p_.detection_probability));
-  }
+  const YearRules year = year_rules(run, a);
+  auto rules_of = [&](std::size_t d) { return department_rules(run, year, d); };
+
   ClaimBatch buf;  // not initialised: every entry read was written first
   LaneSums sums;
   std::uint64_t filed = 0, caught = 0, litigated = 0, adr_disputes = 0;
-
-  // What the reforms and prices do to department d's claims this year.
-  auto rules_of = [&](std::size_t d) {
-    const Department& dep = p_.departments[d];
-    auto covers = [&](ReformKind r) { return (dep.reform_mask >> r & 1u) != 0; };
-    // A reform's strength for this department: its effect this year where it covers it.
-    auto strength = [&](ReformKind r, double effect) { return covers(r) ? effect * ramp[r] : 0.0; };
-    ClaimRules rules;
-    rules.t = thresholds_[d];
-    rules.prevent = prevent[covers(kSafety)];
-    rules.litigated[0] = litigate[covers(kAdr)][0];
-    rules.litigated[1] = litigate[covers(kAdr)][1];
-    rules.fraud = fraud_threshold_;
-    rules.wellness = wellness_threshold_;
-    rules.detect = detect[covers(kFraudAnalytics)];
-    rules.wellness_on = covers(kWellness) && ramp[kWellness] > 0.0;
-    rules.med_scale = sev * med_index;
-    rules.wellness_medical = 1.0 - strength(kWellness, e.wellness_severity);
-    rules.wellness_days = 1.0 - strength(kWellness, e.wellness_lost_days);
-    rules.litigated_medical = p_.litigation_severity_multiplier;
-    rules.litigated_days =
-        p_.litigation_duration_multiplier * (1.0 - strength(kAdr, e.adr_duration));
-    rules.legal_scale = wage_index;
-    rules.indemnity_per_day = dep.daily_indemnity_usd * sev * wage_index;
-    return rules;
-  };
   // Applies department d's reforms (`rules`, rules_of(d)) to m of its claims and sums them.
   auto add = [&](std::size_t d, const ClaimRules& rules, const ClaimView& view, std::size_t m,
                  bool drawn) {
-    const bool adr_on = (p_.departments[d].reform_mask >> kAdr & 1u) && ramp[kAdr] > 0.0;
+    const bool adr_on = (p_.departments[d].reform_mask >> kAdr & 1u) && year.ramp[kAdr] > 0.0;
     const ClaimCounts c = sum_claims(rules, view, m, sums);
     filed += c.filed;
     caught += c.caught;

@@ -126,6 +126,7 @@ class WorkforceInjuryModel final : public sim::Model {
  private:
   struct ReformEffects;
   struct PathRun;
+  struct YearRules;
   struct YearTotals;
 
   void simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
@@ -139,6 +140,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // Expected incurred cost (medical + indemnity + legal) of accident year `a` without reforms,
   // for the path's parameters; used for the run-off of years before the horizon.
   double expected_incurred(const PathRun& run, int a) const;
+  // The reforms' strength and decision thresholds in accident year `a` (docs section 1.3).
+  YearRules year_rules(const PathRun& run, int a) const;
+  // What the reforms and prices do to department d's claims in that year.
+  ClaimRules department_rules(const PathRun& run, const YearRules& y, std::size_t d) const;
   // The claims of accident year `a` of every department (docs section 1.4).
   YearTotals simulate_year(const PathRun& run, int a) const;
   // Claims of a department in a calendar year at the baseline mean (before NB mixing).
