@@ -1,4 +1,4 @@
-#include "models/real_estate/real_estate_model.hpp"
+#include "models/real_estate/model.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,14 +6,15 @@
 #include <utility>
 #include <vector>
 
-#include "models/real_estate/real_estate_spec.hpp"
+#include "models/real_estate/params.hpp"
+#include "models/real_estate/read_params.hpp"
 #include "sim/elementary.hpp"
 #include "sim/errors.hpp"
 
 namespace reformsim::models {
 namespace {
 
-using real_estate::RealEstateSpec;
+using real_estate::Params;
 using sim::StreamKey;
 
 constexpr StreamKey kRoot = StreamKey::of("real_estate");
@@ -30,7 +31,7 @@ int round_count(double x) {
   return static_cast<int>(std::floor(x + 0.5));
 }
 
-double busiest_damage_events(const real_estate::RealEstateSpec& spec) {
+double busiest_damage_events(const real_estate::Params& spec) {
   // Exposure: the replacement value of a class, found unrecorded parcels included.
   double n = 0.0;
   for (const auto& c : spec.classes)
@@ -40,7 +41,7 @@ double busiest_damage_events(const real_estate::RealEstateSpec& spec) {
   return n;
 }
 
-double busiest_sales(const real_estate::RealEstateSpec& spec) {
+double busiest_sales(const real_estate::Params& spec) {
   double parcels = 0.0;
   for (const auto& c : spec.classes) parcels += c.parcels * (1.0 + c.unrecorded_share);
   const auto& capacity = spec.disposition.capacity_by_year;
@@ -67,7 +68,7 @@ class RealEstateModel final : public sim::Model {
     kMetricCount
   };
 
-  explicit RealEstateModel(RealEstateSpec spec) : spec_(std::move(spec)) {
+  explicit RealEstateModel(Params spec) : spec_(std::move(spec)) {
     using sim::Better;
     using sim::Fiscal;
     using sim::Kind;
@@ -147,6 +148,7 @@ class RealEstateModel final : public sim::Model {
   }
   std::size_t scratch_doubles() const override { return scratch_size_; }
 
+  // The six steps of a path, in order (model.hpp's paragraphs).
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
 
  private:
@@ -170,6 +172,40 @@ class RealEstateModel final : public sim::Model {
     kScalars
   };
 
+  // One path's working state: the scratch arrays above (per class and year, per class, and per
+  // deal: closes, close year) and the per-path parameters every step after the draws uses.
+  struct PathState {
+    std::size_t n_classes = 0, horizon = 0;
+    double* year_arrays = nullptr;
+    double* scalars = nullptr;
+    double* deal_state = nullptr;
+    double detection = 0.0, reduction = 0.0, collection_gain = 0.0;
+    double transaction_cost = 0.0, frequency_factor = 0.0;
+
+    double* year_array(YearArray which, std::size_t c) const {
+      return year_arrays + (static_cast<std::size_t>(which) * n_classes + c) * horizon;
+    }
+    double& scalar(Scalar which, std::size_t c) const {
+      return scalars[static_cast<std::size_t>(which) * n_classes + c];
+    }
+  };
+  PathState path_state(const sim::PathContext& ctx) const;
+  // Per-path parameters: the asset-management, disposition and damage draws, then per class its
+  // market, cost rate and surplus, then per deal whether and when it closes.
+  PathState draw_parameters(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+  // Market: the log value index per class and year.
+  void simulate_market(const sim::PathContext& ctx, PathState& st) const;
+  // Disposition: listings by capacity and priority, closings by parcel draws.
+  void sell_surplus(const sim::PathContext& ctx, PathState& st, const sim::PathOutput& out) const;
+  // Holdings, costs, income and damage per class and year.
+  void hold_and_damage(const sim::PathContext& ctx, PathState& st,
+                       const sim::PathOutput& out) const;
+  // Partnerships: upfront payments, ground leases and housing units of the deals that close.
+  void add_partnerships(const sim::PathContext& ctx, const PathState& st,
+                        const sim::PathOutput& out) const;
+  // Program costs, the net cash flow and its NPV.
+  void add_program_and_net(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+
   struct ClassKeys {
     StreamKey drift, volatility, cost_rate, surplus, market, sale;
   };
@@ -177,7 +213,7 @@ class RealEstateModel final : public sim::Model {
     StreamKey closes, delay;
   };
 
-  RealEstateSpec spec_;
+  Params spec_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
   std::vector<ClassKeys> keys_;
@@ -201,54 +237,59 @@ class RealEstateModel final : public sim::Model {
 void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
   if (static_cast<std::size_t>(ctx.horizon()) > horizon_)
     throw sim::RunError("real_estate: built for a shorter horizon than the run's");
-  const int horizon = ctx.horizon();
-  const std::size_t n_classes = spec_.classes.size();
-  const std::size_t n_perils = spec_.damage.perils.size();
-  double* const scratch = ctx.scratch().data();
-  auto year_array = [&](YearArray which, std::size_t c) {
-    return scratch + (static_cast<std::size_t>(which) * n_classes + c) * horizon_;
-  };
-  double* const scalars = scratch + kYearArrays * n_classes * horizon_;
-  auto scalar = [&](Scalar which, std::size_t c) -> double& {
-    return scalars[static_cast<std::size_t>(which) * n_classes + c];
-  };
-  double* const deal_state = scalars + kScalars * n_classes;  // closes, close year per deal
+  PathState st = draw_parameters(ctx, out);
+  simulate_market(ctx, st);
+  sell_surplus(ctx, st, out);
+  hold_and_damage(ctx, st, out);
+  add_partnerships(ctx, st, out);
+  add_program_and_net(ctx, out);
+}
 
+RealEstateModel::PathState RealEstateModel::path_state(const sim::PathContext& ctx) const {
+  PathState st;
+  st.n_classes = spec_.classes.size();
+  st.horizon = horizon_;
+  st.year_arrays = ctx.scratch().data();
+  st.scalars = st.year_arrays + kYearArrays * st.n_classes * horizon_;
+  st.deal_state = st.scalars + kScalars * st.n_classes;
+  return st;
+}
+
+RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathContext& ctx,
+                                                            const sim::PathOutput& out) const {
+  PathState st = path_state(ctx);
+  const std::size_t n_classes = spec_.classes.size();
   const auto& ams = spec_.asset_management;
   const auto& disp = spec_.disposition;
   const auto& ppp = spec_.partnerships;
-
-  // ---- Per-path parameters ----
-  const double detection = ams.enabled ? draw(ams.detection_rate, ctx, kDetectionKey) : 0.0;
-  const double reduction =
-      ams.enabled ? draw(ams.operating_cost_reduction, ctx, kReductionKey) : 0.0;
-  const double collection_gain =
-      ams.enabled ? draw(ams.lease_collection_gain, ctx, kCollectionKey) : 0.0;
-  const int effective_year = ams.effective_year();
-  const double transaction_cost = draw(disp.transaction_cost_share, ctx, kTransactionKey);
-  const double frequency_factor = draw(spec_.damage.frequency_factor, ctx, kFrequencyKey);
-  out.set_input(ams_input_, detection);
-  out.set_input(ams_input_ + 1, reduction);
-  out.set_input(ams_input_ + 2, collection_gain);
-  out.set_input(ams_input_ + 3, transaction_cost);
-  out.set_input(ams_input_ + 4, frequency_factor);
+  st.detection = ams.enabled ? draw(ams.detection_rate, ctx, kDetectionKey) : 0.0;
+  st.reduction = ams.enabled ? draw(ams.operating_cost_reduction, ctx, kReductionKey) : 0.0;
+  st.collection_gain = ams.enabled ? draw(ams.lease_collection_gain, ctx, kCollectionKey) : 0.0;
+  st.transaction_cost = draw(disp.transaction_cost_share, ctx, kTransactionKey);
+  st.frequency_factor = draw(spec_.damage.frequency_factor, ctx, kFrequencyKey);
+  out.set_input(ams_input_, st.detection);
+  out.set_input(ams_input_ + 1, st.reduction);
+  out.set_input(ams_input_ + 2, st.collection_gain);
+  out.set_input(ams_input_ + 3, st.transaction_cost);
+  out.set_input(ams_input_ + 4, st.frequency_factor);
 
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
     const auto& k = keys_[c];
-    scalar(kSigma, c) = draw(cls.market.volatility, ctx, k.volatility);
-    scalar(kMu, c) = cls.market.log_drift(draw(cls.market.drift, ctx, k.drift), scalar(kSigma, c));
-    scalar(kCostRate, c) = draw(cls.operating_cost_rate, ctx, k.cost_rate);
+    st.scalar(kSigma, c) = draw(cls.market.volatility, ctx, k.volatility);
+    st.scalar(kMu, c) =
+        cls.market.log_drift(draw(cls.market.drift, ctx, k.drift), st.scalar(kSigma, c));
+    st.scalar(kCostRate, c) = draw(cls.operating_cost_rate, ctx, k.cost_rate);
     const double surplus_share = draw(cls.surplus_share, ctx, k.surplus);
     const int s = std::clamp(round_count(surplus_share * cls.parcels), 0, cls.parcels);
-    scalar(kS, c) = s;
-    scalar(kF, c) = round_count(detection * (1.0 - cls.occupancy) * (cls.parcels - s));
-    scalar(kU, c) = round_count(detection * cls.unrecorded_share * cls.parcels);
-    scalar(kNextFound, c) = s;
+    st.scalar(kS, c) = s;
+    st.scalar(kF, c) = round_count(st.detection * (1.0 - cls.occupancy) * (cls.parcels - s));
+    st.scalar(kU, c) = round_count(st.detection * cls.unrecorded_share * cls.parcels);
+    st.scalar(kNextFound, c) = s;
     const int base = static_cast<int>(4 * c);
-    out.set_input(base, scalar(kMu, c));
-    out.set_input(base + 1, scalar(kSigma, c));
-    out.set_input(base + 2, scalar(kCostRate, c));
+    out.set_input(base, st.scalar(kMu, c));
+    out.set_input(base + 1, st.scalar(kSigma, c));
+    out.set_input(base + 2, st.scalar(kCostRate, c));
     out.set_input(base + 3, surplus_share);
   }
 
@@ -260,20 +301,24 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
       closes = s.uniform() < deal.probability ? 1.0 : 0.0;
       delay = draw(deal.delay_years, ctx, deal_keys_[d].delay);
       const auto c = static_cast<std::size_t>(deal.class_index);
-      scalar(kReserved, c) = std::min(scalar(kReserved, c) + deal.parcels, scalar(kS, c));
+      st.scalar(kReserved, c) = std::min(st.scalar(kReserved, c) + deal.parcels, st.scalar(kS, c));
     }
-    deal_state[2 * d] = closes;
-    deal_state[2 * d + 1] = deal.start_year_offset + std::floor(delay);
+    st.deal_state[2 * d] = closes;
+    st.deal_state[2 * d + 1] = deal.start_year_offset + std::floor(delay);
     out.set_input(deal_input_ + static_cast<int>(2 * d), closes);
     out.set_input(deal_input_ + static_cast<int>(2 * d + 1), delay);
   }
+  return st;
+}
 
-  // ---- Market: log value index per class and year ----
+void RealEstateModel::simulate_market(const sim::PathContext& ctx, PathState& st) const {
+  const int horizon = ctx.horizon();
+  const std::size_t n_classes = spec_.classes.size();
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& market = spec_.classes[c].market;
-    const double mu = scalar(kMu, c);
-    const double sigma = scalar(kSigma, c);
-    double* log_index = year_array(kLogIndex, c);
+    const double mu = st.scalar(kMu, c);
+    const double sigma = st.scalar(kSigma, c);
+    double* log_index = st.year_array(kLogIndex, c);
     double level = 0.0;
     for (int y = 0; y < horizon; ++y) {
       double r = mu;
@@ -286,8 +331,14 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
       log_index[y] = level;
     }
   }
+}
 
-  // ---- Disposition: listings by capacity and priority, closings by parcel draws ----
+void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
+                                   const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ams = spec_.asset_management;
+  const auto& disp = spec_.disposition;
+  const int effective_year = ams.effective_year();
   double* proceeds = out.metric(kProceeds);
   double* sold_value = out.metric(kSoldValue);
   double* parcels_sold = out.metric(kParcelsSold);
@@ -298,27 +349,27 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
     int total = 0;
     for (int ci : spec_.disposition_order) {
       const auto c = static_cast<std::size_t>(ci);
-      const double base_left = scalar(kS, c) - scalar(kReserved, c) - scalar(kNextBase, c);
-      const double found_left =
-          found_listable ? scalar(kS, c) + scalar(kF, c) + scalar(kU, c) - scalar(kNextFound, c)
-                         : 0.0;
+      const double base_left = st.scalar(kS, c) - st.scalar(kReserved, c) - st.scalar(kNextBase, c);
+      const double found_left = found_listable ? st.scalar(kS, c) + st.scalar(kF, c) +
+                                                     st.scalar(kU, c) - st.scalar(kNextFound, c)
+                                               : 0.0;
       const int take = std::min(capacity - total, static_cast<int>(base_left + found_left));
-      scalar(kTake, c) = take;
+      st.scalar(kTake, c) = take;
       total += take;
     }
     if (total == 0) continue;
     int slot = 0;
     for (int ci : spec_.disposition_order) {
       const auto c = static_cast<std::size_t>(ci);
-      const int take = static_cast<int>(scalar(kTake, c));
-      const double base_end = scalar(kS, c) - scalar(kReserved, c);
-      const double unrecorded_from = scalar(kS, c) + scalar(kF, c);
+      const int take = static_cast<int>(st.scalar(kTake, c));
+      const double base_end = st.scalar(kS, c) - st.scalar(kReserved, c);
+      const double unrecorded_from = st.scalar(kS, c) + st.scalar(kF, c);
       const auto& cls = spec_.classes[c];
       const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
-      const double* log_index = year_array(kLogIndex, c);
+      const double* log_index = st.year_array(kLogIndex, c);
       for (int t = 0; t < take; ++t, ++slot) {
         double& next =
-            scalar(kNextBase, c) < base_end ? scalar(kNextBase, c) : scalar(kNextFound, c);
+            st.scalar(kNextBase, c) < base_end ? st.scalar(kNextBase, c) : st.scalar(kNextFound, c);
         const double parcel = next;
         next += 1.0;
         const double listed = y + (slot + 0.5) / total;
@@ -332,22 +383,30 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         const double before = year > 0 ? log_index[year - 1] : 0.0;
         const double value =
             parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
-        proceeds[year] += value * ratio * (1.0 - transaction_cost);
+        proceeds[year] += value * ratio * (1.0 - st.transaction_cost);
         sold_value[year] += value;
         parcels_sold[year] += 1.0;
-        year_array(kCntEnd, c)[year] += 1.0;
-        year_array(kCntAvg, c)[year] += 1.0 - part_held;
+        st.year_array(kCntEnd, c)[year] += 1.0;
+        st.year_array(kCntAvg, c)[year] += 1.0 - part_held;
         if (parcel >= unrecorded_from) {  // found unrecorded: no building, no lease
-          year_array(kUnrecEnd, c)[year] += parcel_base;
+          st.year_array(kUnrecEnd, c)[year] += parcel_base;
         } else {
-          year_array(kRecEnd, c)[year] += parcel_base;
-          year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+          st.year_array(kRecEnd, c)[year] += parcel_base;
+          st.year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
         }
       }
     }
   }
+}
 
-  // ---- Holdings, costs, income and damage per class and year ----
+void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st,
+                                      const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const std::size_t n_classes = spec_.classes.size();
+  const std::size_t n_perils = spec_.damage.perils.size();
+  const auto& ams = spec_.asset_management;
+  const auto& ppp = spec_.partnerships;
+  const int effective_year = ams.effective_year();
   double* value = out.metric(kMarketValue);
   double* operating = out.metric(kOperatingCost);
   double* lease = out.metric(kLeaseIncome);
@@ -356,7 +415,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
     const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
-    const double* log_index = year_array(kLogIndex, c);
+    const double* log_index = st.year_array(kLogIndex, c);
     double recorded = cls.market_value_usd;
     double unrecorded = 0.0;
     double count = cls.parcels;
@@ -364,33 +423,34 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
       const auto yi = static_cast<std::size_t>(y);
       const bool effective = ams.enabled && y >= effective_year;
       if (ams.enabled && y == effective_year) {
-        unrecorded += scalar(kU, c) * parcel_base;
-        count += scalar(kU, c);
+        unrecorded += st.scalar(kU, c) * parcel_base;
+        count += st.scalar(kU, c);
       }
       double site_base = 0.0, site_count = 0.0;  // handed to developers before this year
       for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
         const auto& deal = ppp.deals[d];
-        if (deal_state[2 * d] > 0.0 && deal.class_index == static_cast<int>(c) &&
-            deal_state[2 * d + 1] < y) {
+        if (st.deal_state[2 * d] > 0.0 && deal.class_index == static_cast<int>(c) &&
+            st.deal_state[2 * d + 1] < y) {
           site_base += deal.parcels * parcel_base;
           site_count += deal.parcels;
         }
       }
       const double held_share =
-          std::max(recorded - year_array(kRecAvg, c)[yi] - site_base, 0.0) / cls.market_value_usd;
-      const double held_count = std::max(count - year_array(kCntAvg, c)[yi] - site_count, 0.0);
-      const double saving = effective ? reduction : 0.0;
+          std::max(recorded - st.year_array(kRecAvg, c)[yi] - site_base, 0.0) /
+          cls.market_value_usd;
+      const double held_count = std::max(count - st.year_array(kCntAvg, c)[yi] - site_count, 0.0);
+      const double saving = effective ? st.reduction : 0.0;
       operating[y] +=
-          (1.0 - saving) * (scalar(kCostRate, c) * cls.replacement_value_usd * held_share +
+          (1.0 - saving) * (st.scalar(kCostRate, c) * cls.replacement_value_usd * held_share +
                             cls.operating_cost_per_parcel_usd * held_count);
-      const double gain = effective ? collection_gain : 0.0;
+      const double gain = effective ? st.collection_gain : 0.0;
       lease[y] += cls.lease_income_usd * held_share *
                   (cls.lease_collection_rate + gain * (1.0 - cls.lease_collection_rate));
 
       const double exposure_billion = cls.replacement_value_usd * held_share * 1e-9;
       for (std::size_t p = 0; p < n_perils; ++p) {
         const auto& peril = spec_.damage.perils[p];
-        const double mean = peril.events_per_billion_usd * frequency_factor * exposure_billion;
+        const double mean = peril.events_per_billion_usd * st.frequency_factor * exposure_billion;
         if (!(mean > 0.0)) continue;
         const std::size_t kp = c * n_perils + p;
         sim::Stream cs = ctx.stream(damage_count_keys_[kp].with(static_cast<std::uint64_t>(y)));
@@ -404,27 +464,43 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
         events[y] += static_cast<double>(n);
       }
 
-      recorded -= year_array(kRecEnd, c)[yi];
-      unrecorded -= year_array(kUnrecEnd, c)[yi];
-      count -= year_array(kCntEnd, c)[yi];
+      recorded -= st.year_array(kRecEnd, c)[yi];
+      unrecorded -= st.year_array(kUnrecEnd, c)[yi];
+      count -= st.year_array(kCntEnd, c)[yi];
       value[y] += (recorded + unrecorded) * sim::exp_portable(log_index[y]);
     }
   }
+}
 
-  // ---- Partnerships ----
+void RealEstateModel::add_partnerships(const sim::PathContext& ctx, const PathState& st,
+                                       const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ppp = spec_.partnerships;
   double* partnership = out.metric(kPartnershipIncome);
   double* housing = out.metric(kHousingUnits);
   for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
-    if (!(deal_state[2 * d] > 0.0)) continue;
+    if (!(st.deal_state[2 * d] > 0.0)) continue;
     const auto& deal = ppp.deals[d];
-    const int closing = static_cast<int>(deal_state[2 * d + 1]);
+    const int closing = static_cast<int>(st.deal_state[2 * d + 1]);
     if (closing < horizon) partnership[closing] += deal.upfront_payment_usd;
     for (int y = closing + 1; y < horizon; ++y) partnership[y] += deal.ground_lease_usd;
     const int delivered = closing + deal.construction_years;
     if (delivered < horizon) housing[delivered] += deal.housing_units;
   }
+}
 
-  // ---- Program costs, net cash flow and its NPV ----
+void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
+                                          const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ams = spec_.asset_management;
+  const auto& disp = spec_.disposition;
+  const auto& ppp = spec_.partnerships;
+  const int effective_year = ams.effective_year();
+  const double* lease = out.metric(kLeaseIncome);
+  const double* proceeds = out.metric(kProceeds);
+  const double* partnership = out.metric(kPartnershipIncome);
+  const double* operating = out.metric(kOperatingCost);
+  const double* damage = out.metric(kDamage);
   double* program = out.metric(kProgramCost);
   double* net = out.metric(kNetCashFlow);
   const int impl_years = std::max(ams.implementation_years, 1);
@@ -448,7 +524,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
 
 std::unique_ptr<sim::Model> make_real_estate_model(sim::MapReader& section,
                                                    const sim::ModelEnv& env) {
-  real_estate::RealEstateSpec spec = real_estate::read_spec(section, env);
+  real_estate::Params spec = real_estate::read_params(section, env);
   sim::check_events_per_path_year(section, "damage", busiest_damage_events(spec), "damage events");
   sim::check_events_per_path_year(section, "disposition", busiest_sales(spec), "parcel sales");
   return std::make_unique<RealEstateModel>(std::move(spec));

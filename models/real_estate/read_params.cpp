@@ -1,11 +1,10 @@
-#include "models/real_estate/real_estate_spec.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
+#include "models/real_estate/read_params.hpp"
 #include "sim/elementary.hpp"
 
 namespace reformsim::models::real_estate {
@@ -279,8 +278,8 @@ DamageSpec read_damage(MapReader d) {
 
 }  // namespace
 
-RealEstateSpec read_spec(MapReader& r, const sim::ModelEnv& env) {
-  RealEstateSpec spec;
+Params read_params(MapReader& r, const sim::ModelEnv& env) {
+  Params spec;
   spec.horizon_years = env.settings.horizon_years;
   auto class_readers = r.maps("classes", true);
   for (std::size_t i = 0; i < class_readers.size(); ++i)

@@ -1,6 +1,5 @@
-// The typed, validated input of the real-estate model (see real_estate_model.hpp for what each
-// quantity means and where its defaults come from), and the reader that fills it from a scenario
-// section.
+// The typed, validated input of the real-estate model (see model.hpp for what each quantity
+// means and where its defaults come from), as read from a scenario section (read_params.cpp).
 #pragma once
 
 #include <string>
@@ -103,7 +102,7 @@ struct DamageSpec {
   std::vector<PerilSpec> perils;
 };
 
-struct RealEstateSpec {
+struct Params {
   int horizon_years = 1;
   std::vector<AssetClassSpec> classes;
   std::vector<int> disposition_order;  // class indices by priority
@@ -112,9 +111,5 @@ struct RealEstateSpec {
   PartnershipSpec partnerships;
   DamageSpec damage;
 };
-
-// Reads and validates the section; every problem goes to the reader's diagnostics, and finish()
-// is called on every map read.
-RealEstateSpec read_spec(sim::MapReader& section, const sim::ModelEnv& env);
 
 }  // namespace reformsim::models::real_estate

@@ -1,5 +1,10 @@
 // Workforce injury and workers' compensation: claims, their cost, and when the city pays it.
 //
+// Files: params.hpp (the typed parameters), read_params.cpp (reading the scenario section),
+// model.hpp/.cpp (this model: per-path parameters, indices, one accident year, payment),
+// kernels.hpp/.cpp (the SIMD batch kernels over claims), claim_memo.hpp/.cpp (what is kept in the
+// path memo and its keys), payment_pattern.hpp/.cpp (the default pattern and the pay-out).
+//
 // What is modelled, per path, per department d and accident year t (0 = the start year):
 //   FTE_d(t)     = headcount_fte_d * (1 + headcount_growth_d)^t
 //   lambda_d(t)  = FTE_d(t) / 100 * rate_d * F * (1 + frequency_trend)^t
@@ -79,29 +84,98 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "models/workforce_injury/kernels.hpp"
+#include "models/workforce_injury/params.hpp"
 #include "sim/model.hpp"
 
 namespace reformsim::models {
-
-// Reads the `workforce_injury` section (errors go to the reader's diagnostics) and builds it.
-std::unique_ptr<sim::Model> make_workforce_injury_model(sim::MapReader& section,
-                                                        const sim::ModelEnv& env);
+namespace workforce_injury {
 
 // What the claims of one path consume (benchmarks: benches/bench_micro.cpp): claims drawn
 // (before prevention), prevented, those whose outcome uses block 3, and the Philox blocks made
 // for them (three per claim drawn, none for claims whose draws an earlier option of the path
-// made: see the path memo).
-struct WorkforceClaimStats {
+// made: see claim_memo.hpp).
+struct ClaimStats {
   std::uint64_t drawn = 0;
   std::uint64_t prevented = 0;
   std::uint64_t used_block3 = 0;
   std::uint64_t blocks = 0;
 };
-// Runs simulate() for one path of `model` (made by make_workforce_injury_model; RunError
-// otherwise), counting as it goes: the same code and draws, the same output.
-WorkforceClaimStats workforce_injury_claim_stats(const sim::Model& model,
-                                                 const sim::PathContext& ctx,
-                                                 const sim::PathOutput& out);
+
+// The model of one option: built once from its parameters, then const while simulating.
+class WorkforceInjuryModel final : public sim::Model {
+ public:
+  WorkforceInjuryModel(Params p, const sim::SimulationSettings& settings);
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override;
+  // Incurred cost, medical and wage indices by accident year (prior years included), then the
+  // path's department rates.
+  std::size_t scratch_doubles() const override {
+    return 3 * static_cast<std::size_t>(years_) + p_.departments.size();
+  }
+
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
+  // simulate(), counting what the claims consume: the same code, draws and output.
+  ClaimStats simulate_counting(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+
+ private:
+  struct ReformEffects;
+  struct PathRun;
+  struct YearRules;
+  struct YearTotals;
+
+  void simulate_path(const sim::PathContext& ctx, const sim::PathOutput& out,
+                     ClaimStats* stats) const;
+  // Per-path parameters (docs section 1.2), recorded as the path's inputs.
+  double draw(const sim::PathContext& ctx, int input, const sim::Distribution& dist) const;
+  ReformEffects draw_effects(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+  void draw_rates(const sim::PathContext& ctx, const sim::PathOutput& out, double* rates) const;
+  // Price indices by accident year (docs section 1.3).
+  void fill_indices(const sim::PathContext& ctx, double* med_index, double* wage_index) const;
+  // Expected incurred cost (medical + indemnity + legal) of accident year `a` without reforms,
+  // for the path's parameters; used for the run-off of years before the horizon.
+  double expected_incurred(const PathRun& run, int a) const;
+  // The reforms' strength and decision thresholds in accident year `a` (docs section 1.3).
+  YearRules year_rules(const PathRun& run, int a) const;
+  // What the reforms and prices do to department d's claims in that year.
+  ClaimRules department_rules(const PathRun& run, const YearRules& y, std::size_t d) const;
+  // The claims of accident year `a` of every department (docs section 1.4).
+  YearTotals simulate_year(const PathRun& run, int a) const;
+  // Claims of a department in a calendar year at the baseline mean (before NB mixing).
+  std::int64_t claim_count(const sim::PathContext& ctx, const Department& dep,
+                           std::uint64_t calendar_year, double mean) const;
+  // Blocks 1 to 3 of a batch's claims [0, m) (their keys and lost_below set) and what they make
+  // of them before reforms.
+  void draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf) const;
+
+  Params p_;
+  int horizon_;
+  int start_year_;
+  int lags_ = 1;
+  int years_ = 1;  // accident years kept in scratch: lags_ - 1 before the horizon, then horizon_
+  // By accident year a (index a + lags_ - 1, as in scratch): (1 + frequency_trend)^a, each
+  // department's FTE (d * years_ + index), and before the horizon the constant-inflation
+  // medical and wage indices; std::pow once here instead of on every path.
+  std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
+  CostLognormals lognormals_ = {};
+  // threshold32 of the fixed probabilities: each department's claim type and dispute, fraud,
+  // wellness participation.
+  std::vector<ClaimThresholds> thresholds_;
+  std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
+  std::vector<sim::StreamKey> input_keys_;
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+}  // namespace workforce_injury
+
+// Reads the `workforce_injury` section (errors go to the reader's diagnostics) and builds it.
+std::unique_ptr<workforce_injury::WorkforceInjuryModel> make_workforce_injury_model(
+    sim::MapReader& section, const sim::ModelEnv& env);
 
 }  // namespace reformsim::models
