@@ -11,7 +11,8 @@ DataFrame.style) works on a machine that happens to have it and fails on a fresh
 catch that:
 
 - static: every module imported anywhere (top level, functions, try blocks) in notebooks/*.ipynb,
-  notebooks/*.py, scripts/*.py, tests/*.py and benches/**/*.py, resolved by this interpreter;
+  notebooks/*.py, scripts/*.py, tests/*.py, benches/**/*.py and python/**/*.py, resolved by
+  this interpreter;
 - dynamic: the files of every module actually loaded while the notebooks ran
   (LOADED_MODULES_JSON, written by notebooks/run_notebooks.py --record-modules), which holds the
   lazy imports of the libraries' features the code uses.
@@ -34,7 +35,7 @@ SOURCE = os.path.abspath(sys.argv[1])
 LOADED = sys.argv[2:]
 
 SCANNED = ["notebooks/*.ipynb", "notebooks/*.py", "scripts/*.py", "tests/*.py",
-           "benches/**/*.py"]
+           "benches/**/*.py", "python/**/*.py"]
 
 
 def install_list():
@@ -128,6 +129,9 @@ def local_modules():
         for p in glob.glob(os.path.join(SOURCE, pattern), recursive=True):
             if p.endswith(".py"):
                 names.add(os.path.basename(p)[:-3])
+    # The packages under python/ (reformsim).
+    names.update(os.path.basename(os.path.dirname(p)) for p in
+                 glob.glob(os.path.join(SOURCE, "python", "*", "*.py")))
     return names
 
 
