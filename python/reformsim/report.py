@@ -94,16 +94,9 @@ def number_text(v) -> str:
 
 
 def prob_text(p) -> str:
-    """A probability as a percentage that never rounds a near-certainty to a certainty."""
-    if p is None or not math.isfinite(p):
-        return "n/a"
-    if p in (0.0, 1.0):
-        return "{:.0%}".format(p)
-    if p < 0.001:
-        return "<0.1%"
-    if p > 0.999:
-        return ">99.9%"
-    return "{:.1%}".format(p)
+    """A probability as a percentage with one decimal that never rounds a near-certainty to a
+    certainty (">99.9%")."""
+    return "n/a" if p is None or not math.isfinite(p) else rp.pct(p, 1)
 
 
 class Cell:
@@ -445,30 +438,40 @@ def write_xlsx(report: dict, path: str) -> None:
     wb.save(path)
 
 
-def _write_atomically(path: str, write) -> None:
-    """Calls write(temporary path) and renames the result to `path`; removes the temporary
-    file on any failure."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise ReportError("%s: the folder %s does not exist" % (path, folder))
-    tmp = os.path.join(folder, ".%s.partial-%d" % (os.path.basename(path), os.getpid()))
+def _write_atomically(writers) -> None:
+    """For each (path, write): calls write(a temporary path beside `path`); when all have
+    written, renames each to its path. Removes the temporary files on any failure."""
+    temps = []
     try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise ReportError("%s: cannot be written: %s" % (path, e.strerror or e)) from None
+        for path, write in writers:
+            folder = os.path.dirname(os.path.abspath(path))
+            if not os.path.isdir(folder):
+                raise ReportError("%s: the folder %s does not exist" % (path, folder))
+            if os.path.isdir(path):
+                raise ReportError("%s: is a folder" % path)
+            tmp = os.path.join(folder, ".%s.partial-%d" % (os.path.basename(path), os.getpid()))
+            temps.append(tmp)
+            try:
+                write(tmp)
+            except OSError as e:
+                raise ReportError("%s: cannot be written: %s" % (path, e.strerror or e)) from None
+        for (path, _), tmp in zip(writers, temps):
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise ReportError("%s: cannot be written: %s" % (path, e.strerror or e)) from None
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.remove(tmp)
 
 
 def write_report(results_path: str, html_path: str | None = None,
                  xlsx_path: str | None = None) -> dict:
-    """Writes the HTML page and/or the workbook of one results file; returns the report."""
+    """Writes the HTML page and/or the workbook of one results file; returns the report. Both
+    are written under temporary names first and renamed only when both are complete."""
     report = build(results_path)
-    for p in (html_path, xlsx_path):
-        if p and os.path.isdir(p):
-            raise ReportError("%s: is a folder" % p)
+    writers = []
     if html_path:
         html = render_html(report)
 
@@ -476,9 +479,10 @@ def write_report(results_path: str, html_path: str | None = None,
             with open(tmp, "w", encoding="utf-8") as f:
                 f.write(html)
 
-        _write_atomically(html_path, write_html)
+        writers.append((html_path, write_html))
     if xlsx_path:
-        _write_atomically(xlsx_path, lambda tmp: write_xlsx(report, tmp))
+        writers.append((xlsx_path, lambda tmp: write_xlsx(report, tmp)))
+    _write_atomically(writers)
     return report
 
 
