@@ -6,7 +6,7 @@ Usage: test_report.py REFORMSIM_BINARY SOURCE_DIR OUT_DIR
 
 Runs the Los Angeles scenario (every model) at a few paths, writes the report and the workbook
 with `reformsim report`, and checks:
-- the page is self-contained: no script, no link, every image a PNG data: URI;
+- the page is self-contained: no script, no link, every image a whole PNG in a data: URI;
 - headless Chromium loads it with no console message, every image decoded (a probe script is
   added to a copy of the page for this), and takes a screenshot (OUT_DIR/report_screenshot.png);
 - the planner table's figures, read from /comparisons with h5py, are on the page (each shown
@@ -20,9 +20,11 @@ with `reformsim report`, and checks:
   no output asked for): exit 2, a message naming the problem, and no output written or replaced.
 """
 
+import base64
 import glob
 import html
 import html.parser
+import io
 import json
 import os
 import re
@@ -35,6 +37,7 @@ import time
 import h5py
 import numpy as np
 import openpyxl
+from PIL import Image
 
 from h5_oracles import independent_swings
 
@@ -457,6 +460,14 @@ def main():
               "images not inlined as PNG: %s" % [s[:40] for s in written.images])
         with open(page_path, encoding="utf-8") as f:
             doc = f.read()
+        for i, s in enumerate(written.images):  # each a whole PNG (a browser shows a cut one)
+            try:
+                with Image.open(io.BytesIO(base64.b64decode(s.split(",", 1)[1]))) as im:
+                    im.load()
+                    check(im.format == "PNG" and im.width >= 600 and im.height >= 300,
+                          "image %d: %s %dx%d" % (i + 1, im.format, im.width, im.height))
+            except (OSError, ValueError) as e:
+                check(False, "image %d is not a whole PNG: %s" % (i + 1, e))
         check(not re.search(r"(src|href)\s*=\s*[\"']?(https?:|file:|//)|url\(", doc),
               "the page refers to something outside itself")
 
