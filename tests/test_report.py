@@ -4,10 +4,11 @@ file read with h5py alone.
 Usage: test_report.py REFORMSIM_BINARY SOURCE_DIR OUT_DIR
 (Debian's /usr/bin/python3 with h5py, numpy and openpyxl; Debian's chromium)
 
-Runs the Los Angeles scenario (every model) at a few paths, writes the report and the workbook
-with `reformsim report`, and checks:
+Runs the Los Angeles scenario (every model) at a few paths and the small example scenario (one
+model, one option, no target), writes each one's report and workbook with `reformsim report`,
+and checks:
 - the page is self-contained: no script, no link, every image a whole PNG in a data: URI;
-- headless Chromium loads it with no console message, every image decoded (a probe script is
+- (Los Angeles) headless Chromium loads it with no console message, every image decoded (a probe script is
   added to a copy of the page for this), and takes a screenshot (OUT_DIR/report_screenshot.png);
 - the planner table's figures, read from /comparisons with h5py, are on the page (each shown
   number within half a unit of its last digit of the file's value, in the unit its header
@@ -260,8 +261,8 @@ def check_planner(page, h5):
                 n += 1
             agrees(row[col["P(better)"]][0], npv[names.index("prob_better")],
                    "planner %s P(better)" % o)
-            tg = f["comparisons/%s/targets" % o]
-            for name, p in zip(texts(tg.attrs["names"]), tg[()]):
+            tg = f["comparisons/%s" % o].get("targets")
+            for name, p in zip(texts(tg.attrs["names"]), tg[()]) if tg is not None else ():
                 agrees(row[col["P(%s)" % name]][0], float(p), "planner %s P(%s)" % (o, name))
                 n += 1
             n += 1
@@ -433,59 +434,76 @@ def bad_inputs(tmp, good):
                                                                                  r.stderr))
 
 
+def simulate(scenario, out, paths):
+    r = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", scenario), "-o", out,
+                        "--paths", paths, "--threads", "2", "--quiet"],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        sys.exit("FAIL: reformsim run %s: %s" % (scenario, r.stderr))
+
+
+def check_self_contained(page_path):
+    written = parse(page_path)
+    check(written.scripts == 0 and not written.links,
+          "the page has %d scripts and links %s" % (written.scripts, written.links[:3]))
+    check(written.images and all(s.startswith("data:image/png;base64,")
+                                 for s in written.images),
+          "images not inlined as PNG: %s" % [s[:40] for s in written.images])
+    for i, s in enumerate(written.images):  # each a whole PNG (a browser shows a cut one)
+        try:
+            with Image.open(io.BytesIO(base64.b64decode(s.split(",", 1)[1]))) as im:
+                im.load()
+                check(im.format == "PNG" and im.width >= 600 and im.height >= 200,
+                      "image %d: %s %dx%d" % (i + 1, im.format, im.width, im.height))
+        except (OSError, ValueError) as e:
+            check(False, "image %d is not a whole PNG: %s" % (i + 1, e))
+    with open(page_path, encoding="utf-8") as f:
+        doc = f.read()
+    check(not re.search(r"(src|href)\s*=\s*[\"']?(https?:|file:|//)|url\(", doc),
+          "the page refers to something outside itself")
+    return written
+
+
+def check_report(h5, tmp, label, browser, minimum):
+    """Writes the page and the workbook of `h5` and checks them; `minimum`: the fewest figures
+    (planner table, page, workbook) the checks must have covered."""
+    page_path = os.path.join(tmp, label + ".html")
+    book = os.path.join(tmp, label + "_planner.xlsx")
+    start = time.monotonic()
+    r = report(h5, "-o", page_path, "--xlsx", book)
+    took = time.monotonic() - start
+    if not check(r.returncode == 0, "%s: reformsim report: exit %d: %s" % (label, r.returncode,
+                                                                           r.stderr)):
+        return
+    check(r.stdout.split() == [page_path, book], "%s: stdout %r" % (label, r.stdout))
+    print("%s: report and workbook written in %.1f s (%d KB page)" % (
+        label, took, os.path.getsize(page_path) // 1024))
+    check(not glob.glob(os.path.join(tmp, ".*partial*")), "%s: a partial file is left" % label)
+    page = check_self_contained(page_path)
+    if browser:
+        page = check_in_browser(page_path, tmp)
+    src = Source(h5)
+    n = (check_planner(page, h5), check_every_number(page, src), check_workbook(book, page, src))
+    src.f.close()
+    check(all(a >= b for a, b in zip(n, minimum)),
+          "%s: too few figures checked: planner, page, workbook %r" % (label, n))
+    print("%s: the planner table's %d figures read independently from the file; all %d figures "
+          "of the page's %d tables match the file; workbook: %d numbers, all equal to the "
+          "file's" % (label, n[0], n[1], len(page.tables), n[2]))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="reformsim-report-")
     try:
-        h5 = os.path.join(tmp, "la.h5")
-        r = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "los_angeles.yaml"),
-                            "-o", h5, "--paths", PATHS, "--threads", "2", "--quiet"],
-                           capture_output=True, text=True, timeout=300)
-        if r.returncode != 0:
-            sys.exit("FAIL: reformsim run: %s" % r.stderr)
-        page_path, book = os.path.join(tmp, "la.html"), os.path.join(tmp, "planner.xlsx")
-        start = time.monotonic()
-        r = report(h5, "-o", page_path, "--xlsx", book)
-        took = time.monotonic() - start
-        check(r.returncode == 0, "reformsim report: exit %d: %s" % (r.returncode, r.stderr))
-        check(r.stdout.split() == [page_path, book], "stdout %r" % r.stdout)
-        print("report and workbook written in %.1f s (%d KB page)" % (
-            took, os.path.getsize(page_path) // 1024))
-        check(not glob.glob(os.path.join(tmp, ".*partial*")), "a partial file is left")
-
-        written = parse(page_path)
-        check(written.scripts == 0 and not written.links,
-              "the page has %d scripts and links %s" % (written.scripts, written.links[:3]))
-        check(written.images and all(s.startswith("data:image/png;base64,")
-                                     for s in written.images),
-              "images not inlined as PNG: %s" % [s[:40] for s in written.images])
-        with open(page_path, encoding="utf-8") as f:
-            doc = f.read()
-        for i, s in enumerate(written.images):  # each a whole PNG (a browser shows a cut one)
-            try:
-                with Image.open(io.BytesIO(base64.b64decode(s.split(",", 1)[1]))) as im:
-                    im.load()
-                    check(im.format == "PNG" and im.width >= 600 and im.height >= 300,
-                          "image %d: %s %dx%d" % (i + 1, im.format, im.width, im.height))
-            except (OSError, ValueError) as e:
-                check(False, "image %d is not a whole PNG: %s" % (i + 1, e))
-        check(not re.search(r"(src|href)\s*=\s*[\"']?(https?:|file:|//)|url\(", doc),
-              "the page refers to something outside itself")
-
-        page = check_in_browser(page_path, tmp)
-        check(len(page.tables) >= 6, "the page has %d tables" % len(page.tables))
-        src = Source(h5)
-        n_planner = check_planner(page, h5)
-        n_all = check_every_number(page, src)
-        n_book = check_workbook(book, page, src)
-        check(n_planner >= 60 and n_all >= 500 and n_book >= 500,
-              "too few figures checked: planner %d, page %d, workbook %d" % (n_planner, n_all,
-                                                                             n_book))
-        print("page: the planner table's %d figures read independently from the file; all %d "
-              "figures of the page's %d tables match the file; workbook: %d numbers, all equal "
-              "to the file's" % (n_planner, n_all, len(page.tables), n_book))
-        src.f.close()
-        bad_inputs(tmp, h5)
+        la, example = os.path.join(tmp, "la.h5"), os.path.join(tmp, "example.h5")
+        simulate("los_angeles.yaml", la, PATHS)
+        simulate("example.yaml", example, "300")
+        # Every model, seven options, two targets; in the browser.
+        check_report(la, tmp, "la", True, (60, 500, 500))
+        # One model, one reform option, no target, sums near $1M: the same checks, no browser.
+        check_report(example, tmp, "example", False, (9, 50, 50))
+        bad_inputs(tmp, la)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

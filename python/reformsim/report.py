@@ -293,11 +293,13 @@ def model_tables(res, names) -> list:
                     Cell.prob(c["prob_better"], _cmp_src(option, c["metric"], c["period"],
                                                          "prob_better", stored)),
                 ])
+        if not affected:
+            continue
         title = rp.AREA_NAMES.get(model, model.replace("_", " ").capitalize())
         note = ("Every metric of the %s model in its headline (a flow's NPV, a count's total, a "
                 "stock's last year), for the options that change it: the baseline's mean and "
                 "the mean difference option - baseline with its 95%% confidence interval."
-                % model) if affected else "No option changes this model."
+                % model)
         tables.append(Table("model_" + model, "%s (%s)" % (title, model),
                             ["Option", "Metric", "Unit", "Of", "Baseline, mean", "Difference, mean",
                              "95% CI low", "95% CI high", "P(better)"], rows, note))
@@ -365,8 +367,9 @@ def build(results_path: str) -> dict:
                                                                       e.args[0])) from None
 
 
-def _section(title, tables, images=(), collapse=False) -> dict:
-    return {"title": title, "tables": list(tables), "images": list(images), "collapse": collapse}
+def _section(title, tables, images=(), collapse=False, note="") -> dict:
+    return {"title": title, "tables": list(tables), "images": list(images), "collapse": collapse,
+            "note": note}
 
 
 def _build(res) -> dict:
@@ -385,13 +388,17 @@ def _build(res) -> dict:
                                        outcome="the NPV impact")
                 images.append(png_uri(fig))
             sections.append(_section(table.title, [table], images))
-    sections.append(_section("By model", model_tables(res, names)))
+    by_model = model_tables(res, names)
+    sections.append(_section("By model", by_model,
+                             note="" if by_model else "No option changes any model."))
     prov = provenance_table(res)
     attrs = res.provenance()["value"]
     return {"path": res.path, "scenario_file": str(attrs.get("scenario_file", "")),
             "created": str(attrs.get("created", "")), "paths": res.paths,
             "years": "%d-%d" % (res.years[0], res.years[-1]), "baseline": res.baseline,
-            "options": len(res.reform_options), "sections": sections, "provenance": prov,
+            "options": "%d reform option%s" % (len(res.reform_options),
+                                               "" if len(res.reform_options) == 1 else "s"),
+            "sections": sections, "provenance": prov,
             "scenario_text": res.scenario_text,
             "tables": [t for s in sections for t in s["tables"]] + [prov]}
 
