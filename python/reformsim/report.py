@@ -261,7 +261,7 @@ def drivers_table(res, option, names):
             "regression %s. Swing: the change in the NPV impact when the input moves from its "
             "P10 to its P90 over the paths, the others held (regression slope x (P90 - P10))."
             % (names[option], len(top), len(swings), number_text(r2)))
-    return Table("drivers_" + option, "What drives it: %s" % names[option],
+    return Table("drivers_" + option, "Inputs by |SRC|, with their dollar swing",
                  ["Input", "Description", "Spearman", "SRC", "Variance share", "P10 of input",
                   "P90 of input", "Swing (%s)" % unit], rows, note), swings
 
@@ -387,7 +387,7 @@ def _build(res) -> dict:
                 fig = rp.tornado_swing(swings, top=TORNADO_TOP, title=rp.wrap(names[option], 90),
                                        outcome="the NPV impact")
                 images.append(png_uri(fig))
-            sections.append(_section(table.title, [table], images))
+            sections.append(_section("What drives it: %s" % names[option], [table], images))
     by_model = model_tables(res, names)
     sections.append(_section("By model", by_model,
                              note="" if by_model else "No option changes any model."))
