@@ -1,15 +1,22 @@
 #include "app/commands.hpp"
 
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
 #include <system_error>
+#include <vector>
 
 #include "app/batch_runner.hpp"
 #include "app/progress.hpp"
@@ -620,6 +627,76 @@ int sensitivity_command(const std::string& file, const std::string& baseline,
     print_sensitivity_table(stdout, reports, top);
   }
   return 0;
+}
+
+namespace {
+
+// Runs reformsim.report as __main__ when python3 can import it; otherwise says where it looked.
+constexpr const char* kReportBootstrap =
+    "import importlib.util, runpy, sys\n"
+    "if importlib.util.find_spec('reformsim') is None or "
+    "importlib.util.find_spec('reformsim.report') is None:\n"
+    "    sys.stderr.write('reformsim report: the Python module reformsim.report is not in %s' "
+    "' (sys.path: %s); set REFORMSIM_PYTHONPATH to the folder that holds reformsim/\\n' "
+    "% (sys.executable, ', '.join(sys.path[1:])))\n"
+    "    sys.exit(2)\n"
+    "sys.argv[0] = 'reformsim report'\n"
+    "runpy.run_module('reformsim.report', run_name='__main__', alter_sys=True)\n";
+
+// The folder holding reformsim/report.py, or empty to leave it to python3's own path.
+std::string report_module_dir() {
+  std::error_code ec;
+  if (const char* env = std::getenv("REFORMSIM_PYTHONPATH"); env != nullptr && *env != '\0') {
+    if (!fs::is_regular_file(fs::path(env) / "reformsim" / "report.py", ec))
+      throw sim::InputError(std::string("REFORMSIM_PYTHONPATH=") + env +
+                            ": no reformsim/report.py in that folder");
+    return env;
+  }
+  const fs::path source = fs::path(REFORMSIM_SOURCE_DIR) / "python";
+  return fs::is_regular_file(source / "reformsim" / "report.py", ec) ? source.string() : "";
+}
+
+}  // namespace
+
+int report_command(const std::string& file, const std::string& html, const std::string& xlsx) {
+  if (html.empty() && xlsx.empty())
+    throw sim::InputError("reformsim report: give -o REPORT.html, --xlsx PLANNER.xlsx or both");
+  const char* env_python = std::getenv("REFORMSIM_PYTHON");
+  const std::string python =
+      env_python != nullptr && *env_python != '\0' ? env_python : "/usr/bin/python3";
+  if (::access(python.c_str(), X_OK) != 0)
+    throw sim::InputError("reformsim report needs Debian's Python 3 (" + python +
+                          ", package python3): not found or not executable; run "
+                          "scripts/install-deps.sh, or set REFORMSIM_PYTHON");
+  const std::string dir = report_module_dir();
+  if (!dir.empty()) {
+    const char* old = std::getenv("PYTHONPATH");
+    const std::string path = old != nullptr && *old != '\0' ? dir + ":" + old : dir;
+    ::setenv("PYTHONPATH", path.c_str(), 1);
+  }
+  ::setenv("MPLBACKEND", "Agg", 1);  // no display needed, whatever the user's settings say
+
+  std::vector<std::string> args{python, "-c", kReportBootstrap, file};
+  if (!html.empty()) args.insert(args.end(), {"-o", html});
+  if (!xlsx.empty()) args.insert(args.end(), {"--xlsx", xlsx});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  pid_t pid = 0;
+  if (const int err = ::posix_spawn(&pid, python.c_str(), nullptr, nullptr, argv.data(), environ);
+      err != 0)
+    throw sim::InputError("reformsim report: cannot start " + python + ": " +
+                          std::generic_category().message(err));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      throw std::runtime_error("reformsim report: waiting for " + python + ": " +
+                               std::generic_category().message(errno));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  throw std::runtime_error("reformsim report: " + python + " was killed by signal " +
+                           std::to_string(WTERMSIG(status)));
 }
 
 }  // namespace reformsim::app

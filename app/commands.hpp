@@ -55,4 +55,12 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
 int sensitivity_command(const std::string& file, const std::string& baseline,
                         const std::string& metric, std::size_t top, bool json);
 
+// `reformsim report FILE -o PAGE.html [--xlsx BOOK.xlsx]`: the planner's report, written by the
+// Python module reformsim.report (python/reformsim/report.py) under Debian's python3
+// ($REFORMSIM_PYTHON overrides), found in $REFORMSIM_PYTHONPATH, else in the source tree this
+// program was built from, else on python3's own path (an installed package). Its exit code is
+// the command's: 2 when Python, a Python package or the module is missing, or the results file
+// is bad.
+int report_command(const std::string& file, const std::string& html, const std::string& xlsx);
+
 }  // namespace reformsim::app

@@ -139,6 +139,18 @@ int main(int argc, char** argv) {
                           "option to compare against (default: the file's)");
   sensitivity->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
 
+  std::string report_html, report_xlsx;
+  auto* report = app.add_subcommand(
+      "report",
+      "write the planner's report of a results file: a self-contained HTML page (tables, fan "
+      "charts, tornado charts, provenance) and/or the same tables as an Excel workbook");
+  report->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
+      ->required();
+  report->add_option("-o,--output", report_html, "HTML page to write (replaced if it exists)");
+  report->add_option("--xlsx", report_xlsx,
+                     "Excel workbook to write: the same tables, one sheet each, numbers as "
+                     "numbers (replaced if it exists)");
+
   app::FitRequest fit_req;
   auto* fit = app.add_subcommand(
       "fit", "fit the engine's distributions to a column of a CSV file by maximum likelihood");
@@ -195,6 +207,7 @@ int main(int argc, char** argv) {
     if (sensitivity->parsed())
       return app::sensitivity_command(results_file, baseline, metric, top, json);
     if (fit->parsed()) return app::fit_command(fit_req);
+    if (report->parsed()) return app::report_command(results_file, report_html, report_xlsx);
     return 2;
   } catch (...) {
     return app::report_error(std::current_exception());

@@ -145,15 +145,17 @@ def money_unit(values) -> tuple:
     return (MILLION, "$M") if largest < 1e10 else (1e9, "$B")
 
 
-def pct(p: float) -> str:
-    """A probability as a percentage that never rounds a near-certainty to a certainty."""
+def pct(p: float, decimals: int = 0) -> str:
+    """A probability as a percentage with `decimals` decimals that never rounds a
+    near-certainty to a certainty: "<1%" and ">99%" (decimals=1: "<0.1%", ">99.9%")."""
     if p == 0 or p == 1:
         return "{:.0%}".format(p)
-    if p < 0.01:
-        return "<1%"
-    if p > 0.99:
-        return ">99%"
-    return "{:.0%}".format(p)
+    step = 10.0 ** -(decimals + 2)
+    if p < step:
+        return "<{:.{d}%}".format(step, d=decimals)
+    if p > 1 - step:
+        return ">{:.{d}%}".format(1 - step, d=decimals)
+    return "{:.{d}%}".format(p, d=decimals)
 
 
 def percent_axis(ax, axis: str = "x") -> None:
