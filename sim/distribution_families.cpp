@@ -98,6 +98,20 @@ bool is_count(double x) {
 
 namespace families {
 
+// The law of a family whose `F::law(state)` is a StretchedBeta (beta, PERT), printed with its
+// four parameters.
+template <class F>
+struct StretchedBetaFamily {
+  static double quantile(const State& s, double u) { return F::law(s).quantile(u); }
+  static double cdf(const State& s, double x) { return F::law(s).cdf(x); }
+  static double pdf(const State& s, double x) { return F::law(s).pdf(x); }
+  static double mean(const State& s) { return F::law(s).mean(); }
+  static double variance(const State& s) { return F::law(s).variance(); }
+  static double support_min(const State& s) { return F::law(s).lo; }
+  static double support_max(const State& s) { return F::law(s).hi; }
+  static constexpr int kShown = 4;
+};
+
 struct Constant {
   static constexpr std::string_view kName = "constant";
   static constexpr std::string_view kParams[] = {"value"};
@@ -294,7 +308,7 @@ struct Gamma {
 };
 
 // Beta(a, b) stretched over [min, max] (by default [0, 1]).
-struct Beta {
+struct Beta : StretchedBetaFamily<Beta> {
   static constexpr std::string_view kName = "beta";
   static constexpr std::string_view kParams[] = {"a", "b", "min", "max"};
   static constexpr std::size_t kRequired = 2;
@@ -311,14 +325,6 @@ struct Beta {
     return s.p[2] + (s.p[3] - s.p[2]) * (x / (x + y));
   }
   static StretchedBeta law(const State& s) { return {s.p[0], s.p[1], s.p[2], s.p[3]}; }
-  static double quantile(const State& s, double u) { return law(s).quantile(u); }
-  static double cdf(const State& s, double x) { return law(s).cdf(x); }
-  static double pdf(const State& s, double x) { return law(s).pdf(x); }
-  static double mean(const State& s) { return law(s).mean(); }
-  static double variance(const State& s) { return law(s).variance(); }
-  static double support_min(const State& s) { return s.p[2]; }
-  static double support_max(const State& s) { return s.p[3]; }
-  static constexpr int kShown = 4;
 };
 
 struct Triangular {
@@ -360,7 +366,7 @@ struct Triangular {
 };
 
 // A beta on [min, max] shaped by the mode and lambda; d = {alpha, beta} of that beta.
-struct Pert {
+struct Pert : StretchedBetaFamily<Pert> {
   static constexpr std::string_view kName = "pert";
   static constexpr std::string_view kParams[] = {"min", "mode", "max", "lambda"};
   static constexpr std::size_t kRequired = 3;
@@ -380,14 +386,6 @@ struct Pert {
     return s.p[0] + (s.p[2] - s.p[0]) * x / (x + y);
   }
   static StretchedBeta law(const State& s) { return {s.d[0], s.d[1], s.p[0], s.p[2]}; }
-  static double quantile(const State& s, double u) { return law(s).quantile(u); }
-  static double cdf(const State& s, double x) { return law(s).cdf(x); }
-  static double pdf(const State& s, double x) { return law(s).pdf(x); }
-  static double mean(const State& s) { return law(s).mean(); }
-  static double variance(const State& s) { return law(s).variance(); }
-  static double support_min(const State& s) { return s.p[0]; }
-  static double support_max(const State& s) { return s.p[2]; }
-  static constexpr int kShown = 4;
 };
 
 struct Pareto {
