@@ -86,8 +86,7 @@ void keep_options(sim::Scenario& sc, const std::vector<std::string>& wanted) {
   for (const auto& w : wanted) {
     if (sc.option_index(w) >= 0) continue;
     std::string msg = "--option " + w + ": the scenario has no option named '" + w + "'";
-    const std::string near = sim::closest_match(w, names);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    msg += sim::did_you_mean(w, names);
     throw sim::InputError(msg + "; its options: " + join(names));
   }
   std::vector<sim::OptionSpec> kept;
@@ -152,8 +151,7 @@ void check_baseline(const sim::Results& r, const std::string& baseline) {
   std::vector<std::string> names;
   for (const auto& o : r.options) names.push_back(o.name);
   std::string msg = "--baseline " + baseline + ": no option is named '" + baseline + "'";
-  const std::string near = sim::closest_match(baseline, names);
-  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  msg += sim::did_you_mean(baseline, names);
   throw sim::InputError(msg + "; the options: " + join(names));
 }
 
@@ -616,8 +614,7 @@ int sensitivity_command(const std::string& file, const std::string& baseline,
     std::vector<std::string> keys;
     for (const auto& m : f.results.options.front().metrics) keys.push_back(m.key());
     std::string msg = "--metric " + metric + ": the file has no metric named '" + metric + "'";
-    const std::string near = sim::closest_match(metric, keys);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    msg += sim::did_you_mean(metric, keys);
     throw sim::InputError(msg);
   }
   const auto reports = sim::option_sensitivities(f.results, base, metric);

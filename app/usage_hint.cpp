@@ -26,13 +26,11 @@ std::string unknown_option(const std::string& where, const std::string& name,
     }
   }
   std::string msg = where + ": unknown option '" + name + "'";
+  // The match is found without dashes and shown as the option is spelt.
   const std::string near = name.size() > 1 ? sim::closest_match(bare(name), candidates) : "";
-  for (std::size_t i = 0; i < candidates.size() && !near.empty(); ++i) {
-    if (candidates[i] == near) {
-      msg += " (did you mean '" + *spelled[i] + "'?)";
-      break;
-    }
-  }
+  const auto it = std::find(candidates.begin(), candidates.end(), near);
+  if (!near.empty())
+    msg += sim::did_you_mean(*spelled[static_cast<std::size_t>(it - candidates.begin())]);
   return msg + "; '" + where + " --help' lists every option";
 }
 
@@ -65,8 +63,7 @@ std::string usage_hint(const CommandLine& cli, const std::vector<std::string>& a
       list += (list.empty() ? "" : ", ") + c.name;
     }
     std::string msg = cli.program + ": unknown command '" + word + "'";
-    const std::string near = sim::closest_match(word, names);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    msg += sim::did_you_mean(word, names);
     return msg + "; the commands: " + list;
   }
   return "";

@@ -190,8 +190,7 @@ PartnershipSpec read_partnerships(MapReader p, const std::vector<AssetClassSpec>
       d.child("class", true);
     } else if (it == class_names.end()) {
       std::string msg = "no asset class named '" + cls + "'";
-      const std::string near = sim::closest_match(cls, class_names);
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      msg += sim::did_you_mean(cls, class_names);
       d.error("class", msg);
     } else {
       deal.class_index = static_cast<int>(it - class_names.begin());

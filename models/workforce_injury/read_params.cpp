@@ -192,8 +192,7 @@ void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::Simulation
       });
       if (it == departments.end()) {
         std::string msg = "unknown department " + item.describe();
-        const std::string near = item.is_scalar() ? sim::closest_match(item.scalar, names) : "";
-        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        if (item.is_scalar()) msg += sim::did_you_mean(item.scalar, names);
         r.diagnostics().error(item.loc, path,
                               msg + "; the departments are those listed in " + departments_path);
         continue;
