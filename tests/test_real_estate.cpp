@@ -80,9 +80,11 @@ TEST(RealEstate, EveryMetricDeclaresItsKindAndDirection) {
                 {"program_cost_usd", K::kFlow, B::kLower},
                 {"net_cash_flow_usd", K::kFlow, B::kHigher},
                 {"npv_net_cash_flow_usd", K::kNpv, B::kHigher},
+                {"economic_value_usd", K::kNpv, B::kHigher},
                 {"housing_units", K::kCount, B::kHigher},
                 {"parcels_sold", K::kCount, B::kHigher},
                 {"sold_value_usd", K::kFlow, B::kHigher},
+                {"surplus_land_act_discount_usd", K::kFlow, B::kLower},
                 {"damage_events", K::kCount, B::kLower},
             }));
 }
@@ -453,7 +455,7 @@ TEST(RealEstate, LosAngelesOptionsDifferOnlyWhereTheirLeversAct) {
     for (const auto& o : options) EXPECT_EQ(r.option(o)->input(in.key())->values, in.values) << o;
   }
   const std::vector<std::string> levers = {"program_cost_usd", "net_cash_flow_usd",
-                                           "npv_net_cash_flow_usd"};
+                                           "npv_net_cash_flow_usd", "economic_value_usd"};
   for (const auto& m : r.option("baseline")->metrics) {
     if (m.model != "real_estate") continue;
     const bool lever = std::find(levers.begin(), levers.end(), m.info.name) != levers.end();
@@ -481,6 +483,163 @@ TEST(RealEstate, LosAngelesOptionsDifferOnlyWhereTheirLeversAct) {
       EXPECT_DOUBLE_EQ(fast[p * h + y] - ams[p * h + y], extra[std::min<std::size_t>(y, 2)]);
       EXPECT_DOUBLE_EQ(ppp[p * h + y] - fast[p * h + y], 0.6e6);
     }
+  }
+}
+
+// ---- Economic view and the Surplus Land Act -------------------------------------------------
+
+// One parcel worth $1M, sold at market value: the index grows by exactly the discount rate
+// (log drift ln 1.03, no volatility), so a value counted at any date is worth $1M today. Listed
+// at mid-year 0 (one listing), 0 days to sell, no transaction cost, no rent, no cost, no damage.
+std::string one_parcel(const std::string& disposition, const std::string& sla = "") {
+  return R"(
+simulation: {paths: 3, horizon_years: 5, seed: 9, discount_rate: 0.03}
+models:
+  real_estate:
+    classes:
+      - {name: site, parcels: 1, market_value_usd: 1000000, surplus_share: 1,
+         market: {log_drift: 0.02955880224154443}}
+    disposition:
+      sales_capacity_per_year: 1
+      time_to_sell_days: 0
+      transaction_cost_share: 0
+)" + disposition +
+         sla +
+         R"(
+options:
+  hold: {models: {real_estate: {disposition: {sales_capacity_per_year: 0}}}}
+  sell: {}
+baseline: hold
+)";
+}
+
+double economic_gain(const sim::Results& r, std::size_t p, int h) {
+  const std::size_t i = p * static_cast<std::size_t>(h);
+  return metric(r, "sell", "economic_value_usd")[i] - metric(r, "hold", "economic_value_usd")[i];
+}
+
+TEST(RealEstate, SellingAtMarketValueIsWorthNothingEconomicallyAndItsProceedsInCash) {
+  ASSERT_NEAR(std::exp(0.02955880224154443), 1.03, 1e-15);
+  const sim::Results r = sim::Engine(load(one_parcel("      price_ratio: 1\n"))).run({});
+  for (std::size_t p = 0; p < 3; ++p) {
+    // Cash: the proceeds, 1e6 x 1.03^0.5 at mid-year 0, discounted by 1.03^-0.5: $1M.
+    EXPECT_NEAR(metric(r, "sell", "disposition_proceeds_usd")[p * 5], 1e6 * std::sqrt(1.03), 1e-6);
+    const double cash = metric(r, "sell", "npv_net_cash_flow_usd")[p * 5] -
+                        metric(r, "hold", "npv_net_cash_flow_usd")[p * 5];
+    EXPECT_NEAR(cash, 1e6, 1e-6);
+    // Economic: the asset given up is worth what it brought (hold: 1e6 x 1.03^5 at the end,
+    // discounted by 1.03^-5).
+    EXPECT_NEAR(metric(r, "hold", "economic_value_usd")[p * 5], 1e6, 1e-6);
+    EXPECT_NEAR(economic_gain(r, p, 5), 0.0, 1e-6);
+    // The engine's roll-up agrees: its economic view is the model's when it is the only model.
+    EXPECT_NEAR(testing::metric_values(r, "sell", "fiscal.economic_value_usd")[p * 5],
+                metric(r, "sell", "economic_value_usd")[p * 5], 1e-6);
+  }
+}
+
+TEST(RealEstate, ASaleDiscountCostsItsShareOfTheValueEconomically) {
+  // Sold at 83% of its value, by its price ratio or as a parcel taken up under the Surplus Land
+  // Act at a 17% discount (notice and negotiation 0 days, so it closes at mid-year too): the
+  // economic NPV is -0.17 x $1M, the cash NPV 0.83 x $1M.
+  const std::string at_ratio = "      price_ratio: 0.83\n";
+  const std::string taken = "      price_ratio: 1\n";
+  const std::string act =
+      "      surplus_land_act: {notice_days: 0, negotiation_days: 0, take_up_share: 1, "
+      "discount: 0.17}\n";
+  for (const auto& text : {one_parcel(at_ratio), one_parcel(taken, act)}) {
+    const sim::Results r = sim::Engine(load(text)).run({});
+    for (std::size_t p = 0; p < 3; ++p) {
+      EXPECT_NEAR(economic_gain(r, p, 5), -0.17e6, 1e-6);
+      EXPECT_NEAR(metric(r, "sell", "npv_net_cash_flow_usd")[p * 5], 0.83e6, 1e-6);
+    }
+  }
+  const sim::Results r = sim::Engine(load(one_parcel(taken, act))).run({});
+  EXPECT_NEAR(metric(r, "sell", "surplus_land_act_discount_usd")[0], 0.17e6 * std::sqrt(1.03),
+              1e-6);
+}
+
+TEST(RealEstate, SurplusLandActDelaysSalesByItsNoticeOrItsNegotiation) {
+  // Listed at mid-year 0 with 150 days to sell on the market: without the act it closes at
+  // 0.5 + 150/365.25 (year 0); offered first and not taken up, 60 days later (year 1); taken up,
+  // when the 60 + 90 days end, whatever the market time (here 400 days), at a 25% discount.
+  // The index grows 3% a year, so the price is 1e6 x 1.03^T at closing time T.
+  struct Case {
+    std::string disposition, act;
+    double closing;
+    double discount;
+  };
+  const std::vector<Case> cases = {
+      {"      price_ratio: 1\n      time_to_sell_days: 150\n", "", 0.5 + 150 / 365.25, 0.0},
+      {"      price_ratio: 1\n      time_to_sell_days: 150\n",
+       "      surplus_land_act: {take_up_share: 0}\n", 0.5 + 210 / 365.25, 0.0},
+      {"      price_ratio: 1\n      time_to_sell_days: 400\n",
+       "      surplus_land_act: {take_up_share: 1, discount: 0.25}\n", 0.5 + 150 / 365.25, 0.25},
+  };
+  for (const auto& c : cases) {
+    std::string text = one_parcel(c.disposition, c.act);
+    text.replace(text.find("      time_to_sell_days: 0\n"), 27, "");
+    const sim::Results r = sim::Engine(load(text)).run({});
+    const int year = static_cast<int>(c.closing);
+    for (int y = 0; y < 5; ++y) {
+      const double expected = y == year ? 1e6 * std::pow(1.03, c.closing) * (1.0 - c.discount) : 0;
+      EXPECT_NEAR(metric(r, "sell", "disposition_proceeds_usd")[static_cast<std::size_t>(y)],
+                  expected, 1e-6)
+          << c.act << " year " << y;
+    }
+  }
+}
+
+const char* kTakeUpScenario = R"(
+simulation: {paths: 400, horizon_years: 3, seed: 31, discount_rate: 0}
+models:
+  real_estate:
+    classes:
+      - {name: lots, parcels: 150, market_value_usd: 150000000, surplus_share: 1}
+      - {name: remnants, parcels: 40, market_value_usd: 4000000, surplus_share: 1,
+         surplus_land_act_exempt: true}
+    disposition:
+      sales_capacity_per_year: 190
+      time_to_sell_days: 0
+      price_ratio: 1
+      transaction_cost_share: 0
+      surplus_land_act:
+        notice_days: 0
+        negotiation_days: 0
+        take_up_share: {pert: [0.1, 0.2, 0.6]}
+        discount: 0.25
+options:
+  slow: {models: {real_estate: {disposition: {sales_capacity_per_year: 70}}}}
+  fast: {}
+baseline: slow
+)";
+
+TEST(RealEstate, SurplusLandActTakesUpItsShareOfTheParcelsOfferedAtItsDiscount) {
+  // 150 parcels of $1M offered (the 40 remnants are exempt and sell at full price): on a path
+  // with take-up share t the number taken up is binomial(150, t), each sold at $0.75M. So the
+  // discount given is 0.25M x K and the proceeds 150M + 4M - 0.25M x K; E[K / 150 - t] = 0.
+  const sim::Results r = sim::Engine(load(kTakeUpScenario)).run({});
+  const auto& share =
+      r.option("fast")->input("real_estate.disposition.surplus_land_act.take_up_share")->values;
+  std::vector<double> residual;
+  for (std::size_t p = 0; p < r.paths; ++p) {
+    const double given = metric(r, "fast", "surplus_land_act_discount_usd")[p * 3];
+    const double taken = given / 0.25e6;
+    EXPECT_NEAR(taken, std::round(taken), 1e-9);
+    EXPECT_NEAR(metric(r, "fast", "disposition_proceeds_usd")[p * 3], 154e6 - given, 1e-3);
+    EXPECT_NEAR(metric(r, "fast", "parcels_sold")[p * 3], 190.0, 0.0);
+    residual.push_back(taken / 150.0 - share[p]);
+  }
+  const sim::Summary s = sim::summarize(residual);
+  EXPECT_LT(std::fabs(s.mean), 4.0 * s.se) << s.mean << " se " << s.se;
+  // A slower programme offers the same parcels with the same outcome, only later (common random
+  // numbers): over the three years both sell everything, and give the same discount.
+  for (std::size_t p = 0; p < r.paths; ++p) {
+    double fast = 0.0, slow = 0.0;
+    for (std::size_t y = 0; y < 3; ++y) {
+      fast += metric(r, "fast", "surplus_land_act_discount_usd")[p * 3 + y];
+      slow += metric(r, "slow", "surplus_land_act_discount_usd")[p * 3 + y];
+    }
+    EXPECT_NEAR(fast, slow, 1e-6);
   }
 }
 

@@ -61,9 +61,11 @@ class RealEstateModel final : public sim::Model {
     kProgramCost,
     kNetCashFlow,
     kNpv,
+    kEconomicValue,
     kHousingUnits,
     kParcelsSold,
     kSoldValue,
+    kSlaDiscount,
     kDamageEvents,
     kMetricCount
   };
@@ -74,7 +76,7 @@ class RealEstateModel final : public sim::Model {
     using sim::Kind;
     metrics_ = {
         {"market_value_usd", "USD", "market value of the parcels held at year end", Fiscal::kNone,
-         false, Kind::kStock, Better::kHigher},
+         false, Kind::kStock, Better::kHigher, /*held_asset=*/true},
         {"operating_cost_usd", "USD", "operating and maintenance cost of the parcels held",
          Fiscal::kCost, true, Kind::kFlow, Better::kLower},
         {"lease_income_usd", "USD", "lease income collected", Fiscal::kBenefit, true, Kind::kFlow,
@@ -94,12 +96,20 @@ class RealEstateModel final : public sim::Model {
         {"npv_net_cash_flow_usd", "USD",
          "NPV of the net cash flow at the scenario discount rate (year 0 only)", Fiscal::kNone,
          false, Kind::kNpv, Better::kHigher},
+        {"economic_value_usd", "USD",
+         "economic view: NPV of the net cash flow plus the market value held at the horizon, "
+         "discounted from its end (year 0 only)",
+         Fiscal::kNone, false, Kind::kNpv, Better::kHigher},
         {"housing_units", "units", "housing units delivered by partnerships", Fiscal::kNone, false,
          Kind::kCount, Better::kHigher},
         {"parcels_sold", "parcels", "surplus parcels whose sale closed", Fiscal::kNone, false,
          Kind::kCount, Better::kHigher},
         {"sold_value_usd", "USD", "market value of the parcels sold, at their sale dates",
          Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
+        {"surplus_land_act_discount_usd", "USD",
+         "price given up on parcels sold to affordable-housing and public bodies under the "
+         "Surplus Land Act",
+         Fiscal::kNone, false, Kind::kFlow, Better::kLower},
         {"damage_events", "events", "property damage events", Fiscal::kNone, false, Kind::kCount,
          Better::kLower},
     };
@@ -128,16 +138,25 @@ class RealEstateModel final : public sim::Model {
                        "share of uncollected rent recovered (0 without the system)"});
     inputs_.push_back({"disposition.transaction_cost_share", "transaction costs / sale price"});
     inputs_.push_back({"damage.frequency_factor", "multiplier of every peril's event rate"});
+    inputs_.push_back({"disposition.surplus_land_act.take_up_share",
+                       "share of the parcels offered that priority entities take up (0 without "
+                       "the act)"});
+    inputs_.push_back({"disposition.surplus_land_act.discount",
+                       "price discount of a parcel taken up (0 without the act)"});
     deal_input_ = static_cast<int>(inputs_.size());
     for (const auto& d : spec_.partnerships.deals) {
       const StreamKey k = kRoot.with("partnership").with(d.name);
-      deal_keys_.push_back({k.with("closes"), k.with("delay_years")});
-      inputs_.push_back({"partnerships." + d.name + ".closes", "1 if the deal closes, else 0"});
-      inputs_.push_back({"partnerships." + d.name + ".delay_years", "years from start to closing"});
+      deal_keys_.push_back({k.with("closes"), k.with("delay_years"), k.with("upfront_payment_usd"),
+                            k.with("ground_lease_usd")});
+      const std::string n = "partnerships." + d.name + ".";
+      inputs_.push_back({n + "closes", "1 if the deal closes, else 0"});
+      inputs_.push_back({n + "delay_years", "years from start to closing"});
+      inputs_.push_back({n + "upfront_payment_usd", "paid at closing (0 without partnerships)"});
+      inputs_.push_back({n + "ground_lease_usd", "a year after closing (0 without partnerships)"});
     }
     horizon_ = static_cast<std::size_t>(spec_.horizon_years);
     scratch_size_ = kYearArrays * n_classes * horizon_ + kScalars * n_classes +
-                    2 * spec_.partnerships.deals.size();
+                    4 * spec_.partnerships.deals.size();
   }
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
@@ -172,15 +191,18 @@ class RealEstateModel final : public sim::Model {
     kScalars
   };
 
-  // One path's working state: the scratch arrays above (per class and year, per class, and per
-  // deal: closes, close year) and the per-path parameters every step after the draws uses.
+  // One path's working state: the scratch arrays above (per class and year, per class, per deal:
+  // closes, close year, then per deal: upfront payment, ground lease) and the per-path
+  // parameters every step after the draws uses.
   struct PathState {
     std::size_t n_classes = 0, horizon = 0;
     double* year_arrays = nullptr;
     double* scalars = nullptr;
     double* deal_state = nullptr;
+    double* deal_money = nullptr;
     double detection = 0.0, reduction = 0.0, collection_gain = 0.0;
     double transaction_cost = 0.0, frequency_factor = 0.0;
+    double take_up_share = 0.0, sla_discount = 0.0;  // Surplus Land Act
 
     double* year_array(YearArray which, std::size_t c) const {
       return year_arrays + (static_cast<std::size_t>(which) * n_classes + c) * horizon;
@@ -203,14 +225,14 @@ class RealEstateModel final : public sim::Model {
   // Partnerships: upfront payments, ground leases and housing units of the deals that close.
   void add_partnerships(const sim::PathContext& ctx, const PathState& st,
                         const sim::PathOutput& out) const;
-  // Program costs, the net cash flow and its NPV.
+  // Program costs, the net cash flow, its NPV and the economic view.
   void add_program_and_net(const sim::PathContext& ctx, const sim::PathOutput& out) const;
 
   struct ClassKeys {
     StreamKey drift, volatility, cost_rate, surplus, market, sale;
   };
   struct DealKeys {
-    StreamKey closes, delay;
+    StreamKey closes, delay, upfront, ground_lease;
   };
 
   Params spec_;
@@ -232,6 +254,10 @@ class RealEstateModel final : public sim::Model {
   static constexpr StreamKey kTransactionKey =
       kRoot.with("disposition").with("transaction_cost_share");
   static constexpr StreamKey kFrequencyKey = kRoot.with("damage").with("frequency_factor");
+  static constexpr StreamKey kTakeUpKey =
+      kRoot.with("disposition").with("surplus_land_act").with("take_up_share");
+  static constexpr StreamKey kSlaDiscountKey =
+      kRoot.with("disposition").with("surplus_land_act").with("discount");
 };
 
 void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
@@ -252,6 +278,7 @@ RealEstateModel::PathState RealEstateModel::path_state(const sim::PathContext& c
   st.year_arrays = ctx.scratch().data();
   st.scalars = st.year_arrays + kYearArrays * st.n_classes * horizon_;
   st.deal_state = st.scalars + kScalars * st.n_classes;
+  st.deal_money = st.deal_state + 2 * spec_.partnerships.deals.size();
   return st;
 }
 
@@ -272,6 +299,11 @@ RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathConte
   out.set_input(ams_input_ + 2, st.collection_gain);
   out.set_input(ams_input_ + 3, st.transaction_cost);
   out.set_input(ams_input_ + 4, st.frequency_factor);
+  const auto& sla = disp.surplus_land_act;
+  st.take_up_share = sla.enabled ? draw(sla.take_up_share, ctx, kTakeUpKey) : 0.0;
+  st.sla_discount = sla.enabled ? draw(sla.discount, ctx, kSlaDiscountKey) : 0.0;
+  out.set_input(ams_input_ + 5, st.take_up_share);
+  out.set_input(ams_input_ + 6, st.sla_discount);
 
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
@@ -295,18 +327,24 @@ RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathConte
 
   for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
     const auto& deal = ppp.deals[d];
-    double closes = 0.0, delay = 0.0;
+    double closes = 0.0, delay = 0.0, upfront = 0.0, ground_lease = 0.0;
     if (ppp.enabled) {
       sim::Stream s = ctx.stream(deal_keys_[d].closes);
       closes = s.uniform() < deal.probability ? 1.0 : 0.0;
       delay = draw(deal.delay_years, ctx, deal_keys_[d].delay);
+      upfront = draw(deal.upfront_payment_usd, ctx, deal_keys_[d].upfront);
+      ground_lease = draw(deal.ground_lease_usd, ctx, deal_keys_[d].ground_lease);
       const auto c = static_cast<std::size_t>(deal.class_index);
       st.scalar(kReserved, c) = std::min(st.scalar(kReserved, c) + deal.parcels, st.scalar(kS, c));
     }
     st.deal_state[2 * d] = closes;
     st.deal_state[2 * d + 1] = deal.start_year_offset + std::floor(delay);
-    out.set_input(deal_input_ + static_cast<int>(2 * d), closes);
-    out.set_input(deal_input_ + static_cast<int>(2 * d + 1), delay);
+    st.deal_money[2 * d] = upfront;
+    st.deal_money[2 * d + 1] = ground_lease;
+    out.set_input(deal_input_ + static_cast<int>(4 * d), closes);
+    out.set_input(deal_input_ + static_cast<int>(4 * d + 1), delay);
+    out.set_input(deal_input_ + static_cast<int>(4 * d + 2), upfront);
+    out.set_input(deal_input_ + static_cast<int>(4 * d + 3), ground_lease);
   }
   return st;
 }
@@ -342,6 +380,10 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
   double* proceeds = out.metric(kProceeds);
   double* sold_value = out.metric(kSoldValue);
   double* parcels_sold = out.metric(kParcelsSold);
+  double* sla_discount = out.metric(kSlaDiscount);
+  const auto& sla = disp.surplus_land_act;
+  const double notice_years = sla.notice_days / 365.25;
+  const double negotiated_years = (sla.notice_days + sla.negotiation_days) / 365.25;
   for (int y = 0; y < horizon; ++y) {
     const int capacity = disp.capacity_by_year[static_cast<std::size_t>(y)];
     if (capacity <= 0) continue;
@@ -376,14 +418,26 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
         sim::Stream s = ctx.stream(keys_[c].sale.with(static_cast<std::uint64_t>(parcel)));
         const double days = disp.time_to_sell_days.quantile(s.uniform());
         const double ratio = disp.price_ratio.quantile(s.uniform());
-        const double closing = listed + days / 365.25;
+        double closing = listed + days / 365.25;
+        double discount = 0.0;
+        if (sla.enabled && !cls.surplus_land_act_exempt) {
+          // Offered first to priority entities: taken up, it closes when the negotiation ends,
+          // at the discount; otherwise it goes to market once the notice period is over.
+          if (s.uniform() < st.take_up_share) {
+            closing = listed + negotiated_years;
+            discount = st.sla_discount;
+          } else {
+            closing += notice_years;
+          }
+        }
         if (!(closing < horizon)) continue;  // still on the market at the horizon
         const int year = static_cast<int>(closing);
         const double part_held = closing - year;
         const double before = year > 0 ? log_index[year - 1] : 0.0;
         const double value =
             parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
-        proceeds[year] += value * ratio * (1.0 - st.transaction_cost);
+        proceeds[year] += value * ratio * (1.0 - discount) * (1.0 - st.transaction_cost);
+        sla_discount[year] += value * ratio * discount;
         sold_value[year] += value;
         parcels_sold[year] += 1.0;
         st.year_array(kCntEnd, c)[year] += 1.0;
@@ -482,8 +536,8 @@ void RealEstateModel::add_partnerships(const sim::PathContext& ctx, const PathSt
     if (!(st.deal_state[2 * d] > 0.0)) continue;
     const auto& deal = ppp.deals[d];
     const int closing = static_cast<int>(st.deal_state[2 * d + 1]);
-    if (closing < horizon) partnership[closing] += deal.upfront_payment_usd;
-    for (int y = closing + 1; y < horizon; ++y) partnership[y] += deal.ground_lease_usd;
+    if (closing < horizon) partnership[closing] += st.deal_money[2 * d];
+    for (int y = closing + 1; y < horizon; ++y) partnership[y] += st.deal_money[2 * d + 1];
     const int delivered = closing + deal.construction_years;
     if (delivered < horizon) housing[delivered] += deal.housing_units;
   }
@@ -518,6 +572,10 @@ void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
     npv += net[y] * std::pow(1.0 + ctx.discount_rate(), -(static_cast<double>(y) + 0.5));
   }
   out.metric(kNpv)[0] = npv;
+  // What the city holds at the horizon counts too: a sale moves value into cash (sim/economic.hpp).
+  const double held_at_end = horizon > 0 ? out.metric(kMarketValue)[horizon - 1] : 0.0;
+  out.metric(kEconomicValue)[0] =
+      npv + held_at_end * std::pow(1.0 + ctx.discount_rate(), -static_cast<double>(horizon));
 }
 
 }  // namespace

@@ -39,11 +39,18 @@
 // faster program sells the same parcels at the same ratios, only earlier. A parcel is sold at
 // most once; proceeds arrive in the year of closing; from then on it neither costs nor earns.
 //
+// Surplus Land Act (California, Gov. Code 54220-54234 as amended by AB 1486 of 2019). When
+// enabled, a parcel of a class that is not exempt is first offered to affordable-housing
+// sponsors and public bodies: with probability t (take_up_share, per path; one uniform per
+// parcel from its sale stream) one takes it up and the sale closes notice_days +
+// negotiation_days (60 + 90 by default, the statute's minimums) after listing, at the price
+// times (1 - discount); otherwise it goes to market notice_days later.
+//
 // Partnerships. Each deal reserves surplus parcels of a class (taken from the end of its sale
 // queue), closes with its probability after a random delay, then pays an upfront sum at closing
-// and a ground lease each later year, and delivers its housing units construction_years after
-// closing. From the year after closing the developer carries the site's operating cost and
-// damage. A deal that does not close leaves its site held (unsold).
+// and a ground lease each later year (both drawn per path), and delivers its housing units
+// construction_years after closing. From the year after closing the developer carries the site's
+// operating cost and damage. A deal that does not close leaves its site held (unsold).
 //
 // Damage. Per class, peril and year, N ~ Poisson(lambda_p phi R_c h_ct / 1e9) events (lambda_p
 // per $1B of replacement value held, phi a per-path frequency factor), counts by inversion of
@@ -57,15 +64,20 @@
 // disposition_proceeds_usd, partnership_income_usd, damage_losses_usd, program_cost_usd,
 // net_cash_flow_usd = income + proceeds - costs, npv_net_cash_flow_usd (the path's NPV at the
 // scenario discount rate, mid-year convention as sim::npv_by_row, stored in year 0 only),
-// housing_units, parcels_sold, sold_value_usd, damage_events. Only the primitive cash flows are
-// in the budget roll-up; value, net flow, NPV and counts are not.
+// economic_value_usd (that NPV plus the market value held at the horizon discounted from its
+// end, (1 + r)^-H: the cash view counts proceeds, this one also the asset given up; year 0
+// only), housing_units, parcels_sold, sold_value_usd, surplus_land_act_discount_usd (price
+// given up on parcels taken up), damage_events. Only the primitive cash flows are in the budget
+// roll-up; value, net flow, NPVs and counts are not. market_value_usd is declared a held asset,
+// so the engine's roll-up has an economic view too (sim/economic.hpp).
 //
 // Defaults when a key is absent: operating_cost_rate 0.03 of replacement value a year (NRC 1990,
 // 2-4%); sales_capacity_per_year 11 (the city's historical pace, issue 6); time_to_sell_days
 // lognormal with median 190 and mean 300 days (public-sector disposition studies quoted in
 // issue 6); price_ratio lognormal with mean 1 and sd 0.12 (Crosby, Lavers and Murdoch 1998);
-// transaction_cost_share 0.05 (assumed); no damage perils, no system, no deals. The Los Angeles
-// values, their split and their sources: docs/models/real_estate.md.
+// transaction_cost_share 0.05 (assumed); no Surplus Land Act (when enabled: notice_days 60,
+// negotiation_days 90, take-up and discount 0); no damage perils, no system, no deals. The Los
+// Angeles values, their split and their sources: docs/models/real_estate.md.
 #pragma once
 
 #include <memory>

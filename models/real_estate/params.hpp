@@ -48,6 +48,9 @@ struct AssetClassSpec {
   double surplus_value_factor = 1.0;  // value of a surplus parcel / average parcel value
   double unrecorded_share = 0.0;      // unrecorded parcels, as a share of the recorded ones
   int disposition_priority = 0;       // lower sells first
+  // Exempt surplus land under the Surplus Land Act (Gov. Code 54221(f)(1): e.g. parcels under
+  // half an acre not next to open space or affordable housing): sold without its notice.
+  bool surplus_land_act_exempt = false;
   MarketSpec market;
 };
 
@@ -63,12 +66,27 @@ struct AssetManagementSpec {
   int effective_year() const { return start_year_offset + implementation_years; }
 };
 
+// California's Surplus Land Act (Gov. Code 54220-54234, as amended by AB 1486 of 2019): before
+// selling surplus land a local agency sends a notice of availability to affordable-housing
+// sponsors and public bodies, which have notice_days (54222: 60) to answer; with an answer, it
+// negotiates in good faith for at least negotiation_days (54223: 90). A parcel is taken up by
+// such an entity with probability take_up_share and then closes at the end of the negotiation,
+// at its price less `discount`; otherwise it goes to market after the notice period.
+struct SurplusLandActSpec {
+  bool enabled = false;
+  double notice_days = 60.0;
+  double negotiation_days = 90.0;
+  sim::Distribution take_up_share;  // share of the parcels offered that are taken up, per path
+  sim::Distribution discount;       // price discount of a parcel taken up, per path
+};
+
 struct DispositionSpec {
   std::vector<int> capacity_by_year;         // parcels brought to market, one per horizon year
   std::vector<double> program_cost_by_year;  // incremental program cost, one per horizon year
   sim::Distribution time_to_sell_days;       // listing to closing, per parcel
   sim::Distribution price_ratio;             // sale price / appraised market value, per parcel
   sim::Distribution transaction_cost_share;  // share of the price, once per path
+  SurplusLandActSpec surplus_land_act;
 };
 
 struct DealSpec {
@@ -77,9 +95,9 @@ struct DealSpec {
   int parcels = 0;  // surplus parcels of the class reserved for the deal
   double probability = 1.0;
   int start_year_offset = 0;
-  sim::Distribution delay_years;  // from start to closing, per path
-  double upfront_payment_usd = 0.0;
-  double ground_lease_usd = 0.0;  // a year, from the year after closing
+  sim::Distribution delay_years;          // from start to closing, per path
+  sim::Distribution upfront_payment_usd;  // at closing, per path
+  sim::Distribution ground_lease_usd;     // a year, from the year after closing, per path
   int construction_years = 2;
   double housing_units = 0.0;
 };

@@ -1,10 +1,11 @@
+#include "models/real_estate/read_params.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
-#include "models/real_estate/read_params.hpp"
 #include "sim/elementary.hpp"
 
 namespace reformsim::models::real_estate {
@@ -129,6 +130,7 @@ AssetClassSpec read_class(MapReader& c, int index, const sim::ModelEnv& env) {
   spec.unrecorded_share = c.number("unrecorded_share", 0.0, Range::between(0.0, 1.0));
   spec.disposition_priority =
       static_cast<int>(c.integer("disposition_priority", index, Range::between(0, 1e6)));
+  spec.surplus_land_act_exempt = c.boolean("surplus_land_act_exempt", false);
   spec.market = read_market(c.map("market"), env);
   c.finish();
   return spec;
@@ -153,6 +155,20 @@ AssetManagementSpec read_asset_management(MapReader a) {
   return spec;
 }
 
+SurplusLandActSpec read_surplus_land_act(MapReader a) {
+  SurplusLandActSpec spec;
+  spec.enabled = a.boolean("enabled", a.present());
+  // Gov. Code 54222: 60 days to answer a notice of availability; 54223: at least 90 days of
+  // good-faith negotiation with an entity that answers.
+  spec.notice_days = a.number("notice_days", 60.0, Range::between(0.0, 3650.0));
+  spec.negotiation_days = a.number("negotiation_days", 90.0, Range::between(0.0, 3650.0));
+  spec.take_up_share =
+      a.uncertain("take_up_share", Distribution::constant(0.0), Range::probability());
+  spec.discount = a.uncertain("discount", Distribution::constant(0.0), Range::probability());
+  a.finish();
+  return spec;
+}
+
 DispositionSpec read_disposition(MapReader d, int horizon) {
   DispositionSpec spec;
   // The city historically sold about 11 surplus properties a year (issue 6).
@@ -170,6 +186,7 @@ DispositionSpec read_disposition(MapReader d, int horizon) {
   // Brokerage, title, appraisal and environmental reports: ~5% of the price (assumed).
   spec.transaction_cost_share = d.uncertain("transaction_cost_share", Distribution::constant(0.05),
                                             Range{0.0, 1.0, false, true});
+  spec.surplus_land_act = read_surplus_land_act(d.map("surplus_land_act"));
   d.finish();
   return spec;
 }
@@ -201,8 +218,10 @@ PartnershipSpec read_partnerships(MapReader p, const std::vector<AssetClassSpec>
         static_cast<int>(d.integer("start_year_offset", 0, Range::between(0, 100)));
     deal.delay_years =
         d.uncertain("delay_years", Distribution::constant(0.0), Range::between(0, 100));
-    deal.upfront_payment_usd = d.number("upfront_payment_usd", 0.0, Range::non_negative());
-    deal.ground_lease_usd = d.number("ground_lease_usd", 0.0, Range::non_negative());
+    deal.upfront_payment_usd =
+        d.uncertain("upfront_payment_usd", Distribution::constant(0.0), Range::non_negative());
+    deal.ground_lease_usd =
+        d.uncertain("ground_lease_usd", Distribution::constant(0.0), Range::non_negative());
     deal.construction_years =
         static_cast<int>(d.integer("construction_years", 2, Range::between(0, 100)));
     deal.housing_units = d.number("housing_units", 0.0, Range::non_negative());
