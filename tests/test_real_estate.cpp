@@ -84,7 +84,7 @@ TEST(RealEstate, EveryMetricDeclaresItsKindAndDirection) {
                 {"housing_units", K::kCount, B::kHigher},
                 {"parcels_sold", K::kCount, B::kHigher},
                 {"sold_value_usd", K::kFlow, B::kHigher},
-                {"surplus_land_act_discount_usd", K::kFlow, B::kLower},
+                {"sla_discount_usd", K::kFlow, B::kLower},
                 {"damage_events", K::kCount, B::kLower},
             }));
 }
@@ -554,8 +554,7 @@ TEST(RealEstate, ASaleDiscountCostsItsShareOfTheValueEconomically) {
     }
   }
   const sim::Results r = sim::Engine(load(one_parcel(taken, act))).run({});
-  EXPECT_NEAR(metric(r, "sell", "surplus_land_act_discount_usd")[0], 0.17e6 * std::sqrt(1.03),
-              1e-6);
+  EXPECT_NEAR(metric(r, "sell", "sla_discount_usd")[0], 0.17e6 * std::sqrt(1.03), 1e-6);
 }
 
 TEST(RealEstate, SurplusLandActDelaysSalesByItsNoticeOrItsNegotiation) {
@@ -622,7 +621,7 @@ TEST(RealEstate, SurplusLandActTakesUpItsShareOfTheParcelsOfferedAtItsDiscount) 
       r.option("fast")->input("real_estate.disposition.surplus_land_act.take_up_share")->values;
   std::vector<double> residual;
   for (std::size_t p = 0; p < r.paths; ++p) {
-    const double given = metric(r, "fast", "surplus_land_act_discount_usd")[p * 3];
+    const double given = metric(r, "fast", "sla_discount_usd")[p * 3];
     const double taken = given / 0.25e6;
     EXPECT_NEAR(taken, std::round(taken), 1e-9);
     EXPECT_NEAR(metric(r, "fast", "disposition_proceeds_usd")[p * 3], 154e6 - given, 1e-3);
@@ -636,8 +635,8 @@ TEST(RealEstate, SurplusLandActTakesUpItsShareOfTheParcelsOfferedAtItsDiscount) 
   for (std::size_t p = 0; p < r.paths; ++p) {
     double fast = 0.0, slow = 0.0;
     for (std::size_t y = 0; y < 3; ++y) {
-      fast += metric(r, "fast", "surplus_land_act_discount_usd")[p * 3 + y];
-      slow += metric(r, "slow", "surplus_land_act_discount_usd")[p * 3 + y];
+      fast += metric(r, "fast", "sla_discount_usd")[p * 3 + y];
+      slow += metric(r, "slow", "sla_discount_usd")[p * 3 + y];
     }
     EXPECT_NEAR(fast, slow, 1e-6);
   }

@@ -106,9 +106,9 @@ class RealEstateModel final : public sim::Model {
          Kind::kCount, Better::kHigher},
         {"sold_value_usd", "USD", "market value of the parcels sold, at their sale dates",
          Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
-        {"surplus_land_act_discount_usd", "USD",
-         "price given up on parcels sold to affordable-housing and public bodies under the "
-         "Surplus Land Act",
+        {"sla_discount_usd", "USD",
+         "Surplus Land Act: price given up on parcels sold to affordable-housing and public "
+         "bodies",
          Fiscal::kNone, false, Kind::kFlow, Better::kLower},
         {"damage_events", "events", "property damage events", Fiscal::kNone, false, Kind::kCount,
          Better::kLower},

@@ -66,10 +66,10 @@
 // scenario discount rate, mid-year convention as sim::npv_by_row, stored in year 0 only),
 // economic_value_usd (that NPV plus the market value held at the horizon discounted from its
 // end, (1 + r)^-H: the cash view counts proceeds, this one also the asset given up; year 0
-// only), housing_units, parcels_sold, sold_value_usd, surplus_land_act_discount_usd (price
-// given up on parcels taken up), damage_events. Only the primitive cash flows are in the budget
-// roll-up; value, net flow, NPVs and counts are not. market_value_usd is declared a held asset,
-// so the engine's roll-up has an economic view too (sim/economic.hpp).
+// only), housing_units, parcels_sold, sold_value_usd, sla_discount_usd (Surplus Land Act:
+// price given up on parcels taken up), damage_events. Only the primitive cash flows are in the
+// budget roll-up; value, net flow, NPVs and counts are not. market_value_usd is declared a held
+// asset, so the engine's roll-up has an economic view too (sim/economic.hpp).
 //
 // Defaults when a key is absent: operating_cost_rate 0.03 of replacement value a year (NRC 1990,
 // 2-4%); sales_capacity_per_year 11 (the city's historical pace, issue 6); time_to_sell_days
