@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "sim/config.hpp"
+#include "sim/economic.hpp"
+#include "sim/engine.hpp"
 
 namespace reformsim::app {
 namespace {
@@ -99,8 +101,17 @@ Json comparison_document(const sim::ComparisonReport& report,
                        {"targets", std::move(probabilities)},
                        {"metrics", std::move(metrics)}});
   }
+  // Which view the headline (fiscal.net_budget_usd) is, and the other beside it when there is one.
+  const std::string economic = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
+  bool has_economic = false;
+  for (const auto& oc : report.options)
+    for (const auto& m : oc.metrics) has_economic = has_economic || m.metric == economic;
   return {{"format", "reformsim-comparison"},
           {"baseline", report.baseline},
+          {"views",
+           {{"headline", "cash"},
+            {"cash", std::string(sim::kFiscalModel) + "." + sim::kNetBudgetMetric},
+            {"economic", has_economic ? Json(economic) : Json()}}},
           {"prob_best", std::move(prob_best)},
           {"targets", std::move(target_list)},
           {"options", std::move(options)}};
@@ -199,6 +210,42 @@ std::string percent(double p) {
 }
 
 const std::string kNetKey = "fiscal.net_budget_usd";
+const std::string kEconomicKey = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
+
+bool has_economic_view(const sim::ComparisonReport& report) {
+  for (const auto& oc : report.options)
+    if (find_metric(oc, kEconomicKey)) return true;
+  return false;
+}
+
+// The roll-up's economic view beside its cash headline: per option, the cash NPV impact and the
+// economic one (sim/economic.hpp), on one money scale per row.
+void print_economic_view(std::FILE* out, const sim::ComparisonReport& report) {
+  std::fprintf(out,
+               "\nEconomic view against '%s': the cash NPV plus the change in the market value "
+               "held at the horizon, discounted (%s); a sale at market value counts zero\n",
+               report.baseline.c_str(), kEconomicKey.c_str());
+  std::fprintf(out, "%-24s %4s %10s %10s %24s %10s %10s %9s\n", "option", "unit", "cash",
+               "economic", "95% CI of economic", "p5", "p95", "P(better)");
+  for (const auto& oc : report.options) {
+    const sim::MetricComparison* net = find_metric(oc, kNetKey);
+    const sim::MetricComparison* economic = find_metric(oc, kEconomicKey);
+    if (!net || !economic) continue;
+    const auto& c = net->headline();
+    const auto& d = economic->headline();
+    // One scale for the row: the larger unit of the two, the finer decimals.
+    const MoneyScale sc = money_scale(c), se = money_scale(d);
+    MoneyScale s = sc.divisor >= se.divisor ? sc : se;
+    s.decimals = std::max(sc.decimals, se.decimals);
+    std::string ci = "[";
+    ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
+    ci += "]";
+    std::fprintf(out, "%-24s %4s %10s %10s %24s %10s %10s %9s\n", oc.option.c_str(), s.unit,
+                 format_money(c.mean, s).c_str(), format_money(d.mean, s).c_str(), ci.c_str(),
+                 format_money(d.p5, s).c_str(), format_money(d.p95, s).c_str(),
+                 percent(d.prob_better).c_str());
+  }
+}
 
 }  // namespace
 
@@ -242,6 +289,11 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
                "\nNet budget impact against '%s' (NPV over the horizon, in the row's unit; paired "
                "path by path)\n",
                report.baseline.c_str());
+  const bool economic = has_economic_view(report);
+  if (economic)
+    std::fprintf(out,
+                 "Headline: the cash view (budget impact: sale proceeds count as income); the "
+                 "economic view follows the table\n");
   std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", "option", "unit", "mean",
                "95% CI of mean", "p5", "p50", "p95", "P(better)", "P(best)");
   for (const auto& oc : report.options) {
@@ -266,6 +318,7 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
       std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "",
                    "0", "", "", "", "", "", percent(report.prob_best[i]).c_str());
   }
+  if (economic) print_economic_view(out, report);
   if (!targets.empty()) {
     std::fprintf(out, "\nP(net budget impact >= target)\n%-24s", "option");
     for (const auto& t : targets) std::fprintf(out, " %28.28s", t.name.c_str());

@@ -2,6 +2,7 @@
 // reuse of a model section shared by options, end to end.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -240,6 +241,72 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
   const std::string first = table_line(sum.out, "baseline", "real_estate.market_value_usd");
   EXPECT_NE(first.find(" first "), std::string::npos) << first;
   EXPECT_EQ(sum.out.find("real_estate.market_value_usd       USD      total"), std::string::npos);
+}
+
+// Real estate holds assets: the comparison says its headline is the cash view and shows the
+// economic view (fiscal.economic_value_usd) beside it, option by option; a scenario without held
+// assets shows the cash view alone, as before.
+TEST(CliCompare, TheRollUpNamesItsHeadlineViewAndShowsTheEconomicOneBesideIt) {
+  TempDir dir;
+  const std::string file = dir.file("re.h5");
+  const auto run = testing::run_reformsim(
+      {"run", std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml", "-o", file,
+       "--paths", "200", "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto r = testing::run_reformsim({"compare", file});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Headline: the cash view"), std::string::npos) << r.out;
+  const std::size_t economic_at = r.out.find("Economic view against 'baseline'");
+  ASSERT_NE(economic_at, std::string::npos) << r.out;
+  const io::ResultsFile f = io::read_results(file);
+  const auto rep = sim::compare_options(f.results, "baseline");
+  for (const auto& oc : rep.options) {
+    const sim::MetricComparison* cash = nullptr;
+    const sim::MetricComparison* economic = nullptr;
+    for (const auto& m : oc.metrics) {
+      if (m.metric == "fiscal.net_budget_usd") cash = &m;
+      if (m.metric == "fiscal.economic_value_usd") economic = &m;
+    }
+    ASSERT_TRUE(cash && economic) << oc.option;
+    // Selling converts portfolio into cash: the economic gain is below the cash one.
+    EXPECT_LT(economic->headline().mean, cash->headline().mean) << oc.option;
+    // The economic table's row: the option, then its cash and economic means on one scale.
+    const std::size_t row = r.out.find("\n" + oc.option + " ", economic_at);
+    ASSERT_NE(row, std::string::npos) << oc.option;
+    std::istringstream line(r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1));
+    std::string name, unit, cash_text, economic_text;
+    line >> name >> unit >> cash_text >> economic_text;
+    EXPECT_EQ(unit, "$M");
+    auto as_number = [](std::string t) {
+      t.erase(std::remove(t.begin(), t.end(), ','), t.end());
+      return std::stod(t);
+    };
+    // Rounded to the decimals printed: within half of the last one.
+    auto half_ulp = [](const std::string& t) {
+      const std::size_t dot = t.find('.');
+      return dot == std::string::npos
+                 ? 0.5
+                 : 0.5 * std::pow(10.0, -static_cast<double>(t.size() - dot - 1));
+    };
+    EXPECT_NEAR(as_number(cash_text), cash->headline().mean / 1e6, half_ulp(cash_text) + 1e-9)
+        << cash_text;
+    EXPECT_NEAR(as_number(economic_text), economic->headline().mean / 1e6,
+                half_ulp(economic_text) + 1e-9)
+        << economic_text;
+  }
+  const json j = json::parse(testing::run_reformsim({"compare", file, "--json"}).out);
+  EXPECT_EQ(j["views"], json({{"headline", "cash"},
+                              {"cash", "fiscal.net_budget_usd"},
+                              {"economic", "fiscal.economic_value_usd"}}));
+
+  TempDir plain;
+  const std::string other = setup(plain);
+  const auto without = testing::run_reformsim({"compare", other});
+  EXPECT_EQ(without.out.find("Economic view"), std::string::npos) << without.out;
+  EXPECT_EQ(without.out.find("Headline:"), std::string::npos) << without.out;
+  EXPECT_TRUE(
+      json::parse(testing::run_reformsim({"compare", other, "--json"}).out)["views"]["economic"]
+          .is_null());
 }
 
 // A small city: a pilot that costs $130K a year against a few thousand dollars of savings.
