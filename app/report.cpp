@@ -212,6 +212,15 @@ std::string percent(double p) {
 const std::string kNetKey = "fiscal.net_budget_usd";
 const std::string kEconomicKey = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
 
+// "[lower, upper]": the 95% interval of the mean, in the scale's unit.
+std::string mean_interval(const sim::DeltaStats& d, const MoneyScale& s) {
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + std::string&&.
+  std::string ci = "[";
+  ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
+  ci += "]";
+  return ci;
+}
+
 bool has_economic_view(const sim::ComparisonReport& report) {
   for (const auto& oc : report.options)
     if (find_metric(oc, kEconomicKey)) return true;
@@ -237,13 +246,10 @@ void print_economic_view(std::FILE* out, const sim::ComparisonReport& report) {
     const MoneyScale sc = money_scale(c), se = money_scale(d);
     MoneyScale s = sc.divisor >= se.divisor ? sc : se;
     s.decimals = std::max(sc.decimals, se.decimals);
-    std::string ci = "[";
-    ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
-    ci += "]";
     std::fprintf(out, "%-24s %4s %10s %10s %24s %10s %10s %9s\n", oc.option.c_str(), s.unit,
-                 format_money(c.mean, s).c_str(), format_money(d.mean, s).c_str(), ci.c_str(),
-                 format_money(d.p5, s).c_str(), format_money(d.p95, s).c_str(),
-                 percent(d.prob_better).c_str());
+                 format_money(c.mean, s).c_str(), format_money(d.mean, s).c_str(),
+                 mean_interval(d, s).c_str(), format_money(d.p5, s).c_str(),
+                 format_money(d.p95, s).c_str(), percent(d.prob_better).c_str());
   }
 }
 
@@ -304,10 +310,7 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
     for (std::size_t i = 0; i < report.best_names.size(); ++i)
       if (report.best_names[i] == oc.option) best = report.prob_best[i];
     const MoneyScale s = money_scale(d);
-    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + std::string&&.
-    std::string ci = "[";
-    ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
-    ci += "]";
+    const std::string ci = mean_interval(d, s);
     std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", oc.option.c_str(), s.unit,
                  format_money(d.mean, s).c_str(), ci.c_str(), format_money(d.p5, s).c_str(),
                  format_money(d.p50, s).c_str(), format_money(d.p95, s).c_str(),
