@@ -23,7 +23,12 @@ def independent_swings(h5, option):
     used = [n for n in names if np.std(x[n]) > 0]
     if len(y) < len(used) + 2:
         return None
-    design = np.column_stack([np.ones(len(y))] + [x[n] for n in used])
-    slopes = np.linalg.lstsq(design, y, rcond=None)[0][1:]
+    # Columns centred and scaled to unit sd before the least squares, slopes scaled back: inputs
+    # in dollars beside shares would otherwise make the design ill-conditioned (cond ~1e9) and
+    # cost the slopes their last digits.
+    sd = np.array([np.std(x[n]) for n in used])
+    design = np.column_stack([np.ones(len(y))] +
+                             [(x[n] - x[n].mean()) / s for n, s in zip(used, sd)])
+    slopes = np.linalg.lstsq(design, y, rcond=None)[0][1:] / sd
     return {n: b * float(np.subtract(*np.quantile(x[n], [0.9, 0.1])))
             for n, b in zip(used, slopes)}
