@@ -71,6 +71,7 @@ void expect_same_results(const sim::Results& a, const sim::Results& b) {
       EXPECT_EQ(x.metrics[m].info.description, y.metrics[m].info.description);
       EXPECT_EQ(x.metrics[m].info.fiscal, y.metrics[m].info.fiscal);
       EXPECT_EQ(x.metrics[m].info.in_budget, y.metrics[m].info.in_budget);
+      EXPECT_EQ(x.metrics[m].info.held_asset, y.metrics[m].info.held_asset) << x.metrics[m].key();
       ASSERT_EQ(x.metrics[m].values.size(), y.metrics[m].values.size());
       EXPECT_EQ(0, std::memcmp(x.metrics[m].values.data(), y.metrics[m].values.data(),
                                x.metrics[m].values.size() * sizeof(double)))
@@ -134,6 +135,26 @@ TEST(ResultsIo, RoundTripIsExact) {
   // Summaries: stored at write time == recomputed from the file == computed in memory.
   expect_same_summary(summary, io::read_summary(file));
   expect_same_summary(summary, sim::summarize_results(back.results));
+}
+
+// A held asset (sim/economic.hpp) keeps its flag through the file: the real-estate portfolio's
+// market value, and only it.
+TEST(ResultsIo, HeldAssetFlagRoundTrips) {
+  sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
+                        models::default_registry());
+  sc.settings.paths = 20;
+  const sim::Results results = sim::Engine(sc).run({});
+  TempDir dir;
+  const std::string file = dir.file("held.h5");
+  io::write_results(file, results, io::make_provenance(sc, ""), sim::summarize_results(results),
+                    false);
+  const io::ResultsFile back = io::read_results(file);
+  expect_same_results(results, back.results);
+  int held = 0;
+  for (const auto& m : back.results.options.front().metrics) held += m.info.held_asset;
+  EXPECT_EQ(held, 1);
+  EXPECT_TRUE(back.results.options.front().metric("real_estate.market_value_usd")->info.held_asset);
 }
 
 TEST(ResultsIo, LayoutAndAttributes) {
