@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/aggregates.hpp"
 #include "sim/errors.hpp"
 #include "sim/special.hpp"
 #include "sim/statistics.hpp"
@@ -22,7 +23,10 @@ std::vector<double> precision_measure(const Results& results, const PrecisionTar
     for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bv[i];
   }
   const std::size_t h = static_cast<std::size_t>(results.horizon());
-  return target.npv ? npv_by_row(flow, h, results.settings.discount_rate) : row_sums(flow, h);
+  // An already-present value (kind npv, e.g. fiscal.economic_value_usd) is not discounted again.
+  return target.npv ? aggregate_by_row(flow, h, Aggregate::kNpv, m->info.kind,
+                                       results.settings.discount_rate)
+                    : row_sums(flow, h);
 }
 
 Results run_to_precision(const Engine& engine, const Scenario& scenario,

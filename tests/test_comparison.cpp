@@ -401,6 +401,26 @@ TEST(Precision, StopsWhenMetAndEqualsTheFixedRun) {
       EXPECT_EQ(res.options[o].metrics[m].values, fixed.options[o].metrics[m].values);
 }
 
+// A precision target on a present value (the real-estate economic view, kind npv, year 0) measures
+// the value itself, not the value discounted again.
+TEST(Precision, MeasuresAPresentValueAsItIs) {
+  sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
+                        models::default_registry());
+  sc.settings.paths = 30;
+  const sim::Results r = sim::Engine(sc).run({});
+  sim::PrecisionTarget target;
+  target.metric = "fiscal.economic_value_usd";
+  target.versus_baseline = true;
+  const std::size_t o = static_cast<std::size_t>(sc.option_index("partnerships"));
+  const auto x = sim::precision_measure(r, target, o, sc.baseline);
+  const std::size_t h = static_cast<std::size_t>(sc.settings.horizon_years);
+  const auto& v = r.options[o].metric(target.metric)->values;
+  const auto& b = r.option(sc.baseline)->metric(target.metric)->values;
+  ASSERT_EQ(x.size(), 30u);
+  for (std::size_t p = 0; p < 30; ++p) EXPECT_EQ(x[p], v[p * h] - b[p * h]);
+}
+
 TEST(Precision, NextPathCountFollowsTheSquaredHalfWidthRatio) {
   // The half-width shrinks as 1/sqrt(N): a first round of n0 = 300 paths whose worst option is
   // 1.45 times too wide asks next for ceil(n0 1.45^2 1.1) = 694 paths (10% to spare). The target
