@@ -155,8 +155,6 @@ int fit_command(const FitRequest& req) {
   if (incomplete) {
     if (req.discrete || sim::is_count_family(families.front()))
       throw sim::InputError("truncation and censoring apply to continuous families");
-    if (req.bootstrap > 0)
-      throw sim::InputError("--bootstrap is not built for truncated or censored fits");
     data.x = x;
     data.weight = w;
     data.truncate_below = lower;
@@ -205,7 +203,9 @@ int fit_command(const FitRequest& req) {
                    [](const auto& a, const auto& b) { return a.aic < b.aic; });
   std::vector<sim::FitBootstrap> boots;
   if (req.bootstrap > 0)
-    for (const auto& r : fits) boots.push_back(sim::bootstrap(r, req.bootstrap, req.seed));
+    for (const auto& r : fits)
+      boots.push_back(incomplete ? sim::bootstrap_incomplete(r, data, req.bootstrap, req.seed)
+                                 : sim::bootstrap(r, req.bootstrap, req.seed));
 
   double total = 0, weighted_sum = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {

@@ -500,28 +500,25 @@ FitResult fit(FitFamily family, const std::vector<double>& x, const std::vector<
 
 namespace reformsim::sim {
 
-FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
-                       double level) {
+namespace {
+
+struct Replicate {
+  bool ok = false;
+  double ks = kNaN, ad = kNaN;
+  std::vector<double> params;
+};
+
+// Runs `replicates` refits, replicate b drawing from the stream (seed, b, key) with `draw` and
+// refitting with `refit`; then the p-values and percentile intervals.
+template <class Draw>
+FitBootstrap run_bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                           double level, const StreamKey& key, const Draw& draw) {
   const std::size_t k = fit_result.params.size();
-  struct Replicate {
-    bool ok = false;
-    double ks = kNaN, ad = kNaN;
-    std::vector<double> params;
-  };
   std::vector<Replicate> reps(replicates);
-  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
-  // Weighted data stand for their total weight of observations: each replicate has that many.
-  const auto replicate_size = static_cast<std::size_t>(std::llround(fit_result.weight));
-  if (replicate_size < 2)
-    throw InputError(std::string(to_string(fit_result.family)) + ": the total weight " +
-                     shortest(fit_result.weight) +
-                     " is below 2: a bootstrap sample of that size cannot be refitted");
   tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t b) {
     Stream s(seed, b, key);
-    std::vector<double> x(replicate_size);
-    for (auto& v : x) v = fit_result.distribution.sample(s);
     try {
-      const FitResult r = fit(fit_result.family, x);
+      const FitResult r = draw(s);
       reps[b].ok = true;
       reps[b].ks = r.ks;
       reps[b].ad = r.ad;
@@ -572,6 +569,24 @@ FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std:
     out.upper.push_back(q(0.5 * (1 + level)));
   }
   return out;
+}
+
+}  // namespace
+
+FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                       double level) {
+  // Weighted data stand for their total weight of observations: each replicate has that many.
+  const auto replicate_size = static_cast<std::size_t>(std::llround(fit_result.weight));
+  if (replicate_size < 2)
+    throw InputError(std::string(to_string(fit_result.family)) + ": the total weight " +
+                     shortest(fit_result.weight) +
+                     " is below 2: a bootstrap sample of that size cannot be refitted");
+  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
+  return run_bootstrap(fit_result, replicates, seed, level, key, [&](Stream& s) {
+    std::vector<double> x(replicate_size);
+    for (auto& v : x) v = fit_result.distribution.sample(s);
+    return fit(fit_result.family, x);
+  });
 }
 
 }  // namespace reformsim::sim
@@ -864,6 +879,52 @@ FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const O
   if (!std::isnan(obs.truncate_below)) d.truncate_below.assign(x.size(), obs.truncate_below);
   if (!std::isnan(obs.censor_above)) d.censor_above.assign(x.size(), obs.censor_above);
   return fit_incomplete(family, d);
+}
+
+FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteData& data,
+                                  std::size_t replicates, std::uint64_t seed, double level) {
+  // Row i is drawn round(w_i) times (once without weights): from the fitted distribution
+  // conditioned on (a_i, b_i) by inversion, then censored at c_i.
+  std::vector<std::size_t> copies(data.x.size(), 1);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    if (!data.weight.empty()) copies[i] = static_cast<std::size_t>(std::llround(data.weight[i]));
+    total += copies[i];
+  }
+  if (total < 2)
+    throw InputError(std::string(to_string(fit_result.family)) +
+                     ": the rounded weights add up to fewer than 2 draws per bootstrap sample");
+  const Distribution& dist = fit_result.distribution;
+  std::vector<double> lo(data.x.size()), hi(data.x.size());
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    const double a = row_value(data.truncate_below, i, -kInf);
+    const double b = row_value(data.truncate_above, i, kInf);
+    lo[i] = a == -kInf ? 0.0 : dist.cdf(a);
+    hi[i] = b == kInf ? 1.0 : dist.cdf(b);
+  }
+  const StreamKey key =
+      StreamKey::of("fit-bootstrap").with(to_string(fit_result.family)).with("incomplete");
+  return run_bootstrap(fit_result, replicates, seed, level, key, [&](Stream& s) {
+    IncompleteData r;
+    r.x.reserve(total);
+    for (std::size_t i = 0; i < data.x.size(); ++i)
+      for (std::size_t k = 0; k < copies[i]; ++k) {
+        const double u = lo[i] + s.uniform() * (hi[i] - lo[i]);
+        const double a = row_value(data.truncate_below, i, kNaN);
+        const double b = row_value(data.truncate_above, i, kNaN);
+        const double c = row_value(data.censor_above, i, kNaN);
+        // Inversion can land on the bounds themselves in the far tails: nudge inside.
+        double v = dist.quantile(u);
+        if (v <= a) v = std::nextafter(a, kInf);
+        if (v >= b) v = std::nextafter(b, -kInf);
+        if (v >= c) v = c;
+        r.x.push_back(v);
+        r.truncate_below.push_back(a);
+        r.truncate_above.push_back(b);
+        r.censor_above.push_back(c);
+      }
+    return fit_incomplete(fit_result.family, r);
+  });
 }
 
 }  // namespace reformsim::sim

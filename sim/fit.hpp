@@ -129,6 +129,15 @@ struct FitBootstrap {
 FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64_t seed,
                        double level = 0.95);
 
+// The bootstrap of a truncated or censored fit (`data` as fitted): each replicate draws, for
+// row i, round(w_i) values (one without weights) from the fitted distribution conditioned on the
+// row's truncation interval, censors them at the row's censoring point (a row censored by a flag
+// keeps its value as that point), and refits with fit_incomplete. Stream (seed, b,
+// "fit-bootstrap"/family/"incomplete"). Percentile intervals as above; the p-values are NaN
+// (no KS or AD for incomplete data).
+FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& data,
+                                  std::size_t replicates, std::uint64_t seed, double level = 0.95);
+
 // The fit in the scenario format, e.g. `{lognormal: {mu: 9.2, sigma: 1.1}}`, each parameter in
 // the shortest decimal that reads back as the same double.
 std::string scenario_text(const FitResult& fit);
