@@ -72,6 +72,29 @@ def anderson_darling(dist, x):
     return "%.10g" % (-n - np.sum((2 * i - 1) * (np.log(f) + np.log1p(-f[::-1]))) / n)
 
 
+def parametrised(family, exact):
+    """(frozen scipy distribution of the search coordinates t, start t0 from the values `exact`,
+    t -> the scenario format's parameters) for the numerical searches below: scale-like
+    parameters by their logs."""
+    if family == "lognormal":
+        return (lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0])),
+                [np.log(exact).mean(), math.log(np.log(exact).std())],
+                lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))])
+    if family == "gamma":
+        k, _, sc = stats.gamma.fit(exact, floc=0)
+        return (lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1])),
+                [math.log(k), math.log(sc)],
+                lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))])
+    if family == "normal":
+        return (lambda t: stats.norm(t[0], math.exp(t[1])),
+                [exact.mean(), math.log(exact.std())],
+                lambda t: [("mean", t[0]), ("sd", math.exp(t[1]))])
+    return (lambda t: stats.nbinom(math.exp(t[1]),
+                                   math.exp(t[1]) / (math.exp(t[1]) + math.exp(t[0]))),
+            [math.log(exact.mean()), 0.0],
+            lambda t: [("mean", math.exp(t[0])), ("dispersion", math.exp(t[1]))])
+
+
 # Truncated below A and censored at C (values >= C only known to be >= C), fitted by
 # Nelder-Mead on the likelihood written with scipy's logpdf and logsf; the complete-data fit of
 # the values below C is the start, as in reformsim, but the search is scipy's.
@@ -81,19 +104,7 @@ INCOMPLETE = [("lognormal", 3000.0, 40000.0), ("gamma", 1000.0, 7000.0), ("norma
 def fit_incomplete(family, x, a, c):
     x = x[x > a]
     exact, n_cens = x[x < c], int(np.sum(x >= c))
-    if family == "lognormal":
-        dist = lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0]))
-        t0 = [np.log(exact).mean(), math.log(np.log(exact).std())]
-        names = lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))]
-    elif family == "gamma":
-        dist = lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1]))
-        k, _, sc = stats.gamma.fit(exact, floc=0)
-        t0 = [math.log(k), math.log(sc)]
-        names = lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))]
-    else:
-        dist = lambda t: stats.norm(t[0], math.exp(t[1]))
-        t0 = [exact.mean(), math.log(exact.std())]
-        names = lambda t: [("mean", t[0]), ("sd", math.exp(t[1]))]
+    dist, t0, names = parametrised(family, exact)
 
     def nll(t):
         d = dist(t)
@@ -138,24 +149,7 @@ def fit_weighted(family, x, w, a, c):
     keep = x > a if a is not None else np.ones(len(x), bool)
     x, w = x[keep], w[keep]
     cens = x >= c if c is not None else np.zeros(len(x), bool)
-    if family == "lognormal":
-        dist = lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0]))
-        t0 = [np.log(x).mean(), math.log(np.log(x).std())]
-        names = lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))]
-    elif family == "gamma":
-        dist = lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1]))
-        k, _, sc = stats.gamma.fit(x, floc=0)
-        t0 = [math.log(k), math.log(sc)]
-        names = lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))]
-    elif family == "normal":
-        dist = lambda t: stats.norm(t[0], math.exp(t[1]))
-        t0 = [x.mean(), math.log(x.std())]
-        names = lambda t: [("mean", t[0]), ("sd", math.exp(t[1]))]
-    else:
-        dist = lambda t: stats.nbinom(math.exp(t[1]), math.exp(t[1]) / (math.exp(t[1]) +
-                                                                        math.exp(t[0])))
-        t0 = [math.log(x.mean()), 0.0]
-        names = lambda t: [("mean", math.exp(t[0])), ("dispersion", math.exp(t[1]))]
+    dist, t0, names = parametrised(family, x)
 
     def nll(t):
         d = dist(t)
@@ -196,15 +190,7 @@ def fit_per_row(family, x, below, above, censor):
     x, a, b, c = x[keep], a[keep], b[keep], c[keep]
     cens = x >= c
     exact = x[~cens]
-    if family == "lognormal":
-        dist = lambda t: stats.lognorm(math.exp(t[1]), 0, math.exp(t[0]))
-        t0 = [np.log(exact).mean(), math.log(np.log(exact).std())]
-        names = lambda t: [("mu", t[0]), ("sigma", math.exp(t[1]))]
-    else:
-        dist = lambda t: stats.gamma(math.exp(t[0]), 0, math.exp(t[1]))
-        k, _, sc = stats.gamma.fit(exact, floc=0)
-        t0 = [math.log(k), math.log(sc)]
-        names = lambda t: [("shape", math.exp(t[0])), ("scale", math.exp(t[1]))]
+    dist, t0, names = parametrised(family, exact)
 
     def nll(t):
         d = dist(t)
