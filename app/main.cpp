@@ -183,6 +183,9 @@ int main(int argc, char** argv) {
                   "per-row --censor-above from a column (policy limits; an empty cell: none)");
   fit->add_option("--censored-column", fit_req.censored_column,
                   "a column of 0/1 flags: 1 means the value is only a lower bound (censored)");
+  fit->add_option("--spliced", fit_req.spliced,
+                  "fit the real-estate model's spliced severity: a lognormal body at or below U, "
+                  "a Pareto tail above U, and the tail's probability");
   auto* fit_bootstrap =
       fit->add_option("--bootstrap", fit_req.bootstrap,
                       "parametric-bootstrap replicates per fit: p-values of KS and AD with the "

@@ -927,4 +927,56 @@ FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteD
   });
 }
 
+SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
+                       double threshold) {
+  if (!(threshold > 0 && std::isfinite(threshold)))
+    throw InputError("spliced: the threshold must be a finite number > 0, found " +
+                     shortest(threshold));
+  if (!w.empty() && w.size() != x.size())
+    throw InputError("spliced: " + std::to_string(w.size()) + " weights for " +
+                     std::to_string(x.size()) + " values");
+  IncompleteData body, tail;
+  const double above = std::nextafter(threshold, kInf);  // the body keeps values equal to u
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    IncompleteData& side = x[i] > threshold ? tail : body;
+    side.x.push_back(x[i]);
+    if (!w.empty()) side.weight.push_back(w[i]);
+    if (&side == &tail) {
+      side.truncate_below.push_back(threshold);
+    } else {
+      side.truncate_above.push_back(above);
+    }
+  }
+  SplicedFit r;
+  r.threshold = threshold;
+  try {
+    r.body = fit_incomplete(FitFamily::kLognormal, body);
+  } catch (const InputError& e) {
+    throw InputError(std::string("spliced: the body (values at or below the threshold): ") +
+                     e.what());
+  }
+  try {
+    r.tail = fit_incomplete(FitFamily::kPareto, tail);
+  } catch (const InputError& e) {
+    throw InputError(std::string("spliced: the tail (values above the threshold): ") + e.what());
+  }
+  r.n = x.size();
+  r.weight = r.body.weight + r.tail.weight;
+  r.probability = r.tail.weight / r.weight;
+  r.probability_se = std::sqrt(r.probability * (1 - r.probability) / r.weight);
+  r.log_likelihood = r.body.log_likelihood + r.tail.log_likelihood +
+                     r.body.weight * std::log1p(-r.probability) +
+                     r.tail.weight * std::log(r.probability);
+  r.aic = 2 * 4 - 2 * r.log_likelihood;
+  r.bic = 4 * std::log(r.weight) - 2 * r.log_likelihood;
+  return r;
+}
+
+std::string spliced_scenario_text(const SplicedFit& fit) {
+  return "severity: " + scenario_text(fit.body) +
+         "\ntail: {threshold_usd: " + shortest(fit.threshold) +
+         ", probability: " + shortest(fit.probability) +
+         ", shape: " + shortest(fit.tail.params[1].value) + "}";
+}
+
 }  // namespace reformsim::sim

@@ -138,6 +138,26 @@ FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64
 FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& data,
                                   std::size_t replicates, std::uint64_t seed, double level = 0.95);
 
+// The spliced severity of the real-estate model (models/real_estate/severity.hpp): a lognormal
+// body conditioned on X <= u, a Pareto(u, shape) tail above u, and the tail's probability p. Its
+// likelihood separates: p = (weight above u) / (total weight) (s.e. sqrt(p (1 - p) / W)), the
+// body is the lognormal truncated above u fitted to the values at or below u, the tail the Hill
+// estimator on the values above u. `threshold` is given (not estimated). Throws InputError when
+// either side has fewer than two distinct values.
+struct SplicedFit {
+  double threshold = 0;
+  double probability = 0, probability_se = 0;
+  FitResult body, tail;
+  double log_likelihood = 0, aic = 0, bic = 0;  // 4 parameters: mu, sigma, p, shape
+  std::size_t n = 0;
+  double weight = 0;
+};
+SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
+                       double threshold);
+// The scenario's two lines: `severity: {lognormal: {...}}` and `tail: {threshold_usd, probability,
+// shape}` (shortest decimals that read back as the fitted doubles).
+std::string spliced_scenario_text(const SplicedFit& fit);
+
 // The fit in the scenario format, e.g. `{lognormal: {mu: 9.2, sigma: 1.1}}`, each parameter in
 // the shortest decimal that reads back as the same double.
 std::string scenario_text(const FitResult& fit);

@@ -231,8 +231,8 @@ TEST(CliFit, PerRowColumnsMatchTheScalarOptions) {
              "1000,1000,9000,0\n9000,1000,9000,1\n4410,1000,9000,0\n1650.25,1000,9000,0\n"
              "9000,1000,9000,1\n3322,1000,9000,0\n1190,1000,9000,0\n6020,1000,9000,0\n");
   const auto fit = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {
-        "fit", f, "--column", "paid", "--families", "lognormal", "--json"};
+    std::vector<std::string> args = {"fit",        f,           "--column", "paid",
+                                     "--families", "lognormal", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = run_reformsim(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -252,6 +252,19 @@ TEST(CliFit, PerRowColumnsMatchTheScalarOptions) {
   }
   const auto above = fit({"--truncate-above", "5000"});
   EXPECT_EQ(above["n"], 8);  // of the 11 rows, 9000, 9000 and 6020 were never recorded
+}
+
+// `--spliced U --yaml` prints the real-estate scenario's two severity lines.
+TEST(CliFit, SplicedPrintsTheScenarioSeverityLines) {
+  const auto r =
+      run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "20000", "--yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nseverity: {lognormal: {mu: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\ntail: {threshold_usd: 20000, probability: "), std::string::npos) << r.out;
+  const auto bad = run_reformsim(
+      {"fit", kSamples, "--column", "lognormal", "--spliced", "20000", "--families", "gamma"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--spliced fits its own families"), std::string::npos) << bad.err;
 }
 
 TEST(CliFit, MissingFileExitsTwo) {
