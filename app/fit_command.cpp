@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <regex>
@@ -68,58 +69,180 @@ struct Skipped {
   std::string reason;
 };
 
+// `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines.
+int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::vector<double>& w) {
+  const sim::SplicedFit f = sim::fit_spliced(col.values, w, *req.spliced);
+  const auto& mu = f.body.params[0];
+  const auto& sigma = f.body.params[1];
+  const auto& shape = f.tail.params[1];
+  if (req.json) {
+    nlohmann::ordered_json out;
+    out["format"] = "reformsim-fit";
+    out["file"] = req.file;
+    out["column"] = req.column;
+    out["n"] = f.n;
+    if (req.weights) {
+      out["weights"] = *req.weights;
+      out["total_weight"] = f.weight;
+    }
+    auto& j = out["spliced"];
+    j["threshold"] = f.threshold;
+    j["parameters"]["mu"] = {{"value", mu.value}, {"se", mu.se}};
+    j["parameters"]["sigma"] = {{"value", sigma.value}, {"se", sigma.se}};
+    j["parameters"]["probability"] = {{"value", f.probability}, {"se", f.probability_se}};
+    j["parameters"]["shape"] = {{"value", shape.value}, {"se", shape.se}};
+    j["log_likelihood"] = f.log_likelihood;
+    j["aic"] = f.aic;
+    j["bic"] = f.bic;
+    j["scenario"] = sim::spliced_scenario_text(f);
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  if (req.yaml) {
+    std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
+              << exact(f.threshold) << ": n = " << f.n << ", log-likelihood "
+              << fmt(f.log_likelihood) << "\n"
+              << sim::spliced_scenario_text(f) << "\n";
+    return 0;
+  }
+  std::printf(
+      "%s: column '%s': %zu values; spliced at %s: body lognormal (values <= %s, "
+      "truncated above), tail pareto above it\n",
+      req.file.c_str(), req.column.c_str(), f.n, fmt(f.threshold).c_str(),
+      fmt(f.threshold).c_str());
+  std::printf("mu %s (%s), sigma %s (%s), tail probability %s (%s), shape %s (%s)\n",
+              fmt(mu.value).c_str(), fmt(mu.se).c_str(), fmt(sigma.value).c_str(),
+              fmt(sigma.se).c_str(), fmt(f.probability).c_str(), fmt(f.probability_se).c_str(),
+              fmt(shape.value).c_str(), fmt(shape.se).c_str());
+  std::printf("log-likelihood %s, AIC %s, BIC %s (4 parameters; the threshold is given)\n",
+              fmt(f.log_likelihood, "%.3f").c_str(), fmt(f.aic, "%.2f").c_str(),
+              fmt(f.bic, "%.2f").c_str());
+  return 0;
+}
+
 }  // namespace
 
 int fit_command(const FitRequest& req) {
-  const io::CsvColumn col = io::read_csv_column(req.file, req.column);
+  if (req.truncate_below && req.truncate_below_column)
+    throw sim::InputError("--truncate-below and --truncate-below-column exclude each other");
+  if (req.truncate_above && req.truncate_above_column)
+    throw sim::InputError("--truncate-above and --truncate-above-column exclude each other");
+  if (static_cast<int>(req.censor_above.has_value()) + req.censor_above_column.has_value() +
+          req.censored_column.has_value() >
+      1)
+    throw sim::InputError(
+        "--censor-above, --censor-above-column and --censored-column exclude each other");
+  // The columns to read, in this order; the optional ones may have empty cells.
+  std::vector<io::CsvColumnRequest> wanted = {{req.column}};
+  const auto want = [&](const std::optional<std::string>& name, bool empty_ok) -> std::size_t {
+    if (!name) return 0;
+    wanted.push_back({*name, empty_ok});
+    return wanted.size() - 1;
+  };
+  const std::size_t wcol = want(req.weights, false), lo_col = want(req.truncate_below_column, true),
+                    hi_col = want(req.truncate_above_column, true),
+                    cap_col = want(req.censor_above_column, true),
+                    flag_col = want(req.censored_column, false);
+  const auto cols = io::read_csv_columns(req.file, wanted);
   const std::string where = req.file + ": column '" + req.column + "'";
+  const auto at = [&](std::size_t c, std::size_t i) {
+    return req.file + ":" + std::to_string(cols[c].lines[i]) + ": column '" + wanted[c].name + "'";
+  };
+  // Each row's weight and bounds (NaN: none); rows of weight 0 and rows outside their
+  // truncation interval (never recorded) are left out; a negative weight or a censoring flag
+  // other than 0 or 1 is an error naming its row.
+  constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  io::CsvColumn col;
+  std::vector<double> w, lower, upper, cap;
+  std::size_t left_out = 0;
+  for (std::size_t i = 0; i < cols[0].values.size(); ++i) {
+    const double x = cols[0].values[i];
+    const double wi = wcol ? cols[wcol].values[i] : 1.0;
+    if (wi < 0) throw sim::InputError(at(wcol, i) + ": a weight must be >= 0, found " + exact(wi));
+    if (flag_col && cols[flag_col].values[i] != 0 && cols[flag_col].values[i] != 1)
+      throw sim::InputError(at(flag_col, i) + ": a censoring flag must be 0 or 1, found " +
+                            exact(cols[flag_col].values[i]));
+    const double a = lo_col ? cols[lo_col].values[i] : req.truncate_below.value_or(kNone);
+    const double b = hi_col ? cols[hi_col].values[i] : req.truncate_above.value_or(kNone);
+    const double c = cap_col                                     ? cols[cap_col].values[i]
+                     : flag_col && cols[flag_col].values[i] == 1 ? x
+                                                                 : req.censor_above.value_or(kNone);
+    if (wi == 0) continue;
+    if (x <= a || x >= b) {  // never recorded: outside the window the data were collected in
+      ++left_out;
+      continue;
+    }
+    if (!std::isnan(a) && !std::isnan(c) && !(c > a))
+      throw sim::InputError(at(0, i) + ": the censoring point " + exact(c) +
+                            " must be above the truncation point " + exact(a));
+    col.values.push_back(x);
+    col.lines.push_back(cols[0].lines[i]);
+    if (wcol) w.push_back(wi);
+    lower.push_back(a);
+    upper.push_back(b);
+    cap.push_back(c);
+  }
   const auto& x = col.values;
+  const bool truncated =
+      req.truncate_below || req.truncate_below_column || req.truncate_above || lo_col || hi_col;
+  const bool incomplete = truncated || req.censor_above || cap_col || flag_col;
+  if (x.empty()) {
+    if (wcol && left_out == 0)
+      throw sim::InputError(req.file + ": column '" + *req.weights +
+                            "': every weight is 0 (no value to fit)");
+    throw sim::InputError(where + ": no value inside its truncation points");
+  }
+  if (truncated && x.size() < 2)
+    throw sim::InputError(where + ": fewer than two values inside their truncation points (" +
+                          std::to_string(left_out) + " rows outside them)");
   if (std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; }))
     throw sim::InputError(where + ": all " + std::to_string(x.size()) + " values equal " +
                           exact(x[0]) + " (lines " + std::to_string(col.lines.front()) + "-" +
                           std::to_string(col.lines.back()) +
                           "): no distribution can be fitted to one value");
+  if (req.spliced) {
+    if (incomplete || req.bootstrap > 0 || req.discrete || !req.families.empty())
+      throw sim::InputError(
+          "--spliced fits its own families (a lognormal body, a Pareto tail): it takes no "
+          "--families, --discrete, --bootstrap, truncation or censoring");
+    return spliced_command(req, col, w);
+  }
   const auto families = requested_families(req);
   const bool explicit_list = !req.families.empty();
-  const bool incomplete = req.truncate_below || req.censor_above;
-  sim::Observation obs;
-  std::vector<double> kept;  // above the truncation point
-  std::vector<std::size_t> kept_lines;
+  sim::IncompleteData data;
   if (incomplete) {
     if (req.discrete || sim::is_count_family(families.front()))
-      throw sim::InputError("--truncate-below and --censor-above apply to continuous families");
-    if (req.bootstrap > 0)
-      throw sim::InputError("--bootstrap is not built for truncated or censored fits");
-    if (req.truncate_below) obs.truncate_below = *req.truncate_below;
-    if (req.censor_above) obs.censor_above = *req.censor_above;
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (!req.truncate_below || x[i] > *req.truncate_below) {
-        kept.push_back(x[i]);
-        kept_lines.push_back(col.lines[i]);
-      }
-    if (kept.size() < 2)
-      throw sim::InputError(where + ": fewer than two values above --truncate-below " +
-                            exact(*req.truncate_below));
+      throw sim::InputError("truncation and censoring apply to continuous families");
+    data.x = x;
+    data.weight = w;
+    data.truncate_below = lower;
+    data.truncate_above = upper;
+    data.censor_above = cap;
   }
+  const bool all_truncated_below =
+      std::none_of(lower.begin(), lower.end(), [](double a) { return std::isnan(a); });
+  const bool none_truncated_above =
+      std::all_of(upper.begin(), upper.end(), [](double b) { return std::isnan(b); });
 
   std::vector<sim::FitResult> fits;
   std::vector<Skipped> skipped;
   for (sim::FitFamily f : families) {
     std::string reason;
-    const bool incomplete_ok = f == sim::FitFamily::kNormal || f == sim::FitFamily::kLognormal ||
-                               f == sim::FitFamily::kGamma ||
-                               (f == sim::FitFamily::kPareto && req.truncate_below);
+    const bool incomplete_ok =
+        f == sim::FitFamily::kNormal || f == sim::FitFamily::kLognormal ||
+        f == sim::FitFamily::kGamma ||
+        (f == sim::FitFamily::kPareto && all_truncated_below && none_truncated_above);
     if (incomplete && !incomplete_ok) {
       reason = std::string(sim::to_string(f)) +
                ": truncated or censored fits are built for normal, lognormal, gamma and (with "
-               "--truncate-below, its scale) pareto";
-    } else if (const auto bad = sim::first_unsupported(f, incomplete ? kept : x)) {
-      reason = req.file + ":" + std::to_string((incomplete ? kept_lines : col.lines)[*bad]) +
-               ": column '" + req.column + "': " + sim::to_string(f) + " needs " +
-               sim::fit_support_text(f) + ", found " + exact((incomplete ? kept : x)[*bad]);
+               "a truncation point below every value, its scale, and none above) pareto";
+    } else if (const auto bad = sim::first_unsupported(f, x)) {
+      reason = req.file + ":" + std::to_string(col.lines[*bad]) + ": column '" + req.column +
+               "': " + sim::to_string(f) + " needs " + sim::fit_support_text(f) + ", found " +
+               exact(x[*bad]);
     } else {
       try {
-        fits.push_back(incomplete ? sim::fit_incomplete(f, kept, obs) : sim::fit(f, x));
+        fits.push_back(incomplete ? sim::fit_incomplete(f, data) : sim::fit(f, x, w));
         continue;
       } catch (const sim::InputError& e) {
         reason = where + ": " + e.what();
@@ -138,10 +261,16 @@ int fit_command(const FitRequest& req) {
                    [](const auto& a, const auto& b) { return a.aic < b.aic; });
   std::vector<sim::FitBootstrap> boots;
   if (req.bootstrap > 0)
-    for (const auto& r : fits) boots.push_back(sim::bootstrap(r, req.bootstrap, req.seed));
+    for (const auto& r : fits)
+      boots.push_back(incomplete ? sim::bootstrap_incomplete(r, data, req.bootstrap, req.seed)
+                                 : sim::bootstrap(r, req.bootstrap, req.seed));
 
-  const double n = static_cast<double>(x.size());
-  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
+  double total = 0, weighted_sum = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    total += w.empty() ? 1.0 : w[i];
+    weighted_sum += (w.empty() ? 1.0 : w[i]) * x[i];
+  }
+  const double mean = weighted_sum / total;
   const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
 
   if (req.json) {
@@ -150,6 +279,10 @@ int fit_command(const FitRequest& req) {
     out["file"] = req.file;
     out["column"] = req.column;
     out["n"] = x.size();
+    if (req.weights) {
+      out["weights"] = *req.weights;
+      out["total_weight"] = total;
+    }
     out["min"] = *lo;
     out["mean"] = mean;
     out["max"] = *hi;
@@ -188,16 +321,21 @@ int fit_command(const FitRequest& req) {
   if (req.yaml) {
     const auto& best = fits.front();
     std::cout << "# reformsim fit " << req.file << " --column " << req.column
-              << ": n = " << x.size() << ", best of " << fits.size() << " by AIC (" << fmt(best.aic)
-              << ")\n"
+              << (req.weights ? " --weights " + *req.weights : std::string())
+              << ": n = " << x.size()
+              << (req.weights ? " (total weight " + fmt(total) + ")" : std::string())
+              << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n"
               << yaml_key(req.column) << ": " << sim::scenario_text(best) << "\n";
     for (std::size_t i = 1; i < fits.size(); ++i)
       std::cout << "# " << yaml_key(req.column) << ": " << sim::scenario_text(fits[i]) << "  # AIC "
                 << fmt(fits[i].aic) << "\n";
     return 0;
   }
-  std::printf("%s: %zu values, min %s, mean %s, max %s\n", where.c_str(), x.size(),
-              fmt(*lo).c_str(), fmt(mean).c_str(), fmt(*hi).c_str());
+  const std::string weighted =
+      req.weights ? " (total weight " + fmt(total) + " from column '" + *req.weights + "')" : "";
+  std::printf("%s: %zu values%s, min %s, %smean %s, max %s\n", where.c_str(), x.size(),
+              weighted.c_str(), fmt(*lo).c_str(), req.weights ? "weighted " : "", fmt(mean).c_str(),
+              fmt(*hi).c_str());
   std::printf("%-4s %-18s %13s %13s %14s %8s %9s  %s\n", "rank", "family", "AIC", "BIC", "log-lik",
               "KS D", "AD A^2", "parameters (standard error)");
   for (std::size_t i = 0; i < fits.size(); ++i) {

@@ -15,10 +15,16 @@ struct FitRequest {
   std::string column;
   std::vector<std::string> families;     // empty: every continuous family (or count, `discrete`)
   bool discrete = false;                 // the default families are the count ones
+  std::optional<std::string> weights;    // a column of frequency weights (>= 0; 0 drops a row)
   std::optional<double> truncate_below;  // values below were never recorded (a deductible)
   std::optional<double> censor_above;    // values at or above are only known to be >= it
-  std::size_t bootstrap = 0;             // parametric-bootstrap replicates per fit; 0: none
-  std::uint64_t seed = 1;                // of the bootstrap's streams
+  std::optional<double> truncate_above;  // values at or above were never recorded
+  // The same per row, from columns of the file (an empty cell: none for that row).
+  std::optional<std::string> truncate_below_column, truncate_above_column, censor_above_column;
+  std::optional<std::string> censored_column;  // 1: the value is a lower bound; 0: exact
+  std::optional<double> spliced;  // fit the spliced lognormal-Pareto severity with this threshold
+  std::size_t bootstrap = 0;      // parametric-bootstrap replicates per fit; 0: none
+  std::uint64_t seed = 1;         // of the bootstrap's streams
   bool json = false;
   bool yaml = false;
 };

@@ -163,11 +163,29 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   fit->add_flag("--discrete", fit_req.discrete,
                 "the data are counts: fit poisson and negative_binomial by default");
+  fit->add_option("--weights", fit_req.weights,
+                  "a column of frequency weights: a row counts as that many observations (>= 0; "
+                  "0 leaves the row out)");
   fit->add_option("--truncate-below", fit_req.truncate_below,
                   "values at or below X were never recorded (a deductible): they are left out "
                   "and the likelihood is conditioned on X being exceeded");
   fit->add_option("--censor-above", fit_req.censor_above,
                   "values at or above X are only known to be at least X (a policy limit)");
+  fit->add_option("--truncate-above", fit_req.truncate_above,
+                  "values at or above X were never recorded: they are left out and the "
+                  "likelihood is conditioned on X not being reached");
+  fit->add_option("--truncate-below-column", fit_req.truncate_below_column,
+                  "per-row --truncate-below from a column (deductibles that differ by claim; "
+                  "an empty cell: none)");
+  fit->add_option("--truncate-above-column", fit_req.truncate_above_column,
+                  "per-row --truncate-above from a column (an empty cell: none)");
+  fit->add_option("--censor-above-column", fit_req.censor_above_column,
+                  "per-row --censor-above from a column (policy limits; an empty cell: none)");
+  fit->add_option("--censored-column", fit_req.censored_column,
+                  "a column of 0/1 flags: 1 means the value is only a lower bound (censored)");
+  fit->add_option("--spliced", fit_req.spliced,
+                  "fit the real-estate model's spliced severity: a lognormal body at or below U, "
+                  "a Pareto tail above U, and the tail's probability");
   auto* fit_bootstrap =
       fit->add_option("--bootstrap", fit_req.bootstrap,
                       "parametric-bootstrap replicates per fit: p-values of KS and AD with the "

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "sim/errors.hpp"
@@ -88,9 +89,12 @@ CsvTable parse_csv(const std::string& text, const std::string& name) {
   return t;
 }
 
-CsvColumn read_csv_column_text(const std::string& text, const std::string& name,
-                               const std::string& column) {
-  const CsvTable t = parse_csv(text, name);
+namespace {
+
+// Column `column` of the parsed table `t` (record 0 the header) as numbers; an empty cell is NaN
+// where `empty_ok`, else an error.
+CsvColumn column_of(const CsvTable& t, const std::string& name, const std::string& column,
+                    bool empty_ok) {
   if (t.records.empty()) throw sim::InputError(name + ": empty file (no header)");
   const auto& header = t.records[0];
   std::size_t col = header.size();
@@ -108,13 +112,16 @@ CsvColumn read_csv_column_text(const std::string& text, const std::string& name,
   for (std::size_t r = 1; r < t.records.size(); ++r) {
     const std::string& cell = t.records[r][col];
     const std::string where = "column '" + column + "' (field " + std::to_string(col + 1) + ")";
-    if (cell.empty()) fail(name, t.lines[r], where + ": expected a number, found an empty cell");
-    double v = 0;
-    const char* first = cell.data();
-    if (*first == '+') ++first;
-    const auto [ptr, ec] = std::from_chars(first, cell.data() + cell.size(), v);
-    if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v))
-      fail(name, t.lines[r], where + ": expected a finite number, found '" + cell + "'");
+    double v = std::numeric_limits<double>::quiet_NaN();
+    if (cell.empty()) {
+      if (!empty_ok) fail(name, t.lines[r], where + ": expected a number, found an empty cell");
+    } else {
+      const char* first = cell.data();
+      if (*first == '+') ++first;
+      const auto [ptr, ec] = std::from_chars(first, cell.data() + cell.size(), v);
+      if (ec != std::errc() || ptr != cell.data() + cell.size() || !std::isfinite(v))
+        fail(name, t.lines[r], where + ": expected a finite number, found '" + cell + "'");
+    }
     out.values.push_back(v);
     out.lines.push_back(t.lines[r]);
   }
@@ -123,7 +130,7 @@ CsvColumn read_csv_column_text(const std::string& text, const std::string& name,
   return out;
 }
 
-CsvColumn read_csv_column(const std::string& path, const std::string& column) {
+std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw sim::InputError(path + ": cannot open the file");
   in.seekg(0, std::ios::end);
@@ -136,7 +143,27 @@ CsvColumn read_csv_column(const std::string& path, const std::string& column) {
   if (!in.read(text.data(), size)) throw sim::InputError(path + ": cannot read the file");
   // A UTF-8 byte-order mark (Excel writes one) is not part of the first header name.
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-  return read_csv_column_text(text, path, column);
+  return text;
+}
+
+}  // namespace
+
+CsvColumn read_csv_column_text(const std::string& text, const std::string& name,
+                               const std::string& column) {
+  return column_of(parse_csv(text, name), name, column, false);
+}
+
+CsvColumn read_csv_column(const std::string& path, const std::string& column) {
+  return read_csv_column_text(read_text(path), path, column);
+}
+
+std::vector<CsvColumn> read_csv_columns(const std::string& path,
+                                        const std::vector<CsvColumnRequest>& columns) {
+  const std::string text = read_text(path);
+  const CsvTable t = parse_csv(text, path);
+  std::vector<CsvColumn> out;
+  for (const auto& c : columns) out.push_back(column_of(t, path, c.name, c.empty_ok));
+  return out;
 }
 
 }  // namespace reformsim::io

@@ -36,4 +36,13 @@ CsvColumn read_csv_column(const std::string& path, const std::string& column);
 CsvColumn read_csv_column_text(const std::string& text, const std::string& name,
                                const std::string& column);
 
+// Several columns of the CSV file `path`, read once, in the order asked (record i of each is the
+// same record). A column with `empty_ok` holds NaN for an empty cell; otherwise as above.
+struct CsvColumnRequest {
+  std::string name;
+  bool empty_ok = false;
+};
+std::vector<CsvColumn> read_csv_columns(const std::string& path,
+                                        const std::vector<CsvColumnRequest>& columns);
+
 }  // namespace reformsim::io

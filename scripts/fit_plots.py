@@ -10,6 +10,16 @@ and the PP plot (the fitted CDF at the sorted data against the same positions); 
 lies on the diagonal of both. The fitted distributions are scipy.stats' with reformsim's
 parameters mapped to scipy's (lognormal: s = sigma, scale = exp(mu); pareto: b = shape;
 negative_binomial: n = dispersion, p = dispersion / (dispersion + mean)). Prints the files.
+
+With --weights, truncation or censoring (the options of `reformsim fit`, passed through), the
+plotting positions are the product-limit (Kaplan-Meier) estimate with delayed entry (left
+truncation: a row is at risk from its truncation point a_i to its value or censoring point;
+Lynden-Bell's / Tsai, Jewell and Wang's estimator) and the rows' weights: at each distinct
+uncensored value t, the position is the mean of the estimated CDF just before and at t, i.e.
+(i - 0.5) / n for complete unweighted data without ties. It estimates the distribution given
+X > min a_i (and X < b, for one truncation point b from above), so the fitted CDF shown is
+conditioned the same way, G(x) = (F(x) - F(min a)) / (F(b) - F(min a)). Censored rows are not
+drawn (they enter the risk sets). Truncation from above must be one number for every row.
 Debian's python3 with python3-matplotlib, python3-pandas and python3-scipy.
 """
 
@@ -42,6 +52,55 @@ SCIPY = {
 }
 
 
+class Conditional:
+    """`dist` conditioned on a < X < b."""
+
+    def __init__(self, dist, a, b):
+        self.dist, self.fa, self.fb = dist, dist.cdf(a), dist.cdf(b)
+
+    def cdf(self, x):
+        return (self.dist.cdf(x) - self.fa) / (self.fb - self.fa)
+
+    def ppf(self, u):
+        return self.dist.ppf(self.fa + np.asarray(u) * (self.fb - self.fa))
+
+
+def column(table, name, default):
+    if name is None:
+        return np.full(len(table), default)
+    return table[name].to_numpy(dtype=float)
+
+
+def product_limit(table, args):
+    """The uncensored distinct values, their mid-step product-limit CDF positions, and the
+    lowest truncation point and the upper one (see the module's text)."""
+    x = table[args.column].to_numpy(dtype=float)
+    w = column(table, args.weights, 1.0)
+    lo = (column(table, args.truncate_below_column, np.nan) if args.truncate_below_column
+          else np.full(len(x), float(args.truncate_below) if args.truncate_below else -np.inf))
+    lo = np.where(np.isnan(lo), -np.inf, lo)
+    hi = float(args.truncate_above) if args.truncate_above else np.inf
+    if args.censor_above_column:
+        cap = column(table, args.censor_above_column, np.nan)
+    elif args.censored_column:
+        cap = np.where(column(table, args.censored_column, 0) == 1, x, np.nan)
+    else:
+        cap = np.full(len(x), float(args.censor_above) if args.censor_above else np.nan)
+    keep = (w > 0) & (x > lo) & (x < hi)
+    x, w, lo, cap = x[keep], w[keep], lo[keep], cap[keep]
+    censored = ~np.isnan(cap) & (x >= cap)
+    x = np.where(censored, cap, x)
+    times = np.unique(x[~censored])
+    surv, positions = 1.0, []
+    for t in times:
+        at_risk = w[(lo < t) & (x >= t)].sum()
+        events = w[(x == t) & ~censored].sum()
+        after = surv * (1 - events / at_risk)
+        positions.append(1 - 0.5 * (surv + after))
+        surv = after
+    return times, np.array(positions), lo.min(), hi
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data")
@@ -50,6 +109,9 @@ def main():
     ap.add_argument("--families")
     ap.add_argument("--discrete", action="store_true")
     ap.add_argument("--reformsim", default=os.path.join("build", "reformsim"))
+    for opt in ("--weights", "--truncate-below", "--truncate-above", "--censor-above",
+                "--truncate-below-column", "--censor-above-column", "--censored-column"):
+        ap.add_argument(opt)
     args = ap.parse_args()
 
     cmd = [args.reformsim, "fit", args.data, "--column", args.column, "--json"]
@@ -57,19 +119,31 @@ def main():
         cmd += ["--families", args.families]
     if args.discrete:
         cmd.append("--discrete")
+    passed = {o: getattr(args, o[2:].replace("-", "_"))
+              for o in ("--weights", "--truncate-below", "--truncate-above", "--censor-above",
+                        "--truncate-below-column", "--censor-above-column", "--censored-column")}
+    for opt, value in passed.items():
+        if value is not None:
+            cmd += [opt, value]
     run = subprocess.run(cmd, capture_output=True, text=True)
     if run.returncode != 0:
         sys.stderr.write(run.stderr)
         return run.returncode
     result = json.loads(run.stdout)
-    x = np.sort(pd.read_csv(args.data, skipinitialspace=True)[args.column].to_numpy(dtype=float))
+    table = pd.read_csv(args.data, skipinitialspace=True)
+    x = np.sort(table[args.column].to_numpy(dtype=float))
     n = len(x)
     positions = (np.arange(1, n + 1) - 0.5) / n
+    incomplete = any(v is not None for k, v in passed.items())
+    if incomplete:
+        x, positions, a0, b0 = product_limit(table, args)
     os.makedirs(args.out, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", args.column)
     for fit in result["fits"]:
         params = {k: v["value"] for k, v in fit["parameters"].items()}
         dist = SCIPY[fit["family"]](params)
+        if incomplete:
+            dist = Conditional(dist, a0, b0)
         fig, (qq, pp) = plt.subplots(1, 2, figsize=(9, 4.2))
         q = dist.ppf(positions)
         qq.scatter(q, x, s=8)
@@ -80,7 +154,8 @@ def main():
         qq.set_title("QQ")
         pp.scatter(positions, dist.cdf(x), s=8)
         pp.plot([0, 1], [0, 1], color="grey", lw=1)
-        pp.set_xlabel("empirical probability (i - 0.5) / n")
+        pp.set_xlabel("product-limit probability (mid-step)" if incomplete
+                      else "empirical probability (i - 0.5) / n")
         pp.set_ylabel("fitted CDF at the data")
         pp.set_title("PP")
         fig.suptitle(f"{os.path.basename(args.data)}: {args.column}, {fit['family']} "

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 
 #include "sim/errors.hpp"
@@ -30,19 +31,28 @@ double trigamma(double x) {
   return boost::math::trigamma(x);
 }
 
-double mean_of(const std::vector<double>& x) {
-  return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+// Weight of value i: 1 when no weights are given (empty `w`).
+double wt(const std::vector<double>& w, std::size_t i) {
+  return w.empty() ? 1.0 : w[i];
 }
-// The maximum-likelihood variance (divisor n), two-pass.
-double ml_variance(const std::vector<double>& x, double m) {
-  double s = 0;
-  for (double v : x) s += (v - m) * (v - m);
-  return s / static_cast<double>(x.size());
+double total_weight(const std::vector<double>& x, const std::vector<double>& w) {
+  return w.empty() ? static_cast<double>(x.size()) : std::accumulate(w.begin(), w.end(), 0.0);
 }
-double mean_log(const std::vector<double>& x) {
+double mean_of(const std::vector<double>& x, const std::vector<double>& w) {
   double s = 0;
-  for (double v : x) s += std::log(v);
-  return s / static_cast<double>(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * x[i];
+  return s / total_weight(x, w);
+}
+// The maximum-likelihood variance (divisor: the total weight), two-pass.
+double ml_variance(const std::vector<double>& x, const std::vector<double>& w, double m) {
+  double s = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * (x[i] - m) * (x[i] - m);
+  return s / total_weight(x, w);
+}
+double mean_log(const std::vector<double>& x, const std::vector<double>& w) {
+  double s = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * std::log(x[i]);
+  return s / total_weight(x, w);
 }
 std::vector<double> logs(const std::vector<double>& x) {
   std::vector<double> out(x.size());
@@ -76,16 +86,16 @@ double beta_loglik(double a, double b, double sl, double sl1, double n) {
 
 // Beta shapes: Newton on the score from the method-of-moments start, halving steps that
 // leave the positive quadrant or lower the likelihood.
-std::pair<double, double> beta_shapes(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  const double m = mean_of(x), v = ml_variance(x, m);
+std::pair<double, double> beta_shapes(const std::vector<double>& x, const std::vector<double>& w) {
+  const double n = total_weight(x, w);
+  const double m = mean_of(x, w), v = ml_variance(x, w, m);
   double common = m * (1 - m) / v - 1;
   if (!(common > 0)) common = 1;
   double a = m * common, b = (1 - m) * common;
   double sl = 0, sl1 = 0;
-  for (double xi : x) {
-    sl += std::log(xi);
-    sl1 += std::log1p(-xi);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sl += wt(w, i) * std::log(x[i]);
+    sl1 += wt(w, i) * std::log1p(-x[i]);
   }
   double ll = beta_loglik(a, b, sl, sl1, n);
   for (int it = 0; it < 200; ++it) {
@@ -126,11 +136,14 @@ bool is_count(double v) {
   return v >= 0 && v == std::floor(v) && v < 9007199254740992.0;
 }
 
-double nb_loglik(double m, double r, const std::vector<double>& x) {
+double nb_loglik(double m, double r, const std::vector<double>& x, const std::vector<double>& w) {
   double s = 0;
   const double lr = std::log(r / (r + m)), lm = m > 0 ? std::log(m / (r + m)) : 0;
-  for (double k : x)
-    s += std::lgamma(k + r) - std::lgamma(r) - std::lgamma(k + 1) + r * lr + (k > 0 ? k * lm : 0);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double k = x[i];
+    s += wt(w, i) *
+         (std::lgamma(k + r) - std::lgamma(r) - std::lgamma(k + 1) + r * lr + (k > 0 ? k * lm : 0));
+  }
   return s;
 }
 
@@ -232,45 +245,46 @@ std::optional<std::size_t> first_unsupported(FitFamily family, const std::vector
 }
 
 double fit_log_likelihood(FitFamily family, const std::vector<double>& p,
-                          const std::vector<double>& x) {
+                          const std::vector<double>& x, const std::vector<double>& w) {
   if (first_unsupported(family, x)) return -kInf;
-  const double n = static_cast<double>(x.size());
+  const double n = total_weight(x, w);
   constexpr double kLog2Pi = 1.8378770664093454836;
   switch (family) {
     case FitFamily::kNormal: {
       double s = 0;
-      for (double v : x) s += (v - p[0]) * (v - p[0]);
+      for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * (x[i] - p[0]) * (x[i] - p[0]);
       return -0.5 * n * kLog2Pi - n * std::log(p[1]) - 0.5 * s / (p[1] * p[1]);
     }
     case FitFamily::kLognormal: {
       double s = 0, sl = 0;
-      for (double v : x) {
-        const double l = std::log(v);
-        sl += l;
-        s += (l - p[0]) * (l - p[0]);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double l = std::log(x[i]);
+        sl += wt(w, i) * l;
+        s += wt(w, i) * (l - p[0]) * (l - p[0]);
       }
       return -0.5 * n * kLog2Pi - n * std::log(p[1]) - sl - 0.5 * s / (p[1] * p[1]);
     }
     case FitFamily::kGamma: {
       const double k = p[0], theta = p[1];
       double s = 0;
-      for (double v : x) s += (k - 1) * std::log(v) - v / theta;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        s += wt(w, i) * ((k - 1) * std::log(x[i]) - x[i] / theta);
       return s - n * (std::lgamma(k) + k * std::log(theta));
     }
     case FitFamily::kBeta: {
       double sl = 0, sl1 = 0;
-      for (double v : x) {
-        sl += std::log(v);
-        sl1 += std::log1p(-v);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        sl += wt(w, i) * std::log(x[i]);
+        sl1 += wt(w, i) * std::log1p(-x[i]);
       }
       return beta_loglik(p[0], p[1], sl, sl1, n);
     }
     case FitFamily::kPareto: {
       const double scale = p[0], shape = p[1];
       double sl = 0;
-      for (double v : x) {
-        if (v < scale) return -kInf;
-        sl += std::log(v);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        if (x[i] < scale) return -kInf;
+        sl += wt(w, i) * std::log(x[i]);
       }
       return n * std::log(shape) + n * shape * std::log(scale) - (shape + 1) * sl;
     }
@@ -280,69 +294,103 @@ double fit_log_likelihood(FitFamily family, const std::vector<double>& p,
       return -n * std::log(p[1] - p[0]);
     case FitFamily::kPoisson: {
       double s = 0;
-      for (double k : x) s += (k > 0 ? k * std::log(p[0]) : 0) - p[0] - std::lgamma(k + 1);
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double k = x[i];
+        s += wt(w, i) * ((k > 0 ? k * std::log(p[0]) : 0) - p[0] - std::lgamma(k + 1));
+      }
       return s;
     }
     case FitFamily::kNegativeBinomial:
-      return nb_loglik(p[0], p[1], x);
+      return nb_loglik(p[0], p[1], x, w);
   }
   return kNaN;
 }
 
-double ks_statistic(const Distribution& dist, std::vector<double> x) {
-  std::sort(x.begin(), x.end());
-  const double n = static_cast<double>(x.size());
-  double d = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double f = dist.cdf(x[i]);
-    d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
+namespace {
+// The values in increasing order with their weights (1 when none are given).
+std::vector<std::pair<double, double>> sorted_weighted(const std::vector<double>& x,
+                                                       const std::vector<double>& w) {
+  std::vector<std::pair<double, double>> v(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) v[i] = {x[i], wt(w, i)};
+  std::sort(v.begin(), v.end());
+  return v;
+}
+}  // namespace
+
+// The empirical CDF puts mass w_i / W on x_i: with whole weights, the statistic of the data with
+// x_i repeated w_i times.
+double ks_statistic(const Distribution& dist, const std::vector<double>& x,
+                    const std::vector<double>& w) {
+  const auto v = sorted_weighted(x, w);
+  const double n = total_weight(x, w);
+  double d = 0, before = 0;
+  for (const auto& [xi, wi] : v) {
+    const double f = dist.cdf(xi);
+    const double after = before + wi;
+    d = std::max({d, f - before / n, after / n - f});
+    before = after;
   }
   return d;
 }
 
-double ad_statistic(const Distribution& dist, std::vector<double> x) {
-  std::sort(x.begin(), x.end());
-  const std::size_t n = x.size();
-  std::vector<double> f(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    f[i] = dist.cdf(x[i]);
-    if (!(f[i] > 0 && f[i] < 1)) return kNaN;
+// A^2 = -W - (1/W) sum_i [(C_i^2 - c_i^2) log F_i + (2 W w_i - (C_i^2 - c_i^2)) log(1 - F_i)],
+// c_i and C_i the weight below and up to x_i: with weights 1, Stephens' sum of (2i - 1)
+// [log F_i + log(1 - F_(n+1-i))], regrouped by value; with whole weights, the statistic of the
+// data with x_i repeated w_i times.
+double ad_statistic(const Distribution& dist, const std::vector<double>& x,
+                    const std::vector<double>& w) {
+  const auto v = sorted_weighted(x, w);
+  const double n = total_weight(x, w);
+  double s = 0, before = 0;
+  for (const auto& [xi, wi] : v) {
+    const double f = dist.cdf(xi);
+    if (!(f > 0 && f < 1)) return kNaN;
+    const double after = before + wi;
+    const double lower = (after - before) * (after + before);  // C^2 - c^2
+    s += lower * std::log(f) + (2 * n * wi - lower) * std::log1p(-f);
+    before = after;
   }
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    s += static_cast<double>(2 * i + 1) * (std::log(f[i]) + std::log1p(-f[n - 1 - i]));
-  return -static_cast<double>(n) - s / static_cast<double>(n);
+  return -n - s / n;
 }
 
-static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
+static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
+                              const std::vector<double>& w) {
   const std::string name = to_string(family);
+  if (!w.empty() && w.size() != x.size())
+    throw InputError(name + ": " + std::to_string(w.size()) + " weights for " +
+                     std::to_string(x.size()) + " values");
+  for (std::size_t i = 0; i < w.size(); ++i)
+    if (!(std::isfinite(w[i]) && w[i] > 0))
+      throw InputError(name + ": weight " + std::to_string(i + 1) + " is " + shortest(w[i]) +
+                       ", not a finite number > 0");
   if (x.size() < 2 || std::all_of(x.begin(), x.end(), [&](double v) { return v == x[0]; }))
     throw InputError(name + ": needs at least two distinct values");
   if (const auto bad = first_unsupported(family, x))
     throw InputError(name + ": needs " + fit_support_text(family) + ", found " + shortest(x[*bad]) +
                      " (value " + std::to_string(*bad + 1) + ")");
-  const double n = static_cast<double>(x.size());
+  const double n = total_weight(x, w);
   const double rn = std::sqrt(n);
   FitResult r;
   r.family = family;
   r.n = x.size();
+  r.weight = n;
   switch (family) {
     case FitFamily::kNormal: {
-      const double m = mean_of(x), sd = std::sqrt(ml_variance(x, m));
+      const double m = mean_of(x, w), sd = std::sqrt(ml_variance(x, w, m));
       r.params = {{"mean", m, sd / rn}, {"sd", sd, sd / std::sqrt(2 * n)}};
       r.distribution = Distribution::normal(m, sd);
       break;
     }
     case FitFamily::kLognormal: {
       const auto l = logs(x);
-      const double mu = mean_of(l), sigma = std::sqrt(ml_variance(l, mu));
+      const double mu = mean_of(l, w), sigma = std::sqrt(ml_variance(l, w, mu));
       r.params = {{"mu", mu, sigma / rn}, {"sigma", sigma, sigma / std::sqrt(2 * n)}};
       r.distribution = Distribution::lognormal(mu, sigma);
       break;
     }
     case FitFamily::kGamma: {
-      const double m = mean_of(x);
-      const double spread = std::log(m) - mean_log(x);  // > 0 unless rounding ate it
+      const double m = mean_of(x, w);
+      const double spread = std::log(m) - mean_log(x, w);  // > 0 unless rounding ate it
       if (!(spread > 0))
         throw InputError(name + ": the values are too close together to estimate the shape");
       const double k = gamma_shape(spread), theta = m / k;
@@ -353,7 +401,7 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
       break;
     }
     case FitFamily::kBeta: {
-      const auto [a, b] = beta_shapes(x);
+      const auto [a, b] = beta_shapes(x, w);
       const double tab = trigamma(a + b);
       const auto [se_a, se_b] =
           se_from_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
@@ -364,7 +412,7 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
     case FitFamily::kPareto: {
       const double scale = *std::min_element(x.begin(), x.end());
       double s = 0;
-      for (double v : x) s += std::log(v / scale);
+      for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * std::log(x[i] / scale);
       const double shape = n / s;
       r.params = {{"scale", scale, kNaN}, {"shape", shape, shape / rn}};
       r.distribution = Distribution::pareto(scale, shape);
@@ -377,13 +425,13 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
       break;
     }
     case FitFamily::kPoisson: {
-      const double m = mean_of(x);
+      const double m = mean_of(x, w);
       r.params = {{"mean", m, std::sqrt(m / n)}};
       r.distribution = Distribution::poisson(m);
       break;
     }
     case FitFamily::kNegativeBinomial: {
-      const double m = mean_of(x), v = ml_variance(x, m);
+      const double m = mean_of(x, w), v = ml_variance(x, w, m);
       if (!(v > m))
         throw InputError(name + ": the data are not overdispersed (variance " + shortest(v) +
                          " <= mean " + shortest(m) +
@@ -393,7 +441,7 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
       const auto score = [&](double log_r) {
         const double rr = std::exp(log_r);
         double s = 0;
-        for (double k : x) s += digamma(k + rr);
+        for (std::size_t i = 0; i < x.size(); ++i) s += wt(w, i) * digamma(x[i] + rr);
         return s - n * digamma(rr) + n * std::log(rr / (rr + m));
       };
       double lo = std::log(m * m / (v - m)), hi = lo;  // moment estimate brackets outward
@@ -406,9 +454,9 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
       const double disp = std::exp(0.5 * (root.first + root.second));
       double info_r = n / (disp + m) + n * m / ((disp + m) * (disp + m)) - n / disp;
       double sum_x = 0;
-      for (double k : x) {
-        info_r -= trigamma(k + disp);
-        sum_x += k;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        info_r -= wt(w, i) * trigamma(x[i] + disp);
+        sum_x += wt(w, i) * x[i];
       }
       info_r += n * trigamma(disp) - sum_x / ((disp + m) * (disp + m));
       r.params = {{"mean", m, std::sqrt(m * (m + disp) / (n * disp))},
@@ -424,22 +472,22 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x) {
                        q.name + " " + shortest(q.value) + ")");
   std::vector<double> p;
   for (const auto& q : r.params) p.push_back(q.value);
-  r.log_likelihood = fit_log_likelihood(family, p, x);
+  r.log_likelihood = fit_log_likelihood(family, p, x, w);
   const double k = static_cast<double>(r.params.size());
   r.aic = 2 * k - 2 * r.log_likelihood;
   r.bic = k * std::log(n) - 2 * r.log_likelihood;
   if (is_count_family(family)) {
     r.ks = r.ad = kNaN;
   } else {
-    r.ks = ks_statistic(r.distribution, x);
-    r.ad = ad_statistic(r.distribution, x);
+    r.ks = ks_statistic(r.distribution, x, w);
+    r.ad = ad_statistic(r.distribution, x, w);
   }
   return r;
 }
 
-FitResult fit(FitFamily family, const std::vector<double>& x) {
+FitResult fit(FitFamily family, const std::vector<double>& x, const std::vector<double>& w) {
   try {
-    return fit_complete(family, x);
+    return fit_complete(family, x, w);
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {  // Boost's special functions outside their range
@@ -452,22 +500,25 @@ FitResult fit(FitFamily family, const std::vector<double>& x) {
 
 namespace reformsim::sim {
 
-FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
-                       double level) {
+namespace {
+
+struct Replicate {
+  bool ok = false;
+  double ks = kNaN, ad = kNaN;
+  std::vector<double> params;
+};
+
+// Runs `replicates` refits, replicate b drawing from the stream (seed, b, key) with `draw` and
+// refitting with `refit`; then the p-values and percentile intervals.
+template <class Draw>
+FitBootstrap run_bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                           double level, const StreamKey& key, const Draw& draw) {
   const std::size_t k = fit_result.params.size();
-  struct Replicate {
-    bool ok = false;
-    double ks = kNaN, ad = kNaN;
-    std::vector<double> params;
-  };
   std::vector<Replicate> reps(replicates);
-  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
   tbb::parallel_for(std::size_t{0}, replicates, [&](std::size_t b) {
     Stream s(seed, b, key);
-    std::vector<double> x(fit_result.n);
-    for (auto& v : x) v = fit_result.distribution.sample(s);
     try {
-      const FitResult r = fit(fit_result.family, x);
+      const FitResult r = draw(s);
       reps[b].ok = true;
       reps[b].ks = r.ks;
       reps[b].ad = r.ad;
@@ -520,23 +571,61 @@ FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std:
   return out;
 }
 
+}  // namespace
+
+FitBootstrap bootstrap(const FitResult& fit_result, std::size_t replicates, std::uint64_t seed,
+                       double level) {
+  // Weighted data stand for their total weight of observations: each replicate has that many.
+  const auto replicate_size = static_cast<std::size_t>(std::llround(fit_result.weight));
+  if (replicate_size < 2)
+    throw InputError(std::string(to_string(fit_result.family)) + ": the total weight " +
+                     shortest(fit_result.weight) +
+                     " is below 2: a bootstrap sample of that size cannot be refitted");
+  const StreamKey key = StreamKey::of("fit-bootstrap").with(to_string(fit_result.family));
+  return run_bootstrap(fit_result, replicates, seed, level, key, [&](Stream& s) {
+    std::vector<double> x(replicate_size);
+    for (auto& v : x) v = fit_result.distribution.sample(s);
+    return fit(fit_result.family, x);
+  });
+}
+
 }  // namespace reformsim::sim
 
 namespace reformsim::sim {
 namespace {
 
-// log P(X > t) under the family with natural parameters p.
-double log_survival(FitFamily family, const std::vector<double>& p, double t) {
+// P(X <= t) and P(X > t) under the family with natural parameters p, each from its own tail.
+std::pair<double, double> cdf_sf(FitFamily family, const std::vector<double>& p, double t) {
+  if (t == -kInf) return {0.0, 1.0};
+  if (t == kInf) return {1.0, 0.0};
   switch (family) {
-    case FitFamily::kNormal:
-      return std::log(normal_sf((t - p[0]) / p[1]));
-    case FitFamily::kLognormal:
-      return t <= 0 ? 0.0 : std::log(normal_sf((std::log(t) - p[0]) / p[1]));
+    case FitFamily::kNormal: {
+      const double z = (t - p[0]) / p[1];
+      return {normal_sf(-z), normal_sf(z)};
+    }
+    case FitFamily::kLognormal: {
+      if (t <= 0) return {0.0, 1.0};
+      const double z = (std::log(t) - p[0]) / p[1];
+      return {normal_sf(-z), normal_sf(z)};
+    }
     case FitFamily::kGamma:
-      return t <= 0 ? 0.0 : std::log(boost::math::gamma_q(p[0], t / p[1]));
+      if (t <= 0) return {0.0, 1.0};
+      return {boost::math::gamma_p(p[0], t / p[1]), boost::math::gamma_q(p[0], t / p[1])};
     default:
-      return kNaN;
+      return {kNaN, kNaN};
   }
+}
+
+// log P(X > t).
+double log_survival(FitFamily family, const std::vector<double>& p, double t) {
+  return std::log(cdf_sf(family, p, t).second);
+}
+
+// log P(a < X < b), from whichever tail keeps the difference accurate.
+double log_mass(FitFamily family, const std::vector<double>& p, double a, double b) {
+  const auto [fa, sa] = cdf_sf(family, p, a);
+  const auto [fb, sb] = cdf_sf(family, p, b);
+  return std::log(sa <= 0.5 ? sa - sb : fb - fa);
 }
 
 // Nelder-Mead minimisation of f from x0 with initial steps `step` (Lagarias et al. 1998
@@ -599,60 +688,127 @@ std::vector<double> nelder_mead(const F& f, std::vector<double> x0, const std::v
 
 }  // namespace
 
-FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs) {
+namespace {
+
+// Row i's entry of an optional per-row vector; `none` where the vector is empty or holds NaN.
+double row_value(const std::vector<double>& v, std::size_t i, double none) {
+  return v.empty() || std::isnan(v[i]) ? none : v[i];
+}
+
+// Checks `d` and splits it into what the likelihood needs.
+struct IncompleteTerms {
+  std::vector<double> exact, exact_w;               // uncensored values
+  std::vector<std::pair<double, double>> censored;  // (point, weight), grouped by point
+  std::vector<std::pair<std::pair<double, double>, double>> truncation;  // ((a, b), weight)
+  double total = 0, exact_total = 0, censored_total = 0;
+  double lowest_truncation = kInf;
+};
+
+IncompleteTerms incomplete_terms(const std::string& name, const IncompleteData& d) {
+  const std::size_t n = d.x.size();
+  for (const auto* v : {&d.weight, &d.truncate_below, &d.truncate_above, &d.censor_above})
+    if (!v->empty() && v->size() != n)
+      throw InputError(name + ": a per-value vector of " + std::to_string(v->size()) +
+                       " entries for " + std::to_string(n) + " values");
+  IncompleteTerms t;
+  std::map<double, double> cens;
+  std::map<std::pair<double, double>, double> trunc;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = d.x[i], w = wt(d.weight, i);
+    const double a = row_value(d.truncate_below, i, -kInf);
+    const double b = row_value(d.truncate_above, i, kInf);
+    const double c = row_value(d.censor_above, i, kInf);
+    const std::string which = "value " + std::to_string(i + 1) + " (" + shortest(x) + ")";
+    if (!(std::isfinite(w) && w > 0))
+      throw InputError(name + ": weight " + std::to_string(i + 1) + " is " + shortest(w) +
+                       ", not a finite number > 0");
+    if (!std::isfinite(x)) throw InputError(name + ": " + which + " is not finite");
+    if (!(a < b))
+      throw InputError(name + ": " + which + ": its truncation points " + shortest(a) + " and " +
+                       shortest(b) + " leave nothing between them");
+    if (!(x > a) || !(x < b))
+      throw InputError(name + ": " + which + " is not between its truncation points " +
+                       shortest(a) + " and " + shortest(b));
+    if (!(c > a))
+      throw InputError(name + ": " + which + ": the censoring point " + shortest(c) +
+                       " must be above the truncation point " + shortest(a));
+    if (x >= c) {
+      cens[c] += w;
+      t.censored_total += w;
+    } else {
+      t.exact.push_back(x);
+      t.exact_w.push_back(w);
+      t.exact_total += w;
+    }
+    if (a != -kInf || b != kInf) {
+      trunc[{a, b}] += w;
+      t.lowest_truncation = std::min(t.lowest_truncation, a);
+    }
+    t.total += w;
+  }
+  t.censored.assign(cens.begin(), cens.end());
+  t.truncation.assign(trunc.begin(), trunc.end());
+  if (t.exact.size() < 2 ||
+      std::all_of(t.exact.begin(), t.exact.end(), [&](double v) { return v == t.exact[0]; }))
+    throw InputError(name + ": needs at least two distinct values below the censoring point");
+  return t;
+}
+
+}  // namespace
+
+FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
   const std::string name = to_string(family);
-  const bool truncated = !std::isnan(obs.truncate_below), censored = !std::isnan(obs.censor_above);
-  const double a = obs.truncate_below, c = obs.censor_above;
   if (family != FitFamily::kNormal && family != FitFamily::kLognormal &&
       family != FitFamily::kGamma && family != FitFamily::kPareto)
     throw InputError(name +
                      ": truncated or censored fits are built for normal, lognormal, gamma "
                      "and pareto only");
-  if (truncated && censored && !(c > a))
-    throw InputError("the censoring point " + shortest(c) + " must be above the truncation point " +
-                     shortest(a));
-  std::vector<double> exact;
-  std::size_t n_cens = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (truncated && !(x[i] > a))
-      throw InputError(name + ": value " + std::to_string(i + 1) + " (" + shortest(x[i]) +
-                       ") is not above the truncation point " + shortest(a));
-    if (censored && x[i] >= c)
-      ++n_cens;
-    else
-      exact.push_back(x[i]);
-  }
-  if (exact.size() < 2 ||
-      std::all_of(exact.begin(), exact.end(), [&](double v) { return v == exact[0]; }))
-    throw InputError(name + ": needs at least two distinct values below the censoring point");
+  const IncompleteTerms t = incomplete_terms(name, data);
+  const auto& exact = t.exact;
+  const auto& exact_w = t.exact_w;
   if (const auto bad = first_unsupported(family, exact))
     throw InputError(name + ": needs " + fit_support_text(family) + ", found " +
                      shortest(exact[*bad]));
-  const double n = static_cast<double>(x.size()), nc = static_cast<double>(n_cens);
+  const double n = t.total;
   FitResult r;
   r.family = family;
-  r.n = x.size();
+  r.n = data.x.size();
+  r.weight = n;
   r.ks = r.ad = kNaN;
   if (family == FitFamily::kPareto) {
-    if (!truncated || !(a > 0))
-      throw InputError("pareto: needs --truncate-below, a positive threshold: its scale");
-    double s = nc * (censored ? std::log(c / a) : 0.0);
-    for (double v : exact) s += std::log(v / a);
-    const double ne = static_cast<double>(exact.size()), shape = ne / s;
-    r.params = {{"scale", a, kNaN}, {"shape", shape, shape / std::sqrt(ne)}};
-    r.distribution = Distribution::pareto(a, shape);
-    r.log_likelihood = ne * std::log(shape) + shape * ne * std::log(a) - (shape + 1) * [&] {
-      double sl = 0;
-      for (double v : exact) sl += std::log(v);
-      return sl;
-    }() - shape * nc * (censored ? std::log(c / a) : 0.0);
+    // Above its truncation point a_i a Pareto tail is Pareto(a_i, shape): the conditional
+    // likelihood's score gives shape = (weight of the exact values) / sum_i w_i log(x_i / a_i),
+    // censored values at their censoring points.
+    if (data.truncate_below.empty() ||
+        std::any_of(data.truncate_below.begin(), data.truncate_below.end(),
+                    [](double a) { return !(a > 0); }))
+      throw InputError(
+          "pareto: needs a positive truncation point for every value (--truncate-below or "
+          "--truncate-below-column): its scale");
+    if (!data.truncate_above.empty() &&
+        std::any_of(data.truncate_above.begin(), data.truncate_above.end(),
+                    [](double b) { return !std::isnan(b); }))
+      throw InputError("pareto: truncation from above is not built for the pareto tail");
+    double s = 0, sl = 0;  // sum of w log(x / a), censored x at c; sum over exact of w log x
+    for (std::size_t i = 0; i < data.x.size(); ++i) {
+      const double w = wt(data.weight, i), a = data.truncate_below[i];
+      const double x = std::min(data.x[i], row_value(data.censor_above, i, kInf));
+      s += w * std::log(x / a);
+      if (x < row_value(data.censor_above, i, kInf)) sl += w * std::log(x);
+    }
+    const double ne = t.exact_total, shape = ne / s;
+    const double scale = t.lowest_truncation;
+    r.params = {{"scale", scale, kNaN}, {"shape", shape, shape / std::sqrt(ne)}};
+    r.distribution = Distribution::pareto(scale, shape);
+    // Exact: log shape - log x - shape log(x / a); censored: -shape log(c / a).
+    r.log_likelihood = ne * std::log(shape) - sl - shape * s;
   } else {
     const auto loglik = [&](const std::vector<double>& p) {
       if (!(p[1] > 0) || (family == FitFamily::kGamma && !(p[0] > 0))) return -kInf;
       try {
-        double l = fit_log_likelihood(family, p, exact);
-        if (censored) l += nc * log_survival(family, p, c);
-        if (truncated) l -= n * log_survival(family, p, a);
+        double l = fit_log_likelihood(family, p, exact, exact_w);
+        for (const auto& [c, w] : t.censored) l += w * log_survival(family, p, c);
+        for (const auto& [ab, w] : t.truncation) l -= w * log_mass(family, p, ab.first, ab.second);
         return std::isnan(l) ? -kInf : l;
       } catch (const std::exception&) {  // Boost's incomplete gamma beyond its range
         return -kInf;
@@ -660,27 +816,29 @@ FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const O
     };
     // Unconstrained coordinates: location as is, scale-like parameters by their logs.
     const bool first_log = family == FitFamily::kGamma;
-    const auto natural = [&](const std::vector<double>& t) {
-      return std::vector<double>{first_log ? std::exp(t[0]) : t[0], std::exp(t[1])};
+    const auto natural = [&](const std::vector<double>& q) {
+      return std::vector<double>{first_log ? std::exp(q[0]) : q[0], std::exp(q[1])};
     };
-    const FitResult start = fit(family, exact);
+    const FitResult start = fit(family, exact, exact_w);
     std::vector<double> t0 = {first_log ? std::log(start.params[0].value) : start.params[0].value,
                               std::log(start.params[1].value)};
     const double step0 = first_log ? 0.2 : 0.2 * start.params[1].value;
-    const auto objective = [&](const std::vector<double>& t) {
-      const double l = loglik(natural(t));
+    const auto objective = [&](const std::vector<double>& q) {
+      const double l = loglik(natural(q));
       return std::isfinite(l) ? -l : std::numeric_limits<double>::max();
     };
-    auto t = nelder_mead(objective, t0, {step0, 0.2}, 1e-15, 4000);
-    t = nelder_mead(objective, t, {first_log ? 0.01 : 0.01 * std::exp(t[1]), 0.01}, 1e-16, 4000);
-    const auto p = natural(t);
+    auto q = nelder_mead(objective, t0, {step0, 0.2}, 1e-15, 4000);
+    q = nelder_mead(objective, q, {first_log ? 0.01 : 0.01 * std::exp(q[1]), 0.01}, 1e-16, 4000);
+    const auto p = natural(q);
     // A maximum on the edge of the parameter space is no estimate: a gamma shape running to 0,
     // or a (log-)normal whose truncation point lies 30 sd above its location (the likelihood
     // then keeps growing towards an exponential tail).
+    const double lowest = t.lowest_truncation;
     if (!(p[1] > 1e-12 * (std::abs(p[0]) + 1)) || (first_log && !(p[0] > 1e-6)) ||
         !std::isfinite(loglik(p)) ||
-        (truncated && family != FitFamily::kGamma &&
-         ((family == FitFamily::kLognormal ? std::log(a) : a) - p[0]) / p[1] > 30))
+        (std::isfinite(lowest) && family != FitFamily::kGamma &&
+         (family == FitFamily::kNormal || lowest > 0) &&
+         ((family == FitFamily::kLognormal ? std::log(lowest) : lowest) - p[0]) / p[1] > 30))
       throw InputError(name + ": the likelihood has no interior maximum on these data (" +
                        start.params[0].name + " " + shortest(p[0]) + ", " + start.params[1].name +
                        " " + shortest(p[1]) + ")");
@@ -707,6 +865,118 @@ FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const O
   r.aic = 2 * k - 2 * r.log_likelihood;
   r.bic = k * std::log(n) - 2 * r.log_likelihood;
   return r;
+}
+
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs,
+                         const std::vector<double>& w) {
+  if (!std::isnan(obs.truncate_below) && !std::isnan(obs.censor_above) &&
+      !(obs.censor_above > obs.truncate_below))
+    throw InputError("the censoring point " + shortest(obs.censor_above) +
+                     " must be above the truncation point " + shortest(obs.truncate_below));
+  IncompleteData d;
+  d.x = x;
+  d.weight = w;
+  if (!std::isnan(obs.truncate_below)) d.truncate_below.assign(x.size(), obs.truncate_below);
+  if (!std::isnan(obs.censor_above)) d.censor_above.assign(x.size(), obs.censor_above);
+  return fit_incomplete(family, d);
+}
+
+FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteData& data,
+                                  std::size_t replicates, std::uint64_t seed, double level) {
+  // Row i is drawn round(w_i) times (once without weights): from the fitted distribution
+  // conditioned on (a_i, b_i) by inversion, then censored at c_i.
+  std::vector<std::size_t> copies(data.x.size(), 1);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    if (!data.weight.empty()) copies[i] = static_cast<std::size_t>(std::llround(data.weight[i]));
+    total += copies[i];
+  }
+  if (total < 2)
+    throw InputError(std::string(to_string(fit_result.family)) +
+                     ": the rounded weights add up to fewer than 2 draws per bootstrap sample");
+  const Distribution& dist = fit_result.distribution;
+  std::vector<double> lo(data.x.size()), hi(data.x.size());
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    const double a = row_value(data.truncate_below, i, -kInf);
+    const double b = row_value(data.truncate_above, i, kInf);
+    lo[i] = a == -kInf ? 0.0 : dist.cdf(a);
+    hi[i] = b == kInf ? 1.0 : dist.cdf(b);
+  }
+  const StreamKey key =
+      StreamKey::of("fit-bootstrap").with(to_string(fit_result.family)).with("incomplete");
+  return run_bootstrap(fit_result, replicates, seed, level, key, [&](Stream& s) {
+    IncompleteData r;
+    r.x.reserve(total);
+    for (std::size_t i = 0; i < data.x.size(); ++i)
+      for (std::size_t k = 0; k < copies[i]; ++k) {
+        const double u = lo[i] + s.uniform() * (hi[i] - lo[i]);
+        const double a = row_value(data.truncate_below, i, kNaN);
+        const double b = row_value(data.truncate_above, i, kNaN);
+        const double c = row_value(data.censor_above, i, kNaN);
+        // Inversion can land on the bounds themselves in the far tails: nudge inside.
+        double v = dist.quantile(u);
+        if (v <= a) v = std::nextafter(a, kInf);
+        if (v >= b) v = std::nextafter(b, -kInf);
+        if (v >= c) v = c;
+        r.x.push_back(v);
+        r.truncate_below.push_back(a);
+        r.truncate_above.push_back(b);
+        r.censor_above.push_back(c);
+      }
+    return fit_incomplete(fit_result.family, r);
+  });
+}
+
+SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
+                       double threshold) {
+  if (!(threshold > 0 && std::isfinite(threshold)))
+    throw InputError("spliced: the threshold must be a finite number > 0, found " +
+                     shortest(threshold));
+  if (!w.empty() && w.size() != x.size())
+    throw InputError("spliced: " + std::to_string(w.size()) + " weights for " +
+                     std::to_string(x.size()) + " values");
+  IncompleteData body, tail;
+  const double above = std::nextafter(threshold, kInf);  // the body keeps values equal to u
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    IncompleteData& side = x[i] > threshold ? tail : body;
+    side.x.push_back(x[i]);
+    if (!w.empty()) side.weight.push_back(w[i]);
+    if (&side == &tail) {
+      side.truncate_below.push_back(threshold);
+    } else {
+      side.truncate_above.push_back(above);
+    }
+  }
+  SplicedFit r;
+  r.threshold = threshold;
+  try {
+    r.body = fit_incomplete(FitFamily::kLognormal, body);
+  } catch (const InputError& e) {
+    throw InputError(std::string("spliced: the body (values at or below the threshold): ") +
+                     e.what());
+  }
+  try {
+    r.tail = fit_incomplete(FitFamily::kPareto, tail);
+  } catch (const InputError& e) {
+    throw InputError(std::string("spliced: the tail (values above the threshold): ") + e.what());
+  }
+  r.n = x.size();
+  r.weight = r.body.weight + r.tail.weight;
+  r.probability = r.tail.weight / r.weight;
+  r.probability_se = std::sqrt(r.probability * (1 - r.probability) / r.weight);
+  r.log_likelihood = r.body.log_likelihood + r.tail.log_likelihood +
+                     r.body.weight * std::log1p(-r.probability) +
+                     r.tail.weight * std::log(r.probability);
+  r.aic = 2 * 4 - 2 * r.log_likelihood;
+  r.bic = 4 * std::log(r.weight) - 2 * r.log_likelihood;
+  return r;
+}
+
+std::string spliced_scenario_text(const SplicedFit& fit) {
+  return "severity: " + scenario_text(fit.body) +
+         "\ntail: {threshold_usd: " + shortest(fit.threshold) +
+         ", probability: " + shortest(fit.probability) +
+         ", shape: " + shortest(fit.tail.params[1].value) + "}";
 }
 
 }  // namespace reformsim::sim

@@ -52,7 +52,8 @@ struct FitParameter {
 struct FitResult {
   FitFamily family = FitFamily::kNormal;
   std::vector<FitParameter> params;
-  std::size_t n = 0;
+  std::size_t n = 0;  // values (records)
+  double weight = 0;  // their total weight (n without weights): BIC's n, the bootstrap's size
   double log_likelihood = 0;
   double aic = 0;
   double bic = 0;
@@ -64,7 +65,12 @@ struct FitResult {
 // Fits one family. Throws InputError when the family does not apply: a value outside its
 // support, fewer than two distinct values, or (negative binomial) no overdispersion, where the
 // likelihood grows without bound as the dispersion does (the Poisson limit).
-FitResult fit(FitFamily family, const std::vector<double>& x);
+//
+// `w`: frequency weights, one per value (empty: all 1), each finite and > 0. Value i counts as
+// w_i observations in the likelihood, the information (standard errors), AIC/BIC (n = sum w),
+// KS and AD (an empirical CDF with mass w_i / sum w at x_i); with whole weights every result is
+// that of the data with x_i repeated w_i times.
+FitResult fit(FitFamily family, const std::vector<double>& x, const std::vector<double>& w = {});
 
 // Incomplete observations, as claims data have them: values below `truncate_below` were never
 // recorded (a deductible: the likelihood is conditioned on X > truncate_below), and values at
@@ -82,9 +88,30 @@ struct Observation {
 // for another family, a value at or below the truncation point, fewer than two distinct
 // uncensored values, or (pareto) no truncation point. The KS and AD statistics are NaN: their
 // usual forms do not apply to incomplete data.
-FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs);
+// Per-value truncation and censoring, as claims files have them (deductibles and policy limits
+// that differ by claim). Every vector but x may be empty (none for any value) or hold one entry
+// per value, NaN meaning none for that value. Value i was recorded only because it fell strictly
+// between truncate_below[i] and truncate_above[i] (the likelihood is conditioned on that), and
+// a value at or above censor_above[i] is only known to be at least censor_above[i] (right-
+// censored there; a censoring indicator is censor_above[i] = x[i]).
+struct IncompleteData {
+  std::vector<double> x;
+  std::vector<double> weight;  // frequency weights as for fit()
+  std::vector<double> truncate_below, truncate_above, censor_above;
+};
+// The log-likelihood is sum over exact values w log f(x) + sum over censored w log S(c) - sum
+// over all w log P(a < X < b). normal, lognormal and gamma as above; pareto needs a positive
+// truncate_below for every value and no truncation from above: its scale is the lowest of them
+// and its shape (weight of the exact values) / sum w log(min(x, c) / a). Throws InputError for a
+// value outside its truncation interval or a censoring point not above its truncation point.
+FitResult fit_incomplete(FitFamily family, const IncompleteData& data);
 
-// A parametric bootstrap of a fit: `replicates` samples of the fit's size drawn from the fitted
+// `w`: frequency weights as for fit().
+FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs,
+                         const std::vector<double>& w = {});
+
+// A parametric bootstrap of a fit: `replicates` samples of the fit's size (its total weight,
+// rounded; InputError below 2) drawn from the fitted
 // distribution (replicate b on the stream (seed, b, "fit-bootstrap"/family), so the result does
 // not depend on the thread count), each refitted.
 struct FitBootstrap {
@@ -102,6 +129,35 @@ struct FitBootstrap {
 FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64_t seed,
                        double level = 0.95);
 
+// The bootstrap of a truncated or censored fit (`data` as fitted): each replicate draws, for
+// row i, round(w_i) values (one without weights) from the fitted distribution conditioned on the
+// row's truncation interval, censors them at the row's censoring point (a row censored by a flag
+// keeps its value as that point), and refits with fit_incomplete. Stream (seed, b,
+// "fit-bootstrap"/family/"incomplete"). Percentile intervals as above; the p-values are NaN
+// (no KS or AD for incomplete data).
+FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& data,
+                                  std::size_t replicates, std::uint64_t seed, double level = 0.95);
+
+// The spliced severity of the real-estate model (models/real_estate/severity.hpp): a lognormal
+// body conditioned on X <= u, a Pareto(u, shape) tail above u, and the tail's probability p. Its
+// likelihood separates: p = (weight above u) / (total weight) (s.e. sqrt(p (1 - p) / W)), the
+// body is the lognormal truncated above u fitted to the values at or below u, the tail the Hill
+// estimator on the values above u. `threshold` is given (not estimated). Throws InputError when
+// either side has fewer than two distinct values.
+struct SplicedFit {
+  double threshold = 0;
+  double probability = 0, probability_se = 0;
+  FitResult body, tail;
+  double log_likelihood = 0, aic = 0, bic = 0;  // 4 parameters: mu, sigma, p, shape
+  std::size_t n = 0;
+  double weight = 0;
+};
+SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
+                       double threshold);
+// The scenario's two lines: `severity: {lognormal: {...}}` and `tail: {threshold_usd, probability,
+// shape}` (shortest decimals that read back as the fitted doubles).
+std::string spliced_scenario_text(const SplicedFit& fit);
+
 // The fit in the scenario format, e.g. `{lognormal: {mu: 9.2, sigma: 1.1}}`, each parameter in
 // the shortest decimal that reads back as the same double.
 std::string scenario_text(const FitResult& fit);
@@ -109,10 +165,13 @@ std::string scenario_text(const FitResult& fit);
 // The log-likelihood of `x` under the fitted family with parameters `params` (in FitResult
 // order); -inf where a value is outside the support.
 double fit_log_likelihood(FitFamily family, const std::vector<double>& params,
-                          const std::vector<double>& x);
+                          const std::vector<double>& x, const std::vector<double>& w = {});
 
-// Kolmogorov-Smirnov D and Anderson-Darling A^2 of the sample against a continuous `dist`.
-double ks_statistic(const Distribution& dist, std::vector<double> x);
-double ad_statistic(const Distribution& dist, std::vector<double> x);
+// Kolmogorov-Smirnov D and Anderson-Darling A^2 of the sample (weights `w` as for fit())
+// against a continuous `dist`.
+double ks_statistic(const Distribution& dist, const std::vector<double>& x,
+                    const std::vector<double>& w = {});
+double ad_statistic(const Distribution& dist, const std::vector<double>& x,
+                    const std::vector<double>& w = {});
 
 }  // namespace reformsim::sim

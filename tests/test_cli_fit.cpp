@@ -142,17 +142,41 @@ TEST(CliFit, BadDataExitsTwoNamingFileLineAndColumn) {
        "--families: gamma and poisson cannot be ranked together"},
       {"id,paid\n1,4.25\n2,7.5\n3,9\n",
        {"--column", "paid", "--families", "pareto", "--censor-above", "8"},
-       "pareto: truncated or censored fits are built for normal, lognormal, gamma and (with "
-       "--truncate-below, its scale) pareto"},
+       "pareto: truncated or censored fits are built for normal, lognormal, gamma and (with a "
+       "truncation point below every value, its scale, and none above) pareto"},
       {"id,n\n1,3\n2,4\n3,7\n",
        {"--column", "n", "--discrete", "--censor-above", "5"},
-       "--truncate-below and --censor-above apply to continuous families"},
+       "truncation and censoring apply to continuous families"},
       {"id,paid\n1,4.25\n2,7.5\n3,9\n",
        {"--column", "paid", "--truncate-below", "8"},
-       "fewer than two values above --truncate-below 8"},
+       "fewer than two values inside their truncation points (2 rows outside them)"},
       {"id,paid\n1,4.25\n2,7.5\n",
        {"--column", "paid", "--families", "weibull"},
        "--families: unknown family 'weibull'"},
+      {"id,paid,w\n1,4.25,2\n2,7.5,-1.5\n3,9,1\n",
+       {"--column", "paid", "--weights", "w"},
+       f + ":3: column 'w': a weight must be >= 0, found -1.5"},
+      {"id,paid,w\n1,4.25,2\n2,7.5,1\n3,9,two\n",
+       {"--column", "paid", "--weights", "w"},
+       f + ":4: column 'w' (field 3): expected a finite number, found 'two'"},
+      {"id,paid,w\n1,4.25,0\n2,7.5,0\n",
+       {"--column", "paid", "--weights", "w"},
+       f + ": column 'w': every weight is 0 (no value to fit)"},
+      {"id,paid,w\n1,4.25,3\n2,7.5,0\n3,4.25,0.5\n",
+       {"--column", "paid", "--weights", "w"},
+       f + ": column 'paid': all 2 values equal 4.25 (lines 2-4)"},
+      {"id,paid,c\n1,4.25,0\n2,7.5,2\n3,9,1\n",
+       {"--column", "paid", "--censored-column", "c"},
+       f + ":3: column 'c': a censoring flag must be 0 or 1, found 2"},
+      {"id,paid,d,l\n1,4.25,1,8\n2,7.5,3,3\n3,9,1,8\n",
+       {"--column", "paid", "--truncate-below-column", "d", "--censor-above-column", "l"},
+       f + ":3: column 'paid': the censoring point 3 must be above the truncation point 3"},
+      {"id,paid,l\n1,4.25,8\n2,7.5,3\n3,9,8\n",
+       {"--column", "paid", "--censor-above", "8", "--censor-above-column", "l"},
+       "--censor-above, --censor-above-column and --censored-column exclude each other"},
+      {"id,paid\n1,4.25\n2,7.5\n",
+       {"--column", "paid", "--weights", "weight"},
+       f + ":1: no column 'weight' in the header (found 'id', 'paid')"},
   };
   for (const auto& c : cases) {
     write_file(f, c.csv);
@@ -163,6 +187,84 @@ TEST(CliFit, BadDataExitsTwoNamingFileLineAndColumn) {
     EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
     EXPECT_EQ(r.out, "") << c.message;
   }
+}
+
+// A row with weight w counts as w observations, a row with weight 0 not at all (its value, -3,
+// would stop a lognormal fit): the fits equal those of the file with the rows repeated.
+TEST(CliFit, WeightsCountARowThatManyTimes) {
+  TempDir dir;
+  const std::string weighted = dir.file("weighted.csv"), repeated = dir.file("repeated.csv");
+  write_file(weighted, "paid,w\n120.5,3\n-3,0\n410,1\n77.25,2\n2300,1\n960,2\n");
+  write_file(repeated, "paid\n120.5\n120.5\n120.5\n410\n77.25\n77.25\n2300\n960\n960\n");
+  const auto a = run_reformsim({"fit", weighted, "--column", "paid", "--weights", "w", "--families",
+                                "lognormal,gamma,pareto", "--json"});
+  const auto b = run_reformsim(
+      {"fit", repeated, "--column", "paid", "--families", "lognormal,gamma,pareto", "--json"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["n"], 5);  // records with a positive weight
+  EXPECT_EQ(ja["total_weight"], 9.0);
+  EXPECT_NEAR(ja["mean"].get<double>(), jb["mean"].get<double>(), 1e-12);
+  ASSERT_EQ(ja["fits"].size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(ja["fits"][i]["family"], jb["fits"][i]["family"]);
+    for (const char* key : {"log_likelihood", "aic", "bic", "ks"})
+      EXPECT_NEAR(ja["fits"][i][key].get<double>(), jb["fits"][i][key].get<double>(),
+                  1e-9 * std::abs(jb["fits"][i][key].get<double>()))
+          << ja["fits"][i]["family"] << " " << key;
+    for (const auto& [name, p] : jb["fits"][i]["parameters"].items())
+      EXPECT_NEAR(ja["fits"][i]["parameters"][name]["value"].get<double>(),
+                  p["value"].get<double>(), 1e-9 * std::abs(p["value"].get<double>()))
+          << name;
+  }
+}
+
+// Per-row columns holding the same bound on every row give the scalar options' fit; a
+// censoring flag on the rows at the limit is the same as the limit; rows outside their own
+// truncation points are left out (row 4: at its deductible).
+TEST(CliFit, PerRowColumnsMatchTheScalarOptions) {
+  TempDir dir;
+  const std::string f = dir.file("claims.csv");
+  write_file(f,
+             "paid,ded,lim,flag\n1210,1000,9000,0\n2875.5,1000,9000,0\n830,1000,,0\n"
+             "1000,1000,9000,0\n9000,1000,9000,1\n4410,1000,9000,0\n1650.25,1000,9000,0\n"
+             "9000,1000,9000,1\n3322,1000,9000,0\n1190,1000,9000,0\n6020,1000,9000,0\n");
+  const auto fit = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"fit",        f,           "--column", "paid",
+                                     "--families", "lognormal", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_reformsim(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const auto scalar = fit({"--truncate-below", "1000", "--censor-above", "9000"});
+  const auto columns = fit({"--truncate-below-column", "ded", "--censor-above-column", "lim"});
+  const auto flags = fit({"--truncate-below", "1000", "--censored-column", "flag"});
+  EXPECT_EQ(scalar["n"], 9);  // 830 and 1000 were never recorded
+  for (const auto* other : {&columns, &flags}) {
+    ASSERT_EQ((*other)["fits"].size(), 1u);
+    EXPECT_EQ((*other)["n"], 9);
+    for (const auto& [name, p] : scalar["fits"][0]["parameters"].items())
+      EXPECT_NEAR((*other)["fits"][0]["parameters"][name]["value"].get<double>(),
+                  p["value"].get<double>(), 1e-9 * std::abs(p["value"].get<double>()))
+          << name;
+  }
+  const auto above = fit({"--truncate-above", "5000"});
+  EXPECT_EQ(above["n"], 8);  // of the 11 rows, 9000, 9000 and 6020 were never recorded
+}
+
+// `--spliced U --yaml` prints the real-estate scenario's two severity lines.
+TEST(CliFit, SplicedPrintsTheScenarioSeverityLines) {
+  const auto r =
+      run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "20000", "--yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nseverity: {lognormal: {mu: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\ntail: {threshold_usd: 20000, probability: "), std::string::npos) << r.out;
+  const auto bad = run_reformsim(
+      {"fit", kSamples, "--column", "lognormal", "--spliced", "20000", "--families", "gamma"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--spliced fits its own families"), std::string::npos) << bad.err;
 }
 
 TEST(CliFit, MissingFileExitsTwo) {
