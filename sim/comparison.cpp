@@ -123,6 +123,7 @@ ComparisonReport compare_options(const Results& results, const std::string& base
         oc.targets.push_back(tr);
       }
     }
+    oc.implementation = implementation_stats(results, option, *base);
     report.options.push_back(std::move(oc));
   }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/aggregates.hpp"
+#include "sim/implementation_stats.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
@@ -55,6 +56,9 @@ struct OptionComparison {
   std::string baseline;
   std::vector<MetricComparison> metrics;
   std::vector<TargetResult> targets;
+  // Delivery, net loss, payback, ROI, gross savings and programme cost
+  // (sim/implementation_stats.hpp).
+  ImplementationStats implementation;
 };
 
 struct ComparisonReport {

@@ -36,6 +36,14 @@ using RangeRunner = std::function<void(std::uint64_t begin, std::uint64_t end, R
 // sum over budget metrics of (+value for benefits, -value for costs), per year.
 inline constexpr const char* kFiscalModel = "fiscal";
 inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
+// The roll-up's yearly programme cost: the sum of the metrics a model marks
+// MetricInfo::program_cost (already in net_budget_usd; kept apart for gross savings and ROI).
+inline constexpr const char* kProgramCostMetric = "program_cost_usd";
+// The engine's per-path record of implementation (inputs of every option that runs a reform):
+// "implementation.<model>.<reform>.delivers" (1 or 0), ".delay_years", ".cost_overrun", and
+// "implementation.reforms_delivered", how many of the option's reforms delivered.
+inline constexpr const char* kImplementationModel = "implementation";
+inline constexpr const char* kReformsDeliveredInput = "reforms_delivered";
 
 class Engine {
  public:
@@ -73,6 +81,24 @@ class Engine {
   std::vector<std::vector<std::vector<int>>> metric_slot_;
   std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
   std::vector<std::vector<int>> same_as_;       // per option, model: earlier option to copy, or -1
+  // Implementation risk: the distinct reforms (by model and name) whose draws options share,
+  // which of them any option makes uncertain, and per option and model the slot of each of its
+  // reforms() and where its realisations sit in BlockBuffers::realisations.
+  struct ReformSlot {
+    std::size_t model;
+    std::string name;
+    StreamKey key;
+    bool uncertain = false;
+  };
+  std::vector<ReformSlot> reform_slots_;
+  std::vector<std::vector<std::vector<int>>> reform_slot_of_;
+  std::vector<std::vector<std::size_t>> realisation_offset_;
+  std::size_t n_realisations_ = 0;
+  bool any_uncertain_reform_ = false;
+  // Per option: its enabled reforms as (model, index in reforms()), and its first
+  // implementation input (after the models' inputs).
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> enabled_reforms_;
+  std::vector<std::size_t> implementation_input_;
   std::size_t max_metrics_ = 0;
   std::size_t max_scratch_ = 0;
   std::size_t max_inputs_ = 0;

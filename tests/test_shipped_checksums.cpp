@@ -28,9 +28,9 @@ struct Pinned {
 
 // 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
 constexpr Pinned kPinned[] = {
-    {"example", "25534549f5a49c95"},        {"la_workforce_injury", "34ade88a093ff0d3"},
-    {"la_procurement", "a7a1adef0fcba2e9"}, {"la_real_estate", "72e954c9e8bc4e17"},
-    {"los_angeles", "6aa53f750099bb74"},
+    {"example", "1c859a3b0f565195"},        {"la_workforce_injury", "e6859078194642d3"},
+    {"la_procurement", "70861483927aeae9"}, {"la_real_estate", "f87817e099f7a017"},
+    {"los_angeles", "afba3acfd80fbc74"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};
