@@ -245,6 +245,34 @@ TEST(Implementation, RandomDelayShiftsThePayback) {
   EXPECT_EQ(count.size(), 4u);
 }
 
+// A continuous delay is rounded to the nearest whole year: uniform(0.2, 3.4) gives 0, 1, 2, 3
+// with probabilities 0.3, 1, 1, 0.9 (/ 3.2). And poor execution makes a reform late as well as
+// likely to fail: with rho > 0 the failed paths' mean delay is the longer (Welch, 4 s.e.).
+TEST(Implementation, DelayIsRoundedAndLateWithFailure) {
+  const int paths = 6000;
+  const sim::Results r = run_toy(
+      scenario(paths,
+               "      a: {savings_usd: 1.0e6, cost_usd: 1.0e5, success_probability: 0.66,\n"
+               "          delay_years: {uniform: [0.2, 3.4]}}\n",
+               "  a: {description: a, models: {toy: {reforms: {a: {enabled: true}}}}}\n",
+               "implementation: {execution_correlation: 0.6}\n"));
+  const auto& delay = values(r, "a", "implementation.toy.a.delay_years", true);
+  const auto& delivers = values(r, "a", "implementation.toy.a.delivers", true);
+  const double expected[] = {0.3 / 3.2, 1.0 / 3.2, 1.0 / 3.2, 0.9 / 3.2};
+  for (int k = 0; k < 4; ++k) {
+    const double share =
+        static_cast<double>(std::count(delay.begin(), delay.end(), static_cast<double>(k))) /
+        paths;
+    EXPECT_NEAR(share, expected[k], 4 * std::sqrt(expected[k] * (1 - expected[k]) / paths)) << k;
+  }
+  std::vector<double> failed, delivered;
+  for (std::size_t p = 0; p < delay.size(); ++p)
+    (delivers[p] == 1.0 ? delivered : failed).push_back(delay[p]);
+  const sim::Summary f = sim::summarize(failed), d = sim::summarize(delivered);
+  EXPECT_GT(f.mean - d.mean, 4 * std::sqrt(f.se * f.se + d.se * d.se))
+      << "failed " << f.mean << ", delivered " << d.mean;
+}
+
 // A failed programme pays its (overrun) cost from the planned start until it is wound down:
 // wind_down_years after its go-live date; one that delivers pays for all its cost years.
 TEST(Implementation, FailedProgrammePaysUntilWoundDown) {
@@ -340,6 +368,9 @@ TEST(Implementation, SharedAcrossOptionsAndThreadCounts) {
               2);
   EXPECT_EQ(values(alone, "a", "fiscal.net_budget_usd", false),
             values(two, "a", "fiscal.net_budget_usd", false));
+  // The engine's programme cost roll-up is the model's programme cost metric, every year.
+  EXPECT_EQ(values(two, "ab", "fiscal.program_cost_usd", false),
+            values(two, "ab", "toy.program_cost_usd", false));
   // Delivered counts are the sum of the reforms' indicators.
   const auto& n = values(two, "ab", "implementation.reforms_delivered", true);
   const auto& da = values(two, "ab", "implementation.toy.a.delivers", true);
