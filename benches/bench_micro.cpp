@@ -18,12 +18,14 @@
 #include <Eigen/Core>
 #include <array>
 #include <cmath>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
-#include "models/workforce_injury/workforce_injury.hpp"
+#include "models/workforce_injury/model.hpp"
 #include "sim/distributions.hpp"
 #include "sim/elementary.hpp"
 #include "sim/factors.hpp"
@@ -281,9 +283,11 @@ class OnePath {
   }
   // Simulates path `path` (its factors are those of path % 64).
   void run(std::uint64_t path) { model_.simulate(context(path), output()); }
-  // The same, counting what the claims consume (workforce injury model only).
-  models::WorkforceClaimStats claim_stats(std::uint64_t path) {
-    return models::workforce_injury_claim_stats(model_, context(path), output());
+  // The same with the workforce injury model `wi` (this path's model), counting what the claims
+  // consume.
+  models::workforce_injury::ClaimStats claim_stats(
+      const models::workforce_injury::WorkforceInjuryModel& wi, std::uint64_t path) {
+    return wi.simulate_counting(context(path), output());
   }
   // Sum over the horizon of metric `name` in the last path run.
   double total(const std::string& name) const {
@@ -340,11 +344,41 @@ void BM_ModelPath(benchmark::State& state, std::string file, std::size_t option)
 
 // ---- Workforce injury: cost per claim against the cost of its uniforms ----------------------
 
+// A scenario loaded with a registry whose workforce_injury factory is the model's own, which
+// returns the model's type: every workforce injury model built, by address.
+struct WorkforceScenario {
+  Scenario sc;
+  std::vector<const models::workforce_injury::WorkforceInjuryModel*> built;
+
+  const models::workforce_injury::WorkforceInjuryModel& model(std::size_t option) const {
+    const Model* m = sc.options.at(option).models.at(0).get();
+    for (const auto* wi : built)
+      if (wi == m) return *wi;
+    throw std::runtime_error("option " + std::to_string(option) + " has no workforce_injury model");
+  }
+};
+const WorkforceScenario& workforce_scenario(const std::string& file) {
+  static std::vector<std::pair<std::string, std::unique_ptr<WorkforceScenario>>> cache;
+  for (const auto& [f, ws] : cache)
+    if (f == file) return *ws;
+  auto ws = std::make_unique<WorkforceScenario>();
+  ModelRegistry registry;
+  registry.add("workforce_injury", "", [&](MapReader& section, const ModelEnv& env) {
+    auto m = models::make_workforce_injury_model(section, env);
+    ws->built.push_back(m.get());
+    return m;
+  });
+  ws->sc = io::load_scenario(source(file.c_str()), registry);
+  cache.emplace_back(file, std::move(ws));
+  return *cache.back().second;
+}
+
 // What the claims of an option consume, counted by the model itself on its first 16 paths.
-models::WorkforceClaimStats claim_stats(OnePath& one) {
-  models::WorkforceClaimStats total;
+models::workforce_injury::ClaimStats claim_stats(
+    OnePath& one, const models::workforce_injury::WorkforceInjuryModel& wi) {
+  models::workforce_injury::ClaimStats total;
   for (std::uint64_t p = 0; p < 16; ++p) {
-    const auto s = one.claim_stats(p);
+    const auto s = one.claim_stats(wi, p);
     total.drawn += s.drawn;
     total.prevented += s.prevented;
     total.used_block3 += s.used_block3;
@@ -356,9 +390,10 @@ models::WorkforceClaimStats claim_stats(OnePath& one) {
 // Model::simulate of one option, alone (no path memo: every claim's draws are made), per claim
 // drawn (prevented claims included: their draws are made too).
 void BM_WorkforceClaim(benchmark::State& state, std::size_t option) {
-  const Scenario& sc = scenario("scenarios/la_workforce_injury.yaml");
+  const WorkforceScenario& ws = workforce_scenario("scenarios/la_workforce_injury.yaml");
+  const Scenario& sc = ws.sc;
   OnePath one(sc, option);
-  const models::WorkforceClaimStats stats = claim_stats(one);
+  const models::workforce_injury::ClaimStats stats = claim_stats(one, ws.model(option));
   const double drawn_per_filed =
       static_cast<double>(stats.drawn) / static_cast<double>(stats.drawn - stats.prevented);
   double filed = 0.0;

@@ -14,6 +14,8 @@
 #include <yaml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -73,6 +75,37 @@ std::string text_of(const yaml_char_t* s) {
 // The core schema's null: an empty plain value, '~' or null in its three spellings.
 bool plain_null(const std::string& s) {
   return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
+
+// YAML's spellings of plain scalars, as the canonical text sim::ConfigNode holds (readers know
+// no YAML): a boolean is "true" or "false" (YAML 1.1's yes/no/on/off too, each lower-case,
+// Capitalised or UPPER as YAML writes them); a number loses YAML's digit separators
+// (8_200_000_000 is 8200000000); the special floats .inf, -.inf and .nan (YAML's three cases,
+// +.inf too) become "inf", "-inf" and "nan", which no reader takes for a finite number.
+std::string canonical_scalar(std::string s) {
+  const auto one_of = [&](std::initializer_list<const char*> spellings) {
+    return std::find(spellings.begin(), spellings.end(), s) != spellings.end();
+  };
+  if (one_of({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"})) return "true";
+  if (one_of({"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"})) return "false";
+  if (one_of({".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"})) return "inf";
+  if (one_of({"-.inf", "-.Inf", "-.INF"})) return "-inf";
+  if (one_of({".nan", ".NaN", ".NAN"})) return "nan";
+  if (s.find('_') != std::string::npos && s.front() != '_') {
+    std::string digits;
+    bool any_digit = false;
+    for (char c : s) {
+      if (c == '_') continue;
+      const bool digit = std::isdigit(static_cast<unsigned char>(c)) != 0;
+      any_digit = any_digit || digit;
+      if (!digit && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') return s;
+      digits += c;
+    }
+    char* end = nullptr;
+    std::strtod(digits.c_str(), &end);
+    if (any_digit && end == digits.c_str() + digits.size()) return digits;
+  }
+  return s;
 }
 
 // The byte at a line and column (columns counted in characters), or NUL past the end.
@@ -238,7 +271,8 @@ class Builder {
   }
 
   // The node whose first event is the current one; on return the current event is its last.
-  Subtree node(const std::string& path, int depth) {
+  // A key (`as_key`) keeps its spelling: only values are read as YAML scalars.
+  Subtree node(const std::string& path, int depth, bool as_key = false) {
     Subtree t;
     const yaml_mark_t mark = event_.start_mark;
     t.node.loc = mark_loc(mark);
@@ -267,7 +301,7 @@ class Builder {
           t.node.kind = sim::ConfigNode::Kind::kNull;
         } else {
           t.node.kind = sim::ConfigNode::Kind::kScalar;
-          t.node.scalar = std::move(value);
+          t.node.scalar = plain && !as_key ? canonical_scalar(std::move(value)) : std::move(value);
           t.node.quoted = s.style != YAML_PLAIN_SCALAR_STYLE || str_tag || text_of(s.tag) == "!";
         }
         remember(anchor_of(s.anchor), t);
@@ -291,7 +325,7 @@ class Builder {
                                  event_.data.mapping_start.anchor, mark, path, depth);
         std::set<std::string> seen;
         for (next(); event_.type != YAML_MAPPING_END_EVENT; next()) {
-          Subtree key = node(path, depth + 1);
+          Subtree key = node(path, depth + 1, true);
           next();
           const bool plain_name = key.node.is_scalar();
           const std::string child_path =

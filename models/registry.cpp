@@ -1,9 +1,9 @@
 #include "models/registry.hpp"
 
-#include "models/example/example_model.hpp"
-#include "models/procurement/procurement_model.hpp"
-#include "models/real_estate/real_estate_model.hpp"
-#include "models/workforce_injury/workforce_injury.hpp"
+#include "models/example/model.hpp"
+#include "models/procurement/model.hpp"
+#include "models/real_estate/model.hpp"
+#include "models/workforce_injury/model.hpp"
 
 namespace reformsim::models {
 

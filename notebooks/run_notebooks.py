@@ -10,7 +10,9 @@ to DIR/figures/ (DIR defaults to ./report). Exits 1 if a cell fails, naming the 
 cell and the error. The notebooks in the repository stay without outputs.
 
 The kernel is this interpreter (a private "python3" kernelspec on JUPYTER_PATH), whatever
-kernels are installed elsewhere, so the notebooks see the same packages as this script.
+kernels are installed elsewhere, so the notebooks see the same packages as this script, and it
+imports the reformsim package from this checkout's python/ folder (first on PYTHONPATH), so
+the notebooks run with the reader of the engine beside them, installed or not.
 
 With --record-modules FILE, each kernel that ran its notebook to the end adds the modules it
 loaded (name -> file, lazy imports of pandas and matplotlib included) to FILE as JSON;
@@ -28,6 +30,7 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_ROOT = os.path.join(os.path.dirname(HERE), "python")  # holds the reformsim package
 # Importing ipykernel (for the kernelspec) loads debugpy, which warns about frozen modules on
 # Python 3.11; no debugger is used here.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -100,6 +103,8 @@ def main(argv=None) -> int:
             print("run_notebooks: %s: no such notebook" % nb, file=sys.stderr)
             return 2
     os.makedirs(args.out, exist_ok=True)
+    paths = os.environ.get("PYTHONPATH", "")
+    os.environ["PYTHONPATH"] = PACKAGE_ROOT + (os.pathsep + paths if paths else "")
     if args.agg:
         os.environ["MPLBACKEND"] = "Agg"
     failures = 0

@@ -3,7 +3,7 @@
 // Small pure sampling functions (pbrt-style) for the hot loops, and `Distribution`, a value type
 // that holds one of the supported families with its parameters, for scenario inputs. Every
 // family has sample(), quantile() (inverse CDF, for the copula and for common random numbers),
-// cdf(), mean() and variance(). No std:: distribution is used: their output differs between
+// cdf(), pdf(), mean() and variance(). No std:: distribution is used: their output differs between
 // standard libraries, and reformsim promises the same numbers everywhere.
 #pragma once
 
@@ -11,7 +11,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -76,28 +78,77 @@ double poisson_cdf_by_ratios(double mean, double k, double pmf);
 
 // ---- Distribution value type --------------------------------------------------------------
 
+// The families, one line each, in DistKind order. Each is defined once, with its parameters,
+// validation, sampler, quantile, CDF and moments side by side, in sim/distribution_families.cpp
+// (docs/design.md, "Adding a distribution family"); this list is its only registration.
+#define REFORMSIM_DISTRIBUTION_FAMILIES(X) \
+  X(Constant)                              \
+  X(Uniform)                               \
+  X(Normal)                                \
+  X(TruncatedNormal)                       \
+  X(Lognormal)                             \
+  X(Gamma)                                 \
+  X(Beta)                                  \
+  X(Triangular)                            \
+  X(Pert)                                  \
+  X(Pareto)                                \
+  X(Poisson)                               \
+  X(NegativeBinomial)                      \
+  X(Bernoulli)                             \
+  X(Discrete)                              \
+  X(Binomial)
+
 enum class DistKind : std::uint8_t {
-  kConstant,
-  kUniform,
-  kNormal,
-  kTruncatedNormal,
-  kLognormal,
-  kGamma,
-  kBeta,
-  kTriangular,
-  kPert,
-  kPareto,
-  kPoisson,
-  kNegativeBinomial,
-  kBernoulli,
-  kDiscrete,
-  kBinomial,
+#define REFORMSIM_DIST_KIND(F) k##F,
+  REFORMSIM_DISTRIBUTION_FAMILIES(REFORMSIM_DIST_KIND)
+#undef REFORMSIM_DIST_KIND
 };
 
+// The family's name as scenario files spell it ("truncated_normal").
 const char* to_string(DistKind kind);
+
+class Distribution;
+
+// A family as readers see it: its name and parameters, and how to build one from them.
+struct FamilyInfo {
+  DistKind kind;
+  std::string_view name;
+  std::span<const std::string_view> params;  // positional order
+  std::size_t required;                      // how many of them must be given
+  std::span<const std::string_view> alt;     // an alternative parameterisation, by name only
+  // Each parameter is a list of numbers (discrete), and these lists must hold no negative one.
+  bool lists;
+  std::span<const std::string_view> non_negative_lists;
+  // Builds the distribution from numbers in `params` order (or `alt`'s), or from the lists;
+  // throws InputError ("family: what is wrong") for parameters it does not accept.
+  Distribution (*make)(std::span<const double> values, bool alt);
+  Distribution (*make_lists)(std::span<const std::vector<double>> lists);
+};
+
+// Every family, in DistKind order.
+std::span<const FamilyInfo> distribution_families();
+// The family of this name, or nullptr.
+const FamilyInfo* find_family(std::string_view name);
+const FamilyInfo& family_of(DistKind kind);
+
+namespace detail {
+struct DiscreteTable {
+  std::vector<double> values;
+  std::vector<double> cumulative;  // normalised, last = 1
+  std::vector<double> probs;
+};
+struct FamilyAccess;
+}  // namespace detail
 
 class Distribution {
  public:
+  // What a family keeps: its parameters as given, constants derived from them, a table.
+  struct State {
+    double p[4] = {0, 0, 0, 0};        // parameters as given
+    double d[6] = {0, 0, 0, 0, 0, 0};  // derived constants
+    std::shared_ptr<const detail::DiscreteTable> table;
+  };
+
   Distribution() = default;  // the constant 0
 
   static Distribution constant(double value);
@@ -126,11 +177,13 @@ class Distribution {
   bool is_constant() const { return kind_ == DistKind::kConstant; }
   bool is_discrete() const;
   // The parameters as given, in the order of the factory function.
-  const double* params() const { return p_; }
+  const double* params() const { return s_.p; }
 
   double sample(Stream& s) const;
   double quantile(double u) const;
   double cdf(double x) const;
+  // The density at x; for a count family (is_discrete) the probability mass at x.
+  double pdf(double x) const;
   double mean() const;
   double variance() const;
   double support_min() const;
@@ -139,19 +192,13 @@ class Distribution {
   std::string describe() const;
 
  private:
-  struct Table {
-    std::vector<double> values;
-    std::vector<double> cumulative;  // normalised, last = 1
-    std::vector<double> probs;
-  };
-  double beta_sample(Stream& s) const;
-  // A distribution of `kind` with the parameters `params` (as given, in order).
-  static Distribution with(DistKind kind, std::initializer_list<double> params);
+  friend struct detail::FamilyAccess;
+  // Calls fn(F{}) with the family type F of this distribution: a switch, inlined.
+  template <class Fn>
+  decltype(auto) visit(Fn&& fn) const;
 
   DistKind kind_ = DistKind::kConstant;
-  double p_[4] = {0, 0, 0, 0};        // parameters as given
-  double d_[6] = {0, 0, 0, 0, 0, 0};  // derived constants
-  std::shared_ptr<const Table> table_;
+  State s_;
 };
 
 // A number for messages, to six significant digits ("%.6g").

@@ -115,7 +115,20 @@ Engine::Engine(const Scenario& scenario) : scenario_(scenario) {
   }
 }
 
+namespace {
+
+// Refuses a run that would give two paths the same streams (kMaxPaths).
+void check_path_count(std::uint64_t paths, const char* what) {
+  if (paths <= kMaxPaths) return;
+  throw InputError(std::string(what) + " " + std::to_string(paths) +
+                   " paths: the engine runs at most 2^32 (4294967296) paths, since a path's "
+                   "index is one 32-bit word of its random streams' counter");
+}
+
+}  // namespace
+
 Results Engine::allocate(std::uint64_t paths) const {
+  check_path_count(paths, "allocating results for");
   const auto& sc = scenario_;
   const std::size_t h = static_cast<std::size_t>(sc.settings.horizon_years);
   Results r;
@@ -322,6 +335,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
 
 void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                        const RunOptions& options) const {
+  check_path_count(end, "running up to path");
   if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
   if (begin >= end) return;
   const int threads = options.threads > 0 ? options.threads : default_thread_count();

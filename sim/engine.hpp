@@ -45,14 +45,19 @@ inline constexpr const char* kProgramCostMetric = "program_cost_usd";
 inline constexpr const char* kImplementationModel = "implementation";
 inline constexpr const char* kReformsDeliveredInput = "reforms_delivered";
 
+// The most paths a run may have: a path's index is one 32-bit word of its streams' counter
+// (sim/random.hpp), so paths 0 .. 2^32 - 1 have streams of their own and no more do. allocate(),
+// run_range() and run() refuse more with an InputError, before anything is allocated or run.
+inline constexpr std::uint64_t kMaxPaths = std::uint64_t{1} << 32;
+
 class Engine {
  public:
   explicit Engine(const Scenario& scenario);
 
-  // Zeroed results with rows for `paths` paths.
+  // Zeroed results with rows for `paths` paths (at most kMaxPaths).
   Results allocate(std::uint64_t paths) const;
-  // Simulates paths [begin, end) into `results` (allocated for at least `end` paths). When
-  // stopped early, only the blocks counted in `paths_done` are complete.
+  // Simulates paths [begin, end) into `results` (allocated for at least `end` paths; `end` at
+  // most kMaxPaths). When stopped early, only the blocks counted in `paths_done` are complete.
   void run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                  const RunOptions& options) const;
   // All of settings.paths.

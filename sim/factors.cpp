@@ -127,8 +127,7 @@ int FactorModel::index_of(std::string_view name) const {
 std::string FactorModel::unknown_factor_message(const std::string& name) const {
   const auto all = names();
   std::string msg = "no factor named '" + name + "'";
-  const std::string near = closest_match(name, all);
-  if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+  msg += did_you_mean(name, all);
   std::string list;
   for (const auto& n : all) list += (list.empty() ? "" : ", ") + n;
   return msg + (all.empty() ? "; the scenario's factors section declares none"

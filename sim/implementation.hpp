@@ -24,9 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/config.hpp"
 #include "sim/distributions.hpp"
+#include "sim/map_reader.hpp"
 #include "sim/random.hpp"
+#include "sim/range.hpp"
 
 namespace reformsim::sim {
 

@@ -85,7 +85,8 @@ class Stream {
     key_ = {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
     ctr_ = {{0u, static_cast<std::uint32_t>(path), static_cast<std::uint32_t>(key.value()),
              static_cast<std::uint32_t>(key.value() >> 32)}};
-    // Word 0 is the draw index; the engine refuses runs of more than 2^32 paths.
+    // Word 0 is the draw index; the engine refuses runs of more than 2^32 paths
+    // (sim::kMaxPaths, sim/engine.hpp).
   }
 
   // Next raw 32-bit word.

@@ -181,8 +181,7 @@ FactorModel read_factors(MapReader& root, Diagnostics& diag) {
         if (it != names.end()) return static_cast<int>(it - names.begin());
       }
       std::string msg = "expected the name of a factor, found " + name_node.describe();
-      const std::string near = closest_match(name_node.scalar, names);
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      msg += did_you_mean(name_node.scalar, names);
       if (names.empty()) msg += "; the scenario defines no factors";
       diag.error(name_node.loc, path, msg);
       return -1;
@@ -279,8 +278,7 @@ std::vector<std::unique_ptr<Model>> build_models(
     const auto* entry = registry.find(e.key);
     if (!entry) {
       std::string msg = "unknown model '" + e.key + "'";
-      const std::string near = closest_match(e.key, registry.names());
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      msg += did_you_mean(e.key, registry.names());
       diag.error(
           e.key_loc, mr.path_of(e.key), msg + "; known models: " + [&] {
             std::string s;
@@ -366,8 +364,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
             }
             std::string msg = "option overrides model '" + pe.key +
                               "', which the base scenario's models section does not have";
-            const std::string near = closest_match(pe.key, sc.model_names);
-            if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+            msg += did_you_mean(pe.key, sc.model_names);
             diag.error(pe.key_loc, "options." + e.key + ".models." + pe.key, msg);
           }
         } else if (!patch->is_null()) {
@@ -405,8 +402,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     std::vector<std::string> names;
     for (const auto& o : sc.options) names.push_back(o.name);
     std::string msg = "no option is named '" + sc.baseline + "'";
-    const std::string near = closest_match(sc.baseline, names);
-    if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+    msg += did_you_mean(sc.baseline, names);
     r.error("baseline", msg);
   }
 
@@ -446,8 +442,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
         std::string msg =
             (item.is_scalar() ? "unknown metric '" + item.scalar + "'"
                               : "expected a model.metric name, found " + item.describe());
-        const std::string near = item.is_scalar() ? closest_match(item.scalar, known) : "";
-        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        if (item.is_scalar()) msg += did_you_mean(item.scalar, known);
         diag.error(item.loc, path, msg);
       }
     }
@@ -471,8 +466,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
         known.push_back(sc.model_names[m] + "." + info.name);
     if (std::find(known.begin(), known.end(), sc.precision->metric) == known.end()) {
       std::string msg = "no metric named '" + sc.precision->metric + "'";
-      const std::string near = closest_match(sc.precision->metric, known);
-      if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+      msg += did_you_mean(sc.precision->metric, known);
       const ConfigNode* node = root.find("simulation")->find("precision")->find("metric");
       diag.error(node ? node->loc : root.find("simulation")->find("precision")->loc,
                  "simulation.precision.metric", msg);

@@ -5,15 +5,17 @@ Usage: check_doc_snippets.py REFORMSIM_BINARY SOURCE_DIR [PAGE ...]
 (Debian's /usr/bin/python3, which has h5py, numpy and pandas)
 
 Each page runs in a fresh folder that looks like the repository root: scenarios/, notebooks/,
-scripts/ and docs/ are links to the source tree, build/reformsim is the binary under test, and
-`reformsim` is on PATH. A page's ```sh and ```bash blocks run as bash scripts (set -e, so a
+python/, scripts/ and docs/ are links to the source tree, build/reformsim is the binary under
+test, `reformsim` is on PATH, and the Python package `reformsim` (python/) is importable, as
+after `pip install ./python`. A page's ```sh and ```bash blocks run as bash scripts (set -e, so a
 command that fails fails the page) and its ```python blocks with this interpreter, in the order
 they appear, so a Python block reads the file a shell block above it wrote.
 
 What does not run, and why, is decided here, not by editing a page for the test:
 - a block preceded by `<!-- snippet: skip REASON -->` (a Slurm script, a cluster session);
 - shell commands that build or install (install-deps.sh, test.sh, run-main.sh, cmake, ninja:
-  CI runs those itself) or need MPI ranks (mpirun, srun: `ctest -R Mpi` runs them);
+  CI runs those itself; python3 -m venv and pip install: `ctest -R PythonPackage` installs the
+  package as docs/analysis.md says) or need MPI ranks (mpirun, srun: `ctest -R Mpi` runs them);
 - in a usage synopsis, the optional parts in square brackets are left out
   (`compare out.h5 [--all]` runs as `compare out.h5`).
 ```json, ```yaml and unlabelled blocks are formats and layouts, not commands; they are not run.
@@ -32,7 +34,7 @@ PAGES = sys.argv[3:] or (["README.md"] + sorted(
     os.path.relpath(p, SOURCE) for p in glob.glob(os.path.join(SOURCE, "docs", "**", "*.md"),
                                                   recursive=True)))
 SKIP_COMMANDS = re.compile(r"^(bash scripts/(install-deps|test|run-main)\.sh|cmake |ninja |"
-                           r"mpirun |mpiexec |srun |sbatch )")
+                           r"mpirun |mpiexec |srun |sbatch |python3 -m venv |\S*pip3? install )")
 TIMEOUT = 600
 
 
@@ -86,7 +88,7 @@ def shell_commands(code):
 def make_root(tmp):
     root = os.path.join(tmp, "repo")
     os.makedirs(os.path.join(root, "build"))
-    for d in ("scenarios", "notebooks", "scripts", "docs"):
+    for d in ("scenarios", "notebooks", "python", "scripts", "docs"):
         os.symlink(os.path.join(SOURCE, d), os.path.join(root, d))
     os.symlink(BINARY, os.path.join(root, "build", "reformsim"))
     bindir = os.path.join(tmp, "bin")
@@ -97,7 +99,10 @@ def make_root(tmp):
 
 def main():
     failures, ran, skipped = [], 0, []
-    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1",
+               PYTHONPATH=os.pathsep.join(
+                   [os.path.join(SOURCE, "python")]
+                   + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
     for page in PAGES:
         with open(os.path.join(SOURCE, page)) as f:
             text = f.read()

@@ -11,7 +11,8 @@ DataFrame.style) works on a machine that happens to have it and fails on a fresh
 catch that:
 
 - static: every module imported anywhere (top level, functions, try blocks) in notebooks/*.ipynb,
-  notebooks/*.py, scripts/*.py, tests/*.py and benches/**/*.py, resolved by this interpreter;
+  notebooks/*.py, python/**/*.py (the reformsim package), scripts/*.py, tests/*.py and
+  benches/**/*.py, resolved by this interpreter;
 - dynamic: the files of every module actually loaded while the notebooks ran
   (LOADED_MODULES_JSON, written by notebooks/run_notebooks.py --record-modules), which holds the
   lazy imports of the libraries' features the code uses.
@@ -33,7 +34,7 @@ import sys
 SOURCE = os.path.abspath(sys.argv[1])
 LOADED = sys.argv[2:]
 
-SCANNED = ["notebooks/*.ipynb", "notebooks/*.py", "scripts/*.py", "tests/*.py",
+SCANNED = ["notebooks/*.ipynb", "notebooks/*.py", "python/**/*.py", "scripts/*.py", "tests/*.py",
            "benches/**/*.py"]
 
 
@@ -122,12 +123,15 @@ def imports_in(path):
 
 
 def local_modules():
-    # The project's own modules (notebooks/reformsim_results.py, ...) import as plain names.
+    # The project's own modules (notebooks/run_notebooks.py, ...) import as plain names, and
+    # its package as `reformsim` (python/reformsim/).
     names = set()
     for pattern in SCANNED:
         for p in glob.glob(os.path.join(SOURCE, pattern), recursive=True):
             if p.endswith(".py"):
                 names.add(os.path.basename(p)[:-3])
+    for init in glob.glob(os.path.join(SOURCE, "python", "*", "__init__.py")):
+        names.add(os.path.basename(os.path.dirname(init)))
     return names
 
 

@@ -32,7 +32,8 @@ import tempfile
 
 import h5py
 import nbformat
-import numpy as np
+
+from h5_oracles import independent_swings
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
 LOADED = sys.argv[3] if len(sys.argv) > 3 else None
@@ -94,30 +95,6 @@ def outputs_text(path):
 def png_ok(path):
     with open(path, "rb") as f:
         return f.read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 10000
-
-
-def independent_swings(h5, option):
-    """{input: dollar swing} from the raw arrays, or None where the regression is
-    underdetermined (fewer paths than varying inputs + 2)."""
-    with h5py.File(h5, "r") as f:
-        base = f.attrs["baseline"]
-        base = base.decode() if isinstance(base, bytes) else str(base)
-        rate = float(f.attrs["discount_rate"])
-        flow = f["options/%s/fiscal/net_budget_usd" % option][()]
-        flow = flow - f["options/%s/fiscal/net_budget_usd" % base][()]
-        years = flow.shape[1]
-        y = flow @ np.array([(1.0 + rate) ** -(t + 0.5) for t in range(years)])
-        g = f["options/%s/inputs" % option]
-        names = [n.decode() if isinstance(n, bytes) else str(n)
-                 for n in f["options/%s" % option].attrs["inputs"]]
-        x = {n: g[n][()] for n in names}
-    used = [n for n in names if np.std(x[n]) > 0]
-    if len(y) < len(used) + 2:
-        return None
-    design = np.column_stack([np.ones(len(y))] + [x[n] for n in used])
-    slopes = np.linalg.lstsq(design, y, rcond=None)[0][1:]
-    return {n: b * float(np.subtract(*np.quantile(x[n], [0.9, 0.1])))
-            for n, b in zip(used, slopes)}
 
 
 def check_swings(h5, figures, label):

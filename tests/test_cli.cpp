@@ -5,15 +5,17 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "app/report.hpp"
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "scenarios.hpp"
-#include "sim/app/report.hpp"
 #include "sim/engine.hpp"
 #include "sim/summary.hpp"
 
@@ -41,6 +43,53 @@ std::string write_scenario(const TempDir& dir, const char* text = kScenario) {
   return path;
 }
 
+void expect_statistics(const nlohmann::json& j, const sim::Summary& s) {
+  const sim::SummaryRow row = sim::to_row(s);
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    if (std::isfinite(row[c]))
+      EXPECT_EQ(j.at(sim::kSummaryColumns[c]).get<double>(), row[c]) << sim::kSummaryColumns[c];
+    else
+      EXPECT_TRUE(j.at(sim::kSummaryColumns[c]).is_null()) << sim::kSummaryColumns[c];
+  }
+}
+
+// `summarize --json` against the table it prints: every field, every number the same double.
+void expect_summary_json(const nlohmann::json& j, const sim::SummaryTable& t) {
+  EXPECT_EQ(j["format"], "reformsim-summary");
+  EXPECT_EQ(j["paths"], t.paths);
+  EXPECT_EQ(j["start_year"], t.start_year);
+  EXPECT_EQ(j["horizon_years"], t.horizon_years);
+  EXPECT_EQ(j["discount_rate"].get<double>(), t.discount_rate);
+  EXPECT_EQ(j["baseline"], t.baseline);
+  ASSERT_EQ(j["options"].size(), t.options.size());
+  for (std::size_t o = 0; o < t.options.size(); ++o) {
+    const nlohmann::json& jo = j["options"][o];
+    EXPECT_EQ(jo["name"], t.options[o].name);
+    ASSERT_EQ(jo["metrics"].size(), t.options[o].metrics.size());
+    for (std::size_t k = 0; k < t.options[o].metrics.size(); ++k) {
+      const sim::MetricSummary& m = t.options[o].metrics[k];
+      const nlohmann::json& jm = jo["metrics"][k];
+      EXPECT_EQ(jm["key"], m.key());
+      EXPECT_EQ(jm["model"], m.model);
+      EXPECT_EQ(jm["metric"], m.metric);
+      EXPECT_EQ(jm["unit"], m.unit);
+      EXPECT_EQ(jm["kind"], sim::kind_name(m.kind));
+      EXPECT_EQ(jm["better"], sim::better_name(m.better));
+      ASSERT_EQ(jm["aggregates"].size(), m.aggregates.size());
+      for (std::size_t a = 0; a < m.aggregates.size(); ++a) {
+        const char* name = sim::aggregate_name(m.aggregates[a].first);
+        EXPECT_EQ(jm["aggregates"][a], name);
+        expect_statistics(jm[name], m.aggregates[a].second);
+      }
+      ASSERT_EQ(jm["by_year"].size(), m.by_year.size());
+      for (std::size_t y = 0; y < m.by_year.size(); ++y) {
+        EXPECT_EQ(jm["by_year"][y]["year"], t.start_year + static_cast<int>(y));
+        expect_statistics(jm["by_year"][y], m.by_year[y]);
+      }
+    }
+  }
+}
+
 TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {
   TempDir dir;
   const std::string scenario = write_scenario(dir);
@@ -57,9 +106,11 @@ TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {
 
   const RunResult json = testing::run_reformsim({"summarize", out, "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  // %.17g prints every double so that it reads back as itself: equal text, equal numbers.
   EXPECT_EQ(json.out, app::summary_json(expected));
   EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(expected));
+  // Parsed, every number is the very double of the in-memory table (nlohmann-json prints each
+  // with the digits that read back as itself).
+  expect_summary_json(nlohmann::json::parse(json.out), expected);
 
   const io::ResultsFile file = io::read_results(out);
   expect_identical_datasets(mem, file.results);

@@ -4,13 +4,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/report.hpp"
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
-#include "sim/app/report.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"
@@ -38,6 +39,30 @@ fiscal:
     - {name: 100k in 2027, year: 2027, annual_usd: 100000}
 )";
 
+using nlohmann::json;
+
+// One comparison row printed as JSON: each statistic the very same double.
+void expect_delta(const json& j, const sim::DeltaStats& d) {
+  const std::pair<const char*, double> fields[] = {{"mean", d.mean},
+                                                   {"sd", d.sd},
+                                                   {"se", d.se},
+                                                   {"ci_lower", d.ci_lower},
+                                                   {"ci_upper", d.ci_upper},
+                                                   {"p5", d.p5},
+                                                   {"p50", d.p50},
+                                                   {"p95", d.p95},
+                                                   {"prob_increase", d.prob_increase},
+                                                   {"prob_decrease", d.prob_decrease},
+                                                   {"prob_better", d.prob_better}};
+  ASSERT_EQ(j.size(), std::size(fields)) << j.dump();
+  for (const auto& [name, value] : fields) {
+    if (std::isfinite(value))
+      EXPECT_EQ(j.at(name).get<double>(), value) << name;
+    else
+      EXPECT_TRUE(j.at(name).is_null()) << name;
+  }
+}
+
 std::string setup(const TempDir& dir, const std::string& text = kScenario) {
   const std::string scenario = dir.file("s.yaml");
   testing::write_file(scenario, text);
@@ -56,13 +81,74 @@ TEST(CliCompare, JsonMatchesTheLibraryOnTheFileData) {
   ASSERT_EQ(targets.size(), 2u);
   EXPECT_EQ(targets[1].year, 2027);
   const auto rep = sim::compare_options(f.results, "baseline", targets);
-  // The printed JSON carries 17 significant digits: the same doubles.
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", rep.options[1].metrics.back().headline().mean);
-  EXPECT_NE(r.out.find(buf), std::string::npos) << buf;
-  std::snprintf(buf, sizeof buf, "%.17g", rep.options[0].targets[0].probability);
-  EXPECT_NE(r.out.find(buf), std::string::npos);
-  EXPECT_NE(r.out.find("\"prob_best\""), std::string::npos);
+  // Every number of the printed JSON reads back as the very double of the library's report.
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["format"], "reformsim-comparison");
+  EXPECT_EQ(j["baseline"], "baseline");
+  ASSERT_EQ(j["prob_best"].size(), rep.best_names.size());
+  for (std::size_t i = 0; i < rep.best_names.size(); ++i)
+    EXPECT_EQ(j["prob_best"][rep.best_names[i]].get<double>(), rep.prob_best[i]);
+  ASSERT_EQ(j["targets"].size(), 2u);
+  EXPECT_EQ(j["targets"][0], json({{"name", "break even"}, {"value_usd", 0.0}, {"year", nullptr}}));
+  EXPECT_EQ(j["targets"][1]["year"], 2027);
+  EXPECT_EQ(j["targets"][1]["value_usd"].get<double>(), 100000.0);
+  ASSERT_EQ(j["options"].size(), rep.options.size());
+  for (std::size_t o = 0; o < rep.options.size(); ++o) {
+    const auto& oc = rep.options[o];
+    const json& jo = j["options"][o];
+    EXPECT_EQ(jo["name"], oc.option);
+    ASSERT_EQ(jo["targets"].size(), oc.targets.size());
+    for (std::size_t t = 0; t < oc.targets.size(); ++t)
+      EXPECT_EQ(jo["targets"][t].get<double>(), oc.targets[t].probability);
+    ASSERT_EQ(jo["metrics"].size(), oc.metrics.size());
+    for (std::size_t k = 0; k < oc.metrics.size(); ++k) {
+      const auto& m = oc.metrics[k];
+      const json& jm = jo["metrics"][k];
+      EXPECT_EQ(jm["key"], m.metric);
+      EXPECT_EQ(jm["unit"], m.unit);
+      EXPECT_EQ(jm["kind"], sim::kind_name(m.kind));
+      EXPECT_EQ(jm["better"], sim::better_name(m.better));
+      EXPECT_EQ(jm["better_sign"], m.better_sign);
+      EXPECT_EQ(jm["headline"], sim::aggregate_name(sim::headline_aggregate(m.kind)));
+      for (const auto& [what, d] : m.aggregates) expect_delta(jm[sim::aggregate_name(what)], d);
+      ASSERT_EQ(jm["by_year"].size(), m.years.size());
+      for (std::size_t y = 0; y < m.years.size(); ++y) expect_delta(jm["by_year"][y], m.years[y]);
+    }
+  }
+}
+
+// `sensitivity --json`: the library's reports, every number the same double, `--top` rows.
+TEST(CliCompare, SensitivityJsonMatchesTheLibraryOnTheFileData) {
+  TempDir dir;
+  const std::string file = setup(dir);
+  const auto r = testing::run_reformsim({"sensitivity", file, "--json", "--top", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto reports = sim::option_sensitivities(io::read_results(file).results, "baseline");
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["format"], "reformsim-sensitivity");
+  ASSERT_EQ(j["options"].size(), reports.size());
+  std::size_t inputs = 0;
+  for (std::size_t o = 0; o < reports.size(); ++o) {
+    const auto& rep = reports[o];
+    const json& jo = j["options"][o];
+    EXPECT_EQ(jo["name"], rep.option);
+    EXPECT_EQ(jo["output"], rep.output);
+    EXPECT_EQ(jo["paths"], rep.paths);
+    if (std::isfinite(rep.r_squared))
+      EXPECT_EQ(jo["r_squared"].get<double>(), rep.r_squared);
+    else
+      EXPECT_TRUE(jo["r_squared"].is_null());
+    ASSERT_EQ(jo["inputs"].size(), std::min<std::size_t>(1, rep.inputs.size()));
+    for (std::size_t i = 0; i < jo["inputs"].size(); ++i) {
+      const auto& in = rep.inputs[i];
+      EXPECT_EQ(jo["inputs"][i], json({{"input", in.input},
+                                       {"src", in.src},
+                                       {"spearman", in.spearman},
+                                       {"variance_share", in.variance_share}}));
+      ++inputs;
+    }
+  }
+  EXPECT_EQ(inputs, 2u);  // the two reform options each have the effect as an input
 }
 
 TEST(CliCompare, TextTableAndBaselineOverride) {

@@ -11,11 +11,11 @@
 
 #include <algorithm>
 
+#include "app/report.hpp"
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
 #include "scenarios.hpp"
-#include "sim/app/report.hpp"
 
 namespace reformsim {
 namespace {

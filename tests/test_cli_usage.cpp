@@ -5,13 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/report.hpp"
+#include "app/usage_hint.hpp"
 #include "cli_support.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "scenarios.hpp"
-#include "sim/app/report.hpp"
-#include "sim/app/usage_hint.hpp"
 #include "sim/comparison.hpp"
 #include "sim/config.hpp"
 #include "sim/summary.hpp"

@@ -106,6 +106,56 @@ models:
   }
 }
 
+std::vector<std::string> scalars_of(const sim::ConfigNode& list) {
+  std::vector<std::string> out;
+  for (const auto& item : list.items) out.push_back(item.scalar);
+  return out;
+}
+
+// io/ reads YAML's own spellings; readers see one canonical scalar (sim/config_tree.hpp). Quoted
+// text and keys keep their spelling.
+TEST(Config, YamlSpellingsArriveCanonical) {
+  sim::Diagnostics diag("t.yaml");
+  const sim::ConfigNode root = io::parse_yaml(R"(
+a: [yes, On, TRUE, no, Off, FALSE, 'yes', y]
+b: [.inf, -.Inf, +.INF, .NaN, '.inf']
+c: [8_200_000_000, -1_5.2_5, a_b, e_1, 1_x, _1]
+on: 3
+)",
+                                              diag);
+  ASSERT_TRUE(diag.ok()) << diag.report();
+  EXPECT_EQ(scalars_of(*root.find("a")), (std::vector<std::string>{"true", "true", "true", "false",
+                                                                   "false", "false", "yes", "y"}));
+  EXPECT_EQ(scalars_of(*root.find("b")),
+            (std::vector<std::string>{"inf", "-inf", "inf", "nan", ".inf"}));
+  EXPECT_EQ(scalars_of(*root.find("c")),
+            (std::vector<std::string>{"8200000000", "-15.25", "a_b", "e_1", "1_x", "_1"}));
+  EXPECT_NE(root.find("on"), nullptr);
+}
+
+TEST(Config, BooleansAndNonFiniteNumbersThroughTheReader) {
+  sim::Diagnostics diag("t.yaml");
+  const sim::ConfigNode root = io::parse_yaml(
+      "m: {flag: Yes, other: off, bad: maybe, rate: .inf, low: -.inf, big: 1_000}\n", diag);
+  sim::MapReader r(root.find("m"), "m", diag);
+  EXPECT_TRUE(r.boolean("flag", false));
+  EXPECT_FALSE(r.boolean("other", true));
+  EXPECT_TRUE(r.boolean("bad", true));  // the fallback, with an error
+  EXPECT_EQ(r.number("rate", 7.0), 7.0);
+  EXPECT_EQ(r.number("low", 7.0), 7.0);
+  EXPECT_EQ(r.number("big", 0.0), 1000.0);
+  r.finish();
+  const std::string err = diag.report();
+  EXPECT_NE(err.find("m.bad: expected true or false, found the text 'maybe'"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("m.rate: expected a number, found 'inf', which is not a finite number"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("m.low: expected a number, found '-inf', which is not a finite number"),
+            std::string::npos)
+      << err;
+}
+
 TEST(Config, DuplicateKeysAndAliasBombsAreRefused) {
   sim::Diagnostics d1("t");
   io::parse_yaml("a: 1\na: 2\n", d1);

@@ -1,10 +1,12 @@
 // Count families (sim/counts.hpp): the count law's inversion against its own CDF and moments,
-// compound sums with non-Poisson counts against closed forms (Loss Data Analytics ch. 5), the
-// count key in every model, and the messages for a count that is not a discrete family.
+// discrete tables thinned or extended to the model's mean against a pmf computed here, compound
+// sums with non-Poisson counts against closed forms (Loss Data Analytics ch. 5), the count key in
+// every model, and the messages for a count that is not a discrete family or a bad table.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model_support.hpp"
@@ -77,6 +79,26 @@ void expect_mean_and_variance(const std::vector<double>& x, double mean, double 
   EXPECT_NEAR(v.variance, variance, 4 * v.se);
 }
 
+// The moments of S from its exact pmf (value, probability) are the closed forms `mean` and
+// `variance`, and the sample's mean and variance are within 4 standard errors of them (that of
+// the variance from the pmf's fourth central moment).
+void expect_exact_aggregate(const std::vector<double>& sample,
+                            const std::vector<std::pair<double, double>>& pmf, double mean,
+                            double variance) {
+  double es = 0, mu2 = 0, mu4 = 0;
+  for (auto [x, p] : pmf) es += p * x;
+  for (auto [x, p] : pmf) {
+    mu2 += p * (x - es) * (x - es);
+    mu4 += p * std::pow(x - es, 4);
+  }
+  ASSERT_NEAR(es, mean, 1e-9 * mean);
+  ASSERT_NEAR(mu2, variance, 1e-9 * variance);
+  const double n = static_cast<double>(sample.size());
+  EXPECT_NEAR(sim::mean(sample), es, 4 * std::sqrt(mu2 / n));
+  const auto v = variance_with_se(sample);
+  EXPECT_NEAR(v.variance, mu2, 4 * std::sqrt((mu4 - mu2 * mu2) / n));
+}
+
 // ---- The law itself ------------------------------------------------------------------------
 
 TEST(CountLaw, DefaultIsThePoissonQuantileBitForBit) {
@@ -143,8 +165,9 @@ TEST(CountLaw, ZeroInflationKeepsTheMeanAndAddsZeros) {
 
 TEST(CountLaw, CountsRiseWithTheMeanAtOneUniform) {
   // Common random numbers: one uniform, a larger mean, never fewer events.
-  for (const CountLaw& law : {CountLaw::negative_binomial(1.7), CountLaw::binomial(40),
-                              CountLaw::bernoulli(), CountLaw().zero_inflated(0.2)}) {
+  for (const CountLaw& law :
+       {CountLaw::negative_binomial(1.7), CountLaw::binomial(40), CountLaw::bernoulli(),
+        CountLaw().zero_inflated(0.2), CountLaw::discrete({1, 3, 8}, {0.5, 0.3, 0.2})}) {
     for (int i = 0; i < 50; ++i) {
       const double u = (i + 0.27) / 50;
       std::int64_t last = 0;
@@ -158,6 +181,191 @@ TEST(CountLaw, CountsRiseWithTheMeanAtOneUniform) {
   }
 }
 
+// ---- Discrete tables ---------------------------------------------------------------------------
+
+// The pmf of a discrete count table T (values, probabilities) at the mean m, computed here
+// independently of sim/counts.cpp: T thinned with keep probability p = m / mu (binomial terms
+// from std::pow and the binomial coefficient) when m <= mu, else T + Poisson(m - mu) (terms from
+// std::exp and std::lgamma), over the counts 0 .. kmax.
+std::vector<double> table_pmf(const std::vector<double>& v, const std::vector<double>& t, double m,
+                              int kmax) {
+  double mu = 0;
+  for (std::size_t j = 0; j < v.size(); ++j) mu += t[j] * v[j];
+  std::vector<double> pmf(kmax + 1, 0.0);
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    if (m == mu || m == 0) {
+      pmf[m == 0 ? 0 : static_cast<int>(v[j])] += t[j];
+      continue;
+    }
+    for (int k = 0; k <= kmax; ++k) {
+      if (m < mu) {  // log of C(n, k) p^k q^(n - k), so that q^n far below 1e-308 is no matter
+        const double p = m / mu, n = v[j];
+        if (k > n) continue;
+        pmf[k] +=
+            t[j] * std::exp(std::lgamma(n + 1) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1) +
+                            k * std::log(p) + (n - k) * std::log1p(-p));
+      } else {
+        const double i = k - v[j], lambda = m - mu;
+        if (i < 0) continue;
+        pmf[k] += t[j] * std::exp(i * std::log(lambda) - lambda - std::lgamma(i + 1));
+      }
+    }
+  }
+  return pmf;
+}
+
+// The count at u is the smallest k whose CDF (from `pmf`) reaches u, for u on a grid (skipping
+// the u within 1e-12 of a step of the CDF, where rounding decides).
+void expect_inverts(const CountLaw& law, double m, const std::vector<double>& pmf) {
+  double cdf = 0;
+  std::size_t k = 0;
+  for (int i = 0; i < 499; ++i) {
+    const double u = (i + 0.37) / 499.0;
+    while (cdf + pmf[k] < u) cdf += pmf[k++];
+    if (std::fabs(cdf + pmf[k] - u) < 1e-12 || std::fabs(cdf - u) < 1e-12) continue;
+    ASSERT_EQ(law.quantile(m, u), static_cast<std::int64_t>(k)) << "u " << u;
+  }
+}
+
+TEST(CountLaw, DiscreteTableInvertsTheThinnedOrExtendedTable) {
+  // T: 0, 2, 5 with weights 5, 3, 2 (given unsorted, 2 split in two entries), mean 1.6, variance
+  // 3.64. Below 1.6 the table is thinned, at 1.6 it is itself, above it gains a Poisson excess.
+  const std::vector<double> v = {0, 2, 5}, t = {0.5, 0.3, 0.2};
+  const CountLaw law = CountLaw::discrete({5, 2, 0, 2}, {2, 1, 5, 2});
+  EXPECT_EQ(law.describe(), "discrete(3 values in [0, 5], table mean 1.6)");
+  const double mu = 1.6, var_t = 3.64;
+  for (double m : {0.0, 0.23, 1.1, 1.6, 2.9, 17.5}) {
+    SCOPED_TRACE("mean " + std::to_string(m));
+    const int kmax = 80;
+    const std::vector<double> pmf = table_pmf(v, t, m, kmax);
+    double e = 0, e2 = 0;
+    for (int k = 0; k <= kmax; ++k) {
+      e += k * pmf[k];
+      e2 += double(k) * k * pmf[k];
+    }
+    EXPECT_NEAR(law.mean(m), m, 1e-12);
+    EXPECT_NEAR(e, m, 1e-12 * (1 + m));
+    // Thinned: E = p mu, Var = p^2 Var T + p (1 - p) mu; extended: Var T + (m - mu).
+    const double p = m / mu;
+    const double var = m <= mu ? p * p * var_t + p * (1 - p) * mu : var_t + (m - mu);
+    EXPECT_NEAR(law.variance(m), var, 1e-12);
+    EXPECT_NEAR(e2 - e * e, var, 1e-11);
+    expect_inverts(law, m, pmf);
+  }
+  // At its own mean the count is the table: P(2) = 0.3 exactly between the CDF steps.
+  EXPECT_EQ(law.quantile(1.6, 0.4999), 0);
+  EXPECT_EQ(law.quantile(1.6, 0.5001), 2);
+  EXPECT_EQ(law.quantile(1.6, 0.8001), 5);
+  EXPECT_EQ(law.quantile(1.6, 0.9999999), 5);
+}
+
+TEST(CountLaw, DiscreteTableWithLargeCountsInvertsAtEveryMean) {
+  // Values to 900: thinned to p = 0.95, b_j(0) = 0.05^900 is far below the smallest double (the
+  // terms are carried scaled); extended by 4 and 370 (the pmf summed) and by 620 (bisection on
+  // the Poisson CDF, above kDiscreteWalkMaxExcess).
+  const std::vector<double> v = {0, 3, 800, 900}, t = {0.4, 0.3, 0.2, 0.1};
+  const CountLaw law = CountLaw::discrete(v, {4, 3, 2, 1});
+  const double mu = 0.9 + 160 + 90;
+  for (double m : {0.3 * mu, 0.95 * mu, mu + 4, mu + 370, mu + 620}) {
+    SCOPED_TRACE("mean " + std::to_string(m));
+    const std::vector<double> pmf = table_pmf(v, t, m, 1800);
+    double e = 0;
+    for (std::size_t k = 0; k < pmf.size(); ++k) e += k * pmf[k];
+    EXPECT_NEAR(e, m, 1e-9 * m);
+    expect_inverts(law, m, pmf);
+  }
+  // Far above a table that is mostly its smallest value, the count is mostly that value plus
+  // the excess's quantile: the low end of the bisection's bracket.
+  const CountLaw mostly_zero = CountLaw::discrete({0, 2}, {0.95, 0.05});
+  expect_inverts(mostly_zero, 600.1, table_pmf({0, 2}, {0.95, 0.05}, 600.1, 800));
+  // The largest count is reached: thinned to p = 0.999, the count is 900 with probability
+  // 0.1 x 0.999^900 = 0.041, so above u = 0.959.
+  EXPECT_EQ(law.quantile(0.999 * mu, 0.99), 900);
+  EXPECT_EQ(law.quantile(0.999 * mu, 0.95), 899);
+  EXPECT_EQ(law.quantile(0.999 * mu, 0.3), 0);
+}
+
+TEST(CountLaw, DiscreteTablesAreToldApartInMemoKeys) {
+  // The models key their memos by (family, shape, zero probability): two tables must differ
+  // there, and one table written two ways must not.
+  const CountLaw a = CountLaw::discrete({0, 1, 3}, {5, 3, 2});
+  const CountLaw b = CountLaw::discrete({0, 1, 3}, {5, 2, 3});
+  const CountLaw a2 = CountLaw::discrete({3, 1, 0}, {4, 6, 10});
+  EXPECT_NE(a.shape(), b.shape());
+  EXPECT_EQ(a.shape(), a2.shape());
+  EXPECT_EQ(a.shape(), std::floor(a.shape()));
+  EXPECT_LT(a.shape(), 0x1p52);
+}
+
+TEST(CountLaw, TwoPointTableCountWithThreePointSeverityMatchesTheAggregate) {
+  // N from data: 1 or 3 events with probabilities 0.65, 0.35 (mean 1.7, variance 0.91), at its
+  // own mean; X takes 100, 250, 1000 with probabilities 0.5, 0.3, 0.2 (E[X] = 325,
+  // Var X = 118125). E[S] = E[N] E[X] = 552.5, Var[S] = E[N] Var X + Var N E[X]^2 = 296931.25
+  // (the compound-sum moments of Loss Data Analytics ch. 5); the test's own enumeration of the
+  // pmf of S gives both and the fourth moment for the standard error of the variance.
+  const Compound c = run_example(
+      "    events_per_year: 1.7\n    count: {discrete: {values: [3, 1], weights: [0.35, 0.65]}}\n"
+      "    cost_per_event_usd: {discrete: {values: [250, 100, 1000], weights: [0.3, 0.5, 0.2]}}\n",
+      40000, 289);
+  const double xs[] = {100, 250, 1000}, px[] = {0.5, 0.3, 0.2};
+  std::vector<std::pair<double, double>> s;  // (value, probability) of S
+  for (int a = 0; a < 3; ++a) s.push_back({xs[a], 0.65 * px[a]});
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b)
+      for (int d = 0; d < 3; ++d)
+        s.push_back({xs[a] + xs[b] + xs[d], 0.35 * px[a] * px[b] * px[d]});
+  expect_exact_aggregate(c.cost, s, 552.5, 296931.25);
+  const double n = static_cast<double>(c.events.size());
+  double threes = 0;
+  for (double k : c.events) {
+    ASSERT_TRUE(k == 1 || k == 3) << k;
+    threes += k == 3;
+  }
+  EXPECT_NEAR(threes / n, 0.35, 4 * std::sqrt(0.35 * 0.65 / n));
+}
+
+TEST(CountLaw, ThinnedAndExtendedTablesMatchTheirMoments) {
+  // T: 0, 1, 2, 6 with weights 0.4, 0.3, 0.2, 0.1: mu = 1.3, Var T = 3.01. At m = 0.52 the count
+  // is T thinned with p = 0.4: E = 0.52, Var = p^2 Var T + p (1 - p) mu = 0.7936; at m = 2.45,
+  // T + Poisson(1.15): Var = 4.16.
+  const std::string count =
+      "    count: {discrete: {values: [0, 1, 2, 6], weights: [0.4, 0.3, 0.2, 0.1]}}\n"
+      "    cost_per_event_usd: 1\n";
+  const Compound thinned = run_example("    events_per_year: 0.52\n" + count, 40000, 293);
+  expect_mean_and_variance(thinned.events, 0.52, 0.16 * 3.01 + 0.4 * 0.6 * 1.3);
+  const Compound extended = run_example("    events_per_year: 2.45\n" + count, 40000, 307);
+  expect_mean_and_variance(extended.events, 2.45, 3.01 + 1.15);
+}
+
+TEST(CountLaw, OptionsAtDifferentMeansStayCoupledThroughATable) {
+  // Table mean 2.1: the baseline (2.0) and `fewer` (1.7) thin it, `more` (2.7) adds to it. One
+  // path, one uniform: the option with the smaller mean never has more events, nor the larger
+  // fewer, the counts of nearby means are nearly the same, and the
+  // results do not depend on the thread count.
+  const std::string text =
+      "simulation: {paths: 4000, horizon_years: 3, seed: 311}\n"
+      "models:\n  example:\n    events_per_year: 2.0\n    cost_per_event_usd: 1\n"
+      "    count: {discrete: {values: [0, 1, 3, 7], weights: [0.3, 0.3, 0.25, 0.15]}}\n"
+      "options:\n  baseline: {}\n"
+      "  fewer: {models: {example: {events_per_year: 1.7}}}\n"
+      "  more: {models: {example: {events_per_year: 2.7}}}\n";
+  const sim::Scenario sc = testing::load_text(text, "count-test");
+  const sim::Results r = testing::run_scenario(sc, 3);
+  const auto& base = testing::metric_values(r, "baseline", "example.events");
+  const auto& fewer = testing::metric_values(r, "fewer", "example.events");
+  const auto& more = testing::metric_values(r, "more", "example.events");
+  double same = 0;
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    ASSERT_LE(fewer[i], base[i]) << i;
+    ASSERT_GE(more[i], base[i]) << i;
+    same += fewer[i] == base[i];
+  }
+  // Independent draws would agree on about a third of the cells; coupled ones on most.
+  EXPECT_GT(same / static_cast<double>(base.size()), 0.7);
+  const sim::Results one = testing::run_scenario(sc, 1);
+  EXPECT_EQ(testing::metric_values(one, "more", "example.events"), more);
+}
+
 // ---- Compound sums against closed forms -------------------------------------------------------
 
 TEST(CountLaw, TwoPointCountWithThreePointSeverityMatchesTheExactAggregate) {
@@ -168,20 +376,9 @@ TEST(CountLaw, TwoPointCountWithThreePointSeverityMatchesTheExactAggregate) {
       "    events_per_year: 0.37\n    count: bernoulli\n"
       "    cost_per_event_usd: {discrete: {values: [250, 100, 1000], weights: [0.3, 0.5, 0.2]}}\n",
       40000, 281);
-  const double xs[] = {0, 100, 250, 1000}, ps[] = {0.63, 0.37 * 0.5, 0.37 * 0.3, 0.37 * 0.2};
-  double es = 0, mu2 = 0, mu4 = 0;
-  for (int i = 0; i < 4; ++i) es += ps[i] * xs[i];
-  for (int i = 0; i < 4; ++i) {
-    const double d = xs[i] - es;
-    mu2 += ps[i] * d * d;
-    mu4 += ps[i] * d * d * d * d;
-  }
-  ASSERT_NEAR(es, 120.25, 1e-9);
-  ASSERT_NEAR(mu2, 68327.4375, 1e-6);
-  const double n = static_cast<double>(c.cost.size());
-  EXPECT_NEAR(sim::mean(c.cost), es, 4 * std::sqrt(mu2 / n));
-  const auto v = variance_with_se(c.cost);
-  EXPECT_NEAR(v.variance, mu2, 4 * std::sqrt((mu4 - mu2 * mu2) / n));
+  expect_exact_aggregate(c.cost,
+                         {{0, 0.63}, {100, 0.37 * 0.5}, {250, 0.37 * 0.3}, {1000, 0.37 * 0.2}},
+                         120.25, 68327.4375);
   for (double k : c.events) ASSERT_TRUE(k == 0 || k == 1) << k;
 }
 
@@ -310,10 +507,26 @@ TEST(CountLaw, ACountThatIsNotADiscreteFamilyIsRefusedWithItsPlace) {
   const std::vector<Case> cases = {
       {"    count: {normal: {mean: 1, sd: 2}}\n",
        "count-test:4:13: models.example.count.normal: normal is not a discrete family; expected "
-       "a count family: poisson, negative_binomial, binomial or bernoulli"},
+       "a count family: poisson, negative_binomial, binomial, bernoulli or discrete"},
       {"    count: gamma\n", "count-test:4:12: models.example.count: gamma is not a discrete"},
-      {"    count: {discrete: {values: [0, 1], weights: [2, 1]}}\n",
-       "models.example.count.discrete: a discrete table fixes the count's mean"},
+      {"    count: {discrete: {values: [0, 2.5, 3], weights: [2, 1, 1]}}\n",
+       "count-test:4:36: models.example.count.discrete.values[1]: must be an integer"},
+      {"    count: {discrete: {values: [0, -1], weights: [2, 1]}}\n",
+       "models.example.count.discrete.values[1]: must be an integer"},
+      {"    count: {discrete: {values: [0, 2000000], weights: [2, 1]}}\n",
+       "models.example.count.discrete.values[1]: must be an integer in [0, 1000], got 2000000"},
+      {"    count: {discrete: {values: [0, 1], weights: [0, 1]}}\n",
+       "models.example.count.discrete.weights[0]: must be > 0, got 0"},
+      {"    count: {discrete: {values: [0, 1, 4], weights: [3, 1]}}\n",
+       "count-test:4:23: models.example.count.discrete: discrete count: 3 values but 2 weights"},
+      {"    count: {discrete: {values: [0, 0], weights: [3, 1]}}\n",
+       "models.example.count.discrete: discrete count: every value is 0"},
+      {"    count: {discrete: {values: [1, 2]}}\n",
+       "models.example.count.discrete.weights: required key is missing"},
+      {"    count: {discrete: {values: [1, 2], weights: [1, 1], mean: 1.5}}\n",
+       "models.example.count.discrete.mean: the model sets the count's mean"},
+      {"    count: discrete\n",
+       "count-test:4:12: models.example.count: discrete needs a table: write {discrete: {values:"},
       {"    count: {negative_binomial: {mean: 3, dispersion: 2}}\n",
        "models.example.count.negative_binomial.mean: the model sets the count's mean"},
       {"    count: {negative_binomial: {}}\n",
@@ -339,6 +552,19 @@ TEST(CountLaw, ACountThatIsNotADiscreteFamilyIsRefusedWithItsPlace) {
         << "expected: " << c.expected << "\ngot: " << err;
   }
   EXPECT_EQ(errors_of(head + "    count: {binomial: {trials: 30, zero_probability: 0.1}}\n"), "");
+  EXPECT_EQ(errors_of(head + "    count: {discrete: {values: [3, 0, 3], weights: [1, 2, 0.5],"
+                             " zero_probability: 0.1}}\n"),
+            "");
+  std::string many = "    count: {discrete: {values: [";
+  std::string weights;
+  for (std::size_t i = 0; i <= sim::kMaxDiscreteCountValues; ++i) {
+    many += (i ? ", " : "") + std::to_string(i);
+    weights += i ? ", 1" : "1";
+  }
+  const std::string err = errors_of(head + many + "], weights: [" + weights + "]}}\n");
+  EXPECT_NE(err.find("models.example.count.discrete: discrete count: at most 64 values, got 65"),
+            std::string::npos)
+      << err;
 }
 
 TEST(CountLaw, EveryModelReadsItsCountKey) {

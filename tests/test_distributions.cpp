@@ -9,6 +9,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "sim/distributions.hpp"
@@ -133,6 +135,25 @@ TEST_P(DistributionTest, QuantileInvertsCdf) {
   }
 }
 
+// The density is the CDF's slope (a central difference, step 1e-6 of x); a count's mass
+// is the CDF's step, and there is none between counts.
+TEST_P(DistributionTest, PdfIsTheCdfsSlopeOrStep) {
+  const auto& c = GetParam();
+  for (double u : {0.05, 0.23, 0.41, 0.67, 0.93}) {
+    const double x = c.dist.quantile(u);
+    if (c.dist.is_discrete()) {
+      EXPECT_NEAR(c.dist.pdf(x), c.dist.cdf(x) - c.dist.cdf(x - 1.0), 1e-12)
+          << c.dist.describe() << " x=" << x;
+      EXPECT_EQ(c.dist.pdf(x + 0.5), 0.0) << c.dist.describe();
+    } else {
+      const double h = 1e-6 * std::max(std::fabs(x), 1e-2);
+      const double slope = (c.dist.cdf(x + h) - c.dist.cdf(x - h)) / (2.0 * h);
+      EXPECT_NEAR(c.dist.pdf(x), slope, 1e-5 * slope) << c.dist.describe() << " x=" << x;
+    }
+  }
+  EXPECT_EQ(c.dist.pdf(c.dist.support_min() - 1.0), 0.0) << c.dist.describe();
+}
+
 INSTANTIATE_TEST_SUITE_P(AllFamilies, DistributionTest, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return info.param.name; });
 
@@ -153,6 +174,65 @@ TEST(Distribution, BadParametersAreRefused) {
   EXPECT_THROW(Distribution::discrete({1, 2}, {0.5}), InputError);
   EXPECT_THROW(Distribution::discrete({1, 2}, {0, 0}), InputError);
   EXPECT_THROW(Distribution::lognormal_mean_sd(-1, 2), InputError);
+}
+
+// Each family is registered once (REFORMSIM_DISTRIBUTION_FAMILIES): the registry lists every
+// kind in order under a unique name, and builds the factories' distributions from its parameters.
+TEST(Distribution, RegistryHoldsEveryFamilyOnce) {
+  const auto families = distribution_families();
+  ASSERT_EQ(families.size(), static_cast<std::size_t>(DistKind::kBinomial) + 1);
+  std::set<std::string_view> names;
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    const FamilyInfo& f = families[i];
+    EXPECT_EQ(static_cast<std::size_t>(f.kind), i) << f.name;
+    EXPECT_TRUE(names.insert(f.name).second) << f.name;
+    EXPECT_EQ(find_family(f.name), &f);
+    EXPECT_EQ(&family_of(f.kind), &f);
+    EXPECT_EQ(std::string(to_string(f.kind)), f.name);
+    EXPECT_LE(f.required, f.params.size()) << f.name;
+    EXPECT_TRUE(f.lists ? f.make_lists != nullptr : f.make != nullptr) << f.name;
+  }
+  EXPECT_EQ(find_family("normla"), nullptr);
+  const double tri[] = {0.02, 0.04, 0.09};
+  EXPECT_EQ(find_family("triangular")->make(std::span<const double>(tri), false).describe(),
+            "triangular(0.02, 0.04, 0.09)");
+  const double gamma_mean_sd[] = {10, 5};
+  EXPECT_NEAR(find_family("gamma")->make(std::span<const double>(gamma_mean_sd), true).variance(),
+              25, 1e-9);
+  const std::vector<double> lists[] = {{3, 1}, {1, 3}};
+  EXPECT_EQ(find_family("discrete")->make_lists({lists, 2}).mean(), 1.5);
+}
+
+// How each family prints (in messages: "... but pert(0.02, 0.04, 0.09, 4) ranges over ...").
+TEST(Distribution, DescribeShowsEachFamilysParameters) {
+  EXPECT_EQ(Distribution::constant(2.5).describe(), "2.5");
+  EXPECT_EQ(Distribution::normal(0, 1.5).describe(), "normal(0, 1.5)");
+  EXPECT_EQ(Distribution::truncated_normal(0.03, 0.02, 0, 0.1).describe(),
+            "truncated_normal(0.03, 0.02, 0, 0.1)");
+  EXPECT_EQ(Distribution::beta(2, 5).describe(), "beta(2, 5, 0, 1)");
+  EXPECT_EQ(Distribution::triangular(0, 1, 3).describe(), "triangular(0, 1, 3)");
+  EXPECT_EQ(Distribution::pert(0.02, 0.04, 0.09).describe(), "pert(0.02, 0.04, 0.09, 4)");
+  EXPECT_EQ(Distribution::poisson(3.5).describe(), "poisson(3.5)");
+  EXPECT_EQ(Distribution::bernoulli(0.3).describe(), "bernoulli(0.3)");
+  EXPECT_EQ(Distribution::binomial(12, 0.36).describe(), "binomial(12, 0.36)");
+  EXPECT_EQ(Distribution::discrete({1, 2, 3}, {1, 2, 3}).describe(), "discrete(3 values)");
+}
+
+// Probability masses against their closed forms, computed here term by term.
+TEST(Distribution, PmfOfTheCountFamiliesIsTheirClosedForm) {
+  const double binomial_12_4 = 495.0 * std::pow(0.36, 4) * std::pow(0.64, 8);  // C(12, 4) = 495
+  EXPECT_NEAR(Distribution::binomial(12, 0.36).pdf(4), binomial_12_4, 1e-14);
+  EXPECT_EQ(Distribution::binomial(12, 0.36).pdf(13), 0.0);
+  EXPECT_NEAR(Distribution::poisson(3.5).pdf(2), std::exp(-3.5) * 3.5 * 3.5 / 2.0, 1e-15);
+  // Negative binomial of mean 20 and r = 3: p = 3 / 23; mass at 0 is p^3, at 2 is
+  // p^3 (1 - p)^2 r (r + 1) / 2.
+  const double p = 3.0 / 23.0;
+  EXPECT_NEAR(Distribution::negative_binomial(20, 3).pdf(0), p * p * p, 1e-15);
+  EXPECT_NEAR(Distribution::negative_binomial(20, 3).pdf(2), p * p * p * (1 - p) * (1 - p) * 6.0,
+              1e-15);
+  EXPECT_EQ(Distribution::bernoulli(0.3).pdf(1), 0.3);
+  EXPECT_EQ(Distribution::discrete({2, 1, 2}, {1, 3, 4}).pdf(2), 5.0 / 8.0);
+  EXPECT_EQ(Distribution::triangular(0, 1, 3).pdf(1), 2.0 / 3.0);
 }
 
 TEST(Distribution, LognormalMeanSdParameterisationHitsItsMoments) {

@@ -208,6 +208,36 @@ outputs:
   EXPECT_NE(sim::mean(r.options[0].metric("fiscal.net_budget_usd")->values), 0.0);
 }
 
+// A path's index is one 32-bit word of its streams' counter: paths 2^32 and beyond would repeat
+// the streams of paths 0, 1, ... Every entry point refuses them, before allocating anything.
+TEST(Engine, RefusesMoreThanTwoToThe32Paths) {
+  ASSERT_EQ(sim::kMaxPaths, 4294967296ULL);
+  sim::Scenario sc = load();
+  const sim::Engine engine(sc);
+  const auto refused = [](const auto& call, const std::string& paths) {
+    try {
+      call();
+      ADD_FAILURE() << "no error for " << paths << " paths";
+    } catch (const sim::InputError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(paths + " paths: the engine runs at most 2^32 (4294967296) paths"),
+                std::string::npos)
+          << msg;
+    }
+  };
+  refused([&] { (void)engine.allocate(sim::kMaxPaths + 1); }, "4294967297");
+  refused([&] { (void)engine.allocate(std::uint64_t{3} << 40); }, "3298534883328");
+  // Paths past index 2^32 - 1 of a results object that claims to hold them.
+  sim::Results small = engine.allocate(7);
+  refused([&] { engine.run_range(sim::kMaxPaths - 3, sim::kMaxPaths + 4, small, {}); },
+          "4294967300");
+  // run() takes the scenario's paths, which a program may set beyond what a scenario file allows.
+  sc.settings.paths = sim::kMaxPaths + 10;
+  refused([&] { (void)engine.run({}); }, "4294967306");
+  // Up to the limit, run_range only asks for results large enough.
+  EXPECT_THROW(engine.run_range(sim::kMaxPaths - 1, sim::kMaxPaths, small, {}), sim::RunError);
+}
+
 // The memory estimate a caller checks before a run: the result arrays exactly, plus the stated
 // per-thread and fixed overhead.
 TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {

@@ -12,7 +12,7 @@
 
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
-#include "models/procurement/procurement_model.hpp"
+#include "models/procurement/model.hpp"
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"

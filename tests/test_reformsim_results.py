@@ -1,4 +1,5 @@
-"""Tests of notebooks/reformsim_results.py, the notebooks' reader, against a real run.
+"""Tests of reformsim.results (python/reformsim/results.py), the reader the notebooks use,
+against a real run, imported from the source tree (tests/test_python_package.py installs it).
 
 Usage: test_reformsim_results.py REFORMSIM_BINARY SOURCE_DIR   (Debian's /usr/bin/python3)
 
@@ -23,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
-sys.path.insert(0, os.path.join(SOURCE, "notebooks"))
-import reformsim_results as rr  # noqa: E402
+sys.path.insert(0, os.path.join(SOURCE, "python"))
+import reformsim  # noqa: E402
+import reformsim.results as rr  # noqa: E402
 
 PATHS = 40
 TMP = None
@@ -229,17 +231,75 @@ class AgainstARun(unittest.TestCase):
             np.testing.assert_allclose(rr.npv_by_row(real, r.discount_rate), stored,
                                        rtol=0, atol=1e-12 * np.abs(stored).max())
 
+    def test_frame_holds_every_metric_as_the_file_does(self):
+        r = self.res
+        f = r.frame()
+        self.assertEqual(list(f.columns), ["option", "metric", "path", "year", "value"])
+        self.assertEqual(list(f["option"].cat.categories), r.options)
+        self.assertEqual(list(f["metric"].cat.categories), r.metric_keys())
+        self.assertEqual((f["path"].dtype, f["year"].dtype, f["value"].dtype),
+                         (np.dtype(np.int32), np.dtype(np.int16), np.dtype(np.float64)))
+        n_metrics = sum(len(r.metric_keys(o)) for o in r.options)
+        self.assertEqual(len(f), n_metrics * PATHS * r.horizon_years)
+        # Every cell against the dataset read by h5py directly, not through the module.
+        with h5py.File(FILE, "r") as h:
+            for o in r.options:
+                for key in r.metric_keys(o):
+                    model, name = key.split(".", 1)
+                    expected = h["options"][o][model][name][()]
+                    got = f[(f["option"] == o) & (f["metric"] == key)]
+                    np.testing.assert_array_equal(
+                        got["value"].to_numpy().reshape(PATHS, r.horizon_years), expected)
+                    np.testing.assert_array_equal(got["path"].to_numpy()[::r.horizon_years],
+                                                  np.arange(PATHS))
+                    np.testing.assert_array_equal(got["year"].to_numpy()[:r.horizon_years],
+                                                  r.years)
+        # The one call opens, reads and closes; frame() fills no cache.
+        self.assertTrue(reformsim.frame(FILE).equals(f))
+        with rr.open_results(FILE) as fresh:
+            fresh.frame()
+            self.assertEqual(fresh._cache, {})
+
+    def test_frame_keeps_what_is_asked(self):
+        r = self.res
+        keys = ["workforce_injury.claims", rr.NET_BUDGET]
+        f = r.frame(metrics=keys, options=["everything", "baseline"], scale=1e6)
+        self.assertEqual(list(f["option"].cat.categories), ["everything", "baseline"])
+        self.assertEqual(list(f["metric"].cat.categories), keys)
+        self.assertEqual(list(f["option"].iloc[[0, -1]]), ["everything", "baseline"])
+        row = f[(f["option"] == "baseline") & (f["metric"] == rr.NET_BUDGET)
+                & (f["path"] == 7) & (f["year"] == r.years[3])]["value"]
+        self.assertEqual(row.tolist(), [r.values("baseline", rr.NET_BUDGET)[7, 3] / 1e6])
+        with self.assertRaisesRegex(KeyError, "no metric 'workforce_injury.clams'.*it has: "):
+            r.frame(metrics=["workforce_injury.clams"])
+        with self.assertRaisesRegex(KeyError, "no option 'nope'"):
+            r.frame(options=["nope"])
+
+    def test_frame_is_small(self):
+        # The issue's figure: one metric with object-dtype labels took 6.6 MB at 1,000 paths,
+        # twelve times its values. A row now costs 16 bytes: one-byte option and metric codes,
+        # int32 path, int16 year, float64 value; the categories themselves a few kB.
+        r = self.res
+        f = r.frame(metrics=[rr.NET_BUDGET])
+        total = f.memory_usage(deep=True).sum()
+        self.assertLessEqual(total, 16 * len(f) + 4096)
+        as_objects = f.astype({"option": object, "metric": object})
+        self.assertGreater(as_objects.memory_usage(deep=True).sum(), 5 * total)
+
     def test_tidy_frames(self):
         r = self.res
         m = r.metric_frame(rr.NET_BUDGET, options=["baseline"], scale=1e6)
         self.assertEqual(len(m), PATHS * 10)
         self.assertEqual(list(m.columns), ["option", "path", "year", "value"])
+        self.assertEqual(m["option"].dtype, "category")
         row = m[(m["path"] == 3) & (m["year"] == 2028)]["value"].iat[0]
         self.assertEqual(row, r.values("baseline", rr.NET_BUDGET)[3, 2] / 1e6)
         f = r.impact_frame(options=["procurement_core"])
         npv = f[f["period"] == "npv"]["value"].to_numpy()
         np.testing.assert_array_equal(npv, r.impact("procurement_core"))
         self.assertEqual(len(f), PATHS * 12)
+        self.assertEqual((f["option"].dtype, f["period"].dtype), ("category", "category"))
+        self.assertEqual(f["year"].isna().sum(), PATHS * 2)  # total and npv
         inputs = r.inputs("everything")
         self.assertEqual(inputs.shape[0], PATHS)
         self.assertIn("procurement.red_tape.added_bidders", inputs.columns)

@@ -171,6 +171,14 @@ TEST(ScenarioValidation, ClosestMatchPrefersWhatWasTyped) {
   EXPECT_EQ(sim::closest_match("zzzzzz", {"events"}), "");
 }
 
+// Every "did you mean" is this one phrase (sim/suggest.hpp).
+TEST(ScenarioValidation, DidYouMeanIsOnePhrase) {
+  EXPECT_EQ(sim::did_you_mean("evnts", {"events", "event_cost_usd"}), " (did you mean 'events'?)");
+  EXPECT_EQ(sim::did_you_mean("zzzzzz", {"events"}), "");
+  EXPECT_EQ(sim::did_you_mean("--paths"), " (did you mean '--paths'?)");
+  EXPECT_EQ(sim::did_you_mean(""), "");
+}
+
 TEST(ScenarioValidation, LimitsOfUntrustedInput) {
   std::string deep = "x: ";
   for (int i = 0; i < 70; ++i) deep += "{a: ";

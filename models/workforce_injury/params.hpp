@@ -51,15 +51,13 @@ enum ReformKind : int { kSafety = 0, kWellness, kFraudAnalytics, kAdr, kReformCo
 inline constexpr const char* kReformNames[kReformCount] = {"safety", "wellness", "fraud_analytics",
                                                            "adr"};
 
+// What every reform program has: whether it runs, when it starts, how fast it reaches full
+// strength and its yearly cost. Which departments it covers is Department::reform_mask.
 struct Reform {
   bool enabled = false;
   int start_offset = 0;   // first year of the program, 0-based from the start year
   int ramp_up_years = 0;  // years to full effect (0 or 1: full from the first year)
   double annual_cost_usd = 0.0;
-  // Up to two uncertain effects (see the model header for what each reform's effects mean).
-  sim::Distribution effect[2];
-  double participation = 1.0;               // wellness: share of covered staff who take part
-  double admin_cost_per_dispute_usd = 0.0;  // adr: handled disputes
 
   // Share of the full effect in year t: 0 before the start, min(1, (k + 1) / ramp) in the
   // program's year k = t - start (full at once when ramp <= 1).
@@ -68,6 +66,48 @@ struct Reform {
     if (ramp_up_years <= 1) return 1.0;
     const double share = static_cast<double>(year - start_offset + 1) / ramp_up_years;
     return share < 1.0 ? share : 1.0;
+  }
+};
+
+// Each reform's own effects (uncertain: drawn once per path), at full strength.
+struct SafetyReform : Reform {
+  sim::Distribution effect;  // share of claims prevented
+};
+struct WellnessReform : Reform {
+  sim::Distribution severity_effect;   // medical cost reduction of a participant's claim
+  sim::Distribution lost_days_effect;  // lost-days reduction of a participant's claim
+  double participation = 1.0;          // share of covered staff who take part
+};
+struct FraudAnalyticsReform : Reform {
+  sim::Distribution effect;  // share of the fraud missed without analytics that it detects
+};
+struct AdrReform : Reform {
+  sim::Distribution litigation_effect;      // share of disputes settled without litigation
+  sim::Distribution duration_effect;        // reduction of a litigated claim's lost days
+  double admin_cost_per_dispute_usd = 0.0;  // per dispute handled
+};
+
+struct Reforms {
+  SafetyReform safety;
+  WellnessReform wellness;
+  FraudAnalyticsReform fraud_analytics;
+  AdrReform adr;
+
+  // What reform `kind` has in common with the others.
+  const Reform& operator[](ReformKind kind) const {
+    switch (kind) {
+      case kSafety:
+        return safety;
+      case kWellness:
+        return wellness;
+      case kFraudAnalytics:
+        return fraud_analytics;
+      default:
+        return adr;
+    }
+  }
+  Reform& operator[](ReformKind kind) {
+    return const_cast<Reform&>(static_cast<const Reforms&>(*this)[kind]);
   }
 };
 
@@ -107,7 +147,7 @@ struct Params {
   RunOff run_off = RunOff::kExpected;
 
   std::vector<Department> departments;
-  Reform reforms[kReformCount];
+  Reforms reforms;
 };
 
 }  // namespace reformsim::models::workforce_injury

@@ -117,8 +117,9 @@ std::vector<Department> read_departments(sim::MapReader& r, const DepartmentDefa
 // The fields every reform has, then its own effects.
 void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::SimulationSettings& settings,
                  const std::string& departments_path, std::vector<Department>& departments,
-                 Reform& out) {
+                 Reforms& all) {
   const char* name = kReformNames[kind];
+  Reform& out = all[kind];
   sim::MapReader r = reforms.map(name);
   if (!r.present()) return;
   out.enabled = r.boolean("enabled", true);
@@ -148,20 +149,24 @@ void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::Simulation
   const Range share = Range::probability();
   switch (kind) {
     case kSafety:
-      out.effect[0] = r.uncertain("effect", sim::Distribution::constant(0.0), share);
+      all.safety.effect = r.uncertain("effect", sim::Distribution::constant(0.0), share);
       break;
     case kWellness:
-      out.effect[0] = r.uncertain("severity_effect", sim::Distribution::constant(0.0), share);
-      out.effect[1] = r.uncertain("lost_days_effect", sim::Distribution::constant(0.0), share);
-      out.participation = r.number("participation", 1.0, share);
+      all.wellness.severity_effect =
+          r.uncertain("severity_effect", sim::Distribution::constant(0.0), share);
+      all.wellness.lost_days_effect =
+          r.uncertain("lost_days_effect", sim::Distribution::constant(0.0), share);
+      all.wellness.participation = r.number("participation", 1.0, share);
       break;
     case kFraudAnalytics:
-      out.effect[0] = r.uncertain("effect", sim::Distribution::constant(0.0), share);
+      all.fraud_analytics.effect = r.uncertain("effect", sim::Distribution::constant(0.0), share);
       break;
     case kAdr:
-      out.effect[0] = r.uncertain("litigation_effect", sim::Distribution::constant(0.0), share);
-      out.effect[1] = r.uncertain("duration_effect", sim::Distribution::constant(0.0), share);
-      out.admin_cost_per_dispute_usd =
+      all.adr.litigation_effect =
+          r.uncertain("litigation_effect", sim::Distribution::constant(0.0), share);
+      all.adr.duration_effect =
+          r.uncertain("duration_effect", sim::Distribution::constant(0.0), share);
+      all.adr.admin_cost_per_dispute_usd =
           r.number("admin_cost_per_dispute_usd", 0.0, Range::non_negative());
       break;
     default:
@@ -187,8 +192,7 @@ void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::Simulation
       });
       if (it == departments.end()) {
         std::string msg = "unknown department " + item.describe();
-        const std::string near = item.is_scalar() ? sim::closest_match(item.scalar, names) : "";
-        if (!near.empty()) msg += " (did you mean '" + near + "'?)";
+        if (item.is_scalar()) msg += sim::did_you_mean(item.scalar, names);
         r.diagnostics().error(item.loc, path,
                               msg + "; the departments are those listed in " + departments_path);
         continue;
@@ -274,7 +278,7 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   sim::MapReader reforms = r.map("reforms");
   for (int k = 0; k < kReformCount; ++k)
     read_reform(reforms, static_cast<ReformKind>(k), env.settings, r.path_of("departments"),
-                p.departments, p.reforms[k]);
+                p.departments, p.reforms);
   reforms.finish();
   r.finish();
   return p;

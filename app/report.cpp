@@ -1,0 +1,412 @@
+#include "app/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "sim/config.hpp"
+
+namespace reformsim::app {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The summary statistics of one row, in kSummaryColumns' order (non-finite values: null).
+Json summary_object(const sim::Summary& s) {
+  const sim::SummaryRow row = sim::to_row(s);
+  Json out = Json::object();
+  for (std::size_t c = 0; c < row.size(); ++c) out[sim::kSummaryColumns[c]] = row[c];
+  return out;
+}
+
+Json delta_object(const sim::DeltaStats& d) {
+  return {{"mean", d.mean},
+          {"sd", d.sd},
+          {"se", d.se},
+          {"ci_lower", d.ci_lower},
+          {"ci_upper", d.ci_upper},
+          {"p5", d.p5},
+          {"p50", d.p50},
+          {"p95", d.p95},
+          {"prob_increase", d.prob_increase},
+          {"prob_decrease", d.prob_decrease},
+          {"prob_better", d.prob_better}};
+}
+
+Json summary_document(const sim::SummaryTable& t) {
+  Json options = Json::array();
+  for (const auto& o : t.options) {
+    Json metrics = Json::array();
+    for (const auto& m : o.metrics) {
+      Json aggregates = Json::array();
+      for (const auto& [what, s] : m.aggregates) aggregates.push_back(sim::aggregate_name(what));
+      Json metric = {{"key", m.key()},
+                     {"model", m.model},
+                     {"metric", m.metric},
+                     {"unit", m.unit},
+                     {"kind", sim::kind_name(m.kind)},
+                     {"better", sim::better_name(m.better)},
+                     {"aggregates", aggregates}};
+      for (const auto& [what, s] : m.aggregates)
+        metric[sim::aggregate_name(what)] = summary_object(s);
+      Json by_year = Json::array();
+      for (std::size_t y = 0; y < m.by_year.size(); ++y) {
+        Json row = {{"year", t.start_year + static_cast<int>(y)}};
+        row.update(summary_object(m.by_year[y]));
+        by_year.push_back(std::move(row));
+      }
+      metric["by_year"] = std::move(by_year);
+      metrics.push_back(std::move(metric));
+    }
+    options.push_back({{"name", o.name}, {"metrics", std::move(metrics)}});
+  }
+  return {{"format", "reformsim-summary"},    {"paths", t.paths},
+          {"start_year", t.start_year},       {"horizon_years", t.horizon_years},
+          {"discount_rate", t.discount_rate}, {"baseline", t.baseline},
+          {"options", std::move(options)}};
+}
+
+Json comparison_document(const sim::ComparisonReport& report,
+                         const std::vector<sim::Target>& targets) {
+  Json prob_best = Json::object();
+  for (std::size_t i = 0; i < report.best_names.size(); ++i)
+    prob_best[report.best_names[i]] = report.prob_best[i];
+  Json target_list = Json::array();
+  for (const auto& t : targets)
+    target_list.push_back(
+        {{"name", t.name}, {"value_usd", t.value_usd}, {"year", t.is_npv ? Json() : Json(t.year)}});
+  Json options = Json::array();
+  for (const auto& oc : report.options) {
+    Json probabilities = Json::array();
+    for (const auto& t : oc.targets) probabilities.push_back(t.probability);
+    Json metrics = Json::array();
+    for (const auto& m : oc.metrics) {
+      Json metric = {{"key", m.metric},
+                     {"unit", m.unit},
+                     {"kind", sim::kind_name(m.kind)},
+                     {"better", sim::better_name(m.better)},
+                     {"better_sign", m.better_sign},
+                     {"headline", sim::aggregate_name(sim::headline_aggregate(m.kind))}};
+      for (const auto& [what, d] : m.aggregates)
+        metric[sim::aggregate_name(what)] = delta_object(d);
+      Json by_year = Json::array();
+      for (const auto& d : m.years) by_year.push_back(delta_object(d));
+      metric["by_year"] = std::move(by_year);
+      metrics.push_back(std::move(metric));
+    }
+    options.push_back({{"name", oc.option},
+                       {"targets", std::move(probabilities)},
+                       {"metrics", std::move(metrics)}});
+  }
+  return {{"format", "reformsim-comparison"},
+          {"baseline", report.baseline},
+          {"prob_best", std::move(prob_best)},
+          {"targets", std::move(target_list)},
+          {"options", std::move(options)}};
+}
+
+Json sensitivity_document(const std::vector<sim::SensitivityReport>& reports, std::size_t top) {
+  Json options = Json::array();
+  for (const auto& rep : reports) {
+    Json inputs = Json::array();
+    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& in = rep.inputs[i];
+      inputs.push_back({{"input", in.input},
+                        {"src", in.src},
+                        {"spearman", in.spearman},
+                        {"variance_share", in.variance_share}});
+    }
+    options.push_back({{"name", rep.option},
+                       {"output", rep.output},
+                       {"r_squared", rep.r_squared},
+                       {"paths", rep.paths},
+                       {"inputs", std::move(inputs)}});
+  }
+  return {{"format", "reformsim-sensitivity"}, {"options", std::move(options)}};
+}
+
+void print_row(std::FILE* out, const std::string& option, const std::string& metric,
+               const std::string& unit, const std::string& what, const sim::Summary& s) {
+  std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", option.c_str(),
+               metric.c_str(), unit.c_str(), what.c_str(), format_value(s.mean).c_str(),
+               format_value(s.p5).c_str(), format_value(s.p50).c_str(), format_value(s.p95).c_str(),
+               format_value(s.se).c_str());
+}
+
+}  // namespace
+
+std::string format_value(double x) {
+  if (!std::isfinite(x)) return std::isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf");
+  char buf[64];
+  const double a = std::fabs(x);
+  if (a >= 1e15 || (a > 0 && a < 1e-3)) {
+    std::snprintf(buf, sizeof buf, "%.4e", x);
+    return buf;
+  }
+  if (a < 100) {
+    std::snprintf(buf, sizeof buf, "%.4g", x);
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.0f", std::fabs(x));
+  const std::string digits = buf;
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return (x < 0 ? "-" : "") + out;
+}
+
+void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year) {
+  std::fprintf(out,
+               "%llu paths, %d years from %d; over the horizon, what each kind of metric means: a "
+               "flow's total (sum) and npv (present value), a count's total, a stock's first and "
+               "last year and change, an npv itself\n",
+               static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year);
+  std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
+               "period", "mean", "p5", "p50", "p95", "std.err");
+  for (const auto& o : table.options) {
+    for (const auto& m : o.metrics) {
+      if (by_year) {
+        for (std::size_t y = 0; y < m.by_year.size(); ++y)
+          print_row(out, o.name, m.key(), m.unit,
+                    std::to_string(table.start_year + static_cast<int>(y)), m.by_year[y]);
+      }
+      for (const auto& [what, s] : m.aggregates)
+        print_row(out, o.name, m.key(), m.unit, sim::aggregate_name(what), s);
+    }
+  }
+}
+
+std::string summary_json(const sim::SummaryTable& table) {
+  return summary_document(table).dump(2) + "\n";
+}
+
+namespace {
+
+const sim::MetricComparison* find_metric(const sim::OptionComparison& oc, const std::string& key) {
+  for (const auto& m : oc.metrics)
+    if (m.metric == key) return &m;
+  return nullptr;
+}
+
+std::string percent(double p) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p);
+  return buf;
+}
+
+const std::string kNetKey = "fiscal.net_budget_usd";
+
+}  // namespace
+
+MoneyScale money_scale(const sim::DeltaStats& d) {
+  double largest = 0.0;
+  for (const double v : {d.mean, d.ci_lower, d.ci_upper, d.p5, d.p50, d.p95})
+    if (std::isfinite(v)) largest = std::max(largest, std::fabs(v));
+  MoneyScale s;
+  if (largest < 1e6) {
+    s = {1e3, "$K", 1};
+  } else if (largest < 1e10) {
+    s = {1e6, "$M", 1};  // up to $9,999.9M: the unit of budget documents
+  } else {
+    s = {1e9, "$B", 1};
+  }
+  const double width = (d.ci_upper - d.ci_lower) / s.divisor;
+  if (std::isfinite(width) && width > 0)
+    s.decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(width))), 1, 6);
+  return s;
+}
+
+std::string format_money(double usd, const MoneyScale& s) {
+  if (!std::isfinite(usd)) return format_value(usd);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", s.decimals, usd / s.divisor);
+  const std::string text = buf;
+  // Thousands separators in the integer part.
+  const std::size_t sign = text[0] == '-' ? 1 : 0;
+  const std::size_t end = text.find('.') == std::string::npos ? text.size() : text.find('.');
+  std::string out = text.substr(0, sign);
+  for (std::size_t i = sign; i < end; ++i) {
+    if (i > sign && (end - i) % 3 == 0) out += ',';
+    out += text[i];
+  }
+  return out + text.substr(end);
+}
+
+void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
+                            const std::vector<sim::Target>& targets, bool all_metrics) {
+  std::fprintf(out,
+               "\nNet budget impact against '%s' (NPV over the horizon, in the row's unit; paired "
+               "path by path)\n",
+               report.baseline.c_str());
+  std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", "option", "unit", "mean",
+               "95% CI of mean", "p5", "p50", "p95", "P(better)", "P(best)");
+  for (const auto& oc : report.options) {
+    const sim::MetricComparison* net = find_metric(oc, kNetKey);
+    if (!net) continue;
+    const auto& d = net->headline();
+    double best = 0.0;
+    for (std::size_t i = 0; i < report.best_names.size(); ++i)
+      if (report.best_names[i] == oc.option) best = report.prob_best[i];
+    const MoneyScale s = money_scale(d);
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + std::string&&.
+    std::string ci = "[";
+    ci.append(format_money(d.ci_lower, s)).append(", ").append(format_money(d.ci_upper, s));
+    ci += "]";
+    std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", oc.option.c_str(), s.unit,
+                 format_money(d.mean, s).c_str(), ci.c_str(), format_money(d.p5, s).c_str(),
+                 format_money(d.p50, s).c_str(), format_money(d.p95, s).c_str(),
+                 percent(d.prob_better).c_str(), percent(best).c_str());
+  }
+  for (std::size_t i = 0; i < report.best_names.size(); ++i) {
+    if (report.best_names[i] == report.baseline)
+      std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "",
+                   "0", "", "", "", "", "", percent(report.prob_best[i]).c_str());
+  }
+  if (!targets.empty()) {
+    std::fprintf(out, "\nP(net budget impact >= target)\n%-24s", "option");
+    for (const auto& t : targets) std::fprintf(out, " %28.28s", t.name.c_str());
+    std::fprintf(out, "\n");
+    for (const auto& oc : report.options) {
+      std::fprintf(out, "%-24s", oc.option.c_str());
+      for (const auto& t : oc.targets) std::fprintf(out, " %28s", percent(t.probability).c_str());
+      std::fprintf(out, "\n");
+    }
+  }
+  if (!all_metrics) return;
+  std::fprintf(out,
+               "\nEvery metric: option - baseline, of a flow's npv, a count's total, a stock's "
+               "last year, an npv itself; P(better) in the direction the model declares\n");
+  std::fprintf(out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", "option", "metric", "unit",
+               "of", "mean", "p5", "p95", "P(better)", "better");
+  for (const auto& oc : report.options) {
+    for (const auto& m : oc.metrics) {
+      const auto& d = m.headline();
+      std::fprintf(
+          out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", oc.option.c_str(), m.metric.c_str(),
+          m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
+          format_value(d.mean).c_str(), format_value(d.p5).c_str(), format_value(d.p95).c_str(),
+          percent(d.prob_better).c_str(), sim::better_name(m.better));
+    }
+  }
+}
+
+std::string comparison_json(const sim::ComparisonReport& report,
+                            const std::vector<sim::Target>& targets) {
+  return comparison_document(report, targets).dump(2) + "\n";
+}
+
+void print_sensitivity_table(std::FILE* out, const std::vector<sim::SensitivityReport>& reports,
+                             std::size_t top) {
+  for (const auto& rep : reports) {
+    if (std::isnan(rep.r_squared)) {
+      std::fprintf(out,
+                   "\n%s: what drives %s (%zu paths: too few for a regression on %zu inputs; "
+                   "ranked by Spearman)\n",
+                   rep.option.c_str(), rep.output.c_str(), rep.paths, rep.inputs.size());
+    } else {
+      std::fprintf(out, "\n%s: what drives %s (%zu paths, R^2 of the linear fit %.3f%s)\n",
+                   rep.option.c_str(), rep.output.c_str(), rep.paths, rep.r_squared,
+                   rep.r_squared < 0.7 ? "; the fit is poor: read the Spearman column" : "");
+    }
+    if (rep.inputs.empty()) {
+      std::fprintf(out, "  (no uncertain inputs vary in this option)\n");
+      continue;
+    }
+    std::fprintf(out, "  %-56s %9s %9s %9s\n", "input", "SRC", "Spearman", "var.share");
+    const std::size_t n = top ? std::min(top, rep.inputs.size()) : rep.inputs.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& in = rep.inputs[i];
+      std::fprintf(out, "  %-56s %9.3f %9.3f %9s\n", in.input.c_str(), in.src, in.spearman,
+                   percent(in.variance_share).c_str());
+    }
+  }
+}
+
+std::string sensitivity_json(const std::vector<sim::SensitivityReport>& reports, std::size_t top) {
+  return sensitivity_document(reports, top).dump(2) + "\n";
+}
+
+std::string validation_json(const sim::Scenario& sc, const std::string& file) {
+  Json options = Json::array();
+  for (const auto& o : sc.options)
+    options.push_back({{"name", o.name}, {"description", o.description}});
+  const Json out = {{"format", "reformsim-validation"},
+                    {"file", file},
+                    {"ok", true},
+                    {"diagnostics", Json::array()},
+                    {"scenario",
+                     {{"options", options},
+                      {"baseline", sc.baseline},
+                      {"models", sc.model_names},
+                      {"start_year", sc.settings.start_year},
+                      {"horizon_years", sc.settings.horizon_years},
+                      {"paths", sc.settings.paths},
+                      {"seed", sc.settings.seed}}}};
+  return out.dump(2) + "\n";
+}
+
+std::string input_error_json(const std::string& format, const std::string& file,
+                             const sim::InputError& error) {
+  const auto where = [](int n) { return n > 0 ? Json(n) : nullptr; };
+  Json list = Json::array();
+  if (const auto* d = dynamic_cast<const sim::DiagnosticsError*>(&error)) {
+    for (const auto& p : d->diagnostics())
+      list.push_back({{"file", p.file},
+                      {"line", where(p.loc.line)},
+                      {"column", where(p.loc.column)},
+                      {"path", p.key_path},
+                      {"message", p.message}});
+  } else {
+    // Messages about a file start with its name: kept once, in "file".
+    std::string message = error.what();
+    if (message.starts_with(file + ": ")) message.erase(0, file.size() + 2);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    list.push_back({{"file", file},
+                    {"line", nullptr},
+                    {"column", nullptr},
+                    {"path", ""},
+                    {"message", message}});
+  }
+  const Json out = {{"format", format}, {"file", file}, {"ok", false}, {"diagnostics", list}};
+  return out.dump(2) + "\n";
+}
+
+std::string run_json(const std::string& scenario, const std::string& output,
+                     const sim::SummaryTable& summary, const sim::ComparisonReport* comparison,
+                     const std::vector<sim::Target>& targets,
+                     const sim::PrecisionReport* precision) {
+  // The same objects as `summarize --json` and `compare --json` print.
+  Json out = {{"format", "reformsim-run"},
+              {"ok", true},
+              {"scenario", scenario},
+              {"output", output.empty() ? Json() : Json(output)},
+              {"summary", summary_document(summary)},
+              {"comparison", comparison ? comparison_document(*comparison, targets) : Json()},
+              {"precision", nullptr}};
+  if (precision) {
+    out["precision"] = {
+        {"met", precision->met},           {"paths", precision->paths},
+        {"rounds", precision->rounds},     {"half_width", precision->half_width},
+        {"required", precision->required}, {"worst_option", precision->worst_option}};
+  }
+  return out.dump(2) + "\n";
+}
+
+void print_precision(std::FILE* out, const sim::PrecisionTarget& target,
+                     const sim::PrecisionReport& report) {
+  std::fprintf(out,
+               "precision: %s %s after %llu paths (%d rounds): the %.0f%% half-width of the mean "
+               "of %s(%s%s) is %s where %s was asked (worst option: %s)\n",
+               report.met ? "target met" : "target NOT met",
+               report.met ? "" : "(path cap reached or stopped)",
+               static_cast<unsigned long long>(report.paths), report.rounds,
+               100.0 * target.confidence, target.npv ? "npv" : "total", target.metric.c_str(),
+               target.versus_baseline ? " - baseline" : "", format_value(report.half_width).c_str(),
+               format_value(report.required).c_str(), report.worst_option.c_str());
+}
+
+}  // namespace reformsim::app

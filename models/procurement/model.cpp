@@ -1,0 +1,293 @@
+#include "models/procurement/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "models/procurement/params.hpp"
+#include "models/procurement/read_params.hpp"
+#include "sim/counts.hpp"
+#include "sim/elementary.hpp"
+
+namespace reformsim::models {
+
+namespace procurement {
+
+double adoption_share(double years_since_start, double midpoint_years, double steepness_per_year,
+                      double ceiling) {
+  if (years_since_start < 0.0) return 0.0;
+  return ceiling /
+         (1.0 + sim::exp_portable(-steepness_per_year * (years_since_start - midpoint_years)));
+}
+
+double price_factor(double bidders, double max_reduction, double rate_per_bidder) {
+  return 1.0 - max_reduction * (1.0 - sim::exp_portable(-rate_per_bidder * (bidders - 1.0)));
+}
+
+double live_fraction(int year, double go_live_years) {
+  return std::clamp(static_cast<double>(year) + 1.0 - go_live_years, 0.0, 1.0);
+}
+
+double ramp_share(int year, int start_year_offset, double ramp_years) {
+  if (year < start_year_offset) return 0.0;
+  if (ramp_years <= 0.0) return 1.0;
+  return std::min(1.0, static_cast<double>(year - start_year_offset + 1) / ramp_years);
+}
+
+}  // namespace procurement
+
+namespace {
+
+using namespace procurement;
+using sim::Range;
+
+constexpr StreamKey kModelKey = StreamKey::of("procurement");
+constexpr StreamKey kLeakageKey = kModelKey.with("leakage_share");
+constexpr StreamKey kCeilingKey = kModelKey.with("category_management").with("ceiling");
+constexpr StreamKey kMidpointKey = kModelKey.with("category_management").with("midpoint_years");
+constexpr StreamKey kAddedBiddersKey = kModelKey.with("red_tape").with("added_bidders");
+constexpr StreamKey kGoLiveKey = kModelKey.with("procurement_office").with("go_live_year_offset");
+constexpr StreamKey kPerTransactionKey =
+    kModelKey.with("procurement_office").with("saving_per_transaction_usd");
+constexpr StreamKey kLeakageReductionKey =
+    kModelKey.with("procurement_office").with("leakage_reduction");
+constexpr StreamKey kSavingsRateKey = kModelKey.with("savings_rate");
+constexpr StreamKey kEscalationKey = kModelKey.with("price_escalation");
+constexpr StreamKey kBiddersKey = kModelKey.with("bidders");
+
+// Solicitations drawn one by one in a year (only the red-tape reform draws their bidders).
+double solicitations_per_year(const Params& p) {
+  if (!p.red_tape.enabled) return 0.0;
+  double n = 0.0;
+  for (const Category& c : p.categories)
+    if (c.competitive_share > 0.0) n += c.solicitations_per_year;
+  return n;
+}
+
+class ProcurementModel final : public sim::Model {
+ public:
+  enum Metric {
+    kSpend,
+    kCategoryManagement,
+    kCompetition,
+    kProcessing,
+    kLeakage,
+    kNetSavings,
+    kProgramCost,
+    kNpv,
+    kMetricCount
+  };
+  enum Input {
+    kLeakageShare,
+    kCeiling,
+    kMidpoint,
+    kAddedBidders,
+    kGoLive,
+    kPerTransaction,
+    kLeakageReduction,
+    kFixedInputCount
+  };
+
+  ProcurementModel(Params p, int horizon) : p_(std::move(p)), horizon_(horizon) {
+    for (int n = 0; n < kPriceTableBidders; ++n)
+      price_table_[n] = procurement::price_factor(static_cast<double>(n), p_.max_price_reduction,
+                                                  p_.rate_per_bidder);
+    using sim::Better;
+    using sim::Fiscal;
+    using sim::Kind;
+    metrics_ = {
+        {"spend_usd", "USD", "spend at current practice (the counterfactual, same in every option)",
+         Fiscal::kNone, false, Kind::kFlow, Better::kLower},
+        {"category_management_savings_usd", "USD",
+         "gross savings negotiated by category management", Fiscal::kBenefit, false, Kind::kFlow,
+         Better::kHigher},
+        {"competition_savings_usd", "USD", "gross savings from more bidders after red-tape reform",
+         Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
+        {"processing_savings_usd", "USD", "procure-to-pay savings in transaction processing cost",
+         Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
+        {"leakage_usd", "USD", "negotiated savings lost to off-contract buying and price drift",
+         Fiscal::kCost, false, Kind::kFlow, Better::kLower},
+        {"net_savings_usd", "USD", "gross savings of all levers minus leakage (a budget saving)",
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
+        {"program_cost_usd", "USD", "set-up and running cost of the enabled levers", Fiscal::kCost,
+         true, Kind::kFlow, Better::kLower},
+        {"npv_net_benefit_usd", "USD",
+         "NPV of net savings minus program cost at the scenario's discount rate (year 0 only)",
+         Fiscal::kBenefit, false, Kind::kNpv, Better::kHigher},
+    };
+    inputs_ = {
+        {"leakage_share", "share of negotiated savings lost (category management on)"},
+        {"category_management.ceiling", "ceiling on the share of addressable spend managed"},
+        {"category_management.midpoint_years", "years from start to half the ceiling"},
+        {"red_tape.added_bidders", "expected bidders per solicitation added by red-tape reform"},
+        {"procurement_office.go_live_year_offset", "years from the horizon start to go-live"},
+        {"procurement_office.saving_per_transaction_usd", "processing saving per transaction"},
+        {"procurement_office.leakage_reduction", "share of leakage removed once live"},
+    };
+    for (auto& c : p_.categories) {
+      c.savings_key = kSavingsRateKey.with(c.name);
+      c.escalation_key = kEscalationKey.with(c.name);
+      c.bidders_key = kBiddersKey.with(c.name);
+      c.savings_input = static_cast<int>(inputs_.size());
+      inputs_.push_back({"savings_rate." + c.name,
+                         "category management savings rate on managed " + c.name + " spend"});
+      if (c.escalation_factor < 0 && !c.escalation.is_constant()) {
+        c.escalation_input = static_cast<int>(inputs_.size());
+        inputs_.push_back({"price_escalation." + c.name, "yearly real price escalation"});
+      }
+    }
+  }
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    return solicitations_per_year(p_) * static_cast<double>(horizon_);
+  }
+  std::size_t scratch_doubles() const override { return 2 * sim::kMaxHorizonYears; }
+
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    namespace pc = procurement;
+    const int horizon = ctx.horizon();
+    const auto& cm = p_.cm;
+    const auto& rt = p_.red_tape;
+    const auto& office = p_.office;
+
+    // Per-path parameters: one uniform each, from a key named after the parameter, drawn only
+    // where the lever acts (recorded as 0 otherwise).
+    auto draw = [&](const Distribution& d, StreamKey key) {
+      return d.is_constant() ? d.quantile(0.5) : d.quantile(ctx.stream(key).uniform());
+    };
+    double leakage = 0.0, ceiling = 0.0, midpoint = 0.0, added_bidders = 0.0;
+    double go_live = std::numeric_limits<double>::infinity(), per_transaction = 0.0;
+    double leakage_reduction = 0.0;
+    if (cm.enabled) {
+      leakage = draw(p_.leakage_share, kLeakageKey);
+      ceiling = draw(cm.ceiling, kCeilingKey);
+      midpoint = draw(cm.midpoint_years, kMidpointKey);
+    }
+    if (rt.enabled) added_bidders = draw(rt.added_bidders, kAddedBiddersKey);
+    if (office.enabled) {
+      go_live = draw(office.go_live_year_offset, kGoLiveKey);
+      per_transaction = draw(office.saving_per_transaction_usd, kPerTransactionKey);
+      leakage_reduction = draw(office.leakage_reduction, kLeakageReductionKey);
+    }
+    out.set_input(kLeakageShare, leakage);
+    out.set_input(kCeiling, ceiling);
+    out.set_input(kMidpoint, midpoint);
+    out.set_input(kAddedBidders, added_bidders);
+    out.set_input(kGoLive, office.enabled ? go_live : 0.0);
+    out.set_input(kPerTransaction, per_transaction);
+    out.set_input(kLeakageReduction, leakage_reduction);
+
+    // Yearly program-wide shares, shared by every category.
+    double* managed = ctx.scratch().data();
+    double* live = managed + sim::kMaxHorizonYears;
+    for (int y = 0; y < horizon; ++y) {
+      managed[y] = cm.enabled ? pc::adoption_share(y - cm.start_year_offset + 0.5, midpoint,
+                                                   cm.steepness_per_year, ceiling)
+                              : 0.0;
+      live[y] = office.enabled ? pc::live_fraction(y, go_live) : 0.0;
+    }
+
+    double* spend = out.metric(kSpend);
+    double* cm_savings = out.metric(kCategoryManagement);
+    double* competition = out.metric(kCompetition);
+    double* processing = out.metric(kProcessing);
+    double* leaked = out.metric(kLeakage);
+    double* net = out.metric(kNetSavings);
+    double* cost = out.metric(kProgramCost);
+    double* npv = out.metric(kNpv);
+
+    for (const Category& c : p_.categories) {
+      const double rate = cm.enabled ? draw(c.cm_savings_rate, c.savings_key) : 0.0;
+      out.set_input(c.savings_input, rate);
+      double fixed_escalation = 0.0;
+      if (c.escalation_factor < 0) {
+        fixed_escalation = draw(c.escalation, c.escalation_key);
+        if (c.escalation_input >= 0) out.set_input(c.escalation_input, fixed_escalation);
+      }
+      const double extra_bidders_base = c.bidders_mean - 1.0;
+      double s = c.base_spend_usd;
+      for (int y = 0; y < horizon; ++y) {
+        const double e = c.escalation_factor >= 0
+                             ? std::max(kMinEscalation, ctx.factor(c.escalation_factor, y))
+                             : fixed_escalation;
+        s = s * ((1.0 + c.growth) * (1.0 + e));
+        spend[y] += s;
+        const double negotiated = s * c.cm_addressable_share * managed[y] * rate;
+        cm_savings[y] += negotiated;
+        leaked[y] += negotiated * leakage * (1.0 - leakage_reduction * live[y]);
+
+        const double added =
+            rt.enabled ? added_bidders * pc::ramp_share(y, rt.start_year_offset, rt.ramp_years)
+                       : 0.0;
+        if (added > 0.0 && c.competitive_share > 0.0) {
+          sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
+          double relief = 0.0;
+          auto add_relief = [&](std::int64_t n0, std::int64_t n1) {
+            if (n1 != n0) relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
+          };
+          const double mean_after = extra_bidders_base + added;
+          if (c.extra_bidders.is_poisson()) {
+            const sim::PoissonQuantile extra_before(extra_bidders_base);
+            const sim::PoissonQuantile extra_after(mean_after);
+            for (int k = 0; k < c.solicitations_per_year; ++k) {
+              const double u = bids.uniform();
+              add_relief(extra_before(u), extra_after(u));
+            }
+          } else {
+            for (int k = 0; k < c.solicitations_per_year; ++k) {
+              const double u = bids.uniform();
+              add_relief(c.extra_bidders.quantile(extra_bidders_base, u),
+                         c.extra_bidders.quantile(mean_after, u));
+            }
+          }
+          competition[y] += (s - negotiated) * c.competitive_share * relief /
+                            static_cast<double>(c.solicitations_per_year);
+        }
+      }
+    }
+
+    const double npv_rate = ctx.discount_rate();
+    double npv_sum = 0.0;
+    for (int y = 0; y < horizon; ++y) {
+      processing[y] = office.transactions_per_year * per_transaction * live[y];
+      cost[y] = cm.cost(y) + rt.cost(y) + office.cost(y);
+      net[y] = cm_savings[y] + competition[y] + processing[y] - leaked[y];
+      npv_sum += (net[y] - cost[y]) * std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
+    }
+    npv[0] = npv_sum;
+  }
+
+ private:
+  // pc::price_factor(n) for n bidders: the same values from a table for the usual counts.
+  double price_factor(std::int64_t bidders) const {
+    return bidders < kPriceTableBidders
+               ? price_table_[bidders]
+               : procurement::price_factor(static_cast<double>(bidders), p_.max_price_reduction,
+                                           p_.rate_per_bidder);
+  }
+
+  static constexpr int kPriceTableBidders = 64;
+  Params p_;
+  int horizon_;
+  double price_table_[kPriceTableBidders] = {};
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::Model> make_procurement_model(sim::MapReader& r, const sim::ModelEnv& env) {
+  procurement::Params p = procurement::read_params(r, env);
+  sim::check_events_per_path_year(r, "categories", solicitations_per_year(p),
+                                  "solicitations (competition.solicitations_per_year, summed over "
+                                  "the categories)");
+  r.finish();
+  return std::make_unique<ProcurementModel>(std::move(p), env.settings.horizon_years);
+}
+
+}  // namespace reformsim::models

@@ -1,0 +1,18 @@
+// Reading and validating the `procurement` section of a scenario into Params.
+#pragma once
+
+#include "models/procurement/params.hpp"
+#include "sim/config.hpp"
+#include "sim/model.hpp"
+
+namespace reformsim::models::procurement {
+
+// Every problem is recorded in the reader's diagnostics (with its key path); the returned
+// parameters are usable only when there were none. The caller checks the event limits and then
+// calls finish() on the reader.
+Params read_params(sim::MapReader& r, const sim::ModelEnv& env);
+
+// A number as the messages write it (%.10g).
+std::string fmt(double x);
+
+}  // namespace reformsim::models::procurement

@@ -1,0 +1,533 @@
+#include "models/real_estate/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/real_estate/params.hpp"
+#include "models/real_estate/read_params.hpp"
+#include "sim/elementary.hpp"
+#include "sim/errors.hpp"
+
+namespace reformsim::models {
+namespace {
+
+using real_estate::Params;
+using sim::StreamKey;
+
+constexpr StreamKey kRoot = StreamKey::of("real_estate");
+
+// A per-path parameter: the quantile of one uniform from the stream named after it (common
+// random numbers across options); constants need no draw.
+double draw(const sim::Distribution& d, const sim::PathContext& ctx, StreamKey key) {
+  if (d.is_constant()) return d.params()[0];
+  sim::Stream s = ctx.stream(key);
+  return d.quantile(s.uniform());
+}
+
+int round_count(double x) {
+  return static_cast<int>(std::floor(x + 0.5));
+}
+
+double busiest_damage_events(const real_estate::Params& spec) {
+  // Exposure: the replacement value of a class, found unrecorded parcels included.
+  double n = 0.0;
+  for (const auto& c : spec.classes)
+    for (const auto& p : spec.damage.perils)
+      n += p.events_per_billion_usd * sim::busy_value(spec.damage.frequency_factor) *
+           c.replacement_value_usd * (1.0 + c.unrecorded_share) * 1e-9;
+  return n;
+}
+
+double busiest_sales(const real_estate::Params& spec) {
+  double parcels = 0.0;
+  for (const auto& c : spec.classes) parcels += c.parcels * (1.0 + c.unrecorded_share);
+  const auto& capacity = spec.disposition.capacity_by_year;
+  const double most = capacity.empty() ? 0.0 : *std::max_element(capacity.begin(), capacity.end());
+  return std::min(most, parcels);
+}
+
+class RealEstateModel final : public sim::Model {
+ public:
+  enum Metric {
+    kMarketValue,
+    kOperatingCost,
+    kLeaseIncome,
+    kProceeds,
+    kPartnershipIncome,
+    kDamage,
+    kProgramCost,
+    kNetCashFlow,
+    kNpv,
+    kHousingUnits,
+    kParcelsSold,
+    kSoldValue,
+    kDamageEvents,
+    kMetricCount
+  };
+
+  explicit RealEstateModel(Params spec) : spec_(std::move(spec)) {
+    using sim::Better;
+    using sim::Fiscal;
+    using sim::Kind;
+    metrics_ = {
+        {"market_value_usd", "USD", "market value of the parcels held at year end", Fiscal::kNone,
+         false, Kind::kStock, Better::kHigher},
+        {"operating_cost_usd", "USD", "operating and maintenance cost of the parcels held",
+         Fiscal::kCost, true, Kind::kFlow, Better::kLower},
+        {"lease_income_usd", "USD", "lease income collected", Fiscal::kBenefit, true, Kind::kFlow,
+         Better::kHigher},
+        {"disposition_proceeds_usd", "USD",
+         "sale prices of surplus parcels net of transaction costs, in the year of closing",
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
+        {"partnership_income_usd", "USD", "upfront payments and ground leases of partnerships",
+         Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
+        {"damage_losses_usd", "USD", "property damage (fire, water, lightning, vandalism, other)",
+         Fiscal::kCost, true, Kind::kFlow, Better::kLower},
+        {"program_cost_usd", "USD",
+         "asset-management system, incremental disposition and partnership programs", Fiscal::kCost,
+         true, Kind::kFlow, Better::kLower},
+        {"net_cash_flow_usd", "USD", "lease + proceeds + partnership income - all costs",
+         Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
+        {"npv_net_cash_flow_usd", "USD",
+         "NPV of the net cash flow at the scenario discount rate (year 0 only)", Fiscal::kNone,
+         false, Kind::kNpv, Better::kHigher},
+        {"housing_units", "units", "housing units delivered by partnerships", Fiscal::kNone, false,
+         Kind::kCount, Better::kHigher},
+        {"parcels_sold", "parcels", "surplus parcels whose sale closed", Fiscal::kNone, false,
+         Kind::kCount, Better::kHigher},
+        {"sold_value_usd", "USD", "market value of the parcels sold, at their sale dates",
+         Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
+        {"damage_events", "events", "property damage events", Fiscal::kNone, false, Kind::kCount,
+         Better::kLower},
+    };
+    const std::size_t n_classes = spec_.classes.size();
+    for (const auto& c : spec_.classes) {
+      const StreamKey k = kRoot.with("class").with(c.name);
+      keys_.push_back({k.with("drift"), k.with("volatility"), k.with("operating_cost_rate"),
+                       k.with("surplus_share"), k.with("market"), k.with("sale")});
+      for (const auto& p : spec_.damage.perils) {
+        const StreamKey d = k.with("damage").with(p.name);
+        damage_count_keys_.push_back(d.with("count"));
+        damage_event_keys_.push_back(d.with("event"));
+      }
+      const std::string n = c.name + ".";
+      inputs_.push_back({n + "drift", "mean real log-return a year"});
+      inputs_.push_back({n + "volatility", "idiosyncratic sd of the yearly log-return"});
+      inputs_.push_back({n + "operating_cost_rate", "operating cost / replacement value a year"});
+      inputs_.push_back({n + "surplus_share", "share of parcels surplus at the start"});
+    }
+    ams_input_ = static_cast<int>(inputs_.size());
+    inputs_.push_back({"asset_management.detection_rate",
+                       "share of under-used and unrecorded parcels found (0 without the system)"});
+    inputs_.push_back({"asset_management.operating_cost_reduction",
+                       "share of operating cost saved (0 without the system)"});
+    inputs_.push_back({"asset_management.lease_collection_gain",
+                       "share of uncollected rent recovered (0 without the system)"});
+    inputs_.push_back({"disposition.transaction_cost_share", "transaction costs / sale price"});
+    inputs_.push_back({"damage.frequency_factor", "multiplier of every peril's event rate"});
+    deal_input_ = static_cast<int>(inputs_.size());
+    for (const auto& d : spec_.partnerships.deals) {
+      const StreamKey k = kRoot.with("partnership").with(d.name);
+      deal_keys_.push_back({k.with("closes"), k.with("delay_years")});
+      inputs_.push_back({"partnerships." + d.name + ".closes", "1 if the deal closes, else 0"});
+      inputs_.push_back({"partnerships." + d.name + ".delay_years", "years from start to closing"});
+    }
+    horizon_ = static_cast<std::size_t>(spec_.horizon_years);
+    scratch_size_ = kYearArrays * n_classes * horizon_ + kScalars * n_classes +
+                    2 * spec_.partnerships.deals.size();
+  }
+
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  double expected_events_per_path() const override {
+    return (busiest_damage_events(spec_) + busiest_sales(spec_)) *
+           static_cast<double>(spec_.horizon_years);
+  }
+  std::size_t scratch_doubles() const override { return scratch_size_; }
+
+  // The six steps of a path, in order (model.hpp's paragraphs).
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
+
+ private:
+  // Per class and year (horizon_ each): log value index at year end; parcels sold (at year end,
+  // and weighted by the part of the year they were no longer held); recorded base value sold
+  // (same two views); unrecorded base value sold (at year end).
+  enum YearArray { kLogIndex, kCntEnd, kCntAvg, kRecEnd, kRecAvg, kUnrecEnd, kYearArrays };
+  // Per class: drift, volatility, operating cost rate, base surplus S, found under-used F,
+  // found unrecorded U, reserved for deals, next base and found parcel to list, listings taken.
+  enum Scalar {
+    kMu,
+    kSigma,
+    kCostRate,
+    kS,
+    kF,
+    kU,
+    kReserved,
+    kNextBase,
+    kNextFound,
+    kTake,
+    kScalars
+  };
+
+  // One path's working state: the scratch arrays above (per class and year, per class, and per
+  // deal: closes, close year) and the per-path parameters every step after the draws uses.
+  struct PathState {
+    std::size_t n_classes = 0, horizon = 0;
+    double* year_arrays = nullptr;
+    double* scalars = nullptr;
+    double* deal_state = nullptr;
+    double detection = 0.0, reduction = 0.0, collection_gain = 0.0;
+    double transaction_cost = 0.0, frequency_factor = 0.0;
+
+    double* year_array(YearArray which, std::size_t c) const {
+      return year_arrays + (static_cast<std::size_t>(which) * n_classes + c) * horizon;
+    }
+    double& scalar(Scalar which, std::size_t c) const {
+      return scalars[static_cast<std::size_t>(which) * n_classes + c];
+    }
+  };
+  PathState path_state(const sim::PathContext& ctx) const;
+  // Per-path parameters: the asset-management, disposition and damage draws, then per class its
+  // market, cost rate and surplus, then per deal whether and when it closes.
+  PathState draw_parameters(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+  // Market: the log value index per class and year.
+  void simulate_market(const sim::PathContext& ctx, PathState& st) const;
+  // Disposition: listings by capacity and priority, closings by parcel draws.
+  void sell_surplus(const sim::PathContext& ctx, PathState& st, const sim::PathOutput& out) const;
+  // Holdings, costs, income and damage per class and year.
+  void hold_and_damage(const sim::PathContext& ctx, PathState& st,
+                       const sim::PathOutput& out) const;
+  // Partnerships: upfront payments, ground leases and housing units of the deals that close.
+  void add_partnerships(const sim::PathContext& ctx, const PathState& st,
+                        const sim::PathOutput& out) const;
+  // Program costs, the net cash flow and its NPV.
+  void add_program_and_net(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+
+  struct ClassKeys {
+    StreamKey drift, volatility, cost_rate, surplus, market, sale;
+  };
+  struct DealKeys {
+    StreamKey closes, delay;
+  };
+
+  Params spec_;
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+  std::vector<ClassKeys> keys_;
+  std::vector<StreamKey> damage_count_keys_;  // class-major, then peril
+  std::vector<StreamKey> damage_event_keys_;
+  std::vector<DealKeys> deal_keys_;
+  int ams_input_ = 0;
+  int deal_input_ = 0;
+  std::size_t horizon_ = 0;
+  std::size_t scratch_size_ = 0;
+  static constexpr StreamKey kDetectionKey = kRoot.with("asset_management").with("detection_rate");
+  static constexpr StreamKey kReductionKey =
+      kRoot.with("asset_management").with("operating_cost_reduction");
+  static constexpr StreamKey kCollectionKey =
+      kRoot.with("asset_management").with("lease_collection_gain");
+  static constexpr StreamKey kTransactionKey =
+      kRoot.with("disposition").with("transaction_cost_share");
+  static constexpr StreamKey kFrequencyKey = kRoot.with("damage").with("frequency_factor");
+};
+
+void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const {
+  if (static_cast<std::size_t>(ctx.horizon()) > horizon_)
+    throw sim::RunError("real_estate: built for a shorter horizon than the run's");
+  PathState st = draw_parameters(ctx, out);
+  simulate_market(ctx, st);
+  sell_surplus(ctx, st, out);
+  hold_and_damage(ctx, st, out);
+  add_partnerships(ctx, st, out);
+  add_program_and_net(ctx, out);
+}
+
+RealEstateModel::PathState RealEstateModel::path_state(const sim::PathContext& ctx) const {
+  PathState st;
+  st.n_classes = spec_.classes.size();
+  st.horizon = horizon_;
+  st.year_arrays = ctx.scratch().data();
+  st.scalars = st.year_arrays + kYearArrays * st.n_classes * horizon_;
+  st.deal_state = st.scalars + kScalars * st.n_classes;
+  return st;
+}
+
+RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathContext& ctx,
+                                                            const sim::PathOutput& out) const {
+  PathState st = path_state(ctx);
+  const std::size_t n_classes = spec_.classes.size();
+  const auto& ams = spec_.asset_management;
+  const auto& disp = spec_.disposition;
+  const auto& ppp = spec_.partnerships;
+  st.detection = ams.enabled ? draw(ams.detection_rate, ctx, kDetectionKey) : 0.0;
+  st.reduction = ams.enabled ? draw(ams.operating_cost_reduction, ctx, kReductionKey) : 0.0;
+  st.collection_gain = ams.enabled ? draw(ams.lease_collection_gain, ctx, kCollectionKey) : 0.0;
+  st.transaction_cost = draw(disp.transaction_cost_share, ctx, kTransactionKey);
+  st.frequency_factor = draw(spec_.damage.frequency_factor, ctx, kFrequencyKey);
+  out.set_input(ams_input_, st.detection);
+  out.set_input(ams_input_ + 1, st.reduction);
+  out.set_input(ams_input_ + 2, st.collection_gain);
+  out.set_input(ams_input_ + 3, st.transaction_cost);
+  out.set_input(ams_input_ + 4, st.frequency_factor);
+
+  for (std::size_t c = 0; c < n_classes; ++c) {
+    const auto& cls = spec_.classes[c];
+    const auto& k = keys_[c];
+    st.scalar(kSigma, c) = draw(cls.market.volatility, ctx, k.volatility);
+    st.scalar(kMu, c) =
+        cls.market.log_drift(draw(cls.market.drift, ctx, k.drift), st.scalar(kSigma, c));
+    st.scalar(kCostRate, c) = draw(cls.operating_cost_rate, ctx, k.cost_rate);
+    const double surplus_share = draw(cls.surplus_share, ctx, k.surplus);
+    const int s = std::clamp(round_count(surplus_share * cls.parcels), 0, cls.parcels);
+    st.scalar(kS, c) = s;
+    st.scalar(kF, c) = round_count(st.detection * (1.0 - cls.occupancy) * (cls.parcels - s));
+    st.scalar(kU, c) = round_count(st.detection * cls.unrecorded_share * cls.parcels);
+    st.scalar(kNextFound, c) = s;
+    const int base = static_cast<int>(4 * c);
+    out.set_input(base, st.scalar(kMu, c));
+    out.set_input(base + 1, st.scalar(kSigma, c));
+    out.set_input(base + 2, st.scalar(kCostRate, c));
+    out.set_input(base + 3, surplus_share);
+  }
+
+  for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
+    const auto& deal = ppp.deals[d];
+    double closes = 0.0, delay = 0.0;
+    if (ppp.enabled) {
+      sim::Stream s = ctx.stream(deal_keys_[d].closes);
+      closes = s.uniform() < deal.probability ? 1.0 : 0.0;
+      delay = draw(deal.delay_years, ctx, deal_keys_[d].delay);
+      const auto c = static_cast<std::size_t>(deal.class_index);
+      st.scalar(kReserved, c) = std::min(st.scalar(kReserved, c) + deal.parcels, st.scalar(kS, c));
+    }
+    st.deal_state[2 * d] = closes;
+    st.deal_state[2 * d + 1] = deal.start_year_offset + std::floor(delay);
+    out.set_input(deal_input_ + static_cast<int>(2 * d), closes);
+    out.set_input(deal_input_ + static_cast<int>(2 * d + 1), delay);
+  }
+  return st;
+}
+
+void RealEstateModel::simulate_market(const sim::PathContext& ctx, PathState& st) const {
+  const int horizon = ctx.horizon();
+  const std::size_t n_classes = spec_.classes.size();
+  for (std::size_t c = 0; c < n_classes; ++c) {
+    const auto& market = spec_.classes[c].market;
+    const double mu = st.scalar(kMu, c);
+    const double sigma = st.scalar(kSigma, c);
+    double* log_index = st.year_array(kLogIndex, c);
+    double level = 0.0;
+    for (int y = 0; y < horizon; ++y) {
+      double r = mu;
+      for (const auto& [f, beta] : market.loadings) r += beta * ctx.factor(f, y);
+      if (sigma > 0.0) {
+        sim::Stream s = ctx.stream(keys_[c].market.with(static_cast<std::uint64_t>(y)));
+        r += sigma * sim::sample_normal(s);
+      }
+      level += r;
+      log_index[y] = level;
+    }
+  }
+}
+
+void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
+                                   const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ams = spec_.asset_management;
+  const auto& disp = spec_.disposition;
+  const int effective_year = ams.effective_year();
+  double* proceeds = out.metric(kProceeds);
+  double* sold_value = out.metric(kSoldValue);
+  double* parcels_sold = out.metric(kParcelsSold);
+  for (int y = 0; y < horizon; ++y) {
+    const int capacity = disp.capacity_by_year[static_cast<std::size_t>(y)];
+    if (capacity <= 0) continue;
+    const bool found_listable = ams.enabled && y >= effective_year;
+    int total = 0;
+    for (int ci : spec_.disposition_order) {
+      const auto c = static_cast<std::size_t>(ci);
+      const double base_left = st.scalar(kS, c) - st.scalar(kReserved, c) - st.scalar(kNextBase, c);
+      const double found_left = found_listable ? st.scalar(kS, c) + st.scalar(kF, c) +
+                                                     st.scalar(kU, c) - st.scalar(kNextFound, c)
+                                               : 0.0;
+      const int take = std::min(capacity - total, static_cast<int>(base_left + found_left));
+      st.scalar(kTake, c) = take;
+      total += take;
+    }
+    if (total == 0) continue;
+    int slot = 0;
+    for (int ci : spec_.disposition_order) {
+      const auto c = static_cast<std::size_t>(ci);
+      const int take = static_cast<int>(st.scalar(kTake, c));
+      const double base_end = st.scalar(kS, c) - st.scalar(kReserved, c);
+      const double unrecorded_from = st.scalar(kS, c) + st.scalar(kF, c);
+      const auto& cls = spec_.classes[c];
+      const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
+      const double* log_index = st.year_array(kLogIndex, c);
+      for (int t = 0; t < take; ++t, ++slot) {
+        double& next =
+            st.scalar(kNextBase, c) < base_end ? st.scalar(kNextBase, c) : st.scalar(kNextFound, c);
+        const double parcel = next;
+        next += 1.0;
+        const double listed = y + (slot + 0.5) / total;
+        sim::Stream s = ctx.stream(keys_[c].sale.with(static_cast<std::uint64_t>(parcel)));
+        const double days = disp.time_to_sell_days.quantile(s.uniform());
+        const double ratio = disp.price_ratio.quantile(s.uniform());
+        const double closing = listed + days / 365.25;
+        if (!(closing < horizon)) continue;  // still on the market at the horizon
+        const int year = static_cast<int>(closing);
+        const double part_held = closing - year;
+        const double before = year > 0 ? log_index[year - 1] : 0.0;
+        const double value =
+            parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
+        proceeds[year] += value * ratio * (1.0 - st.transaction_cost);
+        sold_value[year] += value;
+        parcels_sold[year] += 1.0;
+        st.year_array(kCntEnd, c)[year] += 1.0;
+        st.year_array(kCntAvg, c)[year] += 1.0 - part_held;
+        if (parcel >= unrecorded_from) {  // found unrecorded: no building, no lease
+          st.year_array(kUnrecEnd, c)[year] += parcel_base;
+        } else {
+          st.year_array(kRecEnd, c)[year] += parcel_base;
+          st.year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+        }
+      }
+    }
+  }
+}
+
+void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st,
+                                      const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const std::size_t n_classes = spec_.classes.size();
+  const std::size_t n_perils = spec_.damage.perils.size();
+  const auto& ams = spec_.asset_management;
+  const auto& ppp = spec_.partnerships;
+  const int effective_year = ams.effective_year();
+  double* value = out.metric(kMarketValue);
+  double* operating = out.metric(kOperatingCost);
+  double* lease = out.metric(kLeaseIncome);
+  double* damage = out.metric(kDamage);
+  double* events = out.metric(kDamageEvents);
+  for (std::size_t c = 0; c < n_classes; ++c) {
+    const auto& cls = spec_.classes[c];
+    const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
+    const double* log_index = st.year_array(kLogIndex, c);
+    double recorded = cls.market_value_usd;
+    double unrecorded = 0.0;
+    double count = cls.parcels;
+    for (int y = 0; y < horizon; ++y) {
+      const auto yi = static_cast<std::size_t>(y);
+      const bool effective = ams.enabled && y >= effective_year;
+      if (ams.enabled && y == effective_year) {
+        unrecorded += st.scalar(kU, c) * parcel_base;
+        count += st.scalar(kU, c);
+      }
+      double site_base = 0.0, site_count = 0.0;  // handed to developers before this year
+      for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
+        const auto& deal = ppp.deals[d];
+        if (st.deal_state[2 * d] > 0.0 && deal.class_index == static_cast<int>(c) &&
+            st.deal_state[2 * d + 1] < y) {
+          site_base += deal.parcels * parcel_base;
+          site_count += deal.parcels;
+        }
+      }
+      const double held_share =
+          std::max(recorded - st.year_array(kRecAvg, c)[yi] - site_base, 0.0) /
+          cls.market_value_usd;
+      const double held_count = std::max(count - st.year_array(kCntAvg, c)[yi] - site_count, 0.0);
+      const double saving = effective ? st.reduction : 0.0;
+      operating[y] +=
+          (1.0 - saving) * (st.scalar(kCostRate, c) * cls.replacement_value_usd * held_share +
+                            cls.operating_cost_per_parcel_usd * held_count);
+      const double gain = effective ? st.collection_gain : 0.0;
+      lease[y] += cls.lease_income_usd * held_share *
+                  (cls.lease_collection_rate + gain * (1.0 - cls.lease_collection_rate));
+
+      const double exposure_billion = cls.replacement_value_usd * held_share * 1e-9;
+      for (std::size_t p = 0; p < n_perils; ++p) {
+        const auto& peril = spec_.damage.perils[p];
+        const double mean = peril.events_per_billion_usd * st.frequency_factor * exposure_billion;
+        if (!(mean > 0.0)) continue;
+        const std::size_t kp = c * n_perils + p;
+        sim::Stream cs = ctx.stream(damage_count_keys_[kp].with(static_cast<std::uint64_t>(y)));
+        const std::int64_t n =
+            sim::checked_count(peril.count.quantile(mean, cs.uniform()), "damage events");
+        const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
+        for (std::int64_t i = 0; i < n; ++i) {
+          sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
+          damage[y] += peril.severity.quantile(es.uniform());
+        }
+        events[y] += static_cast<double>(n);
+      }
+
+      recorded -= st.year_array(kRecEnd, c)[yi];
+      unrecorded -= st.year_array(kUnrecEnd, c)[yi];
+      count -= st.year_array(kCntEnd, c)[yi];
+      value[y] += (recorded + unrecorded) * sim::exp_portable(log_index[y]);
+    }
+  }
+}
+
+void RealEstateModel::add_partnerships(const sim::PathContext& ctx, const PathState& st,
+                                       const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ppp = spec_.partnerships;
+  double* partnership = out.metric(kPartnershipIncome);
+  double* housing = out.metric(kHousingUnits);
+  for (std::size_t d = 0; d < ppp.deals.size(); ++d) {
+    if (!(st.deal_state[2 * d] > 0.0)) continue;
+    const auto& deal = ppp.deals[d];
+    const int closing = static_cast<int>(st.deal_state[2 * d + 1]);
+    if (closing < horizon) partnership[closing] += deal.upfront_payment_usd;
+    for (int y = closing + 1; y < horizon; ++y) partnership[y] += deal.ground_lease_usd;
+    const int delivered = closing + deal.construction_years;
+    if (delivered < horizon) housing[delivered] += deal.housing_units;
+  }
+}
+
+void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
+                                          const sim::PathOutput& out) const {
+  const int horizon = ctx.horizon();
+  const auto& ams = spec_.asset_management;
+  const auto& disp = spec_.disposition;
+  const auto& ppp = spec_.partnerships;
+  const int effective_year = ams.effective_year();
+  const double* lease = out.metric(kLeaseIncome);
+  const double* proceeds = out.metric(kProceeds);
+  const double* partnership = out.metric(kPartnershipIncome);
+  const double* operating = out.metric(kOperatingCost);
+  const double* damage = out.metric(kDamage);
+  double* program = out.metric(kProgramCost);
+  double* net = out.metric(kNetCashFlow);
+  const int impl_years = std::max(ams.implementation_years, 1);
+  double npv = 0.0;
+  for (int y = 0; y < horizon; ++y) {
+    const auto yi = static_cast<std::size_t>(y);
+    if (ams.enabled) {
+      if (y >= ams.start_year_offset && y < ams.start_year_offset + impl_years)
+        program[y] += ams.implementation_cost_usd / impl_years;
+      if (y >= effective_year) program[y] += ams.annual_cost_usd;
+    }
+    program[y] += disp.program_cost_by_year[yi];
+    if (ppp.enabled) program[y] += ppp.program_cost_usd;
+    net[y] = lease[y] + proceeds[y] + partnership[y] - operating[y] - damage[y] - program[y];
+    npv += net[y] * std::pow(1.0 + ctx.discount_rate(), -(static_cast<double>(y) + 0.5));
+  }
+  out.metric(kNpv)[0] = npv;
+}
+
+}  // namespace
+
+std::unique_ptr<sim::Model> make_real_estate_model(sim::MapReader& section,
+                                                   const sim::ModelEnv& env) {
+  real_estate::Params spec = real_estate::read_params(section, env);
+  sim::check_events_per_path_year(section, "damage", busiest_damage_events(spec), "damage events");
+  sim::check_events_per_path_year(section, "disposition", busiest_sales(spec), "parcel sales");
+  return std::make_unique<RealEstateModel>(std::move(spec));
+}
+
+}  // namespace reformsim::models

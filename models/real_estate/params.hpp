@@ -1,0 +1,115 @@
+// The typed, validated input of the real-estate model (see model.hpp for what each quantity
+// means and where its defaults come from), as read from a scenario section (read_params.cpp).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/real_estate/severity.hpp"
+#include "sim/config.hpp"
+#include "sim/counts.hpp"
+#include "sim/distributions.hpp"
+#include "sim/model.hpp"
+
+namespace reformsim::models::real_estate {
+
+struct MarketSpec {
+  // Drawn once per path: the log drift (`log_drift`: the mean real log-return a year), or, with
+  // `arithmetic_drift`, the GBM drift mu (`drift`: the expected growth rate), from which the log
+  // drift is mu - (volatility^2 + factor_variance) / 2.
+  sim::Distribution drift;
+  bool arithmetic_drift = false;
+  sim::Distribution volatility;  // sd of the idiosyncratic yearly log-return, once per path
+  std::vector<std::pair<int, double>> loadings;  // (factor index, loading on its value)
+  // Var(sum_f beta_f F_f) within a year: sum_fg beta_f beta_g sd_f sd_g R_fg, with sd_f the sd
+  // of factor f's marginal and R the scenario's correlation.
+  double factor_variance = 0.0;
+
+  // The path's log drift from its draws of the drift as given and of the volatility.
+  double log_drift(double drawn_drift, double drawn_volatility) const {
+    return arithmetic_drift
+               ? drawn_drift - 0.5 * (drawn_volatility * drawn_volatility + factor_variance)
+               : drawn_drift;
+  }
+};
+
+struct AssetClassSpec {
+  std::string name;
+  int parcels = 1;
+  double market_value_usd = 0.0;
+  double replacement_value_usd = 0.0;
+  double occupancy = 1.0;                 // share of the non-surplus parcels in active use
+  sim::Distribution operating_cost_rate;  // share of replacement value a year, once per path
+  double operating_cost_per_parcel_usd = 0.0;
+  double lease_income_usd = 0.0;  // yearly rent billed by the whole class
+  double lease_collection_rate = 1.0;
+  sim::Distribution surplus_share;    // share of parcels surplus today, once per path
+  double surplus_value_factor = 1.0;  // value of a surplus parcel / average parcel value
+  double unrecorded_share = 0.0;      // unrecorded parcels, as a share of the recorded ones
+  int disposition_priority = 0;       // lower sells first
+  MarketSpec market;
+};
+
+struct AssetManagementSpec {
+  bool enabled = false;
+  int start_year_offset = 0;
+  int implementation_years = 1;
+  double implementation_cost_usd = 0.0;
+  double annual_cost_usd = 0.0;
+  sim::Distribution detection_rate;            // share of under-used and unrecorded parcels found
+  sim::Distribution operating_cost_reduction;  // share of operating cost saved
+  sim::Distribution lease_collection_gain;     // share of uncollected rent recovered
+  int effective_year() const { return start_year_offset + implementation_years; }
+};
+
+struct DispositionSpec {
+  std::vector<int> capacity_by_year;         // parcels brought to market, one per horizon year
+  std::vector<double> program_cost_by_year;  // incremental program cost, one per horizon year
+  sim::Distribution time_to_sell_days;       // listing to closing, per parcel
+  sim::Distribution price_ratio;             // sale price / appraised market value, per parcel
+  sim::Distribution transaction_cost_share;  // share of the price, once per path
+};
+
+struct DealSpec {
+  std::string name;
+  int class_index = 0;
+  int parcels = 0;  // surplus parcels of the class reserved for the deal
+  double probability = 1.0;
+  int start_year_offset = 0;
+  sim::Distribution delay_years;  // from start to closing, per path
+  double upfront_payment_usd = 0.0;
+  double ground_lease_usd = 0.0;  // a year, from the year after closing
+  int construction_years = 2;
+  double housing_units = 0.0;
+};
+
+struct PartnershipSpec {
+  bool enabled = false;
+  double program_cost_usd = 0.0;  // a year
+  std::vector<DealSpec> deals;
+};
+
+struct PerilSpec {
+  std::string name;
+  double events_per_billion_usd = 0.0;  // events a year per $1B of replacement value held
+  sim::CountLaw count;                  // the family of the yearly count around that mean
+  SplicedSeverity severity;
+};
+
+struct DamageSpec {
+  sim::Distribution frequency_factor = sim::Distribution::constant(1.0);  // once per path
+  std::vector<PerilSpec> perils;
+};
+
+struct Params {
+  int horizon_years = 1;
+  std::vector<AssetClassSpec> classes;
+  std::vector<int> disposition_order;  // class indices by priority
+  AssetManagementSpec asset_management;
+  DispositionSpec disposition;
+  PartnershipSpec partnerships;
+  DamageSpec damage;
+};
+
+}  // namespace reformsim::models::real_estate

@@ -1,0 +1,1003 @@
+"""Read reformsim results files (HDF5) into tidy pandas tables.
+
+A results file (docs/results-format.md) holds, for every reform option, every kept metric per
+path and year, the per-path draws of the uncertain inputs, summary tables and, in newer files,
+comparison and sensitivity tables. This module turns it into pandas DataFrames an analyst can
+filter, plot and paste, with h5py, numpy and pandas only:
+
+    import reformsim.results as rr
+    with rr.open_results("la.h5") as res:
+        res.frame()                           # every metric: option, metric, path, year, value
+        res.provenance()                      # who ran what, when, with which seed
+        res.summary(metric="fiscal.net_budget_usd", period="npv")
+        res.comparisons(metric="fiscal.net_budget_usd", period="npv")
+        res.impact("procurement_all")         # per-path NPV of option - baseline
+        res.sensitivity("procurement_all")    # what drives it
+
+Every option runs on the same random paths (common random numbers), so option - baseline is
+taken path by path: its spread is the spread of the reform's effect, not of the noise.
+
+Tables the engine stores (`/comparisons`, `/sensitivity`) are read when present; files written
+before them get the same tables computed here from the per-path data, with the engine's
+definitions (sim/comparison.cpp, sim/sensitivity.cpp). Functions taking `source` accept
+"auto" (stored when present, else computed), "stored" or "computed".
+
+Conventions shared with the engine:
+- NPV: mid-year discounting, year t (0-based) times (1 + r)^-(t + 0.5), r = `discount_rate`.
+- Quantiles: linear interpolation between order statistics (numpy's default, R's type 7).
+- Standard deviation with n - 1; 95% confidence interval of the mean by the normal
+  approximation, mean +- 1.959964 se.
+- "Better": as each metric's model declares it (dataset attribute `better`: "lower" for
+  costs, claims, lost days, damage events; "higher" for savings, housing units, the net budget
+  flow).
+- Aggregates over the horizon: only those the metric's kind (attribute `kind`) gives it
+  (KIND_AGGREGATES): a flow's "total" and "npv", a count's "total" (never discounted), a
+  stock's "first", "last" and "change" (never summed), an npv's "npv" (the value itself, never
+  discounted again). Asking for another raises ValueError.
+"""
+
+from __future__ import annotations
+
+import math
+import hashlib
+import os
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+try:
+    import h5py
+except ImportError as e:  # not declared in pyproject.toml: see the note there
+    raise ImportError("reformsim needs h5py: on Debian, apt-get install python3-h5py (%s)"
+                      % e) from None
+
+FORMAT = "reformsim-results"
+#: The newest results format version this module understands (it reads 1, 2 and 3).
+READS_FORMAT_VERSION = 4
+#: The engine's budget roll-up: per path and year, benefits minus costs of the option.
+NET_BUDGET = "fiscal.net_budget_usd"
+
+SUMMARY_COLUMNS = ("mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95", "min", "max")
+COMPARISON_COLUMNS = ("mean", "sd", "se", "ci_lower", "ci_upper", "p5", "p50", "p95",
+                      "prob_increase", "prob_decrease", "prob_better")
+SENSITIVITY_COLUMNS = ("spearman", "src", "variance_share")
+#: The aggregates over the horizon that mean something for each kind of metric, in the order
+#: results files store them (docs/results-format.md).
+KIND_AGGREGATES = {"flow": ("total", "npv"), "count": ("total",),
+                   "stock": ("first", "last", "change"), "npv": ("npv",)}
+#: The aggregate a one-number view shows: a flow's NPV, a count's total, a stock's last year.
+HEADLINE = {"flow": "npv", "count": "total", "stock": "last", "npv": "npv"}
+SOURCES = ("auto", "stored", "computed")
+
+_Z975 = NormalDist().inv_cdf(0.975)
+
+
+class ResultsFormatError(ValueError):
+    """The file is not a reformsim results file this module can read."""
+
+
+# ---- pure computations on numpy arrays --------------------------------------------------------
+
+
+def discount_factors(years: int, rate: float) -> np.ndarray:
+    """Mid-year discount factors (1 + rate)^-(t + 0.5) for t = 0 .. years - 1."""
+    return np.array([(1.0 + rate) ** -(t + 0.5) for t in range(years)])
+
+
+def row_totals(values: np.ndarray) -> np.ndarray:
+    """Sum over years of a [paths x years] array, year by year in order (as the engine sums)."""
+    values = np.asarray(values, dtype=float)
+    out = np.zeros(values.shape[0])
+    for t in range(values.shape[1]):
+        out += values[:, t]
+    return out
+
+
+def npv_by_row(values: np.ndarray, rate: float) -> np.ndarray:
+    """Per-path present value of a [paths x years] array at `rate`, mid-year convention."""
+    values = np.asarray(values, dtype=float)
+    factors = discount_factors(values.shape[1], rate)
+    out = np.zeros(values.shape[0])
+    for t in range(values.shape[1]):
+        out += values[:, t] * factors[t]
+    return out
+
+
+def aggregate_by_row(values: np.ndarray, period: str, kind: str, rate: float) -> np.ndarray:
+    """Per-path aggregate `period` ("total", "npv", "first", "last", "change") of a
+    [paths x years] array of a metric of `kind`; the npv of an "npv" metric is its row sum (the
+    value stored in year 0), not discounted again."""
+    values = np.asarray(values, dtype=float)
+    if period == "total":
+        return row_totals(values)
+    if period == "npv":
+        return row_totals(values) if kind == "npv" else npv_by_row(values, rate)
+    if period == "first":
+        return values[:, 0].copy()
+    if period == "last":
+        return values[:, -1].copy()
+    if period == "change":
+        return values[:, -1] - values[:, 0]
+    raise ValueError("unknown aggregate %r" % period)
+
+
+def metric_kind(attrs) -> tuple:
+    """(kind, better) of a metric dataset's attributes. Version-1 files have neither: a metric
+    in USD was summed and discounted (flow), anything else summed (count), and only costs
+    (fiscal = -1) were better lower."""
+    if "kind" in attrs or "better" in attrs:
+        kind, better = _text(attrs["kind"]), _text(attrs["better"])
+        if kind not in KIND_AGGREGATES or better not in ("lower", "higher"):
+            raise ResultsFormatError("kind %r / better %r not understood" % (kind, better))
+        return kind, better
+    kind = "flow" if _text(attrs.get("unit", "")) == "USD" else "count"
+    return kind, "lower" if int(attrs.get("fiscal", 0)) < 0 else "higher"
+
+
+def _mean(x: np.ndarray) -> float:
+    # An exactly rounded sum, as close as possible to the engine's compensated one.
+    return math.fsum(x) / len(x)
+
+
+def summarize(x: Sequence[float]) -> dict:
+    """Mean, sd, se, 95% CI of the mean, P5/P50/P95, min and max of one sample.
+
+    The columns of the engine's /summary tables (SUMMARY_COLUMNS), computed the same way.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    n = len(x)
+    if n == 0:
+        return {c: math.nan for c in SUMMARY_COLUMNS}
+    mean = _mean(x)
+    sd = math.sqrt(float(np.sum((x - mean) ** 2)) / (n - 1)) if n > 1 else 0.0
+    se = sd / math.sqrt(n)
+    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
+    return {"mean": mean, "sd": sd, "se": se, "ci_lower": mean - _Z975 * se,
+            "ci_upper": mean + _Z975 * se, "p5": float(p5), "p50": float(p50),
+            "p95": float(p95), "min": float(x.min()), "max": float(x.max())}
+
+
+def delta_stats(delta: Sequence[float], better_sign: int) -> dict:
+    """Statistics of a per-path difference option - baseline (COMPARISON_COLUMNS).
+
+    prob_increase and prob_decrease are the shares of paths where the difference is > 0 and
+    < 0; prob_better is prob_decrease when lower is better (better_sign < 0), else
+    prob_increase.
+    """
+    delta = np.asarray(delta, dtype=float).ravel()
+    s = summarize(delta)
+    out = {c: s[c] for c in COMPARISON_COLUMNS if c in s}
+    n = len(delta)
+    out["prob_increase"] = float(np.count_nonzero(delta > 0)) / n if n else math.nan
+    out["prob_decrease"] = float(np.count_nonzero(delta < 0)) / n if n else math.nan
+    out["prob_better"] = out["prob_decrease"] if better_sign < 0 else out["prob_increase"]
+    return out
+
+
+def probability_at_least(x: Sequence[float], target: float) -> float:
+    """Share of paths with a value >= target."""
+    x = np.asarray(x, dtype=float)
+    return float(np.count_nonzero(x >= target)) / len(x) if len(x) else math.nan
+
+
+def prob_best(npvs: np.ndarray) -> np.ndarray:
+    """P(each row is the largest), from a [options x paths] array; ties are shared equally."""
+    npvs = np.asarray(npvs, dtype=float)
+    best = npvs.max(axis=0)
+    winners = npvs == best
+    return (winners / winners.sum(axis=0)).mean(axis=1)
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman rank correlation (average ranks for ties); 0 when either side is constant."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if len(x) != len(y) or len(x) < 2:
+        return 0.0
+    rx = pd.Series(x).rank(method="average").to_numpy()
+    ry = pd.Series(y).rank(method="average").to_numpy()
+    rx -= rx.mean()
+    ry -= ry.mean()
+    sxx, syy = float(rx @ rx), float(ry @ ry)
+    return float(rx @ ry) / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else 0.0
+
+
+def sensitivity_table(inputs: pd.DataFrame, output: Sequence[float]) -> pd.DataFrame:
+    """What drives `output` (one value per path) among the columns of `inputs` (paths rows).
+
+    For each input: the Spearman rank correlation with the output, and the standardized
+    regression coefficient (SRC) of a least-squares fit of the standardized output on all
+    standardized inputs at once; variance_share = SRC^2. With a good linear fit (r_squared near
+    1) and independent inputs, the shares add up to r_squared. Inputs that are constant over
+    the paths are left out. Rows are sorted by |SRC|, largest first; the DataFrame's
+    attrs["r_squared"] holds the fit's R^2. With fewer paths than inputs + 2 the regression is
+    underdetermined: SRC, variance_share and r_squared are NaN and rows are sorted by
+    |Spearman| (as the engine does).
+    """
+    y = np.asarray(output, dtype=float)
+    if len(inputs) != len(y):
+        raise ValueError("inputs have %d rows, output %d values" % (len(inputs), len(y)))
+    used = [c for c in inputs.columns if np.std(inputs[c].to_numpy(dtype=float), ddof=1) > 0]
+    sy = float(np.std(y, ddof=1)) if len(y) > 1 else 0.0
+    rows = []
+    r_squared = 0.0
+    if used and sy > 0 and len(y) < len(used) + 2:
+        r_squared = float("nan")
+        rows = [(name, spearman(inputs[name].to_numpy(dtype=float), y), float("nan"),
+                 float("nan")) for name in used]
+    elif used and sy > 0 and len(y) >= 3:
+        x = inputs[used].to_numpy(dtype=float)
+        x = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+        ys = (y - y.mean()) / sy
+        beta = np.linalg.lstsq(x, ys, rcond=None)[0]
+        resid = ys - x @ beta
+        r_squared = 1.0 - float(resid @ resid) / float(ys @ ys)
+        for j, name in enumerate(used):
+            rows.append((name, spearman(inputs[name].to_numpy(dtype=float), y), beta[j],
+                         beta[j] ** 2))
+    else:
+        rows = [(name, 0.0, 0.0, 0.0) for name in used]
+    table = pd.DataFrame(rows, columns=("input",) + SENSITIVITY_COLUMNS)
+    key = "spearman" if math.isnan(r_squared) else "src"
+    order = np.argsort(-np.abs(table[key].to_numpy()), kind="stable")
+    table = table.iloc[order].reset_index(drop=True)
+    table.attrs["r_squared"] = r_squared
+    return table
+
+
+@dataclass(frozen=True)
+class Target:
+    """A fiscal target on an option's net budget impact against the baseline.
+
+    `npv` targets compare the NPV of the impact over the horizon with value_usd; annual
+    targets (year given) compare that calendar year's impact.
+    """
+
+    name: str
+    value_usd: float
+    year: int | None = None
+
+    @property
+    def is_npv(self) -> bool:
+        return self.year is None
+
+
+# ---- the results file -------------------------------------------------------------------------
+
+
+def _text(v) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def _texts(v) -> list:
+    return [_text(s) for s in np.atleast_1d(v)] if v is not None else []
+
+
+def _path_dtype(paths: int):
+    # int32 up to 2^31 - 1 paths; the engine allows up to 2^32.
+    return np.int32 if paths < 2 ** 31 else np.int64
+
+
+def _split_key(key: str) -> tuple:
+    model, _, metric = key.partition(".")
+    if not model or not metric:
+        raise ValueError("'%s' is not of the form model.metric" % key)
+    return model, metric
+
+
+def open_results(path: str | os.PathLike) -> "Results":
+    """Opens a results file after checking its format and version (see Results)."""
+    return Results(path)
+
+
+def frame(path: str | os.PathLike, metrics: Iterable[str] | None = None,
+          options: Iterable[str] | None = None, scale: float = 1.0) -> pd.DataFrame:
+    """Every metric of every option of the results file at `path`, per path and year, in one
+    tidy DataFrame (option, metric, path, year, value): Results.frame() in one call."""
+    with Results(path) as res:
+        return res.frame(metrics, options, scale)
+
+
+class Results:
+    """A reformsim results file, open for reading.
+
+    Checks on opening, in order: the file exists and is HDF5; the root attribute `format` is
+    "reformsim-results"; `format_version` is at most READS_FORMAT_VERSION (a newer file is
+    refused: this module could misread it). Use as a context manager, or call close().
+    Per-path arrays are read on first use and cached.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise FileNotFoundError("%s: no such results file" % self.path)
+        if os.path.isdir(self.path):
+            raise ResultsFormatError("%s: is a folder, not a results file" % self.path)
+        if not h5py.is_hdf5(self.path):
+            raise ResultsFormatError("%s: not an HDF5 file" % self.path)
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as e:
+            raise ResultsFormatError("%s: cannot be read (a damaged or truncated file?): %s"
+                                     % (self.path, e)) from None
+        try:
+            self._check_format()
+            a = self._file.attrs
+            self.baseline = _text(a["baseline"])
+            self.options = _texts(a["options"])
+            self.paths = int(a["paths"])
+            self.horizon_years = int(a["horizon_years"])
+            self.start_year = int(a["start_year"])
+            self.discount_rate = float(a["discount_rate"])
+            self.seed = int(a["seed"])
+            self.factors = _texts(a.get("factors"))
+        except (OSError, RuntimeError, KeyError) as e:
+            # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
+            self._file.close()
+            raise ResultsFormatError("%s: a damaged results file: %s" % (self.path, e)) from None
+        except Exception:
+            self._file.close()
+            raise
+        self._cache: dict = {}
+
+    @property
+    def checksummed(self) -> bool:
+        """True when every dataset carries its SHA-256 (format version 4 and later): each read
+        below checks it, and HDF5 checks every chunk's Fletcher32. Older files are read
+        unverified."""
+        return self.format_version >= 4
+
+    def _read(self, ds) -> np.ndarray:
+        """A dataset's values, checked against its `sha256` attribute when it has one; a damaged
+        dataset raises ResultsFormatError naming it, never returns numbers."""
+        try:
+            v = ds[()]
+        except (OSError, RuntimeError) as e:  # HDF5's Fletcher32 or metadata checksums
+            raise ResultsFormatError("%s: %s: a damaged dataset: %s" % (self.path, ds.name, e)) \
+                from None
+        if "sha256" in ds.attrs:
+            digest = hashlib.sha256(np.ascontiguousarray(v, dtype="<f8").tobytes()).hexdigest()
+            if digest != _text(ds.attrs["sha256"]):
+                raise ResultsFormatError("%s: %s does not match its SHA-256: the file is damaged"
+                                         % (self.path, ds.name))
+        elif self.checksummed:
+            raise ResultsFormatError("%s: %s has no sha256 attribute" % (self.path, ds.name))
+        return v
+
+    def verify(self) -> int:
+        """Reads every dataset and checks it (see `checksummed`); returns how many there are.
+        Raises ResultsFormatError at the first damaged one."""
+        names = []
+        self._file.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset)
+                              else None)
+        for n in names:
+            self._read(self._file[n])
+        return len(names)
+
+    def _check_format(self) -> None:
+        a = self._file.attrs
+        if "format" not in a or _text(a["format"]) != FORMAT:
+            raise ResultsFormatError(
+                "%s: not a reformsim results file (its root attribute 'format' is not '%s')"
+                % (self.path, FORMAT))
+        if "format_version" not in a:
+            raise ResultsFormatError("%s: the root attribute 'format_version' is missing"
+                                     % self.path)
+        self.format_version = int(a["format_version"])
+        if self.format_version > READS_FORMAT_VERSION:
+            raise ResultsFormatError(
+                "%s: written in results format version %d; this reader (the reformsim Python "
+                "package, %s) reads versions up to %d: install the package of the engine that "
+                "wrote the file (pip install ./python, docs/analysis.md)"
+                % (self.path, self.format_version, os.path.dirname(os.path.abspath(__file__)),
+                   READS_FORMAT_VERSION))
+        if self.format_version < 1:
+            raise ResultsFormatError("%s: invalid format_version %d" % (self.path,
+                                                                        self.format_version))
+
+    def close(self) -> None:
+        self._file.close()
+        self._cache.clear()
+
+    def __enter__(self) -> "Results":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<reformsim Results %s: %d options, %d paths, %d years from %d>" % (
+            self.path, len(self.options), self.paths, self.horizon_years, self.start_year)
+
+    # ---- what is in the file ------------------------------------------------------------------
+
+    @property
+    def years(self) -> list:
+        """Calendar years of the columns of every per-path array."""
+        return list(range(self.start_year, self.start_year + self.horizon_years))
+
+    @property
+    def year_labels(self) -> list:
+        return [str(y) for y in self.years]
+
+    @property
+    def reform_options(self) -> list:
+        """Every option except the baseline, in scenario order."""
+        return [o for o in self.options if o != self.baseline]
+
+    @property
+    def has_comparisons(self) -> bool:
+        return "comparisons" in self._file
+
+    @property
+    def has_sensitivity(self) -> bool:
+        return "sensitivity" in self._file
+
+    def provenance(self) -> pd.DataFrame:
+        """Root attributes (engine version, git revision, seed, scenario, ...), one row each.
+
+        Lists are joined with ", "; the scenario's full text is left out (see scenario_text).
+        """
+        rows = []
+        for key, value in self._file.attrs.items():
+            if key == "scenario_text":
+                continue
+            if isinstance(value, np.ndarray) and value.ndim > 0:
+                value = ", ".join(_texts(value))
+            elif isinstance(value, (bytes, str)):
+                value = _text(value)
+            elif isinstance(value, np.generic):
+                value = value.item()
+            rows.append((key, value))
+        return pd.DataFrame(rows, columns=["attribute", "value"]).set_index("attribute")
+
+    @property
+    def scenario_text(self) -> str:
+        return _text(self._file.attrs.get("scenario_text", ""))
+
+    def option_table(self) -> pd.DataFrame:
+        """Options in scenario order with their descriptions."""
+        rows = [(o, _text(self._file["options"][o].attrs.get("description", "")),
+                 o == self.baseline) for o in self.options]
+        return pd.DataFrame(rows, columns=["option", "description", "is_baseline"])
+
+    def metric_keys(self, option: str | None = None) -> list:
+        """The option's metrics as "model.metric", in the engine's order."""
+        og = self._file["options"][option or self.baseline]
+        return _texts(og.attrs.get("metrics"))
+
+    def metrics(self, option: str | None = None) -> pd.DataFrame:
+        """Metrics of one option (default the baseline): key, model, metric, unit,
+        description, fiscal (-1 cost, 0 none, 1 benefit), in_budget, kind (flow, count, stock,
+        npv), better (lower, higher), better_sign (-1, 1), as the models declare them."""
+        option = option or self.baseline
+        rows = []
+        for key in self.metric_keys(option):
+            i = self.metric_info(key, option)
+            rows.append((key, *_split_key(key), i["unit"], i["description"], i["fiscal"],
+                         i["in_budget"], i["kind"], i["better"], i["better_sign"]))
+        return pd.DataFrame(rows, columns=["key", "model", "metric", "unit", "description",
+                                           "fiscal", "in_budget", "kind", "better",
+                                           "better_sign"])
+
+    def models(self) -> list:
+        """Domain models in the file (the engine's "fiscal" roll-up left out), in order."""
+        out = []
+        for key in self.metric_keys():
+            model = _split_key(key)[0]
+            if model != "fiscal" and model not in out:
+                out.append(model)
+        return out
+
+    def has_model(self, model: str) -> bool:
+        return model in self.models()
+
+    def has_metric(self, metric: str, option: str | None = None) -> bool:
+        return metric in self.metric_keys(option)
+
+    def metric_info(self, metric: str, option: str | None = None) -> dict:
+        """unit, description, fiscal, in_budget, kind, better, better_sign, aggregates (the
+        periods over the horizon its kind gives it) and headline of one metric."""
+        option = option or self.baseline
+        model, name = _split_key(metric)
+        try:
+            a = self._file["options"][option][model][name].attrs
+        except KeyError:
+            raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
+        try:
+            kind, better = metric_kind(a)
+        except ResultsFormatError as e:
+            raise ResultsFormatError("%s: /options/%s/%s: %s" % (self.path, option, metric,
+                                                                 e)) from None
+        return {"unit": _text(a.get("unit", "")), "description": _text(a.get("description", "")),
+                "fiscal": int(a.get("fiscal", 0)), "in_budget": bool(int(a.get("in_budget", 0))),
+                "kind": kind, "better": better, "better_sign": -1 if better == "lower" else 1,
+                "aggregates": KIND_AGGREGATES[kind], "headline": HEADLINE[kind]}
+
+    def _check_option(self, option: str) -> None:
+        if option not in self.options:
+            raise KeyError("no option '%s' in %s (options: %s)" % (option, self.path,
+                                                                   ", ".join(self.options)))
+
+    # ---- per-path data ------------------------------------------------------------------------
+
+    def values(self, option: str, metric: str) -> np.ndarray:
+        """The per-path array [paths x years] of one metric ("model.metric") of one option.
+
+        Read once and cached; the returned array is read-only.
+        """
+        key = ("values", option, metric)
+        if key not in self._cache:
+            self._cache[key] = self._read_values(option, metric)
+        return self._cache[key]
+
+    def _read_values(self, option: str, metric: str) -> np.ndarray:
+        """The array values() returns, from the cache when it holds it, else read from the file
+        without caching it (frame() reads every metric once and keeps none)."""
+        self._check_option(option)
+        cached = self._cache.get(("values", option, metric))
+        if cached is not None:
+            return cached
+        model, name = _split_key(metric)
+        try:
+            ds = self._file["options"][option][model][name]
+        except KeyError:
+            raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
+        v = self._read(ds)
+        if v.shape != (self.paths, self.horizon_years):
+            raise ResultsFormatError("%s: /options/%s/%s has the shape %r, expected %r" % (
+                self.path, option, metric, v.shape, (self.paths, self.horizon_years)))
+        v.setflags(write=False)
+        return v
+
+    def frame(self, metrics: Iterable[str] | None = None, options: Iterable[str] | None = None,
+              scale: float = 1.0) -> pd.DataFrame:
+        """Every metric of every option per path and year, in one tidy DataFrame.
+
+        Columns: option and metric (pandas categoricals: the options in scenario order, the
+        metrics as "model.metric" in the engine's order), path (int32, 0-based; int64 past
+        2^31 - 1 paths), year (int16, calendar year) and value (float64, divided by `scale`:
+        1e6 for $M). Rows run option by option, metric by metric, path by path, year by year. `metrics` and `options` keep only
+        those (default: all; a name the file does not have is a KeyError naming what it has).
+        An option without one of the metrics (a model it does not run) has no rows for it.
+        Per-path arrays are read for the frame and not cached (values() caches).
+
+        The categoricals keep the table small, 16 bytes a row: with 1,000 paths and 10 years,
+        one metric of the seven Los Angeles options takes 1.1 MB (docs/analysis.md), where
+        object-dtype labels and int64 path and year took 6.6 MB.
+        """
+        opts = list(self.options if options is None else options)
+        for o in opts:
+            self._check_option(o)
+        known = list(dict.fromkeys(k for o in self.options for k in self.metric_keys(o)))
+        if metrics is None:
+            keys = known
+        else:
+            keys = list(dict.fromkeys(metrics))
+            missing = [k for k in keys if k not in known]
+            if missing:
+                raise KeyError("%s has no metric %s (it has: %s)" % (
+                    self.path, ", ".join("'%s'" % k for k in missing), ", ".join(known)))
+        pairs = [(i, j) for i, o in enumerate(opts)
+                 for j, k in enumerate(keys) if k in self.metric_keys(o)]
+        cells = self.paths * self.horizon_years
+        value = np.empty(len(pairs) * cells)
+        for n, (i, j) in enumerate(pairs):
+            value[n * cells:(n + 1) * cells] = self._read_values(opts[i], keys[j]).ravel()
+        if scale != 1.0:
+            value /= scale
+        option_codes = np.repeat(np.array([i for i, _ in pairs], dtype=np.int32), cells)
+        metric_codes = np.repeat(np.array([j for _, j in pairs], dtype=np.int32), cells)
+        path = np.repeat(np.arange(self.paths, dtype=_path_dtype(self.paths)), self.horizon_years)
+        year = np.array(self.years, dtype=np.int16)
+        return pd.DataFrame({
+            "option": pd.Categorical.from_codes(option_codes, categories=opts),
+            "metric": pd.Categorical.from_codes(metric_codes, categories=keys),
+            "path": np.tile(path, len(pairs)),
+            "year": np.tile(year, self.paths * len(pairs)),
+            "value": value})
+
+    def metric_frame(self, metric: str, options: Iterable[str] | None = None,
+                     scale: float = 1.0) -> pd.DataFrame:
+        """One metric per path and year in long (tidy) form: option (categorical), path, year,
+        value; frame() of that metric without its metric column. `scale` divides the values
+        (1e6 for $M)."""
+        return self.frame([metric], options, scale).drop(columns="metric")
+
+    def inputs(self, option: str | None = None) -> pd.DataFrame:
+        """Per-path draws of the option's uncertain inputs: one row per path, one column per
+        input ("model.input"), in the engine's order. An input an option does not use is 0."""
+        option = option or self.baseline
+        self._check_option(option)
+        key = ("inputs", option)
+        if key not in self._cache:
+            og = self._file["options"][option]
+            names = _texts(og.attrs.get("inputs"))
+            data = {n: self._read(og["inputs"][n]) for n in names}
+            frame = pd.DataFrame(data, index=pd.RangeIndex(self.paths, name="path"))
+            self._cache[key] = frame
+        return self._cache[key].copy()
+
+    def input_info(self, option: str | None = None) -> pd.DataFrame:
+        """Input names and descriptions of one option."""
+        option = option or self.baseline
+        og = self._file["options"][option]
+        return pd.DataFrame(
+            [(n, _text(og["inputs"][n].attrs.get("description", "")))
+             for n in _texts(og.attrs.get("inputs"))], columns=["input", "description"])
+
+    # ---- summaries ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _year_column(periods: list):
+        """Calendar year of each period label; missing (<NA>) for aggregates ("total", ...)."""
+        return pd.array([int(p) if p.isdigit() else None for p in periods], dtype="Int64")
+
+    def summary(self, option: str | None = None, metric: str | None = None,
+                period: str | int | None = None) -> pd.DataFrame:
+        """The engine's /summary tables in long form: option, metric, model, unit, kind,
+        period, year, then SUMMARY_COLUMNS. `period` is a year ("2026" or 2026) or an
+        aggregate the metric's kind has (KIND_AGGREGATES: "total", "npv", "first", "last",
+        "change"); `year` is the calendar year of yearly rows."""
+        frames = []
+        for opt in [option] if option else self.options:
+            og = self._file["summary"][opt]
+            for key in _texts(og.attrs.get("metrics")):
+                if metric and key != metric:
+                    continue
+                model, name = _split_key(key)
+                ds = og[model][name]
+                periods = _texts(ds.attrs["rows"])
+                f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
+                f.insert(0, "option", opt)
+                f.insert(1, "metric", key)
+                f.insert(2, "model", model)
+                f.insert(3, "unit", _text(ds.attrs.get("unit", "")))
+                f.insert(4, "kind", self.metric_info(key, opt)["kind"])
+                f.insert(5, "period", periods)
+                f.insert(6, "year", self._year_column(periods))
+                frames.append(f)
+        if not frames:
+            raise KeyError("no summary for option=%r metric=%r" % (option, metric))
+        out = pd.concat(frames, ignore_index=True)
+        if period is not None:
+            out = out[out["period"] == str(period)].reset_index(drop=True)
+        return out
+
+    def fan(self, option: str, metric: str = NET_BUDGET, versus_baseline: bool = True,
+            quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+            scale: float = 1.0) -> pd.DataFrame:
+        """Quantiles and mean of a metric by year (index: year; columns p5, p25, ..., mean),
+        of the difference option - baseline when `versus_baseline`. `scale` divides."""
+        v = self.delta(option, metric) if versus_baseline else self.values(option, metric)
+        q = np.quantile(v, list(quantiles), axis=0)
+        out = pd.DataFrame({"p%g" % (100 * p): q[i] for i, p in enumerate(quantiles)},
+                           index=pd.Index(self.years, name="year"))
+        out["mean"] = v.mean(axis=0)
+        return out / scale
+
+    # ---- option against baseline --------------------------------------------------------------
+
+    def delta(self, option: str, metric: str = NET_BUDGET) -> np.ndarray:
+        """Per-path, per-year difference option - baseline [paths x years] of one metric.
+
+        For the net budget flow this is the option's net budget impact."""
+        return self.values(option, metric) - self.values(self.baseline, metric)
+
+    def _reduce(self, v: np.ndarray, period, metric: str, option: str) -> np.ndarray:
+        info = self.metric_info(metric, option)
+        period = info["headline"] if period is None else str(period)
+        if period in info["aggregates"]:
+            return aggregate_by_row(v, period, info["kind"], self.discount_rate)
+        if period in self.year_labels:
+            return v[:, self.year_labels.index(period)].copy()
+        raise ValueError("period must be a year in %d-%d or one of %s (what a %s metric like "
+                         "%s has over the horizon), got %r" % (
+                             self.years[0], self.years[-1], ", ".join(info["aggregates"]),
+                             info["kind"], metric, period))
+
+    def impact(self, option: str, metric: str = NET_BUDGET, period: str | int | None = None
+               ) -> np.ndarray:
+        """Per-path impact of `option` against the baseline on `metric` over `period` (a year
+        or an aggregate of the metric's kind; default its headline: a flow's "npv", a count's
+        "total", a stock's "last"): one value per path. Default: NPV of the net budget
+        impact."""
+        return self._reduce(self.delta(option, metric), period, metric, option)
+
+    def per_path(self, option: str, metric: str = NET_BUDGET, period: str | int | None = None
+                 ) -> np.ndarray:
+        """Per-path value of a metric of one option over `period` (a year or an aggregate of
+        the metric's kind; default its headline)."""
+        return self._reduce(self.values(option, metric), period, metric, option)
+
+    def impact_frame(self, options: Iterable[str] | None = None, metric: str = NET_BUDGET,
+                     scale: float = 1.0) -> pd.DataFrame:
+        """Per-path impacts (option - baseline) in long form: option, path, period, year,
+        value; periods are every year and the aggregates of the metric's kind (option and
+        period are categoricals, path int32, year a nullable Int64 that is <NA> for the
+        aggregates). Default: every reform option."""
+        info = self.metric_info(metric)
+        periods = self.year_labels + list(info["aggregates"])
+        opts = list(options or self.reform_options)
+        values = []
+        for option in opts:
+            d = self.delta(option, metric)
+            values.append(np.column_stack([d] + [
+                aggregate_by_row(d, a, info["kind"], self.discount_rate)
+                for a in info["aggregates"]]).ravel())
+        rows = self.paths * len(periods)
+        year = pd.array(self.years + [None] * len(info["aggregates"]), dtype="Int64")
+        return pd.DataFrame({
+            "option": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(opts), dtype=np.int32), rows), categories=opts),
+            "path": np.tile(np.repeat(np.arange(self.paths, dtype=_path_dtype(self.paths)),
+                                      len(periods)),
+                            len(opts)),
+            "period": pd.Categorical.from_codes(
+                np.tile(np.arange(len(periods), dtype=np.int32), self.paths * len(opts)),
+                categories=periods),
+            "year": np.tile(year, self.paths * len(opts)),
+            "value": (np.concatenate(values) if values else np.empty(0)) / scale})
+
+    def _stored_comparison(self, option: str) -> list:
+        og = self._file["comparisons"].get(option)
+        if og is None:
+            return []
+        order = {k: i for i, k in enumerate(self.metric_keys(option))}
+        found = []
+        for model, mg in og.items():
+            if not isinstance(mg, h5py.Group):
+                continue
+            for name, ds in mg.items():
+                found.append((order.get(model + "." + name, len(order)), model, name, ds))
+        frames = []
+        for _, model, name, ds in sorted(found, key=lambda t: (t[0], t[1], t[2])):
+            periods = _texts(ds.attrs["rows"])
+            f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
+            f.insert(0, "option", option)
+            f.insert(1, "metric", model + "." + name)
+            f.insert(2, "model", model)
+            f.insert(3, "unit", _text(ds.attrs.get("unit", "")))
+            kind, better = metric_kind(ds.attrs) if "kind" in ds.attrs else (
+                self.metric_info(model + "." + name, option)["kind"],
+                "lower" if int(ds.attrs.get("better_sign", 1)) < 0 else "higher")
+            f.insert(4, "kind", kind)
+            f.insert(5, "better", better)
+            f.insert(6, "better_sign", -1 if better == "lower" else 1)
+            f.insert(7, "period", periods)
+            f.insert(8, "year", self._year_column(periods))
+            frames.append(f)
+        return frames
+
+    def _computed_comparison(self, option: str, metric: str | None) -> list:
+        base_keys = set(self.metric_keys(self.baseline))
+        frames = []
+        for key in self.metric_keys(option):
+            if key not in base_keys or (metric and key != metric):
+                continue
+            info = self.metric_info(key, option)
+            d = self.delta(option, key)
+            sign = info["better_sign"]
+            rows = [delta_stats(d[:, t], sign) for t in range(d.shape[1])]
+            rows += [delta_stats(aggregate_by_row(d, a, info["kind"], self.discount_rate), sign)
+                     for a in info["aggregates"]]
+            periods = self.year_labels + list(info["aggregates"])
+            f = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+            f.insert(0, "option", option)
+            f.insert(1, "metric", key)
+            f.insert(2, "model", _split_key(key)[0])
+            f.insert(3, "unit", info["unit"])
+            f.insert(4, "kind", info["kind"])
+            f.insert(5, "better", info["better"])
+            f.insert(6, "better_sign", sign)
+            f.insert(7, "period", periods)
+            f.insert(8, "year", self._year_column(periods))
+            frames.append(f)
+        return frames
+
+    def _use_stored(self, source: str, present: bool, what: str) -> bool:
+        if source not in SOURCES:
+            raise ValueError("source must be one of %s, got %r" % (", ".join(SOURCES), source))
+        if source == "stored" and not present:
+            raise KeyError("%s has no stored %s (written before they were added); use "
+                           "source='computed'" % (self.path, what))
+        return present and source != "computed"
+
+    def comparisons(self, option: str | None = None, metric: str | None = None,
+                    period: str | int | None = None, source: str = "auto") -> pd.DataFrame:
+        """Option against baseline, path by path, in long form: option, metric, model, unit,
+        kind, better, better_sign, period, year, then COMPARISON_COLUMNS (statistics of the
+        per-path difference option - baseline; periods: each year and the aggregates of the
+        metric's kind, KIND_AGGREGATES), and `source` ("stored" from /comparisons, or
+        "computed" here from the per-path data). `period` "headline" keeps, per metric, the
+        one aggregate a one-line view shows (HEADLINE: a flow's npv, a count's total, a
+        stock's last year)."""
+        if option is not None:
+            self._check_option(option)
+        opts = [option] if option else self.reform_options
+        stored = self._use_stored(source, self.has_comparisons, "comparisons")
+        frames = []
+        for opt in opts:
+            if opt == self.baseline:
+                continue
+            if stored:
+                part = [f for f in self._stored_comparison(opt)
+                        if not metric or f["metric"].iat[0] == metric]
+            else:
+                part = self._computed_comparison(opt, metric)
+            frames.extend(part)
+        if not frames:
+            return pd.DataFrame(columns=["option", "metric", "model", "unit", "kind", "better",
+                                         "better_sign", "period", "year", *COMPARISON_COLUMNS,
+                                         "source"])
+        out = pd.concat(frames, ignore_index=True)
+        out["source"] = "stored" if stored else "computed"
+        if period == "headline":
+            out = out[out["period"] == out["kind"].map(HEADLINE)].reset_index(drop=True)
+        elif period is not None:
+            out = out[out["period"] == str(period)].reset_index(drop=True)
+        return out
+
+    def prob_better(self, metric: str = NET_BUDGET, period: str | int = "headline",
+                    source: str = "auto") -> pd.DataFrame:
+        """P(option better than the baseline, in the direction the metric's model declares) on
+        one metric over one period (default its headline aggregate), per reform option:
+        option, prob_better, prob_increase, prob_decrease, source."""
+        c = self.comparisons(metric=metric, period=period, source=source)
+        return c[["option", "prob_better", "prob_increase", "prob_decrease", "source"]
+                 ].reset_index(drop=True)
+
+    def prob_best(self, source: str = "auto") -> pd.DataFrame:
+        """P(each option, baseline included, has the highest NPV of net budget flow); ties are
+        shared equally. Columns: option, prob_best, source."""
+        stored = self._use_stored(source, self.has_comparisons
+                                  and "prob_best" in self._file["comparisons"], "prob_best")
+        if stored:
+            ds = self._file["comparisons"]["prob_best"]
+            names, values = _texts(ds.attrs["options"]), self._read(ds)
+        else:
+            names = self.options
+            values = prob_best(np.vstack([self.per_path(o, NET_BUDGET, "npv") for o in names]))
+        return pd.DataFrame({"option": names, "prob_best": values,
+                             "source": "stored" if stored else "computed"})
+
+    def scenario_targets(self) -> list:
+        """The scenario's fiscal targets (fiscal.targets), read from the scenario text kept in
+        the file. Needs PyYAML; returns [] without it, or when the scenario has none."""
+        try:
+            import yaml  # optional: only to read targets from files without /comparisons
+        except ImportError:
+            return []
+        try:
+            doc = yaml.safe_load(self.scenario_text) or {}
+            entries = (doc.get("fiscal") or {}).get("targets") or []
+            out = []
+            for t in entries:
+                if "npv_usd" in t:
+                    out.append(Target(str(t["name"]), float(t["npv_usd"])))
+                else:
+                    out.append(Target(str(t["name"]), float(t["annual_usd"]), int(t["year"])))
+            return out
+        except (yaml.YAMLError, AttributeError, KeyError, TypeError, ValueError):
+            return []
+
+    def target_probability(self, option: str, target: Target) -> float:
+        """P(net budget impact of `option` >= target), path by path."""
+        period = "npv" if target.is_npv else target.year
+        return probability_at_least(self.impact(option, NET_BUDGET, period), target.value_usd)
+
+    def targets(self, targets: Sequence[Target] | None = None, source: str = "auto"
+                ) -> pd.DataFrame:
+        """P(net budget impact >= target) per reform option and target: option, target,
+        probability, source. Stored values are used when the file has them and no `targets`
+        are given; otherwise the given targets (default: the scenario's) are evaluated on the
+        per-path data. Empty when there are no targets."""
+        stored = targets is None and self._use_stored(
+            source, self.has_comparisons and any(
+                "targets" in self._file["comparisons"].get(o, {}) for o in self.reform_options),
+            "targets")
+        rows = []
+        if stored:
+            for o in self.reform_options:
+                g = self._file["comparisons"].get(o)
+                if g is None or "targets" not in g:
+                    continue
+                ds = g["targets"]
+                rows += [(o, n, float(p)) for n, p in zip(_texts(ds.attrs["names"]), self._read(ds))]
+        else:
+            chosen = self.scenario_targets() if targets is None else targets
+            for o in self.reform_options:
+                rows += [(o, t.name, self.target_probability(o, t)) for t in chosen]
+        out = pd.DataFrame(rows, columns=["option", "target", "probability"])
+        out["source"] = "stored" if stored else "computed"
+        return out
+
+    def sensitivity(self, option: str, metric: str | None = None, source: str = "auto"
+                    ) -> pd.DataFrame:
+        """What drives the option's NPV impact: one row per input ("model.input") with
+        spearman, src and variance_share (see sensitivity_table), sorted by |src|.
+
+        The output explained is the headline aggregate of `metric` (default the net budget
+        flow, whose headline is its NPV; a count's total, a stock's last year) of option -
+        baseline (for the baseline itself, of its own values). attrs: output, r_squared,
+        source, paths. Stored tables (/sensitivity) are used for the default metric when
+        present.
+        """
+        self._check_option(option)
+        present = (metric in (None, NET_BUDGET) and self.has_sensitivity
+                   and option in self._file["sensitivity"])
+        if self._use_stored(source, present, "sensitivity for option '%s'" % option):
+            g = self._file["sensitivity"][option]
+            table = pd.DataFrame({"input": _texts(g.attrs["inputs"]),
+                                  **{c: self._read(g[c]) for c in SENSITIVITY_COLUMNS}})
+            table.attrs.update(output=_text(g.attrs.get("output", "")),
+                               r_squared=float(g.attrs.get("r_squared", math.nan)),
+                               source="stored", paths=self.paths)
+            return table
+        key = metric or NET_BUDGET
+        agg = self.metric_info(key, option)["headline"]
+        if option == self.baseline:
+            y = self.per_path(option, key, agg)
+            output = "%s(%s)" % (agg, key)
+        else:
+            y = self.impact(option, key, agg)
+            output = "%s(%s - %s)" % (agg, key, self.baseline)
+        table = sensitivity_table(self.inputs(option), y)
+        table.attrs.update(output=output, source="computed", paths=self.paths)
+        return table
+
+    # ---- the planner's table ------------------------------------------------------------------
+
+    def planner_table(self, scale: float = 1e6, targets: Sequence[Target] | None = None,
+                      source: str = "auto") -> pd.DataFrame:
+        """One row per reform option: description, mean NPV of the net budget impact, its 90%
+        interval (P5, P95) and standard error, in units of `scale` (default $M), P(better than
+        the baseline) and P(meeting each target)."""
+        comp = self.comparisons(metric=NET_BUDGET, period="npv", source=source)
+        desc = self.option_table().set_index("option")["description"]
+        unit = {1e6: "$M", 1e9: "$B", 1.0: "$"}.get(scale, "x%g $" % scale)
+        out = pd.DataFrame({
+            "option": comp["option"],
+            "description": comp["option"].map(desc),
+            "mean NPV impact (%s)" % unit: comp["mean"] / scale,
+            "P5 (%s)" % unit: comp["p5"] / scale,
+            "P95 (%s)" % unit: comp["p95"] / scale,
+            "std. error (%s)" % unit: comp["se"] / scale,
+            "P(better)": comp["prob_better"],
+        })
+        t = self.targets(targets=targets, source=source)
+        for name in dict.fromkeys(t["target"]):
+            col = t[t["target"] == name].set_index("option")["probability"]
+            out["P(%s)" % name] = out["option"].map(col)
+        return out.reset_index(drop=True)
+
+    # ---- helpers for domain views -------------------------------------------------------------
+
+    def option_groups(self, model: str, options: Iterable[str] | None = None) -> dict:
+        """Groups options whose results for `model` are identical on every path (common random
+        numbers make them bit-identical, e.g. a package that contains this area's reforms
+        unchanged): {first option of a group: [the options of the group]}, in option order.
+        Default: the options that change the model (options_affecting)."""
+        keys = [k for k in self.metric_keys() if _split_key(k)[0] == model]
+        groups: dict = {}
+        for o in self.options_affecting(model) if options is None else options:
+            for rep in groups:
+                if all(k in self.metric_keys(o) and k in self.metric_keys(rep)
+                       and np.array_equal(self.values(o, k), self.values(rep, k)) for k in keys):
+                    groups[rep].append(o)
+                    break
+            else:
+                groups[o] = [o]
+        return groups
+
+    def options_affecting(self, model: str) -> list:
+        """Reform options whose results for `model` differ from the baseline's on some path."""
+        keys = [k for k in self.metric_keys() if _split_key(k)[0] == model]
+        out = []
+        for o in self.reform_options:
+            if any(k in self.metric_keys(o) and np.any(self.delta(o, k) != 0) for k in keys):
+                out.append(o)
+        return out
