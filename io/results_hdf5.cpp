@@ -261,6 +261,7 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::write_attr(ig, "roi_p50", s.has_roi ? s.roi_p50 : nan);
   h5::write_attr(ig, "roi_p95", s.has_roi ? s.roi_p95 : nan);
   h5::write_dataset(ig, "prob_reforms_delivered", s.prob_delivered, {s.prob_delivered.size()});
+  h5::write_dataset(ig, "reforms_delivered", s.reforms_delivered, {s.reforms_delivered.size()});
   std::vector<std::string> years;
   for (std::size_t y = 0; y < s.prob_payback.size(); ++y)
     years.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));

@@ -63,6 +63,7 @@ struct OptionComparison {
 
 struct ComparisonReport {
   std::string baseline;
+  int start_year = 0;                     // calendar year of the first year of the horizon
   std::vector<OptionComparison> options;  // every option except the baseline
   // P(option has the highest NPV of net budget flow) for every option, baseline included;
   // ties are shared equally.

@@ -164,10 +164,6 @@ Results Engine::allocate(std::uint64_t paths) const {
            {reform + ".cost_overrun", "multiplier on the reform's planned programme cost"},
            std::vector<double>(paths)});
     }
-    if (!enabled_reforms_[o].empty())
-      out.inputs.push_back({kImplementationModel,
-                            {kReformsDeliveredInput, "how many of the option's reforms delivered"},
-                            std::vector<double>(paths)});
     out.metrics.push_back({kFiscalModel,
                            {kProgramCostMetric, "USD",
                             "reform programme cost, all models (already in net_budget_usd)",
@@ -190,8 +186,7 @@ std::size_t Engine::bytes_per_path() const {
       for (int slot : metric_slot_[o][m]) n += slot >= 0 ? h : 0;
       n += scenario_.options[o].models[m]->inputs().size();
     }
-    const std::size_t reforms = enabled_reforms_[o].size();
-    n += 2 * h + 3 * reforms + (reforms > 0 ? 1 : 0);  // fiscal roll-up, implementation record
+    n += 2 * h + 3 * enabled_reforms_[o].size();  // fiscal roll-ups, implementation record
   }
   return n * sizeof(double);
 }
@@ -317,18 +312,12 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       for (std::size_t y = 0; y < h; ++y) net[y] += model_net[y];
       for (std::size_t y = 0; y < h; ++y) program[y] += model_program[y];
     }
-    const auto& enabled = enabled_reforms_[o];
-    if (!enabled.empty()) {
-      std::size_t in = implementation_input_[o];
-      double delivered = 0.0;
-      for (const auto& [m, i] : enabled) {
-        const ReformRealisation& r = buf.realisations[realisation_offset_[o][m] + i];
-        delivered += r.effect_share();
-        out.inputs[in++].values[path] = r.effect_share();
-        out.inputs[in++].values[path] = static_cast<double>(r.delay_years);
-        out.inputs[in++].values[path] = r.cost_multiplier;
-      }
-      out.inputs[in].values[path] = delivered;
+    std::size_t in = implementation_input_[o];
+    for (const auto& [m, i] : enabled_reforms_[o]) {
+      const ReformRealisation& r = buf.realisations[realisation_offset_[o][m] + i];
+      out.inputs[in++].values[path] = r.effect_share();
+      out.inputs[in++].values[path] = static_cast<double>(r.delay_years);
+      out.inputs[in++].values[path] = r.cost_multiplier;
     }
   }
 }

@@ -40,10 +40,11 @@ inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
 // MetricInfo::program_cost (already in net_budget_usd; kept apart for gross savings and ROI).
 inline constexpr const char* kProgramCostMetric = "program_cost_usd";
 // The engine's per-path record of implementation (inputs of every option that runs a reform):
-// "implementation.<model>.<reform>.delivers" (1 or 0), ".delay_years", ".cost_overrun", and
-// "implementation.reforms_delivered", how many of the option's reforms delivered.
+// "implementation.<model>.<reform>.delivers" (1 or 0), ".delay_years", ".cost_overrun". How many
+// of an option's reforms delivered is the sum of its ".delivers" (not an input of its own: it
+// would be collinear with them in sensitivity's regression).
 inline constexpr const char* kImplementationModel = "implementation";
-inline constexpr const char* kReformsDeliveredInput = "reforms_delivered";
+inline constexpr const char* kDeliversSuffix = ".delivers";
 
 // The most paths a run may have: a path's index is one 32-bit word of its streams' counter
 // (sim/random.hpp), so paths 0 .. 2^32 - 1 have streams of their own and no more do. allocate(),

@@ -86,12 +86,15 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
   std::vector<double> gross(net.size());
   for (std::size_t i = 0; i < net.size(); ++i) gross[i] = net[i] + cost[i];
 
-  // Reforms delivered: the engine's count, out of the option's reforms.
-  const std::string delivers_suffix = ".delivers";
+  // Reforms delivered: the sum of the engine's per-reform indicators.
+  std::vector<const InputSeries*> delivers;
   for (const auto& in : option.inputs)
-    if (in.model == kImplementationModel && in.info.name.size() > delivers_suffix.size() &&
-        in.info.name.ends_with(delivers_suffix))
-      ++s.reforms;
+    if (in.model == kImplementationModel && in.info.name.ends_with(kDeliversSuffix))
+      delivers.push_back(&in);
+  s.reforms = delivers.size();
+  s.reforms_delivered.assign(n, 0.0);
+  for (const InputSeries* d : delivers)
+    for (std::size_t p = 0; p < n; ++p) s.reforms_delivered[p] += d->values[p];
   s.prob_delivered.assign(s.reforms + 1, 0.0);
   s.prob_payback.assign(h, 0.0);
   s.gross_savings_usd.assign(h, 0.0);
@@ -99,12 +102,8 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
   if (n == 0) return s;
   const double nd = static_cast<double>(n);
   if (s.reforms > 0) {
-    const InputSeries* delivered =
-        option.input(std::string(kImplementationModel) + "." + kReformsDeliveredInput);
-    if (!delivered) throw RunError("option '" + option.name + "' has no reform count");
-    for (std::size_t p = 0; p < n; ++p)
-      s.prob_delivered[std::min(
-          s.reforms, static_cast<std::size_t>(std::max(0.0, delivered->values[p])))] += 1.0;
+    for (double k : s.reforms_delivered)
+      s.prob_delivered[std::min(s.reforms, static_cast<std::size_t>(std::max(0.0, k)))] += 1.0;
     for (double& p : s.prob_delivered) p /= nd;
     s.prob_delivers_nothing = s.prob_delivered[0];
   }

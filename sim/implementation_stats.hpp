@@ -2,8 +2,8 @@
 // it lose money, when does it pay back, and what does a dollar of programme cost return?
 //
 // Per option against the baseline, path by path (common random numbers):
-//   reforms delivered   the engine's implementation.reforms_delivered; P(delivers nothing) is
-//                       P(none of the option's reforms delivered)
+//   reforms delivered   the sum of the engine's implementation.<model>.<reform>.delivers inputs;
+//                       P(delivers nothing) is P(none of the option's reforms delivered)
 //   net loss            NPV of the net budget impact (option - baseline of fiscal.net_budget_usd)
 //                       below zero
 //   payback year        the first year the cumulative discounted net impact is above zero (the
@@ -33,13 +33,14 @@ std::vector<int> payback_years(std::span<const double> net_impact, std::size_t h
 struct ImplementationStats {
   std::string option;
   std::string baseline;
-  std::size_t reforms = 0;             // the option's enabled reforms
-  std::vector<double> prob_delivered;  // P(k of them delivered), k = 0 .. reforms
-  double prob_delivers_nothing = 0;    // prob_delivered[0]; 0 when the option has no reform
-  double prob_net_loss = 0;            // P(NPV of the net impact < 0)
-  std::vector<double> prob_payback;    // per year of the horizon: P(pays back in that year)
-  double prob_never = 0;               // P(does not pay back within the horizon)
-  int payback_p50 = kNeverPaysBack;    // median payback year (index), over "never" as last
+  std::size_t reforms = 0;                // the option's enabled reforms
+  std::vector<double> reforms_delivered;  // per path: how many of them delivered
+  std::vector<double> prob_delivered;     // P(k of them delivered), k = 0 .. reforms
+  double prob_delivers_nothing = 0;       // prob_delivered[0]; 0 when the option has no reform
+  double prob_net_loss = 0;               // P(NPV of the net impact < 0)
+  std::vector<double> prob_payback;       // per year of the horizon: P(pays back in that year)
+  double prob_never = 0;                  // P(does not pay back within the horizon)
+  int payback_p50 = kNeverPaysBack;       // median payback year (index), over "never" as last
   int payback_p95 = kNeverPaysBack;
   std::vector<double> gross_savings_usd;  // mean per year
   std::vector<double> program_cost_usd;   // mean per year (option - baseline)

@@ -12,6 +12,7 @@
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"
@@ -115,6 +116,47 @@ TEST(CliCompare, JsonMatchesTheLibraryOnTheFileData) {
       for (std::size_t y = 0; y < m.years.size(); ++y) expect_delta(jm["by_year"][y], m.years[y]);
     }
   }
+}
+
+// Implementation risk end to end: `compare --json` prints the library's delivery, loss, payback
+// and ROI figures; P(delivers nothing) is 1 - success_probability (0.3 and 0.15, 4 s.e.); the
+// text report shows the table; runs on 1 and 2 threads write the same datasets.
+TEST(CliCompare, ImplementationRiskIsReportedAndThreadCountFree) {
+  TempDir dir;
+  const std::string scenario = dir.file("s.yaml");
+  testing::write_file(scenario, testing::kImplementationScenario);
+  const std::string one = dir.file("one.h5"), two = dir.file("two.h5");
+  ASSERT_EQ(testing::run_reformsim({"run", scenario, "-o", one, "-q", "--threads", "1"}).exit_code,
+            0);
+  const auto run2 = testing::run_reformsim({"run", scenario, "-o", two, "-q", "--threads", "2"});
+  ASSERT_EQ(run2.exit_code, 0) << run2.err;
+  const io::ResultsFile f = io::read_results(one);
+  testing::expect_identical_datasets(f.results, io::read_results(two).results);
+
+  const auto r = testing::run_reformsim({"compare", one, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  const auto rep = sim::compare_options(f.results, "baseline", {});
+  ASSERT_EQ(j["options"].size(), 2u);
+  const double fail[] = {0.3, 0.15};
+  for (std::size_t o = 0; o < 2; ++o) {
+    const sim::ImplementationStats& s = rep.options[o].implementation;
+    const json& ji = j["options"][o]["implementation"];
+    EXPECT_EQ(ji["reforms"], 1);
+    EXPECT_EQ(ji["prob_delivers_nothing"].get<double>(), s.prob_delivers_nothing);
+    EXPECT_EQ(ji["prob_net_loss"].get<double>(), s.prob_net_loss);
+    EXPECT_EQ(ji["roi"].get<double>(), s.roi);
+    EXPECT_EQ(ji["prob_payback"].size(), 6u);
+    const double n = static_cast<double>(f.results.paths);
+    EXPECT_NEAR(s.prob_delivers_nothing, fail[o], 4 * std::sqrt(fail[o] * (1 - fail[o]) / n));
+    // A package that fails on some paths and pays on all of them can lose money.
+    EXPECT_GT(s.prob_net_loss, 0.0);
+    EXPECT_LT(s.prob_net_loss, 1.0);
+  }
+  const auto text = testing::run_reformsim({"compare", one});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("What can go wrong"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("P(nothing)"), std::string::npos) << text.out;
 }
 
 // `sensitivity --json`: the library's reports, every number the same double, `--top` rows.
