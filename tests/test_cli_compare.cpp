@@ -248,8 +248,9 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
     const auto m = metric("workforce_safety_adr", key);
     EXPECT_EQ(m.better, sim::Better::kLower) << key;
     EXPECT_LT(m.headline().mean, 0.0) << key;
-    // Safety prevents claims on nearly every path: P(better) = P(fewer) is near 1, not 0.
-    EXPECT_GT(m.headline().prob_better, 0.9) << key;
+    // Safety prevents claims wherever it delivers (success probability 0.85, ADR's 0.55):
+    // P(better) = P(fewer) is well above one half, not 0.
+    EXPECT_GT(m.headline().prob_better, 0.75) << key;
     EXPECT_DOUBLE_EQ(m.headline().prob_better, m.headline().prob_decrease) << key;
     const std::string line = table_line(r.out, "workforce_safety_adr", key);
     EXPECT_NE(line.find(" total "), std::string::npos) << line;
@@ -275,7 +276,8 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
   // procurement.npv_net_benefit_usd is already an NPV (year 0): its delta is year 0's delta.
   const auto npv = metric("procurement_core", "procurement.npv_net_benefit_usd");
   EXPECT_DOUBLE_EQ(npv.headline().mean, npv.years[0].mean);
-  EXPECT_GT(npv.headline().prob_better, 0.9);
+  // Better wherever a lever delivers (both fail on about one path in nine).
+  EXPECT_GT(npv.headline().prob_better, 0.8);
   // The summary shows a stock's first, last and change, and no total.
   const auto sum = testing::run_reformsim({"summarize", file});
   ASSERT_EQ(sum.exit_code, 0) << sum.err;

@@ -243,8 +243,9 @@ TEST(Engine, RefusesMoreThanTwoToThe32Paths) {
 TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {
   const sim::Scenario sc = load();
   const sim::Engine engine(sc);
-  // 3 options x (3 example metrics + the 2 fiscal roll-ups) x 4 years, 1 input in 2 options.
-  EXPECT_EQ(engine.bytes_per_path(), (3 * 5 * 4 + 3) * sizeof(double));
+  // 3 options x (3 example metrics + the 2 fiscal roll-ups) x 4 years, 1 input in 3 options,
+  // and the implementation record (delivers, delay, overrun) of the 2 options with the reform.
+  EXPECT_EQ(engine.bytes_per_path(), (3 * 5 * 4 + 3 + 2 * 3) * sizeof(double));
   for (std::uint64_t paths : {1u, 1000u, 12347u}) {
     EXPECT_EQ(engine.allocate(paths).bytes(), engine.bytes_per_path() * paths);
     for (int threads : {1, 2, 16}) {
