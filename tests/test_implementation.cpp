@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/yaml_reader.hpp"
+#include "model_support.hpp"
 #include "sim/engine.hpp"
 #include "sim/implementation_stats.hpp"
 #include "sim/special.hpp"
@@ -319,18 +320,7 @@ TEST(Implementation, ExecutionCorrelationIsRecovered) {
   const auto& oa = values(r, "ab", "implementation.toy.a.cost_overrun", true);
   const auto& ob = values(r, "ab", "implementation.toy.b.cost_overrun", true);
   const auto& da = values(r, "ab", "implementation.toy.a.delivers", true);
-  auto pearson = [](const std::vector<double>& x, const std::vector<double>& y) {
-    const double n = static_cast<double>(x.size());
-    double mx = 0, my = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
-    double sxy = 0, sxx = 0, syy = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      sxy += (x[i] - mx) * (y[i] - my);
-      sxx += (x[i] - mx) * (x[i] - mx);
-      syy += (y[i] - my) * (y[i] - my);
-    }
-    return sxy / std::sqrt(sxx * syy);
-  };
+  const auto pearson = testing::correlation;
   std::vector<double> la(oa.size()), lb(ob.size());
   for (std::size_t i = 0; i < oa.size(); ++i) la[i] = std::log(oa[i]), lb[i] = std::log(ob[i]);
   const double r_ab = pearson(la, lb);
