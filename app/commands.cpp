@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -572,15 +573,19 @@ int summarize_command(const std::string& file, bool json, bool by_year) {
   if (json) {
     std::fputs(summary_json(summary).c_str(), stdout);
   } else {
+    // Everything read and computed before anything is printed: a damaged table found late must
+    // not leave half a report behind its error.
+    std::vector<sim::Target> targets;
+    std::optional<sim::ComparisonReport> comparison;
+    if (f.results.options.size() > 1) {
+      targets = io::read_targets(file);
+      comparison = sim::compare_options(f.results, f.results.baseline, targets);
+    }
     std::printf("%s: %s, engine %s (%s), created %s\n", file.c_str(),
                 f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
                 f.provenance.git_revision.c_str(), f.provenance.created.c_str());
     print_summary_table(stdout, summary, by_year);
-    if (f.results.options.size() > 1) {
-      const auto targets = io::read_targets(file);
-      print_comparison_table(stdout, sim::compare_options(f.results, f.results.baseline, targets),
-                             targets, false);
-    }
+    if (comparison) print_comparison_table(stdout, *comparison, targets, false);
   }
   return 0;
 }

@@ -69,6 +69,41 @@ Json summary_document(const sim::SummaryTable& t) {
           {"options", std::move(options)}};
 }
 
+// Delivery, loss, payback and ROI of an option (sim/implementation_stats.hpp); years are calendar
+// years, null for "never"; ROI figures null without a programme cost.
+Json implementation_object(const sim::ImplementationStats& s, int start_year) {
+  auto year = [&](int index) {
+    return index == sim::kNeverPaysBack ? Json() : Json(start_year + index);
+  };
+  auto roi = [&](double v) { return s.has_roi ? Json(v) : Json(); };
+  Json payback = Json::array();
+  for (std::size_t y = 0; y < s.prob_payback.size(); ++y)
+    payback.push_back(
+        {{"year", start_year + static_cast<int>(y)}, {"probability", s.prob_payback[y]}});
+  Json per_year = Json::array();
+  for (std::size_t y = 0; y < s.gross_savings_usd.size(); ++y)
+    per_year.push_back({{"year", start_year + static_cast<int>(y)},
+                        {"gross_savings_usd", s.gross_savings_usd[y]},
+                        {"program_cost_usd", s.program_cost_usd[y]}});
+  return {{"reforms", s.reforms},
+          {"prob_reforms_delivered", s.prob_delivered},
+          {"prob_delivers_nothing", s.reforms > 0 ? Json(s.prob_delivers_nothing) : Json()},
+          {"prob_net_loss", s.prob_net_loss},
+          {"payback_year_p50", year(s.payback_p50)},
+          {"payback_year_p95", year(s.payback_p95)},
+          {"prob_never_pays_back", s.prob_never},
+          {"prob_payback", std::move(payback)},
+          {"npv_gross_savings_usd", s.npv_gross_savings_usd},
+          {"npv_program_cost_usd", s.npv_program_cost_usd},
+          {"roi", roi(s.roi)},
+          {"roi_ci_lower", roi(s.roi_ci_lower)},
+          {"roi_ci_upper", roi(s.roi_ci_upper)},
+          {"roi_p5", roi(s.roi_p5)},
+          {"roi_p50", roi(s.roi_p50)},
+          {"roi_p95", roi(s.roi_p95)},
+          {"by_year", std::move(per_year)}};
+}
+
 Json comparison_document(const sim::ComparisonReport& report,
                          const std::vector<sim::Target>& targets) {
   Json prob_best = Json::object();
@@ -97,9 +132,11 @@ Json comparison_document(const sim::ComparisonReport& report,
       metric["by_year"] = std::move(by_year);
       metrics.push_back(std::move(metric));
     }
-    options.push_back({{"name", oc.option},
-                       {"targets", std::move(probabilities)},
-                       {"metrics", std::move(metrics)}});
+    options.push_back(
+        {{"name", oc.option},
+         {"targets", std::move(probabilities)},
+         {"implementation", implementation_object(oc.implementation, report.start_year)},
+         {"metrics", std::move(metrics)}});
   }
   // Which view the headline (fiscal.net_budget_usd) is, and the other beside it when there is one.
   const std::string economic = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
@@ -203,9 +240,22 @@ const sim::MetricComparison* find_metric(const sim::OptionComparison& oc, const 
   return nullptr;
 }
 
+// One decimal; a probability that is not 0 or 1 never prints as "0.0%" or "100.0%" (a run that
+// saw one failure in 2,000 paths must not read as certain).
 std::string percent(double p) {
+  if (p > 0.0 && p < 0.0005) return "<0.1%";
+  if (p < 1.0 && p >= 0.9995) return ">99.9%";
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100.0 * p);
+  return buf;
+}
+
+// A ratio such as an ROI, to two decimals ("n/a" when not finite).
+std::string ratio(double x) {
+  if (!std::isfinite(x)) return "n/a";
+  if (std::fabs(x) < 0.005) x = 0.0;  // no "-0.00" from a sum that cancels to a rounding error
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
   return buf;
 }
 
@@ -289,6 +339,42 @@ std::string format_money(double usd, const MoneyScale& s) {
   return out + text.substr(end);
 }
 
+namespace {
+
+void print_implementation_table(std::FILE* out, const sim::ComparisonReport& report) {
+  std::fprintf(out,
+               "\nWhat can go wrong, against '%s': P(none of the option's reforms delivers), "
+               "P(NPV of the net impact < 0), payback (first year the cumulative discounted net "
+               "impact is above 0; median and 95th percentile), ROI = NPV of gross savings / NPV "
+               "of programme cost (1 breaks even)\n",
+               report.baseline.c_str());
+  std::fprintf(out, "%-24s %7s %10s %11s %7s %7s %9s %6s %16s %14s\n", "option", "reforms",
+               "P(nothing)", "P(net loss)", "payback", "p95", "P(never)", "ROI", "95% CI of ROI",
+               "ROI p5-p95");
+  auto year = [&](int index) {
+    return index == sim::kNeverPaysBack ? std::string("never")
+                                        : std::to_string(report.start_year + index);
+  };
+  for (const auto& oc : report.options) {
+    const sim::ImplementationStats& s = oc.implementation;
+    const std::string nothing = s.reforms > 0 ? percent(s.prob_delivers_nothing) : "n/a";
+    std::string ci = "n/a", range = "n/a";
+    if (s.has_roi) {
+      ci = "[";
+      ci.append(ratio(s.roi_ci_lower)).append(", ").append(ratio(s.roi_ci_upper)) += "]";
+      range = ratio(s.roi_p5);
+      range.append(" - ").append(ratio(s.roi_p95));
+    }
+    std::fprintf(out, "%-24s %7zu %10s %11s %7s %7s %9s %6s %16s %14s\n", oc.option.c_str(),
+                 s.reforms, nothing.c_str(), percent(s.prob_net_loss).c_str(),
+                 year(s.payback_p50).c_str(), year(s.payback_p95).c_str(),
+                 percent(s.prob_never).c_str(), s.has_roi ? ratio(s.roi).c_str() : "n/a",
+                 ci.c_str(), range.c_str());
+  }
+}
+
+}  // namespace
+
 void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
                             const std::vector<sim::Target>& targets, bool all_metrics) {
   std::fprintf(out,
@@ -332,6 +418,7 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
       std::fprintf(out, "\n");
     }
   }
+  print_implementation_table(out, report);
   if (!all_metrics) return;
   std::fprintf(out,
                "\nEvery metric: option - baseline, of a flow's npv, a count's total, a stock's "

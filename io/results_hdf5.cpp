@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <tuple>
 
 #include "io/durable.hpp"
@@ -235,6 +236,53 @@ void write_delta_rows(std::vector<double>& values, const sim::DeltaStats& d) {
   values.insert(values.end(), std::begin(row), std::end(row));
 }
 
+// /implementation/<option>: delivery, net loss, payback and ROI of the option against the
+// baseline (sim/implementation_stats.hpp); years are calendar years, -1 is "never". A group of
+// its own at the root, so that readers of /comparisons written before it read on unchanged.
+void write_implementation(hid_t parent, const sim::Results& r, const sim::ImplementationStats& s) {
+  check_link_name(s.option, "option");
+  h5::Handle ig = h5::create_group(parent, s.option);
+  h5::write_attr(ig, "baseline", s.baseline);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto year = [&](int index) {
+    return index == sim::kNeverPaysBack ? -1 : r.settings.start_year + index;
+  };
+  h5::write_attr(ig, "reforms", static_cast<std::int64_t>(s.reforms));
+  h5::write_attr(ig, "prob_delivers_nothing", s.reforms > 0 ? s.prob_delivers_nothing : nan);
+  h5::write_attr(ig, "prob_net_loss", s.prob_net_loss);
+  h5::write_attr(ig, "prob_never_pays_back", s.prob_never);
+  h5::write_attr(ig, "payback_year_p50", year(s.payback_p50));
+  h5::write_attr(ig, "payback_year_p95", year(s.payback_p95));
+  h5::write_attr(ig, "npv_gross_savings_usd", s.npv_gross_savings_usd);
+  h5::write_attr(ig, "npv_program_cost_usd", s.npv_program_cost_usd);
+  h5::write_attr(ig, "roi", s.has_roi ? s.roi : nan);
+  h5::write_attr(ig, "roi_ci_lower", s.has_roi ? s.roi_ci_lower : nan);
+  h5::write_attr(ig, "roi_ci_upper", s.has_roi ? s.roi_ci_upper : nan);
+  h5::write_attr(ig, "roi_p5", s.has_roi ? s.roi_p5 : nan);
+  h5::write_attr(ig, "roi_p50", s.has_roi ? s.roi_p50 : nan);
+  h5::write_attr(ig, "roi_p95", s.has_roi ? s.roi_p95 : nan);
+  h5::write_dataset(ig, "prob_reforms_delivered", s.prob_delivered, {s.prob_delivered.size()});
+  h5::write_dataset(ig, "reforms_delivered", s.reforms_delivered, {s.reforms_delivered.size()});
+  std::vector<std::string> years;
+  for (std::size_t y = 0; y < s.prob_payback.size(); ++y)
+    years.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));
+  h5::Handle pb = h5::write_dataset(ig, "prob_payback", s.prob_payback, {s.prob_payback.size()});
+  h5::write_attr(pb, "years", years);
+  h5::Handle gs =
+      h5::write_dataset(ig, "gross_savings_usd", s.gross_savings_usd, {s.gross_savings_usd.size()});
+  h5::write_attr(gs, "years", years);
+  h5::Handle pc =
+      h5::write_dataset(ig, "program_cost_usd", s.program_cost_usd, {s.program_cost_usd.size()});
+  h5::write_attr(pc, "years", years);
+  std::vector<double> per_path;
+  for (int t : sim::option_payback_years(r, s.option, s.baseline))
+    per_path.push_back(static_cast<double>(year(t)));
+  h5::Handle pp = h5::write_dataset(ig, "payback_year", per_path, {per_path.size()});
+  h5::write_attr(pp, "note",
+                 "calendar year the cumulative discounted net impact turns positive; "
+                 "-1: never within the horizon");
+}
+
 void write_comparisons(hid_t root, const sim::Results& r, const Analysis& a) {
   const sim::ComparisonReport& rep = *a.comparisons;
   h5::Handle cg = h5::create_group(root, "comparisons");
@@ -439,7 +487,13 @@ void ResultsWriter::write(const sim::Results& results, const Provenance& provena
     write_root_attributes(root, results, provenance);
     write_options(root, results);
     write_summary(root, summary);
-    if (analysis.comparisons) write_comparisons(root, results, analysis);
+    if (analysis.comparisons) {
+      write_comparisons(root, results, analysis);
+      h5::Handle ig = h5::create_group(root, "implementation");
+      h5::write_attr(ig, "baseline", analysis.comparisons->baseline);
+      for (const auto& oc : analysis.comparisons->options)
+        write_implementation(ig, results, oc.implementation);
+    }
     if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
     if (analysis.precision && analysis.precision_target)
       write_precision(root, *analysis.precision_target, *analysis.precision);

@@ -6,6 +6,8 @@
 //   /options/<option>/inputs/<model>.<input>  float64 [paths]
 //   /summary/<option>/<model>/<metric>     float64 [years + aggregates x 10]
 //   /comparisons/<option>/<model>/<metric> float64 [years + aggregates x 11] (option - baseline)
+//   /implementation/<option>               delivery, net loss, payback, ROI (attributes) and
+//                                          per-year and per-path tables
 //   /sensitivity/<option>/{spearman,src,variance_share}  float64 [inputs]
 //
 // A file is written under a temporary name in the destination folder and renamed only when

@@ -75,6 +75,7 @@ ComparisonReport compare_options(const Results& results, const std::string& base
   const std::size_t n = static_cast<std::size_t>(results.paths);
   ComparisonReport report;
   report.baseline = baseline;
+  report.start_year = results.settings.start_year;
   std::vector<double> delta(n * h), column_buf(n);
   for (const auto& option : results.options) {
     if (option.name == baseline) continue;
@@ -123,6 +124,7 @@ ComparisonReport compare_options(const Results& results, const std::string& base
         oc.targets.push_back(tr);
       }
     }
+    oc.implementation = implementation_stats(results, option, *base);
     report.options.push_back(std::move(oc));
   }
 

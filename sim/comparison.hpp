@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/aggregates.hpp"
+#include "sim/implementation_stats.hpp"
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/statistics.hpp"
@@ -55,10 +56,14 @@ struct OptionComparison {
   std::string baseline;
   std::vector<MetricComparison> metrics;
   std::vector<TargetResult> targets;
+  // Delivery, net loss, payback, ROI, gross savings and programme cost
+  // (sim/implementation_stats.hpp).
+  ImplementationStats implementation;
 };
 
 struct ComparisonReport {
   std::string baseline;
+  int start_year = 0;                     // calendar year of the first year of the horizon
   std::vector<OptionComparison> options;  // every option except the baseline
   // P(option has the highest NPV of net budget flow) for every option, baseline included;
   // ties are shared equally.

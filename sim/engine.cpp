@@ -25,9 +25,12 @@ struct Engine::BlockBuffers {
   std::vector<double> discard;  // rows of metrics that are not kept
   std::vector<double> scratch;
   std::vector<double> inputs;
-  std::vector<double> model_net;   // per option and model: its yearly net budget contribution
-  std::vector<double> model_held;  // per option and model: its held assets' last-year value
-  PathMemo memo;                   // cleared for every path
+  std::vector<double> model_net;       // per option and model: its yearly net budget contribution
+  std::vector<double> model_program;   // per option and model: its yearly programme cost
+  std::vector<double> model_held;      // per option and model: its held assets' last-year value
+  std::vector<ReformLatents> latents;  // per reform slot
+  std::vector<ReformRealisation> realisations;  // per option, model, reform
+  PathMemo memo;                                // cleared for every path
 };
 
 Engine::Engine(const Scenario& scenario)
@@ -53,6 +56,11 @@ Engine::Engine(const Scenario& scenario)
         if (!problem.empty())
           throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name + "' " +
                          problem);
+        // A programme cost is money the city pays from its budget: anything else would put a
+        // saving or an accrual into ROI's denominator.
+        if (info.program_cost && (info.fiscal != Fiscal::kCost || !info.in_budget))
+          throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name +
+                         "' is marked a programme cost but is not a budget cost");
         ms.push_back(kept(scenario.model_names[m] + "." + info.name) ? next_metric++ : -1);
       }
       inputs.push_back(next_input);
@@ -61,7 +69,41 @@ Engine::Engine(const Scenario& scenario)
       max_scratch_ = std::max(max_scratch_, model.scratch_doubles());
       max_inputs_ = std::max(max_inputs_, model.inputs().size());
     }
-    net_slot_.push_back(static_cast<std::size_t>(next_metric));
+    // The roll-up's metrics follow the models' (allocate()): programme cost, net budget flow,
+    // then the economic view where there is one.
+    net_slot_.push_back(static_cast<std::size_t>(next_metric) + 1);
+    implementation_input_.push_back(static_cast<std::size_t>(next_input));
+  }
+  // Reforms: one slot per (model, reform name), shared by every option that knows the reform.
+  for (std::size_t o = 0; o < scenario.options.size(); ++o) {
+    const auto& option = scenario.options[o];
+    auto& slot_of = reform_slot_of_.emplace_back();
+    auto& offsets = realisation_offset_.emplace_back();
+    auto& enabled = enabled_reforms_.emplace_back();
+    for (std::size_t m = 0; m < option.models.size(); ++m) {
+      auto& slots = slot_of.emplace_back();
+      offsets.push_back(n_realisations_);
+      const auto& reforms = option.models[m]->reforms();
+      n_realisations_ += reforms.size();
+      for (std::size_t i = 0; i < reforms.size(); ++i) {
+        const ReformInfo& info = reforms[i];
+        auto it = std::find_if(reform_slots_.begin(), reform_slots_.end(),
+                               [&](const auto& s) { return s.model == m && s.name == info.name; });
+        if (it == reform_slots_.end()) {
+          reform_slots_.push_back(
+              {m, info.name, reform_stream_key(scenario.model_names[m], info.name), false});
+          it = reform_slots_.end() - 1;
+        }
+        if (std::any_of(slots.begin(), slots.end(), [&](int s) {
+              return reform_slots_[static_cast<std::size_t>(s)].name == info.name;
+            }))
+          throw RunError("model '" + scenario.model_names[m] + "' declares reform '" + info.name +
+                         "' twice");
+        slots.push_back(static_cast<int>(it - reform_slots_.begin()));
+        if (!info.spec.certain()) it->uncertain = any_uncertain_reform_ = true;
+        if (info.enabled) enabled.emplace_back(m, i);
+      }
+    }
   }
   economic_ = has_economic_view(scenario);
   // A model whose section is the same in an earlier option gives the same numbers there: copy
@@ -115,6 +157,25 @@ Results Engine::allocate(std::uint64_t paths) const {
       for (const auto& info : option.models[m]->inputs())
         out.inputs.push_back({sc.model_names[m], info, std::vector<double>(paths)});
     }
+    // The option's implementation record, after the models' inputs (Engine::simulate_path).
+    for (const auto& [m, i] : enabled_reforms_[o]) {
+      const std::string reform = sc.model_names[m] + "." + option.models[m]->reforms()[i].name;
+      out.inputs.push_back({kImplementationModel,
+                            {reform + ".delivers", "1 when the reform delivered its effect"},
+                            std::vector<double>(paths)});
+      out.inputs.push_back({kImplementationModel,
+                            {reform + ".delay_years", "whole years the reform went live late"},
+                            std::vector<double>(paths)});
+      out.inputs.push_back(
+          {kImplementationModel,
+           {reform + ".cost_overrun", "multiplier on the reform's planned programme cost"},
+           std::vector<double>(paths)});
+    }
+    out.metrics.push_back({kFiscalModel,
+                           {kProgramCostMetric, "USD",
+                            "reform programme cost, all models (already in net_budget_usd)",
+                            Fiscal::kNone, false, Kind::kFlow, Better::kLower},
+                           std::vector<double>(paths * h)});
     out.metrics.push_back(
         {kFiscalModel,
          {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
@@ -134,7 +195,8 @@ std::size_t Engine::bytes_per_path() const {
       for (int slot : metric_slot_[o][m]) n += slot >= 0 ? h : 0;
       n += scenario_.options[o].models[m]->inputs().size();
     }
-    n += economic_ ? 2 * h : h;  // fiscal roll-up
+    // fiscal roll-ups (programme cost, net, economic view), implementation record
+    n += (economic_ ? 3 : 2) * h + 3 * enabled_reforms_[o].size();
   }
   return n * sizeof(double);
 }
@@ -151,8 +213,11 @@ Engine::BlockBuffers Engine::make_block_buffers() const {
   buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
   buf.model_net.resize(
       std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
+  buf.model_program.resize(buf.model_net.size());
   buf.model_held.resize(
       std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size()));
+  buf.latents.resize(std::max<std::size_t>(1, reform_slots_.size()));
+  buf.realisations.resize(std::max<std::size_t>(1, n_realisations_));
   return buf;
 }
 
@@ -160,9 +225,10 @@ std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const 
   const BlockBuffers b = make_block_buffers();
   const std::size_t buffers =
       (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size() +
-       b.model_net.size() + b.model_held.size()) *
+       b.model_net.size() + b.model_program.size() + b.model_held.size()) *
           sizeof(double) +
-      b.rows.size() * sizeof(double*);
+      b.rows.size() * sizeof(double*) + b.latents.size() * sizeof(ReformLatents) +
+      b.realisations.size() * sizeof(ReformRealisation);
   const auto n_threads = static_cast<std::size_t>(threads > 0 ? threads : default_thread_count());
   return bytes_per_path() * static_cast<std::size_t>(paths) +
          n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
@@ -176,11 +242,23 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
   const std::size_t n_models = sc.model_names.size();
   sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
   buf.memo.clear();
+  // Implementation draws, before any option simulates: shared by every option (common random
+  // numbers), and none at all when every reform is certain (the results of a scenario without
+  // implementation risk stay those of an engine without it).
+  if (any_uncertain_reform_) {
+    const double capacity = draw_execution_capacity(sc.settings.seed, path);
+    for (std::size_t k = 0; k < reform_slots_.size(); ++k)
+      if (reform_slots_[k].uncertain)
+        buf.latents[k] = draw_reform_latents(sc.settings.seed, path, reform_slots_[k].key, capacity,
+                                             sc.implementation.execution_correlation);
+  }
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
     double* net = out.metrics[net_slot_[o]].values.data() + path * h;
+    double* program = out.metrics[net_slot_[o] - 1].values.data() + path * h;
     std::fill(net, net + h, 0.0);
+    std::fill(program, program + h, 0.0);
     double held = 0.0;
     for (std::size_t m = 0; m < n_models; ++m) {
       const Model& model = *option.models[m];
@@ -190,6 +268,9 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       const std::size_t first_input = static_cast<std::size_t>(input_offset_[o][m]);
       double* model_net = buf.model_net.data() + (o * n_models + m) * h;
       double& model_held = buf.model_held[o * n_models + m];
+      double* model_program = buf.model_program.data() + (o * n_models + m) * h;
+      const auto& reforms = model.reforms();
+      ReformRealisation* realised = buf.realisations.data() + realisation_offset_[o][m];
       if (const int src = same_as_[o][m]; src >= 0) {
         const auto s = static_cast<std::size_t>(src);
         const auto& src_slots = metric_slot_[s][m];
@@ -208,7 +289,14 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         const double* src_net = buf.model_net.data() + (s * n_models + m) * h;
         std::copy(src_net, src_net + h, model_net);
         model_held = buf.model_held[s * n_models + m];
+        const double* src_program = buf.model_program.data() + (s * n_models + m) * h;
+        std::copy(src_program, src_program + h, model_program);
+        const ReformRealisation* src_realised = buf.realisations.data() + realisation_offset_[s][m];
+        std::copy(src_realised, src_realised + reforms.size(), realised);
       } else {
+        for (std::size_t i = 0; i < reforms.size(); ++i)
+          realised[i] = realise(reforms[i].spec,
+                                buf.latents[static_cast<std::size_t>(reform_slot_of_[o][m][i])]);
         for (std::size_t k = 0; k < metrics.size(); ++k) {
           double* row =
               slots[k] >= 0
@@ -221,12 +309,16 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         std::fill(inputs, inputs + n_inputs, 0.0);
         std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
         PathContext ctx(sc.settings, path, buf.factors.data(), nf,
-                        std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo);
+                        std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo,
+                        std::span<const ReformRealisation>(realised, reforms.size()));
         model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
         for (std::size_t i = 0; i < n_inputs; ++i)
           out.inputs[first_input + i].values[path] = inputs[i];
         std::fill(model_net, model_net + h, 0.0);
+        std::fill(model_program, model_program + h, 0.0);
         for (std::size_t k = 0; k < metrics.size(); ++k) {
+          if (metrics[k].program_cost)
+            for (std::size_t y = 0; y < h; ++y) model_program[y] += buf.rows[k][y];
           if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
           const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
           for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * buf.rows[k][y];
@@ -234,12 +326,20 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         model_held = EconomicView::held_at_end(metrics, buf.rows.data(), h);
       }
       for (std::size_t y = 0; y < h; ++y) net[y] += model_net[y];
+      for (std::size_t y = 0; y < h; ++y) program[y] += model_program[y];
       held += model_held;
     }
     if (economic_) {
       double* economic = out.metrics[net_slot_[o] + 1].values.data() + path * h;
       std::fill(economic, economic + h, 0.0);
       economic[0] = economic_view_.value(net, held);
+    }
+    std::size_t in = implementation_input_[o];
+    for (const auto& [m, i] : enabled_reforms_[o]) {
+      const ReformRealisation& r = buf.realisations[realisation_offset_[o][m] + i];
+      out.inputs[in++].values[path] = r.effect_share();
+      out.inputs[in++].values[path] = static_cast<double>(r.delay_years);
+      out.inputs[in++].values[path] = r.cost_multiplier;
     }
   }
 }

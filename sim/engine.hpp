@@ -39,6 +39,15 @@ using RangeRunner = std::function<void(std::uint64_t begin, std::uint64_t end, R
 // (sim/economic.hpp: kEconomicValueMetric).
 inline constexpr const char* kFiscalModel = "fiscal";
 inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
+// The roll-up's yearly programme cost: the sum of the metrics a model marks
+// MetricInfo::program_cost (already in net_budget_usd; kept apart for gross savings and ROI).
+inline constexpr const char* kProgramCostMetric = "program_cost_usd";
+// The engine's per-path record of implementation (inputs of every option that runs a reform):
+// "implementation.<model>.<reform>.delivers" (1 or 0), ".delay_years", ".cost_overrun". How many
+// of an option's reforms delivered is the sum of its ".delivers" (not an input of its own: it
+// would be collinear with them in sensitivity's regression).
+inline constexpr const char* kImplementationModel = "implementation";
+inline constexpr const char* kDeliversSuffix = ".delivers";
 
 // The most paths a run may have: a path's index is one 32-bit word of its streams' counter
 // (sim/random.hpp), so paths 0 .. 2^32 - 1 have streams of their own and no more do. allocate(),
@@ -84,6 +93,24 @@ class Engine {
   std::vector<std::size_t> net_slot_;  // per option: index of the roll-up's net budget metric
   bool economic_ = false;              // the roll-up has the economic view (held assets)
   EconomicView economic_view_;
+  // Implementation risk: the distinct reforms (by model and name) whose draws options share,
+  // which of them any option makes uncertain, and per option and model the slot of each of its
+  // reforms() and where its realisations sit in BlockBuffers::realisations.
+  struct ReformSlot {
+    std::size_t model;
+    std::string name;
+    StreamKey key;
+    bool uncertain = false;
+  };
+  std::vector<ReformSlot> reform_slots_;
+  std::vector<std::vector<std::vector<int>>> reform_slot_of_;
+  std::vector<std::vector<std::size_t>> realisation_offset_;
+  std::size_t n_realisations_ = 0;
+  bool any_uncertain_reform_ = false;
+  // Per option: its enabled reforms as (model, index in reforms()), and its first
+  // implementation input (after the models' inputs).
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> enabled_reforms_;
+  std::vector<std::size_t> implementation_input_;
   std::size_t max_metrics_ = 0;
   std::size_t max_scratch_ = 0;
   std::size_t max_inputs_ = 0;

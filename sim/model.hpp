@@ -16,6 +16,7 @@
 
 #include "sim/config.hpp"
 #include "sim/factors.hpp"
+#include "sim/implementation.hpp"
 #include "sim/path_memo.hpp"
 #include "sim/random.hpp"
 
@@ -81,6 +82,10 @@ struct MetricInfo {
   // horizon's end, to the net budget flow's NPV: selling such an asset is an exchange of value
   // for cash, not a gain.
   bool held_asset = false;
+  // The yearly cost of running a reform programme (a Fiscal::kCost budget flow): the engine adds
+  // these into fiscal.program_cost_usd, from which comparisons take gross savings, ROI and
+  // payback (docs/design.md, "Implementation risk").
+  bool program_cost = false;
 };
 
 struct InputInfo {
@@ -92,13 +97,15 @@ struct InputInfo {
 class PathContext {
  public:
   PathContext(const SimulationSettings& s, std::uint64_t path, const double* factors,
-              std::size_t n_factors, std::span<double> scratch, PathMemo* memo = nullptr)
+              std::size_t n_factors, std::span<double> scratch, PathMemo* memo = nullptr,
+              std::span<const ReformRealisation> reforms = {})
       : settings_(s),
         path_(path),
         factors_(factors),
         n_factors_(n_factors),
         scratch_(scratch),
-        memo_(memo) {}
+        memo_(memo),
+        reforms_(reforms) {}
 
   std::uint64_t path() const { return path_; }
   std::uint64_t seed() const { return settings_.seed; }
@@ -115,6 +122,11 @@ class PathContext {
   // What this path's earlier options left for its later ones (sim/path_memo.hpp), or nullptr
   // when the caller provides none.
   PathMemo* memo() const { return memo_; }
+  // How reform `i` of the model's reforms() turned out on this path (sim/implementation.hpp):
+  // drawn by the engine before the model simulates; as planned when the caller drew nothing.
+  ReformRealisation reform(std::size_t i) const {
+    return i < reforms_.size() ? reforms_[i] : ReformRealisation{};
+  }
 
  private:
   const SimulationSettings& settings_;
@@ -123,6 +135,7 @@ class PathContext {
   std::size_t n_factors_;
   std::span<double> scratch_;
   PathMemo* memo_;
+  std::span<const ReformRealisation> reforms_;
 };
 
 // Where a model writes one path: a zeroed row of horizon values per metric, one slot per input.
@@ -146,6 +159,13 @@ class Model {
   // Expected events (see kMaxEventsPerPathYear) of one path over the horizon, uncertain inputs
   // at their means: the scenario's estimate of the run's work.
   virtual double expected_events_per_path() const { return 0.0; }
+  // The reforms the model knows, each with whether this option runs it and its implementation
+  // risk; PathContext::reform(i) is the realisation of reforms()[i]. Names are unique within
+  // the model and the same in every option (they key the draws).
+  virtual const std::vector<ReformInfo>& reforms() const {
+    static const std::vector<ReformInfo> kNone;
+    return kNone;
+  }
   virtual void simulate(const PathContext& ctx, const PathOutput& out) const = 0;
 };
 

@@ -420,8 +420,8 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
           if (std::find(known.begin(), known.end(), key) == known.end()) known.push_back(key);
         }
     }
-    const std::string always = std::string(kFiscalModel) + "." + kNetBudgetMetric;
-    known.push_back(always);
+    known.push_back(std::string(kFiscalModel) + "." + kNetBudgetMetric);
+    known.push_back(std::string(kFiscalModel) + "." + kProgramCostMetric);
     if (has_economic_view(sc))
       known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);
     for (std::size_t k = 0; k < keep->items.size(); ++k) {
@@ -459,8 +459,11 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   out.finish();
 
   sc.targets = read_targets(r.map("fiscal"), sc.settings);
+  MapReader implementation = r.map("implementation");
+  sc.implementation = read_implementation_settings(implementation);
   if (sc.precision && diag.ok()) {
-    std::vector<std::string> known = {"fiscal.net_budget_usd"};
+    std::vector<std::string> known = {std::string(kFiscalModel) + "." + kNetBudgetMetric,
+                                      std::string(kFiscalModel) + "." + kProgramCostMetric};
     if (has_economic_view(sc))
       known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);
     for (std::size_t m = 0; m < sc.options.front().models.size(); ++m)

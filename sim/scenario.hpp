@@ -56,6 +56,7 @@ struct Scenario {
   std::vector<std::string> outputs;          // kept metrics as "model.metric"; empty keeps all
   std::optional<PrecisionTarget> precision;  // simulation.precision
   std::vector<Target> targets;               // fiscal.targets
+  ImplementationSettings implementation;     // implementation (execution correlation)
 
   int option_index(const std::string& name) const;
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "models/registry.hpp"
 #include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
+#include "sim/statistics.hpp"
 
 namespace reformsim::testing {
 
@@ -64,6 +66,18 @@ inline std::vector<Declared> declared_metrics(const std::string& file, const std
   }
   EXPECT_FALSE(out.empty()) << file << " has no model " << model;
   return out;
+}
+
+// The Pearson correlation of two equally long samples.
+inline double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const double mx = sim::mean(x), my = sim::mean(y);
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
 }
 
 }  // namespace reformsim::testing

@@ -29,6 +29,34 @@ options:
         reform: {effect: {pert: [0.1, 0.2, 0.35]}, cost_usd: 90000, start_year_offset: 1}
 )";
 
+// Implementation risk on: reforms that fail, slip and overrun, with a shared execution capacity
+// (sim/implementation.hpp), on the example model.
+inline constexpr const char* kImplementationScenario = R"(# implementation risk
+simulation: {paths: 900, horizon_years: 6, start_year: 2026, seed: 17}
+factors:
+  economy: {autocorrelation: 0.5}
+implementation: {execution_correlation: 0.35}
+models:
+  example:
+    events_per_year: 40
+    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
+    factor: economy
+    factor_beta: 0.1
+    reform:
+      enabled: false
+      effect: {pert: [0.05, 0.15, 0.3]}
+      cost_usd: 30000
+      start_year_offset: 1
+      success_probability: 0.7
+      delay_years: {discrete: {values: [0, 1, 2], weights: [0.55, 0.3, 0.15]}}
+      cost_overrun: {lognormal: {mean: 1.27, sd: 1.0}}
+      wind_down_years: 1
+options:
+  baseline: {}
+  reform: {models: {example: {reform: {enabled: true}}}}
+  cheap: {models: {example: {reform: {enabled: true, cost_usd: 12000, success_probability: 0.85}}}}
+)";
+
 // Stops at a precision target after several rounds (about 10,000 paths); a fraction of a second.
 inline constexpr const char* kPrecisionScenario = R"(
 simulation: {paths: 1001, horizon_years: 3, seed: 9, precision: {relative_half_width: 0.004, max_paths: 40000}}

@@ -13,6 +13,7 @@
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/sensitivity.hpp"
@@ -118,6 +119,47 @@ TEST(CliCompare, JsonMatchesTheLibraryOnTheFileData) {
   }
 }
 
+// Implementation risk end to end: `compare --json` prints the library's delivery, loss, payback
+// and ROI figures; P(delivers nothing) is 1 - success_probability (0.3 and 0.15, 4 s.e.); the
+// text report shows the table; runs on 1 and 2 threads write the same datasets.
+TEST(CliCompare, ImplementationRiskIsReportedAndThreadCountFree) {
+  TempDir dir;
+  const std::string scenario = dir.file("s.yaml");
+  testing::write_file(scenario, testing::kImplementationScenario);
+  const std::string one = dir.file("one.h5"), two = dir.file("two.h5");
+  ASSERT_EQ(testing::run_reformsim({"run", scenario, "-o", one, "-q", "--threads", "1"}).exit_code,
+            0);
+  const auto run2 = testing::run_reformsim({"run", scenario, "-o", two, "-q", "--threads", "2"});
+  ASSERT_EQ(run2.exit_code, 0) << run2.err;
+  const io::ResultsFile f = io::read_results(one);
+  testing::expect_identical_datasets(f.results, io::read_results(two).results);
+
+  const auto r = testing::run_reformsim({"compare", one, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json j = json::parse(r.out);
+  const auto rep = sim::compare_options(f.results, "baseline", {});
+  ASSERT_EQ(j["options"].size(), 2u);
+  const double fail[] = {0.3, 0.15};
+  for (std::size_t o = 0; o < 2; ++o) {
+    const sim::ImplementationStats& s = rep.options[o].implementation;
+    const json& ji = j["options"][o]["implementation"];
+    EXPECT_EQ(ji["reforms"], 1);
+    EXPECT_EQ(ji["prob_delivers_nothing"].get<double>(), s.prob_delivers_nothing);
+    EXPECT_EQ(ji["prob_net_loss"].get<double>(), s.prob_net_loss);
+    EXPECT_EQ(ji["roi"].get<double>(), s.roi);
+    EXPECT_EQ(ji["prob_payback"].size(), 6u);
+    const double n = static_cast<double>(f.results.paths);
+    EXPECT_NEAR(s.prob_delivers_nothing, fail[o], 4 * std::sqrt(fail[o] * (1 - fail[o]) / n));
+    // A package that fails on some paths and pays on all of them can lose money.
+    EXPECT_GT(s.prob_net_loss, 0.0);
+    EXPECT_LT(s.prob_net_loss, 1.0);
+  }
+  const auto text = testing::run_reformsim({"compare", one});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("What can go wrong"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("P(nothing)"), std::string::npos) << text.out;
+}
+
 // `sensitivity --json`: the library's reports, every number the same double, `--top` rows.
 TEST(CliCompare, SensitivityJsonMatchesTheLibraryOnTheFileData) {
   TempDir dir;
@@ -207,8 +249,9 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
     const auto m = metric("workforce_safety_adr", key);
     EXPECT_EQ(m.better, sim::Better::kLower) << key;
     EXPECT_LT(m.headline().mean, 0.0) << key;
-    // Safety prevents claims on nearly every path: P(better) = P(fewer) is near 1, not 0.
-    EXPECT_GT(m.headline().prob_better, 0.9) << key;
+    // Safety prevents claims wherever it delivers (success probability 0.85, ADR's 0.55):
+    // P(better) = P(fewer) is well above one half, not 0.
+    EXPECT_GT(m.headline().prob_better, 0.75) << key;
     EXPECT_DOUBLE_EQ(m.headline().prob_better, m.headline().prob_decrease) << key;
     const std::string line = table_line(r.out, "workforce_safety_adr", key);
     EXPECT_NE(line.find(" total "), std::string::npos) << line;
@@ -234,7 +277,8 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
   // procurement.npv_net_benefit_usd is already an NPV (year 0): its delta is year 0's delta.
   const auto npv = metric("procurement_core", "procurement.npv_net_benefit_usd");
   EXPECT_DOUBLE_EQ(npv.headline().mean, npv.years[0].mean);
-  EXPECT_GT(npv.headline().prob_better, 0.9);
+  // Better wherever a lever delivers (both fail on about one path in nine).
+  EXPECT_GT(npv.headline().prob_better, 0.8);
   // The summary shows a stock's first, last and change, and no total.
   const auto sum = testing::run_reformsim({"summarize", file});
   ASSERT_EQ(sum.exit_code, 0) << sum.err;

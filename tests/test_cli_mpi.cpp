@@ -80,6 +80,24 @@ TEST(CliMpi, TwoAndThreeRanksWriteTheSingleProcessDatasets) {
   }
 }
 
+// Implementation risk on (failures, delays, overruns, a shared execution capacity): two ranks
+// give the single process's datasets, bit for bit, and the same report.
+TEST(CliMpi, ImplementationRiskOnTwoRanksIsTheSingleProcessRun) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kImplementationScenario);
+  const std::string one = dir.file("one.h5"), two = dir.file("two.h5");
+  const RunResult single =
+      testing::run_reformsim({"run", scenario, "-o", one, "-q", "--threads", "2"});
+  ASSERT_EQ(single.exit_code, 0) << single.err;
+  const RunResult r = testing::run_command(
+      mpirun(2, {"run", scenario, "-o", two, "--threads", "1", "--block-size", "5", "-q"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::ResultsFile a = io::read_results(one), b = io::read_results(two);
+  ASSERT_NE(a.results.option("reform")->input("implementation.example.reform.delivers"), nullptr);
+  expect_identical_datasets(a.results, b.results);
+  EXPECT_EQ(r.out, single.out);
+}
+
 TEST(CliMpi, PrecisionRunOnThreeRanksIsTheSingleProcessRun) {
   TempDir dir;
   const std::string scenario = write_scenario(dir, kPrecisionScenario);

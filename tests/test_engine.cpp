@@ -203,7 +203,7 @@ outputs:
 )";
   const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
   const sim::Results r = sim::Engine(sc).run({});
-  ASSERT_EQ(r.options[0].metrics.size(), 2u);  // the kept metric and the fiscal roll-up
+  ASSERT_EQ(r.options[0].metrics.size(), 3u);  // the kept metric and the two fiscal roll-ups
   EXPECT_EQ(r.options[0].metrics[0].key(), "example.event_cost_usd");
   EXPECT_NE(sim::mean(r.options[0].metric("fiscal.net_budget_usd")->values), 0.0);
 }
@@ -243,8 +243,9 @@ TEST(Engine, RefusesMoreThanTwoToThe32Paths) {
 TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {
   const sim::Scenario sc = load();
   const sim::Engine engine(sc);
-  // 3 options x (3 example metrics + the fiscal roll-up) x 4 years, 1 input in 2 options.
-  EXPECT_EQ(engine.bytes_per_path(), (3 * 4 * 4 + 3) * sizeof(double));
+  // 3 options x (3 example metrics + the 2 fiscal roll-ups) x 4 years, 1 input in 3 options,
+  // and the implementation record (delivers, delay, overrun) of the 2 options with the reform.
+  EXPECT_EQ(engine.bytes_per_path(), (3 * 5 * 4 + 3 + 2 * 3) * sizeof(double));
   for (std::uint64_t paths : {1u, 1000u, 12347u}) {
     EXPECT_EQ(engine.allocate(paths).bytes(), engine.bytes_per_path() * paths);
     for (int threads : {1, 2, 16}) {
@@ -294,7 +295,8 @@ models:
   ASSERT_GT(now_before, 0u);
   const sim::Results r = engine.run(opts);
   const std::size_t after = peak();
-  ASSERT_EQ(r.bytes(), 20000u * (4 * 100 + 1) * sizeof(double));  // + the reform-effect input
+  // 3 example metrics and 2 fiscal roll-ups, + the reform-effect input.
+  ASSERT_EQ(r.bytes(), 20000u * (5 * 100 + 1) * sizeof(double));
   EXPECT_LE(after, std::max(peak_before, now_before + engine.estimate_peak_bytes(r.paths, 2)));
   // The arrays are resident (written), so the peak grew by at least most of them.
   EXPECT_GE(after, now_before + r.bytes() / 2);

@@ -325,16 +325,7 @@ models:
 
 // ---- Correlation through a factor -------------------------------------------------------------
 
-double correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const double mx = sim::mean(x), my = sim::mean(y);
-  double sxy = 0, sxx = 0, syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
+using testing::correlation;
 
 void check_factor_correlation(double rho) {
   const std::string text = R"(

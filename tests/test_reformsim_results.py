@@ -355,6 +355,21 @@ class AgainstARun(unittest.TestCase):
         self.assertAlmostEqual(plan.set_index("option")["mean NPV impact ($M)"]["everything"],
                                r.impact("everything").mean() / 1e6, places=6)
 
+    def test_implementation_stored_is_computed(self):
+        """The engine's /implementation figures and the module's own computation from the
+        per-path data agree (issue 17: delivery, net loss, payback, ROI)."""
+        r = self.res
+        stored = r.implementation(source="stored").set_index("option")
+        computed = r.implementation(source="computed").set_index("option")
+        self.assertEqual(list(stored.index), [o for o in r.reform_options if o != r.baseline])
+        self.assertEqual(stored.loc["everything", "reforms"], 10)
+        for col in rr.IMPLEMENTATION_COLUMNS:
+            np.testing.assert_allclose(stored[col].to_numpy(dtype=float),
+                                       computed[col].to_numpy(dtype=float), rtol=1e-9,
+                                       atol=1e-6, equal_nan=True, err_msg=col)
+        # Every package can fail: none is certain to gain.
+        self.assertTrue((stored["prob_net_loss"] > 0).all())
+
     def test_sensitivity_computed(self):
         r = self.res
         s = r.sensitivity("procurement_core", source="computed")

@@ -13,12 +13,15 @@ errors, 77 when numpy or yaml is missing (ctest: skipped). Speed is reported, ne
     benches/reference/compare.py [SCENARIO] [--paths N] [--repeat R] [--all-metrics]
 """
 import argparse
+import atexit
 import json
 import math
 import os
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -64,6 +67,29 @@ def agreement(rs, ref, metrics, tol):
     return checked, failures, worst, where
 
 
+# The keys of a reform's implementation risk (sim/implementation.hpp) and the scenario's
+# execution correlation: the numpy reference models the workforce claims, not implementation risk
+# (the engine's theory tests cover that: tests/test_implementation.cpp).
+IMPLEMENTATION_KEYS = ("success_probability", "delay_years", "cost_overrun", "wind_down_years")
+
+
+def without_implementation_risk(scenario: str, folder: str) -> str:
+    """A copy of the scenario in `folder` with every reform's implementation keys and the
+    `implementation` section removed: every reform delivers, on time and on budget."""
+    import yaml
+    with open(scenario) as f:
+        doc = yaml.safe_load(f)
+    doc.pop("implementation", None)
+    for section in (doc.get("models") or {}).values():
+        for reform in ((section or {}).get("reforms") or {}).values():
+            for key in IMPLEMENTATION_KEYS:
+                (reform or {}).pop(key, None)
+    out = os.path.join(folder, os.path.basename(scenario))
+    with open(out, "w") as f:
+        yaml.safe_dump(doc, f, sort_keys=False)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("scenario", nargs="?",
@@ -79,6 +105,9 @@ def main():
                     help="check every metric, not only claims, incurred and paid")
     ap.add_argument("--tolerance", type=float, default=4.0, help="in combined standard errors")
     ap.add_argument("--seed", type=int, help="numpy's seed (default: the scenario's)")
+    ap.add_argument("--without-implementation-risk", action="store_true",
+                    help="run both on a copy of the scenario without the reforms' implementation "
+                         "risk keys (the reference does not model them)")
     args = ap.parse_args()
     try:
         subprocess.run([sys.executable, "-c", "import numpy, yaml"], check=True,
@@ -91,6 +120,10 @@ def main():
         print(f"compare.py: {args.bench} not found (build the benches first)", file=sys.stderr)
         return 2
 
+    if args.without_implementation_risk:
+        folder = tempfile.mkdtemp(prefix="reformsim-compare-")
+        atexit.register(shutil.rmtree, folder, True)
+        args.scenario = without_implementation_risk(args.scenario, folder)
     rs_paths = args.reformsim_paths or args.paths
     np_paths = args.numpy_paths or args.paths
     rs_cmd = [args.bench, args.scenario, "--paths", str(rs_paths), "--threads", "1"]

@@ -23,13 +23,15 @@ class ExampleModel final : public sim::Model {
         {"event_cost_usd", "USD", "cost of the events that happened", sim::Fiscal::kCost, true,
          sim::Kind::kFlow, sim::Better::kLower},
         {"reform_cost_usd", "USD", "yearly cost of the reform program", sim::Fiscal::kCost, true,
-         sim::Kind::kFlow, sim::Better::kLower},
+         sim::Kind::kFlow, sim::Better::kLower, /*held_asset=*/false, /*program_cost=*/true},
     };
     inputs_ = {{"reform_effect", "share of events the reform prevents"}};
+    reforms_ = {{"reform", p_.reform.enabled, p_.reform.implementation}};
   }
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override {
     double sum = 0.0;
     for (int y = 0; y < horizon_; ++y) sum += p_.events_per_year * std::pow(1.0 + p_.trend, y);
@@ -45,13 +47,17 @@ class ExampleModel final : public sim::Model {
     double* events = out.metric(kEvents);
     double* cost = out.metric(kEventCost);
     double* program = out.metric(kReformCost);
+    // The engine's draw of how the reform's implementation turns out on this path: it prevents
+    // events from its (late) go-live if it delivers, and is paid from its planned start.
+    const sim::ReformRealisation real = ctx.reform(0);
+    const int start = p_.reform.start_year_offset;
     for (int y = 0; y < ctx.horizon(); ++y) {
       double mean = p_.events_per_year * std::pow(1.0 + p_.trend, y);
       if (p_.factor >= 0) mean *= sim::exp_portable(p_.factor_beta * ctx.factor(p_.factor, y));
       sim::Stream count_stream = ctx.stream(kCountKey.with(static_cast<std::uint64_t>(y)));
       const std::int64_t n =
           sim::checked_count(p_.count_law.quantile(mean, count_stream.uniform()), "events");
-      const bool active = p_.reform.enabled && y >= p_.reform.start_year_offset;
+      const bool active = p_.reform.enabled && real.delivers && y >= real.go_live(start);
       const sim::StreamKey year_key = kEventKey.with(static_cast<std::uint64_t>(y));
       for (std::int64_t i = 0; i < n; ++i) {
         sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
@@ -61,7 +67,8 @@ class ExampleModel final : public sim::Model {
         events[y] += 1.0;
         cost[y] += c;
       }
-      if (active) program[y] = p_.reform.cost_usd;
+      if (p_.reform.enabled && y >= start)
+        program[y] = p_.reform.cost_usd * real.cost_share(y, start);
     }
   }
 
@@ -74,6 +81,7 @@ class ExampleModel final : public sim::Model {
   int horizon_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
+  std::vector<sim::ReformInfo> reforms_;
 };
 
 }  // namespace

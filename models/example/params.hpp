@@ -4,6 +4,7 @@
 
 #include "sim/counts.hpp"
 #include "sim/distributions.hpp"
+#include "sim/implementation.hpp"
 
 namespace reformsim::models::example {
 
@@ -12,6 +13,7 @@ struct Reform {
   sim::Distribution effect = sim::Distribution::constant(0.0);  // share of events prevented
   double cost_usd = 0.0;                                        // per year while active
   int start_year_offset = 0;
+  sim::ImplementationSpec implementation;  // may fail, go live late, overrun its cost
 };
 
 struct Params {

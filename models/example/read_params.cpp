@@ -20,6 +20,7 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   p.reform.cost_usd = reform.number("cost_usd", 0.0, Range::non_negative());
   p.reform.start_year_offset =
       static_cast<int>(reform.integer("start_year_offset", 0, Range::between(0, 100)));
+  p.reform.implementation = sim::read_implementation(reform);
   reform.finish();
   return p;
 }

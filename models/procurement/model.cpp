@@ -90,6 +90,8 @@ class ProcurementModel final : public sim::Model {
     kLeakageReduction,
     kFixedInputCount
   };
+  // The levers as reforms() declares them (ctx.reform(i)).
+  enum Reform : std::size_t { kCategoryManagementReform, kRedTapeReform, kOfficeReform };
 
   ProcurementModel(Params p, int horizon) : p_(std::move(p)), horizon_(horizon) {
     for (int n = 0; n < kPriceTableBidders; ++n)
@@ -113,7 +115,7 @@ class ProcurementModel final : public sim::Model {
         {"net_savings_usd", "USD", "gross savings of all levers minus leakage (a budget saving)",
          Fiscal::kBenefit, true, Kind::kFlow, Better::kHigher},
         {"program_cost_usd", "USD", "set-up and running cost of the enabled levers", Fiscal::kCost,
-         true, Kind::kFlow, Better::kLower},
+         true, Kind::kFlow, Better::kLower, /*held_asset=*/false, /*program_cost=*/true},
         {"npv_net_benefit_usd", "USD",
          "NPV of net savings minus program cost at the scenario's discount rate (year 0 only)",
          Fiscal::kBenefit, false, Kind::kNpv, Better::kHigher},
@@ -127,6 +129,9 @@ class ProcurementModel final : public sim::Model {
         {"procurement_office.saving_per_transaction_usd", "processing saving per transaction"},
         {"procurement_office.leakage_reduction", "share of leakage removed once live"},
     };
+    reforms_ = {{"category_management", p_.cm.enabled, p_.cm.implementation},
+                {"red_tape", p_.red_tape.enabled, p_.red_tape.implementation},
+                {"procurement_office", p_.office.enabled, p_.office.implementation}};
     for (auto& c : p_.categories) {
       c.savings_key = kSavingsRateKey.with(c.name);
       c.escalation_key = kEscalationKey.with(c.name);
@@ -143,6 +148,7 @@ class ProcurementModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override {
     return solicitations_per_year(p_) * static_cast<double>(horizon_);
   }
@@ -182,14 +188,26 @@ class ProcurementModel final : public sim::Model {
     out.set_input(kPerTransaction, per_transaction);
     out.set_input(kLeakageReduction, leakage_reduction);
 
+    // How each lever's implementation turned out on this path (the engine's draw): a lever
+    // that fails does nothing, one that is late starts its adoption curve, ramp or go-live that
+    // many years later; costs run from the planned start (Lever::cost).
+    const sim::ReformRealisation real_cm = ctx.reform(kCategoryManagementReform);
+    const sim::ReformRealisation real_rt = ctx.reform(kRedTapeReform);
+    const sim::ReformRealisation real_office = ctx.reform(kOfficeReform);
+    const bool cm_on = cm.enabled && real_cm.delivers;
+    const bool rt_on = rt.enabled && real_rt.delivers;
+    const bool office_on = office.enabled && real_office.delivers;
+    const int cm_start = real_cm.go_live(cm.start_year_offset);
+    const int rt_start = real_rt.go_live(rt.start_year_offset);
+
     // Yearly program-wide shares, shared by every category.
     double* managed = ctx.scratch().data();
     double* live = managed + sim::kMaxHorizonYears;
     for (int y = 0; y < horizon; ++y) {
-      managed[y] = cm.enabled ? pc::adoption_share(y - cm.start_year_offset + 0.5, midpoint,
-                                                   cm.steepness_per_year, ceiling)
-                              : 0.0;
-      live[y] = office.enabled ? pc::live_fraction(y, go_live) : 0.0;
+      managed[y] =
+          cm_on ? pc::adoption_share(y - cm_start + 0.5, midpoint, cm.steepness_per_year, ceiling)
+                : 0.0;
+      live[y] = office_on ? pc::live_fraction(y, go_live + real_office.delay_years) : 0.0;
     }
 
     double* spend = out.metric(kSpend);
@@ -222,8 +240,7 @@ class ProcurementModel final : public sim::Model {
         leaked[y] += negotiated * leakage * (1.0 - leakage_reduction * live[y]);
 
         const double added =
-            rt.enabled ? added_bidders * pc::ramp_share(y, rt.start_year_offset, rt.ramp_years)
-                       : 0.0;
+            rt_on ? added_bidders * pc::ramp_share(y, rt_start, rt.ramp_years) : 0.0;
         if (added > 0.0 && c.competitive_share > 0.0) {
           sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
           double relief = 0.0;
@@ -255,7 +272,7 @@ class ProcurementModel final : public sim::Model {
     double npv_sum = 0.0;
     for (int y = 0; y < horizon; ++y) {
       processing[y] = office.transactions_per_year * per_transaction * live[y];
-      cost[y] = cm.cost(y) + rt.cost(y) + office.cost(y);
+      cost[y] = cm.cost(y, real_cm) + rt.cost(y, real_rt) + office.cost(y, real_office);
       net[y] = cm_savings[y] + competition[y] + processing[y] - leaked[y];
       npv_sum += (net[y] - cost[y]) * std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
     }
@@ -277,6 +294,7 @@ class ProcurementModel final : public sim::Model {
   double price_table_[kPriceTableBidders] = {};
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
+  std::vector<sim::ReformInfo> reforms_;  // in the order of kCategoryManagementReform, ...
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "sim/counts.hpp"
 #include "sim/distributions.hpp"
+#include "sim/implementation.hpp"
 #include "sim/random.hpp"
 
 namespace reformsim::models::procurement {
@@ -41,10 +42,14 @@ struct Lever {
   int start_year_offset = 0;
   double setup_cost_usd = 0.0;
   double running_cost_usd_per_year = 0.0;
+  sim::ImplementationSpec implementation;  // may fail, go live late, overrun its cost
 
-  double cost(int year) const {
+  // The programme's cost in `year` as implemented on the path (`real`): the plan from its start
+  // times the overrun, until a failed programme is wound down.
+  double cost(int year, const sim::ReformRealisation& real) const {
     if (!enabled || year < start_year_offset) return 0.0;
-    return running_cost_usd_per_year + (year == start_year_offset ? setup_cost_usd : 0.0);
+    return (running_cost_usd_per_year + (year == start_year_offset ? setup_cost_usd : 0.0)) *
+           real.cost_share(year, start_year_offset);
   }
 };
 

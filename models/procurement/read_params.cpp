@@ -45,6 +45,7 @@ void read_lever(sim::MapReader& r, Lever& lever) {
   lever.setup_cost_usd = r.number("setup_cost_usd", 0.0, Range::non_negative());
   lever.running_cost_usd_per_year =
       r.number("running_cost_usd_per_year", 0.0, Range::non_negative());
+  lever.implementation = sim::read_implementation(r);
 }
 
 Category read_category(sim::MapReader& r, const sim::ModelEnv& env, bool by_share,

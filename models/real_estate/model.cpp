@@ -90,7 +90,7 @@ class RealEstateModel final : public sim::Model {
          Fiscal::kCost, true, Kind::kFlow, Better::kLower},
         {"program_cost_usd", "USD",
          "asset-management system, incremental disposition and partnership programs", Fiscal::kCost,
-         true, Kind::kFlow, Better::kLower},
+         true, Kind::kFlow, Better::kLower, /*held_asset=*/false, /*program_cost=*/true},
         {"net_cash_flow_usd", "USD", "lease + proceeds + partnership income - all costs",
          Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
         {"npv_net_cash_flow_usd", "USD",
@@ -154,6 +154,10 @@ class RealEstateModel final : public sim::Model {
       inputs_.push_back({n + "upfront_payment_usd", "paid at closing (0 without partnerships)"});
       inputs_.push_back({n + "ground_lease_usd", "a year after closing (0 without partnerships)"});
     }
+    reforms_ = {
+        {"asset_management", spec_.asset_management.enabled, spec_.asset_management.implementation},
+        {"disposition", spec_.disposition.accelerated(), spec_.disposition.implementation},
+        {"partnerships", spec_.partnerships.enabled, spec_.partnerships.implementation}};
     horizon_ = static_cast<std::size_t>(spec_.horizon_years);
     scratch_size_ = kYearArrays * n_classes * horizon_ + kScalars * n_classes +
                     4 * spec_.partnerships.deals.size();
@@ -161,6 +165,7 @@ class RealEstateModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override {
     return (busiest_damage_events(spec_) + busiest_sales(spec_)) *
            static_cast<double>(spec_.horizon_years);
@@ -203,6 +208,11 @@ class RealEstateModel final : public sim::Model {
     double detection = 0.0, reduction = 0.0, collection_gain = 0.0;
     double transaction_cost = 0.0, frequency_factor = 0.0;
     double take_up_share = 0.0, sla_discount = 0.0;  // Surplus Land Act
+    // How the three programmes' implementation turned out on the path (the engine's draw), and
+    // what that makes of the asset-management system: on at all, and from which year.
+    sim::ReformRealisation ams_real, disposition_real, partnerships_real;
+    bool ams_on = false;
+    int ams_effective_year = 0;
 
     double* year_array(YearArray which, std::size_t c) const {
       return year_arrays + (static_cast<std::size_t>(which) * n_classes + c) * horizon;
@@ -226,7 +236,8 @@ class RealEstateModel final : public sim::Model {
   void add_partnerships(const sim::PathContext& ctx, const PathState& st,
                         const sim::PathOutput& out) const;
   // Program costs, the net cash flow, its NPV and the economic view.
-  void add_program_and_net(const sim::PathContext& ctx, const sim::PathOutput& out) const;
+  void add_program_and_net(const sim::PathContext& ctx, const PathState& st,
+                           const sim::PathOutput& out) const;
 
   struct ClassKeys {
     StreamKey drift, volatility, cost_rate, surplus, market, sale;
@@ -238,6 +249,9 @@ class RealEstateModel final : public sim::Model {
   Params spec_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
+  // asset_management, disposition, partnerships: ctx.reform(kAssetManagementReform) ...
+  enum Reform : std::size_t { kAssetManagementReform, kDispositionReform, kPartnershipsReform };
+  std::vector<sim::ReformInfo> reforms_;
   std::vector<ClassKeys> keys_;
   std::vector<StreamKey> damage_count_keys_;  // class-major, then peril
   std::vector<StreamKey> damage_event_keys_;
@@ -268,7 +282,7 @@ void RealEstateModel::simulate(const sim::PathContext& ctx, const sim::PathOutpu
   sell_surplus(ctx, st, out);
   hold_and_damage(ctx, st, out);
   add_partnerships(ctx, st, out);
-  add_program_and_net(ctx, out);
+  add_program_and_net(ctx, st, out);
 }
 
 RealEstateModel::PathState RealEstateModel::path_state(const sim::PathContext& ctx) const {
@@ -289,6 +303,11 @@ RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathConte
   const auto& ams = spec_.asset_management;
   const auto& disp = spec_.disposition;
   const auto& ppp = spec_.partnerships;
+  st.ams_real = ctx.reform(kAssetManagementReform);
+  st.disposition_real = ctx.reform(kDispositionReform);
+  st.partnerships_real = ctx.reform(kPartnershipsReform);
+  st.ams_on = ams.enabled && st.ams_real.delivers;
+  st.ams_effective_year = ams.effective_year() + st.ams_real.delay_years;
   st.detection = ams.enabled ? draw(ams.detection_rate, ctx, kDetectionKey) : 0.0;
   st.reduction = ams.enabled ? draw(ams.operating_cost_reduction, ctx, kReductionKey) : 0.0;
   st.collection_gain = ams.enabled ? draw(ams.lease_collection_gain, ctx, kCollectionKey) : 0.0;
@@ -330,15 +349,21 @@ RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathConte
     double closes = 0.0, delay = 0.0, upfront = 0.0, ground_lease = 0.0;
     if (ppp.enabled) {
       sim::Stream s = ctx.stream(deal_keys_[d].closes);
-      closes = s.uniform() < deal.probability ? 1.0 : 0.0;
+      // A programme that fails closes no deal and reserves no site; a late one closes its deals
+      // that many years late. The draws are made either way (common random numbers).
+      const bool programme = st.partnerships_real.delivers;
+      closes = s.uniform() < deal.probability && programme ? 1.0 : 0.0;
       delay = draw(deal.delay_years, ctx, deal_keys_[d].delay);
       upfront = draw(deal.upfront_payment_usd, ctx, deal_keys_[d].upfront);
       ground_lease = draw(deal.ground_lease_usd, ctx, deal_keys_[d].ground_lease);
       const auto c = static_cast<std::size_t>(deal.class_index);
-      st.scalar(kReserved, c) = std::min(st.scalar(kReserved, c) + deal.parcels, st.scalar(kS, c));
+      if (programme)
+        st.scalar(kReserved, c) =
+            std::min(st.scalar(kReserved, c) + deal.parcels, st.scalar(kS, c));
     }
     st.deal_state[2 * d] = closes;
-    st.deal_state[2 * d + 1] = deal.start_year_offset + std::floor(delay);
+    st.deal_state[2 * d + 1] =
+        deal.start_year_offset + std::floor(delay) + st.partnerships_real.delay_years;
     st.deal_money[2 * d] = upfront;
     st.deal_money[2 * d + 1] = ground_lease;
     out.set_input(deal_input_ + static_cast<int>(4 * d), closes);
@@ -374,9 +399,7 @@ void RealEstateModel::simulate_market(const sim::PathContext& ctx, PathState& st
 void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
                                    const sim::PathOutput& out) const {
   const int horizon = ctx.horizon();
-  const auto& ams = spec_.asset_management;
   const auto& disp = spec_.disposition;
-  const int effective_year = ams.effective_year();
   double* proceeds = out.metric(kProceeds);
   double* sold_value = out.metric(kSoldValue);
   double* parcels_sold = out.metric(kParcelsSold);
@@ -385,9 +408,9 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
   const double notice_years = sla.notice_days / 365.25;
   const double negotiated_years = (sla.notice_days + sla.negotiation_days) / 365.25;
   for (int y = 0; y < horizon; ++y) {
-    const int capacity = disp.capacity_by_year[static_cast<std::size_t>(y)];
+    const int capacity = disp.capacity(y, st.disposition_real);
     if (capacity <= 0) continue;
-    const bool found_listable = ams.enabled && y >= effective_year;
+    const bool found_listable = st.ams_on && y >= st.ams_effective_year;
     int total = 0;
     for (int ci : spec_.disposition_order) {
       const auto c = static_cast<std::size_t>(ci);
@@ -458,9 +481,7 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
   const int horizon = ctx.horizon();
   const std::size_t n_classes = spec_.classes.size();
   const std::size_t n_perils = spec_.damage.perils.size();
-  const auto& ams = spec_.asset_management;
   const auto& ppp = spec_.partnerships;
-  const int effective_year = ams.effective_year();
   double* value = out.metric(kMarketValue);
   double* operating = out.metric(kOperatingCost);
   double* lease = out.metric(kLeaseIncome);
@@ -475,8 +496,8 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
     double count = cls.parcels;
     for (int y = 0; y < horizon; ++y) {
       const auto yi = static_cast<std::size_t>(y);
-      const bool effective = ams.enabled && y >= effective_year;
-      if (ams.enabled && y == effective_year) {
+      const bool effective = st.ams_on && y >= st.ams_effective_year;
+      if (st.ams_on && y == st.ams_effective_year) {
         unrecorded += st.scalar(kU, c) * parcel_base;
         count += st.scalar(kU, c);
       }
@@ -543,7 +564,7 @@ void RealEstateModel::add_partnerships(const sim::PathContext& ctx, const PathSt
   }
 }
 
-void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
+void RealEstateModel::add_program_and_net(const sim::PathContext& ctx, const PathState& st,
                                           const sim::PathOutput& out) const {
   const int horizon = ctx.horizon();
   const auto& ams = spec_.asset_management;
@@ -561,13 +582,15 @@ void RealEstateModel::add_program_and_net(const sim::PathContext& ctx,
   double npv = 0.0;
   for (int y = 0; y < horizon; ++y) {
     const auto yi = static_cast<std::size_t>(y);
+    // Costs as planned, times the overrun, until a failed programme is wound down.
     if (ams.enabled) {
+      const double share = st.ams_real.cost_share(y, ams.start_year_offset);
       if (y >= ams.start_year_offset && y < ams.start_year_offset + impl_years)
-        program[y] += ams.implementation_cost_usd / impl_years;
-      if (y >= effective_year) program[y] += ams.annual_cost_usd;
+        program[y] += ams.implementation_cost_usd / impl_years * share;
+      if (y >= effective_year) program[y] += ams.annual_cost_usd * share;
     }
-    program[y] += disp.program_cost_by_year[yi];
-    if (ppp.enabled) program[y] += ppp.program_cost_usd;
+    program[y] += disp.program_cost_by_year[yi] * st.disposition_real.cost_share(y, 0);
+    if (ppp.enabled) program[y] += ppp.program_cost_usd * st.partnerships_real.cost_share(y, 0);
     net[y] = lease[y] + proceeds[y] + partnership[y] - operating[y] - damage[y] - program[y];
     npv += net[y] * std::pow(1.0 + ctx.discount_rate(), -(static_cast<double>(y) + 0.5));
   }

@@ -2,6 +2,7 @@
 // means and where its defaults come from), as read from a scenario section (read_params.cpp).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "sim/config.hpp"
 #include "sim/counts.hpp"
 #include "sim/distributions.hpp"
+#include "sim/implementation.hpp"
 #include "sim/model.hpp"
 
 namespace reformsim::models::real_estate {
@@ -63,6 +65,7 @@ struct AssetManagementSpec {
   sim::Distribution detection_rate;            // share of under-used and unrecorded parcels found
   sim::Distribution operating_cost_reduction;  // share of operating cost saved
   sim::Distribution lease_collection_gain;     // share of uncollected rent recovered
+  sim::ImplementationSpec implementation;      // may fail, go live late, overrun its cost
   int effective_year() const { return start_year_offset + implementation_years; }
 };
 
@@ -87,6 +90,20 @@ struct DispositionSpec {
   sim::Distribution price_ratio;             // sale price / appraised market value, per parcel
   sim::Distribution transaction_cost_share;  // share of the price, once per path
   SurplusLandActSpec surplus_land_act;
+  // The acceleration (any pace above the first year's, or any programme cost) may fail, in which
+  // case the first year's pace holds, or start late, in which case the pace list starts late.
+  sim::ImplementationSpec implementation;
+  bool accelerated() const {
+    for (std::size_t y = 0; y < capacity_by_year.size(); ++y)
+      if (capacity_by_year[y] != capacity_by_year[0] || program_cost_by_year[y] != 0.0) return true;
+    return false;
+  }
+  // Parcels brought to market in year y on a path whose acceleration turned out as `real`.
+  int capacity(int year, const sim::ReformRealisation& real) const {
+    if (!accelerated()) return capacity_by_year[static_cast<std::size_t>(year)];
+    if (!real.delivers) return capacity_by_year[0];
+    return capacity_by_year[static_cast<std::size_t>(std::max(0, year - real.delay_years))];
+  }
 };
 
 struct DealSpec {
@@ -106,6 +123,7 @@ struct PartnershipSpec {
   bool enabled = false;
   double program_cost_usd = 0.0;  // a year
   std::vector<DealSpec> deals;
+  sim::ImplementationSpec implementation;  // the programme as a whole
 };
 
 struct PerilSpec {

@@ -151,6 +151,7 @@ AssetManagementSpec read_asset_management(MapReader a) {
       a.uncertain("operating_cost_reduction", Distribution::constant(0.0), Range::probability());
   spec.lease_collection_gain =
       a.uncertain("lease_collection_gain", Distribution::constant(0.0), Range::probability());
+  spec.implementation = sim::read_implementation(a);
   a.finish();
   return spec;
 }
@@ -187,6 +188,7 @@ DispositionSpec read_disposition(MapReader d, int horizon) {
   spec.transaction_cost_share = d.uncertain("transaction_cost_share", Distribution::constant(0.05),
                                             Range{0.0, 1.0, false, true});
   spec.surplus_land_act = read_surplus_land_act(d.map("surplus_land_act"));
+  spec.implementation = sim::read_implementation(d);
   d.finish();
   return spec;
 }
@@ -195,6 +197,7 @@ PartnershipSpec read_partnerships(MapReader p, const std::vector<AssetClassSpec>
   PartnershipSpec spec;
   spec.enabled = p.boolean("enabled", p.present());
   spec.program_cost_usd = p.number("program_cost_usd", 0.0, Range::non_negative());
+  spec.implementation = sim::read_implementation(p);
   std::vector<std::string> class_names;
   for (const auto& c : classes) class_names.push_back(c.name);
   auto readers = p.maps("deals");

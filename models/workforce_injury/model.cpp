@@ -168,7 +168,8 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
        sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
       {"program_cost_usd", "USD",
        "reform programs' annual cost plus ADR administration per dispute, paid in the year",
-       sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
+       sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower, /*held_asset=*/false,
+       /*program_cost=*/true},
       {"claims_paid_usd", "USD",
        "cash paid on claims (medical, indemnity, legal) of this and earlier accident years",
        sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
@@ -181,6 +182,10 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
        "claims paid + investigation + program cost (the cash view the budget sees)",
        sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
   };
+  for (int k = 0; k < kReformCount; ++k) {
+    const Reform& r = p_.reforms[static_cast<ReformKind>(k)];
+    reforms_.push_back({kReformNames[k], r.enabled, r.implementation});
+  }
   for (int i = 0; i < kFixedInputCount; ++i) {
     inputs_.push_back({kInputNames[i], input_description(i)});
     input_keys_.push_back(kModelKey.with(kInputNames[i]));
@@ -271,8 +276,7 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
     const YearTotals y = simulate_year(run, t);
     double program = y.admin;
     for (int k = 0; k < kReformCount; ++k) {
-      const Reform& r = p_.reforms[static_cast<ReformKind>(k)];
-      if (r.enabled && t >= r.start_offset) program += r.annual_cost_usd;
+      program += p_.reforms[static_cast<ReformKind>(k)].cost(t, ctx.reform(k));
     }
     incurred[prior + t] = y.medical + y.indemnity + y.legal;
     m[kClaims][t] = y.claims;
@@ -390,7 +394,9 @@ WorkforceInjuryModel::YearRules WorkforceInjuryModel::year_rules(const PathRun& 
   const ReformEffects& e = run.effects;
   YearRules y;
   for (int r = 0; r < kReformCount; ++r)
-    y.ramp[r] = a >= 0 ? p_.reforms[static_cast<ReformKind>(r)].ramp(a) : 0.0;
+    y.ramp[r] = a >= 0 ? p_.reforms[static_cast<ReformKind>(r)].ramp(
+                             a, run.ctx.reform(static_cast<std::size_t>(r)))
+                       : 0.0;
   for (int on = 0; on < 2; ++on) {
     auto year_strength = [&](ReformKind r, double effect) { return on ? effect * y.ramp[r] : 0.0; };
     const double settle = 1.0 - year_strength(kAdr, e.adr_litigation);

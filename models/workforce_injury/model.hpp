@@ -112,6 +112,8 @@ class WorkforceInjuryModel final : public sim::Model {
 
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  // The four programs in ReformKind order (ctx.reform(kSafety), ...).
+  const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override;
   // Incurred cost, medical and wage indices by accident year (prior years included), then the
   // path's department rates.
@@ -170,6 +172,7 @@ class WorkforceInjuryModel final : public sim::Model {
   std::vector<sim::StreamKey> input_keys_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
+  std::vector<sim::ReformInfo> reforms_;
 };
 
 }  // namespace workforce_injury

@@ -8,6 +8,7 @@
 
 #include "sim/counts.hpp"
 #include "sim/distributions.hpp"
+#include "sim/implementation.hpp"
 #include "sim/random.hpp"
 
 namespace reformsim::models::workforce_injury {
@@ -58,14 +59,23 @@ struct Reform {
   int start_offset = 0;   // first year of the program, 0-based from the start year
   int ramp_up_years = 0;  // years to full effect (0 or 1: full from the first year)
   double annual_cost_usd = 0.0;
+  sim::ImplementationSpec implementation;  // may fail, go live late, overrun its cost
 
-  // Share of the full effect in year t: 0 before the start, min(1, (k + 1) / ramp) in the
-  // program's year k = t - start (full at once when ramp <= 1).
-  double ramp(int year) const {
-    if (!enabled || year < start_offset) return 0.0;
+  // Share of the full effect in year t on a path whose implementation turned out as `real`: 0
+  // when it failed or before its go-live (the start, delayed), min(1, (k + 1) / ramp) in the
+  // program's year k = t - go-live (full at once when ramp <= 1).
+  double ramp(int year, const sim::ReformRealisation& real) const {
+    const int go_live = real.go_live(start_offset);
+    if (!enabled || !real.delivers || year < go_live) return 0.0;
     if (ramp_up_years <= 1) return 1.0;
-    const double share = static_cast<double>(year - start_offset + 1) / ramp_up_years;
+    const double share = static_cast<double>(year - go_live + 1) / ramp_up_years;
     return share < 1.0 ? share : 1.0;
+  }
+  // The yearly cost in year t: from the planned start, times the overrun, until a failed
+  // program is wound down.
+  double cost(int year, const sim::ReformRealisation& real) const {
+    return enabled && year >= start_offset ? annual_cost_usd * real.cost_share(year, start_offset)
+                                           : 0.0;
   }
 };
 

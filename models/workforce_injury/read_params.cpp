@@ -145,17 +145,21 @@ void read_reform(sim::MapReader& reforms, ReformKind kind, const sim::Simulation
   out.start_offset = offset;
   out.ramp_up_years = static_cast<int>(r.integer("ramp_up_years", 0, Range::between(0, 100)));
   out.annual_cost_usd = r.number("annual_cost_usd", 0.0, Range::non_negative());
+  out.implementation = sim::read_implementation(r);
 
   const Range share = Range::probability();
+  // A wellness program may make claims costlier (participants report more): its effects may be
+  // negative (Jones, Molitor and Reif, QJE 2019; Song and Baicker, JAMA 2019 found ~no effect).
+  const Range signed_share = Range::between(-1.0, 1.0);
   switch (kind) {
     case kSafety:
       all.safety.effect = r.uncertain("effect", sim::Distribution::constant(0.0), share);
       break;
     case kWellness:
       all.wellness.severity_effect =
-          r.uncertain("severity_effect", sim::Distribution::constant(0.0), share);
+          r.uncertain("severity_effect", sim::Distribution::constant(0.0), signed_share);
       all.wellness.lost_days_effect =
-          r.uncertain("lost_days_effect", sim::Distribution::constant(0.0), share);
+          r.uncertain("lost_days_effect", sim::Distribution::constant(0.0), signed_share);
       all.wellness.participation = r.number("participation", 1.0, share);
       break;
     case kFraudAnalytics:

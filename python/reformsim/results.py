@@ -57,6 +57,11 @@ except ImportError as e:  # not declared in pyproject.toml: see the note there
 FORMAT = "reformsim-results"
 #: The newest results format version this module understands (it reads 1, 2 and 3).
 READS_FORMAT_VERSION = 4
+# Results.implementation()'s columns after `option` (docs/results-format.md, /implementation).
+IMPLEMENTATION_COLUMNS = ["reforms", "prob_delivers_nothing", "prob_net_loss",
+                          "prob_never_pays_back", "payback_year_p50", "payback_year_p95",
+                          "npv_gross_savings_usd", "npv_program_cost_usd", "roi", "roi_p5",
+                          "roi_p50", "roi_p95"]
 #: The engine's budget roll-up: per path and year, benefits minus costs of the option.
 NET_BUDGET = "fiscal.net_budget_usd"
 
@@ -948,6 +953,80 @@ class Results:
         table = sensitivity_table(self.inputs(option), y)
         table.attrs.update(output=output, source="computed", paths=self.paths)
         return table
+
+    # ---- implementation risk ------------------------------------------------------------------
+
+    @property
+    def has_implementation(self) -> bool:
+        return "implementation" in self._file
+
+    def _computed_implementation(self, option: str) -> dict:
+        """The /implementation figures of one option from the per-path data, with the engine's
+        definitions (sim/implementation_stats.hpp)."""
+        rate, years = self.discount_rate, self.horizon_years
+        net = self.delta(option, NET_BUDGET)
+        cost_key = "fiscal.program_cost_usd"
+        cost = (self.delta(option, cost_key) if self.has_metric(cost_key, option)
+                and self.has_metric(cost_key, self.baseline) else np.zeros_like(net))
+        gross = net + cost
+        cum = np.zeros(net.shape[0])
+        payback = np.full(net.shape[0], -1)
+        for t, f in enumerate(discount_factors(years, rate)):
+            cum = cum + net[:, t] * f
+            payback[(payback < 0) & (cum > 0)] = self.start_year + t
+        inputs = self.inputs(option)
+        reforms = sum(1 for c in inputs.columns
+                      if c.startswith("implementation.") and c.endswith(".delivers"))
+        delivers = [c for c in inputs.columns
+                    if c.startswith("implementation.") and c.endswith(".delivers")]
+        delivered = inputs[delivers].sum(axis=1) if delivers else None
+        npv_gross, npv_cost = npv_by_row(gross, rate), npv_by_row(cost, rate)
+        has_roi = _mean(npv_cost) > 0
+        ratio = npv_gross[npv_cost > 0] / npv_cost[npv_cost > 0]
+        paid = np.sort(np.where(payback < 0, np.inf, payback))
+
+        def year_at(q: float):
+            v = paid[min(len(paid) - 1, int(np.ceil(q * len(paid))) - 1)]
+            return -1 if not np.isfinite(v) else int(v)
+
+        nan = float("nan")
+        return {
+            "reforms": reforms,
+            "prob_delivers_nothing": (float(np.mean(delivered.to_numpy() == 0))
+                                      if reforms and delivered is not None else nan),
+            "prob_net_loss": float(np.mean(npv_by_row(net, rate) < 0)),
+            "prob_never_pays_back": float(np.mean(payback < 0)),
+            "payback_year_p50": year_at(0.5),
+            "payback_year_p95": year_at(0.95),
+            "npv_gross_savings_usd": _mean(npv_gross),
+            "npv_program_cost_usd": _mean(npv_cost),
+            "roi": _mean(npv_gross) / _mean(npv_cost) if has_roi else nan,
+            "roi_p5": float(np.quantile(ratio, 0.05)) if has_roi and len(ratio) else nan,
+            "roi_p50": float(np.quantile(ratio, 0.5)) if has_roi and len(ratio) else nan,
+            "roi_p95": float(np.quantile(ratio, 0.95)) if has_roi and len(ratio) else nan,
+        }
+
+    def implementation(self, source: str = "auto") -> pd.DataFrame:
+        """What can go wrong, one row per reform option: reforms, P(delivers nothing), P(net
+        loss), payback year (median and 95th percentile, calendar years, -1 for never; P(never)),
+        mean NPVs of gross savings and programme cost, ROI = NPV(gross savings) / NPV(programme
+        cost) with its 90% range over paths; `source` "stored" (/implementation) or "computed"
+        (from the per-path data, the engine's definitions: docs/results-format.md)."""
+        stored = self._use_stored(source, self.has_implementation, "implementation figures")
+        rows = []
+        for opt in self.reform_options:
+            if opt == self.baseline:
+                continue
+            if stored:
+                a = self._file["implementation"][opt].attrs
+                row = {k: (int(a[k]) if k in ("reforms", "payback_year_p50", "payback_year_p95")
+                           else float(a[k])) for k in IMPLEMENTATION_COLUMNS}
+            else:
+                row = self._computed_implementation(opt)
+            rows.append({"option": opt, **{k: row[k] for k in IMPLEMENTATION_COLUMNS}})
+        out = pd.DataFrame(rows, columns=["option", *IMPLEMENTATION_COLUMNS])
+        out["source"] = "stored" if stored else "computed"
+        return out
 
     # ---- the planner's table ------------------------------------------------------------------
 
