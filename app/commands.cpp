@@ -570,17 +570,17 @@ int verify_command(const std::string& file) {
 int summarize_command(const std::string& file, bool json, bool by_year) {
   const io::ResultsFile f = io::read_results(file);
   const sim::SummaryTable summary = sim::summarize_results(f.results);
+  // Everything read and computed before anything is printed: a damaged table found late must
+  // not leave half a report behind its error.
+  std::vector<sim::Target> targets;
+  std::optional<sim::ComparisonReport> comparison;
+  if (f.results.options.size() > 1) {
+    targets = io::read_targets(file);
+    comparison = sim::compare_options(f.results, f.results.baseline, targets);
+  }
   if (json) {
-    std::fputs(summary_json(summary).c_str(), stdout);
+    std::fputs(summary_json(summary, comparison ? &*comparison : nullptr).c_str(), stdout);
   } else {
-    // Everything read and computed before anything is printed: a damaged table found late must
-    // not leave half a report behind its error.
-    std::vector<sim::Target> targets;
-    std::optional<sim::ComparisonReport> comparison;
-    if (f.results.options.size() > 1) {
-      targets = io::read_targets(file);
-      comparison = sim::compare_options(f.results, f.results.baseline, targets);
-    }
     std::printf("%s: %s, engine %s (%s), created %s\n", file.c_str(),
                 f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
                 f.provenance.git_revision.c_str(), f.provenance.created.c_str());

@@ -228,8 +228,16 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by
   }
 }
 
-std::string summary_json(const sim::SummaryTable& table) {
-  return summary_document(table).dump(2) + "\n";
+std::string summary_json(const sim::SummaryTable& table, const sim::ComparisonReport* comparison) {
+  Json doc = summary_document(table);
+  if (comparison != nullptr) {
+    // Per reform option, what can go wrong: the same object as compare --json's.
+    Json implementation = Json::object();
+    for (const auto& oc : comparison->options)
+      implementation[oc.option] = implementation_object(oc.implementation, comparison->start_year);
+    doc["implementation"] = std::move(implementation);
+  }
+  return doc.dump(2) + "\n";
 }
 
 namespace {

@@ -20,8 +20,11 @@ namespace reformsim::app {
 // present value.
 void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year);
 
-// The whole table as JSON (see docs/results-format.md, "summarize --json").
-std::string summary_json(const sim::SummaryTable& table);
+// The whole table as JSON (see docs/results-format.md, "summarize --json"). With `comparison`
+// (a file of several options), also "implementation": per reform option, compare --json's
+// implementation object (delivery, loss, payback, ROI).
+std::string summary_json(const sim::SummaryTable& table,
+                         const sim::ComparisonReport* comparison = nullptr);
 
 // The analyst's table: per option, the NPV of its net budget impact against the baseline (mean,
 // 95% CI, P5-P95, P(better)), target probabilities, and P(best). With `all_metrics`, also the

@@ -16,6 +16,7 @@
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "scenarios.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/summary.hpp"
 
@@ -106,7 +107,10 @@ TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {
 
   const RunResult json = testing::run_reformsim({"summarize", out, "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.out, app::summary_json(expected));
+  // With several options, summarize --json also carries each option's implementation object,
+  // computed from the in-memory run's comparison.
+  const sim::ComparisonReport comparison = sim::compare_options(mem, sc.baseline, sc.targets);
+  EXPECT_EQ(json.out, app::summary_json(expected, &comparison));
   EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(expected));
   // Parsed, every number is the very double of the in-memory table (nlohmann-json prints each
   // with the digits that read back as itself).

@@ -154,6 +154,13 @@ TEST(CliCompare, ImplementationRiskIsReportedAndThreadCountFree) {
     EXPECT_GT(s.prob_net_loss, 0.0);
     EXPECT_LT(s.prob_net_loss, 1.0);
   }
+  // summarize --json carries the same implementation object per option.
+  const auto summ = testing::run_reformsim({"summarize", one, "--json"});
+  ASSERT_EQ(summ.exit_code, 0) << summ.err;
+  const json js = json::parse(summ.out);
+  ASSERT_TRUE(js.contains("implementation")) << summ.out;
+  for (std::size_t o = 0; o < 2; ++o)
+    EXPECT_EQ(js["implementation"][rep.options[o].option], j["options"][o]["implementation"]);
   const auto text = testing::run_reformsim({"compare", one});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("What can go wrong"), std::string::npos) << text.out;
