@@ -160,8 +160,9 @@ def planner_table(res, names) -> Table:
     columns += ["P(%s)" % t for t in target_names]
     for k in extra:
         info = res.metric_info(k)
+        # Money in the NPV columns' unit ($M), so the columns read together.
         columns.append("%s, %s, mean%s" % (k, info["headline"],
-                                           " (USD)" if info["unit"] == "USD" else
+                                           " (%s)" % unit if info["unit"] == "USD" else
                                            " (%s)" % info["unit"] if info["unit"] else ""))
     rows = []
     for option in res.options:
@@ -188,7 +189,8 @@ def planner_table(res, names) -> Table:
                 if t_stored else None) if len(hit) else Cell(""))
         for k in extra:
             h = heads[k][heads[k]["option"] == option]
-            row.append(Cell.num(h["mean"].iat[0], 1.0, _cmp_src(
+            k_scale = scale if res.metric_info(k)["unit"] == "USD" else 1.0
+            row.append(Cell.num(h["mean"].iat[0], k_scale, _cmp_src(
                 option, k, h["period"].iat[0], "mean", _stored(h))) if len(h) else Cell(""))
         rows.append(row)
     note = ("Net budget impact: the option's net budget flow minus the baseline's, path by "
