@@ -10,7 +10,7 @@ pkgs=(build-essential cmake ninja-build pkg-config git
       libeigen3-dev libtbb-dev libhdf5-dev zlib1g-dev libssl-dev librandom123-dev libyaml-dev libcli11-dev
       libboost-math-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev libopenmpi-dev openmpi-bin hdf5-tools
       python3-h5py python3-numpy python3-pandas python3-matplotlib python3-nbclient
-      python3-ipykernel python3-scipy python3-yaml python3-jinja2
+      python3-ipykernel python3-scipy python3-yaml python3-jinja2 python3-pil
       python3-pip python3-venv python3-setuptools python3-wheel  # pip install ./python (docs/analysis.md)
       python3-openpyxl chromium  # `reformsim report`: the workbook; the page's browser test
       clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (scripts/test-sanitize.sh)
