@@ -86,6 +86,15 @@ struct MetricInfo {
   // these into fiscal.program_cost_usd, from which comparisons take gross savings, ROI and
   // payback (docs/design.md, "Implementation risk").
   bool program_cost = false;
+  // A breakdown metric (docs/design.md, "Breakdowns"): the part of metric `parent` (same model,
+  // unit, kind, fiscal sign and direction) that falls in group `group` of breakdown `breakdown`,
+  // e.g. parent "paid_cost_usd", breakdown "department", group "Police"; or parent
+  // "savings_usd", breakdown "fund", group "general_fund". The groups of one breakdown add up
+  // to their parent. A breakdown metric is never in_budget: the roll-up counts its parent.
+  // Empty `parent` (the default): an ordinary metric.
+  std::string parent;
+  std::string breakdown;
+  std::string group;
 };
 
 struct InputInfo {
