@@ -466,6 +466,7 @@ void register_models() {
       {"scenarios/la_workforce_injury.yaml", {0, 5}},  // baseline, all_reforms
       {"scenarios/la_procurement.yaml", {0, 4}},
       {"scenarios/la_real_estate.yaml", {0}},
+      {"scenarios/la_liability.yaml", {0, 4}},  // baseline, all_reforms
   };
   for (const auto& [file, options] : files) {
     const Scenario& sc = scenario(file);

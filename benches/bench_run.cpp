@@ -144,8 +144,8 @@ std::vector<std::string> scenarios() {
     return out;
   }
   for (const char* f : {"scenarios/la_workforce_injury.yaml", "scenarios/la_procurement.yaml",
-                        "scenarios/la_real_estate.yaml", "scenarios/example.yaml",
-                        "benches/scenarios/synthetic_memory.yaml"}) {
+                        "scenarios/la_real_estate.yaml", "scenarios/la_liability.yaml",
+                        "scenarios/example.yaml", "benches/scenarios/synthetic_memory.yaml"}) {
     const std::string p = std::string(REFORMSIM_SOURCE_DIR) + "/" + f;
     if (std::filesystem::exists(p)) out.push_back(p);
   }

@@ -1,6 +1,7 @@
 #include "models/registry.hpp"
 
 #include "models/example/model.hpp"
+#include "models/liability/model.hpp"
 #include "models/procurement/model.hpp"
 #include "models/real_estate/model.hpp"
 #include "models/workforce_injury/model.hpp"
@@ -10,6 +11,11 @@ namespace reformsim::models {
 void register_models(sim::ModelRegistry& registry) {
   registry.add("example", "a small compound-Poisson cost model for tests and examples",
                make_example_model);
+  registry.add("liability",
+               "liability claims: police, dangerous conditions, vehicle, employment and other "
+               "claims, fat-tailed severities, settlement lags, and risk-analytics, "
+               "early-settlement and loss-prevention reforms",
+               make_liability_model);
   registry.add("procurement",
                "procurement savings: category management, red-tape reform, procure-to-pay",
                make_procurement_model);

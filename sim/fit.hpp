@@ -138,7 +138,7 @@ FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64
 FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& data,
                                   std::size_t replicates, std::uint64_t seed, double level = 0.95);
 
-// The spliced severity of the real-estate model (models/real_estate/severity.hpp): a lognormal
+// The spliced severity of the real-estate model (sim/spliced_severity.hpp): a lognormal
 // body conditioned on X <= u, a Pareto(u, shape) tail above u, and the tail's probability p. Its
 // likelihood separates: p = (weight above u) / (total weight) (s.e. sqrt(p (1 - p) / W)), the
 // body is the lognormal truncated above u fitted to the values at or below u, the tail the Hill

@@ -13,6 +13,7 @@
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
 #include "models/registry.hpp"
+#include "severity_moments.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/special.hpp"
@@ -331,26 +332,6 @@ models:
 
 // ---- Damage --------------------------------------------------------------------------------
 
-// E[min(X, cap)^k] for X lognormal(mu, sigma).
-double capped_lognormal_moment(double mu, double sigma, double cap, int k) {
-  const double z = (std::log(cap) - mu) / sigma;
-  return std::exp(k * mu + 0.5 * k * k * sigma * sigma) * sim::normal_cdf(z - k * sigma) +
-         std::pow(cap, k) * sim::normal_sf(z);
-}
-
-// E[X^k] of the spliced severity: lognormal body below u with weight 1 - p, Pareto(u, alpha)
-// above u with weight p, capped at cap >= u.
-double spliced_moment(double mu, double sigma, double u, double p, double alpha, double cap,
-                      int k) {
-  const double zu = (std::log(u) - mu) / sigma;
-  const double body = std::exp(k * mu + 0.5 * k * k * sigma * sigma) *
-                      sim::normal_cdf(zu - k * sigma) / sim::normal_cdf(zu);
-  const double tail = alpha * std::pow(u, alpha) *
-                          (std::pow(cap, k - alpha) - std::pow(u, k - alpha)) / (k - alpha) +
-                      std::pow(cap, k) * std::pow(u / cap, alpha);
-  return (1.0 - p) * body + p * tail;
-}
-
 TEST(RealEstate, DamageLossesMatchCompoundPoissonTheory) {
   // $1B of replacement value held, two perils: S = sum of two compound Poissons, whose
   // cumulants are kappa_k = sum lambda E[X^k]. Mean: |m - kappa1| < 4 sqrt(kappa2 / n).
@@ -379,8 +360,8 @@ models:
   const auto& events = metric(r, "baseline", "damage_events");
   double kappa[5] = {0, 0, 0, 0, 0};
   for (int k = 1; k <= 4; ++k)
-    kappa[k] = 6 * spliced_moment(9, 1.2, 60000, 0.08, 2.5, 2e6, k) +
-               15 * capped_lognormal_moment(7, 1.0, 2e6, k);
+    kappa[k] = 6 * testing::spliced_moment(9, 1.2, 60000, 0.08, 2.5, 2e6, k) +
+               15 * testing::capped_lognormal_moment(7, 1.0, 2e6, k);
   const double n = static_cast<double>(loss.size());
   EXPECT_NEAR(sim::mean(loss), kappa[1], 4 * std::sqrt(kappa[2] / n));
   const double sd = sim::standard_deviation(loss);

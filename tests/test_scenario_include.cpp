@@ -188,8 +188,8 @@ TEST(ScenarioInclude, KeptTextReproducesTheRunAlone) {
 }
 
 TEST(ScenarioInclude, EmittedYamlReadsBackAsTheSameTreeForEveryShippedScenario) {
-  for (const char* name :
-       {"example", "la_workforce_injury", "la_procurement", "la_real_estate", "los_angeles"}) {
+  for (const char* name : {"example", "la_workforce_injury", "la_liability", "la_procurement",
+                           "la_real_estate", "los_angeles"}) {
     const std::string text =
         testing::read_file((path(REFORMSIM_SOURCE_DIR) / "scenarios" / name).string() + ".yaml");
     sim::Diagnostics diag;
@@ -217,6 +217,10 @@ TEST(ScenarioInclude, LosAngelesUsesTheAreaFilesSections) {
   const std::string wc = section(la, "workforce_injury");
   EXPECT_NE(wc, section(scenario("la_workforce_injury"), "workforce_injury"));
   EXPECT_NE(wc.find("police_sworn"), std::string::npos);
+  // Liability: the area file's section, its reforms starting a year later.
+  const std::string liability = section(la, "liability");
+  EXPECT_NE(liability, section(scenario("la_liability"), "liability"));
+  EXPECT_NE(liability.find("dangerous_conditions"), std::string::npos);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ struct Pinned {
 constexpr Pinned kPinned[] = {
     {"example", "516fec96a4081395"},        {"la_workforce_injury", "948a07dba7958b19"},
     {"la_procurement", "f18c9a84159d7539"}, {"la_real_estate", "870fdb51e6a14762"},
-    {"los_angeles", "b9a1fb8a9c50f765"},
+    {"la_liability", "df64600db37a39f6"},   {"los_angeles", "08c0bdf85554486c"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};

@@ -56,8 +56,8 @@
 // per $1B of replacement value held, phi a per-path frequency factor), counts by inversion of
 // one uniform keyed by (class, peril, year) and each event's loss by inversion of a uniform
 // keyed by (class, peril, year, event): a spliced lognormal-Pareto severity, capped
-// (severity.hpp). Frequencies and severities were fitted to the Wisconsin Local Government
-// Property Insurance Fund's 6,258 claims (/work/shared/data/lgpif/CLAIMLEVEL.csv) by
+// (sim/spliced_severity.hpp). Frequencies and severities were fitted to the Wisconsin Local
+// Government Property Insurance Fund's 6,258 claims (/work/shared/data/lgpif/CLAIMLEVEL.csv) by
 // scripts/fit_property_damage.py.
 //
 // Outputs per year: market_value_usd (held, year end), operating_cost_usd, lease_income_usd,

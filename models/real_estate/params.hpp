@@ -7,12 +7,12 @@
 #include <utility>
 #include <vector>
 
-#include "models/real_estate/severity.hpp"
 #include "sim/config.hpp"
 #include "sim/counts.hpp"
 #include "sim/distributions.hpp"
 #include "sim/implementation.hpp"
 #include "sim/model.hpp"
+#include "sim/spliced_severity.hpp"
 
 namespace reformsim::models::real_estate {
 
@@ -130,7 +130,7 @@ struct PerilSpec {
   std::string name;
   double events_per_billion_usd = 0.0;  // events a year per $1B of replacement value held
   sim::CountLaw count;                  // the family of the yearly count around that mean
-  SplicedSeverity severity;
+  sim::SplicedSeverity severity;
 };
 
 struct DamageSpec {

@@ -251,31 +251,6 @@ PartnershipSpec read_partnerships(MapReader p, const std::vector<AssetClassSpec>
   return spec;
 }
 
-SplicedSeverity read_severity(MapReader& peril, double cap_usd) {
-  SplicedSeverity s;
-  if (!peril.has("severity")) peril.child("severity", true);
-  s.body = peril.uncertain("severity", Distribution::constant(0.0), Range::non_negative());
-  s.cap_usd = peril.number("max_loss_usd", cap_usd, Range::positive());
-  MapReader tail = peril.map("tail");
-  if (tail.present()) {
-    s.threshold_usd = tail.required_number("threshold_usd", Range::positive());
-    s.tail_probability = tail.required_number("probability", Range{0.0, 1.0, false, true});
-    s.shape = tail.required_number("shape", Range::positive());
-    if (s.shape <= 1.0 && !std::isfinite(s.cap_usd) && s.tail_probability > 0.0) {
-      tail.error("shape",
-                 "a Pareto tail with shape <= 1 has an infinite mean; set max_loss_usd "
-                 "(here or under damage)");
-    }
-    if (s.tail_probability > 0.0 && s.threshold_usd > 0.0 && !(s.body.cdf(s.threshold_usd) > 0.0)) {
-      tail.error("threshold_usd", "the severity body has no mass below the tail threshold " +
-                                      std::to_string(s.threshold_usd));
-    }
-  }
-  tail.finish();
-  s.prepare();
-  return s;
-}
-
 DamageSpec read_damage(MapReader d) {
   DamageSpec spec;
   spec.frequency_factor =
@@ -288,7 +263,7 @@ DamageSpec read_damage(MapReader d) {
     peril.events_per_billion_usd =
         p.required_number("events_per_billion_usd", Range::non_negative());
     peril.count = sim::read_count_law(p, "count");
-    peril.severity = read_severity(p, cap);
+    peril.severity = sim::read_spliced_severity(p, cap);
     p.finish();
     spec.perils.push_back(std::move(peril));
   }

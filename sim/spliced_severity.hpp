@@ -1,12 +1,13 @@
-// Severity of one property-damage event: a body distribution spliced with a Pareto tail, capped.
+// A claim or event severity: a body distribution spliced with a Pareto tail, capped. Shared by
+// the models whose losses are fat-tailed (real_estate's property damage, liability's claims).
 //
 // With tail probability p above threshold u and body distribution B (any sim::Distribution),
 // the loss of an event with uniform w is
 //     X(w) = B^{-1}( w / (1 - p) * B(u) )        for w < 1 - p   (the body, conditioned below u)
 //     X(w) = u * ((1 - w) / p)^(-1 / alpha)       for w >= 1 - p  (Pareto(u, alpha) above u)
-// and the city pays min(X, cap). Inversion of one uniform keeps common random numbers: an event
+// and the payer pays min(X, cap). Inversion of one uniform keeps common random numbers: an event
 // keeps its loss whatever else an option changes. With p = 0 the body is used alone.
-// Fitted to the LGPIF claims by scripts/fit_property_damage.py.
+// `reformsim fit --spliced` fits it (sim/fit.hpp, docs/fit.md).
 #pragma once
 
 #include <algorithm>
@@ -14,11 +15,12 @@
 #include <limits>
 
 #include "sim/distributions.hpp"
+#include "sim/map_reader.hpp"
 
-namespace reformsim::models {
+namespace reformsim::sim {
 
 struct SplicedSeverity {
-  sim::Distribution body;
+  Distribution body;
   double threshold_usd = std::numeric_limits<double>::infinity();
   double tail_probability = 0.0;
   double shape = 1.0;  // Pareto alpha
@@ -40,4 +42,10 @@ struct SplicedSeverity {
   }
 };
 
-}  // namespace reformsim::models
+// Reads a severity from `section`: its body under `severity` (a distribution, required), its
+// cap `max_loss_usd` (default `cap_usd`), and an optional `tail: {threshold_usd, probability,
+// shape}`. Refuses a tail with an infinite mean and no cap, and a threshold below all of the
+// body's mass. Problems go to the reader's diagnostics.
+SplicedSeverity read_spliced_severity(MapReader& section, double cap_usd);
+
+}  // namespace reformsim::sim
