@@ -68,6 +68,17 @@ struct ReformRealisation {
   double cost_share(int year, int planned_start) const {
     return delivers || year < planned_start + delay_years + wind_down_years ? cost_multiplier : 0.0;
   }
+  // Share of the full effect in year `year` of a programme planned to start in `planned_start`
+  // that reaches full strength over `ramp_up_years`: 0 when it failed or before its (late)
+  // go-live, then min(1, (k + 1) / ramp_up_years) in its year k (full at once when
+  // ramp_up_years <= 1).
+  double ramp(int year, int planned_start, int ramp_up_years) const {
+    const int live = go_live(planned_start);
+    if (!delivers || year < live) return 0.0;
+    if (ramp_up_years <= 1) return 1.0;
+    const double share = static_cast<double>(year - live + 1) / ramp_up_years;
+    return share < 1.0 ? share : 1.0;
+  }
   // 1 when the reform delivers its effect, 0 when it does not.
   double effect_share() const { return delivers ? 1.0 : 0.0; }
 };

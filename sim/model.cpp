@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "sim/errors.hpp"
 
@@ -13,6 +14,25 @@ int read_factor(MapReader& section, std::string_view key, const FactorModel& fac
   const int index = factors.index_of(name);
   if (index < 0) section.error(key, factors.unknown_factor_message(name));
   return index;
+}
+
+int read_start_offset(MapReader& r, const SimulationSettings& settings) {
+  const bool has_year = r.has("start_year"), has_offset = r.has("start_year_offset");
+  if (has_year && has_offset)
+    r.error("start_year_offset", "give start_year or start_year_offset, not both");
+  const int offset =
+      has_year ? static_cast<int>(
+                     r.integer("start_year", settings.start_year, Range::between(1900, 2200))) -
+                     settings.start_year
+               : static_cast<int>(r.integer("start_year_offset", 0, Range::between(0, 1000)));
+  if (offset < 0 || offset >= settings.horizon_years) {
+    r.error(has_year ? "start_year" : "start_year_offset",
+            "the program must start within the horizon (" + std::to_string(settings.start_year) +
+                " to " + std::to_string(settings.start_year + settings.horizon_years - 1) +
+                "), got " + std::to_string(settings.start_year + offset));
+    return 0;
+  }
+  return offset;
 }
 
 namespace {

@@ -189,6 +189,11 @@ struct ModelEnv {
 // names no factor (then an error with a "did you mean" is recorded at the key).
 int read_factor(MapReader& section, std::string_view key, const FactorModel& factors);
 
+// A reform programme's first year, 0-based from the start year, from `start_year` (a calendar
+// year) or `start_year_offset` of `reform` (not both; default 0); it must fall within the
+// horizon. After an error (recorded at the key) 0.
+int read_start_offset(MapReader& reform, const SimulationSettings& settings);
+
 // Records an error at `key` of `section` (e.g. "events_per_year: expected 1e+15 events in the
 // busiest path-year, above the limit of 1e+07") when `events_per_path_year`, the model's
 // expected events (`what`, e.g. "claims") in its busiest path-year, exceeds

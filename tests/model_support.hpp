@@ -13,6 +13,7 @@
 #include "models/registry.hpp"
 #include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
+#include "sim/errors.hpp"
 #include "sim/statistics.hpp"
 
 namespace reformsim::testing {
@@ -20,6 +21,21 @@ namespace reformsim::testing {
 // A scenario from YAML text, with the shipped models; `name` stands for the file in messages.
 inline sim::Scenario load_text(const std::string& text, const std::string& name) {
   return io::load_scenario_text(text, name, models::default_registry());
+}
+
+// The errors of loading a scenario text ("" when it loads).
+inline std::string load_errors(const std::string& text, const std::string& name) {
+  try {
+    load_text(text, name);
+  } catch (const sim::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Year `year` of every path of a paths x horizon metric.
+inline std::vector<double> year_column(const std::vector<double>& rows, int horizon, int year) {
+  return sim::column(rows, static_cast<std::size_t>(horizon), static_cast<std::size_t>(year));
 }
 
 // Runs every path (threads: 0 = all cores).

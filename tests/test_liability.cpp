@@ -28,12 +28,7 @@ sim::Scenario load(const std::string& text) {
 }
 
 std::string errors_of(const std::string& text) {
-  try {
-    load(text);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::load_errors(text, "liability-test");
 }
 
 const std::vector<double>& metric(const sim::Results& r, const std::string& option,
@@ -41,9 +36,7 @@ const std::vector<double>& metric(const sim::Results& r, const std::string& opti
   return testing::metric_values(r, option, "liability." + name);
 }
 
-std::vector<double> year_column(const std::vector<double>& rows, int horizon, int year) {
-  return sim::column(rows, static_cast<std::size_t>(horizon), static_cast<std::size_t>(year));
-}
+using testing::year_column;
 
 // The sample covariance of x and y, and its standard error sqrt(Var((x - mx)(y - my)) / n).
 struct Covariance {
@@ -411,7 +404,7 @@ TEST(Liability, BadSectionsAreReportedWithTheirPaths) {
       {ok + "    reforms:\n      early_settlement: {severity_reduction: 1.5}\n",
        "models.liability.reforms.early_settlement.severity_reduction: must be"},
       {ok + "    reforms:\n      early_settlement: {start_year: 1990}\n",
-       "models.liability.reforms.early_settlement.start_year: the programme must start within the "
+       "models.liability.reforms.early_settlement.start_year: the program must start within the "
        "horizon"},
       {ok + "    reforms:\n      risk_analytics: {success_probability: 2}\n",
        "models.liability.reforms.risk_analytics.success_probability: must be"},

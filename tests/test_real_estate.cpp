@@ -27,12 +27,7 @@ sim::Scenario load(const std::string& text) {
 }
 
 std::string errors_of(const std::string& text) {
-  try {
-    load(text);
-  } catch (const sim::InputError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::load_errors(text, "re-test");
 }
 
 const std::vector<double>& metric(const sim::Results& r, const std::string& option,
@@ -58,9 +53,7 @@ void expect_lognormal_quantiles(std::vector<double> x, double log_mean, double l
   }
 }
 
-std::vector<double> year_column(const std::vector<double>& rows, int horizon, int year) {
-  return sim::column(rows, static_cast<std::size_t>(horizon), static_cast<std::size_t>(year));
-}
+using testing::year_column;
 
 // ---- Market --------------------------------------------------------------------------------
 

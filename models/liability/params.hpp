@@ -40,11 +40,7 @@ struct Reform {
   // Share of the full effect on claims of incident year `year` (0-based): 0 when the programme
   // failed or before its go-live (the start, delayed), then min(1, (k + 1) / ramp) in its year k.
   double ramp(int year, const sim::ReformRealisation& real) const {
-    const int go_live = real.go_live(start_offset);
-    if (!enabled || !real.delivers || year < go_live) return 0.0;
-    if (ramp_up_years <= 1) return 1.0;
-    const double share = static_cast<double>(year - go_live + 1) / ramp_up_years;
-    return share < 1.0 ? share : 1.0;
+    return enabled ? real.ramp(year, start_offset, ramp_up_years) : 0.0;
   }
   // The programme's cost in `year`: set-up in its planned first year, the running cost every
   // year from then on, times the overrun, until a failed programme is wound down.

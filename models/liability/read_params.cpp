@@ -120,25 +120,7 @@ std::vector<bool> read_covers(MapReader& r, const std::vector<std::string>& name
 // The fields every reform has.
 void read_common(MapReader& r, const sim::SimulationSettings& settings, Reform& out) {
   out.enabled = r.boolean("enabled", true);
-  const bool has_year = r.has("start_year"), has_offset = r.has("start_year_offset");
-  if (has_year && has_offset)
-    r.error("start_year_offset", "give start_year or start_year_offset, not both");
-  int offset = 0;
-  if (has_year) {
-    offset =
-        static_cast<int>(r.integer("start_year", settings.start_year, Range::between(1900, 2200))) -
-        settings.start_year;
-  } else {
-    offset = static_cast<int>(r.integer("start_year_offset", 0, Range::between(0, 1000)));
-  }
-  if (offset < 0 || offset >= settings.horizon_years) {
-    r.error(has_year ? "start_year" : "start_year_offset",
-            "the programme must start within the horizon (" + std::to_string(settings.start_year) +
-                " to " + std::to_string(settings.start_year + settings.horizon_years - 1) +
-                "), got " + std::to_string(settings.start_year + offset));
-    offset = 0;
-  }
-  out.start_offset = offset;
+  out.start_offset = sim::read_start_offset(r, settings);
   out.ramp_up_years = static_cast<int>(r.integer("ramp_up_years", 0, Range::between(0, 100)));
   out.setup_cost_usd = r.number("setup_cost_usd", 0.0, Range::non_negative());
   out.annual_cost_usd = r.number("annual_cost_usd", 0.0, Range::non_negative());

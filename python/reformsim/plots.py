@@ -21,8 +21,8 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 MILLION = 1e6
 
 # Plain names of the domain models, for panel titles.
-AREA_NAMES = {"workforce_injury": "Workers' compensation", "procurement": "Procurement",
-              "real_estate": "Real estate"}
+AREA_NAMES = {"workforce_injury": "Workers' compensation", "liability": "Liability claims",
+              "procurement": "Procurement", "real_estate": "Real estate"}
 
 matplotlib.rcParams.update({
     "figure.dpi": 100,
