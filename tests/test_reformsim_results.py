@@ -3,7 +3,7 @@ against a real run, imported from the source tree (tests/test_python_package.py 
 
 Usage: test_reformsim_results.py REFORMSIM_BINARY SOURCE_DIR   (Debian's /usr/bin/python3)
 
-Runs scenarios/los_angeles.yaml (three models, seven options) with a few paths, then checks the
+Runs scenarios/los_angeles.yaml (four models, eight options) with a few paths, then checks the
 module's statistics against the engine's /summary tables (to 1e-12 relative), its NPV against
 the models' own NPV metrics, its comparisons against identities of common random numbers, that
 stored /comparisons and /sensitivity groups are read as the results format lays them out, and
@@ -126,7 +126,7 @@ class AgainstARun(unittest.TestCase):
     def test_provenance(self):
         r = self.res
         self.assertEqual((r.paths, r.horizon_years, r.baseline), (PATHS, 10, "baseline"))
-        self.assertEqual(len(r.options), 7)
+        self.assertEqual(len(r.options), 8)
         self.assertEqual(r.models(), ["workforce_injury", "procurement", "real_estate"])
         p = r.provenance()["value"]
         self.assertEqual(p["format"], "reformsim-results")
@@ -345,7 +345,7 @@ class AgainstARun(unittest.TestCase):
             self.assertEqual((targets[0].value_usd, targets[1].year), (5e8, 2030))
         t = r.targets([rr.Target("npv 0", 0.0), rr.Target("2030 positive", 0.0, 2030)],
                       source="computed")
-        self.assertEqual(len(t), 2 * 6)
+        self.assertEqual(len(t), 2 * 7)
         row = t[(t["option"] == "procurement_all") & (t["target"] == "2030 positive")]
         d2030 = r.delta("procurement_all")[:, r.years.index(2030)]
         self.assertEqual(row["probability"].iat[0], np.mean(d2030 >= 0))
@@ -362,7 +362,7 @@ class AgainstARun(unittest.TestCase):
         stored = r.implementation(source="stored").set_index("option")
         computed = r.implementation(source="computed").set_index("option")
         self.assertEqual(list(stored.index), [o for o in r.reform_options if o != r.baseline])
-        self.assertEqual(stored.loc["everything", "reforms"], 10)
+        self.assertEqual(stored.loc["everything", "reforms"], 13)
         for col in rr.IMPLEMENTATION_COLUMNS:
             np.testing.assert_allclose(stored[col].to_numpy(dtype=float),
                                        computed[col].to_numpy(dtype=float), rtol=1e-9,

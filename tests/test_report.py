@@ -499,7 +499,7 @@ def main():
         la, example = os.path.join(tmp, "la.h5"), os.path.join(tmp, "example.h5")
         simulate("los_angeles.yaml", la, PATHS)
         simulate("example.yaml", example, "300")
-        # Every model, seven options, two targets; in the browser.
+        # Every model, eight options, two targets; in the browser.
         check_report(la, tmp, "la", True, (60, 500, 500))
         # One model, one reform option, no target, sums near $1M: the same checks, no browser.
         check_report(example, tmp, "example", False, (9, 50, 50))
