@@ -252,12 +252,15 @@ TEST(Liability, EarlySettlementCutsCoveredCostsAndPaysSooner) {
   const auto& base_incurred = metric(r, "baseline", "incurred_usd");
   const auto& incurred = metric(r, "settlement", "incurred_usd");
   const auto& base_claims = metric(r, "baseline", "claims");
-  // The same claims, the covered (police) ones cheaper.
+  // The same claims, the covered (police) ones cheaper, the others (vehicle) as they were.
   const auto& police_paid = metric(r, "settlement", "paid_police_usd");
   const auto& base_police_paid = metric(r, "baseline", "paid_police_usd");
+  const auto& vehicle_paid = metric(r, "settlement", "paid_vehicle_usd");
+  const auto& base_vehicle_paid = metric(r, "baseline", "paid_vehicle_usd");
   for (std::size_t i = 0; i < incurred.size(); ++i) {
     ASSERT_LE(incurred[i], base_incurred[i]);
     ASSERT_EQ(metric(r, "settlement", "claims")[i], base_claims[i]);
+    ASSERT_EQ(vehicle_paid[i], base_vehicle_paid[i]);
   }
   // Claims of year 0 (police only: vehicle claims are not covered) by their payment year.
   const std::vector<double> p = {0.2, 0.5, 0.3, 0.0};

@@ -127,7 +127,8 @@ class AgainstARun(unittest.TestCase):
         r = self.res
         self.assertEqual((r.paths, r.horizon_years, r.baseline), (PATHS, 10, "baseline"))
         self.assertEqual(len(r.options), 8)
-        self.assertEqual(r.models(), ["workforce_injury", "procurement", "real_estate"])
+        self.assertEqual(r.models(), ["workforce_injury", "liability", "procurement",
+                                      "real_estate"])
         p = r.provenance()["value"]
         self.assertEqual(p["format"], "reformsim-results")
         self.assertEqual(p["overrides"], "--paths %d" % PATHS)
