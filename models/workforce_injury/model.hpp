@@ -115,10 +115,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // The four programs in ReformKind order (ctx.reform(kSafety), ...).
   const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override;
-  // Incurred cost, medical and wage indices by accident year (prior years included), then the
-  // path's department rates.
+  // Incurred cost, medical and wage indices by accident year (prior years included), the path's
+  // department rates and presumption shares, then incurred cost by group and accident year.
   std::size_t scratch_doubles() const override {
-    return 3 * static_cast<std::size_t>(years_) + p_.departments.size();
+    return (3 + p_.groups.size()) * static_cast<std::size_t>(years_) + 2 * p_.departments.size();
   }
 
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
@@ -137,11 +137,17 @@ class WorkforceInjuryModel final : public sim::Model {
   double draw(const sim::PathContext& ctx, int input, const sim::Distribution& dist) const;
   ReformEffects draw_effects(const sim::PathContext& ctx, const sim::PathOutput& out) const;
   void draw_rates(const sim::PathContext& ctx, const sim::PathOutput& out, double* rates) const;
+  void draw_presumption(const sim::PathContext& ctx, const sim::PathOutput& out,
+                        double* shares) const;
+  // The path's payment pattern: the fixed one, or a bootstrap replicate drawn per path.
+  const std::vector<double>& draw_pattern(const sim::PathContext& ctx,
+                                          const sim::PathOutput& out) const;
   // Price indices by accident year (docs section 1.3).
   void fill_indices(const sim::PathContext& ctx, double* med_index, double* wage_index) const;
   // Expected incurred cost (medical + indemnity + legal) of accident year `a` without reforms,
   // for the path's parameters; used for the run-off of years before the horizon.
-  double expected_incurred(const PathRun& run, int a) const;
+  // By group too when by_group is not null (added to).
+  double expected_incurred(const PathRun& run, int a, double* by_group) const;
   // The reforms' strength and decision thresholds in accident year `a` (docs section 1.3).
   YearRules year_rules(const PathRun& run, int a) const;
   // What the reforms and prices do to department d's claims in that year.
@@ -169,6 +175,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // wellness participation.
   std::vector<ClaimThresholds> thresholds_;
   std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
+  double lost_time_medical_mean_ = 0.0;  // with the spliced tail
+  // Mean payment delay (years) of the fixed pattern, or of each bootstrap replicate.
+  std::vector<double> pattern_delays_;
+  int first_group_metric_ = 0;  // claims.<group>, then claims_paid_usd.<group>
   std::vector<sim::StreamKey> input_keys_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
