@@ -28,9 +28,9 @@ struct Pinned {
 
 // 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
 constexpr Pinned kPinned[] = {
-    {"example", "516fec96a4081395"},        {"la_workforce_injury", "d8cf843bb9f1c304"},
+    {"example", "516fec96a4081395"},        {"la_workforce_injury", "88b6a62a23025b33"},
     {"la_procurement", "f18c9a84159d7539"}, {"la_real_estate", "870fdb51e6a14762"},
-    {"los_angeles", "28f55fb51d60ca28"},
+    {"los_angeles", "c999a63bfe2ba345"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};

@@ -352,8 +352,13 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
   out.set_input(kSeverityMultiplier, sev);
   out.set_input(kLitigationCausal, causal);
   const ReformEffects effects = draw_effects(ctx, out);
-  draw_rates(ctx, out, rates);
-  draw_presumption(ctx, out, presumption);
+  draw_by_department(
+      ctx, out, {&Department::claims_per_100_fte, &Department::rate_input, &Department::rate_key},
+      rates);
+  draw_by_department(ctx, out,
+                     {&Department::presumption_share, &Department::presumption_input,
+                      &Department::presumption_key},
+                     presumption);
   const std::span<const double> pattern(draw_pattern(ctx, out));
   fill_indices(ctx, med_index, wage_index);
   const PathRun run{ctx,     freq,      sev,        rates, presumption, causal,
@@ -456,15 +461,18 @@ WorkforceInjuryModel::ReformEffects WorkforceInjuryModel::draw_effects(
   return e;
 }
 
-void WorkforceInjuryModel::draw_presumption(const sim::PathContext& ctx, const sim::PathOutput& out,
-                                            double* shares) const {
+void WorkforceInjuryModel::draw_by_department(const sim::PathContext& ctx,
+                                              const sim::PathOutput& out,
+                                              const DepartmentParameter& param,
+                                              double* values) const {
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
-    if (dep.presumption_input < 0) {
-      shares[d] = dep.presumption_share.params()[0];
+    const sim::Distribution& dist = dep.*param.dist;
+    if (dep.*param.input < 0) {
+      values[d] = dist.params()[0];
     } else {
-      shares[d] = dep.presumption_share.quantile(ctx.stream(dep.presumption_key).uniform());
-      out.set_input(dep.presumption_input, shares[d]);
+      values[d] = dist.quantile(ctx.stream(dep.*param.key).uniform());
+      out.set_input(dep.*param.input, values[d]);
     }
   }
 }
@@ -480,19 +488,6 @@ const std::vector<double>& WorkforceInjuryModel::draw_pattern(const sim::PathCon
   const std::size_t k = std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
   out.set_input(kPatternDelay, pattern_delays_[k]);
   return p_.pattern_draws[k];
-}
-
-void WorkforceInjuryModel::draw_rates(const sim::PathContext& ctx, const sim::PathOutput& out,
-                                      double* rates) const {
-  for (std::size_t d = 0; d < p_.departments.size(); ++d) {
-    const Department& dep = p_.departments[d];
-    if (dep.rate_input < 0) {
-      rates[d] = dep.claims_per_100_fte.params()[0];
-    } else {
-      rates[d] = dep.claims_per_100_fte.quantile(ctx.stream(dep.rate_key).uniform());
-      out.set_input(dep.rate_input, rates[d]);
-    }
-  }
 }
 
 // Price indices by accident year: year 0 = 1; in the horizon each year's inflation is the
