@@ -63,15 +63,15 @@ template <sim::Isa kIsa>
     const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
     buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
   }
-  // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out without
-  // branching; their log-costs replace the lognormal's before the one exp pass.
+  // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
+  // lost-time ones without branching; their log-costs replace the lognormal's before the exp.
   std::size_t n_tail = 0;
   if (c.tail_from <= 1.0) {
-    for (std::size_t i = 0; i < m; ++i) {
-      const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
+    for (std::size_t l = 0; l < n_lost; ++l) {
+      const std::size_t i = buf.lost_at[l];
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
       buf.tail_x[n_tail] = 1.0 - buf.u[i];
-      n_tail += lost && buf.u[i] >= c.tail_from;
+      n_tail += buf.u[i] >= c.tail_from;
     }
     for (std::size_t k = 0; k < n_tail; ++k) buf.tail_x[k] /= c.tail_probability;
     sim::logs_portable(buf.tail_x, n_tail, buf.tail_x);
@@ -125,12 +125,14 @@ template <sim::Isa kIsa>
   const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
   const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
   const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
-  const LaneI settled = disputed & ~litigated;  // by ADR
+  // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
+  const LaneF one_or_settled_medical = disputed ? one * r.settled_medical : one;
+  const LaneF one_or_settled_days = disputed ? one * r.settled_days : one;
+  const LaneF medical_factor = litigated ? one * r.litigated_medical : one_or_settled_medical;
+  const LaneF days_factor = litigated ? one * r.litigated_days : one_or_settled_days;
   const LaneF medical =
-      load(c.medical + i) * r.med_scale * (well ? one * r.wellness_medical : one) *
-      (litigated ? one * r.litigated_medical : (settled ? one * r.settled_medical : one));
-  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) *
-                     (litigated ? one * r.litigated_days : (settled ? one * r.settled_days : one));
+      load(c.medical + i) * r.med_scale * (well ? one * r.wellness_medical : one) * medical_factor;
+  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) * days_factor;
   const LaneF legal = litigated ? load(c.legal + i) * r.legal_scale : zero;
   const LaneF indemnity = days * r.indemnity_per_day;
   const LaneI kept = filed & ~caught;
