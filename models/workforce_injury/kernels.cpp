@@ -73,10 +73,11 @@ template <sim::Isa kIsa>
       buf.tail_x[n_tail] = 1.0 - buf.u[i];
       n_tail += buf.u[i] >= c.tail_from;
     }
-    for (std::size_t k = 0; k < n_tail; ++k) buf.tail_x[k] /= c.tail_probability;
-    sim::logs_portable(buf.tail_x, n_tail, buf.tail_x);
+    // A few a batch: log_portable one by one (the bits of logs_portable, without its set-up).
     for (std::size_t k = 0; k < n_tail; ++k)
-      buf.x[buf.tail_at[k]] = c.tail_log_threshold - c.tail_inv_shape * buf.tail_x[k];
+      buf.x[buf.tail_at[k]] =
+          c.tail_log_threshold -
+          c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability);
   }
   double* x_days = buf.x + m;
   double* x_legal = x_days + n_lost;
