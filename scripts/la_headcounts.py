@@ -66,6 +66,24 @@ CLASS_OF = {
 }
 
 
+# The department breakdown's groups (models/workforce_injury: claims and claims paid by group,
+# each a metric per path and year, so few): the largest claim sources, the rest "other".
+GROUP_OF = {
+    "Police": "police",
+    "Fire": "fire",
+    "Bureau of Sanitation": "sanitation",
+    "Transportation": "streets_transportation",
+    "Bureau of Street Services": "streets_transportation",
+    "Bureau of Street Lighting": "streets_transportation",
+    "Recreation and Parks": "recreation_parks",
+}
+# Share of sworn claims filed under statutory presumptions (Labor Code 3212 ff.: heart, hernia,
+# pneumonia, cancer, tuberculosis, blood-borne disease, MRSA, lower back for officers with a duty
+# belt, PTSD under SB 542): no LA figure is published, so a prior (assumption), written as the
+# scenario's distribution. Presumptions cover safety members only: civilians have none.
+PRESUMPTION_PRIOR = "{pert: {min: 0.15, mode: 0.30, max: 0.50}}"
+
+
 def snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
@@ -99,12 +117,12 @@ def main() -> None:
     for dept in civilian.index:
         if dept in ("Police", "Fire"):
             rows.append((snake(dept) + "_sworn", f"{dept}, sworn", sworn[dept],
-                         r_police if dept == "Police" else r_fire, daily_sworn))
+                         r_police if dept == "Police" else r_fire, daily_sworn, dept, True))
             rows.append((snake(dept) + "_civilian", f"{dept}, civilian: {CLASS_OF[dept]}",
-                         civilian[dept], scale * risk[dept], daily_civilian))
+                         civilian[dept], scale * risk[dept], daily_civilian, dept, False))
         elif civilian[dept] > 0:
             rows.append((snake(dept), f"{dept}: {CLASS_OF.get(dept, 'office')}", civilian[dept],
-                         scale * risk[dept], daily_civilian))
+                         scale * risk[dept], daily_civilian, dept, False))
     rows.sort(key=lambda r: -r[2])
 
     total_fte = sum(r[2] for r in rows)
@@ -117,10 +135,15 @@ def main() -> None:
     print(f"# daily indemnity: civilian 2/3 x ${salary_general / civilian.sum():,.0f} / 365 = "
           f"${daily_civilian:.0f}; sworn ${salary_sworn / sworn.sum():,.0f} / 365 = "
           f"${daily_sworn:.0f}")
+    print("# sworn: Labor Code 4850 salary continuation (full salary, paid from the sworn salary")
+    print("# account 001012, outside 009910) instead of temporary disability from 009910")
     print("departments:")
-    for name, label, fte, rate, daily in rows:
+    for name, label, fte, rate, daily, dept, is_sworn in rows:
+        pay = (f"daily_indemnity_usd: 0, salary_continuation_daily_usd: {daily:.0f}, "
+               f"presumption_share: {PRESUMPTION_PRIOR}" if is_sworn
+               else f"daily_indemnity_usd: {daily:.0f}")
         print(f"  - {{name: {name}, headcount_fte: {fte:g}, claims_per_100_fte: {rate:.2f}, "
-              f"daily_indemnity_usd: {daily:.0f}, description: \"{label}\"}}")
+              f"{pay}, group: {GROUP_OF.get(dept, 'other')}, description: \"{label}\"}}")
 
 
 if __name__ == "__main__":

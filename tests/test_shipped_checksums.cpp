@@ -28,9 +28,9 @@ struct Pinned {
 
 // 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
 constexpr Pinned kPinned[] = {
-    {"example", "516fec96a4081395"},        {"la_workforce_injury", "948a07dba7958b19"},
+    {"example", "516fec96a4081395"},        {"la_workforce_injury", "88b6a62a23025b33"},
     {"la_procurement", "f18c9a84159d7539"}, {"la_real_estate", "870fdb51e6a14762"},
-    {"la_liability", "df64600db37a39f6"},   {"los_angeles", "08c0bdf85554486c"},
+    {"la_liability", "df64600db37a39f6"},   {"los_angeles", "48c6f65f98e1fa82"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};

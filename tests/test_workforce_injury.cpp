@@ -15,6 +15,7 @@
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
 #include "models/registry.hpp"
+#include "models/workforce_injury/payment_pattern.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/statistics.hpp"
@@ -133,6 +134,19 @@ TEST(WorkforceInjury, EveryMetricDeclaresItsKindAndDirection) {
                 {"run_off_paid_usd", K::kFlow, B::kLower},
                 {"total_incurred_usd", K::kFlow, B::kLower},
                 {"total_paid_usd", K::kFlow, B::kLower},
+                {"salary_continuation_usd", K::kFlow, B::kLower},
+                {"claims.police", K::kCount, B::kLower},
+                {"claims.fire", K::kCount, B::kLower},
+                {"claims.sanitation", K::kCount, B::kLower},
+                {"claims.streets_transportation", K::kCount, B::kLower},
+                {"claims.recreation_parks", K::kCount, B::kLower},
+                {"claims.other", K::kCount, B::kLower},
+                {"claims_paid_usd.police", K::kFlow, B::kLower},
+                {"claims_paid_usd.fire", K::kFlow, B::kLower},
+                {"claims_paid_usd.sanitation", K::kFlow, B::kLower},
+                {"claims_paid_usd.streets_transportation", K::kFlow, B::kLower},
+                {"claims_paid_usd.recreation_parks", K::kFlow, B::kLower},
+                {"claims_paid_usd.other", K::kFlow, B::kLower},
             }));
 }
 
@@ -308,8 +322,31 @@ bool identical(const sim::OptionResults& a, const sim::OptionResults& b) {
   return true;
 }
 
+// rich() with every mechanism of issue 19 on: presumption shares, LC 4850 salary continuation,
+// department groups, a spliced tail, an uncertain causal share of litigation, bootstrap patterns.
+std::string rich19(int paths, const std::string& options, bool with_baseline = true) {
+  std::string t = rich(paths, options, with_baseline);
+  auto replace = [&t](const std::string& from, const std::string& to) {
+    const std::size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    t.replace(at, from.size(), to);
+  };
+  replace("    daily_indemnity_usd: 180\n",
+          "    daily_indemnity_usd: 180\n    payment_pattern_uncertainty: bootstrap\n"
+          "    litigation: {causal_share: {pert: [0.1, 0.4, 0.8]}}\n");
+  replace("      lost_time_medical_usd: {mean: 25000, sd: 50000}\n",
+          "      lost_time_medical_usd: {mean: 25000, sd: 50000}\n"
+          "      lost_time_tail: {threshold_usd: 90000, shape: 2.5}\n");
+  replace("claims_per_100_fte: {pert: [20, 28, 40]}, daily_indemnity_usd: 320}",
+          "claims_per_100_fte: {pert: [20, 28, 40]}, daily_indemnity_usd: 0, "
+          "salary_continuation_daily_usd: 320, presumption_share: {pert: [0.15, 0.3, 0.5]}, "
+          "group: sworn}");
+  replace("claims_per_100_fte: 14}", "claims_per_100_fte: 14, group: field}");
+  return t;
+}
+
 TEST(WorkforceInjury, ZeroEffectZeroCostReformIsIdenticalPathByPath) {
-  const sim::Results r = run(rich(300, R"(  nothing:
+  const std::string nothing = R"(  nothing:
     models:
       workforce_injury:
         reforms:
@@ -317,9 +354,11 @@ TEST(WorkforceInjury, ZeroEffectZeroCostReformIsIdenticalPathByPath) {
           wellness: {severity_effect: 0, lost_days_effect: 0, participation: 0.5}
           fraud_analytics: {effect: 0}
           adr: {litigation_effect: 0, duration_effect: 0, admin_cost_per_dispute_usd: 0}
-)"));
-  EXPECT_TRUE(identical(*r.option("baseline"), *r.option("nothing")));
-  EXPECT_GT(sim::mean(values(r, "baseline", "claims_paid_usd")), 0.0);
+)";
+  for (const sim::Results& r : {run(rich(300, nothing)), run(rich19(200, nothing))}) {
+    EXPECT_TRUE(identical(*r.option("baseline"), *r.option("nothing")));
+    EXPECT_GT(sim::mean(values(r, "baseline", "claims_paid_usd")), 0.0);
+  }
 }
 
 TEST(WorkforceInjury, ResultsDoNotDependOnThreads) {
@@ -329,6 +368,13 @@ TEST(WorkforceInjury, ResultsDoNotDependOnThreads) {
   const sim::Results one = run(text, 1), two = run(text, 2);
   for (std::size_t o = 0; o < one.options.size(); ++o)
     EXPECT_TRUE(identical(one.options[o], two.options[o])) << one.options[o].name;
+  const std::string text19 = rich19(200,
+                                    "  reforms:\n    models: {workforce_injury: {reforms: "
+                                    "{safety: {effect: {pert: [0, 0.1, 0.2]}}, adr: "
+                                    "{litigation_effect: 0.3}}}}\n");
+  const sim::Results one19 = run(text19, 1), three19 = run(text19, 3);
+  for (std::size_t o = 0; o < one19.options.size(); ++o)
+    EXPECT_TRUE(identical(one19.options[o], three19.options[o])) << one19.options[o].name;
 }
 
 // The path memo lets an option reuse counts and claim draws an earlier option of the path made.
@@ -358,6 +404,18 @@ TEST(WorkforceInjury, PathMemoLeavesEveryOptionsResultsUnchanged) {
     ASSERT_EQ(alone.options.size(), 1u);
     EXPECT_TRUE(identical(*together.option(name), alone.options[0])) << name;
   }
+  // With issue 19's mechanisms, and an option that changes only the spliced tail (kept draws
+  // depend on it: the memo key must hold it).
+  const std::string heavier =
+      "  heavier:\n    models: {workforce_injury: {severity: {lost_time_tail: "
+      "{threshold_usd: 60000, shape: 1.7}}}}\n";
+  const sim::Results together19 = run(rich19(60, all + heavier), 1);
+  for (const auto& [name, body] : options) {
+    const sim::Results alone = run(rich19(60, "  " + name + ":\n    " + body + "\n", false), 1);
+    EXPECT_TRUE(identical(*together19.option(name), alone.options[0])) << name;
+  }
+  const sim::Results alone = run(rich19(60, heavier, false), 1);
+  EXPECT_TRUE(identical(*together19.option("heavier"), alone.options[0]));
   // And the shared draws are really shared: the baseline's claims are the reforms' before
   // prevention starts (year 0).
   const auto& base = values(together, "baseline", "claims");
@@ -428,9 +486,202 @@ TEST(WorkforceInjury, OtherReformsHaveTheirKnownEffects) {
   EXPECT_NEAR(sim::mean(admin), 100 * disputes, 4 * sim::standard_error(admin));
 }
 
+// Issue 19: safety prevents only the preventable class. Department a files 35% of its claims
+// under presumptions, b none; safety of strength 0.3 from the first year cuts a's claims by
+// 0.3 x 0.65 = 19.5% and b's by 30%, path by path in expectation (claims by group: the
+// department breakdown, whose groups add up to their parents).
+TEST(WorkforceInjury, SafetyPreventsOnlyThePreventableClass) {
+  const sim::Results r =
+      run(R"(simulation: {paths: 1500, horizon_years: 2, start_year: 2030, seed: 21}
+models:
+  workforce_injury:
+    daily_indemnity_usd: 150
+    severity:
+      medical_only_usd: {mean: 1000, sd: 800}
+      lost_time_medical_usd: {mean: 20000, sd: 15000}
+    payment_pattern: [0.6, 0.4]
+    run_off: none
+    departments:
+      - {name: a, headcount_fte: 800, claims_per_100_fte: 9, presumption_share: 0.35, group: ga}
+      - {name: b, headcount_fte: 600, claims_per_100_fte: 7, group: gb}
+options:
+  baseline: {}
+  safety:
+    models: {workforce_injury: {reforms: {safety: {effect: 0.3}}}}
+)");
+  for (const auto& [group, kept] : {std::pair<std::string, double>{"ga", 1.0 - 0.3 * 0.65},
+                                    std::pair<std::string, double>{"gb", 0.7}}) {
+    const auto& base = values(r, "baseline", "claims." + group);
+    const auto& safe = values(r, "safety", "claims." + group);
+    std::vector<double> diff(base.size());
+    for (std::size_t i = 0; i < base.size(); ++i) {
+      ASSERT_LE(safe[i], base[i]);
+      diff[i] = safe[i] - kept * base[i];
+    }
+    EXPECT_NEAR(sim::mean(diff), 0.0, 4 * sim::standard_error(diff)) << group;
+  }
+  for (const char* option : {"baseline", "safety"}) {
+    const auto& all = values(r, option, "claims");
+    const auto& ga = values(r, option, "claims.ga");
+    const auto& gb = values(r, option, "claims.gb");
+    const auto& paid = values(r, option, "claims_paid_usd");
+    const auto& pa = values(r, option, "claims_paid_usd.ga");
+    const auto& pb = values(r, option, "claims_paid_usd.gb");
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      EXPECT_EQ(ga[i] + gb[i], all[i]);
+      EXPECT_NEAR(pa[i] + pb[i], paid[i], 1e-9 * paid[i]);
+    }
+  }
+}
+
+// Issue 19: ADR settles a dispute; the settled claim keeps the selection part (1 - c) of the
+// litigated excess. Every dispute settled (effect 1), c = 0.35: expected medical over all claims
+// is sum_t pi_t m_t (1 + p_t (k - 1) (1 - c)) against the baseline's sum_t pi_t m_t (1 + p_t
+// (k - 1)), lost days (lost-time claims only) 1 + p_1 (k_d - 1) (1 - c) against 1 + p_1 (k_d - 1).
+TEST(WorkforceInjury, AdrSavesOnlyTheCausalShareOfTheLitigatedExcess) {
+  const sim::Results r = run(one_department(3000, 2, R"(    # causal share
+)",
+                                            R"(options:
+  baseline: {}
+  adr:
+    models: {workforce_injury: {litigation: {causal_share: 0.35}, reforms: {adr: {litigation_effect: 1}}}}
+)"));
+  const double c = 0.35, k = 2, kd = 3;
+  const double pi[2] = {0.7, 0.3}, m[2] = {1000, 20000}, p[2] = {0.05, 0.4};
+  double base = 0, adr = 0;
+  for (int t = 0; t < 2; ++t) {
+    base += pi[t] * m[t] * (1 + p[t] * (k - 1));
+    adr += pi[t] * m[t] * (1 + p[t] * (k - 1) * (1 - c));
+  }
+  auto expect_ratio = [&](const std::string& metric, double ratio) {
+    const auto& b = values(r, "baseline", metric);
+    const auto& o = values(r, "adr", metric);
+    std::vector<double> diff(b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) diff[i] = o[i] - ratio * b[i];
+    EXPECT_NEAR(sim::mean(diff), 0.0, 4 * sim::standard_error(diff)) << metric;
+  };
+  expect_ratio("medical_incurred_usd", adr / base);
+  expect_ratio("lost_days", (1 + p[1] * (kd - 1) * (1 - c)) / (1 + p[1] * (kd - 1)));
+  EXPECT_EQ(sim::mean(values(r, "adr", "legal_incurred_usd")), 0.0);
+}
+
+// Issue 19: a Pareto tail spliced onto the lost-time lognormal. Shape 2.5 (finite variance, so
+// a standard error means something), threshold $40,000 (the body's 91.5th percentile): the mean
+// medical cost equals the closed form E[X; X <= u] + p u alpha / (alpha - 1), computed here from
+// the lognormal's parameters independently of the model.
+TEST(WorkforceInjury, SplicedTailMeanMatchesTheClosedForm) {
+  const sim::Results r = run(one_department(16000, 1, R"(    # tail
+)",
+                                            R"(options:
+  baseline:
+    models:
+      workforce_injury:
+        severity: {lost_time_tail: {threshold_usd: 40000, shape: 2.5}}
+        litigation: {probability_medical_only: 0, probability_lost_time: 0}
+        fraud: {share: 0}
+)"));
+  const double sigma = std::sqrt(std::log1p(0.75 * 0.75)), mu = std::log(20000) - sigma * sigma / 2;
+  const double z = (std::log(40000.0) - mu) / sigma;
+  const double p = 0.5 * std::erfc(z / std::sqrt(2.0));
+  const double below = 20000 * 0.5 * std::erfc(-(z - sigma) / std::sqrt(2.0));
+  const double tail_mean = below + p * 40000 * 2.5 / 1.5;
+  EXPECT_GT(tail_mean, 20000 * 1.04);  // the tail does move the mean (by 9 s.e. of the test)
+  const double expected = 50 * (0.7 * 1000 + 0.3 * tail_mean);
+  const auto& med = values(r, "baseline", "medical_incurred_usd");
+  EXPECT_NEAR(sim::mean(med), expected, 4 * sim::standard_error(med));
+}
+
+// Issue 19: LC 4850 salary continuation is paid on the lost days, outside indemnity (and the
+// workers' compensation account): days x rate, and no indemnity.
+TEST(WorkforceInjury, SalaryContinuationIsLostDaysTimesItsRate) {
+  const sim::Results r = run(one_department(200, 3, R"(    # continuation
+)",
+                                            R"(options:
+  baseline:
+    models:
+      workforce_injury:
+        departments: [{name: streets, daily_indemnity_usd: 0, salary_continuation_daily_usd: 310}]
+)"));
+  const auto& days = values(r, "baseline", "lost_days");
+  const auto& cont = values(r, "baseline", "salary_continuation_usd");
+  for (std::size_t i = 0; i < days.size(); ++i) EXPECT_NEAR(cont[i], 310 * days[i], 1e-9 * cont[i]);
+  EXPECT_GT(sim::mean(cont), 0.0);
+  EXPECT_EQ(sim::mean(values(r, "baseline", "indemnity_incurred_usd")), 0.0);
+}
+
+// Issue 19: bootstrap payment patterns. The generated replicates (scripts/wc_payment_pattern.py
+// --bootstrap) each sum to one, their mean is the point pattern within its standard error at
+// every lag, and two rows are pinned. The model pays each path by the replicate it draws: year
+// 0's paid / incurred is that replicate's first share, and its mean delay is the recorded input.
+TEST(WorkforceInjury, BootstrapPatternsAreUnbiasedAndDrawnPerPath) {
+  const auto& boot = models::workforce_injury::bootstrap_payment_patterns();
+  const auto& point = models::workforce_injury::default_payment_pattern();
+  ASSERT_EQ(boot.size(), 100u);
+  for (const auto& f : boot) {
+    ASSERT_EQ(f.size(), point.size());
+    double sum = 0;
+    for (double x : f) sum += x;
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+  }
+  // The chain-ladder body (development years 1-10, where the bootstrap acts): each year's mean
+  // share is the point pattern's within 4 standard errors. The tail beyond year 10 is the fixed
+  // Schedule P factor (one observation), so every replicate pays the same 1 / 1.0924 by year
+  // 10; its geometric spread over years 11-30 is convex in the year-10 increment, so the far
+  // years' means sit a little off the point pattern's (checked here through the mean delay).
+  for (std::size_t k = 0; k < 10; ++k) {
+    std::vector<double> lag;
+    for (const auto& f : boot) lag.push_back(f[k]);
+    EXPECT_NEAR(sim::mean(lag), point[k], 4 * sim::standard_error(lag)) << "lag " << k;
+  }
+  std::vector<double> delays;
+  for (const auto& f : boot) {
+    double body = 0, d = 0;
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      body += k < 10 ? f[k] : 0.0;
+      d += static_cast<double>(k) * f[k];
+    }
+    EXPECT_NEAR(body, 1.0 / 1.0924, 1e-4);
+    delays.push_back(d);
+  }
+  double point_delay = 0;
+  for (std::size_t k = 0; k < point.size(); ++k) point_delay += static_cast<double>(k) * point[k];
+  EXPECT_NEAR(sim::mean(delays), point_delay, 4 * sim::standard_error(delays));
+  EXPECT_GT(sim::standard_deviation(delays), 0.1);  // the replicates do differ (sd 0.19 years)
+  EXPECT_EQ(boot[0][0], 0.226460);
+  EXPECT_EQ(boot[0][1], 0.264720);
+  EXPECT_EQ(boot[1][0], 0.222710);
+
+  const sim::Results r = run(one_department(300, 2, R"(    payment_pattern_uncertainty: bootstrap
+)"));
+  const auto& paid = values(r, "baseline", "claims_paid_usd");
+  const auto& med = values(r, "baseline", "medical_incurred_usd");
+  const auto& ind = values(r, "baseline", "indemnity_incurred_usd");
+  const auto& legal = values(r, "baseline", "legal_incurred_usd");
+  const sim::InputSeries* delay =
+      r.option("baseline")->input("workforce_injury.payment_pattern.mean_delay_years");
+  ASSERT_NE(delay, nullptr);
+  std::size_t distinct = 0;
+  std::vector<bool> seen(boot.size(), false);
+  for (std::size_t path = 0; path < 300; ++path) {
+    const double share = paid[path * 2] / (med[path * 2] + ind[path * 2] + legal[path * 2]);
+    bool found = false;
+    for (std::size_t b = 0; b < boot.size() && !found; ++b) {
+      double d = 0;
+      for (std::size_t k = 0; k < boot[b].size(); ++k) d += static_cast<double>(k) * boot[b][k];
+      if (std::abs(share - boot[b][0]) < 1e-12 && std::abs(d - delay->values[path]) < 1e-12) {
+        found = true;
+        distinct += !seen[b];
+        seen[b] = true;
+      }
+    }
+    EXPECT_TRUE(found) << "path " << path;
+  }
+  EXPECT_GT(distinct, 80u);  // 300 draws of 100 replicates: about 95 distinct
+}
+
 TEST(WorkforceInjury, ExpectedRunOffMatchesSimulatedRunOff) {
   // Trends, growth and inflation make the back-trending matter; the expected run-off must equal
-  // the mean of the simulated one.
+  // the mean of the simulated one (with a spliced tail: its closed-form mean, issue 19).
   auto text = [](const std::string& mode) {
     return std::string(R"(simulation: {paths: 4000, horizon_years: 2, start_year: 2030, seed: 9}
 models:
@@ -441,6 +692,7 @@ models:
     severity:
       medical_only_usd: {mean: 1000, sd: 800}
       lost_time_medical_usd: {mean: 20000, sd: 15000}
+      lost_time_tail: {threshold_usd: 40000, shape: 2.5}
     inflation: {medical: 0.06, indemnity: 0.02}
     fraud: {share: 0.2, detection_probability: 0.5}
     payment_pattern: [0.3, 0.3, 0.2, 0.1, 0.1]

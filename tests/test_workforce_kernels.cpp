@@ -67,6 +67,50 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
   }
 }
 
+// The spliced Pareto tail of the lost-time medical cost: a lost-time claim whose uniform is at or
+// above tail_from costs exp(log u_thr - log((1 - u) / p) / alpha) (the same bits as the scalar
+// log_portable / exp_portable); every other claim keeps the lognormal's bits.
+TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
+  CostLognormals c = {{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83};
+  const double p = 0.083, threshold = 21000.0, shape = 2.3;
+  c.tail_from = 1.0 - p;
+  c.tail_probability = p;
+  c.tail_log_threshold = sim::log_portable(threshold);
+  c.tail_inv_shape = 1.0 / shape;
+  const std::uint64_t disputed_below[2] = {sim::threshold32(0.13), sim::threshold32(0.42)};
+  std::size_t n_lost = 0, n_tail = 0, above_twice = 0;
+  for (std::uint64_t batch = 0; batch < 120; ++batch) {
+    const std::size_t m = batch == 0 ? kBatch - 5 : kBatch;
+    ClaimBatch b;
+    fill_blocks(b, 500 + batch);
+    for (std::size_t i = 0; i < m; ++i)
+      b.lost_below[i] = static_cast<std::int64_t>(sim::threshold32(i < 40 ? 0.27 : 0.61));
+    claim_costs(disputed_below, c, m, b);
+    for (std::size_t i = 0; i < m; ++i) {
+      const bool lost = static_cast<std::int64_t>(b.b1.w[1][i]) < b.lost_below[i];
+      const double u = sim::uniform53(b.b2.w[0][i], b.b2.w[1][i]);
+      const int k = lost ? 1 : 0;
+      const double lognormal =
+          sim::exp_portable(c.medical_mu[k] + c.medical_sigma[k] * sim::normal_quantile(u));
+      const bool tail = lost && u >= c.tail_from;
+      const double want =
+          tail ? sim::exp_portable(c.tail_log_threshold -
+                                   c.tail_inv_shape * sim::log_portable((1.0 - u) / p))
+               : lognormal;
+      ASSERT_EQ(b.medical_base()[i], want) << "batch " << batch << " claim " << i;
+      n_lost += lost;
+      n_tail += tail;
+      above_twice += lost && b.medical_base()[i] > 2 * threshold;
+    }
+  }
+  // Theory: P(X > u) = p; P(X > 2u) = p 2^-alpha (the body's mu1 = 8.62, sigma 1.41 put about
+  // 0.2% of its own mass above 2u = 42,000, all replaced by the tail).
+  const double n = static_cast<double>(n_lost);
+  const double q = p * std::pow(2.0, -shape);
+  EXPECT_NEAR(static_cast<double>(n_tail) / n, p, 4 * std::sqrt(p * (1 - p) / n));
+  EXPECT_NEAR(static_cast<double>(above_twice) / n, q, 4 * std::sqrt(q * (1 - q) / n));
+}
+
 // The claims' words and reform-free costs as a run of claims.
 struct Claims {
   std::vector<std::uint32_t> w[6];
@@ -109,14 +153,17 @@ ClaimRules some_rules(bool wellness_on) {
   r.wellness_days = 0.88;
   r.litigated_medical = 2.5;
   r.litigated_days = 3.7;
+  r.settled_medical = 1.55;
+  r.settled_days = 2.1;
   r.legal_scale = 1.06;
   r.indemnity_per_day = 287.0;
+  r.continuation_per_day = 331.0;
   return r;
 }
 
 // docs/models/workforce_injury.md 1.4, one claim at a time.
 struct Reference {
-  double medical = 0, indemnity = 0, legal = 0, lost_days = 0, avoided = 0;
+  double medical = 0, indemnity = 0, legal = 0, lost_days = 0, avoided = 0, continuation = 0;
   ClaimCounts n;
 };
 Reference reference(const ClaimRules& r, const Claims& c, std::size_t m) {
@@ -129,10 +176,15 @@ Reference reference(const ClaimRules& r, const Claims& c, std::size_t m) {
     const bool fraudulent = c.w[3][i] < r.fraud;
     const bool well = r.wellness_on && c.w[4][i] < r.wellness;
     const bool caught = fraudulent && c.w[5][i] < r.detect;
+    const bool settled = disputed && !litigated;  // by ADR
     const double medical = c.x[0][i] * r.med_scale * (well ? r.wellness_medical : 1.0) *
-                           (litigated ? r.litigated_medical : 1.0);
-    const double days =
-        c.x[1][i] * (well ? r.wellness_days : 1.0) * (litigated ? r.litigated_days : 1.0);
+                           (litigated ? r.litigated_medical
+                            : settled ? r.settled_medical
+                                      : 1.0);
+    const double days = c.x[1][i] * (well ? r.wellness_days : 1.0) *
+                        (litigated ? r.litigated_days
+                         : settled ? r.settled_days
+                                   : 1.0);
     const double legal = litigated ? c.x[2][i] * r.legal_scale : 0.0;
     const double indemnity = days * r.indemnity_per_day;
     ++ref.n.filed;
@@ -148,6 +200,7 @@ Reference reference(const ClaimRules& r, const Claims& c, std::size_t m) {
     ref.indemnity += indemnity;
     ref.legal += legal;
     ref.lost_days += days;
+    ref.continuation += days * r.continuation_per_day;
   }
   return ref;
 }
@@ -173,6 +226,7 @@ TEST(WorkforceKernels, SumClaimsMatchesTheClaimByClaimReference) {
       EXPECT_PRED2(near, sim::lanes::sum(sums.legal), ref.legal) << label;
       EXPECT_PRED2(near, sim::lanes::sum(sums.lost_days), ref.lost_days) << label;
       EXPECT_PRED2(near, sim::lanes::sum(sums.avoided), ref.avoided) << label;
+      EXPECT_PRED2(near, sim::lanes::sum(sums.continuation), ref.continuation) << label;
       if (m == 211) {  // every branch taken
         EXPECT_GT(ref.n.caught, 0u);
         EXPECT_GT(ref.n.litigated, 0u);

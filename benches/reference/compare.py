@@ -29,7 +29,7 @@ MAIN = ["claims", "total_incurred_usd", "claims_paid_usd"]
 ALL = ["claims", "lost_days", "litigated_claims", "fraud_caught_claims", "medical_incurred_usd",
        "indemnity_incurred_usd", "legal_incurred_usd", "fraud_cost_avoided_usd",
        "investigation_cost_usd", "program_cost_usd", "claims_paid_usd", "run_off_paid_usd",
-       "total_incurred_usd", "total_paid_usd"]
+       "total_incurred_usd", "total_paid_usd", "salary_continuation_usd"]
 ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "NUMEXPR_NUM_THREADS": "1"}
 

@@ -11,7 +11,13 @@ generator (PCG64), so it reproduces the distribution of every output, not reform
 Supported: Poisson and negative-binomial counts, uncertain parameters of the families below,
 yearly factors with normal or lognormal marginals (AR(1), Gaussian copula), the four reforms
 with start years, ramp-up and department coverage, litigation, fraud, the payment pattern and
-run_off `expected` (the default) or `none`. Not supported (an error): run_off `simulated`.
+run_off `expected` (the default) or `none`; and issue 19's presumption shares (the class safety
+cannot prevent), litigation's causal share (what an ADR-settled dispute keeps), the Pareto tail
+spliced onto the lost-time medical cost (drawn here as the mixture it is: a normal deviate above
+the threshold's picks the tail, then a fresh Pareto draw), LC 4850 salary continuation and
+bootstrap payment patterns (parsed from models/workforce_injury/payment_pattern_bootstrap.inc).
+Not supported (an error): run_off `simulated`. Department groups (breakdown metrics) are not
+computed.
 
 Prints JSON like build/benches/reformsim_bench_summary: per option and metric, the per-year
 mean and standard error over paths, and the wall time of the simulation.
@@ -23,6 +29,7 @@ import argparse
 import copy
 import json
 import math
+import pathlib
 import sys
 import time
 
@@ -43,7 +50,9 @@ METRICS = [
     "claims", "lost_days", "litigated_claims", "fraud_caught_claims", "medical_incurred_usd",
     "indemnity_incurred_usd", "legal_incurred_usd", "fraud_cost_avoided_usd",
     "investigation_cost_usd", "program_cost_usd", "claims_paid_usd", "run_off_paid_usd",
-    "total_incurred_usd", "total_paid_usd"]
+    "total_incurred_usd", "total_paid_usd", "salary_continuation_usd"]
+BOOTSTRAP_INC = (pathlib.Path(__file__).resolve().parents[2] / "models" / "workforce_injury"
+                 / "payment_pattern_bootstrap.inc")
 
 
 # ---- Scenario reading ----------------------------------------------------------------------
@@ -164,6 +173,18 @@ class Params:
         self.sev = Dist(s.get("severity_multiplier", 1.0))
         sev = s["severity"]
         self.med = [lognormal(sev["medical_only_usd"]), lognormal(sev["lost_time_medical_usd"])]
+        tail = sev.get("lost_time_tail")
+        self.tail = None
+        if tail:  # threshold, shape, the body's probability above it, its normal deviate
+            mean, mu, sigma = self.med[1]
+            thr, shape = float(tail["threshold_usd"]), float(tail["shape"])
+            z = (math.log(thr) - mu) / sigma
+            p = 0.5 * math.erfc(z / math.sqrt(2.0))
+            below = mean * 0.5 * math.erfc(-(z - sigma) / math.sqrt(2.0))
+            self.tail = (thr, shape, p, z)
+            self.lost_mean = below + p * thr * shape / (shape - 1.0)
+        else:
+            self.lost_mean = self.med[1][0]
         self.days = lognormal(sev.get("lost_days"), {"mean": 30.6, "sd": 45.0})
         inf = s.get("inflation", {}) or {}
         self.med_inf = (float(g(inf, "medical", 0.0)), g(inf, "medical_factor", None))
@@ -174,12 +195,18 @@ class Params:
         self.legal = lognormal(lit.get("legal_cost_usd"), {"mean": 10000.0, "sd": 10000.0})
         self.k_sev = float(g(lit, "severity_multiplier", 2.5))
         self.k_dur = float(g(lit, "duration_multiplier", 4.0))
+        self.causal = Dist(g(lit, "causal_share", 1.0))
         fr = s.get("fraud", {}) or {}
         self.fraud = float(g(fr, "share", 0.02))
         self.detect = float(g(fr, "detection_probability", 0.25))
         self.investigation = float(g(fr, "investigation_cost_usd", 2500.0))
         pattern = np.array(s.get("payment_pattern", DEFAULT_PATTERN), dtype=float)
         self.pattern = pattern / pattern.sum()
+        self.patterns = None  # (K, L) bootstrap replicates, one drawn per path
+        if s.get("payment_pattern_uncertainty", "none") == "bootstrap":
+            rows = [line.strip().strip("{},") for line in BOOTSTRAP_INC.read_text().splitlines()
+                    if line.startswith("{")]
+            self.patterns = np.array([[float(x) for x in r.split(",")] for r in rows])
         self.run_off = s.get("run_off", "expected")
         if self.run_off not in ("expected", "none"):
             raise ValueError(f"run_off '{self.run_off}' is not supported by the reference")
@@ -193,6 +220,9 @@ class Params:
                                     for d in deps])
         self.daily = np.array([float(d.get("daily_indemnity_usd", s.get("daily_indemnity_usd")))
                                for d in deps])
+        self.continuation = np.array([float(d.get("salary_continuation_daily_usd", 0.0))
+                                      for d in deps])
+        self.presumption = [Dist(d.get("presumption_share", 0.0)) for d in deps]
         self.reforms = {}
         H, start = sim["horizon_years"], sim.get("start_year", 2025)
         for name in REFORMS:
@@ -270,6 +300,10 @@ def simulate_batch(p, sim, factors_model, rng, paths):
     F = p.freq.sample(rng, paths)
     S = p.sev.sample(rng, paths)
     rates = np.stack([r.sample(rng, paths) for r in p.rates], axis=1)          # (P, D)
+    pres = np.stack([r.sample(rng, paths) for r in p.presumption], axis=1)     # (P, D)
+    causal = p.causal.sample(rng, paths)                                        # (P,)
+    pattern = (np.broadcast_to(p.pattern, (paths, len(p.pattern))) if p.patterns is None
+               else p.patterns[rng.integers(0, len(p.patterns), paths)])     # (P, L)
     strength = {}  # reform -> list of (P, D, H) strengths per effect
     for name, r in p.reforms.items():
         cover_ramp = r["cover"][:, None] * r["ramp"][None, :]                    # (D, H)
@@ -298,7 +332,8 @@ def simulate_batch(p, sim, factors_model, rng, paths):
     u = rng.random((4, cell.size))
     u1, u2, u3 = u[1], u[2], u[3]
     if "safety" in strength:  # prevented claims are gone: no cost, no further draws
-        keep = u[0] >= strength["safety"][0].ravel()[cell]
+        # Only the preventable class: a claim under a presumption is never prevented.
+        keep = u[0] >= strength["safety"][0].ravel()[cell] * (1.0 - pres[cell // (D * H), dept])
         cell, dept, year, py = cell[keep], dept[keep], year[keep], py[keep]
         u1, u2, u3 = u1[keep], u2[keep], u3[keep]
     C = cell.size
@@ -306,7 +341,13 @@ def simulate_batch(p, sim, factors_model, rng, paths):
     lost = u1 < p.lost_share[dept]
     mu = np.where(lost, p.med[1][1], p.med[0][1])
     sigma = np.where(lost, p.med[1][2], p.med[0][2])
-    medical = np.exp(mu + sigma * rng.standard_normal(C)) * (S[path] * M.ravel()[py])
+    z_med = rng.standard_normal(C)
+    medical = np.exp(mu + sigma * z_med)
+    if p.tail:  # the spliced Pareto tail: P(z > z_u) = p, then Pareto(u, alpha) above u
+        thr, shape, _, z_u = p.tail
+        ti = np.flatnonzero(lost & (z_med > z_u))
+        medical[ti] = thr * rng.random(ti.size) ** (-1.0 / shape)
+    medical *= S[path] * M.ravel()[py]
     days = np.zeros(C)
     li = np.flatnonzero(lost)
     days[li] = np.exp(p.days[1] + p.days[2] * rng.standard_normal(li.size))
@@ -338,6 +379,11 @@ def simulate_batch(p, sim, factors_model, rng, paths):
             adr_on = a["cover"][dept[third]] & (a["ramp"][y3] > 0)
             admin = np.bincount(py3[d3 & adr_on], minlength=paths * H) * a["admin"] * W.ravel()
         lit3 = d3 & (u2[third] < p_lit[third] * settle)
+        # Settled by ADR: keeps the selection part (1 - causal share) of the litigated excess.
+        st3 = third[d3 & ~lit3]
+        keep_share = 1.0 - causal[path[st3]]
+        medical[st3] *= 1.0 + (p.k_sev - 1.0) * keep_share
+        days[st3] *= 1.0 + (p.k_dur - 1.0) * keep_share
         li3 = third[lit3]
         litigated[li3] = True
         medical[li3] *= p.k_sev
@@ -348,6 +394,7 @@ def simulate_batch(p, sim, factors_model, rng, paths):
         detect = p.detect + g * (1.0 - p.detect)
         caught[third] = fraudulent[third] & (u_detect < detect)
     indemnity = days * p.daily[dept] * (S[path] * W.ravel()[py])
+    continuation = days * p.continuation[dept] * (S[path] * W.ravel()[py])
 
     def total(weights=None):
         return np.bincount(py, weights=weights, minlength=paths * H).reshape(paths, H)
@@ -367,6 +414,7 @@ def simulate_batch(p, sim, factors_model, rng, paths):
         "indemnity_incurred_usd": total(indemnity) - caught_total(indemnity),
         "legal_incurred_usd": total(legal) - caught_total(legal),
         "fraud_cost_avoided_usd": caught_total(medical + indemnity + legal),
+        "salary_continuation_usd": total(continuation) - caught_total(continuation),
     }
     out["investigation_cost_usd"] = out["fraud_caught_claims"] * p.investigation * W
     program = admin.reshape(paths, H).copy()
@@ -383,7 +431,7 @@ def simulate_batch(p, sim, factors_model, rng, paths):
         p0, p1 = p.p_lit
         legal_mean = p.legal[0] * Wa
         med_only = p.med[0][0] * (1 + p0 * (p.k_sev - 1)) * Ma
-        med_lost = p.med[1][0] * (1 + p1 * (p.k_sev - 1)) * Ma
+        med_lost = p.lost_mean * (1 + p1 * (p.k_sev - 1)) * Ma
         days_mean = p.days[0] * (1 + p1 * (p.k_dur - 1))
         fte_a = p.fte[:, None] * (1.0 + p.growth[:, None]) ** a                      # (D, L-1)
         claims_a = (fte_a[None] / 100.0 * rates[:, :, None] * F[:, None, None]
@@ -395,10 +443,12 @@ def simulate_batch(p, sim, factors_model, rng, paths):
                             + p1 * legal_mean))
         prior = (claims_a * per_claim).sum(axis=1) * (1.0 - p.fraud * p.detect)
     # paid(t) = sum_a incurred(a) pattern[t - a], accident years -(L-1) .. H-1.
+    # Each path by its own pattern: pay[path, a, t].
     lag = np.arange(H)[None, :] - np.arange(-(L - 1), H)[:, None]
-    pay = np.where((lag >= 0) & (lag < L), p.pattern[np.clip(lag, 0, L - 1)], 0.0)
-    out["run_off_paid_usd"] = prior @ pay[:L - 1]
-    out["claims_paid_usd"] = out["run_off_paid_usd"] + incurred @ pay[L - 1:]
+    pay = np.where(((lag >= 0) & (lag < L))[None], pattern[:, np.clip(lag, 0, L - 1)], 0.0)
+    out["run_off_paid_usd"] = np.einsum("pa,pat->pt", prior, pay[:, :L - 1])
+    out["claims_paid_usd"] = out["run_off_paid_usd"] + np.einsum("pa,pat->pt", incurred,
+                                                                 pay[:, L - 1:])
     out["total_incurred_usd"] = incurred + out["investigation_cost_usd"] + program
     out["total_paid_usd"] = out["claims_paid_usd"] + out["investigation_cost_usd"] + program
     return out

@@ -66,7 +66,11 @@ ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_
                                std::bit_cast<std::uint64_t>(c.days_mu),
                                std::bit_cast<std::uint64_t>(c.days_sigma),
                                std::bit_cast<std::uint64_t>(c.legal_mu),
-                               std::bit_cast<std::uint64_t>(c.legal_sigma)};
+                               std::bit_cast<std::uint64_t>(c.legal_sigma),
+                               std::bit_cast<std::uint64_t>(c.tail_from),
+                               std::bit_cast<std::uint64_t>(c.tail_probability),
+                               std::bit_cast<std::uint64_t>(c.tail_log_threshold),
+                               std::bit_cast<std::uint64_t>(c.tail_inv_shape)};
   const auto count = static_cast<std::size_t>(n);
   std::byte* data = nullptr;
   if (const std::byte* kept = memo->find(key)) {

@@ -63,6 +63,22 @@ template <sim::Isa kIsa>
     const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
     buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
   }
+  // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
+  // lost-time ones without branching; their log-costs replace the lognormal's before the exp.
+  std::size_t n_tail = 0;
+  if (c.tail_from <= 1.0) {
+    for (std::size_t l = 0; l < n_lost; ++l) {
+      const std::size_t i = buf.lost_at[l];
+      buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
+      buf.tail_x[n_tail] = 1.0 - buf.u[i];
+      n_tail += buf.u[i] >= c.tail_from;
+    }
+    // A few a batch: log_portable one by one (the bits of logs_portable, without its set-up).
+    for (std::size_t k = 0; k < n_tail; ++k)
+      buf.x[buf.tail_at[k]] =
+          c.tail_log_threshold -
+          c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability);
+  }
   double* x_days = buf.x + m;
   double* x_legal = x_days + n_lost;
   for (std::size_t l = 0; l < n_lost; ++l) x_days[l] = c.days_mu + c.days_sigma * x_days[l];
@@ -110,11 +126,14 @@ template <sim::Isa kIsa>
   const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
   const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
   const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
-  const LaneF medical = load(c.medical + i) * r.med_scale *
-                        (well ? one * r.wellness_medical : one) *
-                        (litigated ? one * r.litigated_medical : one);
-  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) *
-                     (litigated ? one * r.litigated_days : one);
+  // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
+  const LaneF one_or_settled_medical = disputed ? one * r.settled_medical : one;
+  const LaneF one_or_settled_days = disputed ? one * r.settled_days : one;
+  const LaneF medical_factor = litigated ? one * r.litigated_medical : one_or_settled_medical;
+  const LaneF days_factor = litigated ? one * r.litigated_days : one_or_settled_days;
+  const LaneF medical =
+      load(c.medical + i) * r.med_scale * (well ? one * r.wellness_medical : one) * medical_factor;
+  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) * days_factor;
   const LaneF legal = litigated ? load(c.legal + i) * r.legal_scale : zero;
   const LaneF indemnity = days * r.indemnity_per_day;
   const LaneI kept = filed & ~caught;
@@ -123,6 +142,7 @@ template <sim::Isa kIsa>
   s.indemnity += kept ? indemnity : zero;
   s.legal += kept ? legal : zero;
   s.lost_days += kept ? days : zero;
+  s.continuation += kept ? days * r.continuation_per_day : zero;
   s.avoided += denied ? medical + indemnity + legal : zero;
   n.filed += filed & one_i;
   n.caught += denied & one_i;

@@ -36,6 +36,9 @@ struct ClaimBatch {
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double u[3 * kBatch], x[3 * kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
+  // The lost-time claims whose medical cost falls in the Pareto tail, and their (1 - u) / p.
+  std::uint8_t tail_at[kBatch];
+  alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
 };
 
@@ -45,13 +48,19 @@ struct ClaimThresholds {
   std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
 };
 
-// The lognormal parameters of the reform-free costs: medical by type, lost days, legal cost.
+// The lognormal parameters of the reform-free costs: medical by type, lost days, legal cost; and
+// the Pareto tail spliced onto the lost-time medical cost (docs/models/workforce_injury.md 1.4):
+// a lost-time claim whose uniform u is at or above tail_from = 1 - p (p the lognormal's own
+// probability above the threshold) costs threshold x ((1 - u) / p)^(-1 / shape) instead, that is
+// exp(tail_log_threshold - tail_inv_shape x log((1 - u) / p)). tail_from > 1: no tail.
 struct CostLognormals {
   double medical_mu[2], medical_sigma[2], days_mu, days_sigma, legal_mu, legal_sigma;
+  double tail_from = 2.0, tail_probability = 0.0, tail_log_threshold = 0.0, tail_inv_shape = 0.0;
 };
 
 // Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch) from their blocks:
-// medical cost of every claim (block 2, words 0-1), lost days of the lost-time ones (block 2,
+// medical cost of every claim (block 2, words 0-1; a lost-time claim's from the spliced tail when
+// its uniform is at or above c.tail_from), lost days of the lost-time ones (block 2,
 // words 2-3) and legal cost of the disputed ones (block 3, words 2-3). A claim is lost-time when
 // block 1's word 1 is below its `lost_below` (its department's), disputed when word 2 is below
 // disputed_below[lost].
@@ -63,7 +72,8 @@ void claim_costs(const std::uint64_t (&disputed_below)[2], const CostLognormals&
 // multipliers.
 struct ClaimRules {
   ClaimThresholds t;
-  std::uint64_t prevent;       // prevented by safety when block 1's word 0 is below
+  std::uint64_t prevent;       // prevented by safety when block 1's word 0 is below (the
+                               // department's preventable share x the safety strength)
   std::uint64_t litigated[2];  // litigated (a disputed claim ADR did not settle), by type
   std::uint64_t fraud;         // fraudulent when word 3 is below
   std::uint64_t wellness;      // a wellness participant when block 3's word 0 is below
@@ -72,8 +82,12 @@ struct ClaimRules {
   double med_scale;            // severity x medical index
   double wellness_medical, wellness_days;    // a participant's medical and lost days x
   double litigated_medical, litigated_days;  // a litigated claim's medical and lost days x
-  double legal_scale;                        // wage index
-  double indemnity_per_day;                  // daily indemnity x severity x wage index
+  // A disputed claim ADR settled (disputed, not litigated): medical and lost days x, the part of
+  // the litigated multipliers that is selection rather than caused by litigation.
+  double settled_medical = 1.0, settled_days = 1.0;
+  double legal_scale;                 // wage index
+  double indemnity_per_day;           // daily indemnity x severity x wage index
+  double continuation_per_day = 0.0;  // LC 4850 salary continuation x severity x wage index
 };
 
 // A run of claims as the pass reads them: block 1's words, block 3's first two (wellness,
@@ -94,7 +108,8 @@ struct ClaimView {
 // (sim::lanes::sum), they give the same totals on every instruction set and for any thread
 // count.
 struct LaneSums {
-  sim::lanes::F medical = {}, indemnity = {}, legal = {}, lost_days = {}, avoided = {};
+  sim::lanes::F medical = {}, indemnity = {}, legal = {}, lost_days = {}, avoided = {},
+                continuation = {};
 };
 
 // Counts of a run of claims: filed (not prevented), caught (fraud denied), litigated (filed, not

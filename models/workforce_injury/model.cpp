@@ -14,6 +14,8 @@
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "models/workforce_injury/read_params.hpp"
 #include "sim/distributions.hpp"
+#include "sim/elementary.hpp"
+#include "sim/errors.hpp"
 #include "sim/lanes.hpp"
 #include "sim/philox_batch.hpp"
 
@@ -38,6 +40,7 @@ enum Metric : int {
   kRunOffPaid,
   kTotalIncurred,
   kTotalPaid,
+  kSalaryContinuation,
   kMetricCount
 };
 
@@ -51,12 +54,20 @@ enum Input : int {
   kFraudAnalyticsEffect,
   kAdrLitigation,
   kAdrDuration,
+  kLitigationCausal,
+  kPatternDelay,
   kFixedInputCount
 };
-constexpr const char* kInputNames[kFixedInputCount] = {
-    "frequency_multiplier",     "severity_multiplier",       "safety.effect",
-    "wellness.severity_effect", "wellness.lost_days_effect", "fraud_analytics.effect",
-    "adr.litigation_effect",    "adr.duration_effect"};
+constexpr const char* kInputNames[kFixedInputCount] = {"frequency_multiplier",
+                                                       "severity_multiplier",
+                                                       "safety.effect",
+                                                       "wellness.severity_effect",
+                                                       "wellness.lost_days_effect",
+                                                       "fraud_analytics.effect",
+                                                       "adr.litigation_effect",
+                                                       "adr.duration_effect",
+                                                       "litigation.causal_share",
+                                                       "payment_pattern.mean_delay_years"};
 
 // The first accident year whose claims are drawn one by one: those before the horizon too when
 // the run-off is simulated.
@@ -72,6 +83,23 @@ double busy_claims(const Params& p, int a) {
     n += d.headcount_fte * std::pow(1.0 + d.headcount_growth, a) / 100.0 *
          sim::busy_value(d.claims_per_100_fte);
   return n * sim::busy_value(p.frequency_multiplier) * std::pow(1.0 + p.frequency_trend, a);
+}
+
+// A metric of this model (every field the engine reads; breakdown fields set by the caller).
+sim::MetricInfo metric_info(std::string name, std::string unit, std::string description,
+                            sim::Fiscal fiscal, bool in_budget, sim::Kind kind, sim::Better better,
+                            bool held_asset = false, bool program_cost = false) {
+  sim::MetricInfo m;
+  m.name = std::move(name);
+  m.unit = std::move(unit);
+  m.description = std::move(description);
+  m.fiscal = fiscal;
+  m.in_budget = in_budget;
+  m.kind = kind;
+  m.better = better;
+  m.held_asset = held_asset;
+  m.program_cost = program_cost;
+  return m;
 }
 
 std::string input_description(int i) {
@@ -92,6 +120,10 @@ std::string input_description(int i) {
       return "share of disputes ADR settles without litigation";
     case kAdrDuration:
       return "reduction of a litigated claim's lost days under ADR";
+    case kLitigationCausal:
+      return "share of a litigated claim's excess cost that litigation causes (ADR can avoid)";
+    case kPatternDelay:
+      return "mean payment delay of the path's payment pattern, years";
     default:
       return "";
   }
@@ -113,9 +145,11 @@ struct WorkforceInjuryModel::ReformEffects {
 // accident year (scratch), and the claim statistics to count (when not null).
 struct WorkforceInjuryModel::PathRun {
   const sim::PathContext& ctx;
-  double frequency;     // frequency_multiplier
-  double severity;      // severity_multiplier
-  const double* rates;  // claims per 100 FTE, by department
+  double frequency;           // frequency_multiplier
+  double severity;            // severity_multiplier
+  const double* rates;        // claims per 100 FTE, by department
+  const double* presumption;  // share of claims under statutory presumptions, by department
+  double causal;              // litigation.causal_share
   ReformEffects effects;
   const double* med_index_by_year;  // index a + prior for accident year a
   const double* wage_index_by_year;
@@ -132,56 +166,85 @@ struct WorkforceInjuryModel::PathRun {
 // scales.
 struct WorkforceInjuryModel::YearRules {
   double ramp[kReformCount];
-  std::uint64_t prevent[2], litigate[2][2], detect[2];
+  std::uint64_t litigate[2][2], detect[2];
   double med_scale;  // severity x medical index
   double wage_index;
 };
 
-// Sums over the claims of one accident year (all departments).
+// Sums over the claims of one accident year (all departments), and by group.
 struct WorkforceInjuryModel::YearTotals {
   double claims = 0, lost_days = 0, litigated = 0, caught = 0;
   double medical = 0, indemnity = 0, legal = 0, avoided = 0, investigation = 0, admin = 0;
+  double continuation = 0;
+  double group_claims[kMaxGroups] = {}, group_incurred[kMaxGroups] = {};
 };
 
 WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettings& settings)
     : p_(std::move(p)), horizon_(settings.horizon_years), start_year_(settings.start_year) {
   metrics_ = {
-      {"claims", "claims", "claims filed in the accident year (after prevention)",
-       sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower},
-      {"lost_days", "days", "lost work days of the year's paid lost-time claims",
-       sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower},
-      {"litigated_claims", "claims", "claims with attorney involvement", sim::Fiscal::kNone, false,
-       sim::Kind::kCount, sim::Better::kLower},
-      {"fraud_caught_claims", "claims", "fraudulent claims detected and denied", sim::Fiscal::kNone,
-       false, sim::Kind::kCount, sim::Better::kHigher},
-      {"medical_incurred_usd", "USD", "medical cost incurred by the accident year's claims",
-       sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
-      {"indemnity_incurred_usd", "USD", "indemnity incurred by the accident year's claims",
-       sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
-      {"legal_incurred_usd", "USD", "legal cost incurred by the accident year's litigated claims",
-       sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
-      {"fraud_cost_avoided_usd", "USD",
-       "cost the detected fraudulent claims would have incurred (already excluded from "
-       "incurred and paid cost)",
-       sim::Fiscal::kBenefit, false, sim::Kind::kFlow, sim::Better::kHigher},
-      {"investigation_cost_usd", "USD", "cost of investigating detected fraud, paid in the year",
-       sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
-      {"program_cost_usd", "USD",
-       "reform programs' annual cost plus ADR administration per dispute, paid in the year",
-       sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower, /*held_asset=*/false,
-       /*program_cost=*/true},
-      {"claims_paid_usd", "USD",
-       "cash paid on claims (medical, indemnity, legal) of this and earlier accident years",
-       sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower},
-      {"run_off_paid_usd", "USD", "part of claims_paid_usd for accident years before the horizon",
-       sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
-      {"total_incurred_usd", "USD",
-       "incurred claims cost + investigation + program cost (accrual view)", sim::Fiscal::kCost,
-       false, sim::Kind::kFlow, sim::Better::kLower},
-      {"total_paid_usd", "USD",
-       "claims paid + investigation + program cost (the cash view the budget sees)",
-       sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower},
+      metric_info("claims", "claims", "claims filed in the accident year (after prevention)",
+                  sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower),
+      metric_info("lost_days", "days", "lost work days of the year's paid lost-time claims",
+                  sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower),
+      metric_info("litigated_claims", "claims", "claims with attorney involvement",
+                  sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kLower),
+      metric_info("fraud_caught_claims", "claims", "fraudulent claims detected and denied",
+                  sim::Fiscal::kNone, false, sim::Kind::kCount, sim::Better::kHigher),
+      metric_info("medical_incurred_usd", "USD",
+                  "medical cost incurred by the accident year's claims", sim::Fiscal::kCost, false,
+                  sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("indemnity_incurred_usd", "USD",
+                  "indemnity incurred by the accident year's claims", sim::Fiscal::kCost, false,
+                  sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("legal_incurred_usd", "USD",
+                  "legal cost incurred by the accident year's litigated claims", sim::Fiscal::kCost,
+                  false, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("fraud_cost_avoided_usd", "USD",
+                  "cost the detected fraudulent claims would have incurred (already excluded from "
+                  "incurred and paid cost)",
+                  sim::Fiscal::kBenefit, false, sim::Kind::kFlow, sim::Better::kHigher),
+      metric_info("investigation_cost_usd", "USD",
+                  "cost of investigating detected fraud, paid in the year", sim::Fiscal::kCost,
+                  true, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info(
+          "program_cost_usd", "USD",
+          "reform programs' annual cost plus ADR administration per dispute, paid in the year",
+          sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower, /*held_asset=*/false,
+          /*program_cost=*/true),
+      metric_info(
+          "claims_paid_usd", "USD",
+          "cash paid on claims (medical, indemnity, legal) of this and earlier accident years",
+          sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("run_off_paid_usd", "USD",
+                  "part of claims_paid_usd for accident years before the horizon",
+                  sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("total_incurred_usd", "USD",
+                  "incurred claims cost + investigation + program cost (accrual view)",
+                  sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info("total_paid_usd", "USD",
+                  "claims paid + investigation + program cost (the cash view the budget sees)",
+                  sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower),
+      metric_info(
+          "salary_continuation_usd", "USD",
+          "Labor Code 4850 salary of sworn staff on injury leave: paid from sworn salaries, "
+          "outside the workers' compensation account and its calibration, and not extra cash",
+          sim::Fiscal::kCost, false, sim::Kind::kFlow, sim::Better::kLower),
   };
+  // The department breakdown: claims and claims paid by group (never in the budget: the
+  // roll-up counts their parents).
+  first_group_metric_ = static_cast<int>(metrics_.size());
+  for (int parent : {kClaims, kClaimsPaid}) {
+    for (const std::string& g : p_.groups) {
+      sim::MetricInfo m = metrics_[static_cast<std::size_t>(parent)];
+      m.description = "part of " + m.name + " from the departments of group " + g;
+      m.parent = m.name;
+      m.name += "." + g;
+      m.in_budget = false;
+      m.breakdown = "department";
+      m.group = g;
+      metrics_.push_back(std::move(m));
+    }
+  }
   for (int k = 0; k < kReformCount; ++k) {
     const Reform& r = p_.reforms[static_cast<ReformKind>(k)];
     reforms_.push_back({kReformNames[k], r.enabled, r.implementation});
@@ -195,6 +258,13 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
     d.rate_input = static_cast<int>(inputs_.size());
     inputs_.push_back({"claims_per_100_fte." + d.name,
                        "claims per 100 FTE of department " + d.name + " (drawn per path)"});
+  }
+  for (auto& d : p_.departments) {
+    if (d.presumption_share.is_constant()) continue;
+    d.presumption_input = static_cast<int>(inputs_.size());
+    inputs_.push_back({"presumption_share." + d.name,
+                       "share of department " + d.name +
+                           "'s claims under statutory presumptions (drawn per path)"});
   }
   lags_ = static_cast<int>(p_.payment_pattern.size());
   years_ = lags_ - 1 + horizon_;
@@ -222,6 +292,26 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
                  p_.lost_days.sigma,
                  p_.legal_cost_usd.mu,
                  p_.legal_cost_usd.sigma};
+  if (const ParetoTail& tail = p_.lost_time_tail; tail.on()) {
+    lognormals_.tail_from = 1.0 - tail.probability;
+    lognormals_.tail_probability = tail.probability;
+    lognormals_.tail_log_threshold = sim::log_portable(tail.threshold_usd);
+    lognormals_.tail_inv_shape = 1.0 / tail.shape;
+  }
+  lost_time_medical_mean_ = spliced_mean(p_.lost_time_medical_usd, p_.lost_time_tail);
+  auto mean_delay = [](const std::vector<double>& f) {
+    double d = 0.0;
+    for (std::size_t k = 0; k < f.size(); ++k) d += static_cast<double>(k) * f[k];
+    return d;
+  };
+  if (p_.pattern_draws.empty()) pattern_delays_.push_back(mean_delay(p_.payment_pattern));
+  for (const auto& f : p_.pattern_draws) {
+    if (f.size() != p_.payment_pattern.size())
+      throw sim::InputError("workforce_injury: a bootstrap payment pattern has " +
+                            std::to_string(f.size()) + " development years, the default " +
+                            std::to_string(p_.payment_pattern.size()));
+    pattern_delays_.push_back(mean_delay(f));
+  }
 }
 
 double WorkforceInjuryModel::expected_events_per_path() const {
@@ -249,23 +339,50 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
   double* med_index = incurred + years_;
   double* wage_index = med_index + years_;
   double* rates = wage_index + years_;
+  double* presumption = rates + p_.departments.size();
+  // Incurred cost of group g in accident year a: group_incurred[g * years_ + prior + a].
+  double* group_incurred = presumption + p_.departments.size();
+  const std::size_t n_groups = p_.groups.size();
+  std::fill_n(group_incurred, n_groups * static_cast<std::size_t>(years_), 0.0);
 
   const double freq = draw(ctx, kFrequencyMultiplier, p_.frequency_multiplier);
   const double sev = draw(ctx, kSeverityMultiplier, p_.severity_multiplier);
+  const double causal = draw(ctx, kLitigationCausal, p_.litigation_causal_share);
   out.set_input(kFrequencyMultiplier, freq);
   out.set_input(kSeverityMultiplier, sev);
+  out.set_input(kLitigationCausal, causal);
   const ReformEffects effects = draw_effects(ctx, out);
-  draw_rates(ctx, out, rates);
+  draw_by_department(
+      ctx, out, {&Department::claims_per_100_fte, &Department::rate_input, &Department::rate_key},
+      rates);
+  draw_by_department(ctx, out,
+                     {&Department::presumption_share, &Department::presumption_input,
+                      &Department::presumption_key},
+                     presumption);
+  const std::span<const double> pattern(draw_pattern(ctx, out));
   fill_indices(ctx, med_index, wage_index);
-  const PathRun run{ctx, freq, sev, rates, effects, med_index, wage_index, prior, stats};
+  const PathRun run{ctx,     freq,      sev,        rates, presumption, causal,
+                    effects, med_index, wage_index, prior, stats};
+  auto keep_groups = [&](const YearTotals& y, int a) {
+    for (std::size_t g = 0; g < n_groups; ++g)
+      group_incurred[g * static_cast<std::size_t>(years_) + static_cast<std::size_t>(prior + a)] =
+          y.group_incurred[g];
+  };
 
   // Accident years before the horizon.
   if (p_.run_off == RunOff::kExpected) {
-    for (int a = -prior; a < 0; ++a) incurred[prior + a] = expected_incurred(run, a);
+    for (int a = -prior; a < 0; ++a) {
+      double by_group[kMaxGroups] = {};
+      incurred[prior + a] = expected_incurred(run, a, by_group);
+      for (std::size_t g = 0; g < n_groups; ++g)
+        group_incurred[g * static_cast<std::size_t>(years_) + static_cast<std::size_t>(prior + a)] =
+            by_group[g];
+    }
   } else if (p_.run_off == RunOff::kSimulated) {
     for (int a = -prior; a < 0; ++a) {
       const YearTotals y = simulate_year(run, a);
       incurred[prior + a] = y.medical + y.indemnity + y.legal;
+      keep_groups(y, a);
     }
   }
 
@@ -279,7 +396,11 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
       program += p_.reforms[static_cast<ReformKind>(k)].cost(t, ctx.reform(k));
     }
     incurred[prior + t] = y.medical + y.indemnity + y.legal;
+    keep_groups(y, t);
     m[kClaims][t] = y.claims;
+    m[kSalaryContinuation][t] = y.continuation;
+    for (std::size_t g = 0; g < n_groups; ++g)
+      out.metric(first_group_metric_ + static_cast<int>(g))[t] = y.group_claims[g];
     m[kLostDays][t] = y.lost_days;
     m[kLitigatedClaims][t] = y.litigated;
     m[kFraudCaught][t] = y.caught;
@@ -293,7 +414,6 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
   }
 
   // Cash: the run-off of prior accident years, then the horizon's own accident years.
-  const std::span<const double> pattern(p_.payment_pattern);
   const std::span<double> run_off(m[kRunOffPaid], static_cast<std::size_t>(horizon_));
   const std::span<double> paid(m[kClaimsPaid], static_cast<std::size_t>(horizon_));
   pay_out(std::span<const double>(incurred, static_cast<std::size_t>(prior)), -prior, pattern,
@@ -303,6 +423,16 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
           paid);
   for (int t = 0; t < horizon_; ++t)
     m[kTotalPaid][t] = paid[t] + m[kInvestigation][t] + m[kProgram][t];
+  // Claims paid by group: the same payment of each group's accident years.
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    const double* inc = group_incurred + g * static_cast<std::size_t>(years_);
+    const std::span<double> group_paid(
+        out.metric(first_group_metric_ + static_cast<int>(n_groups + g)),
+        static_cast<std::size_t>(horizon_));
+    std::fill(group_paid.begin(), group_paid.end(), 0.0);
+    pay_out(std::span<const double>(inc, static_cast<std::size_t>(years_)), -prior, pattern,
+            group_paid);
+  }
 }
 
 // Per-path parameters: one uniform each from a key named after the parameter, so every option
@@ -331,17 +461,33 @@ WorkforceInjuryModel::ReformEffects WorkforceInjuryModel::draw_effects(
   return e;
 }
 
-void WorkforceInjuryModel::draw_rates(const sim::PathContext& ctx, const sim::PathOutput& out,
-                                      double* rates) const {
+void WorkforceInjuryModel::draw_by_department(const sim::PathContext& ctx,
+                                              const sim::PathOutput& out,
+                                              const DepartmentParameter& param,
+                                              double* values) const {
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
-    if (dep.rate_input < 0) {
-      rates[d] = dep.claims_per_100_fte.params()[0];
+    const sim::Distribution& dist = dep.*param.dist;
+    if (dep.*param.input < 0) {
+      values[d] = dist.params()[0];
     } else {
-      rates[d] = dep.claims_per_100_fte.quantile(ctx.stream(dep.rate_key).uniform());
-      out.set_input(dep.rate_input, rates[d]);
+      values[d] = dist.quantile(ctx.stream(dep.*param.key).uniform());
+      out.set_input(dep.*param.input, values[d]);
     }
   }
+}
+
+const std::vector<double>& WorkforceInjuryModel::draw_pattern(const sim::PathContext& ctx,
+                                                              const sim::PathOutput& out) const {
+  if (p_.pattern_draws.empty()) {
+    out.set_input(kPatternDelay, pattern_delays_[0]);
+    return p_.payment_pattern;
+  }
+  const std::size_t n = p_.pattern_draws.size();
+  const double u = ctx.stream(input_keys_[kPatternDelay]).uniform();
+  const std::size_t k = std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
+  out.set_input(kPatternDelay, pattern_delays_[k]);
+  return p_.pattern_draws[k];
 }
 
 // Price indices by accident year: year 0 = 1; in the horizon each year's inflation is the
@@ -362,7 +508,7 @@ void WorkforceInjuryModel::fill_indices(const sim::PathContext& ctx, double* med
   std::copy_n(prior_wage_index_.begin(), prior, wage_index);
 }
 
-double WorkforceInjuryModel::expected_incurred(const PathRun& run, int a) const {
+double WorkforceInjuryModel::expected_incurred(const PathRun& run, int a, double* by_group) const {
   const double sev = run.severity;
   const double med_index = run.med_index(a), wage_index = run.wage_index(a);
   const double not_caught = 1.0 - p_.fraud_share * p_.detection_probability;
@@ -371,7 +517,7 @@ double WorkforceInjuryModel::expected_incurred(const PathRun& run, int a) const 
   const double p0 = p_.litigation_probability[0], p1 = p_.litigation_probability[1];
   const double legal = p_.legal_cost_usd.mean * wage_index;
   const double med_only = p_.medical_only_usd.mean * (1.0 + p0 * k_sev) * sev * med_index;
-  const double med_lost = p_.lost_time_medical_usd.mean * (1.0 + p1 * k_sev) * sev * med_index;
+  const double med_lost = lost_time_medical_mean_ * (1.0 + p1 * k_sev) * sev * med_index;
   const double days = p_.lost_days.mean * (1.0 + p1 * k_dur);
   const auto ya = static_cast<std::size_t>(a + lags_ - 1);
   const double trend = trend_[ya];
@@ -386,6 +532,7 @@ double WorkforceInjuryModel::expected_incurred(const PathRun& run, int a) const 
         (1.0 - s) * (med_only + p0 * legal) +
         s * (med_lost + days * dep.daily_indemnity_usd * sev * wage_index + p1 * legal);
     total += claims * per_claim;
+    if (by_group) by_group[dep.group_index] += claims * per_claim * not_caught;
   }
   return total * not_caught;
 }
@@ -400,7 +547,6 @@ WorkforceInjuryModel::YearRules WorkforceInjuryModel::year_rules(const PathRun& 
   for (int on = 0; on < 2; ++on) {
     auto year_strength = [&](ReformKind r, double effect) { return on ? effect * y.ramp[r] : 0.0; };
     const double settle = 1.0 - year_strength(kAdr, e.adr_litigation);
-    y.prevent[on] = sim::threshold32(year_strength(kSafety, e.safety));
     y.litigate[on][0] = sim::threshold32(p_.litigation_probability[0] * settle);
     y.litigate[on][1] = sim::threshold32(p_.litigation_probability[1] * settle);
     y.detect[on] = sim::threshold32(p_.detection_probability +
@@ -421,7 +567,8 @@ ClaimRules WorkforceInjuryModel::department_rules(const PathRun& run, const Year
   auto strength = [&](ReformKind r, double effect) { return covers(r) ? effect * y.ramp[r] : 0.0; };
   ClaimRules rules;
   rules.t = thresholds_[d];
-  rules.prevent = y.prevent[covers(kSafety)];
+  // Safety prevents only the preventable claims: those outside the presumption class.
+  rules.prevent = sim::threshold32(strength(kSafety, e.safety) * (1.0 - run.presumption[d]));
   rules.litigated[0] = y.litigate[covers(kAdr)][0];
   rules.litigated[1] = y.litigate[covers(kAdr)][1];
   rules.fraud = fraud_threshold_;
@@ -433,8 +580,12 @@ ClaimRules WorkforceInjuryModel::department_rules(const PathRun& run, const Year
   rules.wellness_days = 1.0 - strength(kWellness, e.wellness_lost_days);
   rules.litigated_medical = p_.litigation_severity_multiplier;
   rules.litigated_days = p_.litigation_duration_multiplier * (1.0 - strength(kAdr, e.adr_duration));
+  // A dispute ADR settles keeps the selection part of the litigated excess (1 - causal share).
+  rules.settled_medical = 1.0 + (p_.litigation_severity_multiplier - 1.0) * (1.0 - run.causal);
+  rules.settled_days = 1.0 + (p_.litigation_duration_multiplier - 1.0) * (1.0 - run.causal);
   rules.legal_scale = y.wage_index;
   rules.indemnity_per_day = dep.daily_indemnity_usd * run.severity * y.wage_index;
+  rules.continuation_per_day = dep.salary_continuation_daily_usd * run.severity * y.wage_index;
   return rules;
 }
 
@@ -451,13 +602,17 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
   auto rules_of = [&](std::size_t d) { return department_rules(run, year, d); };
 
   ClaimBatch buf;  // not initialised: every entry read was written first
-  LaneSums sums;
+  // By group (one without a breakdown), folded in group order at the end.
+  LaneSums sums[kMaxGroups];
+  std::uint64_t group_filed[kMaxGroups] = {};
   std::uint64_t filed = 0, caught = 0, litigated = 0, adr_disputes = 0;
   // Applies department d's reforms (`rules`, rules_of(d)) to m of its claims and sums them.
   auto add = [&](std::size_t d, const ClaimRules& rules, const ClaimView& view, std::size_t m,
                  bool drawn) {
     const bool adr_on = (p_.departments[d].reform_mask >> kAdr & 1u) && year.ramp[kAdr] > 0.0;
-    const ClaimCounts c = sum_claims(rules, view, m, sums);
+    const auto g = static_cast<std::size_t>(p_.departments[d].group_index);
+    const ClaimCounts c = sum_claims(rules, view, m, sums[g]);
+    group_filed[g] += c.filed;
     filed += c.filed;
     caught += c.caught;
     litigated += c.litigated;
@@ -547,11 +702,20 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
   y.claims = static_cast<double>(filed);
   y.caught = static_cast<double>(caught);
   y.litigated = static_cast<double>(litigated);
-  y.medical = sim::lanes::sum(sums.medical);
-  y.indemnity = sim::lanes::sum(sums.indemnity);
-  y.legal = sim::lanes::sum(sums.legal);
-  y.lost_days = sim::lanes::sum(sums.lost_days);
-  y.avoided = sim::lanes::sum(sums.avoided);
+  const std::size_t n_groups = std::max<std::size_t>(1, p_.groups.size());
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    const LaneSums& s = sums[g];
+    const double medical = sim::lanes::sum(s.medical), indemnity = sim::lanes::sum(s.indemnity),
+                 legal = sim::lanes::sum(s.legal);
+    y.medical += medical;
+    y.indemnity += indemnity;
+    y.legal += legal;
+    y.lost_days += sim::lanes::sum(s.lost_days);
+    y.avoided += sim::lanes::sum(s.avoided);
+    y.continuation += sim::lanes::sum(s.continuation);
+    y.group_incurred[g] = medical + indemnity + legal;
+    y.group_claims[g] = static_cast<double>(group_filed[g]);
+  }
   y.investigation = static_cast<double>(caught) * investigation;
   y.admin = static_cast<double>(adr_disputes) * admin_per_dispute;
   return y;

@@ -14,18 +14,26 @@
 //                  Poisson(lambda * G) with G ~ Gamma(r, 1/r): variance lambda + lambda^2 / r.
 //                  Counts are drawn by inversion of one uniform (sim::poisson_quantile), and
 //                  always at the baseline mean: reforms thin claims, they never redraw counts.
-//   each claim i: prevented by the safety program when u_prevent < s_d(t); otherwise
+//   each claim i: prevented by the safety program when u_prevent < s_d(t) (1 - pi_d), pi_d the
+//                  department's presumption share (claims under Labor Code 3212 ff., which
+//                  no safety programme prevents; drawn per path when uncertain); otherwise
 //                  lost-time with probability lost_time_share_d (else medical-only),
 //                  medical     = LN(medical_only_usd or lost_time_medical_usd) * S * M(t),
+//                                the lost-time one with a Pareto tail spliced on above
+//                                severity.lost_time_tail's threshold (same uniform, inverted),
 //                  lost days   = LN(lost_days) for lost-time claims, 0 otherwise,
 //                  disputed with probability p_lit[type]; litigated when also
 //                  u_lit < p_lit * (1 - a_d(t)) (ADR settles the rest); a litigated claim's
 //                  medical is x litigation.severity_multiplier, its lost days x
 //                  litigation.duration_multiplier x (1 - ADR duration effect), and it costs
-//                  legal = LN(legal_cost_usd) * W(t);
+//                  legal = LN(legal_cost_usd) * W(t); a dispute ADR settles keeps the
+//                  selection part of the multipliers, 1 + (k - 1)(1 - c), c =
+//                  litigation.causal_share (per path), and costs no legal;
 //                  a wellness participant (share `participation` of covered claims) has medical
 //                  x (1 - wellness severity effect) and lost days x (1 - lost-days effect);
 //                  indemnity   = lost days * daily_indemnity_usd_d * S * W(t);
+//                  salary continuation (LC 4850, outside the WC account) = lost days *
+//                  salary_continuation_daily_usd_d * S * W(t);
 //                  fraudulent with probability fraud.share; a fraudulent claim is caught with
 //                  probability p_det + f_d(t) (1 - p_det); a caught claim costs only
 //                  investigation_cost_usd * W(t) (paid at once) and its would-be cost is
@@ -36,7 +44,9 @@
 //   Reform r's strength in year t is its per-path effect x ramp_r(t) for covered departments:
 //   ramp = 0 before the start, then min(1, (k + 1) / ramp_up_years) in the program's year k.
 //   Incurred cost of accident year t (medical + indemnity + legal) is paid by the payment
-//   pattern: paid(t) = sum_a incurred(a) * pattern[t - a]. Accident years before the horizon
+//   pattern: paid(t) = sum_a incurred(a) * pattern[t - a], the pattern fixed or one of its
+//   bootstrap replicates drawn per path (payment_pattern_uncertainty). Departments' `group`s give
+//   claims and claims paid by group (breakdown metrics). Accident years before the horizon
 //   (the run-off that a real budget pays in its first years) are, by `run_off`:
 //     expected  (default) their expected incurred cost under the path's parameters and the
 //               base trends (no reform), back-trended from year 0, times the pattern;
@@ -45,7 +55,9 @@
 //
 // Random numbers (common random numbers across options; see docs/models/workforce_injury.md):
 //   per-path parameters: one uniform each, key workforce_injury.<parameter> (e.g.
-//   "safety.effect", department rates "claims_per_100_fte".<department>), by quantile;
+//   "safety.effect", department rates "claims_per_100_fte".<department>, presumption shares
+//   "presumption_share".<department>, the bootstrap pattern "payment_pattern.mean_delay_years"),
+//   by quantile;
 //   counts: key workforce_injury.count.<department>.<calendar year>, one uniform;
 //   negative-binomial mixing: key workforce_injury.count_mix.<department>.<calendar year>;
 //   claim i: key workforce_injury.claim.<department>.<calendar year>.<i>, 10 uniforms in three
@@ -115,10 +127,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // The four programs in ReformKind order (ctx.reform(kSafety), ...).
   const std::vector<sim::ReformInfo>& reforms() const override { return reforms_; }
   double expected_events_per_path() const override;
-  // Incurred cost, medical and wage indices by accident year (prior years included), then the
-  // path's department rates.
+  // Incurred cost, medical and wage indices by accident year (prior years included), the path's
+  // department rates and presumption shares, then incurred cost by group and accident year.
   std::size_t scratch_doubles() const override {
-    return 3 * static_cast<std::size_t>(years_) + p_.departments.size();
+    return (3 + p_.groups.size()) * static_cast<std::size_t>(years_) + 2 * p_.departments.size();
   }
 
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override;
@@ -136,12 +148,24 @@ class WorkforceInjuryModel final : public sim::Model {
   // Per-path parameters (docs section 1.2), recorded as the path's inputs.
   double draw(const sim::PathContext& ctx, int input, const sim::Distribution& dist) const;
   ReformEffects draw_effects(const sim::PathContext& ctx, const sim::PathOutput& out) const;
-  void draw_rates(const sim::PathContext& ctx, const sim::PathOutput& out, double* rates) const;
+  // A per-department parameter drawn once per path where uncertain (claim rates, presumption
+  // shares): the distribution, its input index (-1: constant) and its stream key.
+  struct DepartmentParameter {
+    sim::Distribution Department::*dist;
+    int Department::*input;
+    sim::StreamKey Department::*key;
+  };
+  void draw_by_department(const sim::PathContext& ctx, const sim::PathOutput& out,
+                          const DepartmentParameter& param, double* values) const;
+  // The path's payment pattern: the fixed one, or a bootstrap replicate drawn per path.
+  const std::vector<double>& draw_pattern(const sim::PathContext& ctx,
+                                          const sim::PathOutput& out) const;
   // Price indices by accident year (docs section 1.3).
   void fill_indices(const sim::PathContext& ctx, double* med_index, double* wage_index) const;
   // Expected incurred cost (medical + indemnity + legal) of accident year `a` without reforms,
   // for the path's parameters; used for the run-off of years before the horizon.
-  double expected_incurred(const PathRun& run, int a) const;
+  // By group too when by_group is not null (added to).
+  double expected_incurred(const PathRun& run, int a, double* by_group) const;
   // The reforms' strength and decision thresholds in accident year `a` (docs section 1.3).
   YearRules year_rules(const PathRun& run, int a) const;
   // What the reforms and prices do to department d's claims in that year.
@@ -169,6 +193,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // wellness participation.
   std::vector<ClaimThresholds> thresholds_;
   std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
+  double lost_time_medical_mean_ = 0.0;  // with the spliced tail
+  // Mean payment delay (years) of the fixed pattern, or of each bootstrap replicate.
+  std::vector<double> pattern_delays_;
+  int first_group_metric_ = 0;  // claims.<group>, then claims_paid_usd.<group>
   std::vector<sim::StreamKey> input_keys_;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;

@@ -24,6 +24,19 @@ struct Lognormal {
   double second_moment() const { return mean * mean + sd * sd; }
 };
 
+// A Pareto tail spliced onto a lognormal at `threshold_usd`, continuous in distribution: the
+// lognormal below the threshold, Pareto(threshold, shape) above it, with the lognormal's own
+// probability above the threshold (`probability`, set by the reader). threshold_usd = 0: none.
+struct ParetoTail {
+  double threshold_usd = 0.0;
+  double shape = 0.0;
+  double probability = 0.0;
+
+  bool on() const { return threshold_usd > 0.0; }
+};
+// The mean of `body` with `tail` spliced on (the body's own mean without a tail).
+double spliced_mean(const Lognormal& body, const ParetoTail& tail);
+
 enum class CountModel : std::uint8_t { kPoisson, kNegativeBinomial };
 
 // How the claims of accident years before the horizon's first year are paid during it.
@@ -41,11 +54,20 @@ struct Department {
   int rate_input = -1;                   // index of its per-path input, -1 when constant
   double lost_time_share = 0.25;
   double daily_indemnity_usd = 0.0;
+  // Labor Code 4850: sworn police and fire keep full salary for up to a year of injury leave,
+  // paid from the department's sworn salary account, not the workers' compensation account.
+  double salary_continuation_daily_usd = 0.0;
+  // Share of its claims filed under statutory presumptions (Labor Code 3212 ff.: heart, cancer,
+  // hernia, back, PTSD), which no safety programme prevents; drawn once per path when uncertain.
+  sim::Distribution presumption_share = sim::Distribution::constant(0.0);
+  int presumption_input = -1;     // index of its per-path input, -1 when constant
+  std::string group;              // the department breakdown's group (empty: "other")
+  int group_index = 0;            // its index in Params::groups
   std::uint32_t reform_mask = 0;  // bit r: reform r covers this department
 
   // Stream keys, built once from the name (not from the list position, so that an option that
   // adds or reorders departments keeps every department's draws).
-  sim::StreamKey rate_key, count_key, mix_key, claim_key;
+  sim::StreamKey rate_key, count_key, mix_key, claim_key, presumption_key;
 };
 
 enum ReformKind : int { kSafety = 0, kWellness, kFraudAnalytics, kAdr, kReformCount };
@@ -128,6 +150,9 @@ struct Inflation {
   double before_start_rate = 0.0;  // back-trends the accident years before the horizon
 };
 
+// Groups of the department breakdown: each is two metrics per path and year, so few.
+inline constexpr std::size_t kMaxGroups = 8;
+
 struct Params {
   CountModel counts = CountModel::kPoisson;
   double dispersion = 0.0;  // negative binomial r: variance = mean + mean^2 / r
@@ -140,6 +165,7 @@ struct Params {
 
   Lognormal medical_only_usd;
   Lognormal lost_time_medical_usd;
+  ParetoTail lost_time_tail;  // spliced onto lost_time_medical_usd
   Lognormal lost_days;
   Inflation medical_inflation;
   Inflation indemnity_inflation;
@@ -148,15 +174,25 @@ struct Params {
   Lognormal legal_cost_usd;
   double litigation_severity_multiplier = 1.0;
   double litigation_duration_multiplier = 1.0;
+  // Share of a litigated claim's excess cost (the multipliers above - 1) that litigation causes;
+  // the rest is selection (costlier claims attract attorneys) and stays when ADR settles the
+  // dispute. 1: all causal (the earlier upper bound). Drawn once per path.
+  sim::Distribution litigation_causal_share = sim::Distribution::constant(1.0);
 
   double fraud_share = 0.0;
   double detection_probability = 0.0;
   double investigation_cost_usd = 0.0;
 
   std::vector<double> payment_pattern;  // fractions per development year, sum 1
+  // Bootstrap replicates of the default pattern (payment_pattern_uncertainty: bootstrap), one
+  // drawn per path; empty: every path pays by payment_pattern.
+  std::vector<std::vector<double>> pattern_draws;
   RunOff run_off = RunOff::kExpected;
 
   std::vector<Department> departments;
+  // The department breakdown's groups in the order they first appear (departments without a
+  // group are "other"); empty when no department names a group: no breakdown metrics.
+  std::vector<std::string> groups;
   Reforms reforms;
 };
 

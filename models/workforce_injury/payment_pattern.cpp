@@ -14,6 +14,13 @@ const std::vector<double>& default_payment_pattern() {
   return pattern;
 }
 
+const std::vector<std::vector<double>>& bootstrap_payment_patterns() {
+  static const std::vector<std::vector<double>> patterns = {
+#include "models/workforce_injury/payment_pattern_bootstrap.inc"
+  };
+  return patterns;
+}
+
 void pay_out(std::span<const double> incurred, int first_accident_year,
              std::span<const double> pattern, std::span<double> paid) {
   const int horizon = static_cast<int>(paid.size());

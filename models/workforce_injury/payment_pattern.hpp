@@ -17,6 +17,10 @@ namespace reformsim::models::workforce_injury {
 // Fractions per development year (index 0 = the accident year itself); sums to one.
 const std::vector<double>& default_payment_pattern();
 
+// The bootstrap replicates of the default pattern (scripts/wc_payment_pattern.py --bootstrap:
+// the ODP residual bootstrap of the chain-ladder factors), each summing to one.
+const std::vector<std::vector<double>>& bootstrap_payment_patterns();
+
 // Cash paid in calendar years 0..paid.size()-1 from costs incurred in accident years
 // first_accident_year, first_accident_year + 1, ... (incurred[k] is accident year
 // first_accident_year + k; years before 0 are the run-off of earlier accident years):

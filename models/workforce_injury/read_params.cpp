@@ -5,6 +5,7 @@
 
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "sim/elementary.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::models::workforce_injury {
 namespace {
@@ -27,6 +28,32 @@ Lognormal read_lognormal(sim::MapReader& parent, std::string_view key, Lognormal
   const double sd = r.number("sd", 0.0, Range::non_negative());
   r.finish();
   return Lognormal::from_mean_sd(mean, sd);
+}
+
+// {threshold_usd: .., shape: ..}: a Pareto tail spliced onto `body` above the threshold.
+ParetoTail read_tail(sim::MapReader& parent, std::string_view key, const Lognormal& body) {
+  ParetoTail t;
+  sim::MapReader r = parent.map(key);
+  if (!r.present()) return t;
+  t.threshold_usd = r.required_number("threshold_usd", Range::positive());
+  // A finite mean needs shape > 1.
+  t.shape = r.required_number("shape", Range{1.0, 1e6, true, false});
+  r.finish();
+  if (t.threshold_usd > 0.0) {
+    if (body.sigma <= 0.0) {
+      r.error("threshold_usd", "a tail needs a lognormal body with sd > 0");
+      t.threshold_usd = 0.0;
+      return t;
+    }
+    t.probability = sim::normal_sf((std::log(t.threshold_usd) - body.mu) / body.sigma);
+    if (!(t.probability > 0.0 && t.probability < 1.0)) {
+      r.error("threshold_usd",
+              "the body's probability above the threshold must be in (0, 1), got " +
+                  std::to_string(t.probability));
+      t.threshold_usd = 0.0;
+    }
+  }
+  return t;
 }
 
 Inflation read_inflation(sim::MapReader& r, std::string_view key, double fallback,
@@ -103,12 +130,18 @@ std::vector<Department> read_departments(sim::MapReader& r, const DepartmentDefa
               "required: give daily_indemnity_usd for the department or for the whole section");
       dep.daily_indemnity_usd = 0.0;
     }
+    dep.salary_continuation_daily_usd =
+        d.number("salary_continuation_daily_usd", 0.0, Range::non_negative());
+    dep.presumption_share =
+        d.uncertain("presumption_share", sim::Distribution::constant(0.0), Range::probability());
+    dep.group = d.text("group", "");
     d.text("description", "");  // free text for readers of the scenario
     d.finish();
     dep.rate_key = kModelKey.with("claims_per_100_fte").with(dep.name);
     dep.count_key = kModelKey.with("count").with(dep.name);
     dep.mix_key = kModelKey.with("count_mix").with(dep.name);
     dep.claim_key = kModelKey.with("claim").with(dep.name);
+    dep.presumption_key = kModelKey.with("presumption_share").with(dep.name);
     out.push_back(std::move(dep));
   }
   return out;
@@ -219,6 +252,15 @@ Lognormal Lognormal::from_mean_sd(double mean, double sd) {
   return l;
 }
 
+double spliced_mean(const Lognormal& body, const ParetoTail& tail) {
+  if (!tail.on()) return body.mean;
+  // E[X; X <= u] of the lognormal, plus the Pareto tail's p u alpha / (alpha - 1).
+  const double s = body.sigma;
+  const double below =
+      body.mean * sim::normal_cdf((std::log(tail.threshold_usd) - body.mu) / s - s);
+  return below + tail.probability * tail.threshold_usd * tail.shape / (tail.shape - 1.0);
+}
+
 Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   Params p;
   if (r.has("count") && (r.has("counts") || r.has("dispersion")))
@@ -248,6 +290,7 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   sim::MapReader sev = r.map("severity", true);
   p.medical_only_usd = read_lognormal(sev, "medical_only_usd", {}, true);
   p.lost_time_medical_usd = read_lognormal(sev, "lost_time_medical_usd", {}, true);
+  p.lost_time_tail = read_tail(sev, "lost_time_tail", p.lost_time_medical_usd);
   p.lost_days = read_lognormal(sev, "lost_days", Lognormal::from_mean_sd(30.6, 45.0), false);
   sev.finish();
 
@@ -263,6 +306,8 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
       read_lognormal(lit, "legal_cost_usd", Lognormal::from_mean_sd(10000.0, 10000.0), false);
   p.litigation_severity_multiplier = lit.number("severity_multiplier", 2.5, Range::positive());
   p.litigation_duration_multiplier = lit.number("duration_multiplier", 4.0, Range::positive());
+  p.litigation_causal_share =
+      lit.uncertain("causal_share", sim::Distribution::constant(1.0), Range::probability());
   lit.finish();
 
   sim::MapReader fraud = r.map("fraud");
@@ -271,13 +316,41 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   p.investigation_cost_usd = fraud.number("investigation_cost_usd", 2500.0, Range::non_negative());
   fraud.finish();
 
+  const bool own_pattern = r.has("payment_pattern");
   p.payment_pattern = read_pattern(r);
+  const std::string uncertainty =
+      r.text("payment_pattern_uncertainty", "none", {"none", "bootstrap"});
+  if (uncertainty == "bootstrap") {
+    if (own_pattern)
+      r.error("payment_pattern_uncertainty",
+              "bootstrap draws from the default pattern's replicates: leave payment_pattern out");
+    else
+      p.pattern_draws = bootstrap_payment_patterns();
+  }
   const std::string run_off = r.text("run_off", "expected", {"expected", "simulated", "none"});
   p.run_off = run_off == "none"        ? RunOff::kNone
               : run_off == "simulated" ? RunOff::kSimulated
                                        : RunOff::kExpected;
 
   p.departments = read_departments(r, def);
+  if (std::any_of(p.departments.begin(), p.departments.end(),
+                  [](const Department& d) { return !d.group.empty(); })) {
+    for (Department& d : p.departments) {
+      const std::string g = d.group.empty() ? "other" : d.group;
+      auto it = std::find(p.groups.begin(), p.groups.end(), g);
+      if (it == p.groups.end()) {
+        if (p.groups.size() == kMaxGroups) {
+          r.error("departments", "at most " + std::to_string(kMaxGroups) +
+                                     " department groups (each is a metric per path and year), "
+                                     "found more: '" +
+                                     g + "'");
+          break;
+        }
+        it = p.groups.insert(p.groups.end(), g);
+      }
+      d.group_index = static_cast<int>(it - p.groups.begin());
+    }
+  }
 
   sim::MapReader reforms = r.map("reforms");
   for (int k = 0; k < kReformCount; ++k)
