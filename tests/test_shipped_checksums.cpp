@@ -28,9 +28,9 @@ struct Pinned {
 
 // 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
 constexpr Pinned kPinned[] = {
-    {"example", "516fec96a4081395"},        {"la_workforce_injury", "948a07dba7958b19"},
-    {"la_procurement", "f18c9a84159d7539"}, {"la_real_estate", "870fdb51e6a14762"},
-    {"los_angeles", "b9a1fb8a9c50f765"},
+    {"example", "6f33222e93a126f6"},        {"la_workforce_injury", "2cf27317676610a8"},
+    {"la_procurement", "58d0f51df2a23f54"}, {"la_real_estate", "a286738ddd0e096e"},
+    {"los_angeles", "96f368474dd3b77e"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};
