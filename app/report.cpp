@@ -138,7 +138,8 @@ Json comparison_document(const sim::ComparisonReport& report,
          {"implementation", implementation_object(oc.implementation, report.start_year)},
          {"metrics", std::move(metrics)}});
   }
-  // Which view the headline (fiscal.net_budget_usd) is, and the other beside it when there is one.
+  // Which view the headline (fiscal.net_budget_usd, the General Fund's cash) is, and the others
+  // beside it.
   const std::string economic = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
   bool has_economic = false;
   for (const auto& oc : report.options)
@@ -148,6 +149,7 @@ Json comparison_document(const sim::ComparisonReport& report,
           {"views",
            {{"headline", "cash"},
             {"cash", std::string(sim::kFiscalModel) + "." + sim::kNetBudgetMetric},
+            {"all_funds", std::string(sim::kFiscalModel) + "." + sim::kNetBudgetAllFundsMetric},
             {"economic", has_economic ? Json(economic) : Json()}}},
           {"prob_best", std::move(prob_best)},
           {"targets", std::move(target_list)},
@@ -269,6 +271,8 @@ std::string ratio(double x) {
 
 const std::string kNetKey = "fiscal.net_budget_usd";
 const std::string kEconomicKey = std::string(sim::kFiscalModel) + "." + sim::kEconomicValueMetric;
+const std::string kAllFundsKey =
+    std::string(sim::kFiscalModel) + "." + sim::kNetBudgetAllFundsMetric;
 
 // "[lower, upper]": the 95% interval of the mean, in the scale's unit.
 std::string mean_interval(const sim::DeltaStats& d, const MoneyScale& s) {
@@ -285,21 +289,21 @@ bool has_economic_view(const sim::ComparisonReport& report) {
   return false;
 }
 
-// The roll-up's economic view beside its cash headline: per option, the cash NPV impact and the
-// economic one (sim/economic.hpp), on one money scale per row.
-void print_economic_view(std::FILE* out, const sim::ComparisonReport& report) {
-  std::fprintf(out,
-               "\nEconomic view against '%s': the cash NPV plus the change in the market value "
-               "held at the horizon, discounted (%s); a sale at market value counts zero\n",
-               report.baseline.c_str(), kEconomicKey.c_str());
-  std::fprintf(out, "%-24s %4s %10s %10s %24s %10s %10s %9s\n", "option", "unit", "cash",
-               "economic", "95% CI of economic", "p5", "p95", "P(better)");
+// A second view of the roll-up beside its headline (General Fund, cash): per option, the
+// headline's NPV impact and the view's (metric `key`), on one money scale per row.
+void print_view(std::FILE* out, const sim::ComparisonReport& report, const std::string& key,
+                const char* title, const char* what, const char* label) {
+  std::fprintf(out, "\n%s against '%s': %s (%s)\n", title, report.baseline.c_str(), what,
+               key.c_str());
+  const std::string ci_label = std::string("95% CI of ") + label;
+  std::fprintf(out, "%-24s %4s %10s %10s %24s %10s %10s %9s\n", "option", "unit", "headline", label,
+               ci_label.c_str(), "p5", "p95", "P(better)");
   for (const auto& oc : report.options) {
     const sim::MetricComparison* net = find_metric(oc, kNetKey);
-    const sim::MetricComparison* economic = find_metric(oc, kEconomicKey);
-    if (!net || !economic) continue;
+    const sim::MetricComparison* view = find_metric(oc, key);
+    if (!net || !view) continue;
     const auto& c = net->headline();
-    const auto& d = economic->headline();
+    const auto& d = view->headline();
     // One scale for the row: the larger unit of the two, the finer decimals.
     const MoneyScale sc = money_scale(c), se = money_scale(d);
     MoneyScale s = sc.divisor >= se.divisor ? sc : se;
@@ -390,10 +394,12 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
                "path by path)\n",
                report.baseline.c_str());
   const bool economic = has_economic_view(report);
-  if (economic)
-    std::fprintf(out,
-                 "Headline: the cash view (budget impact: sale proceeds count as income); the "
-                 "economic view follows the table\n");
+  std::fprintf(out,
+               "Headline: the General Fund's cash view (savings that stay in special or "
+               "proprietary funds are not in it; the all-funds view follows the table%s)\n",
+               economic ? ", then the economic view (sale proceeds count as income in the cash "
+                          "view)"
+                        : "");
   std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", "option", "unit", "mean",
                "95% CI of mean", "p5", "p50", "p95", "P(better)", "P(best)");
   for (const auto& oc : report.options) {
@@ -415,7 +421,13 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
       std::fprintf(out, "%-24s %4s %10s %24s %10s %10s %10s %9s %8s\n", report.baseline.c_str(), "",
                    "0", "", "", "", "", "", percent(report.prob_best[i]).c_str());
   }
-  if (economic) print_economic_view(out, report);
+  print_view(out, report, kAllFundsKey, "All funds",
+             "the General Fund, special and proprietary funds together", "all funds");
+  if (economic)
+    print_view(out, report, kEconomicKey, "Economic view",
+               "the cash NPV plus the change in the market value held at the horizon, "
+               "discounted; a sale at market value counts zero",
+               "economic");
   if (!targets.empty()) {
     std::fprintf(out, "\nP(net budget impact >= target)\n%-24s", "option");
     for (const auto& t : targets) std::fprintf(out, " %28.28s", t.name.c_str());

@@ -30,6 +30,17 @@ Harbor), whose purchasing is a large part of the City-wide $8.2B, and the detail
 Recreation and Parks and the Library (only their General Fund appropriations appear here).
 The scenario therefore assumes that the $8.2B has the mix of the General City's purchasing.
 
+Funds (whose money a saving is): each classified line is paid from its "Source Fund" - the
+General Fund (code 100) or one of the General City's special funds (sewer capital and
+operations, Proposition A transit, gas tax, Measure M/R/W, permit fees, ...). What the $8.2B
+holds beyond the General City's classified purchasing is attributed to the proprietary
+departments' own funds (assumption: it is their purchasing, with a little of Recreation and
+Parks' and the Library's, which the file does not detail). Per category the fund shares are
+therefore general_fund = GF_c / S_c, special = SP_c / S_c, proprietary = 1 - G / 8.2B, with
+S_c = 8.2B x share_c the category's City-wide spend, GF_c and SP_c its General City purchasing
+by source fund and G the General City total. tests/test_la_procurement_split.py checks that the
+scenario's shares reproduce these dollars.
+
 Usage: /usr/bin/python3 scripts/la_procurement_split.py [path/to/Expenditures_Sec2_....csv]
 """
 
@@ -43,6 +54,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CSV = os.path.join(HERE, "..", "..", "shared", "data", "la_budget",
                            "Expenditures_Sec2_for_2122_Adopted.csv")
 AMOUNT = "2021-22 Adopted"
+GENERAL_FUND = "100"  # Source Fund Code of the General Fund
 TOTAL_SPEND_USD = 8.2e9  # City-wide procurement spend (DESIGN.md reference figure)
 
 CATEGORIES = ["construction", "professional_services", "it_telecom", "fleet_equipment",
@@ -157,15 +169,49 @@ def classify(row):
     return None
 
 
-def main():
-    path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_CSV
+def load(path=DEFAULT_CSV):
+    """The adopted budget's positive lines, each with its category (None: not purchasing)."""
     budget = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     budget["usd"] = pd.to_numeric(budget[AMOUNT], errors="coerce").fillna(0.0)
     budget = budget[budget["usd"] > 0].copy()
     budget["category"] = budget.apply(classify, axis=1)
+    return budget
 
-    used = budget[budget["category"].notna()]
+
+def derive(budget):
+    """Per category: the General City's purchasing (usd), its General Fund and special-fund
+    parts, the category's share of the total, and its fund shares of the City-wide spend."""
+    used = budget[budget["category"].notna()].copy()
+    used["general_fund"] = used["Source Fund Code"] == GENERAL_FUND
     by_cat = used.groupby("category")["usd"].sum().reindex(CATEGORIES).fillna(0.0)
+    gf = used[used["general_fund"]].groupby("category")["usd"].sum().reindex(
+        CATEGORIES).fillna(0.0)
+    out = pd.DataFrame({"usd": by_cat, "general_fund_usd": gf, "special_usd": by_cat - gf})
+    total = by_cat.sum()
+    out["share"] = out["usd"] / total
+    citywide = out["share"] * TOTAL_SPEND_USD
+    out["general_fund"] = out["general_fund_usd"] / citywide
+    out["special"] = out["special_usd"] / citywide
+    out["proprietary"] = 1.0 - out["general_fund"] - out["special"]
+    return out
+
+
+def rounded_shares(derived):
+    """The scenario's figures: category shares to 3 decimals, fund shares to 4, each set forced
+    to add up to 1 (on the largest category, on the proprietary share)."""
+    shares = derived["share"].round(3)
+    shares[shares.idxmax()] += round(1.0 - shares.sum(), 3)
+    funds = derived[["general_fund", "special"]].round(4)
+    funds["proprietary"] = (1.0 - funds["general_fund"] - funds["special"]).round(4)
+    return shares, funds
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else DEFAULT_CSV
+    budget = load(path)
+    derived = derive(budget)
+    used = budget[budget["category"].notna()]
+    by_cat = derived["usd"]
     total = by_cat.sum()
     print(f"source: {os.path.normpath(path)} ({AMOUNT})")
     print(f"all adopted appropriations: ${budget['usd'].sum() / 1e9:.3f}B; "
@@ -186,11 +232,23 @@ def main():
         for _, r in top.iterrows():
             print(f"    {r['Account Code']:9s} {r['Account Name'][:52]:52s} {r['usd']:14,.0f}")
 
-    print("\nshares for scenarios/la_procurement.yaml (rounded to 3 decimals, sum forced to 1):")
-    rounded = (by_cat / total).round(3)
-    rounded[rounded.idxmax()] += round(1.0 - rounded.sum(), 3)
+    gf_total = derived["general_fund_usd"].sum()
+    print(f"\nfunds of the General City's purchasing (by Source Fund): General Fund "
+          f"${gf_total / 1e6:.1f}M, special funds ${(total - gf_total) / 1e6:.1f}M; "
+          f"the rest of the ${TOTAL_SPEND_USD / 1e9:.1f}B, "
+          f"${(TOTAL_SPEND_USD - total) / 1e6:.1f}M, proprietary (assumption)")
+    print(f"{'category':24s} {'General Fund USD':>18s} {'special USD':>16s}")
     for cat in CATEGORIES:
-        print(f"  {cat}: {rounded[cat]:.3f}")
+        print(f"{cat:24s} {derived.loc[cat, 'general_fund_usd']:18,.0f} "
+              f"{derived.loc[cat, 'special_usd']:16,.0f}")
+
+    shares, funds = rounded_shares(derived)
+    print("\nfor scenarios/la_procurement.yaml (category shares to 3 decimals, fund shares of the "
+          "City-wide spend to 4; each set forced to add up to 1):")
+    for cat in CATEGORIES:
+        print(f"  {cat}: share {shares[cat]:.3f}, funds: {{general_fund: "
+              f"{funds.loc[cat, 'general_fund']:.4f}, special: {funds.loc[cat, 'special']:.4f}, "
+              f"proprietary: {funds.loc[cat, 'proprietary']:.4f}}}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,22 @@ bool has_economic_view(const Scenario& scenario) {
   return false;
 }
 
+std::vector<int> general_fund_rows(const std::vector<MetricInfo>& metrics) {
+  std::vector<int> rows(metrics.size());
+  for (std::size_t k = 0; k < metrics.size(); ++k) {
+    rows[k] = static_cast<int>(k);
+    bool has_fund_breakdown = false;
+    for (std::size_t j = 0; j < metrics.size(); ++j) {
+      const MetricInfo& part = metrics[j];
+      if (part.parent != metrics[k].name || part.breakdown != kFundBreakdown) continue;
+      if (!has_fund_breakdown) rows[k] = -1;
+      has_fund_breakdown = true;
+      if (part.group == kGeneralFundGroup) rows[k] = static_cast<int>(j);
+    }
+  }
+  return rows;
+}
+
 EconomicView::EconomicView(int horizon_years, double rate)
     : factor_(static_cast<std::size_t>(horizon_years)) {
   for (std::size_t t = 0; t < factor_.size(); ++t)

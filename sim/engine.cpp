@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "sim/aggregates.hpp"
+#include "sim/economic.hpp"
 #include "sim/errors.hpp"
 #include "sim/thread_arena.hpp"
 
@@ -25,7 +26,8 @@ struct Engine::BlockBuffers {
   std::vector<double> discard;  // rows of metrics that are not kept
   std::vector<double> scratch;
   std::vector<double> inputs;
-  std::vector<double> model_net;       // per option and model: its yearly net budget contribution
+  std::vector<double> model_net;       // per option and model: its yearly General Fund net
+  std::vector<double> model_net_all;   // per option and model: its yearly all-funds net
   std::vector<double> model_program;   // per option and model: its yearly programme cost
   std::vector<double> model_held;      // per option and model: its held assets' last-year value
   std::vector<ReformLatents> latents;  // per reform slot
@@ -44,11 +46,13 @@ Engine::Engine(const Scenario& scenario)
     if (option.models.size() != scenario.model_names.size())
       throw RunError("option '" + option.name + "' has a different set of models");
     auto& slots = metric_slot_.emplace_back();
+    auto& general_fund = general_fund_row_.emplace_back();
     auto& inputs = input_offset_.emplace_back();
     int next_metric = 0, next_input = 0;
     for (std::size_t m = 0; m < option.models.size(); ++m) {
       const Model& model = *option.models[m];
       auto& ms = slots.emplace_back();
+      general_fund.push_back(general_fund_rows(model.metrics()));
       for (const auto& info : model.metrics()) {
         // What summaries and comparisons show depends on these declarations: a model that
         // leaves one out, or contradicts itself, is a bug to stop at, not to guess around.
@@ -61,6 +65,10 @@ Engine::Engine(const Scenario& scenario)
         if (info.program_cost && (info.fiscal != Fiscal::kCost || !info.in_budget))
           throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name +
                          "' is marked a programme cost but is not a budget cost");
+        // The roll-up counts a breakdown's parent (or its general_fund group), never both.
+        if (!info.parent.empty() && info.in_budget)
+          throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name +
+                         "' is a breakdown of '" + info.parent + "' but is counted in the budget");
         ms.push_back(kept(scenario.model_names[m] + "." + info.name) ? next_metric++ : -1);
       }
       inputs.push_back(next_input);
@@ -69,8 +77,8 @@ Engine::Engine(const Scenario& scenario)
       max_scratch_ = std::max(max_scratch_, model.scratch_doubles());
       max_inputs_ = std::max(max_inputs_, model.inputs().size());
     }
-    // The roll-up's metrics follow the models' (allocate()): programme cost, net budget flow,
-    // then the economic view where there is one.
+    // The roll-up's metrics follow the models' (allocate()): programme cost, net budget flow
+    // (General Fund), net budget flow (all funds), then the economic view where there is one.
     net_slot_.push_back(static_cast<std::size_t>(next_metric) + 1);
     implementation_input_.push_back(static_cast<std::size_t>(next_input));
   }
@@ -173,12 +181,22 @@ Results Engine::allocate(std::uint64_t paths) const {
     }
     out.metrics.push_back({kFiscalModel,
                            {kProgramCostMetric, "USD",
-                            "reform programme cost, all models (already in net_budget_usd)",
+                            "reform programme cost, General Fund part, all models (already in "
+                            "net_budget_usd)",
                             Fiscal::kNone, false, Kind::kFlow, Better::kLower},
                            std::vector<double>(paths * h)});
     out.metrics.push_back(
         {kFiscalModel,
-         {kNetBudgetMetric, "USD", "net budget flow: benefits and savings minus costs, all models",
+         {kNetBudgetMetric, "USD",
+          "net budget flow of the General Fund: benefits and savings minus costs, all models "
+          "(the headline)",
+          Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
+         std::vector<double>(paths * h)});
+    out.metrics.push_back(
+        {kFiscalModel,
+         {kNetBudgetAllFundsMetric, "USD",
+          "net budget flow of all funds (General Fund, special and proprietary): benefits and "
+          "savings minus costs, all models",
           Fiscal::kNone, false, Kind::kFlow, Better::kHigher},
          std::vector<double>(paths * h)});
     if (economic_)
@@ -195,8 +213,9 @@ std::size_t Engine::bytes_per_path() const {
       for (int slot : metric_slot_[o][m]) n += slot >= 0 ? h : 0;
       n += scenario_.options[o].models[m]->inputs().size();
     }
-    // fiscal roll-ups (programme cost, net, economic view), implementation record
-    n += (economic_ ? 3 : 2) * h + 3 * enabled_reforms_[o].size();
+    // fiscal roll-ups (programme cost, net, net of all funds, economic view), implementation
+    // record
+    n += (economic_ ? 4 : 3) * h + 3 * enabled_reforms_[o].size();
   }
   return n * sizeof(double);
 }
@@ -213,6 +232,7 @@ Engine::BlockBuffers Engine::make_block_buffers() const {
   buf.inputs.resize(std::max<std::size_t>(1, max_inputs_));
   buf.model_net.resize(
       std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size() * h));
+  buf.model_net_all.resize(buf.model_net.size());
   buf.model_program.resize(buf.model_net.size());
   buf.model_held.resize(
       std::max<std::size_t>(1, scenario_.options.size() * scenario_.model_names.size()));
@@ -225,7 +245,7 @@ std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const 
   const BlockBuffers b = make_block_buffers();
   const std::size_t buffers =
       (b.factors.size() + b.latent.size() + b.discard.size() + b.scratch.size() + b.inputs.size() +
-       b.model_net.size() + b.model_program.size() + b.model_held.size()) *
+       b.model_net.size() + b.model_net_all.size() + b.model_program.size() + b.model_held.size()) *
           sizeof(double) +
       b.rows.size() * sizeof(double*) + b.latents.size() * sizeof(ReformLatents) +
       b.realisations.size() * sizeof(ReformRealisation);
@@ -256,8 +276,10 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
     const auto& option = sc.options[o];
     OptionResults& out = results.options[o];
     double* net = out.metrics[net_slot_[o]].values.data() + path * h;
+    double* net_all = out.metrics[net_slot_[o] + 1].values.data() + path * h;
     double* program = out.metrics[net_slot_[o] - 1].values.data() + path * h;
     std::fill(net, net + h, 0.0);
+    std::fill(net_all, net_all + h, 0.0);
     std::fill(program, program + h, 0.0);
     double held = 0.0;
     for (std::size_t m = 0; m < n_models; ++m) {
@@ -267,6 +289,7 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
       const std::size_t n_inputs = model.inputs().size();
       const std::size_t first_input = static_cast<std::size_t>(input_offset_[o][m]);
       double* model_net = buf.model_net.data() + (o * n_models + m) * h;
+      double* model_net_all = buf.model_net_all.data() + (o * n_models + m) * h;
       double& model_held = buf.model_held[o * n_models + m];
       double* model_program = buf.model_program.data() + (o * n_models + m) * h;
       const auto& reforms = model.reforms();
@@ -288,6 +311,8 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
               results.options[s].inputs[src_first + i].values[path];
         const double* src_net = buf.model_net.data() + (s * n_models + m) * h;
         std::copy(src_net, src_net + h, model_net);
+        const double* src_net_all = buf.model_net_all.data() + (s * n_models + m) * h;
+        std::copy(src_net_all, src_net_all + h, model_net_all);
         model_held = buf.model_held[s * n_models + m];
         const double* src_program = buf.model_program.data() + (s * n_models + m) * h;
         std::copy(src_program, src_program + h, model_program);
@@ -315,22 +340,29 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         for (std::size_t i = 0; i < n_inputs; ++i)
           out.inputs[first_input + i].values[path] = inputs[i];
         std::fill(model_net, model_net + h, 0.0);
+        std::fill(model_net_all, model_net_all + h, 0.0);
         std::fill(model_program, model_program + h, 0.0);
+        const auto& general_fund = general_fund_row_[o][m];
         for (std::size_t k = 0; k < metrics.size(); ++k) {
-          if (metrics[k].program_cost)
-            for (std::size_t y = 0; y < h; ++y) model_program[y] += buf.rows[k][y];
+          const int gf = general_fund[k];
+          const double* gf_row = gf >= 0 ? buf.rows[static_cast<std::size_t>(gf)] : nullptr;
+          if (metrics[k].program_cost && gf_row)
+            for (std::size_t y = 0; y < h; ++y) model_program[y] += gf_row[y];
           if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
           const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
-          for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * buf.rows[k][y];
+          for (std::size_t y = 0; y < h; ++y) model_net_all[y] += sign * buf.rows[k][y];
+          if (gf_row)
+            for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * gf_row[y];
         }
         model_held = EconomicView::held_at_end(metrics, buf.rows.data(), h);
       }
       for (std::size_t y = 0; y < h; ++y) net[y] += model_net[y];
+      for (std::size_t y = 0; y < h; ++y) net_all[y] += model_net_all[y];
       for (std::size_t y = 0; y < h; ++y) program[y] += model_program[y];
       held += model_held;
     }
     if (economic_) {
-      double* economic = out.metrics[net_slot_[o] + 1].values.data() + path * h;
+      double* economic = out.metrics[net_slot_[o] + 2].values.data() + path * h;
       std::fill(economic, economic + h, 0.0);
       economic[0] = economic_view_.value(net, held);
     }

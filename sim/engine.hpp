@@ -33,14 +33,19 @@ int default_thread_count();
 // Simulates paths [begin, end) into results: the local threaded runner or MPI ranks.
 using RangeRunner = std::function<void(std::uint64_t begin, std::uint64_t end, Results& results)>;
 
-// Name of the engine's own roll-up "model" and of its metric, added to every option: sum over
-// budget metrics of (+value for benefits, -value for costs), per year. When a model declares
-// held assets, the roll-up has a second metric after it, the economic view
+// Name of the engine's own roll-up "model" and of its metrics, added to every option: sum over
+// budget metrics of (+value for benefits, -value for costs), per year. The headline,
+// net_budget_usd, is the General Fund's (sim/economic.hpp, general_fund_rows: a budget metric
+// with a "fund" breakdown counts its general_fund group, one without counts whole);
+// net_budget_all_funds_usd, beside it, counts every budget metric whole. When a model declares
+// held assets, the roll-up has a third metric after them, the economic view
 // (sim/economic.hpp: kEconomicValueMetric).
 inline constexpr const char* kFiscalModel = "fiscal";
 inline constexpr const char* kNetBudgetMetric = "net_budget_usd";
+inline constexpr const char* kNetBudgetAllFundsMetric = "net_budget_all_funds_usd";
 // The roll-up's yearly programme cost: the sum of the metrics a model marks
-// MetricInfo::program_cost (already in net_budget_usd; kept apart for gross savings and ROI).
+// MetricInfo::program_cost, General Fund part by the same rule (already in net_budget_usd; kept
+// apart for gross savings and ROI).
 inline constexpr const char* kProgramCostMetric = "program_cost_usd";
 // The engine's per-path record of implementation (inputs of every option that runs a reform):
 // "implementation.<model>.<reform>.delivers" (1 or 0), ".delay_years", ".cost_overrun". How many
@@ -91,7 +96,10 @@ class Engine {
   std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
   std::vector<std::vector<int>> same_as_;       // per option, model: earlier option to copy, or -1
   std::vector<std::size_t> net_slot_;  // per option: index of the roll-up's net budget metric
-  bool economic_ = false;              // the roll-up has the economic view (held assets)
+  // Per option, model and metric: the row whose values are the metric's General Fund part
+  // (general_fund_rows).
+  std::vector<std::vector<std::vector<int>>> general_fund_row_;
+  bool economic_ = false;  // the roll-up has the economic view (held assets)
   EconomicView economic_view_;
   // Implementation risk: the distinct reforms (by model and name) whose draws options share,
   // which of them any option makes uncertain, and per option and model the slot of each of its

@@ -92,9 +92,9 @@ struct MetricInfo {
   // "savings_usd", breakdown "fund", group "general_fund". The groups of one breakdown add up
   // to their parent. A breakdown metric is never in_budget: the roll-up counts its parent.
   // Empty `parent` (the default): an ordinary metric.
-  std::string parent;
-  std::string breakdown;
-  std::string group;
+  std::string parent{};
+  std::string breakdown{};
+  std::string group{};
 };
 
 struct InputInfo {

@@ -422,6 +422,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
     }
     known.push_back(std::string(kFiscalModel) + "." + kNetBudgetMetric);
     known.push_back(std::string(kFiscalModel) + "." + kProgramCostMetric);
+    known.push_back(std::string(kFiscalModel) + "." + kNetBudgetAllFundsMetric);
     if (has_economic_view(sc))
       known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);
     for (std::size_t k = 0; k < keep->items.size(); ++k) {
@@ -463,6 +464,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   sc.implementation = read_implementation_settings(implementation);
   if (sc.precision && diag.ok()) {
     std::vector<std::string> known = {std::string(kFiscalModel) + "." + kNetBudgetMetric,
+                                      std::string(kFiscalModel) + "." + kNetBudgetAllFundsMetric,
                                       std::string(kFiscalModel) + "." + kProgramCostMetric};
     if (has_economic_view(sc))
       known.push_back(std::string(kFiscalModel) + "." + kEconomicValueMetric);

@@ -294,9 +294,9 @@ TEST(CliCompare, LosAngelesMetricsAreComparedTheWayTheirModelsDeclare) {
   EXPECT_EQ(sum.out.find("real_estate.market_value_usd       USD      total"), std::string::npos);
 }
 
-// Real estate holds assets: the comparison says its headline is the cash view and shows the
-// economic view (fiscal.economic_value_usd) beside it, option by option; a scenario without held
-// assets shows the cash view alone, as before.
+// Real estate holds assets: the comparison says its headline is the General Fund's cash view and
+// shows the all-funds and economic views (fiscal.economic_value_usd) beside it, option by option;
+// a scenario without held assets has no economic view.
 TEST(CliCompare, TheRollUpNamesItsHeadlineViewAndShowsTheEconomicOneBesideIt) {
   TempDir dir;
   const std::string file = dir.file("re.h5");
@@ -306,7 +306,11 @@ TEST(CliCompare, TheRollUpNamesItsHeadlineViewAndShowsTheEconomicOneBesideIt) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto r = testing::run_reformsim({"compare", file});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("Headline: the cash view"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Headline: the General Fund's cash view"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("All funds against 'baseline': the General Fund, special and proprietary "
+                       "funds together (fiscal.net_budget_all_funds_usd)"),
+            std::string::npos)
+      << r.out;
   const std::size_t economic_at = r.out.find("Economic view against 'baseline'");
   ASSERT_NE(economic_at, std::string::npos) << r.out;
   const io::ResultsFile f = io::read_results(file);
@@ -348,13 +352,14 @@ TEST(CliCompare, TheRollUpNamesItsHeadlineViewAndShowsTheEconomicOneBesideIt) {
   const json j = json::parse(testing::run_reformsim({"compare", file, "--json"}).out);
   EXPECT_EQ(j["views"], json({{"headline", "cash"},
                               {"cash", "fiscal.net_budget_usd"},
+                              {"all_funds", "fiscal.net_budget_all_funds_usd"},
                               {"economic", "fiscal.economic_value_usd"}}));
 
   TempDir plain;
   const std::string other = setup(plain);
   const auto without = testing::run_reformsim({"compare", other});
   EXPECT_EQ(without.out.find("Economic view"), std::string::npos) << without.out;
-  EXPECT_EQ(without.out.find("Headline:"), std::string::npos) << without.out;
+  EXPECT_EQ(without.out.find("then the economic view"), std::string::npos) << without.out;
   EXPECT_TRUE(
       json::parse(testing::run_reformsim({"compare", other, "--json"}).out)["views"]["economic"]
           .is_null());

@@ -420,8 +420,9 @@ TEST(ClosedForm, ProcurementEveryLineEachLeverAloneAndAllTogether) {
 }
 
 TEST(ClosedForm, ProcurementCompetitionActsOnWhatCategoryManagementLeft) {
-  // One category; "all" and "red_tape" have the same bidders path by path, so
-  // COMP_all(y) = COMP_rt(y) (S(y) - CM(y)) / S(y) exactly, CM(y) = S a m(y) r.
+  // One category; "all" and "red_tape" have the same bidders (and price-curve depth) path by
+  // path, so COMP_all(y) = COMP_rt(y) (1 - a m(y)) exactly: competition acts only on the spend
+  // category management has not re-sourced, S (1 - a m(y)) (issue 18: no stacking).
   const std::string text = R"(
 simulation: {paths: 50, horizon_years: 6, seed: 19}
 models:
@@ -451,7 +452,7 @@ options:
   for (std::size_t p = 0; p < r.paths; ++p)
     for (int y = 0; y < h; ++y) {
       const double m = y >= 1 ? 0.86 / (1 + std::exp(-1.1 * (y - 1 + 0.5 - 1.7))) : 0.0;
-      const double left = 1 - 0.72 * m * 0.17;  // (S - CM) / S
+      const double left = 1 - 0.72 * m;  // the share not re-sourced
       expect_close(all[p * h + y], rt[p * h + y] * left, "year " + std::to_string(y));
       positive += rt[p * h + y] > 0;
     }

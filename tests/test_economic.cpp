@@ -122,9 +122,10 @@ constexpr double kRate = 0.037;
 TEST(EconomicView, IsTheNetFlowsNpvPlusTheDiscountedValueHeldAtTheHorizon) {
   const sim::Results r = run(kScenario);
   for (const auto& o : r.options) {
-    // The roll-up: net budget flow, then its economic view.
-    ASSERT_GE(o.metrics.size(), 2u);
-    EXPECT_EQ(o.metrics[o.metrics.size() - 2].key(), "fiscal.net_budget_usd");
+    // The roll-up: net budget flow (General Fund, then all funds), then its economic view.
+    ASSERT_GE(o.metrics.size(), 3u);
+    EXPECT_EQ(o.metrics[o.metrics.size() - 3].key(), "fiscal.net_budget_usd");
+    EXPECT_EQ(o.metrics[o.metrics.size() - 2].key(), "fiscal.net_budget_all_funds_usd");
     EXPECT_EQ(o.metrics.back().key(), "fiscal.economic_value_usd");
     EXPECT_EQ(o.metrics.back().info.kind, sim::Kind::kNpv);
     const auto npv = sim::npv_by_row(values(r, o.name, "fiscal.net_budget_usd"), kH, kRate);
@@ -187,7 +188,7 @@ TEST(EconomicView, AbsentWithoutHeldAssets) {
       "cost_per_event_usd: 100}\n",
       "economic-none", models::default_registry());
   const sim::Results r = sim::Engine(sc).run({});
-  EXPECT_EQ(r.options.front().metrics.back().key(), "fiscal.net_budget_usd");
+  EXPECT_EQ(r.options.front().metrics.back().key(), "fiscal.net_budget_all_funds_usd");
   EXPECT_EQ(r.options.front().metric("fiscal.economic_value_usd"), nullptr);
   try {
     io::load_scenario_text(
@@ -221,6 +222,137 @@ TEST(EconomicView, AHeldAssetMustBeAStockInUsd) {
   } catch (const sim::RunError& e) {
     EXPECT_NE(std::string(e.what()).find("is declared a held asset but is not a stock in USD"),
               std::string::npos)
+        << e.what();
+  }
+}
+
+// ---- The General Fund rule of the roll-up ------------------------------------------------------
+
+sim::MetricInfo flow(const std::string& name, sim::Fiscal fiscal, bool in_budget,
+                     const std::string& parent = "", const std::string& breakdown = "",
+                     const std::string& group = "") {
+  sim::MetricInfo m{name,
+                    "USD",
+                    name,
+                    fiscal,
+                    in_budget,
+                    sim::Kind::kFlow,
+                    fiscal == sim::Fiscal::kCost ? sim::Better::kLower : sim::Better::kHigher};
+  m.parent = parent;
+  m.breakdown = breakdown;
+  m.group = group;
+  return m;
+}
+
+// A budget metric with a fund breakdown contributes its general_fund group; one without counts
+// whole; one whose fund breakdown has no general_fund group contributes nothing. Breakdowns of
+// another name do not count as funds.
+TEST(GeneralFundRule, PicksTheGeneralFundGroupOrTheWholeMetric) {
+  using sim::Fiscal;
+  const std::vector<sim::MetricInfo> metrics = {
+      flow("fee_usd", Fiscal::kBenefit, true),
+      flow("fee.proprietary_usd", Fiscal::kBenefit, false, "fee_usd", "fund", "proprietary"),
+      flow("fee.general_fund_usd", Fiscal::kBenefit, false, "fee_usd", "fund", "general_fund"),
+      flow("cost_usd", Fiscal::kCost, true),
+      flow("cost.police_usd", Fiscal::kCost, false, "cost_usd", "department", "general_fund"),
+      flow("grant_usd", Fiscal::kBenefit, true),
+      flow("grant.special_usd", Fiscal::kBenefit, false, "grant_usd", "fund", "special"),
+  };
+  // fee -> its general_fund group (2), cost -> itself (a "department" breakdown is no fund
+  // breakdown), grant -> none; a breakdown metric has none of its own, so it is itself (the
+  // engine never counts it: it is not in_budget).
+  EXPECT_EQ(sim::general_fund_rows(metrics), (std::vector<int>{2, 1, 2, 3, 4, -1, 6}));
+}
+
+// A model whose budget flows are split by fund, run through the engine: the headline counts the
+// General Fund's parts, the all-funds metric every flow whole; the programme cost is the General
+// Fund's part too.
+class FundModel final : public sim::Model {
+ public:
+  explicit FundModel(bool breakdown_in_budget) {
+    using sim::Fiscal;
+    metrics_ = {
+        flow("fee_usd", Fiscal::kBenefit, true),
+        flow("fee.general_fund_usd", Fiscal::kBenefit, breakdown_in_budget, "fee_usd", "fund",
+             "general_fund"),
+        flow("fee.proprietary_usd", Fiscal::kBenefit, false, "fee_usd", "fund", "proprietary"),
+        flow("grant_usd", Fiscal::kBenefit, true),
+        flow("grant.special_usd", Fiscal::kBenefit, false, "grant_usd", "fund", "special"),
+        flow("claims_usd", Fiscal::kCost, true),
+        flow("program_usd", Fiscal::kCost, true),
+        flow("program.general_fund_usd", Fiscal::kCost, false, "program_usd", "fund",
+             "general_fund"),
+        flow("program.special_usd", Fiscal::kCost, false, "program_usd", "fund", "special"),
+    };
+    metrics_[6].program_cost = true;
+    inputs_ = {{"noise", "a per-path draw"}};
+  }
+  const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
+  const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
+  void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
+    const double u = ctx.stream(sim::StreamKey::of("fund").with("noise")).uniform();
+    out.set_input(0, u);
+    for (int y = 0; y < ctx.horizon(); ++y) {
+      const double fee = 1.0e6 * (1.0 + u) * (y + 1);
+      out.metric(0)[y] = fee;
+      out.metric(1)[y] = 0.23 * fee;
+      out.metric(2)[y] = 0.77 * fee;
+      out.metric(3)[y] = out.metric(4)[y] = 4.0e5 * u;
+      out.metric(5)[y] = 1.5e5;
+      out.metric(6)[y] = 3.0e5;
+      out.metric(7)[y] = 0.4 * 3.0e5;
+      out.metric(8)[y] = 0.6 * 3.0e5;
+    }
+  }
+
+ private:
+  std::vector<sim::MetricInfo> metrics_;
+  std::vector<sim::InputInfo> inputs_;
+};
+
+sim::Scenario fund_scenario(bool breakdown_in_budget, const char* outputs = "") {
+  sim::ModelRegistry r;
+  r.add("funds", "budget flows split by fund",
+        [breakdown_in_budget](sim::MapReader& s, const sim::ModelEnv&) {
+          s.finish();
+          return std::make_unique<FundModel>(breakdown_in_budget);
+        });
+  const std::string text =
+      std::string("simulation: {paths: 50, horizon_years: 4, seed: 9}\nmodels: {funds: {}}\n") +
+      outputs;
+  return io::load_scenario_text(text, "fund-test", r);
+}
+
+TEST(GeneralFundRule, HeadlineIsTheGeneralFundAndAllFundsStandsBesideIt) {
+  const sim::Results r = sim::Engine(fund_scenario(false)).run({});
+  const auto& fee = values(r, "baseline", "funds.fee_usd");
+  const auto& grant = values(r, "baseline", "funds.grant_usd");
+  const auto& net = values(r, "baseline", "fiscal.net_budget_usd");
+  const auto& all = values(r, "baseline", "fiscal.net_budget_all_funds_usd");
+  const auto& program = values(r, "baseline", "fiscal.program_cost_usd");
+  for (std::size_t i = 0; i < fee.size(); ++i) {
+    // fee: its general_fund group; grant: no general_fund group, nothing; claims: whole.
+    EXPECT_DOUBLE_EQ(net[i], 0.23 * fee[i] - 1.5e5 - 0.4 * 3.0e5);
+    EXPECT_DOUBLE_EQ(all[i], fee[i] + grant[i] - 1.5e5 - 3.0e5);
+    EXPECT_DOUBLE_EQ(program[i], 0.4 * 3.0e5);
+  }
+  // Dropping the breakdowns from the stored outputs does not change the roll-up.
+  const sim::Results kept = sim::Engine(fund_scenario(false,
+                                                      "outputs: {metrics: [funds.fee_usd, "
+                                                      "fiscal.net_budget_usd]}\n"))
+                                .run({});
+  EXPECT_EQ(kept.option("baseline")->metric("funds.fee.general_fund_usd"), nullptr);
+  EXPECT_EQ(values(kept, "baseline", "fiscal.net_budget_usd"), net);
+}
+
+TEST(GeneralFundRule, ABreakdownCountedInTheBudgetIsRefused) {
+  try {
+    sim::Engine engine(fund_scenario(true));
+    FAIL() << "a breakdown metric in the budget was accepted";
+  } catch (const sim::RunError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("is a breakdown of 'fee_usd' but is counted in the budget"),
+        std::string::npos)
         << e.what();
   }
 }

@@ -203,7 +203,8 @@ outputs:
 )";
   const sim::Scenario sc = io::load_scenario_text(text, "t", models::default_registry());
   const sim::Results r = sim::Engine(sc).run({});
-  ASSERT_EQ(r.options[0].metrics.size(), 3u);  // the kept metric and the two fiscal roll-ups
+  // The kept metric and the three fiscal roll-ups (programme cost, net, net of all funds).
+  ASSERT_EQ(r.options[0].metrics.size(), 4u);
   EXPECT_EQ(r.options[0].metrics[0].key(), "example.event_cost_usd");
   EXPECT_NE(sim::mean(r.options[0].metric("fiscal.net_budget_usd")->values), 0.0);
 }
@@ -243,9 +244,9 @@ TEST(Engine, RefusesMoreThanTwoToThe32Paths) {
 TEST(Engine, PeakMemoryEstimateIsResultArraysPlusStatedOverhead) {
   const sim::Scenario sc = load();
   const sim::Engine engine(sc);
-  // 3 options x (3 example metrics + the 2 fiscal roll-ups) x 4 years, 1 input in 3 options,
+  // 3 options x (3 example metrics + the 3 fiscal roll-ups) x 4 years, 1 input in 3 options,
   // and the implementation record (delivers, delay, overrun) of the 2 options with the reform.
-  EXPECT_EQ(engine.bytes_per_path(), (3 * 5 * 4 + 3 + 2 * 3) * sizeof(double));
+  EXPECT_EQ(engine.bytes_per_path(), (3 * 6 * 4 + 3 + 2 * 3) * sizeof(double));
   for (std::uint64_t paths : {1u, 1000u, 12347u}) {
     EXPECT_EQ(engine.allocate(paths).bytes(), engine.bytes_per_path() * paths);
     for (int threads : {1, 2, 16}) {
@@ -295,8 +296,8 @@ models:
   ASSERT_GT(now_before, 0u);
   const sim::Results r = engine.run(opts);
   const std::size_t after = peak();
-  // 3 example metrics and 2 fiscal roll-ups, + the reform-effect input.
-  ASSERT_EQ(r.bytes(), 20000u * (5 * 100 + 1) * sizeof(double));
+  // 3 example metrics and 3 fiscal roll-ups, + the reform-effect input.
+  ASSERT_EQ(r.bytes(), 20000u * (6 * 100 + 1) * sizeof(double));
   EXPECT_LE(after, std::max(peak_before, now_before + engine.estimate_peak_bytes(r.paths, 2)));
   // The arrays are resident (written), so the peak grew by at least most of them.
   EXPECT_GE(after, now_before + r.bytes() / 2);

@@ -41,17 +41,60 @@ double relative_tolerance(double expected) {
 TEST(Procurement, EveryMetricDeclaresItsKindAndDirection) {
   using K = sim::Kind;
   using B = sim::Better;
-  EXPECT_EQ(testing::declared_metrics("la_procurement.yaml", "procurement"),
-            (std::vector<testing::Declared>{
-                {"spend_usd", K::kFlow, B::kLower},
-                {"category_management_savings_usd", K::kFlow, B::kHigher},
-                {"competition_savings_usd", K::kFlow, B::kHigher},
-                {"processing_savings_usd", K::kFlow, B::kHigher},
-                {"leakage_usd", K::kFlow, B::kLower},
-                {"net_savings_usd", K::kFlow, B::kHigher},
-                {"program_cost_usd", K::kFlow, B::kLower},
-                {"npv_net_benefit_usd", K::kNpv, B::kHigher},
-            }));
+  auto declared = testing::declared_metrics("la_procurement.yaml", "procurement");
+  declared.resize(std::min<std::size_t>(declared.size(), 8));  // the breakdowns: next test
+  EXPECT_EQ(declared, (std::vector<testing::Declared>{
+                          {"spend_usd", K::kFlow, B::kLower},
+                          {"category_management_savings_usd", K::kFlow, B::kHigher},
+                          {"competition_savings_usd", K::kFlow, B::kHigher},
+                          {"processing_savings_usd", K::kFlow, B::kHigher},
+                          {"leakage_usd", K::kFlow, B::kLower},
+                          {"net_savings_usd", K::kFlow, B::kHigher},
+                          {"program_cost_usd", K::kFlow, B::kLower},
+                          {"npv_net_benefit_usd", K::kNpv, B::kHigher},
+                      }));
+}
+
+// The breakdowns: every money metric by fund group (3 each), net savings by category (the six
+// of the LA split and transaction processing) and by budget treatment (2). Each has its parent's
+// unit, kind, sign and direction and is never counted in the budget (the roll-up counts its
+// parent or, for the General Fund, its general_fund group).
+TEST(Procurement, BreakdownsDeclareTheirParentAndAreNeverInTheBudget) {
+  const sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_procurement.yaml",
+                        models::default_registry());
+  const auto& metrics = sc.options.front().models.front()->metrics();
+  ASSERT_EQ(metrics.size(), 8u + 8u * 3u + 7u + 2u);
+  std::vector<std::string> fund_parents, category_groups, treatment_groups;
+  for (std::size_t k = 8; k < metrics.size(); ++k) {
+    const sim::MetricInfo& m = metrics[k];
+    const auto parent = std::find_if(metrics.begin(), metrics.begin() + 8,
+                                     [&](const sim::MetricInfo& p) { return p.name == m.parent; });
+    ASSERT_NE(parent, metrics.begin() + 8) << m.name;
+    EXPECT_FALSE(m.in_budget) << m.name;
+    EXPECT_FALSE(m.program_cost) << m.name;
+    EXPECT_EQ(m.unit, parent->unit) << m.name;
+    EXPECT_EQ(m.kind, parent->kind) << m.name;
+    EXPECT_EQ(m.fiscal, parent->fiscal) << m.name;
+    EXPECT_EQ(m.better, parent->better) << m.name;
+    if (m.breakdown == "fund") {
+      if (m.group == "general_fund") fund_parents.push_back(m.parent);
+      EXPECT_EQ(m.name, m.parent.substr(0, m.parent.size() - 4) + "." + m.group + "_usd");
+    } else if (m.breakdown == "category") {
+      EXPECT_EQ(m.parent, "net_savings_usd");
+      category_groups.push_back(m.group);
+    } else {
+      EXPECT_EQ(m.breakdown, "treatment") << m.name;
+      EXPECT_EQ(m.parent, "net_savings_usd");
+      treatment_groups.push_back(m.group);
+    }
+  }
+  EXPECT_EQ(fund_parents.size(), 8u);
+  EXPECT_EQ(category_groups,
+            (std::vector<std::string>{"construction", "professional_services", "it_telecom",
+                                      "fleet_equipment", "commodities_supplies",
+                                      "operating_services", "transaction_processing"}));
+  EXPECT_EQ(treatment_groups, (std::vector<std::string>{"budgetable", "cost_avoidance"}));
 }
 
 TEST(Procurement, AdoptionCurveIsMonotoneAndReachesItsCeiling) {
@@ -514,20 +557,28 @@ TEST(Procurement, LosAngelesScenarioValidatesAndRuns) {
   std::printf("LA procurement, %llu paths, %zu years from %d, discount %.3f\n",
               static_cast<unsigned long long>(r.paths), h, sc.settings.start_year,
               sc.settings.discount_rate);
-  std::printf("%-20s %26s %26s %26s\n", "option", "net savings $M/yr (SE)",
-              "net of program $M/yr (SE)", "NPV $M (SE)");
+  std::printf("%-20s %24s %24s %24s %24s %24s\n", "option", "net savings $M/yr (SE)",
+              "all funds, net $M/yr", "GF, net $M/yr", "NPV all funds $M", "NPV GF $M");
   for (const auto& o : r.options) {
     auto per_year = [&](const std::string& key) {
       auto sums = sim::row_sums(o.metric(key)->values, h);
       for (double& s : sums) s /= years * 1e6;
       return sim::summarize(sums);
     };
+    auto npv_of_metric = [&](const std::string& key) {
+      auto v = sim::column(o.metric(key)->values, h, 0);
+      for (double& x : v) x /= 1e6;
+      return sim::summarize(v);
+    };
     const sim::Summary net = per_year("procurement.net_savings_usd");
+    const sim::Summary all_funds = per_year("fiscal.net_budget_all_funds_usd");
     const sim::Summary budget = per_year("fiscal.net_budget_usd");
-    const sim::Summary npv =
-        sim::summarize(sim::column(o.metric("procurement.npv_net_benefit_usd")->values, h, 0));
-    std::printf("%-20s %16.1f (%6.2f) %16.1f (%6.2f) %16.1f (%6.2f)\n", o.name.c_str(), net.mean,
-                net.se, budget.mean, budget.se, npv.mean / 1e6, npv.se / 1e6);
+    const sim::Summary npv = npv_of_metric("procurement.npv_net_benefit_usd");
+    const sim::Summary npv_gf = npv_of_metric("procurement.npv_net_benefit.general_fund_usd");
+    std::printf(
+        "%-20s %14.1f (%6.2f) %14.1f (%6.2f) %14.1f (%6.2f) %14.1f (%6.2f) %14.1f (%6.2f)\n",
+        o.name.c_str(), net.mean, net.se, all_funds.mean, all_funds.se, budget.mean, budget.se,
+        npv.mean, npv.se, npv_gf.mean, npv_gf.se);
     EXPECT_EQ(o.metric("procurement.spend_usd")->values, spend) << o.name;
     if (o.name == "baseline") {
       EXPECT_EQ(net.mean, 0.0);
@@ -566,6 +617,287 @@ TEST(Procurement, LosAngelesScenarioIsIdenticalForAnyThreadCount) {
   for (std::size_t o = 0; o < one.options.size(); ++o)
     for (std::size_t m = 0; m < one.options[o].metrics.size(); ++m)
       EXPECT_EQ(one.options[o].metrics[m].values, two.options[o].metrics[m].values);
+}
+
+// ---- No double counting: which spend each lever acts on ---------------------------------------
+
+// Two categories with their own fund shares, one of them capital; every lever on, everything
+// constant except the bidder draws (so the closed forms hold path by path).
+const char* kStacking = R"(
+simulation: {paths: 60, horizon_years: 5, start_year: 2026, seed: 17, discount_rate: 0.035}
+models:
+  procurement:
+    leakage_share: 0.3
+    price_curve: {max_reduction: 0.17, rate_per_bidder: 0.4}
+    categories:
+      - name: works
+        annual_spend_usd: 7.0e8
+        growth: 0.015
+        capital: true
+        funds: {general_fund: 0.07, special: 0.61, proprietary: 0.32}
+        category_management: {addressable_share: 0.45, savings_rate: 0.06}
+        competition: {competitive_share: 0.8, bidders_mean: 2.6, solicitations_per_year: 40}
+      - name: supplies
+        annual_spend_usd: 3.0e8
+        growth: -0.01
+        funds: {general_fund: 0.58, special: 0.13, proprietary: 0.29}
+        category_management: {addressable_share: 0.85, savings_rate: 0.11}
+        competition: {competitive_share: 0.65, bidders_mean: 2.2, solicitations_per_year: 70}
+    reforms:
+      category_management:
+        enabled: false
+        ceiling: 0.62
+        midpoint_years: 1.5
+        steepness_per_year: 1.3
+        running_cost_usd_per_year: 2.5e6
+      red_tape:
+        enabled: false
+        start_year_offset: 1
+        ramp_years: 2
+        added_bidders: 0.9
+        running_cost_usd_per_year: 4.0e5
+      procurement_office:
+        enabled: false
+        go_live_year_offset: 1.5
+        setup_cost_usd: 3.0e6
+        transactions_per_year: 120000
+        saving_per_transaction_usd: 3.5
+        leakage_reduction: 0.35
+options:
+  baseline: {}
+  red_tape:
+    models: {procurement: {reforms: {red_tape: {enabled: true}}}}
+  cm:
+    models: {procurement: {reforms: {category_management: {enabled: true}}}}
+  cm_red_tape:
+    models:
+      procurement:
+        reforms: {category_management: {enabled: true}, red_tape: {enabled: true}}
+  all:
+    models:
+      procurement:
+        reforms:
+          category_management: {enabled: true}
+          red_tape: {enabled: true}
+          procurement_office: {enabled: true}
+)";
+
+// Managed share of addressable spend in year y of kStacking (category management from year 0).
+double stacking_managed(int y) {
+  return 0.62 / (1.0 + std::exp(-1.3 * (y + 0.5 - 1.5)));
+}
+
+// The competition saving is charged on the spend category management has not re-sourced:
+// S_c (1 - a_c m(y)) instead of S_c. The bidder draws are keyed by category and year, so with
+// and without category management they are the same, and the ratio of the two savings is
+// (1 - a_c m(y)) per category. With one category per run the ratio is exact per path.
+TEST(Procurement, CompetitionIsChargedOnlyOnSpendCategoryManagementHasNotReSourced) {
+  for (const char* category : {"works", "supplies"}) {
+    // Keep one category: the other's share of the saving would blur the ratio.
+    std::string text = kStacking;
+    const std::string other = std::string(category) == "works" ? "supplies" : "works";
+    const std::size_t at = text.find("      - name: " + other);
+    const std::size_t end = text.find("    reforms:");
+    const std::size_t next = text.find("      - name:", at + 1);
+    text.erase(at, (next != std::string::npos && next < end ? next : end) - at);
+    const double a = std::string(category) == "works" ? 0.45 : 0.85;
+    const sim::Results r = run_scenario(load(text));
+    const auto& alone = values(r, "red_tape", "procurement.competition_savings_usd");
+    const auto& with_cm = values(r, "cm_red_tape", "procurement.competition_savings_usd");
+    double total = 0.0;
+    for (std::size_t p = 0; p < r.paths; ++p)
+      for (int y = 0; y < 5; ++y) {
+        const std::size_t i = p * 5 + static_cast<std::size_t>(y);
+        const double expected = alone[i] * (1.0 - a * stacking_managed(y));
+        EXPECT_NEAR(with_cm[i], expected, 1e-12 * std::max(1.0, alone[i])) << category << y;
+        total += alone[i];
+      }
+    EXPECT_GT(total, 0.0) << category;  // the check is not vacuous
+  }
+}
+
+// The theory: once category management has re-sourced all addressable spend, and all spend is
+// addressable, red-tape reform has no price left to lower - it adds nothing.
+TEST(Procurement, WithAllSpendUnderCategoryManagementTheBidderLeverAddsNothing) {
+  const sim::Scenario sc = load(R"(
+simulation: {paths: 30, horizon_years: 4, seed: 3}
+models:
+  procurement:
+    leakage_share: 0.25
+    price_curve: {max_reduction: 0.2}
+    categories:
+      - name: all
+        annual_spend_usd: 9.0e8
+        category_management: {addressable_share: 1, savings_rate: 0.08}
+        competition: {competitive_share: 0.9, bidders_mean: 2.1, solicitations_per_year: 50}
+    reforms:
+      category_management: {enabled: true, ceiling: 1, midpoint_years: -50, steepness_per_year: 1}
+      red_tape:
+        enabled: false
+        ramp_years: 0
+        added_bidders: {pert: [0.2, 0.9, 1.6]}
+options:
+  cm: {}
+  cm_red_tape:
+    models: {procurement: {reforms: {red_tape: {enabled: true}}}}
+)");
+  const sim::Results r = run_scenario(sc);
+  for (double c : values(r, "cm_red_tape", "procurement.competition_savings_usd"))
+    EXPECT_EQ(c, 0.0);
+  EXPECT_EQ(values(r, "cm", "procurement.net_savings_usd"),
+            values(r, "cm_red_tape", "procurement.net_savings_usd"));
+  // Red tape was on and drew its bidders: the zero is the rule, not a switched-off lever.
+  EXPECT_GT(sim::mean(r.option("cm_red_tape")->input("procurement.red_tape.added_bidders")->values),
+            0.2);
+}
+
+// The Strategic Procurement Office saves in processing (a cost outside the purchase prices) and
+// removes part of the leakage; it leaves the price levers' savings as they were. So adding it
+// changes net savings by exactly its processing saving plus the leakage it removes.
+TEST(Procurement, ProcessingSavingsDoNotOverlapThePriceLevers) {
+  const sim::Results r = run_scenario(load(kStacking));
+  const std::string cm = "procurement.category_management_savings_usd";
+  const std::string comp = "procurement.competition_savings_usd";
+  const std::string leak = "procurement.leakage_usd";
+  const std::string proc = "procurement.processing_savings_usd";
+  const std::string net = "procurement.net_savings_usd";
+  EXPECT_EQ(values(r, "cm_red_tape", cm), values(r, "all", cm));
+  EXPECT_EQ(values(r, "cm_red_tape", comp), values(r, "all", comp));
+  const auto& n0 = values(r, "cm_red_tape", net);
+  const auto& n1 = values(r, "all", net);
+  const auto& l0 = values(r, "cm_red_tape", leak);
+  const auto& l1 = values(r, "all", leak);
+  const auto& p1 = values(r, "all", proc);
+  for (std::size_t p = 0; p < r.paths; ++p)
+    for (int y = 0; y < 5; ++y) {
+      const std::size_t i = p * 5 + static_cast<std::size_t>(y);
+      // Closed form of the processing saving: transactions x saving x live share.
+      const double live = std::clamp(y + 1.0 - 1.5, 0.0, 1.0);
+      EXPECT_NEAR(p1[i], 120000 * 3.5 * live, 1e-9) << y;
+      EXPECT_NEAR(n1[i] - n0[i], p1[i] + (l0[i] - l1[i]), 1e-6 * std::max(1.0, n0[i])) << y;
+    }
+}
+
+// ---- Funds, categories and budget treatment ---------------------------------------------------
+
+// Every money metric exists per fund group: a category's flows go to the funds that pay for it,
+// in its fund shares; processing savings and programme cost in the spend-weighted shares. The
+// groups add up to their parent; the category and treatment breakdowns of net savings too.
+TEST(Procurement, MoneyIsAttributedToFundGroupsCategoriesAndTreatments) {
+  const sim::Scenario sc = load(kStacking);
+  const sim::Results r = run_scenario(sc);
+  const std::size_t h = 5;
+  const char* groups[] = {"general_fund", "special", "proprietary"};
+  const double works[] = {0.07, 0.61, 0.32}, supplies[] = {0.58, 0.13, 0.29};
+  // Spend-weighted shares of the latest year's spend (7e8 works, 3e8 supplies).
+  double weighted[3];
+  for (int g = 0; g < 3; ++g) weighted[g] = (7.0e8 * works[g] + 3.0e8 * supplies[g]) / 1.0e9;
+
+  const auto& net_works = values(r, "all", "procurement.net_savings.works_usd");
+  const auto& net_supplies = values(r, "all", "procurement.net_savings.supplies_usd");
+  const auto& net_processing =
+      values(r, "all", "procurement.net_savings.transaction_processing_usd");
+  const auto& budgetable = values(r, "all", "procurement.net_savings.budgetable_usd");
+  const auto& avoided = values(r, "all", "procurement.net_savings.cost_avoidance_usd");
+  const auto& net = values(r, "all", "procurement.net_savings_usd");
+  const auto& proc = values(r, "all", "procurement.processing_savings_usd");
+  const auto& cost = values(r, "all", "procurement.program_cost_usd");
+  for (std::size_t i = 0; i < net.size(); ++i) {
+    const double tol = 1e-9 * std::max(1.0, std::abs(net[i]));
+    EXPECT_NEAR(net_works[i] + net_supplies[i] + net_processing[i], net[i], tol);
+    EXPECT_EQ(net_processing[i], proc[i]);
+    // Works are capital: their savings avoid cost; supplies are recurring: budgetable.
+    EXPECT_EQ(budgetable[i], net_supplies[i]);
+    EXPECT_NEAR(avoided[i], net_works[i] + proc[i], tol);
+    double fund_net = 0.0;
+    for (int g = 0; g < 3; ++g) {
+      const std::string group = groups[g];
+      const double part = values(r, "all", "procurement.net_savings." + group + "_usd")[i];
+      fund_net += part;
+      EXPECT_NEAR(part,
+                  net_works[i] * works[g] + net_supplies[i] * supplies[g] + proc[i] * weighted[g],
+                  tol)
+          << group;
+      EXPECT_NEAR(values(r, "all", "procurement.program_cost." + group + "_usd")[i],
+                  cost[i] * weighted[g], 1e-9 * cost[i])
+          << group;
+      EXPECT_NEAR(values(r, "all", "procurement.processing_savings." + group + "_usd")[i],
+                  proc[i] * weighted[g], 1e-9 * std::max(1.0, proc[i]))
+          << group;
+    }
+    EXPECT_NEAR(fund_net, net[i], tol);
+  }
+  // Spend per fund from the closed form (constant growth, no escalation).
+  for (std::size_t p = 0; p < r.paths; p += 7) {
+    double w = 7.0e8, s = 3.0e8;
+    for (std::size_t y = 0; y < h; ++y) {
+      w *= 1.015;
+      s *= 0.99;
+      for (int g = 0; g < 3; ++g) {
+        const double expected = w * works[g] + s * supplies[g];
+        EXPECT_NEAR(
+            values(r, "all", std::string("procurement.spend.") + groups[g] + "_usd")[p * h + y],
+            expected, 1e-12 * expected);
+      }
+    }
+  }
+  // The NPV per fund group: its net savings minus its programme cost, discounted mid-year.
+  for (int g = 0; g < 3; ++g) {
+    const std::string group = groups[g];
+    const auto& fund_net = values(r, "all", "procurement.net_savings." + group + "_usd");
+    const auto& fund_cost = values(r, "all", "procurement.program_cost." + group + "_usd");
+    const auto& fund_npv = values(r, "all", "procurement.npv_net_benefit." + group + "_usd");
+    for (std::size_t p = 0; p < r.paths; ++p) {
+      double e = 0.0;
+      for (std::size_t y = 0; y < h; ++y)
+        e += (fund_net[p * h + y] - fund_cost[p * h + y]) / std::pow(1.035, y + 0.5);
+      EXPECT_NEAR(fund_npv[p * h], e, 1e-9 * std::abs(e)) << group;
+    }
+  }
+}
+
+// The roll-up's headline is the General Fund's: the general_fund groups of the budget metrics
+// that have a fund breakdown. All funds: the parents, whole.
+TEST(Procurement, RollUpCountsTheGeneralFundInTheHeadlineAndEveryFundBesideIt) {
+  const sim::Results r = run_scenario(load(kStacking));
+  for (const char* o : {"cm", "cm_red_tape", "all"}) {
+    const auto& gf_net = values(r, o, "procurement.net_savings.general_fund_usd");
+    const auto& gf_cost = values(r, o, "procurement.program_cost.general_fund_usd");
+    const auto& net = values(r, o, "procurement.net_savings_usd");
+    const auto& cost = values(r, o, "procurement.program_cost_usd");
+    const auto& headline = values(r, o, "fiscal.net_budget_usd");
+    const auto& all_funds = values(r, o, "fiscal.net_budget_all_funds_usd");
+    const auto& program = values(r, o, "fiscal.program_cost_usd");
+    double gf_total = 0.0, all_total = 0.0;
+    for (std::size_t i = 0; i < net.size(); ++i) {
+      EXPECT_EQ(headline[i], gf_net[i] - gf_cost[i]) << o;
+      EXPECT_EQ(all_funds[i], net[i] - cost[i]) << o;
+      EXPECT_EQ(program[i], gf_cost[i]) << o;
+      gf_total += headline[i];
+      all_total += all_funds[i];
+    }
+    // Asymmetric fund shares: the two views differ.
+    EXPECT_GT(std::abs(all_total - gf_total), 0.1 * std::abs(all_total)) << o;
+  }
+}
+
+// The depth of the price curve is a per-path draw, recorded, and drawn only with red tape on.
+TEST(Procurement, PriceCurveDepthIsAnUncertainInputOfRedTapeReform) {
+  std::string text = kStacking;
+  const std::string fixed = "max_reduction: 0.17";
+  text.replace(text.find(fixed), fixed.size(), "max_reduction: {pert: [0.04, 0.11, 0.27]}");
+  sim::Scenario sc = load(text);
+  sc.settings.paths = 4000;
+  const sim::Results r = run_scenario(sc);
+  const std::string key = "procurement.price_curve.max_reduction";
+  for (double a : r.option("cm")->input(key)->values) EXPECT_EQ(a, 0.0);
+  const auto& drawn = r.option("cm_red_tape")->input(key)->values;
+  const PertMoments m = pert_moments(0.04, 0.11, 0.27);
+  EXPECT_NEAR(sim::mean(drawn), m.mean,
+              4.0 * std::sqrt(m.variance / static_cast<double>(drawn.size())));
+  // A deeper curve saves more from the same bidders: the saving rises with the draw.
+  const auto comp = sim::row_sums(values(r, "red_tape", "procurement.competition_savings_usd"), 5);
+  EXPECT_GT(testing::correlation(r.option("red_tape")->input(key)->values, comp), 0.5);
 }
 
 // ---- Validation -------------------------------------------------------------------------------
@@ -662,6 +994,27 @@ models:
     categories: [{name: a, annual_spend_usd: 1.0e6, competition: {bidders_mean: 0.5}}]
 )",
                "categories[0].competition.bidders_mean: must be in [1, 1000], got 0.5");
+  expect_error(head + R"(
+models:
+  procurement:
+    categories:
+      - {name: a, annual_spend_usd: 1.0e6, funds: {general_fund: 0.3, special: 0.4}}
+)",
+               "models.procurement.categories[0].funds: fund shares (general_fund, special, "
+               "proprietary) must add up to 1, got 0.7");
+  expect_error(head + R"(
+models:
+  procurement:
+    categories: [{name: a, annual_spend_usd: 1.0e6, funds: {general_fund: 1, genral: 0}}]
+)",
+               "categories[0].funds.genral: unknown key 'genral'");
+  expect_error(head + R"(
+models:
+  procurement:
+    categories: [{name: transaction_processing, annual_spend_usd: 1.0e6}]
+)",
+               "categories[0].name: 'transaction_processing' is the group of the processing "
+               "savings");
   expect_error(head + R"(
 models:
   procurement: {leakage_share: 0.3}

@@ -28,9 +28,9 @@ struct Pinned {
 
 // 300 paths of each: the same as `reformsim_bench_summary SCENARIO --paths 300`.
 constexpr Pinned kPinned[] = {
-    {"example", "516fec96a4081395"},        {"la_workforce_injury", "88b6a62a23025b33"},
-    {"la_procurement", "f18c9a84159d7539"}, {"la_real_estate", "870fdb51e6a14762"},
-    {"la_liability", "df64600db37a39f6"},   {"los_angeles", "48c6f65f98e1fa82"},
+    {"example", "6f33222e93a126f6"},        {"la_workforce_injury", "e2ecb2338e314870"},
+    {"la_procurement", "58d0f51df2a23f54"}, {"la_real_estate", "a286738ddd0e096e"},
+    {"la_liability", "58146939f9f229b0"},   {"los_angeles", "0430eaa704905bf9"},
 };
 
 class ShippedScenario : public ::testing::TestWithParam<Pinned> {};

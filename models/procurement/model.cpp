@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/procurement/params.hpp"
 #include "models/procurement/read_params.hpp"
 #include "sim/counts.hpp"
+#include "sim/economic.hpp"
 #include "sim/elementary.hpp"
 
 namespace reformsim::models {
@@ -42,6 +44,9 @@ double ramp_share(int year, int start_year_offset, double ramp_years) {
 namespace {
 
 using namespace procurement;
+
+// The roll-up's headline counts the group of this name (sim/economic.hpp).
+static_assert(std::string_view(kFundGroupNames[0]) == sim::kGeneralFundGroup);
 using sim::Range;
 
 constexpr StreamKey kModelKey = StreamKey::of("procurement");
@@ -54,6 +59,7 @@ constexpr StreamKey kPerTransactionKey =
     kModelKey.with("procurement_office").with("saving_per_transaction_usd");
 constexpr StreamKey kLeakageReductionKey =
     kModelKey.with("procurement_office").with("leakage_reduction");
+constexpr StreamKey kMaxReductionKey = kModelKey.with("price_curve").with("max_reduction");
 constexpr StreamKey kSavingsRateKey = kModelKey.with("savings_rate");
 constexpr StreamKey kEscalationKey = kModelKey.with("price_escalation");
 constexpr StreamKey kBiddersKey = kModelKey.with("bidders");
@@ -88,6 +94,7 @@ class ProcurementModel final : public sim::Model {
     kGoLive,
     kPerTransaction,
     kLeakageReduction,
+    kMaxReduction,
     kFixedInputCount
   };
   // The levers as reforms() declares them (ctx.reform(i)).
@@ -95,8 +102,16 @@ class ProcurementModel final : public sim::Model {
 
   ProcurementModel(Params p, int horizon) : p_(std::move(p)), horizon_(horizon) {
     for (int n = 0; n < kPriceTableBidders; ++n)
-      price_table_[n] = procurement::price_factor(static_cast<double>(n), p_.max_price_reduction,
-                                                  p_.rate_per_bidder);
+      depth_table_[n] = price_depth(static_cast<double>(n));
+    // Processing savings and programme cost belong to no category: they are shared among the
+    // fund groups as the spend is (the cost recovered through the cost allocation plan).
+    double total_spend = 0.0;
+    for (const Category& c : p_.categories) total_spend += c.base_spend_usd;
+    for (int g = 0; g < kFundGroups; ++g) {
+      double paid = 0.0;
+      for (const Category& c : p_.categories) paid += c.base_spend_usd * c.fund_shares[g];
+      spend_fund_shares_[g] = total_spend > 0.0 ? paid / total_spend : (g == 0 ? 1.0 : 0.0);
+    }
     using sim::Better;
     using sim::Fiscal;
     using sim::Kind;
@@ -106,7 +121,9 @@ class ProcurementModel final : public sim::Model {
         {"category_management_savings_usd", "USD",
          "gross savings negotiated by category management", Fiscal::kBenefit, false, Kind::kFlow,
          Better::kHigher},
-        {"competition_savings_usd", "USD", "gross savings from more bidders after red-tape reform",
+        {"competition_savings_usd", "USD",
+         "gross savings from more bidders after red-tape reform, on spend category management has "
+         "not re-sourced",
          Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
         {"processing_savings_usd", "USD", "procure-to-pay savings in transaction processing cost",
          Fiscal::kBenefit, false, Kind::kFlow, Better::kHigher},
@@ -120,6 +137,32 @@ class ProcurementModel final : public sim::Model {
          "NPV of net savings minus program cost at the scenario's discount rate (year 0 only)",
          Fiscal::kBenefit, false, Kind::kNpv, Better::kHigher},
     };
+    // Breakdowns (never in_budget: the roll-up counts their parent, or its general_fund group):
+    // every money metric by fund group, net savings by category and by budget treatment.
+    for (int m = 0; m < kMetricCount; ++m) {
+      for (int g = 0; g < kFundGroups; ++g) {
+        sim::MetricInfo info = metrics_[static_cast<std::size_t>(m)];
+        info.name = info.name.substr(0, info.name.size() - 4) + "." + kFundGroupNames[g] + "_usd";
+        info.description += std::string(" - the part paid from (or saved for) the ") +
+                            kFundGroupNames[g] + " fund group";
+        breakdown(info, m, sim::kFundBreakdown, kFundGroupNames[g]);
+      }
+    }
+    auto net_part = [&](const std::string& group, const std::string& breakdown_name,
+                        const std::string& what) {
+      sim::MetricInfo info = metrics_[kNetSavings];
+      info.name = "net_savings." + group + "_usd";
+      info.description = "net savings " + what;
+      breakdown(info, kNetSavings, breakdown_name, group);
+    };
+    for (const Category& c : p_.categories) net_part(c.name, "category", "on " + c.name + " spend");
+    net_part(kProcessingGroup, "category", "in procure-to-pay transaction processing");
+    net_part("budgetable", "treatment",
+             "on recurring purchases: contract prices fall, so next year's appropriations can");
+    net_part("cost_avoidance", "treatment",
+             "that avoid cost without lowering an appropriation: one-off capital projects coming "
+             "in under budget (the bond, grant or capital fund keeps the money) and staff time "
+             "freed in transaction processing");
     inputs_ = {
         {"leakage_share", "share of negotiated savings lost (category management on)"},
         {"category_management.ceiling", "ceiling on the share of addressable spend managed"},
@@ -128,6 +171,8 @@ class ProcurementModel final : public sim::Model {
         {"procurement_office.go_live_year_offset", "years from the horizon start to go-live"},
         {"procurement_office.saving_per_transaction_usd", "processing saving per transaction"},
         {"procurement_office.leakage_reduction", "share of leakage removed once live"},
+        {"price_curve.max_reduction",
+         "price reduction from a sole bidder to many bidders (red-tape reform on)"},
     };
     reforms_ = {{"category_management", p_.cm.enabled, p_.cm.implementation},
                 {"red_tape", p_.red_tape.enabled, p_.red_tape.implementation},
@@ -154,6 +199,16 @@ class ProcurementModel final : public sim::Model {
   }
   std::size_t scratch_doubles() const override { return 2 * sim::kMaxHorizonYears; }
 
+  // Metric rows of the breakdowns (the constructor's order).
+  int fund_row(int metric, int group) const { return kMetricCount + metric * kFundGroups + group; }
+  int category_row(std::size_t c) const {
+    return kMetricCount + kMetricCount * kFundGroups + static_cast<int>(c);
+  }
+  int processing_row() const { return category_row(p_.categories.size()); }
+  int treatment_row(bool cost_avoidance) const {
+    return processing_row() + 1 + (cost_avoidance ? 1 : 0);
+  }
+
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
     namespace pc = procurement;
     const int horizon = ctx.horizon();
@@ -174,7 +229,11 @@ class ProcurementModel final : public sim::Model {
       ceiling = draw(cm.ceiling, kCeilingKey);
       midpoint = draw(cm.midpoint_years, kMidpointKey);
     }
-    if (rt.enabled) added_bidders = draw(rt.added_bidders, kAddedBiddersKey);
+    double depth = 0.0;
+    if (rt.enabled) {
+      added_bidders = draw(rt.added_bidders, kAddedBiddersKey);
+      depth = draw(p_.max_price_reduction, kMaxReductionKey);
+    }
     if (office.enabled) {
       go_live = draw(office.go_live_year_offset, kGoLiveKey);
       per_transaction = draw(office.saving_per_transaction_usd, kPerTransactionKey);
@@ -187,6 +246,7 @@ class ProcurementModel final : public sim::Model {
     out.set_input(kGoLive, office.enabled ? go_live : 0.0);
     out.set_input(kPerTransaction, per_transaction);
     out.set_input(kLeakageReduction, leakage_reduction);
+    out.set_input(kMaxReduction, depth);
 
     // How each lever's implementation turned out on this path (the engine's draw): a lever
     // that fails does nothing, one that is late starts its adoption curve, ramp or go-live that
@@ -219,7 +279,8 @@ class ProcurementModel final : public sim::Model {
     double* cost = out.metric(kProgramCost);
     double* npv = out.metric(kNpv);
 
-    for (const Category& c : p_.categories) {
+    for (std::size_t ci = 0; ci < p_.categories.size(); ++ci) {
+      const Category& c = p_.categories[ci];
       const double rate = cm.enabled ? draw(c.cm_savings_rate, c.savings_key) : 0.0;
       out.set_input(c.savings_input, rate);
       double fixed_escalation = 0.0;
@@ -227,6 +288,8 @@ class ProcurementModel final : public sim::Model {
         fixed_escalation = draw(c.escalation, c.escalation_key);
         if (c.escalation_input >= 0) out.set_input(c.escalation_input, fixed_escalation);
       }
+      double* category_net = out.metric(category_row(ci));
+      double* treatment_net = out.metric(treatment_row(c.capital));
       const double extra_bidders_base = c.bidders_mean - 1.0;
       double s = c.base_spend_usd;
       for (int y = 0; y < horizon; ++y) {
@@ -234,18 +297,22 @@ class ProcurementModel final : public sim::Model {
                              ? std::max(kMinEscalation, ctx.factor(c.escalation_factor, y))
                              : fixed_escalation;
         s = s * ((1.0 + c.growth) * (1.0 + e));
-        spend[y] += s;
-        const double negotiated = s * c.cm_addressable_share * managed[y] * rate;
-        cm_savings[y] += negotiated;
-        leaked[y] += negotiated * leakage * (1.0 - leakage_reduction * live[y]);
+        // Spend that category management has re-sourced this year: its price is the negotiated
+        // one, and its competition already counted there (no stacking of the two levers).
+        const double managed_spend = s * c.cm_addressable_share * managed[y];
+        const double negotiated = managed_spend * rate;
+        const double lost = negotiated * leakage * (1.0 - leakage_reduction * live[y]);
 
+        double competed = 0.0;
         const double added =
             rt_on ? added_bidders * pc::ramp_share(y, rt_start, rt.ramp_years) : 0.0;
         if (added > 0.0 && c.competitive_share > 0.0) {
           sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
           double relief = 0.0;
           auto add_relief = [&](std::int64_t n0, std::int64_t n1) {
-            if (n1 != n0) relief += 1.0 - price_factor(n1 + 1) / price_factor(n0 + 1);
+            if (n1 != n0)
+              relief +=
+                  1.0 - (1.0 - depth * price_depth(n1 + 1)) / (1.0 - depth * price_depth(n0 + 1));
           };
           const double mean_after = extra_bidders_base + added;
           if (c.extra_bidders.is_poisson()) {
@@ -262,36 +329,79 @@ class ProcurementModel final : public sim::Model {
                          c.extra_bidders.quantile(mean_after, u));
             }
           }
-          competition[y] += (s - negotiated) * c.competitive_share * relief /
-                            static_cast<double>(c.solicitations_per_year);
+          competed = (s - managed_spend) * c.competitive_share * relief /
+                     static_cast<double>(c.solicitations_per_year);
+        }
+        spend[y] += s;
+        cm_savings[y] += negotiated;
+        leaked[y] += lost;
+        competition[y] += competed;
+        const double category_saving = negotiated + competed - lost;
+        category_net[y] += category_saving;
+        treatment_net[y] += category_saving;
+        for (int g = 0; g < kFundGroups; ++g) {
+          const double f = c.fund_shares[g];
+          out.metric(fund_row(kSpend, g))[y] += s * f;
+          out.metric(fund_row(kCategoryManagement, g))[y] += negotiated * f;
+          out.metric(fund_row(kCompetition, g))[y] += competed * f;
+          out.metric(fund_row(kLeakage, g))[y] += lost * f;
+          out.metric(fund_row(kNetSavings, g))[y] += category_saving * f;
         }
       }
     }
 
     const double npv_rate = ctx.discount_rate();
     double npv_sum = 0.0;
+    double npv_fund[kFundGroups] = {};
+    double* processing_net = out.metric(processing_row());
+    double* avoided = out.metric(treatment_row(true));
     for (int y = 0; y < horizon; ++y) {
       processing[y] = office.transactions_per_year * per_transaction * live[y];
       cost[y] = cm.cost(y, real_cm) + rt.cost(y, real_rt) + office.cost(y, real_office);
       net[y] = cm_savings[y] + competition[y] + processing[y] - leaked[y];
-      npv_sum += (net[y] - cost[y]) * std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
+      processing_net[y] = processing[y];
+      avoided[y] += processing[y];
+      const double discount = std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
+      npv_sum += (net[y] - cost[y]) * discount;
+      for (int g = 0; g < kFundGroups; ++g) {
+        const double f = spend_fund_shares_[g];
+        out.metric(fund_row(kProcessing, g))[y] = processing[y] * f;
+        out.metric(fund_row(kProgramCost, g))[y] = cost[y] * f;
+        double* fund_net = out.metric(fund_row(kNetSavings, g));
+        fund_net[y] += processing[y] * f;
+        npv_fund[g] += (fund_net[y] - cost[y] * f) * discount;
+      }
     }
     npv[0] = npv_sum;
+    for (int g = 0; g < kFundGroups; ++g) out.metric(fund_row(kNpv, g))[0] = npv_fund[g];
   }
 
  private:
-  // pc::price_factor(n) for n bidders: the same values from a table for the usual counts.
-  double price_factor(std::int64_t bidders) const {
-    return bidders < kPriceTableBidders
-               ? price_table_[bidders]
-               : procurement::price_factor(static_cast<double>(bidders), p_.max_price_reduction,
-                                           p_.rate_per_bidder);
+  // 1 - exp(-b (n - 1)): the share of the curve's depth A reached with n bidders, so that
+  // pc::price_factor(n, A, b) = 1 - A price_depth(n).
+  double price_depth(double bidders) const {
+    return 1.0 - sim::exp_portable(-p_.rate_per_bidder * (bidders - 1.0));
+  }
+  // price_depth(n) from a table for the usual counts.
+  double price_depth(std::int64_t bidders) const {
+    return bidders < kPriceTableBidders ? depth_table_[bidders]
+                                        : price_depth(static_cast<double>(bidders));
+  }
+  void breakdown(sim::MetricInfo info, int parent, const std::string& name,
+                 const std::string& group) {
+    info.in_budget = false;
+    info.program_cost = false;
+    info.parent = metrics_[static_cast<std::size_t>(parent)].name;
+    info.breakdown = name;
+    info.group = group;
+    metrics_.push_back(std::move(info));
   }
 
   static constexpr int kPriceTableBidders = 64;
   Params p_;
   int horizon_;
-  double price_table_[kPriceTableBidders] = {};
+  double depth_table_[kPriceTableBidders] = {};
+  double spend_fund_shares_[kFundGroups] = {};
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
   std::vector<sim::ReformInfo> reforms_;  // in the order of kCategoryManagementReform, ...

@@ -22,11 +22,13 @@
 //               live. Competitive awards are the contracts themselves, so leakage applies to the
 //               negotiated (category management) savings only.
 //   competition price relative to a sole bidder: p(n) = 1 - A (1 - exp(-b (n - 1))), which
-//               flattens beyond ~6-8 bidders. Each year a category's competitive share q_c of
-//               spend, at the contract prices left after category management, is awarded in K_c
-//               equal solicitations with n - 1 ~ Poisson(mu_c - 1) bidders. Red-tape reform adds
-//               delta * ramp(y) expected bidders (delta per path); its saving is
-//               COMP_c(y) = (S_c(y) - CM_c(y)) q_c (1/K_c) sum_k [1 - p(n'_k) / p(n_k)],
+//               flattens beyond ~6-8 bidders; the depth A per path. Each year a category's
+//               competitive share q_c of the spend category management has NOT re-sourced is
+//               awarded in K_c equal solicitations with n - 1 ~ Poisson(mu_c - 1) bidders
+//               (managed spend is priced by category management, whose main tool is
+//               competition: charging both on it would count the same saving twice). Red-tape
+//               reform adds delta * ramp(y) expected bidders (delta per path); its saving is
+//               COMP_c(y) = S_c(y) (1 - a_c m(y)) q_c (1/K_c) sum_k [1 - p(n'_k) / p(n_k)],
 //               n_k and n'_k inverted from the same uniform u_k (keyed by category, year), so
 //               n'_k >= n_k and the baseline's bidders are the reform's bidders before entry.
 //   procure-to-pay, Strategic Procurement Office: live(y) = clamp(y + 1 - g, 0, 1) for a go-live
@@ -34,6 +36,8 @@
 //               processing cost per transaction (per path).
 //   program cost: each lever's set-up cost in its start year, its running cost every year from
 //               then on.
+//               Processing is an administrative cost outside the purchase prices, so PROC
+//               overlaps neither CM nor COMP; the office's leakage reduction acts on L only.
 //   net savings NET(y) = sum_c [CM_c(y) + COMP_c(y)] + PROC(y) - L(y)   (before program cost)
 //   NPV         sum_y (NET(y) - COST(y)) (1 + r)^-(y + 0.5), the mid-year convention of
 //               sim::npv_by_row; reported in year 0 of npv_net_benefit_usd, the other years 0.
@@ -42,24 +46,43 @@
 // gross savings by lever, leakage and the NPV are reported but not rolled up, so no dollar is
 // counted twice.
 //
+// Funds and treatment (breakdown metrics, never in_budget): every money metric per fund group
+// (general_fund, special, proprietary): a category's flows in its fund shares f_c,g, processing
+// savings and programme cost in the spend-weighted shares sum_c S_c(-1) f_c,g / sum_c S_c(-1)
+// (a shared service recovering its cost through the cost allocation plan). The roll-up's
+// headline counts the general_fund parts (sim/economic.hpp). Net savings also by category (and
+// transaction_processing) and by treatment: "budgetable" (recurring purchases: a lower contract
+// price lowers next year's appropriation) and "cost_avoidance" (capital categories - a project
+// coming in under budget leaves the money in its bond, grant or capital fund - and processing
+// savings, staff time freed but no appropriation cut).
+//
 // Default parameters and their sources (docs/models/procurement.md has the full table):
 // - savings rate on managed spend pert(0.05, 0.10, 0.20): leading companies save 10-20% through
 //   strategic sourcing; federal agencies saved ~7% on the ~5% of spend they managed ($1.8B on
 //   $25.8B of $537B, FY2011; GAO-12-919, GAO-13-279SP).
-// - ceiling on spend under management 0.9: leading companies manage up to ~90% of their spend
-//   (GAO-12-919; GAO-21-40). Use through negotiated vehicles can stay near 10% of addressable
-//   spend (GAO-17-164): the LA scenario's ceiling spans that range.
+// - ceiling on spend under management pert(0.05, 0.15, 0.5): federal strategic sourcing managed
+//   ~5% of spend (GAO-12-919), negotiated vehicles drew ~10% of addressable spend (GAO-17-164),
+//   and after a decade of category management under 20% of common spending goes through GSA
+//   (GAO, Sept. 2025); leading companies' ~90% (GAO-12-919) is out of a city's reach in ten
+//   years. An assumption informed by these, not a measured distribution.
 // - leakage pert(0.2, 0.3, 0.4): the commonly quoted 20-40% of negotiated savings lost after
 //   contract signature (practitioner figure, not a peer-reviewed estimate).
 // - mean bidders per solicitation 2.3: the EU Single Market Scoreboard's single-bidder share of
 //   ~28% for a typical EU country, read through P(n = 1) = exp(-(mu - 1)).
-// - price curve A = 0.20, b = 0.35: an assumption shaped so that 88% of the attainable price
-//   reduction is reached at 7 bidders, matching Onur and Tas (2019, International Tax and Public
-//   Finance 26(3)), where procurement prices stop falling beyond six to eight bidders.
-// - added bidders from red-tape reform pert(0.3, 0.7, 1.5): an assumption (no public estimate).
+// - price curve b = 0.35: shaped so that 88% of the attainable price reduction is reached at 7
+//   bidders, matching Onur and Tas (2019, International Tax and Public Finance 26(3)), where
+//   procurement prices stop falling beyond six to eight bidders. Depth A pert(0.03, 0.10, 0.25):
+//   an assumption informed by Kang and Miller (2022, Review of Economic Studies 89(3)), who find
+//   the gain from drawing more sellers much reduced because the agency negotiates with few, and
+//   Coviello and Mariniello (2014, J. Public Economics 109), where wider publicity brought more
+//   bidders and lower prices.
+// - added bidders from red-tape reform pert(0, 0.1, 0.7): an assumption that includes zero;
+//   Kang and Miller (2022) find administrative hurdles play a very limited role in why
+//   federal contracts draw few bids.
 // - saving per transaction pert(2, 4, 8) USD: APQC's cost to process an invoice, top quartile
 //   $2.07, median $5.83, bottom quartile $10 or more.
-// - adoption midpoint 3 years, steepness 1 per year, go-live 3 years: assumptions.
+// - adoption midpoint triangular(3, 5, 8) years, steepness 1 per year, go-live 3 years:
+//   assumptions.
 #pragma once
 
 #include <memory>

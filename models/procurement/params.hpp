@@ -19,12 +19,29 @@ using sim::StreamKey;
 // Yearly real price escalation below this is refused (spend must stay positive).
 constexpr double kMinEscalation = -0.5;
 
+// The fund groups money is attributed to (docs/models/procurement.md, "Funds"): the General Fund,
+// the special funds of the General City (bond, grant, fee and tax-measure funds) and the
+// proprietary departments' own funds (Water and Power, Airports, Harbor). Few on purpose: the
+// engine stores every metric per path and year.
+inline constexpr int kFundGroups = 3;
+inline constexpr const char* kFundGroupNames[kFundGroups] = {"general_fund", "special",
+                                                             "proprietary"};
+// The group of the procure-to-pay processing savings in net savings' "category" breakdown (they
+// belong to no spend category).
+inline constexpr const char* kProcessingGroup = "transaction_processing";
+
 struct Category {
   std::string name;
   double base_spend_usd = 0.0;  // the latest year's spend, before the first simulated year
   double growth = 0.0;
   Distribution escalation;  // per path; ignored when escalation_factor >= 0
   int escalation_factor = -1;
+  // One-off capital works (bond-, grant- or capital-fund financed): a saving lowers a project's
+  // cost, it does not reduce a recurring appropriation (cost avoidance, not budgetable).
+  bool capital = false;
+  // Shares of the category's spend paid from each fund group (they add up to 1); all General
+  // Fund unless the scenario says otherwise.
+  double fund_shares[kFundGroups] = {1.0, 0.0, 0.0};
   double cm_addressable_share = 1.0;
   Distribution cm_savings_rate;
   double competitive_share = 1.0;
@@ -54,13 +71,13 @@ struct Lever {
 };
 
 struct CategoryManagement : Lever {
-  Distribution ceiling = Distribution::constant(0.9);
-  Distribution midpoint_years = Distribution::constant(3.0);
+  Distribution ceiling = Distribution::pert(0.05, 0.15, 0.5);
+  Distribution midpoint_years = Distribution::triangular(3.0, 5.0, 8.0);
   double steepness_per_year = 1.0;
 };
 
 struct RedTape : Lever {
-  Distribution added_bidders = Distribution::pert(0.3, 0.7, 1.5);
+  Distribution added_bidders = Distribution::pert(0.0, 0.1, 0.7);
   double ramp_years = 2.0;
 };
 
@@ -74,7 +91,8 @@ struct ProcurementOffice : Lever {
 struct Params {
   std::vector<Category> categories;
   Distribution leakage_share = Distribution::pert(0.2, 0.3, 0.4);
-  double max_price_reduction = 0.20;
+  // Depth A of the price curve (per path).
+  Distribution max_price_reduction = Distribution::pert(0.03, 0.10, 0.25);
   double rate_per_bidder = 0.35;
   CategoryManagement cm;
   RedTape red_tape;

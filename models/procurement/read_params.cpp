@@ -54,6 +54,10 @@ Category read_category(sim::MapReader& r, const sim::ModelEnv& env, bool by_shar
   if (!r.has("name")) r.child("name", true);
   c.name = r.text("name", "");
   if (r.has("name") && c.name.empty()) r.error("name", "must not be empty");
+  if (c.name == kProcessingGroup)
+    r.error("name", std::string("'") + kProcessingGroup +
+                        "' is the group of the processing savings in the savings' category "
+                        "breakdown; give the category another name");
   if (by_share) {
     if (r.has("annual_spend_usd"))
       r.error("annual_spend_usd",
@@ -74,6 +78,20 @@ Category read_category(sim::MapReader& r, const sim::ModelEnv& env, bool by_shar
     r.error("price_escalation_factor",
             "give either price_escalation (a rate) or price_escalation_factor (a factor's name), "
             "not both");
+
+  c.capital = r.boolean("capital", false);
+  sim::MapReader funds = r.map("funds");
+  if (funds.present()) {
+    double sum = 0.0;
+    for (int g = 0; g < kFundGroups; ++g) {
+      c.fund_shares[g] = funds.number(kFundGroupNames[g], 0.0, Range::probability());
+      sum += c.fund_shares[g];
+    }
+    if (std::abs(sum - 1.0) > 1e-6)
+      r.error("funds",
+              "fund shares (general_fund, special, proprietary) must add up to 1, got " + fmt(sum));
+  }
+  funds.finish();
 
   sim::MapReader cm = r.map("category_management");
   c.cm_addressable_share = cm.number("addressable_share", 1.0, Range::probability());
@@ -120,7 +138,7 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   p.leakage_share = r.uncertain("leakage_share", p.leakage_share, Range::probability());
   sim::MapReader curve = r.map("price_curve");
   p.max_price_reduction =
-      curve.number("max_reduction", p.max_price_reduction, Range{0.0, 1.0, false, true});
+      curve.uncertain("max_reduction", p.max_price_reduction, Range{0.0, 1.0, false, true});
   p.rate_per_bidder = curve.number("rate_per_bidder", p.rate_per_bidder, Range::positive());
   curve.finish();
 

@@ -193,11 +193,12 @@ def planner_table(res, names) -> Table:
             row.append(Cell.num(h["mean"].iat[0], k_scale, _cmp_src(
                 option, k, h["period"].iat[0], "mean", _stored(h))) if len(h) else Cell(""))
         rows.append(row)
-    note = ("Net budget impact: the option's net budget flow minus the baseline's, path by "
-            "path, as a present value over %d-%d at %g%% (mid-year). P(better): share of "
+    note = ("Net budget impact: the option's General Fund net budget flow minus the "
+            "baseline's, path by path, as a present value over %d-%d at %g%% (mid-year). P(better): share of "
             "paths where the option's NPV impact is above zero; P(best): share where it has "
             "the highest NPV of all options, the baseline included; P(target): share where "
-            "the impact reaches the scenario's fiscal target." % (
+            "the impact reaches the scenario's fiscal target. Savings that stay in special or "
+            "proprietary funds are in fiscal.net_budget_all_funds_usd, not in the headline." % (
                 res.years[0], res.years[-1], 100 * res.discount_rate))
     return Table("planner", "Planner table: net budget impact against %s" % res.baseline,
                  columns, rows, note)
