@@ -584,10 +584,9 @@ void print_breakdown(const std::string& file, const sim::Results& results,
   const sim::SummaryTable stored = io::read_summary(file);
   const std::vector<std::string> names = breakdown_names(stored);
   if (std::find(names.begin(), names.end(), breakdown) == names.end())
-    throw sim::InputError("--breakdown " + breakdown + ": " + file + " has no breakdown named '" +
-                          breakdown + "'" +
-                          (names.empty() ? std::string("; it has none")
-                                         : "; its breakdowns: " + join(names)));
+    throw sim::InputError(
+        "--breakdown " + breakdown + ": " + file + " has no breakdown named '" + breakdown + "'" +
+        (names.empty() ? std::string("; it has none") : "; its breakdowns: " + join(names)));
   std::optional<sim::ComparisonReport> comparison;
   if (results.options.size() > 1) {
     if (baseline == results.baseline) {

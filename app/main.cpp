@@ -115,9 +115,10 @@ int main(int argc, char** argv) {
   auto* by_year_flag = summarize->add_flag(
       "--by-year", by_year,
       "a row per calendar year too (derived pro rata from fiscal years when the run has them)");
-  summarize->add_flag("--by-fiscal-year", by_fiscal_year,
-                      "a row per fiscal year too (FY2026-27; calendar years without "
-                      "simulation.fiscal_year_start)")
+  summarize
+      ->add_flag("--by-fiscal-year", by_fiscal_year,
+                 "a row per fiscal year too (FY2026-27; calendar years without "
+                 "simulation.fiscal_year_start)")
       ->excludes(by_year_flag);
   summarize->add_option("--breakdown", breakdown,
                         "instead, the per-group tables of this breakdown (e.g. asset_class)");

@@ -75,14 +75,10 @@ Json summary_document(const sim::SummaryTable& t) {
     }
     options.push_back({{"name", o.name}, {"metrics", std::move(metrics)}});
   }
-  return {{"format", "reformsim-summary"},
-          {"paths", t.paths},
-          {"start_year", t.start_year},
-          {"fiscal_year_start", t.fiscal_year_start},
-          {"horizon_years", t.horizon_years},
-          {"discount_rate", t.discount_rate},
-          {"baseline", t.baseline},
-          {"options", std::move(options)}};
+  return {{"format", "reformsim-summary"},    {"paths", t.paths},
+          {"start_year", t.start_year},       {"fiscal_year_start", t.fiscal_year_start},
+          {"horizon_years", t.horizon_years}, {"discount_rate", t.discount_rate},
+          {"baseline", t.baseline},           {"options", std::move(options)}};
 }
 
 // Delivery, loss, payback and ROI of an option (sim/implementation_stats.hpp); years are calendar
@@ -239,8 +235,8 @@ void print_summary_table(std::FILE* out, const sim::SummaryTable& table, YearRow
                      ? "; the calendar years below are derived from them: flows and counts "
                        "pro rata by month, stocks at the fiscal year's end (docs/results-format.md)"
                      : "");
-  std::fprintf(out, "%-14s %-34s %-8s %-9s %16s %16s %16s %16s %14s\n", "option", "metric",
-               "unit", "period", "mean", "p5", "p50", "p95", "std.err");
+  std::fprintf(out, "%-14s %-34s %-8s %-9s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
+               "period", "mean", "p5", "p50", "p95", "std.err");
   for (std::size_t oi = 0; oi < table.options.size(); ++oi) {
     const auto& o = table.options[oi];
     for (std::size_t mi = 0; mi < o.metrics.size(); ++mi) {
@@ -495,8 +491,7 @@ std::vector<std::string> breakdown_names(const sim::SummaryTable& table) {
 }
 
 void print_breakdown_tables(std::FILE* out, const sim::SummaryTable& table,
-                            const sim::ComparisonReport* comparison,
-                            const std::string& breakdown) {
+                            const sim::ComparisonReport* comparison, const std::string& breakdown) {
   // The parents broken down this way, in the order their first group appears.
   std::vector<std::string> parents;
   for (const auto& o : table.options)
@@ -510,8 +505,7 @@ void print_breakdown_tables(std::FILE* out, const sim::SummaryTable& table,
     const sim::MetricSummary* whole = nullptr;
     for (const auto& o : table.options)
       if (!whole) whole = o.metric(parent);
-    const sim::Aggregate headline =
-        sim::headline_aggregate(whole ? whole->kind : sim::Kind::kFlow);
+    const sim::Aggregate headline = sim::headline_aggregate(whole ? whole->kind : sim::Kind::kFlow);
     std::fprintf(out,
                  "\nBreakdown '%s' of %s (%s of the %s; groups add up to the metric, rounding "
                  "aside)\n",

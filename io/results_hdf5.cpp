@@ -827,8 +827,7 @@ sim::ComparisonReport read_comparisons(const std::string& path) {
                           std::to_string(dims[0]) + " rows");
         auto row = [&](std::size_t i) {
           const double* x = v.data() + i * cols;
-          return sim::DeltaStats{x[0], x[1], x[2], x[3], x[4],  x[5],
-                                 x[6], x[7], x[8], x[9], x[10]};
+          return sim::DeltaStats{x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10]};
         };
         for (std::size_t y = 0; y < h; ++y) m.years.push_back(row(y));
         for (std::size_t i = h; i < dims[0]; ++i) {

@@ -13,7 +13,7 @@ namespace reformsim {
 namespace {
 
 sim::MetricInfo cost(std::string name) {
-  return {std::move(name), "USD", "", sim::Fiscal::kCost, true, sim::Kind::kFlow,
+  return {std::move(name),    "USD", "", sim::Fiscal::kCost, true, sim::Kind::kFlow,
           sim::Better::kLower};
 }
 
@@ -108,9 +108,9 @@ TEST(Breakdowns, TheEngineRefusesABreakdownCountedInTheBudget) {
 // parent, the groups add up to the parent in every path and year (to rounding: a sum in another
 // order), and every asset class of the scenario is a group.
 TEST(Breakdowns, RealEstateAssetClassesAddUpToTheirParentsPerPathAndYear) {
-  sim::Scenario sc = io::load_scenario(
-      std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
-      models::default_registry());
+  sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
+                        models::default_registry());
   sc.settings.paths = 60;
   const sim::Results r = testing::run_scenario(sc, 2);
   const std::size_t cells = r.paths * static_cast<std::size_t>(r.horizon());

@@ -1,11 +1,11 @@
 // Fiscal years (sim/fiscal_years.hpp): labels and the calendar view derived from fiscal years,
 // on values that differ from year to year (a view that took the wrong year, or the two shares
 // the wrong way round, gives other numbers).
-#include "sim/fiscal_years.hpp"
-
 #include <gtest/gtest.h>
 
 #include <vector>
+
+#include "sim/fiscal_years.hpp"
 
 namespace reformsim {
 namespace {
@@ -53,8 +53,8 @@ TEST(FiscalYears, CalendarResultsConvertEveryPathAndShiftTheYears) {
   r.baseline = "b";
   sim::OptionResults& o = r.options.emplace_back();
   o.name = "b";
-  const sim::MetricInfo cost{"cost_usd", "USD", "", sim::Fiscal::kCost, true, sim::Kind::kFlow,
-                             sim::Better::kLower};
+  const sim::MetricInfo cost{
+      "cost_usd", "USD", "", sim::Fiscal::kCost, true, sim::Kind::kFlow, sim::Better::kLower};
   o.metrics.push_back({"toy", cost, {10.0, 20.0, 40.0, 1.0, 3.0, 9.0}});  // path 0, then 1
   const sim::Results c = sim::calendar_results(r);
   EXPECT_EQ(c.horizon(), 2);

@@ -126,7 +126,8 @@ class RealEstateModel final : public sim::Model {
     // The breakdown by asset class (MetricInfo::parent): each headline metric's part per class,
     // "<metric>.<class>", after the metrics above, kByClass[b] x n_classes + c.
     for (Metric parent : kByClass) {
-      const sim::MetricInfo p = metrics_[static_cast<std::size_t>(parent)];  // a copy: push_back moves
+      // A copy: the push_back below may move the vector.
+      const sim::MetricInfo p = metrics_[static_cast<std::size_t>(parent)];
       for (const auto& c : spec_.classes) {
         sim::MetricInfo part = p;
         part.name = p.name + "." + c.name;
