@@ -417,10 +417,7 @@ def fan_chart(res, names, colors) -> str:
         ax.set_title(rp.wrap(names[option], 60), fontsize=9.5)
         ax.set_ylabel("net budget impact")
         rp.money_axis(ax, "y", unit)
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [res.fiscal_year_label(int(t)) for t in ticks],
-                      rotation=30 if res.fiscal_year_start > 1 else 0, fontsize=8)
-        ax.set_xlabel("fiscal year")
+        rp.fiscal_year_axis(ax, res)
         ax.legend(loc="upper left", fontsize=7.5)
     for ax in axes.flat[len(options):]:
         ax.set_visible(False)
