@@ -721,6 +721,45 @@ VerifyReport verify_results(const std::string& path) {
   return rep;
 }
 
+namespace {
+
+// A stored /summary or /comparisons table: `h` year rows, then the aggregates of the metric's
+// kind, `cols` columns; its shape, row labels, unit, kind, direction and breakdown, checked.
+struct StoredTable {
+  std::vector<double> values;  // rows x cols
+  std::vector<sim::Aggregate> aggregates;
+  std::string unit;
+  sim::Kind kind = sim::Kind::kFlow;
+  sim::Better better = sim::Better::kHigher;
+  sim::BreakdownOf breakdown;
+};
+
+StoredTable read_stored_table(hid_t group, const std::string& name, std::size_t h, std::size_t cols,
+                              const std::string& where) {
+  StoredTable t;
+  std::vector<hsize_t> dims;
+  t.values = h5::read_dataset(group, name, &dims);
+  if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
+    throw h5::Error(where + " has an unexpected shape");
+  h5::Handle ds = h5::open_dataset(group, name);
+  t.unit = h5::read_string_attr(ds, "unit");
+  // Version 1 tables carry no fiscal attribute: their direction is not needed here.
+  std::tie(t.kind, t.better) = read_kind_attrs(ds, t.unit, sim::Fiscal::kNone, where);
+  t.breakdown = read_breakdown_attrs(ds);
+  const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
+  if (labels.size() != dims[0])
+    throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
+                    std::to_string(dims[0]) + " rows");
+  for (std::size_t i = h; i < dims[0]; ++i) {
+    const auto agg = sim::parse_aggregate(labels[i]);
+    if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
+    t.aggregates.push_back(*agg);
+  }
+  return t;
+}
+
+}  // namespace
+
 sim::SummaryTable read_summary(const std::string& path) {
   sim::SummaryTable table;
   try {
@@ -747,36 +786,24 @@ sim::SummaryTable read_summary(const std::string& path) {
       for (const auto& key : h5::read_strings_attr(og, "metrics")) {
         const auto [model, metric] = split_key(key);
         h5::Handle mg = h5::open_group(og, model);
-        std::vector<hsize_t> dims;
-        const std::vector<double> v = h5::read_dataset(mg, metric, &dims);
-        const std::size_t cols = sim::kSummaryColumns.size();
-        const std::string where = "/summary/" + name + "/" + key;
-        if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
-          throw h5::Error(where + " has an unexpected shape");
+        const StoredTable t = read_stored_table(mg, metric, h, sim::kSummaryColumns.size(),
+                                                "/summary/" + name + "/" + key);
         sim::MetricSummary& m = o.metrics.emplace_back();
         m.model = model;
         m.metric = metric;
-        h5::Handle ds = h5::open_dataset(mg, metric);
-        m.unit = h5::read_string_attr(ds, "unit");
-        // Version 1 summaries carry no fiscal attribute: their direction is not needed here.
-        std::tie(m.kind, m.better) = read_kind_attrs(ds, m.unit, sim::Fiscal::kNone, where);
-        m.breakdown = read_breakdown_attrs(ds);
-        const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
-        if (labels.size() != dims[0])
-          throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
-                          std::to_string(dims[0]) + " rows");
+        m.unit = t.unit;
+        m.kind = t.kind;
+        m.better = t.better;
+        m.breakdown = t.breakdown;
         auto row = [&](std::size_t i) {
           sim::SummaryRow r;
-          std::copy(v.begin() + static_cast<std::ptrdiff_t>(i * cols),
-                    v.begin() + static_cast<std::ptrdiff_t>((i + 1) * cols), r.begin());
+          std::copy_n(t.values.begin() + static_cast<std::ptrdiff_t>(i * r.size()), r.size(),
+                      r.begin());
           return sim::from_row(r, table.paths);
         };
         for (std::size_t y = 0; y < h; ++y) m.by_year.push_back(row(y));
-        for (std::size_t i = h; i < dims[0]; ++i) {
-          const auto agg = sim::parse_aggregate(labels[i]);
-          if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
-          m.aggregates.emplace_back(*agg, row(i));
-        }
+        for (std::size_t i = 0; i < t.aggregates.size(); ++i)
+          m.aggregates.emplace_back(t.aggregates[i], row(h + i));
       }
     }
   } catch (const h5::Error& e) {
@@ -808,33 +835,22 @@ sim::ComparisonReport read_comparisons(const std::string& path) {
       for (const auto& key : h5::read_strings_attr(og, "metrics")) {
         const auto [model, metric] = split_key(key);
         h5::Handle mg = h5::open_group(og, model);
-        std::vector<hsize_t> dims;
-        const std::vector<double> v = h5::read_dataset(mg, metric, &dims);
-        const std::size_t cols = kComparisonColumns.size();
-        const std::string where = "/comparisons/" + name + "/" + key;
-        if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
-          throw h5::Error(where + " has an unexpected shape");
-        h5::Handle ds = h5::open_dataset(mg, metric);
+        const StoredTable t = read_stored_table(mg, metric, h, kComparisonColumns.size(),
+                                                "/comparisons/" + name + "/" + key);
         sim::MetricComparison& m = oc.metrics.emplace_back();
         m.metric = key;
-        m.unit = h5::read_string_attr(ds, "unit");
-        std::tie(m.kind, m.better) = read_kind_attrs(ds, m.unit, sim::Fiscal::kNone, where);
+        m.unit = t.unit;
+        m.kind = t.kind;
+        m.better = t.better;
         m.better_sign = m.better == sim::Better::kLower ? -1 : 1;
-        m.breakdown = read_breakdown_attrs(ds);
-        const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
-        if (labels.size() != dims[0])
-          throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
-                          std::to_string(dims[0]) + " rows");
+        m.breakdown = t.breakdown;
         auto row = [&](std::size_t i) {
-          const double* x = v.data() + i * cols;
+          const double* x = t.values.data() + i * kComparisonColumns.size();
           return sim::DeltaStats{x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10]};
         };
         for (std::size_t y = 0; y < h; ++y) m.years.push_back(row(y));
-        for (std::size_t i = h; i < dims[0]; ++i) {
-          const auto agg = sim::parse_aggregate(labels[i]);
-          if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
-          m.aggregates.emplace_back(*agg, row(i));
-        }
+        for (std::size_t i = 0; i < t.aggregates.size(); ++i)
+          m.aggregates.emplace_back(t.aggregates[i], row(h + i));
       }
     }
   } catch (const h5::Error& e) {
