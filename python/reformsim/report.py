@@ -166,7 +166,7 @@ def planner_table(res, names) -> Table:
                "P50 (%s)" % unit, "P95 (%s)" % unit, "P(better)", "P(best)"]
     columns += ["P(%s)" % t for t in target_names]
     if impl is not None:
-        columns += ["Payback, median (fiscal year)", "ROI (gross savings / programme cost)"]
+        columns += ["Payback, median", "ROI"]
     for k in extra:
         info = res.metric_info(k)
         # Money in the NPV columns' unit ($M), so the columns read together.
@@ -421,8 +421,9 @@ def fan_chart(res, names, colors) -> str:
         ax.legend(loc="upper left", fontsize=7.5)
     for ax in axes.flat[len(options):]:
         ax.set_visible(False)
-    fig.suptitle("Net budget impact against %s by year: P5-P95, P25-P75, median, mean"
-                 % res.baseline, fontweight="bold")
+    fig.suptitle("Net budget impact against %s by %syear: P5-P95, P25-P75, median, mean"
+                 % (res.baseline, "fiscal " if res.fiscal_year_start > 1 else ""),
+                 fontweight="bold")
     fig.tight_layout()
     return png_uri(fig)
 
