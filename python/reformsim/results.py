@@ -696,7 +696,8 @@ class Results:
         """The engine's /summary tables in long form: option, metric, model, unit, kind,
         period, year, then SUMMARY_COLUMNS. `period` is a year ("2026" or 2026) or an
         aggregate the metric's kind has (KIND_AGGREGATES: "total", "npv", "first", "last",
-        "change"); `year` is the calendar year of yearly rows."""
+        "change"); `year` is the calendar year of yearly rows (the year a fiscal year begins
+        in: fiscal_year_labels). Breakdown metrics are in breakdown()."""
         frames = []
         for opt in [option] if option else self.options:
             og = self._file["summary"][opt]
@@ -705,15 +706,15 @@ class Results:
                     continue
                 model, name = _split_key(key)
                 ds = og[model][name]
+                if "parent" in ds.attrs:  # a breakdown metric: Results.breakdown()
+                    continue
                 periods = _texts(ds.attrs["rows"])
                 f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
                 f.insert(0, "option", opt)
                 f.insert(1, "metric", key)
                 f.insert(2, "model", model)
                 f.insert(3, "unit", _text(ds.attrs.get("unit", "")))
-                # From the table itself: a breakdown metric may have no per-path array here.
-                f.insert(4, "kind", metric_kind(ds.attrs)[0] if "kind" in ds.attrs
-                         else self.metric_info(key, opt)["kind"])
+                f.insert(4, "kind", self.metric_info(key, opt)["kind"])
                 f.insert(5, "period", periods)
                 f.insert(6, "year", self._year_column(periods))
                 frames.append(f)
