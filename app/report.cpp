@@ -507,8 +507,8 @@ void print_breakdown_tables(std::FILE* out, const sim::SummaryTable& table,
       if (!whole) whole = o.metric(parent);
     const sim::Aggregate headline = sim::headline_aggregate(whole ? whole->kind : sim::Kind::kFlow);
     std::fprintf(out,
-                 "\nBreakdown '%s' of %s (%s of the %s; groups add up to the metric, rounding "
-                 "aside)\n",
+                 "\nBreakdown '%s' of %s (its %s, %s; the groups add up to the metric, "
+                 "rounding aside)\n",
                  breakdown.c_str(), parent.c_str(), sim::aggregate_name(headline),
                  whole ? whole->unit.c_str() : "?");
     std::fprintf(out, "%-24s %-24s %16s %14s %16s %16s %16s %16s %9s\n", "option", "group", "mean",
