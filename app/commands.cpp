@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -31,6 +32,7 @@
 #include "sim/config.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/fiscal_years.hpp"
 #include "sim/precision.hpp"
 #include "sim/sensitivity.hpp"
 #include "sim/summary.hpp"
@@ -236,6 +238,10 @@ std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
   if (!req.options.empty()) {
     keep_options(sc, req.options);
     overrides += " --option " + join(req.options);
+  }
+  if (req.breakdown) {
+    sc.settings.breakdown_paths = true;
+    overrides += " --breakdown";
   }
   if (!overrides.empty()) overrides.erase(0, 1);
   return overrides;
@@ -501,7 +507,7 @@ void report_run(const RunRequest& req, const sim::Scenario& sc, const sim::Summa
                stdout);
     return;
   }
-  print_summary_table(stdout, summary, false);
+  print_summary_table(stdout, summary);
   if (analysis.comparisons)
     print_comparison_table(stdout, *analysis.comparisons, sc.targets, false);
   if (analysis.precision) print_precision(stdout, *analysis.precision_target, *analysis.precision);
@@ -567,7 +573,40 @@ int verify_command(const std::string& file) {
   return 0;
 }
 
-int summarize_command(const std::string& file, bool json, bool by_year) {
+namespace {
+
+// The stored statistics of a file's breakdown metrics (written whether or not their per-path
+// arrays are): its /summary and, against `baseline`, its /comparisons, or those computed from
+// `computed` when the file holds the breakdown's per-path arrays and another baseline is asked.
+void print_breakdown(const std::string& file, const sim::Results& results,
+                     const std::string& breakdown, const std::string& baseline,
+                     const sim::ComparisonReport* computed) {
+  const sim::SummaryTable stored = io::read_summary(file);
+  const std::vector<std::string> names = breakdown_names(stored);
+  if (std::find(names.begin(), names.end(), breakdown) == names.end())
+    throw sim::InputError(
+        "--breakdown " + breakdown + ": " + file + " has no breakdown named '" + breakdown + "'" +
+        (names.empty() ? std::string("; it has none") : "; its breakdowns: " + join(names)));
+  std::optional<sim::ComparisonReport> comparison;
+  if (results.options.size() > 1) {
+    if (baseline == results.baseline) {
+      comparison = io::read_comparisons(file);
+    } else if (results.settings.breakdown_paths && computed) {
+      comparison = *computed;
+    } else {
+      throw sim::InputError("--breakdown " + breakdown + " --baseline " + baseline + ": " + file +
+                            " holds the breakdown's statistics against '" + results.baseline +
+                            "' only; against another baseline they need its per-path arrays "
+                            "(run --breakdown)");
+    }
+  }
+  print_breakdown_tables(stdout, stored, comparison ? &*comparison : nullptr, breakdown);
+}
+
+}  // namespace
+
+int summarize_command(const std::string& file, bool json, YearRows rows,
+                      const std::string& breakdown) {
   const io::ResultsFile f = io::read_results(file);
   const sim::SummaryTable summary = sim::summarize_results(f.results);
   // Everything read and computed before anything is printed: a damaged table found late must
@@ -578,20 +617,26 @@ int summarize_command(const std::string& file, bool json, bool by_year) {
     targets = io::read_targets(file);
     comparison = sim::compare_options(f.results, f.results.baseline, targets);
   }
+  std::optional<sim::SummaryTable> calendar;
+  if (rows == YearRows::kCalendar && f.results.settings.fiscal_year_start > 1 &&
+      f.results.horizon() > 1)
+    calendar = sim::summarize_results(sim::calendar_results(f.results));
   if (json) {
     std::fputs(summary_json(summary, comparison ? &*comparison : nullptr).c_str(), stdout);
+  } else if (!breakdown.empty()) {
+    print_breakdown(file, f.results, breakdown, f.results.baseline, nullptr);
   } else {
     std::printf("%s: %s, engine %s (%s), created %s\n", file.c_str(),
                 f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
                 f.provenance.git_revision.c_str(), f.provenance.created.c_str());
-    print_summary_table(stdout, summary, by_year);
+    print_summary_table(stdout, summary, rows, calendar ? &*calendar : nullptr);
     if (comparison) print_comparison_table(stdout, *comparison, targets, false);
   }
   return 0;
 }
 
 int compare_command(const std::string& file, const std::string& baseline, bool json,
-                    bool all_metrics) {
+                    bool all_metrics, const std::string& breakdown) {
   const io::ResultsFile f = io::read_results(file);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
@@ -601,6 +646,8 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
   const sim::ComparisonReport report = sim::compare_options(f.results, base, targets);
   if (json) {
     std::fputs(comparison_json(report, targets).c_str(), stdout);
+  } else if (!breakdown.empty()) {
+    print_breakdown(file, f.results, breakdown, base, &report);
   } else {
     std::printf("%s: %llu paths, %d years from %d, discounted at %g\n", file.c_str(),
                 static_cast<unsigned long long>(f.results.paths), f.results.horizon(),

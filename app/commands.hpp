@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "app/report.hpp"
+
 namespace reformsim::app {
 
 // `reformsim validate SCENARIO`: every problem, or one line describing the scenario; with
@@ -29,6 +31,7 @@ struct RunRequest {
   bool resume = false;          // continue from the output's checkpoint (needs `output`)
   std::string max_memory;       // memory budget, e.g. "8G"; empty: 80% of physical memory
   bool json = false;            // results (and input errors) as JSON on stdout
+  bool breakdown = false;       // write the breakdown metrics' per-path arrays too
 };
 
 // Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".
@@ -42,14 +45,17 @@ int run_command(const RunRequest& request);
 
 // `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then
 // (text only) the comparison of the options against the baseline.
-int summarize_command(const std::string& file, bool json, bool by_year);
+// `by_year`: yearly rows by calendar or fiscal year; `breakdown`: instead of the tables, the
+// per-group tables of that breakdown (from the file's stored statistics).
+int summarize_command(const std::string& file, bool json, YearRows rows,
+                      const std::string& breakdown = "");
 // Checks every dataset of a results file against its SHA-256 and checksums, reporting nothing
 // from it: exit 0 and one line when intact, 2 and the damaged object otherwise.
 int verify_command(const std::string& file);
 
 // `reformsim compare FILE`: every option against the baseline, path by path.
 int compare_command(const std::string& file, const std::string& baseline, bool json,
-                    bool all_metrics);
+                    bool all_metrics, const std::string& breakdown = "");
 
 // `reformsim sensitivity FILE`: what drives each option's outcome.
 int sensitivity_command(const std::string& file, const std::string& baseline,

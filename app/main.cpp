@@ -97,18 +97,31 @@ int main(int argc, char** argv) {
                 "none")
       ->needs(output);
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
+  run->add_flag("--breakdown", run_req.breakdown,
+                "also write the per-path arrays of breakdown metrics (per department, category, "
+                "asset class); their statistics are written always");
   run->add_flag("--json", run_req.json,
                 "print the summary and the comparison as JSON (numbers that read back as the "
                 "same doubles); input errors too, as `validate --json` does");
 
   std::string results_file;
-  bool json = false, by_year = false;
+  bool json = false, by_year = false, by_fiscal_year = false;
+  std::string breakdown;
   auto* summarize = app.add_subcommand(
       "summarize", "print the summary table of a results file, computed from the file alone");
   summarize->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
       ->required();
   summarize->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
-  summarize->add_flag("--by-year", by_year, "a row per year and the present value too");
+  auto* by_year_flag = summarize->add_flag(
+      "--by-year", by_year,
+      "a row per calendar year too (derived pro rata from fiscal years when the run has them)");
+  summarize
+      ->add_flag("--by-fiscal-year", by_fiscal_year,
+                 "a row per fiscal year too (FY2026-27; calendar years without "
+                 "simulation.fiscal_year_start)")
+      ->excludes(by_year_flag);
+  summarize->add_option("--breakdown", breakdown,
+                        "instead, the per-group tables of this breakdown (e.g. asset_class)");
 
   auto* verify = app.add_subcommand(
       "verify", "check a results file against its SHA-256 digests and checksums, nothing else");
@@ -125,6 +138,8 @@ int main(int argc, char** argv) {
   compare->add_option("--baseline", baseline, "option to compare against (default: the file's)");
   compare->add_flag("--all", all_metrics, "every metric, not only the net budget impact");
   compare->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
+  compare->add_option("--breakdown", breakdown,
+                      "instead, the per-group tables of this breakdown against the baseline");
 
   auto* sensitivity = app.add_subcommand(
       "sensitivity", "rank the uncertain inputs by how much they drive each option's outcome");
@@ -219,9 +234,15 @@ int main(int argc, char** argv) {
   try {
     if (validate->parsed()) return app::validate_command(scenario, validate_json);
     if (run->parsed()) return app::run_command(run_req);
-    if (summarize->parsed()) return app::summarize_command(results_file, json, by_year);
+    if (summarize->parsed())
+      return app::summarize_command(results_file, json,
+                                    by_fiscal_year ? app::YearRows::kFiscal
+                                    : by_year      ? app::YearRows::kCalendar
+                                                   : app::YearRows::kNone,
+                                    breakdown);
     if (verify->parsed()) return app::verify_command(results_file);
-    if (compare->parsed()) return app::compare_command(results_file, baseline, json, all_metrics);
+    if (compare->parsed())
+      return app::compare_command(results_file, baseline, json, all_metrics, breakdown);
     if (sensitivity->parsed())
       return app::sensitivity_command(results_file, baseline, metric, top, json);
     if (fit->parsed()) return app::fit_command(fit_req);

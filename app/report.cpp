@@ -8,6 +8,7 @@
 #include "sim/config.hpp"
 #include "sim/economic.hpp"
 #include "sim/engine.hpp"
+#include "sim/fiscal_years.hpp"
 
 namespace reformsim::app {
 namespace {
@@ -36,6 +37,14 @@ Json delta_object(const sim::DeltaStats& d) {
           {"prob_better", d.prob_better}};
 }
 
+// A breakdown metric's place: "parent", "breakdown", "group" (nothing for an ordinary metric).
+void add_breakdown(Json& metric, const sim::BreakdownOf& b) {
+  if (b.empty()) return;
+  metric["parent"] = b.parent;
+  metric["breakdown"] = b.breakdown;
+  metric["group"] = b.group;
+}
+
 Json summary_document(const sim::SummaryTable& t) {
   Json options = Json::array();
   for (const auto& o : t.options) {
@@ -50,11 +59,14 @@ Json summary_document(const sim::SummaryTable& t) {
                      {"kind", sim::kind_name(m.kind)},
                      {"better", sim::better_name(m.better)},
                      {"aggregates", aggregates}};
+      add_breakdown(metric, m.breakdown);
       for (const auto& [what, s] : m.aggregates)
         metric[sim::aggregate_name(what)] = summary_object(s);
       Json by_year = Json::array();
       for (std::size_t y = 0; y < m.by_year.size(); ++y) {
-        Json row = {{"year", t.start_year + static_cast<int>(y)}};
+        const int year = t.start_year + static_cast<int>(y);
+        Json row = {{"year", year},
+                    {"fiscal_year", sim::fiscal_year_label(year, t.fiscal_year_start)}};
         row.update(summary_object(m.by_year[y]));
         by_year.push_back(std::move(row));
       }
@@ -64,9 +76,9 @@ Json summary_document(const sim::SummaryTable& t) {
     options.push_back({{"name", o.name}, {"metrics", std::move(metrics)}});
   }
   return {{"format", "reformsim-summary"},    {"paths", t.paths},
-          {"start_year", t.start_year},       {"horizon_years", t.horizon_years},
-          {"discount_rate", t.discount_rate}, {"baseline", t.baseline},
-          {"options", std::move(options)}};
+          {"start_year", t.start_year},       {"fiscal_year_start", t.fiscal_year_start},
+          {"horizon_years", t.horizon_years}, {"discount_rate", t.discount_rate},
+          {"baseline", t.baseline},           {"options", std::move(options)}};
 }
 
 // Delivery, loss, payback and ROI of an option (sim/implementation_stats.hpp); years are calendar
@@ -125,6 +137,7 @@ Json comparison_document(const sim::ComparisonReport& report,
                      {"better", sim::better_name(m.better)},
                      {"better_sign", m.better_sign},
                      {"headline", sim::aggregate_name(sim::headline_aggregate(m.kind))}};
+      add_breakdown(metric, m.breakdown);
       for (const auto& [what, d] : m.aggregates)
         metric[sim::aggregate_name(what)] = delta_object(d);
       Json by_year = Json::array();
@@ -209,20 +222,41 @@ std::string format_value(double x) {
   return (x < 0 ? "-" : "") + out;
 }
 
-void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year) {
+void print_summary_table(std::FILE* out, const sim::SummaryTable& table, YearRows rows,
+                         const sim::SummaryTable* calendar) {
   std::fprintf(out,
                "%llu paths, %d years from %d; over the horizon, what each kind of metric means: a "
                "flow's total (sum) and npv (present value), a count's total, a stock's first and "
                "last year and change, an npv itself\n",
                static_cast<unsigned long long>(table.paths), table.horizon_years, table.start_year);
-  std::fprintf(out, "%-14s %-34s %-8s %-6s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
+  if (table.fiscal_year_start > 1)
+    std::fprintf(out, "years are fiscal years from %s (fiscal_year_start %d)%s\n",
+                 sim::fiscal_year_label(table.start_year, table.fiscal_year_start).c_str(),
+                 table.fiscal_year_start,
+                 rows == YearRows::kCalendar && calendar
+                     ? "; the calendar years below are derived from them: flows and counts "
+                       "pro rata by month, stocks at the fiscal year's end (docs/results-format.md)"
+                     : "");
+  std::fprintf(out, "%-14s %-34s %-8s %-9s %16s %16s %16s %16s %14s\n", "option", "metric", "unit",
                "period", "mean", "p5", "p50", "p95", "std.err");
-  for (const auto& o : table.options) {
-    for (const auto& m : o.metrics) {
-      if (by_year) {
+  for (std::size_t oi = 0; oi < table.options.size(); ++oi) {
+    const auto& o = table.options[oi];
+    for (std::size_t mi = 0; mi < o.metrics.size(); ++mi) {
+      const auto& m = o.metrics[mi];
+      if (!m.breakdown.empty()) continue;  // `summarize --breakdown NAME` shows them
+      if (rows == YearRows::kFiscal) {
         for (std::size_t y = 0; y < m.by_year.size(); ++y)
           print_row(out, o.name, m.key(), m.unit,
-                    std::to_string(table.start_year + static_cast<int>(y)), m.by_year[y]);
+                    sim::fiscal_year_label(table.start_year + static_cast<int>(y),
+                                           table.fiscal_year_start),
+                    m.by_year[y]);
+      } else if (rows == YearRows::kCalendar) {
+        const bool derived = calendar != nullptr && table.fiscal_year_start > 1;
+        const sim::SummaryTable& t = derived ? *calendar : table;
+        const auto& years = t.options[oi].metrics[mi].by_year;
+        for (std::size_t y = 0; y < years.size(); ++y)
+          print_row(out, o.name, m.key(), m.unit,
+                    std::to_string(t.start_year + static_cast<int>(y)), years[y]);
       }
       for (const auto& [what, s] : m.aggregates)
         print_row(out, o.name, m.key(), m.unit, sim::aggregate_name(what), s);
@@ -447,12 +481,73 @@ void print_comparison_table(std::FILE* out, const sim::ComparisonReport& report,
                "of", "mean", "p5", "p95", "P(better)", "better");
   for (const auto& oc : report.options) {
     for (const auto& m : oc.metrics) {
+      if (!m.breakdown.empty()) continue;  // `compare --breakdown NAME` shows them
       const auto& d = m.headline();
       std::fprintf(
           out, "%-24s %-44s %-8s %-6s %16s %16s %16s %9s %s\n", oc.option.c_str(), m.metric.c_str(),
           m.unit.c_str(), sim::aggregate_name(sim::headline_aggregate(m.kind)),
           format_value(d.mean).c_str(), format_value(d.p5).c_str(), format_value(d.p95).c_str(),
           percent(d.prob_better).c_str(), sim::better_name(m.better));
+    }
+  }
+}
+
+std::vector<std::string> breakdown_names(const sim::SummaryTable& table) {
+  std::vector<std::string> names;
+  for (const auto& o : table.options)
+    for (const auto& m : o.metrics)
+      if (!m.breakdown.empty() &&
+          std::find(names.begin(), names.end(), m.breakdown.breakdown) == names.end())
+        names.push_back(m.breakdown.breakdown);
+  return names;
+}
+
+void print_breakdown_tables(std::FILE* out, const sim::SummaryTable& table,
+                            const sim::ComparisonReport* comparison, const std::string& breakdown) {
+  // The parents broken down this way, in the order their first group appears.
+  std::vector<std::string> parents;
+  for (const auto& o : table.options)
+    for (const auto& m : o.metrics)
+      if (m.breakdown.breakdown == breakdown) {
+        const std::string parent = m.model + "." + m.breakdown.parent;
+        if (std::find(parents.begin(), parents.end(), parent) == parents.end())
+          parents.push_back(parent);
+      }
+  for (const auto& parent : parents) {
+    const sim::MetricSummary* whole = nullptr;
+    for (const auto& o : table.options)
+      if (!whole) whole = o.metric(parent);
+    const sim::Aggregate headline = sim::headline_aggregate(whole ? whole->kind : sim::Kind::kFlow);
+    std::fprintf(out,
+                 "\nBreakdown '%s' of %s (its %s, %s; the groups add up to the metric, "
+                 "rounding aside)\n",
+                 breakdown.c_str(), parent.c_str(), sim::aggregate_name(headline),
+                 whole ? whole->unit.c_str() : "?");
+    std::fprintf(out, "%-24s %-24s %16s %14s %16s %16s %16s %16s %9s\n", "option", "group", "mean",
+                 "std.err", "p5", "p95", "vs baseline", "95% CI half", "P(better)");
+    for (const auto& o : table.options) {
+      const sim::OptionComparison* oc = nullptr;
+      if (comparison)
+        for (const auto& c : comparison->options)
+          if (c.option == o.name) oc = &c;
+      auto line = [&](const std::string& group, const sim::MetricSummary& m) {
+        const sim::Summary* s = m.aggregate(headline);
+        if (!s) return;
+        const sim::DeltaStats* d = nullptr;
+        if (oc)
+          for (const auto& mc : oc->metrics)
+            if (mc.metric == m.key()) d = mc.aggregate(headline);
+        std::fprintf(out, "%-24s %-24s %16s %14s %16s %16s %16s %16s %9s\n", o.name.c_str(),
+                     group.c_str(), format_value(s->mean).c_str(), format_value(s->se).c_str(),
+                     format_value(s->p5).c_str(), format_value(s->p95).c_str(),
+                     d ? format_value(d->mean).c_str() : "",
+                     d ? format_value(d->ci_upper - d->mean).c_str() : "",
+                     d ? percent(d->prob_better).c_str() : "");
+      };
+      for (const auto& m : o.metrics)
+        if (m.breakdown.breakdown == breakdown && m.model + "." + m.breakdown.parent == parent)
+          line(m.breakdown.group, m);
+      if (const sim::MetricSummary* p = o.metric(parent)) line("(all)", *p);
     }
   }
 }

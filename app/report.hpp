@@ -15,10 +15,28 @@
 
 namespace reformsim::app {
 
-// One row per option and metric: the metric summed over the horizon (mean, P5, P50, P95,
-// standard error of the mean). With `by_year`, also one row per year and, for money, the
-// present value.
-void print_summary_table(std::FILE* out, const sim::SummaryTable& table, bool by_year);
+// Which yearly rows a summary table shows besides the aggregates over the horizon.
+enum class YearRows {
+  kNone,
+  kCalendar,  // by calendar year (derived from fiscal years: `calendar`)
+  kFiscal,    // by fiscal year, labelled "FY2026-27" (sim/fiscal_years.hpp)
+};
+
+// One row per option and metric (breakdown metrics left out): each aggregate of its kind over
+// the horizon (mean, P5, P50, P95, standard error of the mean), after the yearly rows `rows`
+// asks for. When the table's years are fiscal years, the calendar rows are those of
+// `calendar` (summarize_results of sim::calendar_results), when given.
+void print_summary_table(std::FILE* out, const sim::SummaryTable& table,
+                         YearRows rows = YearRows::kNone,
+                         const sim::SummaryTable* calendar = nullptr);
+
+// The breakdowns (MetricInfo::breakdown) the table holds, in order of appearance.
+std::vector<std::string> breakdown_names(const sim::SummaryTable& table);
+// Per metric broken down by `breakdown`: per option and group (and the whole metric, "(all)"),
+// the headline aggregate's mean, standard error, P5 and P95, and with `comparison` the paired
+// difference against its baseline (mean, 95% CI half-width, P(better)).
+void print_breakdown_tables(std::FILE* out, const sim::SummaryTable& table,
+                            const sim::ComparisonReport* comparison, const std::string& breakdown);
 
 // The whole table as JSON (see docs/results-format.md, "summarize --json"). With `comparison`
 // (a file of several options), also "implementation": per reform option, compare --json's

@@ -18,6 +18,7 @@
 #include "io/provenance_attrs.hpp"
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
+#include "sim/fiscal_years.hpp"
 #include "sim/version.hpp"
 
 namespace reformsim::io {
@@ -95,6 +96,20 @@ std::vector<double> read_shaped(hid_t parent, const std::string& name,
   }
 }
 
+// The root attributes fiscal_year_start and breakdown_paths (absent before issue 20: calendar
+// years, every per-path array written).
+void read_year_basis(hid_t root, sim::SimulationSettings& s) {
+  s.fiscal_year_start = 1;
+  if (h5::has_attr(root, "fiscal_year_start")) {
+    const std::int64_t month = h5::read_int_attr(root, "fiscal_year_start");
+    if (month < 1 || month > 12)
+      throw h5::Error("fiscal_year_start " + std::to_string(month) + " is not a month (1-12)");
+    s.fiscal_year_start = static_cast<int>(month);
+  }
+  s.breakdown_paths =
+      !h5::has_attr(root, "breakdown_paths") || h5::read_int_attr(root, "breakdown_paths") != 0;
+}
+
 // The root attribute start_year, in the range a scenario allows.
 int read_start_year(hid_t root) {
   const std::int64_t year = h5::read_int_attr(root, "start_year");
@@ -115,6 +130,29 @@ std::vector<std::string> summary_row_labels(const sim::SummaryTable& table,
 void write_kind_attrs(hid_t ds, sim::Kind kind, sim::Better better) {
   h5::write_attr(ds, "kind", sim::kind_name(kind));
   h5::write_attr(ds, "better", sim::better_name(better));
+}
+
+// A breakdown metric's dataset carries `parent`, `breakdown` and `group`; an ordinary one none.
+void write_breakdown_attrs(hid_t ds, const sim::BreakdownOf& b) {
+  if (b.empty()) return;
+  h5::write_attr(ds, "parent", b.parent);
+  h5::write_attr(ds, "breakdown", b.breakdown);
+  h5::write_attr(ds, "group", b.group);
+}
+
+sim::BreakdownOf read_breakdown_attrs(hid_t ds) {
+  if (!h5::has_attr(ds, "parent")) return {};
+  sim::BreakdownOf b{h5::read_string_attr(ds, "parent"), h5::read_string_attr(ds, "breakdown"),
+                     h5::read_string_attr(ds, "group")};
+  if (b.parent.empty() || b.breakdown.empty() || b.group.empty())
+    throw h5::Error("a breakdown metric's parent, breakdown and group must not be empty");
+  return b;
+}
+
+// Whether the per-path array of metric `m` goes into /options: every ordinary metric, and the
+// breakdown metrics only when asked (their statistics are always in /summary and /comparisons).
+bool per_path_written(const sim::Results& r, const sim::MetricSeries& m) {
+  return m.info.parent.empty() || r.settings.breakdown_paths;
 }
 
 // Kind and direction of a metric dataset. Version 1 files have neither: a metric in USD was
@@ -145,6 +183,17 @@ void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& 
   h5::write_attr(root, "horizon_years", r.settings.horizon_years);
   h5::write_attr(root, "start_year", r.settings.start_year);
   h5::write_attr(root, "discount_rate", r.settings.discount_rate);
+  // The years' basis (sim/fiscal_years.hpp): what a column is, and how the calendar view is
+  // derived from it.
+  h5::write_attr(root, "fiscal_year_start", r.settings.fiscal_year_start);
+  std::vector<std::string> labels;
+  for (int t = 0; t < r.settings.horizon_years; ++t)
+    labels.push_back(
+        sim::fiscal_year_label(r.settings.start_year + t, r.settings.fiscal_year_start));
+  h5::write_attr(root, "fiscal_year_labels", labels);
+  h5::write_attr(root, "year_basis", r.settings.fiscal_year_start > 1 ? "fiscal" : "calendar");
+  h5::write_attr(root, "calendar_mapping", sim::kCalendarMapping);
+  h5::write_attr(root, "breakdown_paths", r.settings.breakdown_paths ? 1 : 0);
   h5::write_attr(root, "baseline", r.baseline);
   std::vector<std::string> options;
   for (const auto& o : r.options) options.push_back(o.name);
@@ -163,12 +212,13 @@ void write_options(hid_t root, const sim::Results& r) {
     // memory this takes), then written in order.
     std::vector<h5::PerPathData> arrays;
     for (const auto& m : o.metrics)
-      arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
+      if (per_path_written(r, m)) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
     for (const auto& in : o.inputs) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
     const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
     std::size_t next = 0;
     std::vector<std::string> metric_keys, input_keys;
     for (const auto& m : o.metrics) {
+      if (!per_path_written(r, m)) continue;
       check_link_name(m.model, "model");
       check_link_name(m.info.name, "metric");
       if (m.model == "inputs") throw sim::RunError("a model may not be named 'inputs'");
@@ -183,6 +233,7 @@ void write_options(hid_t root, const sim::Results& r) {
       h5::write_attr(ds, "in_budget", m.info.in_budget ? 1 : 0);
       write_kind_attrs(ds, m.info.kind, m.info.better);
       if (m.info.held_asset) h5::write_attr(ds, "held_asset", 1);
+      write_breakdown_attrs(ds, {m.info.parent, m.info.breakdown, m.info.group});
       metric_keys.push_back(m.key());
     }
     h5::Handle ig = h5::create_group(og, "inputs");
@@ -223,6 +274,7 @@ void write_summary(hid_t root, const sim::SummaryTable& table) {
       h5::write_attr(ds, "rows", rows);
       h5::write_attr(ds, "unit", m.unit);
       write_kind_attrs(ds, m.kind, m.better);
+      write_breakdown_attrs(ds, m.breakdown);
       keys.push_back(m.key());
     }
     h5::write_attr(og, "metrics", keys);
@@ -329,6 +381,7 @@ void write_comparisons(hid_t root, const sim::Results& r, const Analysis& a) {
       h5::write_attr(ds, "unit", m.unit);
       h5::write_attr(ds, "better_sign", m.better_sign);
       write_kind_attrs(ds, m.kind, m.better);
+      write_breakdown_attrs(ds, m.breakdown);
       keys.push_back(m.metric);
     }
     h5::write_attr(og, "metrics", keys);
@@ -584,6 +637,7 @@ ResultsFile read_results(const std::string& path) {
     r.settings.horizon_years = static_cast<int>(horizon);
     r.settings.start_year = read_start_year(root);
     r.settings.discount_rate = h5::read_double_attr(root, "discount_rate");
+    read_year_basis(root, r.settings);
     r.baseline = h5::read_string_attr(root, "baseline");
     r.factor_names = h5::read_strings_attr(root, "factors");
     const std::vector<hsize_t> metric_dims = {r.paths, static_cast<hsize_t>(horizon)};
@@ -613,6 +667,10 @@ ResultsFile read_results(const std::string& path) {
         std::tie(s.info.kind, s.info.better) =
             read_kind_attrs(ds, s.info.unit, s.info.fiscal, "/options/" + name + "/" + key);
         s.info.held_asset = h5::has_attr(ds, "held_asset") && h5::read_int_attr(ds, "held_asset");
+        const sim::BreakdownOf b = read_breakdown_attrs(ds);
+        s.info.parent = b.parent;
+        s.info.breakdown = b.breakdown;
+        s.info.group = b.group;
       }
       h5::Handle ig = h5::open_group(og, "inputs");
       for (const auto& key : h5::read_strings_attr(og, "inputs")) {
@@ -663,6 +721,45 @@ VerifyReport verify_results(const std::string& path) {
   return rep;
 }
 
+namespace {
+
+// A stored /summary or /comparisons table: `h` year rows, then the aggregates of the metric's
+// kind, `cols` columns; its shape, row labels, unit, kind, direction and breakdown, checked.
+struct StoredTable {
+  std::vector<double> values;  // rows x cols
+  std::vector<sim::Aggregate> aggregates;
+  std::string unit;
+  sim::Kind kind = sim::Kind::kFlow;
+  sim::Better better = sim::Better::kHigher;
+  sim::BreakdownOf breakdown;
+};
+
+StoredTable read_stored_table(hid_t group, const std::string& name, std::size_t h, std::size_t cols,
+                              const std::string& where) {
+  StoredTable t;
+  std::vector<hsize_t> dims;
+  t.values = h5::read_dataset(group, name, &dims);
+  if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
+    throw h5::Error(where + " has an unexpected shape");
+  h5::Handle ds = h5::open_dataset(group, name);
+  t.unit = h5::read_string_attr(ds, "unit");
+  // Version 1 tables carry no fiscal attribute: their direction is not needed here.
+  std::tie(t.kind, t.better) = read_kind_attrs(ds, t.unit, sim::Fiscal::kNone, where);
+  t.breakdown = read_breakdown_attrs(ds);
+  const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
+  if (labels.size() != dims[0])
+    throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
+                    std::to_string(dims[0]) + " rows");
+  for (std::size_t i = h; i < dims[0]; ++i) {
+    const auto agg = sim::parse_aggregate(labels[i]);
+    if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
+    t.aggregates.push_back(*agg);
+  }
+  return t;
+}
+
+}  // namespace
+
 sim::SummaryTable read_summary(const std::string& path) {
   sim::SummaryTable table;
   try {
@@ -676,6 +773,9 @@ sim::SummaryTable read_summary(const std::string& path) {
       throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
     table.horizon_years = static_cast<int>(horizon);
     table.discount_rate = h5::read_double_attr(root, "discount_rate");
+    sim::SimulationSettings basis;
+    read_year_basis(root, basis);
+    table.fiscal_year_start = basis.fiscal_year_start;
     table.baseline = h5::read_string_attr(root, "baseline");
     const auto h = static_cast<std::size_t>(table.horizon_years);
     h5::Handle sg = h5::open_group(root, "summary");
@@ -686,41 +786,77 @@ sim::SummaryTable read_summary(const std::string& path) {
       for (const auto& key : h5::read_strings_attr(og, "metrics")) {
         const auto [model, metric] = split_key(key);
         h5::Handle mg = h5::open_group(og, model);
-        std::vector<hsize_t> dims;
-        const std::vector<double> v = h5::read_dataset(mg, metric, &dims);
-        const std::size_t cols = sim::kSummaryColumns.size();
-        const std::string where = "/summary/" + name + "/" + key;
-        if (dims.size() != 2 || dims[1] != cols || dims[0] <= h)
-          throw h5::Error(where + " has an unexpected shape");
+        const StoredTable t = read_stored_table(mg, metric, h, sim::kSummaryColumns.size(),
+                                                "/summary/" + name + "/" + key);
         sim::MetricSummary& m = o.metrics.emplace_back();
         m.model = model;
         m.metric = metric;
-        h5::Handle ds = h5::open_dataset(mg, metric);
-        m.unit = h5::read_string_attr(ds, "unit");
-        // Version 1 summaries carry no fiscal attribute: their direction is not needed here.
-        std::tie(m.kind, m.better) = read_kind_attrs(ds, m.unit, sim::Fiscal::kNone, where);
-        const std::vector<std::string> labels = h5::read_strings_attr(ds, "rows");
-        if (labels.size() != dims[0])
-          throw h5::Error(where + ": " + std::to_string(labels.size()) + " row labels for " +
-                          std::to_string(dims[0]) + " rows");
+        m.unit = t.unit;
+        m.kind = t.kind;
+        m.better = t.better;
+        m.breakdown = t.breakdown;
         auto row = [&](std::size_t i) {
           sim::SummaryRow r;
-          std::copy(v.begin() + static_cast<std::ptrdiff_t>(i * cols),
-                    v.begin() + static_cast<std::ptrdiff_t>((i + 1) * cols), r.begin());
+          std::copy_n(t.values.begin() + static_cast<std::ptrdiff_t>(i * r.size()), r.size(),
+                      r.begin());
           return sim::from_row(r, table.paths);
         };
         for (std::size_t y = 0; y < h; ++y) m.by_year.push_back(row(y));
-        for (std::size_t i = h; i < dims[0]; ++i) {
-          const auto agg = sim::parse_aggregate(labels[i]);
-          if (!agg) throw h5::Error(where + ": unknown row '" + labels[i] + "'");
-          m.aggregates.emplace_back(*agg, row(i));
-        }
+        for (std::size_t i = 0; i < t.aggregates.size(); ++i)
+          m.aggregates.emplace_back(t.aggregates[i], row(h + i));
       }
     }
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
   }
   return table;
+}
+
+sim::ComparisonReport read_comparisons(const std::string& path) {
+  sim::ComparisonReport rep;
+  try {
+    std::int64_t version = 0;
+    h5::Handle file = open_checked(path, &version);
+    h5::Handle root = h5::open_group(file, "/");
+    rep.start_year = read_start_year(root);
+    const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
+    if (horizon < 1 || horizon > sim::kMaxHorizonYears)
+      throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
+    const auto h = static_cast<std::size_t>(horizon);
+    if (!h5::exists(root, "comparisons")) return rep;
+    h5::Handle cg = h5::open_group(root, "comparisons");
+    rep.baseline = h5::read_string_attr(cg, "baseline");
+    for (const auto& name : h5::read_strings_attr(root, "options")) {
+      if (name == rep.baseline) continue;
+      h5::Handle og = h5::open_group(cg, name);
+      sim::OptionComparison& oc = rep.options.emplace_back();
+      oc.option = name;
+      oc.baseline = rep.baseline;
+      for (const auto& key : h5::read_strings_attr(og, "metrics")) {
+        const auto [model, metric] = split_key(key);
+        h5::Handle mg = h5::open_group(og, model);
+        const StoredTable t = read_stored_table(mg, metric, h, kComparisonColumns.size(),
+                                                "/comparisons/" + name + "/" + key);
+        sim::MetricComparison& m = oc.metrics.emplace_back();
+        m.metric = key;
+        m.unit = t.unit;
+        m.kind = t.kind;
+        m.better = t.better;
+        m.better_sign = m.better == sim::Better::kLower ? -1 : 1;
+        m.breakdown = t.breakdown;
+        auto row = [&](std::size_t i) {
+          const double* x = t.values.data() + i * kComparisonColumns.size();
+          return sim::DeltaStats{x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10]};
+        };
+        for (std::size_t y = 0; y < h; ++y) m.years.push_back(row(y));
+        for (std::size_t i = 0; i < t.aggregates.size(); ++i)
+          m.aggregates.emplace_back(t.aggregates[i], row(h + i));
+      }
+    }
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return rep;
 }
 
 std::vector<sim::Target> read_targets(const std::string& path) {

@@ -134,6 +134,11 @@ struct VerifyReport {
 VerifyReport verify_results(const std::string& path);
 // The stored /summary tables (as written at the end of the run).
 sim::SummaryTable read_summary(const std::string& path);
+// The stored /comparisons tables, per option and metric (years and aggregates), as written at
+// the end of the run: the only statistics of a breakdown metric whose per-path arrays the file
+// does not hold. Targets, P(best) and implementation figures are left empty. A file with one
+// option has none: the report then has no options.
+sim::ComparisonReport read_comparisons(const std::string& path);
 // The fiscal targets stored with the comparisons (empty when there are none).
 std::vector<sim::Target> read_targets(const std::string& path);
 

@@ -1,5 +1,6 @@
 #include "sim/aggregates.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "sim/statistics.hpp"
@@ -116,6 +117,38 @@ std::string metric_declaration_problem(const MetricInfo& info) {
            ", not flow";
   if (info.held_asset && (info.kind != Kind::kStock || info.unit != "USD" || info.in_budget))
     return "is declared a held asset but is not a stock in USD outside the budget roll-up";
+  return "";
+}
+
+std::string breakdown_declaration_problem(const MetricInfo& info,
+                                          const std::vector<MetricInfo>& metrics) {
+  if (info.parent.empty()) {
+    if (!info.breakdown.empty() || !info.group.empty())
+      return "names a breakdown or group but no parent metric";
+    return "";
+  }
+  if (info.breakdown.empty() || info.group.empty())
+    return "is a breakdown of '" + info.parent + "' but names no breakdown or no group";
+  const auto parent = std::find_if(metrics.begin(), metrics.end(),
+                                   [&](const MetricInfo& m) { return m.name == info.parent; });
+  if (parent == metrics.end())
+    return "is a breakdown of '" + info.parent + "', which is not a metric of the same model";
+  if (!parent->parent.empty())
+    return "is a breakdown of '" + info.parent + "', itself a breakdown metric";
+  if (parent->unit != info.unit || parent->kind != info.kind || parent->fiscal != info.fiscal ||
+      parent->better != info.better)
+    return "is a breakdown of '" + info.parent +
+           "' but differs from it in unit, kind, fiscal sign or direction";
+  if (info.in_budget || info.program_cost || info.held_asset)
+    return "is a breakdown of '" + info.parent +
+           "' but is counted in the budget roll-up (in_budget, program_cost or held_asset): "
+           "the roll-up counts its parent";
+  const auto same = std::count_if(metrics.begin(), metrics.end(), [&](const MetricInfo& m) {
+    return m.parent == info.parent && m.breakdown == info.breakdown && m.group == info.group;
+  });
+  if (same > 1)
+    return "declares group '" + info.group + "' of breakdown '" + info.breakdown + "' of '" +
+           info.parent + "' more than once";
   return "";
 }
 

@@ -55,4 +55,22 @@ std::vector<double> aggregate_by_row(std::span<const double> values, std::size_t
 // or that is counted in the budget roll-up.
 std::string metric_declaration_problem(const MetricInfo& info);
 
+// Where a breakdown metric belongs (MetricInfo::parent, breakdown, group), as summaries,
+// comparisons and results files carry it; an empty parent for an ordinary metric.
+struct BreakdownOf {
+  std::string parent;  // the parent metric's name (same model)
+  std::string breakdown;
+  std::string group;
+  bool empty() const { return parent.empty(); }
+};
+
+// What is wrong with breakdown metric `info` (MetricInfo::parent set) among its model's
+// `metrics`, or an empty string: a breakdown or group name missing, a parent that is not an
+// ordinary metric of the same model, a unit, kind, fiscal sign or direction other than the
+// parent's, a breakdown metric counted in the budget roll-up, as programme cost or as a held
+// asset (the roll-up counts its parent), or a group declared twice for the same parent and
+// breakdown.
+std::string breakdown_declaration_problem(const MetricInfo& info,
+                                          const std::vector<MetricInfo>& metrics);
+
 }  // namespace reformsim::sim

@@ -91,6 +91,7 @@ ComparisonReport compare_options(const Results& results, const std::string& base
       mc.unit = m.info.unit;
       mc.kind = m.info.kind;
       mc.better = m.info.better;
+      mc.breakdown = {m.info.parent, m.info.breakdown, m.info.group};
       mc.better_sign = better_sign(m.info.better);
       for (std::size_t y = 0; y < h; ++y) {
         for (std::size_t p = 0; p < n; ++p) column_buf[p] = delta[p * h + y];

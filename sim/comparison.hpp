@@ -35,6 +35,7 @@ struct MetricComparison {
   Kind kind = Kind::kFlow;
   Better better = Better::kHigher;
   int better_sign = 1;            // +1: higher is better, -1: lower is better
+  BreakdownOf breakdown;          // empty parent: an ordinary metric
   std::vector<DeltaStats> years;  // per year of the horizon
   // Of the per-path difference of each aggregate its kind has (aggregates_of(kind), in order):
   // the NPV of a flow with the mid-year convention, never of a count, stock or NPV.

@@ -56,7 +56,8 @@ Engine::Engine(const Scenario& scenario)
       for (const auto& info : model.metrics()) {
         // What summaries and comparisons show depends on these declarations: a model that
         // leaves one out, or contradicts itself, is a bug to stop at, not to guess around.
-        const std::string problem = metric_declaration_problem(info);
+        std::string problem = metric_declaration_problem(info);
+        if (problem.empty()) problem = breakdown_declaration_problem(info, model.metrics());
         if (!problem.empty())
           throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name + "' " +
                          problem);

@@ -41,6 +41,14 @@ struct SimulationSettings {
   int start_year = 2025;
   std::uint64_t seed = 1;
   double discount_rate = 0.03;  // real annual rate for NPVs
+  // The month (1-12) the city's fiscal year begins in (Los Angeles: 7, 1 July). 1: the years are
+  // calendar years. Otherwise year t of the horizon is the fiscal year that begins in month
+  // fiscal_year_start of start_year + t (docs/scenario-format.md, "Fiscal years"): a label, it
+  // changes no number.
+  int fiscal_year_start = 1;
+  // Write the per-path arrays of breakdown metrics (MetricInfo::parent) to the results file
+  // (`run --breakdown`, or `outputs.breakdown_paths: true`); their statistics are always written.
+  bool breakdown_paths = false;
 };
 
 // How a metric enters the city's budget.

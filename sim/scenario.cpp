@@ -64,6 +64,7 @@ SimulationSettings read_simulation(MapReader r, std::optional<PrecisionTarget>& 
   s.start_year = static_cast<int>(r.integer("start_year", 2025, Range::between(1900, 2200)));
   s.seed = static_cast<std::uint64_t>(r.integer("seed", 1, Range::between(0, 9007199254740991.0)));
   s.discount_rate = r.number("discount_rate", 0.03, Range::between(-0.5, 1.0));
+  s.fiscal_year_start = static_cast<int>(r.integer("fiscal_year_start", 1, Range::between(1, 12)));
   precision = read_precision(r.map("precision"));
   r.finish();
   return s;
@@ -410,6 +411,7 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   // Outputs: which metrics to keep per path and year. A name is checked against the metrics of
   // the models that were built, so a typo is reported even when other sections have errors.
   MapReader out = r.map("outputs");
+  sc.settings.breakdown_paths = out.boolean("breakdown_paths", false);
   const ConfigNode* keep = out.child("metrics");
   if (keep && keep->is_sequence()) {
     std::vector<std::string> known;

@@ -48,6 +48,7 @@ SummaryTable summarize_results(const Results& results, int threads) {
   SummaryTable table;
   table.paths = results.paths;
   table.start_year = results.settings.start_year;
+  table.fiscal_year_start = results.settings.fiscal_year_start;
   table.horizon_years = results.horizon();
   table.discount_rate = results.settings.discount_rate;
   table.baseline = results.baseline;
@@ -78,6 +79,7 @@ SummaryTable summarize_results(const Results& results, int threads) {
       out.unit = s.info.unit;
       out.kind = s.info.kind;
       out.better = s.info.better;
+      out.breakdown = {s.info.parent, s.info.breakdown, s.info.group};
       const std::span<const double> values(s.values.data(), results.paths * h);
       out.by_year.reserve(h);
       for (std::size_t y = 0; y < h; ++y) out.by_year.push_back(summarize(column(values, h, y)));

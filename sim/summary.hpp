@@ -32,6 +32,7 @@ struct MetricSummary {
   std::string unit;
   Kind kind = Kind::kFlow;
   Better better = Better::kHigher;
+  BreakdownOf breakdown;         // empty parent: an ordinary metric
   std::vector<Summary> by_year;  // one per year of the horizon
   // Of the per-path aggregates over the horizon: aggregates_of(kind), in that order.
   std::vector<std::pair<Aggregate, Summary>> aggregates;
@@ -52,6 +53,7 @@ struct SummaryTable {
   std::uint64_t paths = 0;
   int start_year = 0;
   int horizon_years = 0;
+  int fiscal_year_start = 1;  // sim/fiscal_years.hpp: the years are fiscal years when above 1
   double discount_rate = 0.0;
   std::string baseline;
   std::vector<OptionSummary> options;

@@ -63,24 +63,39 @@ using testing::year_column;
 TEST(RealEstate, EveryMetricDeclaresItsKindAndDirection) {
   using K = sim::Kind;
   using B = sim::Better;
-  EXPECT_EQ(testing::declared_metrics("la_real_estate.yaml", "real_estate"),
-            (std::vector<testing::Declared>{
-                {"market_value_usd", K::kStock, B::kHigher},
-                {"operating_cost_usd", K::kFlow, B::kLower},
-                {"lease_income_usd", K::kFlow, B::kHigher},
-                {"disposition_proceeds_usd", K::kFlow, B::kHigher},
-                {"partnership_income_usd", K::kFlow, B::kHigher},
-                {"damage_losses_usd", K::kFlow, B::kLower},
-                {"program_cost_usd", K::kFlow, B::kLower},
-                {"net_cash_flow_usd", K::kFlow, B::kHigher},
-                {"npv_net_cash_flow_usd", K::kNpv, B::kHigher},
-                {"economic_value_usd", K::kNpv, B::kHigher},
-                {"housing_units", K::kCount, B::kHigher},
-                {"parcels_sold", K::kCount, B::kHigher},
-                {"sold_value_usd", K::kFlow, B::kHigher},
-                {"sla_discount_usd", K::kFlow, B::kLower},
-                {"damage_events", K::kCount, B::kLower},
-            }));
+  const std::vector<testing::Declared> declared =
+      testing::declared_metrics("la_real_estate.yaml", "real_estate");
+  // After the model's own metrics, its breakdown by asset class (five metrics, six classes):
+  // each its parent's kind and direction.
+  ASSERT_EQ(declared.size(), 15u + 5u * 6u);
+  const std::vector<testing::Declared> own(declared.begin(), declared.begin() + 15);
+  for (std::size_t i = 15; i < declared.size(); ++i) {
+    const std::string& name = declared[i].metric;
+    const auto parent = std::find_if(
+        own.begin(), own.end(), [&](const auto& d) { return name.rfind(d.metric + ".", 0) == 0; });
+    ASSERT_NE(parent, own.end()) << name;
+    EXPECT_EQ(declared[i].kind, parent->kind) << name;
+    EXPECT_EQ(declared[i].better, parent->better) << name;
+  }
+  EXPECT_EQ(declared[15].metric, "market_value_usd.offices");
+  EXPECT_EQ(declared.back().metric, "damage_losses_usd.vacant_land");
+  EXPECT_EQ(own, (std::vector<testing::Declared>{
+                     {"market_value_usd", K::kStock, B::kHigher},
+                     {"operating_cost_usd", K::kFlow, B::kLower},
+                     {"lease_income_usd", K::kFlow, B::kHigher},
+                     {"disposition_proceeds_usd", K::kFlow, B::kHigher},
+                     {"partnership_income_usd", K::kFlow, B::kHigher},
+                     {"damage_losses_usd", K::kFlow, B::kLower},
+                     {"program_cost_usd", K::kFlow, B::kLower},
+                     {"net_cash_flow_usd", K::kFlow, B::kHigher},
+                     {"npv_net_cash_flow_usd", K::kNpv, B::kHigher},
+                     {"economic_value_usd", K::kNpv, B::kHigher},
+                     {"housing_units", K::kCount, B::kHigher},
+                     {"parcels_sold", K::kCount, B::kHigher},
+                     {"sold_value_usd", K::kFlow, B::kHigher},
+                     {"sla_discount_usd", K::kFlow, B::kLower},
+                     {"damage_events", K::kCount, B::kLower},
+                 }));
 }
 
 TEST(RealEstate, OneClassValueQuantilesMatchTheLognormal) {

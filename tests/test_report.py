@@ -15,6 +15,8 @@ and checks:
   names), and every other number cell of the page too: each names its source (data-h5,
   data-attr, data-derived), which is read with h5py, or recomputed with numpy for the tornado's
   quantiles and dollar swings (h5_oracles.independent_swings);
+- the planner table's payback (median fiscal year) and ROI are /implementation's figures;
+- (Los Angeles) the per-asset-class tables are there (their numbers checked as every other);
 - the workbook has one sheet per table of the page, in order, numbers as numbers, each equal to
   the file's value;
 - bad input (no file, not HDF5, another format, a missing folder, no Python, a missing package,
@@ -183,6 +185,8 @@ class Source:
             if option not in self._swings:
                 self._swings[option] = independent_swings(self.path, option)
             return self._swings[option][a["data-key"]] / scale
+        if "data-h5attr" in a:  # an attribute of a group, e.g. /implementation/<option>@roi
+            return float(self.f[a["data-h5"]].attrs[a["data-h5attr"]]) / scale
         ds = self.f[a["data-h5"]]
         if "data-names" in a:
             where, _, attr = a["data-names"].partition("@")
@@ -261,6 +265,20 @@ def check_planner(page, h5):
                 n += 1
             agrees(row[col["P(better)"]][0], npv[names.index("prob_better")],
                    "planner %s P(better)" % o)
+            # Payback and ROI: the /implementation figures of issue 17.
+            imp = f["implementation/%s" % o].attrs
+            year = int(imp["payback_year_p50"])
+            month = int(f.attrs.get("fiscal_year_start", 1))
+            label = ("never" if year < 0 else "FY%d" % year if month <= 1
+                     else "FY%d-%02d" % (year, (year + 1) % 100))
+            check(row[col["Payback, median"]][0] == label, "planner %s payback %r, the file's "
+                  "payback_year_p50 is %d (%s)" % (o, row[col["Payback, median"]][0], year, label))
+            if np.isfinite(imp["roi"]):
+                agrees(row[col["ROI"]][0], float(imp["roi"]), "planner %s ROI" % o)
+            else:  # no programme cost
+                check(row[col["ROI"]][0] == "n/a", "planner %s ROI %r, the file's NaN" % (
+                    o, row[col["ROI"]][0]))
+            n += 2
             tg = f["comparisons/%s" % o].get("targets")
             for name, p in zip(texts(tg.attrs["names"]), tg[()]) if tg is not None else ():
                 agrees(row[col["P(%s)" % name]][0], float(p), "planner %s P(%s)" % (o, name))
@@ -464,7 +482,7 @@ def check_self_contained(page_path):
     return written
 
 
-def check_report(h5, tmp, label, browser, minimum):
+def check_report(h5, tmp, label, browser, minimum, breakdowns=0):
     """Writes the page and the workbook of `h5` and checks them; `minimum`: the fewest figures
     (planner table, page, workbook) the checks must have covered."""
     page_path = os.path.join(tmp, label + ".html")
@@ -485,6 +503,10 @@ def check_report(h5, tmp, label, browser, minimum):
     src = Source(h5)
     n = (check_planner(page, h5), check_every_number(page, src), check_workbook(book, page, src))
     src.f.close()
+    if breakdowns:  # per-group tables, one per metric broken down, each checked above
+        found = [tid for tid in page.tables if tid.startswith("breakdown_")]
+        check(len(found) >= breakdowns, "%s: %d breakdown tables (%s), expected %d or more" % (
+            label, len(found), found, breakdowns))
     check(all(a >= b for a, b in zip(n, minimum)),
           "%s: too few figures checked: planner, page, workbook %r" % (label, n))
     print("%s: the planner table's %d figures read independently from the file; all %d figures "
@@ -500,7 +522,8 @@ def main():
         simulate("los_angeles.yaml", la, PATHS)
         simulate("example.yaml", example, "300")
         # Every model, eight options, two targets; in the browser.
-        check_report(la, tmp, "la", True, (60, 500, 500))
+        # Real estate by asset class: five metrics broken down.
+        check_report(la, tmp, "la", True, (60, 500, 500), breakdowns=5)
         # One model, one reform option, no target, sums near $1M: the same checks, no browser.
         check_report(example, tmp, "example", False, (9, 50, 50))
         bad_inputs(tmp, la)

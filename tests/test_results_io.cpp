@@ -2,6 +2,7 @@
 // the recomputed one, the format is checked first, and files appear only when complete.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "cli_support.hpp"
@@ -56,6 +57,7 @@ void expect_same_results(const sim::Results& a, const sim::Results& b) {
   EXPECT_EQ(a.settings.horizon_years, b.settings.horizon_years);
   EXPECT_EQ(a.settings.start_year, b.settings.start_year);
   EXPECT_EQ(a.settings.discount_rate, b.settings.discount_rate);
+  EXPECT_EQ(a.settings.fiscal_year_start, b.settings.fiscal_year_start);
   EXPECT_EQ(a.baseline, b.baseline);
   EXPECT_EQ(a.factor_names, b.factor_names);
   ASSERT_EQ(a.options.size(), b.options.size());
@@ -72,6 +74,9 @@ void expect_same_results(const sim::Results& a, const sim::Results& b) {
       EXPECT_EQ(x.metrics[m].info.fiscal, y.metrics[m].info.fiscal);
       EXPECT_EQ(x.metrics[m].info.in_budget, y.metrics[m].info.in_budget);
       EXPECT_EQ(x.metrics[m].info.held_asset, y.metrics[m].info.held_asset) << x.metrics[m].key();
+      EXPECT_EQ(x.metrics[m].info.parent, y.metrics[m].info.parent) << x.metrics[m].key();
+      EXPECT_EQ(x.metrics[m].info.breakdown, y.metrics[m].info.breakdown) << x.metrics[m].key();
+      EXPECT_EQ(x.metrics[m].info.group, y.metrics[m].info.group) << x.metrics[m].key();
       ASSERT_EQ(x.metrics[m].values.size(), y.metrics[m].values.size());
       EXPECT_EQ(0, std::memcmp(x.metrics[m].values.data(), y.metrics[m].values.data(),
                                x.metrics[m].values.size() * sizeof(double)))
@@ -144,6 +149,7 @@ TEST(ResultsIo, HeldAssetFlagRoundTrips) {
       io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
                         models::default_registry());
   sc.settings.paths = 20;
+  sc.settings.breakdown_paths = true;  // every per-path array, the breakdowns' too
   const sim::Results results = sim::Engine(sc).run({});
   TempDir dir;
   const std::string file = dir.file("held.h5");
@@ -155,6 +161,60 @@ TEST(ResultsIo, HeldAssetFlagRoundTrips) {
   for (const auto& m : back.results.options.front().metrics) held += m.info.held_asset;
   EXPECT_EQ(held, 1);
   EXPECT_TRUE(back.results.options.front().metric("real_estate.market_value_usd")->info.held_asset);
+}
+
+// Breakdown metrics (MetricInfo::parent): their per-path arrays are in the file only when asked
+// (settings.breakdown_paths: run --breakdown), their summary and comparison tables always, with
+// their parent, breakdown and group; the fiscal year's start month travels with the file.
+TEST(ResultsIo, BreakdownPerPathArraysOnlyWhenAskedTheirStatisticsAlways) {
+  sim::Scenario sc =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml",
+                        models::default_registry());
+  sc.settings.paths = 30;
+  ASSERT_EQ(sc.settings.fiscal_year_start, 7);
+  ASSERT_FALSE(sc.settings.breakdown_paths);
+  sim::Results results = sim::Engine(sc).run({});
+  const sim::SummaryTable summary = sim::summarize_results(results);
+  io::Analysis analysis;
+  analysis.comparisons = sim::compare_options(results, sc.baseline);
+  TempDir dir;
+  auto count = [](const auto& metrics, auto is_breakdown) {
+    return std::count_if(metrics.begin(), metrics.end(), is_breakdown);
+  };
+  auto part = [](const auto& m) { return !m.info.parent.empty(); };
+  const auto in_memory = count(results.options.front().metrics, part);
+  ASSERT_EQ(in_memory, 30);  // six asset classes x five metrics
+  for (const bool asked : {false, true}) {
+    results.settings.breakdown_paths = asked;
+    const std::string file = dir.file(asked ? "with.h5" : "without.h5");
+    io::write_results(file, results, io::make_provenance(sc, ""), summary, false, analysis);
+    const io::ResultsFile back = io::read_results(file);
+    EXPECT_EQ(back.results.settings.breakdown_paths, asked);
+    EXPECT_EQ(back.results.settings.fiscal_year_start, 7);
+    EXPECT_EQ(count(back.results.options.front().metrics, part), asked ? in_memory : 0);
+    // The stored tables: every breakdown metric, with where it belongs, equal to the summary
+    // and comparison of the in-memory arrays.
+    const sim::SummaryTable stored = io::read_summary(file);
+    expect_same_summary(summary, stored);
+    const auto& offices = *stored.options.front().metric("real_estate.operating_cost_usd.offices");
+    EXPECT_EQ(offices.breakdown.parent, "operating_cost_usd");
+    EXPECT_EQ(offices.breakdown.breakdown, "asset_class");
+    EXPECT_EQ(offices.breakdown.group, "offices");
+    const sim::ComparisonReport cmp = io::read_comparisons(file);
+    ASSERT_EQ(cmp.options.size(), analysis.comparisons->options.size());
+    for (std::size_t o = 0; o < cmp.options.size(); ++o) {
+      const auto& want = analysis.comparisons->options[o].metrics;
+      const auto& got = cmp.options[o].metrics;
+      ASSERT_EQ(got.size(), want.size());
+      for (std::size_t m = 0; m < got.size(); ++m) {
+        EXPECT_EQ(got[m].metric, want[m].metric);
+        EXPECT_EQ(got[m].breakdown.group, want[m].breakdown.group);
+        EXPECT_EQ(got[m].headline().mean, want[m].headline().mean) << got[m].metric;
+        EXPECT_EQ(got[m].headline().prob_better, want[m].headline().prob_better);
+        EXPECT_EQ(got[m].years.back().p95, want[m].years.back().p95);
+      }
+    }
+  }
 }
 
 TEST(ResultsIo, LayoutAndAttributes) {

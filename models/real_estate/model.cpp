@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +70,14 @@ class RealEstateModel final : public sim::Model {
     kDamageEvents,
     kMetricCount
   };
+  // The metrics broken down by asset class, in the order of their breakdown metrics.
+  static constexpr Metric kByClass[] = {kMarketValue, kOperatingCost, kLeaseIncome, kProceeds,
+                                        kDamage};
+  static constexpr std::size_t kByClassCount = std::size(kByClass);
+  // Index of the breakdown metric of kByClass[b] for class c.
+  int by_class(std::size_t b, std::size_t c) const {
+    return static_cast<int>(kMetricCount + b * spec_.classes.size() + c);
+  }
 
   explicit RealEstateModel(Params spec) : spec_(std::move(spec)) {
     using sim::Better;
@@ -114,6 +123,22 @@ class RealEstateModel final : public sim::Model {
          Better::kLower},
     };
     const std::size_t n_classes = spec_.classes.size();
+    // The breakdown by asset class (MetricInfo::parent): each headline metric's part per class,
+    // "<metric>.<class>", after the metrics above, kByClass[b] x n_classes + c.
+    for (Metric parent : kByClass) {
+      // A copy: the push_back below may move the vector.
+      const sim::MetricInfo p = metrics_[static_cast<std::size_t>(parent)];
+      for (const auto& c : spec_.classes) {
+        sim::MetricInfo part = p;
+        part.name = p.name + "." + c.name;
+        part.description = p.description + ": asset class " + c.name;
+        part.in_budget = part.held_asset = false;
+        part.parent = p.name;
+        part.breakdown = "asset_class";
+        part.group = c.name;
+        metrics_.push_back(std::move(part));
+      }
+    }
     for (const auto& c : spec_.classes) {
       const StreamKey k = kRoot.with("class").with(c.name);
       keys_.push_back({k.with("drift"), k.with("volatility"), k.with("operating_cost_rate"),
@@ -459,7 +484,9 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
         const double before = year > 0 ? log_index[year - 1] : 0.0;
         const double value =
             parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
-        proceeds[year] += value * ratio * (1.0 - discount) * (1.0 - st.transaction_cost);
+        const double got = value * ratio * (1.0 - discount) * (1.0 - st.transaction_cost);
+        proceeds[year] += got;
+        out.metric(by_class(3, c))[year] += got;
         sla_discount[year] += value * ratio * discount;
         sold_value[year] += value;
         parcels_sold[year] += 1.0;
@@ -491,6 +518,10 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
     const auto& cls = spec_.classes[c];
     const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
     const double* log_index = st.year_array(kLogIndex, c);
+    double* class_value = out.metric(by_class(0, c));
+    double* class_operating = out.metric(by_class(1, c));
+    double* class_lease = out.metric(by_class(2, c));
+    double* class_damage = out.metric(by_class(4, c));
     double recorded = cls.market_value_usd;
     double unrecorded = 0.0;
     double count = cls.parcels;
@@ -515,12 +546,16 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
           cls.market_value_usd;
       const double held_count = std::max(count - st.year_array(kCntAvg, c)[yi] - site_count, 0.0);
       const double saving = effective ? st.reduction : 0.0;
-      operating[y] +=
+      const double operating_c =
           (1.0 - saving) * (st.scalar(kCostRate, c) * cls.replacement_value_usd * held_share +
                             cls.operating_cost_per_parcel_usd * held_count);
+      operating[y] += operating_c;
+      class_operating[y] = operating_c;
       const double gain = effective ? st.collection_gain : 0.0;
-      lease[y] += cls.lease_income_usd * held_share *
-                  (cls.lease_collection_rate + gain * (1.0 - cls.lease_collection_rate));
+      const double lease_c = cls.lease_income_usd * held_share *
+                             (cls.lease_collection_rate + gain * (1.0 - cls.lease_collection_rate));
+      lease[y] += lease_c;
+      class_lease[y] = lease_c;
 
       const double exposure_billion = cls.replacement_value_usd * held_share * 1e-9;
       for (std::size_t p = 0; p < n_perils; ++p) {
@@ -534,7 +569,9 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
         const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
         for (std::int64_t i = 0; i < n; ++i) {
           sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
-          damage[y] += peril.severity.quantile(es.uniform());
+          const double loss = peril.severity.quantile(es.uniform());
+          damage[y] += loss;
+          class_damage[y] += loss;
         }
         events[y] += static_cast<double>(n);
       }
@@ -542,7 +579,9 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
       recorded -= st.year_array(kRecEnd, c)[yi];
       unrecorded -= st.year_array(kUnrecEnd, c)[yi];
       count -= st.year_array(kCntEnd, c)[yi];
-      value[y] += (recorded + unrecorded) * sim::exp_portable(log_index[y]);
+      const double value_c = (recorded + unrecorded) * sim::exp_portable(log_index[y]);
+      value[y] += value_c;
+      class_value[y] = value_c;
     }
   }
 }

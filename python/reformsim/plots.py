@@ -194,6 +194,16 @@ def fan(ax, fan_frame, color, label: str | None = None, bands: bool = True) -> N
     ax.set_xticks(years[:: max(1, len(years) // 6)])
 
 
+def fiscal_year_axis(ax, res) -> None:
+    """Labels the x ticks (years) of a chart of `res` by fiscal year: "FY2026-27" when the
+    scenario names its fiscal year (Results.fiscal_year_start), the year itself otherwise."""
+    ticks = [int(t) for t in ax.get_xticks()]
+    if res.fiscal_year_start > 1:
+        ax.set_xticks(ticks, [res.fiscal_year_label(t) for t in ticks], rotation=30,
+                      fontsize=8)
+        ax.set_xlabel("fiscal year")
+
+
 def zero_line(ax, axis: str = "y") -> None:
     (ax.axhline if axis == "y" else ax.axvline)(0, color="black", lw=0.8, alpha=0.7)
 

@@ -13,6 +13,10 @@
 - per option, the tornado chart (standardized effect and dollar swing) and its table;
 - per model, every metric's headline difference from the baseline for the options that
   change that model;
+- per breakdown (department, category, fund, asset class) and metric broken down, each
+  group's baseline mean and difference from the baseline (stored /summary, /comparisons);
+- payback (median fiscal year) and ROI per option in the planner table (/implementation);
+  years are labelled by fiscal year ("FY2026-27") when the scenario names its fiscal year;
 - the provenance: every root attribute of the file and the scenario text it was run from.
 
 Charts are matplotlib PNGs inlined as data: URIs; the page loads nothing else and runs no
@@ -153,11 +157,16 @@ def planner_table(res, names) -> Table:
     target_names = list(dict.fromkeys(targets["target"]))
     extra = [k for k in res.metric_keys() if k.startswith("fiscal.") and k != NET_BUDGET]
     heads = {k: res.comparisons(metric=k, period="headline") for k in extra}
+    impl = res.implementation() if res.has_implementation else None
+    impl_stored = impl is not None and _stored(impl)
+    impl = impl.set_index("option") if impl is not None else None
 
     columns = ["Option", "Description", "NPV impact, mean (%s)" % unit,
                "95%% CI low (%s)" % unit, "95%% CI high (%s)" % unit, "P5 (%s)" % unit,
                "P50 (%s)" % unit, "P95 (%s)" % unit, "P(better)", "P(best)"]
     columns += ["P(%s)" % t for t in target_names]
+    if impl is not None:
+        columns += ["Payback, median", "ROI"]
     for k in extra:
         info = res.metric_info(k)
         # Money in the NPV columns' unit ($M), so the columns read together.
@@ -187,6 +196,8 @@ def planner_table(res, names) -> Table:
                 "h5": "/comparisons/%s/targets" % option,
                 "names": "/comparisons/%s/targets@names" % option, "key": t}
                 if t_stored else None) if len(hit) else Cell(""))
+        if impl is not None:
+            row += implementation_cells(res, impl, option, impl_stored)
         for k in extra:
             h = heads[k][heads[k]["option"] == option]
             k_scale = scale if res.metric_info(k)["unit"] == "USD" else 1.0
@@ -194,14 +205,31 @@ def planner_table(res, names) -> Table:
                 option, k, h["period"].iat[0], "mean", _stored(h))) if len(h) else Cell(""))
         rows.append(row)
     note = ("Net budget impact: the option's General Fund net budget flow minus the "
-            "baseline's, path by path, as a present value over %d-%d at %g%% (mid-year). P(better): share of "
+            "baseline's, path by path, as a present value over %s to %s at %g%% (mid-year). P(better): share of "
             "paths where the option's NPV impact is above zero; P(best): share where it has "
             "the highest NPV of all options, the baseline included; P(target): share where "
-            "the impact reaches the scenario's fiscal target. Savings that stay in special or "
-            "proprietary funds are in fiscal.net_budget_all_funds_usd, not in the headline." % (
-                res.years[0], res.years[-1], 100 * res.discount_rate))
+            "the impact reaches the scenario's fiscal target. Payback: the median of the fiscal "
+            "year in which the cumulative discounted net impact first turns positive (never: "
+            "on more than half of the paths it does not within the horizon); ROI: NPV of gross "
+            "savings / NPV of programme cost, ratio of the means (1 breaks even; n/a without a "
+            "programme cost); both from the file's /implementation. Savings that stay in special or proprietary "
+            "funds are in fiscal.net_budget_all_funds_usd, not in the headline." % (
+                res.fiscal_year_label(res.years[0]), res.fiscal_year_label(res.years[-1]),
+                100 * res.discount_rate))
     return Table("planner", "Planner table: net budget impact against %s" % res.baseline,
                  columns, rows, note)
+
+
+def implementation_cells(res, impl, option, stored) -> list:
+    """Payback (median fiscal year) and ROI of one option, from /implementation."""
+    if option not in impl.index:  # the baseline
+        return [Cell(""), Cell("")]
+    src = {"h5": "/implementation/%s" % option} if stored else {}
+    year = int(impl.at[option, "payback_year_p50"])
+    payback = Cell(res.fiscal_year_label(year) if year >= 0 else "never",
+                   src=dict(src, h5attr="payback_year_p50") if src else None, kind="year")
+    roi = Cell.num(impl.at[option, "roi"], 1.0, dict(src, h5attr="roi") if src else None)
+    return [payback, roi]
 
 
 def by_year_table(res, names) -> Table:
@@ -212,7 +240,8 @@ def by_year_table(res, names) -> Table:
                                 if len(comp) else [0.0])
     rows = []
     for _, c in comp.iterrows():
-        row = [Cell(c["option"]), Cell(float(c["year"]), str(int(c["year"])), None, "year")]
+        row = [Cell(c["option"]),
+               Cell(res.fiscal_year_label(int(c["year"])), None, None, "year")]
         for col in ("mean", "p5", "p50", "p95"):
             row.append(Cell.num(c[col], scale, _cmp_src(c["option"], NET_BUDGET, c["period"],
                                                         col, stored)))
@@ -220,7 +249,7 @@ def by_year_table(res, names) -> Table:
                                                         "prob_better", stored)))
         rows.append(row)
     return Table("by_year", "Net budget impact by year",
-                 ["Option", "Year", "Mean (%s)" % unit, "P5 (%s)" % unit, "P50 (%s)" % unit,
+                 ["Option", "Fiscal year", "Mean (%s)" % unit, "P5 (%s)" % unit, "P50 (%s)" % unit,
                   "P95 (%s)" % unit, "P(better)"], rows,
                  "The numbers behind the fan charts (undiscounted, each year's impact).")
 
@@ -305,6 +334,57 @@ def model_tables(res, names) -> list:
     return tables
 
 
+def breakdown_tables(res, names) -> list:
+    """Per breakdown (department, category, fund, asset class) and metric broken down: per
+    group the baseline's mean and, for each option that changes the metric, the mean paired
+    difference with its 95% CI and P(better), from the stored /summary and /comparisons (the
+    engine writes them whether or not the per-path arrays are in the file)."""
+    tables = []
+    for name in res.breakdowns():
+        frame = res.breakdown(name)
+        for metric in dict.fromkeys(frame["metric"]):
+            part = frame[frame["metric"] == metric]
+            affected = [o for o in res.reform_options
+                        if ((part["option"] == o) & ((part["diff_mean"] != 0) |
+                                                      (part["diff_p95"] != part["diff_p5"]))).any()]
+            if not affected:
+                continue
+            usd = part["unit"].iat[0] == "USD"
+            scale = 1e6 if usd else 1.0
+            period = part["period"].iat[0]
+            model = metric.split(".", 1)[0]
+            base = part[part["option"] == res.baseline].set_index("group")
+            rows = []
+            for option in affected:
+                for _, r in part[part["option"] == option].iterrows():
+                    key = r["key"].split(".", 1)[1]
+                    base_src = {"h5": "/summary/%s/%s/%s" % (res.baseline, model, key),
+                                "row": period, "col": "mean"}
+                    cmp_src = "/comparisons/%s/%s/%s" % (option, model, key)
+                    rows.append([
+                        Cell(option), Cell(r["group"]),
+                        Cell.num(base.at[r["group"], "mean"], scale, base_src),
+                        *[Cell.num(r["diff_" + col], scale,
+                                   {"h5": cmp_src, "row": period, "col": col})
+                          for col in ("mean", "ci_lower", "ci_upper")],
+                        Cell.prob(r["prob_better"], {"h5": cmp_src, "row": period,
+                                                     "col": "prob_better"}),
+                    ])
+            unit = "$M" if usd else part["unit"].iat[0]
+            label = name.replace("_", " ")
+            tables.append(Table(
+                "breakdown_%s_%s" % (name, metric.replace(".", "_")),
+                "%s by %s (%s)" % (metric, label, period),
+                ["Option", label.capitalize(), "Baseline, mean (%s)" % unit,
+                 "Difference, mean (%s)" % unit, "95%% CI low (%s)" % unit,
+                 "95%% CI high (%s)" % unit, "P(better)"], rows,
+                "%s per %s, in its headline (%s), for the options that change it: the "
+                "baseline's mean and the mean difference option - baseline, path by path, with "
+                "its 95%% confidence interval. The groups add up to the metric." % (
+                    metric, label, period)))
+    return tables
+
+
 def provenance_table(res) -> Table:
     rows = []
     for key, value in res.provenance()["value"].items():
@@ -338,11 +418,13 @@ def fan_chart(res, names, colors) -> str:
         ax.set_title(rp.wrap(names[option], 60), fontsize=9.5)
         ax.set_ylabel("net budget impact")
         rp.money_axis(ax, "y", unit)
+        rp.fiscal_year_axis(ax, res)
         ax.legend(loc="upper left", fontsize=7.5)
     for ax in axes.flat[len(options):]:
         ax.set_visible(False)
-    fig.suptitle("Net budget impact against %s by year: P5-P95, P25-P75, median, mean"
-                 % res.baseline, fontweight="bold")
+    fig.suptitle("Net budget impact against %s by %syear: P5-P95, P25-P75, median, mean"
+                 % (res.baseline, "fiscal " if res.fiscal_year_start > 1 else ""),
+                 fontweight="bold")
     fig.tight_layout()
     return png_uri(fig)
 
@@ -390,11 +472,17 @@ def _build(res) -> dict:
     by_model = model_tables(res, names)
     sections.append(_section("By model", by_model,
                              note="" if by_model else "No option changes any model."))
+    by_group = breakdown_tables(res, names)
+    if by_group:
+        sections.append(_section("By department, category and asset class", by_group,
+                                 collapse=True))
     prov = provenance_table(res)
     attrs = res.provenance()["value"]
     return {"path": res.path, "scenario_file": str(attrs.get("scenario_file", "")),
             "created": str(attrs.get("created", "")), "paths": res.paths,
-            "years": "%d-%d" % (res.years[0], res.years[-1]), "baseline": res.baseline,
+            "years": "%s to %s" % (res.fiscal_year_label(res.years[0]),
+                                   res.fiscal_year_label(res.years[-1])),
+            "baseline": res.baseline,
             "options": "%d reform option%s" % (len(res.reform_options),
                                                "" if len(res.reform_options) == 1 else "s"),
             "sections": sections, "provenance": prov,

@@ -293,6 +293,29 @@ def _split_key(key: str) -> tuple:
     return model, metric
 
 
+def fiscal_year_label(year: int, fiscal_year_start: int) -> str:
+    """"FY2026-27" for the fiscal year that begins in month `fiscal_year_start` (> 1) of
+    `year`, "FY2026" when it is 1 (fiscal years are calendar years): sim/fiscal_years.hpp."""
+    if fiscal_year_start <= 1:
+        return "FY%d" % year
+    return "FY%d-%02d" % (year, (year + 1) % 100)
+
+
+def calendar_view(values: np.ndarray, kind: str, fiscal_year_start: int) -> np.ndarray:
+    """The calendar view [paths x (years - 1)] of a [paths x years] array of fiscal years
+    (Results.calendar_view; the engine's sim::calendar_view)."""
+    v = np.asarray(values, dtype=float)
+    before, during = v[:, :-1], v[:, 1:]
+    if kind in ("flow", "count"):
+        earlier = (fiscal_year_start - 1) / 12.0
+        return earlier * before + (1.0 - earlier) * during
+    if kind == "stock":
+        return (during if fiscal_year_start <= 1 else before).copy()
+    out = np.zeros_like(before)
+    out[:, 0] = v[:, 0]
+    return out
+
+
 def open_results(path: str | os.PathLike) -> "Results":
     """Opens a results file after checking its format and version (see Results)."""
     return Results(path)
@@ -427,6 +450,33 @@ class Results:
     @property
     def year_labels(self) -> list:
         return [str(y) for y in self.years]
+
+    @property
+    def fiscal_year_start(self) -> int:
+        """The month (1-12) the city's fiscal year begins in (root attribute
+        `fiscal_year_start`; 1, calendar years, in files written before it). Above 1, every
+        column is a fiscal year: `years` are the calendar years they begin in."""
+        return int(self._file.attrs.get("fiscal_year_start", 1))
+
+    def fiscal_year_label(self, year: int) -> str:
+        """"FY2026-27" for the fiscal year that begins in `year` ("FY2026" when fiscal years are
+        calendar years), as the engine labels it (sim/fiscal_years.hpp)."""
+        return fiscal_year_label(year, self.fiscal_year_start)
+
+    @property
+    def fiscal_year_labels(self) -> list:
+        """The columns' fiscal years, "FY2026-27", ... (docs/results-format.md)."""
+        return [self.fiscal_year_label(y) for y in self.years]
+
+    def calendar_view(self, values: np.ndarray, kind: str) -> pd.DataFrame:
+        """A [paths x years] array of fiscal years seen by calendar year, with the engine's
+        stated mapping (root attribute `calendar_mapping`; sim/fiscal_years.hpp): columns are
+        the calendar years the horizon covers whole, start_year + 1 to start_year + years - 1;
+        a flow or count takes (s - 1)/12 of the fiscal year begun the year before and
+        (13 - s)/12 of the one begun in the year (s = fiscal_year_start); a stock its level at
+        the end of the fiscal year that ends in the year; an npv is kept as it is."""
+        return pd.DataFrame(calendar_view(values, kind, self.fiscal_year_start),
+                            columns=pd.Index(self.years[1:], name="calendar_year"))
 
     @property
     def reform_options(self) -> list:
@@ -646,7 +696,8 @@ class Results:
         """The engine's /summary tables in long form: option, metric, model, unit, kind,
         period, year, then SUMMARY_COLUMNS. `period` is a year ("2026" or 2026) or an
         aggregate the metric's kind has (KIND_AGGREGATES: "total", "npv", "first", "last",
-        "change"); `year` is the calendar year of yearly rows."""
+        "change"); `year` is the calendar year of yearly rows (the year a fiscal year begins
+        in: fiscal_year_labels). Breakdown metrics are in breakdown()."""
         frames = []
         for opt in [option] if option else self.options:
             og = self._file["summary"][opt]
@@ -655,6 +706,8 @@ class Results:
                     continue
                 model, name = _split_key(key)
                 ds = og[model][name]
+                if "parent" in ds.attrs:  # a breakdown metric: Results.breakdown()
+                    continue
                 periods = _texts(ds.attrs["rows"])
                 f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
                 f.insert(0, "option", opt)
@@ -757,6 +810,8 @@ class Results:
             if not isinstance(mg, h5py.Group):
                 continue
             for name, ds in mg.items():
+                if "parent" in ds.attrs:  # a breakdown metric: Results.breakdown()
+                    continue
                 found.append((order.get(model + "." + name, len(order)), model, name, ds))
         frames = []
         for _, model, name, ds in sorted(found, key=lambda t: (t[0], t[1], t[2])):
@@ -782,6 +837,8 @@ class Results:
         frames = []
         for key in self.metric_keys(option):
             if key not in base_keys or (metric and key != metric):
+                continue
+            if self.breakdown_of(key, option) is not None:  # Results.breakdown()
                 continue
             info = self.metric_info(key, option)
             d = self.delta(option, key)
@@ -953,6 +1010,85 @@ class Results:
         table = sensitivity_table(self.inputs(option), y)
         table.attrs.update(output=output, source="computed", paths=self.paths)
         return table
+
+    # ---- breakdowns ---------------------------------------------------------------------------
+
+    def breakdown_of(self, metric: str, option: str | None = None):
+        """(parent, breakdown, group) of a breakdown metric whose per-path array the file holds
+        (`run --breakdown`), else None."""
+        option = option or self.baseline
+        model, name = _split_key(metric)
+        ds = self._file["options"][option].get(model, {}).get(name)
+        if ds is None or "parent" not in ds.attrs:
+            return None
+        return tuple(_text(ds.attrs[k]) for k in ("parent", "breakdown", "group"))
+
+    def _breakdown_sets(self, option: str) -> list:
+        """(model, name, dataset) of every breakdown metric in /summary/<option>."""
+        out = []
+        og = self._file["summary"][option]
+        for key in _texts(og.attrs.get("metrics")):
+            model, name = _split_key(key)
+            ds = og[model][name]
+            if "parent" in ds.attrs:
+                out.append((model, name, ds))
+        return out
+
+    def breakdowns(self) -> list:
+        """The breakdowns the file holds ("asset_class", "department", ...), in order."""
+        names = []
+        for _, _, ds in self._breakdown_sets(self.baseline):
+            b = _text(ds.attrs["breakdown"])
+            if b not in names:
+                names.append(b)
+        return names
+
+    def breakdown(self, name: str, period: str | int | None = "headline") -> pd.DataFrame:
+        """Per option, metric broken down by `name`, and group: the stored statistics the
+        engine always writes (whether or not the per-path arrays are in the file), long form:
+        option, metric (the parent, "model.metric"), group, key (the breakdown metric), unit,
+        kind, better, period, year, the summary's SUMMARY_COLUMNS, then the paired difference
+        from the baseline (/comparisons): diff_mean, diff_se, diff_ci_lower, diff_ci_upper,
+        diff_p5, diff_p50, diff_p95, prob_better (NaN for the baseline). `period` "headline"
+        keeps each metric's headline aggregate (HEADLINE); None keeps every row."""
+        if name not in self.breakdowns():
+            raise KeyError("%s has no breakdown '%s' (its breakdowns: %s)" % (
+                self.path, name, ", ".join(self.breakdowns()) or "none"))
+        diff_cols = ["mean", "se", "ci_lower", "ci_upper", "p5", "p50", "p95"]
+        frames = []
+        for opt in self.options:
+            for model, metric, ds in self._breakdown_sets(opt):
+                if _text(ds.attrs["breakdown"]) != name:
+                    continue
+                periods = _texts(ds.attrs["rows"])
+                kind, better = metric_kind(ds.attrs)
+                f = pd.DataFrame(self._read(ds), columns=_texts(ds.attrs["columns"]))
+                f.insert(0, "option", opt)
+                f.insert(1, "metric", model + "." + _text(ds.attrs["parent"]))
+                f.insert(2, "group", _text(ds.attrs["group"]))
+                f.insert(3, "key", model + "." + metric)
+                f.insert(4, "unit", _text(ds.attrs.get("unit", "")))
+                f.insert(5, "kind", kind)
+                f.insert(6, "better", better)
+                f.insert(7, "period", periods)
+                f.insert(8, "year", self._year_column(periods))
+                cg = self._file.get("comparisons/%s/%s" % (opt, model))
+                cds = cg.get(metric) if cg is not None and opt != self.baseline else None
+                if cds is not None:
+                    c = pd.DataFrame(self._read(cds), columns=_texts(cds.attrs["columns"]))
+                    for col in diff_cols:
+                        f["diff_" + col] = c[col].to_numpy()
+                    f["prob_better"] = c["prob_better"].to_numpy()
+                else:
+                    for col in diff_cols + ["prob_better"]:
+                        f[col if col == "prob_better" else "diff_" + col] = np.nan
+                frames.append(f)
+        out = pd.concat(frames, ignore_index=True)
+        if period == "headline":
+            out = out[out["period"] == out["kind"].map(HEADLINE)].reset_index(drop=True)
+        elif period is not None:
+            out = out[out["period"] == str(period)].reset_index(drop=True)
+        return out
 
     # ---- implementation risk ------------------------------------------------------------------
 

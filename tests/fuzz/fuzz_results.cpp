@@ -1,8 +1,8 @@
 // libFuzzer target: the results-file readers on damaged files, i.e. what `summarize`, `compare`,
-// `sensitivity` (io::read_results, read_summary, read_targets) and `run --resume`
-// (io::Checkpoint::open) read. Each input is written to a file and read back by every reader; a
-// refusal is sim::InputError, anything else (another exception, a crash, a sanitizer report, a
-// hang, unbounded memory) is a finding. docs/testing.md says how to run it.
+// `sensitivity` (io::read_results, read_summary, read_targets, read_comparisons) and
+// `run --resume` (io::Checkpoint::open) read. Each input is written to a file and read back by
+// every reader; a refusal is sim::InputError, anything else (another exception, a crash, a
+// sanitizer report, a hang, unbounded memory) is a finding. docs/testing.md says how to run it.
 #include <unistd.h>
 
 #include <cstddef>
@@ -53,6 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   refused_or_read([&] { io::read_results(results.string()); });
   refused_or_read([&] { io::read_summary(results.string()); });
   refused_or_read([&] { io::read_targets(results.string()); });
+  refused_or_read([&] { io::read_comparisons(results.string()); });
   // The same bytes as a checkpoint's run.h5, as `run --resume` opens it.
   const fs::path output = work_folder() / "out.h5";
   write_file(fs::path(io::Checkpoint::folder_for(output.string())) / "run.h5", data, size);
