@@ -22,6 +22,8 @@
 #include "app/batch_runner.hpp"
 #include "app/progress.hpp"
 #include "app/report.hpp"
+#include "app/run_steps.hpp"
+#include "app/sweep.hpp"
 #include "app/team.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
@@ -38,7 +40,7 @@
 
 namespace reformsim::app {
 namespace fs = std::filesystem;
-namespace {
+namespace run_steps {
 
 // Set by SIGINT/SIGTERM during a run: the run stops (after its current chunk when it keeps a
 // checkpoint, which is then saved; else at once, writing nothing).
@@ -156,7 +158,8 @@ void check_baseline(const sim::Results& r, const std::string& baseline) {
   throw sim::InputError(msg + "; the options: " + join(names));
 }
 
-}  // namespace
+}  // namespace run_steps
+using namespace run_steps;
 
 std::uint64_t parse_memory_size(const std::string& text, const std::string& what) {
   std::size_t used = 0;
@@ -185,19 +188,34 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& what
   return static_cast<std::uint64_t>(value * scale);
 }
 
-int validate_command(const std::string& scenario, bool json) {
+int validate_command(const std::string& scenario, bool json, const std::vector<std::string>& sets,
+                     const std::vector<std::string>& sweeps) {
+  std::size_t variants = 0;
+  // The scenario with the overrides, then each variant of its sweep.
+  const auto load = [&] {
+    std::vector<io::Override> overrides;
+    for (const auto& s : sets) overrides.push_back(io::parse_set(s));
+    std::vector<io::SweepVariant> section;
+    sim::Scenario sc = io::load_scenario(scenario, models::default_registry(), overrides, &section);
+    const io::Sweep sweep = io::make_sweep(section, sweeps);
+    for (const auto& v : sweep.variants) {
+      std::vector<io::Override> all = overrides;
+      all.insert(all.end(), v.overrides.begin(), v.overrides.end());
+      io::load_scenario(scenario, models::default_registry(), all);
+    }
+    variants = sweep.variants.size();
+    return sc;
+  };
   if (json) {
     try {
-      std::fputs(validation_json(io::load_scenario(scenario, models::default_registry()), scenario)
-                     .c_str(),
-                 stdout);
+      std::fputs(validation_json(load(), scenario).c_str(), stdout);
       return 0;
     } catch (const sim::InputError& e) {
       std::fputs(input_error_json("reformsim-validation", scenario, e).c_str(), stdout);
       return 2;
     }
   }
-  const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
+  const sim::Scenario sc = load();
   std::vector<std::string> options;
   for (const auto& o : sc.options) options.push_back(o.name);
   std::printf("%s: ok (%s: %s; baseline %s; %s: %s; %d years from %d; %llu paths; seed %llu)\n",
@@ -207,13 +225,21 @@ int validate_command(const std::string& scenario, bool json) {
               join(sc.model_names).c_str(), sc.settings.horizon_years, sc.settings.start_year,
               static_cast<unsigned long long>(sc.settings.paths),
               static_cast<unsigned long long>(sc.settings.seed));
+  if (variants > 0)
+    std::printf("%s: a sweep of %zu variants, each valid\n", scenario.c_str(), variants);
   return 0;
 }
 
-namespace {
+namespace run_steps {
+
+std::vector<io::Override> parse_sets(const RunRequest& req) {
+  std::vector<io::Override> out;
+  for (const auto& s : req.sets) out.push_back(io::parse_set(s));
+  return out;
+}
 
 // Applies the command line's changes to the scenario; returns them as text for provenance.
-std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
+std::string apply_command_line(sim::Scenario& sc, const RunRequest& req) {
   std::string overrides;
   if (req.paths) {
     sc.settings.paths = *req.paths;
@@ -238,6 +264,15 @@ std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
     overrides += " --option " + join(req.options);
   }
   if (!overrides.empty()) overrides.erase(0, 1);
+  return overrides;
+}
+
+// The provenance text of a run: the command line's changes, then its overrides (last, as
+// io::identity_differences compares them).
+std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
+  std::string overrides = apply_command_line(sc, req);
+  const std::string sets = io::overrides_text(parse_sets(req));
+  if (!sets.empty()) overrides += (overrides.empty() ? "" : " ") + sets;
   return overrides;
 }
 
@@ -267,6 +302,7 @@ std::string resume_command(const RunRequest& req, double every) {
     cmd += " --option " + shell_word(list);
   }
   if (!req.baseline.empty()) cmd += " --baseline " + shell_word(req.baseline);
+  for (const auto& set : req.sets) cmd += " --set " + shell_word(set);
   char every_text[32];
   std::snprintf(every_text, sizeof every_text, "%g", every);
   return cmd + " --checkpoint-every " + every_text + " --resume";
@@ -319,30 +355,30 @@ io::Checkpoint prepare_checkpoint(const RunRequest& req, const sim::Scenario& sc
 
 // Step 1, load: rank 0 reads the file; every rank parses the very same bytes, so input errors are
 // found, and reported, identically.
-sim::Scenario load_run_scenario(const RunRequest& req, const Team& team) {
+sim::Scenario load_run_scenario(const RunRequest& req, const Team& team,
+                                const std::vector<io::Override>& extra,
+                                std::vector<io::SweepVariant>* sweep) {
   sim::Scenario sc;
+  std::vector<io::Override> overrides;
+  const auto with_overrides = [&] {
+    overrides = parse_sets(req);
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+  };
   team.agree([&] {
-    if (team.is_root()) sc = io::load_scenario(req.scenario, models::default_registry());
+    if (!team.is_root()) return;
+    with_overrides();
+    sc = io::load_scenario(req.scenario, models::default_registry(), overrides, sweep);
   });
   if (team.distributed()) {
     const std::string text = team.broadcast(sc.text);
     team.agree([&] {
-      if (!team.is_root())
-        sc = io::load_scenario_text(text, req.scenario, models::default_registry());
+      if (team.is_root()) return;
+      with_overrides();
+      sc = io::load_scenario_text(text, req.scenario, models::default_registry(), overrides, sweep);
     });
   }
   return sc;
 }
-
-// What a run is made of once every check has passed, before the first path.
-struct PreparedRun {
-  std::string overrides;  // the command line's changes, for provenance
-  std::unique_ptr<sim::Engine> engine;
-  std::unique_ptr<io::ResultsWriter> writer;  // rank 0, with -o
-  std::optional<io::Checkpoint> checkpoint;   // rank 0, with --checkpoint-every or --resume
-  std::uint64_t resumed = 0;                  // paths already saved in the checkpoint
-  double every = 0.0;                         // seconds between checkpoints; 0: none
-};
 
 // Step 2, build: applies the command line to the scenario and refuses, before anything runs, a
 // run that is too large or whose output cannot be written; builds the engine, and on rank 0 the
@@ -508,7 +544,10 @@ void report_run(const RunRequest& req, const sim::Scenario& sc, const sim::Summa
 }
 
 int run_scenario(const RunRequest& req, const Team& team) {
-  sim::Scenario sc = load_run_scenario(req, team);
+  std::vector<io::SweepVariant> section;
+  sim::Scenario sc = load_run_scenario(req, team, {}, &section);
+  if (!section.empty() || !req.sweeps.empty() || !req.variant.empty())
+    return run_sweep(req, team, section);
   PreparedRun run = build_run(sc, req, team);
   const Progress::Mode mode =
       team.is_root() ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
@@ -526,7 +565,8 @@ int run_scenario(const RunRequest& req, const Team& team) {
   return 0;
 }
 
-}  // namespace
+}  // namespace run_steps
+using namespace run_steps;
 
 int run_command(const RunRequest& req) {
   Team team;
@@ -567,15 +607,16 @@ int verify_command(const std::string& file) {
   return 0;
 }
 
-int summarize_command(const std::string& file, bool json, bool by_year) {
-  const io::ResultsFile f = io::read_results(file);
+int summarize_command(const std::string& file, bool json, bool by_year,
+                      const std::string& variant) {
+  const io::ResultsFile f = io::read_results(file, variant);
   const sim::SummaryTable summary = sim::summarize_results(f.results);
   // Everything read and computed before anything is printed: a damaged table found late must
   // not leave half a report behind its error.
   std::vector<sim::Target> targets;
   std::optional<sim::ComparisonReport> comparison;
   if (f.results.options.size() > 1) {
-    targets = io::read_targets(file);
+    targets = io::read_targets(file, variant);
     comparison = sim::compare_options(f.results, f.results.baseline, targets);
   }
   if (json) {
@@ -591,13 +632,15 @@ int summarize_command(const std::string& file, bool json, bool by_year) {
 }
 
 int compare_command(const std::string& file, const std::string& baseline, bool json,
-                    bool all_metrics) {
-  const io::ResultsFile f = io::read_results(file);
+                    bool all_metrics, const std::string& variant) {
+  if (variant.empty() && !io::read_sweep_info(file).variants.empty())
+    return compare_sweep(file, baseline, json);
+  const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
   if (f.results.options.size() < 2)
     throw sim::InputError(file + ": holds one option only; there is nothing to compare");
-  const auto targets = io::read_targets(file);
+  const auto targets = io::read_targets(file, variant);
   const sim::ComparisonReport report = sim::compare_options(f.results, base, targets);
   if (json) {
     std::fputs(comparison_json(report, targets).c_str(), stdout);
@@ -611,8 +654,9 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
 }
 
 int sensitivity_command(const std::string& file, const std::string& baseline,
-                        const std::string& metric, std::size_t top, bool json) {
-  const io::ResultsFile f = io::read_results(file);
+                        const std::string& metric, std::size_t top, bool json,
+                        const std::string& variant) {
+  const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
   if (!metric.empty() && !f.results.options.front().metric(metric)) {
