@@ -107,10 +107,11 @@ int main(int argc, char** argv) {
                 "options or engine differ); with --checkpoint-every, start anew when there is "
                 "none")
       ->needs(output);
-  run->add_option("--set", run_req.sets,
-                  "change a value of the scenario, KEY.PATH=VALUE (repeatable; VALUE in YAML flow "
-                  "syntax, e.g. 'models.procurement.reforms.red_tape.added_bidders={pert: {min: 0, mode: "
-                  "0.1, max: 0.7}}'); recorded in the results' provenance")
+  run->add_option(
+         "--set", run_req.sets,
+         "change a value of the scenario, KEY.PATH=VALUE (repeatable; VALUE in YAML flow "
+         "syntax, e.g. 'models.procurement.reforms.red_tape.added_bidders={pert: {min: 0, mode: "
+         "0.1, max: 0.7}}'); recorded in the results' provenance")
       ->allow_extra_args(false);
   run->add_option("--sweep", run_req.sweeps,
                   "run a variant for each of V1,V2,... of KEY.PATH=V1,V2,... on the same paths "
