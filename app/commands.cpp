@@ -283,12 +283,7 @@ std::uint64_t most_paths(const sim::Scenario& sc) {
 }
 
 std::string shell_word(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789_-+=.,/:@%") == std::string::npos)
-    return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return io::shell_quoted(s);
 }
 
 // The command that continues an interrupted run.

@@ -19,14 +19,18 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
+}  // namespace
+
 std::string shell_quoted(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789_-+=.,/:@%[]") == std::string::npos)
+                                        "0123456789_-+=.,/:@%") == std::string::npos)
     return s;
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+
+namespace {
 
 // Flow YAML that parse_yaml reads back as the same tree.
 void append_flow(const sim::ConfigNode& n, std::string& out) {

@@ -81,6 +81,9 @@ std::vector<SweepVariant> parse_sweep(const std::string& arg);
 inline constexpr std::size_t kMaxVariants = 1000;
 Sweep make_sweep(const std::vector<SweepVariant>& section, const std::vector<std::string>& sweeps);
 
+// `s` as one shell word: as it is when plain, else in single quotes.
+std::string shell_quoted(const std::string& s);
+
 // The overrides as `--set` arguments, shell-quoted where needed, e.g.
 // "--set simulation.discount_rate=0.07" (a value from the file is written in flow YAML).
 std::string overrides_text(const std::vector<Override>& overrides);

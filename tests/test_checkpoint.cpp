@@ -171,9 +171,9 @@ TEST(Checkpoint, DifferencesNameWhatChanged) {
   EXPECT_EQ(sets[0],
             "the --set overrides (none in the checkpoint, --set simulation.discount_rate=0.07 "
             "now)");
-  EXPECT_TRUE(io::identity_differences(
-                  io::run_identity(sc, "--set simulation.discount_rate=0.07"), set)
-                  .empty());
+  EXPECT_TRUE(
+      io::identity_differences(io::run_identity(sc, "--set simulation.discount_rate=0.07"), set)
+          .empty());
 }
 
 }  // namespace
