@@ -455,7 +455,13 @@ std::string overrides_text(const std::vector<Override>& overrides) {
   for (const auto& o : overrides) {
     std::string value = o.text;
     if (o.origin.empty()) append_flow(o.value, value);
-    out += (out.empty() ? "" : " ") + std::string("--set ") + shell_quoted(o.key + "=" + value);
+    // Appended piece by piece: g++ 12 misreads "a" + std::string (-Wrestrict).
+    if (!out.empty()) out += ' ';
+    out += "--set ";
+    std::string arg = o.key;
+    arg += '=';
+    arg += value;
+    out += shell_quoted(arg);
   }
   return out;
 }
