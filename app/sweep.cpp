@@ -241,7 +241,7 @@ int run_sweep(const RunRequest& req, const Team& team,
         throw sim::InputError(req.scenario +
                               ": simulation.precision stops each run at its own "
                               "number of paths; a sweep runs every variant on the same paths: "
-                              "remove it or give --paths");
+                              "remove simulation.precision to sweep this scenario");
       if (const std::string problem = sim::run_work_problem(sc, sc.settings.paths);
           !problem.empty())
         throw sim::InputError(req.scenario + " (variant " + sweep.variants[chosen[k]].name +

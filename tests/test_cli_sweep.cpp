@@ -281,6 +281,25 @@ TEST(CliSweep, BadOverridesExitTwoNamingTheOverride) {
     vargs.insert(vargs.end(), c.args.begin(), c.args.end());
     EXPECT_EQ(run_reformsim(vargs).exit_code, 2) << c.args[1];
   }
+  // What a sweep cannot do: checkpoints (one run each) and a precision target (each variant
+  // would stop at its own number of paths); --variant without a sweep.
+  const auto cp = run_reformsim({"run", scenario, "-o", out, "-q", "--sweep", "simulation.seed=1,2",
+                                 "--checkpoint-every", "60"});
+  EXPECT_EQ(cp.exit_code, 2);
+  EXPECT_NE(cp.err.find("--variant"), std::string::npos) << cp.err;
+  const std::string precise = dir.file("precise.yaml");
+  testing::write_file(precise, std::string(kToy) + "\n" + R"(
+sweep:
+  - {name: a, set: {simulation.precision: {relative_half_width: 0.1}}}
+  - {name: b, set: {}}
+)");
+  const auto pr = run_reformsim({"run", precise, "-o", out, "-q"});
+  EXPECT_EQ(pr.exit_code, 2);
+  EXPECT_NE(pr.err.find("simulation.precision stops each run"), std::string::npos) << pr.err;
+  const auto nv = run_reformsim({"run", scenario, "-o", out, "-q", "--variant", "a"});
+  EXPECT_EQ(nv.exit_code, 2);
+  EXPECT_NE(nv.err.find("no sweep section"), std::string::npos) << nv.err;
+  EXPECT_FALSE(testing::fs::exists(out));
   // A valid distribution is accepted and recorded.
   const auto ok = run_reformsim(
       {"run", scenario, "-o", out, "-q", "--paths", "200", "--set",
