@@ -23,6 +23,8 @@
 #include "app/batch_runner.hpp"
 #include "app/progress.hpp"
 #include "app/report.hpp"
+#include "app/run_steps.hpp"
+#include "app/sweep.hpp"
 #include "app/team.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
@@ -40,7 +42,7 @@
 
 namespace reformsim::app {
 namespace fs = std::filesystem;
-namespace {
+namespace run_steps {
 
 // Set by SIGINT/SIGTERM during a run: the run stops (after its current chunk when it keeps a
 // checkpoint, which is then saved; else at once, writing nothing).
@@ -158,7 +160,8 @@ void check_baseline(const sim::Results& r, const std::string& baseline) {
   throw sim::InputError(msg + "; the options: " + join(names));
 }
 
-}  // namespace
+}  // namespace run_steps
+using namespace run_steps;
 
 std::uint64_t parse_memory_size(const std::string& text, const std::string& what) {
   std::size_t used = 0;
@@ -187,19 +190,34 @@ std::uint64_t parse_memory_size(const std::string& text, const std::string& what
   return static_cast<std::uint64_t>(value * scale);
 }
 
-int validate_command(const std::string& scenario, bool json) {
+int validate_command(const std::string& scenario, bool json, const std::vector<std::string>& sets,
+                     const std::vector<std::string>& sweeps) {
+  std::size_t variants = 0;
+  // The scenario with the overrides, then each variant of its sweep.
+  const auto load = [&] {
+    std::vector<io::Override> overrides;
+    for (const auto& s : sets) overrides.push_back(io::parse_set(s));
+    std::vector<io::SweepVariant> section;
+    sim::Scenario sc = io::load_scenario(scenario, models::default_registry(), overrides, &section);
+    const io::Sweep sweep = io::make_sweep(section, sweeps);
+    for (const auto& v : sweep.variants) {
+      std::vector<io::Override> all = overrides;
+      all.insert(all.end(), v.overrides.begin(), v.overrides.end());
+      io::load_scenario(scenario, models::default_registry(), all);
+    }
+    variants = sweep.variants.size();
+    return sc;
+  };
   if (json) {
     try {
-      std::fputs(validation_json(io::load_scenario(scenario, models::default_registry()), scenario)
-                     .c_str(),
-                 stdout);
+      std::fputs(validation_json(load(), scenario).c_str(), stdout);
       return 0;
     } catch (const sim::InputError& e) {
       std::fputs(input_error_json("reformsim-validation", scenario, e).c_str(), stdout);
       return 2;
     }
   }
-  const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
+  const sim::Scenario sc = load();
   std::vector<std::string> options;
   for (const auto& o : sc.options) options.push_back(o.name);
   std::printf("%s: ok (%s: %s; baseline %s; %s: %s; %d years from %d; %llu paths; seed %llu)\n",
@@ -209,13 +227,21 @@ int validate_command(const std::string& scenario, bool json) {
               join(sc.model_names).c_str(), sc.settings.horizon_years, sc.settings.start_year,
               static_cast<unsigned long long>(sc.settings.paths),
               static_cast<unsigned long long>(sc.settings.seed));
+  if (variants > 0)
+    std::printf("%s: a sweep of %zu variants, each valid\n", scenario.c_str(), variants);
   return 0;
 }
 
-namespace {
+namespace run_steps {
+
+std::vector<io::Override> parse_sets(const RunRequest& req) {
+  std::vector<io::Override> out;
+  for (const auto& s : req.sets) out.push_back(io::parse_set(s));
+  return out;
+}
 
 // Applies the command line's changes to the scenario; returns them as text for provenance.
-std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
+std::string apply_command_line(sim::Scenario& sc, const RunRequest& req) {
   std::string overrides;
   if (req.paths) {
     sc.settings.paths = *req.paths;
@@ -247,6 +273,15 @@ std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
   return overrides;
 }
 
+// The provenance text of a run: the command line's changes, then its overrides (last, as
+// io::identity_differences compares them).
+std::string apply_overrides(sim::Scenario& sc, const RunRequest& req) {
+  std::string overrides = apply_command_line(sc, req);
+  const std::string sets = io::overrides_text(parse_sets(req));
+  if (!sets.empty()) overrides += (overrides.empty() ? "" : " ") + sets;
+  return overrides;
+}
+
 // A precision-stopped run may grow to its path cap: that is what memory must allow.
 std::uint64_t most_paths(const sim::Scenario& sc) {
   const std::uint64_t paths = sc.settings.paths;
@@ -254,12 +289,7 @@ std::uint64_t most_paths(const sim::Scenario& sc) {
 }
 
 std::string shell_word(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                        "0123456789_-+=.,/:@%") == std::string::npos)
-    return s;
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return io::shell_quoted(s);
 }
 
 // The command that continues an interrupted run.
@@ -273,6 +303,7 @@ std::string resume_command(const RunRequest& req, double every) {
     cmd += " --option " + shell_word(list);
   }
   if (!req.baseline.empty()) cmd += " --baseline " + shell_word(req.baseline);
+  for (const auto& set : req.sets) cmd += " --set " + shell_word(set);
   char every_text[32];
   std::snprintf(every_text, sizeof every_text, "%g", every);
   return cmd + " --checkpoint-every " + every_text + " --resume";
@@ -325,30 +356,30 @@ io::Checkpoint prepare_checkpoint(const RunRequest& req, const sim::Scenario& sc
 
 // Step 1, load: rank 0 reads the file; every rank parses the very same bytes, so input errors are
 // found, and reported, identically.
-sim::Scenario load_run_scenario(const RunRequest& req, const Team& team) {
+sim::Scenario load_run_scenario(const RunRequest& req, const Team& team,
+                                const std::vector<io::Override>& extra,
+                                std::vector<io::SweepVariant>* sweep) {
   sim::Scenario sc;
+  std::vector<io::Override> overrides;
+  const auto with_overrides = [&] {
+    overrides = parse_sets(req);
+    overrides.insert(overrides.end(), extra.begin(), extra.end());
+  };
   team.agree([&] {
-    if (team.is_root()) sc = io::load_scenario(req.scenario, models::default_registry());
+    if (!team.is_root()) return;
+    with_overrides();
+    sc = io::load_scenario(req.scenario, models::default_registry(), overrides, sweep);
   });
   if (team.distributed()) {
     const std::string text = team.broadcast(sc.text);
     team.agree([&] {
-      if (!team.is_root())
-        sc = io::load_scenario_text(text, req.scenario, models::default_registry());
+      if (team.is_root()) return;
+      with_overrides();
+      sc = io::load_scenario_text(text, req.scenario, models::default_registry(), overrides, sweep);
     });
   }
   return sc;
 }
-
-// What a run is made of once every check has passed, before the first path.
-struct PreparedRun {
-  std::string overrides;  // the command line's changes, for provenance
-  std::unique_ptr<sim::Engine> engine;
-  std::unique_ptr<io::ResultsWriter> writer;  // rank 0, with -o
-  std::optional<io::Checkpoint> checkpoint;   // rank 0, with --checkpoint-every or --resume
-  std::uint64_t resumed = 0;                  // paths already saved in the checkpoint
-  double every = 0.0;                         // seconds between checkpoints; 0: none
-};
 
 // Step 2, build: applies the command line to the scenario and refuses, before anything runs, a
 // run that is too large or whose output cannot be written; builds the engine, and on rank 0 the
@@ -514,7 +545,10 @@ void report_run(const RunRequest& req, const sim::Scenario& sc, const sim::Summa
 }
 
 int run_scenario(const RunRequest& req, const Team& team) {
-  sim::Scenario sc = load_run_scenario(req, team);
+  std::vector<io::SweepVariant> section;
+  sim::Scenario sc = load_run_scenario(req, team, {}, &section);
+  if (!section.empty() || !req.sweeps.empty() || !req.variant.empty())
+    return run_sweep(req, team, section);
   PreparedRun run = build_run(sc, req, team);
   const Progress::Mode mode =
       team.is_root() ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
@@ -532,7 +566,8 @@ int run_scenario(const RunRequest& req, const Team& team) {
   return 0;
 }
 
-}  // namespace
+}  // namespace run_steps
+using namespace run_steps;
 
 int run_command(const RunRequest& req) {
   Team team;
@@ -580,8 +615,8 @@ namespace {
 // `computed` when the file holds the breakdown's per-path arrays and another baseline is asked.
 void print_breakdown(const std::string& file, const sim::Results& results,
                      const std::string& breakdown, const std::string& baseline,
-                     const sim::ComparisonReport* computed) {
-  const sim::SummaryTable stored = io::read_summary(file);
+                     const sim::ComparisonReport* computed, const std::string& variant) {
+  const sim::SummaryTable stored = io::read_summary(file, variant);
   const std::vector<std::string> names = breakdown_names(stored);
   if (std::find(names.begin(), names.end(), breakdown) == names.end())
     throw sim::InputError(
@@ -590,7 +625,7 @@ void print_breakdown(const std::string& file, const sim::Results& results,
   std::optional<sim::ComparisonReport> comparison;
   if (results.options.size() > 1) {
     if (baseline == results.baseline) {
-      comparison = io::read_comparisons(file);
+      comparison = io::read_comparisons(file, variant);
     } else if (results.settings.breakdown_paths && computed) {
       comparison = *computed;
     } else {
@@ -606,15 +641,15 @@ void print_breakdown(const std::string& file, const sim::Results& results,
 }  // namespace
 
 int summarize_command(const std::string& file, bool json, YearRows rows,
-                      const std::string& breakdown) {
-  const io::ResultsFile f = io::read_results(file);
+                      const std::string& breakdown, const std::string& variant) {
+  const io::ResultsFile f = io::read_results(file, variant);
   const sim::SummaryTable summary = sim::summarize_results(f.results);
   // Everything read and computed before anything is printed: a damaged table found late must
   // not leave half a report behind its error.
   std::vector<sim::Target> targets;
   std::optional<sim::ComparisonReport> comparison;
   if (f.results.options.size() > 1) {
-    targets = io::read_targets(file);
+    targets = io::read_targets(file, variant);
     comparison = sim::compare_options(f.results, f.results.baseline, targets);
   }
   std::optional<sim::SummaryTable> calendar;
@@ -624,7 +659,7 @@ int summarize_command(const std::string& file, bool json, YearRows rows,
   if (json) {
     std::fputs(summary_json(summary, comparison ? &*comparison : nullptr).c_str(), stdout);
   } else if (!breakdown.empty()) {
-    print_breakdown(file, f.results, breakdown, f.results.baseline, nullptr);
+    print_breakdown(file, f.results, breakdown, f.results.baseline, nullptr, variant);
   } else {
     std::printf("%s: %s, engine %s (%s), created %s\n", file.c_str(),
                 f.provenance.scenario_file.c_str(), f.provenance.engine_version.c_str(),
@@ -636,18 +671,20 @@ int summarize_command(const std::string& file, bool json, YearRows rows,
 }
 
 int compare_command(const std::string& file, const std::string& baseline, bool json,
-                    bool all_metrics, const std::string& breakdown) {
-  const io::ResultsFile f = io::read_results(file);
+                    bool all_metrics, const std::string& breakdown, const std::string& variant) {
+  if (variant.empty() && !io::read_sweep_info(file).variants.empty())
+    return compare_sweep(file, baseline, json);
+  const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
   if (f.results.options.size() < 2)
     throw sim::InputError(file + ": holds one option only; there is nothing to compare");
-  const auto targets = io::read_targets(file);
+  const auto targets = io::read_targets(file, variant);
   const sim::ComparisonReport report = sim::compare_options(f.results, base, targets);
   if (json) {
     std::fputs(comparison_json(report, targets).c_str(), stdout);
   } else if (!breakdown.empty()) {
-    print_breakdown(file, f.results, breakdown, base, &report);
+    print_breakdown(file, f.results, breakdown, base, &report, variant);
   } else {
     std::printf("%s: %llu paths, %d years from %d, discounted at %g\n", file.c_str(),
                 static_cast<unsigned long long>(f.results.paths), f.results.horizon(),
@@ -658,8 +695,9 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
 }
 
 int sensitivity_command(const std::string& file, const std::string& baseline,
-                        const std::string& metric, std::size_t top, bool json) {
-  const io::ResultsFile f = io::read_results(file);
+                        const std::string& metric, std::size_t top, bool json,
+                        const std::string& variant) {
+  const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
   if (!metric.empty() && !f.results.options.front().metric(metric)) {

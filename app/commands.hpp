@@ -13,8 +13,12 @@
 namespace reformsim::app {
 
 // `reformsim validate SCENARIO`: every problem, or one line describing the scenario; with
-// `json`, either as JSON on stdout (report.hpp: validation_json, input_error_json).
-int validate_command(const std::string& scenario, bool json);
+// `json`, either as JSON on stdout (report.hpp: validation_json, input_error_json). `sets` are
+// --set KEY.PATH=VALUE overrides; the sweep (the scenario's section and `sweeps`, --sweep
+// arguments) is checked variant by variant.
+int validate_command(const std::string& scenario, bool json,
+                     const std::vector<std::string>& sets = {},
+                     const std::vector<std::string>& sweeps = {});
 
 struct RunRequest {
   std::string scenario;
@@ -27,11 +31,14 @@ struct RunRequest {
   std::string baseline;              // empty: the scenario's
   bool force = false;
   bool quiet = false;
-  double checkpoint_every = 0;  // seconds between checkpoints; 0: none (needs `output`)
-  bool resume = false;          // continue from the output's checkpoint (needs `output`)
-  std::string max_memory;       // memory budget, e.g. "8G"; empty: 80% of physical memory
-  bool json = false;            // results (and input errors) as JSON on stdout
-  bool breakdown = false;       // write the breakdown metrics' per-path arrays too
+  double checkpoint_every = 0;      // seconds between checkpoints; 0: none (needs `output`)
+  bool resume = false;              // continue from the output's checkpoint (needs `output`)
+  std::string max_memory;           // memory budget, e.g. "8G"; empty: 80% of physical memory
+  bool json = false;                // results (and input errors) as JSON on stdout
+  std::vector<std::string> sets;    // --set KEY.PATH=VALUE (io/overrides.hpp)
+  std::vector<std::string> sweeps;  // --sweep KEY.PATH=V1,V2,... (a grid when several)
+  std::string variant;              // run only this variant of the sweep (name or index)
+  bool breakdown = false;  // write the breakdown metrics' per-path arrays too
 };
 
 // Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".
@@ -46,20 +53,24 @@ int run_command(const RunRequest& request);
 // `reformsim summarize FILE`: the summary table recomputed from the file's per-path data, then
 // (text only) the comparison of the options against the baseline.
 // `by_year`: yearly rows by calendar or fiscal year; `breakdown`: instead of the tables, the
-// per-group tables of that breakdown (from the file's stored statistics).
+// per-group tables of that breakdown (from the file's stored statistics). In a sweep file,
+// `variant` names the variant (required there).
 int summarize_command(const std::string& file, bool json, YearRows rows,
-                      const std::string& breakdown = "");
+                      const std::string& breakdown = "", const std::string& variant = "");
 // Checks every dataset of a results file against its SHA-256 and checksums, reporting nothing
 // from it: exit 0 and one line when intact, 2 and the damaged object otherwise.
 int verify_command(const std::string& file);
 
-// `reformsim compare FILE`: every option against the baseline, path by path.
+// `reformsim compare FILE`: every option against the baseline, path by path; for a sweep file
+// without `variant`, the variants side by side (app/sweep.hpp).
 int compare_command(const std::string& file, const std::string& baseline, bool json,
-                    bool all_metrics, const std::string& breakdown = "");
+                    bool all_metrics, const std::string& breakdown = "",
+                    const std::string& variant = "");
 
 // `reformsim sensitivity FILE`: what drives each option's outcome.
 int sensitivity_command(const std::string& file, const std::string& baseline,
-                        const std::string& metric, std::size_t top, bool json);
+                        const std::string& metric, std::size_t top, bool json,
+                        const std::string& variant = "");
 
 // `reformsim report FILE -o PAGE.html [--xlsx BOOK.xlsx]`: the planner's report, written by the
 // Python module reformsim.report (python/reformsim/report.py) under Debian's python3

@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/fit_command.hpp"
+#include "app/sweep.hpp"
 #include "app/team.hpp"
 #include "app/usage_hint.hpp"
 #include "sim/version.hpp"
@@ -55,6 +56,16 @@ int main(int argc, char** argv) {
   validate->add_flag("--json", validate_json,
                      "print the result as JSON: ok, or every problem with its file, line, column "
                      "and key path");
+  std::vector<std::string> validate_sets, validate_sweeps;
+  validate
+      ->add_option("--set", validate_sets,
+                   "change a value of the scenario, KEY.PATH=VALUE (repeatable; VALUE in YAML "
+                   "flow syntax, e.g. a distribution)")
+      ->allow_extra_args(false);
+  validate
+      ->add_option("--sweep", validate_sweeps,
+                   "check every variant of KEY.PATH=V1,V2,... (repeatable: a grid)")
+      ->allow_extra_args(false);
 
   app::RunRequest run_req;
   auto* run = app.add_subcommand(
@@ -96,6 +107,19 @@ int main(int argc, char** argv) {
                 "options or engine differ); with --checkpoint-every, start anew when there is "
                 "none")
       ->needs(output);
+  run->add_option(
+         "--set", run_req.sets,
+         "change a value of the scenario, KEY.PATH=VALUE (repeatable; VALUE in YAML flow "
+         "syntax, e.g. 'models.procurement.reforms.red_tape.added_bidders={pert: {min: 0, mode: "
+         "0.1, max: 0.7}}'); recorded in the results' provenance")
+      ->allow_extra_args(false);
+  run->add_option("--sweep", run_req.sweeps,
+                  "run a variant for each of V1,V2,... of KEY.PATH=V1,V2,... on the same paths "
+                  "(repeatable: a grid; with the scenario's sweep section too), into one file")
+      ->allow_extra_args(false);
+  run->add_option("--variant", run_req.variant,
+                  "run only this variant of the sweep (its name, or its index from 0: one "
+                  "variant a job of an array; join the files with reformsim merge)");
   run->add_flag("-q,--quiet", run_req.quiet, "no progress on stderr");
   run->add_flag("--breakdown", run_req.breakdown,
                 "also write the per-path arrays of breakdown metrics (per department, category, "
@@ -104,9 +128,10 @@ int main(int argc, char** argv) {
                 "print the summary and the comparison as JSON (numbers that read back as the "
                 "same doubles); input errors too, as `validate --json` does");
 
-  std::string results_file;
+  std::string results_file, variant;
   bool json = false, by_year = false, by_fiscal_year = false;
   std::string breakdown;
+  const char* variant_help = "in a sweep file, the variant to read";
   auto* summarize = app.add_subcommand(
       "summarize", "print the summary table of a results file, computed from the file alone");
   summarize->add_option("FILE", results_file, "results file (HDF5) written by reformsim run")
@@ -122,6 +147,7 @@ int main(int argc, char** argv) {
       ->excludes(by_year_flag);
   summarize->add_option("--breakdown", breakdown,
                         "instead, the per-group tables of this breakdown (e.g. asset_class)");
+  summarize->add_option("--variant", variant, variant_help);
 
   auto* verify = app.add_subcommand(
       "verify", "check a results file against its SHA-256 digests and checksums, nothing else");
@@ -140,6 +166,9 @@ int main(int argc, char** argv) {
   compare->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
   compare->add_option("--breakdown", breakdown,
                       "instead, the per-group tables of this breakdown against the baseline");
+  compare->add_option("--variant", variant,
+                      "in a sweep file, compare this variant alone (default: every variant side "
+                      "by side, with where the best option changes)");
 
   auto* sensitivity = app.add_subcommand(
       "sensitivity", "rank the uncertain inputs by how much they drive each option's outcome");
@@ -153,6 +182,7 @@ int main(int argc, char** argv) {
   sensitivity->add_option("--baseline", baseline,
                           "option to compare against (default: the file's)");
   sensitivity->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
+  sensitivity->add_option("--variant", variant, variant_help);
 
   std::string report_html, report_xlsx;
   auto* report = app.add_subcommand(
@@ -165,6 +195,16 @@ int main(int argc, char** argv) {
   report->add_option("--xlsx", report_xlsx,
                      "Excel workbook to write: the same tables, one sheet each, numbers as "
                      "numbers (replaced if it exists)");
+
+  std::string merge_output;
+  std::vector<std::string> merge_inputs;
+  bool merge_force = false;
+  auto* merge = app.add_subcommand(
+      "merge", "join the files of one sweep, run a variant a job, into the sweep's results file");
+  merge->add_option("FILES", merge_inputs, "sweep files written by reformsim run --variant")
+      ->required();
+  merge->add_option("-o,--output", merge_output, "the joined results file (HDF5)")->required();
+  merge->add_flag("--force", merge_force, "replace the output file if it exists");
 
   app::FitRequest fit_req;
   auto* fit = app.add_subcommand(
@@ -232,19 +272,21 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (validate->parsed()) return app::validate_command(scenario, validate_json);
+    if (validate->parsed())
+      return app::validate_command(scenario, validate_json, validate_sets, validate_sweeps);
     if (run->parsed()) return app::run_command(run_req);
     if (summarize->parsed())
       return app::summarize_command(results_file, json,
                                     by_fiscal_year ? app::YearRows::kFiscal
                                     : by_year      ? app::YearRows::kCalendar
                                                    : app::YearRows::kNone,
-                                    breakdown);
+                                    breakdown, variant);
     if (verify->parsed()) return app::verify_command(results_file);
     if (compare->parsed())
-      return app::compare_command(results_file, baseline, json, all_metrics, breakdown);
+      return app::compare_command(results_file, baseline, json, all_metrics, breakdown, variant);
     if (sensitivity->parsed())
-      return app::sensitivity_command(results_file, baseline, metric, top, json);
+      return app::sensitivity_command(results_file, baseline, metric, top, json, variant);
+    if (merge->parsed()) return app::merge_command(merge_output, merge_inputs, merge_force);
     if (fit->parsed()) return app::fit_command(fit_req);
     if (report->parsed()) return app::report_command(results_file, report_html, report_xlsx);
     return 2;

@@ -126,6 +126,14 @@ std::vector<std::string> identity_differences(const RunIdentity& stored, const R
   if (stored.options != now.options)
     differ("the options", list_text(stored.options), list_text(now.options));
   if (stored.baseline != now.baseline) differ("the baseline", stored.baseline, now.baseline);
+  // The overrides end with the --set ones (app/commands.cpp): they change the scenario.
+  const auto sets = [](const std::string& o) {
+    const auto at = o.find("--set ");
+    return at == std::string::npos ? std::string() : o.substr(at);
+  };
+  if (sets(a.overrides) != sets(b.overrides))
+    differ("the --set overrides", sets(a.overrides).empty() ? "none" : sets(a.overrides),
+           sets(b.overrides).empty() ? "none" : sets(b.overrides));
   if (a.engine_version != b.engine_version || a.git_revision != b.git_revision)
     differ("the engine", a.engine_version + " (" + a.git_revision + ")",
            b.engine_version + " (" + b.git_revision + ")");

@@ -16,6 +16,7 @@
 #include "io/durable.hpp"
 #include "io/h5.hpp"
 #include "io/provenance_attrs.hpp"
+#include "io/results_tree.hpp"
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
 #include "sim/fiscal_years.hpp"
@@ -42,7 +43,7 @@ std::pair<std::string, std::string> split_key(const std::string& key) {
   return {key.substr(0, dot), key.substr(dot + 1)};
 }
 
-constexpr const char* kDatasetsDigestAttr = "datasets_sha256";
+}  // namespace
 
 // Every dataset below `root` by path (sorted), with its `sha256` attribute ("" when it has none).
 std::vector<std::pair<std::string, std::string>> dataset_digests(hid_t root) {
@@ -74,6 +75,8 @@ std::pair<std::size_t, std::string> datasets_digest(hid_t root) {
   for (const auto& [name, digest] : list) text += name + " " + digest + "\n";
   return {list.size(), sha256_hex(text)};
 }
+
+namespace {
 
 std::string shape_text(const std::vector<hsize_t>& dims) {
   std::string out;
@@ -438,6 +441,29 @@ void write_precision(hid_t root, const sim::PrecisionTarget& t, const sim::Preci
   h5::write_attr(pg, "required_half_width", rep.required);
 }
 
+}  // namespace
+
+void write_results_tree(hid_t root, const sim::Results& results, const Provenance& provenance,
+                        const sim::SummaryTable& summary, const Analysis& analysis) {
+  write_root_attributes(root, results, provenance);
+  write_options(root, results);
+  write_summary(root, summary);
+  if (analysis.comparisons) {
+    write_comparisons(root, results, analysis);
+    h5::Handle ig = h5::create_group(root, "implementation");
+    h5::write_attr(ig, "baseline", analysis.comparisons->baseline);
+    for (const auto& oc : analysis.comparisons->options)
+      write_implementation(ig, results, oc.implementation);
+  }
+  if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
+  if (analysis.precision && analysis.precision_target)
+    write_precision(root, *analysis.precision_target, *analysis.precision);
+  // Last: the digest over every dataset's digest.
+  h5::write_attr(root, kDatasetsDigestAttr, datasets_digest(root).second);
+}
+
+namespace {
+
 // Renames without replacing an existing file (unless `overwrite`): the final name either does not
 // exist or holds a complete file. Returns false when `to` appeared meanwhile (nothing renamed).
 bool publish(const std::string& from, const std::string& to, bool overwrite) {
@@ -537,21 +563,37 @@ void ResultsWriter::write(const sim::Results& results, const Provenance& provena
   if (done_ || !file_) throw sim::RunError("results already written to " + path_);
   try {
     h5::Handle root = h5::open_group(file_->file, "/");
-    write_root_attributes(root, results, provenance);
-    write_options(root, results);
-    write_summary(root, summary);
-    if (analysis.comparisons) {
-      write_comparisons(root, results, analysis);
-      h5::Handle ig = h5::create_group(root, "implementation");
-      h5::write_attr(ig, "baseline", analysis.comparisons->baseline);
-      for (const auto& oc : analysis.comparisons->options)
-        write_implementation(ig, results, oc.implementation);
-    }
-    if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
-    if (analysis.precision && analysis.precision_target)
-      write_precision(root, *analysis.precision_target, *analysis.precision);
-    // Last: the digest over every dataset's digest.
-    h5::write_attr(root, kDatasetsDigestAttr, datasets_digest(root).second);
+    write_results_tree(root, results, provenance, summary, analysis);
+    h5::flush(file_->file);
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+}
+
+void ResultsWriter::write_variant(const SweepVariantInfo& variant, const sim::Results& results,
+                                  const Provenance& provenance, const sim::SummaryTable& summary,
+                                  const Analysis& analysis) {
+  if (done_ || !file_) throw sim::RunError("results already written to " + path_);
+  try {
+    write_sweep_variant(file_->file.id(), variant, results, provenance, summary, analysis);
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+}
+
+void ResultsWriter::copy_variant(const std::string& from, const std::string& variant) {
+  if (done_ || !file_) throw sim::RunError("results already written to " + path_);
+  try {
+    copy_sweep_variant(file_->file.id(), from, variant);
+  } catch (const h5::Error& e) {
+    throw sim::RunError(partial_ + ": " + e.what());
+  }
+}
+
+void ResultsWriter::finish_sweep(const Provenance& provenance, const SweepInfo& sweep) {
+  if (done_ || !file_) throw sim::RunError("results already written to " + path_);
+  try {
+    write_sweep_root(file_->file.id(), provenance, sweep);
     h5::flush(file_->file);
   } catch (const h5::Error& e) {
     throw sim::RunError(partial_ + ": " + e.what());
@@ -588,8 +630,6 @@ void write_results(const std::string& path, const sim::Results& results,
 
 // ---- reader ----------------------------------------------------------------------------------
 
-namespace {
-
 h5::Handle open_checked(const std::string& path, std::int64_t* version) {
   if (::access(path.c_str(), F_OK) != 0) throw sim::InputError(path + ": no such file");
   struct stat st {};
@@ -615,13 +655,11 @@ h5::Handle open_checked(const std::string& path, std::int64_t* version) {
   return file;
 }
 
-}  // namespace
-
-ResultsFile read_results(const std::string& path) {
+ResultsFile read_results(const std::string& path, const std::string& variant) {
   ResultsFile out;
   try {
     h5::Handle file = open_checked(path, &out.format_version);
-    h5::Handle root = h5::open_group(file, "/");
+    h5::Handle root = open_tree(file, variant);
     out.provenance = read_provenance_attrs(root);
     out.provenance.created = h5::read_string_attr(root, "created");
 
@@ -714,7 +752,7 @@ VerifyReport verify_results(const std::string& path) {
       rep.verified = true;
     }
     // The rest of what the other commands read: attributes and their consistency.
-    read_results(path);
+    verify_trees(root, path);
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
   }
@@ -760,12 +798,12 @@ StoredTable read_stored_table(hid_t group, const std::string& name, std::size_t 
 
 }  // namespace
 
-sim::SummaryTable read_summary(const std::string& path) {
+sim::SummaryTable read_summary(const std::string& path, const std::string& variant) {
   sim::SummaryTable table;
   try {
     std::int64_t version = 0;
     h5::Handle file = open_checked(path, &version);
-    h5::Handle root = h5::open_group(file, "/");
+    h5::Handle root = open_tree(file, variant);
     table.paths = h5::read_uint_attr(root, "paths");
     table.start_year = read_start_year(root);
     const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
@@ -812,12 +850,12 @@ sim::SummaryTable read_summary(const std::string& path) {
   return table;
 }
 
-sim::ComparisonReport read_comparisons(const std::string& path) {
+sim::ComparisonReport read_comparisons(const std::string& path, const std::string& variant) {
   sim::ComparisonReport rep;
   try {
     std::int64_t version = 0;
     h5::Handle file = open_checked(path, &version);
-    h5::Handle root = h5::open_group(file, "/");
+    h5::Handle root = open_tree(file, variant);
     rep.start_year = read_start_year(root);
     const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
     if (horizon < 1 || horizon > sim::kMaxHorizonYears)
@@ -859,12 +897,12 @@ sim::ComparisonReport read_comparisons(const std::string& path) {
   return rep;
 }
 
-std::vector<sim::Target> read_targets(const std::string& path) {
+std::vector<sim::Target> read_targets(const std::string& path, const std::string& variant) {
   std::vector<sim::Target> out;
   try {
     std::int64_t version = 0;
     h5::Handle file = open_checked(path, &version);
-    h5::Handle root = h5::open_group(file, "/");
+    h5::Handle root = open_tree(file, variant);
     if (!h5::exists(root, "comparisons")) return out;
     h5::Handle cg = h5::open_group(root, "comparisons");
     if (!h5::exists(cg, "target_values_usd")) return out;

@@ -10,6 +10,8 @@
 //                                          per-year and per-path tables
 //   /sensitivity/<option>/{spearman,src,variance_share}  float64 [inputs]
 //
+// A sweep file holds the same tree once a variant, under /variants/<variant>/ (io/sweep below).
+//
 // A file is written under a temporary name in the destination folder and renamed only when
 // complete, so a crash never leaves a half-written file under the final name. HDF5 is called
 // from the calling thread only. This header does not expose HDF5 types.
@@ -40,7 +42,10 @@ inline constexpr const char* kResultsFormat = "reformsim-results";
 // Version 4: the HDF5 1.10 file format (checksummed metadata and chunk indexes), Fletcher32 on
 // every chunked dataset, a `sha256` attribute on every dataset (its values' SHA-256, checked by
 // every reader) and the root attribute `datasets_sha256` over all of them, written last.
-inline constexpr std::int64_t kResultsFormatVersion = 4;
+// Version 5: a file may be a sweep file (root attribute `layout` = "sweep"): the root holds the
+// provenance and the sweep's definition, and each variant's complete results tree (as a plain
+// file's root) is under /variants/<name>. Plain files are as in version 4.
+inline constexpr std::int64_t kResultsFormatVersion = 5;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {
@@ -57,6 +62,20 @@ struct Provenance {
 Provenance make_provenance(const sim::Scenario& scenario, std::string overrides = "");
 // The current UTC time as ISO-8601.
 std::string utc_now_iso8601();
+
+// A sweep's variants as results files record them: each variant's name, its overrides as
+// `--set` arguments, and per sweep dimension its level (label, and number or NaN).
+struct SweepVariantInfo {
+  std::string name;
+  std::string overrides;
+  std::vector<std::string> levels;
+  std::vector<double> values;
+};
+struct SweepInfo {
+  std::vector<std::string> dimensions;     // "sweep" (the scenario's section) or a key path
+  std::vector<SweepVariantInfo> variants;  // every variant of the sweep, in order
+  std::vector<std::string> present;        // those this file holds (all, but in a task's file)
+};
 
 // Analyses stored beside the per-path data and the summary (all optional).
 struct Analysis {
@@ -89,6 +108,13 @@ class ResultsWriter {
   // Throws sim::RunError on any HDF5 or file-system failure.
   void write(const sim::Results& results, const Provenance& provenance,
              const sim::SummaryTable& summary, const Analysis& analysis = {});
+  // A sweep file instead: each variant's tree (under /variants/<name>), then the root.
+  void write_variant(const SweepVariantInfo& variant, const sim::Results& results,
+                     const Provenance& provenance, const sim::SummaryTable& summary,
+                     const Analysis& analysis = {});
+  // Copies variant `variant` of the sweep file `from` (merge_sweep_files).
+  void copy_variant(const std::string& from, const std::string& variant);
+  void finish_sweep(const Provenance& provenance, const SweepInfo& sweep);
   void commit();
 
   const std::string& path() const { return path_; }
@@ -118,8 +144,9 @@ struct ResultsFile {
 
 // Reads a results file back. Checks `format` and `format_version` before anything else.
 // Throws sim::InputError for a missing file, a file that is not HDF5 or not a reformsim
-// results file, a newer format version, or any inconsistency in the tree.
-ResultsFile read_results(const std::string& path);
+// results file, a newer format version, or any inconsistency in the tree. In a sweep file,
+// `variant` names the variant read (required there; refused for a plain file).
+ResultsFile read_results(const std::string& path, const std::string& variant = "");
 
 // Reads every dataset of a results file and checks it against its SHA-256 (and so HDF5 checks
 // every chunk's Fletcher32 and every metadata checksum on the way), and the datasets' digests
@@ -133,13 +160,23 @@ struct VerifyReport {
 };
 VerifyReport verify_results(const std::string& path);
 // The stored /summary tables (as written at the end of the run).
-sim::SummaryTable read_summary(const std::string& path);
+sim::SummaryTable read_summary(const std::string& path, const std::string& variant = "");
 // The stored /comparisons tables, per option and metric (years and aggregates), as written at
 // the end of the run: the only statistics of a breakdown metric whose per-path arrays the file
 // does not hold. Targets, P(best) and implementation figures are left empty. A file with one
 // option has none: the report then has no options.
-sim::ComparisonReport read_comparisons(const std::string& path);
+sim::ComparisonReport read_comparisons(const std::string& path, const std::string& variant = "");
 // The fiscal targets stored with the comparisons (empty when there are none).
-std::vector<sim::Target> read_targets(const std::string& path);
+std::vector<sim::Target> read_targets(const std::string& path, const std::string& variant = "");
+
+// The sweep a file holds; no variants for a plain results file.
+SweepInfo read_sweep_info(const std::string& path);
+
+// Joins sweep files of one sweep (the same scenario, overrides, seed, paths, engine and
+// variants; each a task's share, e.g. one variant of a Slurm job array) into one file at
+// `output`, equal in every dataset to the file the whole sweep writes in one run. Every variant
+// must be present exactly once. Throws sim::InputError naming the file that does not fit.
+void merge_sweep_files(const std::string& output, const std::vector<std::string>& inputs,
+                       bool overwrite);
 
 }  // namespace reformsim::io

@@ -640,7 +640,9 @@ std::string emit_yaml(const sim::ConfigNode& root) {
 }
 
 sim::Scenario load_scenario_text(const std::string& text, const std::string& name,
-                                 const sim::ModelRegistry& registry) {
+                                 const sim::ModelRegistry& registry,
+                                 const std::vector<Override>& overrides,
+                                 std::vector<SweepVariant>* sweep) {
   sim::Diagnostics diag(name);
   sim::ConfigNode root = parse_yaml(text, diag);
   // A syntax error or a limit leaves no tree; duplicate keys leave one (first value kept), and
@@ -659,6 +661,9 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
       throw sim::InputError(name + ": the scenario with its includes resolved does not read " +
                             "back as the same values; write the included values in this file");
   }
+  std::vector<SweepVariant> variants = take_sweep_section(root, diag);
+  if (sweep != nullptr) *sweep = std::move(variants);
+  apply_overrides(root, overrides, diag);
   sim::Scenario sc = sim::build_scenario(root, registry, diag);
   if (!diag.ok()) throw sim::DiagnosticsError(diag);
   sc.file = name;
@@ -666,13 +671,15 @@ sim::Scenario load_scenario_text(const std::string& text, const std::string& nam
   return sc;
 }
 
-sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry) {
+sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry,
+                            const std::vector<Override>& overrides,
+                            std::vector<SweepVariant>* sweep) {
   std::string error;
   const std::string text = read_text(path, error);
   if (!error.empty())
     throw sim::InputError(
         path + ": " + (error == "cannot open the file" ? "cannot open the scenario file" : error));
-  return load_scenario_text(text, path, registry);
+  return load_scenario_text(text, path, registry, overrides, sweep);
 }
 
 }  // namespace reformsim::io

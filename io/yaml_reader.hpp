@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "io/overrides.hpp"
 #include "sim/config.hpp"
 #include "sim/model.hpp"
 #include "sim/scenario.hpp"
@@ -37,10 +38,18 @@ std::string emit_yaml(const sim::ConfigNode& root);
 // FILE is a .yaml/.yml path relative to the including file's folder, at or below it. When a
 // scenario includes files, Scenario::text is the resolved scenario (emit_yaml) under a comment
 // naming each file and its SHA-256, so a results file or checkpoint holds everything that ran.
-sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry);
+//
+// The scenario's `sweep:` section is checked and stored in `sweep` (when given); `overrides`
+// (io/overrides.hpp) are applied to the tree after includes, before validation. Scenario::text
+// is the file's, without the overrides (results files record those beside it).
+sim::Scenario load_scenario(const std::string& path, const sim::ModelRegistry& registry,
+                            const std::vector<Override>& overrides = {},
+                            std::vector<SweepVariant>* sweep = nullptr);
 // The same from text already in memory; `name` is used in messages, and includes are found
 // beside it when it names a regular file (else in the current folder).
 sim::Scenario load_scenario_text(const std::string& text, const std::string& name,
-                                 const sim::ModelRegistry& registry);
+                                 const sim::ModelRegistry& registry,
+                                 const std::vector<Override>& overrides = {},
+                                 std::vector<SweepVariant>* sweep = nullptr);
 
 }  // namespace reformsim::io

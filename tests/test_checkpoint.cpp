@@ -163,6 +163,17 @@ TEST(Checkpoint, DifferencesNameWhatChanged) {
   EXPECT_EQ(all[3], "the baseline (baseline in the checkpoint, reform now)");
   EXPECT_NE(all[4].find("the engine ("), std::string::npos) << all[4];
   EXPECT_NE(all[4].find("9.9.9"), std::string::npos) << all[4];
+
+  // --set changes the scenario: compared; --paths written differently is not.
+  io::RunIdentity set = io::run_identity(sc, "--paths 700 --set simulation.discount_rate=0.07");
+  const auto sets = io::identity_differences(io::run_identity(sc, "--paths 700"), set);
+  ASSERT_EQ(sets.size(), 1u);
+  EXPECT_EQ(sets[0],
+            "the --set overrides (none in the checkpoint, --set simulation.discount_rate=0.07 "
+            "now)");
+  EXPECT_TRUE(
+      io::identity_differences(io::run_identity(sc, "--set simulation.discount_rate=0.07"), set)
+          .empty());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ that files of a newer format version, or not reformsim files at all, are refused
 """
 
 import hashlib
+import json
 import math
 import os
 import shutil
@@ -580,8 +581,8 @@ class Refusals(unittest.TestCase):
 
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 5; this reader .* reads versions up to 4"):
-            rr.open_results(self.copy_with(format_version=np.int64(5)))
+                                    "format version 6; this reader .* reads versions up to 5"):
+            rr.open_results(self.copy_with(format_version=np.int64(6)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):
@@ -608,6 +609,70 @@ class Refusals(unittest.TestCase):
                 r.values("baseline", "procurement.nope_usd")
             with self.assertRaisesRegex(ValueError, "period must be"):
                 r.impact("everything", period="2099")
+
+
+class SweepFiles(unittest.TestCase):
+    """A sweep file read by the package: each variant equals the run alone, and the table side
+    by side and the crossings agree with `reformsim compare --json` (computed independently in
+    C++)."""
+
+    @classmethod
+    def setUpClass(cls):
+        scenario = os.path.join(TMP, "toy.yaml")
+        with open(scenario, "w") as f:
+            f.write("simulation: {paths: 600, horizon_years: 6, start_year: 2026, seed: 23}\n"
+                    "models:\n  example: {events_per_year: 40, trend: 0.25, "
+                    "cost_per_event_usd: 18000}\n"
+                    "options:\n  baseline: {}\n  prevention:\n    models: {example: {reform: "
+                    "{effect: 0.12, cost_usd: 170000, start_year_offset: 1}}}\n")
+        cls.sweep = os.path.join(TMP, "sweep.h5")
+        cls.alone = os.path.join(TMP, "alone.h5")
+        for args in (["--sweep", "simulation.discount_rate=0.02,0.06,0.14", "-o", cls.sweep],
+                     ["--set", "simulation.discount_rate=0.06", "-o", cls.alone]):
+            run = subprocess.run([BINARY, "run", scenario, "--quiet"] + args,
+                                 capture_output=True, text=True)
+            if run.returncode != 0:
+                raise RuntimeError("reformsim run failed: " + run.stderr)
+        cmp = subprocess.run([BINARY, "compare", cls.sweep, "--json"], capture_output=True,
+                             text=True)
+        cls.compare = json.loads(cmp.stdout)
+
+    def test_variants_and_their_levels(self):
+        with reformsim.open_sweep(self.sweep) as sw:
+            self.assertEqual(sw.dimensions, ["simulation.discount_rate"])
+            self.assertEqual(sw.variants, ["discount_rate=0.02", "discount_rate=0.06",
+                                           "discount_rate=0.14"])
+            self.assertEqual(sw.values["discount_rate=0.14"], [0.14])
+            self.assertEqual(sw.overrides["discount_rate=0.06"],
+                             "--set simulation.discount_rate=0.06")
+            with sw.variant("discount_rate=0.06") as v, rr.open_results(self.alone) as a:
+                self.assertEqual(v.discount_rate, 0.06)
+                for option in a.options:
+                    self.assertTrue(np.array_equal(v.values(option, rr.NET_BUDGET),
+                                                   a.values(option, rr.NET_BUDGET)))
+                self.assertEqual(v.verify(), a.verify())
+        with self.assertRaisesRegex(rr.ResultsFormatError, "a sweep file of 3 variants"):
+            rr.open_results(self.sweep)
+        with self.assertRaisesRegex(rr.ResultsFormatError, "not a sweep file"):
+            rr.open_results(self.alone, "discount_rate=0.06")
+        with self.assertRaisesRegex(rr.ResultsFormatError, "not a sweep file"):
+            reformsim.open_sweep(self.alone)
+
+    def test_side_by_side_best_and_crossings_match_compare(self):
+        with reformsim.open_sweep(self.sweep) as sw:
+            table = sw.side_by_side(scale=1.0)
+            crossings = sw.crossings()
+        for v in self.compare["variants"]:
+            self.assertEqual(table.loc["best", v["name"]], v["best"])
+            option = next(o for o in v["comparison"]["options"] if o["name"] == "prevention")
+            npv = next(m for m in option["metrics"] if m["key"] == rr.NET_BUDGET)["npv"]["mean"]
+            self.assertTrue(close(table.loc["prevention", v["name"]], npv, abs(npv), 1e-9))
+        self.assertEqual(len(crossings), 1)
+        self.assertEqual(len(self.compare["crossings"]), 1)
+        for (_, row), c in zip(crossings.iterrows(), self.compare["crossings"]):
+            self.assertEqual((row["from"], row["to"]), (c["from"], c["to"]))
+            self.assertTrue(close(row["value"], c["value"], 1.0, 1e-9))
+            self.assertTrue(close(row["se"], c["se"], c["se"], 1e-6))
 
 
 if __name__ == "__main__":

@@ -187,6 +187,15 @@ class Source:
             return self._swings[option][a["data-key"]] / scale
         if "data-h5attr" in a:  # an attribute of a group, e.g. /implementation/<option>@roi
             return float(self.f[a["data-h5"]].attrs[a["data-h5attr"]]) / scale
+        if derived == "variant_npv":  # a sweep's variant: mean NPV impact, or its s.e.
+            g = self.f["variants"][a["data-variant"]]
+            rate = float(g.attrs["discount_rate"])
+            base = g["options"][texts(g.attrs["baseline"])[0]]["fiscal"]["net_budget_usd"][()]
+            d = g["options"][a["data-option"]]["fiscal"]["net_budget_usd"][()] - base
+            npv = d @ (1.0 + rate) ** -(np.arange(d.shape[1]) + 0.5)
+            stat = (float(np.mean(npv)) if a["data-stat"] == "mean"
+                    else float(np.std(npv, ddof=1) / np.sqrt(len(npv))))
+            return stat / scale
         ds = self.f[a["data-h5"]]
         if "data-names" in a:
             where, _, attr = a["data-names"].partition("@")
@@ -514,6 +523,30 @@ def check_report(h5, tmp, label, browser, minimum, breakdowns=0):
           "file's" % (label, n[0], n[1], len(page.tables), n[2]))
 
 
+def check_sweep_report(tmp):
+    """A sweep file's page: the variants side by side, then each variant's planner table, every
+    number against the file (the side-by-side means recomputed from the per-path data)."""
+    sweep = os.path.join(tmp, "sweep.h5")
+    r = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "example.yaml"), "-o",
+                        sweep, "--sweep", "simulation.discount_rate=0.02,0.07", "--paths", "300",
+                        "--quiet"], capture_output=True, text=True, timeout=300)
+    if not check(r.returncode == 0, "sweep run: %s" % r.stderr):
+        return
+    page_path, book = os.path.join(tmp, "sweep.html"), os.path.join(tmp, "sweep.xlsx")
+    r = report(sweep, "-o", page_path, "--xlsx", book)
+    if not check(r.returncode == 0, "sweep report: exit %d: %s" % (r.returncode, r.stderr)):
+        return
+    page = parse(page_path)
+    check(list(page.tables)[:3] == ["variants", "planner_0", "planner_1"],
+          "sweep page tables: %s" % list(page.tables))
+    src = Source(sweep)
+    n = (check_every_number(page, src), check_workbook(book, page, src))
+    src.f.close()
+    check(n[0] >= 8 and n[1] >= 8, "sweep: too few figures checked %r" % (n,))
+    print("sweep: variants side by side and each variant's planner table: %d figures of the "
+          "page and %d of the workbook match the file" % n)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="reformsim-report-")
@@ -527,6 +560,7 @@ def main():
         # One model, one reform option, no target, sums near $1M: the same checks, no browser.
         check_report(example, tmp, "example", False, (9, 50, 50))
         bad_inputs(tmp, la)
+        check_sweep_report(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:

@@ -432,8 +432,21 @@ def fan_chart(res, names, colors) -> str:
 # ---- the report -------------------------------------------------------------------------------
 
 
+def _is_sweep(results_path: str) -> bool:
+    try:
+        rr.open_sweep(results_path)
+    except (FileNotFoundError, rr.ResultsFormatError):
+        return False
+    return True
+
+
 def build(results_path: str) -> dict:
     """Reads the file and returns what the template and the workbook need."""
+    if _is_sweep(results_path):
+        try:
+            return _build_sweep(results_path)
+        except rr.ResultsFormatError as e:
+            raise ReportError(str(e)) from None
     try:
         res = rr.open_results(results_path)
     except (FileNotFoundError, rr.ResultsFormatError) as e:
@@ -487,6 +500,90 @@ def _build(res) -> dict:
                                                "" if len(res.reform_options) == 1 else "s"),
             "sections": sections, "provenance": prov,
             "scenario_text": res.scenario_text,
+            "tables": [t for s in sections for t in s["tables"]] + [prov]}
+
+
+def variants_table(sw, impacts, best, crossings) -> Table:
+    """The planner's headline of every variant side by side: mean NPV impact (s.e.) per option,
+    the best option of each variant."""
+    means = [float(np.mean(v)) for n in sw.variants for v in impacts[n].values()]
+    scale, unit = rp.money_unit(means or [0.0])
+    options = list(impacts[sw.variants[0]])
+    rows = []
+    for option in options:
+        row = [Cell(option)]
+        for n in sw.variants:
+            v = impacts[n][option]
+            se = float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else 0.0
+            for stat, x in (("mean", float(np.mean(v))), ("se", se)):
+                row.append(Cell.num(x, scale, {"derived": "variant_npv", "variant": n,
+                                               "option": option, "stat": stat}))
+        rows.append(row)
+    rows.append([Cell("best (highest mean)")] + [Cell(best[n]) if k == 0 else Cell("")
+                                                  for n in sw.variants for k in range(2)])
+    notes = []
+    for _, c in crossings.iterrows():
+        notes.append("Along %s the best option changes from %s to %s at %s (s.e. %s), between "
+                     "%s and %s." % (c["dimension"], c["from"], c["to"], number_text(c["value"]),
+                                     number_text(c["se"]), c["lower"], c["upper"]))
+    if not notes and any(all(math.isfinite(sw.values[n][k]) for n in sw.variants)
+                         for k in range(len(sw.dimensions))):
+        notes.append("The best option is the same at every level swept.")
+    note = ("Mean NPV of the net budget impact against the baseline and its standard error, in "
+            "%s; every variant runs every option on the same paths and streams. The crossing "
+            "is the linear interpolation of the two options' paired mean difference between "
+            "neighbouring levels, its s.e. by the delta method. " % unit) + " ".join(notes)
+    return Table("variants", "Variants side by side (%s)" % ", ".join(sw.dimensions),
+                 ["Option"] + ["%s, %s (%s)" % (n, stat, unit) for n in sw.variants
+                               for stat in ("mean", "s.e.")], rows, note)
+
+
+def _in_variant(table: Table, name: str, index: int) -> Table:
+    """A variant's table: its id made unique, its cells' HDF5 sources under /variants/NAME."""
+    table.key = "%s_%d" % (table.key, index)
+    table.title = "%s: %s" % (name, table.title)
+    for row in table.rows:
+        for cell in row:
+            for k in ("h5", "names"):
+                if k in cell.src:
+                    cell.src[k] = "/variants/%s%s" % (name, cell.src[k])
+    return table
+
+
+def _build_sweep(path: str) -> dict:
+    sw = rr.open_sweep(path)
+    impacts = sw.impacts()
+    best = sw.best(impacts)
+    sections = [_section("", [variants_table(sw, impacts, best, sw.crossings())],
+                         note="A sweep of %d variants: %s." % (len(sw.variants), "; ".join(
+                             "%s = %s" % (n, sw.overrides[n] or "the scenario as written")
+                             for n in sw.variants)))]
+    first = None
+    for i, n in enumerate(sw.variants):
+        with sw.variant(n) as res:
+            names = rp.option_names(res.option_table())
+            if first is None:
+                first = {"paths": res.paths, "baseline": res.baseline,
+                         "years": "%d-%d" % (res.years[0], res.years[-1]),
+                         "reform": len(res.reform_options)}
+            sections.append(_section("Variant %s" % n, [_in_variant(planner_table(res, names),
+                                                                    n, i)], collapse=i > 0))
+    def attr_text(v) -> str:
+        if isinstance(v, np.ndarray) and v.ndim > 0:
+            return ", ".join(rr._texts(v))
+        return str(v.item() if hasattr(v, "item") else v)
+
+    rows = [[Cell(k), Cell(attr_text(v), src={"attr": k})] for k, v in sw.attrs.items()]
+    prov = Table("provenance", "Provenance (the sweep file's root attributes)",
+                 ["Attribute", "Value"], rows,
+                 "The scenario text, the engine version and each variant's overrides reproduce "
+                 "the file.")
+    return {"path": path, "scenario_file": str(sw.attrs.get("scenario_file", "")),
+            "created": str(sw.attrs.get("created", "")), "paths": first["paths"],
+            "years": first["years"], "baseline": first["baseline"],
+            "options": "%d reform option%s in %d variants" % (
+                first["reform"], "" if first["reform"] == 1 else "s", len(sw.variants)),
+            "sections": sections, "provenance": prov, "scenario_text": sw.scenario_text,
             "tables": [t for s in sections for t in s["tables"]] + [prov]}
 
 

@@ -56,7 +56,8 @@ except ImportError as e:  # not declared in pyproject.toml: see the note there
 
 FORMAT = "reformsim-results"
 #: The newest results format version this module understands (it reads 1, 2 and 3).
-READS_FORMAT_VERSION = 4
+READS_FORMAT_VERSION = 5
+SWEEP_LAYOUT = "sweep"  # root attribute `layout` of a sweep file (format version 5)
 # Results.implementation()'s columns after `option` (docs/results-format.md, /implementation).
 IMPLEMENTATION_COLUMNS = ["reforms", "prob_delivers_nothing", "prob_net_loss",
                           "prob_never_pays_back", "payback_year_p50", "payback_year_p95",
@@ -316,9 +317,30 @@ def calendar_view(values: np.ndarray, kind: str, fiscal_year_start: int) -> np.n
     return out
 
 
-def open_results(path: str | os.PathLike) -> "Results":
-    """Opens a results file after checking its format and version (see Results)."""
-    return Results(path)
+def _check_format(path: str, a) -> int:
+    """The file's format version, after checking its root attributes `a`."""
+    if "format" not in a or _text(a["format"]) != FORMAT:
+        raise ResultsFormatError(
+            "%s: not a reformsim results file (its root attribute 'format' is not '%s')"
+            % (path, FORMAT))
+    if "format_version" not in a:
+        raise ResultsFormatError("%s: the root attribute 'format_version' is missing" % path)
+    version = int(a["format_version"])
+    if version > READS_FORMAT_VERSION:
+        raise ResultsFormatError(
+            "%s: written in results format version %d; this reader (the reformsim Python "
+            "package, %s) reads versions up to %d: install the package of the engine that "
+            "wrote the file (pip install ./python, docs/analysis.md)"
+            % (path, version, os.path.dirname(os.path.abspath(__file__)), READS_FORMAT_VERSION))
+    if version < 1:
+        raise ResultsFormatError("%s: invalid format_version %d" % (path, version))
+    return version
+
+
+def open_results(path: str | os.PathLike, variant: str | None = None) -> "Results":
+    """Opens a results file after checking its format and version (see Results); in a sweep
+    file, the variant `variant` (open_sweep opens the sweep)."""
+    return Results(path, variant)
 
 
 def frame(path: str | os.PathLike, metrics: Iterable[str] | None = None,
@@ -338,8 +360,9 @@ class Results:
     Per-path arrays are read on first use and cached.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, variant: str | None = None):
         self.path = os.fspath(path)
+        self.variant = variant
         if not os.path.exists(self.path):
             raise FileNotFoundError("%s: no such results file" % self.path)
         if os.path.isdir(self.path):
@@ -347,12 +370,15 @@ class Results:
         if not h5py.is_hdf5(self.path):
             raise ResultsFormatError("%s: not an HDF5 file" % self.path)
         try:
-            self._file = h5py.File(self.path, "r")
+            self._h5 = h5py.File(self.path, "r")
         except OSError as e:
             raise ResultsFormatError("%s: cannot be read (a damaged or truncated file?): %s"
                                      % (self.path, e)) from None
+        # The tree read: the file's root, or /variants/<variant> of a sweep file.
+        self._file = self._h5
         try:
             self._check_format()
+            self._file = self._open_tree(variant)
             a = self._file.attrs
             self.baseline = _text(a["baseline"])
             self.options = _texts(a["options"])
@@ -364,10 +390,10 @@ class Results:
             self.factors = _texts(a.get("factors"))
         except (OSError, RuntimeError, KeyError) as e:
             # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
-            self._file.close()
+            self._h5.close()
             raise ResultsFormatError("%s: a damaged results file: %s" % (self.path, e)) from None
         except Exception:
-            self._file.close()
+            self._h5.close()
             raise
         self._cache: dict = {}
 
@@ -406,28 +432,27 @@ class Results:
         return len(names)
 
     def _check_format(self) -> None:
-        a = self._file.attrs
-        if "format" not in a or _text(a["format"]) != FORMAT:
+        self.format_version = _check_format(self.path, self._h5.attrs)
+
+    def _open_tree(self, variant: str | None):
+        a = self._h5.attrs
+        if "layout" not in a or _text(a["layout"]) != SWEEP_LAYOUT:
+            if variant is not None:
+                raise ResultsFormatError("%s: not a sweep file (it holds one run): there is no "
+                                         "variant %r" % (self.path, variant))
+            return self._h5
+        present = _texts(a["variants"])
+        if variant is None:
             raise ResultsFormatError(
-                "%s: not a reformsim results file (its root attribute 'format' is not '%s')"
-                % (self.path, FORMAT))
-        if "format_version" not in a:
-            raise ResultsFormatError("%s: the root attribute 'format_version' is missing"
-                                     % self.path)
-        self.format_version = int(a["format_version"])
-        if self.format_version > READS_FORMAT_VERSION:
-            raise ResultsFormatError(
-                "%s: written in results format version %d; this reader (the reformsim Python "
-                "package, %s) reads versions up to %d: install the package of the engine that "
-                "wrote the file (pip install ./python, docs/analysis.md)"
-                % (self.path, self.format_version, os.path.dirname(os.path.abspath(__file__)),
-                   READS_FORMAT_VERSION))
-        if self.format_version < 1:
-            raise ResultsFormatError("%s: invalid format_version %d" % (self.path,
-                                                                        self.format_version))
+                "%s: a sweep file of %d variants (%s): open one with variant=NAME, or the sweep "
+                "with open_sweep" % (self.path, len(present), ", ".join(present)))
+        if variant not in present:
+            raise ResultsFormatError("%s: no variant %r; its variants: %s"
+                                     % (self.path, variant, ", ".join(present)))
+        return self._h5["variants"][variant]
 
     def close(self) -> None:
-        self._file.close()
+        self._h5.close()
         self._cache.clear()
 
     def __enter__(self) -> "Results":
@@ -437,6 +462,10 @@ class Results:
         self.close()
 
     def __repr__(self) -> str:
+        if self.variant is not None:
+            return "<reformsim Results %s, variant %s: %d options, %d paths, %d years from %d>" % (
+                self.path, self.variant, len(self.options), self.paths, self.horizon_years,
+                self.start_year)
         return "<reformsim Results %s: %d options, %d paths, %d years from %d>" % (
             self.path, len(self.options), self.paths, self.horizon_years, self.start_year)
 
@@ -1216,3 +1245,134 @@ class Results:
             if any(k in self.metric_keys(o) and np.any(self.delta(o, k) != 0) for k in keys):
                 out.append(o)
         return out
+
+
+# ---- sweeps -------------------------------------------------------------------------------------
+
+
+def open_sweep(path: str | os.PathLike) -> "Sweep":
+    """Opens a sweep file (format version 5, docs/results-format.md "Sweep files")."""
+    return Sweep(path)
+
+
+class Sweep:
+    """A sweep file: the same scenario under several variants (`reformsim run --sweep`, or the
+    scenario's `sweep:` section), every variant on the same paths and streams.
+
+    `variants` lists the variants the file holds, `dimensions` what was swept ("sweep" for the
+    scenario's section, else a key path), `levels` and `values` each variant's level per
+    dimension (its label, and its number or NaN). `variant(name)` opens one as a Results.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise FileNotFoundError("%s: no such results file" % self.path)
+        if os.path.isdir(self.path) or not h5py.is_hdf5(self.path):
+            raise ResultsFormatError("%s: not an HDF5 file" % self.path)
+        try:
+            with h5py.File(self.path, "r") as f:
+                a = f.attrs
+                self.format_version = _check_format(self.path, a)
+                if "layout" not in a or _text(a["layout"]) != SWEEP_LAYOUT:
+                    raise ResultsFormatError("%s: not a sweep file (it holds one run): open it "
+                                             "with open_results" % self.path)
+                self.dimensions = _texts(a["sweep_dimensions"])
+                self.all_variants = _texts(a["sweep_variants"])
+                self.variants = _texts(a["variants"])
+                d = len(self.dimensions)
+                levels = _texts(a["sweep_levels"])
+                values = [float(v) for v in _texts(a["sweep_values"])]
+                overrides = _texts(a["sweep_overrides"])
+                self.scenario_text = _text(a["scenario_text"])
+                self.attrs = {k: (_text(v) if isinstance(v, (bytes, str)) else v)
+                              for k, v in a.items() if k != "scenario_text"}
+        except (OSError, KeyError) as e:
+            raise ResultsFormatError("%s: a damaged sweep file: %s" % (self.path, e)) from None
+        self.levels = {n: levels[i * d:(i + 1) * d] for i, n in enumerate(self.all_variants)}
+        self.values = {n: values[i * d:(i + 1) * d] for i, n in enumerate(self.all_variants)}
+        self.overrides = dict(zip(self.all_variants, overrides))
+
+    def __enter__(self) -> "Sweep":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        return "<reformsim Sweep %s: %d variants over %s>" % (self.path, len(self.variants),
+                                                               ", ".join(self.dimensions))
+
+    def variant(self, name: str) -> Results:
+        return Results(self.path, name)
+
+    def variant_table(self) -> pd.DataFrame:
+        """One row per variant: its level of each dimension and its overrides."""
+        rows = [[n] + self.levels[n] + [self.overrides[n]] for n in self.variants]
+        return pd.DataFrame(rows, columns=["variant"] + self.dimensions + ["overrides"])
+
+    def impacts(self) -> dict:
+        """{variant: {option: per-path NPV of the net budget impact against the baseline}},
+        every option including the baseline (zeros)."""
+        out = {}
+        for n in self.variants:
+            with self.variant(n) as res:
+                out[n] = {o: (np.zeros(res.paths) if o == res.baseline
+                              else np.asarray(res.impact(o, NET_BUDGET, "npv"), dtype=float))
+                          for o in res.options}
+        return out
+
+    def side_by_side(self, scale: float = 1e6) -> pd.DataFrame:
+        """Mean NPV of the net budget impact against the baseline, one row per option and one
+        column per variant, in units of `scale` (default $M); the row `best` names each
+        variant's best option (highest mean)."""
+        imp = self.impacts()
+        table = pd.DataFrame({n: {o: float(np.mean(v)) / scale for o, v in imp[n].items()}
+                              for n in self.variants})
+        best = pd.DataFrame([self.best(imp)], index=["best"])
+        return pd.concat([table.astype(object), best])
+
+    def best(self, impacts: dict | None = None) -> pd.Series:
+        """Each variant's best option: the highest mean NPV impact (the first on a tie)."""
+        imp = impacts if impacts is not None else self.impacts()
+        out = {}
+        for n in self.variants:
+            means = {o: float(np.mean(v)) for o, v in imp[n].items()}
+            out[n] = max(means, key=lambda o: (means[o], -list(means).index(o)))
+        return pd.Series(out, name="best")
+
+    def crossings(self) -> pd.DataFrame:
+        """Where along a numeric dimension the best option changes between two neighbouring
+        levels (the other dimensions fixed): the linear interpolation of the paired mean
+        difference of the two options, x* = x1 + (x2 - x1) d1 / (d1 - d2), and its standard
+        error by the delta method with the per-path covariance of d1 and d2 (as
+        `reformsim compare` prints)."""
+        imp = self.impacts()
+        best = self.best(imp)
+        rows = []
+        for k, dim in enumerate(self.dimensions):
+            if not all(np.isfinite(self.values[n][k]) for n in self.variants):
+                continue
+            lines: dict = {}
+            for n in self.variants:
+                key = tuple(l for j, l in enumerate(self.levels[n]) if j != k)
+                lines.setdefault(key, []).append(n)
+            for line in lines.values():
+                line.sort(key=lambda n: self.values[n][k])
+                for lo, hi in zip(line, line[1:]):
+                    a, b = best[lo], best[hi]
+                    if a == b:
+                        continue
+                    d1 = imp[lo][a] - imp[lo][b]
+                    d2 = imp[hi][a] - imp[hi][b]
+                    m1, m2 = float(np.mean(d1)), float(np.mean(d2))
+                    if not m1 - m2 > 0:
+                        continue
+                    x1, x2 = self.values[lo][k], self.values[hi][k]
+                    dx = x2 - x1
+                    g = np.array([-dx * m2, dx * m1]) / (m1 - m2) ** 2
+                    cov = np.cov(np.vstack([d1, d2])) / len(d1)
+                    rows.append((dim, lo, hi, a, b, x1 + dx * m1 / (m1 - m2),
+                                 float(np.sqrt(max(g @ cov @ g, 0.0)))))
+        return pd.DataFrame(rows, columns=["dimension", "lower", "upper", "from", "to", "value",
+                                           "se"])
