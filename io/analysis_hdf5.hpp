@@ -2,7 +2,7 @@
 // Sobol' indices (given data or a pick-freeze design) and EVPI / EVPPI. The layout is documented
 // in docs/results-format.md ("Sensitivity files"):
 //
-//   /                                  format "reformsim-sensitivity", format_version, source,
+//   /                                  format "reformsim-sobol-evppi", format_version, source,
 //                                      engine_version, created
 //   /voi                               EVPI and EVPPI (attributes: output, baseline, options,
 //                                      best_option, paths, replicates)
@@ -23,7 +23,7 @@
 
 namespace reformsim::io {
 
-inline constexpr const char* kSensitivityFormat = "reformsim-sensitivity";
+inline constexpr const char* kSensitivityFormat = "reformsim-sobol-evppi";
 inline constexpr std::int64_t kSensitivityFormatVersion = 1;
 
 struct SensitivityFile {

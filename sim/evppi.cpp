@@ -101,22 +101,24 @@ Estimate evppi(const std::vector<std::span<const double>>& nb,
   if (smoother.paths() != inc.front().size())
     throw InputError("the inputs differ in length from the net benefits");
   // Option 0's increment is 0 and its fit too; the others' penalties come from the full sample.
+  const std::vector<std::span<const double>> ys(inc.begin() + 1, inc.end());
+  std::vector<double> lambda(ys.size(), -1.0);
   std::vector<std::vector<double>> fitted(inc.size(), std::vector<double>(inc.front().size()));
-  std::vector<double> lambda(inc.size(), 0.0);
-  for (std::size_t d = 1; d < inc.size(); ++d) {
-    Smoother::Fit f = smoother.fit(inc[d]);
-    fitted[d] = std::move(f.fitted);
-    lambda[d] = f.lambda;
+  {
+    auto fits = smoother.fit(ys, lambda, {});
+    for (std::size_t d = 0; d < fits.size(); ++d) {
+      lambda[d] = fits[d].lambda;
+      fitted[d + 1] = std::move(fits[d].fitted);
+    }
   }
   const double all_evpi = expected_gain(inc, {});
   const double value = std::min(expected_gain(fitted, {}), all_evpi);
   std::vector<double> reps(static_cast<std::size_t>(boot.replicates()));
-  std::vector<std::vector<double>> refit(inc.size(), std::vector<double>(inc.front().size()));
   for (int b = 0; b < boot.replicates(); ++b) {
     const auto w = boot.counts(b);
-    for (std::size_t d = 1; d < inc.size(); ++d)
-      refit[d] = smoother.fit(inc[d], lambda[d], w).fitted;
-    reps[static_cast<std::size_t>(b)] = std::min(expected_gain(refit, w), expected_gain(inc, w));
+    auto fits = smoother.fit(ys, lambda, w);
+    for (std::size_t d = 0; d < fits.size(); ++d) fitted[d + 1] = std::move(fits[d].fitted);
+    reps[static_cast<std::size_t>(b)] = std::min(expected_gain(fitted, w), expected_gain(inc, w));
   }
   return Bootstrap::estimate(value, std::move(reps));
 }

@@ -187,41 +187,37 @@ Smoother::Smoother(const std::vector<std::span<const double>>& inputs) {
 
 Smoother::Fit Smoother::fit(std::span<const double> y, double lambda,
                             std::span<const double> weights) const {
-  if (y.size() != n_ || (!weights.empty() && weights.size() != n_))
-    throw InputError("the smoother's output differs in length from its inputs");
-  // Standardised output: the normal equations then hold numbers near 1 whatever the units.
-  double my = 0, wsum = 0;
-  for (std::size_t p = 0; p < n_; ++p) {
-    const double w = weights.empty() ? 1.0 : weights[p];
-    my += w * y[p];
-    wsum += w;
-  }
-  if (!(wsum > 0)) throw InputError("the smoother's weights are all zero");
-  my /= wsum;
-  double ss = 0;
-  for (std::size_t p = 0; p < n_; ++p)
-    ss += (weights.empty() ? 1.0 : weights[p]) * (y[p] - my) * (y[p] - my);
-  const double sy = ss > 0 ? std::sqrt(ss / wsum) : 1.0;
+  const std::vector<std::span<const double>> ys{y};
+  const std::vector<double> lambdas{lambda};
+  return std::move(fit(ys, lambdas, weights).front());
+}
 
+std::vector<Smoother::Fit> Smoother::fit(const std::vector<std::span<const double>>& ys,
+                                         const std::vector<double>& lambdas,
+                                         std::span<const double> weights) const {
+  if (lambdas.size() != ys.size()) throw InputError("the smoother needs a lambda per output");
+  if (!weights.empty() && weights.size() != n_)
+    throw InputError("the smoother's weights differ in length from its inputs");
+  for (const auto& y : ys)
+    if (y.size() != n_) throw InputError("the smoother's output differs in length from its inputs");
+  // The normal matrix X'WX depends on the inputs and weights only: once for every output.
   const auto k = static_cast<Eigen::Index>(k_);
   Eigen::MatrixXd g = Eigen::MatrixXd::Zero(k, k);
-  Eigen::VectorXd c = Eigen::VectorXd::Zero(k);
-  double yy = 0;
+  double wsum = 0;
   for (std::size_t p = 0; p < n_; ++p) {
     const double w = weights.empty() ? 1.0 : weights[p];
+    wsum += w;
     if (w == 0) continue;
     const std::size_t* cp = cols_.data() + p * nnz_;
     const double* vp = vals_.data() + p * nnz_;
-    const double yp = (y[p] - my) / sy;
-    yy += w * yp * yp;
     for (std::size_t a = 0; a < nnz_; ++a) {
       const double wa = w * vp[a];
       if (wa == 0) continue;
-      c(static_cast<Eigen::Index>(cp[a])) += wa * yp;
       for (std::size_t b = 0; b < nnz_; ++b)
         g(static_cast<Eigen::Index>(cp[a]), static_cast<Eigen::Index>(cp[b])) += wa * vp[b];
     }
   }
+  if (!(wsum > 0)) throw InputError("the smoother's weights are all zero");
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> s(
       penalty_.data(), k, k);
   // A ridge far below any penalty that matters keeps the system definite when a resample
@@ -233,42 +229,66 @@ Smoother::Fit Smoother::fit(std::span<const double> y, double lambda,
     return Eigen::LDLT<Eigen::MatrixXd>(a);
   };
 
-  Fit out;
-  if (!penalised_) {
-    lambda = 0;
-  } else if (lambda < 0) {
-    // GCV over a grid of lambda relative to the data's scale: n RSS / (n - edf)^2.
-    const double scale = g.trace() / std::max(1.0, s.trace());
-    double best = std::numeric_limits<double>::infinity();
-    const double n = wsum;
-    for (int e = -16; e <= 24; ++e) {
-      const double lam = scale * std::pow(10.0, 0.5 * e);
-      const auto ldlt = solve(lam);
-      const Eigen::VectorXd beta = ldlt.solve(c);
-      const double rss = std::max(0.0, yy - 2 * beta.dot(c) + beta.dot(g * beta));
-      const double edf = ldlt.solve(g).trace();
-      if (!(edf < n)) continue;
-      const double gcv = n * rss / ((n - edf) * (n - edf));
-      if (gcv < best) {
-        best = gcv;
-        lambda = lam;
-      }
+  std::vector<Fit> fits;
+  for (std::size_t j = 0; j < ys.size(); ++j) {
+    const auto y = ys[j];
+    double lambda = lambdas[j];
+    // Standardised output: the normal equations then hold numbers near 1 whatever the units.
+    double my = 0;
+    for (std::size_t p = 0; p < n_; ++p) my += (weights.empty() ? 1.0 : weights[p]) * y[p];
+    my /= wsum;
+    double ss = 0;
+    for (std::size_t p = 0; p < n_; ++p)
+      ss += (weights.empty() ? 1.0 : weights[p]) * (y[p] - my) * (y[p] - my);
+    const double sy = ss > 0 ? std::sqrt(ss / wsum) : 1.0;
+    Eigen::VectorXd c = Eigen::VectorXd::Zero(k);
+    double yy = 0;
+    for (std::size_t p = 0; p < n_; ++p) {
+      const double w = weights.empty() ? 1.0 : weights[p];
+      if (w == 0) continue;
+      const std::size_t* cp = cols_.data() + p * nnz_;
+      const double* vp = vals_.data() + p * nnz_;
+      const double yp = (y[p] - my) / sy;
+      yy += w * yp * yp;
+      for (std::size_t a = 0; a < nnz_; ++a) c(static_cast<Eigen::Index>(cp[a])) += w * vp[a] * yp;
     }
-    if (lambda < 0) lambda = scale;
+    if (!penalised_) {
+      lambda = 0;
+    } else if (lambda < 0) {
+      // GCV over a grid of lambda relative to the data's scale: n RSS / (n - edf)^2.
+      const double scale = g.trace() / std::max(1.0, s.trace());
+      double best = std::numeric_limits<double>::infinity();
+      for (int e = -16; e <= 24; ++e) {
+        const double lam = scale * std::pow(10.0, 0.5 * e);
+        const auto ldlt = solve(lam);
+        const Eigen::VectorXd beta = ldlt.solve(c);
+        const double rss = std::max(0.0, yy - 2 * beta.dot(c) + beta.dot(g * beta));
+        const double edf = ldlt.solve(g).trace();
+        if (!(edf < wsum)) continue;
+        const double gcv = wsum * rss / ((wsum - edf) * (wsum - edf));
+        if (gcv < best) {
+          best = gcv;
+          lambda = lam;
+        }
+      }
+      if (lambda < 0) lambda = scale;
+    }
+    const auto ldlt = solve(lambda);
+    const Eigen::VectorXd beta = ldlt.solve(c);
+    Fit out;
+    out.lambda = lambda;
+    out.edf = ldlt.solve(g).trace();
+    out.fitted.resize(n_);
+    for (std::size_t p = 0; p < n_; ++p) {
+      const std::size_t* cp = cols_.data() + p * nnz_;
+      const double* vp = vals_.data() + p * nnz_;
+      double f = 0;
+      for (std::size_t a = 0; a < nnz_; ++a) f += vp[a] * beta(static_cast<Eigen::Index>(cp[a]));
+      out.fitted[p] = my + sy * f;
+    }
+    fits.push_back(std::move(out));
   }
-  const auto ldlt = solve(lambda);
-  const Eigen::VectorXd beta = ldlt.solve(c);
-  out.lambda = lambda;
-  out.edf = ldlt.solve(g).trace();
-  out.fitted.resize(n_);
-  for (std::size_t p = 0; p < n_; ++p) {
-    const std::size_t* cp = cols_.data() + p * nnz_;
-    const double* vp = vals_.data() + p * nnz_;
-    double f = 0;
-    for (std::size_t a = 0; a < nnz_; ++a) f += vp[a] * beta(static_cast<Eigen::Index>(cp[a]));
-    out.fitted[p] = my + sy * f;
-  }
-  return out;
+  return fits;
 }
 
 }  // namespace reformsim::sim

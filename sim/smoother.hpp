@@ -53,6 +53,9 @@ class Smoother {
   // (n non-negative values, or empty for all 1) weigh the paths, e.g. bootstrap counts.
   Fit fit(std::span<const double> y, double lambda = -1,
           std::span<const double> weights = {}) const;
+  // Several outputs at once, each with its own lambda (< 0: by GCV), sharing the normal matrix.
+  std::vector<Fit> fit(const std::vector<std::span<const double>>& ys,
+                       const std::vector<double>& lambdas, std::span<const double> weights) const;
 
  private:
   std::size_t n_ = 0;
