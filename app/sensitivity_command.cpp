@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -122,10 +123,13 @@ void print_voi(const sim::EvppiReport& r, std::size_t top) {
               interval(r.evpi, sc.divisor).c_str());
   const std::string head = "EVPPI " + sc.unit;
   auto table = [&](const char* title, const std::vector<sim::EvppiEntry>& rows) {
-    std::printf("%-56s %12s %27s %9s\n", title, head.c_str(), "95% interval", "of EVPI");
+    int w = 24;
+    for (std::size_t i = 0; i < shown(rows.size(), top); ++i)
+      w = std::max(w, static_cast<int>(rows[i].name.size()));
+    std::printf("%-*s %12s %27s %9s\n", w, title, head.c_str(), "95% interval", "of EVPI");
     for (std::size_t i = 0; i < shown(rows.size(), top); ++i) {
       const auto& e = rows[i].evppi;
-      std::printf("%-56s %12s %27s %8.1f%%\n", rows[i].name.c_str(), amount(e.value, sc).c_str(),
+      std::printf("%-*s %12s %27s %8.1f%%\n", w, rows[i].name.c_str(), amount(e.value, sc).c_str(),
                   interval(e, sc.divisor).c_str(),
                   r.evpi.value > 0 ? 100 * e.value / r.evpi.value : 0.0);
     }
@@ -155,10 +159,13 @@ void print_given_data(const std::vector<sim::SobolReport>& reps, std::size_t top
   for (const auto& r : reps) {
     std::printf("%s: first-order Sobol' indices of %s (given data, %zu paths)\n", r.option.c_str(),
                 r.output.c_str(), r.paths);
-    std::printf("  %-56s %7s %17s\n", "input", "S1", "95% interval");
+    int w = 24;
+    for (std::size_t i = 0; i < shown(r.inputs.size(), top); ++i)
+      w = std::max(w, static_cast<int>(r.inputs[i].input.size()));
+    std::printf("  %-*s %7s %17s\n", w, "input", "S1", "95% interval");
     for (std::size_t i = 0; i < shown(r.inputs.size(), top); ++i) {
       const auto& e = r.inputs[i].first;
-      std::printf("  %-56s %7s %17s\n", r.inputs[i].input.c_str(), index(e.value).c_str(),
+      std::printf("  %-*s %7s %17s\n", w, r.inputs[i].input.c_str(), index(e.value).c_str(),
                   interval(e).c_str());
     }
     std::printf("\n");
@@ -169,7 +176,9 @@ void print_design(const std::vector<sim::DesignIndices>& reps, std::size_t top) 
   for (const auto& r : reps) {
     std::printf("%s: Sobol' indices of %s (pick-freeze design, %zu base paths)\n", r.option.c_str(),
                 r.output.c_str(), r.base_paths);
-    std::printf("  %-56s %7s %17s %7s %17s\n", "factor", "S1", "95% interval", "ST",
+    int w = 24;
+    for (const auto& f : r.factors) w = std::max(w, static_cast<int>(f.size()));
+    std::printf("  %-*s %7s %17s %7s %17s\n", w, "factor", "S1", "95% interval", "ST",
                 "95% interval");
     // Largest total first.
     std::vector<std::size_t> order(r.factors.size());
@@ -178,7 +187,7 @@ void print_design(const std::vector<sim::DesignIndices>& reps, std::size_t top) 
                      [&](auto a, auto b) { return r.total[a].value > r.total[b].value; });
     for (std::size_t k = 0; k < shown(order.size(), top); ++k) {
       const std::size_t i = order[k];
-      std::printf("  %-56s %7s %17s %7s %17s\n", r.factors[i].c_str(),
+      std::printf("  %-*s %7s %17s %7s %17s\n", w, r.factors[i].c_str(),
                   index(r.first[i].value).c_str(), interval(r.first[i]).c_str(),
                   index(r.total[i].value).c_str(), interval(r.total[i]).c_str());
     }
