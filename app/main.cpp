@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/fit_command.hpp"
+#include "app/sensitivity_command.hpp"
 #include "app/sweep.hpp"
 #include "app/team.hpp"
 #include "app/usage_hint.hpp"
@@ -183,6 +184,22 @@ int main(int argc, char** argv) {
                           "option to compare against (default: the file's)");
   sensitivity->add_flag("--json", json, "print JSON (numbers that read back as the same doubles)");
   sensitivity->add_option("--variant", variant, variant_help);
+  app::SensitivityRequest sens_req;
+  sensitivity->add_flag("--sobol", sens_req.sobol,
+                        "first-order Sobol' indices from the file's paths (given data)");
+  sensitivity->add_option("--design", sens_req.design,
+                          "run a pick-freeze Sobol' design of this many base paths: FILE is then "
+                          "a scenario; first-order and total indices");
+  sensitivity->add_flag("--evppi", sens_req.evppi,
+                        "value of information: EVPI, and EVPPI per input and per model");
+  sensitivity->add_option("--group", sens_req.groups,
+                          "with --evppi, an EVPPI for a group: NAME=INPUT,INPUT,... (model.input, "
+                          "or a prefix ending in '*'); repeatable");
+  sensitivity->add_option("--bootstrap", sens_req.replicates,
+                          "bootstrap resamples for the intervals (default 200)");
+  sensitivity->add_option("--threads", sens_req.threads, "the design's worker threads (0: all)");
+  sensitivity->add_option("-o,--output", sens_req.output,
+                          "write the indices to this HDF5 file (replaced if it exists)");
 
   std::string report_html, report_xlsx;
   auto* report = app.add_subcommand(
@@ -284,8 +301,15 @@ int main(int argc, char** argv) {
     if (verify->parsed()) return app::verify_command(results_file);
     if (compare->parsed())
       return app::compare_command(results_file, baseline, json, all_metrics, breakdown, variant);
-    if (sensitivity->parsed())
+    if (sensitivity->parsed()) {
+      sens_req.file = results_file;
+      sens_req.baseline = baseline;
+      sens_req.metric = metric;
+      sens_req.top = top;
+      sens_req.json = json;
+      if (app::wants_variance_analysis(sens_req)) return app::variance_analysis_command(sens_req);
       return app::sensitivity_command(results_file, baseline, metric, top, json, variant);
+    }
     if (merge->parsed()) return app::merge_command(merge_output, merge_inputs, merge_force);
     if (fit->parsed()) return app::fit_command(fit_req);
     if (report->parsed()) return app::report_command(results_file, report_html, report_xlsx);

@@ -255,22 +255,28 @@ std::size_t Engine::estimate_peak_bytes(std::uint64_t paths, int threads) const 
          n_threads * (buffers + b.memo.capacity() + kPerThreadOverheadBytes) + kFixedOverheadBytes;
 }
 
-void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const {
+void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& results,
+                           BlockBuffers& buf) const {
   const auto& sc = scenario_;
   const int horizon = sc.settings.horizon_years;
   const std::size_t h = static_cast<std::size_t>(horizon);
   const std::size_t nf = sc.factors.size();
   const std::size_t n_models = sc.model_names.size();
-  sc.factors.draw(sc.settings.seed, path, horizon, buf.factors.data(), buf.latent.data());
+  const std::uint64_t path = row;  // where this row's results go
+  sc.factors.draw(sc.settings.seed, plan.alt_factors ? plan.alt_path : plan.path, horizon,
+                  buf.factors.data(), buf.latent.data());
   buf.memo.clear();
+  const StreamRedirect redirect{plan.alt_path, plan.alt_keys, nullptr};
+  const StreamRedirect* redirected = plan.alt_keys.empty() ? nullptr : &redirect;
   // Implementation draws, before any option simulates: shared by every option (common random
   // numbers), and none at all when every reform is certain (the results of a scenario without
   // implementation risk stay those of an engine without it).
   if (any_uncertain_reform_) {
-    const double capacity = draw_execution_capacity(sc.settings.seed, path);
+    const std::uint64_t from = plan.alt_implementation ? plan.alt_path : plan.path;
+    const double capacity = draw_execution_capacity(sc.settings.seed, from);
     for (std::size_t k = 0; k < reform_slots_.size(); ++k)
       if (reform_slots_[k].uncertain)
-        buf.latents[k] = draw_reform_latents(sc.settings.seed, path, reform_slots_[k].key, capacity,
+        buf.latents[k] = draw_reform_latents(sc.settings.seed, from, reform_slots_[k].key, capacity,
                                              sc.implementation.execution_correlation);
   }
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
@@ -334,9 +340,9 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
         double* inputs = buf.inputs.data();
         std::fill(inputs, inputs + n_inputs, 0.0);
         std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
-        PathContext ctx(sc.settings, path, buf.factors.data(), nf,
+        PathContext ctx(sc.settings, plan.path, buf.factors.data(), nf,
                         std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo,
-                        std::span<const ReformRealisation>(realised, reforms.size()));
+                        std::span<const ReformRealisation>(realised, reforms.size()), redirected);
         model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
         for (std::size_t i = 0; i < n_inputs; ++i)
           out.inputs[first_input + i].values[path] = inputs[i];
@@ -379,6 +385,11 @@ void Engine::simulate_path(std::uint64_t path, Results& results, BlockBuffers& b
 
 void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                        const RunOptions& options) const {
+  run_plan(begin, end, results, options, [](std::uint64_t row) { return PathPlan::own(row); });
+}
+
+void Engine::run_plan(std::uint64_t begin, std::uint64_t end, Results& results,
+                      const RunOptions& options, const PathPlanner& plan) const {
   check_path_count(end, "running up to path");
   if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
   if (begin >= end) return;
@@ -400,7 +411,7 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
       if (options.stop && options.stop->load(std::memory_order_relaxed)) return;
       const std::uint64_t first = begin + b * block;
       const std::uint64_t last = std::min<std::uint64_t>(end, first + block);
-      for (std::uint64_t p = first; p < last; ++p) simulate_path(p, results, buf);
+      for (std::uint64_t p = first; p < last; ++p) simulate_path(p, plan(p), results, buf);
       if (options.paths_done) options.paths_done->fetch_add(last - first);
     }
   };

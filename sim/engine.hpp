@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <span>
 
 #include "sim/economic.hpp"
 #include "sim/results.hpp"
@@ -59,6 +60,25 @@ inline constexpr const char* kDeliversSuffix = ".delivers";
 // run_range() and run() refuse more with an InputError, before anything is allocated or run.
 inline constexpr std::uint64_t kMaxPaths = std::uint64_t{1} << 32;
 
+// Which streams a results row is simulated from. An ordinary run's row r is {r, r}: every
+// stream of path r. A row of a pick-freeze design (sim/sobol_design.hpp) takes the model streams
+// whose keys are in `alt_keys` (sorted), and optionally the yearly factors or the implementation
+// draws, from path `alt_path` instead.
+struct PathPlan {
+  std::uint64_t path = 0;
+  std::uint64_t alt_path = 0;
+  std::span<const std::uint64_t> alt_keys;
+  bool alt_factors = false;
+  bool alt_implementation = false;
+  // Every stream from path `p`.
+  static PathPlan own(std::uint64_t p) {
+    PathPlan plan;
+    plan.path = plan.alt_path = p;
+    return plan;
+  }
+};
+using PathPlanner = std::function<PathPlan(std::uint64_t row)>;
+
 class Engine {
  public:
   explicit Engine(const Scenario& scenario);
@@ -69,6 +89,10 @@ class Engine {
   // most kMaxPaths). When stopped early, only the blocks counted in `paths_done` are complete.
   void run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                  const RunOptions& options) const;
+  // Rows [begin, end) of `results`, row r simulated from the streams plan(r) names (paths of
+  // at most kMaxPaths); run_range is this with plan(r) = {r, r}.
+  void run_plan(std::uint64_t begin, std::uint64_t end, Results& results, const RunOptions& options,
+                const PathPlanner& plan) const;
   // All of settings.paths.
   Results run(const RunOptions& options = {}) const;
   // Memory of the per-path result arrays for one path, all options.
@@ -88,7 +112,8 @@ class Engine {
  private:
   struct BlockBuffers;
   BlockBuffers make_block_buffers() const;
-  void simulate_path(std::uint64_t path, Results& results, BlockBuffers& buf) const;
+  void simulate_path(std::uint64_t row, const PathPlan& plan, Results& results,
+                     BlockBuffers& buf) const;
 
   const Scenario& scenario_;
   // For option o, model m, metric k: index into OptionResults::metrics, or -1 (not kept).

@@ -6,6 +6,7 @@
 // input draws to PathOutput. One virtual call per path and model; none per draw.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -110,26 +111,41 @@ struct InputInfo {
   std::string description;
 };
 
+// Where a path's streams come from in a pick-freeze design (sim/sobol_design.hpp): the streams
+// whose keys are listed (sorted) are those of path `path` instead of the path's own, so that one
+// uncertain input of a design row takes another row's draw while everything else stays. When
+// `requested` is set, every key asked for is appended to it (the design's probe of which keys
+// drive which inputs). An ordinary run has none: one pointer test per stream made.
+struct StreamRedirect {
+  std::uint64_t path = 0;
+  std::span<const std::uint64_t> keys;
+  std::vector<std::uint64_t>* requested = nullptr;
+};
+
 // Everything a model may know about the path it is simulating.
 class PathContext {
  public:
   PathContext(const SimulationSettings& s, std::uint64_t path, const double* factors,
               std::size_t n_factors, std::span<double> scratch, PathMemo* memo = nullptr,
-              std::span<const ReformRealisation> reforms = {})
+              std::span<const ReformRealisation> reforms = {},
+              const StreamRedirect* redirect = nullptr)
       : settings_(s),
         path_(path),
         factors_(factors),
         n_factors_(n_factors),
         scratch_(scratch),
         memo_(memo),
-        reforms_(reforms) {}
+        reforms_(reforms),
+        redirect_(redirect) {}
 
   std::uint64_t path() const { return path_; }
   std::uint64_t seed() const { return settings_.seed; }
   int horizon() const { return settings_.horizon_years; }
   int start_year() const { return settings_.start_year; }
   double discount_rate() const { return settings_.discount_rate; }
-  Stream stream(StreamKey key) const { return Stream(settings_.seed, path_, key); }
+  Stream stream(StreamKey key) const {
+    return Stream(settings_.seed, redirect_ ? redirected_path(key) : path_, key);
+  }
   // Value of factor `index` in year `year` (0-based from the start year).
   double factor(int index, int year) const {
     return factors_[static_cast<std::size_t>(year) * n_factors_ + static_cast<std::size_t>(index)];
@@ -153,6 +169,14 @@ class PathContext {
   std::span<double> scratch_;
   PathMemo* memo_;
   std::span<const ReformRealisation> reforms_;
+  const StreamRedirect* redirect_;
+
+  std::uint64_t redirected_path(StreamKey key) const {
+    if (redirect_->requested) redirect_->requested->push_back(key.value());
+    return std::binary_search(redirect_->keys.begin(), redirect_->keys.end(), key.value())
+               ? redirect_->path
+               : path_;
+  }
 };
 
 // Where a model writes one path: a zeroed row of horizon values per metric, one slot per input.

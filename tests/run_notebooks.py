@@ -36,6 +36,8 @@ import nbformat
 from h5_oracles import independent_swings
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
+# value_of_information.ipynb makes its sensitivity file with the program under test.
+os.environ["REFORMSIM_BINARY"] = os.path.abspath(BINARY)
 LOADED = sys.argv[3] if len(sys.argv) > 3 else None
 NOTEBOOKS = os.path.join(SOURCE, "notebooks")
 RUNNER = os.path.join(NOTEBOOKS, "run_notebooks.py")
@@ -54,6 +56,7 @@ EXPECTED = {
                     "procurement_category_savings_rates", "procurement_drivers"],
     "real_estate": ["real_estate_portfolio_value", "real_estate_proceeds", "real_estate_damage",
                     "real_estate_housing", "real_estate_npv", "real_estate_drivers"],
+    "value_of_information": ["voi_evppi", "voi_sobol"],
 }
 
 failures = []
