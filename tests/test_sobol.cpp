@@ -76,8 +76,10 @@ TEST(Sobol, IshigamiClosedForm) {
   const SobolIndices est = pick_freeze_indices(d.ya, d.yb, d.e(), Bootstrap(n, 300, 11));
   EXPECT_NEAR(est.variance, exact.variance, 0.05 * exact.variance);
   for (std::size_t i = 0; i < 3; ++i) {
-    expect_covers(est.first[i], exact.first[i].value, "S" + std::to_string(i + 1));
-    expect_covers(est.total[i], exact.total[i].value, "ST" + std::to_string(i + 1));
+    expect_covers(est.first[i], exact.first[i].value,
+                  std::string("S").append(std::to_string(i + 1)));
+    expect_covers(est.total[i], exact.total[i].value,
+                  std::string("ST").append(std::to_string(i + 1)));
   }
 }
 
@@ -89,8 +91,10 @@ TEST(Sobol, GFunctionClosedForm) {
       evaluate(n, a.size(), [&](const std::vector<double>& u) { return g_function(u, a); });
   const SobolIndices est = pick_freeze_indices(d.ya, d.yb, d.e(), Bootstrap(n, 300, 13));
   for (std::size_t i = 0; i < a.size(); ++i) {
-    expect_covers(est.first[i], exact.first[i].value, "S" + std::to_string(i + 1));
-    expect_covers(est.total[i], exact.total[i].value, "ST" + std::to_string(i + 1));
+    expect_covers(est.first[i], exact.first[i].value,
+                  std::string("S").append(std::to_string(i + 1)));
+    expect_covers(est.total[i], exact.total[i].value,
+                  std::string("ST").append(std::to_string(i + 1)));
   }
   // Interactions: the totals exceed the first-order indices for the important inputs.
   EXPECT_GT(exact.total[0].value, exact.first[0].value + 0.05);
