@@ -4,10 +4,12 @@ Usage (Debian's python3, which has h5py, pandas, matplotlib, nbclient and ipyker
 
     /usr/bin/python3 notebooks/run_notebooks.py RESULTS.h5 [--out DIR] [NOTEBOOK ...]
 
-Executes each notebook (default: every *.ipynb in this folder) with RESULTS as its results
-file, writes the executed copy, outputs included, to DIR/<notebook>.ipynb and its charts as PNG
-to DIR/figures/ (DIR defaults to ./report). Exits 1 if a cell fails, naming the notebook, the
-cell and the error. The notebooks in the repository stay without outputs.
+Executes each notebook (default: every *.ipynb in this folder that reads RESULTS's kind of
+file: sweep.ipynb alone for a sweep file, `reformsim run --sweep`, every other one for a plain
+file) with RESULTS as its results file, writes the executed copy, outputs included, to
+DIR/<notebook>.ipynb and its charts as PNG to DIR/figures/ (DIR defaults to ./report). Exits
+1 if a cell fails, naming the notebook, the cell and the error. The notebooks in the repository
+stay without outputs.
 
 The kernel is this interpreter (a private "python3" kernelspec on JUPYTER_PATH), whatever
 kernels are installed elsewhere, so the notebooks see the same packages as this script, and it
@@ -34,6 +36,30 @@ PACKAGE_ROOT = os.path.join(os.path.dirname(HERE), "python")  # holds the reform
 # Importing ipykernel (for the kernelspec) loads debugpy, which warns about frozen modules on
 # Python 3.11; no debugger is used here.
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+# The notebooks that read a sweep file (docs/results-format.md, "Sweep files"); the others read
+# a plain one (or one variant of a sweep, opened with open_results(path, variant)).
+SWEEP_NOTEBOOKS = ("sweep.ipynb",)
+
+
+def is_sweep(path: str) -> bool:
+    """True when `path` is a sweep file (its root attribute layout is "sweep")."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            layout = f.attrs.get("layout", b"")
+    except OSError:  # not HDF5: the notebooks say so
+        return False
+    return (layout.decode() if isinstance(layout, bytes) else str(layout)) == "sweep"
+
+
+def default_notebooks(results: str) -> list:
+    """Every notebook in this folder that reads the kind of file `results` is."""
+    sweep = is_sweep(results)
+    return [p for p in sorted(glob.glob(os.path.join(HERE, "*.ipynb")))
+            if (os.path.basename(p) in SWEEP_NOTEBOOKS) == sweep]
 
 
 def private_kernelspec(root: str) -> None:
@@ -85,7 +111,8 @@ def run_notebook(path: str, results: str, out_dir: str, timeout: int,
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("results", help="reformsim results file (HDF5)")
-    ap.add_argument("notebooks", nargs="*", help="notebooks to run (default: all)")
+    ap.add_argument("notebooks", nargs="*",
+                    help="notebooks to run (default: all that read this kind of file)")
     ap.add_argument("--out", default="report", help="folder for executed notebooks and figures")
     ap.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     ap.add_argument("--agg", action="store_true",
@@ -97,7 +124,7 @@ def main(argv=None) -> int:
     if not os.path.isfile(args.results):
         print("run_notebooks: %s: no such file" % args.results, file=sys.stderr)
         return 2
-    notebooks = args.notebooks or sorted(glob.glob(os.path.join(HERE, "*.ipynb")))
+    notebooks = args.notebooks or default_notebooks(args.results)
     for nb in notebooks:
         if not os.path.isfile(nb):
             print("run_notebooks: %s: no such notebook" % nb, file=sys.stderr)
