@@ -104,7 +104,8 @@ void keep_options(sim::Scenario& sc, const std::vector<std::string>& wanted) {
 }
 
 // Refuses outputs that cannot or must not be written, before anything runs.
-void check_output(const std::string& output, const std::string& scenario, bool force) {
+void check_output(const std::string& output, const std::string& input, bool force,
+                  const char* input_is) {
   const fs::path out(output);
   if (out.filename().empty()) throw sim::InputError(output + ": the output must be a file name");
   const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
@@ -115,8 +116,8 @@ void check_output(const std::string& output, const std::string& scenario, bool f
     throw sim::InputError(output + ": the folder " + dir.string() + " is not writable");
   if (fs::exists(out, ec)) {
     if (fs::is_directory(out, ec)) throw sim::InputError(output + ": is a folder");
-    if (fs::equivalent(out, fs::path(scenario), ec))
-      throw sim::InputError(output + ": is the scenario file itself");
+    if (fs::equivalent(out, fs::path(input), ec))
+      throw sim::InputError(output + ": is " + input_is + " itself");
     if (!force)
       throw sim::InputError(output + ": the output file exists; use --force to replace it");
   }

@@ -29,7 +29,10 @@ sim::Scenario load_run_scenario(const RunRequest& req, const Team& team,
                                 std::vector<io::SweepVariant>* sweep = nullptr);
 // Applies --paths, --seed, --baseline and --option; returns them as text for provenance.
 std::string apply_command_line(sim::Scenario& sc, const RunRequest& req);
-void check_output(const std::string& output, const std::string& scenario, bool force);
+// Refuses, before anything runs, an output that cannot be written, is a folder, is `input` (named
+// `input_is` in the message) or, unless `force`, exists.
+void check_output(const std::string& output, const std::string& input, bool force,
+                  const char* input_is = "the scenario file");
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                   const std::string& max_memory, const std::string& scenario);
 

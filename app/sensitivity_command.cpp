@@ -1,13 +1,11 @@
 #include "app/sensitivity_command.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/run_steps.hpp"
 #include "io/analysis_hdf5.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
@@ -22,7 +20,6 @@
 namespace reformsim::app {
 namespace {
 
-namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
 
 std::vector<sim::InputGroup> parse_groups(const std::vector<std::string>& specs) {
@@ -52,22 +49,6 @@ std::vector<sim::InputGroup> parse_groups(const std::vector<std::string>& specs)
     groups.push_back(std::move(g));
   }
   return groups;
-}
-
-// Refuses, before anything is computed, an output that cannot be written or would replace the
-// file analysed.
-void check_output(const std::string& output, const std::string& input) {
-  const fs::path out(output);
-  if (out.filename().empty()) throw sim::InputError(output + ": the output must be a file name");
-  const fs::path dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw sim::InputError(output + ": the folder " + dir.string() + " does not exist");
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw sim::InputError(output + ": the folder " + dir.string() + " is not writable");
-  if (fs::is_directory(out, ec)) throw sim::InputError(output + ": is a folder");
-  if (fs::equivalent(out, fs::path(input), ec))
-    throw sim::InputError(output + ": is the file analysed itself");
 }
 
 // How the value of information is shown: money in $K, $M or $B by the EVPI's size, other units
@@ -246,7 +227,8 @@ int variance_analysis_command(const SensitivityRequest& req) {
     throw sim::InputError("--bootstrap " + std::to_string(req.replicates) +
                           ": expected 2 to 100000 resamples");
   const auto groups = parse_groups(req.groups);
-  if (!req.output.empty()) check_output(req.output, req.file);
+  if (!req.output.empty())  // replaced if it exists (the results file never is)
+    run_steps::check_output(req.output, req.file, /*force=*/true, "the file analysed");
 
   io::SensitivityFile file;
   file.source = req.file;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/config.hpp"
@@ -105,6 +106,24 @@ struct MetricInfo {
   std::string breakdown{};
   std::string group{};
 };
+
+// A metric with every field the engine reads; the breakdown fields (parent, breakdown, group)
+// are left for the caller to set.
+inline MetricInfo metric_info(std::string name, std::string unit, std::string description,
+                              Fiscal fiscal, bool in_budget, Kind kind, Better better,
+                              bool held_asset = false, bool program_cost = false) {
+  MetricInfo m;
+  m.name = std::move(name);
+  m.unit = std::move(unit);
+  m.description = std::move(description);
+  m.fiscal = fiscal;
+  m.in_budget = in_budget;
+  m.kind = kind;
+  m.better = better;
+  m.held_asset = held_asset;
+  m.program_cost = program_cost;
+  return m;
+}
 
 struct InputInfo {
   std::string name;  // e.g. "safety.effect"

@@ -49,19 +49,6 @@ double busiest_claims(const Params& p) {
   return n * sim::busy_value(p.frequency_multiplier);
 }
 
-sim::MetricInfo metric(std::string name, std::string unit, std::string description,
-                       sim::Fiscal fiscal, bool in_budget, sim::Kind kind, sim::Better better) {
-  sim::MetricInfo m;
-  m.name = std::move(name);
-  m.unit = std::move(unit);
-  m.description = std::move(description);
-  m.fiscal = fiscal;
-  m.in_budget = in_budget;
-  m.kind = kind;
-  m.better = better;
-  return m;
-}
-
 class LiabilityModel final : public sim::Model {
  public:
   enum Metric { kPaid, kIncurred, kProgramCost, kClaims, kPrevented, kFixedMetrics };
@@ -73,25 +60,27 @@ class LiabilityModel final : public sim::Model {
     using sim::Fiscal;
     using sim::Kind;
     metrics_ = {
-        metric("paid_usd", "USD",
-               "liability claims paid (settlements and judgments), by payment year", Fiscal::kCost,
-               true, Kind::kFlow, Better::kLower),
-        metric("incurred_usd", "USD", "cost of the claims of each incident year (an accrual)",
-               Fiscal::kCost, false, Kind::kFlow, Better::kLower),
-        metric("program_cost_usd", "USD",
-               "set-up and running cost of risk analytics, early settlement and loss prevention",
-               Fiscal::kCost, true, Kind::kFlow, Better::kLower),
-        metric("claims", "claims", "paid claims of each incident year (after prevention)",
-               Fiscal::kNone, false, Kind::kCount, Better::kLower),
-        metric("claims_prevented", "claims",
-               "claims prevented by risk analytics and loss prevention", Fiscal::kNone, false,
-               Kind::kCount, Better::kHigher),
+        sim::metric_info("paid_usd", "USD",
+                         "liability claims paid (settlements and judgments), by payment year",
+                         Fiscal::kCost, true, Kind::kFlow, Better::kLower),
+        sim::metric_info("incurred_usd", "USD",
+                         "cost of the claims of each incident year (an accrual)", Fiscal::kCost,
+                         false, Kind::kFlow, Better::kLower),
+        sim::metric_info(
+            "program_cost_usd", "USD",
+            "set-up and running cost of risk analytics, early settlement and loss prevention",
+            Fiscal::kCost, true, Kind::kFlow, Better::kLower),
+        sim::metric_info("claims", "claims", "paid claims of each incident year (after prevention)",
+                         Fiscal::kNone, false, Kind::kCount, Better::kLower),
+        sim::metric_info("claims_prevented", "claims",
+                         "claims prevented by risk analytics and loss prevention", Fiscal::kNone,
+                         false, Kind::kCount, Better::kHigher),
     };
     metrics_[kProgramCost].program_cost = true;
     for (const auto& c : p_.categories) {
       sim::MetricInfo m =
-          metric("paid_" + c.name + "_usd", "USD", "liability claims paid: " + c.name,
-                 Fiscal::kCost, false, Kind::kFlow, Better::kLower);
+          sim::metric_info("paid_" + c.name + "_usd", "USD", "liability claims paid: " + c.name,
+                           Fiscal::kCost, false, Kind::kFlow, Better::kLower);
       m.parent = "paid_usd";
       m.breakdown = "category";
       m.group = c.name;

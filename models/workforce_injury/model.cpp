@@ -85,22 +85,7 @@ double busy_claims(const Params& p, int a) {
   return n * sim::busy_value(p.frequency_multiplier) * std::pow(1.0 + p.frequency_trend, a);
 }
 
-// A metric of this model (every field the engine reads; breakdown fields set by the caller).
-sim::MetricInfo metric_info(std::string name, std::string unit, std::string description,
-                            sim::Fiscal fiscal, bool in_budget, sim::Kind kind, sim::Better better,
-                            bool held_asset = false, bool program_cost = false) {
-  sim::MetricInfo m;
-  m.name = std::move(name);
-  m.unit = std::move(unit);
-  m.description = std::move(description);
-  m.fiscal = fiscal;
-  m.in_budget = in_budget;
-  m.kind = kind;
-  m.better = better;
-  m.held_asset = held_asset;
-  m.program_cost = program_cost;
-  return m;
-}
+using sim::metric_info;
 
 std::string input_description(int i) {
   switch (i) {
