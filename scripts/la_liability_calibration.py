@@ -39,6 +39,7 @@ Run with Debian's python (numpy, pandas, scipy):
 """
 
 import math
+import os
 import pathlib
 import re
 import sys
@@ -49,7 +50,9 @@ import pandas as pd
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from fit_property_damage import hill, spliced_capped_mean, truncated_above_lognormal_mle  # noqa: E402
 
-DATA = pathlib.Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+# The public data beside the repository (../shared/data), or where REFORMSIM_SHARED_DATA says.
+DATA = pathlib.Path(os.environ.get("REFORMSIM_SHARED_DATA") or
+                    pathlib.Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
 BUDGET = DATA / "la_budget" / "Expenditures_Sec2_for_2122_Adopted.csv"
 ROSTER = DATA / "la_liability" / "lapd_liability_payments_fy2010_2020.csv"
 

@@ -51,7 +51,9 @@ import sys
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_CSV = os.path.join(HERE, "..", "..", "shared", "data", "la_budget",
+# The public data beside the repository (../shared/data), or where REFORMSIM_SHARED_DATA says.
+DEFAULT_CSV = os.path.join(os.environ.get("REFORMSIM_SHARED_DATA") or
+                           os.path.join(HERE, "..", "..", "shared", "data"), "la_budget",
                            "Expenditures_Sec2_for_2122_Adopted.csv")
 AMOUNT = "2021-22 Adopted"
 GENERAL_FUND = "100"  # Source Fund Code of the General Fund
