@@ -22,24 +22,9 @@ import tempfile
 
 import h5py
 import numpy as np
+from checks import check, failures, text, texts  # noqa: E402
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
-
-
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def texts(v):
-    return [text(x) for x in np.atleast_1d(v)]
 
 
 def run(*args):

@@ -35,6 +35,7 @@ import h5py
 import nbformat
 
 from h5_oracles import independent_swings
+from checks import check, failures  # noqa: E402
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
 # value_of_information.ipynb makes its sensitivity file with the program under test.
@@ -59,14 +60,6 @@ EXPECTED = {
                     "real_estate_housing", "real_estate_npv", "real_estate_drivers"],
     "value_of_information": ["voi_evppi", "voi_sobol"],
 }
-
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
 
 
 def simulate(scenario, out):

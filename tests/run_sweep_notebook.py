@@ -33,6 +33,7 @@ import tempfile
 import h5py
 import nbformat
 import numpy as np
+from checks import check, failures, text, texts  # noqa: E402
 
 BINARY, SOURCE = sys.argv[1], sys.argv[2]
 LOADED = sys.argv[3] if len(sys.argv) > 3 else None
@@ -42,23 +43,6 @@ TOY = ("simulation: {paths: 200, horizon_years: 6, start_year: 2026, seed: 23}\n
        "models:\n  example: {events_per_year: 40, trend: 0.25, cost_per_event_usd: 18000}\n"
        "options:\n  baseline: {}\n  prevention:\n    models: {example: {reform: "
        "{effect: 0.12, cost_usd: 170000, start_year_offset: 1}}}\n")
-
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
-
-
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def texts(v):
-    return [text(x) for x in np.atleast_1d(v)]
 
 
 def reformsim(*args):

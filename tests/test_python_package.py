@@ -25,6 +25,8 @@ import tempfile
 import h5py
 import numpy as np
 
+from checks import check, failures  # noqa: E402
+
 BINARY, SOURCE, VERSION = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
 METRIC = "procurement.net_savings_usd"
 
@@ -40,14 +42,6 @@ print(json.dumps({
     "values": {o: df[df["option"] == o]["value"].tolist() for o in df["option"].cat.categories},
     "paths": df["path"].tolist(), "years": df["year"].tolist()}))
 """ % METRIC
-
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
 
 
 def run(cmd, **kw):

@@ -43,27 +43,11 @@ import openpyxl
 from PIL import Image
 
 from h5_oracles import independent_swings
+from checks import check, failures, text, texts  # noqa: E402
 
 BINARY, SOURCE, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 PATHS = "120"  # more than the 59 varying inputs + 2, so that every tornado has its regression
 CHROMIUM_TIMEOUT = 90
-
-failures = []
-
-
-def check(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL: " + msg, file=sys.stderr)
-    return cond
-
-
-def text(v):
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def texts(v):
-    return [text(x) for x in np.atleast_1d(v)]
 
 
 # ---- the page, as the browser has it -----------------------------------------------------------
