@@ -36,14 +36,21 @@ from compare import ONE_CORE, REFERENCES, without_implementation_risk  # noqa: E
 
 
 def cpu_model():
+    """The first CPU's model name, family and model, and its AVX2/AVX-512 flags."""
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                info[key.strip()] = value.strip()
     except OSError:
-        pass
-    return "unknown"
+        return "unknown"
+    flags = set(info.get("flags", "").split())
+    simd = [f for f in ("avx2", "avx512f", "avx512dq") if f in flags]
+    return (f"{info.get('model name', 'unknown')} (family {info.get('cpu family', '?')}, model "
+            f"{info.get('model', '?')}; {' '.join(simd) or 'no AVX2'})")
 
 
 def timed(cmd):
