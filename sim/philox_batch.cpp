@@ -46,9 +46,9 @@ struct Lanes<Isa::kBaseline> {
 template <class V>
 [[gnu::always_inline]] inline V mul_low_halves(V a, V b) {
   if constexpr (sizeof(V) == 16) {
-    asm("pmuludq %1, %0" : "+x"(a) : "x"(b));
+    asm("pmuludq {%1, %0|%0, %1}" : "+x"(a) : "x"(b));  // AT&T | Intel syntax
   } else {
-    asm("vpmuludq %2, %1, %0" : "=v"(a) : "v"(a), "v"(b));
+    asm("vpmuludq {%2, %1, %0|%0, %1, %2}" : "=v"(a) : "v"(a), "v"(b));
   }
   return a;
 }
