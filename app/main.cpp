@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "app/sweep.hpp"
 #include "app/team.hpp"
 #include "app/usage_hint.hpp"
+#include "sim/clones.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -286,6 +288,16 @@ int main(int argc, char** argv) {
       }
     }
     return app.exit(e, report ? std::cout : quiet, report ? std::cerr : quiet) == 0 ? 0 : 2;
+  }
+
+  // REFORMSIM_SIMD (sim/clones.hpp: the SIMD clone every batch kernel runs) is read here, once,
+  // before anything runs: a word it does not know, or a clone this CPU cannot run, is a usage
+  // error.
+  try {
+    sim::simd_isa();
+  } catch (const std::invalid_argument& e) {
+    if (app::launcher_rank() == 0) std::cerr << "reformsim: " << e.what() << "\n";
+    return 2;
   }
 
   try {

@@ -11,6 +11,10 @@
 //   WorkforceClaim/*     the workforce-injury model per claim drawn (LA scenario), and the cost
 //                        of generating the Philox blocks those claims consume (counted by the
 //                        model), batched as the model does and claim by claim with sim::Stream
+//   Clone/<isa>/*        the SIMD kernels and the workforce model per claim on each clone this
+//                        CPU runs (avx512, avx2, baseline: sim/clones.hpp), forced one at a time;
+//                        the other benchmarks run the default clone (REFORMSIM_SIMD, else the
+//                        CPU's best), named in their label
 //
 // Run: build/benches/reformsim_bench_micro [--benchmark_filter=REGEX]
 #include <benchmark/benchmark.h>
@@ -21,11 +25,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "models/workforce_injury/model.hpp"
+#include "sim/clones.hpp"
 #include "sim/distributions.hpp"
 #include "sim/elementary.hpp"
 #include "sim/factors.hpp"
@@ -485,11 +491,45 @@ void register_models() {
   }
 }
 
+// The SIMD kernels and the workforce model per claim again on every clone this CPU runs
+// (sim/clones.hpp), each forced for its benchmark: Clone/<isa>/<name>.
+void register_clones() {
+  using Bench = void (*)(benchmark::State&);
+  const std::pair<const char*, Bench> kernels[] = {
+      {"philox_batch_256_counters", BM_PhiloxBatch},
+      {"normal_quantiles_batch_256", BM_NormalQuantilesBatch},
+      {"exps_portable_batch_256", BM_ElementaryBatch<true>},
+      {"logs_portable_batch_256", BM_ElementaryBatch<false>},
+      {"claim_uniforms_batched", BM_ClaimUniformsBatched},
+  };
+  for (const Isa isa : {Isa::kAvx512, Isa::kAvx2, Isa::kBaseline}) {
+    if (!isa_supported(isa)) continue;
+    const std::string prefix = std::string("Clone/") + isa_name(isa) + "/";
+    for (const auto& [name, bench] : kernels) {
+      benchmark::RegisterBenchmark((prefix + name).c_str(), [isa, bench](benchmark::State& st) {
+        const Isa before = simd_isa();
+        force_isa(isa);
+        bench(st);
+        force_isa(before);
+      });
+    }
+    benchmark::RegisterBenchmark((prefix + "workforce_claim_baseline").c_str(),
+                                 [isa](benchmark::State& st) {
+                                   const Isa before = simd_isa();
+                                   force_isa(isa);
+                                   BM_WorkforceClaim(st, 0);
+                                   force_isa(before);
+                                 })
+        ->Unit(benchmark::kMillisecond);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   register_samplers();
   register_models();
+  register_clones();
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

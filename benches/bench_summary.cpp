@@ -20,6 +20,7 @@
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "sim/clones.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 
@@ -144,7 +145,8 @@ int main(int argc, char** argv) {
                 threads > 0 ? threads : sim::default_thread_count(), r.options.size());
     std::printf("\"horizon_years\": %zu, \"start_year\": %d, \"wall_s\": %.6f, \"cpu_s\": %.6f, ",
                 h, r.settings.start_year, wall, cpu);
-    std::printf("\"paths_per_s\": %.3f, ", static_cast<double>(r.paths) / wall);
+    std::printf("\"paths_per_s\": %.3f, \"simd\": \"%s\", ", static_cast<double>(r.paths) / wall,
+                sim::isa_name(sim::simd_isa()));
     std::printf("\"results_bytes\": %zu, \"estimated_peak_bytes\": %zu, ", r.bytes(),
                 engine.estimate_peak_bytes(r.paths, threads));
     std::printf("\"peak_rss_bytes_before_run\": %.0f, \"peak_rss_bytes\": %.0f, ", rss_before,

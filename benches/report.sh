@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of docs/performance.md in one run, in this order: the machine, the
-# micro-benchmarks, reformsim against the numpy reference, thread scaling, whole runs with their
-# memory. Takes about five minutes on two cores. Build first (Release, the default):
+# micro-benchmarks, reformsim against the numpy references, thread scaling, whole runs with their
+# memory. Takes about ten minutes on two cores. Build first (Release, the default):
 #   cmake -S . -B build -G Ninja && ninja -C build
 #   benches/report.sh 2>&1 | tee report.txt
 # Environment: BUILD (default build).
@@ -24,6 +24,14 @@ benches/reference/compare.py scenarios/la_workforce_injury.yaml --reformsim-path
   --numpy-paths 100 --repeat 3 --all-metrics
 benches/reference/compare.py benches/reference/check_workforce_injury.yaml --paths 2000 \
   --all-metrics
+benches/reference/compare.py benches/reference/check_workforce_injury.yaml --paths 2000 \
+  --all-metrics --reference thinned
+
+echo; echo "== whole processes against both numpy references (benches/reference/time_workforce.py)"
+benches/reference/time_workforce.py --only baseline --rounds 5 --reformsim "$B/reformsim" \
+  --bench "$B/benches/reformsim_bench_summary"
+benches/reference/time_workforce.py --only all --rounds 3 --reformsim "$B/reformsim" \
+  --bench "$B/benches/reformsim_bench_summary"
 
 echo; echo "== thread scaling (benches/thread_scaling.sh)"
 REPEAT=5 benches/thread_scaling.sh scenarios/la_workforce_injury.yaml 1000

@@ -187,14 +187,16 @@ template <bool kLower>
   return lanes::sum(sum);
 }
 
-REFORMSIM_CLONES
-double poisson_lower_ratio_sum(double mean, double k) {
+template <Isa>
+[[gnu::always_inline]] inline double poisson_lower_ratio_sum_for(double mean, double k) {
   return poisson_ratio_sum<true>(mean, k);
 }
-REFORMSIM_CLONES
-double poisson_upper_ratio_sum(double mean, double k) {
+REFORMSIM_PER_ISA(double, poisson_lower_ratio_sum, (double mean, double k), (mean, k))
+template <Isa>
+[[gnu::always_inline]] inline double poisson_upper_ratio_sum_for(double mean, double k) {
   return poisson_ratio_sum<false>(mean, k);
 }
+REFORMSIM_PER_ISA(double, poisson_upper_ratio_sum, (double mean, double k), (mean, k))
 
 // log(n!) - log(sqrt(2 pi n) (n/e)^n) for n > 15, by its asymptotic series (the next term is
 // below 2e-16 there).

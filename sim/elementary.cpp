@@ -71,8 +71,8 @@ template <bool kExp>
 
 // One pass counts the arguments outside the kernel's range; when there are none (the usual
 // case), the kernel runs in SIMD lanes on all of them, else each goes through the scalar function.
-REFORMSIM_CLONES
-void exps_portable(const double* x, std::size_t n, double* y) {
+template <Isa>
+[[gnu::always_inline]] inline void exps_portable_for(const double* x, std::size_t n, double* y) {
   std::size_t outside = 0;
   for (std::size_t i = 0; i < n; ++i) outside += in_exp_kernel_range(x[i]) ? 0 : 1;
   if (outside == 0) {
@@ -81,9 +81,10 @@ void exps_portable(const double* x, std::size_t n, double* y) {
     for (std::size_t i = 0; i < n; ++i) y[i] = exp_portable(x[i]);
   }
 }
+REFORMSIM_PER_ISA(void, exps_portable, (const double* x, std::size_t n, double* y), (x, n, y))
 
-REFORMSIM_CLONES
-void logs_portable(const double* x, std::size_t n, double* y) {
+template <Isa>
+[[gnu::always_inline]] inline void logs_portable_for(const double* x, std::size_t n, double* y) {
   std::size_t outside = 0;
   for (std::size_t i = 0; i < n; ++i) outside += in_log_kernel_range(x[i]) ? 0 : 1;
   if (outside == 0) {
@@ -92,5 +93,6 @@ void logs_portable(const double* x, std::size_t n, double* y) {
     for (std::size_t i = 0; i < n; ++i) y[i] = log_portable(x[i]);
   }
 }
+REFORMSIM_PER_ISA(void, logs_portable, (const double* x, std::size_t n, double* y), (x, n, y))
 
 }  // namespace reformsim::sim

@@ -1,5 +1,5 @@
 // Eight 64-bit lanes as GCC vector types, for the batch kernels (functions marked
-// REFORMSIM_CLONES, sim/clones.hpp): each clone lowers a lane vector to its own registers (one
+// REFORMSIM_PER_ISA, sim/clones.hpp): each clone lowers a lane vector to its own registers (one
 // zmm, two ymm or four xmm) with the same IEEE arithmetic in every lane, so results do not depend
 // on the instruction set. Also: picking out the lanes that pass a test, without branches.
 #pragma once

@@ -103,8 +103,8 @@ inline lanes::F central_block(lanes::F p, unsigned& tail_bits) {
 // (0, 1), the far tail) goes to the scalar function. The build compiles this file with
 // -fno-math-errno so that sqrt vectorises: errno is not set, the values are the same (IEEE
 // square root is exact to the last bit).
-REFORMSIM_CLONES
-void normal_quantiles(const double* p, std::size_t n, double* z) {
+template <Isa>
+[[gnu::always_inline]] inline void normal_quantiles_for(const double* p, std::size_t n, double* z) {
   constexpr std::size_t kChunk = 256;  // positions in a chunk fit a byte
   auto round_up = [](std::size_t k) { return (k + kLanes - 1) / kLanes * kLanes; };
   std::uint8_t tail[kChunk + kLanes];
@@ -160,6 +160,7 @@ void normal_quantiles(const double* p, std::size_t n, double* z) {
     }
   }
 }
+REFORMSIM_PER_ISA(void, normal_quantiles, (const double* p, std::size_t n, double* z), (p, n, z))
 
 double normal_quantile(double p) {
   if (!(p > 0.0))

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """reformsim against the numpy reference of the workforce injury model, side by side on one core.
 
-Runs build/benches/reformsim_bench_summary (reformsim's engine, --threads 1) and
-workforce_injury_numpy.py (numpy with OMP/OPENBLAS/MKL threads = 1) on the same scenario,
+Runs build/benches/reformsim_bench_summary (reformsim's engine, --threads 1) and a numpy
+reference (numpy with OMP/OPENBLAS/MKL threads = 1: workforce_injury_numpy.py, claim by claim,
+or with `--reference thinned` workforce_injury_thinned.py, claims by kind) on the same scenario,
 alternately `--repeat` times, and prints each one's paths per second (median over the repeats;
 a path is all options of the scenario) and their ratio. Then checks that both agree on the means
 of the main outputs, per option and per year: |mean_reformsim - mean_numpy| <= tolerance x
@@ -11,6 +12,7 @@ spread in either must agree to 1e-9 relative. Exit status 1 when they disagree, 
 errors, 77 when numpy or yaml is missing (ctest: skipped). Speed is reported, never checked.
 
     benches/reference/compare.py [SCENARIO] [--paths N] [--repeat R] [--all-metrics]
+                                 [--reference numpy|thinned]
 """
 import argparse
 import atexit
@@ -30,6 +32,7 @@ ALL = ["claims", "lost_days", "litigated_claims", "fraud_caught_claims", "medica
        "indemnity_incurred_usd", "legal_incurred_usd", "fraud_cost_avoided_usd",
        "investigation_cost_usd", "program_cost_usd", "claims_paid_usd", "run_off_paid_usd",
        "total_incurred_usd", "total_paid_usd", "salary_continuation_usd"]
+REFERENCES = {"numpy": "workforce_injury_numpy.py", "thinned": "workforce_injury_thinned.py"}
 ONE_CORE = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "NUMEXPR_NUM_THREADS": "1"}
 
@@ -105,6 +108,8 @@ def main():
                     help="check every metric, not only claims, incurred and paid")
     ap.add_argument("--tolerance", type=float, default=4.0, help="in combined standard errors")
     ap.add_argument("--seed", type=int, help="numpy's seed (default: the scenario's)")
+    ap.add_argument("--reference", choices=sorted(REFERENCES), default="numpy",
+                    help="numpy: claim by claim (default); thinned: claims by kind")
     ap.add_argument("--without-implementation-risk", action="store_true",
                     help="run both on a copy of the scenario without the reforms' implementation "
                          "risk keys (the reference does not model them)")
@@ -127,7 +132,7 @@ def main():
     rs_paths = args.reformsim_paths or args.paths
     np_paths = args.numpy_paths or args.paths
     rs_cmd = [args.bench, args.scenario, "--paths", str(rs_paths), "--threads", "1"]
-    np_cmd = [sys.executable, os.path.join(HERE, "workforce_injury_numpy.py"), args.scenario,
+    np_cmd = [sys.executable, os.path.join(HERE, REFERENCES[args.reference]), args.scenario,
               "--paths", str(np_paths)] + (["--seed", str(args.seed)] if args.seed else [])
     rs_rates, np_rates, rs, ref = [], [], None, None
     for r in range(args.repeat):  # alternately, so that both see the same machine load

@@ -292,34 +292,51 @@ def price_index(inf, factors, paths, horizon):
     return np.cumprod(growth, axis=1)
 
 
-def simulate_batch(p, sim, factors_model, rng, paths):
-    """Per metric a (paths, horizon) array for `paths` paths of one option."""
-    H, D = sim["horizon_years"], len(p.names)
-    L = len(p.pattern)
-    factors = factors_model.draw(rng, paths, H)
-    F = p.freq.sample(rng, paths)
-    S = p.sev.sample(rng, paths)
-    rates = np.stack([r.sample(rng, paths) for r in p.rates], axis=1)          # (P, D)
-    pres = np.stack([r.sample(rng, paths) for r in p.presumption], axis=1)     # (P, D)
-    causal = p.causal.sample(rng, paths)                                        # (P,)
-    pattern = (np.broadcast_to(p.pattern, (paths, len(p.pattern))) if p.patterns is None
-               else p.patterns[rng.integers(0, len(p.patterns), paths)])     # (P, L)
-    strength = {}  # reform -> list of (P, D, H) strengths per effect
-    for name, r in p.reforms.items():
-        cover_ramp = r["cover"][:, None] * r["ramp"][None, :]                    # (D, H)
-        strength[name] = [e.sample(rng, paths)[:, None, None] * cover_ramp[None]
-                          for e in r["effects"]]
-    zero = np.zeros((paths, D, H))
-    M = price_index(p.med_inf, factors, paths, H)
-    W = price_index(p.wage_inf, factors, paths, H)
+class PathInputs:
+    """A batch's per-path draws that every way of drawing the claims shares: factors, the
+    uncertain parameters, the reforms' strengths per (path, department, year), the price indices
+    and each department-year's expected claim count (the negative binomial's gamma applied)."""
 
-    # Claim counts at the baseline mean (reforms only thin them).
-    t = np.arange(H)
-    fte = p.fte[:, None] * (1.0 + p.growth[:, None]) ** t                       # (D, H)
-    mean = fte[None] / 100.0 * rates[:, :, None] * F[:, None, None] * (1.0 + p.trend) ** t
-    if p.negbin:
-        mean = mean * rng.gamma(p.dispersion, 1.0 / p.dispersion, mean.shape)
-    N = rng.poisson(mean)                                                       # (P, D, H)
+    def __init__(self, p, sim, factors_model, rng, paths):
+        H, D = sim["horizon_years"], len(p.names)
+        self.paths, self.H, self.D = paths, H, D
+        factors = factors_model.draw(rng, paths, H)
+        self.F = p.freq.sample(rng, paths)
+        self.S = p.sev.sample(rng, paths)
+        self.rates = np.stack([r.sample(rng, paths) for r in p.rates], axis=1)       # (P, D)
+        self.pres = np.stack([r.sample(rng, paths) for r in p.presumption], axis=1)  # (P, D)
+        self.causal = p.causal.sample(rng, paths)                                     # (P,)
+        self.pattern = (np.broadcast_to(p.pattern, (paths, len(p.pattern)))
+                        if p.patterns is None
+                        else p.patterns[rng.integers(0, len(p.patterns), paths)])  # (P, L)
+        self.strength = {}  # reform -> list of (P, D, H) strengths per effect
+        for name, r in p.reforms.items():
+            cover_ramp = r["cover"][:, None] * r["ramp"][None, :]                      # (D, H)
+            self.strength[name] = [e.sample(rng, paths)[:, None, None] * cover_ramp[None]
+                                   for e in r["effects"]]
+        self.M = price_index(p.med_inf, factors, paths, H)
+        self.W = price_index(p.wage_inf, factors, paths, H)
+        # Claim counts' means at the baseline (reforms only thin them).
+        t = np.arange(H)
+        fte = p.fte[:, None] * (1.0 + p.growth[:, None]) ** t                         # (D, H)
+        mean = (fte[None] / 100.0 * self.rates[:, :, None] * self.F[:, None, None]
+                * (1.0 + p.trend) ** t)
+        if p.negbin:
+            mean = mean * rng.gamma(p.dispersion, 1.0 / p.dispersion, mean.shape)
+        self.mean = mean                                                              # (P, D, H)
+
+    def on(self, reform, p):
+        """(D, H): the reform covers the department and has started (whatever its effect)."""
+        r = p.reforms[reform]
+        return r["cover"][:, None] & (r["ramp"][None, :] > 0)
+
+
+def simulate_batch(p, sim, factors_model, rng, paths):
+    """Per metric a (paths, horizon) array for `paths` paths of one option, claim by claim."""
+    x = PathInputs(p, sim, factors_model, rng, paths)
+    H, D = x.H, x.D
+    S, M, W, pres, causal, strength = x.S, x.M, x.W, x.pres, x.causal, x.strength
+    N = rng.poisson(x.mean)                                                     # (P, D, H)
 
     # Every claim of the batch in flat arrays: its (path, department, year) cell, department,
     # year and path-year, repeated from the cells' (small) index arrays.
@@ -416,8 +433,17 @@ def simulate_batch(p, sim, factors_model, rng, paths):
         "fraud_cost_avoided_usd": caught_total(medical + indemnity + legal),
         "salary_continuation_usd": total(continuation) - caught_total(continuation),
     }
+    return finish(p, x, out, admin.reshape(paths, H))
+
+
+def finish(p, x, out, admin):
+    """Adds the investigation, program, run-off and paid metrics to `out` (the claims' metrics
+    per (path, year)); `admin` is ADR's per-dispute cost per (path, year)."""
+    paths, H, L = x.paths, x.H, len(p.pattern)
+    W, F, S, rates, pattern = x.W, x.F, x.S, x.rates, x.pattern
+    t = np.arange(H)
     out["investigation_cost_usd"] = out["fraud_caught_claims"] * p.investigation * W
-    program = admin.reshape(paths, H).copy()
+    program = admin.copy()
     for r in p.reforms.values():
         program += np.where(t >= r["offset"], r["cost"], 0.0)
     out["program_cost_usd"] = program
@@ -465,12 +491,16 @@ def summarize(values):
             "sum_mean": float(sums.mean()), "sum_se": se(sums)}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def main(simulate=simulate_batch, usage=__doc__, batch_paths=16):
+    """The command line of a reference: `simulate(p, sim, factors, rng, paths)` draws a batch."""
+    ap = argparse.ArgumentParser(description=usage.split("\n\n")[0])
     ap.add_argument("scenario")
     ap.add_argument("--paths", type=int, default=None, help="paths (default: the scenario's)")
-    ap.add_argument("--batch-paths", type=int, default=16, help="paths simulated together")
+    ap.add_argument("--batch-paths", type=int, default=batch_paths,
+                    help=f"paths simulated together (default {batch_paths})")
     ap.add_argument("--seed", type=int, default=None, help="numpy seed (default: the scenario's)")
+    ap.add_argument("--option", action="append", default=None,
+                    help="simulate only this option (repeatable; default: every option)")
     args = ap.parse_args()
     with open(args.scenario) as f:
         doc = yaml.safe_load(f)
@@ -481,29 +511,36 @@ def main():
     seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
     base = doc["models"][MODEL]
     options = doc.get("options") or {"baseline": {}}
+    if args.option:
+        unknown = [o for o in args.option if o not in options]
+        if unknown:
+            print(f"{args.scenario}: no option {', '.join(unknown)} (options: "
+                  f"{', '.join(options)})", file=sys.stderr)
+            sys.exit(2)
+        options = {o: options[o] for o in args.option}
     factors = Factors(doc)
     params = {}
     for name, o in options.items():
         patch = ((o or {}).get("models") or {}).get(MODEL)
         params[name] = Params(merge(base, patch) if patch else base, sim)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     results = {}
     for name, p in params.items():
         parts = []
         # The same seed for every option: counts and draws line up (common random numbers).
         rng = np.random.default_rng(seed)
         for first in range(0, paths, args.batch_paths):
-            parts.append(simulate_batch(p, sim, factors, rng, min(args.batch_paths, paths - first)))
+            parts.append(simulate(p, sim, factors, rng, min(args.batch_paths, paths - first)))
         values = {m: np.concatenate([q[m] for q in parts]) for m in METRICS}
         values["net_budget"] = -(values["claims_paid_usd"] + values["investigation_cost_usd"]
                                  + values["program_cost_usd"])
         results[name] = values
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 
     out = {"scenario": args.scenario, "paths": paths, "threads": 1, "options": len(params),
            "horizon_years": sim["horizon_years"], "start_year": sim["start_year"],
-           "wall_s": wall, "paths_per_s": paths / wall, "results": {}}
+           "wall_s": wall, "cpu_s": cpu, "paths_per_s": paths / wall, "results": {}}
     for name, values in results.items():
         r = {f"{MODEL}.{m}": summarize(values[m]) for m in METRICS}
         r["fiscal.net_budget_usd"] = summarize(values["net_budget"])
