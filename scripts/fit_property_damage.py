@@ -29,12 +29,25 @@ loss) consistent, and the aggregate is dominated by large claims that are always
 A sensitivity fit that keeps only claims at or above their deductible (left-truncated at
 each claim's deductible) is printed as well.
 
-Run with Debian's python (numpy, pandas, scipy):  /usr/bin/python3 scripts/fit_property_damage.py
+The severity fits are `reformsim fit`'s (docs/fit.md): the script writes each peril's claims to
+a CSV file and runs `reformsim fit FILE --column Claim --spliced 50000 --json` on it (and on all
+claims for the pooled tail shape, and `--families lognormal` for the plain lognormal); what
+reformsim does not do is the peril (a regular expression on the claim description), the
+exposure, the pooled-shape rule and the checks. truncated_above_lognormal_mle and hill (scipy
+and numpy) stay for scripts/la_liability_calibration.py and for the sensitivity fit below.
+
+Run with Debian's python (numpy, pandas, scipy), after building reformsim:
+  /usr/bin/python3 scripts/fit_property_damage.py [--reformsim build/reformsim]
 """
 
+import argparse
+import json
 import math
+import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -72,11 +85,6 @@ def peril_of(description: str) -> str:
     if re.search(r"vandal|graffit|glass|theft|stolen|break|burglar|broken|spray|malicious|missing", t):
         return "vandalism"
     return "other"
-
-
-def lognormal_mle(x):
-    lx = np.log(x)
-    return lx.mean(), lx.std(ddof=0)
 
 
 def truncated_above_lognormal_mle(x, u):
@@ -140,7 +148,31 @@ def spliced_capped_mean(mu, sigma, u, p_tail, alpha, cap):
     return (1.0 - p_tail) * body_mean + p_tail * tail_mean
 
 
+def reformsim_fit(binary, claims, *options):
+    """`reformsim fit` of the claim amounts `claims` (a CSV file with a Claim column) as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "claims.csv")
+        pd.DataFrame({"Claim": claims}).to_csv(path, index=False, float_format="%.17g")
+        out = subprocess.run([binary, "fit", path, "--column", "Claim", *options, "--json"],
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def spliced_fit(binary, claims, u):
+    """reformsim's spliced fit at u: (mu, sigma, tail probability, shape, shape s.e., n above u)."""
+    f = reformsim_fit(binary, claims, "--spliced", f"{u:.17g}")["spliced"]
+    p = f["parameters"]
+    above = sum(1 for v in claims if v > u)
+    return (p["mu"]["value"], p["sigma"]["value"], p["probability"]["value"],
+            p["shape"]["value"], p["shape"]["se"], above)
+
+
 def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reformsim", default=os.path.join(here, "..", "build", "reformsim"),
+                        help="the reformsim binary (default: build/reformsim)")
+    binary = parser.parse_args().reformsim
     d = pd.read_csv(DATA)
     d["peril"] = d["Description"].map(peril_of)
     x = d["Claim"].to_numpy(dtype=float)
@@ -172,7 +204,8 @@ def main():
           f"${x.sum() / coverage_billion_years:,.0f}")
 
     print("\n## Severity: plain lognormal (MLE, all claims)")
-    mu_all, sigma_all = lognormal_mle(x)
+    plain = reformsim_fit(binary, x, "--families", "lognormal")["fits"][0]["parameters"]
+    mu_all, sigma_all = plain["mu"]["value"], plain["sigma"]["value"]
     print(f"mu = {mu_all:.4f}, sigma = {sigma_all:.4f}, mean = {math.exp(mu_all + sigma_all**2 / 2):,.0f}"
           f" (empirical mean {x.mean():,.0f})")
 
@@ -180,9 +213,7 @@ def main():
     for u in (25_000, 50_000, 100_000, 250_000):
         a, se, k = hill(x, u)
         print(f"  Hill at u = {u:>7,}: alpha = {a:.3f} (se {se:.3f}, {k} claims above)")
-    alpha, alpha_se, n_tail = hill(x, THRESHOLD_USD)
-    p_tail = n_tail / n
-    mu_b, sigma_b = truncated_above_lognormal_mle(x[x <= THRESHOLD_USD], THRESHOLD_USD)
+    mu_b, sigma_b, p_tail, alpha, alpha_se, n_tail = spliced_fit(binary, x, THRESHOLD_USD)
     print(f"pooled: tail probability {p_tail:.5f}, alpha {alpha:.4f} (se {alpha_se:.3f});"
           f" body lognormal below u: mu {mu_b:.4f}, sigma {sigma_b:.4f}")
 
@@ -212,10 +243,7 @@ def main():
     exceed = {}
     for peril in PERILS:
         xp = d.Claim[d.peril == peril].to_numpy(float)
-        body = xp[xp <= THRESHOLD_USD]
-        mu_p, sigma_p = truncated_above_lognormal_mle(body, THRESHOLD_USD)
-        tail_p = (xp > THRESHOLD_USD).mean()
-        a_p = hill(xp, THRESHOLD_USD)
+        mu_p, sigma_p, tail_p, *a_p = spliced_fit(binary, xp, THRESHOLD_USD)
         own = a_p[2] >= MIN_TAIL_CLAIMS and abs(a_p[0] - alpha) > SHAPE_SE_RULE * a_p[1]
         shape = a_p[0] if own else alpha
         for level in (250_000.0, 1_000_000.0):
