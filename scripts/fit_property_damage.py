@@ -37,7 +37,9 @@ exposure, the pooled-shape rule and the checks. truncated_above_lognormal_mle an
 and numpy) stay for scripts/la_liability_calibration.py and for the sensitivity fit below.
 
 Run with Debian's python (numpy, pandas, scipy), after building reformsim:
-  /usr/bin/python3 scripts/fit_property_damage.py [--reformsim build/reformsim]
+  /usr/bin/python3 scripts/fit_property_damage.py [--reformsim build/reformsim] [--check YAML]
+With --check, also exits 1 unless every severity and tail line of the scenario block printed
+appears in YAML (scenarios/la_real_estate.yaml: a ctest case).
 """
 
 import argparse
@@ -53,7 +55,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-DATA = "/work/shared/data/lgpif/CLAIMLEVEL.csv"
+# The public data beside the repository (../shared/data), or where REFORMSIM_SHARED_DATA says.
+DATA = os.path.join(os.environ.get("REFORMSIM_SHARED_DATA")
+                    or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "shared", "data"), "lgpif", "CLAIMLEVEL.csv")
 THRESHOLD_USD = 50_000.0  # start of the Pareto tail (Hill plot is flat from $25k to $250k)
 CAP_USD = 25_000_000.0  # per-event cap used by the scenario (see docs/models/real_estate.md)
 # A peril keeps its own Pareto shape only when it has enough claims above u and its shape differs
@@ -172,7 +177,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reformsim", default=os.path.join(here, "..", "build", "reformsim"),
                         help="the reformsim binary (default: build/reformsim)")
-    binary = parser.parse_args().reformsim
+    parser.add_argument("--check", help="a scenario that must hold the block's severity lines")
+    args = parser.parse_args()
+    binary = args.reformsim
     d = pd.read_csv(DATA)
     d["peril"] = d["Description"].map(peril_of)
     x = d["Claim"].to_numpy(dtype=float)
@@ -264,12 +271,24 @@ def main():
 
     print("\n## Scenario block (models.real_estate.damage.perils), Wisconsin rates")
     print("perils:")
+    lines = []
     for r in rows:
         print(f"  - name: {r['peril']}")
         print(f"    events_per_billion_usd: {r['per_billion']:.2f}")
-        print(f"    severity: {{lognormal: {{mu: {r['mu']:.3f}, sigma: {r['sigma']:.3f}}}}}")
-        print(f"    tail: {{threshold_usd: {THRESHOLD_USD:.0f}, probability: "
-              f"{r['tail_probability']:.4f}, shape: {r['shape']:.3f}}}")
+        lines.append(f"severity: {{lognormal: {{mu: {r['mu']:.3f}, sigma: {r['sigma']:.3f}}}}}")
+        lines.append(f"tail: {{threshold_usd: {THRESHOLD_USD:.0f}, probability: "
+                     f"{r['tail_probability']:.4f}, shape: {r['shape']:.3f}}}")
+        print("    " + lines[-2])
+        print("    " + lines[-1])
+    if args.check:
+        with open(args.check, encoding="utf-8") as f:
+            scenario = f.read()
+        missing = [line for line in lines if line not in scenario]
+        for line in missing:
+            print(f"FAIL: {args.check} has no line '{line}'", file=sys.stderr)
+        if missing:
+            return 1
+        print(f"{args.check}: every severity and tail line of the block is there")
     return 0
 
 
