@@ -82,20 +82,8 @@ def column(table, name, default):
 def product_limit(table, args):
     """The uncensored distinct values, their mid-step product-limit CDF positions, and the
     lowest truncation point and the upper one (see the module's text)."""
-    x = table[args.column].to_numpy(dtype=float)
-    w = column(table, args.weights, 1.0)
-    lo = (column(table, args.truncate_below_column, np.nan) if args.truncate_below_column
-          else np.full(len(x), float(args.truncate_below) if args.truncate_below else -np.inf))
-    lo = np.where(np.isnan(lo), -np.inf, lo)
+    x, w, lo, _, cap = row_bounds(table, args)
     hi = float(args.truncate_above) if args.truncate_above else np.inf
-    if args.censor_above_column:
-        cap = column(table, args.censor_above_column, np.nan)
-    elif args.censored_column:
-        cap = np.where(column(table, args.censored_column, 0) == 1, x, np.nan)
-    else:
-        cap = np.full(len(x), float(args.censor_above) if args.censor_above else np.nan)
-    keep = (w > 0) & (x > lo) & (x < hi)
-    x, w, lo, cap = x[keep], w[keep], lo[keep], cap[keep]
     censored = ~np.isnan(cap) & (x >= cap)
     x = np.where(censored, cap, x)
     times = np.unique(x[~censored])
