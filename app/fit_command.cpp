@@ -354,6 +354,13 @@ int fit_command(const FitRequest& req) {
       j["bic"] = r.bic;
       j["ks"] = r.ks;
       j["ad"] = r.ad;
+      j["covariance"] = nullptr;
+      if (!r.covariance.empty()) {
+        const std::size_t k = r.params.size();
+        for (std::size_t row = 0; row < k; ++row)
+          j["covariance"].push_back(std::vector<double>(r.covariance.begin() + row * k,
+                                                        r.covariance.begin() + (row + 1) * k));
+      }
       j["scenario"] = sim::scenario_text(r);
       if (!boots.empty()) {
         const auto& b = boots[i];

@@ -62,6 +62,14 @@ std::vector<double> logs(const std::vector<double>& x) {
   return out;
 }
 
+// The inverse of a 2x2 observed information matrix [[a, b], [b, c]], row-major; empty where it is
+// not positive definite.
+std::vector<double> inverse_information(double a, double b, double c) {
+  const double det = a * c - b * b;
+  if (!(det > 0 && a > 0)) return {};
+  return {c / det, -b / det, -b / det, a / det};
+}
+
 // Standard errors from a 2x2 observed information matrix [[a, b], [b, c]].
 std::pair<double, double> se_from_information(double a, double b, double c) {
   const double det = a * c - b * b;
@@ -398,6 +406,7 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
       const double k = gamma_shape(spread), theta = m / k;
       const auto [se_k, se_theta] =
           se_from_information(n * trigamma(k), n / theta, n * k / (theta * theta));
+      r.covariance = inverse_information(n * trigamma(k), n / theta, n * k / (theta * theta));
       r.params = {{"shape", k, se_k}, {"scale", theta, se_theta}};
       r.distribution = Distribution::gamma(k, theta);
       break;
@@ -407,6 +416,8 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
       const double tab = trigamma(a + b);
       const auto [se_a, se_b] =
           se_from_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
+      r.covariance =
+          inverse_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
       r.params = {{"a", a, se_a}, {"b", b, se_b}};
       r.distribution = Distribution::beta(a, b);
       break;
@@ -472,6 +483,15 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
     if (!std::isfinite(q.value))
       throw InputError(name + ": the values are too close together or too far apart to fit (" +
                        q.name + " " + shortest(q.value) + ")");
+  // The other families' information is diagonal (normal, lognormal; the negative binomial's mean
+  // and dispersion are orthogonal at the estimate; poisson has one parameter); none where an
+  // estimate is on the sample's boundary.
+  if (r.covariance.empty() &&
+      std::all_of(r.params.begin(), r.params.end(), [](const auto& q) { return q.se > 0; })) {
+    const std::size_t k = r.params.size();
+    r.covariance.assign(k * k, 0.0);
+    for (std::size_t i = 0; i < k; ++i) r.covariance[i * k + i] = r.params[i].se * r.params[i].se;
+  }
   std::vector<double> p;
   for (const auto& q : r.params) p.push_back(q.value);
   r.log_likelihood = fit_log_likelihood(family, p, x, w);
@@ -940,6 +960,7 @@ FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
         h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
       }
     const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    r.covariance = inverse_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
     r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
     r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
                      : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])

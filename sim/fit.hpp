@@ -60,6 +60,11 @@ struct FitResult {
   double bic = 0;
   double ks = 0;  // Kolmogorov-Smirnov D; NaN for count families
   double ad = 0;  // Anderson-Darling A^2; NaN for counts and where F is 0 or 1 at a value
+  // The inverse observed information (k x k, row-major, FitResult order): the estimates'
+  // asymptotic covariance, whose diagonal is the squared standard errors. Empty where an
+  // estimate is on the sample's boundary (pareto, uniform) or the information is not positive
+  // definite.
+  std::vector<double> covariance;
   Distribution distribution;
 };
 

@@ -313,6 +313,12 @@ TEST(CliFit, TruncatedAndCensoredFitsHaveBootstrapPValues) {
   EXPECT_GT(f["ad"].get<double>(), 0.0);
   EXPECT_GT(f["bootstrap"]["ks_p"].get<double>(), 0.0);
   EXPECT_GT(f["bootstrap"]["ad_p"].get<double>(), 0.0);
+  // The covariance of the estimates: a symmetric 2 x 2 whose diagonal is the squared errors.
+  const auto& cov = f["covariance"];
+  ASSERT_EQ(cov.size(), 2u);
+  EXPECT_EQ(cov[0][1], cov[1][0]);
+  const double se = f["parameters"]["mu"]["se"].get<double>();
+  EXPECT_NEAR(cov[0][0].get<double>(), se * se, 1e-12 * se * se);
 }
 
 TEST(CliFit, MissingFileExitsTwo) {

@@ -873,6 +873,19 @@ TEST(FitIncompleteGoodnessOfFit, TypeOneCensoringIsPettittAndStephens) {
   const auto [ks, ad] = sim::censored_uniform_statistics(u, {}, censored);
   EXPECT_NEAR(ks, d, 1e-14);
   EXPECT_NEAR(ad, a, 1e-10 * a);
+  // By hand: exact 0.1, 0.2, 0.3 and two values censored at 0.95; the estimate is 0.6 from 0.3 on,
+  // so D is 0.95 - 0.6 = 0.35, reached at the end (where the estimate stops), not at a step
+  // (0.6 - 0.3 there).
+  const auto [ks_hand, ad_hand] = sim::censored_uniform_statistics(
+      {0.1, 0.95, 0.2, 0.95, 0.3}, {}, {false, true, false, true, false});
+  EXPECT_NEAR(ks_hand, 0.35, 1e-15);
+  double a_hand = 0;
+  for (int i = 0; i < 3; ++i) {
+    const double z = 0.1 * (i + 1);
+    a_hand -= (2.0 * i + 1) / 5 * (std::log(z) - std::log1p(-z)) + 2 * std::log1p(-z);
+  }
+  a_hand -= (4 * std::log1p(-0.95) - 9 * std::log(0.95) + 25 * 0.95) / 5;
+  EXPECT_NEAR(ad_hand, a_hand, 1e-12 * a_hand);
   // Whole weights: the statistics of the repeated values.
   std::vector<double> w, ur;
   std::vector<bool> cr;
@@ -1019,6 +1032,65 @@ TEST(FitSplicedBootstrap, IntervalsAgreeWithStandardErrors) {
   EXPECT_EQ(one.lower, sim::bootstrap_spliced(small, 16, 5, true).lower);
   EXPECT_NE(one.lower, sim::bootstrap_spliced(small, 16, 6, true).lower);
   EXPECT_LE(one.lower[4], one.upper[4]);
+}
+
+}  // namespace
+}  // namespace reformsim
+
+namespace reformsim {
+namespace {
+
+// The covariance (inverse observed information): its diagonal is the squared standard errors;
+// gamma's and beta's off-diagonal equal the inverse of a central-difference Hessian of the
+// log-likelihood (an independent route) to 1e-4 relative; the truncated fit's is the inverse of
+// its own numerical Hessian (correlated estimates); boundary estimates have none.
+TEST(FitCovariance, IsTheInverseObservedInformation) {
+  for (const char* name : {"gamma", "beta", "normal", "negative_binomial"}) {
+    const auto family = *sim::fit_family_from_string(name);
+    const auto x = io::read_csv_column(kData + "fit_samples.csv", name).values;
+    const auto f = sim::fit(family, x);
+    ASSERT_EQ(f.covariance.size(), 4u) << name;
+    const std::vector<double> p = {f.params[0].value, f.params[1].value};
+    double h[2][2];
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 2; ++j) {
+        const double di = 1e-4 * p[i], dj = 1e-4 * p[j];
+        auto pp = p, pm = p, mp = p, mm = p;
+        pp[i] += di, pp[j] += dj;
+        pm[i] += di, pm[j] -= dj;
+        mp[i] -= di, mp[j] += dj;
+        mm[i] -= di, mm[j] -= dj;
+        const auto ll = [&](const std::vector<double>& q) {
+          return sim::fit_log_likelihood(family, q, x);
+        };
+        h[i][j] = -(ll(pp) - ll(pm) - ll(mp) + ll(mm)) / (4 * di * dj);
+      }
+    const double det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
+    const double off = -h[0][1] / det;
+    EXPECT_NEAR(f.covariance[1], off,
+                1e-4 * std::sqrt(f.covariance[0] * f.covariance[3]) + 1e-4 * std::abs(off))
+        << name;
+    EXPECT_EQ(f.covariance[1], f.covariance[2]) << name;
+    for (std::size_t i = 0; i < 2; ++i)
+      EXPECT_NEAR(f.covariance[3 * i], f.params[i].se * f.params[i].se, 1e-12 * f.covariance[3 * i])
+          << name;
+  }
+  EXPECT_LT(
+      sim::fit(FitFamily::kGamma, io::read_csv_column(kData + "fit_samples.csv", "gamma").values)
+          .covariance[1],
+      0.0);  // shape and scale trade off
+  sim::Observation obs;
+  obs.truncate_below = 3000;
+  std::vector<double> x;
+  for (double v : io::read_csv_column(kData + "fit_samples.csv", "lognormal").values)
+    if (v > 3000) x.push_back(v);
+  const auto t = sim::fit_incomplete(FitFamily::kLognormal, x, obs);
+  ASSERT_EQ(t.covariance.size(), 4u);
+  EXPECT_NEAR(t.covariance[0], t.params[0].se * t.params[0].se, 1e-12 * t.covariance[0]);
+  EXPECT_LT(t.covariance[1] / std::sqrt(t.covariance[0] * t.covariance[3]), -0.3);  // mu vs sigma
+  EXPECT_TRUE(
+      sim::fit(FitFamily::kPareto, io::read_csv_column(kData + "fit_samples.csv", "pareto").values)
+          .covariance.empty());
 }
 
 }  // namespace
