@@ -8,6 +8,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -71,10 +72,23 @@ struct Skipped {
 
 // `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines.
 int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::vector<double>& w) {
-  const sim::SplicedFit f = sim::fit_spliced(col.values, w, *req.spliced);
+  const bool choose = *req.spliced == "auto";
+  double threshold = 0;
+  if (!choose) {
+    const std::string& t = *req.spliced;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), threshold);
+    if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(threshold) ||
+        !(threshold > 0))
+      throw sim::InputError("--spliced: expected a threshold > 0 or 'auto', found '" + t + "'");
+  }
+  const sim::SplicedFit f =
+      choose ? sim::fit_spliced_auto(col.values, w) : sim::fit_spliced(col.values, w, threshold);
+  std::optional<sim::FitBootstrap> boot;
+  if (req.bootstrap > 0) boot = sim::bootstrap_spliced(f, req.bootstrap, req.seed, choose);
   const auto& mu = f.body.params[0];
   const auto& sigma = f.body.params[1];
   const auto& shape = f.tail.params[1];
+  const std::vector<std::string> names = {"mu", "sigma", "probability", "shape", "threshold"};
   if (req.json) {
     nlohmann::ordered_json out;
     out["format"] = "reformsim-fit";
@@ -94,14 +108,34 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
     j["log_likelihood"] = f.log_likelihood;
     j["aic"] = f.aic;
     j["bic"] = f.bic;
+    j["ks"] = f.ks;
+    j["ad"] = f.ad;
+    if (choose) {
+      j["threshold_choice"]["method"] = "profile likelihood";
+      j["threshold_choice"]["candidates"] = f.profile_thresholds;
+      j["threshold_choice"]["log_likelihoods"] = nlohmann::ordered_json::array();
+      for (double l : f.profile_log_likelihoods)
+        j["threshold_choice"]["log_likelihoods"].push_back(
+            std::isfinite(l) ? nlohmann::ordered_json(l) : nlohmann::ordered_json());
+    }
     j["scenario"] = sim::spliced_scenario_text(f);
+    if (boot) {
+      auto& jb = j["bootstrap"];
+      jb["replicates"] = boot->replicates;
+      jb["seed"] = req.seed;
+      jb["failed"] = boot->failed;
+      jb["ks_p"] = boot->ks_p;
+      jb["ad_p"] = boot->ad_p;
+      for (std::size_t p = 0; p < boot->lower.size(); ++p)
+        jb["intervals_95"][names[p]] = {boot->lower[p], boot->upper[p]};
+    }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   if (req.yaml) {
     std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
-              << exact(f.threshold) << ": n = " << f.n << ", log-likelihood "
-              << fmt(f.log_likelihood) << "\n"
+              << (choose ? "auto (threshold " + exact(f.threshold) + ")" : exact(f.threshold))
+              << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n"
               << sim::spliced_scenario_text(f) << "\n";
     return 0;
   }
@@ -114,9 +148,31 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
               fmt(mu.value).c_str(), fmt(mu.se).c_str(), fmt(sigma.value).c_str(),
               fmt(sigma.se).c_str(), fmt(f.probability).c_str(), fmt(f.probability_se).c_str(),
               fmt(shape.value).c_str(), fmt(shape.se).c_str());
-  std::printf("log-likelihood %s, AIC %s, BIC %s (4 parameters; the threshold is given)\n",
-              fmt(f.log_likelihood, "%.3f").c_str(), fmt(f.aic, "%.2f").c_str(),
-              fmt(f.bic, "%.2f").c_str());
+  std::printf(
+      "log-likelihood %s, AIC %s, BIC %s (4 parameters; the threshold is %s), KS D %s, "
+      "AD A^2 %s\n",
+      fmt(f.log_likelihood, "%.3f").c_str(), fmt(f.aic, "%.2f").c_str(), fmt(f.bic, "%.2f").c_str(),
+      choose ? "chosen by profile likelihood, not counted" : "given", fmt(f.ks, "%.4f").c_str(),
+      fmt(f.ad, "%.3f").c_str());
+  if (choose) {
+    const bool lowest = f.threshold == f.profile_thresholds.front();
+    const bool highest = f.threshold == f.profile_thresholds.back();
+    std::printf("threshold of highest profile likelihood among %zu candidates from %s to %s%s\n",
+                f.profile_thresholds.size(), fmt(f.profile_thresholds.front()).c_str(),
+                fmt(f.profile_thresholds.back()).c_str(),
+                lowest    ? " (the lowest candidate: the profile may rise further below it)"
+                : highest ? " (the highest candidate: the profile may rise further above it)"
+                          : "");
+  }
+  if (boot) {
+    std::string line = "parametric bootstrap, " + std::to_string(boot->replicates) +
+                       " replicates, seed " + std::to_string(req.seed) + ": KS p " +
+                       fmt(boot->ks_p, "%.4f") + ", AD p " + fmt(boot->ad_p, "%.4f");
+    for (std::size_t p = 0; p < boot->lower.size(); ++p)
+      line += ", " + names[p] + " [" + fmt(boot->lower[p]) + ", " + fmt(boot->upper[p]) + "]";
+    if (boot->failed) line += " (" + std::to_string(boot->failed) + " replicates not refitted)";
+    std::printf("%s\n", line.c_str());
+  }
   return 0;
 }
 
@@ -201,10 +257,10 @@ int fit_command(const FitRequest& req) {
                           std::to_string(col.lines.back()) +
                           "): no distribution can be fitted to one value");
   if (req.spliced) {
-    if (incomplete || req.bootstrap > 0 || req.discrete || !req.families.empty())
+    if (incomplete || req.discrete || !req.families.empty())
       throw sim::InputError(
           "--spliced fits its own families (a lognormal body, a Pareto tail): it takes no "
-          "--families, --discrete, --bootstrap, truncation or censoring");
+          "--families, --discrete, truncation or censoring");
     return spliced_command(req, col, w);
   }
   const auto families = requested_families(req);
@@ -298,6 +354,13 @@ int fit_command(const FitRequest& req) {
       j["bic"] = r.bic;
       j["ks"] = r.ks;
       j["ad"] = r.ad;
+      j["covariance"] = nullptr;
+      if (!r.covariance.empty()) {
+        const std::size_t k = r.params.size();
+        for (std::size_t row = 0; row < k; ++row)
+          j["covariance"].push_back(std::vector<double>(r.covariance.begin() + row * k,
+                                                        r.covariance.begin() + (row + 1) * k));
+      }
       j["scenario"] = sim::scenario_text(r);
       if (!boots.empty()) {
         const auto& b = boots[i];

@@ -22,9 +22,11 @@ struct FitRequest {
   // The same per row, from columns of the file (an empty cell: none for that row).
   std::optional<std::string> truncate_below_column, truncate_above_column, censor_above_column;
   std::optional<std::string> censored_column;  // 1: the value is a lower bound; 0: exact
-  std::optional<double> spliced;  // fit the spliced lognormal-Pareto severity with this threshold
-  std::size_t bootstrap = 0;      // parametric-bootstrap replicates per fit; 0: none
-  std::uint64_t seed = 1;         // of the bootstrap's streams
+  // Fit the spliced lognormal-Pareto severity with this threshold, or "auto": chosen by
+  // profile likelihood.
+  std::optional<std::string> spliced;
+  std::size_t bootstrap = 0;  // parametric-bootstrap replicates per fit; 0: none
+  std::uint64_t seed = 1;     // of the bootstrap's streams
   bool json = false;
   bool yaml = false;
 };

@@ -259,7 +259,8 @@ int main(int argc, char** argv) {
                   "a column of 0/1 flags: 1 means the value is only a lower bound (censored)");
   fit->add_option("--spliced", fit_req.spliced,
                   "fit the real-estate model's spliced severity: a lognormal body at or below U, "
-                  "a Pareto tail above U, and the tail's probability");
+                  "a Pareto tail above U, and the tail's probability; U 'auto': the threshold "
+                  "of highest profile likelihood");
   auto* fit_bootstrap =
       fit->add_option("--bootstrap", fit_req.bootstrap,
                       "parametric-bootstrap replicates per fit: p-values of KS and AD with the "

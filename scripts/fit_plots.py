@@ -19,7 +19,15 @@ uncensored value t, the position is the mean of the estimated CDF just before an
 (i - 0.5) / n for complete unweighted data without ties. It estimates the distribution given
 X > min a_i (and X < b, for one truncation point b from above), so the fitted CDF shown is
 conditioned the same way, G(x) = (F(x) - F(min a)) / (F(b) - F(min a)). Censored rows are not
-drawn (they enter the risk sets). Truncation from above must be one number for every row.
+drawn (they enter the risk sets).
+
+With --truncate-above-column (truncation from above that differs by row) no one conditional
+distribution describes the data, so each row is put on its own conditional scale: u_i = (F(x_i)
+- F(a_i)) / (F(b_i) - F(a_i)) (censored rows at their censoring point), uniform on (0, 1) under
+the fit. The plotting positions are the weighted product-limit estimate of the u's CDF
+(mid-step, as above; the estimate `reformsim fit`'s KS and AD compare with the uniform, see
+docs/fit.md); the PP plot shows u_i against its position, the QQ plot x_i against its own row's
+conditional fitted quantile at that position, F^-1(F(a_i) + position (F(b_i) - F(a_i))).
 Debian's python3 with python3-matplotlib, python3-pandas and python3-scipy.
 """
 
@@ -74,20 +82,8 @@ def column(table, name, default):
 def product_limit(table, args):
     """The uncensored distinct values, their mid-step product-limit CDF positions, and the
     lowest truncation point and the upper one (see the module's text)."""
-    x = table[args.column].to_numpy(dtype=float)
-    w = column(table, args.weights, 1.0)
-    lo = (column(table, args.truncate_below_column, np.nan) if args.truncate_below_column
-          else np.full(len(x), float(args.truncate_below) if args.truncate_below else -np.inf))
-    lo = np.where(np.isnan(lo), -np.inf, lo)
+    x, w, lo, _, cap = row_bounds(table, args)
     hi = float(args.truncate_above) if args.truncate_above else np.inf
-    if args.censor_above_column:
-        cap = column(table, args.censor_above_column, np.nan)
-    elif args.censored_column:
-        cap = np.where(column(table, args.censored_column, 0) == 1, x, np.nan)
-    else:
-        cap = np.full(len(x), float(args.censor_above) if args.censor_above else np.nan)
-    keep = (w > 0) & (x > lo) & (x < hi)
-    x, w, lo, cap = x[keep], w[keep], lo[keep], cap[keep]
     censored = ~np.isnan(cap) & (x >= cap)
     x = np.where(censored, cap, x)
     times = np.unique(x[~censored])
@@ -101,6 +97,45 @@ def product_limit(table, args):
     return times, np.array(positions), lo.min(), hi
 
 
+def row_bounds(table, args):
+    """Each row's value, weight, truncation interval and censoring point (NaN: none), for the
+    rows recorded (weight > 0, inside their interval)."""
+    x = table[args.column].to_numpy(dtype=float)
+    w = column(table, args.weights, 1.0)
+    lo = (column(table, args.truncate_below_column, np.nan) if args.truncate_below_column
+          else np.full(len(x), float(args.truncate_below) if args.truncate_below else -np.inf))
+    hi = (column(table, args.truncate_above_column, np.nan) if args.truncate_above_column
+          else np.full(len(x), float(args.truncate_above) if args.truncate_above else np.inf))
+    lo, hi = np.where(np.isnan(lo), -np.inf, lo), np.where(np.isnan(hi), np.inf, hi)
+    if args.censor_above_column:
+        cap = column(table, args.censor_above_column, np.nan)
+    elif args.censored_column:
+        cap = np.where(column(table, args.censored_column, 0) == 1, x, np.nan)
+    else:
+        cap = np.full(len(x), float(args.censor_above) if args.censor_above else np.nan)
+    keep = (w > 0) & (x > lo) & (x < hi)
+    return x[keep], w[keep], lo[keep], hi[keep], cap[keep]
+
+
+def per_row_scale(table, args, dist):
+    """Per-row conditional scale (see the module's text): the uncensored values, their
+    positions, their u's and their own rows' conditional quantiles at the positions."""
+    x, w, lo, hi, cap = row_bounds(table, args)
+    censored = ~np.isnan(cap) & (x >= cap)
+    fa, fb = dist.cdf(lo), dist.cdf(hi)
+    u = (dist.cdf(np.where(censored, cap, x)) - fa) / (fb - fa)
+    order = np.lexsort((censored, u))  # at a tie, events before censored values
+    surv, at_risk, position = 1.0, w.sum(), np.full(len(x), np.nan)
+    for i in order:
+        if not censored[i]:
+            after = surv * (1 - w[i] / at_risk)
+            position[i] = 1 - 0.5 * (surv + after)
+            surv = after
+        at_risk -= w[i]
+    e = ~censored
+    return x[e], position[e], u[e], dist.ppf(fa[e] + position[e] * (fb[e] - fa[e]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data")
@@ -110,7 +145,8 @@ def main():
     ap.add_argument("--discrete", action="store_true")
     ap.add_argument("--reformsim", default=os.path.join("build", "reformsim"))
     for opt in ("--weights", "--truncate-below", "--truncate-above", "--censor-above",
-                "--truncate-below-column", "--censor-above-column", "--censored-column"):
+                "--truncate-below-column", "--truncate-above-column", "--censor-above-column",
+                "--censored-column"):
         ap.add_argument(opt)
     args = ap.parse_args()
 
@@ -121,7 +157,8 @@ def main():
         cmd.append("--discrete")
     passed = {o: getattr(args, o[2:].replace("-", "_"))
               for o in ("--weights", "--truncate-below", "--truncate-above", "--censor-above",
-                        "--truncate-below-column", "--censor-above-column", "--censored-column")}
+                        "--truncate-below-column", "--truncate-above-column",
+                        "--censor-above-column", "--censored-column")}
     for opt, value in passed.items():
         if value is not None:
             cmd += [opt, value]
@@ -135,28 +172,34 @@ def main():
     n = len(x)
     positions = (np.arange(1, n + 1) - 0.5) / n
     incomplete = any(v is not None for k, v in passed.items())
-    if incomplete:
+    per_row = args.truncate_above_column is not None
+    if incomplete and not per_row:
         x, positions, a0, b0 = product_limit(table, args)
     os.makedirs(args.out, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", args.column)
     for fit in result["fits"]:
         params = {k: v["value"] for k, v in fit["parameters"].items()}
         dist = SCIPY[fit["family"]](params)
-        if incomplete:
-            dist = Conditional(dist, a0, b0)
+        if per_row:
+            x, positions, fitted_cdf, q = per_row_scale(table, args, dist)
+        else:
+            if incomplete:
+                dist = Conditional(dist, a0, b0)
+            q, fitted_cdf = dist.ppf(positions), dist.cdf(x)
         fig, (qq, pp) = plt.subplots(1, 2, figsize=(9, 4.2))
-        q = dist.ppf(positions)
         qq.scatter(q, x, s=8)
         lo, hi = min(q.min(), x.min()), max(q[np.isfinite(q)].max(), x.max())
         qq.plot([lo, hi], [lo, hi], color="grey", lw=1)
-        qq.set_xlabel(f"fitted {fit['family']} quantile")
-        qq.set_ylabel(f"{args.column} (sorted)")
+        qq.set_xlabel(f"fitted {fit['family']} quantile" + (" (of the row's conditional)"
+                                                            if per_row else ""))
+        qq.set_ylabel(args.column if per_row else f"{args.column} (sorted)")
         qq.set_title("QQ")
-        pp.scatter(positions, dist.cdf(x), s=8)
+        pp.scatter(positions, fitted_cdf, s=8)
         pp.plot([0, 1], [0, 1], color="grey", lw=1)
         pp.set_xlabel("product-limit probability (mid-step)" if incomplete
                       else "empirical probability (i - 0.5) / n")
-        pp.set_ylabel("fitted CDF at the data")
+        pp.set_ylabel("row's conditional fitted CDF at the data" if per_row
+                      else "fitted CDF at the data")
         pp.set_title("PP")
         fig.suptitle(f"{os.path.basename(args.data)}: {args.column}, {fit['family']} "
                      f"(rank {fit['rank']}, AIC {fit['aic']:.1f})")

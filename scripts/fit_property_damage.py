@@ -29,18 +29,36 @@ loss) consistent, and the aggregate is dominated by large claims that are always
 A sensitivity fit that keeps only claims at or above their deductible (left-truncated at
 each claim's deductible) is printed as well.
 
-Run with Debian's python (numpy, pandas, scipy):  /usr/bin/python3 scripts/fit_property_damage.py
+The severity fits are `reformsim fit`'s (docs/fit.md): the script writes each peril's claims to
+a CSV file and runs `reformsim fit FILE --column Claim --spliced 50000 --json` on it (and on all
+claims for the pooled tail shape, and `--families lognormal` for the plain lognormal); what
+reformsim does not do is the peril (a regular expression on the claim description), the
+exposure, the pooled-shape rule and the checks. truncated_above_lognormal_mle and hill (scipy
+and numpy) stay for scripts/la_liability_calibration.py and for the sensitivity fit below.
+
+Run with Debian's python (numpy, pandas, scipy), after building reformsim:
+  /usr/bin/python3 scripts/fit_property_damage.py [--reformsim build/reformsim] [--check YAML]
+With --check, also exits 1 unless every severity and tail line of the scenario block printed
+appears in YAML (scenarios/la_real_estate.yaml: a ctest case).
 """
 
+import argparse
+import json
 import math
+import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-DATA = "/work/shared/data/lgpif/CLAIMLEVEL.csv"
+# The public data beside the repository (../shared/data), or where REFORMSIM_SHARED_DATA says.
+DATA = os.path.join(os.environ.get("REFORMSIM_SHARED_DATA")
+                    or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                    "shared", "data"), "lgpif", "CLAIMLEVEL.csv")
 THRESHOLD_USD = 50_000.0  # start of the Pareto tail (Hill plot is flat from $25k to $250k)
 CAP_USD = 25_000_000.0  # per-event cap used by the scenario (see docs/models/real_estate.md)
 # A peril keeps its own Pareto shape only when it has enough claims above u and its shape differs
@@ -72,11 +90,6 @@ def peril_of(description: str) -> str:
     if re.search(r"vandal|graffit|glass|theft|stolen|break|burglar|broken|spray|malicious|missing", t):
         return "vandalism"
     return "other"
-
-
-def lognormal_mle(x):
-    lx = np.log(x)
-    return lx.mean(), lx.std(ddof=0)
 
 
 def truncated_above_lognormal_mle(x, u):
@@ -140,7 +153,33 @@ def spliced_capped_mean(mu, sigma, u, p_tail, alpha, cap):
     return (1.0 - p_tail) * body_mean + p_tail * tail_mean
 
 
+def reformsim_fit(binary, claims, *options):
+    """`reformsim fit` of the claim amounts `claims` (a CSV file with a Claim column) as JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "claims.csv")
+        pd.DataFrame({"Claim": claims}).to_csv(path, index=False, float_format="%.17g")
+        out = subprocess.run([binary, "fit", path, "--column", "Claim", *options, "--json"],
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def spliced_fit(binary, claims, u):
+    """reformsim's spliced fit at u: (mu, sigma, tail probability, shape, shape s.e., n above u)."""
+    f = reformsim_fit(binary, claims, "--spliced", f"{u:.17g}")["spliced"]
+    p = f["parameters"]
+    above = sum(1 for v in claims if v > u)
+    return (p["mu"]["value"], p["sigma"]["value"], p["probability"]["value"],
+            p["shape"]["value"], p["shape"]["se"], above)
+
+
 def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reformsim", default=os.path.join(here, "..", "build", "reformsim"),
+                        help="the reformsim binary (default: build/reformsim)")
+    parser.add_argument("--check", help="a scenario that must hold the block's severity lines")
+    args = parser.parse_args()
+    binary = args.reformsim
     d = pd.read_csv(DATA)
     d["peril"] = d["Description"].map(peril_of)
     x = d["Claim"].to_numpy(dtype=float)
@@ -172,7 +211,8 @@ def main():
           f"${x.sum() / coverage_billion_years:,.0f}")
 
     print("\n## Severity: plain lognormal (MLE, all claims)")
-    mu_all, sigma_all = lognormal_mle(x)
+    plain = reformsim_fit(binary, x, "--families", "lognormal")["fits"][0]["parameters"]
+    mu_all, sigma_all = plain["mu"]["value"], plain["sigma"]["value"]
     print(f"mu = {mu_all:.4f}, sigma = {sigma_all:.4f}, mean = {math.exp(mu_all + sigma_all**2 / 2):,.0f}"
           f" (empirical mean {x.mean():,.0f})")
 
@@ -180,9 +220,7 @@ def main():
     for u in (25_000, 50_000, 100_000, 250_000):
         a, se, k = hill(x, u)
         print(f"  Hill at u = {u:>7,}: alpha = {a:.3f} (se {se:.3f}, {k} claims above)")
-    alpha, alpha_se, n_tail = hill(x, THRESHOLD_USD)
-    p_tail = n_tail / n
-    mu_b, sigma_b = truncated_above_lognormal_mle(x[x <= THRESHOLD_USD], THRESHOLD_USD)
+    mu_b, sigma_b, p_tail, alpha, alpha_se, n_tail = spliced_fit(binary, x, THRESHOLD_USD)
     print(f"pooled: tail probability {p_tail:.5f}, alpha {alpha:.4f} (se {alpha_se:.3f});"
           f" body lognormal below u: mu {mu_b:.4f}, sigma {sigma_b:.4f}")
 
@@ -212,10 +250,7 @@ def main():
     exceed = {}
     for peril in PERILS:
         xp = d.Claim[d.peril == peril].to_numpy(float)
-        body = xp[xp <= THRESHOLD_USD]
-        mu_p, sigma_p = truncated_above_lognormal_mle(body, THRESHOLD_USD)
-        tail_p = (xp > THRESHOLD_USD).mean()
-        a_p = hill(xp, THRESHOLD_USD)
+        mu_p, sigma_p, tail_p, *a_p = spliced_fit(binary, xp, THRESHOLD_USD)
         own = a_p[2] >= MIN_TAIL_CLAIMS and abs(a_p[0] - alpha) > SHAPE_SE_RULE * a_p[1]
         shape = a_p[0] if own else alpha
         for level in (250_000.0, 1_000_000.0):
@@ -236,12 +271,24 @@ def main():
 
     print("\n## Scenario block (models.real_estate.damage.perils), Wisconsin rates")
     print("perils:")
+    lines = []
     for r in rows:
         print(f"  - name: {r['peril']}")
         print(f"    events_per_billion_usd: {r['per_billion']:.2f}")
-        print(f"    severity: {{lognormal: {{mu: {r['mu']:.3f}, sigma: {r['sigma']:.3f}}}}}")
-        print(f"    tail: {{threshold_usd: {THRESHOLD_USD:.0f}, probability: "
-              f"{r['tail_probability']:.4f}, shape: {r['shape']:.3f}}}")
+        lines.append(f"severity: {{lognormal: {{mu: {r['mu']:.3f}, sigma: {r['sigma']:.3f}}}}}")
+        lines.append(f"tail: {{threshold_usd: {THRESHOLD_USD:.0f}, probability: "
+                     f"{r['tail_probability']:.4f}, shape: {r['shape']:.3f}}}")
+        print("    " + lines[-2])
+        print("    " + lines[-1])
+    if args.check:
+        with open(args.check, encoding="utf-8") as f:
+            scenario = f.read()
+        missing = [line for line in lines if line not in scenario]
+        for line in missing:
+            print(f"FAIL: {args.check} has no line '{line}'", file=sys.stderr)
+        if missing:
+            return 1
+        print(f"{args.check}: every severity and tail line of the block is there")
     return 0
 
 

@@ -13,7 +13,7 @@ pkgs=(build-essential cmake ninja-build pkg-config git
       python3-ipykernel python3-scipy python3-yaml python3-jinja2 python3-pil
       python3-pip python3-venv python3-setuptools python3-wheel  # pip install ./python (docs/analysis.md)
       python3-openpyxl chromium  # `reformsim report`: the workbook; the page's browser test
-      python3-openturns  # tests/check_sobol_openturns.py: Sobol' indices against OpenTURNS
+      python3-openturns  # tests/check_sobol_openturns.py, check_fit_openturns.py: against OpenTURNS
       clang-14 libclang-rt-14-dev)  # the sanitizer build and libFuzzer (scripts/test-sanitize.sh)
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' "${pkgs[@]}"

@@ -13,10 +13,12 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <tuple>
 
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
 #include "sim/special.hpp"
+#include "sim/spliced_severity.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -58,6 +60,14 @@ std::vector<double> logs(const std::vector<double>& x) {
   std::vector<double> out(x.size());
   std::transform(x.begin(), x.end(), out.begin(), [](double v) { return std::log(v); });
   return out;
+}
+
+// The inverse of a 2x2 observed information matrix [[a, b], [b, c]], row-major; empty where it is
+// not positive definite.
+std::vector<double> inverse_information(double a, double b, double c) {
+  const double det = a * c - b * b;
+  if (!(det > 0 && a > 0)) return {};
+  return {c / det, -b / det, -b / det, a / det};
 }
 
 // Standard errors from a 2x2 observed information matrix [[a, b], [b, c]].
@@ -396,6 +406,7 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
       const double k = gamma_shape(spread), theta = m / k;
       const auto [se_k, se_theta] =
           se_from_information(n * trigamma(k), n / theta, n * k / (theta * theta));
+      r.covariance = inverse_information(n * trigamma(k), n / theta, n * k / (theta * theta));
       r.params = {{"shape", k, se_k}, {"scale", theta, se_theta}};
       r.distribution = Distribution::gamma(k, theta);
       break;
@@ -405,6 +416,8 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
       const double tab = trigamma(a + b);
       const auto [se_a, se_b] =
           se_from_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
+      r.covariance =
+          inverse_information(n * (trigamma(a) - tab), -n * tab, n * (trigamma(b) - tab));
       r.params = {{"a", a, se_a}, {"b", b, se_b}};
       r.distribution = Distribution::beta(a, b);
       break;
@@ -470,6 +483,15 @@ static FitResult fit_complete(FitFamily family, const std::vector<double>& x,
     if (!std::isfinite(q.value))
       throw InputError(name + ": the values are too close together or too far apart to fit (" +
                        q.name + " " + shortest(q.value) + ")");
+  // The other families' information is diagonal (normal, lognormal; the negative binomial's mean
+  // and dispersion are orthogonal at the estimate; poisson has one parameter); none where an
+  // estimate is on the sample's boundary.
+  if (r.covariance.empty() &&
+      std::all_of(r.params.begin(), r.params.end(), [](const auto& q) { return q.se > 0; })) {
+    const std::size_t k = r.params.size();
+    r.covariance.assign(k * k, 0.0);
+    for (std::size_t i = 0; i < k; ++i) r.covariance[i * k + i] = r.params[i].se * r.params[i].se;
+  }
   std::vector<double> p;
   for (const auto& q : r.params) p.push_back(q.value);
   r.log_likelihood = fit_log_likelihood(family, p, x, w);
@@ -611,6 +633,11 @@ std::pair<double, double> cdf_sf(FitFamily family, const std::vector<double>& p,
     case FitFamily::kGamma:
       if (t <= 0) return {0.0, 1.0};
       return {boost::math::gamma_p(p[0], t / p[1]), boost::math::gamma_q(p[0], t / p[1])};
+    case FitFamily::kPareto: {
+      if (t <= p[0]) return {0.0, 1.0};
+      const double l = p[1] * std::log(p[0] / t);  // log S
+      return {-std::expm1(l), std::exp(l)};
+    }
     default:
       return {kNaN, kNaN};
   }
@@ -626,6 +653,16 @@ double log_mass(FitFamily family, const std::vector<double>& p, double a, double
   const auto [fa, sa] = cdf_sf(family, p, a);
   const auto [fb, sb] = cdf_sf(family, p, b);
   return std::log(sa <= 0.5 ? sa - sb : fb - fa);
+}
+
+// P(a < X <= x | a < X < b): row i's value through its own conditional fitted CDF, from
+// whichever tail keeps the differences accurate.
+double conditional_cdf(FitFamily family, const std::vector<double>& p, double a, double b,
+                       double x) {
+  const auto [fa, sa] = cdf_sf(family, p, a);
+  const auto [fb, sb] = cdf_sf(family, p, b);
+  const auto [fx, sx] = cdf_sf(family, p, x);
+  return sa <= 0.5 ? (sa - sx) / (sa - sb) : (fx - fa) / (fb - fa);
 }
 
 // Nelder-Mead minimisation of f from x0 with initial steps `step` (Lagarias et al. 1998
@@ -756,6 +793,75 @@ IncompleteTerms incomplete_terms(const std::string& name, const IncompleteData& 
 
 }  // namespace
 
+std::pair<double, double> censored_uniform_statistics(const std::vector<double>& u,
+                                                      const std::vector<double>& w,
+                                                      const std::vector<bool>& censored) {
+  struct Point {
+    double u, w;
+    bool censored;
+  };
+  std::vector<Point> v(u.size());
+  double total = 0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    v[i] = {u[i], wt(w, i), !censored.empty() && censored[i]};
+    total += v[i].w;
+  }
+  // At a tie the events come before the censored values (they were at risk at that point).
+  std::sort(v.begin(), v.end(), [](const Point& l, const Point& r) {
+    return l.u < r.u || (l.u == r.u && !l.censored && r.censored);
+  });
+  if (v.empty()) return {kNaN, kNaN};
+  // The product-limit estimate F steps at each distinct uncensored u; between steps (F - t)^2 /
+  // (t (1 - t)) integrates to c^2 log(e / s) - (1 - c)^2 log((1 - e) / (1 - s)) - (e - s) on [s, e)
+  // with F = c there. The integral runs to 1 when the largest value is uncensored (F reaches 1
+  // there), else to the largest value, where the estimate ends.
+  const auto piece = [](double c, double s, double e) {
+    const double left = c == 0 ? 0.0 : c * c * (std::log(e) - std::log(s));
+    const double right = c == 1 ? 0.0 : (1 - c) * (1 - c) * (std::log1p(-e) - std::log1p(-s));
+    return left - right - (e - s);
+  };
+  bool defined = true;
+  double at_risk = total, survival = 1, d = 0, integral = 0, from = 0;
+  for (std::size_t i = 0; i < v.size();) {
+    const double t = v[i].u;
+    if (!(t > 0 && t < 1)) defined = false;
+    double events = 0, removed = 0;
+    for (; i < v.size() && v[i].u == t; ++i) {
+      if (!v[i].censored) events += v[i].w;
+      removed += v[i].w;
+    }
+    if (events > 0) {
+      const double before = 1 - survival;
+      // The last of the values at risk: F reaches 1 (also when the weights' sum rounds).
+      survival = at_risk - events > 1e-12 * total ? survival * (1 - events / at_risk) : 0.0;
+      const double after = 1 - survival;
+      d = std::max({d, t - before, after - t});
+      if (defined) integral += piece(before, from, t);
+      from = t;
+    }
+    at_risk -= removed;
+  }
+  const double last = v.back().u;
+  const double end = v.back().censored ? last : 1.0;
+  d = std::max(d, end - (1 - survival));
+  if (defined && end > from) integral += piece(1 - survival, from, end);
+  return {d, defined ? total * integral : kNaN};
+}
+
+std::pair<double, double> incomplete_statistics(FitFamily family, const std::vector<double>& p,
+                                                const IncompleteData& data) {
+  std::vector<double> u(data.x.size());
+  std::vector<bool> censored(data.x.size());
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    const double a = row_value(data.truncate_below, i, -kInf);
+    const double b = row_value(data.truncate_above, i, kInf);
+    const double c = row_value(data.censor_above, i, kInf);
+    censored[i] = data.x[i] >= c;
+    u[i] = conditional_cdf(family, p, a, b, censored[i] ? c : data.x[i]);
+  }
+  return censored_uniform_statistics(u, data.weight, censored);
+}
+
 FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
   const std::string name = to_string(family);
   if (family != FitFamily::kNormal && family != FitFamily::kLognormal &&
@@ -774,7 +880,6 @@ FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
   r.family = family;
   r.n = data.x.size();
   r.weight = n;
-  r.ks = r.ad = kNaN;
   if (family == FitFamily::kPareto) {
     // Above its truncation point a_i a Pareto tail is Pareto(a_i, shape): the conditional
     // likelihood's score gives shape = (weight of the exact values) / sum_i w_i log(x_i / a_i),
@@ -855,11 +960,17 @@ FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
         h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
       }
     const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    r.covariance = inverse_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
     r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
     r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
                      : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])
                                                        : Distribution::gamma(p[0], p[1]);
     r.log_likelihood = loglik(p);
+  }
+  {
+    std::vector<double> p;
+    for (const auto& q : r.params) p.push_back(q.value);
+    std::tie(r.ks, r.ad) = incomplete_statistics(family, p, data);
   }
   const double k = static_cast<double>(r.params.size()) - (family == FitFamily::kPareto ? 1 : 0);
   r.aic = 2 * k - 2 * r.log_likelihood;
@@ -969,7 +1080,103 @@ SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& 
                      r.tail.weight * std::log(r.probability);
   r.aic = 2 * 4 - 2 * r.log_likelihood;
   r.bic = 4 * std::log(r.weight) - 2 * r.log_likelihood;
+  // The spliced CDF at each value: (1 - p) F(x) / F(u) at or below u, 1 - p (u / x)^shape above.
+  const std::vector<double> body_p = {r.body.params[0].value, r.body.params[1].value};
+  const double body_at_u = cdf_sf(FitFamily::kLognormal, body_p, threshold).first;
+  const double shape = r.tail.params[1].value;
+  std::vector<double> u(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    u[i] = x[i] > threshold ? 1 - r.probability * std::pow(threshold / x[i], shape)
+                            : (1 - r.probability) *
+                                  cdf_sf(FitFamily::kLognormal, body_p, x[i]).first / body_at_u;
+  std::tie(r.ks, r.ad) = censored_uniform_statistics(u, w, {});
   return r;
+}
+
+SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w) {
+  if (!w.empty() && w.size() != x.size())
+    throw InputError("spliced: " + std::to_string(w.size()) + " weights for " +
+                     std::to_string(x.size()) + " values");
+  const auto v = sorted_weighted(x, w);
+  const double total = total_weight(x, w);
+  constexpr int kCandidates = 40;
+  constexpr std::size_t kMinSide = 20;
+  std::vector<double> candidates;
+  for (int j = 0; j < kCandidates; ++j) {
+    const double exceed = 0.5 * std::pow(0.02 / 0.5, j / double(kCandidates - 1));
+    // The type-1 quantile: the first value whose cumulative weight reaches (1 - exceed) W.
+    double cum = 0;
+    std::size_t k = 0;
+    for (; k + 1 < v.size(); ++k) {
+      cum += v[k].second;
+      if (cum >= (1 - exceed) * total) break;
+    }
+    const double t = v[k].first;
+    // Values equal to t stay in the body.
+    const auto above = static_cast<std::size_t>(
+        v.end() - std::upper_bound(v.begin(), v.end(), std::make_pair(t, kInf)));
+    if (above < kMinSide || v.size() - above < kMinSide) continue;
+    if (t > 0 && (candidates.empty() || candidates.back() != t)) candidates.push_back(t);
+  }
+  if (candidates.empty())
+    throw InputError("spliced: no threshold candidate has 20 values above it and 20 at or below");
+  std::vector<double> ll(candidates.size(), -kInf);
+  tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
+    try {
+      ll[i] = fit_spliced(x, w, candidates[i]).log_likelihood;
+    } catch (const InputError&) {
+      // A candidate whose body or tail cannot be fitted is not a choice.
+    }
+  });
+  const auto best = static_cast<std::size_t>(std::max_element(ll.begin(), ll.end()) - ll.begin());
+  if (!std::isfinite(ll[best])) throw InputError("spliced: no threshold candidate could be fitted");
+  SplicedFit r = fit_spliced(x, w, candidates[best]);
+  r.profile_thresholds = candidates;
+  r.profile_log_likelihoods = ll;
+  return r;
+}
+
+namespace {
+// A spliced fit as a FitResult for run_bootstrap: mu, sigma, probability, shape (and the
+// threshold, its "standard error" 0 so that it gets an interval).
+FitResult spliced_as_result(const SplicedFit& f, bool with_threshold) {
+  FitResult r;
+  r.family = FitFamily::kLognormal;
+  r.params = {f.body.params[0],
+              f.body.params[1],
+              {"probability", f.probability, f.probability_se},
+              f.tail.params[1]};
+  if (with_threshold) r.params.push_back({"threshold", f.threshold, 0.0});
+  r.n = f.n;
+  r.weight = f.weight;
+  r.log_likelihood = f.log_likelihood;
+  r.ks = f.ks;
+  r.ad = f.ad;
+  return r;
+}
+}  // namespace
+
+FitBootstrap bootstrap_spliced(const SplicedFit& f, std::size_t replicates, std::uint64_t seed,
+                               bool choose_threshold, double level) {
+  const auto size = static_cast<std::size_t>(std::llround(f.weight));
+  if (size < 2)
+    throw InputError("spliced: the total weight " + shortest(f.weight) +
+                     " is below 2: a bootstrap sample of that size cannot be refitted");
+  SplicedSeverity sev;
+  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
+  sev.threshold_usd = f.threshold;
+  sev.tail_probability = f.probability;
+  sev.shape = f.tail.params[1].value;
+  sev.prepare();
+  const StreamKey key = StreamKey::of("fit-bootstrap").with("spliced");
+  return run_bootstrap(
+      spliced_as_result(f, choose_threshold), replicates, seed, level, key, [&](Stream& s) {
+        std::vector<double> x(size);
+        for (auto& v : x) v = sev.quantile(s.uniform());
+        return spliced_as_result(
+            choose_threshold ? fit_spliced_auto(x, {}) : fit_spliced(x, {}, f.threshold),
+            choose_threshold);
+      });
 }
 
 std::string spliced_scenario_text(const SplicedFit& fit) {

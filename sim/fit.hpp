@@ -16,6 +16,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/distributions.hpp"
@@ -59,6 +60,11 @@ struct FitResult {
   double bic = 0;
   double ks = 0;  // Kolmogorov-Smirnov D; NaN for count families
   double ad = 0;  // Anderson-Darling A^2; NaN for counts and where F is 0 or 1 at a value
+  // The inverse observed information (k x k, row-major, FitResult order): the estimates'
+  // asymptotic covariance, whose diagonal is the squared standard errors. Empty where an
+  // estimate is on the sample's boundary (pareto, uniform) or the information is not positive
+  // definite.
+  std::vector<double> covariance;
   Distribution distribution;
 };
 
@@ -86,8 +92,7 @@ struct Observation {
 // fixed at `truncate_below` (the Hill estimator, censored values counted). `x` holds values
 // above truncate_below (values at or above censor_above count as censored). Throws InputError
 // for another family, a value at or below the truncation point, fewer than two distinct
-// uncensored values, or (pareto) no truncation point. The KS and AD statistics are NaN: their
-// usual forms do not apply to incomplete data.
+// uncensored values, or (pareto) no truncation point. KS and AD: incomplete_statistics below.
 // Per-value truncation and censoring, as claims files have them (deductibles and policy limits
 // that differ by claim). Every vector but x may be empty (none for any value) or hold one entry
 // per value, NaN meaning none for that value. Value i was recorded only because it fell strictly
@@ -105,6 +110,26 @@ struct IncompleteData {
 // and its shape (weight of the exact values) / sum w log(min(x, c) / a). Throws InputError for a
 // value outside its truncation interval or a censoring point not above its truncation point.
 FitResult fit_incomplete(FitFamily family, const IncompleteData& data);
+
+// Goodness of fit of incomplete data. Each row's value (or censoring point) goes through its own
+// conditional fitted CDF, u_i = P(a_i < X <= x_i | a_i < X < b_i): under the model the u_i are
+// independent uniforms on (0, 1), right-censored where the value was (for one truncation point
+// this is the KS and AD against the conditional CDF of Chernobai, Rachev and Fabozzi, 2005).
+// censored_uniform_statistics compares the weighted product-limit (Kaplan-Meier) estimate F of
+// the u's CDF with the uniform's: KS D = sup |F(t) - t| and A^2 = W * integral of (F(t) - t)^2 /
+// (t (1 - t)) dt, over t up to the largest value (to 1 when that value is uncensored, where F
+// reaches 1). With no censoring these are the usual D and A^2 (Stephens' sum is that integral);
+// with one censoring point above every exact value, A^2 is Pettitt and Stephens' (1976) A^2 for
+// type I censored data; with random censoring it is the Anderson-Darling weighting of Koziol and
+// Green's (1976) Cramer-von Mises statistic. Their null distributions depend on the truncation,
+// the censoring and the estimation, so p-values come from bootstrap_incomplete. A^2 is NaN where
+// a u is 0 or 1 (the fitted CDF underflows); `w` as for fit(), `censored` empty for none.
+std::pair<double, double> censored_uniform_statistics(const std::vector<double>& u,
+                                                      const std::vector<double>& w,
+                                                      const std::vector<bool>& censored);
+// {KS D, AD A^2} of `data` under `family` with parameters `p` (FitResult order), as above.
+std::pair<double, double> incomplete_statistics(FitFamily family, const std::vector<double>& p,
+                                                const IncompleteData& data);
 
 // `w`: frequency weights as for fit().
 FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const Observation& obs,
@@ -133,8 +158,8 @@ FitBootstrap bootstrap(const FitResult& fit, std::size_t replicates, std::uint64
 // row i, round(w_i) values (one without weights) from the fitted distribution conditioned on the
 // row's truncation interval, censors them at the row's censoring point (a row censored by a flag
 // keeps its value as that point), and refits with fit_incomplete. Stream (seed, b,
-// "fit-bootstrap"/family/"incomplete"). Percentile intervals as above; the p-values are NaN
-// (no KS or AD for incomplete data).
+// "fit-bootstrap"/family/"incomplete"). Percentile intervals and the KS and AD p-values as
+// above (the replicates' statistics are incomplete_statistics, under the same scheme).
 FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& data,
                                   std::size_t replicates, std::uint64_t seed, double level = 0.95);
 
@@ -151,9 +176,29 @@ struct SplicedFit {
   double log_likelihood = 0, aic = 0, bic = 0;  // 4 parameters: mu, sigma, p, shape
   std::size_t n = 0;
   double weight = 0;
+  // KS D and A^2 of the data against the spliced CDF (censored_uniform_statistics of F(x_i)).
+  double ks = 0, ad = 0;
+  // With the threshold chosen (fit_spliced_auto): the candidates and their log-likelihoods.
+  std::vector<double> profile_thresholds, profile_log_likelihoods;
 };
 SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
                        double threshold);
+
+// The threshold chosen by profile likelihood: the spliced likelihood is a density over all the
+// data whatever u is, so its maximum over u is comparable across thresholds. The candidates are
+// the data's values at the weighted empirical quantiles of exceedance probability 0.5 * (0.02 /
+// 0.5)^(j / 39), j = 0..39 (geometric from the median to the 98th percentile, denser in the
+// tail), keeping those with at least 20 values above and 20 at or below; the fit at the best
+// one is returned with the profile. Throws InputError when no candidate qualifies.
+SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w);
+
+// A parametric bootstrap of a spliced fit: replicate b draws round(W) values from the fitted
+// spliced severity (sim::SplicedSeverity's inversion; stream (seed, b, "fit-bootstrap"/
+// "spliced")) and refits it, at the same threshold or (`choose_threshold`) choosing it again by
+// profile likelihood. Intervals in the order mu, sigma, probability, shape (and threshold when
+// chosen); the p-values of KS and AD as for bootstrap().
+FitBootstrap bootstrap_spliced(const SplicedFit& fit, std::size_t replicates, std::uint64_t seed,
+                               bool choose_threshold, double level = 0.95);
 // The scenario's two lines: `severity: {lognormal: {...}}` and `tail: {threshold_usd, probability,
 // shape}` (shortest decimals that read back as the fitted doubles).
 std::string spliced_scenario_text(const SplicedFit& fit);

@@ -267,6 +267,60 @@ TEST(CliFit, SplicedPrintsTheScenarioSeverityLines) {
   EXPECT_NE(bad.err.find("--spliced fits its own families"), std::string::npos) << bad.err;
 }
 
+// `--spliced auto`: the threshold of highest profile likelihood among the candidates listed in
+// the JSON, the spliced KS and AD, and with --bootstrap the intervals of the five parameters.
+TEST(CliFit, SplicedAutoChoosesTheThresholdOfHighestProfileLikelihood) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "auto",
+                                "--bootstrap", "30", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["spliced"];
+  const auto& choice = j["threshold_choice"];
+  ASSERT_EQ(choice["candidates"].size(), choice["log_likelihoods"].size());
+  double best = -1e300, at = 0;
+  for (std::size_t i = 0; i < choice["candidates"].size(); ++i)
+    if (!choice["log_likelihoods"][i].is_null() &&
+        choice["log_likelihoods"][i].get<double>() > best)
+      best = choice["log_likelihoods"][i].get<double>(), at = choice["candidates"][i].get<double>();
+  EXPECT_EQ(j["threshold"].get<double>(), at);
+  EXPECT_EQ(j["log_likelihood"].get<double>(), best);
+  EXPECT_GT(j["ks"].get<double>(), 0.0);
+  EXPECT_GT(j["ad"].get<double>(), 0.0);
+  EXPECT_EQ(j["bootstrap"]["replicates"], 30);
+  EXPECT_EQ(j["bootstrap"]["intervals_95"].size(), 5u);  // the threshold too
+  const auto yaml =
+      run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "auto", "--yaml"});
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  EXPECT_NE(yaml.out.find("--spliced auto (threshold "), std::string::npos) << yaml.out;
+  for (const char* bad : {"auto2", "-5", "0", "5e", "inf"}) {
+    const auto e = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", bad});
+    EXPECT_EQ(e.exit_code, 2) << bad;
+    EXPECT_TRUE(e.out.empty()) << bad;
+    EXPECT_NE(e.err.find(std::string("--spliced: expected a threshold > 0 or 'auto', found '") +
+                         bad + "'"),
+              std::string::npos)
+        << e.err;
+  }
+}
+
+// Truncated and censored fits have KS and AD, and with --bootstrap their p-values.
+TEST(CliFit, TruncatedAndCensoredFitsHaveBootstrapPValues) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal", "--families", "lognormal",
+                                "--truncate-below-column", "deductible", "--censor-above-column",
+                                "limit", "--bootstrap", "40", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto f = nlohmann::json::parse(r.out)["fits"][0];
+  EXPECT_GT(f["ks"].get<double>(), 0.0);
+  EXPECT_GT(f["ad"].get<double>(), 0.0);
+  EXPECT_GT(f["bootstrap"]["ks_p"].get<double>(), 0.0);
+  EXPECT_GT(f["bootstrap"]["ad_p"].get<double>(), 0.0);
+  // The covariance of the estimates: a symmetric 2 x 2 whose diagonal is the squared errors.
+  const auto& cov = f["covariance"];
+  ASSERT_EQ(cov.size(), 2u);
+  EXPECT_EQ(cov[0][1], cov[1][0]);
+  const double se = f["parameters"]["mu"]["se"].get<double>();
+  EXPECT_NEAR(cov[0][0].get<double>(), se * se, 1e-12 * se * se);
+}
+
 TEST(CliFit, MissingFileExitsTwo) {
   const auto r = run_reformsim({"fit", "/nonexistent/claims.csv", "--column", "paid"});
   EXPECT_EQ(r.exit_code, 2);
