@@ -15,7 +15,8 @@ run_off `expected` (the default) or `none`; and issue 19's presumption shares (t
 cannot prevent), litigation's causal share (what an ADR-settled dispute keeps), the Pareto tail
 spliced onto the lost-time medical cost (drawn here as the mixture it is: a normal deviate above
 the threshold's picks the tail, then a fresh Pareto draw), LC 4850 salary continuation and
-bootstrap payment patterns (parsed from models/workforce_injury/payment_pattern_bootstrap.inc).
+bootstrap payment patterns (parsed from models/workforce_injury/payment_pattern_bootstrap.inc),
+and the calendar-year medical trend of payments (medical_trend).
 Not supported (an error): run_off `simulated`. Department groups (breakdown metrics) are not
 computed.
 
@@ -207,6 +208,9 @@ class Params:
             rows = [line.strip().strip("{},") for line in BOOTSTRAP_INC.read_text().splitlines()
                     if line.startswith("{")]
             self.patterns = np.array([[float(x) for x in r.split(",")] for r in rows])
+        mt = s.get("medical_trend", {}) or {}  # calendar-year medical trend of payments
+        self.med_share = Dist(g(mt, "medical_share", 0.57))
+        self.med_trend = Dist(g(mt, "rate", 0.0))
         self.run_off = s.get("run_off", "expected")
         if self.run_off not in ("expected", "none"):
             raise ValueError(f"run_off '{self.run_off}' is not supported by the reference")
@@ -304,6 +308,8 @@ def simulate_batch(p, sim, factors_model, rng, paths):
     causal = p.causal.sample(rng, paths)                                        # (P,)
     pattern = (np.broadcast_to(p.pattern, (paths, len(p.pattern))) if p.patterns is None
                else p.patterns[rng.integers(0, len(p.patterns), paths)])     # (P, L)
+    med_share = p.med_share.sample(rng, paths)                                  # (P,)
+    med_trend = p.med_trend.sample(rng, paths)                                  # (P,)
     strength = {}  # reform -> list of (P, D, H) strengths per effect
     for name, r in p.reforms.items():
         cover_ramp = r["cover"][:, None] * r["ramp"][None, :]                    # (D, H)
@@ -446,6 +452,10 @@ def simulate_batch(p, sim, factors_model, rng, paths):
     # Each path by its own pattern: pay[path, a, t].
     lag = np.arange(H)[None, :] - np.arange(-(L - 1), H)[:, None]
     pay = np.where(((lag >= 0) & (lag < L))[None], pattern[:, np.clip(lag, 0, L - 1)], 0.0)
+    # The medical share of a payment grows with the calendar-year trend from max(a, 0) to t.
+    since = np.maximum(np.arange(H)[None, :] - np.maximum(np.arange(-(L - 1), H), 0)[:, None], 0)
+    pay = pay * (1.0 + med_share[:, None, None]
+                 * ((1.0 + med_trend[:, None, None]) ** since[None] - 1.0))
     out["run_off_paid_usd"] = np.einsum("pa,pat->pt", prior, pay[:, :L - 1])
     out["claims_paid_usd"] = out["run_off_paid_usd"] + np.einsum("pa,pat->pt", incurred,
                                                                  pay[:, L - 1:])
