@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-from compare import ONE_CORE, ROOT, HERE, run_json, agreement
+from compare import ROOT, HERE, run_json, agreement
 
 REFERENCES = {"procurement": "procurement_numpy.py", "real_estate": "real_estate_numpy.py"}
 

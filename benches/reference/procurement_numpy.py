@@ -15,15 +15,10 @@ standard error over paths, and the wall and CPU time of the simulation).
 
     /usr/bin/python3 benches/reference/procurement_numpy.py SCENARIO --paths N
 """
-import argparse
-import json
-import sys
-import time
 
 import numpy as np
-import yaml
 
-from workforce_injury_numpy import Dist, Factors, merge, summarize
+from workforce_injury_numpy import Dist, baseline_main
 
 MODEL = "procurement"
 FUNDS = ("general_fund", "special", "proprietary")
@@ -43,8 +38,9 @@ class Category:
         self.funds = np.array([float(funds.get(g, 0.0)) for g in FUNDS])
 
 
-def simulate(section, factors_model, rng, paths, horizon):
+def simulate(section, sim, factors_model, rng, paths):
     """metric name -> (paths, horizon) array for the baseline."""
+    horizon = int(sim["horizon_years"])
     total = section.get("annual_spend_usd")
     cats = [Category(c, float(total) if total is not None else None)
             for c in section["categories"]]
@@ -67,32 +63,5 @@ def simulate(section, factors_model, rng, paths, horizon):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario")
-    ap.add_argument("--paths", type=int, default=None, help="paths (default: the scenario's)")
-    ap.add_argument("--seed", type=int, default=None, help="numpy seed (default: the scenario's)")
-    args = ap.parse_args()
-    with open(args.scenario) as f:
-        doc = yaml.safe_load(f)
-    sim = dict(doc.get("simulation", {}))
-    horizon = int(sim.get("horizon_years", 10))
-    paths = args.paths or int(sim.get("paths", 1000))
-    seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
-    baseline = doc.get("baseline", "baseline")
-    patch = (((doc.get("options") or {}).get(baseline) or {}).get("models") or {}).get(MODEL)
-    section = merge(doc["models"][MODEL], patch) if patch else doc["models"][MODEL]
-
-    start, cpu0 = time.perf_counter(), time.process_time()
-    values = simulate(section, Factors(doc), np.random.default_rng(seed), paths, horizon)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
-    out = {"scenario": args.scenario, "paths": paths, "threads": 1, "options": 1,
-           "horizon_years": horizon, "start_year": sim.get("start_year", 2025),
-           "wall_s": wall, "cpu_s": cpu, "paths_per_s": paths / wall,
-           "results": {baseline: {f"{MODEL}.{m}": summarize(v) for m, v in values.items()}}}
-    json.dump(out, sys.stdout)
-    print()
-
-
 if __name__ == "__main__":
-    main()
+    baseline_main(MODEL, simulate, __doc__)

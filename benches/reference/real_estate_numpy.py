@@ -20,16 +20,11 @@ standard error over paths, and the wall and CPU time of the simulation).
 
     /usr/bin/python3 benches/reference/real_estate_numpy.py SCENARIO --paths N
 """
-import argparse
-import json
 import math
-import sys
-import time
 
 import numpy as np
-import yaml
 
-from workforce_injury_numpy import Dist, Factors, merge, summarize
+from workforce_injury_numpy import Dist, baseline_main
 
 MODEL = "real_estate"
 DAYS = 365.25
@@ -198,32 +193,5 @@ def simulate(s, sim, factors_model, rng, paths):
             "sla_discount_usd": sla_given, "damage_events": events}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario")
-    ap.add_argument("--paths", type=int, default=None, help="paths (default: the scenario's)")
-    ap.add_argument("--seed", type=int, default=None, help="numpy seed (default: the scenario's)")
-    args = ap.parse_args()
-    with open(args.scenario) as f:
-        doc = yaml.safe_load(f)
-    sim = dict(doc.get("simulation", {}))
-    sim.setdefault("horizon_years", 10)
-    paths = args.paths or int(sim.get("paths", 1000))
-    seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
-    baseline = doc.get("baseline", "baseline")
-    patch = (((doc.get("options") or {}).get(baseline) or {}).get("models") or {}).get(MODEL)
-    section = merge(doc["models"][MODEL], patch) if patch else doc["models"][MODEL]
-
-    start, cpu0 = time.perf_counter(), time.process_time()
-    values = simulate(section, sim, Factors(doc), np.random.default_rng(seed), paths)
-    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
-    out = {"scenario": args.scenario, "paths": paths, "threads": 1, "options": 1,
-           "horizon_years": sim["horizon_years"], "start_year": sim.get("start_year", 2025),
-           "wall_s": wall, "cpu_s": cpu, "paths_per_s": paths / wall,
-           "results": {baseline: {f"{MODEL}.{m}": summarize(v) for m, v in values.items()}}}
-    json.dump(out, sys.stdout)
-    print()
-
-
 if __name__ == "__main__":
-    main()
+    baseline_main(MODEL, simulate, __doc__)

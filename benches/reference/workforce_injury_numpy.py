@@ -475,11 +475,15 @@ def summarize(values):
             "sum_mean": float(sums.mean()), "sum_se": se(sums)}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+
+def command_line(description, batch_paths=False):
+    """The references' common command line: (args, scenario document, its simulation section
+    with defaults, paths, numpy seed)."""
+    ap = argparse.ArgumentParser(description=description.split("\n\n")[0])
     ap.add_argument("scenario")
     ap.add_argument("--paths", type=int, default=None, help="paths (default: the scenario's)")
-    ap.add_argument("--batch-paths", type=int, default=16, help="paths simulated together")
+    if batch_paths:
+        ap.add_argument("--batch-paths", type=int, default=16, help="paths simulated together")
     ap.add_argument("--seed", type=int, default=None, help="numpy seed (default: the scenario's)")
     args = ap.parse_args()
     with open(args.scenario) as f:
@@ -489,6 +493,32 @@ def main():
     sim.setdefault("start_year", 2025)
     paths = args.paths or int(sim.get("paths", 1000))
     seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
+    return args, doc, sim, paths, seed
+
+
+def baseline_main(model, simulate, doc):
+    """The command line of a baseline reference: reads SCENARIO, merges its baseline option's
+    patch into the model's section, runs simulate(section, simulation, factors, rng, paths) and
+    prints JSON like build/benches/reformsim_bench_summary (per metric the per-year mean and
+    standard error over paths; the wall and CPU time of the simulation)."""
+    args, doc, sim, paths, seed = command_line(doc)
+    baseline = doc.get("baseline", "baseline")
+    patch = (((doc.get("options") or {}).get(baseline) or {}).get("models") or {}).get(model)
+    section = merge(doc["models"][model], patch) if patch else doc["models"][model]
+
+    start, cpu0 = time.perf_counter(), time.process_time()
+    values = simulate(section, sim, Factors(doc), np.random.default_rng(seed), paths)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    out = {"scenario": args.scenario, "paths": paths, "threads": 1, "options": 1,
+           "horizon_years": sim["horizon_years"], "start_year": sim["start_year"],
+           "wall_s": wall, "cpu_s": cpu, "paths_per_s": paths / wall,
+           "results": {baseline: {f"{model}.{m}": summarize(v) for m, v in values.items()}}}
+    json.dump(out, sys.stdout)
+    print()
+
+
+def main():
+    args, doc, sim, paths, seed = command_line(__doc__, batch_paths=True)
     base = doc["models"][MODEL]
     options = doc.get("options") or {"baseline": {}}
     factors = Factors(doc)
