@@ -779,6 +779,120 @@ models:
   EXPECT_NE(defaulted, both0);
 }
 
+TEST(WorkforceInjury, MedicalTrendRaisesPaymentsByTheirCalendarYear) {
+  // Claims paid with the calendar-year medical trend, no run-off, a stationary accident year
+  // (incurred I with E[I] = lambda E[X]): a payment made k years after its accident is
+  // multiplied by T(k) = 1 + m ((1 + g)^k - 1), g drawn per path from uniform(lo, hi), so
+  //   E[paid(t)] = lambda E[X] sum_{k <= t} f[k] (1 + m (E[(1 + g)^k] - 1)),
+  //   E[(1 + g)^k] = ((1 + hi)^(k+1) - (1 + lo)^(k+1)) / ((k + 1) (hi - lo)).
+  const double m = 0.62, lo = 0.02, hi = 0.12;
+  const double f[] = {0.45, 0.3, 0.15, 0.1};
+  const std::size_t h = 5;
+  const sim::Results r =
+      run(one_department(4000, static_cast<int>(h), R"(    payment_pattern: [0.45, 0.3, 0.15, 0.1]
+    medical_trend: {medical_share: 0.62, rate: {uniform: [0.02, 0.12]}}
+)"));
+  const ClaimMoments x = claim_moments();
+  const auto& paid = values(r, "baseline", "claims_paid_usd");
+  const sim::InputSeries* rate = r.option("baseline")->input("workforce_injury.medical_trend.rate");
+  const sim::InputSeries* share =
+      r.option("baseline")->input("workforce_injury.medical_trend.medical_share");
+  ASSERT_NE(rate, nullptr);
+  ASSERT_NE(share, nullptr);
+  EXPECT_NEAR(sim::mean(rate->values), 0.5 * (lo + hi), 4 * sim::standard_error(rate->values));
+  for (double v : share->values) EXPECT_EQ(v, m);
+  double expected = 0.0, untrended = 0.0;
+  for (std::size_t t = 0; t < h; ++t) {
+    if (t < 4) {
+      const double k1 = static_cast<double>(t + 1);
+      const double growth = (std::pow(1 + hi, k1) - std::pow(1 + lo, k1)) / (k1 * (hi - lo));
+      expected += 50 * x.ex * f[t] * (1 + m * (growth - 1));
+      untrended += 50 * x.ex * f[t];
+    }
+    std::vector<double> year;
+    for (std::size_t p = 0; p < 4000; ++p) year.push_back(paid[p * h + t]);
+    const double se = sim::standard_error(year);
+    EXPECT_NEAR(sim::mean(year), expected, 4 * se) << "year " << t;
+    if (t >= 2) {
+      EXPECT_GT(expected - untrended, 6 * se) << "year " << t;  // the test can see it
+    }
+  }
+
+  // Path by path, exactly: paid(t) = sum_a I(a) f[t - a] T(t - a) with the path's own g.
+  const auto& med = values(r, "baseline", "medical_incurred_usd");
+  const auto& ind = values(r, "baseline", "indemnity_incurred_usd");
+  const auto& legal = values(r, "baseline", "legal_incurred_usd");
+  for (std::size_t p = 0; p < 50; ++p) {
+    const double g = rate->values[p];
+    for (std::size_t t = 0; t < h; ++t) {
+      double want = 0.0;
+      for (std::size_t a = 0; a <= t; ++a) {
+        if (t - a >= 4) continue;
+        const double inc = med[p * h + a] + ind[p * h + a] + legal[p * h + a];
+        want += inc * f[t - a] * (1 + m * (std::pow(1 + g, static_cast<double>(t - a)) - 1));
+      }
+      EXPECT_NEAR(paid[p * h + t], want, 1e-9 * want) << "path " << p << " year " << t;
+    }
+  }
+}
+
+TEST(WorkforceInjury, MedicalTrendIsByCalendarYearNotAccidentYear) {
+  // The expected run-off (accident years before the horizon), whose incurred cost the trend
+  // does not change: every payment made in year t, whatever its accident year, is multiplied
+  // by the same T(t) = 1 + m ((1 + g)^t - 1), so run_off(t) with the trend = T(t) x run_off(t)
+  // without, path by path. Trending by accident year instead would scale the accident years
+  // differently (and change year 0, where T = 1). The horizon's own accident years: a payment
+  // of accident year a in year t carries T(t - a), not T(t).
+  auto text = [](const std::string& trend) {
+    return std::string(R"(simulation: {paths: 40, horizon_years: 4, start_year: 2030, seed: 5}
+models:
+  workforce_injury:
+    daily_indemnity_usd: 190
+    severity_multiplier: {lognormal: {mean: 1, sd: 0.2}}
+    severity:
+      medical_only_usd: {mean: 1200, sd: 900}
+      lost_time_medical_usd: {mean: 23000, sd: 17000}
+    inflation: {medical: 0.05, indemnity: 0.02}
+    payment_pattern: [0.35, 0.3, 0.2, 0.1, 0.05]
+    run_off: expected
+)") + trend +
+           R"(
+    departments:
+      - {name: a, headcount_fte: 800, claims_per_100_fte: 6}
+)";
+  };
+  const double m = 0.55, g = 0.083;
+  const sim::Results plain = run(text(""));
+  const sim::Results trended = run(text("    medical_trend: {medical_share: 0.55, rate: 0.083}"));
+  const std::size_t h = 4;
+  const auto& r0 = values(plain, "baseline", "run_off_paid_usd");
+  const auto& r1 = values(trended, "baseline", "run_off_paid_usd");
+  const auto& p0 = values(plain, "baseline", "claims_paid_usd");
+  const auto& p1 = values(trended, "baseline", "claims_paid_usd");
+  const auto& i0 = values(plain, "baseline", "total_incurred_usd");
+  const auto& i1 = values(trended, "baseline", "total_incurred_usd");
+  const double f[] = {0.35, 0.3, 0.2, 0.1, 0.05};
+  auto T = [&](std::size_t d) { return 1 + m * (std::pow(1 + g, static_cast<double>(d)) - 1); };
+  for (std::size_t p = 0; p < 40; ++p) {
+    for (std::size_t t = 0; t < h; ++t) {
+      EXPECT_EQ(i0[p * h + t], i1[p * h + t]);  // incurred cost does not move
+      EXPECT_NEAR(r1[p * h + t], T(t) * r0[p * h + t], 1e-12 * r0[p * h + t]) << "year " << t;
+      // The horizon's accident years: the paid cost beyond the run-off.
+      double extra = 0.0;
+      for (std::size_t a = 0; a <= t; ++a) {
+        const double inc = values(plain, "baseline", "medical_incurred_usd")[p * h + a] +
+                           values(plain, "baseline", "indemnity_incurred_usd")[p * h + a] +
+                           values(plain, "baseline", "legal_incurred_usd")[p * h + a];
+        extra += inc * f[t - a] * T(t - a);
+      }
+      EXPECT_NEAR(p1[p * h + t] - r1[p * h + t], extra, 1e-9 * extra) << "year " << t;
+    }
+    EXPECT_EQ(r1[p * h], r0[p * h]);
+    EXPECT_GT(r1[p * h + 3], 1.1 * r0[p * h + 3]);
+    EXPECT_NE(p1[p * h + 1], p0[p * h + 1]);
+  }
+}
+
 TEST(WorkforceInjury, BudgetCountsEachCashFlowOnce) {
   const sim::Results r = run(rich(100, R"(  all:
     models:
@@ -831,6 +945,11 @@ TEST(WorkforceInjury, BadSectionsGiveClearErrors) {
        "models.workforce_injury.reforms.wellness.effectt: unknown key 'effectt'"},
       {"    reforms:\n      safety: {effect: {triangular: [0.1, 0.5, 1.5]}}\n",
        "models.workforce_injury.reforms.safety.effect: must be in [0, 1]"},
+      {"    medical_trend: {medical_share: 1.2, rate: 0.03}\n",
+       "models.workforce_injury.medical_trend.medical_share: must be in [0, 1]"},
+      {"    medical_trend: {rate: -1.5}\n", "models.workforce_injury.medical_trend.rate: must be"},
+      {"    medical_trend: {rates: 0.03}\n",
+       "models.workforce_injury.medical_trend.rates: unknown key 'rates'"},
   };
   for (const auto& [extra, message] : cases) {
     const std::string err = errors_of(one_department(10, 3, extra));

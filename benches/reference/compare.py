@@ -43,15 +43,15 @@ def run_json(cmd):
     return json.loads(out.stdout)
 
 
-def agreement(rs, ref, metrics, tol):
-    """(checked, failures, worst z, where)."""
+def agreement(rs, ref, metrics, tol, model="workforce_injury"):
+    """(checked, failures, worst z, where): `model`'s metrics, per option and year."""
     checked, failures, worst, where = 0, [], 0.0, ""
     for option, res in ref["results"].items():
         if option not in rs["results"]:
             failures.append(f"option {option} missing from reformsim")
             continue
         for metric in metrics:
-            key = f"workforce_injury.{metric}"
+            key = f"{model}.{metric}"
             a, b = rs["results"][option][key], res[key]
             for year, (ma, sa, mb, sb) in enumerate(zip(a["mean"], a["se"], b["mean"], b["se"])):
                 checked += 1

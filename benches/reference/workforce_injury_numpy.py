@@ -15,7 +15,8 @@ run_off `expected` (the default) or `none`; and issue 19's presumption shares (t
 cannot prevent), litigation's causal share (what an ADR-settled dispute keeps), the Pareto tail
 spliced onto the lost-time medical cost (drawn here as the mixture it is: a normal deviate above
 the threshold's picks the tail, then a fresh Pareto draw), LC 4850 salary continuation and
-bootstrap payment patterns (parsed from models/workforce_injury/payment_pattern_bootstrap.inc).
+bootstrap payment patterns (parsed from models/workforce_injury/payment_pattern_bootstrap.inc),
+and the calendar-year medical trend of payments (medical_trend).
 Not supported (an error): run_off `simulated`. Department groups (breakdown metrics) are not
 computed.
 
@@ -207,6 +208,9 @@ class Params:
             rows = [line.strip().strip("{},") for line in BOOTSTRAP_INC.read_text().splitlines()
                     if line.startswith("{")]
             self.patterns = np.array([[float(x) for x in r.split(",")] for r in rows])
+        mt = s.get("medical_trend", {}) or {}  # calendar-year medical trend of payments
+        self.med_share = Dist(g(mt, "medical_share", 0.57))
+        self.med_trend = Dist(g(mt, "rate", 0.0))
         self.run_off = s.get("run_off", "expected")
         if self.run_off not in ("expected", "none"):
             raise ValueError(f"run_off '{self.run_off}' is not supported by the reference")
@@ -309,6 +313,8 @@ class PathInputs:
         self.pattern = (np.broadcast_to(p.pattern, (paths, len(p.pattern)))
                         if p.patterns is None
                         else p.patterns[rng.integers(0, len(p.patterns), paths)])  # (P, L)
+        self.med_share = p.med_share.sample(rng, paths)                              # (P,)
+        self.med_trend = p.med_trend.sample(rng, paths)                              # (P,)
         self.strength = {}  # reform -> list of (P, D, H) strengths per effect
         for name, r in p.reforms.items():
             cover_ramp = r["cover"][:, None] * r["ramp"][None, :]                      # (D, H)
@@ -441,6 +447,7 @@ def finish(p, x, out, admin):
     per (path, year)); `admin` is ADR's per-dispute cost per (path, year)."""
     paths, H, L = x.paths, x.H, len(p.pattern)
     W, F, S, rates, pattern = x.W, x.F, x.S, x.rates, x.pattern
+    med_share, med_trend = x.med_share, x.med_trend
     t = np.arange(H)
     out["investigation_cost_usd"] = out["fraud_caught_claims"] * p.investigation * W
     program = admin.copy()
@@ -472,6 +479,10 @@ def finish(p, x, out, admin):
     # Each path by its own pattern: pay[path, a, t].
     lag = np.arange(H)[None, :] - np.arange(-(L - 1), H)[:, None]
     pay = np.where(((lag >= 0) & (lag < L))[None], pattern[:, np.clip(lag, 0, L - 1)], 0.0)
+    # The medical share of a payment grows with the calendar-year trend from max(a, 0) to t.
+    since = np.maximum(np.arange(H)[None, :] - np.maximum(np.arange(-(L - 1), H), 0)[:, None], 0)
+    pay = pay * (1.0 + med_share[:, None, None]
+                 * ((1.0 + med_trend[:, None, None]) ** since[None] - 1.0))
     out["run_off_paid_usd"] = np.einsum("pa,pat->pt", prior, pay[:, :L - 1])
     out["claims_paid_usd"] = out["run_off_paid_usd"] + np.einsum("pa,pat->pt", incurred,
                                                                  pay[:, L - 1:])
@@ -491,16 +502,20 @@ def summarize(values):
             "sum_mean": float(sums.mean()), "sum_se": se(sums)}
 
 
-def main(simulate=simulate_batch, usage=__doc__, batch_paths=16):
-    """The command line of a reference: `simulate(p, sim, factors, rng, paths)` draws a batch."""
-    ap = argparse.ArgumentParser(description=usage.split("\n\n")[0])
+
+def command_line(description, batch_paths=None):
+    """The references' common command line: (args, scenario document, its simulation section
+    with defaults, paths, numpy seed). With `batch_paths` (the workforce references), also
+    --batch-paths (that default) and --option."""
+    ap = argparse.ArgumentParser(description=description.split("\n\n")[0])
     ap.add_argument("scenario")
     ap.add_argument("--paths", type=int, default=None, help="paths (default: the scenario's)")
-    ap.add_argument("--batch-paths", type=int, default=batch_paths,
-                    help=f"paths simulated together (default {batch_paths})")
+    if batch_paths:
+        ap.add_argument("--batch-paths", type=int, default=batch_paths,
+                        help=f"paths simulated together (default {batch_paths})")
+        ap.add_argument("--option", action="append", default=None,
+                        help="simulate only this option (repeatable; default: every option)")
     ap.add_argument("--seed", type=int, default=None, help="numpy seed (default: the scenario's)")
-    ap.add_argument("--option", action="append", default=None,
-                    help="simulate only this option (repeatable; default: every option)")
     args = ap.parse_args()
     with open(args.scenario) as f:
         doc = yaml.safe_load(f)
@@ -509,6 +524,33 @@ def main(simulate=simulate_batch, usage=__doc__, batch_paths=16):
     sim.setdefault("start_year", 2025)
     paths = args.paths or int(sim.get("paths", 1000))
     seed = args.seed if args.seed is not None else int(sim.get("seed", 1))
+    return args, doc, sim, paths, seed
+
+
+def baseline_main(model, simulate, doc):
+    """The command line of a baseline reference: reads SCENARIO, merges its baseline option's
+    patch into the model's section, runs simulate(section, simulation, factors, rng, paths) and
+    prints JSON like build/benches/reformsim_bench_summary (per metric the per-year mean and
+    standard error over paths; the wall and CPU time of the simulation)."""
+    args, doc, sim, paths, seed = command_line(doc)
+    baseline = doc.get("baseline", "baseline")
+    patch = (((doc.get("options") or {}).get(baseline) or {}).get("models") or {}).get(model)
+    section = merge(doc["models"][model], patch) if patch else doc["models"][model]
+
+    start, cpu0 = time.perf_counter(), time.process_time()
+    values = simulate(section, sim, Factors(doc), np.random.default_rng(seed), paths)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+    out = {"scenario": args.scenario, "paths": paths, "threads": 1, "options": 1,
+           "horizon_years": sim["horizon_years"], "start_year": sim["start_year"],
+           "wall_s": wall, "cpu_s": cpu, "paths_per_s": paths / wall,
+           "results": {baseline: {f"{model}.{m}": summarize(v) for m, v in values.items()}}}
+    json.dump(out, sys.stdout)
+    print()
+
+
+def main(simulate=simulate_batch, usage=__doc__, batch_paths=16):
+    """The command line of a reference: `simulate(p, sim, factors, rng, paths)` draws a batch."""
+    args, doc, sim, paths, seed = command_line(usage, batch_paths)
     base = doc["models"][MODEL]
     options = doc.get("options") or {"baseline": {}}
     if args.option:

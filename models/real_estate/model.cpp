@@ -11,6 +11,8 @@
 #include "models/real_estate/read_params.hpp"
 #include "sim/elementary.hpp"
 #include "sim/errors.hpp"
+#include "sim/philox_batch.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::models {
 namespace {
@@ -31,6 +33,75 @@ double draw(const sim::Distribution& d, const sim::PathContext& ctx, StreamKey k
 int round_count(double x) {
   return static_cast<int>(std::floor(x + 0.5));
 }
+
+// Damage events waiting for their losses, in the order their losses are added: each event's
+// stream key, severity and the two sums its loss goes to. Losses are added only when the batch is
+// full or the path's events are all in (flush), in that order, so every sum gets the same
+// additions in the same order as one event at a time; meanwhile the streams' first blocks, the
+// normal quantiles and the exps of a lognormal body run in SIMD lanes over the whole batch
+// (sim::philox_blocks, sim::normal_quantiles, sim::exps_portable: the scalar functions' bits).
+// A path has a few events in each of many (class, peril, year) cells: batching them by cell
+// gives SIMD loops of two or three values. On the stack, no allocation.
+struct DamageEvents {
+  std::uint64_t keys[sim::kPhiloxBatch];
+  const sim::SplicedSeverity* severity[sim::kPhiloxBatch];
+  double* sums[sim::kPhiloxBatch][2];
+  sim::PhiloxBlocks blocks;
+  double u[sim::kPhiloxBatch], z[sim::kPhiloxBatch], loss[sim::kPhiloxBatch];
+  std::size_t n = 0;
+
+  // Losses of the events waiting: severity->quantile(u) each (sim/spliced_severity.hpp).
+  void flush(const sim::PathContext& ctx) {
+    if (n == 0) return;
+    sim::philox_blocks(ctx.seed(), ctx.path(), keys, n, 0, blocks);
+    sim::uniforms53(blocks.w[0], blocks.w[1], n, u);
+    auto lognormal_body = [&](std::size_t i) {
+      const sim::SplicedSeverity& s = *severity[i];
+      return s.body.kind() == sim::DistKind::kLognormal &&
+             !(s.tail_probability > 0.0 && u[i] >= 1.0 - s.tail_probability);
+    };
+    // The body's argument as SplicedSeverity::quantile forms it (0.5 where not used).
+    for (std::size_t i = 0; i < n; ++i) {
+      const sim::SplicedSeverity& s = *severity[i];
+      loss[i] = !lognormal_body(i) ? 0.5
+                : s.tail_probability <= 0.0
+                    ? u[i]
+                    : u[i] / (1.0 - s.tail_probability) * s.body_cdf_at_threshold;
+    }
+    sim::normal_quantiles(loss, n, z);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double* mu_sigma = severity[i]->body.params();
+      z[i] = lognormal_body(i) ? mu_sigma[0] + mu_sigma[1] * z[i] : 0.0;
+    }
+    sim::exps_portable(z, n, loss);
+    for (std::size_t i = 0; i < n; ++i) {
+      const sim::SplicedSeverity& s = *severity[i];
+      loss[i] = lognormal_body(i) ? std::min(loss[i], s.cap_usd) : s.quantile(u[i]);
+      *sums[i][0] += loss[i];
+      *sums[i][1] += loss[i];
+    }
+    n = 0;
+  }
+
+  // Events 0 .. count - 1 of a (class, peril, year) cell (keys cell_key.with(i)), their losses
+  // going to the two sums.
+  void add(const sim::PathContext& ctx, StreamKey cell_key, std::int64_t count,
+           const sim::SplicedSeverity& sev, double* sum, double* class_sum) {
+    for (std::int64_t first = 0; first < count;) {
+      const std::size_t m =
+          std::min(static_cast<std::size_t>(count - first), sim::kPhiloxBatch - n);
+      sim::stream_keys(cell_key, static_cast<std::uint64_t>(first), m, keys + n);
+      for (std::size_t i = n; i < n + m; ++i) {
+        severity[i] = &sev;
+        sums[i][0] = sum;
+        sums[i][1] = class_sum;
+      }
+      n += m;
+      first += static_cast<std::int64_t>(m);
+      if (n == sim::kPhiloxBatch) flush(ctx);
+    }
+  }
+};
 
 double busiest_damage_events(const real_estate::Params& spec) {
   // Exposure: the replacement value of a class, found unrecorded parcels included.
@@ -514,6 +585,7 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
   double* lease = out.metric(kLeaseIncome);
   double* damage = out.metric(kDamage);
   double* events = out.metric(kDamageEvents);
+  DamageEvents pending;
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
     const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
@@ -566,13 +638,9 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
         sim::Stream cs = ctx.stream(damage_count_keys_[kp].with(static_cast<std::uint64_t>(y)));
         const std::int64_t n =
             sim::checked_count(peril.count.quantile(mean, cs.uniform()), "damage events");
+        // Event i's loss from the first uniform of its stream, key year_key.with(i).
         const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
-        for (std::int64_t i = 0; i < n; ++i) {
-          sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
-          const double loss = peril.severity.quantile(es.uniform());
-          damage[y] += loss;
-          class_damage[y] += loss;
-        }
+        pending.add(ctx, year_key, n, peril.severity, &damage[y], &class_damage[y]);
         events[y] += static_cast<double>(n);
       }
 
@@ -584,6 +652,7 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
       class_value[y] = value_c;
     }
   }
+  pending.flush(ctx);  // the last events' losses, before anything reads the sums
 }
 
 void RealEstateModel::add_partnerships(const sim::PathContext& ctx, const PathState& st,

@@ -56,6 +56,8 @@ enum Input : int {
   kAdrDuration,
   kLitigationCausal,
   kPatternDelay,
+  kMedicalShare,
+  kMedicalTrend,
   kFixedInputCount
 };
 constexpr const char* kInputNames[kFixedInputCount] = {"frequency_multiplier",
@@ -67,7 +69,9 @@ constexpr const char* kInputNames[kFixedInputCount] = {"frequency_multiplier",
                                                        "adr.litigation_effect",
                                                        "adr.duration_effect",
                                                        "litigation.causal_share",
-                                                       "payment_pattern.mean_delay_years"};
+                                                       "payment_pattern.mean_delay_years",
+                                                       "medical_trend.medical_share",
+                                                       "medical_trend.rate"};
 
 // The first accident year whose claims are drawn one by one: those before the horizon too when
 // the run-off is simulated.
@@ -109,6 +113,10 @@ std::string input_description(int i) {
       return "share of a litigated claim's excess cost that litigation causes (ADR can avoid)";
     case kPatternDelay:
       return "mean payment delay of the path's payment pattern, years";
+    case kMedicalShare:
+      return "medical share of claim payments (the part the calendar-year trend acts on)";
+    case kMedicalTrend:
+      return "yearly calendar-year trend of the medical part of payments after the accident year";
     default:
       return "";
   }
@@ -345,6 +353,14 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
                       &Department::presumption_key},
                      presumption);
   const std::span<const double> pattern(draw_pattern(ctx, out));
+  // The calendar-year medical trend of payments, by years since the accident (or the start).
+  const double medical_share = draw(ctx, kMedicalShare, p_.medical_share);
+  const double medical_trend = draw(ctx, kMedicalTrend, p_.medical_trend);
+  out.set_input(kMedicalShare, medical_share);
+  out.set_input(kMedicalTrend, medical_trend);
+  double trend_by_delay[sim::kMaxHorizonYears];
+  const std::span<double> trend(trend_by_delay, static_cast<std::size_t>(horizon_));
+  medical_trend_factors(medical_share, medical_trend, trend);
   fill_indices(ctx, med_index, wage_index);
   const PathRun run{ctx,     freq,      sev,        rates, presumption, causal,
                     effects, med_index, wage_index, prior, stats};
@@ -402,10 +418,10 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
   const std::span<double> run_off(m[kRunOffPaid], static_cast<std::size_t>(horizon_));
   const std::span<double> paid(m[kClaimsPaid], static_cast<std::size_t>(horizon_));
   pay_out(std::span<const double>(incurred, static_cast<std::size_t>(prior)), -prior, pattern,
-          run_off);
+          run_off, trend);
   for (int t = 0; t < horizon_; ++t) paid[t] = run_off[t];
   pay_out(std::span<const double>(incurred + prior, static_cast<std::size_t>(horizon_)), 0, pattern,
-          paid);
+          paid, trend);
   for (int t = 0; t < horizon_; ++t)
     m[kTotalPaid][t] = paid[t] + m[kInvestigation][t] + m[kProgram][t];
   // Claims paid by group: the same payment of each group's accident years.
@@ -416,7 +432,7 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
         static_cast<std::size_t>(horizon_));
     std::fill(group_paid.begin(), group_paid.end(), 0.0);
     pay_out(std::span<const double>(inc, static_cast<std::size_t>(years_)), -prior, pattern,
-            group_paid);
+            group_paid, trend);
   }
 }
 

@@ -44,8 +44,12 @@
 //   Reform r's strength in year t is its per-path effect x ramp_r(t) for covered departments:
 //   ramp = 0 before the start, then min(1, (k + 1) / ramp_up_years) in the program's year k.
 //   Incurred cost of accident year t (medical + indemnity + legal) is paid by the payment
-//   pattern: paid(t) = sum_a incurred(a) * pattern[t - a], the pattern fixed or one of its
-//   bootstrap replicates drawn per path (payment_pattern_uncertainty). Departments' `group`s give
+//   pattern: paid(t) = sum_a incurred(a) * pattern[t - a] * T(t - max(a, 0)), the pattern fixed
+//   or one of its bootstrap replicates drawn per path (payment_pattern_uncertainty), and
+//   T(d) = 1 + m ((1 + g)^d - 1) the calendar-year medical trend: the medical share m of a
+//   payment grows at the yearly rate g from its accident year (the run-off: from year 0, whose
+//   cash is calibrated) to the year it is paid (medical_trend; m and g drawn per path; g = 0
+//   by default: no trend). Departments' `group`s give
 //   claims and claims paid by group (breakdown metrics). Accident years before the horizon
 //   (the run-off that a real budget pays in its first years) are, by `run_off`:
 //     expected  (default) their expected incurred cost under the path's parameters and the
@@ -56,7 +60,8 @@
 // Random numbers (common random numbers across options; see docs/models/workforce_injury.md):
 //   per-path parameters: one uniform each, key workforce_injury.<parameter> (e.g.
 //   "safety.effect", department rates "claims_per_100_fte".<department>, presumption shares
-//   "presumption_share".<department>, the bootstrap pattern "payment_pattern.mean_delay_years"),
+//   "presumption_share".<department>, the bootstrap pattern "payment_pattern.mean_delay_years",
+//   the medical trend "medical_trend.medical_share" and "medical_trend.rate"),
 //   by quantile;
 //   counts: key workforce_injury.count.<department>.<calendar year>, one uniform;
 //   negative-binomial mixing: key workforce_injury.count_mix.<department>.<calendar year>;
@@ -84,6 +89,9 @@
 //   lost_days mean 30.6: CWCI (above), non-attorney claims; sd 45 assumed (right-skewed).
 //   fraud share 2%, detection 25%, investigation $2,500: assumptions (no public LA figure).
 //   payment pattern: ../shared/data/wc_loss_development via scripts/wc_payment_pattern.py.
+//   medical_share 0.57 (when medical_trend is given without it): medical services were 57-61%
+//     of California workers' compensation loss payments in 2013-16 (WCIRB, California Workers'
+//     Compensation Losses and Expenses, 2013: 61%; 2015: 59%; 2016: 57%).
 // Reform effects (no default: 0 unless a scenario gives them; the LA scenario's ranges):
 //   safety ~9%: Levine, Toffel and Johnson, "Randomized Government Safety Inspections
 //     Reduce Worker Injuries with No Detectable Job Loss", Science 336 (2012): 9.4% fewer

@@ -183,6 +183,13 @@ struct Params {
   double detection_probability = 0.0;
   double investigation_cost_usd = 0.0;
 
+  // Calendar-year medical trend on payments (payment_pattern.hpp, medical_trend_factors): the
+  // medical share of claim payments, and the yearly trend of the medical cost of payments made
+  // after the accident year (or after the first year, for the run-off). Each drawn once per path;
+  // a rate of 0 (the default) leaves payments as the pattern gives them.
+  sim::Distribution medical_share = sim::Distribution::constant(0.57);
+  sim::Distribution medical_trend = sim::Distribution::constant(0.0);
+
   std::vector<double> payment_pattern;  // fractions per development year, sum 1
   // Bootstrap replicates of the default pattern (payment_pattern_uncertainty: bootstrap), one
   // drawn per path; empty: every path pays by payment_pattern.

@@ -21,8 +21,17 @@ const std::vector<std::vector<double>>& bootstrap_payment_patterns() {
   return patterns;
 }
 
+void medical_trend_factors(double medical_share, double rate, std::span<double> trend) {
+  double growth = 1.0;  // (1 + rate)^d
+  for (double& f : trend) {
+    f = 1.0 + medical_share * (growth - 1.0);
+    growth *= 1.0 + rate;
+  }
+}
+
 void pay_out(std::span<const double> incurred, int first_accident_year,
-             std::span<const double> pattern, std::span<double> paid) {
+             std::span<const double> pattern, std::span<double> paid,
+             std::span<const double> trend) {
   const int horizon = static_cast<int>(paid.size());
   const int lags = static_cast<int>(pattern.size());
   for (int t = 0; t < horizon; ++t) {
@@ -32,7 +41,9 @@ void pay_out(std::span<const double> incurred, int first_accident_year,
     for (int a = a_first; a <= t; ++a) {
       const auto k = static_cast<std::size_t>(a - first_accident_year);
       if (k >= incurred.size()) break;
-      sum += incurred[k] * pattern[static_cast<std::size_t>(t - a)];
+      const double payment = incurred[k] * pattern[static_cast<std::size_t>(t - a)];
+      sum +=
+          trend.empty() ? payment : payment * trend[static_cast<std::size_t>(t - std::max(a, 0))];
     }
     paid[static_cast<std::size_t>(t)] += sum;
   }

@@ -21,11 +21,22 @@ const std::vector<double>& default_payment_pattern();
 // the ODP residual bootstrap of the chain-ladder factors), each summing to one.
 const std::vector<std::vector<double>>& bootstrap_payment_patterns();
 
+// Calendar-year medical trend on payments: the medical share of every payment grows with the
+// medical cost of the calendar year it is paid in, from its accident year's price level (at
+// which `incurred` is stated) or, for the run-off of accident years before the horizon, from the
+// first year's (whose cash the calibration fixes). A payment made d = t - max(a, 0) years on
+// is multiplied by trend[d] = 1 + medical_share * ((1 + rate)^d - 1): 1 at d = 0, and exactly 1
+// at any d when the rate is 0. Writes trend[0..trend.size()-1]; (1 + rate)^d by repeated
+// multiplication, so that a path's factors are the same bits on every machine.
+void medical_trend_factors(double medical_share, double rate, std::span<double> trend);
+
 // Cash paid in calendar years 0..paid.size()-1 from costs incurred in accident years
 // first_accident_year, first_accident_year + 1, ... (incurred[k] is accident year
 // first_accident_year + k; years before 0 are the run-off of earlier accident years):
-// paid[t] = sum over a <= t of incurred[a] * pattern[t - a]. Adds to `paid`.
+// paid[t] = sum over a <= t of incurred[a] * pattern[t - a] * trend[t - max(a, 0)], the trend
+// factor omitted (1) when `trend` is empty, else trend.size() >= paid.size(). Adds to `paid`.
 void pay_out(std::span<const double> incurred, int first_accident_year,
-             std::span<const double> pattern, std::span<double> paid);
+             std::span<const double> pattern, std::span<double> paid,
+             std::span<const double> trend = {});
 
 }  // namespace reformsim::models::workforce_injury

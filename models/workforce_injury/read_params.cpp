@@ -316,6 +316,11 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   p.investigation_cost_usd = fraud.number("investigation_cost_usd", 2500.0, Range::non_negative());
   fraud.finish();
 
+  sim::MapReader trend = r.map("medical_trend");
+  p.medical_share = trend.uncertain("medical_share", p.medical_share, Range::probability());
+  p.medical_trend = trend.uncertain("rate", p.medical_trend, yearly_rate());
+  trend.finish();
+
   const bool own_pattern = r.has("payment_pattern");
   p.payment_pattern = read_pattern(r);
   const std::string uncertainty =

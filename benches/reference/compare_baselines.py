@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""reformsim against a vectorised numpy reference of one model's baseline, side by side, one core.
+
+For the procurement and real-estate models (procurement_numpy.py, real_estate_numpy.py): writes
+a copy of the scenario with only its baseline option, runs build/benches/reformsim_bench_summary
+(--threads 1) and the numpy reference (OMP/OPENBLAS/MKL threads = 1) on it, alternately
+`--repeat` times, and prints each one's CPU time per 1,000 paths (the simulation only, one
+thread each, median over the repeats; CPU rather than wall time, which a shared machine's load
+inflates), their ratio, the CPU model and the SIMD clone the loader picks on it
+(sim/clones.hpp: x86-64-v4 with AVX-512, else avx2, else default). Then checks that both agree
+on every metric the reference computes, per year: |mean_reformsim - mean_numpy| <= tolerance x
+sqrt(se_reformsim^2 + se_numpy^2) (4 combined standard errors by default); a metric with no
+spread in either must agree to 1e-9 relative. Exit status 1 when they disagree, 2 on usage
+errors, 77 when numpy or yaml is missing (ctest: skipped). Speed is reported, never checked.
+
+    benches/reference/compare_baselines.py MODEL [SCENARIO] [--paths N] [--repeat R]
+
+MODEL is procurement or real_estate; SCENARIO defaults to scenarios/la_<MODEL>.yaml.
+"""
+import argparse
+import atexit
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from compare import ROOT, HERE, run_json, agreement
+
+REFERENCES = {"procurement": "procurement_numpy.py", "real_estate": "real_estate_numpy.py"}
+
+
+def baseline_only(scenario: str, folder: str) -> str:
+    """A copy of the scenario in `folder` whose only option is its baseline."""
+    import yaml
+    with open(scenario) as f:
+        doc = yaml.safe_load(f)
+    name = doc.get("baseline", "baseline")
+    doc["options"] = {name: (doc.get("options") or {}).get(name) or {}}
+    out = os.path.join(folder, os.path.basename(scenario))
+    with open(out, "w") as f:
+        yaml.safe_dump(doc, f, sort_keys=False)
+    return out
+
+
+def cpu_and_clone():
+    """The CPU model and the clone of sim/clones.hpp its loader picks."""
+    model, flags = "unknown CPU", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model == "unknown CPU":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= flags:
+        return model, "x86-64-v4 (AVX-512)"
+    return model, "avx2" if "avx2" in flags else "default"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("model", choices=sorted(REFERENCES))
+    ap.add_argument("scenario", nargs="?")
+    ap.add_argument("--paths", type=int, default=2000, help="paths for both (default 2000)")
+    ap.add_argument("--repeat", type=int, default=1, help="alternate runs of each (default 1)")
+    ap.add_argument("--bench", default=os.path.join(ROOT, "build", "benches",
+                                                    "reformsim_bench_summary"),
+                    help="the reformsim_bench_summary executable")
+    ap.add_argument("--tolerance", type=float, default=4.0, help="in combined standard errors")
+    ap.add_argument("--seed", type=int, help="numpy's seed (default: the scenario's)")
+    args = ap.parse_args()
+    scenario = args.scenario or os.path.join(ROOT, "scenarios", f"la_{args.model}.yaml")
+    try:
+        subprocess.run([sys.executable, "-c", "import numpy, yaml"], check=True,
+                       capture_output=True)
+    except subprocess.CalledProcessError:
+        print("compare_baselines.py: numpy and python3-yaml are needed (Debian: apt-get install "
+              "python3-numpy python3-yaml)", file=sys.stderr)
+        return 77
+    if not os.path.exists(args.bench):
+        print(f"compare_baselines.py: {args.bench} not found (build the benches first)",
+              file=sys.stderr)
+        return 2
+    folder = tempfile.mkdtemp(prefix="reformsim-baselines-")
+    atexit.register(shutil.rmtree, folder, True)
+    scenario = baseline_only(scenario, folder)
+
+    rs_cmd = [args.bench, scenario, "--paths", str(args.paths), "--threads", "1"]
+    np_cmd = [sys.executable, os.path.join(HERE, REFERENCES[args.model]), scenario,
+              "--paths", str(args.paths)] + (["--seed", str(args.seed)] if args.seed else [])
+    rs_ms, np_ms, rs, ref = [], [], None, None
+    for r in range(args.repeat):  # alternately, so that both see the same machine load
+        rs = run_json(rs_cmd)
+        ref = run_json(np_cmd)
+        rs_ms.append(1000.0 * rs["cpu_s"] / args.paths * 1000.0)
+        np_ms.append(1000.0 * ref["cpu_s"] / args.paths * 1000.0)
+        print(f"run {r + 1}: reformsim {rs_ms[-1]:9.2f} CPU ms / 1,000 paths   numpy "
+              f"{np_ms[-1]:9.2f} CPU ms / 1,000 paths   numpy / reformsim {np_ms[-1] / rs_ms[-1]:6.1f}x")
+    cpu, clone = cpu_and_clone()
+    rs_t, np_t = statistics.median(rs_ms), statistics.median(np_ms)
+    print(f"{args.model} baseline ({os.path.basename(scenario)}), {args.paths} paths, one core; "
+          f"CPU {cpu}; reformsim's clone {clone}")
+    print(f"reformsim  {rs_t:9.2f} CPU ms / 1,000 paths (median of {args.repeat})")
+    print(f"numpy      {np_t:9.2f} CPU ms / 1,000 paths (median of {args.repeat})")
+    print(f"ratio      reformsim is {np_t / rs_t:.1f}x as fast as numpy")
+
+    metrics = [k.split(".", 1)[1] for k in next(iter(ref["results"].values()))]
+    checked, failures, worst, where = agreement(rs, ref, metrics, args.tolerance, args.model)
+    print(f"agreement: {checked} per-year means ({len(metrics)} metrics x "
+          f"{ref['horizon_years']} years); largest difference {worst:.2f} combined SE ({where}); "
+          f"tolerance {args.tolerance:g}")
+    if failures:
+        print(f"DISAGREE on {len(failures)}:", *failures[:20], sep="\n  ")
+        return 1
+    print("agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
