@@ -395,6 +395,8 @@ TEST(WorkforceInjury, PathMemoLeavesEveryOptionsResultsUnchanged) {
       {"more_staff",
        R"(models: {workforce_injury: {departments: [{name: police, headcount_fte: 950}]}})"},
       {"more_fraud", R"(models: {workforce_injury: {fraud: {share: 0.08}}})"},
+      {"more_disputes",
+       R"(models: {workforce_injury: {litigation: {probability_lost_time: 0.47}}})"},
   };
   std::string all;
   for (const auto& [name, body] : options) all += "  " + name + ":\n    " + body + "\n";
