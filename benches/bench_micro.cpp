@@ -387,7 +387,7 @@ models::workforce_injury::ClaimStats claim_stats(
     const auto s = one.claim_stats(wi, p);
     total.drawn += s.drawn;
     total.prevented += s.prevented;
-    total.used_block3 += s.used_block3;
+    total.normals += s.normals;
     total.blocks += s.blocks;
   }
   return total;
@@ -415,8 +415,8 @@ void BM_WorkforceClaim(benchmark::State& state, std::size_t option) {
       benchmark::Counter(drawn, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
   state.counters["blocks/claim"] =
       static_cast<double>(stats.blocks) / static_cast<double>(stats.drawn);
-  state.counters["uses_block3"] =
-      static_cast<double>(stats.used_block3) / static_cast<double>(stats.drawn);
+  state.counters["normals/claim"] =
+      static_cast<double>(stats.normals) / static_cast<double>(stats.drawn);
   state.SetLabel(sc.options[option].name);
 }
 

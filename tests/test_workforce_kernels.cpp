@@ -2,10 +2,14 @@
 // against a claim-by-claim reference written from docs/models/workforce_injury.md section 1.4:
 // claim_costs must give the scalar path's bits (sim::normal_quantile, sim::exp_portable), and
 // sum_claims the reference's counts exactly and its sums up to the order of the additions (lanes).
+// The nested splits of the decision uniform (decide) are checked against the joint probabilities
+// of docs section 1.4 exactly (every leaf of the decision tree, on a grid of words) and for their
+// coupling across options (a changed probability moves only the decisions it makes).
 // Inputs break symmetry: run lengths that are not a multiple of the eight lanes, two departments'
 // thresholds in one batch, every probability away from 0, 1/2 and 1.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -23,41 +27,52 @@ using namespace reformsim::models::workforce_injury;
 // Random words for a batch's blocks, from a fixed stream.
 void fill_blocks(ClaimBatch& b, std::uint64_t seed) {
   sim::Stream s(seed, 3, sim::StreamKey::of("test_workforce_kernels"));
-  for (sim::PhiloxBlocks* blocks : {&b.b1, &b.b2, &b.b3})
-    for (auto& row : blocks->w)
-      for (std::uint32_t& w : row) w = s.next_u32();
+  for (auto& row : b.b.w)
+    for (std::uint32_t& w : row) w = s.next_u32();
+}
+
+// The claim's type and dispute from its decision word, as docs section 1.4 writes them (division,
+// not the kernels' products with reciprocals: the same decisions but at a boundary).
+struct TypeAndDispute {
+  bool lost, disputed;
+};
+TypeAndDispute type_and_dispute(std::uint32_t w, double q, const double (&p)[2]) {
+  double u = sim::uniform32(w);
+  const bool lost = u < q;
+  u = lost ? u / q : (u - q) / (1.0 - q);
+  return {lost, u < p[lost ? 1 : 0]};
 }
 
 TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
   const CostLognormals c = {{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83};
-  const std::uint64_t disputed_below[2] = {sim::threshold32(0.13), sim::threshold32(0.42)};
+  const double p[2] = {0.13, 0.42};
+  const Split disputed[2] = {Split::of(p[0]), Split::of(p[1])};
   for (const std::size_t m : {std::size_t{1}, std::size_t{37}, kBatch - 3, kBatch}) {
     ClaimBatch b;
     fill_blocks(b, 11 + m);
     // Two departments in one batch: the first 23 claims' lost-time share 0.27, the rest 0.61.
-    for (std::size_t i = 0; i < m; ++i)
-      b.lost_below[i] = static_cast<std::int64_t>(sim::threshold32(i < 23 ? 0.27 : 0.61));
-    claim_costs(disputed_below, c, m, b);
+    auto share = [](std::size_t i) { return i < 23 ? 0.27 : 0.61; };
+    b.set_type(0, std::min<std::size_t>(m, 23), Split::of(0.27));
+    if (m > 23) b.set_type(23, m - 23, Split::of(0.61));
+    const std::size_t normals = claim_costs(disputed, c, m, b);
     std::size_t n_lost = 0, n_disputed = 0;
     for (std::size_t i = 0; i < m; ++i) {
-      const bool lost = static_cast<std::int64_t>(b.b1.w[1][i]) < b.lost_below[i];
-      const bool disputed = b.b1.w[2][i] < disputed_below[lost ? 1 : 0];
+      const auto [lost, is_disputed] = type_and_dispute(b.b.w[0][i], share(i), p);
       n_lost += lost;
-      n_disputed += disputed;
-      auto lognormal = [](double mu, double sigma, std::uint32_t hi, std::uint32_t lo) {
-        return sim::exp_portable(mu + sigma * sim::normal_quantile(sim::uniform53(hi, lo)));
+      n_disputed += is_disputed;
+      auto lognormal = [](double mu, double sigma, std::uint32_t w) {
+        return sim::exp_portable(mu + sigma * sim::normal_quantile(sim::uniform32(w)));
       };
       const int k = lost ? 1 : 0;
-      EXPECT_EQ(b.medical_base()[i],
-                lognormal(c.medical_mu[k], c.medical_sigma[k], b.b2.w[0][i], b.b2.w[1][i]))
+      EXPECT_EQ(b.medical_base()[i], lognormal(c.medical_mu[k], c.medical_sigma[k], b.b.w[1][i]))
           << "claim " << i << " of " << m;
-      EXPECT_EQ(b.days_base[i],
-                lost ? lognormal(c.days_mu, c.days_sigma, b.b2.w[2][i], b.b2.w[3][i]) : 0.0)
+      EXPECT_EQ(b.days_base[i], lost ? lognormal(c.days_mu, c.days_sigma, b.b.w[2][i]) : 0.0)
           << "claim " << i << " of " << m;
       EXPECT_EQ(b.legal_base[i],
-                disputed ? lognormal(c.legal_mu, c.legal_sigma, b.b3.w[2][i], b.b3.w[3][i]) : 0.0)
+                is_disputed ? lognormal(c.legal_mu, c.legal_sigma, b.b.w[3][i]) : 0.0)
           << "claim " << i << " of " << m;
     }
+    EXPECT_EQ(normals, m + n_lost + n_disputed);
     // Both kinds present, so both branches were checked.
     if (m >= 37) {
       EXPECT_GT(n_lost, 0u);
@@ -77,18 +92,19 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   c.tail_probability = p;
   c.tail_log_threshold = sim::log_portable(threshold);
   c.tail_inv_shape = 1.0 / shape;
-  const std::uint64_t disputed_below[2] = {sim::threshold32(0.13), sim::threshold32(0.42)};
+  const double p_disputed[2] = {0.13, 0.42};
+  const Split disputed[2] = {Split::of(0.13), Split::of(0.42)};
   std::size_t n_lost = 0, n_tail = 0, above_twice = 0;
   for (std::uint64_t batch = 0; batch < 120; ++batch) {
     const std::size_t m = batch == 0 ? kBatch - 5 : kBatch;
     ClaimBatch b;
     fill_blocks(b, 500 + batch);
-    for (std::size_t i = 0; i < m; ++i)
-      b.lost_below[i] = static_cast<std::int64_t>(sim::threshold32(i < 40 ? 0.27 : 0.61));
-    claim_costs(disputed_below, c, m, b);
+    b.set_type(0, 40, Split::of(0.27));
+    b.set_type(40, m - 40, Split::of(0.61));
+    claim_costs(disputed, c, m, b);
     for (std::size_t i = 0; i < m; ++i) {
-      const bool lost = static_cast<std::int64_t>(b.b1.w[1][i]) < b.lost_below[i];
-      const double u = sim::uniform53(b.b2.w[0][i], b.b2.w[1][i]);
+      const bool lost = type_and_dispute(b.b.w[0][i], i < 40 ? 0.27 : 0.61, p_disputed).lost;
+      const double u = sim::uniform32(b.b.w[1][i]);
       const int k = lost ? 1 : 0;
       const double lognormal =
           sim::exp_portable(c.medical_mu[k] + c.medical_sigma[k] * sim::normal_quantile(u));
@@ -111,42 +127,23 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   EXPECT_NEAR(static_cast<double>(above_twice) / n, q, 4 * std::sqrt(q * (1 - q) / n));
 }
 
-// The claims' words and reform-free costs as a run of claims.
+// The claims' decision words and reform-free costs as a run of claims.
 struct Claims {
-  std::vector<std::uint32_t> w[6];
+  std::vector<std::uint32_t> w;
   std::vector<double> x[3];
-  ClaimView view() const {
-    return {w[0].data(), w[1].data(), w[2].data(), w[3].data(), w[4].data(),
-            w[5].data(), x[0].data(), x[1].data(), x[2].data()};
-  }
+  ClaimView view() const { return {w.data(), x[0].data(), x[1].data(), x[2].data()}; }
 };
-
-Claims random_claims(std::size_t m, std::uint64_t seed) {
-  Claims c;
-  sim::Stream s(seed, 5, sim::StreamKey::of("test_workforce_kernels").with("claims"));
-  for (auto& w : c.w)
-    for (std::size_t i = 0; i < m; ++i) w.push_back(s.next_u32());
-  for (std::size_t i = 0; i < m; ++i) {
-    c.x[0].push_back(1000.0 + 20000.0 * s.uniform());
-    const bool lost =
-        static_cast<std::int64_t>(c.w[1][i]) < static_cast<std::int64_t>(sim::threshold32(0.31));
-    c.x[1].push_back(lost ? 1.0 + 90.0 * s.uniform() : 0.0);
-    c.x[2].push_back(s.uniform() < 0.4 ? 3000.0 + 15000.0 * s.uniform() : 0.0);
-  }
-  return c;
-}
 
 ClaimRules some_rules(bool wellness_on) {
   ClaimRules r;
-  r.t.lost = sim::threshold32(0.31);
-  r.t.disputed[0] = sim::threshold32(0.07);
-  r.t.disputed[1] = sim::threshold32(0.38);
-  r.prevent = sim::threshold32(0.09);
-  r.litigated[0] = sim::threshold32(0.05);
-  r.litigated[1] = sim::threshold32(0.29);
-  r.fraud = sim::threshold32(0.17);
-  r.wellness = sim::threshold32(0.64);
-  r.detect = sim::threshold32(0.36);
+  r.type = Split::of(0.31);
+  r.disputed[0] = Split::of(0.07);
+  r.disputed[1] = Split::of(0.38);
+  r.fraud = Split::of(0.17);
+  r.wellness = Split::of(0.64);
+  r.litigated = Split::of(0.71);
+  r.caught = Split::of(0.36);
+  r.prevent = 0.09;
   r.wellness_on = wellness_on;
   r.med_scale = 1.17;
   r.wellness_medical = 0.93;
@@ -161,6 +158,40 @@ ClaimRules some_rules(bool wellness_on) {
   return r;
 }
 
+Claims random_claims(std::size_t m, std::uint64_t seed) {
+  Claims c;
+  sim::Stream s(seed, 5, sim::StreamKey::of("test_workforce_kernels").with("claims"));
+  const ClaimRules r = some_rules(true);
+  for (std::size_t i = 0; i < m; ++i) {
+    c.w.push_back(s.next_u32());
+    const ClaimDecisions d = decide(r, c.w.back());
+    c.x[0].push_back(1000.0 + 20000.0 * s.uniform());
+    c.x[1].push_back(d.lost ? 1.0 + 90.0 * s.uniform() : 0.0);
+    c.x[2].push_back(d.disputed ? 3000.0 + 15000.0 * s.uniform() : 0.0);
+  }
+  return c;
+}
+
+// The decisions of docs section 1.4 from the decision word, written from the docs: the nested
+// splits with divisions.
+ClaimDecisions reference_decisions(const ClaimRules& r, std::uint32_t w) {
+  double u = sim::uniform32(w);
+  auto split = [&u](double p) {  // Split::of keeps a probability of 1 as 2
+    const bool in = u < p;
+    u = in ? u / std::min(p, 1.0) : (u - p) / (1.0 - p);
+    return in;
+  };
+  ClaimDecisions d{};
+  d.lost = split(r.type.p);
+  d.disputed = split(r.disputed[d.lost ? 1 : 0].p);
+  d.fraudulent = split(r.fraud.p);
+  if (d.disputed) d.litigated = split(r.litigated.p);
+  if (d.fraudulent) d.caught = split(r.caught.p);
+  d.well = split(r.wellness.p);
+  d.prevented = u < r.prevent;
+  return d;
+}
+
 // docs/models/workforce_injury.md 1.4, one claim at a time.
 struct Reference {
   double medical = 0, indemnity = 0, legal = 0, lost_days = 0, avoided = 0, continuation = 0;
@@ -169,33 +200,28 @@ struct Reference {
 Reference reference(const ClaimRules& r, const Claims& c, std::size_t m) {
   Reference ref;
   for (std::size_t i = 0; i < m; ++i) {
-    if (c.w[0][i] < r.prevent) continue;  // prevented
-    const int type = c.w[1][i] < r.t.lost ? 1 : 0;
-    const bool disputed = c.w[2][i] < r.t.disputed[type];
-    const bool litigated = c.w[2][i] < r.litigated[type];
-    const bool fraudulent = c.w[3][i] < r.fraud;
-    const bool well = r.wellness_on && c.w[4][i] < r.wellness;
-    const bool caught = fraudulent && c.w[5][i] < r.detect;
-    const bool settled = disputed && !litigated;  // by ADR
+    const ClaimDecisions d = reference_decisions(r, c.w[i]);
+    if (d.prevented) continue;
+    const bool well = r.wellness_on && d.well;
+    const bool settled = d.disputed && !d.litigated;  // by ADR
     const double medical = c.x[0][i] * r.med_scale * (well ? r.wellness_medical : 1.0) *
-                           (litigated ? r.litigated_medical
-                            : settled ? r.settled_medical
-                                      : 1.0);
+                           (d.litigated ? r.litigated_medical
+                            : settled   ? r.settled_medical
+                                        : 1.0);
     const double days = c.x[1][i] * (well ? r.wellness_days : 1.0) *
-                        (litigated ? r.litigated_days
-                         : settled ? r.settled_days
-                                   : 1.0);
-    const double legal = litigated ? c.x[2][i] * r.legal_scale : 0.0;
+                        (d.litigated ? r.litigated_days
+                         : settled   ? r.settled_days
+                                     : 1.0);
+    const double legal = d.litigated ? c.x[2][i] * r.legal_scale : 0.0;
     const double indemnity = days * r.indemnity_per_day;
     ++ref.n.filed;
-    ref.n.disputed += disputed;
-    ref.n.used_block3 += disputed || fraudulent || r.wellness_on;
-    if (caught) {
+    ref.n.disputed += d.disputed;
+    if (d.caught) {
       ++ref.n.caught;
       ref.avoided += medical + indemnity + legal;
       continue;
     }
-    ref.n.litigated += litigated;
+    ref.n.litigated += d.litigated;
     ref.medical += medical;
     ref.indemnity += indemnity;
     ref.legal += legal;
@@ -205,20 +231,30 @@ Reference reference(const ClaimRules& r, const Claims& c, std::size_t m) {
   return ref;
 }
 
+// The rules of some_rules(wellness_on), without ADR (every dispute litigated) unless `settles`,
+// without safety unless `prevents`: the pass's four specialisations.
+ClaimRules rules_variant(bool wellness_on, bool settles, bool prevents) {
+  ClaimRules r = some_rules(wellness_on);
+  if (!settles) r.litigated = Split::of(1.0);
+  if (!prevents) r.prevent = 0.0;
+  return r;
+}
+
 TEST(WorkforceKernels, SumClaimsMatchesTheClaimByClaimReference) {
-  for (const bool wellness_on : {true, false}) {
-    for (const std::size_t m : {std::size_t{3}, std::size_t{29}, std::size_t{211}}) {
+  for (int variant = 0; variant < 8; ++variant) {
+    const bool wellness_on = variant & 1, settles = variant & 2, prevents = variant & 4;
+    for (const std::size_t m :
+         {std::size_t{3}, std::size_t{29}, std::size_t{211}, std::size_t{4000}}) {
       const Claims c = random_claims(m, 100 + m);
-      const ClaimRules rules = some_rules(wellness_on);
+      const ClaimRules rules = rules_variant(wellness_on, settles, prevents);
       LaneSums sums;
       const ClaimCounts n = sum_claims(rules, c.view(), m, sums);
       const Reference ref = reference(rules, c, m);
-      const auto label = ::testing::Message() << "m " << m << " wellness " << wellness_on;
+      const auto label = ::testing::Message() << "m " << m << " variant " << variant;
       EXPECT_EQ(n.filed, ref.n.filed) << label;
       EXPECT_EQ(n.caught, ref.n.caught) << label;
       EXPECT_EQ(n.litigated, ref.n.litigated) << label;
       EXPECT_EQ(n.disputed, ref.n.disputed) << label;
-      EXPECT_EQ(n.used_block3, ref.n.used_block3) << label;
       // The lanes add in another order than the reference: equal to rounding.
       auto near = [](double a, double b) { return std::abs(a - b) <= 1e-12 * std::abs(b); };
       EXPECT_PRED2(near, sim::lanes::sum(sums.medical), ref.medical) << label;
@@ -227,13 +263,139 @@ TEST(WorkforceKernels, SumClaimsMatchesTheClaimByClaimReference) {
       EXPECT_PRED2(near, sim::lanes::sum(sums.lost_days), ref.lost_days) << label;
       EXPECT_PRED2(near, sim::lanes::sum(sums.avoided), ref.avoided) << label;
       EXPECT_PRED2(near, sim::lanes::sum(sums.continuation), ref.continuation) << label;
-      if (m == 211) {  // every branch taken
+      if (m >= 211) {  // every branch taken
         EXPECT_GT(ref.n.caught, 0u);
         EXPECT_GT(ref.n.litigated, 0u);
-        EXPECT_LT(ref.n.filed, m);
+        if (settles) {
+          EXPECT_LT(ref.n.litigated, ref.n.disputed);  // some settled
+        }
+        if (prevents) {
+          EXPECT_LT(ref.n.filed, m);
+        }
       }
     }
   }
+}
+
+// The lane kernel's decisions are decide()'s, claim by claim: one claim at a time through
+// sum_claims (its counts say what it decided) against the scalar definition.
+TEST(WorkforceKernels, LaneDecisionsAreTheScalarDefinitions) {
+  const Claims c = random_claims(3000, 77);
+  std::size_t mismatches = 0, with_docs = 0;
+  for (std::size_t k = 0; k < 8 * c.w.size(); ++k) {
+    const std::size_t i = k % c.w.size();
+    const ClaimRules rules =
+        rules_variant(k / c.w.size() & 1, k / c.w.size() & 2, k / c.w.size() & 4);
+    const Claims one = {{c.w[i]}, {{c.x[0][i]}, {c.x[1][i]}, {c.x[2][i]}}};
+    LaneSums sums;
+    const ClaimCounts n = sum_claims(rules, one.view(), 1, sums);
+    const ClaimDecisions d = decide(rules, c.w[i]);
+    mismatches += n.filed != !d.prevented || n.caught != (!d.prevented && d.caught) ||
+                  n.litigated != (!d.prevented && !d.caught && d.litigated) ||
+                  n.disputed != (!d.prevented && d.disputed);
+    const ClaimDecisions r = reference_decisions(rules, c.w[i]);
+    with_docs += d.lost == r.lost && d.disputed == r.disputed && d.fraudulent == r.fraudulent &&
+                 d.well == r.well && d.litigated == r.litigated && d.caught == r.caught &&
+                 d.prevented == r.prevented;
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_EQ(with_docs, 8 * c.w.size());
+}
+
+// The joint law of a claim's decisions, exactly: each leaf of the decision tree (type, dispute,
+// fraud, wellness, litigated given disputed, caught given fraudulent, prevented) is one interval of
+// the decision uniform whose length is the product of its conditional probabilities (the
+// decisions are independent, each with its own probability). On a grid of 2^22 evenly spaced
+// words, an interval of length P holds P 2^22 words give or take one; the products with
+// reciprocals and the roundings of the nested stretches move an end by far less than a grid
+// step. A leaf's count is then within 2 of P 2^22 (independence violated by even 1e-6 would show
+// as 4 words).
+TEST(WorkforceKernels, DecisionsHaveTheirJointProbabilitiesExactly) {
+  const ClaimRules r = some_rules(true);
+  constexpr int kBits = 22;
+  constexpr std::uint64_t kWords = std::uint64_t{1} << kBits;
+  std::uint64_t count[128] = {};
+  auto leaf = [](const ClaimDecisions& d) {
+    return unsigned{d.lost} | unsigned{d.disputed} << 1 | unsigned{d.fraudulent} << 2 |
+           unsigned{d.well} << 3 | unsigned{d.litigated} << 4 | unsigned{d.caught} << 5 |
+           unsigned{d.prevented} << 6;
+  };
+  for (std::uint64_t k = 0; k < kWords; ++k)
+    ++count[leaf(decide(r, static_cast<std::uint32_t>(k << (32 - kBits) | 0x1a5u)))];
+  std::size_t leaves = 0;
+  for (unsigned bits = 0; bits < 128; ++bits) {
+    const bool lost = bits & 1u, disputed = bits & 2u, fraudulent = bits & 4u, well = bits & 8u,
+               litigated = bits & 16u, caught = bits & 32u, prevented = bits & 64u;
+    if ((litigated && !disputed) || (caught && !fraudulent)) continue;  // not a leaf
+    auto pr = [](bool in, double p) { return in ? p : 1.0 - p; };
+    const double p = pr(lost, r.type.p) * pr(disputed, r.disputed[lost ? 1 : 0].p) *
+                     pr(fraudulent, r.fraud.p) * pr(well, r.wellness.p) *
+                     (disputed ? pr(litigated, r.litigated.p) : 1.0) *
+                     (fraudulent ? pr(caught, r.caught.p) : 1.0) * pr(prevented, r.prevent);
+    const double want = p * static_cast<double>(kWords);
+    const double got = static_cast<double>(count[bits]);
+    EXPECT_NEAR(got, want, 2.0) << "leaf " << bits;
+    ++leaves;
+  }
+  EXPECT_EQ(leaves, 2u * 3 * 3 * 2 * 2);  // 72 leaves, every one checked
+}
+
+// Common random numbers across options: an option that changes a reform's probability moves
+// only the decision it makes, monotonely, and the later splits of the claims it concerns. Safety
+// (prevented, the last split) changes nothing else; fraud analytics (caught given fraudulent)
+// changes besides only the wellness and prevention splits of fraudulent claims; ADR (litigated
+// given disputed) only the later splits (caught, wellness, prevented) of disputed claims; a
+// changed wellness participation only the prevention of claims.
+TEST(WorkforceKernels, ReformProbabilitiesMoveOnlyTheirOwnDecisions) {
+  const ClaimRules base = some_rules(true);
+  ClaimRules safer = base, detecting = base, settling = base, joining = base;
+  safer.prevent = 0.23;
+  detecting.caught = Split::of(0.58);
+  settling.litigated = Split::of(0.44);
+  joining.wellness = Split::of(0.81);
+  joining.prevent = 0.0;
+  ClaimRules joining_base = base;
+  joining_base.prevent = 0.0;
+  sim::Stream s(9, 1, sim::StreamKey::of("test_workforce_kernels").with("crn"));
+  std::size_t moved[4] = {}, other_changed[4] = {};
+  auto same = [](const ClaimDecisions& a, const ClaimDecisions& b, bool type_to_fraud,
+                 bool litigated, bool caught, bool well, bool prevented) {
+    return (!type_to_fraud ||
+            (a.lost == b.lost && a.disputed == b.disputed && a.fraudulent == b.fraudulent)) &&
+           (!litigated || a.litigated == b.litigated) && (!caught || a.caught == b.caught) &&
+           (!well || a.well == b.well) && (!prevented || a.prevented == b.prevented);
+  };
+  constexpr int kClaims = 200000;
+  for (int i = 0; i < kClaims; ++i) {
+    const std::uint32_t w = s.next_u32();
+    const ClaimDecisions b = decide(base, w), x = decide(safer, w), y = decide(detecting, w),
+                         z = decide(settling, w), j0 = decide(joining_base, w),
+                         j = decide(joining, w);
+    // Safety: prevented grows (a subset), nothing else changes.
+    EXPECT_TRUE(!b.prevented || x.prevented);
+    moved[0] += b.prevented != x.prevented;
+    other_changed[0] += !same(b, x, true, true, true, true, false);
+    // Fraud analytics: caught grows; wellness and prevention change only for fraudulent claims.
+    EXPECT_TRUE(!b.caught || y.caught);
+    moved[1] += b.caught != y.caught;
+    other_changed[1] += !same(b, y, true, true, false, !b.fraudulent, !b.fraudulent);
+    // ADR: litigated shrinks; the later splits change only for disputed claims.
+    EXPECT_TRUE(!z.litigated || b.litigated);
+    moved[2] += b.litigated != z.litigated;
+    other_changed[2] += !same(b, z, true, false, !b.disputed, !b.disputed, !b.disputed);
+    // Participation (without safety): participants grow, nothing else changes.
+    EXPECT_TRUE(!j0.well || j.well);
+    moved[3] += j0.well != j.well;
+    other_changed[3] += !same(j0, j, true, true, true, false, true);
+  }
+  // Each moved about its probability change's share of the claims it concerns: 0.14 (1 - 0.09
+  // filed before), 0.22 of fraudulent (0.17), 0.27 of disputed (0.31 x 0.38 + 0.69 x 0.07),
+  // 0.17 of all.
+  EXPECT_NEAR(moved[0] / double{kClaims}, 0.14, 0.005);
+  EXPECT_NEAR(moved[1] / double{kClaims}, 0.22 * 0.17, 0.003);
+  EXPECT_NEAR(moved[2] / double{kClaims}, 0.27 * (0.31 * 0.38 + 0.69 * 0.07), 0.002);
+  EXPECT_NEAR(moved[3] / double{kClaims}, 0.17, 0.005);
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(other_changed[k], 0u) << k;
 }
 
 // Sums accumulate: a second run adds to the first's lanes.

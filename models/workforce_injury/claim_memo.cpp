@@ -40,25 +40,23 @@ void ClaimDraws::keep(std::size_t off, std::size_t from, std::size_t m, const Cl
   std::copy_n(b.medical_base() + from, m, medical + off);
   std::copy_n(b.days_base + from, m, days + off);
   std::copy_n(b.legal_base + from, m, legal + off);
-  for (int k = 0; k < 4; ++k) std::copy_n(b.b1.w[k] + from, m, words[k] + off);
-  for (int k = 0; k < 2; ++k) std::copy_n(b.b3.w[k] + from, m, words3[k] + off);
+  std::copy_n(b.b.w[0] + from, m, decision + off);
 }
 
 ClaimView ClaimDraws::view(std::size_t off) const {
-  return {words[0] + off,  words[1] + off, words[2] + off, words[3] + off, words3[0] + off,
-          words3[1] + off, medical + off,  days + off,     legal + off};
+  return {decision + off, medical + off, days + off, legal + off};
 }
 
 ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_t n,
-                       const ClaimThresholds& t, const CostLognormals& c) {
+                       const Split& type, const Split (&disputed)[2], const CostLognormals& c) {
   ClaimDraws d;
   if (!memo || n <= 0) return d;
   const std::uint64_t key[] = {kClaimMemoTag,
                                year_key.value(),
                                static_cast<std::uint64_t>(n),
-                               t.lost,
-                               t.disputed[0],
-                               t.disputed[1],
+                               std::bit_cast<std::uint64_t>(type.p),
+                               std::bit_cast<std::uint64_t>(disputed[0].p),
+                               std::bit_cast<std::uint64_t>(disputed[1].p),
                                std::bit_cast<std::uint64_t>(c.medical_mu[0]),
                                std::bit_cast<std::uint64_t>(c.medical_mu[1]),
                                std::bit_cast<std::uint64_t>(c.medical_sigma[0]),
@@ -84,9 +82,7 @@ ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_
   d.medical = reinterpret_cast<double*>(data);
   d.days = d.medical + count;
   d.legal = d.days + count;
-  auto* words = reinterpret_cast<std::uint32_t*>(d.legal + count);
-  for (int k = 0; k < 4; ++k) d.words[k] = words + static_cast<std::size_t>(k) * count;
-  for (int k = 0; k < 2; ++k) d.words3[k] = words + static_cast<std::size_t>(4 + k) * count;
+  d.decision = reinterpret_cast<std::uint32_t*>(d.legal + count);
   return d;
 }
 

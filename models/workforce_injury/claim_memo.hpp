@@ -28,17 +28,16 @@ std::optional<std::int64_t> recall_count(const sim::PathMemo* memo, const CountM
 // Keeps `n` under `key` (nothing without a memo, or with a full one).
 void keep_count(sim::PathMemo* memo, const CountMemoKey& key, std::int64_t n);
 
-// A department-year's reform-free draws, one entry per claim, kept in the path memo: block 1's
-// words, block 3's first two (wellness, detection), and the claim's base medical cost, lost days
-// and legal cost (as in ClaimBatch). `cached` when an earlier option of the path left them,
-// `fill` when this one keeps them; neither without a memo (or with a full one).
+// A department-year's reform-free draws, one entry per claim, kept in the path memo: its decision
+// word (block word 0) and its base medical cost, lost days and legal cost (as in ClaimBatch).
+// `cached` when an earlier option of the path left them, `fill` when this one keeps them; neither
+// without a memo (or with a full one).
 struct ClaimDraws {
   bool cached = false, fill = false;
   double *medical = nullptr, *days = nullptr, *legal = nullptr;
-  std::uint32_t* words[4] = {nullptr, nullptr, nullptr, nullptr};
-  std::uint32_t* words3[2] = {nullptr, nullptr};
+  std::uint32_t* decision = nullptr;
 
-  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + 6 * sizeof(std::uint32_t);
+  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + sizeof(std::uint32_t);
 
   // Keeps a batch's claims [from, from + m) as the department-year's [off, off + m).
   void keep(std::size_t off, std::size_t from, std::size_t m, const ClaimBatch& b) const;
@@ -47,9 +46,9 @@ struct ClaimDraws {
 };
 
 // Where the reform-free draws of the n claims of the department-year `year_key` are kept: found
-// (`cached`), or room made for them (`fill`). They depend on the claims' streams, their type and
-// dispute thresholds `t` and the cost lognormals `c`.
+// (`cached`), or room made for them (`fill`). They depend on the claims' streams, their type split
+// `type`, the dispute splits `disputed` and the cost lognormals `c`.
 ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_t n,
-                       const ClaimThresholds& t, const CostLognormals& c);
+                       const Split& type, const Split (&disputed)[2], const CostLognormals& c);
 
 }  // namespace reformsim::models::workforce_injury

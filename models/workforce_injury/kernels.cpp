@@ -4,9 +4,11 @@
 #include "models/workforce_injury/kernels.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
+#include "sim/random.hpp"
 #include "sim/special.hpp"
 
 namespace reformsim::models::workforce_injury {
@@ -16,51 +18,85 @@ using sim::lanes::kLanes;
 using LaneF = sim::lanes::F;
 using LaneI = sim::lanes::I;
 
+// uniform32 of eight words, in lanes: each word as a double through the exponent of 2^52 (exact,
+// one or and one subtraction on every instruction set), then (w + 0.5) 2^-32.
 template <sim::Isa kIsa>
-[[gnu::always_inline]] inline void isa_claim_costs_for(const std::uint64_t (&disputed_below)[2],
-                                                       const CostLognormals& c, std::size_t m,
-                                                       ClaimBatch& buf) {
-  namespace lanes = sim::lanes;
-  using lanes::kLanes;
-  // The lost-time and the disputed claims, eight at a time, picked out without branching. Words
-  // past m are set first so that no lane reads an unset one (their lanes are masked off).
-  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
-    buf.b1.w[1][i] = buf.b1.w[2][i] = 0;
-    buf.lost_below[i] = 0;
+[[gnu::always_inline]] inline LaneF uniforms32(const std::uint32_t* w) {
+  const LaneI bits = sim::lanes::load_words<kIsa>(w) | (LaneI{} + 0x4330000000000000);
+  LaneF f;
+  std::memcpy(&f, &bits, sizeof f);  // 2^52 + w
+  return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
+}
+
+// A Split in lanes, and its step (Split::step, the same operations in every lane).
+struct LaneSplit {
+  LaneF p, in, out;
+  static LaneSplit of(const Split& s) {
+    const LaneF zero = {};
+    return {zero + s.p, zero + s.in_scale, zero + s.out_scale};
   }
-  const lanes::I disputed_below_of[2] = {lanes::I{} + static_cast<std::int64_t>(disputed_below[0]),
-                                         lanes::I{} + static_cast<std::int64_t>(disputed_below[1])};
+  // Lane by lane: `a` where `mask` is set, else `b`.
+  static LaneSplit select(LaneI mask, const LaneSplit& a, const LaneSplit& b) {
+    return {mask ? a.p : b.p, mask ? a.in : b.in, mask ? a.out : b.out};
+  }
+};
+// -1 in the lanes where a < b, for a, b >= 0 (not NaN): non-negative doubles order as their bit
+// patterns (below 2^62), compared as integers, which GCC 12 keeps in SIMD registers (a vector
+// comparison of doubles whose mask is then combined it takes apart lane by lane).
+[[gnu::always_inline]] inline LaneI less(LaneF a, LaneF b) {
+  LaneI ia, ib;
+  std::memcpy(&ia, &a, sizeof ia);
+  std::memcpy(&ib, &b, sizeof ib);
+  return sim::lanes::below(ia, ib);
+}
+[[gnu::always_inline]] inline LaneI step(LaneF& u, const LaneSplit& s) {
+  const LaneI in = less(u, s.p);
+  u = (in ? u : u - s.p) * (in ? s.in : s.out);
+  return in;
+}
+
+template <sim::Isa kIsa>
+[[gnu::always_inline]] inline std::size_t isa_claim_costs_for(const Split (&disputed)[2],
+                                                              const CostLognormals& c,
+                                                              std::size_t m, ClaimBatch& buf) {
+  namespace lanes = sim::lanes;
+  // The lost-time and the disputed claims, eight at a time, picked out without branching: the
+  // first two splits of each claim's decision uniform. Entries past m are set first so that no
+  // lane reads an unset one (their lanes are masked off).
+  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
+    buf.b.w[0][i] = 0;
+    buf.type_p[i] = 0.0;
+    buf.type_in[i] = 0.0;
+    buf.type_out[i] = 1.0;
+  }
+  const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
-    const lanes::I lost =
-        lanes::below(lanes::load_words<kIsa>(buf.b1.w[1] + b), lanes::load(buf.lost_below + b));
-    const lanes::I below = (lost & disputed_below_of[1]) | (~lost & disputed_below_of[0]);
-    const lanes::I disputed = lanes::below(lanes::load_words<kIsa>(buf.b1.w[2] + b), below);
+    LaneF u = uniforms32<kIsa>(buf.b.w[0] + b);
+    const LaneI lost = step(u, {lanes::load(buf.type_p + b), lanes::load(buf.type_in + b),
+                                lanes::load(buf.type_out + b)});
+    const LaneI is_disputed = less(u, lost ? disputed_of[1].p : disputed_of[0].p);
+    std::memcpy(buf.lost + b, &lost, sizeof lost);
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
-    n_disputed =
-        lanes::append_positions(buf.disputed_at, n_disputed, b, lanes::mask_bits(disputed) & valid);
+    n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
+                                         lanes::mask_bits(is_disputed) & valid);
   }
-  // Uniforms of the medical costs (block 2, words 0-1), lost days (block 2, words 2-3) and legal
-  // costs (block 3, words 2-3); then their normal deviates and exp in SIMD lanes, in one call
-  // each (sim/special.hpp, sim/elementary.hpp).
+  // The 32-bit uniforms of the medical costs (word 1), lost days (word 2) and legal costs (word
+  // 3); then their normal deviates and exp in SIMD lanes, in one call each (sim/special.hpp,
+  // sim/elementary.hpp).
   double* u_days = buf.u + m;
   double* u_legal = u_days + n_lost;
-  for (std::size_t i = 0; i < m; ++i) buf.u[i] = sim::uniform53(buf.b2.w[0][i], buf.b2.w[1][i]);
-  for (std::size_t l = 0; l < n_lost; ++l) {
-    const std::size_t i = buf.lost_at[l];
-    u_days[l] = sim::uniform53(buf.b2.w[2][i], buf.b2.w[3][i]);
-  }
-  for (std::size_t k = 0; k < n_disputed; ++k) {
-    const std::size_t i = buf.disputed_at[k];
-    u_legal[k] = sim::uniform53(buf.b3.w[2][i], buf.b3.w[3][i]);
-  }
+  for (std::size_t i = 0; i < m; ++i) buf.u[i] = sim::uniform32(buf.b.w[1][i]);
+  for (std::size_t l = 0; l < n_lost; ++l) u_days[l] = sim::uniform32(buf.b.w[2][buf.lost_at[l]]);
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    u_legal[k] = sim::uniform32(buf.b.w[3][buf.disputed_at[k]]);
   const std::size_t total = m + n_lost + n_disputed;
   sim::normal_quantiles(buf.u, total, buf.x);
   const double mu0 = c.medical_mu[0], mu1 = c.medical_mu[1];
   const double sigma0 = c.medical_sigma[0], sigma1 = c.medical_sigma[1];
   for (std::size_t i = 0; i < m; ++i) {
-    const bool lost = static_cast<std::int64_t>(buf.b1.w[1][i]) < buf.lost_below[i];
+    const bool lost = buf.lost[i] != 0;
     buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
   }
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
@@ -88,15 +124,16 @@ template <sim::Isa kIsa>
   std::fill_n(buf.legal_base, m, 0.0);
   for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
   for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
+  return total;
 }
-REFORMSIM_PER_ISA(void, isa_claim_costs,
-                  (const std::uint64_t (&disputed_below)[2], const CostLognormals& c, std::size_t m,
+REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
+                  (const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
                    ClaimBatch& buf),
-                  (disputed_below, c, m, buf))
+                  (disputed, c, m, buf))
 
 // Integer counts per lane (any order gives the same sums), per run of claims.
 struct LaneCounts {
-  LaneI filed = {}, caught = {}, litigated = {}, disputed = {}, used_block3 = {};
+  LaneI filed = {}, caught = {}, litigated = {}, disputed = {};
 };
 inline std::uint64_t total(LaneI v) {
   std::int64_t sum = 0;
@@ -104,28 +141,55 @@ inline std::uint64_t total(LaneI v) {
   return static_cast<std::uint64_t>(sum);
 }
 
+// A department-year's splits in lanes (ClaimRules' order).
+struct LaneRules {
+  LaneSplit type, disputed[2], fraud, wellness, litigated, caught;
+  LaneF prevent;
+  static LaneRules of(const ClaimRules& r) {
+    return {
+        LaneSplit::of(r.type),      {LaneSplit::of(r.disputed[0]), LaneSplit::of(r.disputed[1])},
+        LaneSplit::of(r.fraud),     LaneSplit::of(r.wellness),
+        LaneSplit::of(r.litigated), LaneSplit::of(r.caught),
+        LaneF{} + r.prevent};
+  }
+};
+
 // Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
-// reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit.
-template <sim::Isa kIsa>
-[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const ClaimView& c,
-                                              std::size_t i, LaneI valid, LaneSums& s,
-                                              LaneCounts& n) {
+// reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit. The
+// decisions are decide()'s, lane by lane. Splits whose outcome is fixed are skipped, with the
+// same bits: without ADR (kSettles false: litigated given disputed has probability 1, a stretch
+// by 1) every dispute is litigated; without wellness or prevention (kLater false) nothing
+// below the caught split is used.
+template <sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const LaneRules& splits,
+                                              const ClaimView& c, std::size_t i, LaneI valid,
+                                              LaneSums& s, LaneCounts& n) {
   using sim::lanes::load;
-  auto load_words = [](const std::uint32_t* p) { return sim::lanes::load_words<kIsa>(p); };
   const LaneI zero_i = {}, one_i = zero_i + 1;
   const LaneF zero = {}, one = zero + 1.0;
-  auto threshold = [&](std::uint64_t t) { return zero_i + static_cast<std::int64_t>(t); };
-  const LaneI w0 = load_words(c.w0 + i), w1 = load_words(c.w1 + i), w2 = load_words(c.w2 + i),
-              w3 = load_words(c.w3 + i);
-  const LaneI lost = w1 < threshold(r.t.lost);
-  const LaneI filed = (w0 >= threshold(r.prevent)) & valid;  // else prevented by safety
-  const LaneI disputed = w2 < (lost ? threshold(r.t.disputed[1]) : threshold(r.t.disputed[0]));
-  const LaneI litigated =  // implies disputed
-      w2 < (lost ? threshold(r.litigated[1]) : threshold(r.litigated[0]));
-  const LaneI fraudulent = w3 < threshold(r.fraud);
-  const LaneI wellness_on = r.wellness_on ? zero_i - 1 : zero_i;
-  const LaneI well = wellness_on & (load_words(c.well + i) < threshold(r.wellness));
-  const LaneI caught = fraudulent & (load_words(c.detection + i) < threshold(r.detect));
+  LaneF u = uniforms32<kIsa>(c.decision + i);
+  const LaneI lost = step(u, splits.type);
+  const LaneI disputed = step(u, LaneSplit::select(lost, splits.disputed[1], splits.disputed[0]));
+  const LaneI fraudulent = step(u, splits.fraud);
+  // Litigated given disputed, caught given fraudulent: each stretches the uniform only for the
+  // claims it concerns.
+  LaneI litigated = disputed;  // implies disputed
+  if constexpr (kSettles) {
+    LaneF v = u;
+    litigated &= step(v, splits.litigated);
+    u = disputed ? v : u;
+  }
+  LaneI caught, well = zero_i, filed = valid;  // not prevented by safety
+  if constexpr (kLater) {
+    LaneF v = u;
+    caught = fraudulent & step(v, splits.caught);
+    u = fraudulent ? v : u;
+    const LaneI well_draw = step(u, splits.wellness);
+    filed &= ~less(u, splits.prevent);
+    well = r.wellness_on ? well_draw : zero_i;
+  } else {
+    caught = fraudulent & less(u, splits.caught.p);
+  }
   // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
   const LaneF one_or_settled_medical = disputed ? one * r.settled_medical : one;
   const LaneF one_or_settled_days = disputed ? one * r.settled_days : one;
@@ -148,36 +212,52 @@ template <sim::Isa kIsa>
   n.caught += denied & one_i;
   n.litigated += kept & litigated & one_i;
   n.disputed += filed & disputed & one_i;
-  n.used_block3 += filed & (disputed | fraudulent | wellness_on) & one_i;
 }
 
-// The claims [0, m) of a batch, claim i in lane i % kLanes: sums into `sums`, counts returned.
-// The last claims (m % kLanes) are copied into whole lanes first, the rest of them masked off.
+// The claims [0, m) of a batch, claim i in lane i % kLanes, into `s` and `n`. The last claims (m %
+// kLanes) are copied into whole lanes first, the rest of them masked off.
+template <sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_run(const ClaimRules& r, const LaneRules& splits,
+                                           const ClaimView& c, std::size_t m, LaneSums& s,
+                                           LaneCounts& n) {
+  const LaneI all = LaneI{} - 1;
+  const std::size_t whole = m / kLanes * kLanes;
+  for (std::size_t i = 0; i < whole; i += kLanes)
+    add_claims<kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
+  if (const std::size_t rest = m - whole; rest > 0) {
+    std::uint32_t w[kLanes] = {};
+    double x[3][kLanes] = {};
+    const double* from_x[3] = {c.medical, c.days, c.legal};
+    std::copy_n(c.decision + whole, rest, w);
+    for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
+    const ClaimView tail = {w, x[0], x[1], x[2]};
+    LaneI valid = {};
+    for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
+    add_claims<kIsa, kSettles, kLater>(r, splits, tail, 0, valid, s, n);
+  }
+}
+
+// The claims [0, m) of a batch: sums into `sums`, counts returned; the pass specialised for the
+// splits it needs (add_claims).
 template <sim::Isa kIsa>
 [[gnu::always_inline]] inline ClaimCounts isa_sum_claims_for(const ClaimRules& rules,
                                                              const ClaimView& c, std::size_t m,
                                                              LaneSums& sums) {
   const ClaimRules r = rules;  // local copies: nothing the loop writes can alias them
+  const LaneRules splits = LaneRules::of(r);
   LaneSums s = sums;
   LaneCounts n;
-  const LaneI all = LaneI{} - 1;
-  const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t i = 0; i < whole; i += kLanes) add_claims<kIsa>(r, c, i, all, s, n);
-  if (const std::size_t rest = m - whole; rest > 0) {
-    std::uint32_t w[6][kLanes] = {};
-    double x[3][kLanes] = {};
-    const std::uint32_t* from_w[6] = {c.w0, c.w1, c.w2, c.w3, c.well, c.detection};
-    const double* from_x[3] = {c.medical, c.days, c.legal};
-    for (int k = 0; k < 6; ++k) std::copy_n(from_w[k] + whole, rest, w[k]);
-    for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
-    const ClaimView tail = {w[0], w[1], w[2], w[3], w[4], w[5], x[0], x[1], x[2]};
-    LaneI valid = {};
-    for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
-    add_claims<kIsa>(r, tail, 0, valid, s, n);
-  }
+  const bool settles = r.litigated.p < 1.0, later = r.wellness_on || r.prevent > 0.0;
+  if (settles && later)
+    add_run<kIsa, true, true>(r, splits, c, m, s, n);
+  else if (settles)
+    add_run<kIsa, true, false>(r, splits, c, m, s, n);
+  else if (later)
+    add_run<kIsa, false, true>(r, splits, c, m, s, n);
+  else
+    add_run<kIsa, false, false>(r, splits, c, m, s, n);
   sums = s;
-  return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed),
-          total(n.used_block3)};
+  return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed)};
 }
 REFORMSIM_PER_ISA(ClaimCounts, isa_sum_claims,
                   (const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums),
@@ -185,13 +265,36 @@ REFORMSIM_PER_ISA(ClaimCounts, isa_sum_claims,
 
 }  // namespace
 
-void claim_costs(const std::uint64_t (&disputed_below)[2], const CostLognormals& c, std::size_t m,
-                 ClaimBatch& buf) {
-  isa_claim_costs(disputed_below, c, m, buf);
+void ClaimBatch::set_type(std::size_t off, std::size_t m, const Split& type) {
+  std::fill_n(type_p + off, m, type.p);
+  std::fill_n(type_in + off, m, type.in_scale);
+  std::fill_n(type_out + off, m, type.out_scale);
+}
+
+std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
+                        ClaimBatch& buf) {
+  return isa_claim_costs(disputed, c, m, buf);
 }
 
 ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
   return isa_sum_claims(rules, c, m, sums);
+}
+
+ClaimDecisions decide(const ClaimRules& r, std::uint32_t word) {
+  double u = sim::uniform32(word);
+  ClaimDecisions d{};
+  d.lost = r.type.step(u);
+  d.disputed = r.disputed[d.lost ? 1 : 0].step(u);
+  d.fraudulent = r.fraud.step(u);
+  double v = u;
+  d.litigated = r.litigated.step(v) && d.disputed;
+  if (d.disputed) u = v;
+  v = u;
+  d.caught = r.caught.step(v) && d.fraudulent;
+  if (d.fraudulent) u = v;
+  d.well = r.wellness.step(u);
+  d.prevented = u < r.prevent;
+  return d;
 }
 
 }  // namespace reformsim::models::workforce_injury

@@ -1,9 +1,9 @@
 // The workforce injury model's batch kernels: pure functions over a batch of claims, in SIMD
 // lanes, that give the same bits on every instruction set (sim/clones.hpp, sim/lanes.hpp).
 //
-//   claim_costs  what a batch's Philox blocks make of its claims before any reform: the medical
-//                cost of every claim, the lost days of the lost-time ones and the legal cost of
-//                the disputed ones (docs/models/workforce_injury.md, section 1.4);
+//   claim_costs  what a batch's Philox blocks (one a claim) make of its claims before any reform:
+//                the medical cost of every claim, the lost days of the lost-time ones and the
+//                legal cost of the disputed ones (docs/models/workforce_injury.md, section 1.4);
 //   sum_claims   one branch-free pass over claims whose draws are made: applies a department's
 //                reforms and prices (ClaimRules) and adds the claims' costs and counts.
 //
@@ -22,17 +22,42 @@ namespace reformsim::models::workforce_injury {
 // Claims whose blocks are made at once.
 inline constexpr std::size_t kBatch = sim::kPhiloxBatch;
 
-// A batch of claims of one or more department-years: their stream keys and Philox blocks, and
-// what the blocks make of them before reforms: medical cost before severity and price factors,
-// lost days (0 for medical-only claims), and the legal cost before the wage index of the disputed
-// ones (0 for the others). `lost_at` and `disputed_at` list the lost-time and the disputed
-// claims; `u` and `x` hold the uniforms, then the normal deviates and log-costs, of the medical
-// costs of all claims, the lost days of the lost-time ones and the legal costs of the disputed
-// ones, in that order.
+// One split of a claim's decision uniform u (docs/models/workforce_injury.md, section 1.1): the
+// claim is "in" when u < p, and the uniform left for the decisions below is u stretched over the
+// part it fell in: u / p inside, (u - p) / (1 - p) outside (products with the reciprocals, kept
+// here). Uniform on [0, 1) and independent of the decision when u is, so one uniform makes all
+// of a claim's yes/no decisions; a change of p moves only the claims near p, and the uniforms
+// below only by |p' - p| (a monotone coupling).
+struct Split {
+  double p = 0.0, in_scale = 0.0, out_scale = 1.0;
+  // p >= 1 is kept as 2: every uniform, even one rounded up to 1, is inside (and stretched by 1).
+  static Split of(double p) {
+    if (p >= 1.0) return {2.0, 1.0, 0.0};
+    return {p, p > 0.0 ? 1.0 / p : 0.0, 1.0 / (1.0 - p)};
+  }
+  // The decision, and u replaced by the uniform left below it.
+  bool step(double& u) const {
+    const bool in = u < p;
+    u = (in ? u : u - p) * (in ? in_scale : out_scale);
+    return in;
+  }
+};
+
+// A batch of claims of one or more department-years: their stream keys, their Philox block (one a
+// claim: word 0 the decision uniform, 1 the medical cost's, 2 the lost days', 3 the legal
+// cost's) and what it makes of them before reforms: medical cost before severity and price
+// factors, lost days (0 for medical-only claims), and the legal cost before the wage index of the
+// disputed ones (0 for the others). `lost_at` and `disputed_at` list the lost-time and the
+// disputed claims; `u` and `x` hold the uniforms, then the normal deviates and log-costs, of the
+// medical costs of all claims, the lost days of the lost-time ones and the legal costs of the
+// disputed ones, in that order.
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
-  sim::PhiloxBlocks b1, b2, b3;
-  alignas(64) std::int64_t lost_below[kBatch + sim::lanes::kLanes];  // ClaimThresholds::lost
+  sim::PhiloxBlocks b;
+  // Each claim's type split (its department's lost-time share), as Split's three fields.
+  alignas(64) double type_p[kBatch + sim::lanes::kLanes], type_in[kBatch + sim::lanes::kLanes],
+      type_out[kBatch + sim::lanes::kLanes];
+  alignas(64) std::int64_t lost[kBatch + sim::lanes::kLanes];  // -1 lost-time, 0 medical-only
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double u[3 * kBatch], x[3 * kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
@@ -40,12 +65,8 @@ struct ClaimBatch {
   std::uint8_t tail_at[kBatch];
   alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
-};
-
-// What decides which draws a claim's reform-free values need: its type and whether disputed.
-struct ClaimThresholds {
-  std::uint64_t lost = 0;          // lost-time when block 1's word 1 is below
-  std::uint64_t disputed[2] = {};  // disputed when word 2 is below, by type
+  // Sets the type split of claims [off, off + m) (one department's).
+  void set_type(std::size_t off, std::size_t m, const Split& type);
 };
 
 // The lognormal parameters of the reform-free costs: medical by type, lost days, legal cost; and
@@ -59,27 +80,28 @@ struct CostLognormals {
 };
 
 // Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch) from their blocks:
-// medical cost of every claim (block 2, words 0-1; a lost-time claim's from the spliced tail when
-// its uniform is at or above c.tail_from), lost days of the lost-time ones (block 2,
-// words 2-3) and legal cost of the disputed ones (block 3, words 2-3). A claim is lost-time when
-// block 1's word 1 is below its `lost_below` (its department's), disputed when word 2 is below
-// disputed_below[lost].
-void claim_costs(const std::uint64_t (&disputed_below)[2], const CostLognormals& c, std::size_t m,
-                 ClaimBatch& buf);
+// medical cost of every claim (word 1; a lost-time claim's from the spliced tail when its
+// uniform is at or above c.tail_from), lost days of the lost-time ones (word 2) and legal cost of
+// the disputed ones (word 3), each from the 32-bit uniform of its word (sim::uniform32). Type and
+// dispute are the first two splits of word 0's uniform: the claim's type split, then
+// disputed[lost]. Returns the number of normal deviates made (m + lost-time + disputed).
+std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
+                        ClaimBatch& buf);
 
-// What a department-year's reforms and prices do to its claims: thresholds on the raw words
-// (sim::threshold32; `t` decides a claim's type and dispute, as for its reform-free draws) and
-// multipliers.
+// What a department-year's reforms and prices do to its claims: the splits of the decision
+// uniform, in their order (type, dispute, fraud; litigated given disputed, caught given
+// fraudulent, wellness participation, prevented: those reforms change come after those they do
+// not, prevention last), and multipliers.
 struct ClaimRules {
-  ClaimThresholds t;
-  std::uint64_t prevent;       // prevented by safety when block 1's word 0 is below (the
-                               // department's preventable share x the safety strength)
-  std::uint64_t litigated[2];  // litigated (a disputed claim ADR did not settle), by type
-  std::uint64_t fraud;         // fraudulent when word 3 is below
-  std::uint64_t wellness;      // a wellness participant when block 3's word 0 is below
-  std::uint64_t detect;        // a fraudulent claim is caught when block 3's word 1 is below
-  bool wellness_on;            // whether wellness covers the claims at all
-  double med_scale;            // severity x medical index
+  Split type;         // lost-time (the department's share)
+  Split disputed[2];  // by type
+  Split fraud;        // fraudulent
+  Split litigated;    // litigated given disputed: 1 - the share ADR settles
+  Split caught;       // caught given fraudulent: the detection probability
+  Split wellness;     // a wellness participant (whether or not wellness covers the claim)
+  double prevent;     // prevented by safety (the department's preventable share x strength)
+  bool wellness_on;   // whether wellness covers the claims at all
+  double med_scale;   // severity x medical index
   double wellness_medical, wellness_days;    // a participant's medical and lost days x
   double litigated_medical, litigated_days;  // a litigated claim's medical and lost days x
   // A disputed claim ADR settled (disputed, not litigated): medical and lost days x, the part of
@@ -90,16 +112,15 @@ struct ClaimRules {
   double continuation_per_day = 0.0;  // LC 4850 salary continuation x severity x wage index
 };
 
-// A run of claims as the pass reads them: block 1's words, block 3's first two (wellness,
-// detection), and the reform-free costs (ClaimBatch's or those kept in the path memo).
+// A run of claims as the pass reads them: the decision words (block word 0) and the reform-free
+// costs (ClaimBatch's or those kept in the path memo).
 struct ClaimView {
-  const std::uint32_t *w0, *w1, *w2, *w3, *well, *detection;
+  const std::uint32_t* decision;
   const double *medical, *days, *legal;
 
   // Claims [off, ...) of a batch.
   static ClaimView of(const ClaimBatch& b, std::size_t off) {
-    return {b.b1.w[0] + off, b.b1.w[1] + off, b.b1.w[2] + off,   b.b1.w[3] + off,   b.b3.w[0] + off,
-            b.b3.w[1] + off, b.x + off,       b.days_base + off, b.legal_base + off};
+    return {b.b.w[0] + off, b.x + off, b.days_base + off, b.legal_base + off};
   }
 };
 
@@ -113,14 +134,21 @@ struct LaneSums {
 };
 
 // Counts of a run of claims: filed (not prevented), caught (fraud denied), litigated (filed, not
-// caught), disputed (filed), and those whose outcome uses block 3.
+// caught), disputed (filed).
 struct ClaimCounts {
-  std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0, used_block3 = 0;
+  std::uint64_t filed = 0, caught = 0, litigated = 0, disputed = 0;
 };
 
 // Applies `rules` to the claims [0, m) of `c` and adds their costs to `sums` (claim i in lane
 // i % kLanes); returns their counts. A reform that does not touch a claim multiplies by 1 or adds
 // 0, which changes no bit.
 ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums);
+
+// The claim-by-claim decisions of docs section 1.4 from one decision word (the scalar definition
+// the kernels follow, for tests and references).
+struct ClaimDecisions {
+  bool lost, disputed, fraudulent, well, litigated, caught, prevented;
+};
+ClaimDecisions decide(const ClaimRules& r, std::uint32_t word);
 
 }  // namespace reformsim::models::workforce_injury

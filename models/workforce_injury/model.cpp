@@ -154,12 +154,11 @@ struct WorkforceInjuryModel::PathRun {
 };
 
 // What the reforms and prices are in one accident year, for every department: each reform's
-// share of its full effect (ramp), the thresholds of the reform decisions with the reform off
-// ([0]) and on ([1]) in a department (threshold32 is not free: once a year), and the price
-// scales.
+// share of its full effect (ramp), the splits of the reform decisions with the reform off ([0])
+// and on ([1]) in a department (once a year), and the price scales.
 struct WorkforceInjuryModel::YearRules {
   double ramp[kReformCount];
-  std::uint64_t litigate[2][2], detect[2];
+  Split litigated[2], caught[2];
   double med_scale;  // severity x medical index
   double wage_index;
 };
@@ -272,13 +271,12 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
   for (const Department& dep : p_.departments)
     for (int a = -prior; a < horizon_; ++a)
       fte_.push_back(dep.headcount_fte * std::pow(1.0 + dep.headcount_growth, a));
-  disputed_below_[0] = sim::threshold32(p_.litigation_probability[0]);
-  disputed_below_[1] = sim::threshold32(p_.litigation_probability[1]);
+  disputed_[0] = Split::of(p_.litigation_probability[0]);
+  disputed_[1] = Split::of(p_.litigation_probability[1]);
   for (const Department& dep : p_.departments)
-    thresholds_.push_back(
-        {sim::threshold32(dep.lost_time_share), {disputed_below_[0], disputed_below_[1]}});
-  fraud_threshold_ = sim::threshold32(p_.fraud_share);
-  wellness_threshold_ = sim::threshold32(p_.reforms.wellness.participation);
+    type_splits_.push_back(Split::of(dep.lost_time_share));
+  fraud_ = Split::of(p_.fraud_share);
+  wellness_ = Split::of(p_.reforms.wellness.participation);
   lognormals_ = {{p_.medical_only_usd.mu, p_.lost_time_medical_usd.mu},
                  {p_.medical_only_usd.sigma, p_.lost_time_medical_usd.sigma},
                  p_.lost_days.mu,
@@ -547,12 +545,10 @@ WorkforceInjuryModel::YearRules WorkforceInjuryModel::year_rules(const PathRun& 
                        : 0.0;
   for (int on = 0; on < 2; ++on) {
     auto year_strength = [&](ReformKind r, double effect) { return on ? effect * y.ramp[r] : 0.0; };
-    const double settle = 1.0 - year_strength(kAdr, e.adr_litigation);
-    y.litigate[on][0] = sim::threshold32(p_.litigation_probability[0] * settle);
-    y.litigate[on][1] = sim::threshold32(p_.litigation_probability[1] * settle);
-    y.detect[on] = sim::threshold32(p_.detection_probability +
-                                    year_strength(kFraudAnalytics, e.fraud_analytics) *
-                                        (1.0 - p_.detection_probability));
+    y.litigated[on] = Split::of(1.0 - year_strength(kAdr, e.adr_litigation));
+    y.caught[on] =
+        Split::of(p_.detection_probability + year_strength(kFraudAnalytics, e.fraud_analytics) *
+                                                 (1.0 - p_.detection_probability));
   }
   y.med_scale = run.severity * run.med_index(a);
   y.wage_index = run.wage_index(a);
@@ -567,14 +563,15 @@ ClaimRules WorkforceInjuryModel::department_rules(const PathRun& run, const Year
   // A reform's strength for this department: its effect this year where it covers it.
   auto strength = [&](ReformKind r, double effect) { return covers(r) ? effect * y.ramp[r] : 0.0; };
   ClaimRules rules;
-  rules.t = thresholds_[d];
+  rules.type = type_splits_[d];
+  rules.disputed[0] = disputed_[0];
+  rules.disputed[1] = disputed_[1];
+  rules.fraud = fraud_;
+  rules.wellness = wellness_;
+  rules.litigated = y.litigated[covers(kAdr)];
+  rules.caught = y.caught[covers(kFraudAnalytics)];
   // Safety prevents only the preventable claims: those outside the presumption class.
-  rules.prevent = sim::threshold32(strength(kSafety, e.safety) * (1.0 - run.presumption[d]));
-  rules.litigated[0] = y.litigate[covers(kAdr)][0];
-  rules.litigated[1] = y.litigate[covers(kAdr)][1];
-  rules.fraud = fraud_threshold_;
-  rules.wellness = wellness_threshold_;
-  rules.detect = y.detect[covers(kFraudAnalytics)];
+  rules.prevent = strength(kSafety, e.safety) * (1.0 - run.presumption[d]);
   rules.wellness_on = covers(kWellness) && y.ramp[kWellness] > 0.0;
   rules.med_scale = y.med_scale;
   rules.wellness_medical = 1.0 - strength(kWellness, e.wellness_severity);
@@ -621,21 +618,18 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
     if (ClaimStats* stats = run.stats) {
       stats->drawn += m;
       stats->prevented += m - c.filed;
-      stats->used_block3 += c.used_block3;
-      stats->blocks += drawn ? 3 * m : 0;
+      stats->blocks += drawn ? m : 0;
     }
   };
 
-  // The claims of each department, in department order. Their draws (blocks 1 to 3) and what
-  // the draws make of them before any reform (medical cost, lost days, legal cost) are the same
-  // in every option: the first option of the path to need a department-year's keeps them in the
-  // path memo, and the others read them back (the same bits). Blocks are made for a batch of
-  // claims at once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims' own
-  // streams), block 3 for every claim although only some use it: that costs less than picking
-  // them out, and a claim's words do not depend on which blocks are made. Then one branch-free
-  // pass over a department's claims (sum_claims, in SIMD lanes) applies its reforms and sums.
-  // Yes/no decisions compare the raw words with sim::threshold32 (the same decisions as
-  // uniform32(w) < p).
+  // The claims of each department, in department order. Their draws (one Philox block a claim)
+  // and what the draws make of them before any reform (medical cost, lost days, legal cost) are
+  // the same in every option: the first option of the path to need a department-year's keeps
+  // them in the path memo, and the others read them back (the same bits). Blocks are made for a
+  // batch of claims at once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims'
+  // own streams). Then one branch-free pass over a department's claims (sum_claims, in SIMD
+  // lanes) makes their decisions from word 0 (the nested splits of kernels.hpp), applies the
+  // department's reforms and sums.
   //
   // A department whose claims fit a batch waits, with the next ones, until the batch is full:
   // their draws are made together, in one pass of the batch kernels, whose fixed cost a call is
@@ -652,7 +646,7 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
   std::size_t n_waiting = 0, waiting_claims = 0;
   auto draw_waiting = [&] {
     if (n_waiting == 0) return;
-    draw_batch(ctx, waiting_claims, buf);
+    draw_batch(ctx, waiting_claims, buf, run.stats);
     for (std::size_t k = 0; k < n_waiting; ++k) {
       const Waiting& w = waiting[k];
       if (w.draws.fill) w.draws.keep(0, w.off, w.n, buf);
@@ -670,11 +664,12 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
     if (n <= 0) continue;
     const auto count = static_cast<std::size_t>(n);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
-    const ClaimDraws draws = claim_draws(ctx.memo(), year_key, n, thresholds_[d], lognormals_);
+    const ClaimDraws draws =
+        claim_draws(ctx.memo(), year_key, n, type_splits_[d], disputed_, lognormals_);
     // Sets up claims [first, first + m) of the department as the batch's [off, off + m).
     auto stage = [&](std::size_t first, std::size_t m, std::size_t off) {
       sim::stream_keys(year_key, first, m, buf.keys + off);
-      std::fill_n(buf.lost_below + off, m, static_cast<std::int64_t>(thresholds_[d].lost));
+      buf.set_type(off, m, type_splits_[d]);
     };
     if (!draws.cached && count <= kBatch) {
       if (waiting_claims + count > kBatch || n_waiting == kMaxWaiting) draw_waiting();
@@ -691,7 +686,7 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
         add(d, rules, draws.view(first), m, false);
       } else {
         stage(first, m, 0);
-        draw_batch(ctx, m, buf);
+        draw_batch(ctx, m, buf, run.stats);
         if (draws.fill) draws.keep(first, 0, m, buf);
         add(d, rules, ClaimView::of(buf, 0), m, true);
       }
@@ -741,12 +736,11 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
   return n;
 }
 
-void WorkforceInjuryModel::draw_batch(const sim::PathContext& ctx, std::size_t m,
-                                      ClaimBatch& buf) const {
-  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b1);
-  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 1, buf.b2);
-  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 2, buf.b3);
-  claim_costs(disputed_below_, lognormals_, m, buf);
+void WorkforceInjuryModel::draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf,
+                                      ClaimStats* stats) const {
+  sim::philox_blocks(ctx.seed(), ctx.path(), buf.keys, m, 0, buf.b);
+  const std::size_t normals = claim_costs(disputed_, lognormals_, m, buf);
+  if (stats) stats->normals += normals;
 }
 
 }  // namespace workforce_injury

@@ -14,7 +14,7 @@
 //                  Poisson(lambda * G) with G ~ Gamma(r, 1/r): variance lambda + lambda^2 / r.
 //                  Counts are drawn by inversion of one uniform (sim::poisson_quantile), and
 //                  always at the baseline mean: reforms thin claims, they never redraw counts.
-//   each claim i: prevented by the safety program when u_prevent < s_d(t) (1 - pi_d), pi_d the
+//   each claim i: prevented by the safety program with probability s_d(t) (1 - pi_d), pi_d the
 //                  department's presumption share (claims under Labor Code 3212 ff., which
 //                  no safety programme prevents; drawn per path when uncertain); otherwise
 //                  lost-time with probability lost_time_share_d (else medical-only),
@@ -65,16 +65,15 @@
 //   by quantile;
 //   counts: key workforce_injury.count.<department>.<calendar year>, one uniform;
 //   negative-binomial mixing: key workforce_injury.count_mix.<department>.<calendar year>;
-//   claim i: key workforce_injury.claim.<department>.<calendar year>.<i>, 10 uniforms in three
-//   Philox blocks at fixed positions: block 1 = four 32-bit uniforms (prevent, type, litigation,
-//   fraud), block 2 = two 53-bit uniforms (medical, lost days), block 3 = two 32-bit uniforms
-//   (wellness participation, fraud detection) and one 53-bit uniform (legal cost). Block 2 is
-//   used unless the claim is prevented, block 3 only when it is disputed, fraudulent or covered
-//   by an active wellness program; a block's words are fixed by its position, so using or not
-//   using one never shifts another draw. The model makes all three blocks of a batch of claims
-//   at once (sim::philox_blocks, SIMD lanes; cheaper than picking the ones used), and keeps a
-//   department-year's draws, and the medical, lost-days and legal costs they give before any
-//   reform, in the path memo (sim/path_memo.hpp) for the path's other options.
+//   claim i: key workforce_injury.claim.<department>.<calendar year>.<i>, one Philox block:
+//   word 0 = the decision uniform, split in turn (kernels.hpp, Split) for type, dispute, fraud,
+//   litigated given disputed, caught given fraudulent, wellness participation and prevented
+//   (the reforms' probabilities last: an option that changes one moves only the claims near its
+//   boundary); words 1-3 = 32-bit uniforms of the medical cost (every claim), lost days
+//   (lost-time claims) and legal cost (disputed claims). The model makes the blocks of a batch of
+//   claims at once (sim::philox_blocks, SIMD lanes), and keeps a department-year's decision words,
+//   and the medical, lost-days and legal costs they give before any reform, in the path memo
+//   (sim/path_memo.hpp) for the path's other options.
 //
 // Default parameters and their sources (docs/models/workforce_injury.md has the full table):
 //   lost_time_share 0.25: about three quarters of workers' compensation claims are
@@ -115,14 +114,14 @@ namespace reformsim::models {
 namespace workforce_injury {
 
 // What the claims of one path consume (benchmarks: benches/bench_micro.cpp): claims drawn
-// (before prevention), prevented, those whose outcome uses block 3, and the Philox blocks made
-// for them (three per claim drawn, none for claims whose draws an earlier option of the path
-// made: see claim_memo.hpp).
+// (before prevention), prevented, the Philox blocks made for them (one per claim drawn, none for
+// claims whose draws an earlier option of the path made: see claim_memo.hpp) and the normal
+// deviates (medical cost of every claim, lost days of lost-time ones, legal cost of disputed ones).
 struct ClaimStats {
   std::uint64_t drawn = 0;
   std::uint64_t prevented = 0;
-  std::uint64_t used_block3 = 0;
   std::uint64_t blocks = 0;
+  std::uint64_t normals = 0;
 };
 
 // The model of one option: built once from its parameters, then const while simulating.
@@ -183,9 +182,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // Claims of a department in a calendar year at the baseline mean (before NB mixing).
   std::int64_t claim_count(const sim::PathContext& ctx, const Department& dep,
                            std::uint64_t calendar_year, double mean) const;
-  // Blocks 1 to 3 of a batch's claims [0, m) (their keys and lost_below set) and what they make
-  // of them before reforms.
-  void draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf) const;
+  // The blocks of a batch's claims [0, m) (their keys and type splits set) and what they make of
+  // them before reforms; counted in `stats` when not null.
+  void draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf,
+                  ClaimStats* stats) const;
 
   Params p_;
   int horizon_;
@@ -197,10 +197,10 @@ class WorkforceInjuryModel final : public sim::Model {
   // medical and wage indices; std::pow once here instead of on every path.
   std::vector<double> trend_, fte_, prior_med_index_, prior_wage_index_;
   CostLognormals lognormals_ = {};
-  // threshold32 of the fixed probabilities: each department's claim type and dispute, fraud,
-  // wellness participation.
-  std::vector<ClaimThresholds> thresholds_;
-  std::uint64_t disputed_below_[2] = {}, fraud_threshold_ = 0, wellness_threshold_ = 0;
+  // The splits of the decision uniform with fixed probabilities: each department's claim type,
+  // dispute by type, fraud, wellness participation.
+  std::vector<Split> type_splits_;
+  Split disputed_[2], fraud_, wellness_;
   double lost_time_medical_mean_ = 0.0;  // with the spliced tail
   // Mean payment delay (years) of the fixed pattern, or of each bootstrap replicate.
   std::vector<double> pattern_delays_;
