@@ -125,10 +125,10 @@ TEST(FitOracle, SameParametersLogLikelihoodAndStatisticsAsScipy) {
   EXPECT_EQ(fits.size(), 19u);
 }
 
-// Standard errors from the inverse of a central-difference Hessian of fit_log_likelihood,
-// an independent route to the analytic observed information.
-std::vector<double> numeric_se(FitFamily family, const std::vector<double>& p,
-                               const std::vector<double>& x) {
+// The negative central-difference Hessian of fit_log_likelihood (k x k, row-major): an
+// independent route to the analytic observed information.
+std::vector<double> numeric_information(FitFamily family, const std::vector<double>& p,
+                                        const std::vector<double>& x) {
   const std::size_t k = p.size();
   std::vector<double> h(k * k);
   const auto ll = [&](std::vector<double> q) { return sim::fit_log_likelihood(family, q, x); };
@@ -142,7 +142,14 @@ std::vector<double> numeric_se(FitFamily family, const std::vector<double>& p,
       mm[i] -= di, mm[j] -= dj;
       h[i * k + j] = -(ll(pp) - ll(pm) - ll(mp) + ll(mm)) / (4 * di * dj);
     }
-  if (k == 1) return {1 / std::sqrt(h[0])};
+  return h;
+}
+
+// Standard errors from the inverse of numeric_information.
+std::vector<double> numeric_se(FitFamily family, const std::vector<double>& p,
+                               const std::vector<double>& x) {
+  const auto h = numeric_information(family, p, x);
+  if (p.size() == 1) return {1 / std::sqrt(h[0])};
   const double det = h[0] * h[3] - h[1] * h[2];
   return {std::sqrt(h[3] / det), std::sqrt(h[0] / det)};
 }
@@ -1051,22 +1058,9 @@ TEST(FitCovariance, IsTheInverseObservedInformation) {
     const auto f = sim::fit(family, x);
     ASSERT_EQ(f.covariance.size(), 4u) << name;
     const std::vector<double> p = {f.params[0].value, f.params[1].value};
-    double h[2][2];
-    for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) {
-        const double di = 1e-4 * p[i], dj = 1e-4 * p[j];
-        auto pp = p, pm = p, mp = p, mm = p;
-        pp[i] += di, pp[j] += dj;
-        pm[i] += di, pm[j] -= dj;
-        mp[i] -= di, mp[j] += dj;
-        mm[i] -= di, mm[j] -= dj;
-        const auto ll = [&](const std::vector<double>& q) {
-          return sim::fit_log_likelihood(family, q, x);
-        };
-        h[i][j] = -(ll(pp) - ll(pm) - ll(mp) + ll(mm)) / (4 * di * dj);
-      }
-    const double det = h[0][0] * h[1][1] - h[0][1] * h[1][0];
-    const double off = -h[0][1] / det;
+    const auto h = numeric_information(family, p, x);
+    const double det = h[0] * h[3] - h[1] * h[2];
+    const double off = -h[1] / det;
     EXPECT_NEAR(f.covariance[1], off,
                 1e-4 * std::sqrt(f.covariance[0] * f.covariance[3]) + 1e-4 * std::abs(off))
         << name;
