@@ -151,9 +151,13 @@ int run(const Args& a) {
     std::printf("%-44s %12.4g %12.4g %12.4g", names[q].c_str(), std::sqrt(v_mc),
                 std::sqrt(variance(means[1][q])), std::sqrt(variance(means[2][q])));
     for (int k = 1; k < 3; ++k) {
-      const double ratio = v_mc / variance(means[static_cast<std::size_t>(k)][q]);
+      const double v = variance(means[static_cast<std::size_t>(k)][q]);
+      const double ratio = v_mc / v;
       char cell[64];
-      std::snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", ratio, ratio / hi_q, ratio / lo_q);
+      if (v_mc == 0.0 && v == 0.0)  // a constant outcome (a baseline without uncertain inputs)
+        std::snprintf(cell, sizeof cell, "no variance");
+      else
+        std::snprintf(cell, sizeof cell, "%.2f [%.2f, %.2f]", ratio, ratio / hi_q, ratio / lo_q);
       std::printf("   %-22s", cell);
     }
     std::printf("\n");

@@ -18,6 +18,7 @@
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/engine.hpp"
 #include "sim/statistics.hpp"
 #include "sim/thread_arena.hpp"
@@ -305,34 +306,12 @@ models:
 
 // simulation.sampling (sim/input_sampler.hpp): under a Latin hypercube and scrambled Sobol'
 // points the contract holds as under plain Monte Carlo.
-const char* kSampledScenario = R"(
-simulation: {paths: 512, horizon_years: 5, start_year: 2026, seed: 17, SAMPLING}
-factors:
-  economy: {autocorrelation: 0.5}
-implementation: {execution_correlation: 0.35}
-models:
-  example:
-    events_per_year: 40
-    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
-    factor: economy
-    factor_beta: 0.1
-    reform:
-      enabled: false
-      effect: {pert: [0.05, 0.15, 0.3]}
-      cost_usd: 30000
-      start_year_offset: 1
-      success_probability: 0.7
-      delay_years: {discrete: {values: [0, 1, 2], weights: [0.55, 0.3, 0.15]}}
-      cost_overrun: {lognormal: {mean: 1.27, sd: 1.0}}
-options:
-  baseline: {}
-  reform: {models: {example: {reform: {enabled: true}}}}
-  cheap: {models: {example: {reform: {enabled: true, cost_usd: 12000, success_probability: 0.85}}}}
-)";
-
+// The implementation-risk scenario (tests/scenarios.hpp) on 512 paths, sampled as `sampling`
+// says.
 sim::Scenario load_sampled(const std::string& sampling) {
-  std::string text = kSampledScenario;
-  text.replace(text.find("SAMPLING"), 8, sampling);
+  std::string text = testing::kImplementationScenario;
+  text.replace(text.find("paths: 900"), 10, "paths: 512");
+  text.replace(text.find("seed: 17}"), 9, "seed: 17, " + sampling + "}");
   return io::load_scenario_text(text, "sampled", models::default_registry());
 }
 
@@ -369,8 +348,8 @@ TEST(EngineSampling, BitIdenticalForAnyThreadCountAndBlockSize) {
   }
 }
 
-// Every option of a path sees the same input uniforms: equal effects, delays and overruns, and a
-// reform twice as likely to fail where the other fails.
+// Every option of a path sees the same input uniforms: equal effects, delays and overruns, and
+// the option whose reform succeeds with probability 0.85 delivers wherever the 0.7 one does.
 TEST(EngineSampling, OptionsShareTheirInputs) {
   for (const char* method : kMethods) {
     const sim::Results r = sim::Engine(load_sampled(method)).run();
@@ -438,6 +417,20 @@ TEST(EngineSampling, ALongerRunExtendsAShorterOne) {
     const auto& b = input_of(shorter, "cheap", "reform_effect");
     EXPECT_TRUE(std::equal(b.begin(), b.end(), a.begin())) << method;
   }
+}
+
+// The Sobol' table: the model's input (asked for by the two options that run the reform, once),
+// then the execution capacity and the reform's three latents; nothing under other methods.
+TEST(EngineSampling, SobolTableListsEveryInputDrawOnce) {
+  const sim::Scenario sc = load_sampled("sampling: sobol");
+  const sim::StreamKey reform = sim::reform_stream_key("example", "reform");
+  ASSERT_EQ(sc.sobol_inputs.size(), 5u);
+  EXPECT_NE(sc.sobol_inputs[0].key, reform.value());
+  EXPECT_NE(sc.sobol_inputs[0].key, sim::kExecutionCapacityKey.value());
+  EXPECT_EQ(sc.sobol_inputs[1], (sim::InputDraw{sim::kExecutionCapacityKey.value(), 0}));
+  for (std::uint32_t d = 0; d < 3; ++d)
+    EXPECT_EQ(sc.sobol_inputs[2 + d], (sim::InputDraw{reform.value(), d}));
+  EXPECT_TRUE(load_sampled("sampling: latin_hypercube").sobol_inputs.empty());
 }
 
 }  // namespace
