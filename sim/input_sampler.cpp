@@ -35,10 +35,6 @@ double in_cell(std::uint64_t cell, std::uint64_t cells, std::uint32_t fine) {
 
 }  // namespace
 
-std::string_view sampling_name(Sampling s) {
-  return kSamplingNames[static_cast<std::size_t>(s)];
-}
-
 SobolPoints::SobolPoints(std::size_t dimensions) : v_(dimensions * 32) {
   using Table = boost::random::detail::qrng_tables::sobol;
   if (dimensions > kMaxSobolDimensions)

@@ -14,17 +14,18 @@
 //                   pi(j) of [0, 1) cut into B equal strata, pi a pseudo-random permutation of
 //                   0..B-1 keyed by (seed, block, key, draw): a 4-round Feistel network with
 //                   Philox round functions, cycle-walked down to B. The point in its stratum is
-//                   set by 20 bits of the stream's own first word w: u = (pi(j) + f) / B with
-//                   f = (w / 2^12 + 1/2) / 2^20. So every input hits each of the block's B
-//                   strata exactly once, independently of the other inputs.
+//                   set by 20 bits of the stream's own next word w (after the draw's earlier
+//                   uniforms): u = (pi(j) + f) / B with f = (floor(w / 2^12) + 1/2) / 2^20. So
+//                   every input hits each of the block's B strata exactly once, independently of
+//                   the other inputs.
 //   sobol           the Sobol' point with index `path` (Joe and Kuo's new-joe-kuo-6.21201
 //                   direction numbers, Gray-code order, 32 digits), in the input's dimension
 //                   (its position in the scenario's table of inputs, sobol_dimensions()),
 //                   Owen-scrambled (nested uniform scrambling: digit k flipped by a hash of the
 //                   seed, the input and digits 1..k-1), its 20 digits past the 32nd from the
-//                   stream's own first word: u = (scrambled + f) / 2^32. The first 2^m paths of
-//                   a run are a scrambled (t, m, s)-net. An input the table lacks falls back to
-//                   its stream's uniform.
+//                   stream's own next word, as above: u = (scrambled + f) / 2^32. The first 2^m
+//                   paths of a run are a scrambled (t, m, s)-net. An input the table lacks falls
+//                   back to its stream's uniform.
 //
 // Every value depends only on (seed, path, key, draw) and the scenario (B, the table): results
 // stay bit-identical at any thread count, block size, MPI rank count, and across a resumed run;
@@ -39,7 +40,6 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -48,8 +48,7 @@ namespace reformsim::sim {
 
 enum class Sampling : std::int8_t { kMonteCarlo = 0, kLatinHypercube = 1, kSobol = 2 };
 
-// The scenario's names for the methods ("monte_carlo", "latin_hypercube", "sobol").
-std::string_view sampling_name(Sampling s);
+// The scenario's names for the methods, in the enum's order.
 inline constexpr std::array<const char*, 3> kSamplingNames = {"monte_carlo", "latin_hypercube",
                                                               "sobol"};
 
