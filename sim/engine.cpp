@@ -35,9 +35,16 @@ struct Engine::BlockBuffers {
   PathMemo memo;                                // cleared for every path
 };
 
-Engine::Engine(const Scenario& scenario)
+Engine::Engine(const Scenario& scenario, InputSampling inputs)
     : scenario_(scenario),
-      economic_view_(scenario.settings.horizon_years, scenario.settings.discount_rate) {
+      economic_view_(scenario.settings.horizon_years, scenario.settings.discount_rate),
+      sampler_(
+          inputs == InputSampling::kMonteCarlo ? Sampling::kMonteCarlo : scenario.settings.sampling,
+          scenario.settings.seed,
+          scenario.settings.latin_hypercube_block > 0 ? scenario.settings.latin_hypercube_block
+                                                      : scenario.settings.paths,
+          scenario.sobol_inputs) {
+  if (sampler_.method() != Sampling::kMonteCarlo) model_sampler_ = &sampler_;
   const auto& outputs = scenario.outputs;
   auto kept = [&](const std::string& key) {
     return outputs.empty() || std::find(outputs.begin(), outputs.end(), key) != outputs.end();
@@ -273,10 +280,10 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
   // implementation risk stay those of an engine without it).
   if (any_uncertain_reform_) {
     const std::uint64_t from = plan.alt_implementation ? plan.alt_path : plan.path;
-    const double capacity = draw_execution_capacity(sc.settings.seed, from);
+    const double capacity = draw_execution_capacity(sampler_, from);
     for (std::size_t k = 0; k < reform_slots_.size(); ++k)
       if (reform_slots_[k].uncertain)
-        buf.latents[k] = draw_reform_latents(sc.settings.seed, from, reform_slots_[k].key, capacity,
+        buf.latents[k] = draw_reform_latents(sampler_, from, reform_slots_[k].key, capacity,
                                              sc.implementation.execution_correlation);
   }
   for (std::size_t o = 0; o < sc.options.size(); ++o) {
@@ -342,7 +349,8 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
         std::fill_n(buf.scratch.begin(), model.scratch_doubles(), 0.0);
         PathContext ctx(sc.settings, plan.path, buf.factors.data(), nf,
                         std::span<double>(buf.scratch.data(), model.scratch_doubles()), &buf.memo,
-                        std::span<const ReformRealisation>(realised, reforms.size()), redirected);
+                        std::span<const ReformRealisation>(realised, reforms.size()), redirected,
+                        model_sampler_);
         model.simulate(ctx, PathOutput(buf.rows.data(), inputs));
         for (std::size_t i = 0; i < n_inputs; ++i)
           out.inputs[first_input + i].values[path] = inputs[i];

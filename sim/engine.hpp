@@ -79,9 +79,13 @@ struct PathPlan {
 };
 using PathPlanner = std::function<PathPlan(std::uint64_t row)>;
 
+// Whether the engine samples the per-path inputs as the scenario says (`simulation.sampling`) or
+// plainly, as a pick-freeze design must (its A and B rows have to be independent samples).
+enum class InputSampling : std::int8_t { kAsScenario, kMonteCarlo };
+
 class Engine {
  public:
-  explicit Engine(const Scenario& scenario);
+  explicit Engine(const Scenario& scenario, InputSampling inputs = InputSampling::kAsScenario);
 
   // Zeroed results with rows for `paths` paths (at most kMaxPaths).
   Results allocate(std::uint64_t paths) const;
@@ -147,6 +151,10 @@ class Engine {
   std::size_t max_metrics_ = 0;
   std::size_t max_scratch_ = 0;
   std::size_t max_inputs_ = 0;
+  // The per-path input uniforms (sim/input_sampler.hpp); models get none (their streams' own,
+  // the same bits, a little faster) under plain Monte Carlo.
+  InputSampler sampler_;
+  const InputSampler* model_sampler_ = nullptr;
 };
 
 }  // namespace reformsim::sim

@@ -36,20 +36,18 @@ ImplementationSettings read_implementation_settings(MapReader& section) {
   return s;
 }
 
-double draw_execution_capacity(std::uint64_t seed, std::uint64_t path) {
-  Stream s(seed, path, kExecutionCapacityKey);
-  return normal_quantile(s.uniform());
+double draw_execution_capacity(const InputSampler& sampler, std::uint64_t path) {
+  return normal_quantile(sampler.uniform(path, kExecutionCapacityKey));
 }
 
-ReformLatents draw_reform_latents(std::uint64_t seed, std::uint64_t path, StreamKey reform,
+ReformLatents draw_reform_latents(const InputSampler& sampler, std::uint64_t path, StreamKey reform,
                                   double capacity, double rho) {
-  Stream s(seed, path, reform);
   const double shared = std::sqrt(rho) * capacity;
   const double own = std::sqrt(1.0 - rho);
   ReformLatents l;
-  l.success = shared + own * normal_quantile(s.uniform());
-  l.delay = shared + own * normal_quantile(s.uniform());
-  l.overrun = shared + own * normal_quantile(s.uniform());
+  l.success = shared + own * normal_quantile(sampler.uniform(path, reform, 0));
+  l.delay = shared + own * normal_quantile(sampler.uniform(path, reform, 1));
+  l.overrun = shared + own * normal_quantile(sampler.uniform(path, reform, 2));
   return l;
 }
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sim/distributions.hpp"
+#include "sim/input_sampler.hpp"
 #include "sim/map_reader.hpp"
 #include "sim/random.hpp"
 #include "sim/range.hpp"
@@ -111,10 +112,12 @@ inline StreamKey reform_stream_key(std::string_view model, std::string_view refo
   return StreamKey::of("implementation").with("reform").with(model).with(reform);
 }
 
-// The path's execution capacity Z, a standard normal.
-double draw_execution_capacity(std::uint64_t seed, std::uint64_t path);
+// The path's execution capacity Z, a standard normal. These draws are per-path uncertain inputs:
+// their uniforms come from `sampler` (sim/input_sampler.hpp; plain Monte Carlo: the streams'
+// own, draws 0 of kExecutionCapacityKey and 0, 1, 2 of the reform's key).
+double draw_execution_capacity(const InputSampler& sampler, std::uint64_t path);
 // A reform's latents on a path: sqrt(rho) capacity + sqrt(1 - rho) own normal, each.
-ReformLatents draw_reform_latents(std::uint64_t seed, std::uint64_t path, StreamKey reform,
+ReformLatents draw_reform_latents(const InputSampler& sampler, std::uint64_t path, StreamKey reform,
                                   double capacity, double rho);
 // The realisation of `spec` at `latents`; a certain spec gives the default realisation.
 ReformRealisation realise(const ImplementationSpec& spec, const ReformLatents& latents);

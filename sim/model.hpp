@@ -19,6 +19,7 @@
 #include "sim/config.hpp"
 #include "sim/factors.hpp"
 #include "sim/implementation.hpp"
+#include "sim/input_sampler.hpp"
 #include "sim/path_memo.hpp"
 #include "sim/random.hpp"
 
@@ -51,6 +52,10 @@ struct SimulationSettings {
   // Write the per-path arrays of breakdown metrics (MetricInfo::parent) to the results file
   // (`run --breakdown`, or `outputs.breakdown_paths: true`); their statistics are always written.
   bool breakdown_paths = false;
+  // How the per-path uncertain inputs are sampled (sim/input_sampler.hpp), and the Latin
+  // hypercube's block in paths (0: `paths`).
+  Sampling sampling = Sampling::kMonteCarlo;
+  std::uint64_t latin_hypercube_block = 0;
 };
 
 // How a metric enters the city's budget.
@@ -147,7 +152,7 @@ class PathContext {
   PathContext(const SimulationSettings& s, std::uint64_t path, const double* factors,
               std::size_t n_factors, std::span<double> scratch, PathMemo* memo = nullptr,
               std::span<const ReformRealisation> reforms = {},
-              const StreamRedirect* redirect = nullptr)
+              const StreamRedirect* redirect = nullptr, const InputSampler* sampler = nullptr)
       : settings_(s),
         path_(path),
         factors_(factors),
@@ -155,7 +160,8 @@ class PathContext {
         scratch_(scratch),
         memo_(memo),
         reforms_(reforms),
-        redirect_(redirect) {}
+        redirect_(redirect),
+        sampler_(sampler) {}
 
   std::uint64_t path() const { return path_; }
   std::uint64_t seed() const { return settings_.seed; }
@@ -164,6 +170,13 @@ class PathContext {
   double discount_rate() const { return settings_.discount_rate; }
   Stream stream(StreamKey key) const {
     return Stream(settings_.seed, redirect_ ? redirected_path(key) : path_, key);
+  }
+  // The uniform of a per-path uncertain input named by `key` (sim/input_sampler.hpp): plain Monte
+  // Carlo (without a sampler) is the first uniform of stream(key); a Latin hypercube or Sobol'
+  // sampler stratifies it over the run's paths. For inputs only, never for process noise.
+  double input_uniform(StreamKey key) const {
+    const std::uint64_t p = redirect_ ? redirected_path(key) : path_;
+    return sampler_ ? sampler_->uniform(p, key) : Stream(settings_.seed, p, key).uniform();
   }
   // Value of factor `index` in year `year` (0-based from the start year).
   double factor(int index, int year) const {
@@ -189,6 +202,7 @@ class PathContext {
   PathMemo* memo_;
   std::span<const ReformRealisation> reforms_;
   const StreamRedirect* redirect_;
+  const InputSampler* sampler_;
 
   std::uint64_t redirected_path(StreamKey key) const {
     if (redirect_->requested) redirect_->requested->push_back(key.value());

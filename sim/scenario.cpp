@@ -7,6 +7,7 @@
 #include "sim/economic.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/model_probe.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -65,6 +66,17 @@ SimulationSettings read_simulation(MapReader r, std::optional<PrecisionTarget>& 
   s.seed = static_cast<std::uint64_t>(r.integer("seed", 1, Range::between(0, 9007199254740991.0)));
   s.discount_rate = r.number("discount_rate", 0.03, Range::between(-0.5, 1.0));
   s.fiscal_year_start = static_cast<int>(r.integer("fiscal_year_start", 1, Range::between(1, 12)));
+  const std::vector<std::string> methods(kSamplingNames.begin(), kSamplingNames.end());
+  const std::string sampling = r.text("sampling", methods[0], methods);
+  s.sampling =
+      static_cast<Sampling>(std::find(methods.begin(), methods.end(), sampling) - methods.begin());
+  s.latin_hypercube_block = static_cast<std::uint64_t>(
+      r.integer("latin_hypercube_block", 0, Range::between(1, 4294967295.0)));
+  if (r.has("latin_hypercube_block") && s.sampling != Sampling::kLatinHypercube)
+    r.error("latin_hypercube_block",
+            "a Latin hypercube block is only used with sampling: latin_hypercube, found "
+            "sampling: " +
+                sampling);
   precision = read_precision(r.map("precision"));
   r.finish();
   return s;
@@ -481,6 +493,16 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
                  "simulation.precision.metric", msg);
     }
   }
+  if (diag.ok() && sc.settings.sampling == Sampling::kSobol) {
+    sc.sobol_inputs = input_draws(sc);
+    if (sc.sobol_inputs.size() > kMaxSobolDimensions) {
+      const ConfigNode* at = root.find("simulation")->find("sampling");
+      diag.error(at->loc, "simulation.sampling",
+                 "sobol: the scenario has " + std::to_string(sc.sobol_inputs.size()) +
+                     " per-path input draws, above the " + std::to_string(kMaxSobolDimensions) +
+                     " dimensions of the Sobol' direction numbers; use latin_hypercube");
+    }
+  }
   if (diag.ok()) {
     const std::uint64_t paths =
         sc.precision ? std::max(sc.settings.paths, sc.precision->max_paths) : sc.settings.paths;
@@ -492,6 +514,45 @@ Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, D
   }
   r.finish();
   return sc;
+}
+
+std::vector<InputDraw> input_draws(const Scenario& sc) {
+  std::vector<InputDraw> out;
+  auto add = [&](const InputDraw& in) {
+    if (std::find(out.begin(), out.end(), in) == out.end()) out.push_back(in);
+  };
+  std::vector<InputDraw> log;
+  InputSampler logger(sc.settings.seed);
+  logger.log_to(&log);
+  for (std::size_t o = 0; o < sc.options.size(); ++o) {
+    const auto& fp = sc.options[o].model_fingerprints;
+    for (std::size_t m = 0; m < sc.options[o].models.size(); ++m) {
+      // A section the same as an earlier option's asks for the same draws.
+      bool seen = false;
+      for (std::size_t e = 0; e < o && !seen; ++e)
+        seen = fp.size() > m && sc.options[e].model_fingerprints.size() > m &&
+               sc.options[e].model_fingerprints[m] == fp[m];
+      if (seen) continue;
+      ModelProbe probe(sc, *sc.options[o].models[m]);
+      // Two probe paths at the top of the path range, as design_factors' probes.
+      for (const std::uint64_t path : {kMaxPaths - 1, kMaxPaths - 3}) {
+        log.clear();
+        probe.inputs(path, nullptr, &logger);
+        for (const auto& in : log) add(in);
+      }
+    }
+  }
+  bool capacity = false;
+  for (const auto& option : sc.options)
+    for (std::size_t m = 0; m < option.models.size(); ++m)
+      for (const auto& reform : option.models[m]->reforms()) {
+        if (reform.spec.certain()) continue;
+        if (!capacity) add({kExecutionCapacityKey.value(), 0});
+        capacity = true;
+        const StreamKey key = reform_stream_key(sc.model_names[m], reform.name);
+        for (std::uint32_t d = 0; d < 3; ++d) add({key.value(), d});
+      }
+  return out;
 }
 
 double expected_run_events(const Scenario& sc, std::uint64_t paths) {

@@ -57,6 +57,10 @@ struct Scenario {
   std::optional<PrecisionTarget> precision;  // simulation.precision
   std::vector<Target> targets;               // fiscal.targets
   ImplementationSettings implementation;     // implementation (execution correlation)
+  // With `simulation.sampling: sobol`, the Sobol' dimensions of the per-path input draws
+  // (input_draws), found over every option the file defines: selecting options afterwards
+  // (`run --option`) leaves every input its dimension.
+  std::vector<InputDraw> sobol_inputs;
 
   int option_index(const std::string& name) const;
 };
@@ -71,5 +75,12 @@ std::string run_work_problem(const Scenario& sc, std::uint64_t paths);
 // Reads the whole tree. Every problem goes to `diag`; the scenario is usable only when
 // diag.ok(). Models are looked up in `registry` by their section name.
 Scenario build_scenario(const ConfigNode& root, const ModelRegistry& registry, Diagnostics& diag);
+
+// The per-path input draws of the scenario, each once, in the order of first use: every option's
+// models (in option order, model order, the order they ask: PathContext::input_uniform), found
+// by simulating each model alone on a probe path; then the implementation draws (the execution
+// capacity, and the success, delay and overrun latents of each reform that some option makes
+// uncertain). An input a model asks for only on some paths is missed (and sampled plainly).
+std::vector<InputDraw> input_draws(const Scenario& sc);
 
 }  // namespace reformsim::sim

@@ -7,48 +7,12 @@
 
 #include "sim/aggregates.hpp"
 #include "sim/errors.hpp"
+#include "sim/model_probe.hpp"
 
 namespace reformsim::sim {
 namespace {
 
-// One model simulated alone on one path, its inputs kept: the probe of design_factors.
-class Probe {
- public:
-  Probe(const Scenario& sc, const Model& model)
-      : sc_(sc),
-        model_(model),
-        h_(static_cast<std::size_t>(sc.settings.horizon_years)),
-        factors_(std::max<std::size_t>(1, h_ * sc.factors.size())),
-        latent_(std::max<std::size_t>(1, 2 * sc.factors.size())),
-        metrics_(std::max<std::size_t>(1, model.metrics().size() * h_)),
-        rows_(std::max<std::size_t>(1, model.metrics().size())),
-        scratch_(model.scratch_doubles()),
-        inputs_(std::max<std::size_t>(1, model.inputs().size())) {
-    for (std::size_t k = 0; k < model.metrics().size(); ++k) rows_[k] = metrics_.data() + k * h_;
-  }
-
-  // The model's inputs on `path` with the streams `redirect` names taken from elsewhere (the
-  // reforms as planned: every reform's draws are then asked for).
-  const std::vector<double>& inputs(std::uint64_t path, const StreamRedirect* redirect) {
-    sc_.factors.draw(sc_.settings.seed, path, sc_.settings.horizon_years, factors_.data(),
-                     latent_.data());
-    std::fill(metrics_.begin(), metrics_.end(), 0.0);
-    std::fill(scratch_.begin(), scratch_.end(), 0.0);
-    std::fill(inputs_.begin(), inputs_.end(), 0.0);
-    const PathContext ctx(sc_.settings, path, factors_.data(), sc_.factors.size(), scratch_,
-                          nullptr, {}, redirect);
-    model_.simulate(ctx, PathOutput(rows_.data(), inputs_.data()));
-    return inputs_;
-  }
-
- private:
-  const Scenario& sc_;
-  const Model& model_;
-  std::size_t h_;
-  std::vector<double> factors_, latent_, metrics_;
-  std::vector<double*> rows_;
-  std::vector<double> scratch_, inputs_;
-};
+using Probe = ModelProbe;
 
 bool same_bits(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
@@ -178,7 +142,7 @@ SobolDesign run_sobol_design(const Scenario& sc, std::uint64_t base_paths,
     throw InputError("a Sobol' design of " + std::to_string(base_paths) + " base paths and " +
                      std::to_string(design.factors.size()) + " factors needs more than 2^32 rows");
   const std::uint64_t n = base_paths;
-  const Engine engine(sc);
+  const Engine engine(sc, InputSampling::kMonteCarlo);
   design.results = engine.allocate(n * blocks);
   const auto& factors = design.factors;
   engine.run_plan(0, n * blocks, design.results, options, [&](std::uint64_t row) {

@@ -20,7 +20,9 @@
 //                                     path N + k
 // so E_j is A with factor j taken from B, OpenTURNS' layout (sim/sobol.hpp). Rows are results
 // rows of an ordinary Results: bit-identical at any thread or block count, common random numbers
-// across options, as every run.
+// across options, as every run. The design samples the inputs by plain Monte Carlo whatever
+// `simulation.sampling` says: pick-freeze estimators need A and B to be independent samples, and
+// rows N..2N-1 of a Latin hypercube or Sobol' sequence are not independent of rows 0..N-1.
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -185,6 +186,45 @@ TEST(Cli, OverridesAndOptionSelection) {
   const RunResult comma =
       testing::run_reformsim({"run", scenario, "--paths", "50", "--option", "light,strong", "-q"});
   EXPECT_EQ(comma.exit_code, 0) << comma.err;
+}
+
+TEST(Cli, BadSamplingIsRefusedBeforeAnythingIsWritten) {
+  TempDir dir;
+  const std::string out = dir.file("out.h5");
+  struct Case {
+    const char* simulation;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"simulation: {paths: 50, sampling: sobl}",
+       "s.yaml:1:35: simulation.sampling: expected one of monte_carlo, latin_hypercube, sobol, "
+       "found 'sobl' (did you mean 'sobol'?)"},
+      {"simulation: {paths: 50, sampling: [sobol]}",
+       "s.yaml:1:35: simulation.sampling: expected a text value, found a list"},
+      {"simulation: {paths: 50, sampling: latin_hypercube, latin_hypercube_block: 0}",
+       "s.yaml:1:75: simulation.latin_hypercube_block: must be an integer in [1, 4294967295], got "
+       "0"},
+      {"simulation: {paths: 50, sampling: sobol, latin_hypercube_block: 10}",
+       "s.yaml:1:65: simulation.latin_hypercube_block: a Latin hypercube block is only used with "
+       "sampling: latin_hypercube, found sampling: sobol"},
+  };
+  for (const Case& c : cases) {
+    const std::string scenario = dir.file("s.yaml");
+    testing::write_file(scenario, std::string(c.simulation) + "\nmodels: {example: {}}\n");
+    const RunResult r = testing::run_reformsim({"run", scenario, "-o", out, "-q"});
+    EXPECT_EQ(r.exit_code, 2) << c.simulation;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  // --set takes the same check, and a good value runs.
+  const std::string scenario = write_scenario(dir);
+  const RunResult bad =
+      testing::run_reformsim({"run", scenario, "--set", "simulation.sampling=lhs", "-q"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("found 'lhs'"), std::string::npos) << bad.err;
+  const RunResult good = testing::run_reformsim(
+      {"run", scenario, "--paths", "64", "--set", "simulation.sampling=sobol", "-o", out, "-q"});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
 }
 
 TEST(Cli, RefusesToOverwriteBeforeRunning) {

@@ -18,6 +18,7 @@
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
+#include "scenarios.hpp"
 #include "sim/engine.hpp"
 #include "sim/statistics.hpp"
 #include "sim/thread_arena.hpp"
@@ -301,6 +302,135 @@ models:
   EXPECT_LE(after, std::max(peak_before, now_before + engine.estimate_peak_bytes(r.paths, 2)));
   // The arrays are resident (written), so the peak grew by at least most of them.
   EXPECT_GE(after, now_before + r.bytes() / 2);
+}
+
+// simulation.sampling (sim/input_sampler.hpp): under a Latin hypercube and scrambled Sobol'
+// points the contract holds as under plain Monte Carlo.
+// The implementation-risk scenario (tests/scenarios.hpp) on 512 paths, sampled as `sampling`
+// says.
+sim::Scenario load_sampled(const std::string& sampling) {
+  std::string text = testing::kImplementationScenario;
+  text.replace(text.find("paths: 900"), 10, "paths: 512");
+  text.replace(text.find("seed: 17}"), 9, "seed: 17, " + sampling + "}");
+  return io::load_scenario_text(text, "sampled", models::default_registry());
+}
+
+const std::vector<double>& input_of(const sim::Results& r, const std::string& option,
+                                    const std::string& name) {
+  const auto& o = *r.option(option);
+  for (const auto& in : o.inputs)
+    if (in.info.name == name) return in.values;
+  throw std::runtime_error("no input " + name);
+}
+
+const char* const kMethods[] = {"sampling: latin_hypercube", "sampling: sobol"};
+
+TEST(EngineSampling, BitIdenticalForAnyThreadCountAndBlockSize) {
+  for (const char* method : kMethods) {
+    const sim::Scenario sc = load_sampled(method);
+    const sim::Engine engine(sc);
+    sim::RunOptions one;
+    one.threads = 1;
+    const sim::Results reference = engine.run(one);
+    for (int threads : {2, 5}) {
+      for (std::size_t block : {7u, 256u}) {
+        sim::RunOptions o;
+        o.threads = threads;
+        o.block_size = block;
+        EXPECT_TRUE(identical(reference, engine.run(o))) << method << ", " << threads;
+      }
+    }
+    // A run resumed, or split among MPI ranks, simulates path ranges: the same bits.
+    sim::Results split = engine.allocate(sc.settings.paths);
+    engine.run_range(0, 200, split, one);
+    engine.run_range(200, sc.settings.paths, split, one);
+    EXPECT_TRUE(identical(reference, split)) << method;
+  }
+}
+
+// Every option of a path sees the same input uniforms: equal effects, delays and overruns, and
+// the option whose reform succeeds with probability 0.85 delivers wherever the 0.7 one does.
+TEST(EngineSampling, OptionsShareTheirInputs) {
+  for (const char* method : kMethods) {
+    const sim::Results r = sim::Engine(load_sampled(method)).run();
+    EXPECT_EQ(input_of(r, "reform", "reform_effect"), input_of(r, "cheap", "reform_effect"))
+        << method;
+    EXPECT_EQ(input_of(r, "reform", "example.reform.delay_years"),
+              input_of(r, "cheap", "example.reform.delay_years"));
+    EXPECT_EQ(input_of(r, "reform", "example.reform.cost_overrun"),
+              input_of(r, "cheap", "example.reform.cost_overrun"));
+    const auto& a = input_of(r, "reform", "example.reform.delivers");
+    const auto& b = input_of(r, "cheap", "example.reform.delivers");
+    for (std::size_t p = 0; p < a.size(); ++p) ASSERT_LE(a[p], b[p]) << method << " path " << p;
+  }
+}
+
+// An option's results do not depend on which other options run (`run --option`): the Sobol'
+// table is the whole file's.
+TEST(EngineSampling, AnOptionsResultsDoNotDependOnTheOtherOptions) {
+  for (const char* method : kMethods) {
+    sim::Scenario all = load_sampled(method);
+    const sim::Results full = sim::Engine(all).run();
+    sim::Scenario some = load_sampled(method);
+    some.options.erase(some.options.begin() + 1);  // drop "reform"
+    const sim::Results part = sim::Engine(some).run();
+    ASSERT_EQ(part.options.size(), 2u);
+    for (const char* name : {"baseline", "cheap"}) {
+      const auto& x = *full.option(name);
+      const auto& y = *part.option(name);
+      ASSERT_EQ(x.metrics.size(), y.metrics.size());
+      for (std::size_t m = 0; m < x.metrics.size(); ++m)
+        EXPECT_EQ(x.metrics[m].values, y.metrics[m].values) << method << " " << name;
+      for (std::size_t i = 0; i < x.inputs.size(); ++i)
+        EXPECT_EQ(x.inputs[i].values, y.inputs[i].values) << method << " " << name;
+    }
+  }
+}
+
+// The recorded inputs are stratified: with a Latin hypercube over the run's 512 paths (and with
+// Sobol' points, 512 = 2^9) the effect's distribution function at the drawn effects hits each of
+// 512 equal strata exactly once; plain Monte Carlo leaves about 512/e of them empty.
+TEST(EngineSampling, RecordedInputsAreStratified) {
+  const sim::Distribution effect = sim::Distribution::pert(0.05, 0.15, 0.3);
+  auto empty_strata = [&](const char* sampling) {
+    const sim::Results r = sim::Engine(load_sampled(sampling)).run();
+    std::vector<int> hits(512, 0);
+    for (double e : input_of(r, "reform", "reform_effect"))
+      ++hits[std::min<std::size_t>(511, static_cast<std::size_t>(effect.cdf(e) * 512))];
+    return std::count(hits.begin(), hits.end(), 0);
+  };
+  EXPECT_EQ(empty_strata("sampling: latin_hypercube"), 0);
+  EXPECT_EQ(empty_strata("sampling: sobol"), 0);
+  EXPECT_GT(empty_strata("sampling: monte_carlo"), 150);  // 512/e = 188, s.d. 8.6
+}
+
+// A precision run grows its paths: with Sobol' points (a path's point is its index) and with an
+// explicit Latin hypercube block, the first N paths of a longer run are the run of N paths.
+TEST(EngineSampling, ALongerRunExtendsAShorterOne) {
+  for (const char* method :
+       {"sampling: sobol", "sampling: latin_hypercube, latin_hypercube_block: 64"}) {
+    sim::Scenario sc = load_sampled(method);
+    const sim::Results longer = sim::Engine(sc).run();
+    sc.settings.paths = 100;
+    const sim::Results shorter = sim::Engine(sc).run();
+    const auto& a = input_of(longer, "cheap", "reform_effect");
+    const auto& b = input_of(shorter, "cheap", "reform_effect");
+    EXPECT_TRUE(std::equal(b.begin(), b.end(), a.begin())) << method;
+  }
+}
+
+// The Sobol' table: the model's input (asked for by the two options that run the reform, once),
+// then the execution capacity and the reform's three latents; nothing under other methods.
+TEST(EngineSampling, SobolTableListsEveryInputDrawOnce) {
+  const sim::Scenario sc = load_sampled("sampling: sobol");
+  const sim::StreamKey reform = sim::reform_stream_key("example", "reform");
+  ASSERT_EQ(sc.sobol_inputs.size(), 5u);
+  EXPECT_NE(sc.sobol_inputs[0].key, reform.value());
+  EXPECT_NE(sc.sobol_inputs[0].key, sim::kExecutionCapacityKey.value());
+  EXPECT_EQ(sc.sobol_inputs[1], (sim::InputDraw{sim::kExecutionCapacityKey.value(), 0}));
+  for (std::uint32_t d = 0; d < 3; ++d)
+    EXPECT_EQ(sc.sobol_inputs[2 + d], (sim::InputDraw{reform.value(), d}));
+  EXPECT_TRUE(load_sampled("sampling: latin_hypercube").sobol_inputs.empty());
 }
 
 }  // namespace

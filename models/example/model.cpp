@@ -41,8 +41,8 @@ class ExampleModel final : public sim::Model {
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
     // The effect is drawn from its quantile so options with different effect distributions
     // stay coupled through the same uniform.
-    sim::Stream ps = ctx.stream(kEffectKey);
-    const double effect = p_.reform.enabled ? p_.reform.effect.quantile(ps.uniform()) : 0.0;
+    const double effect =
+        p_.reform.enabled ? p_.reform.effect.quantile(ctx.input_uniform(kEffectKey)) : 0.0;
     out.set_input(0, effect);
     double* events = out.metric(kEvents);
     double* cost = out.metric(kEventCost);

@@ -39,7 +39,7 @@ constexpr StreamKey kFasterKey = kRoot.with("early_settlement").with("faster_sha
 // random numbers across options); constants need no draw.
 double draw(const sim::Distribution& d, const sim::PathContext& ctx, StreamKey key) {
   if (d.is_constant()) return d.params()[0];
-  return d.quantile(ctx.stream(key).uniform());
+  return d.quantile(ctx.input_uniform(key));
 }
 
 // Expected claims in the busiest path-year (the frequency multiplier at its 99.9th percentile).

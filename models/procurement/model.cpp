@@ -219,7 +219,7 @@ class ProcurementModel final : public sim::Model {
     // Per-path parameters: one uniform each, from a key named after the parameter, drawn only
     // where the lever acts (recorded as 0 otherwise).
     auto draw = [&](const Distribution& d, StreamKey key) {
-      return d.is_constant() ? d.quantile(0.5) : d.quantile(ctx.stream(key).uniform());
+      return d.is_constant() ? d.quantile(0.5) : d.quantile(ctx.input_uniform(key));
     };
     double leakage = 0.0, ceiling = 0.0, midpoint = 0.0, added_bidders = 0.0;
     double go_live = std::numeric_limits<double>::infinity(), per_transaction = 0.0;

@@ -26,8 +26,7 @@ constexpr StreamKey kRoot = StreamKey::of("real_estate");
 // random numbers across options); constants need no draw.
 double draw(const sim::Distribution& d, const sim::PathContext& ctx, StreamKey key) {
   if (d.is_constant()) return d.params()[0];
-  sim::Stream s = ctx.stream(key);
-  return d.quantile(s.uniform());
+  return d.quantile(ctx.input_uniform(key));
 }
 
 int round_count(double x) {
@@ -444,11 +443,10 @@ RealEstateModel::PathState RealEstateModel::draw_parameters(const sim::PathConte
     const auto& deal = ppp.deals[d];
     double closes = 0.0, delay = 0.0, upfront = 0.0, ground_lease = 0.0;
     if (ppp.enabled) {
-      sim::Stream s = ctx.stream(deal_keys_[d].closes);
       // A programme that fails closes no deal and reserves no site; a late one closes its deals
       // that many years late. The draws are made either way (common random numbers).
       const bool programme = st.partnerships_real.delivers;
-      closes = s.uniform() < deal.probability && programme ? 1.0 : 0.0;
+      closes = ctx.input_uniform(deal_keys_[d].closes) < deal.probability && programme ? 1.0 : 0.0;
       delay = draw(deal.delay_years, ctx, deal_keys_[d].delay);
       upfront = draw(deal.upfront_payment_usd, ctx, deal_keys_[d].upfront);
       ground_lease = draw(deal.ground_lease_usd, ctx, deal_keys_[d].ground_lease);

@@ -439,7 +439,7 @@ void WorkforceInjuryModel::simulate_path(const sim::PathContext& ctx, const sim:
 double WorkforceInjuryModel::draw(const sim::PathContext& ctx, int input,
                                   const sim::Distribution& dist) const {
   if (dist.is_constant()) return dist.params()[0];
-  return dist.quantile(ctx.stream(input_keys_[static_cast<std::size_t>(input)]).uniform());
+  return dist.quantile(ctx.input_uniform(input_keys_[static_cast<std::size_t>(input)]));
 }
 
 WorkforceInjuryModel::ReformEffects WorkforceInjuryModel::draw_effects(
@@ -470,7 +470,7 @@ void WorkforceInjuryModel::draw_by_department(const sim::PathContext& ctx,
     if (dep.*param.input < 0) {
       values[d] = dist.params()[0];
     } else {
-      values[d] = dist.quantile(ctx.stream(dep.*param.key).uniform());
+      values[d] = dist.quantile(ctx.input_uniform(dep.*param.key));
       out.set_input(dep.*param.input, values[d]);
     }
   }
@@ -483,7 +483,7 @@ const std::vector<double>& WorkforceInjuryModel::draw_pattern(const sim::PathCon
     return p_.payment_pattern;
   }
   const std::size_t n = p_.pattern_draws.size();
-  const double u = ctx.stream(input_keys_[kPatternDelay]).uniform();
+  const double u = ctx.input_uniform(input_keys_[kPatternDelay]);
   const std::size_t k = std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
   out.set_input(kPatternDelay, pattern_delays_[k]);
   return p_.pattern_draws[k];
