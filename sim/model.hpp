@@ -51,6 +51,11 @@ struct SimulationSettings {
   // Write the per-path arrays of breakdown metrics (MetricInfo::parent) to the results file
   // (`run --breakdown`, or `outputs.breakdown_paths: true`); their statistics are always written.
   bool breakdown_paths = false;
+  // Which per-path arrays a run keeps (`run --keep-paths`, sim/streaming_summary.hpp): every
+  // one; the headline (the fiscal roll-up and the per-path inputs); or none. The statistics of
+  // the others are streamed.
+  enum class KeepPaths : std::int8_t { kAll, kHeadline, kNone };
+  KeepPaths keep_paths = KeepPaths::kAll;
 };
 
 // How a metric enters the city's budget.
