@@ -127,8 +127,7 @@ void check_output(const std::string& output, const std::string& input, bool forc
 // The per-path arrays are held in memory: refuse, before anything runs, a run whose estimated
 // peak (Engine::estimate_peak_bytes) is above the budget, saying what the estimate is made of.
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
-                  const std::string& max_memory, const std::string& scenario,
-                  sim::KeepPaths keep) {
+                  const std::string& max_memory, const std::string& scenario, sim::KeepPaths keep) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
   const double have =
@@ -151,11 +150,10 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   const double chunk = keep == sim::KeepPaths::kAll
                            ? 0.0
                            : static_cast<double>(engine.bytes_per_path()) * kStreamChunkPaths;
-  const double need =
-      keep == sim::KeepPaths::kAll
-          ? static_cast<double>(engine.estimate_peak_bytes(paths, threads))
-          : static_cast<double>(engine.estimate_peak_bytes(0, threads)) + chunk +
-                per_path * static_cast<double>(paths);
+  const double need = keep == sim::KeepPaths::kAll
+                          ? static_cast<double>(engine.estimate_peak_bytes(paths, threads))
+                          : static_cast<double>(engine.estimate_peak_bytes(0, threads)) + chunk +
+                                per_path * static_cast<double>(paths);
   if (need <= budget) return;
   const double results = per_path * static_cast<double>(paths);
   char buf[512];
@@ -186,15 +184,16 @@ void check_kept_paths(const std::string& file, const sim::Results& r, const std:
   const sim::KeepPaths keep = r.settings.keep_paths;
   const std::string mode = std::string("--keep-paths ") + sim::keep_paths_name(keep);
   if (keep == sim::KeepPaths::kNone)
-    throw sim::InputError(file + ": sensitivity needs the per-path inputs and net budget flows, "
-                                 "and the run kept no per-path arrays (" +
+    throw sim::InputError(file +
+                          ": sensitivity needs the per-path inputs and net budget flows, "
+                          "and the run kept no per-path arrays (" +
                           mode + "); run with --keep-paths headline or all");
   if (keep == sim::KeepPaths::kHeadline && !metric.empty() && !r.options.empty() &&
       !r.options.front().metric(metric) &&
       metric.rfind(std::string(sim::kFiscalModel) + ".", 0) != 0)
     throw sim::InputError(file + ": --metric " + metric +
-                          ": the run kept the per-path arrays of the fiscal roll-up only (" +
-                          mode + "); run with --keep-paths all for this metric");
+                          ": the run kept the per-path arrays of the fiscal roll-up only (" + mode +
+                          "); run with --keep-paths all for this metric");
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -523,10 +522,9 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
     });
     if (sc.settings.keep_paths == sim::KeepPaths::kNone)
       run.stream->count_best_and_targets(sc.options.size() > 1 ? sc.targets
-                                                                : std::vector<sim::Target>{});
+                                                               : std::vector<sim::Target>{});
   }
-  const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end,
-                                       sim::Results& into) {
+  const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& into) {
     for (std::uint64_t b = begin; b < end; b += kStreamChunkPaths) {
       const std::uint64_t e = std::min(end, b + kStreamChunkPaths);
       if (part.paths < e - b) part.resize_paths(e - b);
@@ -542,8 +540,8 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
     if (sc.precision) {
       sim::PrecisionReport report;
       // No stop flag here: the runner stops all ranks together (Interrupted).
-      results = streaming ? sim::run_to_precision(*run.engine, sc, *sc.precision, chunked,
-                                                  nullptr, report, &kept)
+      results = streaming ? sim::run_to_precision(*run.engine, sc, *sc.precision, chunked, nullptr,
+                                                  report, &kept)
                           : sim::run_to_precision(*run.engine, sc, *sc.precision,
                                                   runner.range_runner(), nullptr, report);
       analysis.precision_target = *sc.precision;
@@ -790,8 +788,9 @@ int summarize_command(const std::string& file, bool json, YearRows rows,
   if (rows == YearRows::kCalendar && f.results.settings.fiscal_year_start > 1 &&
       f.results.horizon() > 1) {
     if (!kept_all)
-      throw sim::InputError(file + ": calendar-year rows are recomputed from every per-path "
-                                   "array, and the run kept only some (--keep-paths " +
+      throw sim::InputError(file +
+                            ": calendar-year rows are recomputed from every per-path "
+                            "array, and the run kept only some (--keep-paths " +
                             std::string(sim::keep_paths_name(f.results.settings.keep_paths)) +
                             "); run with --keep-paths all for them, or use --by-fiscal-year");
     calendar = sim::summarize_results(sim::calendar_results(f.results));
@@ -820,10 +819,9 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
   if (f.results.options.size() < 2)
     throw sim::InputError(file + ": holds one option only; there is nothing to compare");
   const auto targets = io::read_targets(file, variant);
-  const sim::ComparisonReport report =
-      f.results.settings.keep_paths == sim::KeepPaths::kAll
-          ? sim::compare_options(f.results, base, targets)
-          : stored_comparisons(file, f.results, base, variant);
+  const sim::ComparisonReport report = f.results.settings.keep_paths == sim::KeepPaths::kAll
+                                           ? sim::compare_options(f.results, base, targets)
+                                           : stored_comparisons(file, f.results, base, variant);
   if (json) {
     std::fputs(comparison_json(report, targets).c_str(), stdout);
   } else if (!breakdown.empty()) {

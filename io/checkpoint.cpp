@@ -303,11 +303,13 @@ void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t 
         h5::Handle og = h5::open_group(options, o.name);
         for (auto& m : o.metrics) {
           h5::Handle mg = h5::open_group(og, m.model);
-          h5::read_rows(mg, m.info.name, rows, h, first, count, m.values.data() + (lo - results.first_path) * h);
+          h5::read_rows(mg, m.info.name, rows, h, first, count,
+                        m.values.data() + (lo - results.first_path) * h);
         }
         h5::Handle ig = h5::open_group(og, "inputs");
         for (auto& in : o.inputs)
-          h5::read_rows(ig, in.key(), rows, 0, first, count, in.values.data() + (lo - results.first_path));
+          h5::read_rows(ig, in.key(), rows, 0, first, count,
+                        in.values.data() + (lo - results.first_path));
       }
     } catch (const h5::Error& e) {
       throw sim::InputError(s.file + ": the checkpoint cannot be read: " + e.what() +

@@ -103,8 +103,7 @@ std::size_t kept_bytes_per_path(const Results& layout) {
 }
 
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
-  if (chunk.first_path < kept.first_path ||
-      chunk.first_path + rows > kept.first_path + kept.paths)
+  if (chunk.first_path < kept.first_path || chunk.first_path + rows > kept.first_path + kept.paths)
     throw RunError("kept results do not hold the chunk's paths");
   const std::size_t h = static_cast<std::size_t>(chunk.horizon());
   const std::size_t at = static_cast<std::size_t>(chunk.first_path - kept.first_path);
@@ -162,8 +161,7 @@ void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t rows)
     for (std::size_t p = 0; p < n; ++p)
       for (std::size_t y = 0; y < h; ++y) cells[y].add(values[p * h + y]);
     for (std::size_t a = 0; a < aggs.size(); ++a)
-      for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate))
-        cells[h + a].add(v);
+      for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate)) cells[h + a].add(v);
   };
   const std::vector<double>& mine = chunk.options[s.option].metrics[s.metric].values;
   add(s.values, {mine.data(), n * h});
@@ -224,8 +222,9 @@ void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads
           throw InputError("target '" + target.name + "': year " + std::to_string(target.year) +
                            " is outside the horizon");
         for (std::size_t p = 0; p < n; ++p)
-          target_hits_[o][t] += (target.is_npv ? npv[p] : delta[p * h + static_cast<std::size_t>(y)]) >=
-                                target.value_usd;
+          target_hits_[o][t] +=
+              (target.is_npv ? npv[p] : delta[p * h + static_cast<std::size_t>(y)]) >=
+              target.value_usd;
       }
     }
   }

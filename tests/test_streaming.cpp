@@ -99,7 +99,9 @@ TEST(LogHistogram, QuantilesWithinTheStatedBound) {
       if (bound > kZeroBelow) worst = std::max(worst, std::fabs(h.quantile(p) - exact) / bound);
     }
     // Not exact by accident: the buckets do move the answer (a sharp bound, not a loose one).
-    if (sorted.front() != 0.0 || sorted.back() != 0.0) EXPECT_GT(worst, 0.05);
+    if (sorted.front() != 0.0 || sorted.back() != 0.0) {
+      EXPECT_GT(worst, 0.05);
+    }
   }
 }
 
@@ -134,10 +136,12 @@ TEST(LogHistogram, ExceedanceWithinTheThresholdsBucket) {
     const double exact = exceedance_probability(x, t);
     const int bucket = LogHistogram::bucket_of(std::fabs(t));
     const double in_bucket =
-        static_cast<double>(std::count_if(x.begin(), x.end(), [&](double v) {
-          return (v > 0) == (t > 0) && std::fabs(v) >= kZeroBelow &&
-                 LogHistogram::bucket_of(std::fabs(v)) == bucket;
-        })) /
+        static_cast<double>(std::count_if(x.begin(), x.end(),
+                                          [&](double v) {
+                                            return (v > 0) == (t > 0) &&
+                                                   std::fabs(v) >= kZeroBelow &&
+                                                   LogHistogram::bucket_of(std::fabs(v)) == bucket;
+                                          })) /
         n;
     EXPECT_LE(std::fabs(h.exceedance(t) - exact), in_bucket + 1e-15) << "t " << t;
   }
