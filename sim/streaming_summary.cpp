@@ -34,22 +34,8 @@ Summary summary_of(const BlockedMoments& bm, const LogHistogram& h) {
 }
 
 DeltaStats delta_of(const BlockedMoments& bm, const LogHistogram& h, int better_sign) {
-  const Summary s = summary_of(bm, h);
-  DeltaStats d;
-  if (s.n == 0) return d;
-  d.mean = s.mean;
-  d.sd = s.sd;
-  d.se = s.se;
-  d.ci_lower = s.ci_lower;
-  d.ci_upper = s.ci_upper;
-  d.p5 = s.p5;
-  d.p50 = s.p50;
-  d.p95 = s.p95;
-  const double n = static_cast<double>(s.n);
-  d.prob_increase = static_cast<double>(h.count_positive()) / n;
-  d.prob_decrease = static_cast<double>(h.count_negative()) / n;
-  d.prob_better = better_sign < 0 ? d.prob_decrease : d.prob_increase;
-  return d;
+  return delta_stats(summary_of(bm, h), static_cast<std::size_t>(h.count_positive()),
+                     static_cast<std::size_t>(h.count_negative()), better_sign);
 }
 
 }  // namespace
@@ -181,16 +167,6 @@ void StreamingSummary::count_best_and_targets(const std::vector<Target>& targets
   target_hits_.assign(option_names_.size(), std::vector<std::uint64_t>(targets.size(), 0));
 }
 
-namespace {
-
-const MetricSeries& net_budget(const OptionResults& o) {
-  const MetricSeries* m = o.metric(std::string(kFiscalModel) + "." + kNetBudgetMetric);
-  if (!m) throw RunError("option '" + o.name + "' has no fiscal roll-up");
-  return *m;
-}
-
-}  // namespace
-
 void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads) {
   if (count_best_) {
     // In path order, as compare_options sums them: the same bits.
@@ -199,7 +175,7 @@ void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads
     const double rate = chunk.settings.discount_rate;
     std::vector<std::vector<double>> npvs;
     for (const OptionResults& o : chunk.options)
-      npvs.push_back(npv_by_row({net_budget(o).values.data(), n * h}, h, rate));
+      npvs.push_back(npv_by_row({net_budget_series(o).values.data(), n * h}, h, rate));
     for (std::size_t p = 0; p < n; ++p) {
       double best = -INFINITY;
       for (const auto& v : npvs) best = std::max(best, v[p]);
@@ -210,8 +186,8 @@ void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads
     }
     const OptionResults* base = chunk.option(baseline_);
     for (std::size_t o = 0; o < chunk.options.size() && base && !targets_.empty(); ++o) {
-      const auto& ov = net_budget(chunk.options[o]).values;
-      const auto& bv = net_budget(*base).values;
+      const auto& ov = net_budget_series(chunk.options[o]).values;
+      const auto& bv = net_budget_series(*base).values;
       std::vector<double> delta(n * h);
       for (std::size_t i = 0; i < n * h; ++i) delta[i] = ov[i] - bv[i];
       const std::vector<double> npv = npv_by_row(delta, h, rate);
