@@ -50,9 +50,10 @@ void BatchRunner::load_resumed(std::uint64_t begin, std::uint64_t end, sim::Resu
   });
   if (!settings_.to_all_ranks || !team_.distributed()) return;
   const std::size_t h = static_cast<std::size_t>(results.horizon());
+  const std::uint64_t at = begin - results.first_path;
   for (auto& o : results.options) {
-    for (auto& m : o.metrics) team_.broadcast({m.values.data() + begin * h, (end - begin) * h});
-    for (auto& in : o.inputs) team_.broadcast({in.values.data() + begin, end - begin});
+    for (auto& m : o.metrics) team_.broadcast({m.values.data() + at * h, (end - begin) * h});
+    for (auto& in : o.inputs) team_.broadcast({in.values.data() + at, end - begin});
   }
 }
 
@@ -62,6 +63,10 @@ void BatchRunner::save(const sim::Results& results, std::uint64_t end) {
   });
   saved_ = end;
   last_save_ = now_seconds();
+}
+
+void BatchRunner::flush(const sim::Results& results, std::uint64_t end) {
+  if (settings_.checkpoint_every > 0 && saved_ < end) save(results, end);
 }
 
 void BatchRunner::run(std::uint64_t begin, std::uint64_t end, sim::Results& results) {

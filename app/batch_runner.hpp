@@ -41,6 +41,9 @@ class BatchRunner {
   // Simulates [begin, end) into `results` (allocated for at least `end` paths). Collective.
   // Throws Interrupted when a stop signal reached any rank.
   void run(std::uint64_t begin, std::uint64_t end, sim::Results& results);
+  // With checkpoints, saves the rows up to `end` now, if they are not saved yet: a run that
+  // keeps only some arrays is about to drop them. Collective.
+  void flush(const sim::Results& results, std::uint64_t end);
   sim::RangeRunner range_runner() {
     return [this](std::uint64_t b, std::uint64_t e, sim::Results& r) { run(b, e, r); };
   }

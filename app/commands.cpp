@@ -127,7 +127,7 @@ void check_output(const std::string& output, const std::string& input, bool forc
 // The per-path arrays are held in memory: refuse, before anything runs, a run whose estimated
 // peak (Engine::estimate_peak_bytes) is above the budget, saying what the estimate is made of.
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
-                  const std::string& max_memory, const std::string& scenario) {
+                  const std::string& max_memory, const std::string& scenario, sim::KeepPaths keep) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
   const double have =
@@ -139,17 +139,61 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
     whose = "--max-memory " + max_memory;
   }
   if (budget <= 0.0) return;
-  const double need = static_cast<double>(engine.estimate_peak_bytes(paths, threads));
+  // A run that keeps only some arrays holds those, and one chunk of every array
+  // (kStreamChunkPaths) while it is folded into the streamed statistics.
+  const sim::Results layout = engine.allocate(0);
+  sim::Results keeps = layout;
+  keeps.settings.keep_paths = keep;
+  const double per_path = keep == sim::KeepPaths::kAll
+                              ? static_cast<double>(engine.bytes_per_path())
+                              : static_cast<double>(sim::kept_bytes_per_path(keeps));
+  const double chunk = keep == sim::KeepPaths::kAll
+                           ? 0.0
+                           : static_cast<double>(engine.bytes_per_path()) * kStreamChunkPaths;
+  const double need = keep == sim::KeepPaths::kAll
+                          ? static_cast<double>(engine.estimate_peak_bytes(paths, threads))
+                          : static_cast<double>(engine.estimate_peak_bytes(0, threads)) + chunk +
+                                per_path * static_cast<double>(paths);
   if (need <= budget) return;
-  const double results = static_cast<double>(engine.bytes_per_path()) * static_cast<double>(paths);
+  const double results = per_path * static_cast<double>(paths);
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "%llu paths need an estimated %.2f GiB of memory (%.2f GiB of per-path results, "
                 "the rest buffers) but the budget is %.2f GiB (%s). Lower --paths, keep fewer "
-                "metrics (outputs.metrics), or raise --max-memory",
+                "metrics (outputs.metrics) or per-path arrays (--keep-paths), or raise "
+                "--max-memory",
                 static_cast<unsigned long long>(paths), need / (1 << 30), results / (1 << 30),
                 budget / (1 << 30), whose.c_str());
   throw sim::InputError(scenario + ": " + buf);
+}
+
+void check_keep_paths(const sim::Scenario& sc) {
+  const sim::KeepPaths keep = sc.settings.keep_paths;
+  if (keep == sim::KeepPaths::kAll || !sc.precision) return;
+  const std::string& metric = sc.precision->metric;
+  const std::string fiscal = std::string(sim::kFiscalModel) + ".";
+  if (keep == sim::KeepPaths::kHeadline && metric.rfind(fiscal, 0) == 0) return;
+  throw sim::InputError(sc.file + ": --keep-paths " + sim::keep_paths_name(keep) +
+                        ": the precision target's metric '" + metric +
+                        "' needs its per-path array, which this mode does not keep; use "
+                        "--keep-paths " +
+                        (metric.rfind(fiscal, 0) == 0 ? "headline or all" : "all"));
+}
+
+void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric) {
+  const sim::KeepPaths keep = r.settings.keep_paths;
+  const std::string mode = std::string("--keep-paths ") + sim::keep_paths_name(keep);
+  if (keep == sim::KeepPaths::kNone)
+    throw sim::InputError(file +
+                          ": sensitivity needs the per-path inputs and net budget flows, "
+                          "and the run kept no per-path arrays (" +
+                          mode + "); run with --keep-paths headline or all");
+  if (keep == sim::KeepPaths::kHeadline && !metric.empty() && !r.options.empty() &&
+      !r.options.front().metric(metric) &&
+      metric.rfind(std::string(sim::kFiscalModel) + ".", 0) != 0)
+    throw sim::InputError(file + ": --metric " + metric +
+                          ": the run kept the per-path arrays of the fiscal roll-up only (" + mode +
+                          "); run with --keep-paths all for this metric");
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -270,6 +314,11 @@ std::string apply_command_line(sim::Scenario& sc, const RunRequest& req) {
     sc.settings.breakdown_paths = true;
     overrides += " --breakdown";
   }
+  const auto keep = sim::parse_keep_paths(req.keep_paths);
+  if (!keep)
+    throw sim::InputError("--keep-paths " + req.keep_paths + ": expected all, headline or none");
+  sc.settings.keep_paths = *keep;
+  if (*keep != sim::KeepPaths::kAll) overrides += " --keep-paths " + req.keep_paths;
   if (!overrides.empty()) overrides.erase(0, 1);
   return overrides;
 }
@@ -398,7 +447,9 @@ PreparedRun build_run(sim::Scenario& sc, const RunRequest& req, const Team& team
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
     run.engine = std::make_unique<sim::Engine>(sc);
     // Every rank holds the arrays.
-    check_memory(*run.engine, most_paths(sc), req.threads, req.max_memory, req.scenario);
+    check_memory(*run.engine, most_paths(sc), req.threads, req.max_memory, req.scenario,
+                 sc.settings.keep_paths);
+    check_keep_paths(sc);
     if (root && checkpoints) {
       run.checkpoint = prepare_checkpoint(req, sc, run.overrides, &resume_state[1]);
       resume_state[0] = static_cast<double>(run.checkpoint->completed());
@@ -458,14 +509,47 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
   const std::uint64_t total = most_paths(sc);
   Progress progress([&runner] { return runner.progress(); }, total, mode);
   sim::Results results;
+  // Keeping only some arrays: the paths run a chunk at a time into `part` (every array), which
+  // is folded into the streamed statistics (by whoever holds its rows) and its kept arrays copied.
+  const bool streaming = sc.settings.keep_paths != sim::KeepPaths::kAll;
+  const bool holds_rows = team.is_root() || settings.to_all_ranks;
+  sim::Results part, kept;
+  if (streaming) {
+    part = run.engine->allocate(0);
+    kept = sim::kept_layout(part);
+    run.stream.emplace(part, [&sc](const sim::MetricSeries& m) {
+      return !sim::keeps_paths_of(sc.settings.keep_paths, m);
+    });
+    if (sc.settings.keep_paths == sim::KeepPaths::kNone)
+      run.stream->count_best_and_targets(sc.options.size() > 1 ? sc.targets
+                                                               : std::vector<sim::Target>{});
+  }
+  const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& into) {
+    for (std::uint64_t b = begin; b < end; b += kStreamChunkPaths) {
+      const std::uint64_t e = std::min(end, b + kStreamChunkPaths);
+      if (part.paths < e - b) part.resize_paths(e - b);
+      part.first_path = b;
+      runner.run(b, e, part);
+      runner.flush(part, e);
+      if (!holds_rows) continue;
+      run.stream->add(part, e - b, req.threads);
+      sim::copy_kept_rows(part, e - b, into);
+    }
+  };
   try {
     if (sc.precision) {
       sim::PrecisionReport report;
       // No stop flag here: the runner stops all ranks together (Interrupted).
-      results = sim::run_to_precision(*run.engine, sc, *sc.precision, runner.range_runner(),
-                                      nullptr, report);
+      results = streaming ? sim::run_to_precision(*run.engine, sc, *sc.precision, chunked, nullptr,
+                                                  report, &kept)
+                          : sim::run_to_precision(*run.engine, sc, *sc.precision,
+                                                  runner.range_runner(), nullptr, report);
       analysis.precision_target = *sc.precision;
       analysis.precision = report;
+    } else if (streaming) {
+      results = std::move(kept);
+      results.resize_paths(sc.settings.paths);
+      chunked(0, sc.settings.paths, results);
     } else {
       results = run.engine->allocate(sc.settings.paths);
       runner.run(0, sc.settings.paths, results);
@@ -498,13 +582,31 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
 // Step 4a (rank 0, which alone has every row of a plain run): the summary table, the comparison
 // of the options against the baseline, and what drives each option.
 sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, int threads,
-                          io::Analysis& analysis) {
+                          io::Analysis& analysis, const sim::StreamingSummary* stream) {
   sim::SummaryTable summary = sim::summarize_results(results, threads);
+  if (stream) summary = stream->summary(summary);
+  // Without the fiscal roll-up's arrays (--keep-paths none) the streamed statistics have the
+  // comparisons, P(best) and the targets, and there are no implementation figures or
+  // sensitivities.
+  const bool none = sc.settings.keep_paths == sim::KeepPaths::kNone;
   if (results.options.size() > 1) {
     analysis.targets = sc.targets;
-    analysis.comparisons = sim::compare_options(results, sc.baseline, sc.targets);
+    sim::ComparisonReport exact;
+    if (none) {
+      exact.baseline = sc.baseline;
+      exact.start_year = sc.settings.start_year;
+      for (const auto& o : results.options)
+        if (o.name != sc.baseline) {
+          sim::OptionComparison& oc = exact.options.emplace_back();
+          oc.option = o.name;
+          oc.baseline = sc.baseline;
+        }
+    } else {
+      exact = sim::compare_options(results, sc.baseline, sc.targets);
+    }
+    analysis.comparisons = stream ? stream->comparisons(exact) : exact;
   }
-  analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
+  if (!none) analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
   return summary;
 }
 
@@ -548,8 +650,12 @@ void report_run(const RunRequest& req, const sim::Scenario& sc, const sim::Summa
 int run_scenario(const RunRequest& req, const Team& team) {
   std::vector<io::SweepVariant> section;
   sim::Scenario sc = load_run_scenario(req, team, {}, &section);
-  if (!section.empty() || !req.sweeps.empty() || !req.variant.empty())
+  if (!section.empty() || !req.sweeps.empty() || !req.variant.empty()) {
+    if (req.keep_paths != "all")
+      throw sim::InputError(req.scenario + ": --keep-paths " + req.keep_paths +
+                            ": a sweep keeps every per-path array; run it with --keep-paths all");
     return run_sweep(req, team, section);
+  }
   PreparedRun run = build_run(sc, req, team);
   const Progress::Mode mode =
       team.is_root() ? Progress::mode_for_stderr(req.quiet) : Progress::Mode::kOff;
@@ -560,7 +666,7 @@ int run_scenario(const RunRequest& req, const Team& team) {
   sim::SummaryTable summary;
   team.agree([&] {
     if (!team.is_root()) return;
-    summary = analyse(results, sc, req.threads, analysis);
+    summary = analyse(results, sc, req.threads, analysis, run.stream ? &*run.stream : nullptr);
     if (run.writer) write_results(results, sc, req, run, summary, analysis, mode);
   });
   if (team.is_root()) report_run(req, sc, summary, analysis);
@@ -611,6 +717,26 @@ int verify_command(const std::string& file) {
 
 namespace {
 
+// The comparison of a file that kept only some per-path arrays (--keep-paths headline or none)
+// against its own baseline: every metric's stored table (streamed where the array was not
+// kept), with the implementation figures computed from the fiscal roll-up when it was kept.
+// Against another baseline the streamed differences do not exist.
+sim::ComparisonReport stored_comparisons(const std::string& file, const sim::Results& results,
+                                         const std::string& baseline, const std::string& variant) {
+  const std::string mode = sim::keep_paths_name(results.settings.keep_paths);
+  if (baseline != results.baseline)
+    throw sim::InputError(file + ": the run kept only some per-path arrays (--keep-paths " + mode +
+                          "), so its comparisons are against '" + results.baseline +
+                          "' only; against '" + baseline + "' run with --keep-paths all");
+  sim::ComparisonReport stored = io::read_comparisons(file, variant);
+  if (results.settings.keep_paths == sim::KeepPaths::kNone) return stored;
+  const sim::ComparisonReport computed = sim::compare_options(results, baseline);
+  for (auto& oc : stored.options)
+    for (const auto& c : computed.options)
+      if (c.option == oc.option) oc.implementation = c.implementation;
+  return stored;
+}
+
 // The stored statistics of a file's breakdown metrics (written whether or not their per-path
 // arrays are): its /summary and, against `baseline`, its /comparisons, or those computed from
 // `computed` when the file holds the breakdown's per-path arrays and another baseline is asked.
@@ -644,19 +770,31 @@ void print_breakdown(const std::string& file, const sim::Results& results,
 int summarize_command(const std::string& file, bool json, YearRows rows,
                       const std::string& breakdown, const std::string& variant) {
   const io::ResultsFile f = io::read_results(file, variant);
-  const sim::SummaryTable summary = sim::summarize_results(f.results);
+  const bool kept_all = f.results.settings.keep_paths == sim::KeepPaths::kAll;
+  // A file that kept only some per-path arrays: the stored tables (streamed statistics for
+  // the metrics it did not keep).
+  const sim::SummaryTable summary =
+      kept_all ? sim::summarize_results(f.results) : io::read_summary(file, variant);
   // Everything read and computed before anything is printed: a damaged table found late must
   // not leave half a report behind its error.
   std::vector<sim::Target> targets;
   std::optional<sim::ComparisonReport> comparison;
   if (f.results.options.size() > 1) {
     targets = io::read_targets(file, variant);
-    comparison = sim::compare_options(f.results, f.results.baseline, targets);
+    comparison = kept_all ? sim::compare_options(f.results, f.results.baseline, targets)
+                          : stored_comparisons(file, f.results, f.results.baseline, variant);
   }
   std::optional<sim::SummaryTable> calendar;
   if (rows == YearRows::kCalendar && f.results.settings.fiscal_year_start > 1 &&
-      f.results.horizon() > 1)
+      f.results.horizon() > 1) {
+    if (!kept_all)
+      throw sim::InputError(file +
+                            ": calendar-year rows are recomputed from every per-path "
+                            "array, and the run kept only some (--keep-paths " +
+                            std::string(sim::keep_paths_name(f.results.settings.keep_paths)) +
+                            "); run with --keep-paths all for them, or use --by-fiscal-year");
     calendar = sim::summarize_results(sim::calendar_results(f.results));
+  }
   if (json) {
     std::fputs(summary_json(summary, comparison ? &*comparison : nullptr).c_str(), stdout);
   } else if (!breakdown.empty()) {
@@ -681,7 +819,9 @@ int compare_command(const std::string& file, const std::string& baseline, bool j
   if (f.results.options.size() < 2)
     throw sim::InputError(file + ": holds one option only; there is nothing to compare");
   const auto targets = io::read_targets(file, variant);
-  const sim::ComparisonReport report = sim::compare_options(f.results, base, targets);
+  const sim::ComparisonReport report = f.results.settings.keep_paths == sim::KeepPaths::kAll
+                                           ? sim::compare_options(f.results, base, targets)
+                                           : stored_comparisons(file, f.results, base, variant);
   if (json) {
     std::fputs(comparison_json(report, targets).c_str(), stdout);
   } else if (!breakdown.empty()) {
@@ -701,6 +841,7 @@ int sensitivity_command(const std::string& file, const std::string& baseline,
   const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
+  check_kept_paths(file, f.results, metric);
   if (!metric.empty() && !f.results.options.front().metric(metric)) {
     std::vector<std::string> keys;
     for (const auto& m : f.results.options.front().metrics) keys.push_back(m.key());

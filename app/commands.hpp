@@ -38,7 +38,8 @@ struct RunRequest {
   std::vector<std::string> sets;    // --set KEY.PATH=VALUE (io/overrides.hpp)
   std::vector<std::string> sweeps;  // --sweep KEY.PATH=V1,V2,... (a grid when several)
   std::string variant;              // run only this variant of the sweep (name or index)
-  bool breakdown = false;  // write the breakdown metrics' per-path arrays too
+  bool breakdown = false;           // write the breakdown metrics' per-path arrays too
+  std::string keep_paths = "all";   // all, headline or none (sim/streaming_summary.hpp)
 };
 
 // Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".

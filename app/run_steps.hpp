@@ -16,6 +16,7 @@
 #include "io/results_hdf5.hpp"
 #include "sim/engine.hpp"
 #include "sim/scenario.hpp"
+#include "sim/streaming_summary.hpp"
 #include "sim/summary.hpp"
 
 namespace reformsim::app::run_steps {
@@ -34,7 +35,18 @@ std::string apply_command_line(sim::Scenario& sc, const RunRequest& req);
 void check_output(const std::string& output, const std::string& input, bool force,
                   const char* input_is = "the scenario file");
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
-                  const std::string& max_memory, const std::string& scenario);
+                  const std::string& max_memory, const std::string& scenario,
+                  sim::KeepPaths keep = sim::KeepPaths::kAll);
+// Paths a run that keeps only some per-path arrays simulates at a time (all arrays, then
+// folded into the streamed statistics and dropped): 25 KB a path on the LA scenario, ~100 MB.
+inline constexpr std::uint64_t kStreamChunkPaths = 4096;
+// Refuses what a run cannot do without the per-path arrays it does not keep (--keep-paths):
+// a precision target on a metric not kept, a sweep.
+void check_keep_paths(const sim::Scenario& sc);
+// Refuses, naming --keep-paths, a per-path analysis (sensitivity, EVPPI, Sobol' indices) of
+// `file` that needs arrays its run did not keep: any with none, one on another `metric` than
+// the fiscal roll-up's with headline.
+void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric);
 
 struct PreparedRun {
   std::string overrides;  // the command line's changes, for provenance
@@ -43,11 +55,16 @@ struct PreparedRun {
   std::optional<io::Checkpoint> checkpoint;   // rank 0, with --checkpoint-every or --resume
   std::uint64_t resumed = 0;                  // paths already saved in the checkpoint
   double every = 0.0;                         // seconds between checkpoints; 0: none
+  // The statistics of the metrics whose arrays the run does not keep (--keep-paths headline or
+  // none), on rank 0 (and every rank of a precision run).
+  std::optional<sim::StreamingSummary> stream;
 };
 
 sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team& team,
                       PreparedRun& run, Progress::Mode mode, io::Analysis& analysis);
+// With `stream`, `results` holds the kept arrays only and the streamed metrics' statistics
+// are taken from it.
 sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, int threads,
-                          io::Analysis& analysis);
+                          io::Analysis& analysis, const sim::StreamingSummary* stream = nullptr);
 
 }  // namespace reformsim::app::run_steps

@@ -253,6 +253,7 @@ int variance_analysis_command(const SensitivityRequest& req) {
     file.design = sim::design_indices(design, base, req.metric, req.replicates);
   } else {
     const io::ResultsFile f = io::read_results(req.file);
+    run_steps::check_kept_paths(req.file, f.results, req.metric);
     const std::string base = req.baseline.empty() ? f.results.baseline : req.baseline;
     if (!f.results.option(base)) {
       std::vector<std::string> names;

@@ -251,7 +251,9 @@ Checkpoint Checkpoint::open(const std::string& output) {
 void Checkpoint::save(const sim::Results& results, std::uint64_t end) {
   const std::uint64_t begin = completed_;
   if (end <= begin) return;
-  if (end > results.paths) throw sim::RunError("checkpoint: rows past the end of the results");
+  if (end > results.first_path + results.paths || begin < results.first_path)
+    throw sim::RunError("checkpoint: rows outside the results");
+  const std::uint64_t at = begin - results.first_path;  // the results' row of path `begin`
   const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::uint64_t n = end - begin;
   Saved s{begin, end, (fs::path(folder_) / rows_file_name(begin, end)).string()};
@@ -268,11 +270,11 @@ void Checkpoint::save(const sim::Results& results, std::uint64_t end) {
       h5::Handle og = h5::create_group(options, o.name);
       for (const auto& m : o.metrics) {
         h5::Handle mg = open_model_group(og, m.model);
-        h5::write_dataset(mg, m.info.name, {m.values.data() + begin * h, n * h}, {n, h});
+        h5::write_dataset(mg, m.info.name, {m.values.data() + at * h, n * h}, {n, h});
       }
       h5::Handle ig = h5::create_group(og, "inputs");
       for (const auto& in : o.inputs)
-        h5::write_dataset(ig, in.key(), {in.values.data() + begin, n}, {n});
+        h5::write_dataset(ig, in.key(), {in.values.data() + at, n}, {n});
     }
     options.reset();
     root.reset();
@@ -287,7 +289,7 @@ void Checkpoint::save(const sim::Results& results, std::uint64_t end) {
 }
 
 void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t end) const {
-  if (end > completed_ || end > results.paths)
+  if (end > completed_ || end > results.first_path + results.paths || begin < results.first_path)
     throw sim::RunError("checkpoint: asked for paths that are not saved");
   const auto h = static_cast<hsize_t>(results.horizon());
   for (const Saved& s : saved_) {
@@ -301,11 +303,13 @@ void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t 
         h5::Handle og = h5::open_group(options, o.name);
         for (auto& m : o.metrics) {
           h5::Handle mg = h5::open_group(og, m.model);
-          h5::read_rows(mg, m.info.name, rows, h, first, count, m.values.data() + lo * h);
+          h5::read_rows(mg, m.info.name, rows, h, first, count,
+                        m.values.data() + (lo - results.first_path) * h);
         }
         h5::Handle ig = h5::open_group(og, "inputs");
         for (auto& in : o.inputs)
-          h5::read_rows(ig, in.key(), rows, 0, first, count, in.values.data() + lo);
+          h5::read_rows(ig, in.key(), rows, 0, first, count,
+                        in.values.data() + (lo - results.first_path));
       }
     } catch (const h5::Error& e) {
       throw sim::InputError(s.file + ": the checkpoint cannot be read: " + e.what() +

@@ -111,6 +111,14 @@ void read_year_basis(hid_t root, sim::SimulationSettings& s) {
   }
   s.breakdown_paths =
       !h5::has_attr(root, "breakdown_paths") || h5::read_int_attr(root, "breakdown_paths") != 0;
+  // keep_paths: absent before version 6 (every per-path array written).
+  s.keep_paths = sim::KeepPaths::kAll;
+  if (h5::has_attr(root, "keep_paths")) {
+    const std::string keep = h5::read_string_attr(root, "keep_paths");
+    const auto k = sim::parse_keep_paths(keep);
+    if (!k) throw h5::Error("keep_paths must be all, headline or none, got '" + keep + "'");
+    s.keep_paths = *k;
+  }
 }
 
 // The root attribute start_year, in the range a scenario allows.
@@ -197,6 +205,7 @@ void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& 
   h5::write_attr(root, "year_basis", r.settings.fiscal_year_start > 1 ? "fiscal" : "calendar");
   h5::write_attr(root, "calendar_mapping", sim::kCalendarMapping);
   h5::write_attr(root, "breakdown_paths", r.settings.breakdown_paths ? 1 : 0);
+  h5::write_attr(root, "keep_paths", sim::keep_paths_name(r.settings.keep_paths));
   h5::write_attr(root, "baseline", r.baseline);
   std::vector<std::string> options;
   for (const auto& o : r.options) options.push_back(o.name);
@@ -450,10 +459,13 @@ void write_results_tree(hid_t root, const sim::Results& results, const Provenanc
   write_summary(root, summary);
   if (analysis.comparisons) {
     write_comparisons(root, results, analysis);
-    h5::Handle ig = h5::create_group(root, "implementation");
-    h5::write_attr(ig, "baseline", analysis.comparisons->baseline);
-    for (const auto& oc : analysis.comparisons->options)
-      write_implementation(ig, results, oc.implementation);
+    // Its figures come from the fiscal roll-up's per-path arrays: none without them.
+    if (results.settings.keep_paths != sim::KeepPaths::kNone) {
+      h5::Handle ig = h5::create_group(root, "implementation");
+      h5::write_attr(ig, "baseline", analysis.comparisons->baseline);
+      for (const auto& oc : analysis.comparisons->options)
+        write_implementation(ig, results, oc.implementation);
+    }
   }
   if (!analysis.sensitivity.empty()) write_sensitivity(root, analysis.sensitivity);
   if (analysis.precision && analysis.precision_target)
@@ -890,6 +902,23 @@ sim::ComparisonReport read_comparisons(const std::string& path, const std::strin
         for (std::size_t i = 0; i < t.aggregates.size(); ++i)
           m.aggregates.emplace_back(t.aggregates[i], row(h + i));
       }
+      if (h5::exists(og, "targets")) {
+        h5::Handle ds = h5::open_dataset(og, "targets");
+        const auto names = h5::read_strings_attr(ds, "names");
+        const auto p = h5::read_dataset(og, "targets");
+        if (p.size() != names.size())
+          throw h5::Error("/comparisons/" + name + "/targets: " + std::to_string(p.size()) +
+                          " values for " + std::to_string(names.size()) + " names");
+        for (std::size_t i = 0; i < p.size(); ++i) oc.targets.push_back({names[i], p[i]});
+      }
+    }
+    if (h5::exists(cg, "prob_best")) {
+      h5::Handle ds = h5::open_dataset(cg, "prob_best");
+      rep.best_names = h5::read_strings_attr(ds, "options");
+      rep.prob_best = h5::read_dataset(cg, "prob_best");
+      if (rep.prob_best.size() != rep.best_names.size())
+        throw h5::Error("/comparisons/prob_best: " + std::to_string(rep.prob_best.size()) +
+                        " values for " + std::to_string(rep.best_names.size()) + " options");
     }
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());

@@ -28,6 +28,7 @@
 #include "sim/results.hpp"
 #include "sim/scenario.hpp"
 #include "sim/sensitivity.hpp"
+#include "sim/streaming_summary.hpp"
 #include "sim/summary.hpp"
 
 namespace reformsim::io {
@@ -45,7 +46,12 @@ inline constexpr const char* kResultsFormat = "reformsim-results";
 // Version 5: a file may be a sweep file (root attribute `layout` = "sweep"): the root holds the
 // provenance and the sweep's definition, and each variant's complete results tree (as a plain
 // file's root) is under /variants/<name>. Plain files are as in version 4.
-inline constexpr std::int64_t kResultsFormatVersion = 5;
+// Version 6: the root attribute `keep_paths` (all, headline or none: `run --keep-paths`); under
+// /options only the per-path arrays it keeps (headline: the fiscal roll-up and the inputs; none:
+// none), the statistics of every metric in /summary and /comparisons as before, with those of the
+// metrics not kept streamed (sim/streaming_summary.hpp); no /implementation with none. A file
+// with keep_paths "all" is laid out as in version 5.
+inline constexpr std::int64_t kResultsFormatVersion = 6;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {
@@ -163,8 +169,9 @@ VerifyReport verify_results(const std::string& path);
 sim::SummaryTable read_summary(const std::string& path, const std::string& variant = "");
 // The stored /comparisons tables, per option and metric (years and aggregates), as written at
 // the end of the run: the only statistics of a breakdown metric whose per-path arrays the file
-// does not hold. Targets, P(best) and implementation figures are left empty. A file with one
-// option has none: the report then has no options.
+// does not hold, and of every metric a run did not keep (--keep-paths). P(best) and the targets'
+// probabilities as stored; implementation figures are left empty. A file with one option has
+// none: the report then has no options.
 sim::ComparisonReport read_comparisons(const std::string& path, const std::string& variant = "");
 // The fiscal targets stored with the comparisons (empty when there are none).
 std::vector<sim::Target> read_targets(const std::string& path, const std::string& variant = "");

@@ -9,9 +9,18 @@
 namespace reformsim::sim {
 
 DeltaStats delta_stats(std::span<const double> delta, int better_sign) {
+  if (delta.empty()) return {};
+  std::size_t up = 0, down = 0;
+  for (double v : delta) {
+    up += v > 0.0;
+    down += v < 0.0;
+  }
+  return delta_stats(summarize(delta), up, down, better_sign);
+}
+
+DeltaStats delta_stats(const Summary& s, std::size_t up, std::size_t down, int better_sign) {
   DeltaStats d;
-  if (delta.empty()) return d;
-  const Summary s = summarize(delta);
+  if (s.n == 0) return d;
   d.mean = s.mean;
   d.sd = s.sd;
   d.se = s.se;
@@ -20,12 +29,7 @@ DeltaStats delta_stats(std::span<const double> delta, int better_sign) {
   d.p5 = s.p5;
   d.p50 = s.p50;
   d.p95 = s.p95;
-  std::size_t up = 0, down = 0;
-  for (double v : delta) {
-    up += v > 0.0;
-    down += v < 0.0;
-  }
-  const double n = static_cast<double>(delta.size());
+  const double n = static_cast<double>(s.n);
   d.prob_increase = static_cast<double>(up) / n;
   d.prob_decrease = static_cast<double>(down) / n;
   d.prob_better = better_sign < 0 ? d.prob_decrease : d.prob_increase;
@@ -44,23 +48,19 @@ const DeltaStats& MetricComparison::headline() const {
   return *d;
 }
 
-namespace {
-
-const MetricSeries& net_series(const OptionResults& o) {
+const MetricSeries& net_budget_series(const OptionResults& o) {
   const MetricSeries* m = o.metric(std::string(kFiscalModel) + "." + kNetBudgetMetric);
   if (!m) throw RunError("option '" + o.name + "' has no fiscal roll-up");
   return *m;
 }
-
-}  // namespace
 
 std::vector<double> net_impact_npv(const Results& results, const std::string& option,
                                    const std::string& baseline) {
   const OptionResults* o = results.option(option);
   const OptionResults* b = results.option(baseline);
   if (!o || !b) throw InputError("no option named '" + (o ? baseline : option) + "'");
-  const auto& ov = net_series(*o).values;
-  const auto& bv = net_series(*b).values;
+  const auto& ov = net_budget_series(*o).values;
+  const auto& bv = net_budget_series(*b).values;
   std::vector<double> delta(ov.size());
   for (std::size_t i = 0; i < ov.size(); ++i) delta[i] = ov[i] - bv[i];
   return npv_by_row(delta, static_cast<std::size_t>(results.horizon()),
@@ -105,8 +105,8 @@ ComparisonReport compare_options(const Results& results, const std::string& base
     }
     if (!targets.empty()) {
       const auto npv = net_impact_npv(results, option.name, baseline);
-      const auto& ov = net_series(option).values;
-      const auto& bv = net_series(*base).values;
+      const auto& ov = net_budget_series(option).values;
+      const auto& bv = net_budget_series(*base).values;
       for (const auto& t : targets) {
         TargetResult tr{t.name, 0.0};
         if (t.is_npv) {
@@ -134,7 +134,7 @@ ComparisonReport compare_options(const Results& results, const std::string& base
   std::vector<std::vector<double>> npvs;
   for (const auto& option : results.options) {
     report.best_names.push_back(option.name);
-    npvs.push_back(npv_by_row(net_series(option).values, h, results.settings.discount_rate));
+    npvs.push_back(npv_by_row(net_budget_series(option).values, h, results.settings.discount_rate));
   }
   report.prob_best.assign(k, 0.0);
   for (std::size_t p = 0; p < n; ++p) {

@@ -28,6 +28,9 @@ struct DeltaStats {
                              // P(decrease) when it is better lower (as the model declares)
 };
 DeltaStats delta_stats(std::span<const double> delta, int better_sign);
+// The same from the summary of the differences and how many of them are above and below zero
+// (sim/streaming_summary.hpp has no array to count them in).
+DeltaStats delta_stats(const Summary& s, std::size_t up, std::size_t down, int better_sign);
 
 struct MetricComparison {
   std::string metric;  // "model.metric"
@@ -76,6 +79,10 @@ struct ComparisonReport {
 // on the net budget impact (option - baseline of fiscal.net_budget_usd).
 ComparisonReport compare_options(const Results& results, const std::string& baseline,
                                  const std::vector<Target>& targets = {});
+
+// The fiscal roll-up's net budget flow of an option (fiscal.net_budget_usd); RunError when it
+// has none.
+const MetricSeries& net_budget_series(const OptionResults& o);
 
 // Per-path NPV of the net budget impact of `option` against `baseline`.
 std::vector<double> net_impact_npv(const Results& results, const std::string& option,

@@ -141,7 +141,7 @@ void run_range_distributed(const MpiSession& mpi, const Engine& engine, std::uin
       counts[r] = static_cast<int>(c);
       displs[r] = static_cast<int>(d);
     }
-    double* base = values.data() + begin * width;
+    double* base = values.data() + (begin - results.first_path) * width;
     const int me = mpi.rank();
     if (to_all_ranks) {
       check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, base, counts.data(), displs.data(),

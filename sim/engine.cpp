@@ -269,7 +269,7 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
   const std::size_t h = static_cast<std::size_t>(horizon);
   const std::size_t nf = sc.factors.size();
   const std::size_t n_models = sc.model_names.size();
-  const std::uint64_t path = row;  // where this row's results go
+  const std::uint64_t path = row - results.first_path;  // where this row's results go
   sc.factors.draw(sc.settings.seed, plan.alt_factors ? plan.alt_path : plan.path, horizon,
                   buf.factors.data(), buf.latent.data());
   buf.memo.clear();
@@ -399,7 +399,8 @@ void Engine::run_range(std::uint64_t begin, std::uint64_t end, Results& results,
 void Engine::run_plan(std::uint64_t begin, std::uint64_t end, Results& results,
                       const RunOptions& options, const PathPlanner& plan) const {
   check_path_count(end, "running up to path");
-  if (end > results.paths) throw RunError("results are allocated for fewer paths than asked");
+  if (end > results.first_path + results.paths || (begin < end && begin < results.first_path))
+    throw RunError("results are allocated for other paths than asked");
   if (begin >= end) return;
   const int threads = options.threads > 0 ? options.threads : default_thread_count();
   // Paths per task: at most options.block_size, and few enough that every thread gets at least

@@ -89,8 +89,9 @@ class Engine {
 
   // Zeroed results with rows for `paths` paths (at most kMaxPaths).
   Results allocate(std::uint64_t paths) const;
-  // Simulates paths [begin, end) into `results` (allocated for at least `end` paths; `end` at
-  // most kMaxPaths). When stopped early, only the blocks counted in `paths_done` are complete.
+  // Simulates paths [begin, end) into `results` (whose rows, from results.first_path, include
+  // them; `end` at most kMaxPaths). When stopped early, only the blocks counted in `paths_done` are
+  // complete.
   void run_range(std::uint64_t begin, std::uint64_t end, Results& results,
                  const RunOptions& options) const;
   // Rows [begin, end) of `results`, row r simulated from the streams plan(r) names (paths of

@@ -56,6 +56,11 @@ struct SimulationSettings {
   // hypercube's block in paths (0: `paths`).
   Sampling sampling = Sampling::kMonteCarlo;
   std::uint64_t latin_hypercube_block = 0;
+  // Which per-path arrays a run keeps (`run --keep-paths`, sim/streaming_summary.hpp): every
+  // one; the headline (the fiscal roll-up and the per-path inputs); or none. The statistics of
+  // the others are streamed.
+  enum class KeepPaths : std::int8_t { kAll, kHeadline, kNone };
+  KeepPaths keep_paths = KeepPaths::kAll;
 };
 
 // How a metric enters the city's budget.

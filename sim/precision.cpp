@@ -40,12 +40,14 @@ Results run_to_precision(const Engine& engine, const Scenario& scenario,
 
 Results run_to_precision(const Engine& engine, const Scenario& scenario,
                          const PrecisionTarget& target, const RangeRunner& runner,
-                         const std::atomic<bool>* stop, PrecisionReport& report) {
+                         const std::atomic<bool>* stop, PrecisionReport& report,
+                         const Results* layout) {
   if (!(target.relative > 0.0 || target.absolute > 0.0))
     throw InputError("precision target: give a relative or an absolute half-width");
   const std::uint64_t cap = std::max<std::uint64_t>(2, target.max_paths);
   std::uint64_t n = std::clamp<std::uint64_t>(scenario.settings.paths, 2, cap);
-  Results results = engine.allocate(n);
+  Results results = layout ? *layout : engine.allocate(0);
+  results.resize_paths(n);
   runner(0, n, results);
   const double z = normal_quantile(0.5 + 0.5 * target.confidence);
   report = {};

@@ -28,10 +28,13 @@ std::vector<double> precision_measure(const Results& results, const PrecisionTar
                                       std::size_t option, const std::string& baseline);
 
 // Starts with settings.paths (capped), then grows as above, simulating each new range with
-// `runner`; stops early (target unmet) when `stop` is set.
+// `runner`; stops early (target unmet) when `stop` is set. The results are laid out as
+// `layout` when given (the arrays a run keeps, sim/streaming_summary.hpp: the target's metric
+// must be among them), else as Engine::allocate.
 Results run_to_precision(const Engine& engine, const Scenario& scenario,
                          const PrecisionTarget& target, const RangeRunner& runner,
-                         const std::atomic<bool>* stop, PrecisionReport& report);
+                         const std::atomic<bool>* stop, PrecisionReport& report,
+                         const Results* layout = nullptr);
 // The same on this process's threads.
 Results run_to_precision(const Engine& engine, const Scenario& scenario,
                          const PrecisionTarget& target, const RunOptions& options,

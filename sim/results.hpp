@@ -39,6 +39,9 @@ struct OptionResults {
 struct Results {
   SimulationSettings settings;
   std::uint64_t paths = 0;  // rows allocated (and simulated, after a complete run)
+  // The path of row 0: rows hold paths [first_path, first_path + paths). 0 but for a chunk of a
+  // run that keeps only some of its per-path arrays (sim/streaming_summary.hpp).
+  std::uint64_t first_path = 0;
   std::vector<std::string> factor_names;
   std::string baseline;
   std::vector<OptionResults> options;

@@ -51,7 +51,7 @@ def main():
         with h5py.File(out, "r") as f:
             a = f.attrs
             check(as_text(a["format"]) == "reformsim-results", "format is %r" % a["format"])
-            check(int(a["format_version"]) == 5, "format_version")
+            check(int(a["format_version"]) == 6, "format_version")
             for key in ("engine_version", "git_revision", "created", "scenario_file",
                         "scenario_text", "scenario_sha256", "baseline"):
                 check(isinstance(a[key], bytes) and isinstance(as_text(a[key]), str),

@@ -80,6 +80,28 @@ TEST(CliMpi, TwoAndThreeRanksWriteTheSingleProcessDatasets) {
   }
 }
 
+// Keeping only the headline (or nothing): two ranks stream the same statistics, bit for bit,
+// as one process, across chunks (more paths than one).
+TEST(CliMpi, KeepPathsOnTwoRanksIsTheSingleProcessRun) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, kCliScenario);
+  for (const char* keep : {"headline", "none"}) {
+    SCOPED_TRACE(keep);
+    const std::string one = dir.file(std::string("one-") + keep + ".h5");
+    const std::string two = dir.file(std::string("two-") + keep + ".h5");
+    const RunResult single = testing::run_reformsim(
+        {"run", scenario, "-o", one, "--quiet", "--paths", "5000", "--keep-paths", keep});
+    ASSERT_EQ(single.exit_code, 0) << single.err;
+    const RunResult r = testing::run_command(mpirun(2, {"run", scenario, "-o", two, "--threads",
+                                                        "1", "--paths", "5000", "--keep-paths",
+                                                        keep, "--quiet"}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_identical_datasets(io::read_results(one).results, io::read_results(two).results);
+    EXPECT_EQ(app::summary_json(io::read_summary(two)), app::summary_json(io::read_summary(one)));
+    EXPECT_EQ(r.out, single.out);
+  }
+}
+
 // Implementation risk on (failures, delays, overruns, a shared execution capacity): two ranks
 // give the single process's datasets, bit for bit, and the same report.
 TEST(CliMpi, ImplementationRiskOnTwoRanksIsTheSingleProcessRun) {

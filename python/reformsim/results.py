@@ -55,8 +55,8 @@ except ImportError as e:  # not declared in pyproject.toml: see the note there
                       % e) from None
 
 FORMAT = "reformsim-results"
-#: The newest results format version this module understands (it reads 1, 2 and 3).
-READS_FORMAT_VERSION = 5
+#: The newest results format version this module understands (it reads 1 to 5 too).
+READS_FORMAT_VERSION = 6
 SWEEP_LAYOUT = "sweep"  # root attribute `layout` of a sweep file (format version 5)
 # Results.implementation()'s columns after `option` (docs/results-format.md, /implementation).
 IMPLEMENTATION_COLUMNS = ["reforms", "prob_delivers_nothing", "prob_net_loss",
@@ -388,6 +388,10 @@ class Results:
             self.discount_rate = float(a["discount_rate"])
             self.seed = int(a["seed"])
             self.factors = _texts(a.get("factors"))
+            #: Which per-path arrays the run kept (`run --keep-paths`, format 6): "all",
+            #: "headline" (the fiscal roll-up and the inputs) or "none"; every metric's
+            #: statistics are in /summary and /comparisons whatever it is.
+            self.keep_paths = _text(a.get("keep_paths", "all"))
         except (OSError, RuntimeError, KeyError) as e:
             # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
             self._h5.close()
@@ -550,8 +554,13 @@ class Results:
 
     def metric_keys(self, option: str | None = None) -> list:
         """The option's metrics as "model.metric", in the engine's order."""
-        og = self._file["options"][option or self.baseline]
-        return _texts(og.attrs.get("metrics"))
+        option = option or self.baseline
+        if self.keep_paths == "all":
+            return _texts(self._file["options"][option].attrs.get("metrics"))
+        # Only some arrays kept (--keep-paths): every metric has its stored statistics.
+        sg = self._file["summary"][option]
+        return [k for k in _texts(sg.attrs.get("metrics"))
+                if "parent" not in sg[_split_key(k)[0]][_split_key(k)[1]].attrs]
 
     def metrics(self, option: str | None = None) -> pd.DataFrame:
         """Metrics of one option (default the baseline): key, model, metric, unit,
@@ -590,7 +599,11 @@ class Results:
         try:
             a = self._file["options"][option][model][name].attrs
         except KeyError:
-            raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
+            # A metric whose array the run did not keep: its summary table's attributes.
+            try:
+                a = self._file["summary"][option][model][name].attrs
+            except KeyError:
+                raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
         try:
             kind, better = metric_kind(a)
         except ResultsFormatError as e:
@@ -600,6 +613,14 @@ class Results:
                 "fiscal": int(a.get("fiscal", 0)), "in_budget": bool(int(a.get("in_budget", 0))),
                 "kind": kind, "better": better, "better_sign": -1 if better == "lower" else 1,
                 "aggregates": KIND_AGGREGATES[kind], "headline": HEADLINE[kind]}
+
+    def _not_kept(self) -> str:
+        """Why a per-path array may be missing: the run did not keep it."""
+        if self.keep_paths == "all":
+            return ""
+        return (" per path: the run kept only some per-path arrays (--keep-paths %s); its "
+                "statistics are in summary_table() and comparison_table(); run with "
+                "--keep-paths all for the arrays" % self.keep_paths)
 
     def _check_option(self, option: str) -> None:
         if option not in self.options:
@@ -629,7 +650,8 @@ class Results:
         try:
             ds = self._file["options"][option][model][name]
         except KeyError:
-            raise KeyError("option '%s' has no metric '%s'" % (option, metric)) from None
+            raise KeyError("option '%s' has no metric '%s'%s" % (option, metric,
+                                                                 self._not_kept())) from None
         v = self._read(ds)
         if v.shape != (self.paths, self.horizon_years):
             raise ResultsFormatError("%s: /options/%s/%s has the shape %r, expected %r" % (

@@ -1,0 +1,158 @@
+#include "sim/streaming.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace reformsim::sim {
+
+void Moments::merge(const Moments& o) {
+  if (o.n == 0) return;
+  if (n == 0) {
+    *this = o;
+    return;
+  }
+  const double na = static_cast<double>(n), nb = static_cast<double>(o.n);
+  const double total = na + nb;
+  const double d = o.mean - mean;
+  mean += d * (nb / total);
+  m2 += o.m2 + d * d * (na * nb / total);
+  min = std::min(min, o.min);
+  max = std::max(max, o.max);
+  n += o.n;
+}
+
+double Moments::variance() const {
+  return n < 2 ? 0.0 : std::max(0.0, m2 / static_cast<double>(n - 1));
+}
+
+double Moments::sd() const {
+  return std::sqrt(variance());
+}
+
+void BlockedMoments::close_block() {
+  done_.merge(open_);
+  open_ = {};
+}
+
+Moments BlockedMoments::result() const {
+  Moments m = done_;
+  m.merge(open_);
+  return m;
+}
+
+namespace {
+
+const double kGamma = (1.0 + kHistogramAccuracy) / (1.0 - kHistogramAccuracy);
+const double kLogGamma = std::log(kGamma);
+
+}  // namespace
+
+int LogHistogram::bucket_of(double magnitude) {
+  // Bucket k holds (gamma^(k-1), gamma^k].
+  return static_cast<int>(std::ceil(std::log(magnitude) / kLogGamma));
+}
+
+double LogHistogram::representative(int bucket) {
+  // Within (gamma - 1) / (gamma + 1) = kHistogramAccuracy of every value of the bucket.
+  return 2.0 * std::exp(bucket * kLogGamma) / (kGamma + 1.0);
+}
+
+void LogHistogram::Side::add(int bucket, std::uint64_t c) {
+  if (counts.empty()) {
+    offset = bucket;
+    counts.push_back(c);
+    return;
+  }
+  if (bucket < offset) {
+    counts.insert(counts.begin(), static_cast<std::size_t>(offset - bucket), 0);
+    offset = bucket;
+  } else if (const auto at = static_cast<std::size_t>(bucket - offset); at >= counts.size()) {
+    counts.resize(at + 1, 0);
+  }
+  counts[static_cast<std::size_t>(bucket - offset)] += c;
+}
+
+void LogHistogram::add(double x) {
+  if (n_ == 0) {
+    min_ = max_ = x;
+  } else {
+    min_ = std::min(min_, x);
+    max_ = std::max(max_, x);
+  }
+  ++n_;
+  if (x > 0) ++n_pos_;
+  if (x < 0) ++n_neg_;
+  const double m = std::fabs(x);
+  if (!(m >= kZeroBelow)) {
+    ++zero_;
+  } else if (x > 0) {
+    pos_.add(bucket_of(m), 1);
+  } else {
+    neg_.add(bucket_of(m), 1);
+  }
+}
+
+void LogHistogram::merge(const LogHistogram& o) {
+  if (o.n_ == 0) return;
+  min_ = n_ == 0 ? o.min_ : std::min(min_, o.min_);
+  max_ = n_ == 0 ? o.max_ : std::max(max_, o.max_);
+  n_ += o.n_;
+  n_pos_ += o.n_pos_;
+  n_neg_ += o.n_neg_;
+  zero_ += o.zero_;
+  for (std::size_t i = 0; i < o.pos_.counts.size(); ++i)
+    if (o.pos_.counts[i]) pos_.add(o.pos_.offset + static_cast<int>(i), o.pos_.counts[i]);
+  for (std::size_t i = 0; i < o.neg_.counts.size(); ++i)
+    if (o.neg_.counts[i]) neg_.add(o.neg_.offset + static_cast<int>(i), o.neg_.counts[i]);
+}
+
+double LogHistogram::order_statistic(std::uint64_t k) const {
+  double v = 0.0;
+  std::uint64_t seen = 0;
+  bool found = false;
+  // Ascending: negative values from the largest magnitude down, zero, positive values up.
+  for (std::size_t i = neg_.counts.size(); i-- > 0 && !found;) {
+    seen += neg_.counts[i];
+    if (k < seen) {
+      v = -representative(neg_.offset + static_cast<int>(i));
+      found = true;
+    }
+  }
+  if (!found) {
+    seen += zero_;
+    found = k < seen;
+  }
+  for (std::size_t i = 0; i < pos_.counts.size() && !found; ++i) {
+    seen += pos_.counts[i];
+    if (k < seen) {
+      v = representative(pos_.offset + static_cast<int>(i));
+      found = true;
+    }
+  }
+  // The exact extremes bound every value.
+  return std::clamp(v, min_, max_);
+}
+
+double LogHistogram::quantile(double p) const {
+  if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  const double r = std::clamp(p, 0.0, 1.0) * static_cast<double>(n_ - 1);
+  const auto lo = static_cast<std::uint64_t>(std::floor(r));
+  const std::uint64_t hi = std::min(lo + 1, n_ - 1);
+  const double f = r - static_cast<double>(lo);
+  const double a = order_statistic(lo);
+  return f == 0.0 ? a : a + f * (order_statistic(hi) - a);
+}
+
+double LogHistogram::exceedance(double t) const {
+  if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
+  std::uint64_t above = 0;
+  for (std::size_t i = 0; i < pos_.counts.size(); ++i)
+    if (representative(pos_.offset + static_cast<int>(i)) > t) above += pos_.counts[i];
+  if (0.0 > t) above += zero_;
+  for (std::size_t i = 0; i < neg_.counts.size(); ++i)
+    if (-representative(neg_.offset + static_cast<int>(i)) > t) above += neg_.counts[i];
+  return static_cast<double>(above) / static_cast<double>(n_);
+}
+
+}  // namespace reformsim::sim

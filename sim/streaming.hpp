@@ -1,0 +1,113 @@
+// Streaming statistics: what a run keeps of a metric whose per-path array it does not keep.
+//
+// Moments: count, mean, variance (Welford's update within a block, Chan, Golub and LeVeque's
+// pairwise merge between blocks), min and max. BlockedMoments feeds values in path order and
+// cuts them into fixed blocks of kMomentBlock path indices, merged in index order; the result
+// is therefore the same, bit for bit, however the paths were split into chunks, threads or
+// MPI ranks, as long as they are fed in path order.
+//
+// LogHistogram: a fixed logarithmic grid of |x| (the relative-accuracy grid of DDSketch, Masson,
+// Rim and Lee 2019) with integer counts, one side for positive and one for negative values, and
+// a zero bucket for |x| < kZeroBelow. Merging adds counts: exact, and the same in any order.
+// Its quantile at p interpolates, as the exact "type 7" quantile does (sim/statistics.hpp),
+// between the buckets of the order statistics x_(floor(r)) and x_(ceil(r)), r = p (n - 1), each
+// represented by the value that is within kHistogramAccuracy of everything in the bucket:
+//
+//   |q_hist(p) - q_exact(p)| <= kHistogramAccuracy * max(|x_(floor r)|, |x_(ceil r)|) + kZeroBelow
+//
+// i.e. a relative error of at most 0.5% (plus 1e-6 absolute, for values at zero). Exceedance
+// P(X > t) is exact except for the values in t's own bucket (relative width 1%), which are
+// counted by their representative.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace reformsim::sim {
+
+struct Moments {
+  std::uint64_t n = 0;
+  double mean = 0.0;
+  double m2 = 0.0;  // sum of squared deviations from the mean
+  double min = 0.0;
+  double max = 0.0;
+
+  void add(double x) {
+    if (n == 0) {
+      min = max = x;
+    } else {
+      min = x < min ? x : min;
+      max = x > max ? x : max;
+    }
+    ++n;
+    const double d = x - mean;
+    mean += d / static_cast<double>(n);
+    m2 += d * (x - mean);
+  }
+  void merge(const Moments& other);
+  // Sample variance (n - 1 in the denominator); 0 for fewer than two values.
+  double variance() const;
+  double sd() const;
+};
+
+// Paths per block of BlockedMoments: a constant of the results, never of the run's layout.
+inline constexpr std::uint64_t kMomentBlock = 1024;
+
+class BlockedMoments {
+ public:
+  // The next path's value (paths are fed in order, from path 0).
+  void add(double x) {
+    open_.add(x);
+    if (open_.n == kMomentBlock) close_block();
+  }
+  // Every value fed so far.
+  Moments result() const;
+  std::uint64_t count() const { return done_.n + open_.n; }
+
+ private:
+  void close_block();
+  Moments done_;  // the complete blocks, merged in index order
+  Moments open_;  // the block being filled
+};
+
+inline constexpr double kHistogramAccuracy = 0.005;  // relative half-width of a bucket
+inline constexpr double kZeroBelow = 1e-6;           // |x| below this counts as zero
+
+class LogHistogram {
+ public:
+  void add(double x);
+  // Adds every count of `other` (exact; any order gives the same histogram).
+  void merge(const LogHistogram& other);
+
+  std::uint64_t count() const { return n_; }
+  std::uint64_t count_positive() const { return n_pos_; }  // exact: x > 0
+  std::uint64_t count_negative() const { return n_neg_; }  // exact: x < 0
+  // Quantile at p in [0, 1], with the bound above; NaN when empty.
+  double quantile(double p) const;
+  // Share of values above t, counting the values in t's own bucket by their representative.
+  double exceedance(double t) const;
+  // Buckets in use (memory: 8 bytes each).
+  std::size_t buckets() const { return pos_.counts.size() + neg_.counts.size(); }
+
+  // The bucket of |x| >= kZeroBelow and its representative value.
+  static int bucket_of(double magnitude);
+  static double representative(int bucket);
+
+ private:
+  // Counts of buckets offset, offset + 1, ... (dense between the lowest and highest used).
+  struct Side {
+    int offset = 0;
+    std::vector<std::uint64_t> counts;
+    void add(int bucket, std::uint64_t c);
+  };
+  // The value representing the k-th smallest value (0-based).
+  double order_statistic(std::uint64_t k) const;
+
+  Side pos_, neg_;
+  std::uint64_t zero_ = 0;
+  std::uint64_t n_ = 0, n_pos_ = 0, n_neg_ = 0;
+  double min_ = 0.0, max_ = 0.0;
+};
+
+}  // namespace reformsim::sim

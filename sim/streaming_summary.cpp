@@ -1,0 +1,298 @@
+#include "sim/streaming_summary.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/aggregates.hpp"
+#include "sim/engine.hpp"
+#include "sim/errors.hpp"
+#include "sim/special.hpp"
+#include "sim/thread_arena.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+Summary summary_of(const BlockedMoments& bm, const LogHistogram& h) {
+  const Moments m = bm.result();
+  Summary s;
+  s.n = static_cast<std::size_t>(m.n);
+  if (m.n == 0) return s;
+  s.mean = m.mean;
+  s.sd = m.sd();
+  s.se = s.sd / std::sqrt(static_cast<double>(m.n));
+  const double half = normal_quantile(0.975) * s.se;
+  s.ci_lower = s.mean - half;
+  s.ci_upper = s.mean + half;
+  s.p5 = h.quantile(0.05);
+  s.p50 = h.quantile(0.50);
+  s.p95 = h.quantile(0.95);
+  s.min = m.min;
+  s.max = m.max;
+  return s;
+}
+
+DeltaStats delta_of(const BlockedMoments& bm, const LogHistogram& h, int better_sign) {
+  return delta_stats(summary_of(bm, h), static_cast<std::size_t>(h.count_positive()),
+                     static_cast<std::size_t>(h.count_negative()), better_sign);
+}
+
+}  // namespace
+
+const char* keep_paths_name(KeepPaths keep) {
+  switch (keep) {
+    case KeepPaths::kAll:
+      return "all";
+    case KeepPaths::kHeadline:
+      return "headline";
+    case KeepPaths::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+std::optional<KeepPaths> parse_keep_paths(std::string_view text) {
+  for (const KeepPaths k : {KeepPaths::kAll, KeepPaths::kHeadline, KeepPaths::kNone})
+    if (text == keep_paths_name(k)) return k;
+  return std::nullopt;
+}
+
+bool keeps_paths_of(KeepPaths keep, const MetricSeries& m) {
+  return keep == KeepPaths::kAll || (keep == KeepPaths::kHeadline && m.model == kFiscalModel);
+}
+
+Results kept_layout(const Results& layout) {
+  const KeepPaths keep = layout.settings.keep_paths;
+  Results kept;
+  kept.settings = layout.settings;
+  kept.factor_names = layout.factor_names;
+  kept.baseline = layout.baseline;
+  for (const OptionResults& o : layout.options) {
+    OptionResults& k = kept.options.emplace_back();
+    k.name = o.name;
+    k.description = o.description;
+    for (const MetricSeries& m : o.metrics)
+      if (keeps_paths_of(keep, m)) k.metrics.push_back({m.model, m.info, {}});
+    if (keep != KeepPaths::kNone)
+      for (const InputSeries& in : o.inputs) k.inputs.push_back({in.model, in.info, {}});
+  }
+  return kept;
+}
+
+std::size_t kept_bytes_per_path(const Results& layout) {
+  const Results kept = kept_layout(layout);
+  std::size_t doubles = 0;
+  for (const OptionResults& o : kept.options)
+    doubles += o.metrics.size() * static_cast<std::size_t>(kept.horizon()) + o.inputs.size();
+  return doubles * sizeof(double);
+}
+
+void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
+  if (chunk.first_path < kept.first_path || chunk.first_path + rows > kept.first_path + kept.paths)
+    throw RunError("kept results do not hold the chunk's paths");
+  const std::size_t h = static_cast<std::size_t>(chunk.horizon());
+  const std::size_t at = static_cast<std::size_t>(chunk.first_path - kept.first_path);
+  const std::size_t n = static_cast<std::size_t>(rows);
+  for (std::size_t o = 0; o < kept.options.size(); ++o) {
+    const OptionResults& from = chunk.options[o];
+    OptionResults& to = kept.options[o];
+    // Kept series are a subsequence of the chunk's, in the same order.
+    std::size_t j = 0;
+    for (MetricSeries& m : to.metrics) {
+      while (from.metrics[j].key() != m.key()) ++j;
+      std::copy_n(from.metrics[j].values.data(), n * h, m.values.data() + at * h);
+    }
+    for (std::size_t i = 0; i < to.inputs.size(); ++i)
+      std::copy_n(from.inputs[i].values.data(), n, to.inputs[i].values.data() + at);
+  }
+}
+
+StreamingSummary::StreamingSummary(const Results& layout,
+                                   const std::function<bool(const MetricSeries&)>& streamed)
+    : settings_(layout.settings), baseline_(layout.baseline) {
+  const OptionResults* base = layout.option(layout.baseline);
+  const std::size_t h = static_cast<std::size_t>(layout.horizon());
+  for (std::size_t o = 0; o < layout.options.size(); ++o) {
+    const OptionResults& option = layout.options[o];
+    option_names_.push_back(option.name);
+    auto& keys = metric_keys_.emplace_back();
+    for (std::size_t k = 0; k < option.metrics.size(); ++k) {
+      const MetricSeries& m = option.metrics[k];
+      keys.push_back(m.key());
+      if (!streamed(m)) continue;
+      Stream s;
+      s.option = o;
+      s.metric = k;
+      s.info = m.info;
+      s.model = m.model;
+      const std::size_t cells = h + aggregates_of(m.info.kind).size();
+      s.values.resize(cells);
+      if (base && option.name != layout.baseline) {
+        for (std::size_t b = 0; b < base->metrics.size(); ++b)
+          if (base->metrics[b].key() == m.key()) s.baseline_metric = static_cast<int>(b);
+        if (s.baseline_metric >= 0) s.deltas.resize(cells);
+      }
+      streams_.push_back(std::move(s));
+    }
+  }
+}
+
+void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t rows) const {
+  const std::size_t h = static_cast<std::size_t>(chunk.horizon());
+  const std::size_t n = static_cast<std::size_t>(rows);
+  const double rate = chunk.settings.discount_rate;
+  const auto& aggs = aggregates_of(s.info.kind);
+  auto add = [&](std::vector<Cell>& cells, std::span<const double> values) {
+    for (std::size_t p = 0; p < n; ++p)
+      for (std::size_t y = 0; y < h; ++y) cells[y].add(values[p * h + y]);
+    for (std::size_t a = 0; a < aggs.size(); ++a)
+      for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate)) cells[h + a].add(v);
+  };
+  const std::vector<double>& mine = chunk.options[s.option].metrics[s.metric].values;
+  add(s.values, {mine.data(), n * h});
+  if (s.baseline_metric < 0) return;
+  const OptionResults* base = chunk.option(baseline_);
+  const std::vector<double>& theirs =
+      base->metrics[static_cast<std::size_t>(s.baseline_metric)].values;
+  std::vector<double> delta(n * h);
+  for (std::size_t i = 0; i < n * h; ++i) delta[i] = mine[i] - theirs[i];
+  add(s.deltas, delta);
+}
+
+void StreamingSummary::count_best_and_targets(const std::vector<Target>& targets) {
+  count_best_ = true;
+  best_.assign(option_names_.size(), 0.0);
+  targets_ = targets;
+  target_hits_.assign(option_names_.size(), std::vector<std::uint64_t>(targets.size(), 0));
+}
+
+void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads) {
+  if (count_best_) {
+    // In path order, as compare_options sums them: the same bits.
+    const std::size_t h = static_cast<std::size_t>(chunk.horizon());
+    const std::size_t n = static_cast<std::size_t>(rows);
+    const double rate = chunk.settings.discount_rate;
+    std::vector<std::vector<double>> npvs;
+    for (const OptionResults& o : chunk.options)
+      npvs.push_back(npv_by_row({net_budget_series(o).values.data(), n * h}, h, rate));
+    for (std::size_t p = 0; p < n; ++p) {
+      double best = -INFINITY;
+      for (const auto& v : npvs) best = std::max(best, v[p]);
+      std::size_t ties = 0;
+      for (const auto& v : npvs) ties += v[p] == best;
+      for (std::size_t o = 0; o < npvs.size(); ++o)
+        if (npvs[o][p] == best) best_[o] += 1.0 / static_cast<double>(ties);
+    }
+    const OptionResults* base = chunk.option(baseline_);
+    for (std::size_t o = 0; o < chunk.options.size() && base && !targets_.empty(); ++o) {
+      const auto& ov = net_budget_series(chunk.options[o]).values;
+      const auto& bv = net_budget_series(*base).values;
+      std::vector<double> delta(n * h);
+      for (std::size_t i = 0; i < n * h; ++i) delta[i] = ov[i] - bv[i];
+      const std::vector<double> npv = npv_by_row(delta, h, rate);
+      for (std::size_t t = 0; t < targets_.size(); ++t) {
+        const Target& target = targets_[t];
+        const int y = target.year - settings_.start_year;
+        if (!target.is_npv && (y < 0 || y >= settings_.horizon_years))
+          throw InputError("target '" + target.name + "': year " + std::to_string(target.year) +
+                           " is outside the horizon");
+        for (std::size_t p = 0; p < n; ++p)
+          target_hits_[o][t] +=
+              (target.is_npv ? npv[p] : delta[p * h + static_cast<std::size_t>(y)]) >=
+              target.value_usd;
+      }
+    }
+  }
+  // Each metric's cells take the chunk's paths in order: the thread that folds them cannot
+  // change a bit.
+  ThreadArena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, streams_.size(),
+                      [&](std::size_t i) { fold(streams_[i], chunk, rows); });
+  });
+  paths_ += rows;
+}
+
+SummaryTable StreamingSummary::summary(const SummaryTable& exact) const {
+  SummaryTable table = exact;
+  table.options.clear();
+  const std::size_t h = static_cast<std::size_t>(settings_.horizon_years);
+  std::size_t next = 0;
+  for (std::size_t o = 0; o < option_names_.size(); ++o) {
+    OptionSummary& os = table.options.emplace_back();
+    os.name = option_names_[o];
+    const OptionSummary* kept = exact.option(os.name);
+    for (std::size_t k = 0; k < metric_keys_[o].size(); ++k) {
+      if (next < streams_.size() && streams_[next].option == o && streams_[next].metric == k) {
+        const Stream& s = streams_[next++];
+        MetricSummary& ms = os.metrics.emplace_back();
+        ms.model = s.model;
+        ms.metric = s.info.name;
+        ms.unit = s.info.unit;
+        ms.kind = s.info.kind;
+        ms.better = s.info.better;
+        ms.breakdown = {s.info.parent, s.info.breakdown, s.info.group};
+        for (std::size_t y = 0; y < h; ++y)
+          ms.by_year.push_back(summary_of(s.values[y].moments, s.values[y].histogram));
+        const auto& aggs = aggregates_of(s.info.kind);
+        for (std::size_t a = 0; a < aggs.size(); ++a)
+          ms.aggregates.emplace_back(
+              aggs[a], summary_of(s.values[h + a].moments, s.values[h + a].histogram));
+      } else if (const MetricSummary* m = kept ? kept->metric(metric_keys_[o][k]) : nullptr) {
+        os.metrics.push_back(*m);
+      }
+    }
+  }
+  return table;
+}
+
+ComparisonReport StreamingSummary::comparisons(const ComparisonReport& exact) const {
+  ComparisonReport report = exact;
+  const std::size_t h = static_cast<std::size_t>(settings_.horizon_years);
+  for (OptionComparison& oc : report.options) {
+    std::size_t o = 0;
+    while (o < option_names_.size() && option_names_[o] != oc.option) ++o;
+    if (o == option_names_.size()) continue;
+    std::vector<MetricComparison> metrics;
+    for (std::size_t k = 0; k < metric_keys_[o].size(); ++k) {
+      const std::string& key = metric_keys_[o][k];
+      const Stream* s = nullptr;
+      for (const Stream& c : streams_)
+        if (c.option == o && c.metric == k) s = &c;
+      if (s) {
+        if (s->baseline_metric < 0) continue;
+        MetricComparison& mc = metrics.emplace_back();
+        mc.metric = key;
+        mc.unit = s->info.unit;
+        mc.kind = s->info.kind;
+        mc.better = s->info.better;
+        mc.breakdown = {s->info.parent, s->info.breakdown, s->info.group};
+        mc.better_sign = better_sign(s->info.better);
+        for (std::size_t y = 0; y < h; ++y)
+          mc.years.push_back(
+              delta_of(s->deltas[y].moments, s->deltas[y].histogram, mc.better_sign));
+        const auto& aggs = aggregates_of(s->info.kind);
+        for (std::size_t a = 0; a < aggs.size(); ++a)
+          mc.aggregates.emplace_back(aggs[a], delta_of(s->deltas[h + a].moments,
+                                                       s->deltas[h + a].histogram, mc.better_sign));
+        continue;
+      }
+      for (const MetricComparison& m : oc.metrics)
+        if (m.metric == key) metrics.push_back(m);
+    }
+    oc.metrics = std::move(metrics);
+    if (count_best_ && oc.targets.empty() && paths_ > 0)
+      for (std::size_t t = 0; t < targets_.size(); ++t)
+        oc.targets.push_back({targets_[t].name, static_cast<double>(target_hits_[o][t]) /
+                                                    static_cast<double>(paths_)});
+  }
+  if (count_best_ && report.prob_best.empty()) {
+    report.best_names = option_names_;
+    for (double b : best_)
+      report.prob_best.push_back(b / static_cast<double>(std::max<std::uint64_t>(paths_, 1)));
+  }
+  return report;
+}
+
+}  // namespace reformsim::sim

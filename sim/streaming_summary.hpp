@@ -1,0 +1,100 @@
+// Summary and comparison tables of the metrics whose per-path arrays a run does not keep
+// (`run --keep-paths headline|none`), accumulated chunk by chunk as the paths are simulated.
+//
+// For every streamed metric of every option: per year and per aggregate over the horizon
+// (sim/aggregates.hpp), BlockedMoments and a LogHistogram of the metric and, for every option
+// but the baseline, of its paired difference against the baseline's same metric on the same
+// path. Mean, sd, se, the 95% CI, min and max come from the moments (the mean and sd agree with
+// the exact ones to rounding; min and max exactly); p5, p50 and p95 from the histogram, within
+// its stated bound (sim/streaming.hpp); P(increase), P(decrease) and P(better) are exact counts.
+//
+// Chunks are folded in path order, each accumulator on its own (in parallel over metrics), so
+// the tables are the same, bit for bit, whatever the chunk sizes, thread or MPI rank counts.
+// Memory: the histograms' buckets, independent of the number of paths.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/comparison.hpp"
+#include "sim/results.hpp"
+#include "sim/streaming.hpp"
+#include "sim/summary.hpp"
+
+namespace reformsim::sim {
+
+using KeepPaths = SimulationSettings::KeepPaths;
+// "all", "headline", "none".
+const char* keep_paths_name(KeepPaths keep);
+std::optional<KeepPaths> parse_keep_paths(std::string_view text);
+// Whether a run that keeps `keep` keeps the per-path array of `m`: every metric (all), the
+// engine's fiscal roll-up (headline: what comparisons' targets, P(best), implementation figures,
+// sensitivity and EVPPI read), or none.
+bool keeps_paths_of(KeepPaths keep, const MetricSeries& m);
+// `layout` (from Engine::allocate) less what layout.settings.keep_paths does not keep (the
+// inputs go with the headline), with no rows.
+Results kept_layout(const Results& layout);
+// Bytes a path of the kept arrays takes.
+std::size_t kept_bytes_per_path(const Results& layout);
+// Rows [0, rows) of `chunk` (laid out as the run's Engine::allocate) into the rows of `kept`
+// (a kept_layout) that hold the same paths.
+void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept);
+
+class StreamingSummary {
+ public:
+  // Streams the metrics of `layout` (its options, metrics and settings; its rows are not read)
+  // for which `streamed` is true.
+  StreamingSummary(const Results& layout, const std::function<bool(const MetricSeries&)>& streamed);
+  // Also counts, as compare_options does from the arrays, P(best) and the targets' probabilities
+  // (on the fiscal roll-up's net budget), for a run that keeps no arrays: call before add().
+  void count_best_and_targets(const std::vector<Target>& targets);
+
+  // Folds rows [0, rows) of `chunk` (laid out as `layout`): the next `rows` paths, in order.
+  void add(const Results& chunk, std::uint64_t rows, int threads = 0);
+  std::uint64_t paths() const { return paths_; }
+
+  // `exact` (summarize_results of the kept arrays) with the streamed metrics put in their
+  // places, in the order of the layout's metrics.
+  SummaryTable summary(const SummaryTable& exact) const;
+  // `exact` (compare_options of the kept arrays: it has the targets, P(best) and implementation
+  // figures) with the streamed metrics' comparisons put in their places, and P(best) and the
+  // targets' probabilities where they were counted here.
+  ComparisonReport comparisons(const ComparisonReport& exact) const;
+
+ private:
+  struct Cell {
+    BlockedMoments moments;
+    LogHistogram histogram;
+    void add(double x) {
+      moments.add(x);
+      histogram.add(x);
+    }
+  };
+  struct Stream {
+    std::size_t option = 0;
+    std::size_t metric = 0;    // index into OptionResults::metrics
+    int baseline_metric = -1;  // the baseline's same metric, -1: no difference kept
+    MetricInfo info;
+    std::string model;
+    std::vector<Cell> values;  // years, then aggregates_of(kind)
+    std::vector<Cell> deltas;  // the same, of option - baseline
+  };
+  void fold(Stream& s, const Results& chunk, std::uint64_t rows) const;
+
+  SimulationSettings settings_;
+  std::string baseline_;
+  std::vector<std::string> option_names_;
+  std::vector<std::vector<std::string>> metric_keys_;  // per option, every metric in order
+  std::vector<Stream> streams_;
+  std::uint64_t paths_ = 0;
+  bool count_best_ = false;
+  std::vector<double> best_;  // per option: its share of paths where it is best, summed
+  std::vector<Target> targets_;
+  std::vector<std::vector<std::uint64_t>> target_hits_;  // per option, per target
+};
+
+}  // namespace reformsim::sim

@@ -1,0 +1,217 @@
+// `reformsim run --keep-paths all|headline|none` end to end, with the real program: the kept
+// arrays are the bits of a run that keeps all, the streamed statistics agree with the exact ones
+// within their stated bounds and are the same bits in every mode, across chunks, checkpoints and
+// precision rounds; the readers work on each mode or refuse naming the flag.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <cmath>
+
+#include "app/report.hpp"
+#include "cli_support.hpp"
+#include "io/checkpoint.hpp"
+#include "io/results_hdf5.hpp"
+#include "scenarios.hpp"
+#include "sim/engine.hpp"
+#include "sim/streaming.hpp"
+
+namespace reformsim {
+namespace {
+
+using testing::RunResult;
+using testing::TempDir;
+
+std::string write_scenario(const TempDir& dir, const char* text) {
+  const std::string path = dir.file("scenario.yaml");
+  testing::write_file(path, text);
+  return path;
+}
+
+RunResult run(const std::string& scenario, const std::string& out, const std::string& keep,
+              std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"run", scenario, "-o", out, "-q", "--keep-paths", keep};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return testing::run_reformsim(args);
+}
+
+bool fiscal(const std::string& model) {
+  return model == sim::kFiscalModel;
+}
+
+// More paths than one chunk (4,096), so that the streamed statistics cross chunks.
+TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kCliScenario);
+  const std::string all = dir.file("all.h5"), head = dir.file("headline.h5"),
+                    none = dir.file("none.h5");
+  for (const auto& [out, keep] : {std::pair{all, "all"}, {head, "headline"}, {none, "none"}}) {
+    const RunResult r = run(scenario, out, keep, {"--paths", "9001", "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << keep << ": " << r.err;
+  }
+  const io::ResultsFile fa = io::read_results(all), fh = io::read_results(head),
+                        fn = io::read_results(none);
+  EXPECT_EQ(fa.results.settings.keep_paths, sim::KeepPaths::kAll);
+  EXPECT_EQ(fh.results.settings.keep_paths, sim::KeepPaths::kHeadline);
+  EXPECT_EQ(fn.results.settings.keep_paths, sim::KeepPaths::kNone);
+  EXPECT_EQ(fh.format_version, io::kResultsFormatVersion);
+
+  // headline: the fiscal roll-up and the inputs, bit for bit those of all; none: nothing.
+  for (std::size_t o = 0; o < fa.results.options.size(); ++o) {
+    const auto& a = fa.results.options[o];
+    const auto& h = fh.results.options[o];
+    std::size_t kept = 0;
+    for (const auto& m : a.metrics) {
+      const sim::MetricSeries* hm = h.metric(m.key());
+      EXPECT_EQ(hm != nullptr, fiscal(m.model)) << m.key();
+      if (hm) {
+        EXPECT_EQ(hm->values, m.values) << m.key();
+        ++kept;
+      }
+    }
+    EXPECT_EQ(kept, h.metrics.size());
+    ASSERT_EQ(h.inputs.size(), a.inputs.size());
+    for (std::size_t i = 0; i < a.inputs.size(); ++i)
+      EXPECT_EQ(h.inputs[i].values, a.inputs[i].values);
+    EXPECT_TRUE(fn.results.options[o].metrics.empty());
+    EXPECT_TRUE(fn.results.options[o].inputs.empty());
+  }
+
+  const sim::SummaryTable sa = io::read_summary(all), sh = io::read_summary(head),
+                          sn = io::read_summary(none);
+  std::size_t streamed = 0;
+  for (std::size_t o = 0; o < sa.options.size(); ++o) {
+    ASSERT_EQ(sh.options[o].metrics.size(), sa.options[o].metrics.size());
+    ASSERT_EQ(sn.options[o].metrics.size(), sa.options[o].metrics.size());
+    for (std::size_t k = 0; k < sa.options[o].metrics.size(); ++k) {
+      const auto& ma = sa.options[o].metrics[k];
+      const auto& mh = sh.options[o].metrics[k];
+      const auto& mn = sn.options[o].metrics[k];
+      ASSERT_EQ(ma.key(), mh.key());
+      ASSERT_EQ(ma.key(), mn.key());
+      for (std::size_t i = 0; i < ma.aggregates.size(); ++i) {
+        const sim::Summary& a = ma.aggregates[i].second;
+        const sim::Summary& h = mh.aggregates[i].second;
+        const sim::Summary& n = mn.aggregates[i].second;
+        // Streamed statistics are the same bits whichever mode streams them.
+        if (fiscal(ma.model)) {  // kept with headline: exact
+          EXPECT_EQ(sim::to_row(h), sim::to_row(a)) << ma.key();
+        } else {
+          EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
+          ++streamed;
+        }
+        const double scale = std::max(1.0, a.sd);
+        EXPECT_NEAR(n.mean, a.mean, 1e-9 * scale) << ma.key();
+        EXPECT_NEAR(n.sd, a.sd, 1e-9 * scale) << ma.key();
+        EXPECT_EQ(n.min, a.min);
+        EXPECT_EQ(n.max, a.max);
+        // The order statistics are within [min, max]: a looser form of the stated bound.
+        const double bound =
+            sim::kHistogramAccuracy * std::max(std::fabs(a.min), std::fabs(a.max)) +
+            sim::kZeroBelow;
+        EXPECT_LE(std::fabs(n.p5 - a.p5), bound) << ma.key();
+        EXPECT_LE(std::fabs(n.p50 - a.p50), bound) << ma.key();
+        EXPECT_LE(std::fabs(n.p95 - a.p95), bound) << ma.key();
+      }
+    }
+  }
+  EXPECT_GT(streamed, 0u);
+
+  // Comparisons: P(best) and the sign probabilities exact in every mode.
+  const sim::ComparisonReport ca = io::read_comparisons(all), cn = io::read_comparisons(none);
+  EXPECT_EQ(cn.prob_best, ca.prob_best);
+  ASSERT_EQ(cn.options.size(), ca.options.size());
+  for (std::size_t o = 0; o < ca.options.size(); ++o) {
+    ASSERT_EQ(cn.options[o].metrics.size(), ca.options[o].metrics.size());
+    for (std::size_t k = 0; k < ca.options[o].metrics.size(); ++k) {
+      const auto& a = ca.options[o].metrics[k].headline();
+      const auto& n = cn.options[o].metrics[k].headline();
+      EXPECT_EQ(n.prob_increase, a.prob_increase) << ca.options[o].metrics[k].metric;
+      EXPECT_EQ(n.prob_better, a.prob_better);
+    }
+  }
+
+  // Readers: summarize and compare show every metric of every mode; sensitivity works on the
+  // headline (the same table as all) and refuses none, naming the flag.
+  for (const auto& f : {head, none}) {
+    const RunResult s = testing::run_reformsim({"summarize", f});
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_NE(s.out.find("event_cost_usd"), std::string::npos) << s.out;
+    const RunResult c = testing::run_reformsim({"compare", f});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    const RunResult other = testing::run_reformsim({"compare", f, "--baseline", "light"});
+    EXPECT_EQ(other.exit_code, 2);
+    EXPECT_NE(other.err.find("--keep-paths all"), std::string::npos) << other.err;
+  }
+  const RunResult sens_all = testing::run_reformsim({"sensitivity", all});
+  const RunResult sens_head = testing::run_reformsim({"sensitivity", head});
+  ASSERT_EQ(sens_head.exit_code, 0) << sens_head.err;
+  EXPECT_EQ(sens_head.out, sens_all.out);
+  const RunResult sens_none = testing::run_reformsim({"sensitivity", none, "--evppi"});
+  EXPECT_EQ(sens_none.exit_code, 2);
+  EXPECT_NE(sens_none.err.find("--keep-paths none"), std::string::npos) << sens_none.err;
+}
+
+TEST(CliKeepPaths, RefusesWhatNeedsTheArraysBeforeRunning) {
+  TempDir dir;
+  const std::string precision = write_scenario(dir, testing::kPrecisionScenario);
+  const std::string out = dir.file("out.h5");
+  RunResult r = run(precision, out, "none");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--keep-paths none: the precision target's metric"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(testing::fs::exists(out));
+  r = run(precision, out, "headline", {"--sweep", "simulation.discount_rate=0.02,0.07"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("a sweep keeps every per-path array"), std::string::npos) << r.err;
+  r = run(precision, out, "some");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(testing::fs::exists(out));
+}
+
+// A precision run that keeps the headline stops at the same paths with the same fiscal bits.
+TEST(CliKeepPaths, PrecisionStoppingKeepsItsPathsAndBits) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kPrecisionScenario);
+  const std::string all = dir.file("all.h5"), head = dir.file("headline.h5");
+  ASSERT_EQ(run(scenario, all, "all").exit_code, 0);
+  const RunResult r = run(scenario, head, "headline");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const io::ResultsFile fa = io::read_results(all), fh = io::read_results(head);
+  EXPECT_GT(fa.results.paths, 4096u);  // several rounds, several chunks
+  EXPECT_EQ(fh.results.paths, fa.results.paths);
+  const auto& a = *fa.results.options[1].metric("fiscal.net_budget_usd");
+  EXPECT_EQ(fh.results.options[1].metric("fiscal.net_budget_usd")->values, a.values);
+}
+
+// Checkpointed (saves every chunk) and interrupted then resumed: the streamed statistics are
+// the bits of an uninterrupted run.
+TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
+  TempDir dir, logs;
+  const std::string scenario = write_scenario(dir, testing::kCheckpointScenario);
+  const std::string plain = dir.file("plain.h5"), out = dir.file("out.h5");
+  ASSERT_EQ(run(scenario, plain, "headline", {"--paths", "5000"}).exit_code, 0);
+  const std::string so = logs.file("stdout"), se = logs.file("stderr");
+  const pid_t pid =
+      testing::spawn_reformsim({"run", scenario, "-o", out, "--threads", "1", "--paths", "5000",
+                                "--keep-paths", "headline", "--checkpoint-every", "0.05"},
+                               so, se);
+  ASSERT_TRUE(testing::wait_until([&] {
+    try {
+      return io::Checkpoint::open(out).completed() > 0;
+    } catch (const std::exception&) {
+      return false;
+    }
+  })) << testing::read_file(se);
+  ::kill(pid, SIGTERM);
+  RunResult r = testing::wait_for(pid, so, se);
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  r = testing::run_reformsim({"run", scenario, "-o", out, "--paths", "5000", "--keep-paths",
+                              "headline", "--resume", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
+  EXPECT_EQ(io::read_results(out).results.options[1].metrics[1].values,
+            io::read_results(plain).results.options[1].metrics[1].values);
+}
+
+}  // namespace
+}  // namespace reformsim

@@ -1,0 +1,161 @@
+// Streaming statistics (sim/streaming.hpp) against exact ones on known distributions.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "sim/special.hpp"
+#include "sim/statistics.hpp"
+#include "sim/streaming.hpp"
+
+namespace reformsim::sim {
+namespace {
+
+// Standard normal draws by inversion of mt19937_64's raw words (portable, unlike
+// std::normal_distribution).
+std::vector<double> normals(std::size_t n, std::uint64_t seed) {
+  std::mt19937_64 gen(seed);
+  std::vector<double> z(n);
+  for (auto& v : z) {
+    const double u = (static_cast<double>(gen() >> 11) + 0.5) * 0x1.0p-53;
+    v = normal_quantile(u);
+  }
+  return z;
+}
+
+// The three shapes a metric takes: a skewed positive cost (lognormal), a difference of either
+// sign (normal with an off-centre mean) and a count with many zeros.
+std::vector<std::vector<double>> known_samples() {
+  const auto z = normals(20011, 17);
+  std::vector<double> lognormal, mixed, zeros;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    lognormal.push_back(3.7e6 * std::exp(1.3 * z[i]));
+    mixed.push_back(1.9e5 + 7.3e5 * z[i]);
+    zeros.push_back(z[i] < 0.4 ? 0.0 : std::floor(12.0 * (z[i] - 0.4)));
+  }
+  return {lognormal, mixed, zeros};
+}
+
+TEST(Moments, MatchTwoPassStatistics) {
+  for (const auto& x : known_samples()) {
+    BlockedMoments b;
+    for (double v : x) b.add(v);
+    const Moments m = b.result();
+    ASSERT_EQ(m.n, x.size());
+    const double sd = standard_deviation(x);
+    EXPECT_NEAR(m.mean, mean(x), 1e-12 * std::max(1.0, sd));
+    EXPECT_NEAR(m.sd(), sd, 1e-12 * std::max(1.0, sd));
+    EXPECT_EQ(m.min, *std::min_element(x.begin(), x.end()));
+    EXPECT_EQ(m.max, *std::max_element(x.begin(), x.end()));
+  }
+}
+
+// The blocks are fixed by path index: merging per-block moments computed anywhere (another
+// thread, another rank) in index order gives the streaming result bit for bit.
+TEST(Moments, BlocksMergedInIndexOrderAreBitIdentical) {
+  const auto x = known_samples()[0];
+  BlockedMoments streamed;
+  for (double v : x) streamed.add(v);
+  std::vector<Moments> blocks((x.size() + kMomentBlock - 1) / kMomentBlock);
+  for (std::size_t b = blocks.size(); b-- > 0;)  // computed in reverse order
+    for (std::size_t i = b * kMomentBlock; i < std::min(x.size(), (b + 1) * kMomentBlock); ++i)
+      blocks[b].add(x[i]);
+  Moments merged;
+  for (const auto& b : blocks) merged.merge(b);
+  const Moments s = streamed.result();
+  EXPECT_EQ(s.n, merged.n);
+  EXPECT_EQ(s.mean, merged.mean);
+  EXPECT_EQ(s.m2, merged.m2);
+}
+
+TEST(Moments, VarianceOfHandValues) {
+  Moments m;
+  for (double v : {7.0, 1.0, 9.0, 3.0, 5.0, 10.0, 2.0, 8.0, 4.0, 6.0}) m.add(v);
+  EXPECT_DOUBLE_EQ(m.mean, 5.5);
+  EXPECT_DOUBLE_EQ(m.variance(), 82.5 / 9.0);  // sum of squared deviations of 1..10 / (n - 1)
+  Moments one;
+  one.add(2.5);
+  EXPECT_EQ(one.variance(), 0.0);
+}
+
+// The stated bound: |q_hist - q_exact| <= accuracy * max(|x_(floor r)|, |x_(ceil r)|) + zero.
+TEST(LogHistogram, QuantilesWithinTheStatedBound) {
+  const std::vector<double> ps = {0.0, 0.001, 0.005, 0.05, 0.25, 0.5, 0.75, 0.95, 0.995, 1.0};
+  for (const auto& x : known_samples()) {
+    LogHistogram h;
+    for (double v : x) h.add(v);
+    std::vector<double> sorted(x);
+    std::sort(sorted.begin(), sorted.end());
+    double worst = 0.0;
+    for (double p : ps) {
+      const double r = p * static_cast<double>(sorted.size() - 1);
+      const double lo = sorted[static_cast<std::size_t>(std::floor(r))];
+      const double hi = sorted[static_cast<std::size_t>(std::ceil(r))];
+      const double exact = sorted_quantile(sorted, p);
+      const double bound = kHistogramAccuracy * std::max(std::fabs(lo), std::fabs(hi)) + kZeroBelow;
+      EXPECT_LE(std::fabs(h.quantile(p) - exact), bound) << "p " << p;
+      if (bound > kZeroBelow) worst = std::max(worst, std::fabs(h.quantile(p) - exact) / bound);
+    }
+    // Not exact by accident: the buckets do move the answer (a sharp bound, not a loose one).
+    if (sorted.front() != 0.0 || sorted.back() != 0.0) {
+      EXPECT_GT(worst, 0.05);
+    }
+  }
+}
+
+TEST(LogHistogram, MergeIsExactAndOrderFree) {
+  const auto x = known_samples()[1];
+  LogHistogram whole, a, b, c;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    whole.add(x[i]);
+    (i % 3 == 0 ? a : i % 3 == 1 ? b : c).add(x[i]);
+  }
+  LogHistogram abc = a, cba = c;
+  abc.merge(b);
+  abc.merge(c);
+  cba.merge(b);
+  cba.merge(a);
+  for (double p : {0.01, 0.05, 0.3, 0.5, 0.95, 0.999}) {
+    EXPECT_EQ(abc.quantile(p), whole.quantile(p));
+    EXPECT_EQ(cba.quantile(p), whole.quantile(p));
+  }
+  EXPECT_EQ(abc.count(), x.size());
+  EXPECT_EQ(abc.count_positive(), whole.count_positive());
+  EXPECT_EQ(abc.buckets(), whole.buckets());
+}
+
+// Exceedance is exact but for the values in the threshold's own bucket.
+TEST(LogHistogram, ExceedanceWithinTheThresholdsBucket) {
+  const auto x = known_samples()[1];
+  LogHistogram h;
+  for (double v : x) h.add(v);
+  const double n = static_cast<double>(x.size());
+  for (double t : {-1.1e6, -2.0e4, 3.3e5, 1.4e6}) {
+    const double exact = exceedance_probability(x, t);
+    const int bucket = LogHistogram::bucket_of(std::fabs(t));
+    const double in_bucket =
+        static_cast<double>(std::count_if(x.begin(), x.end(),
+                                          [&](double v) {
+                                            return (v > 0) == (t > 0) &&
+                                                   std::fabs(v) >= kZeroBelow &&
+                                                   LogHistogram::bucket_of(std::fabs(v)) == bucket;
+                                          })) /
+        n;
+    EXPECT_LE(std::fabs(h.exceedance(t) - exact), in_bucket + 1e-15) << "t " << t;
+  }
+  // Signs are counted exactly.
+  EXPECT_EQ(static_cast<double>(h.count_positive()) / n, exceedance_probability(x, 0.0));
+}
+
+TEST(LogHistogram, EmptyAndSingle) {
+  LogHistogram h;
+  EXPECT_TRUE(std::isnan(h.quantile(0.5)));
+  h.add(-42.0);
+  EXPECT_EQ(h.quantile(0.0), -42.0);  // clamped to the exact extremes
+  EXPECT_EQ(h.quantile(1.0), -42.0);
+}
+
+}  // namespace
+}  // namespace reformsim::sim

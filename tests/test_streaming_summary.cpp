@@ -1,0 +1,171 @@
+// Streamed summary and comparison tables (sim/streaming_summary.hpp) against the exact ones
+// computed from the whole per-path arrays, and their independence of how the paths are chunked.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
+#include "scenarios.hpp"
+#include "sim/comparison.hpp"
+#include "sim/engine.hpp"
+#include "sim/statistics.hpp"
+#include "sim/streaming_summary.hpp"
+#include "sim/summary.hpp"
+
+namespace reformsim {
+namespace {
+
+bool is_fiscal(const sim::MetricSeries& m) {
+  return m.model == sim::kFiscalModel;
+}
+
+// The run in chunks of `chunk` paths, each simulated into results of its own (first_path set),
+// with the fiscal roll-up kept whole and every other metric streamed.
+struct Streamed {
+  sim::Results kept;
+  sim::SummaryTable summary;
+  sim::ComparisonReport comparisons;
+};
+Streamed run_streamed(const sim::Engine& engine, std::uint64_t paths, std::uint64_t chunk,
+                      int threads) {
+  sim::Results layout = engine.allocate(0);
+  sim::StreamingSummary stream(layout, [](const sim::MetricSeries& m) { return !is_fiscal(m); });
+  Streamed out;
+  out.kept = engine.allocate(paths);
+  sim::RunOptions opts;
+  opts.threads = threads;
+  for (std::uint64_t b = 0; b < paths; b += chunk) {
+    const std::uint64_t e = std::min(paths, b + chunk);
+    sim::Results part = engine.allocate(e - b);
+    part.first_path = b;
+    engine.run_range(b, e, part, opts);
+    stream.add(part, e - b, threads);
+    const std::size_t h = static_cast<std::size_t>(part.horizon());
+    for (std::size_t o = 0; o < part.options.size(); ++o) {
+      for (std::size_t k = 0; k < part.options[o].metrics.size(); ++k)
+        std::copy(part.options[o].metrics[k].values.begin(),
+                  part.options[o].metrics[k].values.end(),
+                  out.kept.options[o].metrics[k].values.begin() + static_cast<long>(b * h));
+      for (std::size_t i = 0; i < part.options[o].inputs.size(); ++i)
+        std::copy(part.options[o].inputs[i].values.begin(), part.options[o].inputs[i].values.end(),
+                  out.kept.options[o].inputs[i].values.begin() + static_cast<long>(b));
+    }
+  }
+  out.summary = stream.summary(sim::summarize_results(out.kept));
+  out.comparisons = stream.comparisons(sim::compare_options(out.kept, out.kept.baseline));
+  return out;
+}
+
+// |q_hist - q_exact| <= accuracy * max(|x_(floor r)|, |x_(ceil r)|) + zero (sim/streaming.hpp).
+double quantile_bound(std::vector<double> x, double p) {
+  std::sort(x.begin(), x.end());
+  const double r = p * static_cast<double>(x.size() - 1);
+  return sim::kHistogramAccuracy * std::max(std::fabs(x[static_cast<std::size_t>(std::floor(r))]),
+                                            std::fabs(x[static_cast<std::size_t>(std::ceil(r))])) +
+         sim::kZeroBelow;
+}
+
+TEST(StreamingSummary, AgreesWithTheExactTablesWithinTheStatedBounds) {
+  const sim::Scenario sc =
+      io::load_scenario_text(testing::kCliScenario, "stream", models::default_registry());
+  const sim::Engine engine(sc);
+  const std::uint64_t paths = 3001;
+  sim::RunOptions opts;
+  opts.threads = 2;
+  sim::Results full = engine.allocate(paths);
+  engine.run_range(0, paths, full, opts);
+  const sim::SummaryTable exact = sim::summarize_results(full);
+  const sim::ComparisonReport exact_cmp = sim::compare_options(full, full.baseline);
+  const Streamed s = run_streamed(engine, paths, 700, 2);
+  // The chunked engine writes the same rows as the whole run.
+  EXPECT_EQ(sim::results_checksum(s.kept), sim::results_checksum(full));
+
+  const std::size_t h = static_cast<std::size_t>(full.horizon());
+  std::size_t streamed = 0;
+  for (std::size_t o = 0; o < full.options.size(); ++o) {
+    ASSERT_EQ(s.summary.options[o].metrics.size(), exact.options[o].metrics.size());
+    for (std::size_t k = 0; k < full.options[o].metrics.size(); ++k) {
+      const sim::MetricSeries& series = full.options[o].metrics[k];
+      const sim::MetricSummary& a = s.summary.options[o].metrics[k];
+      const sim::MetricSummary& b = exact.options[o].metrics[k];
+      ASSERT_EQ(a.key(), b.key());
+      for (std::size_t y = 0; y < h; ++y) {
+        const sim::Summary& x = a.by_year[y];
+        const sim::Summary& e = b.by_year[y];
+        if (is_fiscal(series)) {  // kept: the exact numbers themselves
+          EXPECT_EQ(sim::to_row(x), sim::to_row(e));
+          continue;
+        }
+        ++streamed;
+        const double scale = std::max(1.0, e.sd);
+        EXPECT_EQ(x.n, e.n);
+        EXPECT_NEAR(x.mean, e.mean, 1e-9 * scale);
+        EXPECT_NEAR(x.sd, e.sd, 1e-9 * scale);
+        EXPECT_EQ(x.min, e.min);
+        EXPECT_EQ(x.max, e.max);
+        const auto col = sim::column(series.values, h, y);
+        EXPECT_LE(std::fabs(x.p5 - e.p5), quantile_bound(col, 0.05));
+        EXPECT_LE(std::fabs(x.p50 - e.p50), quantile_bound(col, 0.50));
+        EXPECT_LE(std::fabs(x.p95 - e.p95), quantile_bound(col, 0.95));
+      }
+    }
+  }
+  EXPECT_GT(streamed, 0u);
+
+  // Paired differences: probabilities exact, mean to rounding, quantiles within the bound.
+  ASSERT_EQ(s.comparisons.options.size(), exact_cmp.options.size());
+  EXPECT_EQ(s.comparisons.prob_best, exact_cmp.prob_best);
+  for (std::size_t o = 0; o < exact_cmp.options.size(); ++o) {
+    const auto& a = s.comparisons.options[o];
+    const auto& b = exact_cmp.options[o];
+    ASSERT_EQ(a.metrics.size(), b.metrics.size());
+    for (std::size_t k = 0; k < b.metrics.size(); ++k) {
+      ASSERT_EQ(a.metrics[k].metric, b.metrics[k].metric);
+      for (std::size_t i = 0; i < b.metrics[k].aggregates.size(); ++i) {
+        const sim::DeltaStats& x = a.metrics[k].aggregates[i].second;
+        const sim::DeltaStats& e = b.metrics[k].aggregates[i].second;
+        EXPECT_EQ(x.prob_increase, e.prob_increase);
+        EXPECT_EQ(x.prob_decrease, e.prob_decrease);
+        EXPECT_EQ(x.prob_better, e.prob_better);
+        EXPECT_NEAR(x.mean, e.mean, 1e-9 * std::max(1.0, e.sd));
+        EXPECT_LE(std::fabs(x.p50 - e.p50),
+                  sim::kHistogramAccuracy * std::max({std::fabs(e.p5), std::fabs(e.p95)}) +
+                      sim::kZeroBelow);
+      }
+    }
+  }
+}
+
+// Chunk sizes and thread counts do not change a bit of the streamed tables.
+TEST(StreamingSummary, SameBitsWhateverTheChunksAndThreads) {
+  const sim::Scenario sc =
+      io::load_scenario_text(testing::kCliScenario, "stream", models::default_registry());
+  const sim::Engine engine(sc);
+  const Streamed a = run_streamed(engine, 2500, 2500, 1);
+  const Streamed b = run_streamed(engine, 2500, 333, 2);
+  for (std::size_t o = 0; o < a.summary.options.size(); ++o)
+    for (std::size_t k = 0; k < a.summary.options[o].metrics.size(); ++k) {
+      const auto& x = a.summary.options[o].metrics[k];
+      const auto& y = b.summary.options[o].metrics[k];
+      for (std::size_t i = 0; i < x.by_year.size(); ++i)
+        EXPECT_EQ(sim::to_row(x.by_year[i]), sim::to_row(y.by_year[i]));
+      for (std::size_t i = 0; i < x.aggregates.size(); ++i)
+        EXPECT_EQ(sim::to_row(x.aggregates[i].second), sim::to_row(y.aggregates[i].second));
+    }
+  for (std::size_t o = 0; o < a.comparisons.options.size(); ++o)
+    for (std::size_t k = 0; k < a.comparisons.options[o].metrics.size(); ++k) {
+      const auto& x = a.comparisons.options[o].metrics[k].years;
+      const auto& y = b.comparisons.options[o].metrics[k].years;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        EXPECT_EQ(x[i].mean, y[i].mean);
+        EXPECT_EQ(x[i].sd, y[i].sd);
+        EXPECT_EQ(x[i].p5, y[i].p5);
+      }
+    }
+}
+
+}  // namespace
+}  // namespace reformsim
