@@ -136,7 +136,7 @@ def main():
                   "version-1 count read as %r %r" % (events["kind"], events["aggregates"]))
 
         # Files the reader must refuse, with exit code 2.
-        for attr, value, expect in (("format_version", 6, "format version 6"),
+        for attr, value, expect in (("format_version", 7, "format version 7"),
                                     ("format", "other-format", "not a reformsim results file")):
             bad = os.path.join(tmp, "bad.h5")
             shutil.copy(out, bad)

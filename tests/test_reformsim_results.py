@@ -581,8 +581,8 @@ class Refusals(unittest.TestCase):
 
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 6; this reader .* reads versions up to 5"):
-            rr.open_results(self.copy_with(format_version=np.int64(6)))
+                                    "format version 7; this reader .* reads versions up to 6"):
+            rr.open_results(self.copy_with(format_version=np.int64(7)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):
