@@ -93,6 +93,19 @@ def without_implementation_risk(scenario: str, folder: str) -> str:
     return out
 
 
+
+def report_agreement(result, tolerance, shape):
+    """Prints agreement()'s result (`shape` says what the per-year means are) and returns the
+    exit code: 0 when every mean agrees, 1 otherwise."""
+    checked, failures, worst, where = result
+    print(f"agreement: {checked} per-year means ({shape}); largest difference {worst:.2f} "
+          f"combined SE ({where}); tolerance {tolerance:g}")
+    if failures:
+        print(f"DISAGREE on {len(failures)}:", *failures[:20], sep="\n  ")
+        return 1
+    print("agree")
+    return 0
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("scenario", nargs="?",
@@ -150,15 +163,9 @@ def main():
     print(f"ratio      reformsim / numpy = {rs_rate / np_rate:.1f}x")
 
     metrics = ALL if args.all_metrics else MAIN
-    checked, failures, worst, where = agreement(rs, ref, metrics, args.tolerance)
-    print(f"agreement: {checked} per-year means ({len(ref['results'])} options x "
-          f"{len(metrics)} metrics x {ref['horizon_years']} years); largest difference "
-          f"{worst:.2f} combined SE ({where}); tolerance {args.tolerance:g}")
-    if failures:
-        print(f"DISAGREE on {len(failures)}:", *failures[:20], sep="\n  ")
-        return 1
-    print("agree")
-    return 0
+    return report_agreement(agreement(rs, ref, metrics, args.tolerance), args.tolerance,
+                            f"{len(ref['results'])} options x {len(metrics)} metrics x "
+                            f"{ref['horizon_years']} years")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-from compare import ROOT, HERE, run_json, agreement
+from compare import ROOT, HERE, run_json, agreement, report_agreement
 
 REFERENCES = {"procurement": "procurement_numpy.py", "real_estate": "real_estate_numpy.py"}
 
@@ -109,15 +109,8 @@ def main():
     print(f"ratio      reformsim is {np_t / rs_t:.1f}x as fast as numpy")
 
     metrics = [k.split(".", 1)[1] for k in next(iter(ref["results"].values()))]
-    checked, failures, worst, where = agreement(rs, ref, metrics, args.tolerance, args.model)
-    print(f"agreement: {checked} per-year means ({len(metrics)} metrics x "
-          f"{ref['horizon_years']} years); largest difference {worst:.2f} combined SE ({where}); "
-          f"tolerance {args.tolerance:g}")
-    if failures:
-        print(f"DISAGREE on {len(failures)}:", *failures[:20], sep="\n  ")
-        return 1
-    print("agree")
-    return 0
+    return report_agreement(agreement(rs, ref, metrics, args.tolerance, args.model),
+                            args.tolerance, f"{len(metrics)} metrics x {ref['horizon_years']} years")
 
 
 if __name__ == "__main__":
