@@ -227,12 +227,7 @@ SummaryTable StreamingSummary::summary(const SummaryTable& exact) const {
       if (next < streams_.size() && streams_[next].option == o && streams_[next].metric == k) {
         const Stream& s = streams_[next++];
         MetricSummary& ms = os.metrics.emplace_back();
-        ms.model = s.model;
-        ms.metric = s.info.name;
-        ms.unit = s.info.unit;
-        ms.kind = s.info.kind;
-        ms.better = s.info.better;
-        ms.breakdown = {s.info.parent, s.info.breakdown, s.info.group};
+        ms.set_header(s.model, s.info);
         for (std::size_t y = 0; y < h; ++y)
           ms.by_year.push_back(summary_of(s.values[y].moments, s.values[y].histogram));
         const auto& aggs = aggregates_of(s.info.kind);

@@ -26,6 +26,15 @@ Summary from_row(const SummaryRow& r, std::size_t n) {
   return s;
 }
 
+void MetricSummary::set_header(const std::string& model_name, const MetricInfo& info) {
+  model = model_name;
+  metric = info.name;
+  unit = info.unit;
+  kind = info.kind;
+  better = info.better;
+  breakdown = {info.parent, info.breakdown, info.group};
+}
+
 const Summary* MetricSummary::aggregate(Aggregate a) const {
   for (const auto& [what, s] : aggregates)
     if (what == a) return &s;
@@ -74,12 +83,7 @@ SummaryTable summarize_results(const Results& results, int threads) {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
       const MetricSeries& s = *jobs[j].series;
       MetricSummary& out = *jobs[j].out;
-      out.model = s.model;
-      out.metric = s.info.name;
-      out.unit = s.info.unit;
-      out.kind = s.info.kind;
-      out.better = s.info.better;
-      out.breakdown = {s.info.parent, s.info.breakdown, s.info.group};
+      out.set_header(s.model, s.info);
       const std::span<const double> values(s.values.data(), results.paths * h);
       out.by_year.reserve(h);
       for (std::size_t y = 0; y < h; ++y) out.by_year.push_back(summarize(column(values, h, y)));

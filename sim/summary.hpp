@@ -40,6 +40,8 @@ struct MetricSummary {
   std::string key() const { return model + "." + metric; }
   // nullptr when the metric's kind has no such aggregate.
   const Summary* aggregate(Aggregate a) const;
+  // Model, name, unit, kind, direction and breakdown from the metric's declaration; no rows.
+  void set_header(const std::string& model_name, const MetricInfo& info);
 };
 
 struct OptionSummary {
