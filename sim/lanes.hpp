@@ -19,6 +19,10 @@ using F = double __attribute__((vector_size(8 * kLanes)));
 using I = std::int64_t __attribute__((vector_size(8 * kLanes)));
 using Words = std::uint32_t __attribute__((vector_size(4 * kLanes)));
 using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
+// Eight floats and eight 32-bit integers (one ymm, two xmm): the single-precision kernels
+// (sim/lognormal32.hpp), eight values to a group of lanes as the doubles.
+using F32 = float __attribute__((vector_size(4 * kLanes)));
+using I32 = std::int32_t __attribute__((vector_size(4 * kLanes)));
 
 [[gnu::always_inline]] inline F load(const double* p) {
   F v;
@@ -32,6 +36,12 @@ using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
 }
 [[gnu::always_inline]] inline void store(double* p, F v) {
   std::memcpy(p, &v, sizeof v);
+}
+// Eight 32-bit words as they are (their bits as int32 lanes).
+[[gnu::always_inline]] inline I32 load_i32(const std::uint32_t* p) {
+  I32 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
 }
 // Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact). GCC 12
 // makes one instruction of the widening on AVX-512 (vpmovzxdq) only from a shuffle with zeros,

@@ -20,6 +20,7 @@
 #include "sim/clones.hpp"
 #include "sim/distributions.hpp"
 #include "sim/elementary.hpp"
+#include "sim/lognormal32.hpp"
 #include "sim/philox_batch.hpp"
 #include "sim/special.hpp"
 
@@ -70,6 +71,16 @@ std::vector<std::uint64_t> kernel_outputs() {
   for (const double v : out) put(v);
   normal_quantiles(specials, std::size(specials), out);
   for (const double v : out) put(v);
+  // The single-precision normal quantile and lognormal of 1,003 words over the whole range (the
+  // extremes first), a run that is not a multiple of the eight lanes.
+  std::vector<std::uint32_t> w(x.size());
+  for (std::size_t i = 0; i < w.size(); ++i)
+    w[i] = static_cast<std::uint32_t>(i < 4 ? (i % 2 == 0 ? i : 0xffffffffu - i) : 4282377 * i);
+  std::vector<float> z(w.size());
+  normal_quantiles32(w.data(), w.size(), z.data());
+  for (const float v : z) put(v);
+  lognormals32(w.data(), w.size(), 1.37f, 2718.3, y.data());
+  for (const double v : y) put(v);
   // The Poisson CDF's SIMD ratio sums, below and above the mean.
   for (const double mean : {13.7, 41.3, 977.0, 23456.7}) {
     for (const double share : {0.31, 0.87, 0.995, 1.013, 1.2, 2.9}) {

@@ -1,6 +1,6 @@
 // The workforce injury model's batch kernels (models/workforce_injury/kernels.hpp), each alone
 // against a claim-by-claim reference written from docs/models/workforce_injury.md section 1.4:
-// claim_costs must give the scalar path's bits (sim::normal_quantile, sim::exp_portable), and
+// claim_costs must give the scalar path's bits (sim::lognormal32, sim::exp_portable), and
 // sum_claims the reference's counts exactly and its sums up to the order of the additions (lanes).
 // The nested splits of the decision uniform (decide) are checked against the joint probabilities
 // of docs section 1.4 exactly (every leaf of the decision tree, on a grid of words) and for their
@@ -16,6 +16,7 @@
 
 #include "models/workforce_injury/kernels.hpp"
 #include "sim/elementary.hpp"
+#include "sim/lognormal32.hpp"
 #include "sim/random.hpp"
 #include "sim/special.hpp"
 
@@ -61,7 +62,7 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
       n_lost += lost;
       n_disputed += is_disputed;
       auto lognormal = [](double mu, double sigma, std::uint32_t w) {
-        return sim::exp_portable(mu + sigma * sim::normal_quantile(sim::uniform32(w)));
+        return sim::lognormal32(w, static_cast<float>(sigma), sim::exp_portable(mu));
       };
       const int k = lost ? 1 : 0;
       EXPECT_EQ(b.medical_base()[i], lognormal(c.medical_mu[k], c.medical_sigma[k], b.b.w[1][i]))
@@ -106,8 +107,8 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
       const bool lost = type_and_dispute(b.b.w[0][i], i < 40 ? 0.27 : 0.61, p_disputed).lost;
       const double u = sim::uniform32(b.b.w[1][i]);
       const int k = lost ? 1 : 0;
-      const double lognormal =
-          sim::exp_portable(c.medical_mu[k] + c.medical_sigma[k] * sim::normal_quantile(u));
+      const double lognormal = sim::lognormal32(b.b.w[1][i], static_cast<float>(c.medical_sigma[k]),
+                                                sim::exp_portable(c.medical_mu[k]));
       const bool tail = lost && u >= c.tail_from;
       const double want =
           tail ? sim::exp_portable(c.tail_log_threshold -

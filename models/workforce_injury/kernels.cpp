@@ -8,6 +8,7 @@
 
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
+#include "sim/lognormal32.hpp"
 #include "sim/random.hpp"
 #include "sim/special.hpp"
 
@@ -28,6 +29,21 @@ template <sim::Isa kIsa>
   return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
 }
 
+// Lane by lane: a where mask is -1, b where it is 0; and a where mask is -1, +0 elsewhere. As
+// and/andnot/or on the bits: GCC 12 lowers `mask ? a : b` of 64-bit lanes to a blend only for
+// AVX-512, and for AVX2 and the baseline lane by lane with branches (the AVX2 clone of
+// sum_claims was 3.2x slower than the AVX-512 one for it); these it keeps in vector registers on
+// every clone (AVX-512 folds them into vpternlogq). The same bits.
+[[gnu::always_inline]] inline LaneF pick(LaneI mask, LaneF a, LaneF b) {
+  return (LaneF)(((LaneI)a & mask) | ((LaneI)b & ~mask));
+}
+[[gnu::always_inline]] inline LaneI pick(LaneI mask, LaneI a, LaneI b) {
+  return (a & mask) | (b & ~mask);
+}
+[[gnu::always_inline]] inline LaneF only(LaneI mask, LaneF a) {
+  return (LaneF)((LaneI)a & mask);
+}
+
 // A Split in lanes, and its step (Split::step, the same operations in every lane).
 struct LaneSplit {
   LaneF p, in, out;
@@ -37,7 +53,7 @@ struct LaneSplit {
   }
   // Lane by lane: `a` where `mask` is set, else `b`.
   static LaneSplit select(LaneI mask, const LaneSplit& a, const LaneSplit& b) {
-    return {mask ? a.p : b.p, mask ? a.in : b.in, mask ? a.out : b.out};
+    return {pick(mask, a.p, b.p), pick(mask, a.in, b.in), pick(mask, a.out, b.out)};
   }
 };
 // -1 in the lanes where a < b, for a, b >= 0 (not NaN): non-negative doubles order as their bit
@@ -51,7 +67,7 @@ struct LaneSplit {
 }
 [[gnu::always_inline]] inline LaneI step(LaneF& u, const LaneSplit& s) {
   const LaneI in = less(u, s.p);
-  u = (in ? u : u - s.p) * (in ? s.in : s.out);
+  u = pick(in, u, u - s.p) * pick(in, s.in, s.out);
   return in;
 }
 
@@ -60,71 +76,72 @@ template <sim::Isa kIsa>
                                                               const CostLognormals& c,
                                                               std::size_t m, ClaimBatch& buf) {
   namespace lanes = sim::lanes;
-  // The lost-time and the disputed claims, eight at a time, picked out without branching: the
-  // first two splits of each claim's decision uniform. Entries past m are set first so that no
-  // lane reads an unset one (their lanes are masked off).
+  using lanes::F32;
+  using lanes::I32;
+  // One pass over the claims, eight at a time, without branching: the first two splits of each
+  // claim's decision uniform pick out the lost-time and the disputed claims, and the medical cost
+  // of every claim is made in the same lanes (its lognormal by the claim's type, in single
+  // precision: sim/lognormal32.hpp). Entries past m are set first so that no lane reads an unset
+  // one (their lanes are masked off, their costs never read).
   for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
     buf.b.w[0][i] = 0;
+    buf.b.w[1][i] = 0;
     buf.type_p[i] = 0.0;
     buf.type_in[i] = 0.0;
     buf.type_out[i] = 1.0;
   }
   const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
+  const F32 sigma[2] = {F32{} + static_cast<float>(c.medical_sigma[0]),
+                        F32{} + static_cast<float>(c.medical_sigma[1])};
+  const LaneF scale[2] = {LaneF{} + sim::exp_portable(c.medical_mu[0]),
+                          LaneF{} + sim::exp_portable(c.medical_mu[1])};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
     LaneF u = uniforms32<kIsa>(buf.b.w[0] + b);
     const LaneI lost = step(u, {lanes::load(buf.type_p + b), lanes::load(buf.type_in + b),
                                 lanes::load(buf.type_out + b)});
-    const LaneI is_disputed = less(u, lost ? disputed_of[1].p : disputed_of[0].p);
+    const LaneI is_disputed = less(u, pick(lost, disputed_of[1].p, disputed_of[0].p));
     std::memcpy(buf.lost + b, &lost, sizeof lost);
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
     n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
                                          lanes::mask_bits(is_disputed) & valid);
-  }
-  // The 32-bit uniforms of the medical costs (word 1), lost days (word 2) and legal costs (word
-  // 3); then their normal deviates and exp in SIMD lanes, in one call each (sim/special.hpp,
-  // sim/elementary.hpp).
-  double* u_days = buf.u + m;
-  double* u_legal = u_days + n_lost;
-  for (std::size_t i = 0; i < m; ++i) buf.u[i] = sim::uniform32(buf.b.w[1][i]);
-  for (std::size_t l = 0; l < n_lost; ++l) u_days[l] = sim::uniform32(buf.b.w[2][buf.lost_at[l]]);
-  for (std::size_t k = 0; k < n_disputed; ++k)
-    u_legal[k] = sim::uniform32(buf.b.w[3][buf.disputed_at[k]]);
-  const std::size_t total = m + n_lost + n_disputed;
-  sim::normal_quantiles(buf.u, total, buf.x);
-  const double mu0 = c.medical_mu[0], mu1 = c.medical_mu[1];
-  const double sigma0 = c.medical_sigma[0], sigma1 = c.medical_sigma[1];
-  for (std::size_t i = 0; i < m; ++i) {
-    const bool lost = buf.lost[i] != 0;
-    buf.x[i] = (lost ? mu1 : mu0) + (lost ? sigma1 : sigma0) * buf.x[i];
+    const I32 lost32 = __builtin_convertvector(lost, I32);
+    const F32 z = sim::single::normal_quantile_word<F32, I32>(lanes::load_i32(buf.b.w[1] + b));
+    const F32 e = sim::single::exp_kernel<F32, I32>(
+        sim::single::select<F32, I32>(lost32, sigma[1], sigma[0]) * z);
+    lanes::store(buf.x + b, pick(lost, scale[1], scale[0]) * __builtin_convertvector(e, LaneF));
   }
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
-  // lost-time ones without branching; their log-costs replace the lognormal's before the exp.
-  std::size_t n_tail = 0;
+  // lost-time ones without branching; their costs replace the lognormal's, one by one in double
+  // precision (exp_portable, log_portable).
   if (c.tail_from <= 1.0) {
+    std::size_t n_tail = 0;
     for (std::size_t l = 0; l < n_lost; ++l) {
       const std::size_t i = buf.lost_at[l];
+      const double u = sim::uniform32(buf.b.w[1][i]);
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
-      buf.tail_x[n_tail] = 1.0 - buf.u[i];
-      n_tail += buf.u[i] >= c.tail_from;
+      buf.tail_x[n_tail] = 1.0 - u;
+      n_tail += u >= c.tail_from;
     }
-    // A few a batch: log_portable one by one (the bits of logs_portable, without its set-up).
     for (std::size_t k = 0; k < n_tail; ++k)
-      buf.x[buf.tail_at[k]] =
+      buf.x[buf.tail_at[k]] = sim::exp_portable(
           c.tail_log_threshold -
-          c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability);
+          c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability));
   }
-  double* x_days = buf.x + m;
-  double* x_legal = x_days + n_lost;
-  for (std::size_t l = 0; l < n_lost; ++l) x_days[l] = c.days_mu + c.days_sigma * x_days[l];
-  for (std::size_t k = 0; k < n_disputed; ++k) x_legal[k] = c.legal_mu + c.legal_sigma * x_legal[k];
-  sim::exps_portable(buf.x, total, buf.x);
-  std::fill_n(buf.days_base, m, 0.0);
-  std::fill_n(buf.legal_base, m, 0.0);
-  for (std::size_t l = 0; l < n_lost; ++l) buf.days_base[buf.lost_at[l]] = x_days[l];
-  for (std::size_t k = 0; k < n_disputed; ++k) buf.legal_base[buf.disputed_at[k]] = x_legal[k];
-  return total;
+  // The lost days of the lost-time claims (word 2) and the legal costs of the disputed ones (word
+  // 3): their words gathered, their lognormals in lanes, scattered back.
+  auto lognormals_at = [&](const std::uint32_t* words, const std::uint8_t* at, std::size_t n,
+                           double mu, double sigma_d, double* out) {
+    for (std::size_t k = 0; k < n; ++k) buf.words[k] = words[at[k]];
+    sim::lognormals32(buf.words, n, static_cast<float>(sigma_d), sim::exp_portable(mu),
+                      buf.scratch);
+    std::fill_n(out, m, 0.0);
+    for (std::size_t k = 0; k < n; ++k) out[at[k]] = buf.scratch[k];
+  };
+  lognormals_at(buf.b.w[2], buf.lost_at, n_lost, c.days_mu, c.days_sigma, buf.days_base);
+  lognormals_at(buf.b.w[3], buf.disputed_at, n_disputed, c.legal_mu, c.legal_sigma, buf.legal_base);
+  return m + n_lost + n_disputed;
 }
 REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
                   (const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
@@ -177,13 +194,13 @@ template <sim::Isa kIsa, bool kSettles, bool kLater>
   if constexpr (kSettles) {
     LaneF v = u;
     litigated &= step(v, splits.litigated);
-    u = disputed ? v : u;
+    u = pick(disputed, v, u);
   }
   LaneI caught, well = zero_i, filed = valid;  // not prevented by safety
   if constexpr (kLater) {
     LaneF v = u;
     caught = fraudulent & step(v, splits.caught);
-    u = fraudulent ? v : u;
+    u = pick(fraudulent, v, u);
     const LaneI well_draw = step(u, splits.wellness);
     filed &= ~less(u, splits.prevent);
     well = r.wellness_on ? well_draw : zero_i;
@@ -191,23 +208,23 @@ template <sim::Isa kIsa, bool kSettles, bool kLater>
     caught = fraudulent & less(u, splits.caught.p);
   }
   // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
-  const LaneF one_or_settled_medical = disputed ? one * r.settled_medical : one;
-  const LaneF one_or_settled_days = disputed ? one * r.settled_days : one;
-  const LaneF medical_factor = litigated ? one * r.litigated_medical : one_or_settled_medical;
-  const LaneF days_factor = litigated ? one * r.litigated_days : one_or_settled_days;
-  const LaneF medical =
-      load(c.medical + i) * r.med_scale * (well ? one * r.wellness_medical : one) * medical_factor;
-  const LaneF days = load(c.days + i) * (well ? one * r.wellness_days : one) * days_factor;
-  const LaneF legal = litigated ? load(c.legal + i) * r.legal_scale : zero;
+  const LaneF one_or_settled_medical = pick(disputed, one * r.settled_medical, one);
+  const LaneF one_or_settled_days = pick(disputed, one * r.settled_days, one);
+  const LaneF medical_factor = pick(litigated, one * r.litigated_medical, one_or_settled_medical);
+  const LaneF days_factor = pick(litigated, one * r.litigated_days, one_or_settled_days);
+  const LaneF medical = load(c.medical + i) * r.med_scale *
+                        pick(well, one * r.wellness_medical, one) * medical_factor;
+  const LaneF days = load(c.days + i) * pick(well, one * r.wellness_days, one) * days_factor;
+  const LaneF legal = only(litigated, load(c.legal + i) * r.legal_scale);
   const LaneF indemnity = days * r.indemnity_per_day;
   const LaneI kept = filed & ~caught;
   const LaneI denied = filed & caught;  // its cost counts as avoided
-  s.medical += kept ? medical : zero;
-  s.indemnity += kept ? indemnity : zero;
-  s.legal += kept ? legal : zero;
-  s.lost_days += kept ? days : zero;
-  s.continuation += kept ? days * r.continuation_per_day : zero;
-  s.avoided += denied ? medical + indemnity + legal : zero;
+  s.medical += only(kept, medical);
+  s.indemnity += only(kept, indemnity);
+  s.legal += only(kept, legal);
+  s.lost_days += only(kept, days);
+  s.continuation += only(kept, days * r.continuation_per_day);
+  s.avoided += only(denied, medical + indemnity + legal);
   n.filed += filed & one_i;
   n.caught += denied & one_i;
   n.litigated += kept & litigated & one_i;

@@ -46,11 +46,10 @@ struct Split {
 // A batch of claims of one or more department-years: their stream keys, their Philox block (one a
 // claim: word 0 the decision uniform, 1 the medical cost's, 2 the lost days', 3 the legal
 // cost's) and what it makes of them before reforms: medical cost before severity and price
-// factors, lost days (0 for medical-only claims), and the legal cost before the wage index of the
-// disputed ones (0 for the others). `lost_at` and `disputed_at` list the lost-time and the
-// disputed claims; `u` and `x` hold the uniforms, then the normal deviates and log-costs, of the
-// medical costs of all claims, the lost days of the lost-time ones and the legal costs of the
-// disputed ones, in that order.
+// factors (`x`), lost days (0 for medical-only claims), and the legal cost before the wage index
+// of the disputed ones (0 for the others). `lost_at` and `disputed_at` list the lost-time and the
+// disputed claims; `words` and `scratch` hold the gathered words and values of one of those
+// lists.
 struct ClaimBatch {
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b;
@@ -59,9 +58,10 @@ struct ClaimBatch {
       type_out[kBatch + sim::lanes::kLanes];
   alignas(64) std::int64_t lost[kBatch + sim::lanes::kLanes];  // -1 lost-time, 0 medical-only
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
-  alignas(64) double u[3 * kBatch], x[3 * kBatch];
-  alignas(64) double days_base[kBatch], legal_base[kBatch];
-  // The lost-time claims whose medical cost falls in the Pareto tail, and their (1 - u) / p.
+  alignas(64) double x[kBatch + sim::lanes::kLanes];
+  alignas(64) double days_base[kBatch], legal_base[kBatch], scratch[kBatch];
+  alignas(64) std::uint32_t words[kBatch];
+  // The lost-time claims whose medical cost falls in the Pareto tail, and their 1 - u.
   std::uint8_t tail_at[kBatch];
   alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
@@ -82,8 +82,10 @@ struct CostLognormals {
 // Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch) from their blocks:
 // medical cost of every claim (word 1; a lost-time claim's from the spliced tail when its
 // uniform is at or above c.tail_from), lost days of the lost-time ones (word 2) and legal cost of
-// the disputed ones (word 3), each from the 32-bit uniform of its word (sim::uniform32). Type and
-// dispute are the first two splits of word 0's uniform: the claim's type split, then
+// the disputed ones (word 3). Each lognormal is sim::lognormal32(word, sigma, exp(mu)): single
+// precision, relative error at most 5e-7 + 1.7e-6 sigma (sim/lognormal32.hpp), sigma at most
+// sim::kLognormal32MaxSigma; the Pareto tail in double precision from the word's uniform32. Type
+// and dispute are the first two splits of word 0's uniform: the claim's type split, then
 // disputed[lost]. Returns the number of normal deviates made (m + lost-time + disputed).
 std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
                         ClaimBatch& buf);

@@ -5,6 +5,8 @@
 
 #include "models/workforce_injury/payment_pattern.hpp"
 #include "sim/elementary.hpp"
+#include "sim/lognormal32.hpp"
+#include "sim/numbers.hpp"
 #include "sim/special.hpp"
 
 namespace reformsim::models::workforce_injury {
@@ -27,7 +29,13 @@ Lognormal read_lognormal(sim::MapReader& parent, std::string_view key, Lognormal
   const double mean = r.required_number("mean", Range::positive());
   const double sd = r.number("sd", 0.0, Range::non_negative());
   r.finish();
-  return Lognormal::from_mean_sd(mean, sd);
+  const Lognormal l = Lognormal::from_mean_sd(mean, sd);
+  // The claims' costs are drawn in single precision (sim/lognormal32.hpp), which takes a
+  // log-scale sigma up to 12: sd up to e^72 (1.9e31) times the mean.
+  if (!(l.sigma <= sim::kLognormal32MaxSigma))
+    r.error("sd", "must be at most 1.8e31 x mean (a log-scale sigma of at most 12), found " +
+                      sim::limit_number(sd) + " with mean " + sim::limit_number(mean));
+  return l;
 }
 
 // {threshold_usd: .., shape: ..}: a Pareto tail spliced onto `body` above the threshold.
