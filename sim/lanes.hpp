@@ -19,10 +19,12 @@ using F = double __attribute__((vector_size(8 * kLanes)));
 using I = std::int64_t __attribute__((vector_size(8 * kLanes)));
 using Words = std::uint32_t __attribute__((vector_size(4 * kLanes)));
 using Bytes = std::int8_t __attribute__((vector_size(kLanes)));
-// Eight floats and eight 32-bit integers (one ymm, two xmm): the single-precision kernels
-// (sim/lognormal32.hpp), eight values to a group of lanes as the doubles.
-using F32 = float __attribute__((vector_size(4 * kLanes)));
-using I32 = std::int32_t __attribute__((vector_size(4 * kLanes)));
+// Sixteen floats and sixteen 32-bit integers (one zmm, two ymm, four xmm): the single-precision
+// kernels (sim/lognormal32.hpp), two groups of eight lanes at a time, so that two independent
+// chains of their long dependent sequences are in flight where a register holds eight.
+inline constexpr std::size_t kLanes32 = 2 * kLanes;
+using F32 = float __attribute__((vector_size(4 * kLanes32)));
+using I32 = std::int32_t __attribute__((vector_size(4 * kLanes32)));
 
 [[gnu::always_inline]] inline F load(const double* p) {
   F v;
@@ -37,10 +39,26 @@ using I32 = std::int32_t __attribute__((vector_size(4 * kLanes)));
 [[gnu::always_inline]] inline void store(double* p, F v) {
   std::memcpy(p, &v, sizeof v);
 }
-// Eight 32-bit words as they are (their bits as int32 lanes).
+// Sixteen 32-bit words as they are (their bits as int32 lanes).
 [[gnu::always_inline]] inline I32 load_i32(const std::uint32_t* p) {
   I32 v;
   std::memcpy(&v, p, sizeof v);
+  return v;
+}
+// Eight of sixteen floats (the low half 0, the high half 1) as doubles (exact), and two groups of
+// eight 64-bit lanes narrowed to sixteen 32-bit ones (the low half first).
+using F32Half = float __attribute__((vector_size(4 * kLanes)));
+using I32Half = std::int32_t __attribute__((vector_size(4 * kLanes)));
+[[gnu::always_inline]] inline F half_as_doubles(F32 v, std::size_t half) {
+  F32Half x;
+  std::memcpy(&x, reinterpret_cast<const char*>(&v) + half * sizeof x, sizeof x);
+  return __builtin_convertvector(x, F);
+}
+[[gnu::always_inline]] inline I32 narrow(I low, I high) {
+  const I32Half halves[2] = {__builtin_convertvector(low, I32Half),
+                             __builtin_convertvector(high, I32Half)};
+  I32 v;
+  std::memcpy(&v, halves, sizeof v);
   return v;
 }
 // Eight 32-bit words, zero-extended to 64 bits (signed comparisons of them are then exact). GCC 12

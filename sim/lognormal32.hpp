@@ -32,10 +32,12 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
 #include "sim/elementary.hpp"
+#include "sim/lanes.hpp"
 
 namespace reformsim::sim {
 
@@ -138,29 +140,98 @@ template <class F, class I>
 // exactly when min(w, 2^32 - 1 - w) < kTailWords.
 inline constexpr std::int32_t kTailWords = 322122547;  // ceil(0.075 x 2^32 - 0.5)
 
-// The standard normal quantile of uniform32(w), w's bits in an int32 lane.
+// AS 241's central formula for w's q = u - 1/2 (for |q| <= 0.425; finite for every word).
 template <class F, class I>
-[[gnu::always_inline]] inline F normal_quantile_word(I w) {
+[[gnu::always_inline]] inline F central_quantile_word(I w) {
   constexpr float A0 = 3.3871327179e+00f, A1 = 5.0434271938e+01f, A2 = 1.5929113202e+02f,
                   A3 = 5.9109374720e+01f, B1 = 1.7895169469e+01f, B2 = 7.8757757664e+01f,
                   B3 = 6.7187563600e+01f;
+  const I s = w ^ std::numeric_limits<std::int32_t>::min();  // w - 2^31
+  const F q = (to_float<F>(s) + 0.5f) * 0x1p-32f;
+  const F r = 0.180625f - q * q;
+  return q * (((A3 * r + A2) * r + A1) * r + A0) / (((B3 * r + B2) * r + B1) * r + 1.0f);
+}
+
+// -1 where w is in the tails (|q| > 0.425), else 0.
+template <class I>
+[[gnu::always_inline]] inline I tail_word_mask(I w) {
+  const I below = (w ^ std::numeric_limits<std::int32_t>::min()) >> 31;  // -1 where u < 1/2
+  const I t = w ^ ~below;  // min(w, 2^32 - 1 - w), in [0, 2^31)
+  return (t - kTailWords) >> 31;
+}
+
+// AS 241's near-tail formula for w: r = sqrt(-log p) - 1.6, p = min(u, 1 - u) from the integer
+// min(w, 2^32 - 1 - w) (finite for every word: p <= 1/2), its sign that of u - 1/2.
+template <class F, class I>
+[[gnu::always_inline]] inline F tail_quantile_word(I w) {
   constexpr float C0 = 1.4234372777e+00f, C1 = 2.7568153900e+00f, C2 = 1.3067284816e+00f,
                   C3 = 1.7023821103e-01f, D1 = 7.3700164250e-01f, D2 = 1.2021132975e-01f;
   constexpr std::int32_t kSign = std::numeric_limits<std::int32_t>::min();
-  const I s = w ^ kSign;                  // w - 2^31
-  const I below = s >> 31;                // -1 where u < 1/2
-  const I t = w ^ ~below;                 // min(w, 2^32 - 1 - w), in [0, 2^31)
-  const I tail = (t - kTailWords) >> 31;  // -1 in the tails
-  // Central: q = u - 1/2.
-  const F q = (to_float<F>(s) + 0.5f) * 0x1p-32f;
-  const F r = 0.180625f - q * q;
-  const F central = q * (((A3 * r + A2) * r + A1) * r + A0) / (((B3 * r + B2) * r + B1) * r + 1.0f);
-  // Tails: r = sqrt(-log p) - 1.6, p = min(u, 1 - u) (a central lane's p is at most 1/2: finite).
+  const I below = (w ^ kSign) >> 31;  // -1 where u < 1/2
+  const I t = w ^ ~below;             // min(w, 2^32 - 1 - w)
   const F p = (to_float<F>(t) + 0.5f) * 0x1p-32f;
-  const F rt = sqrt_lanes(-log_kernel<F, I>(p)) - 1.6f;
-  const F x = (((C3 * rt + C2) * rt + C1) * rt + C0) / ((D2 * rt + D1) * rt + 1.0f);
-  const F signed_x = bits_as<F>(bits_as<I>(x) ^ (below & kSign));  // -x where u < 1/2
-  return select<F, I>(tail, signed_x, central);
+  const F r = sqrt_lanes(-log_kernel<F, I>(p)) - 1.6f;
+  const F x = (((C3 * r + C2) * r + C1) * r + C0) / ((D2 * r + D1) * r + 1.0f);
+  return bits_as<F>(bits_as<I>(x) ^ (below & kSign));  // -x where u < 1/2
+}
+
+// The standard normal quantile of uniform32(w), w's bits in an int32 lane: the tail formula in
+// the tails, the central one elsewhere.
+template <class F, class I>
+[[gnu::always_inline]] inline F normal_quantile_word(I w) {
+  return select<F, I>(tail_word_mask(w), tail_quantile_word<F, I>(w),
+                      central_quantile_word<F, I>(w));
+}
+
+// The lanes of a -1/0 mask of sixteen 32-bit lanes as the bits of a 16-bit word (lane j -> bit j).
+[[gnu::always_inline]] inline unsigned mask_bits(lanes::I32 mask) {
+  using Bytes16 = std::int8_t __attribute__((vector_size(lanes::kLanes32)));
+  const Bytes16 b = __builtin_convertvector(mask, Bytes16);
+  std::uint64_t half[2];
+  std::memcpy(half, &b, sizeof half);
+  auto bits = [](std::uint64_t x) {  // the top bit of byte j to bit j (lanes::mask_bits)
+    return static_cast<unsigned>(((x & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+  };
+  return bits(half[0]) | bits(half[1]) << 8;
+}
+
+// normal_quantile_word of the words [0, m), m <= 256, into z[0, m rounded up to 16), with its
+// bits: the central formula for every word, sixteen at a time, which also marks the tail words
+// (about 15%); those gathered, their tail formula sixteen at a time, scattered back. Less work
+// than both formulas in every lane, and shorter chains of dependent operations.
+[[gnu::always_inline]] inline void normal_quantiles_chunk(const std::uint32_t* w, std::size_t m,
+                                                          float* z) {
+  using lanes::F32;
+  using lanes::I32;
+  constexpr std::size_t k16 = lanes::kLanes32;
+  std::uint8_t at[256 + k16];
+  alignas(64) std::uint32_t tail_w[256 + k16];
+  alignas(64) float tail_z[256 + k16];
+  std::size_t n_tail = 0;
+  for (std::size_t b = 0; b < m; b += k16) {
+    I32 v;
+    unsigned valid = 0xffffu;
+    if (b + k16 <= m) {
+      v = lanes::load_i32(w + b);
+    } else {
+      std::uint32_t rest[k16] = {};
+      for (std::size_t i = b; i < m; ++i) rest[i - b] = w[i];
+      v = lanes::load_i32(rest);
+      valid = (1u << (m - b)) - 1u;
+    }
+    const F32 central = central_quantile_word<F32, I32>(v);
+    std::memcpy(z + b, &central, sizeof central);
+    const unsigned tails = mask_bits(tail_word_mask(v)) & valid;
+    n_tail = lanes::append_positions(at, n_tail, b, tails & 0xffu);
+    n_tail = lanes::append_positions(at, n_tail, b + lanes::kLanes, tails >> 8);
+  }
+  for (std::size_t k = 0; k < n_tail; ++k) tail_w[k] = w[at[k]];
+  for (std::size_t k = n_tail; k % k16 != 0; ++k) tail_w[k] = 0;
+  for (std::size_t k = 0; k < n_tail; k += k16) {
+    const F32 x = tail_quantile_word<F32, I32>(lanes::load_i32(tail_w + k));
+    std::memcpy(tail_z + k, &x, sizeof x);
+  }
+  for (std::size_t k = 0; k < n_tail; ++k) z[at[k]] = tail_z[k];
 }
 
 }  // namespace single

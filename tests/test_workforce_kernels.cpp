@@ -45,7 +45,8 @@ TypeAndDispute type_and_dispute(std::uint32_t w, double q, const double (&p)[2])
 }
 
 TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
-  const CostLognormals c = {{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83};
+  const CostLognormals c =
+      CostLognormals{{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83}.with_scales();
   const double p[2] = {0.13, 0.42};
   const Split disputed[2] = {Split::of(p[0]), Split::of(p[1])};
   for (const std::size_t m : {std::size_t{1}, std::size_t{37}, kBatch - 3, kBatch}) {
@@ -88,6 +89,7 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
 // log_portable / exp_portable); every other claim keeps the lognormal's bits.
 TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   CostLognormals c = {{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83};
+  c.with_scales();
   const double p = 0.083, threshold = 21000.0, shape = 2.3;
   c.tail_from = 1.0 - p;
   c.tail_probability = p;

@@ -78,12 +78,10 @@ template <sim::Isa kIsa>
   namespace lanes = sim::lanes;
   using lanes::F32;
   using lanes::I32;
-  // One pass over the claims, eight at a time, without branching: the first two splits of each
-  // claim's decision uniform pick out the lost-time and the disputed claims, and the medical cost
-  // of every claim is made in the same lanes (its lognormal by the claim's type, in single
-  // precision: sim/lognormal32.hpp). Entries past m are set first so that no lane reads an unset
-  // one (their lanes are masked off, their costs never read).
-  for (std::size_t i = m; i < (m + kLanes - 1) / kLanes * kLanes; ++i) {
+  // The lost-time and the disputed claims, eight at a time, picked out without branching: the
+  // first two splits of each claim's decision uniform. Entries past m are set first so that no
+  // lane reads an unset one (their lanes are masked off, their costs never read).
+  for (std::size_t i = m; i < (m + lanes::kLanes32 - 1) / lanes::kLanes32 * lanes::kLanes32; ++i) {
     buf.b.w[0][i] = 0;
     buf.b.w[1][i] = 0;
     buf.type_p[i] = 0.0;
@@ -91,10 +89,6 @@ template <sim::Isa kIsa>
     buf.type_out[i] = 1.0;
   }
   const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
-  const F32 sigma[2] = {F32{} + static_cast<float>(c.medical_sigma[0]),
-                        F32{} + static_cast<float>(c.medical_sigma[1])};
-  const LaneF scale[2] = {LaneF{} + sim::exp_portable(c.medical_mu[0]),
-                          LaneF{} + sim::exp_portable(c.medical_mu[1])};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t b = 0; b < m; b += kLanes) {
     const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
@@ -106,11 +100,37 @@ template <sim::Isa kIsa>
     n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
     n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
                                          lanes::mask_bits(is_disputed) & valid);
-    const I32 lost32 = __builtin_convertvector(lost, I32);
-    const F32 z = sim::single::normal_quantile_word<F32, I32>(lanes::load_i32(buf.b.w[1] + b));
+  }
+  // The medical cost of every claim (word 1), sixteen at a time: its lognormal by the claim's
+  // type, in single precision (sim/lognormal32.hpp); the quantiles first, then the exps (two
+  // passes keep more values in flight than one: their chains of dependent operations are long).
+  sim::single::normal_quantiles_chunk(buf.b.w[1], m, buf.z);
+  // The lost days of the lost-time claims (word 2) and the legal costs of the disputed ones (word
+  // 3): their words gathered, their lognormals in lanes, scattered back. Done between the
+  // medical quantiles and their exps: the exps' vector loads of the quantiles then no longer wait
+  // for the quantile pass's scattered tail stores (a failed store-to-load forwarding).
+  auto lognormals_at = [&](const std::uint32_t* words, const std::uint8_t* at, std::size_t n,
+                           double scale_d, double sigma_d, double* out) {
+    for (std::size_t k = 0; k < n; ++k) buf.words[k] = words[at[k]];
+    sim::lognormals32(buf.words, n, static_cast<float>(sigma_d), scale_d, buf.scratch);
+    std::fill_n(out, m, 0.0);
+    for (std::size_t k = 0; k < n; ++k) out[at[k]] = buf.scratch[k];
+  };
+  lognormals_at(buf.b.w[2], buf.lost_at, n_lost, c.days_scale, c.days_sigma, buf.days_base);
+  lognormals_at(buf.b.w[3], buf.disputed_at, n_disputed, c.legal_scale, c.legal_sigma,
+                buf.legal_base);
+  const F32 sigma[2] = {F32{} + static_cast<float>(c.medical_sigma[0]),
+                        F32{} + static_cast<float>(c.medical_sigma[1])};
+  const LaneF scale[2] = {LaneF{} + c.medical_scale[0], LaneF{} + c.medical_scale[1]};
+  for (std::size_t b = 0; b < m; b += lanes::kLanes32) {
+    const LaneI lost[2] = {lanes::load(buf.lost + b), lanes::load(buf.lost + b + kLanes)};
+    F32 z;
+    std::memcpy(&z, buf.z + b, sizeof z);
     const F32 e = sim::single::exp_kernel<F32, I32>(
-        sim::single::select<F32, I32>(lost32, sigma[1], sigma[0]) * z);
-    lanes::store(buf.x + b, pick(lost, scale[1], scale[0]) * __builtin_convertvector(e, LaneF));
+        sim::single::select<F32, I32>(lanes::narrow(lost[0], lost[1]), sigma[1], sigma[0]) * z);
+    for (std::size_t h = 0; h < 2; ++h)
+      lanes::store(buf.x + b + h * kLanes,
+                   pick(lost[h], scale[1], scale[0]) * lanes::half_as_doubles(e, h));
   }
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
   // lost-time ones without branching; their costs replace the lognormal's, one by one in double
@@ -129,18 +149,6 @@ template <sim::Isa kIsa>
           c.tail_log_threshold -
           c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability));
   }
-  // The lost days of the lost-time claims (word 2) and the legal costs of the disputed ones (word
-  // 3): their words gathered, their lognormals in lanes, scattered back.
-  auto lognormals_at = [&](const std::uint32_t* words, const std::uint8_t* at, std::size_t n,
-                           double mu, double sigma_d, double* out) {
-    for (std::size_t k = 0; k < n; ++k) buf.words[k] = words[at[k]];
-    sim::lognormals32(buf.words, n, static_cast<float>(sigma_d), sim::exp_portable(mu),
-                      buf.scratch);
-    std::fill_n(out, m, 0.0);
-    for (std::size_t k = 0; k < n; ++k) out[at[k]] = buf.scratch[k];
-  };
-  lognormals_at(buf.b.w[2], buf.lost_at, n_lost, c.days_mu, c.days_sigma, buf.days_base);
-  lognormals_at(buf.b.w[3], buf.disputed_at, n_disputed, c.legal_mu, c.legal_sigma, buf.legal_base);
   return m + n_lost + n_disputed;
 }
 REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
@@ -281,6 +289,14 @@ REFORMSIM_PER_ISA(ClaimCounts, isa_sum_claims,
                   (rules, c, m, sums))
 
 }  // namespace
+
+CostLognormals& CostLognormals::with_scales() {
+  medical_scale[0] = sim::exp_portable(medical_mu[0]);
+  medical_scale[1] = sim::exp_portable(medical_mu[1]);
+  days_scale = sim::exp_portable(days_mu);
+  legal_scale = sim::exp_portable(legal_mu);
+  return *this;
+}
 
 void ClaimBatch::set_type(std::size_t off, std::size_t m, const Split& type) {
   std::fill_n(type_p + off, m, type.p);

@@ -58,9 +58,10 @@ struct ClaimBatch {
       type_out[kBatch + sim::lanes::kLanes];
   alignas(64) std::int64_t lost[kBatch + sim::lanes::kLanes];  // -1 lost-time, 0 medical-only
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
-  alignas(64) double x[kBatch + sim::lanes::kLanes];
+  alignas(64) double x[kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch], scratch[kBatch];
   alignas(64) std::uint32_t words[kBatch];
+  alignas(64) float z[kBatch];  // the medical costs' normal deviates
   // The lost-time claims whose medical cost falls in the Pareto tail, and their 1 - u.
   std::uint8_t tail_at[kBatch];
   alignas(64) double tail_x[kBatch];
@@ -77,6 +78,9 @@ struct ClaimBatch {
 struct CostLognormals {
   double medical_mu[2], medical_sigma[2], days_mu, days_sigma, legal_mu, legal_sigma;
   double tail_from = 2.0, tail_probability = 0.0, tail_log_threshold = 0.0, tail_inv_shape = 0.0;
+  // exp(mu) of each (with_scales() sets them), the factor of the single-precision exp(sigma z).
+  double medical_scale[2] = {}, days_scale = 0.0, legal_scale = 0.0;
+  CostLognormals& with_scales();
 };
 
 // Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch) from their blocks:

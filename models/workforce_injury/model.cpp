@@ -283,6 +283,7 @@ WorkforceInjuryModel::WorkforceInjuryModel(Params p, const sim::SimulationSettin
                  p_.lost_days.sigma,
                  p_.legal_cost_usd.mu,
                  p_.legal_cost_usd.sigma};
+  lognormals_.with_scales();
   if (const ParetoTail& tail = p_.lost_time_tail; tail.on()) {
     lognormals_.tail_from = 1.0 - tail.probability;
     lognormals_.tail_probability = tail.probability;
