@@ -925,6 +925,28 @@ std::string errors_of(const std::string& text) {
   return "";
 }
 
+// The claim costs are single-precision lognormals (sim/lognormal32.hpp), which take a log-scale
+// sigma up to 12: sd up to about 1.86e31 x the mean. Just above is refused by name, just below
+// is read.
+TEST(WorkforceInjury, ALognormalTooWideForSinglePrecisionIsRefused) {
+  const std::string base = one_department(10, 3, "");
+  const std::string from = "legal_cost_usd: {mean: 8000, sd: 4000}";
+  ASSERT_NE(base.find(from), std::string::npos);
+  auto with_sd = [&](const char* sd) {
+    std::string text = base;
+    text.replace(text.find(from), from.size(),
+                 std::string("legal_cost_usd: {mean: 8000, sd: ") + sd + "}");
+    return errors_of(text);
+  };
+  const std::string err = with_sd("1.6e35");  // 2.0e31 x the mean: sigma 12.006
+  EXPECT_NE(err.find("bad.yaml:"), std::string::npos) << err;
+  EXPECT_NE(err.find("models.workforce_injury.litigation.legal_cost_usd.sd: must be at most "
+                     "1.8e31 x mean"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(with_sd("1.4e35"), "");  // 1.75e31 x the mean: sigma 11.995
+}
+
 TEST(WorkforceInjury, BadSectionsGiveClearErrors) {
   // Each case: what is added to the one-department section, and the message (with its key
   // path) the load must report.
