@@ -79,11 +79,13 @@ template <sim::Isa kIsa>
   using lanes::F32;
   using lanes::I32;
   // The lost-time and the disputed claims, eight at a time, picked out without branching: the
-  // first two splits of each claim's decision uniform. Entries past m are set first so that no
-  // lane reads an unset one (their lanes are masked off, their costs never read).
+  // first two splits of each claim's decision uniform. Entries past m, up to the sixteen lanes of
+  // the medical pass, are set first so that no lane reads an unset one (their lanes are masked
+  // off, their costs never read).
   for (std::size_t i = m; i < (m + lanes::kLanes32 - 1) / lanes::kLanes32 * lanes::kLanes32; ++i) {
     buf.b.w[0][i] = 0;
     buf.b.w[1][i] = 0;
+    buf.lost[i] = 0;
     buf.type_p[i] = 0.0;
     buf.type_in[i] = 0.0;
     buf.type_out[i] = 1.0;
