@@ -730,6 +730,25 @@ std::vector<double> nelder_mead(const F& f, std::vector<double> x0, const std::v
 
 namespace {
 
+// The observed information at p: minus the central-difference Hessian of `loglik` (steps 1e-4
+// relative), k x k row-major.
+template <class F>
+std::vector<double> numeric_information(const F& loglik, const std::vector<double>& p) {
+  const std::size_t k = p.size();
+  std::vector<double> h(k * k);
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
+      auto pp = p, pm = p, mp = p, mm = p;
+      pp[i] += di, pp[j] += dj;
+      pm[i] += di, pm[j] -= dj;
+      mp[i] -= di, mp[j] += dj;
+      mm[i] -= di, mm[j] -= dj;
+      h[i * k + j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
+    }
+  return h;
+}
+
 // Row i's entry of an optional per-row vector; `none` where the vector is empty or holds NaN.
 double row_value(const std::vector<double>& v, std::size_t i, double none) {
   return v.empty() || std::isnan(v[i]) ? none : v[i];
@@ -959,19 +978,9 @@ FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
                        start.params[0].name + " " + shortest(p[0]) + ", " + start.params[1].name +
                        " " + shortest(p[1]) + ")");
     // Observed information: central differences of the log-likelihood in the natural parameters.
-    double h[2][2];
-    for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) {
-        const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
-        auto pp = p, pm = p, mp = p, mm = p;
-        pp[i] += di, pp[j] += dj;
-        pm[i] += di, pm[j] -= dj;
-        mp[i] -= di, mp[j] += dj;
-        mm[i] -= di, mm[j] -= dj;
-        h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
-      }
-    const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
-    r.covariance = inverse_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    const auto h = numeric_information(loglik, p);
+    const auto [se0, se1] = se_from_information(h[0], 0.5 * (h[1] + h[2]), h[3]);
+    r.covariance = inverse_information(h[0], 0.5 * (h[1] + h[2]), h[3]);
     r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
     r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
                      : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])
@@ -1364,17 +1373,9 @@ SplicedFit fit_spliced_incomplete(const IncompleteData& data, double threshold) 
                      shortest(p[0]) + ", sigma " + shortest(p[1]) + ", probability " +
                      shortest(p[2]) + ", shape " + shortest(p[3]) + ")");
   // Observed information: central differences of the log-likelihood in the natural parameters.
-  Eigen::Matrix4d h;
-  for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) {
-      const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
-      auto pp = p, pm = p, mp = p, mm = p;
-      pp[i] += di, pp[j] += dj;
-      pm[i] += di, pm[j] -= dj;
-      mp[i] -= di, mp[j] += dj;
-      mm[i] -= di, mm[j] -= dj;
-      h(i, j) = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
-    }
+  const auto information = numeric_information(loglik, p);
+  Eigen::Matrix4d h =
+      Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(information.data());
   h = 0.5 * (h + h.transpose()).eval();
   const Eigen::LLT<Eigen::Matrix4d> llt(h);
   std::array<double, 4> se;
@@ -1412,6 +1413,17 @@ SplicedFit fit_spliced_incomplete(const IncompleteData& data, double threshold) 
 }
 
 namespace {
+// The fitted spliced severity, prepared for its inversion.
+SplicedSeverity severity_of(const SplicedFit& f) {
+  SplicedSeverity sev;
+  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
+  sev.threshold_usd = f.threshold;
+  sev.tail_probability = f.probability;
+  sev.shape = f.tail.params[1].value;
+  sev.prepare();
+  return sev;
+}
+
 // A spliced fit as a FitResult for run_bootstrap: mu, sigma, probability, shape (and the
 // threshold, its "standard error" 0 so that it gets an interval).
 FitResult spliced_as_result(const SplicedFit& f, bool with_threshold) {
@@ -1437,12 +1449,7 @@ FitBootstrap bootstrap_spliced(const SplicedFit& f, std::size_t replicates, std:
   if (size < 2)
     throw InputError("spliced: the total weight " + shortest(f.weight) +
                      " is below 2: a bootstrap sample of that size cannot be refitted");
-  SplicedSeverity sev;
-  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
-  sev.threshold_usd = f.threshold;
-  sev.tail_probability = f.probability;
-  sev.shape = f.tail.params[1].value;
-  sev.prepare();
+  const SplicedSeverity sev = severity_of(f);
   const StreamKey key = StreamKey::of("fit-bootstrap").with("spliced");
   return run_bootstrap(
       spliced_as_result(f, choose_threshold), replicates, seed, level, key, [&](Stream& s) {
@@ -1457,12 +1464,7 @@ FitBootstrap bootstrap_spliced(const SplicedFit& f, std::size_t replicates, std:
 FitBootstrap bootstrap_spliced_incomplete(const SplicedFit& f, const IncompleteData& data,
                                           std::size_t replicates, std::uint64_t seed,
                                           double level) {
-  SplicedSeverity sev;
-  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
-  sev.threshold_usd = f.threshold;
-  sev.tail_probability = f.probability;
-  sev.shape = f.tail.params[1].value;
-  sev.prepare();
+  const SplicedSeverity sev = severity_of(f);
   const SplicedModel model(f.body.params[0].value, f.body.params[1].value, f.probability,
                            f.tail.params[1].value, f.threshold);
   const StreamKey key = StreamKey::of("fit-bootstrap").with("spliced").with("incomplete");
