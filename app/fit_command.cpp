@@ -318,7 +318,9 @@ int fit_command(const FitRequest& req) {
     for (std::size_t i = 0; i < lower.size(); ++i)
       if (!std::isnan(lower[i]) && (low == lower.size() || lower[i] < lower[low])) low = i;
     if (low < lower.size() && std::isfinite(u) && u > 0 && !(u > lower[low]))
-      throw sim::InputError((lo_col ? at(lo_col, low) + ": the lowest truncation point "
+      throw sim::InputError((lo_col ? req.file + ":" + std::to_string(col.lines[low]) +
+                                          ": column '" + *req.truncate_below_column +
+                                          "': the lowest truncation point "
                                     : std::string("--truncate-below ")) +
                             exact(lower[low]) + " is not below the --spliced threshold " +
                             *req.spliced + ": no recorded value would inform the body");
