@@ -70,9 +70,16 @@ struct Skipped {
   std::string reason;
 };
 
-// `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines.
-int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::vector<double>& w) {
+// `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines;
+// `data` holds the rows' truncation and censoring (null: complete data).
+int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::vector<double>& w,
+                    const sim::IncompleteData* data) {
   const bool choose = *req.spliced == "auto";
+  const auto rule = req.threshold_rule.value_or("likelihood") == "hill"
+                        ? sim::SplicedThresholdRule::kHill
+                        : sim::SplicedThresholdRule::kLikelihood;
+  const std::string rule_text =
+      rule == sim::SplicedThresholdRule::kHill ? "Hill stability" : "profile likelihood";
   double threshold = 0;
   if (!choose) {
     const std::string& t = *req.spliced;
@@ -81,10 +88,13 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
         !(threshold > 0))
       throw sim::InputError("--spliced: expected a threshold > 0 or 'auto', found '" + t + "'");
   }
-  const sim::SplicedFit f =
-      choose ? sim::fit_spliced_auto(col.values, w) : sim::fit_spliced(col.values, w, threshold);
+  const sim::SplicedFit f = choose ? sim::fit_spliced_auto(col.values, w, rule)
+                            : data ? sim::fit_spliced_incomplete(*data, threshold)
+                                   : sim::fit_spliced(col.values, w, threshold);
   std::optional<sim::FitBootstrap> boot;
-  if (req.bootstrap > 0) boot = sim::bootstrap_spliced(f, req.bootstrap, req.seed, choose);
+  if (req.bootstrap > 0)
+    boot = data ? sim::bootstrap_spliced_incomplete(f, *data, req.bootstrap, req.seed)
+                : sim::bootstrap_spliced(f, req.bootstrap, req.seed, choose);
   const auto& mu = f.body.params[0];
   const auto& sigma = f.body.params[1];
   const auto& shape = f.tail.params[1];
@@ -110,13 +120,25 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
     j["bic"] = f.bic;
     j["ks"] = f.ks;
     j["ad"] = f.ad;
+    if (data) j["truncated_or_censored"] = true;
     if (choose) {
-      j["threshold_choice"]["method"] = "profile likelihood";
-      j["threshold_choice"]["candidates"] = f.profile_thresholds;
-      j["threshold_choice"]["log_likelihoods"] = nlohmann::ordered_json::array();
-      for (double l : f.profile_log_likelihoods)
-        j["threshold_choice"]["log_likelihoods"].push_back(
-            std::isfinite(l) ? nlohmann::ordered_json(l) : nlohmann::ordered_json());
+      auto& c = j["threshold_choice"];
+      c["method"] = rule_text;
+      c["candidates"] = f.profile_thresholds;
+      const auto finite_or_null = [](const std::vector<double>& v) {
+        auto a = nlohmann::ordered_json::array();
+        for (double l : v) a.push_back(std::isfinite(l) ? nlohmann::ordered_json(l) : nullptr);
+        return a;
+      };
+      if (f.hill) {
+        c["exceedance"] = f.hill->exceedance;
+        c["shapes"] = f.hill->shapes;
+        c["statistics"] = finite_or_null(f.hill->statistics);
+        c["critical"] = finite_or_null(f.hill->critical);
+        c["stable"] = f.hill->stable;
+      } else {
+        c["log_likelihoods"] = finite_or_null(f.profile_log_likelihoods);
+      }
     }
     j["scenario"] = sim::spliced_scenario_text(f);
     if (boot) {
@@ -134,7 +156,8 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
   }
   if (req.yaml) {
     std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
-              << (choose ? "auto (threshold " + exact(f.threshold) + ")" : exact(f.threshold))
+              << (choose ? "auto (threshold " + exact(f.threshold) + " by " + rule_text + ")"
+                         : exact(f.threshold))
               << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n"
               << sim::spliced_scenario_text(f) << "\n";
     return 0;
@@ -152,9 +175,29 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
       "log-likelihood %s, AIC %s, BIC %s (4 parameters; the threshold is %s), KS D %s, "
       "AD A^2 %s\n",
       fmt(f.log_likelihood, "%.3f").c_str(), fmt(f.aic, "%.2f").c_str(), fmt(f.bic, "%.2f").c_str(),
-      choose ? "chosen by profile likelihood, not counted" : "given", fmt(f.ks, "%.4f").c_str(),
-      fmt(f.ad, "%.3f").c_str());
-  if (choose) {
+      choose ? ("chosen by " + rule_text + ", not counted").c_str() : "given",
+      fmt(f.ks, "%.4f").c_str(), fmt(f.ad, "%.3f").c_str());
+  if (data)
+    std::printf(
+        "truncated or censored rows: the four estimates are a joint maximum of the likelihood "
+        "conditioned on each row's truncation interval; KS and AD on each row's conditional "
+        "spliced CDF\n");
+  if (choose && f.hill) {
+    const auto& h = *f.hill;
+    if (h.stable)
+      std::printf(
+          "threshold by Hill stability: the lowest of %zu candidates from %s to %s whose Hill "
+          "estimate every higher candidate's agrees with (max |z| %s <= %s); Hill shape %s "
+          "from a weight of %s above it\n",
+          h.thresholds.size(), fmt(h.thresholds.front()).c_str(), fmt(h.thresholds.back()).c_str(),
+          fmt(h.statistics[h.chosen], "%.3f").c_str(), fmt(h.critical[h.chosen], "%.3f").c_str(),
+          fmt(h.shapes[h.chosen]).c_str(), fmt(h.exceedance[h.chosen]).c_str());
+    else
+      std::printf(
+          "no stable tail: at none of the %zu candidates from %s to %s below the highest do the "
+          "higher candidates' Hill estimates agree with its own; the highest is used\n",
+          h.thresholds.size(), fmt(h.thresholds.front()).c_str(), fmt(h.thresholds.back()).c_str());
+  } else if (choose) {
     const bool lowest = f.threshold == f.profile_thresholds.front();
     const bool highest = f.threshold == f.profile_thresholds.back();
     std::printf("threshold of highest profile likelihood among %zu candidates from %s to %s%s\n",
@@ -256,12 +299,33 @@ int fit_command(const FitRequest& req) {
                           exact(x[0]) + " (lines " + std::to_string(col.lines.front()) + "-" +
                           std::to_string(col.lines.back()) +
                           "): no distribution can be fitted to one value");
+  if (req.threshold_rule && !(req.spliced && *req.spliced == "auto"))
+    throw sim::InputError("--threshold-rule applies to --spliced auto only");
   if (req.spliced) {
-    if (incomplete || req.discrete || !req.families.empty())
+    if (req.discrete || !req.families.empty())
       throw sim::InputError(
           "--spliced fits its own families (a lognormal body, a Pareto tail): it takes no "
-          "--families, --discrete, truncation or censoring");
-    return spliced_command(req, col, w);
+          "--families or --discrete");
+    if (!incomplete) return spliced_command(req, col, w, nullptr);
+    if (*req.spliced == "auto")
+      throw sim::InputError(
+          "--spliced auto with truncation or censoring is not built: give the threshold "
+          "(--spliced U)");
+    // The body needs recorded values below the threshold: U above the lowest truncation point.
+    double u = 0;
+    std::from_chars(req.spliced->data(), req.spliced->data() + req.spliced->size(), u);
+    std::size_t low = lower.size();
+    for (std::size_t i = 0; i < lower.size(); ++i)
+      if (!std::isnan(lower[i]) && (low == lower.size() || lower[i] < lower[low])) low = i;
+    if (low < lower.size() && std::isfinite(u) && u > 0 && !(u > lower[low]))
+      throw sim::InputError((lo_col ? req.file + ":" + std::to_string(col.lines[low]) +
+                                          ": column '" + *req.truncate_below_column +
+                                          "': the lowest truncation point "
+                                    : std::string("--truncate-below ")) +
+                            exact(lower[low]) + " is not below the --spliced threshold " +
+                            *req.spliced + ": no recorded value would inform the body");
+    sim::IncompleteData spliced_data{x, w, lower, upper, cap};
+    return spliced_command(req, col, w, &spliced_data);
   }
   const auto families = requested_families(req);
   const bool explicit_list = !req.families.empty();

@@ -25,6 +25,8 @@ struct FitRequest {
   // Fit the spliced lognormal-Pareto severity with this threshold, or "auto": chosen by
   // profile likelihood.
   std::optional<std::string> spliced;
+  // How `--spliced auto` chooses it: "likelihood" (profile likelihood) or "hill" (Hill stability).
+  std::optional<std::string> threshold_rule;
   std::size_t bootstrap = 0;  // parametric-bootstrap replicates per fit; 0: none
   std::uint64_t seed = 1;     // of the bootstrap's streams
   bool json = false;

@@ -266,7 +266,13 @@ int main(int argc, char** argv) {
   fit->add_option("--spliced", fit_req.spliced,
                   "fit the real-estate model's spliced severity: a lognormal body at or below U, "
                   "a Pareto tail above U, and the tail's probability; U 'auto': the threshold "
-                  "of highest profile likelihood");
+                  "of highest profile likelihood (or by --threshold-rule); with truncation or "
+                  "censoring, a number");
+  fit->add_option("--threshold-rule", fit_req.threshold_rule,
+                  "how --spliced auto chooses the threshold: 'likelihood' (default: highest "
+                  "profile likelihood) or 'hill' (the lowest candidate above which the Hill "
+                  "estimates of the tail index are stable within their standard errors)")
+      ->check(CLI::IsMember({"likelihood", "hill"}));
   auto* fit_bootstrap =
       fit->add_option("--bootstrap", fit_req.bootstrap,
                       "parametric-bootstrap replicates per fit: p-values of KS and AD with the "

@@ -2,7 +2,9 @@
 
 #include <tbb/parallel_for.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
+#include <array>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <numeric>
 #include <tuple>
 
@@ -656,12 +659,12 @@ double log_mass(FitFamily family, const std::vector<double>& p, double a, double
 }
 
 // P(a < X <= x | a < X < b): row i's value through its own conditional fitted CDF, from
-// whichever tail keeps the differences accurate.
-double conditional_cdf(FitFamily family, const std::vector<double>& p, double a, double b,
-                       double x) {
-  const auto [fa, sa] = cdf_sf(family, p, a);
-  const auto [fb, sb] = cdf_sf(family, p, b);
-  const auto [fx, sx] = cdf_sf(family, p, x);
+// whichever tail keeps the differences accurate. `cs(t)` is {P(X <= t), P(X > t)}.
+template <class CdfSf>
+double conditional_cdf(const CdfSf& cs, double a, double b, double x) {
+  const auto [fa, sa] = cs(a);
+  const auto [fb, sb] = cs(b);
+  const auto [fx, sx] = cs(x);
   return sa <= 0.5 ? (sa - sx) / (sa - sb) : (fx - fa) / (fb - fa);
 }
 
@@ -726,6 +729,25 @@ std::vector<double> nelder_mead(const F& f, std::vector<double> x0, const std::v
 }  // namespace
 
 namespace {
+
+// The observed information at p: minus the central-difference Hessian of `loglik` (steps 1e-4
+// relative), k x k row-major.
+template <class F>
+std::vector<double> numeric_information(const F& loglik, const std::vector<double>& p) {
+  const std::size_t k = p.size();
+  std::vector<double> h(k * k);
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
+      auto pp = p, pm = p, mp = p, mm = p;
+      pp[i] += di, pp[j] += dj;
+      pm[i] += di, pm[j] -= dj;
+      mp[i] -= di, mp[j] += dj;
+      mm[i] -= di, mm[j] -= dj;
+      h[i * k + j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
+    }
+  return h;
+}
 
 // Row i's entry of an optional per-row vector; `none` where the vector is empty or holds NaN.
 double row_value(const std::vector<double>& v, std::size_t i, double none) {
@@ -848,8 +870,10 @@ std::pair<double, double> censored_uniform_statistics(const std::vector<double>&
   return {d, defined ? total * integral : kNaN};
 }
 
-std::pair<double, double> incomplete_statistics(FitFamily family, const std::vector<double>& p,
-                                                const IncompleteData& data) {
+namespace {
+// incomplete_statistics under the model whose {CDF, survival} at t is `cs(t)`.
+template <class CdfSf>
+std::pair<double, double> incomplete_statistics_of(const CdfSf& cs, const IncompleteData& data) {
   std::vector<double> u(data.x.size());
   std::vector<bool> censored(data.x.size());
   for (std::size_t i = 0; i < data.x.size(); ++i) {
@@ -857,9 +881,15 @@ std::pair<double, double> incomplete_statistics(FitFamily family, const std::vec
     const double b = row_value(data.truncate_above, i, kInf);
     const double c = row_value(data.censor_above, i, kInf);
     censored[i] = data.x[i] >= c;
-    u[i] = conditional_cdf(family, p, a, b, censored[i] ? c : data.x[i]);
+    u[i] = conditional_cdf(cs, a, b, censored[i] ? c : data.x[i]);
   }
   return censored_uniform_statistics(u, data.weight, censored);
+}
+}  // namespace
+
+std::pair<double, double> incomplete_statistics(FitFamily family, const std::vector<double>& p,
+                                                const IncompleteData& data) {
+  return incomplete_statistics_of([&](double t) { return cdf_sf(family, p, t); }, data);
 }
 
 FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
@@ -948,19 +978,9 @@ FitResult fit_incomplete(FitFamily family, const IncompleteData& data) {
                        start.params[0].name + " " + shortest(p[0]) + ", " + start.params[1].name +
                        " " + shortest(p[1]) + ")");
     // Observed information: central differences of the log-likelihood in the natural parameters.
-    double h[2][2];
-    for (int i = 0; i < 2; ++i)
-      for (int j = 0; j < 2; ++j) {
-        const double di = 1e-4 * std::abs(p[i]) + 1e-8, dj = 1e-4 * std::abs(p[j]) + 1e-8;
-        auto pp = p, pm = p, mp = p, mm = p;
-        pp[i] += di, pp[j] += dj;
-        pm[i] += di, pm[j] -= dj;
-        mp[i] -= di, mp[j] += dj;
-        mm[i] -= di, mm[j] -= dj;
-        h[i][j] = -(loglik(pp) - loglik(pm) - loglik(mp) + loglik(mm)) / (4 * di * dj);
-      }
-    const auto [se0, se1] = se_from_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
-    r.covariance = inverse_information(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
+    const auto h = numeric_information(loglik, p);
+    const auto [se0, se1] = se_from_information(h[0], 0.5 * (h[1] + h[2]), h[3]);
+    r.covariance = inverse_information(h[0], 0.5 * (h[1] + h[2]), h[3]);
     r.params = {{start.params[0].name, p[0], se0}, {start.params[1].name, p[1], se1}};
     r.distribution = family == FitFamily::kNormal      ? Distribution::normal(p[0], p[1])
                      : family == FitFamily::kLognormal ? Distribution::lognormal(p[0], p[1])
@@ -992,8 +1012,14 @@ FitResult fit_incomplete(FitFamily family, const std::vector<double>& x, const O
   return fit_incomplete(family, d);
 }
 
-FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteData& data,
-                                  std::size_t replicates, std::uint64_t seed, double level) {
+namespace {
+// bootstrap_incomplete's scheme for a model with CDF `cdf` and quantile function `quantile`,
+// each replicate refitted by `refit` (IncompleteData -> FitResult), on the stream (seed, b, key).
+template <class Cdf, class Quantile, class Refit>
+FitBootstrap bootstrap_incomplete_of(const FitResult& fit_result, const IncompleteData& data,
+                                     std::size_t replicates, std::uint64_t seed, double level,
+                                     const StreamKey& key, const Cdf& cdf, const Quantile& quantile,
+                                     const Refit& refit) {
   // Row i is drawn round(w_i) times (once without weights): from the fitted distribution
   // conditioned on (a_i, b_i) by inversion, then censored at c_i.
   std::vector<std::size_t> copies(data.x.size(), 1);
@@ -1005,16 +1031,13 @@ FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteD
   if (total < 2)
     throw InputError(std::string(to_string(fit_result.family)) +
                      ": the rounded weights add up to fewer than 2 draws per bootstrap sample");
-  const Distribution& dist = fit_result.distribution;
   std::vector<double> lo(data.x.size()), hi(data.x.size());
   for (std::size_t i = 0; i < data.x.size(); ++i) {
     const double a = row_value(data.truncate_below, i, -kInf);
     const double b = row_value(data.truncate_above, i, kInf);
-    lo[i] = a == -kInf ? 0.0 : dist.cdf(a);
-    hi[i] = b == kInf ? 1.0 : dist.cdf(b);
+    lo[i] = a == -kInf ? 0.0 : cdf(a);
+    hi[i] = b == kInf ? 1.0 : cdf(b);
   }
-  const StreamKey key =
-      StreamKey::of("fit-bootstrap").with(to_string(fit_result.family)).with("incomplete");
   return run_bootstrap(fit_result, replicates, seed, level, key, [&](Stream& s) {
     IncompleteData r;
     r.x.reserve(total);
@@ -1025,7 +1048,7 @@ FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteD
         const double b = row_value(data.truncate_above, i, kNaN);
         const double c = row_value(data.censor_above, i, kNaN);
         // Inversion can land on the bounds themselves in the far tails: nudge inside.
-        double v = dist.quantile(u);
+        double v = quantile(u);
         if (v <= a) v = std::nextafter(a, kInf);
         if (v >= b) v = std::nextafter(b, -kInf);
         if (v >= c) v = c;
@@ -1034,8 +1057,20 @@ FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteD
         r.truncate_above.push_back(b);
         r.censor_above.push_back(c);
       }
-    return fit_incomplete(fit_result.family, r);
+    return refit(r);
   });
+}
+}  // namespace
+
+FitBootstrap bootstrap_incomplete(const FitResult& fit_result, const IncompleteData& data,
+                                  std::size_t replicates, std::uint64_t seed, double level) {
+  const Distribution& dist = fit_result.distribution;
+  const StreamKey key =
+      StreamKey::of("fit-bootstrap").with(to_string(fit_result.family)).with("incomplete");
+  return bootstrap_incomplete_of(
+      fit_result, data, replicates, seed, level, key, [&](double t) { return dist.cdf(t); },
+      [&](double u) { return dist.quantile(u); },
+      [&](const IncompleteData& r) { return fit_incomplete(fit_result.family, r); });
 }
 
 SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
@@ -1093,7 +1128,12 @@ SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& 
   return r;
 }
 
-SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w) {
+namespace {
+// The threshold candidates of fit_spliced_auto: the data's values at the weighted empirical
+// quantiles of exceedance probability 0.5 (0.02 / 0.5)^(j / 39), j = 0..39, with at least 20
+// values above and 20 at or below, increasing and distinct.
+std::vector<double> threshold_candidates(const std::vector<double>& x,
+                                         const std::vector<double>& w) {
   if (!w.empty() && w.size() != x.size())
     throw InputError("spliced: " + std::to_string(w.size()) + " weights for " +
                      std::to_string(x.size()) + " values");
@@ -1120,6 +1160,62 @@ SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<doub
   }
   if (candidates.empty())
     throw InputError("spliced: no threshold candidate has 20 values above it and 20 at or below");
+  return candidates;
+}
+}  // namespace
+
+const char* to_string(SplicedThresholdRule rule) {
+  return rule == SplicedThresholdRule::kHill ? "hill" : "likelihood";
+}
+
+HillStability hill_stability(const std::vector<double>& x, const std::vector<double>& w) {
+  HillStability h;
+  h.thresholds = threshold_candidates(x, w);
+  const std::size_t J = h.thresholds.size();
+  std::vector<double> gamma(J);
+  for (std::size_t j = 0; j < J; ++j) {
+    const double u = h.thresholds[j];
+    double k = 0, s = 0;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i] > u) {
+        k += wt(w, i);
+        s += wt(w, i) * std::log(x[i] / u);
+      }
+    h.exceedance.push_back(k);
+    gamma[j] = s / k;
+    h.shapes.push_back(k / s);
+  }
+  h.statistics.assign(J, kNaN);
+  h.critical.assign(J, kNaN);
+  h.chosen = J - 1;
+  for (std::size_t j = 0; j + 1 < J; ++j) {
+    double t = 0;
+    for (std::size_t m = j + 1; m < J; ++m)
+      t = std::max(t, std::abs(gamma[m] - gamma[j]) /
+                          (gamma[j] * std::sqrt(1 / h.exceedance[m] - 1 / h.exceedance[j])));
+    h.statistics[j] = t;
+    h.critical[j] = normal_quantile(1 - 0.025 / static_cast<double>(J - 1 - j));
+    if (!h.stable && t <= h.critical[j]) {
+      h.stable = true;
+      h.chosen = j;
+    }
+  }
+  return h;
+}
+
+SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w,
+                            SplicedThresholdRule rule) {
+  if (rule == SplicedThresholdRule::kHill) {
+    // Only the chosen candidate is fitted (the Hill rule needs no likelihood).
+    HillStability hill = hill_stability(x, w);
+    SplicedFit r = fit_spliced(x, w, hill.thresholds[hill.chosen]);
+    r.profile_thresholds = hill.thresholds;
+    r.chosen = true;
+    r.rule = rule;
+    r.hill = std::move(hill);
+    return r;
+  }
+  const std::vector<double> candidates = threshold_candidates(x, w);
   std::vector<double> ll(candidates.size(), -kInf);
   tbb::parallel_for(std::size_t{0}, candidates.size(), [&](std::size_t i) {
     try {
@@ -1133,10 +1229,201 @@ SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<doub
   SplicedFit r = fit_spliced(x, w, candidates[best]);
   r.profile_thresholds = candidates;
   r.profile_log_likelihoods = ll;
+  r.chosen = true;
+  r.rule = rule;
   return r;
 }
 
 namespace {
+
+// The spliced severity with body lognormal(mu, sigma) conditioned on X <= u, Pareto(u, shape)
+// above u with probability p: its {CDF, survival} and log density.
+struct SplicedModel {
+  double mu, sigma, p, shape, u;
+  double gu = 0, su = 0;  // the lognormal's CDF and survival at u
+
+  SplicedModel(double mu_, double sigma_, double p_, double shape_, double u_)
+      : mu(mu_), sigma(sigma_), p(p_), shape(shape_), u(u_) {
+    std::tie(gu, su) = cdf_sf(FitFamily::kLognormal, {mu, sigma}, u);
+  }
+  std::pair<double, double> operator()(double t) const {
+    if (t == -kInf || t <= 0) return {0.0, 1.0};
+    if (t == kInf) return {1.0, 0.0};
+    if (t <= u) {
+      const auto [g, sg] = cdf_sf(FitFamily::kLognormal, {mu, sigma}, t);
+      // G(u) - G(t) from whichever tail keeps it accurate.
+      const double between = sg <= 0.5 ? sg - su : gu - g;
+      return {(1 - p) * g / gu, p + (1 - p) * between / gu};
+    }
+    const double l = shape * std::log(u / t);  // log (u / t)^shape
+    return {(1 - p) - p * std::expm1(l), p * std::exp(l)};
+  }
+};
+
+// Sums of the exact values on each side of the threshold: the exact rows' log density is a
+// function of these (O(1) per likelihood evaluation).
+struct SplicedExactSums {
+  double body_w = 0, body_log = 0, body_center = 0, body_sq = 0;  // sq: about body_center
+  double tail_w = 0, tail_log = 0;
+  std::size_t body_distinct = 0, tail_distinct = 0;
+};
+
+SplicedExactSums spliced_exact_sums(const std::vector<double>& x, const std::vector<double>& w,
+                                    double u) {
+  SplicedExactSums s;
+  std::vector<double> body, tail;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    (x[i] <= u ? body : tail).push_back(x[i]);
+    if (x[i] <= u) {
+      s.body_w += w[i];
+      s.body_log += w[i] * std::log(x[i]);
+    } else {
+      s.tail_w += w[i];
+      s.tail_log += w[i] * std::log(x[i]);
+    }
+  }
+  s.body_center = s.body_w > 0 ? s.body_log / s.body_w : 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (x[i] <= u) s.body_sq += w[i] * std::pow(std::log(x[i]) - s.body_center, 2);
+  for (auto* v : {&body, &tail}) {
+    std::sort(v->begin(), v->end());
+    const auto distinct = static_cast<std::size_t>(std::unique(v->begin(), v->end()) - v->begin());
+    (v == &body ? s.body_distinct : s.tail_distinct) = distinct;
+  }
+  return s;
+}
+
+}  // namespace
+
+SplicedFit fit_spliced_incomplete(const IncompleteData& data, double threshold) {
+  const auto none = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double b) { return std::isnan(b); });
+  };
+  if (none(data.truncate_below) && none(data.truncate_above) && none(data.censor_above))
+    return fit_spliced(data.x, data.weight, threshold);
+  if (!(threshold > 0 && std::isfinite(threshold)))
+    throw InputError("spliced: the threshold must be a finite number > 0, found " +
+                     shortest(threshold));
+  const IncompleteTerms t = incomplete_terms("spliced", data);
+  if (std::isfinite(t.lowest_truncation) && !(threshold > t.lowest_truncation))
+    throw InputError("spliced: the threshold " + shortest(threshold) +
+                     " must be above the lowest truncation point " + shortest(t.lowest_truncation) +
+                     ": below it no recorded value informs the body");
+  if (const auto bad = first_unsupported(FitFamily::kLognormal, t.exact))
+    throw InputError("spliced: needs values > 0, found " + shortest(t.exact[*bad]));
+  const SplicedExactSums e = spliced_exact_sums(t.exact, t.exact_w, threshold);
+  if (e.body_distinct < 2)
+    throw InputError(
+        "spliced: the body needs at least two distinct uncensored values at or below "
+        "the threshold " +
+        shortest(threshold));
+  if (e.tail_distinct < 2)
+    throw InputError(
+        "spliced: the tail needs at least two distinct uncensored values above the "
+        "threshold " +
+        shortest(threshold));
+  const double log_u = std::log(threshold);
+  // Natural parameters (mu, sigma, p, shape).
+  const auto loglik = [&](const std::vector<double>& q) {
+    const double mu = q[0], sigma = q[1], p = q[2], shape = q[3];
+    if (!(sigma > 0 && p > 0 && p < 1 && shape > 0)) return -kInf;
+    const SplicedModel m(mu, sigma, p, shape, threshold);
+    if (!(m.gu > 0)) return -kInf;
+    const double dc = e.body_center - mu;
+    double l = e.body_w * (std::log1p(-p) - std::log(sigma) - 0.5 * std::log(2 * std::numbers::pi) -
+                           std::log(m.gu)) -
+               e.body_log - (e.body_sq + e.body_w * dc * dc) / (2 * sigma * sigma);
+    l += e.tail_w * (std::log(p) + std::log(shape) + shape * log_u) - (shape + 1) * e.tail_log;
+    for (const auto& [c, w] : t.censored) l += w * std::log(m(c).second);
+    for (const auto& [ab, w] : t.truncation) {
+      const auto [fa, sa] = m(ab.first);
+      const auto [fb, sb] = m(ab.second);
+      l -= w * std::log(sa <= 0.5 ? sa - sb : fb - fa);
+    }
+    return std::isnan(l) ? -kInf : l;
+  };
+  const auto natural = [](const std::vector<double>& q) {
+    return std::vector<double>{q[0], std::exp(q[1]), 1 / (1 + std::exp(-q[2])), std::exp(q[3])};
+  };
+  const auto objective = [&](const std::vector<double>& q) {
+    const double l = loglik(natural(q));
+    return std::isfinite(l) ? -l : std::numeric_limits<double>::max();
+  };
+  // Start: the complete-data fit of the observed values (censored ones at their points).
+  std::vector<double> seen(data.x.size());
+  for (std::size_t i = 0; i < data.x.size(); ++i)
+    seen[i] = std::min(data.x[i], row_value(data.censor_above, i, kInf));
+  SplicedFit start;
+  try {
+    start = fit_spliced(seen, data.weight, threshold);
+  } catch (const InputError& err) {
+    throw InputError(std::string("spliced: no starting point: ") + err.what());
+  }
+  const double p0 = start.probability;
+  std::vector<double> q = {start.body.params[0].value, std::log(start.body.params[1].value),
+                           std::log(p0 / (1 - p0)), std::log(start.tail.params[1].value)};
+  q = nelder_mead(objective, q, {0.2 * std::exp(q[1]), 0.2, 0.2, 0.2}, 1e-15, 8000);
+  q = nelder_mead(objective, q, {0.01 * std::exp(q[1]), 0.01, 0.01, 0.01}, 1e-16, 8000);
+  q = nelder_mead(objective, q, {0.001 * std::exp(q[1]), 0.001, 0.001, 0.001}, 1e-16, 8000);
+  const auto p = natural(q);
+  const double lowest = t.lowest_truncation;
+  if (!std::isfinite(loglik(p)) || !(p[1] > 1e-12 * (std::abs(p[0]) + 1)) ||
+      (std::isfinite(lowest) && lowest > 0 && (std::log(lowest) - p[0]) / p[1] > 30))
+    throw InputError("spliced: the likelihood has no interior maximum on these data (mu " +
+                     shortest(p[0]) + ", sigma " + shortest(p[1]) + ", probability " +
+                     shortest(p[2]) + ", shape " + shortest(p[3]) + ")");
+  // Observed information: central differences of the log-likelihood in the natural parameters.
+  const auto information = numeric_information(loglik, p);
+  Eigen::Matrix4d h =
+      Eigen::Map<const Eigen::Matrix<double, 4, 4, Eigen::RowMajor>>(information.data());
+  h = 0.5 * (h + h.transpose()).eval();
+  const Eigen::LLT<Eigen::Matrix4d> llt(h);
+  std::array<double, 4> se;
+  se.fill(kNaN);
+  if (llt.info() == Eigen::Success) {
+    const Eigen::Matrix4d cov = llt.solve(Eigen::Matrix4d::Identity());
+    for (int i = 0; i < 4; ++i) se[static_cast<std::size_t>(i)] = std::sqrt(cov(i, i));
+  }
+  SplicedFit r;
+  r.threshold = threshold;
+  r.incomplete = true;
+  r.n = data.x.size();
+  r.weight = t.total;
+  r.body.family = FitFamily::kLognormal;
+  r.body.params = {{"mu", p[0], se[0]}, {"sigma", p[1], se[1]}};
+  r.body.distribution = Distribution::lognormal(p[0], p[1]);
+  r.body.log_likelihood = kNaN;
+  r.tail.family = FitFamily::kPareto;
+  r.tail.params = {{"scale", threshold, kNaN}, {"shape", p[3], se[3]}};
+  r.tail.distribution = Distribution::pareto(threshold, p[3]);
+  r.tail.log_likelihood = kNaN;
+  for (std::size_t i = 0; i < data.x.size(); ++i) {
+    FitResult& side = data.x[i] > threshold ? r.tail : r.body;
+    ++side.n;
+    side.weight += wt(data.weight, i);
+  }
+  r.probability = p[2];
+  r.probability_se = se[2];
+  r.log_likelihood = loglik(p);
+  r.aic = 2 * 4 - 2 * r.log_likelihood;
+  r.bic = 4 * std::log(r.weight) - 2 * r.log_likelihood;
+  std::tie(r.ks, r.ad) =
+      incomplete_statistics_of(SplicedModel(p[0], p[1], p[2], p[3], threshold), data);
+  return r;
+}
+
+namespace {
+// The fitted spliced severity, prepared for its inversion.
+SplicedSeverity severity_of(const SplicedFit& f) {
+  SplicedSeverity sev;
+  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
+  sev.threshold_usd = f.threshold;
+  sev.tail_probability = f.probability;
+  sev.shape = f.tail.params[1].value;
+  sev.prepare();
+  return sev;
+}
+
 // A spliced fit as a FitResult for run_bootstrap: mu, sigma, probability, shape (and the
 // threshold, its "standard error" 0 so that it gets an interval).
 FitResult spliced_as_result(const SplicedFit& f, bool with_threshold) {
@@ -1162,20 +1449,30 @@ FitBootstrap bootstrap_spliced(const SplicedFit& f, std::size_t replicates, std:
   if (size < 2)
     throw InputError("spliced: the total weight " + shortest(f.weight) +
                      " is below 2: a bootstrap sample of that size cannot be refitted");
-  SplicedSeverity sev;
-  sev.body = Distribution::lognormal(f.body.params[0].value, f.body.params[1].value);
-  sev.threshold_usd = f.threshold;
-  sev.tail_probability = f.probability;
-  sev.shape = f.tail.params[1].value;
-  sev.prepare();
+  const SplicedSeverity sev = severity_of(f);
   const StreamKey key = StreamKey::of("fit-bootstrap").with("spliced");
   return run_bootstrap(
       spliced_as_result(f, choose_threshold), replicates, seed, level, key, [&](Stream& s) {
         std::vector<double> x(size);
         for (auto& v : x) v = sev.quantile(s.uniform());
         return spliced_as_result(
-            choose_threshold ? fit_spliced_auto(x, {}) : fit_spliced(x, {}, f.threshold),
+            choose_threshold ? fit_spliced_auto(x, {}, f.rule) : fit_spliced(x, {}, f.threshold),
             choose_threshold);
+      });
+}
+
+FitBootstrap bootstrap_spliced_incomplete(const SplicedFit& f, const IncompleteData& data,
+                                          std::size_t replicates, std::uint64_t seed,
+                                          double level) {
+  const SplicedSeverity sev = severity_of(f);
+  const SplicedModel model(f.body.params[0].value, f.body.params[1].value, f.probability,
+                           f.tail.params[1].value, f.threshold);
+  const StreamKey key = StreamKey::of("fit-bootstrap").with("spliced").with("incomplete");
+  return bootstrap_incomplete_of(
+      spliced_as_result(f, false), data, replicates, seed, level, key,
+      [&](double t) { return model(t).first; }, [&](double u) { return sev.quantile(u); },
+      [&](const IncompleteData& r) {
+        return spliced_as_result(fit_spliced_incomplete(r, f.threshold), false);
       });
 }
 

@@ -169,6 +169,28 @@ FitBootstrap bootstrap_incomplete(const FitResult& fit, const IncompleteData& da
 // body is the lognormal truncated above u fitted to the values at or below u, the tail the Hill
 // estimator on the values above u. `threshold` is given (not estimated). Throws InputError when
 // either side has fewer than two distinct values.
+// How `--spliced auto` chooses the threshold among its candidates (see fit_spliced_auto).
+enum class SplicedThresholdRule { kLikelihood, kHill };
+const char* to_string(SplicedThresholdRule rule);
+
+// The Hill-stability rule. At candidate u_j (increasing, j = 0..J-1) with exceedance weight k_j
+// (the weight of the values above u_j), the Hill estimator of the tail index is gamma_j = (sum
+// over x > u_j of w log(x / u_j)) / k_j, the Pareto shape 1 / gamma_j. Above a threshold where
+// the tail is Pareto, the Hill estimates at higher candidates estimate the same gamma, and the
+// difference of two nested ones has asymptotic variance gamma^2 (1 / k_m - 1 / k_j) (the lower
+// one is the mean of more of the same log-excesses). u_j is stable when every higher candidate
+// agrees with it: T_j = max over m > j of |gamma_m - gamma_j| / (gamma_j sqrt(1 / k_m - 1 /
+// k_j)) is at most z_j, the two-sided Bonferroni critical value of a 5% family-wise level over
+// its J - 1 - j comparisons, z_j = Phi^{-1}(1 - 0.025 / (J - 1 - j)). The rule picks the lowest
+// stable candidate below the highest; when there is none the data show no Pareto tail over the
+// candidates' range (`stable` false) and the highest candidate is used.
+struct HillStability {
+  std::vector<double> thresholds, exceedance, shapes, statistics, critical;  // per candidate
+  std::size_t chosen = 0;
+  bool stable = false;
+};
+HillStability hill_stability(const std::vector<double>& x, const std::vector<double>& w);
+
 struct SplicedFit {
   double threshold = 0;
   double probability = 0, probability_se = 0;
@@ -180,6 +202,15 @@ struct SplicedFit {
   double ks = 0, ad = 0;
   // With the threshold chosen (fit_spliced_auto): the candidates and their log-likelihoods.
   std::vector<double> profile_thresholds, profile_log_likelihoods;
+  // How the threshold was chosen (fit_spliced_auto; the bootstrap chooses again the same way),
+  // and with the Hill rule its stability table.
+  bool chosen = false;
+  SplicedThresholdRule rule = SplicedThresholdRule::kLikelihood;
+  std::optional<HillStability> hill;
+  // Fitted to truncated or censored data (fit_spliced_incomplete): the four estimates are a
+  // joint numerical maximum, the body's and tail's FitResults hold only their parameters and
+  // distributions (their log-likelihoods are NaN: the likelihood no longer separates).
+  bool incomplete = false;
 };
 SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& w,
                        double threshold);
@@ -190,7 +221,30 @@ SplicedFit fit_spliced(const std::vector<double>& x, const std::vector<double>& 
 // 0.5)^(j / 39), j = 0..39 (geometric from the median to the 98th percentile, denser in the
 // tail), keeping those with at least 20 values above and 20 at or below; the fit at the best
 // one is returned with the profile. Throws InputError when no candidate qualifies.
-SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w);
+// With `rule` kHill the threshold is hill_stability's choice instead (the same candidates).
+SplicedFit fit_spliced_auto(const std::vector<double>& x, const std::vector<double>& w,
+                            SplicedThresholdRule rule = SplicedThresholdRule::kLikelihood);
+
+// The spliced severity at a given threshold fitted to truncated and censored data (`data` as for
+// fit_incomplete). With F the spliced CDF ((1 - p) G(x) / G(u) at or below u, G the lognormal's,
+// 1 - p (u / x)^shape above) and f its density, the log-likelihood is sum over exact rows of
+// w log f(x) + sum over censored rows of w log(1 - F(c)) - sum over all rows of w log(F(b) -
+// F(a)): truncation below u conditions the body, censoring above u uses the Pareto's survival
+// and below u the spliced survival p + (1 - p) (G(u) - G(c)) / G(u). It no longer separates, so
+// mu, sigma, p and the shape are a joint maximum (Nelder-Mead in mu, log sigma, logit p, log
+// shape from the complete-data fit of the observed values), their standard errors from the
+// inverse of a central-difference Hessian. Without truncation or censoring it is fit_spliced.
+// KS and AD: censored_uniform_statistics of each row's conditional spliced CDF, as for
+// incomplete_statistics. Throws InputError when the threshold is not above the lowest
+// truncation point, when either side has fewer than two distinct exact values, or for data
+// fit_incomplete refuses.
+SplicedFit fit_spliced_incomplete(const IncompleteData& data, double threshold);
+// Its bootstrap: each row redrawn from the fitted spliced severity conditioned on its truncation
+// interval and censored at its point, as bootstrap_incomplete does (stream (seed, b,
+// "fit-bootstrap"/"spliced"/"incomplete")), and refitted at the same threshold.
+FitBootstrap bootstrap_spliced_incomplete(const SplicedFit& fit, const IncompleteData& data,
+                                          std::size_t replicates, std::uint64_t seed,
+                                          double level = 0.95);
 
 // A parametric bootstrap of a spliced fit: replicate b draws round(W) values from the fitted
 // spliced severity (sim::SplicedSeverity's inversion; stream (seed, b, "fit-bootstrap"/

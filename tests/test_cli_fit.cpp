@@ -321,6 +321,83 @@ TEST(CliFit, TruncatedAndCensoredFitsHaveBootstrapPValues) {
   EXPECT_NEAR(cov[0][0].get<double>(), se * se, 1e-12 * se * se);
 }
 
+// `--spliced auto --threshold-rule hill`: the threshold is the lowest candidate whose Hill
+// statistic is within its critical value, the table is in the JSON, the YAML names the rule;
+// `--threshold-rule` without `--spliced auto`, or an unknown rule, exits 2.
+TEST(CliFit, SplicedHillRuleChoosesTheLowestStableCandidate) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "auto",
+                                "--threshold-rule", "hill", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["spliced"];
+  const auto& c = j["threshold_choice"];
+  EXPECT_EQ(c["method"], "Hill stability");
+  ASSERT_EQ(c["candidates"].size(), c["statistics"].size());
+  double first = c["candidates"].back().get<double>();
+  for (std::size_t i = 0; i + 1 < c["candidates"].size(); ++i)
+    if (c["statistics"][i].get<double>() <= c["critical"][i].get<double>()) {
+      first = c["candidates"][i].get<double>();
+      break;
+    }
+  EXPECT_EQ(j["threshold"].get<double>(), first);
+  const auto yaml = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "auto",
+                                   "--threshold-rule", "hill", "--yaml"});
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  EXPECT_NE(yaml.out.find(" by Hill stability)"), std::string::npos) << yaml.out;
+  const auto given = run_reformsim(
+      {"fit", kSamples, "--column", "lognormal", "--spliced", "20000", "--threshold-rule", "hill"});
+  EXPECT_EQ(given.exit_code, 2);
+  EXPECT_NE(given.err.find("--threshold-rule applies to --spliced auto only"), std::string::npos)
+      << given.err;
+  const auto unknown = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "auto",
+                                      "--threshold-rule", "median"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--threshold-rule"), std::string::npos) << unknown.err;
+}
+
+// `--spliced U` with per-claim deductibles and limits (some limits below U): the joint fit, its
+// standard errors, KS and AD, and the bootstrap's four intervals; a threshold not above the
+// lowest deductible, or `auto` with truncation, exits 2 naming the flag or the row.
+TEST(CliFit, SplicedTakesTruncationAndCensoring) {
+  const auto r = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "20000",
+                                "--truncate-below-column", "deductible", "--censor-above-column",
+                                "limit", "--bootstrap", "20", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out)["spliced"];
+  EXPECT_EQ(j["truncated_or_censored"], true);
+  for (const char* name : {"mu", "sigma", "probability", "shape"})
+    EXPECT_GT(j["parameters"][name]["se"].get<double>(), 0.0) << name;
+  EXPECT_GT(j["ks"].get<double>(), 0.0);
+  EXPECT_GT(j["ad"].get<double>(), 0.0);
+  EXPECT_EQ(j["bootstrap"]["intervals_95"].size(), 4u);
+  const auto text = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "20000",
+                                   "--truncate-below", "700", "--censor-above", "90000"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("truncated or censored rows: the four estimates are a joint maximum"),
+            std::string::npos)
+      << text.out;
+  const auto below = run_reformsim(
+      {"fit", kSamples, "--column", "lognormal", "--spliced", "400", "--truncate-below", "500"});
+  EXPECT_EQ(below.exit_code, 2);
+  EXPECT_TRUE(below.out.empty());
+  EXPECT_NE(below.err.find("--truncate-below 500 is not below the --spliced threshold 400"),
+            std::string::npos)
+      << below.err;
+  const auto row = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "600",
+                                  "--truncate-below-column", "deductible"});
+  EXPECT_EQ(row.exit_code, 2);
+  // The first row of the lowest deductible, 700, is the file's line 4.
+  EXPECT_NE(row.err.find("fit_samples.csv:4: column 'deductible': the lowest truncation point 700 "
+                         "is not below the --spliced threshold 600"),
+            std::string::npos)
+      << row.err;
+  const auto automatic = run_reformsim(
+      {"fit", kSamples, "--column", "lognormal", "--spliced", "auto", "--censor-above", "90000"});
+  EXPECT_EQ(automatic.exit_code, 2);
+  EXPECT_NE(automatic.err.find("--spliced auto with truncation or censoring is not built"),
+            std::string::npos)
+      << automatic.err;
+}
+
 TEST(CliFit, MissingFileExitsTwo) {
   const auto r = run_reformsim({"fit", "/nonexistent/claims.csv", "--column", "paid"});
   EXPECT_EQ(r.exit_code, 2);
