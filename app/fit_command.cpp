@@ -65,10 +65,50 @@ std::vector<sim::FitFamily> requested_families(const FitRequest& req) {
   return out;
 }
 
+// `scenario` (a fit's `{family: {...}}`) with the estimates' covariance (k x k, row-major, the
+// parameters' order) as `uncertainty: {normal: {mean, covariance}}` (docs/fit.md, "Parameter
+// uncertainty in a run"); the mean is the parameters in the same shortest decimals. The
+// covariance is symmetrised ((c_ij + c_ji) / 2): the scenario reader refuses an asymmetric one.
+// Without a covariance (an estimate on the sample's boundary), `scenario` unchanged.
+std::string with_uncertainty(const std::string& scenario, const sim::FitResult& fit) {
+  const std::size_t k = fit.params.size();
+  if (fit.covariance.size() != k * k || k == 0) return scenario;
+  std::string mean, cov;
+  for (std::size_t i = 0; i < k; ++i) {
+    mean += (i ? ", " : "") + exact(fit.params[i].value);
+    cov += i ? ", [" : "[";
+    for (std::size_t j = 0; j < k; ++j)
+      cov += (j ? ", " : "") + exact(0.5 * (fit.covariance[i * k + j] + fit.covariance[j * k + i]));
+    cov += "]";
+  }
+  return scenario.substr(0, scenario.size() - 1) + ", uncertainty: {normal: {mean: [" + mean +
+         "], covariance: [" + cov + "]}}}";
+}
+
+// Why `--with-uncertainty` has nothing to add to a fit, or "".
+std::string no_uncertainty_reason(const sim::FitResult& fit) {
+  const std::size_t k = fit.params.size();
+  if (fit.covariance.size() == k * k && k > 0) return "";
+  return std::string(sim::to_string(fit.family)) +
+         ": no covariance to carry (an estimate on the sample's boundary, or an observed "
+         "information that is not positive definite); the line has no uncertainty";
+}
+
 struct Skipped {
   sim::FitFamily family;
   std::string reason;
 };
+
+// The spliced fit's two scenario lines, the body's with its uncertainty when asked for (the
+// tail's parameters stay fixed: only the body's are drawn per path).
+std::string spliced_text(const sim::SplicedFit& f, bool uncertainty) {
+  const std::string text = sim::spliced_scenario_text(f);
+  if (!uncertainty) return text;
+  const std::string body = sim::scenario_text(f.body);
+  const std::size_t at = text.find(body);
+  if (at == std::string::npos) return text;
+  return text.substr(0, at) + with_uncertainty(body, f.body) + text.substr(at + body.size());
+}
 
 // `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines.
 int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::vector<double>& w) {
@@ -119,6 +159,7 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
             std::isfinite(l) ? nlohmann::ordered_json(l) : nlohmann::ordered_json());
     }
     j["scenario"] = sim::spliced_scenario_text(f);
+    if (req.with_uncertainty) j["scenario_with_uncertainty"] = spliced_text(f, true);
     if (boot) {
       auto& jb = j["bootstrap"];
       jb["replicates"] = boot->replicates;
@@ -135,8 +176,10 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
   if (req.yaml) {
     std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
               << (choose ? "auto (threshold " + exact(f.threshold) + ")" : exact(f.threshold))
-              << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n"
-              << sim::spliced_scenario_text(f) << "\n";
+              << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n";
+    if (req.with_uncertainty && !no_uncertainty_reason(f.body).empty())
+      std::cout << "# " << no_uncertainty_reason(f.body) << "\n";
+    std::cout << spliced_text(f, req.with_uncertainty) << "\n";
     return 0;
   }
   std::printf(
@@ -179,6 +222,8 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
 }  // namespace
 
 int fit_command(const FitRequest& req) {
+  if (req.with_uncertainty && !req.yaml && !req.json)
+    throw sim::InputError("--with-uncertainty adds to the scenario text of --yaml or --json");
   if (req.truncate_below && req.truncate_below_column)
     throw sim::InputError("--truncate-below and --truncate-below-column exclude each other");
   if (req.truncate_above && req.truncate_above_column)
@@ -362,6 +407,8 @@ int fit_command(const FitRequest& req) {
                                                         r.covariance.begin() + (row + 1) * k));
       }
       j["scenario"] = sim::scenario_text(r);
+      if (req.with_uncertainty)
+        j["scenario_with_uncertainty"] = with_uncertainty(sim::scenario_text(r), r);
       if (!boots.empty()) {
         const auto& b = boots[i];
         auto& jb = j["bootstrap"];
@@ -387,10 +434,16 @@ int fit_command(const FitRequest& req) {
               << (req.weights ? " --weights " + *req.weights : std::string())
               << ": n = " << x.size()
               << (req.weights ? " (total weight " + fmt(total) + ")" : std::string())
-              << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n"
-              << yaml_key(req.column) << ": " << sim::scenario_text(best) << "\n";
+              << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n";
+    const auto text = [&](const sim::FitResult& r) {
+      return req.with_uncertainty ? with_uncertainty(sim::scenario_text(r), r)
+                                  : sim::scenario_text(r);
+    };
+    if (req.with_uncertainty && !no_uncertainty_reason(best).empty())
+      std::cout << "# " << no_uncertainty_reason(best) << "\n";
+    std::cout << yaml_key(req.column) << ": " << text(best) << "\n";
     for (std::size_t i = 1; i < fits.size(); ++i)
-      std::cout << "# " << yaml_key(req.column) << ": " << sim::scenario_text(fits[i]) << "  # AIC "
+      std::cout << "# " << yaml_key(req.column) << ": " << text(fits[i]) << "  # AIC "
                 << fmt(fits[i].aic) << "\n";
     return 0;
   }
