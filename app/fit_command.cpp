@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "io/csv.hpp"
+#include "io/yaml_reader.hpp"
+#include "sim/distribution_reader.hpp"
 #include "sim/errors.hpp"
 #include "sim/fit.hpp"
 
@@ -65,14 +67,24 @@ std::vector<sim::FitFamily> requested_families(const FitRequest& req) {
   return out;
 }
 
-// `scenario` (a fit's `{family: {...}}`) with the estimates' covariance (k x k, row-major, the
-// parameters' order) as `uncertainty: {normal: {mean, covariance}}` (docs/fit.md, "Parameter
-// uncertainty in a run"); the mean is the parameters in the same shortest decimals. The
-// covariance is symmetrised ((c_ij + c_ji) / 2): the scenario reader refuses an asymmetric one.
-// Without a covariance (an estimate on the sample's boundary), `scenario` unchanged.
-std::string with_uncertainty(const std::string& scenario, const sim::FitResult& fit) {
+// A fit's scenario text with the estimates' covariance (k x k, row-major, the parameters' order)
+// as `uncertainty: {normal: {mean, covariance}}` (docs/fit.md, "Parameter uncertainty in a
+// run"), or the text alone and why not.
+struct UncertainText {
+  std::string text;
+  std::string reason;  // empty: `text` carries the uncertainty
+};
+
+// The mean is the parameters in the same shortest decimals as `scenario`; the covariance is
+// symmetrised ((c_ij + c_ji) / 2: the scenario reader refuses an asymmetric one). The text is
+// read back through the scenario reader: one it would refuse (a covariance that reaches the
+// family's boundary) is not offered.
+UncertainText with_uncertainty(const std::string& scenario, const sim::FitResult& fit) {
   const std::size_t k = fit.params.size();
-  if (fit.covariance.size() != k * k || k == 0) return scenario;
+  if (fit.covariance.size() != k * k || k == 0)
+    return {scenario, std::string(sim::to_string(fit.family)) +
+                          ": no covariance (an estimate on the sample's boundary, or an observed "
+                          "information that is not positive definite)"};
   std::string mean, cov;
   for (std::size_t i = 0; i < k; ++i) {
     mean += (i ? ", " : "") + exact(fit.params[i].value);
@@ -81,17 +93,17 @@ std::string with_uncertainty(const std::string& scenario, const sim::FitResult& 
       cov += (j ? ", " : "") + exact(0.5 * (fit.covariance[i * k + j] + fit.covariance[j * k + i]));
     cov += "]";
   }
-  return scenario.substr(0, scenario.size() - 1) + ", uncertainty: {normal: {mean: [" + mean +
-         "], covariance: [" + cov + "]}}}";
-}
-
-// Why `--with-uncertainty` has nothing to add to a fit, or "".
-std::string no_uncertainty_reason(const sim::FitResult& fit) {
-  const std::size_t k = fit.params.size();
-  if (fit.covariance.size() == k * k && k > 0) return "";
-  return std::string(sim::to_string(fit.family)) +
-         ": no covariance to carry (an estimate on the sample's boundary, or an observed "
-         "information that is not positive definite); the line has no uncertainty";
+  const std::string text = scenario.substr(0, scenario.size() - 1) +
+                           ", uncertainty: {normal: {mean: [" + mean + "], covariance: [" + cov +
+                           "]}}}";
+  sim::Diagnostics diag;
+  const sim::ConfigNode root = io::parse_yaml("value: " + text, diag);
+  if (diag.ok()) sim::parse_uncertain_distribution(*root.find("value"), "value", diag);
+  if (!diag.ok())
+    return {scenario, std::string(sim::to_string(fit.family)) +
+                          ": the scenario reader would refuse its uncertainty: " +
+                          diag.list().front().message};
+  return {text, ""};
 }
 
 struct Skipped {
@@ -101,13 +113,14 @@ struct Skipped {
 
 // The spliced fit's two scenario lines, the body's with its uncertainty when asked for (the
 // tail's parameters stay fixed: only the body's are drawn per path).
-std::string spliced_text(const sim::SplicedFit& f, bool uncertainty) {
+UncertainText spliced_text(const sim::SplicedFit& f, bool uncertainty) {
   const std::string text = sim::spliced_scenario_text(f);
-  if (!uncertainty) return text;
+  if (!uncertainty) return {text, ""};
   const std::string body = sim::scenario_text(f.body);
   const std::size_t at = text.find(body);
-  if (at == std::string::npos) return text;
-  return text.substr(0, at) + with_uncertainty(body, f.body) + text.substr(at + body.size());
+  UncertainText u = with_uncertainty(body, f.body);
+  if (at != std::string::npos) u.text = text.substr(0, at) + u.text + text.substr(at + body.size());
+  return u;
 }
 
 // `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines.
@@ -159,7 +172,11 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
             std::isfinite(l) ? nlohmann::ordered_json(l) : nlohmann::ordered_json());
     }
     j["scenario"] = sim::spliced_scenario_text(f);
-    if (req.with_uncertainty) j["scenario_with_uncertainty"] = spliced_text(f, true);
+    if (req.with_uncertainty) {
+      const UncertainText u = spliced_text(f, true);
+      j["scenario_with_uncertainty"] = u.reason.empty() ? nlohmann::ordered_json(u.text) : nullptr;
+      if (!u.reason.empty()) j["no_uncertainty"] = u.reason;
+    }
     if (boot) {
       auto& jb = j["bootstrap"];
       jb["replicates"] = boot->replicates;
@@ -177,9 +194,9 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
     std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
               << (choose ? "auto (threshold " + exact(f.threshold) + ")" : exact(f.threshold))
               << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n";
-    if (req.with_uncertainty && !no_uncertainty_reason(f.body).empty())
-      std::cout << "# " << no_uncertainty_reason(f.body) << "\n";
-    std::cout << spliced_text(f, req.with_uncertainty) << "\n";
+    const UncertainText u = spliced_text(f, req.with_uncertainty);
+    if (!u.reason.empty()) std::cout << "# no uncertainty: " << u.reason << "\n";
+    std::cout << u.text << "\n";
     return 0;
   }
   std::printf(
@@ -407,8 +424,12 @@ int fit_command(const FitRequest& req) {
                                                         r.covariance.begin() + (row + 1) * k));
       }
       j["scenario"] = sim::scenario_text(r);
-      if (req.with_uncertainty)
-        j["scenario_with_uncertainty"] = with_uncertainty(sim::scenario_text(r), r);
+      if (req.with_uncertainty) {
+        const UncertainText u = with_uncertainty(sim::scenario_text(r), r);
+        j["scenario_with_uncertainty"] =
+            u.reason.empty() ? nlohmann::ordered_json(u.text) : nlohmann::ordered_json();
+        if (!u.reason.empty()) j["no_uncertainty"] = u.reason;
+      }
       if (!boots.empty()) {
         const auto& b = boots[i];
         auto& jb = j["bootstrap"];
@@ -437,14 +458,16 @@ int fit_command(const FitRequest& req) {
               << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n";
     const auto text = [&](const sim::FitResult& r) {
       return req.with_uncertainty ? with_uncertainty(sim::scenario_text(r), r)
-                                  : sim::scenario_text(r);
+                                  : UncertainText{sim::scenario_text(r), ""};
     };
-    if (req.with_uncertainty && !no_uncertainty_reason(best).empty())
-      std::cout << "# " << no_uncertainty_reason(best) << "\n";
-    std::cout << yaml_key(req.column) << ": " << text(best) << "\n";
-    for (std::size_t i = 1; i < fits.size(); ++i)
-      std::cout << "# " << yaml_key(req.column) << ": " << text(fits[i]) << "  # AIC "
-                << fmt(fits[i].aic) << "\n";
+    const UncertainText first = text(best);
+    if (!first.reason.empty()) std::cout << "# no uncertainty: " << first.reason << "\n";
+    std::cout << yaml_key(req.column) << ": " << first.text << "\n";
+    for (std::size_t i = 1; i < fits.size(); ++i) {
+      const UncertainText u = text(fits[i]);
+      std::cout << "# " << yaml_key(req.column) << ": " << u.text << "  # AIC " << fmt(fits[i].aic)
+                << (u.reason.empty() ? "" : "; no uncertainty: " + u.reason) << "\n";
+    }
     return 0;
   }
   const std::string weighted =

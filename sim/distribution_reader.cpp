@@ -283,12 +283,10 @@ ParameterUncertainty parse_uncertainty(const ConfigNode::Entry& entry, const std
       u.lower[i * kMaxUncertainParameters + j] =
           l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
   }
-  // Every draw lies in the parallelepiped mean + L z, |z_i| <= 8: its vertices decide.
+  // Every draw lies in the box mean_i +- 8 sd_i: its corners decide.
   for (unsigned corner = 0; corner < (1u << n); ++corner) {
-    double z[kMaxUncertainParameters], theta[kMaxUncertainParameters];
-    for (std::size_t i = 0; i < n; ++i)
-      z[i] = (corner >> i) & 1u ? kUncertaintyZLimit : -kUncertaintyZLimit;
-    u.parameters(z, theta);
+    double theta[kMaxUncertainParameters];
+    u.corner(corner, theta);
     std::string problem;
     try {
       const Distribution d = u.distribution(theta);
@@ -303,8 +301,8 @@ ParameterUncertainty parse_uncertainty(const ConfigNode::Entry& entry, const std
       diag.error(cov->loc, cp,
                  "too wide for " + std::string(fam.name) + ": a path may draw [" + names +
                      "] = " + numbers_text(theta, n) +
-                     " (the mean + 8 standard deviations along the covariance's Cholesky "
-                     "factor), where " +
+                     " (a corner of the box of the mean +- 8 standard deviations that holds "
+                     "every draw), where " +
                      problem +
                      "; the normal approximation of the estimate does not hold this close to "
                      "the family's boundary");

@@ -14,12 +14,23 @@ std::string_view ParameterUncertainty::name(std::size_t i) const {
 }
 
 void ParameterUncertainty::parameters(const double* z, double* theta) const {
+  double r2 = 0;
+  for (std::size_t j = 0; j < n; ++j) r2 += z[j] * z[j];
+  const double shorten =
+      r2 > kUncertaintyZLimit * kUncertaintyZLimit ? kUncertaintyZLimit / std::sqrt(r2) : 1.0;
   for (std::size_t i = 0; i < n; ++i) {
-    double t = mean[i];
+    double t = 0;
+    for (std::size_t j = 0; j <= i; ++j) t += lower[i * kMaxUncertainParameters + j] * z[j];
+    theta[i] = mean[i] + shorten * t;
+  }
+}
+
+void ParameterUncertainty::corner(unsigned k, double* theta) const {
+  for (std::size_t i = 0; i < n; ++i) {
+    double var = 0;
     for (std::size_t j = 0; j <= i; ++j)
-      t += lower[i * kMaxUncertainParameters + j] *
-           std::clamp(z[j], -kUncertaintyZLimit, kUncertaintyZLimit);
-    theta[i] = t;
+      var += lower[i * kMaxUncertainParameters + j] * lower[i * kMaxUncertainParameters + j];
+    theta[i] = mean[i] + ((k >> i) & 1u ? 1.0 : -1.0) * kUncertaintyZLimit * std::sqrt(var);
   }
 }
 

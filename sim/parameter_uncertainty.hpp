@@ -11,18 +11,20 @@
 // (lognormal {mu, sigma}, lognormal {mean, sd} or [mean, sd], gamma {shape, scale}, ...). On each
 // path theta = mean + L z, L the Cholesky factor of the covariance and z_i the standard normal
 // quantile of the path's input uniform of key.with(i) (PathContext::input_uniform: it follows
-// simulation.sampling, is the same for every option of the path and for any thread count),
-// clamped to [-kUncertaintyZLimit, kUncertaintyZLimit]. The distribution with those parameters is
+// simulation.sampling, is the same for every option of the path and for any thread count); a z
+// longer than kUncertaintyZLimit (|z| > 8: probability 1.3e-14 for two parameters, 4e-13 for
+// four) is shortened to that length, so theta stays in the ellipsoid of Mahalanobis radius 8
+// around the mean. The distribution with those parameters is
 // built once per path; every draw of the path (its claims, its events) comes from it.
 //
 // Rules checked when the scenario is read: the covariance is n x n for the n parameters, symmetric
 // (to 1e-9 of sqrt(c_ii c_jj)) and positive definite (Eigen's Cholesky); `mean`, when given,
-// equals the point parameters (to 1e-9 relative); and every vertex mean + L z, z in {-8, 8}^n, of
-// the parallelepiped that holds every draw is a valid parameter set whose distribution lies in
-// the key's range. The families' parameter domains are convex and the ends of their supports
-// linear in the parameters, so the vertices decide for the whole parallelepiped: no path can draw
+// equals the point parameters (to 1e-9 relative); and every corner of the box mean_i +- 8 sd_i
+// (sd_i = sqrt(c_ii)), which holds that ellipsoid, is a valid parameter set whose distribution
+// lies in the key's range. The families' parameter domains are convex and the ends of their
+// supports linear in the parameters, so the corners decide for the whole box: no path can draw
 // sigma <= 0, a shape <= 0 or a severity that can be negative. Refused otherwise (with the
-// offending vertex), as is a family whose parameters are not a convex set (binomial's whole
+// offending corner), as is a family whose parameters are not a convex set (binomial's whole
 // trials) or are lists (discrete).
 #pragma once
 
@@ -39,8 +41,8 @@ namespace reformsim::sim {
 class PathContext;
 
 inline constexpr std::size_t kMaxUncertainParameters = 4;
-// |z| beyond 8 has probability 1.2e-15: clamping there changes no moment that a run can see, and
-// bounds every draw so that validation can prove it valid.
+// A z beyond radius 8 has probability below 1e-12 (up to four parameters): shortening it changes
+// no moment that a run can see, and bounds every draw so that validation can prove it valid.
 inline constexpr double kUncertaintyZLimit = 8.0;
 
 struct ParameterUncertainty {
@@ -54,8 +56,12 @@ struct ParameterUncertainty {
   bool present() const { return n > 0; }
   // The name of parameter i ("mu").
   std::string_view name(std::size_t i) const;
-  // theta = mean + L z for n standard normals z, each clamped to +-kUncertaintyZLimit.
+  // theta = mean + L z for n standard normals z (shortened to length kUncertaintyZLimit when
+  // longer).
   void parameters(const double* z, double* theta) const;
+  // Corner `k` (0 .. 2^n - 1; bit i: the upper end of parameter i) of the box mean_i +-
+  // kUncertaintyZLimit sd_i that holds every draw.
+  void corner(unsigned k, double* theta) const;
   // The family's distribution at theta (n values, the form's order); throws InputError where the
   // family refuses them.
   Distribution distribution(const double* theta) const;

@@ -28,13 +28,12 @@ SplicedSeverity read_spliced_severity(MapReader& section, double cap_usd) {
       tail.error("threshold_usd", "the severity body has no mass below the tail threshold " +
                                       std::to_string(s.threshold_usd));
     } else if (s.tail_probability > 0.0 && s.threshold_usd > 0.0 && s.body_uncertainty.present()) {
-      // The body's lowest point is linear in its parameters: the draws' vertices decide.
+      // The body's lowest point is linear in its parameters: the corners of the box that holds
+      // every draw decide.
       const ParameterUncertainty& u = s.body_uncertainty;
       for (unsigned corner = 0; corner < (1u << u.n); ++corner) {
-        double z[kMaxUncertainParameters], theta[kMaxUncertainParameters];
-        for (std::size_t i = 0; i < u.n; ++i)
-          z[i] = (corner >> i) & 1u ? kUncertaintyZLimit : -kUncertaintyZLimit;
-        u.parameters(z, theta);
+        double theta[kMaxUncertainParameters];
+        u.corner(corner, theta);
         if (!(u.distribution(theta).cdf(s.threshold_usd) > 0.0)) {
           tail.error("threshold_usd",
                      "the severity body, at parameters its uncertainty may draw, "

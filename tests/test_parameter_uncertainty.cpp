@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "model_support.hpp"
 #include "sim/parameter_uncertainty.hpp"
 #include "sim/special.hpp"
@@ -190,6 +191,39 @@ models:
   EXPECT_GT(corr, 0.5);
 }
 
+// The real-estate model: the fire peril's body parameters drawn per path (shared by every asset
+// class). Recorded with the scenario's covariance; the damage losses move, while every other
+// metric keeps its bits (the draws take their own streams: no other input shifts).
+TEST(ParameterUncertainty, RealEstatePerilSeverityIsDrawnPerPath) {
+  std::string text =
+      testing::read_file(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/la_real_estate.yaml");
+  const std::string fire = "severity: {lognormal: {mu: 7.760, sigma: 1.474}}";
+  const std::size_t at = text.find(fire);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t paths_at = text.find("paths: 4000");
+  ASSERT_NE(paths_at, std::string::npos);
+  text.replace(paths_at, 11, "paths: 1200");
+  const std::string plain = text;
+  text.replace(
+      text.find(fire), fire.size(),
+      "severity: {lognormal: {mu: 7.760, sigma: 1.474}, uncertainty: {normal: {covariance: "
+      "[[0.0036, -0.0009], [-0.0009, 0.0016]]}}}");
+  const sim::Results a = run_scenario(load_text(plain, "re.yaml"));
+  const sim::Results b = run_scenario(load_text(text, "re.yaml"));
+  const auto& mu = input_values(b, "baseline", "real_estate.damage.perils.fire.severity.mu");
+  const auto& sigma = input_values(b, "baseline", "real_estate.damage.perils.fire.severity.sigma");
+  ASSERT_EQ(mu.size(), 1200u);
+  const double n = 1200;
+  EXPECT_NEAR(mean_of(mu), 7.76, 4 * 0.06 / std::sqrt(n));
+  EXPECT_NEAR(cov_of(sigma, sigma), 0.0016, 4 * 0.0016 * std::sqrt(2 / (n - 1)));
+  EXPECT_NEAR(cov_of(mu, sigma), -0.0009, 4 * std::sqrt((0.0036 * 0.0016 + 0.0009 * 0.0009) / n));
+  EXPECT_NE(metric_values(a, "baseline", "real_estate.damage_losses_usd"),
+            metric_values(b, "baseline", "real_estate.damage_losses_usd"));
+  for (const char* key : {"real_estate.damage_events", "real_estate.market_value_usd",
+                          "real_estate.operating_cost_usd"})
+    EXPECT_EQ(metric_values(a, "baseline", key), metric_values(b, "baseline", key)) << key;
+}
+
 // The reader: the form is accepted where the model carries it; the mean defaults to the point
 // estimate; refused elsewhere, and when it cannot hold.
 TEST(ParameterUncertainty, ReaderRules) {
@@ -239,7 +273,8 @@ TEST(ParameterUncertainty, ReaderRules) {
             std::string::npos);
 }
 
-// The per-path parameters: theta = mean + L z with L the lower Cholesky factor; z clamped at 8.
+// The per-path parameters: theta = mean + L z with L the lower Cholesky factor; a z longer than 8
+// shortened to 8; the box that holds every draw is mean +- 8 sd.
 TEST(ParameterUncertainty, ParametersAreMeanPlusCholeskyTimesZ) {
   sim::ParameterUncertainty u;
   u.family = sim::find_family("gamma");
@@ -254,10 +289,13 @@ TEST(ParameterUncertainty, ParametersAreMeanPlusCholeskyTimesZ) {
   u.parameters(z, theta);
   EXPECT_DOUBLE_EQ(theta[0], 5 + 0.5 * 1.5);
   EXPECT_DOUBLE_EQ(theta[1], 1000 - 48 * 1.5 + 64 * -0.25);
-  const double far[] = {-30, 30};
+  const double far[] = {-30, 40};  // length 50: shortened by 8 / 50
   u.parameters(far, theta);
-  EXPECT_DOUBLE_EQ(theta[0], 5 - 0.5 * 8);
-  EXPECT_DOUBLE_EQ(theta[1], 1000 + 48 * 8 + 64 * 8);
+  EXPECT_DOUBLE_EQ(theta[0], 5 + 0.16 * 0.5 * -30);
+  EXPECT_DOUBLE_EQ(theta[1], 1000 + 0.16 * (-48 * -30 + 64 * 40));
+  u.corner(2, theta);  // shape's lower end, scale's upper end
+  EXPECT_DOUBLE_EQ(theta[0], 5 - 8 * 0.5);
+  EXPECT_DOUBLE_EQ(theta[1], 1000 + 8 * 80);
   EXPECT_EQ(u.name(1), "scale");
 }
 
