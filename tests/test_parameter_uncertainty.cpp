@@ -53,6 +53,19 @@ double cov_of(const std::vector<double>& x, const std::vector<double>& y) {
   return s / static_cast<double>(x.size() - 1);
 }
 
+// The drawn pair (x, y) has the bivariate normal's means, variances and covariance, each within
+// 4 standard errors of its estimator (a mean's sqrt(V / n), a variance's V sqrt(2 / (n - 1)),
+// the covariance's sqrt((V_x V_y + C^2) / n)).
+void expect_drawn(const std::vector<double>& x, const std::vector<double>& y, double mean_x,
+                  double mean_y, double var_x, double var_y, double cov) {
+  const double n = static_cast<double>(x.size());
+  EXPECT_NEAR(mean_of(x), mean_x, 4 * std::sqrt(var_x / n));
+  EXPECT_NEAR(mean_of(y), mean_y, 4 * std::sqrt(var_y / n));
+  EXPECT_NEAR(cov_of(x, x), var_x, 4 * var_x * std::sqrt(2 / (n - 1)));
+  EXPECT_NEAR(cov_of(y, y), var_y, 4 * var_y * std::sqrt(2 / (n - 1)));
+  EXPECT_NEAR(cov_of(x, y), cov, 4 * std::sqrt((var_x * var_y + cov * cov) / n));
+}
+
 const std::vector<double>& input_values(const sim::Results& r, const std::string& option,
                                         const std::string& key) {
   static const std::vector<double> kNone;
@@ -71,13 +84,8 @@ TEST(ParameterUncertainty, DrawnParametersHaveTheGivenMeanAndCovariance) {
   const auto& shape = input_values(r, "baseline", "example.cost_per_event_usd.shape");
   const auto& scale = input_values(r, "baseline", "example.cost_per_event_usd.scale");
   ASSERT_EQ(shape.size(), static_cast<std::size_t>(n));
-  const double rn = std::sqrt(static_cast<double>(n));
-  EXPECT_NEAR(mean_of(shape), kA, 4 * std::sqrt(kVarA) / rn);
-  EXPECT_NEAR(mean_of(scale), kB, 4 * std::sqrt(kVarB) / rn);
-  EXPECT_NEAR(cov_of(shape, shape), kVarA, 4 * kVarA * std::sqrt(2.0 / (n - 1)));
-  EXPECT_NEAR(cov_of(scale, scale), kVarB, 4 * kVarB * std::sqrt(2.0 / (n - 1)));
-  // The off-diagonal: -24 against a standard error of 0.41 (a draw without it is 58 s.e. off).
-  EXPECT_NEAR(cov_of(shape, scale), kCov, 4 * std::sqrt((kVarA * kVarB + kCov * kCov) / n));
+  // The off-diagonal: -24 against a standard error of 0.23 (a draw without it is 100 s.e. off).
+  expect_drawn(shape, scale, kA, kB, kVarA, kVarB, kCov);
 }
 
 // (a) The year's event cost S = X_1 + ... + X_N, N Poisson(20), X gamma(k, s) given the path's
@@ -185,10 +193,7 @@ models:
   const auto& incurred = metric_values(r, "baseline", "liability.incurred_usd");
   const auto& claims = metric_values(r, "baseline", "liability.claims");
   ASSERT_EQ(mu.size(), 3000u);
-  const double n = 3000;
-  EXPECT_NEAR(mean_of(mu), 9.2, 4 * 0.3 / std::sqrt(n));
-  EXPECT_NEAR(cov_of(mu, mu), 0.09, 4 * 0.09 * std::sqrt(2 / (n - 1)));
-  EXPECT_NEAR(cov_of(mu, sigma), 0.012, 4 * std::sqrt((0.09 * 0.0036 + 0.012 * 0.012) / n));
+  expect_drawn(mu, sigma, 9.2, 1.1, 0.09, 0.0036, 0.012);
   std::vector<double> mean_claim;
   for (std::size_t i = 0; i < incurred.size(); ++i)
     mean_claim.push_back(claims[i] > 0 ? incurred[i] / claims[i] : 0.0);
@@ -221,10 +226,7 @@ TEST(ParameterUncertainty, RealEstatePerilSeverityIsDrawnPerPath) {
   const auto& mu = input_values(b, "baseline", "real_estate.damage.perils.fire.severity.mu");
   const auto& sigma = input_values(b, "baseline", "real_estate.damage.perils.fire.severity.sigma");
   ASSERT_EQ(mu.size(), 1200u);
-  const double n = 1200;
-  EXPECT_NEAR(mean_of(mu), 7.76, 4 * 0.06 / std::sqrt(n));
-  EXPECT_NEAR(cov_of(sigma, sigma), 0.0016, 4 * 0.0016 * std::sqrt(2 / (n - 1)));
-  EXPECT_NEAR(cov_of(mu, sigma), -0.0009, 4 * std::sqrt((0.0036 * 0.0016 + 0.0009 * 0.0009) / n));
+  expect_drawn(mu, sigma, 7.76, 1.474, 0.0036, 0.0016, -0.0009);
   EXPECT_NE(metric_values(a, "baseline", "real_estate.damage_losses_usd"),
             metric_values(b, "baseline", "real_estate.damage_losses_usd"));
   for (const char* key : {"real_estate.damage_events", "real_estate.market_value_usd",
