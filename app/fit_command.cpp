@@ -13,6 +13,8 @@
 #include <sstream>
 
 #include "io/csv.hpp"
+#include "io/yaml_reader.hpp"
+#include "sim/distribution_reader.hpp"
 #include "sim/errors.hpp"
 #include "sim/fit.hpp"
 
@@ -65,10 +67,61 @@ std::vector<sim::FitFamily> requested_families(const FitRequest& req) {
   return out;
 }
 
+// A fit's scenario text with the estimates' covariance (k x k, row-major, the parameters' order)
+// as `uncertainty: {normal: {mean, covariance}}` (docs/fit.md, "Parameter uncertainty in a
+// run"), or the text alone and why not.
+struct UncertainText {
+  std::string text;
+  std::string reason;  // empty: `text` carries the uncertainty
+};
+
+// The mean is the parameters in the same shortest decimals as `scenario`; the covariance is
+// symmetrised ((c_ij + c_ji) / 2: the scenario reader refuses an asymmetric one). The text is
+// read back through the scenario reader: one it would refuse (a covariance that reaches the
+// family's boundary) is not offered.
+UncertainText with_uncertainty(const std::string& scenario, const sim::FitResult& fit) {
+  const std::size_t k = fit.params.size();
+  if (fit.covariance.size() != k * k || k == 0)
+    return {scenario, std::string(sim::to_string(fit.family)) +
+                          ": no covariance (an estimate on the sample's boundary, or an observed "
+                          "information that is not positive definite)"};
+  std::string mean, cov;
+  for (std::size_t i = 0; i < k; ++i) {
+    mean += (i ? ", " : "") + exact(fit.params[i].value);
+    cov += i ? ", [" : "[";
+    for (std::size_t j = 0; j < k; ++j)
+      cov += (j ? ", " : "") + exact(0.5 * (fit.covariance[i * k + j] + fit.covariance[j * k + i]));
+    cov += "]";
+  }
+  const std::string text = scenario.substr(0, scenario.size() - 1) +
+                           ", uncertainty: {normal: {mean: [" + mean + "], covariance: [" + cov +
+                           "]}}}";
+  sim::Diagnostics diag;
+  const sim::ConfigNode root = io::parse_yaml("value: " + text, diag);
+  if (diag.ok()) sim::parse_uncertain_distribution(*root.find("value"), "value", diag);
+  if (!diag.ok())
+    return {scenario, std::string(sim::to_string(fit.family)) +
+                          ": the scenario reader would refuse its uncertainty: " +
+                          diag.list().front().message};
+  return {text, ""};
+}
+
 struct Skipped {
   sim::FitFamily family;
   std::string reason;
 };
+
+// The spliced fit's two scenario lines, the body's with its uncertainty when asked for (the
+// tail's parameters stay fixed: only the body's are drawn per path).
+UncertainText spliced_text(const sim::SplicedFit& f, bool uncertainty) {
+  const std::string text = sim::spliced_scenario_text(f);
+  if (!uncertainty) return {text, ""};
+  const std::string body = sim::scenario_text(f.body);
+  const std::size_t at = text.find(body);
+  UncertainText u = with_uncertainty(body, f.body);
+  if (at != std::string::npos) u.text = text.substr(0, at) + u.text + text.substr(at + body.size());
+  return u;
+}
 
 // `--spliced U`: the real-estate model's spliced severity, as a table, JSON or scenario lines;
 // `data` holds the rows' truncation and censoring (null: complete data).
@@ -141,6 +194,11 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
       }
     }
     j["scenario"] = sim::spliced_scenario_text(f);
+    if (req.with_uncertainty) {
+      const UncertainText u = spliced_text(f, true);
+      j["scenario_with_uncertainty"] = u.reason.empty() ? nlohmann::ordered_json(u.text) : nullptr;
+      if (!u.reason.empty()) j["no_uncertainty"] = u.reason;
+    }
     if (boot) {
       auto& jb = j["bootstrap"];
       jb["replicates"] = boot->replicates;
@@ -158,8 +216,10 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
     std::cout << "# reformsim fit " << req.file << " --column " << req.column << " --spliced "
               << (choose ? "auto (threshold " + exact(f.threshold) + " by " + rule_text + ")"
                          : exact(f.threshold))
-              << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n"
-              << sim::spliced_scenario_text(f) << "\n";
+              << ": n = " << f.n << ", log-likelihood " << fmt(f.log_likelihood) << "\n";
+    const UncertainText u = spliced_text(f, req.with_uncertainty);
+    if (!u.reason.empty()) std::cout << "# no uncertainty: " << u.reason << "\n";
+    std::cout << u.text << "\n";
     return 0;
   }
   std::printf(
@@ -222,6 +282,8 @@ int spliced_command(const FitRequest& req, const io::CsvColumn& col, const std::
 }  // namespace
 
 int fit_command(const FitRequest& req) {
+  if (req.with_uncertainty && !req.yaml && !req.json)
+    throw sim::InputError("--with-uncertainty adds to the scenario text of --yaml or --json");
   if (req.truncate_below && req.truncate_below_column)
     throw sim::InputError("--truncate-below and --truncate-below-column exclude each other");
   if (req.truncate_above && req.truncate_above_column)
@@ -426,6 +488,12 @@ int fit_command(const FitRequest& req) {
                                                         r.covariance.begin() + (row + 1) * k));
       }
       j["scenario"] = sim::scenario_text(r);
+      if (req.with_uncertainty) {
+        const UncertainText u = with_uncertainty(sim::scenario_text(r), r);
+        j["scenario_with_uncertainty"] =
+            u.reason.empty() ? nlohmann::ordered_json(u.text) : nlohmann::ordered_json();
+        if (!u.reason.empty()) j["no_uncertainty"] = u.reason;
+      }
       if (!boots.empty()) {
         const auto& b = boots[i];
         auto& jb = j["bootstrap"];
@@ -451,11 +519,19 @@ int fit_command(const FitRequest& req) {
               << (req.weights ? " --weights " + *req.weights : std::string())
               << ": n = " << x.size()
               << (req.weights ? " (total weight " + fmt(total) + ")" : std::string())
-              << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n"
-              << yaml_key(req.column) << ": " << sim::scenario_text(best) << "\n";
-    for (std::size_t i = 1; i < fits.size(); ++i)
-      std::cout << "# " << yaml_key(req.column) << ": " << sim::scenario_text(fits[i]) << "  # AIC "
-                << fmt(fits[i].aic) << "\n";
+              << ", best of " << fits.size() << " by AIC (" << fmt(best.aic) << ")\n";
+    const auto text = [&](const sim::FitResult& r) {
+      return req.with_uncertainty ? with_uncertainty(sim::scenario_text(r), r)
+                                  : UncertainText{sim::scenario_text(r), ""};
+    };
+    const UncertainText first = text(best);
+    if (!first.reason.empty()) std::cout << "# no uncertainty: " << first.reason << "\n";
+    std::cout << yaml_key(req.column) << ": " << first.text << "\n";
+    for (std::size_t i = 1; i < fits.size(); ++i) {
+      const UncertainText u = text(fits[i]);
+      std::cout << "# " << yaml_key(req.column) << ": " << u.text << "  # AIC " << fmt(fits[i].aic)
+                << (u.reason.empty() ? "" : "; no uncertainty: " + u.reason) << "\n";
+    }
     return 0;
   }
   const std::string weighted =

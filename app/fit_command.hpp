@@ -31,6 +31,10 @@ struct FitRequest {
   std::uint64_t seed = 1;     // of the bootstrap's streams
   bool json = false;
   bool yaml = false;
+  // With --yaml (or --json's "scenario_with_uncertainty"): the scenario text carries the
+  // estimates' covariance as `uncertainty:` (sim/parameter_uncertainty.hpp), so a run draws the
+  // parameters once per path.
+  bool with_uncertainty = false;
 };
 
 // Throws sim::InputError (exit 2) for unreadable or bad data, naming the file, line and column.

@@ -282,9 +282,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{9007199254740991}));
   auto* fit_json = fit->add_flag("--json", fit_req.json,
                                  "print JSON (numbers that read back as the same doubles)");
-  fit->add_flag("--yaml", fit_req.yaml, "print the best fit as a scenario snippet")
-      ->excludes(fit_json)
-      ->excludes(fit_bootstrap);
+  auto* fit_yaml =
+      fit->add_flag("--yaml", fit_req.yaml, "print the best fit as a scenario snippet");
+  fit_yaml->excludes(fit_json)->excludes(fit_bootstrap);
+  fit->add_flag("--with-uncertainty", fit_req.with_uncertainty,
+                "with --yaml or --json: the scenario text also carries the estimates' "
+                "covariance as `uncertainty:`, drawn once per path in a run");
 
   try {
     app.parse(argc, argv);

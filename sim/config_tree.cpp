@@ -8,10 +8,19 @@
 namespace reformsim::sim {
 namespace {
 
-// A one-key map whose key is a distribution family, e.g. {triangular: [1, 2, 3]}.
-bool names_a_distribution(const ConfigNode& node) {
-  return node.is_map() && node.entries.size() == 1 &&
-         find_family(node.entries.front().key) != nullptr;
+// A one-key map whose key is a distribution family, e.g. {triangular: [1, 2, 3]}, or that and an
+// `uncertainty` of its parameters: the family's name, or nullptr.
+const std::string* distribution_family(const ConfigNode& node) {
+  if (!node.is_map() || node.entries.empty() || node.entries.size() > 2) return nullptr;
+  const std::string* family = nullptr;
+  for (const auto& e : node.entries) {
+    if (find_family(e.key)) {
+      family = &e.key;
+    } else if (e.key != "uncertainty") {
+      return nullptr;
+    }
+  }
+  return node.entries.size() == 1 || node.find("uncertainty") ? family : nullptr;
 }
 
 bool all_named_maps(const ConfigNode& seq) {
@@ -91,10 +100,12 @@ std::string canonical_text(const ConfigNode& node) {
 }
 
 void merge_config(ConfigNode& base, const ConfigNode& patch) {
-  // A distribution of another family replaces the base one; merging the two maps would give
-  // a map naming two distributions. The same family merges its parameters like any map.
-  if (names_a_distribution(base) && names_a_distribution(patch) &&
-      base.entries.front().key != patch.entries.front().key) {
+  // A distribution of another family replaces the base one (with the base's uncertainty, which
+  // is over the base family's parameters); merging the two maps would give a map naming two
+  // distributions. The same family merges its parameters like any map.
+  const std::string* base_family = distribution_family(base);
+  const std::string* patch_family = distribution_family(patch);
+  if (base_family && patch_family && *base_family != *patch_family) {
     base = patch;
     return;
   }

@@ -24,6 +24,11 @@ namespace {
 using State = Distribution::State;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// The message is built only on failure: a model that builds a distribution once per path (its
+// parameters drawn per path, sim/parameter_uncertainty.hpp) allocates nothing for it.
+void require(bool ok, const char* what) {
+  if (!ok) throw InputError(what);
+}
 void require(bool ok, const std::string& what) {
   if (!ok) throw InputError(what);
 }
@@ -34,26 +39,27 @@ std::string fmt(double x) {
 
 // "family: name must be > 0, got x" unless x is positive and finite.
 void require_positive(const char* family, const char* name, double x) {
-  require(x > 0.0 && std::isfinite(x),
-          std::string(family) + ": " + name + " must be > 0, got " + fmt(x));
+  if (!(x > 0.0 && std::isfinite(x)))
+    throw InputError(std::string(family) + ": " + name + " must be > 0, got " + fmt(x));
 }
 
 // "family: need finite min < max, got [min, max]".
 void require_interval(const char* family, double min, double max) {
-  require(
-      std::isfinite(min) && std::isfinite(max) && min < max,
-      std::string(family) + ": need finite min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
+  if (!(std::isfinite(min) && std::isfinite(max) && min < max))
+    throw InputError(std::string(family) + ": need finite min < max, got [" + fmt(min) + ", " +
+                     fmt(max) + "]");
 }
 
 // "family: need min <= mode <= max and min < max, got [min, mode, max]".
 void require_mode_between(const char* family, double min, double mode, double max) {
-  require(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max,
-          std::string(family) + ": need min <= mode <= max and min < max, got [" + fmt(min) + ", " +
-              fmt(mode) + ", " + fmt(max) + "]");
+  if (!(std::isfinite(min) && std::isfinite(max) && min <= mode && mode <= max && min < max))
+    throw InputError(std::string(family) + ": need min <= mode <= max and min < max, got [" +
+                     fmt(min) + ", " + fmt(mode) + ", " + fmt(max) + "]");
 }
 
 void require_probability(const char* family, double p) {
-  require(p >= 0.0 && p <= 1.0, std::string(family) + ": p must be in [0, 1], got " + fmt(p));
+  if (!(p >= 0.0 && p <= 1.0))
+    throw InputError(std::string(family) + ": p must be in [0, 1], got " + fmt(p));
 }
 
 State params(std::initializer_list<double> p) {
@@ -117,7 +123,7 @@ struct Constant {
   static constexpr std::string_view kParams[] = {"value"};
   static constexpr std::size_t kRequired = 1;
   static State make(std::span<const double> v, bool) {
-    require(std::isfinite(v[0]), "constant: value must be finite, got " + fmt(v[0]));
+    if (!std::isfinite(v[0])) throw InputError("constant: value must be finite, got " + fmt(v[0]));
     return params({v[0]});
   }
   static double sample(const State& s, Stream&) { return s.p[0]; }
@@ -180,8 +186,9 @@ struct TruncatedNormal {
     const double mean = v[0], sd = v[1], min = v[2], max = v[3];
     require(std::isfinite(mean), "truncated_normal: mean must be finite");
     require_positive("truncated_normal", "sd", sd);
-    require(min < max,
-            "truncated_normal: need min < max, got [" + fmt(min) + ", " + fmt(max) + "]");
+    if (!(min < max))
+      throw InputError("truncated_normal: need min < max, got [" + fmt(min) + ", " + fmt(max) +
+                       "]");
     State s = params({mean, sd, min, max});
     const double alpha = (min - mean) / sd;
     const double beta = (max - mean) / sd;
@@ -423,8 +430,8 @@ struct Poisson {
   static constexpr std::size_t kRequired = 1;
   static constexpr bool kDiscrete = true;
   static State make(std::span<const double> v, bool) {
-    require(v[0] >= 0.0 && v[0] < kMaxPoissonQuantileMean,
-            "poisson: mean must be in [0, 1e10), got " + fmt(v[0]));
+    if (!(v[0] >= 0.0 && v[0] < kMaxPoissonQuantileMean))
+      throw InputError("poisson: mean must be in [0, 1e10), got " + fmt(v[0]));
     return params({v[0]});
   }
   static double sample(const State& s, Stream& st) {
@@ -453,8 +460,8 @@ struct NegativeBinomial {
   static constexpr std::size_t kRequired = 2;
   static constexpr bool kDiscrete = true;
   static State make(std::span<const double> v, bool) {
-    require(v[0] > 0.0 && v[0] < kMaxPoissonQuantileMean,
-            "negative_binomial: mean must be in (0, 1e10), got " + fmt(v[0]));
+    if (!(v[0] > 0.0 && v[0] < kMaxPoissonQuantileMean))
+      throw InputError("negative_binomial: mean must be in (0, 1e10), got " + fmt(v[0]));
     require_positive("negative_binomial", "dispersion", v[1]);
     return params({v[0], v[1]});
   }

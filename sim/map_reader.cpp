@@ -138,6 +138,16 @@ Distribution MapReader::uncertain(std::string_view key, Distribution fallback, R
   return diag_.list().size() == before ? d : fallback;
 }
 
+UncertainDistribution MapReader::uncertain_parameters(std::string_view key, Distribution fallback,
+                                                      Range range) {
+  const ConfigNode* c = child(key);
+  if (!c) return {fallback, {}};
+  const std::size_t before = diag_.list().size();
+  UncertainDistribution d = parse_uncertain_distribution(*c, path_of(key), diag_, range);
+  if (diag_.list().size() != before) return {fallback, {}};
+  return d;
+}
+
 MapReader MapReader::map(std::string_view key, bool required) {
   return MapReader(child(key, required), path_of(key), diag_);
 }

@@ -13,6 +13,7 @@
 #include "sim/config_tree.hpp"
 #include "sim/diagnostics.hpp"
 #include "sim/distributions.hpp"
+#include "sim/parameter_uncertainty.hpp"
 #include "sim/range.hpp"
 
 namespace reformsim::sim {
@@ -43,6 +44,10 @@ class MapReader {
   std::vector<double> numbers(std::string_view key, Range range = Range::any());
   // A plain number or a distribution (DESIGN.md forms); its support must lie in `range`.
   Distribution uncertain(std::string_view key, Distribution fallback, Range range = Range::any());
+  // The same, where the model carries an `uncertainty:` of the distribution's parameters into
+  // the run (sim/parameter_uncertainty.hpp); without one, uncertainty is left empty.
+  UncertainDistribution uncertain_parameters(std::string_view key, Distribution fallback,
+                                             Range range = Range::any());
   // A nested map (absent: a reader over nothing, whose reads all return their fallbacks).
   MapReader map(std::string_view key, bool required = false);
   // Each element of a sequence of maps, with paths like key[2].

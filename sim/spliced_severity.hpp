@@ -16,6 +16,7 @@
 
 #include "sim/distributions.hpp"
 #include "sim/map_reader.hpp"
+#include "sim/parameter_uncertainty.hpp"
 
 namespace reformsim::sim {
 
@@ -26,6 +27,8 @@ struct SplicedSeverity {
   double shape = 1.0;  // Pareto alpha
   double cap_usd = std::numeric_limits<double>::infinity();
   double body_cdf_at_threshold = 1.0;  // B(u); set by prepare()
+  // The body's parameter uncertainty (sim/parameter_uncertainty.hpp); empty: none.
+  ParameterUncertainty body_uncertainty;
 
   void prepare() { body_cdf_at_threshold = tail_probability > 0.0 ? body.cdf(threshold_usd) : 1.0; }
 
@@ -40,9 +43,20 @@ struct SplicedSeverity {
     }
     return std::min(x, cap_usd);
   }
+
+  // One path's severity when the body's parameters are uncertain: the body at the path's drawn
+  // parameters (body_uncertainty.draw(ctx, key, theta)), prepared. Once per path, never per
+  // draw.
+  SplicedSeverity drawn(const PathContext& ctx, StreamKey key, double* theta) const {
+    SplicedSeverity s = *this;
+    s.body = body_uncertainty.draw(ctx, key, theta);
+    s.prepare();
+    return s;
+  }
 };
 
-// Reads a severity from `section`: its body under `severity` (a distribution, required), its
+// Reads a severity from `section`: its body under `severity` (a distribution, required; with an
+// `uncertainty:` of its parameters, whose every possible draw must pass the checks below), its
 // cap `max_loss_usd` (default `cap_usd`), and an optional `tail: {threshold_usd, probability,
 // shape}`. Refuses a tail with an infinite mean and no cap, and a threshold below all of the
 // body's mass. Problems go to the reader's diagnostics.

@@ -267,6 +267,66 @@ TEST(CliFit, SplicedPrintsTheScenarioSeverityLines) {
   EXPECT_NE(bad.err.find("--spliced fits its own families"), std::string::npos) << bad.err;
 }
 
+// `--with-uncertainty`: the snippet carries the estimates' covariance as `uncertainty:`, and,
+// pasted into a scenario, validates and runs; so does the spliced body's. The JSON's
+// "scenario_with_uncertainty" is the same text.
+TEST(CliFit, WithUncertaintyRoundTripsIntoAScenario) {
+  TempDir dir;
+  const auto line_of = [](const std::string& out, const std::string& key) {
+    const std::size_t at = out.find("\n" + key + ": ");
+    if (at == std::string::npos) return std::string();
+    const std::size_t from = at + key.size() + 3;
+    return out.substr(from, out.find('\n', from) - from);
+  };
+  const auto r = run_reformsim({"fit", kSamples, "--column", "gamma", "--families", "gamma",
+                                "--yaml", "--with-uncertainty"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string gamma = line_of(r.out, "gamma");
+  ASSERT_NE(gamma.find("}, uncertainty: {normal: {mean: ["), std::string::npos) << r.out;
+  EXPECT_EQ(gamma.find("covariance: [[") != std::string::npos &&
+                gamma.find(", 0], [0, ") == std::string::npos,
+            true)
+      << "gamma's shape and scale estimates correlate: " << gamma;
+  const auto j = run_reformsim({"fit", kSamples, "--column", "gamma", "--families", "gamma",
+                                "--json", "--with-uncertainty"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(nlohmann::json::parse(j.out)["fits"][0]["scenario_with_uncertainty"], gamma);
+  EXPECT_EQ(run_reformsim({"fit", kSamples, "--column", "gamma", "--with-uncertainty"}).exit_code,
+            2);
+
+  const auto s = run_reformsim({"fit", kSamples, "--column", "lognormal", "--spliced", "20000",
+                                "--yaml", "--with-uncertainty"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const std::string severity = line_of(s.out, "severity"), tail = line_of(s.out, "tail");
+  ASSERT_NE(severity.find("}, uncertainty: {normal: {mean: ["), std::string::npos) << s.out;
+  ASSERT_FALSE(tail.empty()) << s.out;
+
+  const std::string scenario = dir.file("fitted.yaml");
+  write_file(scenario,
+             "simulation: {paths: 200, horizon_years: 2, seed: 5}\n"
+             "models:\n"
+             "  example:\n"
+             "    events_per_year: 12\n"
+             "    cost_per_event_usd: " +
+                 gamma +
+                 "\n"
+                 "  liability:\n"
+                 "    categories:\n"
+                 "      - name: trips\n"
+                 "        claims_per_year: 30\n"
+                 "        severity: " +
+                 severity +
+                 "\n"
+                 "        tail: " +
+                 tail +
+                 "\n"
+                 "        max_loss_usd: 5000000\n");
+  const auto v = run_reformsim({"validate", scenario});
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  const auto run = run_reformsim({"run", scenario, "-o", dir.file("out.h5")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
 // `--spliced auto`: the threshold of highest profile likelihood among the candidates listed in
 // the JSON, the spliced KS and AD, and with --bootstrap the intervals of the five parameters.
 TEST(CliFit, SplicedAutoChoosesTheThresholdOfHighestProfileLikelihood) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include "models/example/params.hpp"
@@ -26,6 +27,10 @@ class ExampleModel final : public sim::Model {
          sim::Kind::kFlow, sim::Better::kLower, /*held_asset=*/false, /*program_cost=*/true},
     };
     inputs_ = {{"reform_effect", "share of events the reform prevents"}};
+    const sim::ParameterUncertainty& u = p_.cost_uncertainty;
+    for (std::size_t i = 0; i < u.n; ++i)
+      inputs_.push_back({"cost_per_event_usd." + std::string(u.name(i)),
+                         "parameter of the event cost's distribution, drawn for the path"});
     reforms_ = {{"reform", p_.reform.enabled, p_.reform.implementation}};
   }
 
@@ -44,6 +49,13 @@ class ExampleModel final : public sim::Model {
     const double effect =
         p_.reform.enabled ? p_.reform.effect.quantile(ctx.input_uniform(kEffectKey)) : 0.0;
     out.set_input(0, effect);
+    // With uncertain parameters, the path's event-cost distribution: drawn once, here.
+    double theta[sim::kMaxUncertainParameters];
+    const sim::ParameterUncertainty& u = p_.cost_uncertainty;
+    const sim::Distribution path_cost =
+        u.present() ? u.draw(ctx, kCostParametersKey, theta) : sim::Distribution();
+    const sim::Distribution& cost_per_event = u.present() ? path_cost : p_.cost_per_event_usd;
+    for (std::size_t i = 0; i < u.n; ++i) out.set_input(1 + static_cast<int>(i), theta[i]);
     double* events = out.metric(kEvents);
     double* cost = out.metric(kEventCost);
     double* program = out.metric(kReformCost);
@@ -62,7 +74,7 @@ class ExampleModel final : public sim::Model {
       for (std::int64_t i = 0; i < n; ++i) {
         sim::Stream es = ctx.stream(year_key.with(static_cast<std::uint64_t>(i)));
         const double prevent_u = es.uniform();
-        const double c = p_.cost_per_event_usd.sample(es);
+        const double c = cost_per_event.sample(es);
         if (active && prevent_u < effect) continue;
         events[y] += 1.0;
         cost[y] += c;
@@ -74,6 +86,8 @@ class ExampleModel final : public sim::Model {
 
  private:
   static constexpr sim::StreamKey kEffectKey = sim::StreamKey::of("example").with("reform_effect");
+  static constexpr sim::StreamKey kCostParametersKey =
+      sim::StreamKey::of("example").with("cost_per_event_usd").with("parameters");
   static constexpr sim::StreamKey kCountKey = sim::StreamKey::of("example").with("count");
   static constexpr sim::StreamKey kEventKey = sim::StreamKey::of("example").with("event");
 

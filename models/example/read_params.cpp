@@ -8,8 +8,10 @@ Params read_params(sim::MapReader& r, const sim::ModelEnv& env) {
   Params p;
   p.events_per_year = r.number("events_per_year", 50.0, Range::non_negative());
   p.count_law = sim::read_count_law(r, "count");
-  p.cost_per_event_usd = r.uncertain("cost_per_event_usd", sim::Distribution::constant(10000.0),
-                                     Range::non_negative());
+  const sim::UncertainDistribution cost = r.uncertain_parameters(
+      "cost_per_event_usd", sim::Distribution::constant(10000.0), Range::non_negative());
+  p.cost_per_event_usd = cost.point;
+  p.cost_uncertainty = cost.uncertainty;
   p.trend = r.number("trend", 0.0, Range::between(-0.5, 1.0));
   p.factor = sim::read_factor(r, "factor", env.factors);
   p.factor_beta = r.number("factor_beta", 0.0);

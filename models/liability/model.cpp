@@ -103,6 +103,14 @@ class LiabilityModel final : public sim::Model {
       inputs_.push_back({"loss_prevention.reduction." + p_.categories[c].name,
                          "share of the category's claims prevented (0 without the programme)"});
     }
+    // The drawn parameters of each severity whose parameters are uncertain.
+    for (const auto& c : p_.categories) {
+      const sim::ParameterUncertainty& u = c.severity.body_uncertainty;
+      severity_input_.push_back(u.present() ? static_cast<int>(inputs_.size()) : -1);
+      for (std::size_t i = 0; i < u.n; ++i)
+        inputs_.push_back({"categories." + c.name + ".severity." + std::string(u.name(i)),
+                           "parameter of the category's claim severity, drawn for the path"});
+    }
     reforms_ = {
         {"risk_analytics", p_.risk_analytics.enabled, p_.risk_analytics.implementation},
         {"early_settlement", p_.early_settlement.enabled, p_.early_settlement.implementation},
@@ -146,6 +154,7 @@ class LiabilityModel final : public sim::Model {
   std::vector<sim::InputInfo> inputs_;
   std::vector<sim::ReformInfo> reforms_;
   std::vector<std::vector<double>> cumulative_;  // per category: cumulative lag shares
+  std::vector<int> severity_input_;  // per category: its first severity parameter's input, or -1
 };
 
 LiabilityModel::PathDraws LiabilityModel::draw_parameters(const sim::PathContext& ctx,
@@ -197,6 +206,15 @@ void LiabilityModel::simulate_category(const sim::PathContext& ctx, const PathDr
   } else if (lp.input[c] >= 0) {
     out.set_input(lp.input[c], 0.0);
   }
+  // With uncertain parameters, the category's severity on this path: drawn once, here.
+  const sim::ParameterUncertainty& uncertainty = cat.severity.body_uncertainty;
+  double theta[sim::kMaxUncertainParameters];
+  const sim::SplicedSeverity path_severity = uncertainty.present()
+                                                 ? cat.severity.drawn(ctx, cat.severity_key, theta)
+                                                 : sim::SplicedSeverity();
+  const sim::SplicedSeverity& severity = uncertainty.present() ? path_severity : cat.severity;
+  for (std::size_t i = 0; i < uncertainty.n; ++i)
+    out.set_input(severity_input_[c] + static_cast<int>(i), theta[i]);
   const double analytics = p_.risk_analytics.covers[c] ? d.analytics : 0.0;
   const bool settles = p_.early_settlement.covers[c];
   const double mean = cat.claims_per_year * d.frequency;
@@ -230,7 +248,7 @@ void LiabilityModel::simulate_category(const sim::PathContext& ctx, const PathDr
         year_prevented += 1.0;
         continue;
       }
-      const double x = cost_factor * cat.severity.quantile(w);
+      const double x = cost_factor * severity.quantile(w);
       int lag = liability::payment_lag_years(cumulative, v);
       if (lag >= 1 && speed < faster) --lag;
       const int t = a + lag;

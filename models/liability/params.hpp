@@ -23,8 +23,9 @@ struct Category {
   sim::SplicedSeverity severity;
   // Share of a claim's cost paid k years after its incident year (k = 0, 1, ...); adds to 1.
   std::vector<double> payment_lag;
-  // Set-up: stream keys of the yearly count and of each claim.
-  sim::StreamKey count_key, claim_key;
+  // Set-up: stream keys of the yearly count, of each claim, and of the path's severity parameters
+  // (when the severity's parameters are uncertain).
+  sim::StreamKey count_key, claim_key, severity_key;
 };
 
 // What every reform has: when it starts, how fast it reaches full strength, what it costs, and

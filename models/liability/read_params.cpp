@@ -77,6 +77,7 @@ std::vector<Category> read_categories(MapReader& r) {
     c.finish();
     cat.count_key = kModelKey.with("count").with(cat.name);
     cat.claim_key = kModelKey.with("claim").with(cat.name);
+    cat.severity_key = kModelKey.with("severity_parameters").with(cat.name);
     out.push_back(std::move(cat));
   }
   return out;

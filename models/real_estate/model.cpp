@@ -249,6 +249,16 @@ class RealEstateModel final : public sim::Model {
       inputs_.push_back({n + "upfront_payment_usd", "paid at closing (0 without partnerships)"});
       inputs_.push_back({n + "ground_lease_usd", "a year after closing (0 without partnerships)"});
     }
+    // The drawn parameters of each peril severity whose parameters are uncertain (one draw a
+    // path for the peril, shared by every asset class).
+    for (const auto& p : spec_.damage.perils) {
+      severity_keys_.push_back(kRoot.with("damage").with(p.name).with("severity_parameters"));
+      const sim::ParameterUncertainty& u = p.severity.body_uncertainty;
+      if (u.present() && severity_input_ < 0) severity_input_ = static_cast<int>(inputs_.size());
+      for (std::size_t i = 0; i < u.n; ++i)
+        inputs_.push_back({"damage.perils." + p.name + ".severity." + std::string(u.name(i)),
+                           "parameter of the peril's damage severity, drawn for the path"});
+    }
     reforms_ = {
         {"asset_management", spec_.asset_management.enabled, spec_.asset_management.implementation},
         {"disposition", spec_.disposition.accelerated(), spec_.disposition.implementation},
@@ -353,6 +363,8 @@ class RealEstateModel final : public sim::Model {
   std::vector<DealKeys> deal_keys_;
   int ams_input_ = 0;
   int deal_input_ = 0;
+  std::vector<StreamKey> severity_keys_;  // per peril: its severity parameters' key
+  int severity_input_ = -1;  // the first drawn severity parameter's input; -1: none uncertain
   std::size_t horizon_ = 0;
   std::size_t scratch_size_ = 0;
   static constexpr StreamKey kDetectionKey = kRoot.with("asset_management").with("detection_rate");
@@ -583,6 +595,20 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
   double* lease = out.metric(kLeaseIncome);
   double* damage = out.metric(kDamage);
   double* events = out.metric(kDamageEvents);
+  // Where a peril's severity parameters are uncertain, this path's severities, drawn once, here
+  // (one allocation a path, only in a scenario that uses it).
+  std::vector<sim::SplicedSeverity> path_severities;
+  if (severity_input_ >= 0) {
+    path_severities.reserve(n_perils);
+    int input = severity_input_;
+    for (std::size_t p = 0; p < n_perils; ++p) {
+      const sim::SplicedSeverity& sev = spec_.damage.perils[p].severity;
+      double theta[sim::kMaxUncertainParameters];
+      const std::size_t n = sev.body_uncertainty.n;
+      path_severities.push_back(n ? sev.drawn(ctx, severity_keys_[p], theta) : sev);
+      for (std::size_t i = 0; i < n; ++i) out.set_input(input++, theta[i]);
+    }
+  }
   DamageEvents pending;
   for (std::size_t c = 0; c < n_classes; ++c) {
     const auto& cls = spec_.classes[c];
@@ -638,7 +664,8 @@ void RealEstateModel::hold_and_damage(const sim::PathContext& ctx, PathState& st
             sim::checked_count(peril.count.quantile(mean, cs.uniform()), "damage events");
         // Event i's loss from the first uniform of its stream, key year_key.with(i).
         const StreamKey year_key = damage_event_keys_[kp].with(static_cast<std::uint64_t>(y));
-        pending.add(ctx, year_key, n, peril.severity, &damage[y], &class_damage[y]);
+        pending.add(ctx, year_key, n, path_severities.empty() ? peril.severity : path_severities[p],
+                    &damage[y], &class_damage[y]);
         events[y] += static_cast<double>(n);
       }
 
