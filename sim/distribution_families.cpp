@@ -17,6 +17,7 @@
 
 #include "sim/distributions.hpp"
 #include "sim/errors.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -68,18 +69,18 @@ State params(std::initializer_list<double> p) {
   return s;
 }
 
-// Boost's inverse incomplete gamma and beta functions in double precision: by default they
-// promote doubles to long double (x87), about ten times slower, for accuracy a per-path parameter
-// draw does not need (the double evaluation is within a few ulps; tests/test_distributions.cpp
-// checks every quantile against its CDF).
+// Boost's inverse incomplete gamma function in double precision: by default it promotes doubles
+// to long double (x87), about ten times slower, for accuracy a per-path parameter draw does not
+// need (the double evaluation is within a few ulps; tests/test_distributions.cpp checks every
+// quantile against its CDF).
 using QuantilePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
-// Beta(a, b) stretched over [lo, hi]: the law of the beta and PERT families.
+// Beta(a, b) stretched over [lo, hi]: the law of the beta and PERT families; log_b =
+// sim::log_beta(a, b), derived once by `make`. The quantile is sim::beta_quantile (a fraction of
+// the cost of Boost's ibeta_inv, which it matches to ~1e-14: tests/test_special.cpp).
 struct StretchedBeta {
-  double a, b, lo, hi;
-  double quantile(double u) const {
-    return lo + (hi - lo) * boost::math::ibeta_inv(a, b, u, QuantilePolicy());
-  }
+  double a, b, lo, hi, log_b;
+  double quantile(double u) const { return lo + (hi - lo) * beta_quantile(a, b, log_b, u); }
   double cdf(double x) const {
     const double t = (x - lo) / (hi - lo);
     return t <= 0.0 ? 0.0 : t >= 1.0 ? 1.0 : boost::math::ibeta(a, b, t);
@@ -314,7 +315,7 @@ struct Gamma {
   static double support_max(const State&) { return kInf; }
 };
 
-// Beta(a, b) stretched over [min, max] (by default [0, 1]).
+// Beta(a, b) stretched over [min, max] (by default [0, 1]); d[0] = log B(a, b).
 struct Beta : StretchedBetaFamily<Beta> {
   static constexpr std::string_view kName = "beta";
   static constexpr std::string_view kParams[] = {"a", "b", "min", "max"};
@@ -324,14 +325,16 @@ struct Beta : StretchedBetaFamily<Beta> {
     require_positive("beta", "a", v[0]);
     require_positive("beta", "b", v[1]);
     require_interval("beta", min, max);
-    return params({v[0], v[1], min, max});
+    State s = params({v[0], v[1], min, max});
+    s.d[0] = log_beta(v[0], v[1]);
+    return s;
   }
   static double sample(const State& s, Stream& st) {
     const double x = sample_gamma(s.p[0], st);
     const double y = sample_gamma(s.p[1], st);
     return s.p[2] + (s.p[3] - s.p[2]) * (x / (x + y));
   }
-  static StretchedBeta law(const State& s) { return {s.p[0], s.p[1], s.p[2], s.p[3]}; }
+  static StretchedBeta law(const State& s) { return {s.p[0], s.p[1], s.p[2], s.p[3], s.d[0]}; }
 };
 
 struct Triangular {
@@ -372,7 +375,8 @@ struct Triangular {
   static constexpr int kShown = 3;
 };
 
-// A beta on [min, max] shaped by the mode and lambda; d = {alpha, beta} of that beta.
+// A beta on [min, max] shaped by the mode and lambda; d = {alpha, beta, log B(alpha, beta)} of
+// that beta.
 struct Pert : StretchedBetaFamily<Pert> {
   static constexpr std::string_view kName = "pert";
   static constexpr std::string_view kParams[] = {"min", "mode", "max", "lambda"};
@@ -384,6 +388,7 @@ struct Pert : StretchedBetaFamily<Pert> {
     State s = params({min, mode, max, lambda});
     s.d[0] = 1.0 + lambda * (mode - min) / (max - min);
     s.d[1] = 1.0 + lambda * (max - mode) / (max - min);
+    s.d[2] = log_beta(s.d[0], s.d[1]);
     return s;
   }
   static double sample(const State& s, Stream& st) {
@@ -392,7 +397,7 @@ struct Pert : StretchedBetaFamily<Pert> {
     const double y = sample_gamma(s.d[1], st);
     return s.p[0] + (s.p[2] - s.p[0]) * x / (x + y);
   }
-  static StretchedBeta law(const State& s) { return {s.d[0], s.d[1], s.p[0], s.p[2]}; }
+  static StretchedBeta law(const State& s) { return {s.d[0], s.d[1], s.p[0], s.p[2], s.d[2]}; }
 };
 
 struct Pareto {

@@ -6,14 +6,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "io/yaml_reader.hpp"
 #include "model_support.hpp"
 #include "models/procurement/model.hpp"
 #include "models/registry.hpp"
+#include "sim/distributions.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/statistics.hpp"
@@ -124,6 +127,50 @@ TEST(Procurement, PriceFallsWithBiddersAndFlattensBeyondSixToEight) {
   EXPECT_NEAR((1.0 - pc::price_factor(7, a, b)) / a, 1.0 - std::exp(-2.1), 1e-15);
   EXPECT_GT(pc::price_factor(30, a, b), 1.0 - a);
   EXPECT_GE(pc::price_factor(1000, a, b), 1.0 - a);
+}
+
+TEST(Procurement, ReliefStepsGiveThePoissonSearchsCountsForEveryUniform) {
+  // The red-tape lever's table of (n0, n1) steps against sim::PoissonQuantile's search per u at
+  // both means: the relief function encodes the pair, so each step's counts are checked exactly,
+  // at uniforms from a stream, at the CDF's breakpoints themselves and one ulp either side, and
+  // next to 1 (where a CDF that stops growing below 1 sends the search to its cap).
+  const std::pair<double, double> means[] = {{1.3, 1.3123}, {2.0, 2.7}, {1e-9, 0.41},
+                                             {0.25, 9.99},  {4.7, 4.7}, {1.5, 1.5 + 1e-12}};
+  sim::Stream s(31, 7, sim::StreamKey::of("relief_steps"));
+  for (const auto& [before, after] : means) {
+    pc::ReliefSteps steps;
+    ASSERT_TRUE(steps.build(before, after, [](std::int64_t n0, std::int64_t n1) {
+      return 1e4 * static_cast<double>(n0) + static_cast<double>(n1);
+    }));
+    const sim::PoissonQuantile q0(before), q1(after);
+    std::vector<double> u = {0.0, 1e-300, std::nextafter(1.0, 0.0), 1.0 - 0x1p-52};
+    for (double mean : {before, after}) {
+      double p = sim::exp_portable(-mean), f = p;
+      for (int k = 1; k < 40; ++k, p *= mean / k, f += p)
+        u.insert(u.end(), {f, std::nextafter(f, 0.0), std::nextafter(f, 1.0)});
+    }
+    for (int i = 0; i < 20000; ++i) u.push_back(s.uniform());
+    int differing = 0;
+    for (double x : u) {
+      if (!(x < 1.0)) continue;
+      const std::int64_t n0 = q0(x), n1 = q1(x);
+      double r = -1.0;
+      const bool differs = steps.relief(x, r);
+      ASSERT_EQ(differs, n0 != n1) << before << " " << after << " u " << x;
+      if (differs) {
+        ASSERT_EQ(r, 1e4 * static_cast<double>(n0) + static_cast<double>(n1)) << x;
+        ++differing;
+      }
+    }
+    if (after - before > 0.01) {
+      EXPECT_GT(differing, 100) << before << " " << after;
+    }
+  }
+  // Means the search does not sum from exp(-mean): the model searches per u.
+  pc::ReliefSteps steps;
+  const auto relief = [](std::int64_t, std::int64_t) { return 0.0; };
+  EXPECT_FALSE(steps.build(2.0, 10.0, relief));
+  EXPECT_FALSE(steps.build(0.0, 1.0, relief));
 }
 
 TEST(Procurement, GoLiveAndRampShares) {

@@ -14,12 +14,17 @@ spread in either must agree to 1e-9 relative. Exit status 1 when they disagree, 
 errors, 77 when numpy or yaml is missing (ctest: skipped). Speed is reported, never checked.
 
     benches/reference/compare_baselines.py MODEL [SCENARIO] [--paths N] [--repeat R]
+                                           [--before OLD_BENCH_SUMMARY]
+
+Both times are printed: the simulation's CPU (each program's own `cpu_s`) and the whole
+process's (the child's user + system CPU: start-up, reading, numpy's import, output).
 
 MODEL is procurement or real_estate; SCENARIO defaults to scenarios/la_<MODEL>.yaml.
 """
 import argparse
 import atexit
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,6 +75,8 @@ def main():
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "benches",
                                                     "reformsim_bench_summary"),
                     help="the reformsim_bench_summary executable")
+    ap.add_argument("--before", help="a second reformsim_bench_summary (e.g. the build of the "
+                    "commit before a change), timed in the same alternation")
     ap.add_argument("--tolerance", type=float, default=4.0, help="in combined standard errors")
     ap.add_argument("--seed", type=int, help="numpy's seed (default: the scenario's)")
     args = ap.parse_args()
@@ -92,21 +99,46 @@ def main():
     rs_cmd = [args.bench, scenario, "--paths", str(args.paths), "--threads", "1"]
     np_cmd = [sys.executable, os.path.join(HERE, REFERENCES[args.model]), scenario,
               "--paths", str(args.paths)] + (["--seed", str(args.seed)] if args.seed else [])
-    rs_ms, np_ms, rs, ref = [], [], None, None
-    for r in range(args.repeat):  # alternately, so that both see the same machine load
-        rs = run_json(rs_cmd)
-        ref = run_json(np_cmd)
-        rs_ms.append(1000.0 * rs["cpu_s"] / args.paths * 1000.0)
-        np_ms.append(1000.0 * ref["cpu_s"] / args.paths * 1000.0)
-        print(f"run {r + 1}: reformsim {rs_ms[-1]:9.2f} CPU ms / 1,000 paths   numpy "
-              f"{np_ms[-1]:9.2f} CPU ms / 1,000 paths   numpy / reformsim {np_ms[-1] / rs_ms[-1]:6.1f}x")
+    # Per run: the simulation's CPU time as each reports it, and the whole process's (user +
+    # system CPU of the child: start-up, scenario reading, numpy's import, output).
+    runs = {"reformsim": [rs_cmd], "numpy": [np_cmd]}
+    if args.before:
+        runs["before"] = [[args.before] + rs_cmd[1:]]
+    sim_ms = {k: [] for k in runs}
+    proc_ms = {k: [] for k in runs}
+    out = {}
+
+    def timed(cmd):
+        start = resource.getrusage(resource.RUSAGE_CHILDREN)
+        res = run_json(cmd)
+        end = resource.getrusage(resource.RUSAGE_CHILDREN)
+        whole = (end.ru_utime - start.ru_utime) + (end.ru_stime - start.ru_stime)
+        return res, whole
+
+    per_k = 1000.0 * 1000.0 / args.paths  # seconds for all paths -> ms per 1,000 paths
+    for r in range(args.repeat):  # alternately, so that all see the same machine load
+        for name, (cmd,) in runs.items():
+            out[name], whole = timed(cmd)
+            sim_ms[name].append(out[name]["cpu_s"] * per_k)
+            proc_ms[name].append(whole * per_k)
+        print(f"run {r + 1}: " + "   ".join(
+            f"{k} {sim_ms[k][-1]:8.2f} (whole process {proc_ms[k][-1]:8.2f})" for k in runs) +
+            " CPU ms / 1,000 paths")
+    rs, ref = out["reformsim"], out["numpy"]
     cpu, clone = cpu_and_clone()
-    rs_t, np_t = statistics.median(rs_ms), statistics.median(np_ms)
+    med = {k: (statistics.median(sim_ms[k]), statistics.median(proc_ms[k])) for k in runs}
     print(f"{args.model} baseline ({os.path.basename(scenario)}), {args.paths} paths, one core; "
           f"CPU {cpu}; reformsim's clone {clone}")
-    print(f"reformsim  {rs_t:9.2f} CPU ms / 1,000 paths (median of {args.repeat})")
-    print(f"numpy      {np_t:9.2f} CPU ms / 1,000 paths (median of {args.repeat})")
-    print(f"ratio      reformsim is {np_t / rs_t:.1f}x as fast as numpy")
+    for k in runs:
+        print(f"{k:10} {med[k][0]:9.2f} CPU ms / 1,000 paths simulating, {med[k][1]:9.2f} whole "
+              f"process (medians of {args.repeat})")
+    (rs_t, rs_w), (np_t, np_w) = med["reformsim"], med["numpy"]
+    print(f"ratio      reformsim is {np_t / rs_t:.2f}x as fast as numpy simulating, "
+          f"{np_w / rs_w:.2f}x whole process")
+    if args.before:
+        b_t, b_w = med["before"]
+        print(f"before     {np_t / b_t:.2f}x simulating, {np_w / b_w:.2f}x whole process; "
+              f"the change: {b_t / rs_t:.2f}x, {b_w / rs_w:.2f}x")
 
     metrics = [k.split(".", 1)[1] for k in next(iter(ref["results"].values()))]
     return report_agreement(agreement(rs, ref, metrics, args.tolerance, args.model),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -100,7 +101,11 @@ class ProcurementModel final : public sim::Model {
   // The levers as reforms() declares them (ctx.reform(i)).
   enum Reform : std::size_t { kCategoryManagementReform, kRedTapeReform, kOfficeReform };
 
-  ProcurementModel(Params p, int horizon) : p_(std::move(p)), horizon_(horizon) {
+  ProcurementModel(Params p, int horizon, double discount_rate)
+      : p_(std::move(p)), horizon_(horizon), table_rate_(discount_rate) {
+    // The NPV's mid-year discount factors at the scenario's rate, the same for every path.
+    for (int y = 0; y < sim::kMaxHorizonYears; ++y)
+      discount_table_[y] = std::pow(1.0 + table_rate_, -(static_cast<double>(y) + 0.5));
     for (int n = 0; n < kPriceTableBidders; ++n)
       depth_table_[n] = price_depth(static_cast<double>(n));
     // Processing savings and programme cost belong to no category: they are shared among the
@@ -278,6 +283,7 @@ class ProcurementModel final : public sim::Model {
     double* net = out.metric(kNetSavings);
     double* cost = out.metric(kProgramCost);
     double* npv = out.metric(kNpv);
+    pc::ReliefSteps steps;  // the red-tape lever's, rebuilt per category and year
 
     for (std::size_t ci = 0; ci < p_.categories.size(); ++ci) {
       const Category& c = p_.categories[ci];
@@ -315,7 +321,16 @@ class ProcurementModel final : public sim::Model {
                   1.0 - (1.0 - depth * price_depth(n1 + 1)) / (1.0 - depth * price_depth(n0 + 1));
           };
           const double mean_after = extra_bidders_base + added;
-          if (c.extra_bidders.is_poisson()) {
+          if (c.extra_bidders.is_poisson() &&
+              steps.build(extra_bidders_base, mean_after, [&](std::int64_t n0, std::int64_t n1) {
+                return 1.0 -
+                       (1.0 - depth * price_depth(n1 + 1)) / (1.0 - depth * price_depth(n0 + 1));
+              })) {
+            for (int k = 0; k < c.solicitations_per_year; ++k) {
+              double r;
+              if (steps.relief(bids.uniform(), r)) relief += r;
+            }
+          } else if (c.extra_bidders.is_poisson()) {
             const sim::PoissonQuantile extra_before(extra_bidders_base);
             const sim::PoissonQuantile extra_after(mean_after);
             for (int k = 0; k < c.solicitations_per_year; ++k) {
@@ -361,7 +376,9 @@ class ProcurementModel final : public sim::Model {
       net[y] = cm_savings[y] + competition[y] + processing[y] - leaked[y];
       processing_net[y] = processing[y];
       avoided[y] += processing[y];
-      const double discount = std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
+      const double discount = npv_rate == table_rate_
+                                  ? discount_table_[y]
+                                  : std::pow(1.0 + npv_rate, -(static_cast<double>(y) + 0.5));
       npv_sum += (net[y] - cost[y]) * discount;
       for (int g = 0; g < kFundGroups; ++g) {
         const double f = spend_fund_shares_[g];
@@ -400,6 +417,8 @@ class ProcurementModel final : public sim::Model {
   static constexpr int kPriceTableBidders = 64;
   Params p_;
   int horizon_;
+  double table_rate_;                                  // the rate of discount_table_
+  double discount_table_[sim::kMaxHorizonYears] = {};  // (1 + rate)^-(y + 0.5)
   double depth_table_[kPriceTableBidders] = {};
   double spend_fund_shares_[kFundGroups] = {};
   std::vector<sim::MetricInfo> metrics_;
@@ -415,7 +434,8 @@ std::unique_ptr<sim::Model> make_procurement_model(sim::MapReader& r, const sim:
                                   "solicitations (competition.solicitations_per_year, summed over "
                                   "the categories)");
   r.finish();
-  return std::make_unique<ProcurementModel>(std::move(p), env.settings.horizon_years);
+  return std::make_unique<ProcurementModel>(std::move(p), env.settings.horizon_years,
+                                            env.settings.discount_rate);
 }
 
 }  // namespace reformsim::models

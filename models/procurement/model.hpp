@@ -85,8 +85,12 @@
 //   assumptions.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <memory>
 
+#include "sim/elementary.hpp"
 #include "sim/model.hpp"
 
 namespace reformsim::models {
@@ -107,6 +111,73 @@ double live_fraction(int year, double go_live_years);
 
 // Share of the red-tape reform's added bidders reached in year y (linear over ramp_years).
 double ramp_share(int year, int start_year_offset, double ramp_years);
+
+// One category-year's solicitations under the red-tape reform draw their extra bidders before
+// and after it from one uniform u each, by Poisson inversion at two means (two counts, a
+// monotone coupling), and a solicitation's price relief depends on that pair of counts alone.
+// sim::PoissonQuantile searches the Poisson CDF afresh for every u (a division a step); for
+// means in (0, 10), where it sums the CDF from exp(-mean) (sim/distributions.cpp), this builds
+// the two searches' CDF values once by the same recurrence, so the same values, and merges their
+// breakpoints into the steps of u on which the pair, and so the relief, is constant. A step's
+// relief is computed once by the caller's formula and added per solicitation in the same order:
+// the same bits as the search per u.
+class ReliefSteps {
+ public:
+  // False where a mean is outside (0, 10) or its CDF needs more than kMaxCdf values (then the
+  // caller searches per u). relief(n0, n1) is called once for each step with n0 != n1.
+  template <class Relief>
+  bool build(double mean_before, double mean_after, Relief relief) {
+    if (!cdf(mean_before, before_, nb_) || !cdf(mean_after, after_, na_)) return false;
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    n_ = 0;
+    for (int i = 0, j = 0;;) {
+      const double fb = i < nb_ ? before_[i] : kInf, fa = j < na_ ? after_[j] : kInf;
+      const double upper = std::min(fb, fa);
+      // The search's count for u in (previous upper, upper]: its first k with u <= F(k), or its
+      // cap of 1000 where F stopped growing below 1.
+      const std::int64_t n0 = i < nb_ ? i : kSearchCap, n1 = j < na_ ? j : kSearchCap;
+      steps_[n_++] = {upper, n0 != n1 ? relief(n0, n1) : 0.0, n0 != n1};
+      if (upper == kInf) return true;
+      if (fb == upper) ++i;
+      if (fa == upper) ++j;
+    }
+  }
+  // The relief of a solicitation whose uniform is u, and whether the counts differ.
+  bool relief(double u, double& value) const {
+    int s = 0;
+    while (u > steps_[s].upper) ++s;
+    value = steps_[s].relief;
+    return steps_[s].differs;
+  }
+
+ private:
+  static constexpr int kMaxCdf = 96;
+  static constexpr std::int64_t kSearchCap = 1000;  // the search's cap (sim/distributions.cpp)
+  struct Step {
+    double upper, relief;
+    bool differs;
+  };
+  // F(0), F(1), ... as poisson_quantile_small sums them, up to the first F >= 1 or the last
+  // value before F stops growing (then every later one is the same, and the search runs to its
+  // cap).
+  static bool cdf(double mean, double* f, int& n) {
+    if (!(mean > 0.0 && mean < 10.0)) return false;
+    double p = sim::exp_portable(-mean), sum = p;
+    f[0] = sum;
+    n = 1;
+    for (std::int64_t k = 1; sum < 1.0; ++k) {
+      p *= mean / static_cast<double>(k);
+      const double next = sum + p;
+      if (next == sum) break;
+      if (n == kMaxCdf) return false;
+      f[n++] = sum = next;
+    }
+    return true;
+  }
+  double before_[kMaxCdf], after_[kMaxCdf];
+  int nb_ = 0, na_ = 0, n_ = 0;
+  Step steps_[2 * kMaxCdf + 1];
+};
 
 }  // namespace procurement
 
