@@ -44,7 +44,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="reformsim-h5py-")
     try:
         out = os.path.join(tmp, "example.h5")
-        run = subprocess.run([binary, "run", scenario, "-o", out, "--paths", "1200", "--quiet"],
+        run = subprocess.run([binary, "run", scenario, "-o", out, "--paths", "1200", "--quiet",
+                              "--keep-paths", "all"],
                              capture_output=True, text=True)
         check(run.returncode == 0, "run failed: " + run.stderr)
 

@@ -34,8 +34,9 @@ RunResult run(const std::string& scenario, const std::string& out, const std::st
   return testing::run_reformsim(args);
 }
 
-bool fiscal(const std::string& model) {
-  return model == sim::kFiscalModel;
+// Kept per path by --keep-paths headline: the General Fund net budget and programme cost.
+bool headline(const std::string& key) {
+  return key == "fiscal.net_budget_usd" || key == "fiscal.program_cost_usd";
 }
 
 // More paths than one chunk (4,096), so that the streamed statistics cross chunks.
@@ -55,14 +56,16 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
   EXPECT_EQ(fn.results.settings.keep_paths, sim::KeepPaths::kNone);
   EXPECT_EQ(fh.format_version, io::kResultsFormatVersion);
 
-  // headline: the fiscal roll-up and the inputs, bit for bit those of all; none: nothing.
+  // headline: the net budget, the programme cost and the inputs, bit for bit those of all (the
+  // inputs an option shares with an earlier one held once); none: nothing.
+  std::size_t shared = 0;
   for (std::size_t o = 0; o < fa.results.options.size(); ++o) {
     const auto& a = fa.results.options[o];
     const auto& h = fh.results.options[o];
     std::size_t kept = 0;
     for (const auto& m : a.metrics) {
       const sim::MetricSeries* hm = h.metric(m.key());
-      EXPECT_EQ(hm != nullptr, fiscal(m.model)) << m.key();
+      EXPECT_EQ(hm != nullptr, headline(m.key())) << m.key();
       if (hm) {
         EXPECT_EQ(hm->values, m.values) << m.key();
         ++kept;
@@ -70,11 +73,25 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
     }
     EXPECT_EQ(kept, h.metrics.size());
     ASSERT_EQ(h.inputs.size(), a.inputs.size());
-    for (std::size_t i = 0; i < a.inputs.size(); ++i)
-      EXPECT_EQ(h.inputs[i].values, a.inputs[i].values);
+    for (std::size_t i = 0; i < a.inputs.size(); ++i) {
+      EXPECT_EQ(fh.results.input_values(h.inputs[i]), a.inputs[i].values) << h.inputs[i].key();
+      EXPECT_EQ(h.inputs[i].same_as < 0, !h.inputs[i].values.empty()) << h.inputs[i].key();
+      // Shared exactly when an earlier option has the same values in all.
+      bool same = false;
+      for (std::size_t e = 0; e < o; ++e) {
+        const sim::InputSeries* other = fa.results.options[e].input(a.inputs[i].key());
+        same = same || (other && other->values == a.inputs[i].values);
+      }
+      EXPECT_EQ(h.inputs[i].same_as >= 0, same) << a.name << " " << h.inputs[i].key();
+      EXPECT_LT(h.inputs[i].same_as, static_cast<int>(o));
+      shared += h.inputs[i].same_as >= 0 ? 1 : 0;
+    }
     EXPECT_TRUE(fn.results.options[o].metrics.empty());
     EXPECT_TRUE(fn.results.options[o].inputs.empty());
   }
+  // The options draw the example model's inputs from the same streams (common random numbers).
+  EXPECT_GT(shared, 0u);
+  EXPECT_EQ(testing::run_reformsim({"verify", head}).exit_code, 0);
 
   const sim::SummaryTable sa = io::read_summary(all), sh = io::read_summary(head),
                           sn = io::read_summary(none);
@@ -93,7 +110,7 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
         const sim::Summary& h = mh.aggregates[i].second;
         const sim::Summary& n = mn.aggregates[i].second;
         // Streamed statistics are the same bits whichever mode streams them.
-        if (fiscal(ma.model)) {  // kept with headline: exact
+        if (headline(ma.key())) {  // kept with headline: exact
           EXPECT_EQ(sim::to_row(h), sim::to_row(a)) << ma.key();
         } else {
           EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
