@@ -140,7 +140,7 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   }
   if (budget <= 0.0) return;
   // A run that keeps only some arrays holds those, and one chunk of every array
-  // (kStreamChunkPaths) while it is folded into the streamed statistics.
+  // (stream_chunk_paths) while it is folded into the streamed statistics.
   const sim::Results layout = engine.allocate(0);
   sim::Results keeps = layout;
   keeps.settings.keep_paths = keep;
@@ -149,7 +149,8 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                               : static_cast<double>(sim::kept_bytes_per_path(keeps));
   const double chunk = keep == sim::KeepPaths::kAll
                            ? 0.0
-                           : static_cast<double>(engine.bytes_per_path()) * kStreamChunkPaths;
+                           : static_cast<double>(engine.bytes_per_path() *
+                                                 stream_chunk_paths(engine.bytes_per_path()));
   const double need = keep == sim::KeepPaths::kAll
                           ? static_cast<double>(engine.estimate_peak_bytes(paths, threads))
                           : static_cast<double>(engine.estimate_peak_bytes(0, threads)) + chunk +
@@ -534,9 +535,10 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
       run.stream->count_best_and_targets(sc.options.size() > 1 ? sc.targets
                                                                : std::vector<sim::Target>{});
   }
+  const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
   const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& into) {
-    for (std::uint64_t b = begin; b < end; b += kStreamChunkPaths) {
-      const std::uint64_t e = std::min(end, b + kStreamChunkPaths);
+    for (std::uint64_t b = begin; b < end; b += chunk_paths) {
+      const std::uint64_t e = std::min(end, b + chunk_paths);
       if (part.paths < e - b) part.resize_paths(e - b);
       part.first_path = b;
       runner.run(b, e, part);

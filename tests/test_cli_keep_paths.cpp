@@ -8,9 +8,12 @@
 #include <cmath>
 
 #include "app/report.hpp"
+#include "app/run_steps.hpp"
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
 #include "scenarios.hpp"
 #include "sim/engine.hpp"
 #include "sim/streaming.hpp"
@@ -228,6 +231,21 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
   EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
   EXPECT_EQ(io::read_results(out).results.options[1].metrics[1].values,
             io::read_results(plain).results.options[1].metrics[1].values);
+}
+
+// A streamed run simulates as many paths at a time as fit in 64 MiB, a multiple of 64 between
+// 256 and 4,096: the chunk, not the paths, is what a run without per-path arrays holds.
+TEST(CliKeepPaths, ChunksFitTheirMemory) {
+  using app::run_steps::stream_chunk_paths;
+  EXPECT_EQ(stream_chunk_paths(1000), 4096u);    // 67,108 fit: capped
+  EXPECT_EQ(stream_chunk_paths(91'136), 704u);   // 736.4 fit: down to a multiple of 64
+  EXPECT_EQ(stream_chunk_paths(1 << 20), 256u);  // 64 fit: raised to 256
+  EXPECT_EQ(stream_chunk_paths(0), 256u);
+  const sim::Scenario la =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/los_angeles.yaml",
+                        models::default_registry());
+  const std::size_t bytes = sim::Engine(la).bytes_per_path();
+  EXPECT_LE(stream_chunk_paths(bytes) * bytes, app::run_steps::kStreamChunkBytes);
 }
 
 }  // namespace

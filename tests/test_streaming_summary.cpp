@@ -181,8 +181,11 @@ TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
   for (const char* name : {"base", "other", "light", "strong", "twin"}) {
     sim::OptionResults& o = layout.options.emplace_back();
     o.name = name;
-    o.metrics.push_back({sim::kFiscalModel, {sim::kNetBudgetMetric, "USD"}, {}});
-    o.metrics.push_back({"m", {"cost_usd", "USD"}, {}});
+    sim::MetricInfo net, cost;
+    net.name = sim::kNetBudgetMetric;
+    cost.name = "cost_usd";
+    o.metrics.push_back({sim::kFiscalModel, net, {}});
+    o.metrics.push_back({"m", cost, {}});
     o.inputs.push_back({"m", {"rate", ""}, {}});
   }
   sim::Results kept = sim::kept_layout(layout);
