@@ -248,5 +248,19 @@ TEST(CliKeepPaths, ChunksFitTheirMemory) {
   EXPECT_LE(stream_chunk_paths(bytes) * bytes, app::run_steps::kStreamChunkBytes);
 }
 
+// Without the flag a run keeps the headline; with --breakdown (which asks for its groups'
+// arrays) every array. Straight through run_command: keeping_all does not add the flag.
+TEST(CliKeepPaths, HeadlineIsTheDefault) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kCliScenario);
+  const std::string plain = dir.file("plain.h5"), groups = dir.file("groups.h5");
+  RunResult r = testing::run_command({REFORMSIM_BINARY, "run", scenario, "-o", plain, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::run_command({REFORMSIM_BINARY, "run", scenario, "-o", groups, "-q", "--breakdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(io::read_results(plain).results.settings.keep_paths, sim::KeepPaths::kHeadline);
+  EXPECT_EQ(io::read_results(groups).results.settings.keep_paths, sim::KeepPaths::kAll);
+}
+
 }  // namespace
 }  // namespace reformsim
