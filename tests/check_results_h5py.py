@@ -66,7 +66,8 @@ def main():
             check(created.endswith("Z") and "T" in created, "created " + created)
             paths, years = int(a["paths"]), int(a["horizon_years"])
             check(paths == 1200, "paths attribute")
-            check(as_text(a["overrides"]) == "--paths 1200", "overrides: %r" % a["overrides"])
+            check(as_text(a["overrides"]) == "--paths 1200 --keep-paths all",
+                  "overrides: %r" % a["overrides"])
             options = as_texts(a["options"])
             check(as_text(a["baseline"]) in options, "baseline not among options")
             check(as_texts(a["factors"]) == ["economy"], "factors: %r" % list(a["factors"]))
