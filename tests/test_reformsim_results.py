@@ -661,7 +661,8 @@ class SweepFiles(unittest.TestCase):
         cls.sweep = os.path.join(TMP, "sweep.h5")
         cls.alone = os.path.join(TMP, "alone.h5")
         for args in (["--sweep", "simulation.discount_rate=0.02,0.06,0.14", "-o", cls.sweep],
-                     ["--set", "simulation.discount_rate=0.06", "-o", cls.alone]):
+                     ["--set", "simulation.discount_rate=0.06", "-o", cls.alone,
+                      "--keep-paths", "all"]):  # every array, as a sweep's variant keeps
             run = subprocess.run([BINARY, "run", scenario, "--quiet"] + args,
                                  capture_output=True, text=True)
             if run.returncode != 0:
