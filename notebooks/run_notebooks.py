@@ -41,12 +41,6 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # The notebooks that read a sweep file (docs/results-format.md, "Sweep files"); the others read
 # a plain one (or one variant of a sweep, opened with open_results(path, variant)).
 SWEEP_NOTEBOOKS = ("sweep.ipynb",)
-# Notebooks that read per-path arrays of the models' metrics: they need a file written with
-# `reformsim run --keep-paths all` (the default, headline, keeps the net budget, the programme
-# cost and the inputs per path; docs/results-format.md).
-MODEL_NOTEBOOKS = ("procurement.ipynb", "real_estate.ipynb", "workforce_injury.ipynb")
-
-
 def keep_paths(path: str) -> str:
     """The file's root attribute keep_paths ("all" when absent, as in files before version 6)."""
     import h5py
@@ -146,20 +140,14 @@ def main(argv=None) -> int:
             print("run_notebooks: %s: no such notebook" % nb, file=sys.stderr)
             return 2
     kept = keep_paths(args.results)
-    needs_all = [nb for nb in notebooks if os.path.basename(nb) in MODEL_NOTEBOOKS]
-    if kept != "all" and needs_all:
-        names = ", ".join(os.path.basename(nb) for nb in needs_all)
-        if args.notebooks:
-            print("run_notebooks: %s: %s read the models' per-path arrays, and the run kept %s "
-                  "(--keep-paths %s); run it with --keep-paths all"
-                  % (args.results, names, "no per-path arrays" if kept == "none"
-                     else "only the headline's", kept), file=sys.stderr)
-            return 2
-        print("run_notebooks: note: %s kept %s per path (--keep-paths %s): skipping %s, which "
-              "read the models' per-path arrays (run with --keep-paths all for them)"
-              % (args.results, "nothing" if kept == "none" else "the headline", kept, names),
+    if kept != "all":
+        # The notebooks read the models' metrics per path (every one of them, the comparison's
+        # per-model sections included): refused before any runs, naming the flag.
+        print("run_notebooks: %s: the notebooks read the models' per-path arrays, and the run "
+              "kept %s (--keep-paths %s); run it with --keep-paths all"
+              % (args.results, "none" if kept == "none" else "only the headline's", kept),
               file=sys.stderr)
-        notebooks = [nb for nb in notebooks if nb not in needs_all]
+        return 2
     os.makedirs(args.out, exist_ok=True)
     paths = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = PACKAGE_ROOT + (os.pathsep + paths if paths else "")
