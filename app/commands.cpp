@@ -140,7 +140,7 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   }
   if (budget <= 0.0) return;
   // A run that keeps only some arrays holds those, and one chunk of every array
-  // (kStreamChunkPaths) while it is folded into the streamed statistics.
+  // (stream_chunk_paths) while it is folded into the streamed statistics.
   const sim::Results layout = engine.allocate(0);
   sim::Results keeps = layout;
   keeps.settings.keep_paths = keep;
@@ -149,7 +149,8 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                               : static_cast<double>(sim::kept_bytes_per_path(keeps));
   const double chunk = keep == sim::KeepPaths::kAll
                            ? 0.0
-                           : static_cast<double>(engine.bytes_per_path()) * kStreamChunkPaths;
+                           : static_cast<double>(engine.bytes_per_path() *
+                                                 stream_chunk_paths(engine.bytes_per_path()));
   const double need = keep == sim::KeepPaths::kAll
                           ? static_cast<double>(engine.estimate_peak_bytes(paths, threads))
                           : static_cast<double>(engine.estimate_peak_bytes(0, threads)) + chunk +
@@ -171,13 +172,13 @@ void check_keep_paths(const sim::Scenario& sc) {
   const sim::KeepPaths keep = sc.settings.keep_paths;
   if (keep == sim::KeepPaths::kAll || !sc.precision) return;
   const std::string& metric = sc.precision->metric;
-  const std::string fiscal = std::string(sim::kFiscalModel) + ".";
-  if (keep == sim::KeepPaths::kHeadline && metric.rfind(fiscal, 0) == 0) return;
+  const bool headline = sim::is_headline_metric(metric);
+  if (keep == sim::KeepPaths::kHeadline && headline) return;
   throw sim::InputError(sc.file + ": --keep-paths " + sim::keep_paths_name(keep) +
                         ": the precision target's metric '" + metric +
                         "' needs its per-path array, which this mode does not keep; use "
                         "--keep-paths " +
-                        (metric.rfind(fiscal, 0) == 0 ? "headline or all" : "all"));
+                        (headline ? "headline or all" : "all"));
 }
 
 void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric) {
@@ -189,11 +190,11 @@ void check_kept_paths(const std::string& file, const sim::Results& r, const std:
                           "and the run kept no per-path arrays (" +
                           mode + "); run with --keep-paths headline or all");
   if (keep == sim::KeepPaths::kHeadline && !metric.empty() && !r.options.empty() &&
-      !r.options.front().metric(metric) &&
-      metric.rfind(std::string(sim::kFiscalModel) + ".", 0) != 0)
+      !r.options.front().metric(metric))
     throw sim::InputError(file + ": --metric " + metric +
-                          ": the run kept the per-path arrays of the fiscal roll-up only (" + mode +
-                          "); run with --keep-paths all for this metric");
+                          ": the run kept the per-path arrays of fiscal.net_budget_usd and "
+                          "fiscal.program_cost_usd only (" +
+                          mode + "); run with --keep-paths all for this metric");
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -314,11 +315,19 @@ std::string apply_command_line(sim::Scenario& sc, const RunRequest& req) {
     sc.settings.breakdown_paths = true;
     overrides += " --breakdown";
   }
-  const auto keep = sim::parse_keep_paths(req.keep_paths);
+  // Not given: headline, unless the run asks for arrays headline does not keep (--breakdown's,
+  // or a precision target's metric outside the headline), then all. The provenance records the
+  // mode when it is not headline.
+  std::string keep_text = req.keep_paths;
+  if (keep_text.empty())
+    keep_text = req.breakdown || (sc.precision && !sim::is_headline_metric(sc.precision->metric))
+                    ? "all"
+                    : "headline";
+  const auto keep = sim::parse_keep_paths(keep_text);
   if (!keep)
     throw sim::InputError("--keep-paths " + req.keep_paths + ": expected all, headline or none");
   sc.settings.keep_paths = *keep;
-  if (*keep != sim::KeepPaths::kAll) overrides += " --keep-paths " + req.keep_paths;
+  if (*keep != sim::KeepPaths::kHeadline) overrides += " --keep-paths " + keep_text;
   if (!overrides.empty()) overrides.erase(0, 1);
   return overrides;
 }
@@ -354,6 +363,8 @@ std::string resume_command(const RunRequest& req, double every) {
   }
   if (!req.baseline.empty()) cmd += " --baseline " + shell_word(req.baseline);
   for (const auto& set : req.sets) cmd += " --set " + shell_word(set);
+  if (!req.keep_paths.empty()) cmd += " --keep-paths " + req.keep_paths;
+  if (req.breakdown) cmd += " --breakdown";
   char every_text[32];
   std::snprintf(every_text, sizeof every_text, "%g", every);
   return cmd + " --checkpoint-every " + every_text + " --resume";
@@ -524,9 +535,10 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
       run.stream->count_best_and_targets(sc.options.size() > 1 ? sc.targets
                                                                : std::vector<sim::Target>{});
   }
+  const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
   const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& into) {
-    for (std::uint64_t b = begin; b < end; b += kStreamChunkPaths) {
-      const std::uint64_t e = std::min(end, b + kStreamChunkPaths);
+    for (std::uint64_t b = begin; b < end; b += chunk_paths) {
+      const std::uint64_t e = std::min(end, b + chunk_paths);
       if (part.paths < e - b) part.resize_paths(e - b);
       part.first_path = b;
       runner.run(b, e, part);
@@ -651,10 +663,12 @@ int run_scenario(const RunRequest& req, const Team& team) {
   std::vector<io::SweepVariant> section;
   sim::Scenario sc = load_run_scenario(req, team, {}, &section);
   if (!section.empty() || !req.sweeps.empty() || !req.variant.empty()) {
-    if (req.keep_paths != "all")
+    if (!req.keep_paths.empty() && req.keep_paths != "all")
       throw sim::InputError(req.scenario + ": --keep-paths " + req.keep_paths +
                             ": a sweep keeps every per-path array; run it with --keep-paths all");
-    return run_sweep(req, team, section);
+    RunRequest sweep = req;
+    sweep.keep_paths = "all";
+    return run_sweep(sweep, team, section);
   }
   PreparedRun run = build_run(sc, req, team);
   const Progress::Mode mode =

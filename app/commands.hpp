@@ -39,7 +39,9 @@ struct RunRequest {
   std::vector<std::string> sweeps;  // --sweep KEY.PATH=V1,V2,... (a grid when several)
   std::string variant;              // run only this variant of the sweep (name or index)
   bool breakdown = false;           // write the breakdown metrics' per-path arrays too
-  std::string keep_paths = "all";   // all, headline or none (sim/streaming_summary.hpp)
+  // all, headline or none (sim/streaming_summary.hpp); empty: not given, headline (all for a
+  // sweep, with --breakdown, or a precision target on a metric outside the headline).
+  std::string keep_paths;
 };
 
 // Parses a memory size: bytes, or a number with K, M, G or T (powers of 1024), e.g. "1.5G".

@@ -128,11 +128,12 @@ int main(int argc, char** argv) {
                 "also write the per-path arrays of breakdown metrics (per department, category, "
                 "asset class); their statistics are written always");
   run->add_option("--keep-paths", run_req.keep_paths,
-                  "which per-path arrays to keep in memory and write: all; headline (the fiscal "
-                  "roll-up and the per-path inputs: sensitivity, EVPPI, targets, ROI); none (the "
-                  "statistics only). The others' statistics are streamed (docs/results-format.md)")
-      ->check(CLI::IsMember({"all", "headline", "none"}))
-      ->capture_default_str();
+                  "which per-path arrays to keep in memory and write: headline (the default: the "
+                  "net budget, programme cost and per-path inputs: sensitivity, EVPPI, targets, "
+                  "ROI); all (every metric's, for per-path analysis of the models' metrics; a "
+                  "sweep always keeps all); none (the statistics only). The others' statistics "
+                  "are streamed (docs/results-format.md)")
+      ->check(CLI::IsMember({"all", "headline", "none"}));
   run->add_flag("--json", run_req.json,
                 "print the summary and the comparison as JSON (numbers that read back as the "
                 "same doubles); input errors too, as `validate --json` does");

@@ -2,6 +2,7 @@
 // variant. Internal to the program.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -37,9 +38,17 @@ void check_output(const std::string& output, const std::string& input, bool forc
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                   const std::string& max_memory, const std::string& scenario,
                   sim::KeepPaths keep = sim::KeepPaths::kAll);
-// Paths a run that keeps only some per-path arrays simulates at a time (all arrays, then
-// folded into the streamed statistics and dropped): 25 KB a path on the LA scenario, ~100 MB.
-inline constexpr std::uint64_t kStreamChunkPaths = 4096;
+// Paths a run that keeps only some per-path arrays simulates at a time (every array, breakdowns
+// included, then folded into the streamed statistics and dropped): as many as fit in
+// kStreamChunkBytes, a multiple of 64 between 256 and 4,096. On the LA scenario (87 KB a path)
+// 768 paths, 64 MiB; a 4,096-path chunk there held 341 MiB, which was most of
+// --keep-paths none's memory. The chunks do not change a result bit.
+inline constexpr std::uint64_t kStreamChunkBytes = std::uint64_t{64} << 20;
+inline constexpr std::uint64_t kStreamChunkPaths = 4096;  // the most
+inline std::uint64_t stream_chunk_paths(std::size_t bytes_per_path) {
+  const std::uint64_t fit = bytes_per_path > 0 ? kStreamChunkBytes / bytes_per_path : 0;
+  return std::clamp<std::uint64_t>(fit / 64 * 64, 256, kStreamChunkPaths);
+}
 // Refuses what a run cannot do without the per-path arrays it does not keep (--keep-paths):
 // a precision target on a metric not kept, a sweep.
 void check_keep_paths(const sim::Scenario& sc);

@@ -277,6 +277,18 @@ bool exists(hid_t parent, const std::string& name) {
   return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
 }
 
+void link_hard(hid_t target_loc, const std::string& target, hid_t parent, const std::string& name) {
+  check(H5Lcreate_hard(target_loc, target.c_str(), parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+        "link '" + name + "' to '" + target + "'");
+}
+
+std::uint64_t object_address(hid_t parent, const std::string& name) {
+  H5O_info_t info;
+  check(H5Oget_info_by_name2(parent, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT),
+        "look up object '" + name + "'");
+  return static_cast<std::uint64_t>(info.addr);
+}
+
 void flush(hid_t file) {
   check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush the file");
 }

@@ -55,6 +55,12 @@ bool is_hdf5(const std::string& path);
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
 bool exists(hid_t parent, const std::string& name);
+// A second name, `name` under `parent`, for the object at `target` (a path from `target_loc`):
+// a hard link, so the object is stored once and read under either name.
+void link_hard(hid_t target_loc, const std::string& target, hid_t parent, const std::string& name);
+// The file address of the object `name` under `parent`: equal for two names exactly when they
+// are hard links to the same object.
+std::uint64_t object_address(hid_t parent, const std::string& name);
 void flush(hid_t file);
 
 // ---- attributes (scalars and 1-D lists; strings are variable-length UTF-8) -------------------

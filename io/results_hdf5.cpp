@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <tuple>
 
 #include "io/durable.hpp"
@@ -225,7 +226,8 @@ void write_options(hid_t root, const sim::Results& r) {
     std::vector<h5::PerPathData> arrays;
     for (const auto& m : o.metrics)
       if (per_path_written(r, m)) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
-    for (const auto& in : o.inputs) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
+    for (const auto& in : o.inputs)
+      if (in.same_as < 0) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
     const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
     std::size_t next = 0;
     std::vector<std::string> metric_keys, input_keys;
@@ -251,10 +253,17 @@ void write_options(hid_t root, const sim::Results& r) {
     h5::Handle ig = h5::create_group(og, "inputs");
     for (const auto& in : o.inputs) {
       check_link_name(in.key(), "input");
+      input_keys.push_back(in.key());
+      if (in.same_as >= 0) {
+        // The same values as an earlier option's input (--keep-paths headline): one dataset,
+        // under both names.
+        const std::string& holder = r.options[static_cast<std::size_t>(in.same_as)].name;
+        h5::link_hard(options, holder + "/inputs/" + in.key(), ig, in.key());
+        continue;
+      }
       h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed[next]);
       ++next;
       h5::write_attr(ds, "description", in.info.description);
-      input_keys.push_back(in.key());
     }
     h5::write_attr(og, "metrics", metric_keys);
     h5::write_attr(og, "inputs", input_keys);
@@ -692,6 +701,9 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
     r.factor_names = h5::read_strings_attr(root, "factors");
     const std::vector<hsize_t> metric_dims = {r.paths, static_cast<hsize_t>(horizon)};
     const std::vector<hsize_t> input_dims = {r.paths};
+    // The option that first read each input dataset, and the input's key, by the dataset's
+    // address.
+    std::map<std::uint64_t, std::pair<std::size_t, std::string>> input_holder;
 
     h5::Handle options = h5::open_group(root, "options");
     for (const auto& name : h5::read_strings_attr(root, "options")) {
@@ -728,6 +740,21 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
         sim::InputSeries& s = o.inputs.emplace_back();
         s.model = model;
         s.info.name = input;
+        // A hard link to an earlier option's input of this key (--keep-paths headline, whose
+        // options share their inputs' values) is read once, and shared.
+        const std::uint64_t address = h5::object_address(ig, key);
+        const auto& [holder, held_key] =
+            input_holder.try_emplace(address, r.options.size() - 1, key).first->second;
+        if (holder + 1 < r.options.size()) {
+          if (held_key != key)
+            throw h5::Error("/options/" + name + "/inputs/" + key + " is a link to " +
+                            r.options[holder].name + "'s input " + held_key +
+                            ", not to an input of the same name");
+          s.same_as = static_cast<int>(holder);
+          h5::Handle ds = h5::open_dataset(ig, key);
+          s.info.description = h5::read_string_attr(ds, "description");
+          continue;
+        }
         s.values = read_shaped(ig, key, input_dims, "/options/" + name + "/inputs/" + key);
         h5::Handle ds = h5::open_dataset(ig, key);
         s.info.description = h5::read_string_attr(ds, "description");

@@ -41,6 +41,16 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 # The notebooks that read a sweep file (docs/results-format.md, "Sweep files"); the others read
 # a plain one (or one variant of a sweep, opened with open_results(path, variant)).
 SWEEP_NOTEBOOKS = ("sweep.ipynb",)
+def keep_paths(path: str) -> str:
+    """The file's root attribute keep_paths ("all" when absent, as in files before version 6)."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            value = f.attrs.get("keep_paths", b"all")
+    except OSError:
+        return "all"
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def is_sweep(path: str) -> bool:
@@ -129,6 +139,15 @@ def main(argv=None) -> int:
         if not os.path.isfile(nb):
             print("run_notebooks: %s: no such notebook" % nb, file=sys.stderr)
             return 2
+    kept = keep_paths(args.results)
+    if kept != "all":
+        # The notebooks read the models' metrics per path (every one of them, the comparison's
+        # per-model sections included): refused before any runs, naming the flag.
+        print("run_notebooks: %s: the notebooks read the models' per-path arrays, and the run "
+              "kept %s (--keep-paths %s); run it with --keep-paths all"
+              % (args.results, "none" if kept == "none" else "only the headline's", kept),
+              file=sys.stderr)
+        return 2
     os.makedirs(args.out, exist_ok=True)
     paths = os.environ.get("PYTHONPATH", "")
     os.environ["PYTHONPATH"] = PACKAGE_ROOT + (os.pathsep + paths if paths else "")

@@ -12,7 +12,10 @@ cmake --build build -j"$jobs" --target reformsim
 scenario=${1:-scenarios/los_angeles.yaml}
 name=$(basename "$scenario" .yaml)
 mkdir -p out
-./build/reformsim run "$scenario" -o "out/$name.h5" --force >"out/${name}_summary.txt"
+# Every per-path array (--keep-paths all): the summary's percentiles exact, and the file read by
+# the notebooks' model sections (run_notebooks.py, below).
+./build/reformsim run "$scenario" -o "out/$name.h5" --force --keep-paths all \
+  >"out/${name}_summary.txt"
 ./build/reformsim compare "out/$name.h5"
 # The headline at 2%, 3% and 7% real discount rates, every rate on the same paths and streams:
 # OMB Circular A-4 asks for net benefits at 3% and 7%, Circular A-94 for how the result depends

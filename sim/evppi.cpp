@@ -129,14 +129,15 @@ InputColumns input_columns(const Results& results) {
     for (const auto& in : option.inputs) {
       const std::string key = in.key();
       const auto it = std::find(cols.keys.begin(), cols.keys.end(), key);
-      const bool varies = standard_deviation(in.values) > 0;
+      const std::vector<double>& values = results.input_values(in);
+      const bool varies = standard_deviation(values) > 0;
       if (it == cols.keys.end()) {
         cols.keys.push_back(key);
         cols.models.push_back(in.model);
-        cols.values.emplace_back(in.values);
+        cols.values.emplace_back(values);
       } else if (varies) {
         auto& v = cols.values[static_cast<std::size_t>(it - cols.keys.begin())];
-        if (!(standard_deviation(v) > 0)) v = in.values;
+        if (!(standard_deviation(v) > 0)) v = values;
       }
     }
   }

@@ -93,8 +93,10 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
       delivers.push_back(&in);
   s.reforms = delivers.size();
   s.reforms_delivered.assign(n, 0.0);
-  for (const InputSeries* d : delivers)
-    for (std::size_t p = 0; p < n; ++p) s.reforms_delivered[p] += d->values[p];
+  for (const InputSeries* d : delivers) {
+    const std::vector<double>& v = results.input_values(*d);
+    for (std::size_t p = 0; p < n; ++p) s.reforms_delivered[p] += v[p];
+  }
   s.prob_delivered.assign(s.reforms + 1, 0.0);
   s.prob_payback.assign(h, 0.0);
   s.gross_savings_usd.assign(h, 0.0);

@@ -1,5 +1,7 @@
 #include "sim/results.hpp"
 
+#include "sim/errors.hpp"
+
 namespace reformsim::sim {
 
 const MetricSeries* OptionResults::metric(const std::string& key) const {
@@ -29,11 +31,23 @@ std::size_t Results::bytes() const {
   return b;
 }
 
+const std::vector<double>& Results::input_values(const InputSeries& in) const {
+  if (in.same_as < 0) return in.values;
+  const InputSeries* from = static_cast<std::size_t>(in.same_as) < options.size()
+                                ? options[static_cast<std::size_t>(in.same_as)].input(in.key())
+                                : nullptr;
+  if (!from || from->same_as >= 0)
+    throw RunError("input " + in.key() + " shares the values of option " +
+                   std::to_string(in.same_as) + ", which does not hold them");
+  return from->values;
+}
+
 void Results::resize_paths(std::uint64_t n) {
   const std::size_t h = static_cast<std::size_t>(horizon());
   for (auto& o : options) {
     for (auto& m : o.metrics) m.values.resize(static_cast<std::size_t>(n) * h);
-    for (auto& i : o.inputs) i.values.resize(static_cast<std::size_t>(n));
+    for (auto& i : o.inputs)
+      if (i.same_as < 0) i.values.resize(static_cast<std::size_t>(n));
   }
   paths = n;
 }
@@ -49,7 +63,7 @@ std::uint64_t results_checksum(const Results& r) {
   };
   for (const auto& o : r.options) {
     for (const auto& m : o.metrics) add(m.values);
-    for (const auto& in : o.inputs) add(in.values);
+    for (const auto& in : o.inputs) add(r.input_values(in));
   }
   return h;
 }

@@ -21,7 +21,13 @@ struct MetricSeries {
 struct InputSeries {
   std::string model;
   InputInfo info;
-  std::vector<double> values;  // one per path
+  std::vector<double> values;  // one per path; empty when `same_as` is set
+  // Set only in the kept arrays of `run --keep-paths headline` (sim/streaming_summary.hpp) and
+  // in results read from such a file: the index of the earlier option whose input of the same
+  // key holds these values, equal path for path (the options draw their inputs from the same
+  // streams), so they are held once. -1: `values` holds them. Read through
+  // Results::input_values.
+  int same_as = -1;
 
   std::string key() const { return model + "." + info.name; }
 };
@@ -49,11 +55,15 @@ struct Results {
   int horizon() const { return settings.horizon_years; }
   const OptionResults* option(const std::string& name) const;
   std::size_t bytes() const;
+  // The per-path values of `in`, an input of one of this run's options: its own, or those of
+  // the option it shares them with (InputSeries::same_as).
+  const std::vector<double>& input_values(const InputSeries& in) const;
   // Grows (or shrinks) every array to `n` paths, keeping the rows already there.
   void resize_paths(std::uint64_t n);
 };
 
-// FNV-1a over the bytes of every metric and input array, in result order: equal exactly when
+// FNV-1a over the bytes of every metric and input array (shared inputs as their values), in
+// result order: equal exactly when
 // every result bit is (benches print it; tests pin the shipped scenarios' values).
 std::uint64_t results_checksum(const Results& r);
 

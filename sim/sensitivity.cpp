@@ -123,7 +123,7 @@ std::vector<SensitivityReport> option_sensitivities(const Results& results,
     std::vector<std::span<const double>> cols;
     for (const auto& in : option.inputs) {
       names.push_back(in.key());
-      cols.emplace_back(in.values);
+      cols.emplace_back(results.input_values(in));
     }
     SensitivityReport rep = sensitivity(names, cols, y);
     rep.option = option.name;

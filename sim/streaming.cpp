@@ -59,18 +59,27 @@ double LogHistogram::representative(int bucket) {
 }
 
 void LogHistogram::Side::add(int bucket, std::uint64_t c) {
-  if (counts.empty()) {
-    offset = bucket;
-    counts.push_back(c);
-    return;
+  // Floor division (an arithmetic shift in C++20) for the negative buckets of small values.
+  static_assert(kPageBuckets == 64);
+  const int page = bucket >> 6;
+  if (pages.empty()) {
+    first_page = page;
+    pages.emplace_back();
+  } else if (page < first_page) {
+    pages.insert(pages.begin(), static_cast<std::size_t>(first_page - page), {});
+    first_page = page;
+  } else if (const auto at = static_cast<std::size_t>(page - first_page); at >= pages.size()) {
+    pages.resize(at + 1);
   }
-  if (bucket < offset) {
-    counts.insert(counts.begin(), static_cast<std::size_t>(offset - bucket), 0);
-    offset = bucket;
-  } else if (const auto at = static_cast<std::size_t>(bucket - offset); at >= counts.size()) {
-    counts.resize(at + 1, 0);
-  }
-  counts[static_cast<std::size_t>(bucket - offset)] += c;
+  auto& counts = pages[static_cast<std::size_t>(page - first_page)];
+  if (counts.empty()) counts.assign(kPageBuckets, 0);
+  counts[static_cast<std::size_t>(bucket & (kPageBuckets - 1))] += c;
+}
+
+std::size_t LogHistogram::Side::buckets() const {
+  std::size_t n = 0;
+  for (const auto& page : pages) n += page.size();
+  return n;
 }
 
 void LogHistogram::add(double x) {
@@ -101,10 +110,8 @@ void LogHistogram::merge(const LogHistogram& o) {
   n_pos_ += o.n_pos_;
   n_neg_ += o.n_neg_;
   zero_ += o.zero_;
-  for (std::size_t i = 0; i < o.pos_.counts.size(); ++i)
-    if (o.pos_.counts[i]) pos_.add(o.pos_.offset + static_cast<int>(i), o.pos_.counts[i]);
-  for (std::size_t i = 0; i < o.neg_.counts.size(); ++i)
-    if (o.neg_.counts[i]) neg_.add(o.neg_.offset + static_cast<int>(i), o.neg_.counts[i]);
+  o.pos_.each([this](int b, std::uint64_t c) { pos_.add(b, c); });
+  o.neg_.each([this](int b, std::uint64_t c) { neg_.add(b, c); });
 }
 
 double LogHistogram::order_statistic(std::uint64_t k) const {
@@ -112,24 +119,28 @@ double LogHistogram::order_statistic(std::uint64_t k) const {
   std::uint64_t seen = 0;
   bool found = false;
   // Ascending: negative values from the largest magnitude down, zero, positive values up.
-  for (std::size_t i = neg_.counts.size(); i-- > 0 && !found;) {
-    seen += neg_.counts[i];
-    if (k < seen) {
-      v = -representative(neg_.offset + static_cast<int>(i));
-      found = true;
-    }
-  }
+  neg_.each(
+      [&](int b, std::uint64_t c) {
+        if (found) return;
+        seen += c;
+        if (k < seen) {
+          v = -representative(b);
+          found = true;
+        }
+      },
+      true);
   if (!found) {
     seen += zero_;
     found = k < seen;
   }
-  for (std::size_t i = 0; i < pos_.counts.size() && !found; ++i) {
-    seen += pos_.counts[i];
+  pos_.each([&](int b, std::uint64_t c) {
+    if (found) return;
+    seen += c;
     if (k < seen) {
-      v = representative(pos_.offset + static_cast<int>(i));
+      v = representative(b);
       found = true;
     }
-  }
+  });
   // The exact extremes bound every value.
   return std::clamp(v, min_, max_);
 }
@@ -147,11 +158,13 @@ double LogHistogram::quantile(double p) const {
 double LogHistogram::exceedance(double t) const {
   if (n_ == 0) return std::numeric_limits<double>::quiet_NaN();
   std::uint64_t above = 0;
-  for (std::size_t i = 0; i < pos_.counts.size(); ++i)
-    if (representative(pos_.offset + static_cast<int>(i)) > t) above += pos_.counts[i];
+  pos_.each([&](int b, std::uint64_t c) {
+    if (representative(b) > t) above += c;
+  });
   if (0.0 > t) above += zero_;
-  for (std::size_t i = 0; i < neg_.counts.size(); ++i)
-    if (-representative(neg_.offset + static_cast<int>(i)) > t) above += neg_.counts[i];
+  neg_.each([&](int b, std::uint64_t c) {
+    if (-representative(b) > t) above += c;
+  });
   return static_cast<double>(above) / static_cast<double>(n_);
 }
 

@@ -87,19 +87,41 @@ class LogHistogram {
   double quantile(double p) const;
   // Share of values above t, counting the values in t's own bucket by their representative.
   double exceedance(double t) const;
-  // Buckets in use (memory: 8 bytes each).
-  std::size_t buckets() const { return pos_.counts.size() + neg_.counts.size(); }
+  // Buckets held (memory: 8 bytes each): the pages of kPageBuckets buckets that hold a count.
+  std::size_t buckets() const { return pos_.buckets() + neg_.buckets(); }
+  static constexpr int kPageBuckets = 64;
 
   // The bucket of |x| >= kZeroBelow and its representative value.
   static int bucket_of(double magnitude);
   static double representative(int bucket);
 
  private:
-  // Counts of buckets offset, offset + 1, ... (dense between the lowest and highest used).
+  // Counts of buckets in pages of kPageBuckets: page first_page + i holds buckets
+  // (first_page + i) * kPageBuckets + j, j < kPageBuckets, and is empty (no memory) while none
+  // of them has a count. Only the pages a value fell in take memory: a metric whose values span
+  // many decades sparsely (the far tails, paired differences near zero) would otherwise hold
+  // every bucket between its smallest and largest magnitude, which widens with the paths.
   struct Side {
-    int offset = 0;
-    std::vector<std::uint64_t> counts;
+    int first_page = 0;
+    std::vector<std::vector<std::uint64_t>> pages;
     void add(int bucket, std::uint64_t c);
+    std::size_t buckets() const;
+    // Calls f(bucket, count) for every bucket with a count, ascending (or descending).
+    template <class F>
+    void each(F&& f, bool descending = false) const {
+      const std::size_t n = pages.size();
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = descending ? n - 1 - k : k;
+        const auto& page = pages[i];
+        if (page.empty()) continue;
+        for (int s = 0; s < kPageBuckets; ++s) {
+          const int j = descending ? kPageBuckets - 1 - s : s;
+          if (page[static_cast<std::size_t>(j)])
+            f((first_page + static_cast<int>(i)) * kPageBuckets + j,
+              page[static_cast<std::size_t>(j)]);
+        }
+      }
+    }
   };
   // The value representing the k-th smallest value (0-based).
   double order_statistic(std::uint64_t k) const;

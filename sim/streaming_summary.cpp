@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
@@ -58,8 +59,13 @@ std::optional<KeepPaths> parse_keep_paths(std::string_view text) {
   return std::nullopt;
 }
 
+bool is_headline_metric(const std::string& key) {
+  const std::string fiscal = std::string(kFiscalModel) + ".";
+  return key == fiscal + kNetBudgetMetric || key == fiscal + kProgramCostMetric;
+}
+
 bool keeps_paths_of(KeepPaths keep, const MetricSeries& m) {
-  return keep == KeepPaths::kAll || (keep == KeepPaths::kHeadline && m.model == kFiscalModel);
+  return keep == KeepPaths::kAll || (keep == KeepPaths::kHeadline && is_headline_metric(m.key()));
 }
 
 Results kept_layout(const Results& layout) {
@@ -74,8 +80,15 @@ Results kept_layout(const Results& layout) {
     k.description = o.description;
     for (const MetricSeries& m : o.metrics)
       if (keeps_paths_of(keep, m)) k.metrics.push_back({m.model, m.info, {}});
-    if (keep != KeepPaths::kNone)
-      for (const InputSeries& in : o.inputs) k.inputs.push_back({in.model, in.info, {}});
+    if (keep == KeepPaths::kNone) continue;
+    for (const InputSeries& in : o.inputs) {
+      InputSeries& ki = k.inputs.emplace_back(InputSeries{in.model, in.info, {}});
+      // Held once, by the first option that has the input, while the options' values agree
+      // (copy_kept_rows).
+      if (keep == KeepPaths::kHeadline)
+        for (std::size_t e = 0; e + 1 < kept.options.size() && ki.same_as < 0; ++e)
+          if (kept.options[e].input(ki.key())) ki.same_as = static_cast<int>(e);
+    }
   }
   return kept;
 }
@@ -83,8 +96,11 @@ Results kept_layout(const Results& layout) {
 std::size_t kept_bytes_per_path(const Results& layout) {
   const Results kept = kept_layout(layout);
   std::size_t doubles = 0;
-  for (const OptionResults& o : kept.options)
-    doubles += o.metrics.size() * static_cast<std::size_t>(kept.horizon()) + o.inputs.size();
+  for (const OptionResults& o : kept.options) {
+    doubles += o.metrics.size() * static_cast<std::size_t>(kept.horizon());
+    // A shared input (same_as) is counted once, with the option that holds it.
+    for (const InputSeries& in : o.inputs) doubles += in.same_as < 0 ? 1 : 0;
+  }
   return doubles * sizeof(double);
 }
 
@@ -103,8 +119,37 @@ void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
       while (from.metrics[j].key() != m.key()) ++j;
       std::copy_n(from.metrics[j].values.data(), n * h, m.values.data() + at * h);
     }
-    for (std::size_t i = 0; i < to.inputs.size(); ++i)
-      std::copy_n(from.inputs[i].values.data(), n, to.inputs[i].values.data() + at);
+    for (std::size_t i = 0; i < to.inputs.size(); ++i) {
+      InputSeries& in = to.inputs[i];
+      const double* rows_from = from.inputs[i].values.data();
+      if (in.same_as >= 0) {
+        // Still shared while these rows are, bit for bit, the holder's; else shared with
+        // another earlier option that holds the input with the same values so far and in these
+        // rows (an option whose reform draws what the first option, without it, holds
+        // constant); else the rows so far are copied and the input holds its own from here on.
+        const auto same_rows = [&](std::size_t e) {
+          const InputSeries* rows = chunk.options[e].input(in.key());
+          return rows && std::memcmp(rows->values.data(), rows_from, n * sizeof(double)) == 0;
+        };
+        if (same_rows(static_cast<std::size_t>(in.same_as))) continue;
+        const std::vector<double>& held = kept.input_values(in);
+        int holder = -1;
+        for (std::size_t e = 0; e < o && holder < 0; ++e) {
+          const InputSeries* other = kept.options[e].input(in.key());
+          if (other && other->same_as < 0 && same_rows(e) &&
+              std::memcmp(other->values.data(), held.data(), at * sizeof(double)) == 0)
+            holder = static_cast<int>(e);
+        }
+        if (holder >= 0) {
+          in.same_as = holder;
+          continue;
+        }
+        in.values.assign(static_cast<std::size_t>(kept.paths), 0.0);
+        std::copy_n(held.data(), at, in.values.data());
+        in.same_as = -1;
+      }
+      std::copy_n(rows_from, n, in.values.data() + at);
+    }
   }
 }
 

@@ -31,17 +31,25 @@ using KeepPaths = SimulationSettings::KeepPaths;
 // "all", "headline", "none".
 const char* keep_paths_name(KeepPaths keep);
 std::optional<KeepPaths> parse_keep_paths(std::string_view text);
+// Whether `key` (model.metric) is one of the headline's per-path arrays: the roll-up's net
+// budget flow (General Fund) and programme cost, what comparisons' targets, P(best) and
+// implementation figures (payback, ROI), sensitivity and EVPPI read. The roll-up's other views
+// (all funds, economic) are streamed like the models' metrics.
+bool is_headline_metric(const std::string& key);
 // Whether a run that keeps `keep` keeps the per-path array of `m`: every metric (all), the
-// engine's fiscal roll-up (headline: what comparisons' targets, P(best), implementation figures,
-// sensitivity and EVPPI read), or none.
+// headline metrics (headline), or none.
 bool keeps_paths_of(KeepPaths keep, const MetricSeries& m);
 // `layout` (from Engine::allocate) less what layout.settings.keep_paths does not keep (the
-// inputs go with the headline), with no rows.
+// inputs go with the headline), with no rows. Under headline an input that an earlier option
+// also has is marked shared with the first such option (InputSeries::same_as): held once.
 Results kept_layout(const Results& layout);
-// Bytes a path of the kept arrays takes.
+// Bytes a path of the kept arrays takes (shared inputs once).
 std::size_t kept_bytes_per_path(const Results& layout);
 // Rows [0, rows) of `chunk` (laid out as the run's Engine::allocate) into the rows of `kept`
-// (a kept_layout) that hold the same paths.
+// (a kept_layout) that hold the same paths. A shared input stays shared while its rows equal
+// its holder's bit for bit; at the first chunk where they do not, it is shared with another
+// earlier option that holds the same values so far and in the chunk, or else takes a copy of
+// the rows so far and holds its own from then on (exact either way).
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept);
 
 class StreamingSummary {

@@ -65,7 +65,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="reformsim-breakdown-")
     scenario = os.path.join(SOURCE, "scenarios", "la_real_estate.yaml")
     plain, full = os.path.join(tmp, "plain.h5"), os.path.join(tmp, "full.h5")
-    for out, extra in ((plain, []), (full, ["--breakdown"])):
+    for out, extra in ((plain, ["--keep-paths", "all"]), (full, ["--breakdown"])):
         r = run("run", scenario, "-o", out, "--paths", "200", "--threads", "2", "--quiet", *extra)
         if r.returncode != 0:
             sys.exit("FAIL: reformsim run: " + r.stderr)

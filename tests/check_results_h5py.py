@@ -44,7 +44,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="reformsim-h5py-")
     try:
         out = os.path.join(tmp, "example.h5")
-        run = subprocess.run([binary, "run", scenario, "-o", out, "--paths", "1200", "--quiet"],
+        run = subprocess.run([binary, "run", scenario, "-o", out, "--paths", "1200", "--quiet",
+                              "--keep-paths", "all"],
                              capture_output=True, text=True)
         check(run.returncode == 0, "run failed: " + run.stderr)
 
@@ -65,7 +66,8 @@ def main():
             check(created.endswith("Z") and "T" in created, "created " + created)
             paths, years = int(a["paths"]), int(a["horizon_years"])
             check(paths == 1200, "paths attribute")
-            check(as_text(a["overrides"]) == "--paths 1200", "overrides: %r" % a["overrides"])
+            check(as_text(a["overrides"]) == "--paths 1200 --keep-paths all",
+                  "overrides: %r" % a["overrides"])
             options = as_texts(a["options"])
             check(as_text(a["baseline"]) in options, "baseline not among options")
             check(as_texts(a["factors"]) == ["economy"], "factors: %r" % list(a["factors"]))

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -87,9 +88,20 @@ inline pid_t spawn_program(const std::string& binary, const std::vector<std::str
 }
 
 // Starts `reformsim args...` with stdout and stderr sent to files; returns the child's pid.
+// The command-line tests compare the datasets and tables a run writes with an in-memory run's,
+// every metric's: a `run` that does not say which per-path arrays to keep gets --keep-paths all
+// here (the program's default, headline, keeps the headline's only; test_cli_keep_paths.cpp
+// tests each mode and the default itself, through run_command).
+inline std::vector<std::string> keeping_all(std::vector<std::string> args) {
+  if (!args.empty() && args.front() == "run" &&
+      std::find(args.begin(), args.end(), "--keep-paths") == args.end())
+    args.insert(args.begin() + 1, {"--keep-paths", "all"});
+  return args;
+}
+
 inline pid_t spawn_reformsim(const std::vector<std::string>& args, const std::string& out_path,
                              const std::string& err_path) {
-  return spawn_program(REFORMSIM_BINARY, args, out_path, err_path);
+  return spawn_program(REFORMSIM_BINARY, keeping_all(args), out_path, err_path);
 }
 
 struct RunResult {
@@ -141,7 +153,8 @@ inline void expect_identical_datasets(const sim::Results& a, const sim::Results&
           << a.options[o].name << "/" << a.options[o].metrics[m].key();
     ASSERT_EQ(a.options[o].inputs.size(), b.options[o].inputs.size());
     for (std::size_t i = 0; i < a.options[o].inputs.size(); ++i)
-      EXPECT_TRUE(same_bytes(a.options[o].inputs[i].values, b.options[o].inputs[i].values))
+      EXPECT_TRUE(same_bytes(a.input_values(a.options[o].inputs[i]),
+                             b.input_values(b.options[o].inputs[i])))
           << a.options[o].name << "/inputs/" << a.options[o].inputs[i].key();
   }
 }

@@ -65,7 +65,8 @@ EXPECTED = {
 
 def simulate(scenario, out):
     r = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", scenario), "-o", out,
-                        "--paths", PATHS, "--threads", "2", "--quiet"],
+                        "--paths", PATHS, "--threads", "2", "--quiet",
+                        "--keep-paths", "all"],  # the model notebooks read model metrics per path
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("FAIL: reformsim run %s: %s" % (scenario, r.stderr))

@@ -120,7 +120,8 @@ TEST(Cli, SummarizeReproducesTheInMemorySummaryExactly) {
   const io::ResultsFile file = io::read_results(out);
   expect_identical_datasets(mem, file.results);
   EXPECT_EQ(file.provenance.scenario_text, kScenario);
-  EXPECT_EQ(file.provenance.overrides, "");
+  // Every array kept (testing::keeping_all): not the default, so the provenance says so.
+  EXPECT_EQ(file.provenance.overrides, "--keep-paths all");
 
   const RunResult table = testing::run_reformsim({"summarize", out});
   ASSERT_EQ(table.exit_code, 0) << table.err;
@@ -170,8 +171,8 @@ TEST(Cli, OverridesAndOptionSelection) {
   const io::ResultsFile part = io::read_results(some);
   EXPECT_EQ(full.results.paths, 300u);
   EXPECT_EQ(full.results.settings.seed, 99u);
-  EXPECT_EQ(full.provenance.overrides, "--paths 300 --seed 99");
-  EXPECT_EQ(part.provenance.overrides, "--paths 300 --seed 99 --option strong");
+  EXPECT_EQ(full.provenance.overrides, "--paths 300 --seed 99 --keep-paths all");
+  EXPECT_EQ(part.provenance.overrides, "--paths 300 --seed 99 --option strong --keep-paths all");
   // The baseline is always kept; the kept options' paths are those of the full run.
   ASSERT_EQ(part.results.options.size(), 2u);
   EXPECT_EQ(part.results.options[0].name, "baseline");

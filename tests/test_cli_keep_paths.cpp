@@ -8,9 +8,12 @@
 #include <cmath>
 
 #include "app/report.hpp"
+#include "app/run_steps.hpp"
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
+#include "io/yaml_reader.hpp"
+#include "models/registry.hpp"
 #include "scenarios.hpp"
 #include "sim/engine.hpp"
 #include "sim/streaming.hpp"
@@ -34,8 +37,9 @@ RunResult run(const std::string& scenario, const std::string& out, const std::st
   return testing::run_reformsim(args);
 }
 
-bool fiscal(const std::string& model) {
-  return model == sim::kFiscalModel;
+// Kept per path by --keep-paths headline: the General Fund net budget and programme cost.
+bool headline(const std::string& key) {
+  return key == "fiscal.net_budget_usd" || key == "fiscal.program_cost_usd";
 }
 
 // More paths than one chunk (4,096), so that the streamed statistics cross chunks.
@@ -55,14 +59,16 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
   EXPECT_EQ(fn.results.settings.keep_paths, sim::KeepPaths::kNone);
   EXPECT_EQ(fh.format_version, io::kResultsFormatVersion);
 
-  // headline: the fiscal roll-up and the inputs, bit for bit those of all; none: nothing.
+  // headline: the net budget, the programme cost and the inputs, bit for bit those of all (the
+  // inputs an option shares with an earlier one held once); none: nothing.
+  std::size_t shared = 0;
   for (std::size_t o = 0; o < fa.results.options.size(); ++o) {
     const auto& a = fa.results.options[o];
     const auto& h = fh.results.options[o];
     std::size_t kept = 0;
     for (const auto& m : a.metrics) {
       const sim::MetricSeries* hm = h.metric(m.key());
-      EXPECT_EQ(hm != nullptr, fiscal(m.model)) << m.key();
+      EXPECT_EQ(hm != nullptr, headline(m.key())) << m.key();
       if (hm) {
         EXPECT_EQ(hm->values, m.values) << m.key();
         ++kept;
@@ -70,11 +76,25 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
     }
     EXPECT_EQ(kept, h.metrics.size());
     ASSERT_EQ(h.inputs.size(), a.inputs.size());
-    for (std::size_t i = 0; i < a.inputs.size(); ++i)
-      EXPECT_EQ(h.inputs[i].values, a.inputs[i].values);
+    for (std::size_t i = 0; i < a.inputs.size(); ++i) {
+      EXPECT_EQ(fh.results.input_values(h.inputs[i]), a.inputs[i].values) << h.inputs[i].key();
+      EXPECT_EQ(h.inputs[i].same_as < 0, !h.inputs[i].values.empty()) << h.inputs[i].key();
+      // Shared exactly when an earlier option has the same values in all.
+      bool same = false;
+      for (std::size_t e = 0; e < o; ++e) {
+        const sim::InputSeries* other = fa.results.options[e].input(a.inputs[i].key());
+        same = same || (other && other->values == a.inputs[i].values);
+      }
+      EXPECT_EQ(h.inputs[i].same_as >= 0, same) << a.name << " " << h.inputs[i].key();
+      EXPECT_LT(h.inputs[i].same_as, static_cast<int>(o));
+      shared += h.inputs[i].same_as >= 0 ? 1 : 0;
+    }
     EXPECT_TRUE(fn.results.options[o].metrics.empty());
     EXPECT_TRUE(fn.results.options[o].inputs.empty());
   }
+  // The options draw the example model's inputs from the same streams (common random numbers).
+  EXPECT_GT(shared, 0u);
+  EXPECT_EQ(testing::run_reformsim({"verify", head}).exit_code, 0);
 
   const sim::SummaryTable sa = io::read_summary(all), sh = io::read_summary(head),
                           sn = io::read_summary(none);
@@ -93,7 +113,7 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
         const sim::Summary& h = mh.aggregates[i].second;
         const sim::Summary& n = mn.aggregates[i].second;
         // Streamed statistics are the same bits whichever mode streams them.
-        if (fiscal(ma.model)) {  // kept with headline: exact
+        if (headline(ma.key())) {  // kept with headline: exact
           EXPECT_EQ(sim::to_row(h), sim::to_row(a)) << ma.key();
         } else {
           EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
@@ -211,6 +231,35 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
   EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
   EXPECT_EQ(io::read_results(out).results.options[1].metrics[1].values,
             io::read_results(plain).results.options[1].metrics[1].values);
+}
+
+// A streamed run simulates as many paths at a time as fit in 64 MiB, a multiple of 64 between
+// 256 and 4,096: the chunk, not the paths, is what a run without per-path arrays holds.
+TEST(CliKeepPaths, ChunksFitTheirMemory) {
+  using app::run_steps::stream_chunk_paths;
+  EXPECT_EQ(stream_chunk_paths(1000), 4096u);    // 67,108 fit: capped
+  EXPECT_EQ(stream_chunk_paths(91'136), 704u);   // 736.4 fit: down to a multiple of 64
+  EXPECT_EQ(stream_chunk_paths(1 << 20), 256u);  // 64 fit: raised to 256
+  EXPECT_EQ(stream_chunk_paths(0), 256u);
+  const sim::Scenario la =
+      io::load_scenario(std::string(REFORMSIM_SOURCE_DIR) + "/scenarios/los_angeles.yaml",
+                        models::default_registry());
+  const std::size_t bytes = sim::Engine(la).bytes_per_path();
+  EXPECT_LE(stream_chunk_paths(bytes) * bytes, app::run_steps::kStreamChunkBytes);
+}
+
+// Without the flag a run keeps the headline; with --breakdown (which asks for its groups'
+// arrays) every array. Straight through run_command: keeping_all does not add the flag.
+TEST(CliKeepPaths, HeadlineIsTheDefault) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kCliScenario);
+  const std::string plain = dir.file("plain.h5"), groups = dir.file("groups.h5");
+  RunResult r = testing::run_command({REFORMSIM_BINARY, "run", scenario, "-o", plain, "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::run_command({REFORMSIM_BINARY, "run", scenario, "-o", groups, "-q", "--breakdown"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(io::read_results(plain).results.settings.keep_paths, sim::KeepPaths::kHeadline);
+  EXPECT_EQ(io::read_results(groups).results.settings.keep_paths, sim::KeepPaths::kAll);
 }
 
 }  // namespace

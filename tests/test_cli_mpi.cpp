@@ -35,7 +35,8 @@ std::vector<std::string> mpirun(int np, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {REFORMSIM_MPIEXEC,  "--allow-run-as-root",
                                    "--oversubscribe",  "-np",
                                    std::to_string(np), REFORMSIM_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
+  const std::vector<std::string> run = testing::keeping_all(args);
+  argv.insert(argv.end(), run.begin(), run.end());
   return argv;
 }
 
@@ -92,9 +93,9 @@ TEST(CliMpi, KeepPathsOnTwoRanksIsTheSingleProcessRun) {
     const RunResult single = testing::run_reformsim(
         {"run", scenario, "-o", one, "--quiet", "--paths", "5000", "--keep-paths", keep});
     ASSERT_EQ(single.exit_code, 0) << single.err;
-    const RunResult r = testing::run_command(mpirun(2, {"run", scenario, "-o", two, "--threads",
-                                                        "1", "--paths", "5000", "--keep-paths",
-                                                        keep, "--quiet"}));
+    const RunResult r =
+        testing::run_command(mpirun(2, {"run", scenario, "-o", two, "--threads", "1", "--paths",
+                                        "5000", "--keep-paths", keep, "--quiet"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_identical_datasets(io::read_results(one).results, io::read_results(two).results);
     EXPECT_EQ(app::summary_json(io::read_summary(two)), app::summary_json(io::read_summary(one)));

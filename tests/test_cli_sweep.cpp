@@ -305,9 +305,10 @@ sweep:
       {"run", scenario, "-o", out, "-q", "--paths", "200", "--set",
        "options.prevention.models.example.reform.effect={pert: {min: 0.01, mode: 0.1, max: 0.7}}"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  // --keep-paths all: testing::keeping_all's, recorded as it is not the default.
   EXPECT_EQ(io::read_results(out).provenance.overrides,
-            "--paths 200 --set 'options.prevention.models.example.reform.effect={pert: {min: "
-            "0.01, mode: 0.1, max: 0.7}}'");
+            "--paths 200 --keep-paths all --set 'options.prevention.models.example.reform.effect="
+            "{pert: {min: 0.01, mode: 0.1, max: 0.7}}'");
 }
 
 }  // namespace

@@ -67,7 +67,7 @@ def main():
 
         results = os.path.join(tmp, "procurement.h5")
         run([BINARY, "run", os.path.join(SOURCE, "scenarios", "la_procurement.yaml"), "-o", results,
-             "--paths", "23", "--threads", "2", "--quiet"])
+             "--paths", "23", "--threads", "2", "--quiet", "--keep-paths", "all"])
         elsewhere = os.path.join(tmp, "elsewhere")
         os.makedirs(elsewhere)
         got = json.loads(run([python, "-c", READER, results], cwd=elsewhere, env=env))

@@ -35,14 +35,18 @@ FILE = None
 
 
 def setUpModule():
-    global TMP, FILE
+    global TMP, FILE, HEADLINE
     TMP = tempfile.mkdtemp(prefix="reformsim-py-")
     FILE = os.path.join(TMP, "la.h5")
-    run = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "los_angeles.yaml"),
-                          "-o", FILE, "--paths", str(PATHS), "--threads", "2", "--quiet"],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise RuntimeError("reformsim run failed: " + run.stderr)
+    HEADLINE = os.path.join(TMP, "la_headline.h5")
+    # Every per-path array (the module's statistics are checked against every metric's), and the
+    # default, headline.
+    for out, extra in ((FILE, ["--keep-paths", "all"]), (HEADLINE, [])):
+        run = subprocess.run([BINARY, "run", os.path.join(SOURCE, "scenarios", "los_angeles.yaml"),
+                              "-o", out, "--paths", str(PATHS), "--threads", "2", "--quiet",
+                              *extra], capture_output=True, text=True)
+        if run.returncode != 0:
+            raise RuntimeError("reformsim run failed: " + run.stderr)
 
 
 def tearDownModule():
@@ -115,6 +119,35 @@ class PureFunctions(unittest.TestCase):
         self.assertAlmostEqual(t["variance_share"].sum(), 1.0, delta=0.05)  # ~independent
 
 
+class HeadlineFile(unittest.TestCase):
+    """The default, --keep-paths headline: the net budget, the programme cost and the inputs per
+    path, an input the options share stored once (an HDF5 hard link) and read under every
+    option's name as the same values the run that keeps all wrote."""
+
+    def test_inputs_and_headline_read_as_in_the_full_file(self):
+        with rr.open_results(FILE) as full, rr.open_results(HEADLINE) as head:
+            self.assertEqual((full.keep_paths, head.keep_paths), ("all", "headline"))
+            for o in full.options:
+                a, h = full.inputs(o), head.inputs(o)
+                self.assertEqual(list(h.columns), list(a.columns))
+                self.assertTrue(np.array_equal(h.to_numpy(), a.to_numpy()), o)
+                for m in ("fiscal.net_budget_usd", "fiscal.program_cost_usd"):
+                    self.assertTrue(np.array_equal(head.values(o, m), full.values(o, m)), m)
+                with self.assertRaises(KeyError):
+                    head.values(o, "fiscal.net_budget_all_funds_usd")
+            self.assertGreater(head.verify(), 0)
+
+    def test_shared_inputs_are_one_dataset(self):
+        with h5py.File(HEADLINE, "r") as f:
+            names, objects = 0, set()
+            for o in f["options"]:
+                for k in f["options"][o]["inputs"]:
+                    names += 1
+                    objects.add(h5py.h5o.get_info(f["options"][o]["inputs"][k].id).addr)
+        # LA: 8 options of ~94 inputs each, most drawn alike by every option.
+        self.assertGreater(names, 2 * len(objects))
+
+
 class AgainstARun(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -132,7 +165,7 @@ class AgainstARun(unittest.TestCase):
                                       "real_estate"])
         p = r.provenance()["value"]
         self.assertEqual(p["format"], "reformsim-results")
-        self.assertEqual(p["overrides"], "--paths %d" % PATHS)
+        self.assertEqual(p["overrides"], "--paths %d --keep-paths all" % PATHS)
         self.assertNotIn("scenario_text", p.index)
         self.assertTrue(r.scenario_text.startswith("#"))
 
@@ -628,7 +661,8 @@ class SweepFiles(unittest.TestCase):
         cls.sweep = os.path.join(TMP, "sweep.h5")
         cls.alone = os.path.join(TMP, "alone.h5")
         for args in (["--sweep", "simulation.discount_rate=0.02,0.06,0.14", "-o", cls.sweep],
-                     ["--set", "simulation.discount_rate=0.06", "-o", cls.alone]):
+                     ["--set", "simulation.discount_rate=0.06", "-o", cls.alone,
+                      "--keep-paths", "all"]):  # every array, as a sweep's variant keeps
             run = subprocess.run([BINARY, "run", scenario, "--quiet"] + args,
                                  capture_output=True, text=True)
             if run.returncode != 0:

@@ -157,5 +157,22 @@ TEST(LogHistogram, EmptyAndSingle) {
   EXPECT_EQ(h.quantile(1.0), -42.0);
 }
 
+// Memory follows the values, not their span: a thousand values within a factor of 2 and two
+// stragglers 16.5 decades apart hold the pages of those values only. Dense between the smallest
+// and largest magnitude, the same histogram would hold ln(3e16) / ln(1.005 / 0.995) = 3,794
+// buckets, and it would widen as more paths brought stragglers further out.
+TEST(LogHistogram, HoldsOnlyThePagesItsValuesFallIn) {
+  LogHistogram h;
+  for (int i = 0; i < 1000; ++i) h.add(1000.0 + 0.999 * i);
+  h.add(2.5e-5);
+  h.add(7.5e11);
+  // [1000, 1999] spans ln(2) / 0.01 = 70 buckets: at most 3 pages; one page per straggler.
+  EXPECT_LE(h.buckets(), 5u * LogHistogram::kPageBuckets);
+  EXPECT_EQ(h.count(), 1002u);
+  EXPECT_NEAR(h.quantile(0.0), 2.5e-5, kHistogramAccuracy * 2.5e-5);
+  EXPECT_NEAR(h.quantile(1.0), 7.5e11, kHistogramAccuracy * 7.5e11);
+  EXPECT_NEAR(h.quantile(0.5), 1000.0 + 0.999 * 499.5, kHistogramAccuracy * 1500.0);
+}
+
 }  // namespace
 }  // namespace reformsim::sim

@@ -167,5 +167,61 @@ TEST(StreamingSummary, SameBitsWhateverTheChunksAndThreads) {
     }
 }
 
+// --keep-paths headline holds an input once while the options' values agree. "other" differs
+// from the first chunk on and holds its own; "light" shares the first option's all along;
+// "strong" until the chunk where its draws differ, when it takes a copy of the rows so far;
+// "twin", equal to "strong" throughout, then shares strong's, not other's (which agrees with it
+// on that chunk only). The values read back are every option's own, and the kept bytes count a
+// shared input once.
+TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
+  sim::Results layout;
+  layout.settings.horizon_years = 2;
+  layout.settings.keep_paths = sim::KeepPaths::kHeadline;
+  layout.baseline = "base";
+  for (const char* name : {"base", "other", "light", "strong", "twin"}) {
+    sim::OptionResults& o = layout.options.emplace_back();
+    o.name = name;
+    sim::MetricInfo net, cost;
+    net.name = sim::kNetBudgetMetric;
+    cost.name = "cost_usd";
+    o.metrics.push_back({sim::kFiscalModel, net, {}});
+    o.metrics.push_back({"m", cost, {}});
+    o.inputs.push_back({"m", {"rate", ""}, {}});
+  }
+  sim::Results kept = sim::kept_layout(layout);
+  ASSERT_EQ(kept.options[3].metrics.size(), 1u);  // the model's metric is streamed
+  EXPECT_EQ(kept.options[0].inputs[0].same_as, -1);
+  for (std::size_t o = 1; o < 5; ++o) EXPECT_EQ(kept.options[o].inputs[0].same_as, 0);
+  // Per path: 5 options x 2 years of net budget, and the input once.
+  EXPECT_EQ(sim::kept_bytes_per_path(layout), (5 * 2 + 1) * sizeof(double));
+  kept.resize_paths(5);
+  EXPECT_TRUE(kept.options[1].inputs[0].values.empty());
+
+  const std::vector<std::vector<double>> draws = {{0.25, 1.75, 0.5, 3.0, 2.5},
+                                                  {9.0, 9.0, 9.0, -3.0, 2.5},
+                                                  {0.25, 1.75, 0.5, 3.0, 2.5},
+                                                  {0.25, 1.75, 0.5, -3.0, 2.5},
+                                                  {0.25, 1.75, 0.5, -3.0, 2.5}};
+  sim::Results chunk = layout;
+  for (const auto& [first, rows] : {std::pair<std::uint64_t, std::uint64_t>{0, 3}, {3, 2}}) {
+    chunk.resize_paths(rows);
+    chunk.first_path = first;
+    for (std::size_t o = 0; o < 5; ++o) {
+      for (std::uint64_t r = 0; r < rows; ++r) {
+        chunk.options[o].inputs[0].values[r] = draws[o][first + r];
+        chunk.options[o].metrics[0].values[2 * r] = 10.0 * static_cast<double>(o) + 0.125;
+      }
+    }
+    sim::copy_kept_rows(chunk, rows, kept);
+  }
+  EXPECT_EQ(kept.options[1].inputs[0].same_as, -1);
+  EXPECT_EQ(kept.options[2].inputs[0].same_as, 0);
+  EXPECT_EQ(kept.options[3].inputs[0].same_as, -1);
+  EXPECT_EQ(kept.options[4].inputs[0].same_as, 3);
+  for (std::size_t o = 0; o < 5; ++o)
+    EXPECT_EQ(kept.input_values(kept.options[o].inputs[0]), draws[o]) << o;
+  EXPECT_EQ(kept.options[3].metrics[0].values[8], 30.125);
+}
+
 }  // namespace
 }  // namespace reformsim
