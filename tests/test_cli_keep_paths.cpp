@@ -171,6 +171,33 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
   EXPECT_NE(sens_none.err.find("--keep-paths none"), std::string::npos) << sens_none.err;
 }
 
+// Two options that are the same reform tie on every path (common random numbers): counted while
+// the paths run, P(best) shares each tie as the exact count does, so the two get equal halves
+// and the probabilities still sum to one.
+TEST(CliKeepPaths, StreamedProbabilityOfBestSharesTies) {
+  TempDir dir;
+  const std::string text = std::string(testing::kCliScenario) + R"(  light_again:
+    models:
+      example:
+        reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
+)";
+  const std::string scenario = write_scenario(dir, text.c_str());
+  const std::string all = dir.file("all.h5"), none = dir.file("none.h5");
+  for (const auto& [out, keep] : {std::pair{all, "all"}, {none, "none"}}) {
+    const RunResult r = run(scenario, out, keep, {"--paths", "1200", "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << keep << ": " << r.err;
+  }
+  const sim::ComparisonReport ca = io::read_comparisons(all), cn = io::read_comparisons(none);
+  ASSERT_EQ(ca.prob_best.size(), 4u);
+  EXPECT_EQ(cn.prob_best, ca.prob_best);
+  // light and light_again: a share of the paths, split evenly between them.
+  EXPECT_GT(cn.prob_best[1], 0.0);
+  EXPECT_EQ(cn.prob_best[1], cn.prob_best[3]);
+  double total = 0;
+  for (double p : cn.prob_best) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-12);
+}
+
 TEST(CliKeepPaths, RefusesWhatNeedsTheArraysBeforeRunning) {
   TempDir dir;
   const std::string precision = write_scenario(dir, testing::kPrecisionScenario);
@@ -231,6 +258,40 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
   EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
   EXPECT_EQ(io::read_results(out).results.options[1].metrics[1].values,
             io::read_results(plain).results.options[1].metrics[1].values);
+}
+
+// Interrupted in its second chunk: what the checkpoint holds from the first chunk must be all of
+// it (saved when the chunk ends, before the next chunk reuses the rows), or the resumed run
+// misses the rows between the first chunk's last timed save and its end.
+TEST(CliKeepPaths, InterruptedInALaterChunkKeepsTheEarlierChunksRows) {
+  TempDir dir, logs;
+  const std::string scenario = write_scenario(dir, testing::kCheckpointScenario);
+  const std::string plain = dir.file("plain.h5"), out = dir.file("out.h5");
+  const std::string paths = "12000";
+  ASSERT_EQ(run(scenario, plain, "headline", {"--paths", paths}).exit_code, 0);
+  const std::string so = logs.file("stdout"), se = logs.file("stderr");
+  const pid_t pid =
+      testing::spawn_reformsim({"run", scenario, "-o", out, "--threads", "1", "--paths", paths,
+                                "--keep-paths", "headline", "--checkpoint-every", "0.05"},
+                               so, se);
+  // Past the first chunk (4,096 paths of this small scenario) and its first timed save there.
+  ASSERT_TRUE(testing::wait_until([&] {
+    try {
+      return io::Checkpoint::open(out).completed() > 4096 + 64;
+    } catch (const std::exception&) {
+      return false;
+    }
+  })) << testing::read_file(se);
+  ::kill(pid, SIGTERM);
+  RunResult r = testing::wait_for(pid, so, se);
+  ASSERT_EQ(r.exit_code, 1) << "the run ended before it was interrupted: " << r.err;
+  r = testing::run_reformsim({"run", scenario, "-o", out, "--paths", paths, "--keep-paths",
+                              "headline", "--resume", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
+  for (std::size_t o = 0; o < 2; ++o)
+    EXPECT_EQ(io::read_results(out).results.options[o].metrics[0].values,
+              io::read_results(plain).results.options[o].metrics[0].values);
 }
 
 // A streamed run simulates as many paths at a time as fit in 64 MiB, a multiple of 64 between
