@@ -143,7 +143,6 @@ class RealEstateModel final : public sim::Model {
   // The metrics broken down by asset class, in the order of their breakdown metrics.
   static constexpr Metric kByClass[] = {kMarketValue, kOperatingCost, kLeaseIncome, kProceeds,
                                         kDamage};
-  static constexpr std::size_t kByClassCount = std::size(kByClass);
   // Index of the breakdown metric of kByClass[b] for class c.
   int by_class(std::size_t b, std::size_t c) const {
     return static_cast<int>(kMetricCount + b * spec_.classes.size() + c);

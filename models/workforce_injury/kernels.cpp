@@ -37,9 +37,6 @@ template <sim::Isa kIsa>
 [[gnu::always_inline]] inline LaneF pick(LaneI mask, LaneF a, LaneF b) {
   return (LaneF)(((LaneI)a & mask) | ((LaneI)b & ~mask));
 }
-[[gnu::always_inline]] inline LaneI pick(LaneI mask, LaneI a, LaneI b) {
-  return (a & mask) | (b & ~mask);
-}
 [[gnu::always_inline]] inline LaneF only(LaneI mask, LaneF a) {
   return (LaneF)((LaneI)a & mask);
 }
