@@ -123,9 +123,8 @@ TEST(Evppi, FactorInputIsExactGroupMeans) {
     inb[p] = 2.0 * d[p] - 0.6 + noise[p];
   }
   // The same quantity from the sample's own group means (what a factor fit must give).
-  double n1 = 0, s1 = 0, s = 0;
+  double s1 = 0, s = 0;
   for (std::size_t p = 0; p < n; ++p) {
-    n1 += d[p];
     s1 += d[p] * inb[p];
     s += inb[p];
   }
