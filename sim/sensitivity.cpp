@@ -14,6 +14,14 @@
 namespace reformsim::sim {
 namespace {
 
+// Rows of the standardized inputs a step of the regression takes (sensitivity below).
+constexpr Eigen::Index kRegressionBlock = 4096;
+// An input whose standardized column is, to this share of the largest pivot, a combination of the
+// others adds no rank: it shares their effect (minimum norm) rather than take a coefficient of
+// 1e12 against its twin. Eigen's default (machine epsilon x inputs) let an input defined as an
+// exact sum of two others through, its rounding error standing in for a direction.
+constexpr double kRankThreshold = 1e-10;
+
 std::vector<double> ranks(std::span<const double> x) {
   std::vector<std::size_t> order(x.size());
   std::iota(order.begin(), order.end(), 0);
@@ -73,19 +81,48 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
     });
     return rep;
   }
-  Eigen::MatrixXd x(n, k);
-  Eigen::VectorXd y(n);
+  // The standardized regression, a block of rows at a time (TSQR: Demmel, Grigori, Hoemmen and
+  // Langou, SIAM J. Sci. Comput. 34, 2012): the R factor of the augmented matrix [X | y] is
+  // carried from block to block (QR of R stacked on the next rows), so the memory is a block and
+  // a (k+1)^2 triangle, not the paths x inputs matrix and its copy (2 GB at a million paths and
+  // 130 inputs). X = QR and y = Qc + r: the least-squares problems X b ~ y and R b ~ c have the
+  // same solutions, so the minimum-norm solution (as numpy's lstsq: collinear inputs share their
+  // effect) is that of R b ~ c, and the residual's square is |R b - c|^2 + r^2, r the last
+  // diagonal of the augmented R. The blocks are fixed and taken in path order: the same bits at
+  // any thread count.
   const double my = mean(output);
-  for (Eigen::Index p = 0; p < n; ++p) y(p) = (output[static_cast<std::size_t>(p)] - my) / sy;
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const auto& col = inputs[used[static_cast<std::size_t>(j)]];
-    const double m = mean(col), s = standard_deviation(col);
-    for (Eigen::Index p = 0; p < n; ++p) x(p, j) = (col[static_cast<std::size_t>(p)] - m) / s;
+  std::vector<double> mu(used.size()), sd(used.size());
+  for (std::size_t j = 0; j < used.size(); ++j) {
+    mu[j] = mean(inputs[used[j]]);
+    sd[j] = standard_deviation(inputs[used[j]]);
   }
-  // Minimum-norm least squares (as numpy's lstsq), so collinear inputs share their effect.
-  const Eigen::VectorXd beta = x.completeOrthogonalDecomposition().solve(y);
-  const Eigen::VectorXd resid = y - x * beta;
-  rep.r_squared = 1.0 - resid.squaredNorm() / y.squaredNorm();
+  Eigen::MatrixXd r(0, k + 1), stacked;
+  for (Eigen::Index b = 0; b < n; b += kRegressionBlock) {
+    const Eigen::Index rows = std::min(kRegressionBlock, n - b);
+    const Eigen::Index top = r.rows();
+    stacked.resize(top + rows, k + 1);
+    stacked.topRows(top) = r;
+    for (Eigen::Index j = 0; j < k; ++j) {
+      const std::span<const double> col = inputs[used[static_cast<std::size_t>(j)]];
+      const double m = mu[static_cast<std::size_t>(j)], s = sd[static_cast<std::size_t>(j)];
+      for (Eigen::Index p = 0; p < rows; ++p)
+        stacked(top + p, j) = (col[static_cast<std::size_t>(b + p)] - m) / s;
+    }
+    for (Eigen::Index p = 0; p < rows; ++p)
+      stacked(top + p, k) = (output[static_cast<std::size_t>(b + p)] - my) / sy;
+    const Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(stacked);  // in place
+    const Eigen::Index keep = std::min(stacked.rows(), k + 1);
+    r = stacked.topRows(keep).triangularView<Eigen::Upper>();
+  }
+  // n >= k + 2 rows went in, so r is (k + 1) x (k + 1).
+  const Eigen::MatrixXd rx = r.topLeftCorner(k, k);
+  const Eigen::VectorXd c = r.col(k).head(k);
+  Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(rx.cols(), rx.cols());
+  cod.setThreshold(kRankThreshold);
+  const Eigen::VectorXd beta = cod.compute(rx).solve(c);
+  const double last = r(k, k);
+  const double resid2 = (rx * beta - c).squaredNorm() + last * last;
+  rep.r_squared = 1.0 - resid2 / r.col(k).squaredNorm();  // |y|^2: Q keeps norms
   for (Eigen::Index j = 0; j < k; ++j) {
     const std::size_t i = used[static_cast<std::size_t>(j)];
     rep.inputs.push_back({names[i], spearman(inputs[i], output), beta(j), beta(j) * beta(j)});
@@ -112,13 +149,22 @@ std::vector<SensitivityReport> option_sensitivities(const Results& results,
     // The aggregate that means something for the metric's kind: the NPV of a flow (the net
     // budget), the total of a count, the last year of a stock, an NPV as it is.
     const Aggregate agg = headline_aggregate(m->info.kind);
-    std::vector<double> flow(m->values);
-    std::string what = std::string(aggregate_name(agg)) + "(" + key + ")";
-    if (option.name != baseline) {
-      for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[i];
-      what = std::string(aggregate_name(agg)) + "(" + key + " - " + baseline + ")";
+    const bool versus = option.name != baseline;
+    const std::string what = std::string(aggregate_name(agg)) + "(" + key +
+                             (versus ? " - " + baseline : std::string()) + ")";
+    // The aggregate of each path's row of option - baseline, a block of rows at a time (each row's
+    // own sum: the same bits as over a whole copy, which a million paths make 80 MB a metric).
+    std::vector<double> y(results.paths), flow;
+    constexpr std::size_t kRowBlock = 4096;
+    for (std::size_t b = 0; b < results.paths; b += kRowBlock) {
+      const std::size_t rows = std::min(kRowBlock, static_cast<std::size_t>(results.paths) - b);
+      flow.assign(m->values.begin() + static_cast<std::ptrdiff_t>(b * h),
+                  m->values.begin() + static_cast<std::ptrdiff_t>((b + rows) * h));
+      if (versus)
+        for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[b * h + i];
+      const auto part = aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
+      std::copy(part.begin(), part.end(), y.begin() + static_cast<std::ptrdiff_t>(b));
     }
-    const auto y = aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
     std::vector<std::string> names;
     std::vector<std::span<const double>> cols;
     for (const auto& in : option.inputs) {
