@@ -162,7 +162,8 @@ std::vector<SensitivityReport> option_sensitivities(const Results& results,
                   m->values.begin() + static_cast<std::ptrdiff_t>((b + rows) * h));
       if (versus)
         for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[b * h + i];
-      const auto part = aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
+      const auto part =
+          aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
       std::copy(part.begin(), part.end(), y.begin() + static_cast<std::ptrdiff_t>(b));
     }
     std::vector<std::string> names;

@@ -3,7 +3,8 @@
 //
 // For each input: the Spearman rank correlation with the output, and the standardized
 // regression coefficient (SRC) of a linear regression of the standardized output on all
-// standardized inputs at once (least squares through Eigen's QR). When the regression fits
+// standardized inputs at once (minimum-norm least squares by Householder QR, a block of 4,096
+// paths at a time: never the whole paths x inputs matrix). When the regression fits
 // (R^2 near 1) and the inputs are drawn independently, SRC^2 is the share of the output's
 // variance the input explains, and the shares add up to R^2 (Saltelli et al., Global
 // Sensitivity Analysis: The Primer, 2008, ch. 1.2).

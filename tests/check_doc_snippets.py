@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 BINARY, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 PAGES = sys.argv[3:] or (["README.md"] + sorted(
@@ -129,15 +130,17 @@ def main():
                     if len(script) == 1:
                         continue
                     cmd, stdin = ["bash", "-c", "\n".join(script)], None
+                started = time.monotonic()
                 r = subprocess.run(cmd, input=stdin, cwd=root, env=page_env, text=True,
                                    capture_output=True, timeout=TIMEOUT)
+                took = time.monotonic() - started
                 ran += 1
                 if r.returncode != 0:
                     failures.append("%s: the %s block exits %d:\n%s\n--- stderr:\n%s" % (
                         where, lang, r.returncode, code, r.stderr[-3000:]))
                     print("FAIL: " + failures[-1], file=sys.stderr)
                 else:
-                    print("ok %s (%s)" % (where, lang))
+                    print("ok %s (%s, %.1f s)" % (where, lang, took))
         finally:
             shutil.rmtree(tmp)
     for s in skipped:

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -418,8 +417,9 @@ TEST(Sensitivity, BlockwiseRegressionEqualsTheWholeMatrixLeastSquares) {
     EXPECT_NEAR(in.src, beta(j), 1e-10) << in.input;
   }
   // The collinear trio shares the effect: a nonzero coefficient on c, as minimum norm gives.
-  const auto c_src = std::find_if(rep.inputs.begin(), rep.inputs.end(),
-                                  [](const auto& in) { return in.input == "c"; })->src;
+  const auto c_src = std::find_if(rep.inputs.begin(), rep.inputs.end(), [](const auto& in) {
+                       return in.input == "c";
+                     })->src;
   EXPECT_GT(std::fabs(c_src), 0.05);
 }
 
