@@ -146,10 +146,16 @@ void LogHistogram::Side::save(StateWriter& out) const {
   std::uint64_t held = 0;
   for (const auto& page : pages) held += page.empty() ? 0 : 1;
   out.put(held);
+  // A held page: its index, a bitmap of its buckets with a count, and those counts in order.
   for (std::size_t i = 0; i < pages.size(); ++i) {
     if (pages[i].empty()) continue;
     out.put(i);
-    for (std::uint64_t c : pages[i]) out.put(c);
+    std::uint64_t bits = 0;
+    for (int j = 0; j < kPageBuckets; ++j)
+      if (pages[i][static_cast<std::size_t>(j)]) bits |= std::uint64_t{1} << j;
+    out.put(bits);
+    for (std::uint64_t c : pages[i])
+      if (c) out.put(c);
   }
 }
 
@@ -170,9 +176,13 @@ std::uint64_t LogHistogram::Side::load(StateReader& in) {
     next = i + 1;
     auto& page = pages[static_cast<std::size_t>(i)];
     page.resize(kPageBuckets);
-    for (auto& c : page) {
-      c = in.get();
-      if (total + c < total) StateReader::refuse("has histogram counts that overflow");
+    const std::uint64_t bits = in.get();
+    if (bits == 0) StateReader::refuse("has a held histogram page with no count");
+    for (int j = 0; j < kPageBuckets; ++j) {
+      if (!(bits >> j & 1)) continue;
+      const std::uint64_t c = in.get();
+      if (c == 0 || total + c < total) StateReader::refuse("has a histogram count out of range");
+      page[static_cast<std::size_t>(j)] = c;
       total += c;
     }
   }
