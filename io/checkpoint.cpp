@@ -41,6 +41,17 @@ void publish(h5::Handle& file, const std::string& temp, const std::string& path)
   sync_folder_of(path);
 }
 
+// A new file of a save at `temp`, its root group (open in `root`) saying what it holds
+// (`format`) and of which run.
+h5::Handle create_part(const std::string& temp, const char* format, const std::string& run_id,
+                       h5::Handle& root) {
+  h5::Handle file = h5::create_file(temp);
+  root = h5::open_group(file, "/");
+  h5::write_attr(root, "format", format);
+  h5::write_attr(root, "run_id", run_id);
+  return file;
+}
+
 std::string rows_file_name(std::uint64_t begin, std::uint64_t end) {
   return "paths-" + std::to_string(begin) + "-" + std::to_string(end) + ".h5";
 }
@@ -332,11 +343,9 @@ void Checkpoint::save(const sim::Results& results, std::uint64_t end,
   const std::string state_file = (fs::path(folder_) / state_file_name(end)).string();
   const std::string state_temp = temp_name(state_file);
   try {
-    if (saved_.empty() || !state.empty()) remove_unfinished();
-    h5::Handle file = h5::create_file(temp);
-    h5::Handle root = h5::open_group(file, "/");
-    h5::write_attr(root, "format", kRowsFormat);
-    h5::write_attr(root, "run_id", run_id_);
+    remove_unfinished();
+    h5::Handle root;
+    h5::Handle file = create_part(temp, kRowsFormat, run_id_, root);
     h5::write_attr(root, "begin", begin);
     h5::write_attr(root, "end", end);
     h5::Handle options = h5::create_group(root, "options");
@@ -360,10 +369,8 @@ void Checkpoint::save(const sim::Results& results, std::uint64_t end,
     root.reset();
     publish(file, temp, s.file);
     if (!state.empty()) {
-      h5::Handle sf = h5::create_file(state_temp);
-      h5::Handle sroot = h5::open_group(sf, "/");
-      h5::write_attr(sroot, "format", kStateFormat);
-      h5::write_attr(sroot, "run_id", run_id_);
+      h5::Handle sroot;
+      h5::Handle sf = create_part(state_temp, kStateFormat, run_id_, sroot);
       h5::write_attr(sroot, "end", end);
       h5::write_words(sroot, "state", state);
       sroot.reset();

@@ -133,7 +133,7 @@ void verify_digest(hid_t ds, const std::string& name, std::span<const double> va
 }
 
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                      const Storage& storage) {
+                      const Storage& storage, hid_t file_type = H5T_IEEE_F64LE) {
   Handle space = space_of(dims);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"));
   if (storage.chunked) {
@@ -147,7 +147,7 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
     check(H5Pset_fletcher32(dcpl), "set the Fletcher32 filter");
   }
   return Handle(
-      check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      check(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
             "create dataset '" + name + "'"));
 }
 
@@ -463,22 +463,11 @@ Handle write_packed(hid_t parent, const std::string& name, const PerPathData& da
 }
 
 Handle write_words(hid_t parent, const std::string& name, std::span<const std::uint64_t> words) {
-  const std::vector<hsize_t> dims = {words.size()};
-  Handle space = space_of(dims);
-  Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"));
-  if (!words.empty()) {
-    const hsize_t chunk =
-        std::min<hsize_t>(words.size(), kTargetChunkBytes / sizeof(std::uint64_t));
-    check(H5Pset_chunk(dcpl, 1, &chunk), "set the chunk shape of '" + name + "'");
-    if (deflate_available()) {
-      check(H5Pset_shuffle(dcpl), "set the shuffle filter");
-      check(H5Pset_deflate(dcpl, kDeflateLevel), "set the deflate filter");
-    }
-    check(H5Pset_fletcher32(dcpl), "set the Fletcher32 filter");
-  }
-  Handle ds(
-      check(H5Dcreate2(parent, name.c_str(), H5T_STD_U64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-            "create dataset '" + name + "'"));
+  Storage storage;
+  storage.chunked = !words.empty();
+  storage.compressed = deflate_available();
+  storage.chunk = {std::min<hsize_t>(words.size(), kTargetChunkBytes / sizeof(std::uint64_t))};
+  Handle ds = create_dataset(parent, name, {words.size()}, storage, H5T_STD_U64LE);
   if (!words.empty())
     check(H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, words.data()),
           "write dataset '" + name + "'");
