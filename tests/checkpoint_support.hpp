@@ -43,6 +43,22 @@ inline void write_streamed_checkpoint(const std::string& scenario, const std::st
   cp.save(kept, saved, stream.state());
 }
 
+// `a` equals `b`; else fails naming the first line that differs (not EXPECT_EQ's diff of two
+// strings, whose memory grows as the product of their line counts: gigabytes for the tables of a
+// wide scenario).
+inline void expect_same_text(const std::string& a, const std::string& b, const std::string& what) {
+  if (a == b) return;
+  std::size_t at = 0, line = 1;
+  while (at < a.size() && at < b.size() && a[at] == b[at]) line += a[at++] == '\n';
+  const auto line_of = [&](const std::string& s) {
+    const std::size_t from = s.rfind('\n', at == 0 ? 0 : at - 1);
+    const std::size_t begin = from == std::string::npos ? 0 : from + 1;
+    return s.substr(begin, std::min<std::size_t>(200, s.find('\n', at) - begin));
+  };
+  ADD_FAILURE() << what << " differ from line " << line << ":\n  " << line_of(a) << "\n  "
+                << line_of(b);
+}
+
 // Every dataset of results files `a` and `b` (the tables included) and its SHA-256, equal: the
 // root digest over all of them (io::verify_results checks each against its own).
 inline void expect_same_datasets(const std::string& a, const std::string& b) {
@@ -51,7 +67,10 @@ inline void expect_same_datasets(const std::string& a, const std::string& b) {
   EXPECT_GT(va.datasets, 0u);
   EXPECT_EQ(va.datasets, vb.datasets);
   expect_identical_datasets(io::read_results(a).results, io::read_results(b).results);
-  EXPECT_EQ(app::summary_json(io::read_summary(a)), app::summary_json(io::read_summary(b)));
+  expect_same_text(app::summary_json(io::read_summary(a)), app::summary_json(io::read_summary(b)),
+                   "the summary tables");
+  expect_same_text(app::comparison_json(io::read_comparisons(a), {}),
+                   app::comparison_json(io::read_comparisons(b), {}), "the comparisons");
 }
 
 }  // namespace reformsim::testing

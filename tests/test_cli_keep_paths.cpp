@@ -325,8 +325,6 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
         {"run", scenario, "-o", out, "--paths", "1400", "--keep-paths", keep, "--resume", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_same_datasets(out, plain);
-    EXPECT_EQ(app::comparison_json(io::read_comparisons(out), {}),
-              app::comparison_json(io::read_comparisons(plain), {}));
   }
 }
 
@@ -366,8 +364,6 @@ TEST(CliKeepPaths, ResumesAStreamedCheckpointOrRefusesIt) {
     const RunResult r = run(scenario, out, mode, {"--paths", "2600", "--resume"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_same_datasets(out, plain);
-    EXPECT_EQ(app::comparison_json(io::read_comparisons(out), {}),
-              app::comparison_json(io::read_comparisons(plain), {}));
   }
 
   const std::string precision = dir.file("precision.yaml");
