@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <vector>
 
 namespace reformsim::app {
 namespace {
@@ -44,35 +45,50 @@ std::uint64_t BatchRunner::progress() const {
   return std::max(base, std::min(end, estimate));
 }
 
-void BatchRunner::load_resumed(std::uint64_t begin, std::uint64_t end, sim::Results& results) {
+void BatchRunner::load_saved(std::uint64_t begin, std::uint64_t end, sim::Results& results) {
   team_.agree([&] {
     if (checkpoint_) checkpoint_->load(results, begin, end);
   });
   if (!settings_.to_all_ranks || !team_.distributed()) return;
+  // Which inputs hold their own values (a streamed run's kept inputs may share), as on rank 0.
+  std::vector<double> same_as;
+  for (const auto& o : results.options)
+    for (const auto& in : o.inputs) same_as.push_back(in.same_as);
+  team_.broadcast(same_as);
+  std::size_t k = 0;
+  for (auto& o : results.options)
+    for (auto& in : o.inputs) {
+      in.same_as = static_cast<int>(same_as[k++]);
+      if (in.same_as >= 0)
+        std::vector<double>().swap(in.values);
+      else
+        in.values.resize(static_cast<std::size_t>(results.paths));
+    }
   const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::uint64_t at = begin - results.first_path;
   for (auto& o : results.options) {
     for (auto& m : o.metrics) team_.broadcast({m.values.data() + at * h, (end - begin) * h});
-    for (auto& in : o.inputs) team_.broadcast({in.values.data() + at, end - begin});
+    for (auto& in : o.inputs)
+      if (in.same_as < 0) team_.broadcast({in.values.data() + at, end - begin});
   }
 }
 
 void BatchRunner::save(const sim::Results& results, std::uint64_t end) {
-  team_.agree([&] {
-    if (checkpoint_) checkpoint_->save(results, end);
-  });
+  if (settings_.save) {
+    settings_.save(results, end);
+  } else {
+    team_.agree([&] {
+      if (checkpoint_) checkpoint_->save(results, end);
+    });
+  }
   saved_ = end;
   last_save_ = now_seconds();
-}
-
-void BatchRunner::flush(const sim::Results& results, std::uint64_t end) {
-  if (settings_.checkpoint_every > 0 && saved_ < end) save(results, end);
 }
 
 void BatchRunner::run(std::uint64_t begin, std::uint64_t end, sim::Results& results) {
   if (begin < resumed_) {
     const std::uint64_t to = std::min(end, resumed_);
-    load_resumed(begin, to, results);
+    load_saved(begin, to, results);
     begin = to;
     base_ = std::max(base_.load(), to);
     piece_end_ = std::max(piece_end_.load(), to);

@@ -8,11 +8,13 @@
 // from another thread): stop? save? how big is the next chunk? The completed paths are thus
 // always a prefix [0, k) of the paths, which rank 0 saves to the checkpoint when the interval
 // has passed or a stop was asked for. Chunk sizes follow the measured speed and do not change
-// a bit of the results (paths are addressed).
+// a bit of the results (paths are addressed). A run that streams its statistics saves through
+// Settings::save instead: it folds the rows done so far and saves its state and kept rows.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "app/team.hpp"
 #include "io/checkpoint.hpp"
@@ -32,18 +34,24 @@ class BatchRunner {
     sim::RunOptions run;          // threads and block size (the runner sets the rest)
     double checkpoint_every = 0;  // seconds; 0: no checkpoints
     bool to_all_ranks = false;    // rows on every rank (precision runs), else on rank 0
+    // When set, a save calls it on every rank instead of saving the rows: paths [0, end) are
+    // done and the rows of those not yet saved are in `rows` (on rank 0, or every rank with
+    // to_all_ranks). Collective.
+    std::function<void(const sim::Results& rows, std::uint64_t end)> save;
   };
   // `checkpoint` is rank 0's (null elsewhere, and when there are no checkpoints); its paths
-  // [0, resumed) are loaded instead of simulated. Collective (agrees on the thread total).
+  // [0, resumed) are loaded (load_saved) instead of simulated. Collective (agrees on the thread
+  // total).
   BatchRunner(const Team& team, const sim::Engine& engine, const Settings& settings,
               const std::atomic<bool>& stop, io::Checkpoint* checkpoint, std::uint64_t resumed);
 
   // Simulates [begin, end) into `results` (allocated for at least `end` paths). Collective.
   // Throws Interrupted when a stop signal reached any rank.
   void run(std::uint64_t begin, std::uint64_t end, sim::Results& results);
-  // With checkpoints, saves the rows up to `end` now, if they are not saved yet: a run that
-  // keeps only some arrays is about to drop them. Collective.
-  void flush(const sim::Results& results, std::uint64_t end);
+  // Copies the checkpoint's rows of paths [begin, end) (end <= resumed) into `results` on
+  // rank 0, and on every rank with to_all_ranks, the inputs' sharing (InputSeries::same_as)
+  // included. Collective.
+  void load_saved(std::uint64_t begin, std::uint64_t end, sim::Results& results);
   sim::RangeRunner range_runner() {
     return [this](std::uint64_t b, std::uint64_t e, sim::Results& r) { run(b, e, r); };
   }
@@ -53,7 +61,6 @@ class BatchRunner {
   std::uint64_t progress() const;
 
  private:
-  void load_resumed(std::uint64_t begin, std::uint64_t end, sim::Results& results);
   void save(const sim::Results& results, std::uint64_t end);
 
   const Team& team_;

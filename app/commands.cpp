@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <new>
@@ -515,37 +516,80 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
   settings.run.block_size = req.block_size;
   settings.checkpoint_every = run.every;
   settings.to_all_ranks = sc.precision.has_value();  // the stopping rule needs every row
-  BatchRunner runner(team, *run.engine, settings, g_stop,
-                     run.checkpoint ? &*run.checkpoint : nullptr, run.resumed);
   const std::uint64_t total = most_paths(sc);
-  Progress progress([&runner] { return runner.progress(); }, total, mode);
   sim::Results results;
-  // Keeping only some arrays: the paths run a chunk at a time into `part` (every array), which
-  // is folded into the streamed statistics (by whoever holds its rows) and its kept arrays copied.
+  // Keeping only some arrays: the paths run a chunk at a time into `part` (every array), whose
+  // rows are folded into the streamed statistics (by whoever holds them) and their kept arrays
+  // copied into the results, `into`: at the chunk's end, or sooner when a checkpoint is saved
+  // (its state and kept rows, io/checkpoint.hpp).
   const bool streaming = sc.settings.keep_paths != sim::KeepPaths::kAll;
   const bool holds_rows = team.is_root() || settings.to_all_ranks;
   sim::Results part, kept;
+  sim::Results* into = nullptr;
+  std::uint64_t folded = run.resumed;  // paths [0, folded) are in the statistics and `into`
+  const auto fold_to = [&](std::uint64_t end) {
+    if (holds_rows && end > folded) {
+      run.stream->add_rows(part, folded - part.first_path, end - part.first_path, req.threads);
+      sim::copy_kept_rows(part, folded - part.first_path, end - part.first_path, *into);
+    }
+    folded = std::max(folded, end);
+  };
   if (streaming) {
     part = run.engine->allocate(0);
     kept = sim::kept_layout(part);
-    run.stream.emplace(part, [&sc](const sim::MetricSeries& m) {
-      return !sim::keeps_paths_of(sc.settings.keep_paths, m);
-    });
-    if (sc.settings.keep_paths == sim::KeepPaths::kNone)
-      run.stream->count_best_and_targets(sc.options.size() > 1 ? sc.targets
-                                                               : std::vector<sim::Target>{});
+    run.stream.emplace(sim::streamed_statistics(
+        part, sc.options.size() > 1 ? sc.targets : std::vector<sim::Target>{}));
+    if (run.resumed > 0) {
+      // The statistics as saved with the resumed paths (rank 0 reads them), where rows are held.
+      std::string state;
+      team.agree([&] {
+        if (run.checkpoint) {
+          const std::vector<std::uint64_t> words = run.checkpoint->state();
+          state.assign(reinterpret_cast<const char*>(words.data()),
+                       words.size() * sizeof(std::uint64_t));
+        }
+      });
+      if (settings.to_all_ranks) state = team.broadcast(state);
+      team.agree([&] {
+        if (!holds_rows) return;
+        std::vector<std::uint64_t> words(state.size() / sizeof(std::uint64_t));
+        std::memcpy(words.data(), state.data(), words.size() * sizeof(std::uint64_t));
+        try {
+          run.stream->restore(words);
+        } catch (const sim::InputError& e) {
+          throw sim::InputError(io::Checkpoint::folder_for(req.output) + ": " + e.what() +
+                                " (start over with --force)");
+        }
+        if (run.stream->paths() != run.resumed)
+          throw sim::InputError(io::Checkpoint::folder_for(req.output) +
+                                ": the saved statistics are not of the saved paths (start over "
+                                "with --force)");
+      });
+    }
+    settings.save = [&](const sim::Results&, std::uint64_t end) {
+      fold_to(end);
+      team.agree([&] {
+        if (run.checkpoint) run.checkpoint->save(*into, end, run.stream->state());
+      });
+    };
   }
+  BatchRunner runner(team, *run.engine, settings, g_stop,
+                     run.checkpoint ? &*run.checkpoint : nullptr, run.resumed);
+  Progress progress([&runner] { return runner.progress(); }, total, mode);
   const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
-  const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& into) {
+  const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& to) {
+    into = &to;
+    if (begin < run.resumed) {  // saved: the kept rows are read back (the statistics were)
+      const std::uint64_t saved_end = std::min(end, run.resumed);
+      runner.load_saved(begin, saved_end, to);
+      begin = saved_end;
+    }
     for (std::uint64_t b = begin; b < end; b += chunk_paths) {
       const std::uint64_t e = std::min(end, b + chunk_paths);
       if (part.paths < e - b) part.resize_paths(e - b);
       part.first_path = b;
       runner.run(b, e, part);
-      runner.flush(part, e);
-      if (!holds_rows) continue;
-      run.stream->add(part, e - b, req.threads);
-      sim::copy_kept_rows(part, e - b, into);
+      fold_to(e);
     }
   };
   try {

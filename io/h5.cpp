@@ -133,7 +133,7 @@ void verify_digest(hid_t ds, const std::string& name, std::span<const double> va
 }
 
 Handle create_dataset(hid_t parent, const std::string& name, const std::vector<hsize_t>& dims,
-                      const Storage& storage) {
+                      const Storage& storage, hid_t file_type = H5T_IEEE_F64LE) {
   Handle space = space_of(dims);
   Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"));
   if (storage.chunked) {
@@ -147,7 +147,7 @@ Handle create_dataset(hid_t parent, const std::string& name, const std::vector<h
     check(H5Pset_fletcher32(dcpl), "set the Fletcher32 filter");
   }
   return Handle(
-      check(H5Dcreate2(parent, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+      check(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
             "create dataset '" + name + "'"));
 }
 
@@ -462,6 +462,39 @@ Handle write_packed(hid_t parent, const std::string& name, const PerPathData& da
   return ds;
 }
 
+Handle write_words(hid_t parent, const std::string& name, std::span<const std::uint64_t> words) {
+  Storage storage;
+  storage.chunked = !words.empty();
+  storage.compressed = deflate_available();
+  storage.chunk = {std::min<hsize_t>(words.size(), kTargetChunkBytes / sizeof(std::uint64_t))};
+  Handle ds = create_dataset(parent, name, {words.size()}, storage, H5T_STD_U64LE);
+  if (!words.empty())
+    check(H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, words.data()),
+          "write dataset '" + name + "'");
+  write_attr(ds, kDigestAttr, digest_bytes_hex(std::as_bytes(words)));
+  return ds;
+}
+
+std::vector<std::uint64_t> read_words(hid_t parent, const std::string& name) {
+  Handle ds = open_dataset(parent, name);
+  Handle type(check(H5Dget_type(ds), "read dataset '" + name + "'"));
+  if (H5Tget_class(type) != H5T_INTEGER || H5Tget_size(type) != sizeof(std::uint64_t) ||
+      H5Tget_sign(type) != H5T_SGN_NONE)
+    throw Error("dataset '" + name + "' should hold 64-bit unsigned integers");
+  const std::vector<hsize_t> shape = dataset_shape(parent, name);
+  if (shape.size() != 1) throw Error("dataset '" + name + "' should be a list");
+  if (shape[0] > kMaxDatasetValues)
+    throw Error("dataset '" + name + "' claims more values than any reformsim writes");
+  std::vector<std::uint64_t> out(static_cast<std::size_t>(shape[0]));
+  if (!out.empty())
+    check(H5Dread(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+          "read dataset '" + name + "'");
+  if (!has_attr(ds, kDigestAttr) ||
+      read_string_attr(ds, kDigestAttr) != digest_bytes_hex(std::as_bytes(std::span(out))))
+    throw Error("dataset '" + name + "' does not match its SHA-256: the file is damaged");
+  return out;
+}
+
 Handle open_dataset(hid_t parent, const std::string& name) {
   return Handle(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), "open dataset '" + name + "'"));
 }
@@ -546,11 +579,15 @@ Storage dataset_storage(hid_t parent, const std::string& name) {
 }
 
 std::string digest_hex(std::span<const double> values) {
+  return digest_bytes_hex(std::as_bytes(values));
+}
+
+std::string digest_bytes_hex(std::span<const std::byte> bytes) {
   static_assert(std::endian::native == std::endian::little,
-                "the digest is of little-endian doubles, as the file stores them");
+                "the digest is of little-endian numbers, as the file stores them");
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  if (EVP_Digest(values.data(), values.size_bytes(), md, &n, EVP_sha256(), nullptr) != 1)
+  if (EVP_Digest(bytes.data(), bytes.size(), md, &n, EVP_sha256(), nullptr) != 1)
     throw Error("cannot compute a SHA-256 (OpenSSL)");
   static const char kHex[] = "0123456789abcdef";
   std::string out;

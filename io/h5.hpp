@@ -8,6 +8,7 @@
 
 #include <hdf5.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -112,6 +113,8 @@ Storage per_path_storage(std::span<const double> data, const std::vector<hsize_t
 // IEEE doubles in row-major order (digest_hex), which read_dataset checks.
 inline constexpr const char* kDigestAttr = "sha256";
 std::string digest_hex(std::span<const double> values);
+// The same of any bytes.
+std::string digest_bytes_hex(std::span<const std::byte> bytes);
 // HDF5's Fletcher32 checksum of `bytes` (H5Z fletcher32: 16-bit big-endian words, sums reduced
 // mod 65535 in blocks of 360 words; an odd last byte as the high byte of a word).
 std::uint32_t fletcher32(std::span<const unsigned char> bytes);
@@ -139,6 +142,14 @@ std::vector<Packed> pack_per_path(const std::vector<PerPathData>& datasets);
 Handle write_packed(hid_t parent, const std::string& name, const PerPathData& dataset,
                     const Packed& packed);
 Handle open_dataset(hid_t parent, const std::string& name);
+
+// ---- uint64 datasets (a checkpoint's saved statistics, io/checkpoint.hpp) -------------------
+// Writes `words` as a 1-D little-endian uint64 dataset, chunked with the shuffle and deflate
+// filters (when this HDF5 has them) and Fletcher32, and its `sha256` attribute (of the
+// little-endian bytes).
+Handle write_words(hid_t parent, const std::string& name, std::span<const std::uint64_t> words);
+// Reads such a dataset; Error when it is not one or does not match its `sha256`.
+std::vector<std::uint64_t> read_words(hid_t parent, const std::string& name);
 // The shape of a dataset, without reading it.
 std::vector<hsize_t> dataset_shape(hid_t parent, const std::string& name);
 // read_dataset refuses a dataset claiming more values than this (a damaged file; 32 GiB).

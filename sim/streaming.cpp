@@ -4,7 +4,49 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/errors.hpp"
+
 namespace reformsim::sim {
+
+std::uint64_t StateReader::get() {
+  if (at_ >= words_.size()) refuse("ends early");
+  return words_[at_++];
+}
+
+std::uint64_t StateReader::get_at_most(std::uint64_t most, const char* what) {
+  const std::uint64_t v = get();
+  if (v > most)
+    refuse(std::string("has ") + std::to_string(v) + " " + what + " (at most " +
+           std::to_string(most) + ")");
+  return v;
+}
+
+void StateReader::expect(std::uint64_t expected, const char* what) {
+  const std::uint64_t v = get();
+  if (v != expected)
+    refuse(std::string("has ") + std::to_string(v) + " " + what + " where this run has " +
+           std::to_string(expected));
+}
+
+void StateReader::refuse(const std::string& why) {
+  throw InputError("the streamed statistics' saved state " + why);
+}
+
+void Moments::save(StateWriter& out) const {
+  out.put(n);
+  out.put_double(mean);
+  out.put_double(m2);
+  out.put_double(min);
+  out.put_double(max);
+}
+
+void Moments::load(StateReader& in) {
+  n = in.get();
+  mean = in.get_double();
+  m2 = in.get_double();
+  min = in.get_double();
+  max = in.get_double();
+}
 
 void Moments::merge(const Moments& o) {
   if (o.n == 0) return;
@@ -33,6 +75,19 @@ double Moments::sd() const {
 void BlockedMoments::close_block() {
   done_.merge(open_);
   open_ = {};
+}
+
+void BlockedMoments::save(StateWriter& out) const {
+  done_.save(out);
+  open_.save(out);
+}
+
+void BlockedMoments::load(StateReader& in) {
+  done_.load(in);
+  open_.load(in);
+  if (done_.n % kMomentBlock != 0 || open_.n >= kMomentBlock)
+    StateReader::refuse("has moments that are not whole blocks of " + std::to_string(kMomentBlock) +
+                        " paths and one open block");
 }
 
 Moments BlockedMoments::result() const {
@@ -80,6 +135,81 @@ std::size_t LogHistogram::Side::buckets() const {
   std::size_t n = 0;
   for (const auto& page : pages) n += page.size();
   return n;
+}
+
+// Pages a side can hold: buckets of magnitudes from kZeroBelow to the largest double.
+constexpr std::uint64_t kMostPages = 4096;
+
+void LogHistogram::Side::save(StateWriter& out) const {
+  out.put(static_cast<std::uint64_t>(static_cast<std::int64_t>(first_page)));
+  out.put(pages.size());
+  std::uint64_t held = 0;
+  for (const auto& page : pages) held += page.empty() ? 0 : 1;
+  out.put(held);
+  // A held page: its index, a bitmap of its buckets with a count, and those counts in order.
+  for (std::size_t i = 0; i < pages.size(); ++i) {
+    if (pages[i].empty()) continue;
+    out.put(i);
+    std::uint64_t bits = 0;
+    for (int j = 0; j < kPageBuckets; ++j)
+      if (pages[i][static_cast<std::size_t>(j)]) bits |= std::uint64_t{1} << j;
+    out.put(bits);
+    for (std::uint64_t c : pages[i])
+      if (c) out.put(c);
+  }
+}
+
+std::uint64_t LogHistogram::Side::load(StateReader& in) {
+  const auto first = static_cast<std::int64_t>(in.get());
+  if (first < -static_cast<std::int64_t>(kMostPages) ||
+      first > static_cast<std::int64_t>(kMostPages))
+    StateReader::refuse("has a histogram page out of range");
+  first_page = static_cast<int>(first);
+  pages.assign(static_cast<std::size_t>(in.get_at_most(kMostPages, "histogram pages")), {});
+  const std::uint64_t held = in.get_at_most(pages.size(), "held histogram pages");
+  std::uint64_t total = 0;
+  std::uint64_t next = 0;  // pages are listed in order
+  for (std::uint64_t k = 0; k < held; ++k) {
+    const std::uint64_t i = in.get();
+    if (i < next || i >= pages.size())
+      StateReader::refuse("lists its histogram pages out of order");
+    next = i + 1;
+    auto& page = pages[static_cast<std::size_t>(i)];
+    page.resize(kPageBuckets);
+    const std::uint64_t bits = in.get();
+    if (bits == 0) StateReader::refuse("has a held histogram page with no count");
+    for (int j = 0; j < kPageBuckets; ++j) {
+      if (!(bits >> j & 1)) continue;
+      const std::uint64_t c = in.get();
+      if (c == 0 || total + c < total) StateReader::refuse("has a histogram count out of range");
+      page[static_cast<std::size_t>(j)] = c;
+      total += c;
+    }
+  }
+  return total;
+}
+
+void LogHistogram::save(StateWriter& out) const {
+  out.put(n_);
+  out.put(n_pos_);
+  out.put(n_neg_);
+  out.put(zero_);
+  out.put_double(min_);
+  out.put_double(max_);
+  pos_.save(out);
+  neg_.save(out);
+}
+
+void LogHistogram::load(StateReader& in) {
+  n_ = in.get();
+  n_pos_ = in.get();
+  n_neg_ = in.get();
+  zero_ = in.get();
+  min_ = in.get_double();
+  max_ = in.get_double();
+  const std::uint64_t counted = pos_.load(in) + neg_.load(in);
+  if (counted + zero_ != n_ || n_pos_ > n_ || n_neg_ > n_ - n_pos_)
+    StateReader::refuse("has a histogram whose counts do not add up");
 }
 
 void LogHistogram::add(double x) {

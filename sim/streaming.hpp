@@ -18,13 +18,49 @@
 // i.e. a relative error of at most 0.5% (plus 1e-6 absolute, for values at zero). Exceedance
 // P(X > t) is exact except for the values in t's own bucket (relative width 1%), which are
 // counted by their representative.
+//
+// StateWriter and StateReader carry the accumulators' exact state (a checkpoint of a run that
+// streams its statistics, io/checkpoint.hpp): 64-bit words, doubles by their bits and counts as
+// integers, so that a restored accumulator continues bit for bit as the saved one would have.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace reformsim::sim {
+
+class StateWriter {
+ public:
+  void put(std::uint64_t word) { words_.push_back(word); }
+  void put_double(double x) { words_.push_back(std::bit_cast<std::uint64_t>(x)); }
+  const std::vector<std::uint64_t>& words() const { return words_; }
+  std::vector<std::uint64_t> take() { return std::move(words_); }
+
+ private:
+  std::vector<std::uint64_t> words_;
+};
+
+// Reads what a StateWriter wrote; every read past the end, and every value a writer cannot have
+// written, throws sim::InputError ("the streamed statistics' saved state ...").
+class StateReader {
+ public:
+  explicit StateReader(std::span<const std::uint64_t> words) : words_(words) {}
+  std::uint64_t get();
+  double get_double() { return std::bit_cast<double>(get()); }
+  // `get()`, refused unless at most `most`.
+  std::uint64_t get_at_most(std::uint64_t most, const char* what);
+  // `get()`, refused unless equal to `expected`.
+  void expect(std::uint64_t expected, const char* what);
+  bool at_end() const { return at_ == words_.size(); }
+  [[noreturn]] static void refuse(const std::string& why);
+
+ private:
+  std::span<const std::uint64_t> words_;
+  std::size_t at_ = 0;
+};
 
 struct Moments {
   std::uint64_t n = 0;
@@ -46,6 +82,8 @@ struct Moments {
     m2 += d * (x - mean);
   }
   void merge(const Moments& other);
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
   // Sample variance (n - 1 in the denominator); 0 for fewer than two values.
   double variance() const;
   double sd() const;
@@ -64,6 +102,9 @@ class BlockedMoments {
   // Every value fed so far.
   Moments result() const;
   std::uint64_t count() const { return done_.n + open_.n; }
+  // The exact state, the block being filled included (a chunk may end inside a block).
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   void close_block();
@@ -90,6 +131,9 @@ class LogHistogram {
   // Buckets held (memory: 8 bytes each): the pages of kPageBuckets buckets that hold a count.
   std::size_t buckets() const { return pos_.buckets() + neg_.buckets(); }
   static constexpr int kPageBuckets = 64;
+  // The exact state: counts, extremes and the pages as held (empty ones included).
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
   // The bucket of |x| >= kZeroBelow and its representative value.
   static int bucket_of(double magnitude);
@@ -106,6 +150,9 @@ class LogHistogram {
     std::vector<std::vector<std::uint64_t>> pages;
     void add(int bucket, std::uint64_t c);
     std::size_t buckets() const;
+    void save(StateWriter& out) const;
+    // Returns the sum of the counts read.
+    std::uint64_t load(StateReader& in);
     // Calls f(bucket, count) for every bucket with a count, ascending (or descending).
     template <class F>
     void each(F&& f, bool descending = false) const {

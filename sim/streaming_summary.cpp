@@ -105,11 +105,18 @@ std::size_t kept_bytes_per_path(const Results& layout) {
 }
 
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
-  if (chunk.first_path < kept.first_path || chunk.first_path + rows > kept.first_path + kept.paths)
+  copy_kept_rows(chunk, 0, rows, kept);
+}
+
+void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t row_end,
+                    Results& kept) {
+  if (row_end < row_begin || chunk.first_path + row_begin < kept.first_path ||
+      chunk.first_path + row_end > kept.first_path + kept.paths)
     throw RunError("kept results do not hold the chunk's paths");
   const std::size_t h = static_cast<std::size_t>(chunk.horizon());
-  const std::size_t at = static_cast<std::size_t>(chunk.first_path - kept.first_path);
-  const std::size_t n = static_cast<std::size_t>(rows);
+  const std::size_t at = static_cast<std::size_t>(chunk.first_path + row_begin - kept.first_path);
+  const std::size_t n = static_cast<std::size_t>(row_end - row_begin);
+  const std::size_t first = static_cast<std::size_t>(row_begin);
   for (std::size_t o = 0; o < kept.options.size(); ++o) {
     const OptionResults& from = chunk.options[o];
     OptionResults& to = kept.options[o];
@@ -117,11 +124,11 @@ void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
     std::size_t j = 0;
     for (MetricSeries& m : to.metrics) {
       while (from.metrics[j].key() != m.key()) ++j;
-      std::copy_n(from.metrics[j].values.data(), n * h, m.values.data() + at * h);
+      std::copy_n(from.metrics[j].values.data() + first * h, n * h, m.values.data() + at * h);
     }
     for (std::size_t i = 0; i < to.inputs.size(); ++i) {
       InputSeries& in = to.inputs[i];
-      const double* rows_from = from.inputs[i].values.data();
+      const double* rows_from = from.inputs[i].values.data() + first;
       if (in.same_as >= 0) {
         // Still shared while these rows are, bit for bit, the holder's; else shared with
         // another earlier option that holds the input with the same values so far and in these
@@ -129,7 +136,8 @@ void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
         // constant); else the rows so far are copied and the input holds its own from here on.
         const auto same_rows = [&](std::size_t e) {
           const InputSeries* rows = chunk.options[e].input(in.key());
-          return rows && std::memcmp(rows->values.data(), rows_from, n * sizeof(double)) == 0;
+          return rows &&
+                 std::memcmp(rows->values.data() + first, rows_from, n * sizeof(double)) == 0;
         };
         if (same_rows(static_cast<std::size_t>(in.same_as))) continue;
         const std::vector<double>& held = kept.input_values(in);
@@ -183,9 +191,11 @@ StreamingSummary::StreamingSummary(const Results& layout,
   }
 }
 
-void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t rows) const {
+void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t row_begin,
+                            std::uint64_t row_end) const {
   const std::size_t h = static_cast<std::size_t>(chunk.horizon());
-  const std::size_t n = static_cast<std::size_t>(rows);
+  const std::size_t n = static_cast<std::size_t>(row_end - row_begin);
+  const std::size_t at = static_cast<std::size_t>(row_begin) * h;
   const double rate = chunk.settings.discount_rate;
   const auto& aggs = aggregates_of(s.info.kind);
   auto add = [&](std::vector<Cell>& cells, std::span<const double> values) {
@@ -194,12 +204,12 @@ void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t rows)
     for (std::size_t a = 0; a < aggs.size(); ++a)
       for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate)) cells[h + a].add(v);
   };
-  const std::vector<double>& mine = chunk.options[s.option].metrics[s.metric].values;
-  add(s.values, {mine.data(), n * h});
+  const double* mine = chunk.options[s.option].metrics[s.metric].values.data() + at;
+  add(s.values, {mine, n * h});
   if (s.baseline_metric < 0) return;
   const OptionResults* base = chunk.option(baseline_);
-  const std::vector<double>& theirs =
-      base->metrics[static_cast<std::size_t>(s.baseline_metric)].values;
+  const double* theirs =
+      base->metrics[static_cast<std::size_t>(s.baseline_metric)].values.data() + at;
   std::vector<double> delta(n * h);
   for (std::size_t i = 0; i < n * h; ++i) delta[i] = mine[i] - theirs[i];
   add(s.deltas, delta);
@@ -213,14 +223,21 @@ void StreamingSummary::count_best_and_targets(const std::vector<Target>& targets
 }
 
 void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads) {
+  add_rows(chunk, 0, rows, threads);
+}
+
+void StreamingSummary::add_rows(const Results& chunk, std::uint64_t row_begin,
+                                std::uint64_t row_end, int threads) {
+  if (row_end <= row_begin) return;
+  const std::size_t h = static_cast<std::size_t>(chunk.horizon());
+  const std::size_t n = static_cast<std::size_t>(row_end - row_begin);
+  const std::size_t at = static_cast<std::size_t>(row_begin) * h;
   if (count_best_) {
     // In path order, as compare_options sums them: the same bits.
-    const std::size_t h = static_cast<std::size_t>(chunk.horizon());
-    const std::size_t n = static_cast<std::size_t>(rows);
     const double rate = chunk.settings.discount_rate;
     std::vector<std::vector<double>> npvs;
     for (const OptionResults& o : chunk.options)
-      npvs.push_back(npv_by_row({net_budget_series(o).values.data(), n * h}, h, rate));
+      npvs.push_back(npv_by_row({net_budget_series(o).values.data() + at, n * h}, h, rate));
     for (std::size_t p = 0; p < n; ++p) {
       double best = -INFINITY;
       for (const auto& v : npvs) best = std::max(best, v[p]);
@@ -231,8 +248,8 @@ void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads
     }
     const OptionResults* base = chunk.option(baseline_);
     for (std::size_t o = 0; o < chunk.options.size() && base && !targets_.empty(); ++o) {
-      const auto& ov = net_budget_series(chunk.options[o]).values;
-      const auto& bv = net_budget_series(*base).values;
+      const double* ov = net_budget_series(chunk.options[o]).values.data() + at;
+      const double* bv = net_budget_series(*base).values.data() + at;
       std::vector<double> delta(n * h);
       for (std::size_t i = 0; i < n * h; ++i) delta[i] = ov[i] - bv[i];
       const std::vector<double> npv = npv_by_row(delta, h, rate);
@@ -254,9 +271,82 @@ void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads
   ThreadArena arena(threads);
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, streams_.size(),
-                      [&](std::size_t i) { fold(streams_[i], chunk, rows); });
+                      [&](std::size_t i) { fold(streams_[i], chunk, row_begin, row_end); });
   });
-  paths_ += rows;
+  paths_ += n;
+}
+
+namespace {
+// The first word of a state(): "RSSTATE" and the layout's version, 1.
+constexpr std::uint64_t kStateMagic = 0x5253535441544531;
+}  // namespace
+
+std::vector<std::uint64_t> StreamingSummary::state() const {
+  StateWriter out;
+  out.put(kStateMagic);
+  out.put(paths_);
+  out.put(option_names_.size());
+  out.put(streams_.size());
+  for (const Stream& s : streams_) {
+    out.put(s.option);
+    out.put(s.metric);
+    out.put(s.values.size());
+    out.put(s.deltas.size());
+    for (const Cell& c : s.values) c.save(out);
+    for (const Cell& c : s.deltas) c.save(out);
+  }
+  out.put(count_best_ ? 1 : 0);
+  if (count_best_) {
+    out.put(targets_.size());
+    for (double b : best_) out.put_double(b);
+    for (const auto& hits : target_hits_)
+      for (std::uint64_t c : hits) out.put(c);
+  }
+  return out.take();
+}
+
+void StreamingSummary::restore(std::span<const std::uint64_t> words) {
+  StateReader in(words);
+  in.expect(kStateMagic, "as its first word");
+  const std::uint64_t paths = in.get();
+  in.expect(option_names_.size(), "options");
+  in.expect(streams_.size(), "streamed metrics");
+  std::vector<Stream> streams = streams_;
+  for (Stream& s : streams) {
+    in.expect(s.option, "as a streamed metric's option");
+    in.expect(s.metric, "as a streamed metric's index");
+    in.expect(s.values.size(), "cells of a streamed metric");
+    in.expect(s.deltas.size(), "cells of a streamed difference");
+    for (std::vector<Cell>* cells : {&s.values, &s.deltas})
+      for (Cell& c : *cells) {
+        c.load(in);
+        if (c.moments.count() != paths || c.histogram.count() != paths)
+          StateReader::refuse("has a cell of " + s.model + "." + s.info.name +
+                              " that did not take every path");
+      }
+  }
+  in.expect(count_best_ ? 1 : 0, "as whether P(best) is counted");
+  std::vector<double> best = best_;
+  std::vector<std::vector<std::uint64_t>> hits = target_hits_;
+  if (count_best_) {
+    in.expect(targets_.size(), "targets");
+    for (double& b : best) b = in.get_double();
+    for (auto& option : hits)
+      for (std::uint64_t& c : option) c = in.get_at_most(paths, "paths meeting a target");
+  }
+  if (!in.at_end()) StateReader::refuse("has more words than this run's statistics");
+  streams_ = std::move(streams);
+  best_ = std::move(best);
+  target_hits_ = std::move(hits);
+  paths_ = paths;
+}
+
+StreamingSummary streamed_statistics(const Results& layout, const std::vector<Target>& targets) {
+  const KeepPaths keep = layout.settings.keep_paths;
+  StreamingSummary stream(layout,
+                          [keep](const MetricSeries& m) { return !keeps_paths_of(keep, m); });
+  if (keep == KeepPaths::kNone) stream.count_best_and_targets(targets);
+  return stream;
 }
 
 SummaryTable StreamingSummary::summary(const SummaryTable& exact) const {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,14 @@ std::size_t kept_bytes_per_path(const Results& layout);
 // earlier option that holds the same values so far and in the chunk, or else takes a copy of
 // the rows so far and holds its own from then on (exact either way).
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept);
+// The same for rows [row_begin, row_end) of `chunk`.
+void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t row_end,
+                    Results& kept);
+
+class StreamingSummary;
+// The streamed statistics of a run laid out as `layout` (Engine::allocate): its metrics that
+// layout.settings.keep_paths does not keep; under none also P(best) and `targets`.
+StreamingSummary streamed_statistics(const Results& layout, const std::vector<Target>& targets);
 
 class StreamingSummary {
  public:
@@ -63,7 +72,19 @@ class StreamingSummary {
 
   // Folds rows [0, rows) of `chunk` (laid out as `layout`): the next `rows` paths, in order.
   void add(const Results& chunk, std::uint64_t rows, int threads = 0);
+  // Folds rows [from, to) of `chunk`: the next to - from paths, in order.
+  void add_rows(const Results& chunk, std::uint64_t from, std::uint64_t to, int threads = 0);
   std::uint64_t paths() const { return paths_; }
+
+  // The exact state of every accumulator (a checkpoint's, io/checkpoint.hpp), as 64-bit words:
+  // the paths folded, per streamed metric every cell's BlockedMoments (the open block
+  // included) and LogHistogram pages, the P(best) sums by their bits and the targets' counts.
+  // Its size depends on the histograms' pages, not on the paths.
+  std::vector<std::uint64_t> state() const;
+  // Puts back a state() of a summary of the same layout (the same streamed metrics, options
+  // and targets): folding on from here gives the bits of a summary that was never stopped.
+  // Throws sim::InputError, changing nothing, when `words` is not such a state.
+  void restore(std::span<const std::uint64_t> words);
 
   // `exact` (summarize_results of the kept arrays) with the streamed metrics put in their
   // places, in the order of the layout's metrics.
@@ -81,6 +102,14 @@ class StreamingSummary {
       moments.add(x);
       histogram.add(x);
     }
+    void save(StateWriter& out) const {
+      moments.save(out);
+      histogram.save(out);
+    }
+    void load(StateReader& in) {
+      moments.load(in);
+      histogram.load(in);
+    }
   };
   struct Stream {
     std::size_t option = 0;
@@ -91,7 +120,7 @@ class StreamingSummary {
     std::vector<Cell> values;  // years, then aggregates_of(kind)
     std::vector<Cell> deltas;  // the same, of option - baseline
   };
-  void fold(Stream& s, const Results& chunk, std::uint64_t rows) const;
+  void fold(Stream& s, const Results& chunk, std::uint64_t row_begin, std::uint64_t row_end) const;
 
   SimulationSettings settings_;
   std::string baseline_;

@@ -88,4 +88,29 @@ options:
         reform: {effect: {triangular: [0.02, 0.05, 0.1]}, cost_usd: 20000}
 )";
 
+// Cheap paths that are wide: 8 options x 100 years (about 38 KB a path), so a run that keeps
+// only some arrays simulates them in chunks of 1,728 paths (app/run_steps.hpp), while a path
+// takes about 0.5 ms on one thread. The streamed-checkpoint tests interrupt it past its first
+// chunk without simulating thousands of expensive paths.
+inline constexpr const char* kWideScenario =
+    R"(simulation: {paths: 2200, horizon_years: 100, seed: 3}
+factors:
+  economy: {autocorrelation: 0.5}
+models:
+  example:
+    events_per_year: 6
+    cost_per_event_usd: {lognormal: {mean: 5000, sd: 9000}}
+    factor: economy
+    factor_beta: 0.1
+options:
+  baseline: {}
+  r0: {models: {example: {reform: {effect: {triangular: [0.01, 0.1, 0.2]}, cost_usd: 3000}}}}
+  r1: {models: {example: {reform: {effect: {triangular: [0.02, 0.2, 0.3]}, cost_usd: 4000}}}}
+  r2: {models: {example: {reform: {effect: {triangular: [0.03, 0.3, 0.4]}, cost_usd: 5000}}}}
+  r3: {models: {example: {reform: {effect: {triangular: [0.04, 0.4, 0.5]}, cost_usd: 6000}}}}
+  r4: {models: {example: {reform: {effect: {triangular: [0.05, 0.5, 0.6]}, cost_usd: 7000}}}}
+  r5: {models: {example: {reform: {effect: {triangular: [0.06, 0.6, 0.7]}, cost_usd: 8000}}}}
+  r6: {models: {example: {reform: {effect: {triangular: [0.07, 0.7, 0.8]}, cost_usd: 9000}}}}
+)";
+
 }  // namespace reformsim::testing

@@ -6,11 +6,14 @@
 #include <signal.h>
 
 #include <cmath>
+#include <functional>
 
 #include "app/report.hpp"
 #include "app/run_steps.hpp"
+#include "checkpoint_support.hpp"
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
+#include "io/h5.hpp"
 #include "io/results_hdf5.hpp"
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
@@ -21,6 +24,7 @@
 namespace reformsim {
 namespace {
 
+using testing::expect_same_datasets;
 using testing::RunResult;
 using testing::TempDir;
 
@@ -230,68 +234,178 @@ TEST(CliKeepPaths, PrecisionStoppingKeepsItsPathsAndBits) {
   EXPECT_EQ(fh.results.options[1].metric("fiscal.net_budget_usd")->values, a.values);
 }
 
-// Checkpointed (saves every chunk) and interrupted then resumed: the streamed statistics are
-// the bits of an uninterrupted run.
-TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
-  TempDir dir, logs;
-  const std::string scenario = write_scenario(dir, testing::kCheckpointScenario);
-  const std::string plain = dir.file("plain.h5"), out = dir.file("out.h5");
-  ASSERT_EQ(run(scenario, plain, "headline", {"--paths", "5000"}).exit_code, 0);
-  const std::string so = logs.file("stdout"), se = logs.file("stderr");
-  const pid_t pid =
-      testing::spawn_reformsim({"run", scenario, "-o", out, "--threads", "1", "--paths", "5000",
-                                "--keep-paths", "headline", "--checkpoint-every", "0.05"},
-                               so, se);
-  ASSERT_TRUE(testing::wait_until([&] {
-    try {
-      return io::Checkpoint::open(out).completed() > 0;
-    } catch (const std::exception&) {
-      return false;
-    }
-  })) << testing::read_file(se);
-  ::kill(pid, SIGTERM);
-  RunResult r = testing::wait_for(pid, so, se);
-  ASSERT_EQ(r.exit_code, 1) << r.err;
-  r = testing::run_reformsim({"run", scenario, "-o", out, "--paths", "5000", "--keep-paths",
-                              "headline", "--resume", "-q"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
-  EXPECT_EQ(io::read_results(out).results.options[1].metrics[1].values,
-            io::read_results(plain).results.options[1].metrics[1].values);
+// Paths saved in `out`'s checkpoint (0 while it has none or cannot be read yet).
+std::uint64_t saved_paths(const std::string& out) {
+  try {
+    return io::Checkpoint::open(out).completed();
+  } catch (const std::exception&) {
+    return 0;
+  }
 }
 
-// Interrupted in its second chunk: what the checkpoint holds from the first chunk must be all of
-// it (saved when the chunk ends, before the next chunk reuses the rows), or the resumed run
-// misses the rows between the first chunk's last timed save and its end.
-TEST(CliKeepPaths, InterruptedInALaterChunkKeepsTheEarlierChunksRows) {
-  TempDir dir, logs;
-  const std::string scenario = write_scenario(dir, testing::kCheckpointScenario);
-  const std::string plain = dir.file("plain.h5"), out = dir.file("out.h5");
-  const std::string paths = "12000";
-  ASSERT_EQ(run(scenario, plain, "headline", {"--paths", paths}).exit_code, 0);
+// Starts `reformsim run scenario -o out --keep-paths keep --paths paths` checkpointing every
+// 0.05 s on one thread, stops it with SIGTERM once `saved(paths saved)` holds, and expects it to
+// have saved and exited 1 (not finished).
+void interrupt_when(const std::string& scenario, const std::string& out, const std::string& keep,
+                    const std::string& paths, const std::function<bool(std::uint64_t)>& saved) {
+  TempDir logs;
   const std::string so = logs.file("stdout"), se = logs.file("stderr");
   const pid_t pid =
       testing::spawn_reformsim({"run", scenario, "-o", out, "--threads", "1", "--paths", paths,
-                                "--keep-paths", "headline", "--checkpoint-every", "0.05"},
+                                "--keep-paths", keep, "--checkpoint-every", "0.05"},
                                so, se);
-  // Past the first chunk (4,096 paths of this small scenario) and its first timed save there.
-  ASSERT_TRUE(testing::wait_until([&] {
-    try {
-      return io::Checkpoint::open(out).completed() > 4096 + 64;
-    } catch (const std::exception&) {
-      return false;
-    }
-  })) << testing::read_file(se);
+  ASSERT_TRUE(testing::wait_until([&] { return saved(saved_paths(out)); }))
+      << testing::read_file(se);
   ::kill(pid, SIGTERM);
-  RunResult r = testing::wait_for(pid, so, se);
+  const RunResult r = testing::wait_for(pid, so, se);
   ASSERT_EQ(r.exit_code, 1) << "the run ended before it was interrupted: " << r.err;
-  r = testing::run_reformsim({"run", scenario, "-o", out, "--paths", paths, "--keep-paths",
-                              "headline", "--resume", "-q"});
+}
+
+// What the checkpoint folder of `out` holds on disk.
+struct CheckpointFiles {
+  std::uintmax_t rows_bytes = 0;  // paths-*.h5
+  std::size_t rows_files = 0;
+  std::vector<std::string> states;  // state-*.h5
+  std::vector<std::string> rows;
+};
+CheckpointFiles checkpoint_files(const std::string& out) {
+  CheckpointFiles f;
+  for (const auto& e : testing::fs::directory_iterator(io::Checkpoint::folder_for(out))) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("paths-", 0) == 0) {
+      f.rows_bytes += testing::fs::file_size(e.path());
+      f.rows.push_back(e.path().string());
+    }
+    if (name.rfind("state-", 0) == 0) f.states.push_back(name);
+  }
+  f.rows_files = f.rows.size();
+  return f;
+}
+
+// Checkpointed and interrupted, then resumed: every dataset of the results (the streamed tables
+// included) is the same, with its SHA-256, as an uninterrupted run's, in both streamed modes. The
+// checkpoint holds what the run keeps, not every array: no row of a streamed metric, the kept
+// rows (a path's kept bytes, sim::kept_bytes_per_path, plus each file's HDF5 overhead) and one
+// state of the streamed statistics, that of the saved paths.
+TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kWideScenario);
+  sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
+  for (const std::string keep : {"headline", "none"}) {
+    SCOPED_TRACE(keep);
+    const std::string plain = dir.file("plain-" + keep + ".h5"), out = dir.file(keep + ".h5");
+    ASSERT_EQ(run(scenario, plain, keep, {"--paths", "1400"}).exit_code, 0);
+    interrupt_when(scenario, out, keep, "1400", [](std::uint64_t saved) { return saved > 0; });
+    const std::uint64_t saved = saved_paths(out);
+    ASSERT_GT(saved, 0u);
+
+    sc.settings.keep_paths = *sim::parse_keep_paths(keep);
+    const std::size_t kept = sim::kept_bytes_per_path(sim::Engine(sc).allocate(0));
+    const CheckpointFiles files = checkpoint_files(out);
+    ASSERT_GT(files.rows_files, 0u);
+    EXPECT_EQ(files.states, std::vector<std::string>{"state-" + std::to_string(saved) + ".h5"});
+    // Every array would be 38.6 KB a path here, the kept ones 12.9 KB (headline) or nothing.
+    EXPECT_LE(
+        static_cast<double>(files.rows_bytes),
+        static_cast<double>(saved * kept) * 1.1 + 48e3 * static_cast<double>(files.rows_files))
+        << files.rows_files << " files, " << saved << " paths";
+    io::h5::quiet_errors();
+    io::h5::Handle rows = io::h5::open_file_read(files.rows.front());
+    io::h5::Handle options = io::h5::open_group(rows, "options");
+    for (const char* option : {"baseline", "r3"}) {
+      io::h5::Handle og = io::h5::open_group(options, option);
+      EXPECT_FALSE(io::h5::exists(og, "example")) << option;  // the model's metrics: streamed
+      EXPECT_EQ(io::h5::exists(og, "fiscal"), keep == "headline") << option;
+      if (keep == "headline") {
+        EXPECT_TRUE(io::h5::exists(og, "inputs")) << option;
+      }
+    }
+
+    const RunResult r = testing::run_reformsim(
+        {"run", scenario, "-o", out, "--paths", "1400", "--keep-paths", keep, "--resume", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_same_datasets(out, plain);
+  }
+}
+
+// Interrupted in its second chunk (1,728 paths of this scenario): the checkpoint must hold the
+// first chunk's rows to its end, those done after its last timed save included, in the saved
+// statistics and kept rows (a save folds the rows done since the last fold), or the resumed run
+// misses them.
+TEST(CliKeepPaths, InterruptedInALaterChunkKeepsTheEarlierChunksRows) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kWideScenario);
+  const std::string plain = dir.file("plain.h5"), out = dir.file("out.h5");
+  const std::string paths = "3600";
+  const sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
+  ASSERT_EQ(app::run_steps::stream_chunk_paths(sim::Engine(sc).bytes_per_path()), 1728u);
+  ASSERT_EQ(run(scenario, plain, "headline", {"--paths", paths}).exit_code, 0);
+  interrupt_when(scenario, out, "headline", paths,
+                 [](std::uint64_t saved) { return saved > 1728 + 64; });
+  const RunResult r = testing::run_reformsim(
+      {"run", scenario, "-o", out, "--paths", paths, "--keep-paths", "headline", "--resume", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(app::summary_json(io::read_summary(out)), app::summary_json(io::read_summary(plain)));
-  for (std::size_t o = 0; o < 2; ++o)
-    EXPECT_EQ(io::read_results(out).results.options[o].metrics[0].values,
-              io::read_results(plain).results.options[o].metrics[0].values);
+  expect_same_datasets(out, plain);
+}
+
+// A streamed checkpoint saved inside a block of 1,024 paths (the moments' open block) resumes
+// to the uninterrupted run's datasets in both modes, and with a precision target across its
+// rounds. Refused with exit 2, nothing written: a damaged state, another --keep-paths, and a
+// checkpoint of the earlier format (which saved every array).
+TEST(CliKeepPaths, ResumesAStreamedCheckpointOrRefusesIt) {
+  TempDir dir;
+  const std::string scenario = write_scenario(dir, testing::kCliScenario);
+  for (const auto keep : {sim::KeepPaths::kHeadline, sim::KeepPaths::kNone}) {
+    const std::string mode = sim::keep_paths_name(keep);
+    SCOPED_TRACE(mode);
+    const std::string plain = dir.file("plain-" + mode + ".h5"), out = dir.file(mode + ".h5");
+    ASSERT_EQ(run(scenario, plain, mode, {"--paths", "2600"}).exit_code, 0);
+    testing::write_streamed_checkpoint(scenario, out, keep, 1500, 2600);
+    const RunResult r = run(scenario, out, mode, {"--paths", "2600", "--resume"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_same_datasets(out, plain);
+  }
+
+  const std::string precision = dir.file("precision.yaml");
+  testing::write_file(precision, testing::kPrecisionScenario);
+  const std::string plain = dir.file("precision-plain.h5"), out = dir.file("precision.h5");
+  ASSERT_EQ(run(precision, plain, "headline").exit_code, 0);
+  ASSERT_GT(io::read_results(plain).results.paths, 1500u);  // beyond the saved paths
+  testing::write_streamed_checkpoint(precision, out, sim::KeepPaths::kHeadline, 1500);
+  const RunResult p = run(precision, out, "headline", {"--resume"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  expect_same_datasets(out, plain);
+
+  const std::string damaged = dir.file("damaged.h5");
+  auto expect_refused = [&](const std::string& keep, const std::string& says) {
+    const RunResult r = run(scenario, damaged, keep, {"--paths", "2600", "--resume"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+    EXPECT_FALSE(testing::fs::exists(damaged));
+  };
+  testing::write_streamed_checkpoint(scenario, damaged, sim::KeepPaths::kHeadline, 1500, 2600);
+  expect_refused("none",
+                 "the per-path arrays kept (--keep-paths headline in the checkpoint, "
+                 "--keep-paths none now)");
+  const std::string state = io::Checkpoint::folder_for(damaged) + "/state-1500.h5";
+  const std::string intact = testing::read_file(state);
+  std::string bad = intact;
+  for (std::size_t i = bad.size() / 2; i < bad.size() / 2 + 64; ++i)
+    bad[i] = static_cast<char>(~bad[i]);
+  testing::write_file(state, bad);
+  expect_refused("headline", "the checkpoint cannot be read");
+  testing::write_file(state, intact);
+  {
+    io::h5::quiet_errors();
+    const std::string run_file = io::Checkpoint::folder_for(damaged) + "/run.h5";
+    io::h5::Handle file(
+        io::h5::check(H5Fopen(run_file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open"));
+    io::h5::Handle root = io::h5::open_group(file, "/");
+    io::h5::write_attr(root, "format_version", std::int64_t{1});
+  }
+  expect_refused("headline",
+                 "checkpoint format version 1 (an earlier reformsim's, which saved "
+                 "every per-path array)");
 }
 
 // A streamed run simulates as many paths at a time as fit in 64 MiB, a multiple of 64 between

@@ -1,7 +1,8 @@
 // The real program under mpirun (in builds with MPI): 2 and 3 ranks write datasets identical
 // to the single-process run, plain and precision-stopped; input errors end every rank with exit
 // 2 and no file; a lost rank ends the job without a results file; a distributed run interrupted
-// with SIGTERM resumes on another number of ranks to the same datasets. In builds without MPI:
+// with SIGTERM resumes on another number of ranks to the same datasets, streamed runs (their
+// checkpoints hold the statistics' state) included. In builds without MPI:
 // several launched processes refuse to run.
 //
 // The CI machine has 2 cores and runs as root: --oversubscribe and --allow-run-as-root.
@@ -12,6 +13,7 @@
 #include <algorithm>
 
 #include "app/report.hpp"
+#include "checkpoint_support.hpp"
 #include "cli_support.hpp"
 #include "io/checkpoint.hpp"
 #include "io/results_hdf5.hpp"
@@ -245,6 +247,74 @@ TEST(CliMpi, InterruptedDistributedRunResumesOnOtherRankCounts) {
   ASSERT_EQ(single.exit_code, 0) << single.err;
   expect_identical_datasets(io::read_results(one).results, io::read_results(out).results);
   EXPECT_FALSE(io::Checkpoint::exists(out));
+}
+
+// A streamed run (--keep-paths headline or none) resumes on another number of ranks to the
+// single-process run's datasets: from a checkpoint saved inside a block of 1,024 paths, in both
+// modes and with a precision target (every rank then holds the rows: the saved statistics and
+// the kept inputs' sharing reach every rank); and from a real run on 2 ranks stopped with
+// SIGTERM, resumed on 3.
+TEST(CliMpi, StreamedCheckpointResumesOnAnotherRankCount) {
+  TempDir dir, logs;
+  const std::string scenario = write_scenario(dir, kCliScenario);
+  for (const auto keep : {sim::KeepPaths::kHeadline, sim::KeepPaths::kNone}) {
+    const std::string mode = sim::keep_paths_name(keep);
+    SCOPED_TRACE(mode);
+    const std::string one = dir.file("one-" + mode + ".h5"), out = dir.file(mode + ".h5");
+    ASSERT_EQ(testing::run_reformsim(
+                  {"run", scenario, "-o", one, "--paths", "2600", "--keep-paths", mode, "-q"})
+                  .exit_code,
+              0);
+    testing::write_streamed_checkpoint(scenario, out, keep, 1500, 2600);
+    const RunResult r =
+        testing::run_command(mpirun(3, {"run", scenario, "-o", out, "--paths", "2600", "--threads",
+                                        "1", "--keep-paths", mode, "--resume", "-q"}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    testing::expect_same_datasets(out, one);
+  }
+
+  const std::string precision = dir.file("precision.yaml");
+  testing::write_file(precision, kPrecisionScenario);
+  const std::string one = dir.file("precision-one.h5"), out = dir.file("precision.h5");
+  ASSERT_EQ(testing::run_reformsim({"run", precision, "-o", one, "--keep-paths", "headline", "-q"})
+                .exit_code,
+            0);
+  testing::write_streamed_checkpoint(precision, out, sim::KeepPaths::kHeadline, 1500);
+  const RunResult p =
+      testing::run_command(mpirun(3, {"run", precision, "-o", out, "--threads", "1", "--keep-paths",
+                                      "headline", "--resume", "-q"}));
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  testing::expect_same_datasets(out, one);
+
+  const std::string wide = dir.file("wide.yaml");
+  testing::write_file(wide, testing::kWideScenario);
+  const std::string wide_one = dir.file("wide-one.h5"), stopped = dir.file("stopped.h5");
+  ASSERT_EQ(testing::run_reformsim(
+                {"run", wide, "-o", wide_one, "--paths", "1400", "--keep-paths", "headline", "-q"})
+                .exit_code,
+            0);
+  const std::string so = logs.file("stdout"), se = logs.file("stderr");
+  const pid_t pid =
+      spawn(mpirun(2, {"run", wide, "-o", stopped, "--paths", "1400", "--threads", "1",
+                       "--keep-paths", "headline", "--checkpoint-every", "0.05"}),
+            so, se);
+  auto saved = [&] {
+    try {
+      return io::Checkpoint::open(stopped).completed();
+    } catch (const std::exception&) {
+      return std::uint64_t{0};
+    }
+  };
+  ASSERT_TRUE(testing::wait_until([&] { return saved() > 0; })) << testing::read_file(se);
+  ::kill(pid, SIGTERM);
+  const RunResult halted = testing::wait_for(pid, so, se);
+  EXPECT_NE(halted.exit_code, 0) << halted.err;
+  ASSERT_FALSE(testing::fs::exists(stopped)) << "the run ended before it was interrupted";
+  const RunResult resumed = testing::run_command(
+      mpirun(3, {"run", wide, "-o", stopped, "--paths", "1400", "--threads", "1", "--keep-paths",
+                 "headline", "--resume", "--checkpoint-every", "5", "-q"}));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  testing::expect_same_datasets(stopped, wide_one);
 }
 
 // A sweep under mpirun: each variant's paths spread over the ranks, the file equal, dataset by

@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
 #include <vector>
 
+#include "sim/errors.hpp"
 #include "sim/special.hpp"
 #include "sim/statistics.hpp"
 #include "sim/streaming.hpp"
@@ -172,6 +174,93 @@ TEST(LogHistogram, HoldsOnlyThePagesItsValuesFallIn) {
   EXPECT_NEAR(h.quantile(0.0), 2.5e-5, kHistogramAccuracy * 2.5e-5);
   EXPECT_NEAR(h.quantile(1.0), 7.5e11, kHistogramAccuracy * 7.5e11);
   EXPECT_NEAR(h.quantile(0.5), 1000.0 + 0.999 * 499.5, kHistogramAccuracy * 1500.0);
+}
+
+// A checkpoint's state: saved after 1,500 values (inside the second block of 1,024, so the open
+// block's partial moments are part of it), restored into fresh accumulators and fed the rest,
+// the moments and histograms are those fed without a break, bit for bit, and so is their state.
+// The values take both signs, zeros and magnitudes 12 decades apart (empty pages between).
+TEST(StreamingState, RoundTripInsideABlockContinuesBitForBit) {
+  const auto z = normals(2600, 23);
+  std::vector<double> x;
+  for (std::size_t i = 0; i < z.size(); ++i)
+    x.push_back(i % 7 == 3 ? 0.0
+                           : (i % 11 == 5 ? 4.1e9 : 1.0) * 2.3e-3 * std::exp(2.1 * z[i]) *
+                                 (z[i] < -0.3 ? -1.0 : 1.0));
+  const std::size_t cut = 1500;
+  ASSERT_NE(cut % kMomentBlock, 0u);
+  BlockedMoments whole_m, first_m, rest_m;
+  LogHistogram whole_h, first_h, rest_h;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    whole_m.add(x[i]);
+    whole_h.add(x[i]);
+    if (i < cut) {
+      first_m.add(x[i]);
+      first_h.add(x[i]);
+    }
+  }
+  StateWriter out;
+  first_m.save(out);
+  first_h.save(out);
+  const std::vector<std::uint64_t> words = out.take();
+  StateReader in(words);
+  rest_m.load(in);
+  rest_h.load(in);
+  EXPECT_TRUE(in.at_end());
+  for (std::size_t i = cut; i < x.size(); ++i) {
+    rest_m.add(x[i]);
+    rest_h.add(x[i]);
+  }
+  const Moments a = whole_m.result(), b = rest_m.result();
+  EXPECT_EQ(a.n, b.n);
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(a.mean), std::bit_cast<std::uint64_t>(b.mean));
+  EXPECT_EQ(std::bit_cast<std::uint64_t>(a.m2), std::bit_cast<std::uint64_t>(b.m2));
+  EXPECT_EQ(a.min, b.min);
+  EXPECT_EQ(a.max, b.max);
+  for (double p : {0.0, 0.05, 0.31, 0.5, 0.95, 1.0})
+    EXPECT_EQ(whole_h.quantile(p), rest_h.quantile(p));
+  EXPECT_EQ(whole_h.count_negative(), rest_h.count_negative());
+  EXPECT_EQ(whole_h.buckets(), rest_h.buckets());
+  StateWriter whole, rest;
+  whole_m.save(whole);
+  whole_h.save(whole);
+  rest_m.save(rest);
+  rest_h.save(rest);
+  EXPECT_EQ(whole.words(), rest.words());
+  // The histogram held pages with nothing in them between its values' pages.
+  EXPECT_GT(whole_h.buckets(), 4u * LogHistogram::kPageBuckets);
+}
+
+// What a writer cannot have written is refused, never read as statistics.
+TEST(StreamingState, DamagedStatesAreRefused) {
+  BlockedMoments m;
+  LogHistogram h;
+  for (int i = 0; i < 1500; ++i) {
+    m.add(0.37 * i - 90.0);
+    h.add(0.37 * i - 90.0);
+  }
+  StateWriter out;
+  m.save(out);
+  h.save(out);
+  const std::vector<std::uint64_t> words = out.take();
+  auto read = [](std::vector<std::uint64_t> w) {
+    StateReader in(w);
+    BlockedMoments bm;
+    LogHistogram bh;
+    bm.load(in);
+    bh.load(in);
+  };
+  EXPECT_NO_THROW(read(words));
+  // Cut short.
+  EXPECT_THROW(read({words.begin(), words.end() - 1}), InputError);
+  // A block of the completed ones that is not whole (done n = 1024 -> 1023).
+  std::vector<std::uint64_t> w = words;
+  w[0] -= 1;
+  EXPECT_THROW(read(w), InputError);
+  // A histogram count that does not add up (n of the histogram is word 10).
+  w = words;
+  w[10] += 1;
+  EXPECT_THROW(read(w), InputError);
 }
 
 }  // namespace

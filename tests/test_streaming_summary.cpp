@@ -11,6 +11,7 @@
 #include "scenarios.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
+#include "sim/errors.hpp"
 #include "sim/statistics.hpp"
 #include "sim/streaming_summary.hpp"
 #include "sim/summary.hpp"
@@ -165,6 +166,94 @@ TEST(StreamingSummary, SameBitsWhateverTheChunksAndThreads) {
         EXPECT_EQ(x[i].p5, y[i].p5);
       }
     }
+}
+
+// A checkpoint of a streamed run: the state after 1,500 paths (a break inside the second block of
+// 1,024 path indices, and inside a chunk of 700), restored into a fresh summary of the same
+// layout, which then folds the rest, is the state of the summary that folded every path without
+// a break, word for word, and gives the same tables bit for bit. Under --keep-paths none the
+// state also carries P(best)'s sums (their bits) and the targets' counts. A state of another
+// layout, or a damaged one, is refused and changes nothing.
+TEST(StreamingSummary, StateRoundTripContinuesBitForBit) {
+  const sim::Scenario sc =
+      io::load_scenario_text(testing::kCliScenario, "stream", models::default_registry());
+  const sim::Engine engine(sc);
+  const std::uint64_t paths = 2600, cut = 1500;
+  ASSERT_NE(cut % sim::kMomentBlock, 0u);
+  sim::Results all = engine.allocate(paths);
+  engine.run_range(0, paths, all, {});
+  std::vector<sim::Target> targets(2);
+  targets[0] = {"npv above 40k", true, 0, 4.0e4};
+  targets[1] = {"2027 above 5k", false, 2027, 5.0e3};
+  for (const auto keep : {sim::KeepPaths::kHeadline, sim::KeepPaths::kNone}) {
+    sim::Results layout = engine.allocate(0);
+    layout.settings.keep_paths = keep;
+    all.settings.keep_paths = keep;
+    sim::StreamingSummary whole = sim::streamed_statistics(layout, targets);
+    sim::StreamingSummary first = sim::streamed_statistics(layout, targets);
+    sim::StreamingSummary rest = sim::streamed_statistics(layout, targets);
+    for (std::uint64_t b = 0; b < paths; b += 700) whole.add_rows(all, b, std::min(paths, b + 700));
+    first.add_rows(all, 0, 700);
+    first.add_rows(all, 700, cut);
+    const std::vector<std::uint64_t> saved = first.state();
+    rest.restore(saved);
+    EXPECT_EQ(rest.paths(), cut);
+    EXPECT_EQ(rest.state(), saved);
+    rest.add_rows(all, cut, 2100);
+    rest.add_rows(all, 2100, paths);
+    EXPECT_EQ(rest.state(), whole.state()) << sim::keep_paths_name(keep);
+
+    const sim::SummaryTable exact = sim::summarize_results(all);
+    const sim::SummaryTable a = whole.summary(exact), b = rest.summary(exact);
+    ASSERT_EQ(a.options.size(), b.options.size());
+    std::size_t rows = 0;
+    for (std::size_t o = 0; o < a.options.size(); ++o)
+      for (std::size_t k = 0; k < a.options[o].metrics.size(); ++k)
+        for (std::size_t y = 0; y < a.options[o].metrics[k].by_year.size(); ++y, ++rows)
+          EXPECT_EQ(sim::to_row(a.options[o].metrics[k].by_year[y]),
+                    sim::to_row(b.options[o].metrics[k].by_year[y]));
+    EXPECT_GT(rows, 0u);
+    const sim::ComparisonReport ea = sim::compare_options(all, all.baseline);
+    sim::ComparisonReport none_exact = ea;
+    if (keep == sim::KeepPaths::kNone) {  // what a run that keeps no arrays has to start from
+      none_exact.prob_best.clear();
+      for (auto& oc : none_exact.options) oc.targets.clear();
+    }
+    const sim::ComparisonReport ca = whole.comparisons(none_exact),
+                                cb = rest.comparisons(none_exact);
+    EXPECT_EQ(cb.prob_best, ca.prob_best);
+    if (keep == sim::KeepPaths::kNone) {
+      ASSERT_EQ(cb.prob_best.size(), 3u);
+      EXPECT_GT(cb.prob_best[1], 0.0);
+      ASSERT_EQ(cb.options[1].targets.size(), 2u);
+      for (std::size_t o = 0; o < ca.options.size(); ++o)
+        for (std::size_t t = 0; t < ca.options[o].targets.size(); ++t)
+          EXPECT_EQ(cb.options[o].targets[t].probability, ca.options[o].targets[t].probability);
+    }
+    for (std::size_t o = 0; o < ca.options.size(); ++o)
+      for (std::size_t k = 0; k < ca.options[o].metrics.size(); ++k)
+        for (std::size_t y = 0; y < ca.options[o].metrics[k].years.size(); ++y) {
+          EXPECT_EQ(cb.options[o].metrics[k].years[y].mean, ca.options[o].metrics[k].years[y].mean);
+          EXPECT_EQ(cb.options[o].metrics[k].years[y].sd, ca.options[o].metrics[k].years[y].sd);
+          EXPECT_EQ(cb.options[o].metrics[k].years[y].p50, ca.options[o].metrics[k].years[y].p50);
+        }
+
+    // Refused: a state of another layout (the other mode streams other metrics or counts),
+    // one cut short, one with a word too many; the summary is left as it was.
+    sim::StreamingSummary fresh = sim::streamed_statistics(layout, targets);
+    const std::vector<std::uint64_t> before = fresh.state();
+    sim::Results other_layout = engine.allocate(0);
+    other_layout.settings.keep_paths =
+        keep == sim::KeepPaths::kNone ? sim::KeepPaths::kHeadline : sim::KeepPaths::kNone;
+    sim::StreamingSummary other = sim::streamed_statistics(other_layout, targets);
+    other.add_rows(all, 0, cut);
+    EXPECT_THROW(fresh.restore(other.state()), sim::InputError);
+    EXPECT_THROW(fresh.restore({saved.begin(), saved.end() - 1}), sim::InputError);
+    std::vector<std::uint64_t> longer = saved;
+    longer.push_back(0);
+    EXPECT_THROW(fresh.restore(longer), sim::InputError);
+    EXPECT_EQ(fresh.state(), before);
+  }
 }
 
 // --keep-paths headline holds an input once while the options' values agree. "other" differs
