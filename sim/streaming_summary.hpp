@@ -81,6 +81,10 @@ class StreamingSummary {
       moments.add(x);
       histogram.add(x);
     }
+    void add_repeated(double x, std::uint64_t k) {
+      moments.add_repeated(x, k);
+      histogram.add_repeated(x, k);
+    }
   };
   struct Stream {
     std::size_t option = 0;

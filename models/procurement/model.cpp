@@ -1,6 +1,7 @@
 #include "models/procurement/model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -98,6 +99,9 @@ class ProcurementModel final : public sim::Model {
     kMaxReduction,
     kFixedInputCount
   };
+  // The metrics a category adds to, in whole and by fund group (the rest are program-wide).
+  static constexpr Metric kCategoryFlows[] = {kSpend, kCategoryManagement, kCompetition, kLeakage,
+                                              kNetSavings};
   // The levers as reforms() declares them (ctx.reform(i)).
   enum Reform : std::size_t { kCategoryManagementReform, kRedTapeReform, kOfficeReform };
 
@@ -275,12 +279,14 @@ class ProcurementModel final : public sim::Model {
       live[y] = office_on ? pc::live_fraction(y, go_live + real_office.delay_years) : 0.0;
     }
 
-    double* spend = out.metric(kSpend);
     double* cm_savings = out.metric(kCategoryManagement);
     double* competition = out.metric(kCompetition);
     double* processing = out.metric(kProcessing);
     double* leaked = out.metric(kLeakage);
     double* net = out.metric(kNetSavings);
+    // A category's yearly flows: spend, negotiated savings, competition savings, leakage and its
+    // net saving (kNetSavings: negotiated + competed - lost), by metric.
+    double flows[kNetSavings + 1][sim::kMaxHorizonYears];
     double* cost = out.metric(kProgramCost);
     double* npv = out.metric(kNpv);
     pc::ReliefSteps steps;  // the red-tape lever's, rebuilt per category and year
@@ -347,21 +353,38 @@ class ProcurementModel final : public sim::Model {
           competed = (s - managed_spend) * c.competitive_share * relief /
                      static_cast<double>(c.solicitations_per_year);
         }
-        spend[y] += s;
-        cm_savings[y] += negotiated;
-        leaked[y] += lost;
-        competition[y] += competed;
-        const double category_saving = negotiated + competed - lost;
-        category_net[y] += category_saving;
-        treatment_net[y] += category_saving;
+        flows[kSpend][y] = s;
+        flows[kCategoryManagement][y] = negotiated;
+        flows[kCompetition][y] = competed;
+        flows[kLeakage][y] = lost;
+        flows[kNetSavings][y] = negotiated + competed - lost;
+      }
+      // The category's flows into the model's rows, a row at a time (each value of a row gets
+      // one term a category, in the categories' order). A flow that is +0 every year (a lever
+      // that is off) is left out: the engine zeroes the rows, a row is never -0 (a sum is -0 only
+      // when both terms are), and x + (+0) is x for every other x, so the rows keep their bits.
+      // Net savings as a whole is the totals' sum (below).
+      auto is_plus_zero = [horizon](const double* v) {
+        std::uint64_t bits = 0;
+        for (int y = 0; y < horizon; ++y) bits |= std::bit_cast<std::uint64_t>(v[y]);
+        return bits == 0;
+      };
+      for (const int m : kCategoryFlows) {
+        const double* v = flows[m];
+        if (is_plus_zero(v)) continue;
+        if (m != kNetSavings) {
+          double* row = out.metric(m);
+          for (int y = 0; y < horizon; ++y) row[y] += v[y];
+        }
         for (int g = 0; g < kFundGroups; ++g) {
           const double f = c.fund_shares[g];
-          out.metric(fund_row(kSpend, g))[y] += s * f;
-          out.metric(fund_row(kCategoryManagement, g))[y] += negotiated * f;
-          out.metric(fund_row(kCompetition, g))[y] += competed * f;
-          out.metric(fund_row(kLeakage, g))[y] += lost * f;
-          out.metric(fund_row(kNetSavings, g))[y] += category_saving * f;
+          double* part = out.metric(fund_row(m, g));
+          for (int y = 0; y < horizon; ++y) part[y] += v[y] * f;
         }
+      }
+      if (!is_plus_zero(flows[kNetSavings])) {
+        for (int y = 0; y < horizon; ++y) category_net[y] += flows[kNetSavings][y];
+        for (int y = 0; y < horizon; ++y) treatment_net[y] += flows[kNetSavings][y];
       }
     }
 
