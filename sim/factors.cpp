@@ -152,7 +152,7 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
   // (sim::philox_blocks, sim::normal_quantiles: the words and bits of the streams drawn one by
   // one); with more factors than a batch holds, one by one.
   constexpr std::size_t kBatch = 64;
-  alignas(64) double u[kBatch], z[kBatch];
+  alignas(64) double u[kBatch], normals[kBatch];
   std::uint64_t keys[kBatch];
   PhiloxBlocks blocks;
   const bool batched = n <= kBatch;
@@ -167,12 +167,12 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
           keys[k++] = keys_[f].with(static_cast<std::uint64_t>(y)).value();
       philox_blocks(seed, path, keys, k, 0, blocks);
       uniforms53(blocks.w[0], blocks.w[1], k, u);
-      normal_quantiles(u, k, z);
+      normal_quantiles(u, k, normals);
     }
     for (int y = y0; y < y1; ++y) {
       for (std::size_t f = 0; f < n; ++f) {
         if (batched) {
-          e[f] = z[static_cast<std::size_t>(y - y0) * n + f];
+          e[f] = normals[static_cast<std::size_t>(y - y0) * n + f];
         } else {
           Stream s(seed, path, keys_[f].with(static_cast<std::uint64_t>(y)));
           e[f] = sample_normal(s);
@@ -180,11 +180,11 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
       }
       const Eigen::MatrixXd& l = y == 0 ? cholesky_ : innovation_cholesky_;
       for (std::size_t i = 0; i < n; ++i) {
-        double zi = 0.0;
+        double z = 0.0;
         for (std::size_t j = 0; j <= i; ++j)
-          zi += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
+          z += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
         const double rho = factors_[i].autocorrelation;
-        x[i] = y == 0 ? zi : rho * x[i] + std::sqrt(1.0 - rho * rho) * zi;
+        x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
         const Distribution& m = factors_[i].marginal;
         out[static_cast<std::size_t>(y) * n + i] = m.kind() == DistKind::kNormal
                                                        ? m.params()[0] + m.params()[1] * x[i]
