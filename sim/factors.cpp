@@ -8,6 +8,8 @@
 
 #include "sim/config.hpp"
 #include "sim/errors.hpp"
+#include "sim/philox_batch.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::sim {
 
@@ -146,22 +148,48 @@ void FactorModel::draw(std::uint64_t seed, std::uint64_t path, int horizon, doub
   if (n == 0) return;
   double* e = latent;      // independent normals of this year
   double* x = latent + n;  // AR(1) latent state
-  for (int y = 0; y < horizon; ++y) {
-    for (std::size_t f = 0; f < n; ++f) {
-      Stream s(seed, path, keys_[f].with(static_cast<std::uint64_t>(y)));
-      e[f] = sample_normal(s);
+  // The years' uniforms a batch at a time, their Philox blocks and normals at once in SIMD lanes
+  // (sim::philox_blocks, sim::normal_quantiles: the words and bits of the streams drawn one by
+  // one); with more factors than a batch holds, one by one.
+  constexpr std::size_t kBatch = 64;
+  alignas(64) double u[kBatch], normals[kBatch];
+  std::uint64_t keys[kBatch];
+  PhiloxBlocks blocks;
+  const bool batched = n <= kBatch;
+  const int years_per_batch = batched ? static_cast<int>(kBatch / n) : 1;
+  for (int y0 = 0; y0 < horizon; y0 += years_per_batch) {
+    const int y1 = std::min(horizon, y0 + years_per_batch);
+    if (batched) {
+      // Each stream's first uniform: words 0 and 1 of its block 0 (sim/philox_batch.hpp).
+      std::size_t k = 0;
+      for (int y = y0; y < y1; ++y)
+        for (std::size_t f = 0; f < n; ++f)
+          keys[k++] = keys_[f].with(static_cast<std::uint64_t>(y)).value();
+      philox_blocks(seed, path, keys, k, 0, blocks);
+      uniforms53(blocks.w[0], blocks.w[1], k, u);
+      normal_quantiles(u, k, normals);
     }
-    const Eigen::MatrixXd& l = y == 0 ? cholesky_ : innovation_cholesky_;
-    for (std::size_t i = 0; i < n; ++i) {
-      double z = 0.0;
-      for (std::size_t j = 0; j <= i; ++j)
-        z += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
-      const double rho = factors_[i].autocorrelation;
-      x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
-      const Distribution& m = factors_[i].marginal;
-      out[static_cast<std::size_t>(y) * n + i] = m.kind() == DistKind::kNormal
-                                                     ? m.params()[0] + m.params()[1] * x[i]
-                                                     : m.quantile(normal_cdf(x[i]));
+    for (int y = y0; y < y1; ++y) {
+      for (std::size_t f = 0; f < n; ++f) {
+        if (batched) {
+          e[f] = normals[static_cast<std::size_t>(y - y0) * n + f];
+        } else {
+          Stream s(seed, path, keys_[f].with(static_cast<std::uint64_t>(y)));
+          e[f] = sample_normal(s);
+        }
+      }
+      const Eigen::MatrixXd& l = y == 0 ? cholesky_ : innovation_cholesky_;
+      for (std::size_t i = 0; i < n; ++i) {
+        double z = 0.0;
+        for (std::size_t j = 0; j <= i; ++j)
+          z += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
+        const double rho = factors_[i].autocorrelation;
+        x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
+        const Distribution& m = factors_[i].marginal;
+        out[static_cast<std::size_t>(y) * n + i] = m.kind() == DistKind::kNormal
+                                                       ? m.params()[0] + m.params()[1] * x[i]
+                                                       : m.quantile(normal_cdf(x[i]));
+      }
     }
   }
 }

@@ -170,6 +170,9 @@ class PathContext {
 
   std::uint64_t path() const { return path_; }
   std::uint64_t seed() const { return settings_.seed; }
+  // Whether some streams come from another path (a pick-freeze design's row): then stream(key)
+  // alone knows which, and a model that computes streams' blocks itself must use it.
+  bool redirected() const { return redirect_ != nullptr; }
   int horizon() const { return settings_.horizon_years; }
   int start_year() const { return settings_.start_year; }
   double discount_rate() const { return settings_.discount_rate; }

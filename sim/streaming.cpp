@@ -90,6 +90,23 @@ void BlockedMoments::load(StateReader& in) {
                         " paths and one open block");
 }
 
+void BlockedMoments::add_repeated(double x, std::uint64_t k) {
+  while (k > 0) {
+    // d = x - mean = 0, so mean += d / n and m2 += d (x - mean) add a zero (mean and m2 are never
+    // -0: they start at +0, and a sum is -0 only when both of its terms are), and min and max keep
+    // their values: only n moves.
+    if (open_.n > 0 && x - open_.mean == 0.0 && !(x < open_.min) && !(x > open_.max)) {
+      const std::uint64_t take = std::min(k, kMomentBlock - open_.n);
+      open_.n += take;
+      k -= take;
+      if (open_.n == kMomentBlock) close_block();
+    } else {
+      add(x);
+      --k;
+    }
+  }
+}
+
 Moments BlockedMoments::result() const {
   Moments m = done_;
   m.merge(open_);
@@ -113,9 +130,7 @@ double LogHistogram::representative(int bucket) {
   return 2.0 * std::exp(bucket * kLogGamma) / (kGamma + 1.0);
 }
 
-void LogHistogram::Side::add(int bucket, std::uint64_t c) {
-  // Floor division (an arithmetic shift in C++20) for the negative buckets of small values.
-  static_assert(kPageBuckets == 64);
+void LogHistogram::Side::add_to_new_page(int bucket, std::uint64_t c) {
   const int page = bucket >> 6;
   if (pages.empty()) {
     first_page = page;
@@ -213,22 +228,28 @@ void LogHistogram::load(StateReader& in) {
 }
 
 void LogHistogram::add(double x) {
+  add_repeated(x, 1);
+}
+
+void LogHistogram::add_repeated(double x, std::uint64_t k) {
+  if (k == 0) return;
+  // min and max are idempotent: the k - 1 further updates leave them as the first one does.
   if (n_ == 0) {
     min_ = max_ = x;
   } else {
     min_ = std::min(min_, x);
     max_ = std::max(max_, x);
   }
-  ++n_;
-  if (x > 0) ++n_pos_;
-  if (x < 0) ++n_neg_;
+  n_ += k;
+  if (x > 0) n_pos_ += k;
+  if (x < 0) n_neg_ += k;
   const double m = std::fabs(x);
   if (!(m >= kZeroBelow)) {
-    ++zero_;
+    zero_ += k;
   } else if (x > 0) {
-    pos_.add(bucket_of(m), 1);
+    pos_.add(bucket_of(m), k);
   } else {
-    neg_.add(bucket_of(m), 1);
+    neg_.add(bucket_of(m), k);
   }
 }
 

@@ -99,6 +99,10 @@ class BlockedMoments {
     open_.add(x);
     if (open_.n == kMomentBlock) close_block();
   }
+  // add(x) k times, the same state bit for bit: once the open block's mean is x (x - mean == 0)
+  // and x lies within its min and max, adding x changes only the count, so the rest of the run
+  // up to the block's end is counted, not added.
+  void add_repeated(double x, std::uint64_t k);
   // Every value fed so far.
   Moments result() const;
   std::uint64_t count() const { return done_.n + open_.n; }
@@ -118,6 +122,8 @@ inline constexpr double kZeroBelow = 1e-6;           // |x| below this counts as
 class LogHistogram {
  public:
   void add(double x);
+  // add(x) k times, the same state bit for bit (one bucket update of k).
+  void add_repeated(double x, std::uint64_t k);
   // Adds every count of `other` (exact; any order gives the same histogram).
   void merge(const LogHistogram& other);
 
@@ -148,7 +154,18 @@ class LogHistogram {
   struct Side {
     int first_page = 0;
     std::vector<std::vector<std::uint64_t>> pages;
-    void add(int bucket, std::uint64_t c);
+    void add(int bucket, std::uint64_t c) {
+      // Floor division (an arithmetic shift in C++20) for the negative buckets of small values.
+      static_assert(kPageBuckets == 64);
+      const auto at = static_cast<std::size_t>((bucket >> 6) - first_page);
+      if (at < pages.size() && !pages[at].empty()) {  // a page that holds counts already
+        pages[at][static_cast<std::size_t>(bucket & (kPageBuckets - 1))] += c;
+      } else {
+        add_to_new_page(bucket, c);
+      }
+    }
+    // add() where the bucket's page holds no counts yet.
+    void add_to_new_page(int bucket, std::uint64_t c);
     std::size_t buckets() const;
     void save(StateWriter& out) const;
     // Returns the sum of the counts read.

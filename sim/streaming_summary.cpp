@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -14,6 +15,12 @@
 
 namespace reformsim::sim {
 namespace {
+
+// Values with the same bits, fed to a cell in a row, not yet added: `count` of them.
+struct Run {
+  std::uint64_t bits = 0;
+  std::uint64_t count = 0;
+};
 
 Summary summary_of(const BlockedMoments& bm, const LogHistogram& h) {
   const Moments m = bm.result();
@@ -198,11 +205,41 @@ void StreamingSummary::fold(Stream& s, const Results& chunk, std::uint64_t row_b
   const std::size_t at = static_cast<std::size_t>(row_begin) * h;
   const double rate = chunk.settings.discount_rate;
   const auto& aggs = aggregates_of(s.info.kind);
+  // A cell takes its values in path order, a run of values with the same bits at once
+  // (Cell::add_repeated: the state of adding them one by one). Many a streamed metric is such a
+  // run: a lever's savings stay zero in an option that does not enable it, and a metric that no
+  // option changes (the spend under every procurement reform) differs from the baseline's by zero.
+  std::vector<Run> runs(h + aggs.size());
+  auto feed = [](Cell& cell, Run& run, double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    if (run.count > 0 && bits == run.bits) {
+      ++run.count;
+      return;
+    }
+    if (run.count > 0) cell.add_repeated(std::bit_cast<double>(run.bits), run.count);
+    run = {bits, 1};
+  };
   auto add = [&](std::vector<Cell>& cells, std::span<const double> values) {
+    if (values.empty()) return;
+    // The whole chunk one value (each equal to the next): every row's aggregates are the first
+    // row's.
+    if (std::memcmp(values.data(), values.data() + 1, (values.size() - 1) * sizeof(double)) == 0) {
+      for (std::size_t y = 0; y < h; ++y) cells[y].add_repeated(values[0], n);
+      for (std::size_t a = 0; a < aggs.size(); ++a)
+        cells[h + a].add_repeated(
+            aggregate_by_row(values.first(h), h, aggs[a], s.info.kind, rate).front(), n);
+      return;
+    }
     for (std::size_t p = 0; p < n; ++p)
-      for (std::size_t y = 0; y < h; ++y) cells[y].add(values[p * h + y]);
+      for (std::size_t y = 0; y < h; ++y) feed(cells[y], runs[y], values[p * h + y]);
     for (std::size_t a = 0; a < aggs.size(); ++a)
-      for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate)) cells[h + a].add(v);
+      for (double v : aggregate_by_row(values, h, aggs[a], s.info.kind, rate))
+        feed(cells[h + a], runs[h + a], v);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (runs[i].count > 0)
+        cells[i].add_repeated(std::bit_cast<double>(runs[i].bits), runs[i].count);
+      runs[i] = {};
+    }
   };
   const double* mine = chunk.options[s.option].metrics[s.metric].values.data() + at;
   add(s.values, {mine, n * h});

@@ -110,6 +110,10 @@ class StreamingSummary {
       moments.load(in);
       histogram.load(in);
     }
+    void add_repeated(double x, std::uint64_t k) {
+      moments.add_repeated(x, k);
+      histogram.add_repeated(x, k);
+    }
   };
   struct Stream {
     std::size_t option = 0;

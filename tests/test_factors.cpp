@@ -2,11 +2,16 @@
 // an error that names the factors.
 #include <gtest/gtest.h>
 
+#include <Eigen/Cholesky>
 #include <cmath>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "sim/errors.hpp"
 #include "sim/factors.hpp"
+#include "sim/random.hpp"
+#include "sim/special.hpp"
 
 namespace reformsim::sim {
 namespace {
@@ -60,6 +65,66 @@ TEST(Factors, Ar1PersistenceAndMarginals) {
   EXPECT_NEAR(std::sqrt(s11 / n - m1 * m1), 0.01, 4 * 0.01 / std::sqrt(2.0 * n));
   const double r = (s01 / n - m0 * m1) / std::sqrt((s00 / n - m0 * m0) * (s11 / n - m1 * m1));
   EXPECT_NEAR(r, 0.7, 4 * (1 - 0.49) / std::sqrt(n));
+}
+
+// draw() by its definition, one stream at a time: year y's independent normal of factor f is
+// normal_quantile of the first uniform of Stream(seed, path, factors.<name>.<y>), then the copula
+// (R's Cholesky factor in year 0, R''s after) and the AR(1) recursion.
+std::vector<double> draw_one_by_one(const FactorModel& fm, std::uint64_t seed, std::uint64_t path,
+                                    int horizon) {
+  const std::size_t n = fm.size();
+  const Eigen::MatrixXd first = fm.correlation().llt().matrixL();
+  const Eigen::MatrixXd later = fm.innovation_correlation().llt().matrixL();
+  std::vector<double> out(n * static_cast<std::size_t>(horizon)), e(n), x(n);
+  for (int y = 0; y < horizon; ++y) {
+    for (std::size_t f = 0; f < n; ++f) {
+      Stream s(
+          seed, path,
+          StreamKey::of("factors").with(fm.factors()[f].name).with(static_cast<std::uint64_t>(y)));
+      e[f] = normal_quantile(s.uniform());
+    }
+    const Eigen::MatrixXd& l = y == 0 ? first : later;
+    for (std::size_t i = 0; i < n; ++i) {
+      double z = 0.0;
+      for (std::size_t j = 0; j <= i; ++j)
+        z += l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * e[j];
+      const double rho = fm.factors()[i].autocorrelation;
+      x[i] = y == 0 ? z : rho * x[i] + std::sqrt(1.0 - rho * rho) * z;
+      const Distribution& m = fm.factors()[i].marginal;
+      out[static_cast<std::size_t>(y) * n + i] = m.kind() == DistKind::kNormal
+                                                     ? m.params()[0] + m.params()[1] * x[i]
+                                                     : m.quantile(normal_cdf(x[i]));
+    }
+  }
+  return out;
+}
+
+// The normals are drawn in batches of several years (SIMD Philox blocks and quantiles): the same
+// bits as the streams one by one, over batch ends (3 factors: 21 years a batch), with more
+// factors than a batch holds (65: drawn one by one), and with a marginal that is not normal.
+TEST(Factors, BatchedDrawsAreTheStreamsOneByOne) {
+  Eigen::Matrix3d c;
+  c << 1.0, 0.45, -0.2, 0.45, 1.0, 0.15, -0.2, 0.15, 1.0;
+  std::vector<FactorSpec> three = {{"economy", "", Distribution::normal(0.0, 1.0), 0.6},
+                                   {"construction", "", Distribution::normal(0.01, 0.025), 0.35},
+                                   {"rates", "", Distribution::lognormal(0.04, 0.7), -0.2}};
+  std::vector<FactorSpec> many;
+  for (int f = 0; f < 65; ++f)
+    many.push_back(
+        {std::string("factor_") += std::to_string(f), "", Distribution::normal(0.1 * f, 1.5), 0.3});
+  const FactorModel small(three, c), large(many, Eigen::MatrixXd::Identity(65, 65));
+  for (const FactorModel* fm : {&small, &large}) {
+    const int horizon = fm == &small ? 45 : 3;
+    std::vector<double> out(fm->size() * horizon), latent(2 * fm->size());
+    for (std::uint64_t path : {0ull, 17ull, 4'000'000'123ull}) {
+      fm->draw(2026, path, horizon, out.data(), latent.data());
+      const std::vector<double> want = draw_one_by_one(*fm, 2026, path, horizon);
+      for (std::size_t i = 0; i < want.size(); ++i)
+        ASSERT_EQ(std::memcmp(&out[i], &want[i], sizeof(double)), 0)
+            << fm->size() << " factors, path " << path << ", value " << i << ": " << out[i]
+            << " against " << want[i];
+    }
+  }
 }
 
 TEST(Factors, AsymmetricMatrixIsRefusedNamingTheFactors) {

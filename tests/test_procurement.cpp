@@ -149,6 +149,10 @@ TEST(Procurement, ReliefStepsGiveThePoissonSearchsCountsForEveryUniform) {
       for (int k = 1; k < 40; ++k, p *= mean / k, f += p)
         u.insert(u.end(), {f, std::nextafter(f, 0.0), std::nextafter(f, 1.0)});
     }
+    for (int c = 1; c < 64; ++c) {  // the edges of the steps' cells of u (ReliefSteps)
+      const double edge = c / 64.0;
+      u.insert(u.end(), {edge, std::nextafter(edge, 0.0), std::nextafter(edge, 1.0)});
+    }
     for (int i = 0; i < 20000; ++i) u.push_back(s.uniform());
     int differing = 0;
     for (double x : u) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -80,6 +81,75 @@ TEST(Moments, VarianceOfHandValues) {
   Moments one;
   one.add(2.5);
   EXPECT_EQ(one.variance(), 0.0);
+}
+
+// Values with runs: long runs across the moment blocks' ends, both zeros, infinities, NaN, a run
+// of the mean of the values before it in its block, and single values.
+std::vector<std::pair<double, std::uint64_t>> runs_of_values() {
+  const auto z = normals(400, 29);
+  std::vector<std::pair<double, std::uint64_t>> runs;
+  for (std::size_t i = 0; i < 300; ++i) runs.push_back({1.7e4 * z[i] + 3.1e3, 1 + i % 3});
+  static_assert(kMomentBlock == 1024);
+  runs.push_back({0.0, 3 * 1024 - 600});  // two blocks of their own, up to the third's end
+  runs.push_back({1.0, 1});               // the fourth block: 1, 3, then its mean 2 ...
+  runs.push_back({3.0, 1});
+  runs.push_back({2.0, 10});
+  runs.push_back({-0.0, 37});      // -0: the same moments as +0, but min and max keep their sign
+  runs.push_back({2.5e-7, 700});   // below kZeroBelow
+  runs.push_back({-4.2e5, 1500});  // negative, ending inside a block
+  for (std::size_t i = 300; i < 400; ++i) runs.push_back({3.3e6 * z[i], i % 7 == 0 ? 40 : 1});
+  runs.push_back({INFINITY, 3});  // inf - inf is NaN: not a fixed point
+  runs.push_back({-8.0, 2});
+  runs.push_back({std::nan(""), 5});
+  runs.push_back({1.25, 4000});
+  return runs;
+}
+
+// The same bits, or both NaN (a NaN's sign and payload depend on the order in which the compiler
+// put an addition's operands, which may differ between two copies of the same code).
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof(double)) == 0 || (std::isnan(a) && std::isnan(b));
+}
+
+// add_repeated(x, k) leaves every accumulator as k calls of add(x) do, bit for bit.
+TEST(Moments, RepeatedValuesAtOnceGiveTheBitsOfOneByOne) {
+  // The finite values alone too: an infinity or NaN would hide a difference in later bits.
+  auto finite = runs_of_values();
+  finite.erase(std::remove_if(finite.begin(), finite.end(),
+                              [](const auto& r) { return !std::isfinite(r.first); }),
+               finite.end());
+  for (const auto& runs : {finite, runs_of_values()}) {
+    BlockedMoments one, at_once;
+    std::uint64_t fed = 0;
+    for (const auto& [x, k] : runs) {
+      for (std::uint64_t i = 0; i < k; ++i) one.add(x);
+      at_once.add_repeated(x, k);
+      fed += k;
+      const Moments a = one.result(), b = at_once.result();
+      ASSERT_EQ(a.n, fed);
+      ASSERT_EQ(b.n, fed);
+      ASSERT_TRUE(same_bits(a.mean, b.mean)) << "after " << fed << " values";
+      ASSERT_TRUE(same_bits(a.m2, b.m2)) << "after " << fed << " values";
+      ASSERT_TRUE(same_bits(a.min, b.min)) << "after " << fed << " values";
+      ASSERT_TRUE(same_bits(a.max, b.max)) << "after " << fed << " values";
+    }
+  }
+}
+
+TEST(LogHistogram, RepeatedValuesAtOnceGiveTheCountsOfOneByOne) {
+  LogHistogram one, at_once;
+  for (const auto& [x, k] : runs_of_values()) {
+    for (std::uint64_t i = 0; i < k; ++i) one.add(x);
+    at_once.add_repeated(x, k);
+    ASSERT_EQ(one.count(), at_once.count());
+    ASSERT_EQ(one.count_positive(), at_once.count_positive());
+    ASSERT_EQ(one.count_negative(), at_once.count_negative());
+    ASSERT_EQ(one.buckets(), at_once.buckets());
+    for (double p : {0.0, 0.013, 0.05, 0.31, 0.5, 0.77, 0.95, 1.0})
+      ASSERT_TRUE(same_bits(one.quantile(p), at_once.quantile(p))) << p;
+    for (double t : {-1e5, -1.0, 0.0, 1e-7, 2.0, 4e6})
+      ASSERT_TRUE(same_bits(one.exceedance(t), at_once.exceedance(t))) << t;
+  }
 }
 
 // The stated bound: |q_hist - q_exact| <= accuracy * max(|x_(floor r)|, |x_(ceil r)|) + zero.

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "io/yaml_reader.hpp"
 #include "models/registry.hpp"
 #include "scenarios.hpp"
+#include "sim/aggregates.hpp"
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
@@ -253,6 +255,109 @@ TEST(StreamingSummary, StateRoundTripContinuesBitForBit) {
     longer.push_back(0);
     EXPECT_THROW(fresh.restore(longer), sim::InputError);
     EXPECT_EQ(fresh.state(), before);
+  }
+}
+
+// A chunk is folded by runs of equal values (and at once where it is one value throughout): the
+// streamed statistics are those of the values added one by one, in path order, bit for bit.
+// Chunks: every value zero in both options (one value throughout, a zero difference); the first
+// 7 of 8 paths one value and the rest not; values with runs of a path or more, and single ones.
+TEST(StreamingSummary, RunsOfEqualValuesGiveTheBitsOfValueByValue) {
+  constexpr std::size_t h = 3;
+  sim::Results layout;
+  layout.settings.horizon_years = static_cast<int>(h);
+  layout.settings.discount_rate = 0.031;
+  layout.settings.keep_paths = sim::KeepPaths::kHeadline;
+  layout.baseline = "base";
+  for (const char* name : {"base", "alt"}) {
+    sim::OptionResults& o = layout.options.emplace_back();
+    o.name = name;
+    sim::MetricInfo net, cost;
+    net.name = sim::kNetBudgetMetric;
+    net.kind = cost.kind = sim::Kind::kFlow;
+    net.better = cost.better = sim::Better::kHigher;
+    cost.name = "saving_usd";
+    o.metrics.push_back({sim::kFiscalModel, net, {}});
+    o.metrics.push_back({"m", cost, {}});
+  }
+  sim::StreamingSummary stream(layout, [](const sim::MetricSeries& m) { return !is_fiscal(m); });
+  const auto values = [](int chunk, std::size_t option, std::size_t row, std::size_t y) {
+    const double odd = static_cast<double>((row * 7 + y * 3 + option) % 11);
+    switch (chunk) {
+      case 0:
+        return 0.0;
+      case 1:
+        return row < 56 ? 2.5 : 2.5 + 0.37 * odd;
+      default:
+        return row % 5 < 3 ? 4.0e6 + 1.3e5 * static_cast<double>(row / 5 + y) - 0.5e6 * option
+                           : -1.9e3 * odd;
+    }
+  };
+  // Expected: each year's cells and each aggregate's, fed one value at a time.
+  const auto& aggs = sim::aggregates_of(sim::Kind::kFlow);
+  std::vector<sim::BlockedMoments> moments(2 * (h + aggs.size()));
+  std::vector<sim::LogHistogram> histograms(moments.size());
+  const auto feed = [&](std::size_t cell, double x) {
+    moments[cell].add(x);
+    histograms[cell].add(x);
+  };
+  sim::Results chunk = layout;
+  std::uint64_t first = 0;
+  for (const auto& [kind, rows] : {std::pair<int, std::uint64_t>{0, 40}, {1, 64}, {2, 50}}) {
+    chunk.resize_paths(rows);
+    chunk.first_path = first;
+    for (std::size_t o = 0; o < 2; ++o)
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t y = 0; y < h; ++y)
+          chunk.options[o].metrics[1].values[r * h + y] = values(kind, o, r, y);
+    std::vector<double> alt = chunk.options[1].metrics[1].values, delta(alt.size());
+    for (std::size_t i = 0; i < alt.size(); ++i)
+      delta[i] = alt[i] - chunk.options[0].metrics[1].values[i];
+    for (std::size_t part = 0; part < 2; ++part) {  // alt's values, then its differences
+      const std::vector<double>& v = part == 0 ? alt : delta;
+      const std::size_t base = part * (h + aggs.size());
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t y = 0; y < h; ++y) feed(base + y, v[r * h + y]);
+      for (std::size_t a = 0; a < aggs.size(); ++a)
+        for (double x : sim::aggregate_by_row(v, h, aggs[a], sim::Kind::kFlow, 0.031))
+          feed(base + h + a, x);
+    }
+    stream.add(chunk, rows, 2);
+    first += rows;
+  }
+  sim::Results kept = sim::kept_layout(layout);
+  kept.resize_paths(first);
+  const sim::SummaryTable table = stream.summary(sim::summarize_results(kept));
+  ASSERT_EQ(table.options.size(), 2u);
+  ASSERT_EQ(table.options[1].metrics.size(), 2u);
+  const sim::MetricSummary& got = table.options[1].metrics[1];
+  ASSERT_EQ(got.key(), "m.saving_usd");
+  ASSERT_EQ(got.by_year.size(), h);
+  ASSERT_EQ(got.aggregates.size(), aggs.size());
+  auto same = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  for (std::size_t cell = 0; cell < h + aggs.size(); ++cell) {
+    const sim::Summary& s = cell < h ? got.by_year[cell] : got.aggregates[cell - h].second;
+    const sim::Moments m = moments[cell].result();
+    EXPECT_EQ(s.n, first);
+    EXPECT_TRUE(same(s.mean, m.mean)) << cell;
+    EXPECT_TRUE(same(s.sd, m.sd())) << cell;
+    EXPECT_TRUE(same(s.min, m.min)) << cell;
+    EXPECT_TRUE(same(s.max, m.max)) << cell;
+    EXPECT_TRUE(same(s.p5, histograms[cell].quantile(0.05))) << cell;
+    EXPECT_TRUE(same(s.p50, histograms[cell].quantile(0.5))) << cell;
+    EXPECT_TRUE(same(s.p95, histograms[cell].quantile(0.95))) << cell;
+  }
+  const sim::ComparisonReport diff = stream.comparisons(sim::compare_options(kept, "base"));
+  ASSERT_EQ(diff.options.size(), 1u);  // alt against base
+  const auto found =
+      std::find_if(diff.options[0].metrics.begin(), diff.options[0].metrics.end(),
+                   [](const sim::MetricComparison& c) { return c.metric == "m.saving_usd"; });
+  ASSERT_NE(found, diff.options[0].metrics.end());
+  const auto& years = found->years;
+  for (std::size_t y = 0; y < h; ++y) {
+    const sim::Moments m = moments[h + aggs.size() + y].result();
+    EXPECT_TRUE(same(years[y].mean, m.mean)) << y;
+    EXPECT_TRUE(same(years[y].sd, m.sd())) << y;
   }
 }
 

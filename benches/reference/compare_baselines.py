@@ -14,15 +14,24 @@ spread in either must agree to 1e-9 relative. Exit status 1 when they disagree, 
 errors, 77 when numpy or yaml is missing (ctest: skipped). Speed is reported, never checked.
 
     benches/reference/compare_baselines.py MODEL [SCENARIO] [--paths N] [--repeat R]
-                                           [--before OLD_BENCH_SUMMARY]
+                                           [--before OLD_BENCH_SUMMARY] [--run]
+                                           [--before-run OLD_REFORMSIM]
 
 Both times are printed: the simulation's CPU (each program's own `cpu_s`) and the whole
 process's (the child's user + system CPU: start-up, reading, numpy's import, output).
+
+reformsim_bench_summary keeps every per-path array (as `run --keep-paths all`). With `--run`,
+`reformsim run SCENARIO --threads 1 -q --json` is timed too, whole process: what a user runs,
+in the default `--keep-paths headline` (the other metrics' arrays folded into streamed
+statistics a chunk at a time and dropped), printing the summary; `--before-run OLD_REFORMSIM`
+times another build's beside it. Run it at a few path counts: at the scenario's 4,000 the whole
+process is mostly start-up (numpy's import alone is ~0.1 s).
 
 MODEL is procurement or real_estate; SCENARIO defaults to scenarios/la_<MODEL>.yaml.
 """
 import argparse
 import atexit
+import math
 import os
 import resource
 import shutil
@@ -77,6 +86,12 @@ def main():
                     help="the reformsim_bench_summary executable")
     ap.add_argument("--before", help="a second reformsim_bench_summary (e.g. the build of the "
                     "commit before a change), timed in the same alternation")
+    ap.add_argument("--run", action="store_true",
+                    help="also time `reformsim run` (the default --keep-paths headline), whole "
+                    "process")
+    ap.add_argument("--reformsim", default=os.path.join(ROOT, "build", "reformsim"),
+                    help="the reformsim executable (for --run)")
+    ap.add_argument("--before-run", help="a second reformsim executable, timed with --run")
     ap.add_argument("--tolerance", type=float, default=4.0, help="in combined standard errors")
     ap.add_argument("--seed", type=int, help="numpy's seed (default: the scenario's)")
     args = ap.parse_args()
@@ -104,6 +119,11 @@ def main():
     runs = {"reformsim": [rs_cmd], "numpy": [np_cmd]}
     if args.before:
         runs["before"] = [[args.before] + rs_cmd[1:]]
+    run_args = [scenario, "--paths", str(args.paths), "--threads", "1", "-q", "--json"]
+    if args.run or args.before_run:
+        runs["run"] = [[args.reformsim, "run"] + run_args]
+    if args.before_run:
+        runs["before run"] = [[args.before_run, "run"] + run_args]
     sim_ms = {k: [] for k in runs}
     proc_ms = {k: [] for k in runs}
     out = {}
@@ -119,7 +139,8 @@ def main():
     for r in range(args.repeat):  # alternately, so that all see the same machine load
         for name, (cmd,) in runs.items():
             out[name], whole = timed(cmd)
-            sim_ms[name].append(out[name]["cpu_s"] * per_k)
+            # `reformsim run` prints no CPU time of its own: its whole process only.
+            sim_ms[name].append(out[name].get("cpu_s", math.nan) * per_k)
             proc_ms[name].append(whole * per_k)
         print(f"run {r + 1}: " + "   ".join(
             f"{k} {sim_ms[k][-1]:8.2f} (whole process {proc_ms[k][-1]:8.2f})" for k in runs) +
@@ -130,8 +151,10 @@ def main():
     print(f"{args.model} baseline ({os.path.basename(scenario)}), {args.paths} paths, one core; "
           f"CPU {cpu}; reformsim's clone {clone}")
     for k in runs:
-        print(f"{k:10} {med[k][0]:9.2f} CPU ms / 1,000 paths simulating, {med[k][1]:9.2f} whole "
-              f"process (medians of {args.repeat})")
+        simulating = "" if math.isnan(med[k][0]) else f"{med[k][0]:9.2f} CPU ms / 1,000 paths " \
+            "simulating, "
+        print(f"{k:10} {simulating}{med[k][1]:9.2f} CPU ms / 1,000 paths whole process (medians "
+              f"of {args.repeat})")
     (rs_t, rs_w), (np_t, np_w) = med["reformsim"], med["numpy"]
     print(f"ratio      reformsim is {np_t / rs_t:.2f}x as fast as numpy simulating, "
           f"{np_w / rs_w:.2f}x whole process")
@@ -139,6 +162,13 @@ def main():
         b_t, b_w = med["before"]
         print(f"before     {np_t / b_t:.2f}x simulating, {np_w / b_w:.2f}x whole process; "
               f"the change: {b_t / rs_t:.2f}x, {b_w / rs_w:.2f}x")
+    if "run" in med:
+        run_w = med["run"][1]
+        print(f"run        `reformsim run` (--keep-paths headline) is {np_w / run_w:.2f}x as fast "
+              f"as numpy, whole process")
+    if "before run" in med:
+        br_w = med["before run"][1]
+        print(f"before run {np_w / br_w:.2f}x whole process; the change: {br_w / run_w:.2f}x")
 
     metrics = [k.split(".", 1)[1] for k in next(iter(ref["results"].values()))]
     return report_agreement(agreement(rs, ref, metrics, args.tolerance, args.model),

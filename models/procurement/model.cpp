@@ -1,10 +1,12 @@
 #include "models/procurement/model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "sim/counts.hpp"
 #include "sim/economic.hpp"
 #include "sim/elementary.hpp"
+#include "sim/philox_batch.hpp"
 
 namespace reformsim::models {
 
@@ -98,6 +101,9 @@ class ProcurementModel final : public sim::Model {
     kMaxReduction,
     kFixedInputCount
   };
+  // The metrics a category adds to, in whole and by fund group (the rest are program-wide).
+  static constexpr Metric kCategoryFlows[] = {kSpend, kCategoryManagement, kCompetition, kLeakage,
+                                              kNetSavings};
   // The levers as reforms() declares them (ctx.reform(i)).
   enum Reform : std::size_t { kCategoryManagementReform, kRedTapeReform, kOfficeReform };
 
@@ -117,6 +123,23 @@ class ProcurementModel final : public sim::Model {
       for (const Category& c : p_.categories) paid += c.base_spend_usd * c.fund_shares[g];
       spend_fund_shares_[g] = total_spend > 0.0 ? paid / total_spend : (g == 0 ? 1.0 : 0.0);
     }
+    // Where the red-tape lever's solicitations' uniforms go when drawn ahead: per competitive
+    // category its K_c a year over the horizon.
+    std::size_t uniforms = 0;
+    uniform_offset_.assign(p_.categories.size(), 0);
+    for (std::size_t ci = 0; ci < p_.categories.size(); ++ci) {
+      const Category& c = p_.categories[ci];
+      if (!(c.competitive_share > 0.0)) continue;
+      uniform_offset_[ci] = uniforms;
+      uniforms +=
+          static_cast<std::size_t>(horizon_) * static_cast<std::size_t>(c.solicitations_per_year);
+      by_solicitations_.push_back(ci);
+    }
+    std::stable_sort(
+        by_solicitations_.begin(), by_solicitations_.end(), [this](std::size_t a, std::size_t b) {
+          return p_.categories[a].solicitations_per_year > p_.categories[b].solicitations_per_year;
+        });
+    if (p_.red_tape.enabled && uniforms <= kMaxBatchedUniforms) batched_uniforms_ = uniforms;
     using sim::Better;
     using sim::Fiscal;
     using sim::Kind;
@@ -202,7 +225,9 @@ class ProcurementModel final : public sim::Model {
   double expected_events_per_path() const override {
     return solicitations_per_year(p_) * static_cast<double>(horizon_);
   }
-  std::size_t scratch_doubles() const override { return 2 * sim::kMaxHorizonYears; }
+  std::size_t scratch_doubles() const override {
+    return 2 * sim::kMaxHorizonYears + batched_uniforms_;
+  }
 
   // Metric rows of the breakdowns (the constructor's order).
   int fund_row(int metric, int group) const { return kMetricCount + metric * kFundGroups + group; }
@@ -275,15 +300,22 @@ class ProcurementModel final : public sim::Model {
       live[y] = office_on ? pc::live_fraction(y, go_live + real_office.delay_years) : 0.0;
     }
 
-    double* spend = out.metric(kSpend);
     double* cm_savings = out.metric(kCategoryManagement);
     double* competition = out.metric(kCompetition);
     double* processing = out.metric(kProcessing);
     double* leaked = out.metric(kLeakage);
     double* net = out.metric(kNetSavings);
+    // A category's yearly flows: spend, negotiated savings, competition savings, leakage and its
+    // net saving (kNetSavings: negotiated + competed - lost), by metric.
+    double flows[kNetSavings + 1][sim::kMaxHorizonYears];
     double* cost = out.metric(kProgramCost);
     double* npv = out.metric(kNpv);
-    pc::ReliefSteps steps;  // the red-tape lever's, rebuilt per category and year
+    pc::ReliefSteps steps;    // the red-tape lever's, rebuilt per category and year
+    double* drawn = nullptr;  // the solicitations' uniforms, drawn ahead
+    if (rt_on && batched_uniforms_ > 0 && !ctx.redirected()) {
+      drawn = live + sim::kMaxHorizonYears;
+      draw_solicitations(ctx, added_bidders, rt_start, drawn);
+    }
 
     for (std::size_t ci = 0; ci < p_.categories.size(); ++ci) {
       const Category& c = p_.categories[ci];
@@ -313,7 +345,15 @@ class ProcurementModel final : public sim::Model {
         const double added =
             rt_on ? added_bidders * pc::ramp_share(y, rt_start, rt.ramp_years) : 0.0;
         if (added > 0.0 && c.competitive_share > 0.0) {
-          sim::Stream bids = ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y)));
+          // The solicitations' uniforms: drawn ahead (draw_solicitations), or from the stream.
+          const double* ahead = drawn ? drawn + uniform_offset_[ci] +
+                                            static_cast<std::size_t>(y) *
+                                                static_cast<std::size_t>(c.solicitations_per_year)
+                                      : nullptr;
+          std::optional<sim::Stream> stream;
+          if (!ahead) stream.emplace(ctx.stream(c.bidders_key.with(static_cast<std::uint64_t>(y))));
+          int next = 0;
+          auto uniform = [&] { return ahead ? ahead[next++] : stream->uniform(); };
           double relief = 0.0;
           auto add_relief = [&](std::int64_t n0, std::int64_t n1) {
             if (n1 != n0)
@@ -328,18 +368,18 @@ class ProcurementModel final : public sim::Model {
               })) {
             for (int k = 0; k < c.solicitations_per_year; ++k) {
               double r;
-              if (steps.relief(bids.uniform(), r)) relief += r;
+              if (steps.relief(uniform(), r)) relief += r;
             }
           } else if (c.extra_bidders.is_poisson()) {
             const sim::PoissonQuantile extra_before(extra_bidders_base);
             const sim::PoissonQuantile extra_after(mean_after);
             for (int k = 0; k < c.solicitations_per_year; ++k) {
-              const double u = bids.uniform();
+              const double u = uniform();
               add_relief(extra_before(u), extra_after(u));
             }
           } else {
             for (int k = 0; k < c.solicitations_per_year; ++k) {
-              const double u = bids.uniform();
+              const double u = uniform();
               add_relief(c.extra_bidders.quantile(extra_bidders_base, u),
                          c.extra_bidders.quantile(mean_after, u));
             }
@@ -347,21 +387,38 @@ class ProcurementModel final : public sim::Model {
           competed = (s - managed_spend) * c.competitive_share * relief /
                      static_cast<double>(c.solicitations_per_year);
         }
-        spend[y] += s;
-        cm_savings[y] += negotiated;
-        leaked[y] += lost;
-        competition[y] += competed;
-        const double category_saving = negotiated + competed - lost;
-        category_net[y] += category_saving;
-        treatment_net[y] += category_saving;
+        flows[kSpend][y] = s;
+        flows[kCategoryManagement][y] = negotiated;
+        flows[kCompetition][y] = competed;
+        flows[kLeakage][y] = lost;
+        flows[kNetSavings][y] = negotiated + competed - lost;
+      }
+      // The category's flows into the model's rows, a row at a time (each value of a row gets
+      // one term a category, in the categories' order). A flow that is +0 every year (a lever
+      // that is off) is left out: the engine zeroes the rows, a row is never -0 (a sum is -0 only
+      // when both terms are), and x + (+0) is x for every other x, so the rows keep their bits.
+      // Net savings as a whole is the totals' sum (below).
+      auto is_plus_zero = [horizon](const double* v) {
+        std::uint64_t bits = 0;
+        for (int y = 0; y < horizon; ++y) bits |= std::bit_cast<std::uint64_t>(v[y]);
+        return bits == 0;
+      };
+      for (const int m : kCategoryFlows) {
+        const double* v = flows[m];
+        if (is_plus_zero(v)) continue;
+        if (m != kNetSavings) {
+          double* row = out.metric(m);
+          for (int y = 0; y < horizon; ++y) row[y] += v[y];
+        }
         for (int g = 0; g < kFundGroups; ++g) {
           const double f = c.fund_shares[g];
-          out.metric(fund_row(kSpend, g))[y] += s * f;
-          out.metric(fund_row(kCategoryManagement, g))[y] += negotiated * f;
-          out.metric(fund_row(kCompetition, g))[y] += competed * f;
-          out.metric(fund_row(kLeakage, g))[y] += lost * f;
-          out.metric(fund_row(kNetSavings, g))[y] += category_saving * f;
+          double* part = out.metric(fund_row(m, g));
+          for (int y = 0; y < horizon; ++y) part[y] += v[y] * f;
         }
+      }
+      if (!is_plus_zero(flows[kNetSavings])) {
+        for (int y = 0; y < horizon; ++y) category_net[y] += flows[kNetSavings][y];
+        for (int y = 0; y < horizon; ++y) treatment_net[y] += flows[kNetSavings][y];
       }
     }
 
@@ -404,6 +461,47 @@ class ProcurementModel final : public sim::Model {
     return bidders < kPriceTableBidders ? depth_table_[bidders]
                                         : price_depth(static_cast<double>(bidders));
   }
+  // The uniforms of every category-year stream whose solicitations draw bidders (added > 0 and a
+  // competitive share, as simulate() decides), K_c of them at u + uniform_offset_[c] + y K_c, in
+  // SIMD lanes: sim::philox_blocks gives block b of many streams at once, whose words 0-1 and
+  // 2-3 are the stream's uniforms 2b and 2b + 1 (Stream::uniform), so the same values as the
+  // streams drawn one by one. The streams go in order of their solicitations, most first, so
+  // those still drawing at block b are a prefix.
+  void draw_solicitations(const sim::PathContext& ctx, double added_bidders, int rt_start,
+                          double* u) const {
+    std::uint64_t keys[sim::kPhiloxBatch];
+    double* to[sim::kPhiloxBatch];
+    int count[sim::kPhiloxBatch];
+    sim::PhiloxBlocks blocks;
+    std::size_t n = 0;
+    auto flush = [&] {
+      std::size_t active = n;
+      for (std::uint32_t b = 0; active > 0; ++b) {
+        while (active > 0 && 2 * static_cast<std::int64_t>(b) >= count[active - 1]) --active;
+        if (active == 0) break;
+        sim::philox_blocks(ctx.seed(), ctx.path(), keys, active, b, blocks);
+        for (std::size_t i = 0; i < active; ++i) {
+          to[i][2 * b] = sim::uniform53(blocks.w[0][i], blocks.w[1][i]);
+          if (2 * static_cast<std::int64_t>(b) + 1 < count[i])
+            to[i][2 * b + 1] = sim::uniform53(blocks.w[2][i], blocks.w[3][i]);
+        }
+      }
+      n = 0;
+    };
+    for (const std::size_t ci : by_solicitations_) {
+      const Category& c = p_.categories[ci];
+      for (int y = 0; y < horizon_; ++y) {
+        if (!(added_bidders * procurement::ramp_share(y, rt_start, p_.red_tape.ramp_years) > 0.0))
+          continue;
+        keys[n] = c.bidders_key.with(static_cast<std::uint64_t>(y)).value();
+        to[n] = u + uniform_offset_[ci] +
+                static_cast<std::size_t>(y) * static_cast<std::size_t>(c.solicitations_per_year);
+        count[n] = c.solicitations_per_year;
+        if (++n == sim::kPhiloxBatch) flush();
+      }
+    }
+    flush();
+  }
   void breakdown(sim::MetricInfo info, int parent, const std::string& name,
                  const std::string& group) {
     info.in_budget = false;
@@ -415,6 +513,12 @@ class ProcurementModel final : public sim::Model {
   }
 
   static constexpr int kPriceTableBidders = 64;
+  // Most uniforms a path's solicitations draw ahead (draw_solicitations; 512 KiB of scratch);
+  // beyond, every category-year's stream draws its own one by one.
+  static constexpr std::size_t kMaxBatchedUniforms = std::size_t{1} << 16;
+  std::size_t batched_uniforms_ = 0;           // scratch for them; 0: none drawn ahead
+  std::vector<std::size_t> uniform_offset_;    // per category: where its years' uniforms start
+  std::vector<std::size_t> by_solicitations_;  // competitive categories, most solicitations first
   Params p_;
   int horizon_;
   double table_rate_;                                  // the rate of discount_table_

@@ -137,14 +137,23 @@ class ReliefSteps {
       // cap of 1000 where F stopped growing below 1.
       const std::int64_t n0 = i < nb_ ? i : kSearchCap, n1 = j < na_ ? j : kSearchCap;
       steps_[n_++] = {upper, n0 != n1 ? relief(n0, n1) : 0.0, n0 != n1};
-      if (upper == kInf) return true;
+      if (upper == kInf) break;
       if (fb == upper) ++i;
       if (fa == upper) ++j;
     }
+    // Each cell's first step: that of its lower edge, c / kCells (exact). The step of u is
+    // monotone in u, so no u of cell c is on an earlier step, and the search for it starts there
+    // (and stops at once unless a breakpoint falls inside the cell).
+    for (int c = 0, s = 0; c < kCells; ++c) {
+      while (static_cast<double>(c) / kCells > steps_[s].upper) ++s;
+      cell_step_[c] = static_cast<std::uint8_t>(s);
+    }
+    return true;
   }
-  // The relief of a solicitation whose uniform is u, and whether the counts differ.
+  // The relief of a solicitation whose uniform is u (in [0, 1)), and whether the counts differ.
   bool relief(double u, double& value) const {
-    int s = 0;
+    // u kCells is exact (a power of two), so its floor is u's cell.
+    int s = cell_step_[static_cast<int>(u * kCells)];
     while (u > steps_[s].upper) ++s;
     value = steps_[s].relief;
     return steps_[s].differs;
@@ -152,6 +161,8 @@ class ReliefSteps {
 
  private:
   static constexpr int kMaxCdf = 96;
+  static constexpr int kCells = 64;       // of u in [0, 1), each with the step it starts on
+  static_assert(2 * kMaxCdf + 1 <= 255);  // a step's index fits cell_step_'s bytes
   static constexpr std::int64_t kSearchCap = 1000;  // the search's cap (sim/distributions.cpp)
   struct Step {
     double upper, relief;
@@ -177,6 +188,7 @@ class ReliefSteps {
   double before_[kMaxCdf], after_[kMaxCdf];
   int nb_ = 0, na_ = 0, n_ = 0;
   Step steps_[2 * kMaxCdf + 1];
+  std::uint8_t cell_step_[kCells];
 };
 
 }  // namespace procurement
