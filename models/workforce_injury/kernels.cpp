@@ -68,6 +68,23 @@ struct LaneSplit {
   return in;
 }
 
+// The lognormal values scale x exp(sigma z) of sixteen normal deviates z (sim::lognormal32's
+// operations: sigma z and its exp in floats, the product in double), into y[0, 16).
+[[gnu::always_inline]] inline void lognormals16(sim::lanes::F32 sigma, const float* z, LaneF scale0,
+                                                LaneF scale1, double* y) {
+  namespace lanes = sim::lanes;
+  lanes::F32 zi;
+  std::memcpy(&zi, z, sizeof zi);
+  const lanes::F32 e = sim::single::exp_kernel<lanes::F32, lanes::I32>(sigma * zi);
+  lanes::store(y, scale0 * lanes::half_as_doubles(e, 0));
+  lanes::store(y + kLanes, scale1 * lanes::half_as_doubles(e, 1));
+}
+
+// The order of the work keeps every vector load away from the narrower stores that wrote its
+// bytes (a load that needs several recent smaller stores waits until they reach the cache: tens
+// of cycles on Zen 5, most of the medical costs' time when the exps followed their quantiles'
+// scattered tail values): decisions and lists, then the gathers of the lost days' and legal
+// costs' words, then all the normal quantiles, then all the exps.
 template <sim::Isa kIsa>
 [[gnu::always_inline]] inline std::size_t isa_claim_costs_for(const Split (&disputed)[2],
                                                               const CostLognormals& c,
@@ -75,62 +92,88 @@ template <sim::Isa kIsa>
   namespace lanes = sim::lanes;
   using lanes::F32;
   using lanes::I32;
+  constexpr std::size_t k16 = lanes::kLanes32;
+  constexpr std::uint32_t kMiddle = 0x80000000u;  // a word whose normal deviate is central (0)
+  const std::size_t m16 = (m + k16 - 1) / k16 * k16;
   // The lost-time and the disputed claims, eight at a time, picked out without branching: the
-  // first two splits of each claim's decision uniform. Entries past m, up to the sixteen lanes of
-  // the medical pass, are set first so that no lane reads an unset one (their lanes are masked
-  // off, their costs never read).
-  for (std::size_t i = m; i < (m + lanes::kLanes32 - 1) / lanes::kLanes32 * lanes::kLanes32; ++i) {
-    buf.b.w[0][i] = 0;
-    buf.b.w[1][i] = 0;
-    buf.lost[i] = 0;
-    buf.type_p[i] = 0.0;
-    buf.type_in[i] = 0.0;
-    buf.type_out[i] = 1.0;
-  }
+  // first two splits of each claim's decision uniform, run by run (a run's claims share their
+  // type split). A run's last eight lanes may reach into the next run (its claims are done
+  // again, after, with their own split) or past m (masked off, their words set); past the
+  // batch's words, a copy.
+  for (std::size_t i = m; i < m + kLanes && i < kBatch; ++i) buf.b.w[0][i] = 0;
   const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
   std::size_t n_lost = 0, n_disputed = 0;
-  for (std::size_t b = 0; b < m; b += kLanes) {
-    const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
-    LaneF u = uniforms32<kIsa>(buf.b.w[0] + b);
-    const LaneI lost = step(u, {lanes::load(buf.type_p + b), lanes::load(buf.type_in + b),
-                                lanes::load(buf.type_out + b)});
-    const LaneI is_disputed = less(u, pick(lost, disputed_of[1].p, disputed_of[0].p));
-    std::memcpy(buf.lost + b, &lost, sizeof lost);
-    n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
-    n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
-                                         lanes::mask_bits(is_disputed) & valid);
+  for (std::size_t r = 0; r < buf.runs; ++r) {
+    const LaneSplit type = LaneSplit::of(buf.run_type[r]);
+    const std::size_t end = buf.run_at[r + 1];
+    for (std::size_t b = buf.run_at[r]; b < end; b += kLanes) {
+      const unsigned valid = end - b >= kLanes ? 0xffu : (1u << (end - b)) - 1u;
+      LaneF u;
+      if (b + kLanes <= kBatch) {
+        u = uniforms32<kIsa>(buf.b.w[0] + b);
+      } else {
+        std::uint32_t rest[kLanes] = {};
+        std::copy(buf.b.w[0] + b, buf.b.w[0] + kBatch, rest);
+        u = uniforms32<kIsa>(rest);
+      }
+      const LaneI lost = step(u, type);
+      const LaneI is_disputed = less(u, pick(lost, disputed_of[1].p, disputed_of[0].p));
+      const lanes::I32Half lost32 = __builtin_convertvector(lost, lanes::I32Half);
+      std::memcpy(buf.lost + b, &lost32, sizeof lost32);
+      n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
+      n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
+                                           lanes::mask_bits(is_disputed) & valid);
+    }
   }
-  // The medical cost of every claim (word 1), sixteen at a time: its lognormal by the claim's
-  // type, in single precision (sim/lognormal32.hpp); the quantiles first, then the exps (two
-  // passes keep more values in flight than one: their chains of dependent operations are long).
-  sim::single::normal_quantiles_chunk(buf.b.w[1], m, buf.z);
-  // The lost days of the lost-time claims (word 2) and the legal costs of the disputed ones (word
-  // 3): their words gathered, their lognormals in lanes, scattered back. Done between the
-  // medical quantiles and their exps: the exps' vector loads of the quantiles then no longer wait
-  // for the quantile pass's scattered tail stores (a failed store-to-load forwarding).
-  auto lognormals_at = [&](const std::uint32_t* words, const std::uint8_t* at, std::size_t n,
-                           double scale_d, double sigma_d, double* out) {
-    for (std::size_t k = 0; k < n; ++k) buf.words[k] = words[at[k]];
-    sim::lognormals32(buf.words, n, static_cast<float>(sigma_d), scale_d, buf.scratch);
-    std::fill_n(out, m, 0.0);
-    for (std::size_t k = 0; k < n; ++k) out[at[k]] = buf.scratch[k];
-  };
-  lognormals_at(buf.b.w[2], buf.lost_at, n_lost, c.days_scale, c.days_sigma, buf.days_base);
-  lognormals_at(buf.b.w[3], buf.disputed_at, n_disputed, c.legal_scale, c.legal_sigma,
-                buf.legal_base);
+  // Past m, up to the sixteen lanes of the medical passes: medical-only, a central word (no tail
+  // work; their values are never read).
+  for (std::size_t i = m; i < m16; ++i) {
+    buf.lost[i] = 0;
+    buf.b.w[1][i] = kMiddle;
+  }
+  // The words of the lost days (word 2) of the lost-time claims from 0, and of the legal costs
+  // (word 3) of the disputed ones from the next multiple of sixteen, the gaps central words.
+  const std::size_t days16 = (n_lost + k16 - 1) / k16 * k16;
+  const std::size_t others = days16 + (n_disputed + k16 - 1) / k16 * k16;
+  for (std::size_t k = 0; k < n_lost; ++k) buf.words[k] = buf.b.w[2][buf.lost_at[k]];
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.words[days16 + k] = buf.b.w[3][buf.disputed_at[k]];
+  for (std::size_t k = n_lost; k < days16; ++k) buf.words[k] = kMiddle;
+  for (std::size_t k = days16 + n_disputed; k < others; ++k) buf.words[k] = kMiddle;
+  // The normal deviates, in single precision (sim/lognormal32.hpp): the medical costs' first,
+  // then the others', 256 at most a call.
+  sim::single::normal_quantiles_chunk(buf.b.w[1], m16, buf.z);
+  for (std::size_t first = 0; first < others; first += kBatch)
+    sim::single::normal_quantiles_chunk(buf.words + first, std::min(others - first, kBatch),
+                                        buf.z_other + first);
+  // The medical costs, sixteen at a time: the lognormal by the claim's type.
   const F32 sigma[2] = {F32{} + static_cast<float>(c.medical_sigma[0]),
                         F32{} + static_cast<float>(c.medical_sigma[1])};
   const LaneF scale[2] = {LaneF{} + c.medical_scale[0], LaneF{} + c.medical_scale[1]};
-  for (std::size_t b = 0; b < m; b += lanes::kLanes32) {
-    const LaneI lost[2] = {lanes::load(buf.lost + b), lanes::load(buf.lost + b + kLanes)};
-    F32 z;
-    std::memcpy(&z, buf.z + b, sizeof z);
-    const F32 e = sim::single::exp_kernel<F32, I32>(
-        sim::single::select<F32, I32>(lanes::narrow(lost[0], lost[1]), sigma[1], sigma[0]) * z);
-    for (std::size_t h = 0; h < 2; ++h)
-      lanes::store(buf.x + b + h * kLanes,
-                   pick(lost[h], scale[1], scale[0]) * lanes::half_as_doubles(e, h));
+  for (std::size_t b = 0; b < m16; b += k16) {
+    I32 lost;
+    std::memcpy(&lost, buf.lost + b, sizeof lost);
+    lanes::I32Half half[2];
+    std::memcpy(half, &lost, sizeof half);
+    const LaneI lost64[2] = {__builtin_convertvector(half[0], LaneI),
+                             __builtin_convertvector(half[1], LaneI)};
+    lognormals16(sim::single::select<F32, I32>(lost, sigma[1], sigma[0]), buf.z + b,
+                 pick(lost64[0], scale[1], scale[0]), pick(lost64[1], scale[1], scale[0]),
+                 buf.x + b);
   }
+  // The lost days and the legal costs, sixteen at a time, then scattered to their claims.
+  const F32 days_sigma = F32{} + static_cast<float>(c.days_sigma),
+            legal_sigma = F32{} + static_cast<float>(c.legal_sigma);
+  const LaneF days_scale = LaneF{} + c.days_scale, legal_scale = LaneF{} + c.legal_scale;
+  for (std::size_t k = 0; k < days16; k += k16)
+    lognormals16(days_sigma, buf.z_other + k, days_scale, days_scale, buf.scratch + k);
+  for (std::size_t k = days16; k < others; k += k16)
+    lognormals16(legal_sigma, buf.z_other + k, legal_scale, legal_scale, buf.scratch + k);
+  std::fill_n(buf.days_base, m, 0.0);
+  std::fill_n(buf.legal_base, m, 0.0);
+  for (std::size_t k = 0; k < n_lost; ++k) buf.days_base[buf.lost_at[k]] = buf.scratch[k];
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.legal_base[buf.disputed_at[k]] = buf.scratch[days16 + k];
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
   // lost-time ones without branching; their costs replace the lognormal's, one by one in double
   // precision (exp_portable, log_portable).
@@ -298,9 +341,10 @@ CostLognormals& CostLognormals::with_scales() {
 }
 
 void ClaimBatch::set_type(std::size_t off, std::size_t m, const Split& type) {
-  std::fill_n(type_p + off, m, type.p);
-  std::fill_n(type_in + off, m, type.in_scale);
-  std::fill_n(type_out + off, m, type.out_scale);
+  if (off == 0) runs = 0;
+  run_type[runs] = type;
+  run_at[runs] = static_cast<std::uint16_t>(off);
+  run_at[++runs] = static_cast<std::uint16_t>(off + m);
 }
 
 std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
