@@ -4,6 +4,7 @@
 #include "models/workforce_injury/kernels.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "sim/clones.hpp"
@@ -178,14 +179,18 @@ template <sim::Isa kIsa>
   // lost-time ones without branching; their costs replace the lognormal's, one by one in double
   // precision (exp_portable, log_portable).
   if (c.tail_from <= 1.0) {
+    // u = uniform32(w) = (w + 0.5) 2^-32 is at or above tail_from exactly when w is at least
+    // ceil(tail_from 2^32 - 0.5) (both sides exact in double): the test on the words.
+    const double from = std::ceil(c.tail_from * 0x1.0p32 - 0.5);
+    const std::uint64_t first_word = from > 0.0 ? static_cast<std::uint64_t>(from) : 0;
     std::size_t n_tail = 0;
     for (std::size_t l = 0; l < n_lost; ++l) {
       const std::size_t i = buf.lost_at[l];
-      const double u = sim::uniform32(buf.b.w[1][i]);
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
-      buf.tail_x[n_tail] = 1.0 - u;
-      n_tail += u >= c.tail_from;
+      n_tail += buf.b.w[1][i] >= first_word;
     }
+    for (std::size_t k = 0; k < n_tail; ++k)
+      buf.tail_x[k] = 1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k]]);
     for (std::size_t k = 0; k < n_tail; ++k)
       buf.x[buf.tail_at[k]] = sim::exp_portable(
           c.tail_log_threshold -
@@ -232,7 +237,7 @@ template <sim::Isa kIsa, bool kSettles, bool kLater>
                                               const ClaimView& c, std::size_t i, LaneI valid,
                                               LaneSums& s, LaneCounts& n) {
   using sim::lanes::load;
-  const LaneI zero_i = {}, one_i = zero_i + 1;
+  const LaneI zero_i = {};
   const LaneF zero = {}, one = zero + 1.0;
   LaneF u = uniforms32<kIsa>(c.decision + i);
   const LaneI lost = step(u, splits.type);
@@ -275,10 +280,11 @@ template <sim::Isa kIsa, bool kSettles, bool kLater>
   s.lost_days += only(kept, days);
   s.continuation += only(kept, days * r.continuation_per_day);
   s.avoided += only(denied, medical + indemnity + legal);
-  n.filed += filed & one_i;
-  n.caught += denied & one_i;
-  n.litigated += kept & litigated & one_i;
-  n.disputed += filed & disputed & one_i;
+  // Masks are -1 where set: subtracting them counts.
+  n.filed -= filed;
+  n.caught -= denied;
+  n.litigated -= kept & litigated;
+  n.disputed -= filed & disputed;
 }
 
 // The claims [0, m) of a batch, claim i in lane i % kLanes, into `s` and `n`. The last claims (m %
