@@ -34,37 +34,45 @@ template <sim::Isa kIsa>
 // and/andnot/or on the bits: GCC 12 lowers `mask ? a : b` of 64-bit lanes to a blend only for
 // AVX-512, and for AVX2 and the baseline lane by lane with branches (the AVX2 clone of
 // sum_claims was 3.2x slower than the AVX-512 one for it); these it keeps in vector registers on
-// every clone (AVX-512 folds them into vpternlogq). The same bits.
-[[gnu::always_inline]] inline LaneF pick(LaneI mask, LaneF a, LaneF b) {
-  return (LaneF)(((LaneI)a & mask) | ((LaneI)b & ~mask));
+// every clone (AVX-512 folds them into vpternlogq). The same bits. For lane vectors of any width
+// (F doubles, I 64-bit integers of the same size).
+template <class F, class I>
+[[gnu::always_inline]] inline F pick(I mask, F a, F b) {
+  return (F)(((I)a & mask) | ((I)b & ~mask));
 }
-[[gnu::always_inline]] inline LaneF only(LaneI mask, LaneF a) {
-  return (LaneF)((LaneI)a & mask);
+template <class F, class I>
+[[gnu::always_inline]] inline F only(I mask, F a) {
+  return (F)((I)a & mask);
 }
 
 // A Split in lanes, and its step (Split::step, the same operations in every lane).
-struct LaneSplit {
-  LaneF p, in, out;
-  static LaneSplit of(const Split& s) {
-    const LaneF zero = {};
+template <class F, class I>
+struct SplitLanes {
+  F p, in, out;
+  static SplitLanes of(const Split& s) {
+    const F zero = {};
     return {zero + s.p, zero + s.in_scale, zero + s.out_scale};
   }
   // Lane by lane: `a` where `mask` is set, else `b`.
-  static LaneSplit select(LaneI mask, const LaneSplit& a, const LaneSplit& b) {
+  static SplitLanes select(I mask, const SplitLanes& a, const SplitLanes& b) {
     return {pick(mask, a.p, b.p), pick(mask, a.in, b.in), pick(mask, a.out, b.out)};
   }
 };
+using LaneSplit = SplitLanes<LaneF, LaneI>;
 // -1 in the lanes where a < b, for a, b >= 0 (not NaN): non-negative doubles order as their bit
-// patterns (below 2^62), compared as integers, which GCC 12 keeps in SIMD registers (a vector
-// comparison of doubles whose mask is then combined it takes apart lane by lane).
-[[gnu::always_inline]] inline LaneI less(LaneF a, LaneF b) {
-  LaneI ia, ib;
+// patterns (below 2^62), compared as integers from the sign of the difference, which GCC 12
+// keeps in SIMD registers (a vector comparison of doubles whose mask is then combined it takes
+// apart lane by lane).
+template <class F, class I = decltype((F{} < F{}))>
+[[gnu::always_inline]] inline I less(F a, F b) {
+  I ia, ib;
   std::memcpy(&ia, &a, sizeof ia);
   std::memcpy(&ib, &b, sizeof ib);
-  return sim::lanes::below(ia, ib);
+  return (ia - ib) >> 63;
 }
-[[gnu::always_inline]] inline LaneI step(LaneF& u, const LaneSplit& s) {
-  const LaneI in = less(u, s.p);
+template <class F, class I>
+[[gnu::always_inline]] inline I step(F& u, const SplitLanes<F, I>& s) {
+  const I in = less(u, s.p);
   u = pick(in, u, u - s.p) * pick(in, s.in, s.out);
   return in;
 }
@@ -203,77 +211,152 @@ REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
                    ClaimBatch& buf),
                   (disputed, c, m, buf))
 
-// Integer counts per lane (any order gives the same sums), per run of claims.
-struct LaneCounts {
-  LaneI filed = {}, caught = {}, litigated = {}, disputed = {};
+// The pass over claims works on W of the eight lanes at a time: all eight on AVX-512 (one zmm
+// a vector), four on AVX2 (one ymm) and two on the baseline (one xmm), the lanes of a group of
+// eight claims in turn. Each lane sees the same operations in the same order whatever W is (claim
+// i goes to lane i % 8), so the sums are the same bits; but a narrower pass keeps its state (six
+// sums, four counts and the temporaries) in registers, where the eight-lane one on AVX2 had GCC
+// spill whole vectors and rebuild them element by element from the stack (173 vpinsrq).
+template <std::size_t W>
+struct Width;
+template <>
+struct Width<8> {
+  using F = LaneF;
+  using I = LaneI;
 };
-inline std::uint64_t total(LaneI v) {
+template <>
+struct Width<4> {
+  using F = double __attribute__((vector_size(32)));
+  using I = std::int64_t __attribute__((vector_size(32)));
+  using Words = std::uint32_t __attribute__((vector_size(16)));
+};
+template <>
+struct Width<2> {
+  using F = double __attribute__((vector_size(16)));
+  using I = std::int64_t __attribute__((vector_size(16)));
+  using Words = std::uint32_t __attribute__((vector_size(8)));
+};
+template <sim::Isa kIsa>
+inline constexpr std::size_t kPassWidth = kIsa == sim::Isa::kAvx512
+                                              ? 8
+                                              : (kIsa == sim::Isa::kAvx2 ? 4 : 2);
+
+// W lanes of doubles loaded, and uniform32 of W words (uniforms32's operations).
+template <std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F load_lanes(const double* p) {
+  typename Width<W>::F v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <sim::Isa kIsa, std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F uniforms32_of(const std::uint32_t* w) {
+  if constexpr (W == kLanes) {
+    return uniforms32<kIsa>(w);
+  } else {
+    using F = typename Width<W>::F;
+    using I = typename Width<W>::I;
+    typename Width<W>::Words words;
+    std::memcpy(&words, w, sizeof words);
+    const I bits = __builtin_convertvector(words, I) | (I{} + 0x4330000000000000);
+    F f;
+    std::memcpy(&f, &bits, sizeof f);  // 2^52 + w
+    return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
+  }
+}
+
+// The sums of W lanes, and integer counts per lane (any order gives the same totals).
+template <std::size_t W>
+struct PassSums {
+  typename Width<W>::F medical, indemnity, legal, lost_days, avoided, continuation;
+};
+template <std::size_t W>
+struct PassCounts {
+  typename Width<W>::I filed = {}, caught = {}, litigated = {}, disputed = {};
+};
+// Lanes [h W, h W + W) of the eight-lane sums, and back.
+template <std::size_t W>
+[[gnu::always_inline]] inline void part(typename Width<W>::F& to, const LaneF& from,
+                                        std::size_t h) {
+  std::memcpy(&to, reinterpret_cast<const char*>(&from) + h * sizeof to, sizeof to);
+}
+template <std::size_t W>
+[[gnu::always_inline]] inline void unpart(LaneF& to, const typename Width<W>::F& from,
+                                          std::size_t h) {
+  std::memcpy(reinterpret_cast<char*>(&to) + h * sizeof from, &from, sizeof from);
+}
+template <std::size_t W, class I>
+inline std::uint64_t total(I v) {
   std::int64_t sum = 0;
-  for (std::size_t j = 0; j < kLanes; ++j) sum += v[j];
+  for (std::size_t j = 0; j < W; ++j) sum += v[j];
   return static_cast<std::uint64_t>(sum);
 }
 
-// A department-year's splits in lanes (ClaimRules' order).
-struct LaneRules {
-  LaneSplit type, disputed[2], fraud, wellness, litigated, caught;
-  LaneF prevent;
-  static LaneRules of(const ClaimRules& r) {
-    return {
-        LaneSplit::of(r.type),      {LaneSplit::of(r.disputed[0]), LaneSplit::of(r.disputed[1])},
-        LaneSplit::of(r.fraud),     LaneSplit::of(r.wellness),
-        LaneSplit::of(r.litigated), LaneSplit::of(r.caught),
-        LaneF{} + r.prevent};
+// A department-year's splits in W lanes (ClaimRules' order).
+template <std::size_t W>
+struct PassRules {
+  using F = typename Width<W>::F;
+  using S = SplitLanes<F, typename Width<W>::I>;
+  S type, disputed[2], fraud, wellness, litigated, caught;
+  F prevent;
+  static PassRules of(const ClaimRules& r) {
+    return {S::of(r.type),      {S::of(r.disputed[0]), S::of(r.disputed[1])},
+            S::of(r.fraud),     S::of(r.wellness),
+            S::of(r.litigated), S::of(r.caught),
+            F{} + r.prevent};
   }
 };
 
-// Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
+// Claims i .. i + W - 1 (those whose `valid` lane is set), one per lane, without branches: a
 // reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit. The
 // decisions are decide()'s, lane by lane. Splits whose outcome is fixed are skipped, with the
 // same bits: without ADR (kSettles false: litigated given disputed has probability 1, a stretch
 // by 1) every dispute is litigated; without wellness or prevention (kLater false) nothing
 // below the caught split is used.
-template <sim::Isa kIsa, bool kSettles, bool kLater>
-[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const LaneRules& splits,
-                                              const ClaimView& c, std::size_t i, LaneI valid,
-                                              LaneSums& s, LaneCounts& n) {
-  using sim::lanes::load;
-  const LaneI zero_i = {};
-  const LaneF zero = {}, one = zero + 1.0;
-  LaneF u = uniforms32<kIsa>(c.decision + i);
-  const LaneI lost = step(u, splits.type);
-  const LaneI disputed = step(u, LaneSplit::select(lost, splits.disputed[1], splits.disputed[0]));
-  const LaneI fraudulent = step(u, splits.fraud);
+template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const PassRules<W>& splits,
+                                              const ClaimView& c, std::size_t i,
+                                              typename Width<W>::I valid, PassSums<W>& s,
+                                              PassCounts<W>& n) {
+  using F = typename Width<W>::F;
+  using I = typename Width<W>::I;
+  using S = SplitLanes<F, I>;
+  const I zero_i = {};
+  const F zero = {}, one = zero + 1.0;
+  F u = uniforms32_of<kIsa, W>(c.decision + i);
+  const I lost = step(u, splits.type);
+  const I disputed = step(u, S::select(lost, splits.disputed[1], splits.disputed[0]));
+  const I fraudulent = step(u, splits.fraud);
   // Litigated given disputed, caught given fraudulent: each stretches the uniform only for the
   // claims it concerns.
-  LaneI litigated = disputed;  // implies disputed
+  I litigated = disputed;  // implies disputed
   if constexpr (kSettles) {
-    LaneF v = u;
+    F v = u;
     litigated &= step(v, splits.litigated);
     u = pick(disputed, v, u);
   }
-  LaneI caught, well = zero_i, filed = valid;  // not prevented by safety
+  I caught, well = zero_i, filed = valid;  // not prevented by safety
   if constexpr (kLater) {
-    LaneF v = u;
+    F v = u;
     caught = fraudulent & step(v, splits.caught);
     u = pick(fraudulent, v, u);
-    const LaneI well_draw = step(u, splits.wellness);
+    const I well_draw = step(u, splits.wellness);
     filed &= ~less(u, splits.prevent);
     well = r.wellness_on ? well_draw : zero_i;
   } else {
     caught = fraudulent & less(u, splits.caught.p);
   }
   // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
-  const LaneF one_or_settled_medical = pick(disputed, one * r.settled_medical, one);
-  const LaneF one_or_settled_days = pick(disputed, one * r.settled_days, one);
-  const LaneF medical_factor = pick(litigated, one * r.litigated_medical, one_or_settled_medical);
-  const LaneF days_factor = pick(litigated, one * r.litigated_days, one_or_settled_days);
-  const LaneF medical = load(c.medical + i) * r.med_scale *
-                        pick(well, one * r.wellness_medical, one) * medical_factor;
-  const LaneF days = load(c.days + i) * pick(well, one * r.wellness_days, one) * days_factor;
-  const LaneF legal = only(litigated, load(c.legal + i) * r.legal_scale);
-  const LaneF indemnity = days * r.indemnity_per_day;
-  const LaneI kept = filed & ~caught;
-  const LaneI denied = filed & caught;  // its cost counts as avoided
+  const F one_or_settled_medical = pick(disputed, one * r.settled_medical, one);
+  const F one_or_settled_days = pick(disputed, one * r.settled_days, one);
+  const F medical_factor = pick(litigated, one * r.litigated_medical, one_or_settled_medical);
+  const F days_factor = pick(litigated, one * r.litigated_days, one_or_settled_days);
+  const F medical = load_lanes<W>(c.medical + i) * r.med_scale *
+                    pick(well, one * r.wellness_medical, one) * medical_factor;
+  const F days = load_lanes<W>(c.days + i) * pick(well, one * r.wellness_days, one) * days_factor;
+  const F legal = only(litigated, load_lanes<W>(c.legal + i) * r.legal_scale);
+  const F indemnity = days * r.indemnity_per_day;
+  const I kept = filed & ~caught;
+  const I denied = filed & caught;  // its cost counts as avoided
   s.medical += only(kept, medical);
   s.indemnity += only(kept, indemnity);
   s.legal += only(kept, legal);
@@ -287,50 +370,70 @@ template <sim::Isa kIsa, bool kSettles, bool kLater>
   n.disputed -= filed & disputed;
 }
 
-// The claims [0, m) of a batch, claim i in lane i % kLanes, into `s` and `n`. The last claims (m %
-// kLanes) are copied into whole lanes first, the rest of them masked off.
-template <sim::Isa kIsa, bool kSettles, bool kLater>
-[[gnu::always_inline]] inline void add_run(const ClaimRules& r, const LaneRules& splits,
-                                           const ClaimView& c, std::size_t m, LaneSums& s,
-                                           LaneCounts& n) {
-  const LaneI all = LaneI{} - 1;
+// Lanes [h W, h W + W) of the claims [0, m) of a batch (claim i in lane i % kLanes), into `s` and
+// `n`. The last claims (m % kLanes) are copied into whole lanes first, the rest masked off.
+template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_run(const ClaimRules& r, const PassRules<W>& splits,
+                                           const ClaimView& c, std::size_t m, std::size_t h,
+                                           PassSums<W>& s, PassCounts<W>& n) {
+  using I = typename Width<W>::I;
+  const I all = I{} - 1;
   const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t i = 0; i < whole; i += kLanes)
-    add_claims<kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
-  if (const std::size_t rest = m - whole; rest > 0) {
+  for (std::size_t i = h * W; i < whole; i += kLanes)
+    add_claims<W, kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
+  if (const std::size_t rest = m - whole; rest > h * W) {
     std::uint32_t w[kLanes] = {};
     double x[3][kLanes] = {};
     const double* from_x[3] = {c.medical, c.days, c.legal};
     std::copy_n(c.decision + whole, rest, w);
     for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
     const ClaimView tail = {w, x[0], x[1], x[2]};
-    LaneI valid = {};
-    for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
-    add_claims<kIsa, kSettles, kLater>(r, splits, tail, 0, valid, s, n);
+    I valid = {};
+    for (std::size_t j = 0; j < W && h * W + j < rest; ++j) valid[j] = -1;
+    add_claims<W, kIsa, kSettles, kLater>(r, splits, tail, h * W, valid, s, n);
   }
 }
 
 // The claims [0, m) of a batch: sums into `sums`, counts returned; the pass specialised for the
-// splits it needs (add_claims).
+// splits it needs (add_claims), over W lanes at a time (kPassWidth).
 template <sim::Isa kIsa>
 [[gnu::always_inline]] inline ClaimCounts isa_sum_claims_for(const ClaimRules& rules,
                                                              const ClaimView& c, std::size_t m,
                                                              LaneSums& sums) {
+  constexpr std::size_t W = kPassWidth<kIsa>;
   const ClaimRules r = rules;  // local copies: nothing the loop writes can alias them
-  const LaneRules splits = LaneRules::of(r);
-  LaneSums s = sums;
-  LaneCounts n;
+  const PassRules<W> splits = PassRules<W>::of(r);
   const bool settles = r.litigated.p < 1.0, later = r.wellness_on || r.prevent > 0.0;
-  if (settles && later)
-    add_run<kIsa, true, true>(r, splits, c, m, s, n);
-  else if (settles)
-    add_run<kIsa, true, false>(r, splits, c, m, s, n);
-  else if (later)
-    add_run<kIsa, false, true>(r, splits, c, m, s, n);
-  else
-    add_run<kIsa, false, false>(r, splits, c, m, s, n);
-  sums = s;
-  return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed)};
+  ClaimCounts counts;
+  for (std::size_t h = 0; h < kLanes / W; ++h) {
+    PassSums<W> s;
+    part<W>(s.medical, sums.medical, h);
+    part<W>(s.indemnity, sums.indemnity, h);
+    part<W>(s.legal, sums.legal, h);
+    part<W>(s.lost_days, sums.lost_days, h);
+    part<W>(s.avoided, sums.avoided, h);
+    part<W>(s.continuation, sums.continuation, h);
+    PassCounts<W> n;
+    if (settles && later)
+      add_run<W, kIsa, true, true>(r, splits, c, m, h, s, n);
+    else if (settles)
+      add_run<W, kIsa, true, false>(r, splits, c, m, h, s, n);
+    else if (later)
+      add_run<W, kIsa, false, true>(r, splits, c, m, h, s, n);
+    else
+      add_run<W, kIsa, false, false>(r, splits, c, m, h, s, n);
+    unpart<W>(sums.medical, s.medical, h);
+    unpart<W>(sums.indemnity, s.indemnity, h);
+    unpart<W>(sums.legal, s.legal, h);
+    unpart<W>(sums.lost_days, s.lost_days, h);
+    unpart<W>(sums.avoided, s.avoided, h);
+    unpart<W>(sums.continuation, s.continuation, h);
+    counts.filed += total<W>(n.filed);
+    counts.caught += total<W>(n.caught);
+    counts.litigated += total<W>(n.litigated);
+    counts.disputed += total<W>(n.disputed);
+  }
+  return counts;
 }
 REFORMSIM_PER_ISA(ClaimCounts, isa_sum_claims,
                   (const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums),
