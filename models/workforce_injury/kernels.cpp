@@ -77,6 +77,73 @@ template <class F, class I>
   return in;
 }
 
+// The passes over claims work on W lanes at a time: eight on AVX-512 (one zmm a vector), four on
+// AVX2 (one ymm) and two on the baseline (one xmm). Each lane sees the same operations in the same
+// order whatever W is, so the results are the same bits; but a pass as wide as a register keeps
+// its state in registers, where an eight-lane one on AVX2 had GCC spill whole vectors and
+// rebuild them element by element from the stack (173 vpinsrq in sum_claims' AVX2 clone).
+template <std::size_t W>
+struct Width;
+template <>
+struct Width<8> {
+  using F = LaneF;
+  using I = LaneI;
+  using I32 = sim::lanes::I32Half;
+};
+template <>
+struct Width<4> {
+  using F = double __attribute__((vector_size(32)));
+  using I = std::int64_t __attribute__((vector_size(32)));
+  using Words = std::uint32_t __attribute__((vector_size(16)));
+  using I32 = std::int32_t __attribute__((vector_size(16)));
+};
+template <>
+struct Width<2> {
+  using F = double __attribute__((vector_size(16)));
+  using I = std::int64_t __attribute__((vector_size(16)));
+  using Words = std::uint32_t __attribute__((vector_size(8)));
+  using I32 = std::int32_t __attribute__((vector_size(8)));
+};
+template <sim::Isa kIsa>
+inline constexpr std::size_t kPassWidth = kIsa == sim::Isa::kAvx512
+                                              ? 8
+                                              : (kIsa == sim::Isa::kAvx2 ? 4 : 2);
+
+// W lanes of doubles loaded, and uniform32 of W words (uniforms32's operations).
+template <std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F load_lanes(const double* p) {
+  typename Width<W>::F v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <sim::Isa kIsa, std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F uniforms32_of(const std::uint32_t* w) {
+  if constexpr (W == kLanes) {
+    return uniforms32<kIsa>(w);
+  } else {
+    using F = typename Width<W>::F;
+    using I = typename Width<W>::I;
+    typename Width<W>::Words words;
+    std::memcpy(&words, w, sizeof words);
+    const I bits = __builtin_convertvector(words, I) | (I{} + 0x4330000000000000);
+    F f;
+    std::memcpy(&f, &bits, sizeof f);  // 2^52 + w
+    return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
+  }
+}
+
+// The lanes of a -1/0 mask of W lanes as the bits of a byte (lane j -> bit j).
+template <std::size_t W, class I>
+[[gnu::always_inline]] inline unsigned mask_bits_of(I mask) {
+  if constexpr (W == kLanes) {
+    return sim::lanes::mask_bits(mask);
+  } else {
+    unsigned bits = 0;
+    for (std::size_t j = 0; j < W; ++j) bits |= static_cast<unsigned>(mask[j] & 1) << j;
+    return bits;
+  }
+}
+
 // The lognormal values scale x exp(sigma z) of sixteen normal deviates z (sim::lognormal32's
 // operations: sigma z and its exp in floats, the product in double), into y[0, 16).
 [[gnu::always_inline]] inline void lognormals16(sim::lanes::F32 sigma, const float* z, LaneF scale0,
@@ -110,28 +177,33 @@ template <sim::Isa kIsa>
   // again, after, with their own split) or past m (masked off, their words set); past the
   // batch's words, a copy.
   for (std::size_t i = m; i < m + kLanes && i < kBatch; ++i) buf.b.w[0][i] = 0;
-  const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
+  constexpr std::size_t W = kPassWidth<kIsa>;
+  using F = typename Width<W>::F;
+  using I = typename Width<W>::I;
+  using S = SplitLanes<F, I>;
+  using I32W = typename Width<W>::I32;
+  const F disputed_p[2] = {F{} + disputed[0].p, F{} + disputed[1].p};
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t r = 0; r < buf.runs; ++r) {
-    const LaneSplit type = LaneSplit::of(buf.run_type[r]);
+    const S type = S::of(buf.run_type[r]);
     const std::size_t end = buf.run_at[r + 1];
-    for (std::size_t b = buf.run_at[r]; b < end; b += kLanes) {
-      const unsigned valid = end - b >= kLanes ? 0xffu : (1u << (end - b)) - 1u;
-      LaneF u;
-      if (b + kLanes <= kBatch) {
-        u = uniforms32<kIsa>(buf.b.w[0] + b);
+    for (std::size_t b = buf.run_at[r]; b < end; b += W) {
+      const unsigned valid = end - b >= W ? (1u << W) - 1u : (1u << (end - b)) - 1u;
+      F u;
+      if (b + W <= kBatch) {
+        u = uniforms32_of<kIsa, W>(buf.b.w[0] + b);
       } else {
-        std::uint32_t rest[kLanes] = {};
+        std::uint32_t rest[W] = {};
         std::copy(buf.b.w[0] + b, buf.b.w[0] + kBatch, rest);
-        u = uniforms32<kIsa>(rest);
+        u = uniforms32_of<kIsa, W>(rest);
       }
-      const LaneI lost = step(u, type);
-      const LaneI is_disputed = less(u, pick(lost, disputed_of[1].p, disputed_of[0].p));
-      const lanes::I32Half lost32 = __builtin_convertvector(lost, lanes::I32Half);
+      const I lost = step(u, type);
+      const I is_disputed = less(u, pick(lost, disputed_p[1], disputed_p[0]));
+      const I32W lost32 = __builtin_convertvector(lost, I32W);
       std::memcpy(buf.lost + b, &lost32, sizeof lost32);
-      n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
+      n_lost = lanes::append_positions(buf.lost_at, n_lost, b, mask_bits_of<W>(lost) & valid);
       n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
-                                           lanes::mask_bits(is_disputed) & valid);
+                                           mask_bits_of<W>(is_disputed) & valid);
     }
   }
   // Past m, up to the sixteen lanes of the medical passes: medical-only, a central word (no tail
@@ -210,59 +282,6 @@ REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
                   (const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
                    ClaimBatch& buf),
                   (disputed, c, m, buf))
-
-// The pass over claims works on W of the eight lanes at a time: all eight on AVX-512 (one zmm
-// a vector), four on AVX2 (one ymm) and two on the baseline (one xmm), the lanes of a group of
-// eight claims in turn. Each lane sees the same operations in the same order whatever W is (claim
-// i goes to lane i % 8), so the sums are the same bits; but a narrower pass keeps its state (six
-// sums, four counts and the temporaries) in registers, where the eight-lane one on AVX2 had GCC
-// spill whole vectors and rebuild them element by element from the stack (173 vpinsrq).
-template <std::size_t W>
-struct Width;
-template <>
-struct Width<8> {
-  using F = LaneF;
-  using I = LaneI;
-};
-template <>
-struct Width<4> {
-  using F = double __attribute__((vector_size(32)));
-  using I = std::int64_t __attribute__((vector_size(32)));
-  using Words = std::uint32_t __attribute__((vector_size(16)));
-};
-template <>
-struct Width<2> {
-  using F = double __attribute__((vector_size(16)));
-  using I = std::int64_t __attribute__((vector_size(16)));
-  using Words = std::uint32_t __attribute__((vector_size(8)));
-};
-template <sim::Isa kIsa>
-inline constexpr std::size_t kPassWidth = kIsa == sim::Isa::kAvx512
-                                              ? 8
-                                              : (kIsa == sim::Isa::kAvx2 ? 4 : 2);
-
-// W lanes of doubles loaded, and uniform32 of W words (uniforms32's operations).
-template <std::size_t W>
-[[gnu::always_inline]] inline typename Width<W>::F load_lanes(const double* p) {
-  typename Width<W>::F v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <sim::Isa kIsa, std::size_t W>
-[[gnu::always_inline]] inline typename Width<W>::F uniforms32_of(const std::uint32_t* w) {
-  if constexpr (W == kLanes) {
-    return uniforms32<kIsa>(w);
-  } else {
-    using F = typename Width<W>::F;
-    using I = typename Width<W>::I;
-    typename Width<W>::Words words;
-    std::memcpy(&words, w, sizeof words);
-    const I bits = __builtin_convertvector(words, I) | (I{} + 0x4330000000000000);
-    F f;
-    std::memcpy(&f, &bits, sizeof f);  // 2^52 + w
-    return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
-  }
-}
 
 // The sums of W lanes, and integer counts per lane (any order gives the same totals).
 template <std::size_t W>
