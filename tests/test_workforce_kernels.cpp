@@ -73,6 +73,12 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
       EXPECT_EQ(b.legal_base[i],
                 is_disputed ? lognormal(c.legal_mu, c.legal_sigma, b.b.w[3][i]) : 0.0)
           << "claim " << i << " of " << m;
+      // The split word: the reference's stretched uniform (the kernels' products with the
+      // reciprocals, split_word's), the dispute in the top bit.
+      const Split type = Split::of(share(i));
+      EXPECT_EQ(b.split[i], split_word(type, disputed, b.b.w[0][i]))
+          << "claim " << i << " of " << m;
+      EXPECT_EQ(b.split[i] >> 63, is_disputed ? 1u : 0u) << "claim " << i << " of " << m;
     }
     EXPECT_EQ(normals, m + n_lost + n_disputed);
     // Both kinds present, so both branches were checked.
@@ -130,11 +136,13 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   EXPECT_NEAR(static_cast<double>(above_twice) / n, q, 4 * std::sqrt(q * (1 - q) / n));
 }
 
-// The claims' decision words and reform-free costs as a run of claims.
+// The claims' decision words and reform-free costs as a run of claims; the pass reads their split
+// words (split_word with some_rules' type and dispute splits, which every rules_variant keeps).
 struct Claims {
   std::vector<std::uint32_t> w;
   std::vector<double> x[3];
-  ClaimView view() const { return {w.data(), x[0].data(), x[1].data(), x[2].data()}; }
+  std::vector<std::uint64_t> split;
+  ClaimView view() const { return {split.data(), x[0].data(), x[1].data(), x[2].data()}; }
 };
 
 ClaimRules some_rules(bool wellness_on) {
@@ -167,6 +175,7 @@ Claims random_claims(std::size_t m, std::uint64_t seed) {
   const ClaimRules r = some_rules(true);
   for (std::size_t i = 0; i < m; ++i) {
     c.w.push_back(s.next_u32());
+    c.split.push_back(split_word(r.type, r.disputed, c.w.back()));
     const ClaimDecisions d = decide(r, c.w.back());
     c.x[0].push_back(1000.0 + 20000.0 * s.uniform());
     c.x[1].push_back(d.lost ? 1.0 + 90.0 * s.uniform() : 0.0);
@@ -289,7 +298,7 @@ TEST(WorkforceKernels, LaneDecisionsAreTheScalarDefinitions) {
     const std::size_t i = k % c.w.size();
     const ClaimRules rules =
         rules_variant(k / c.w.size() & 1, k / c.w.size() & 2, k / c.w.size() & 4);
-    const Claims one = {{c.w[i]}, {{c.x[0][i]}, {c.x[1][i]}, {c.x[2][i]}}};
+    const Claims one = {{c.w[i]}, {{c.x[0][i]}, {c.x[1][i]}, {c.x[2][i]}}, {c.split[i]}};
     LaneSums sums;
     const ClaimCounts n = sum_claims(rules, one.view(), 1, sums);
     const ClaimDecisions d = decide(rules, c.w[i]);

@@ -4,8 +4,10 @@
 #include "models/workforce_injury/kernels.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
@@ -182,7 +184,8 @@ template <sim::Isa kIsa>
   using I = typename Width<W>::I;
   using S = SplitLanes<F, I>;
   using I32W = typename Width<W>::I32;
-  const F disputed_p[2] = {F{} + disputed[0].p, F{} + disputed[1].p};
+  const S disputed_of[2] = {S::of(disputed[0]), S::of(disputed[1])};
+  const I sign = I{} + std::numeric_limits<std::int64_t>::min();
   std::size_t n_lost = 0, n_disputed = 0;
   for (std::size_t r = 0; r < buf.runs; ++r) {
     const S type = S::of(buf.run_type[r]);
@@ -198,7 +201,11 @@ template <sim::Isa kIsa>
         u = uniforms32_of<kIsa, W>(rest);
       }
       const I lost = step(u, type);
-      const I is_disputed = less(u, pick(lost, disputed_p[1], disputed_p[0]));
+      const I is_disputed = step(u, S::select(lost, disputed_of[1], disputed_of[0]));
+      I split;
+      std::memcpy(&split, &u, sizeof split);
+      split |= is_disputed & sign;
+      std::memcpy(buf.split + b, &split, sizeof split);
       const I32W lost32 = __builtin_convertvector(lost, I32W);
       std::memcpy(buf.lost + b, &lost32, sizeof lost32);
       n_lost = lanes::append_positions(buf.lost_at, n_lost, b, mask_bits_of<W>(lost) & valid);
@@ -310,17 +317,16 @@ inline std::uint64_t total(I v) {
   return static_cast<std::uint64_t>(sum);
 }
 
-// A department-year's splits in W lanes (ClaimRules' order).
+// A department-year's splits below the dispute in W lanes (ClaimRules' order; the type and
+// dispute splits are made by claim_costs, in the claims' split words).
 template <std::size_t W>
 struct PassRules {
   using F = typename Width<W>::F;
   using S = SplitLanes<F, typename Width<W>::I>;
-  S type, disputed[2], fraud, wellness, litigated, caught;
+  S fraud, wellness, litigated, caught;
   F prevent;
   static PassRules of(const ClaimRules& r) {
-    return {S::of(r.type),      {S::of(r.disputed[0]), S::of(r.disputed[1])},
-            S::of(r.fraud),     S::of(r.wellness),
-            S::of(r.litigated), S::of(r.caught),
+    return {S::of(r.fraud), S::of(r.wellness), S::of(r.litigated), S::of(r.caught),
             F{} + r.prevent};
   }
 };
@@ -338,12 +344,15 @@ template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
                                               PassCounts<W>& n) {
   using F = typename Width<W>::F;
   using I = typename Width<W>::I;
-  using S = SplitLanes<F, I>;
   const I zero_i = {};
   const F zero = {}, one = zero + 1.0;
-  F u = uniforms32_of<kIsa, W>(c.decision + i);
-  const I lost = step(u, splits.type);
-  const I disputed = step(u, S::select(lost, splits.disputed[1], splits.disputed[0]));
+  // The split word: the uniform after the type and dispute splits, the dispute in the top bit.
+  I split;
+  std::memcpy(&split, c.split + i, sizeof split);
+  const I disputed = split >> 63;
+  const I u_bits = split & (I{} + std::numeric_limits<std::int64_t>::max());
+  F u;
+  std::memcpy(&u, &u_bits, sizeof u);
   const I fraudulent = step(u, splits.fraud);
   // Litigated given disputed, caught given fraudulent: each stretches the uniform only for the
   // claims it concerns.
@@ -401,10 +410,10 @@ template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
   for (std::size_t i = h * W; i < whole; i += kLanes)
     add_claims<W, kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
   if (const std::size_t rest = m - whole; rest > h * W) {
-    std::uint32_t w[kLanes] = {};
+    std::uint64_t w[kLanes] = {};
     double x[3][kLanes] = {};
     const double* from_x[3] = {c.medical, c.days, c.legal};
-    std::copy_n(c.decision + whole, rest, w);
+    std::copy_n(c.split + whole, rest, w);
     for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
     const ClaimView tail = {w, x[0], x[1], x[2]};
     I valid = {};
@@ -482,6 +491,13 @@ std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std
 
 ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
   return isa_sum_claims(rules, c, m, sums);
+}
+
+std::uint64_t split_word(const Split& type, const Split (&disputed)[2], std::uint32_t word) {
+  double u = sim::uniform32(word);
+  const bool lost = type.step(u);
+  const bool is_disputed = disputed[lost ? 1 : 0].step(u);
+  return std::bit_cast<std::uint64_t>(u) | std::uint64_t{is_disputed} << 63;
 }
 
 ClaimDecisions decide(const ClaimRules& r, std::uint32_t word) {

@@ -47,7 +47,9 @@ struct Split {
 // claim: word 0 the decision uniform, 1 the medical cost's, 2 the lost days', 3 the legal
 // cost's) and what it makes of them before reforms: medical cost before severity and price
 // factors (`x`), lost days (0 for medical-only claims), and the legal cost before the wage index
-// of the disputed ones (0 for the others). The rest is claim_costs' working space: `lost` marks
+// of the disputed ones (0 for the others), and `split`, the claim's split word (split_word:
+// its decision uniform after the type and dispute splits, the dispute in the top bit). The rest
+// is claim_costs' working space: `lost` marks
 // the lost-time claims, `lost_at` and `disputed_at` list the lost-time and the disputed claims,
 // `words`, `z_other` and `scratch` hold the words, normal deviates and values of the lost days
 // (from 0) and the legal costs (from the next multiple of sixteen) of those lists.
@@ -65,6 +67,7 @@ struct ClaimBatch {
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double x[kBatch];
   alignas(64) double days_base[kBatch], legal_base[kBatch];
+  alignas(64) std::uint64_t split[kBatch + sim::lanes::kLanes];
   alignas(64) float z[kBatch];  // the medical costs' normal deviates
   alignas(64) std::uint32_t words[kOthers];
   alignas(64) float z_other[kOthers];
@@ -99,14 +102,16 @@ struct CostLognormals {
 // precision, relative error at most 5e-7 + 1.7e-6 sigma (sim/lognormal32.hpp), sigma at most
 // sim::kLognormal32MaxSigma; the Pareto tail in double precision from the word's uniform32. Type
 // and dispute are the first two splits of word 0's uniform: the claim's type split, then
-// disputed[lost]. Returns the number of normal deviates made (m + lost-time + disputed).
+// disputed[lost]; each claim's split word (split_word) goes to buf.split. Returns the number of
+// normal deviates made (m + lost-time + disputed).
 std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
                         ClaimBatch& buf);
 
 // What a department-year's reforms and prices do to its claims: the splits of the decision
 // uniform, in their order (type, dispute, fraud; litigated given disputed, caught given
 // fraudulent, wellness participation, prevented: those reforms change come after those they do
-// not, prevention last), and multipliers.
+// not, prevention last), and multipliers. sum_claims reads the type and dispute splits' outcome
+// from the claims' split words (claim_costs made them with the same splits); decide() uses them.
 struct ClaimRules {
   Split type;         // lost-time (the department's share)
   Split disputed[2];  // by type
@@ -127,15 +132,22 @@ struct ClaimRules {
   double continuation_per_day = 0.0;  // LC 4850 salary continuation x severity x wage index
 };
 
-// A run of claims as the pass reads them: the decision words (block word 0) and the reform-free
-// costs (ClaimBatch's or those kept in the path memo).
+// The claim's type and dispute splits made once, for every option (they are the same in all):
+// its decision uniform (uniform32 of block word 0) after Split::step of `type` and then of
+// disputed[lost], as the bits of that double (non-negative: the top bit clear) with the top bit
+// set when the claim is disputed. sum_claims makes the decisions below from it; decide() and
+// claim_costs make these two the same way, bit for bit.
+std::uint64_t split_word(const Split& type, const Split (&disputed)[2], std::uint32_t word);
+
+// A run of claims as the pass reads them: the split words (split_word; ClaimBatch's, made by
+// claim_costs, or those kept in the path memo) and the reform-free costs.
 struct ClaimView {
-  const std::uint32_t* decision;
+  const std::uint64_t* split;
   const double *medical, *days, *legal;
 
   // Claims [off, ...) of a batch.
   static ClaimView of(const ClaimBatch& b, std::size_t off) {
-    return {b.b.w[0] + off, b.x + off, b.days_base + off, b.legal_base + off};
+    return {b.split + off, b.x + off, b.days_base + off, b.legal_base + off};
   }
 };
 
