@@ -90,6 +90,41 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
   }
 }
 
+// A batch of many departments' runs (ClaimBatch::set_type), of lengths that are no multiple of
+// the lanes (1 claim to 32), so that a run's last lanes reach into the next run and the last
+// run's past the batch's words: each claim decided with its own run's type split.
+TEST(WorkforceKernels, ClaimCostsTakeEachRunsOwnTypeSplit) {
+  const CostLognormals c =
+      CostLognormals{{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83}.with_scales();
+  const double p[2] = {0.13, 0.42};
+  const Split disputed[2] = {Split::of(p[0]), Split::of(p[1])};
+  const std::size_t lengths[] = {1, 7, 9, 3, 31, 5, 17, 2, 13, 11, 29, 8, 19, 25, 6, 23, 32, 15};
+  std::size_t m = 0;
+  for (const std::size_t n : lengths) m += n;
+  ASSERT_EQ(m, kBatch);
+  ClaimBatch b;
+  fill_blocks(b, 4242);
+  std::vector<double> share(m);
+  std::size_t off = 0, r = 0;
+  for (const std::size_t n : lengths) {
+    const double q = 0.09 + 0.83 * static_cast<double>(r++ % 7) / 6.0;  // 0.09 to 0.92
+    b.set_type(off, n, Split::of(q));
+    std::fill_n(share.begin() + static_cast<std::ptrdiff_t>(off), n, q);
+    off += n;
+  }
+  const std::size_t normals = claim_costs(disputed, c, m, b);
+  std::size_t n_lost = 0, n_disputed = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const auto [lost, is_disputed] = type_and_dispute(b.b.w[0][i], share[i], p);
+    n_lost += lost;
+    n_disputed += is_disputed;
+    EXPECT_EQ(b.days_base[i] > 0.0, lost) << "claim " << i;
+    EXPECT_EQ(b.legal_base[i] > 0.0, is_disputed) << "claim " << i;
+    EXPECT_EQ(b.split[i], split_word(Split::of(share[i]), disputed, b.b.w[0][i])) << "claim " << i;
+  }
+  EXPECT_EQ(normals, m + n_lost + n_disputed);
+}
+
 // The spliced Pareto tail of the lost-time medical cost: a lost-time claim whose uniform is at or
 // above tail_from costs exp(log u_thr - log((1 - u) / p) / alpha) (the same bits as the scalar
 // log_portable / exp_portable); every other claim keeps the lognormal's bits.
