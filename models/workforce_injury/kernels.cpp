@@ -84,6 +84,8 @@ template <class F, class I>
 // order whatever W is, so the results are the same bits; but a pass as wide as a register keeps
 // its state in registers, where an eight-lane one on AVX2 had GCC spill whole vectors and
 // rebuild them element by element from the stack (173 vpinsrq in sum_claims' AVX2 clone).
+// One specialisation a width: GCC 12 ignores a vector_size that depends on a template parameter
+// in an alias (the type is then a scalar).
 template <std::size_t W>
 struct Width;
 template <>
