@@ -112,6 +112,14 @@ inline constexpr std::array<std::uint64_t, 256> kSetBits = [] {
   return t;
 }();
 
+// kBitCounts[b]: how many bits of the byte b are set (a table: the baseline x86-64 level has no
+// popcnt instruction, and GCC calls libgcc's __popcountdi2 for __builtin_popcount there).
+inline constexpr std::array<std::uint8_t, 256> kBitCounts = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (unsigned b = 0; b < 256; ++b) t[b] = static_cast<std::uint8_t>(std::popcount(b));
+  return t;
+}();
+
 // Appends first + j for the set bits j of `bits` (lowest first) to at[n...] and returns the new
 // count. Writes eight bytes whatever the count: `at` needs kLanes bytes of room past the last
 // position kept. first + 7 must fit a byte.
@@ -119,7 +127,7 @@ inline constexpr std::array<std::uint64_t, 256> kSetBits = [] {
                                                            std::size_t first, unsigned bits) {
   const std::uint64_t positions = kSetBits[bits] + 0x0101010101010101ull * first;  // no carries
   std::memcpy(at + n, &positions, sizeof positions);
-  return n + static_cast<std::size_t>(__builtin_popcount(bits));
+  return n + kBitCounts[bits];
 }
 
 }  // namespace reformsim::sim::lanes

@@ -73,6 +73,12 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
       EXPECT_EQ(b.legal_base[i],
                 is_disputed ? lognormal(c.legal_mu, c.legal_sigma, b.b.w[3][i]) : 0.0)
           << "claim " << i << " of " << m;
+      // The split word: the reference's stretched uniform (the kernels' products with the
+      // reciprocals, split_word's), the dispute in the top bit.
+      const Split type = Split::of(share(i));
+      EXPECT_EQ(b.split[i], split_word(type, disputed, b.b.w[0][i]))
+          << "claim " << i << " of " << m;
+      EXPECT_EQ(b.split[i] >> 63, is_disputed ? 1u : 0u) << "claim " << i << " of " << m;
     }
     EXPECT_EQ(normals, m + n_lost + n_disputed);
     // Both kinds present, so both branches were checked.
@@ -82,6 +88,41 @@ TEST(WorkforceKernels, ClaimCostsMatchTheClaimByClaimReference) {
       EXPECT_GT(n_disputed, 0u);
     }
   }
+}
+
+// A batch of many departments' runs (ClaimBatch::set_type), of lengths that are no multiple of
+// the lanes (1 claim to 32), so that a run's last lanes reach into the next run and the last
+// run's past the batch's words: each claim decided with its own run's type split.
+TEST(WorkforceKernels, ClaimCostsTakeEachRunsOwnTypeSplit) {
+  const CostLognormals c =
+      CostLognormals{{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83}.with_scales();
+  const double p[2] = {0.13, 0.42};
+  const Split disputed[2] = {Split::of(p[0]), Split::of(p[1])};
+  const std::size_t lengths[] = {1, 7, 9, 3, 31, 5, 17, 2, 13, 11, 29, 8, 19, 25, 6, 23, 32, 15};
+  std::size_t m = 0;
+  for (const std::size_t n : lengths) m += n;
+  ASSERT_EQ(m, kBatch);
+  ClaimBatch b;
+  fill_blocks(b, 4242);
+  std::vector<double> share(m);
+  std::size_t off = 0, r = 0;
+  for (const std::size_t n : lengths) {
+    const double q = 0.09 + 0.83 * static_cast<double>(r++ % 7) / 6.0;  // 0.09 to 0.92
+    b.set_type(off, n, Split::of(q));
+    std::fill_n(share.begin() + static_cast<std::ptrdiff_t>(off), n, q);
+    off += n;
+  }
+  const std::size_t normals = claim_costs(disputed, c, m, b);
+  std::size_t n_lost = 0, n_disputed = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    const auto [lost, is_disputed] = type_and_dispute(b.b.w[0][i], share[i], p);
+    n_lost += lost;
+    n_disputed += is_disputed;
+    EXPECT_EQ(b.days_base[i] > 0.0, lost) << "claim " << i;
+    EXPECT_EQ(b.legal_base[i] > 0.0, is_disputed) << "claim " << i;
+    EXPECT_EQ(b.split[i], split_word(Split::of(share[i]), disputed, b.b.w[0][i])) << "claim " << i;
+  }
+  EXPECT_EQ(normals, m + n_lost + n_disputed);
 }
 
 // The spliced Pareto tail of the lost-time medical cost: a lost-time claim whose uniform is at or
@@ -130,11 +171,13 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   EXPECT_NEAR(static_cast<double>(above_twice) / n, q, 4 * std::sqrt(q * (1 - q) / n));
 }
 
-// The claims' decision words and reform-free costs as a run of claims.
+// The claims' decision words and reform-free costs as a run of claims; the pass reads their split
+// words (split_word with some_rules' type and dispute splits, which every rules_variant keeps).
 struct Claims {
   std::vector<std::uint32_t> w;
   std::vector<double> x[3];
-  ClaimView view() const { return {w.data(), x[0].data(), x[1].data(), x[2].data()}; }
+  std::vector<std::uint64_t> split;
+  ClaimView view() const { return {split.data(), x[0].data(), x[1].data(), x[2].data()}; }
 };
 
 ClaimRules some_rules(bool wellness_on) {
@@ -167,6 +210,7 @@ Claims random_claims(std::size_t m, std::uint64_t seed) {
   const ClaimRules r = some_rules(true);
   for (std::size_t i = 0; i < m; ++i) {
     c.w.push_back(s.next_u32());
+    c.split.push_back(split_word(r.type, r.disputed, c.w.back()));
     const ClaimDecisions d = decide(r, c.w.back());
     c.x[0].push_back(1000.0 + 20000.0 * s.uniform());
     c.x[1].push_back(d.lost ? 1.0 + 90.0 * s.uniform() : 0.0);
@@ -289,7 +333,7 @@ TEST(WorkforceKernels, LaneDecisionsAreTheScalarDefinitions) {
     const std::size_t i = k % c.w.size();
     const ClaimRules rules =
         rules_variant(k / c.w.size() & 1, k / c.w.size() & 2, k / c.w.size() & 4);
-    const Claims one = {{c.w[i]}, {{c.x[0][i]}, {c.x[1][i]}, {c.x[2][i]}}};
+    const Claims one = {{c.w[i]}, {{c.x[0][i]}, {c.x[1][i]}, {c.x[2][i]}}, {c.split[i]}};
     LaneSums sums;
     const ClaimCounts n = sum_claims(rules, one.view(), 1, sums);
     const ClaimDecisions d = decide(rules, c.w[i]);

@@ -40,11 +40,11 @@ void ClaimDraws::keep(std::size_t off, std::size_t from, std::size_t m, const Cl
   std::copy_n(b.medical_base() + from, m, medical + off);
   std::copy_n(b.days_base + from, m, days + off);
   std::copy_n(b.legal_base + from, m, legal + off);
-  std::copy_n(b.b.w[0] + from, m, decision + off);
+  std::copy_n(b.split + from, m, split + off);
 }
 
 ClaimView ClaimDraws::view(std::size_t off) const {
-  return {decision + off, medical + off, days + off, legal + off};
+  return {split + off, medical + off, days + off, legal + off};
 }
 
 ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_t n,
@@ -82,7 +82,7 @@ ClaimDraws claim_draws(sim::PathMemo* memo, sim::StreamKey year_key, std::int64_
   d.medical = reinterpret_cast<double*>(data);
   d.days = d.medical + count;
   d.legal = d.days + count;
-  d.decision = reinterpret_cast<std::uint32_t*>(d.legal + count);
+  d.split = reinterpret_cast<std::uint64_t*>(d.legal + count);
   return d;
 }
 

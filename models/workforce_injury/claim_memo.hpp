@@ -28,16 +28,16 @@ std::optional<std::int64_t> recall_count(const sim::PathMemo* memo, const CountM
 // Keeps `n` under `key` (nothing without a memo, or with a full one).
 void keep_count(sim::PathMemo* memo, const CountMemoKey& key, std::int64_t n);
 
-// A department-year's reform-free draws, one entry per claim, kept in the path memo: its decision
-// word (block word 0) and its base medical cost, lost days and legal cost (as in ClaimBatch).
+// A department-year's reform-free draws, one entry per claim, kept in the path memo: its split
+// word (split_word, as in ClaimBatch) and its base medical cost, lost days and legal cost.
 // `cached` when an earlier option of the path left them, `fill` when this one keeps them; neither
 // without a memo (or with a full one).
 struct ClaimDraws {
   bool cached = false, fill = false;
   double *medical = nullptr, *days = nullptr, *legal = nullptr;
-  std::uint32_t* decision = nullptr;
+  std::uint64_t* split = nullptr;
 
-  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + sizeof(std::uint32_t);
+  static constexpr std::size_t kBytesPerClaim = 3 * sizeof(double) + sizeof(std::uint64_t);
 
   // Keeps a batch's claims [from, from + m) as the department-year's [off, off + m).
   void keep(std::size_t off, std::size_t from, std::size_t m, const ClaimBatch& b) const;

@@ -4,7 +4,10 @@
 #include "models/workforce_injury/kernels.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "sim/clones.hpp"
 #include "sim/elementary.hpp"
@@ -33,41 +36,135 @@ template <sim::Isa kIsa>
 // and/andnot/or on the bits: GCC 12 lowers `mask ? a : b` of 64-bit lanes to a blend only for
 // AVX-512, and for AVX2 and the baseline lane by lane with branches (the AVX2 clone of
 // sum_claims was 3.2x slower than the AVX-512 one for it); these it keeps in vector registers on
-// every clone (AVX-512 folds them into vpternlogq). The same bits.
-[[gnu::always_inline]] inline LaneF pick(LaneI mask, LaneF a, LaneF b) {
-  return (LaneF)(((LaneI)a & mask) | ((LaneI)b & ~mask));
+// every clone (AVX-512 folds them into vpternlogq). The same bits. For lane vectors of any width
+// (F doubles, I 64-bit integers of the same size).
+template <class F, class I>
+[[gnu::always_inline]] inline F pick(I mask, F a, F b) {
+  return (F)(((I)a & mask) | ((I)b & ~mask));
 }
-[[gnu::always_inline]] inline LaneF only(LaneI mask, LaneF a) {
-  return (LaneF)((LaneI)a & mask);
+template <class F, class I>
+[[gnu::always_inline]] inline F only(I mask, F a) {
+  return (F)((I)a & mask);
 }
 
 // A Split in lanes, and its step (Split::step, the same operations in every lane).
-struct LaneSplit {
-  LaneF p, in, out;
-  static LaneSplit of(const Split& s) {
-    const LaneF zero = {};
+template <class F, class I>
+struct SplitLanes {
+  F p, in, out;
+  static SplitLanes of(const Split& s) {
+    const F zero = {};
     return {zero + s.p, zero + s.in_scale, zero + s.out_scale};
   }
   // Lane by lane: `a` where `mask` is set, else `b`.
-  static LaneSplit select(LaneI mask, const LaneSplit& a, const LaneSplit& b) {
+  static SplitLanes select(I mask, const SplitLanes& a, const SplitLanes& b) {
     return {pick(mask, a.p, b.p), pick(mask, a.in, b.in), pick(mask, a.out, b.out)};
   }
 };
+using LaneSplit = SplitLanes<LaneF, LaneI>;
 // -1 in the lanes where a < b, for a, b >= 0 (not NaN): non-negative doubles order as their bit
-// patterns (below 2^62), compared as integers, which GCC 12 keeps in SIMD registers (a vector
-// comparison of doubles whose mask is then combined it takes apart lane by lane).
-[[gnu::always_inline]] inline LaneI less(LaneF a, LaneF b) {
-  LaneI ia, ib;
+// patterns (below 2^62), compared as integers from the sign of the difference, which GCC 12
+// keeps in SIMD registers (a vector comparison of doubles whose mask is then combined it takes
+// apart lane by lane).
+template <class F, class I = decltype((F{} < F{}))>
+[[gnu::always_inline]] inline I less(F a, F b) {
+  I ia, ib;
   std::memcpy(&ia, &a, sizeof ia);
   std::memcpy(&ib, &b, sizeof ib);
-  return sim::lanes::below(ia, ib);
+  return (ia - ib) >> 63;
 }
-[[gnu::always_inline]] inline LaneI step(LaneF& u, const LaneSplit& s) {
-  const LaneI in = less(u, s.p);
+template <class F, class I>
+[[gnu::always_inline]] inline I step(F& u, const SplitLanes<F, I>& s) {
+  const I in = less(u, s.p);
   u = pick(in, u, u - s.p) * pick(in, s.in, s.out);
   return in;
 }
 
+// The passes over claims work on W lanes at a time: eight on AVX-512 (one zmm a vector), four on
+// AVX2 (one ymm) and two on the baseline (one xmm). Each lane sees the same operations in the same
+// order whatever W is, so the results are the same bits; but a pass as wide as a register keeps
+// its state in registers, where an eight-lane one on AVX2 had GCC spill whole vectors and
+// rebuild them element by element from the stack (173 vpinsrq in sum_claims' AVX2 clone).
+// One specialisation a width: GCC 12 ignores a vector_size that depends on a template parameter
+// in an alias (the type is then a scalar).
+template <std::size_t W>
+struct Width;
+template <>
+struct Width<8> {
+  using F = LaneF;
+  using I = LaneI;
+  using I32 = sim::lanes::I32Half;
+};
+template <>
+struct Width<4> {
+  using F = double __attribute__((vector_size(32)));
+  using I = std::int64_t __attribute__((vector_size(32)));
+  using Words = std::uint32_t __attribute__((vector_size(16)));
+  using I32 = std::int32_t __attribute__((vector_size(16)));
+};
+template <>
+struct Width<2> {
+  using F = double __attribute__((vector_size(16)));
+  using I = std::int64_t __attribute__((vector_size(16)));
+  using Words = std::uint32_t __attribute__((vector_size(8)));
+  using I32 = std::int32_t __attribute__((vector_size(8)));
+};
+template <sim::Isa kIsa>
+inline constexpr std::size_t kPassWidth = kIsa == sim::Isa::kAvx512
+                                              ? 8
+                                              : (kIsa == sim::Isa::kAvx2 ? 4 : 2);
+
+// W lanes of doubles loaded, and uniform32 of W words (uniforms32's operations).
+template <std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F load_lanes(const double* p) {
+  typename Width<W>::F v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <sim::Isa kIsa, std::size_t W>
+[[gnu::always_inline]] inline typename Width<W>::F uniforms32_of(const std::uint32_t* w) {
+  if constexpr (W == kLanes) {
+    return uniforms32<kIsa>(w);
+  } else {
+    using F = typename Width<W>::F;
+    using I = typename Width<W>::I;
+    typename Width<W>::Words words;
+    std::memcpy(&words, w, sizeof words);
+    const I bits = __builtin_convertvector(words, I) | (I{} + 0x4330000000000000);
+    F f;
+    std::memcpy(&f, &bits, sizeof f);  // 2^52 + w
+    return ((f - 0x1.0p52) + 0.5) * 0x1.0p-32;
+  }
+}
+
+// The lanes of a -1/0 mask of W lanes as the bits of a byte (lane j -> bit j).
+template <std::size_t W, class I>
+[[gnu::always_inline]] inline unsigned mask_bits_of(I mask) {
+  if constexpr (W == kLanes) {
+    return sim::lanes::mask_bits(mask);
+  } else {
+    unsigned bits = 0;
+    for (std::size_t j = 0; j < W; ++j) bits |= static_cast<unsigned>(mask[j] & 1) << j;
+    return bits;
+  }
+}
+
+// The lognormal values scale x exp(sigma z) of sixteen normal deviates z (sim::lognormal32's
+// operations: sigma z and its exp in floats, the product in double), into y[0, 16).
+[[gnu::always_inline]] inline void lognormals16(sim::lanes::F32 sigma, const float* z, LaneF scale0,
+                                                LaneF scale1, double* y) {
+  namespace lanes = sim::lanes;
+  lanes::F32 zi;
+  std::memcpy(&zi, z, sizeof zi);
+  const lanes::F32 e = sim::single::exp_kernel<lanes::F32, lanes::I32>(sigma * zi);
+  lanes::store(y, scale0 * lanes::half_as_doubles(e, 0));
+  lanes::store(y + kLanes, scale1 * lanes::half_as_doubles(e, 1));
+}
+
+// The order of the work keeps every vector load away from the narrower stores that wrote its
+// bytes (a load that needs several recent smaller stores waits until they reach the cache: tens
+// of cycles on Zen 5, most of the medical costs' time when the exps followed their quantiles'
+// scattered tail values): decisions and lists, then the gathers of the lost days' and legal
+// costs' words, then all the normal quantiles, then all the exps.
 template <sim::Isa kIsa>
 [[gnu::always_inline]] inline std::size_t isa_claim_costs_for(const Split (&disputed)[2],
                                                               const CostLognormals& c,
@@ -75,74 +172,114 @@ template <sim::Isa kIsa>
   namespace lanes = sim::lanes;
   using lanes::F32;
   using lanes::I32;
+  constexpr std::size_t k16 = lanes::kLanes32;
+  constexpr std::uint32_t kMiddle = 0x80000000u;  // a word whose normal deviate is central (0)
+  const std::size_t m16 = (m + k16 - 1) / k16 * k16;
   // The lost-time and the disputed claims, eight at a time, picked out without branching: the
-  // first two splits of each claim's decision uniform. Entries past m, up to the sixteen lanes of
-  // the medical pass, are set first so that no lane reads an unset one (their lanes are masked
-  // off, their costs never read).
-  for (std::size_t i = m; i < (m + lanes::kLanes32 - 1) / lanes::kLanes32 * lanes::kLanes32; ++i) {
-    buf.b.w[0][i] = 0;
-    buf.b.w[1][i] = 0;
-    buf.lost[i] = 0;
-    buf.type_p[i] = 0.0;
-    buf.type_in[i] = 0.0;
-    buf.type_out[i] = 1.0;
-  }
-  const LaneSplit disputed_of[2] = {LaneSplit::of(disputed[0]), LaneSplit::of(disputed[1])};
+  // first two splits of each claim's decision uniform, run by run (a run's claims share their
+  // type split). A run's last eight lanes may reach into the next run (its claims are done
+  // again, after, with their own split) or past m (masked off, their words set); past the
+  // batch's words, a copy.
+  for (std::size_t i = m; i < m + kLanes && i < kBatch; ++i) buf.b.w[0][i] = 0;
+  constexpr std::size_t W = kPassWidth<kIsa>;
+  using F = typename Width<W>::F;
+  using I = typename Width<W>::I;
+  using S = SplitLanes<F, I>;
+  using I32W = typename Width<W>::I32;
+  const S disputed_of[2] = {S::of(disputed[0]), S::of(disputed[1])};
+  const I sign = I{} + std::numeric_limits<std::int64_t>::min();
   std::size_t n_lost = 0, n_disputed = 0;
-  for (std::size_t b = 0; b < m; b += kLanes) {
-    const unsigned valid = m - b >= kLanes ? 0xffu : (1u << (m - b)) - 1u;
-    LaneF u = uniforms32<kIsa>(buf.b.w[0] + b);
-    const LaneI lost = step(u, {lanes::load(buf.type_p + b), lanes::load(buf.type_in + b),
-                                lanes::load(buf.type_out + b)});
-    const LaneI is_disputed = less(u, pick(lost, disputed_of[1].p, disputed_of[0].p));
-    std::memcpy(buf.lost + b, &lost, sizeof lost);
-    n_lost = lanes::append_positions(buf.lost_at, n_lost, b, lanes::mask_bits(lost) & valid);
-    n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
-                                         lanes::mask_bits(is_disputed) & valid);
+  for (std::size_t r = 0; r < buf.runs; ++r) {
+    const S type = S::of(buf.run_type[r]);
+    const std::size_t end = buf.run_at[r + 1];
+    for (std::size_t b = buf.run_at[r]; b < end; b += W) {
+      const unsigned valid = end - b >= W ? (1u << W) - 1u : (1u << (end - b)) - 1u;
+      F u;
+      if (b + W <= kBatch) {
+        u = uniforms32_of<kIsa, W>(buf.b.w[0] + b);
+      } else {
+        std::uint32_t rest[W] = {};
+        std::copy(buf.b.w[0] + b, buf.b.w[0] + kBatch, rest);
+        u = uniforms32_of<kIsa, W>(rest);
+      }
+      const I lost = step(u, type);
+      const I is_disputed = step(u, S::select(lost, disputed_of[1], disputed_of[0]));
+      I split;
+      std::memcpy(&split, &u, sizeof split);
+      split |= is_disputed & sign;
+      std::memcpy(buf.split + b, &split, sizeof split);
+      const I32W lost32 = __builtin_convertvector(lost, I32W);
+      std::memcpy(buf.lost + b, &lost32, sizeof lost32);
+      n_lost = lanes::append_positions(buf.lost_at, n_lost, b, mask_bits_of<W>(lost) & valid);
+      n_disputed = lanes::append_positions(buf.disputed_at, n_disputed, b,
+                                           mask_bits_of<W>(is_disputed) & valid);
+    }
   }
-  // The medical cost of every claim (word 1), sixteen at a time: its lognormal by the claim's
-  // type, in single precision (sim/lognormal32.hpp); the quantiles first, then the exps (two
-  // passes keep more values in flight than one: their chains of dependent operations are long).
-  sim::single::normal_quantiles_chunk(buf.b.w[1], m, buf.z);
-  // The lost days of the lost-time claims (word 2) and the legal costs of the disputed ones (word
-  // 3): their words gathered, their lognormals in lanes, scattered back. Done between the
-  // medical quantiles and their exps: the exps' vector loads of the quantiles then no longer wait
-  // for the quantile pass's scattered tail stores (a failed store-to-load forwarding).
-  auto lognormals_at = [&](const std::uint32_t* words, const std::uint8_t* at, std::size_t n,
-                           double scale_d, double sigma_d, double* out) {
-    for (std::size_t k = 0; k < n; ++k) buf.words[k] = words[at[k]];
-    sim::lognormals32(buf.words, n, static_cast<float>(sigma_d), scale_d, buf.scratch);
-    std::fill_n(out, m, 0.0);
-    for (std::size_t k = 0; k < n; ++k) out[at[k]] = buf.scratch[k];
-  };
-  lognormals_at(buf.b.w[2], buf.lost_at, n_lost, c.days_scale, c.days_sigma, buf.days_base);
-  lognormals_at(buf.b.w[3], buf.disputed_at, n_disputed, c.legal_scale, c.legal_sigma,
-                buf.legal_base);
+  // Past m, up to the sixteen lanes of the medical passes: medical-only, a central word (no tail
+  // work; their values are never read).
+  for (std::size_t i = m; i < m16; ++i) {
+    buf.lost[i] = 0;
+    buf.b.w[1][i] = kMiddle;
+  }
+  // The words of the lost days (word 2) of the lost-time claims from 0, and of the legal costs
+  // (word 3) of the disputed ones from the next multiple of sixteen, the gaps central words.
+  const std::size_t days16 = (n_lost + k16 - 1) / k16 * k16;
+  const std::size_t others = days16 + (n_disputed + k16 - 1) / k16 * k16;
+  for (std::size_t k = 0; k < n_lost; ++k) buf.words[k] = buf.b.w[2][buf.lost_at[k]];
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.words[days16 + k] = buf.b.w[3][buf.disputed_at[k]];
+  for (std::size_t k = n_lost; k < days16; ++k) buf.words[k] = kMiddle;
+  for (std::size_t k = days16 + n_disputed; k < others; ++k) buf.words[k] = kMiddle;
+  // The normal deviates, in single precision (sim/lognormal32.hpp): the medical costs' first,
+  // then the others', 256 at most a call.
+  sim::single::normal_quantiles_chunk(buf.b.w[1], m16, buf.z);
+  for (std::size_t first = 0; first < others; first += kBatch)
+    sim::single::normal_quantiles_chunk(buf.words + first, std::min(others - first, kBatch),
+                                        buf.z_other + first);
+  // The medical costs, sixteen at a time: the lognormal by the claim's type.
   const F32 sigma[2] = {F32{} + static_cast<float>(c.medical_sigma[0]),
                         F32{} + static_cast<float>(c.medical_sigma[1])};
   const LaneF scale[2] = {LaneF{} + c.medical_scale[0], LaneF{} + c.medical_scale[1]};
-  for (std::size_t b = 0; b < m; b += lanes::kLanes32) {
-    const LaneI lost[2] = {lanes::load(buf.lost + b), lanes::load(buf.lost + b + kLanes)};
-    F32 z;
-    std::memcpy(&z, buf.z + b, sizeof z);
-    const F32 e = sim::single::exp_kernel<F32, I32>(
-        sim::single::select<F32, I32>(lanes::narrow(lost[0], lost[1]), sigma[1], sigma[0]) * z);
-    for (std::size_t h = 0; h < 2; ++h)
-      lanes::store(buf.x + b + h * kLanes,
-                   pick(lost[h], scale[1], scale[0]) * lanes::half_as_doubles(e, h));
+  for (std::size_t b = 0; b < m16; b += k16) {
+    I32 lost;
+    std::memcpy(&lost, buf.lost + b, sizeof lost);
+    lanes::I32Half half[2];
+    std::memcpy(half, &lost, sizeof half);
+    const LaneI lost64[2] = {__builtin_convertvector(half[0], LaneI),
+                             __builtin_convertvector(half[1], LaneI)};
+    lognormals16(sim::single::select<F32, I32>(lost, sigma[1], sigma[0]), buf.z + b,
+                 pick(lost64[0], scale[1], scale[0]), pick(lost64[1], scale[1], scale[0]),
+                 buf.x + b);
   }
+  // The lost days and the legal costs, sixteen at a time, then scattered to their claims.
+  const F32 days_sigma = F32{} + static_cast<float>(c.days_sigma),
+            legal_sigma = F32{} + static_cast<float>(c.legal_sigma);
+  const LaneF days_scale = LaneF{} + c.days_scale, legal_scale = LaneF{} + c.legal_scale;
+  for (std::size_t k = 0; k < days16; k += k16)
+    lognormals16(days_sigma, buf.z_other + k, days_scale, days_scale, buf.scratch + k);
+  for (std::size_t k = days16; k < others; k += k16)
+    lognormals16(legal_sigma, buf.z_other + k, legal_scale, legal_scale, buf.scratch + k);
+  std::fill_n(buf.days_base, m, 0.0);
+  std::fill_n(buf.legal_base, m, 0.0);
+  for (std::size_t k = 0; k < n_lost; ++k) buf.days_base[buf.lost_at[k]] = buf.scratch[k];
+  for (std::size_t k = 0; k < n_disputed; ++k)
+    buf.legal_base[buf.disputed_at[k]] = buf.scratch[days16 + k];
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
   // lost-time ones without branching; their costs replace the lognormal's, one by one in double
   // precision (exp_portable, log_portable).
   if (c.tail_from <= 1.0) {
+    // u = uniform32(w) = (w + 0.5) 2^-32 is at or above tail_from exactly when w is at least
+    // ceil(tail_from 2^32 - 0.5) (both sides exact in double): the test on the words.
+    const double from = std::ceil(c.tail_from * 0x1.0p32 - 0.5);
+    const std::uint64_t first_word = from > 0.0 ? static_cast<std::uint64_t>(from) : 0;
     std::size_t n_tail = 0;
     for (std::size_t l = 0; l < n_lost; ++l) {
       const std::size_t i = buf.lost_at[l];
-      const double u = sim::uniform32(buf.b.w[1][i]);
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
-      buf.tail_x[n_tail] = 1.0 - u;
-      n_tail += u >= c.tail_from;
+      n_tail += buf.b.w[1][i] >= first_word;
     }
+    for (std::size_t k = 0; k < n_tail; ++k)
+      buf.tail_x[k] = 1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k]]);
     for (std::size_t k = 0; k < n_tail; ++k)
       buf.x[buf.tail_at[k]] = sim::exp_portable(
           c.tail_log_threshold -
@@ -155,133 +292,178 @@ REFORMSIM_PER_ISA(std::size_t, isa_claim_costs,
                    ClaimBatch& buf),
                   (disputed, c, m, buf))
 
-// Integer counts per lane (any order gives the same sums), per run of claims.
-struct LaneCounts {
-  LaneI filed = {}, caught = {}, litigated = {}, disputed = {};
+// The sums of W lanes, and integer counts per lane (any order gives the same totals).
+template <std::size_t W>
+struct PassSums {
+  typename Width<W>::F medical, indemnity, legal, lost_days, avoided, continuation;
 };
-inline std::uint64_t total(LaneI v) {
+template <std::size_t W>
+struct PassCounts {
+  typename Width<W>::I filed = {}, caught = {}, litigated = {}, disputed = {};
+};
+// Lanes [h W, h W + W) of the eight-lane sums, and back.
+template <std::size_t W>
+[[gnu::always_inline]] inline void part(typename Width<W>::F& to, const LaneF& from,
+                                        std::size_t h) {
+  std::memcpy(&to, reinterpret_cast<const char*>(&from) + h * sizeof to, sizeof to);
+}
+template <std::size_t W>
+[[gnu::always_inline]] inline void unpart(LaneF& to, const typename Width<W>::F& from,
+                                          std::size_t h) {
+  std::memcpy(reinterpret_cast<char*>(&to) + h * sizeof from, &from, sizeof from);
+}
+template <std::size_t W, class I>
+inline std::uint64_t total(I v) {
   std::int64_t sum = 0;
-  for (std::size_t j = 0; j < kLanes; ++j) sum += v[j];
+  for (std::size_t j = 0; j < W; ++j) sum += v[j];
   return static_cast<std::uint64_t>(sum);
 }
 
-// A department-year's splits in lanes (ClaimRules' order).
-struct LaneRules {
-  LaneSplit type, disputed[2], fraud, wellness, litigated, caught;
-  LaneF prevent;
-  static LaneRules of(const ClaimRules& r) {
-    return {
-        LaneSplit::of(r.type),      {LaneSplit::of(r.disputed[0]), LaneSplit::of(r.disputed[1])},
-        LaneSplit::of(r.fraud),     LaneSplit::of(r.wellness),
-        LaneSplit::of(r.litigated), LaneSplit::of(r.caught),
-        LaneF{} + r.prevent};
+// A department-year's splits below the dispute in W lanes (ClaimRules' order; the type and
+// dispute splits are made by claim_costs, in the claims' split words).
+template <std::size_t W>
+struct PassRules {
+  using F = typename Width<W>::F;
+  using S = SplitLanes<F, typename Width<W>::I>;
+  S fraud, wellness, litigated, caught;
+  F prevent;
+  static PassRules of(const ClaimRules& r) {
+    return {S::of(r.fraud), S::of(r.wellness), S::of(r.litigated), S::of(r.caught),
+            F{} + r.prevent};
   }
 };
 
-// Claims i .. i + kLanes - 1 (those whose `valid` lane is set), one per lane, without branches: a
+// Claims i .. i + W - 1 (those whose `valid` lane is set), one per lane, without branches: a
 // reform that does not touch a claim multiplies by 1 or adds 0, which changes no bit. The
 // decisions are decide()'s, lane by lane. Splits whose outcome is fixed are skipped, with the
 // same bits: without ADR (kSettles false: litigated given disputed has probability 1, a stretch
 // by 1) every dispute is litigated; without wellness or prevention (kLater false) nothing
 // below the caught split is used.
-template <sim::Isa kIsa, bool kSettles, bool kLater>
-[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const LaneRules& splits,
-                                              const ClaimView& c, std::size_t i, LaneI valid,
-                                              LaneSums& s, LaneCounts& n) {
-  using sim::lanes::load;
-  const LaneI zero_i = {}, one_i = zero_i + 1;
-  const LaneF zero = {}, one = zero + 1.0;
-  LaneF u = uniforms32<kIsa>(c.decision + i);
-  const LaneI lost = step(u, splits.type);
-  const LaneI disputed = step(u, LaneSplit::select(lost, splits.disputed[1], splits.disputed[0]));
-  const LaneI fraudulent = step(u, splits.fraud);
+template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_claims(const ClaimRules& r, const PassRules<W>& splits,
+                                              const ClaimView& c, std::size_t i,
+                                              typename Width<W>::I valid, PassSums<W>& s,
+                                              PassCounts<W>& n) {
+  using F = typename Width<W>::F;
+  using I = typename Width<W>::I;
+  const I zero_i = {};
+  const F zero = {}, one = zero + 1.0;
+  // The split word: the uniform after the type and dispute splits, the dispute in the top bit.
+  I split;
+  std::memcpy(&split, c.split + i, sizeof split);
+  const I disputed = split >> 63;
+  const I u_bits = split & (I{} + std::numeric_limits<std::int64_t>::max());
+  F u;
+  std::memcpy(&u, &u_bits, sizeof u);
+  const I fraudulent = step(u, splits.fraud);
   // Litigated given disputed, caught given fraudulent: each stretches the uniform only for the
   // claims it concerns.
-  LaneI litigated = disputed;  // implies disputed
+  I litigated = disputed;  // implies disputed
   if constexpr (kSettles) {
-    LaneF v = u;
+    F v = u;
     litigated &= step(v, splits.litigated);
     u = pick(disputed, v, u);
   }
-  LaneI caught, well = zero_i, filed = valid;  // not prevented by safety
+  I caught, well = zero_i, filed = valid;  // not prevented by safety
   if constexpr (kLater) {
-    LaneF v = u;
+    F v = u;
     caught = fraudulent & step(v, splits.caught);
     u = pick(fraudulent, v, u);
-    const LaneI well_draw = step(u, splits.wellness);
+    const I well_draw = step(u, splits.wellness);
     filed &= ~less(u, splits.prevent);
     well = r.wellness_on ? well_draw : zero_i;
   } else {
     caught = fraudulent & less(u, splits.caught.p);
   }
   // A disputed claim's multipliers: litigated, or settled by ADR (disputed, not litigated).
-  const LaneF one_or_settled_medical = pick(disputed, one * r.settled_medical, one);
-  const LaneF one_or_settled_days = pick(disputed, one * r.settled_days, one);
-  const LaneF medical_factor = pick(litigated, one * r.litigated_medical, one_or_settled_medical);
-  const LaneF days_factor = pick(litigated, one * r.litigated_days, one_or_settled_days);
-  const LaneF medical = load(c.medical + i) * r.med_scale *
-                        pick(well, one * r.wellness_medical, one) * medical_factor;
-  const LaneF days = load(c.days + i) * pick(well, one * r.wellness_days, one) * days_factor;
-  const LaneF legal = only(litigated, load(c.legal + i) * r.legal_scale);
-  const LaneF indemnity = days * r.indemnity_per_day;
-  const LaneI kept = filed & ~caught;
-  const LaneI denied = filed & caught;  // its cost counts as avoided
+  const F one_or_settled_medical = pick(disputed, one * r.settled_medical, one);
+  const F one_or_settled_days = pick(disputed, one * r.settled_days, one);
+  const F medical_factor = pick(litigated, one * r.litigated_medical, one_or_settled_medical);
+  const F days_factor = pick(litigated, one * r.litigated_days, one_or_settled_days);
+  const F medical = load_lanes<W>(c.medical + i) * r.med_scale *
+                    pick(well, one * r.wellness_medical, one) * medical_factor;
+  const F days = load_lanes<W>(c.days + i) * pick(well, one * r.wellness_days, one) * days_factor;
+  const F legal = only(litigated, load_lanes<W>(c.legal + i) * r.legal_scale);
+  const F indemnity = days * r.indemnity_per_day;
+  const I kept = filed & ~caught;
+  const I denied = filed & caught;  // its cost counts as avoided
   s.medical += only(kept, medical);
   s.indemnity += only(kept, indemnity);
   s.legal += only(kept, legal);
   s.lost_days += only(kept, days);
   s.continuation += only(kept, days * r.continuation_per_day);
   s.avoided += only(denied, medical + indemnity + legal);
-  n.filed += filed & one_i;
-  n.caught += denied & one_i;
-  n.litigated += kept & litigated & one_i;
-  n.disputed += filed & disputed & one_i;
+  // Masks are -1 where set: subtracting them counts.
+  n.filed -= filed;
+  n.caught -= denied;
+  n.litigated -= kept & litigated;
+  n.disputed -= filed & disputed;
 }
 
-// The claims [0, m) of a batch, claim i in lane i % kLanes, into `s` and `n`. The last claims (m %
-// kLanes) are copied into whole lanes first, the rest of them masked off.
-template <sim::Isa kIsa, bool kSettles, bool kLater>
-[[gnu::always_inline]] inline void add_run(const ClaimRules& r, const LaneRules& splits,
-                                           const ClaimView& c, std::size_t m, LaneSums& s,
-                                           LaneCounts& n) {
-  const LaneI all = LaneI{} - 1;
+// Lanes [h W, h W + W) of the claims [0, m) of a batch (claim i in lane i % kLanes), into `s` and
+// `n`. The last claims (m % kLanes) are copied into whole lanes first, the rest masked off.
+template <std::size_t W, sim::Isa kIsa, bool kSettles, bool kLater>
+[[gnu::always_inline]] inline void add_run(const ClaimRules& r, const PassRules<W>& splits,
+                                           const ClaimView& c, std::size_t m, std::size_t h,
+                                           PassSums<W>& s, PassCounts<W>& n) {
+  using I = typename Width<W>::I;
+  const I all = I{} - 1;
   const std::size_t whole = m / kLanes * kLanes;
-  for (std::size_t i = 0; i < whole; i += kLanes)
-    add_claims<kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
-  if (const std::size_t rest = m - whole; rest > 0) {
-    std::uint32_t w[kLanes] = {};
+  for (std::size_t i = h * W; i < whole; i += kLanes)
+    add_claims<W, kIsa, kSettles, kLater>(r, splits, c, i, all, s, n);
+  if (const std::size_t rest = m - whole; rest > h * W) {
+    std::uint64_t w[kLanes] = {};
     double x[3][kLanes] = {};
     const double* from_x[3] = {c.medical, c.days, c.legal};
-    std::copy_n(c.decision + whole, rest, w);
+    std::copy_n(c.split + whole, rest, w);
     for (int k = 0; k < 3; ++k) std::copy_n(from_x[k] + whole, rest, x[k]);
     const ClaimView tail = {w, x[0], x[1], x[2]};
-    LaneI valid = {};
-    for (std::size_t j = 0; j < rest; ++j) valid[j] = -1;
-    add_claims<kIsa, kSettles, kLater>(r, splits, tail, 0, valid, s, n);
+    I valid = {};
+    for (std::size_t j = 0; j < W && h * W + j < rest; ++j) valid[j] = -1;
+    add_claims<W, kIsa, kSettles, kLater>(r, splits, tail, h * W, valid, s, n);
   }
 }
 
 // The claims [0, m) of a batch: sums into `sums`, counts returned; the pass specialised for the
-// splits it needs (add_claims).
+// splits it needs (add_claims), over W lanes at a time (kPassWidth).
 template <sim::Isa kIsa>
 [[gnu::always_inline]] inline ClaimCounts isa_sum_claims_for(const ClaimRules& rules,
                                                              const ClaimView& c, std::size_t m,
                                                              LaneSums& sums) {
+  constexpr std::size_t W = kPassWidth<kIsa>;
   const ClaimRules r = rules;  // local copies: nothing the loop writes can alias them
-  const LaneRules splits = LaneRules::of(r);
-  LaneSums s = sums;
-  LaneCounts n;
+  const PassRules<W> splits = PassRules<W>::of(r);
   const bool settles = r.litigated.p < 1.0, later = r.wellness_on || r.prevent > 0.0;
-  if (settles && later)
-    add_run<kIsa, true, true>(r, splits, c, m, s, n);
-  else if (settles)
-    add_run<kIsa, true, false>(r, splits, c, m, s, n);
-  else if (later)
-    add_run<kIsa, false, true>(r, splits, c, m, s, n);
-  else
-    add_run<kIsa, false, false>(r, splits, c, m, s, n);
-  sums = s;
-  return {total(n.filed), total(n.caught), total(n.litigated), total(n.disputed)};
+  ClaimCounts counts;
+  for (std::size_t h = 0; h < kLanes / W; ++h) {
+    PassSums<W> s;
+    part<W>(s.medical, sums.medical, h);
+    part<W>(s.indemnity, sums.indemnity, h);
+    part<W>(s.legal, sums.legal, h);
+    part<W>(s.lost_days, sums.lost_days, h);
+    part<W>(s.avoided, sums.avoided, h);
+    part<W>(s.continuation, sums.continuation, h);
+    PassCounts<W> n;
+    if (settles && later)
+      add_run<W, kIsa, true, true>(r, splits, c, m, h, s, n);
+    else if (settles)
+      add_run<W, kIsa, true, false>(r, splits, c, m, h, s, n);
+    else if (later)
+      add_run<W, kIsa, false, true>(r, splits, c, m, h, s, n);
+    else
+      add_run<W, kIsa, false, false>(r, splits, c, m, h, s, n);
+    unpart<W>(sums.medical, s.medical, h);
+    unpart<W>(sums.indemnity, s.indemnity, h);
+    unpart<W>(sums.legal, s.legal, h);
+    unpart<W>(sums.lost_days, s.lost_days, h);
+    unpart<W>(sums.avoided, s.avoided, h);
+    unpart<W>(sums.continuation, s.continuation, h);
+    counts.filed += total<W>(n.filed);
+    counts.caught += total<W>(n.caught);
+    counts.litigated += total<W>(n.litigated);
+    counts.disputed += total<W>(n.disputed);
+  }
+  return counts;
 }
 REFORMSIM_PER_ISA(ClaimCounts, isa_sum_claims,
                   (const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums),
@@ -298,9 +480,10 @@ CostLognormals& CostLognormals::with_scales() {
 }
 
 void ClaimBatch::set_type(std::size_t off, std::size_t m, const Split& type) {
-  std::fill_n(type_p + off, m, type.p);
-  std::fill_n(type_in + off, m, type.in_scale);
-  std::fill_n(type_out + off, m, type.out_scale);
+  if (off == 0) runs = 0;
+  run_type[runs] = type;
+  run_at[runs] = static_cast<std::uint16_t>(off);
+  run_at[++runs] = static_cast<std::uint16_t>(off + m);
 }
 
 std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
@@ -310,6 +493,13 @@ std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std
 
 ClaimCounts sum_claims(const ClaimRules& rules, const ClaimView& c, std::size_t m, LaneSums& sums) {
   return isa_sum_claims(rules, c, m, sums);
+}
+
+std::uint64_t split_word(const Split& type, const Split (&disputed)[2], std::uint32_t word) {
+  double u = sim::uniform32(word);
+  const bool lost = type.step(u);
+  const bool is_disputed = disputed[lost ? 1 : 0].step(u);
+  return std::bit_cast<std::uint64_t>(u) | std::uint64_t{is_disputed} << 63;
 }
 
 ClaimDecisions decide(const ClaimRules& r, std::uint32_t word) {

@@ -47,26 +47,37 @@ struct Split {
 // claim: word 0 the decision uniform, 1 the medical cost's, 2 the lost days', 3 the legal
 // cost's) and what it makes of them before reforms: medical cost before severity and price
 // factors (`x`), lost days (0 for medical-only claims), and the legal cost before the wage index
-// of the disputed ones (0 for the others). `lost_at` and `disputed_at` list the lost-time and the
-// disputed claims; `words` and `scratch` hold the gathered words and values of one of those
-// lists.
+// of the disputed ones (0 for the others), and `split`, the claim's split word (split_word:
+// its decision uniform after the type and dispute splits, the dispute in the top bit). The rest
+// is claim_costs' working space: `lost` marks
+// the lost-time claims, `lost_at` and `disputed_at` list the lost-time and the disputed claims,
+// `words`, `z_other` and `scratch` hold the words, normal deviates and values of the lost days
+// (from 0) and the legal costs (from the next multiple of sixteen) of those lists.
 struct ClaimBatch {
+  static constexpr std::size_t k16 = sim::lanes::kLanes32;
+  static constexpr std::size_t kOthers = 2 * kBatch + k16;  // room for both lists, padded
   std::uint64_t keys[kBatch];
   sim::PhiloxBlocks b;
-  // Each claim's type split (its department's lost-time share), as Split's three fields.
-  alignas(64) double type_p[kBatch + sim::lanes::kLanes], type_in[kBatch + sim::lanes::kLanes],
-      type_out[kBatch + sim::lanes::kLanes];
-  alignas(64) std::int64_t lost[kBatch + sim::lanes::kLanes];  // -1 lost-time, 0 medical-only
+  // The batch's runs of claims with one type split (a department's lost-time share): run r is the
+  // claims [run_at[r], run_at[r + 1]), split run_type[r]; set_type appends them.
+  Split run_type[kBatch];
+  std::uint16_t run_at[kBatch + 1] = {0};
+  std::size_t runs = 0;
+  alignas(64) std::int32_t lost[kBatch + k16];  // -1 lost-time, 0 medical-only
   std::uint8_t lost_at[kBatch + sim::lanes::kLanes], disputed_at[kBatch + sim::lanes::kLanes];
   alignas(64) double x[kBatch];
-  alignas(64) double days_base[kBatch], legal_base[kBatch], scratch[kBatch];
-  alignas(64) std::uint32_t words[kBatch];
+  alignas(64) double days_base[kBatch], legal_base[kBatch];
+  alignas(64) std::uint64_t split[kBatch + sim::lanes::kLanes];
   alignas(64) float z[kBatch];  // the medical costs' normal deviates
+  alignas(64) std::uint32_t words[kOthers];
+  alignas(64) float z_other[kOthers];
+  alignas(64) double scratch[kOthers];
   // The lost-time claims whose medical cost falls in the Pareto tail, and their 1 - u.
   std::uint8_t tail_at[kBatch];
   alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
-  // Sets the type split of claims [off, off + m) (one department's).
+  // Sets the type split of claims [off, off + m) (one department's): off 0 starts the batch's
+  // runs afresh, any other off must be where the last run ended.
   void set_type(std::size_t off, std::size_t m, const Split& type);
 };
 
@@ -83,21 +94,24 @@ struct CostLognormals {
   CostLognormals& with_scales();
 };
 
-// Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch) from their blocks:
+// Fills the reform-free costs of the batch's claims [0, m) (m <= kBatch, its runs covering them:
+// ClaimBatch::set_type) from their blocks:
 // medical cost of every claim (word 1; a lost-time claim's from the spliced tail when its
 // uniform is at or above c.tail_from), lost days of the lost-time ones (word 2) and legal cost of
 // the disputed ones (word 3). Each lognormal is sim::lognormal32(word, sigma, exp(mu)): single
 // precision, relative error at most 5e-7 + 1.7e-6 sigma (sim/lognormal32.hpp), sigma at most
 // sim::kLognormal32MaxSigma; the Pareto tail in double precision from the word's uniform32. Type
 // and dispute are the first two splits of word 0's uniform: the claim's type split, then
-// disputed[lost]. Returns the number of normal deviates made (m + lost-time + disputed).
+// disputed[lost]; each claim's split word (split_word) goes to buf.split. Returns the number of
+// normal deviates made (m + lost-time + disputed).
 std::size_t claim_costs(const Split (&disputed)[2], const CostLognormals& c, std::size_t m,
                         ClaimBatch& buf);
 
 // What a department-year's reforms and prices do to its claims: the splits of the decision
 // uniform, in their order (type, dispute, fraud; litigated given disputed, caught given
 // fraudulent, wellness participation, prevented: those reforms change come after those they do
-// not, prevention last), and multipliers.
+// not, prevention last), and multipliers. sum_claims reads the type and dispute splits' outcome
+// from the claims' split words (claim_costs made them with the same splits); decide() uses them.
 struct ClaimRules {
   Split type;         // lost-time (the department's share)
   Split disputed[2];  // by type
@@ -118,15 +132,22 @@ struct ClaimRules {
   double continuation_per_day = 0.0;  // LC 4850 salary continuation x severity x wage index
 };
 
-// A run of claims as the pass reads them: the decision words (block word 0) and the reform-free
-// costs (ClaimBatch's or those kept in the path memo).
+// The claim's type and dispute splits made once, for every option (they are the same in all):
+// its decision uniform (uniform32 of block word 0) after Split::step of `type` and then of
+// disputed[lost], as the bits of that double (non-negative: the top bit clear) with the top bit
+// set when the claim is disputed. sum_claims makes the decisions below from it; decide() and
+// claim_costs make these two the same way, bit for bit.
+std::uint64_t split_word(const Split& type, const Split (&disputed)[2], std::uint32_t word);
+
+// A run of claims as the pass reads them: the split words (split_word; ClaimBatch's, made by
+// claim_costs, or those kept in the path memo) and the reform-free costs.
 struct ClaimView {
-  const std::uint32_t* decision;
+  const std::uint64_t* split;
   const double *medical, *days, *legal;
 
   // Claims [off, ...) of a batch.
   static ClaimView of(const ClaimBatch& b, std::size_t off) {
-    return {b.b.w[0] + off, b.x + off, b.days_base + off, b.legal_base + off};
+    return {b.split + off, b.x + off, b.days_base + off, b.legal_base + off};
   }
 };
 

@@ -628,9 +628,10 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
   // the same in every option: the first option of the path to need a department-year's keeps
   // them in the path memo, and the others read them back (the same bits). Blocks are made for a
   // batch of claims at once in SIMD lanes (sim/philox_batch.hpp: the same words as the claims'
-  // own streams). Then one branch-free pass over a department's claims (sum_claims, in SIMD
-  // lanes) makes their decisions from word 0 (the nested splits of kernels.hpp), applies the
-  // department's reforms and sums.
+  // own streams); claim_costs makes the type and dispute splits of word 0 there (the claims'
+  // split words). Then one branch-free pass over a department's claims (sum_claims, in SIMD
+  // lanes) makes their other decisions from the split words (the nested splits of kernels.hpp),
+  // applies the department's reforms and sums.
   //
   // A department whose claims fit a batch waits, with the next ones, until the batch is full:
   // their draws are made together, in one pass of the batch kernels, whose fixed cost a call is

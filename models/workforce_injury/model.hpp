@@ -71,9 +71,10 @@
 //   (the reforms' probabilities last: an option that changes one moves only the claims near its
 //   boundary); words 1-3 = 32-bit uniforms of the medical cost (every claim), lost days
 //   (lost-time claims) and legal cost (disputed claims). The model makes the blocks of a batch of
-//   claims at once (sim::philox_blocks, SIMD lanes), and keeps a department-year's decision words,
-//   and the medical, lost-days and legal costs they give before any reform, in the path memo
-//   (sim/path_memo.hpp) for the path's other options.
+//   claims at once (sim::philox_blocks, SIMD lanes), and keeps a department-year's split words
+//   (the decision uniform after the type and dispute splits, which no option changes, and the
+//   dispute: kernels.hpp, split_word), and the medical, lost-days and legal costs they give before
+//   any reform, in the path memo (sim/path_memo.hpp) for the path's other options.
 //
 // Default parameters and their sources (docs/models/workforce_injury.md has the full table):
 //   lost_time_share 0.25: about three quarters of workers' compensation claims are
