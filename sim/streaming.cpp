@@ -121,8 +121,13 @@ const double kLogGamma = std::log(kGamma);
 }  // namespace
 
 int LogHistogram::bucket_of(double magnitude) {
-  // Bucket k holds (gamma^(k-1), gamma^k].
-  return static_cast<int>(std::ceil(std::log(magnitude) / kLogGamma));
+  // Bucket k holds (gamma^(k-1), gamma^k]. An infinite magnitude counts in the largest finite
+  // magnitude's bucket: the cast of an infinite ceil is undefined (x86 gives INT_MIN, a page
+  // that no checkpoint's state would be read back with).
+  static const int top =
+      static_cast<int>(std::ceil(std::log(std::numeric_limits<double>::max()) / kLogGamma));
+  const double b = std::ceil(std::log(magnitude) / kLogGamma);
+  return b < top ? static_cast<int>(b) : top;
 }
 
 double LogHistogram::representative(int bucket) {
@@ -222,7 +227,11 @@ void LogHistogram::load(StateReader& in) {
   zero_ = in.get();
   min_ = in.get_double();
   max_ = in.get_double();
-  const std::uint64_t counted = pos_.load(in) + neg_.load(in);
+  // Two statements: the operands of + may be evaluated in either order, and the positive side
+  // was saved first.
+  const std::uint64_t positive = pos_.load(in);
+  const std::uint64_t negative = neg_.load(in);
+  const std::uint64_t counted = positive + negative;
   if (counted + zero_ != n_ || n_pos_ > n_ || n_neg_ > n_ - n_pos_)
     StateReader::refuse("has a histogram whose counts do not add up");
 }
