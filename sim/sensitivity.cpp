@@ -63,9 +63,13 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   rep.paths = output.size();
   const auto n = static_cast<Eigen::Index>(output.size());
   std::vector<std::size_t> used;
+  std::vector<double> sd;  // of each used input, for the regression's standardization
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].size() != output.size()) throw RunError("input and output lengths differ");
-    if (standard_deviation(inputs[i]) > 0.0) used.push_back(i);
+    if (const double s = standard_deviation(inputs[i]); s > 0.0) {
+      used.push_back(i);
+      sd.push_back(s);
+    }
   }
   const double sy = standard_deviation(output);
   const auto k = static_cast<Eigen::Index>(used.size());
@@ -91,11 +95,8 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   // diagonal of the augmented R. The blocks are fixed and taken in path order: the same bits at
   // any thread count.
   const double my = mean(output);
-  std::vector<double> mu(used.size()), sd(used.size());
-  for (std::size_t j = 0; j < used.size(); ++j) {
-    mu[j] = mean(inputs[used[j]]);
-    sd[j] = standard_deviation(inputs[used[j]]);
-  }
+  std::vector<double> mu(used.size());
+  for (std::size_t j = 0; j < used.size(); ++j) mu[j] = mean(inputs[used[j]]);
   Eigen::MatrixXd r(0, k + 1), stacked;
   for (Eigen::Index b = 0; b < n; b += kRegressionBlock) {
     const Eigen::Index rows = std::min(kRegressionBlock, n - b);
