@@ -191,11 +191,10 @@ void check_kept_paths(const std::string& file, const sim::Results& r, const std:
                           "and the run kept no per-path arrays (" +
                           mode + "); run with --keep-paths headline or all");
   if (keep == sim::KeepPaths::kHeadline && !metric.empty() && !r.options.empty() &&
-      !r.options.front().metric(metric))
+      !sim::holds_per_path(r.options.front(), metric))
     throw sim::InputError(file + ": --metric " + metric +
-                          ": the run kept the per-path arrays of fiscal.net_budget_usd and "
-                          "fiscal.program_cost_usd only (" +
-                          mode + "); run with --keep-paths all for this metric");
+                          ": the run kept per path the NPV of fiscal.net_budget_usd only (" + mode +
+                          "); run with --keep-paths all for this metric");
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -327,7 +326,7 @@ std::string apply_command_line(sim::Scenario& sc, const RunRequest& req) {
   const auto keep = sim::parse_keep_paths(keep_text);
   if (!keep)
     throw sim::InputError("--keep-paths " + req.keep_paths + ": expected all, headline or none");
-  sc.settings.keep_paths = *keep;
+  sim::set_keep_paths(sc, *keep);
   if (*keep != sim::KeepPaths::kHeadline) overrides += " --keep-paths " + keep_text;
   if (!overrides.empty()) overrides.erase(0, 1);
   return overrides;
@@ -645,10 +644,14 @@ sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, 
   // comparisons, P(best) and the targets, and there are no implementation figures or
   // sensitivities.
   const bool none = sc.settings.keep_paths == sim::KeepPaths::kNone;
+  // With the headline columns instead of the roll-up's per-year arrays (--keep-paths headline),
+  // P(best) and the targets were counted as the paths streamed, and the implementation figures
+  // come from the columns and the streamed per-year means.
+  const bool columns = stream && sim::keeps_headline_columns(results.settings);
   if (results.options.size() > 1) {
     analysis.targets = sc.targets;
     sim::ComparisonReport exact;
-    if (none) {
+    if (none || columns) {
       exact.baseline = sc.baseline;
       exact.start_year = sc.settings.start_year;
       for (const auto& o : results.options)
@@ -661,6 +664,13 @@ sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, 
       exact = sim::compare_options(results, sc.baseline, sc.targets);
     }
     analysis.comparisons = stream ? stream->comparisons(exact) : exact;
+    const sim::OptionResults* base = results.option(sc.baseline);
+    if (columns && base)
+      for (sim::OptionComparison& oc : analysis.comparisons->options) {
+        auto [gross, cost] = stream->implementation_means(oc.option);
+        oc.implementation = sim::implementation_stats(results, *results.option(oc.option), *base,
+                                                      std::move(gross), std::move(cost));
+      }
   }
   if (!none) analysis.sensitivity = sim::option_sensitivities(results, sc.baseline);
   return summary;
@@ -788,6 +798,17 @@ sim::ComparisonReport stored_comparisons(const std::string& file, const sim::Res
                           "' only; against '" + baseline + "' run with --keep-paths all");
   sim::ComparisonReport stored = io::read_comparisons(file, variant);
   if (results.settings.keep_paths == sim::KeepPaths::kNone) return stored;
+  const sim::OptionResults* base = results.option(baseline);
+  if (base && !base->headline.empty()) {
+    // Headline columns (format version 7): the figures from them and the stored per-year means.
+    for (auto& oc : stored.options)
+      if (const sim::OptionResults* o = results.option(oc.option)) {
+        auto [gross, cost] = io::read_implementation_means(file, oc.option, variant);
+        oc.implementation =
+            sim::implementation_stats(results, *o, *base, std::move(gross), std::move(cost));
+      }
+    return stored;
+  }
   const sim::ComparisonReport computed = sim::compare_options(results, baseline);
   for (auto& oc : stored.options)
     for (const auto& c : computed.options)
@@ -900,7 +921,7 @@ int sensitivity_command(const std::string& file, const std::string& baseline,
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
   check_kept_paths(file, f.results, metric);
-  if (!metric.empty() && !f.results.options.front().metric(metric)) {
+  if (!metric.empty() && !sim::holds_per_path(f.results.options.front(), metric)) {
     std::vector<std::string> keys;
     for (const auto& m : f.results.options.front().metrics) keys.push_back(m.key());
     std::string msg = "--metric " + metric + ": the file has no metric named '" + metric + "'";

@@ -129,8 +129,9 @@ int main(int argc, char** argv) {
                 "asset class); their statistics are written always");
   run->add_option("--keep-paths", run_req.keep_paths,
                   "which per-path arrays to keep in memory and write: headline (the default: the "
-                  "net budget, programme cost and per-path inputs: sensitivity, EVPPI, targets, "
-                  "ROI); all (every metric's, for per-path analysis of the models' metrics; a "
+                  "NPVs of the net budget, its impact, gross savings and programme cost, the "
+                  "payback year and per-path inputs: sensitivity, EVPPI, targets, ROI); all (every "
+                  "metric's, for per-path analysis of the models' metrics; a "
                   "sweep always keeps all); none (the statistics only). The others' statistics "
                   "are streamed (docs/results-format.md)")
       ->check(CLI::IsMember({"all", "headline", "none"}));

@@ -15,6 +15,7 @@
 #include "sim/evppi.hpp"
 #include "sim/sobol.hpp"
 #include "sim/sobol_design.hpp"
+#include "sim/streaming_summary.hpp"
 #include "sim/suggest.hpp"
 
 namespace reformsim::app {
@@ -261,7 +262,7 @@ int variance_analysis_command(const SensitivityRequest& req) {
       throw sim::InputError("--baseline " + base + ": no option is named '" + base + "'" +
                             sim::did_you_mean(base, names));
     }
-    if (!req.metric.empty() && !f.results.options.front().metric(req.metric))
+    if (!req.metric.empty() && !sim::holds_per_path(f.results.options.front(), req.metric))
       throw sim::InputError("--metric " + req.metric + ": the file has no metric named '" +
                             req.metric + "'");
     if (req.sobol) file.given_data = sim::option_sobol(f.results, base, req.metric, req.replicates);

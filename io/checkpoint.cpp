@@ -364,6 +364,11 @@ void Checkpoint::save(const sim::Results& results, std::uint64_t end,
         }
         h5::write_dataset(ig, in.key(), {in.values.data() + at, n}, {n});
       }
+      if (!o.headline.empty()) {
+        h5::Handle hg = h5::create_group(og, "headline");
+        for (const auto& c : o.headline)
+          h5::write_dataset(hg, c.name, {c.values.data() + at, n}, {n});
+      }
     }
     options.reset();
     root.reset();
@@ -456,6 +461,11 @@ void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t 
           if (in.same_as < 0)
             h5::read_rows(ig, in.key(), rows, 0, first, count,
                           in.values.data() + (lo - results.first_path));
+        if (o.headline.empty()) continue;
+        h5::Handle hg = h5::open_group(og, "headline");
+        for (auto& c : o.headline)
+          h5::read_rows(hg, c.name, rows, 0, first, count,
+                        c.values.data() + (lo - results.first_path));
       }
     } catch (const h5::Error& e) {
       throw sim::InputError(s.file + ": the checkpoint cannot be read: " + e.what() +

@@ -43,8 +43,10 @@ namespace reformsim::io {
 
 inline constexpr const char* kCheckpointFormat = "reformsim-checkpoint";
 // 2: a streamed run saves its kept rows and statistics' state (1, before: every array's rows;
-// refused, naming --force).
-inline constexpr std::int64_t kCheckpointFormatVersion = 2;
+// refused, naming --force). 3: under --keep-paths headline the kept rows are the headline
+// columns (NPVs and payback year) in place of the roll-up's per-year arrays, and the state sums
+// the implementation figures' years (2, before: refused likewise).
+inline constexpr std::int64_t kCheckpointFormatVersion = 3;
 
 // What a run is, as far as its results go: two runs with equal identities produce the same
 // rows. Thread counts, block sizes and MPI rank counts are not part of it.

@@ -228,6 +228,17 @@ void write_options(hid_t root, const sim::Results& r) {
       if (per_path_written(r, m)) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
     for (const auto& in : o.inputs)
       if (in.same_as < 0) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
+    // The payback year as files hold it: the calendar year, -1 for never.
+    std::vector<double> payback;
+    for (const auto& c : o.headline) {
+      if (c.name != sim::kPaybackYearColumn) {
+        arrays.push_back({{c.values.data(), r.paths}, {r.paths}});
+        continue;
+      }
+      for (double t : c.values)
+        payback.push_back(t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t);
+      arrays.push_back({{payback.data(), r.paths}, {r.paths}});
+    }
     const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
     std::size_t next = 0;
     std::vector<std::string> metric_keys, input_keys;
@@ -264,6 +275,18 @@ void write_options(hid_t root, const sim::Results& r) {
       h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed[next]);
       ++next;
       h5::write_attr(ds, "description", in.info.description);
+    }
+    if (!o.headline.empty()) {
+      // Format version 7, --keep-paths headline: the roll-up's per-path figures.
+      h5::Handle hg = h5::create_group(og, "headline");
+      std::vector<std::string> names;
+      for (const auto& c : o.headline) {
+        h5::Handle ds = h5::write_packed(hg, c.name, arrays[next], packed[next]);
+        ++next;
+        h5::write_attr(ds, "unit", c.name == sim::kPaybackYearColumn ? "year" : "USD");
+        names.push_back(c.name);
+      }
+      h5::write_attr(og, "headline", names);
     }
     h5::write_attr(og, "metrics", metric_keys);
     h5::write_attr(og, "inputs", input_keys);
@@ -348,8 +371,7 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
       h5::write_dataset(ig, "program_cost_usd", s.program_cost_usd, {s.program_cost_usd.size()});
   h5::write_attr(pc, "years", years);
   std::vector<double> per_path;
-  for (int t : sim::option_payback_years(r, s.option, s.baseline))
-    per_path.push_back(static_cast<double>(year(t)));
+  for (int t : s.payback) per_path.push_back(static_cast<double>(year(t)));
   h5::Handle pp = h5::write_dataset(ig, "payback_year", per_path, {per_path.size()});
   h5::write_attr(pp, "note",
                  "calendar year the cumulative discounted net impact turns positive; "
@@ -759,6 +781,25 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
         h5::Handle ds = h5::open_dataset(ig, key);
         s.info.description = h5::read_string_attr(ds, "description");
       }
+      // Version 7, --keep-paths headline: the roll-up's per-path figures (payback years back to
+      // the index the implementation figures count in).
+      if (h5::has_attr(og, "headline")) {
+        h5::Handle hg = h5::open_group(og, "headline");
+        for (const auto& column : h5::read_strings_attr(og, "headline")) {
+          sim::PathColumn& c = o.headline.emplace_back();
+          c.name = column;
+          c.values =
+              read_shaped(hg, column, input_dims, "/options/" + name + "/headline/" + column);
+          if (column == sim::kPaybackYearColumn)
+            for (double& t : c.values) {
+              if (t != -1.0 && !(t >= r.settings.start_year &&
+                                 t < r.settings.start_year + r.settings.horizon_years))
+                throw h5::Error("/options/" + name + "/headline/" + column + ": year " +
+                                std::to_string(t) + " is outside the horizon");
+              t = t == -1.0 ? sim::kNeverPaysBack : t - r.settings.start_year;
+            }
+        }
+      }
     }
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
@@ -887,6 +928,29 @@ sim::SummaryTable read_summary(const std::string& path, const std::string& varia
     throw sim::InputError(path + ": " + e.what());
   }
   return table;
+}
+
+std::pair<std::vector<double>, std::vector<double>> read_implementation_means(
+    const std::string& path, const std::string& option, const std::string& variant) {
+  std::pair<std::vector<double>, std::vector<double>> means;
+  try {
+    std::int64_t version = 0;
+    h5::Handle file = open_checked(path, &version);
+    h5::Handle root = open_tree(file, variant);
+    const std::int64_t horizon = h5::read_int_attr(root, "horizon_years");
+    if (horizon < 1 || horizon > sim::kMaxHorizonYears)
+      throw h5::Error("horizon_years " + std::to_string(horizon) + " is out of range");
+    const std::vector<hsize_t> dims = {static_cast<hsize_t>(horizon)};
+    if (!h5::exists(root, "implementation"))
+      throw h5::Error("no /implementation group (a run of --keep-paths none has none)");
+    h5::Handle ig = h5::open_group(h5::open_group(root, "implementation"), option);
+    const std::string at = "/implementation/" + option + "/";
+    means.first = read_shaped(ig, "gross_savings_usd", dims, at + "gross_savings_usd");
+    means.second = read_shaped(ig, "program_cost_usd", dims, at + "program_cost_usd");
+  } catch (const h5::Error& e) {
+    throw sim::InputError(path + ": " + e.what());
+  }
+  return means;
 }
 
 sim::ComparisonReport read_comparisons(const std::string& path, const std::string& variant) {

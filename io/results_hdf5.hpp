@@ -4,6 +4,7 @@
 //                                  git version, seed, paths, horizon, scenario text + SHA-256)
 //   /options/<option>/<model>/<metric>     float64 [paths x years]
 //   /options/<option>/inputs/<model>.<input>  float64 [paths]
+//   /options/<option>/headline/<column>       float64 [paths] (--keep-paths headline)
 //   /summary/<option>/<model>/<metric>     float64 [years + aggregates x 10]
 //   /comparisons/<option>/<model>/<metric> float64 [years + aggregates x 11] (option - baseline)
 //   /implementation/<option>               delivery, net loss, payback, ROI (attributes) and
@@ -51,7 +52,14 @@ inline constexpr const char* kResultsFormat = "reformsim-results";
 // none), the statistics of every metric in /summary and /comparisons as before, with those of the
 // metrics not kept streamed (sim/streaming_summary.hpp); no /implementation with none. A file
 // with keep_paths "all" is laid out as in version 5.
-inline constexpr std::int64_t kResultsFormatVersion = 6;
+// Version 7: under keep_paths "headline", /options/<option> holds no per-year array of the fiscal
+// roll-up (its statistics are streamed like the other metrics') but the group `headline` (its
+// names in the option's attribute `headline`): per path the NPV of the option's net budget and,
+// for every option but the baseline, the NPVs of its net impact, gross savings and programme cost
+// against the baseline and its payback year (calendar year, -1: never). A precision run's file
+// (its stopping rule reads the roll-up's per-year arrays) keeps them as version 6 did. Files
+// with keep_paths "all" or "none" are laid out as in version 6.
+inline constexpr std::int64_t kResultsFormatVersion = 7;
 
 // Where the numbers came from. Settings (seed, paths, horizon, ...) travel in sim::Results.
 struct Provenance {
@@ -173,6 +181,12 @@ sim::SummaryTable read_summary(const std::string& path, const std::string& varia
 // probabilities as stored; implementation figures are left empty. A file with one option has
 // none: the report then has no options.
 sim::ComparisonReport read_comparisons(const std::string& path, const std::string& variant = "");
+// The per-year means of the gross savings and programme cost of `option` against the baseline
+// (/implementation/<option>/gross_savings_usd and program_cost_usd): what the implementation
+// figures of a file with headline columns (format version 7, --keep-paths headline) are
+// recomputed with.
+std::pair<std::vector<double>, std::vector<double>> read_implementation_means(
+    const std::string& path, const std::string& option, const std::string& variant = "");
 // The fiscal targets stored with the comparisons (empty when there are none).
 std::vector<sim::Target> read_targets(const std::string& path, const std::string& variant = "");
 

@@ -54,6 +54,45 @@ const MetricSeries& net_budget_series(const OptionResults& o) {
   return *m;
 }
 
+HeadlineValues headline_values(const Results& results, const OptionResults& option,
+                               const OptionResults* versus, const std::string& key) {
+  const MetricSeries* m = option.metric(key);
+  const MetricSeries* bm = versus ? versus->metric(key) : nullptr;
+  HeadlineValues out;
+  if (!m || (versus && !bm)) {
+    const PathColumn* column =
+        key == std::string(kFiscalModel) + "." + kNetBudgetMetric
+            ? option.column(versus ? kNpvNetImpactColumn : kNpvNetBudgetColumn)
+            : nullptr;
+    if (!column || (versus && versus->name != results.baseline))
+      throw InputError("no metric named '" + key + "' in the results");
+    out.values = column->values;
+    out.aggregate = Aggregate::kNpv;
+    out.info = {kNetBudgetMetric, "USD", "", Fiscal::kNone, false, Kind::kFlow, Better::kHigher};
+    return out;
+  }
+  out.info = m->info;
+  out.aggregate = headline_aggregate(m->info.kind);
+  const std::size_t h = static_cast<std::size_t>(results.horizon());
+  const std::size_t n = static_cast<std::size_t>(results.paths);
+  // Each row's own sum, a block of rows at a time: the same bits as over a whole copy, which a
+  // million paths make 80 MB a metric.
+  out.values.resize(n);
+  std::vector<double> flow;
+  constexpr std::size_t kRowBlock = 4096;
+  for (std::size_t b = 0; b < n; b += kRowBlock) {
+    const std::size_t rows = std::min(kRowBlock, n - b);
+    flow.assign(m->values.begin() + static_cast<std::ptrdiff_t>(b * h),
+                m->values.begin() + static_cast<std::ptrdiff_t>((b + rows) * h));
+    if (bm)
+      for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[b * h + i];
+    const auto part =
+        aggregate_by_row(flow, h, out.aggregate, m->info.kind, results.settings.discount_rate);
+    std::copy(part.begin(), part.end(), out.values.begin() + static_cast<std::ptrdiff_t>(b));
+  }
+  return out;
+}
+
 std::vector<double> net_impact_npv(const Results& results, const std::string& option,
                                    const std::string& baseline) {
   const OptionResults* o = results.option(option);

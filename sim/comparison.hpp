@@ -84,6 +84,20 @@ ComparisonReport compare_options(const Results& results, const std::string& base
 // has none.
 const MetricSeries& net_budget_series(const OptionResults& o);
 
+// Per path: the aggregate that headlines metric `key` (headline_aggregate of its kind: a flow's
+// NPV, a count's total, a stock's last year) of `option`, or of option - `versus` when given,
+// taken a block of rows at a time (no whole copy of the arrays). Results that keep the headline
+// columns in place of the roll-up's per-year arrays (`run --keep-paths headline`,
+// OptionResults::headline) give the net budget's NPV from them: the same bits. InputError when
+// the results have neither.
+struct HeadlineValues {
+  std::vector<double> values;  // one per path
+  Aggregate aggregate = Aggregate::kNpv;
+  MetricInfo info;  // of the metric (its unit and direction)
+};
+HeadlineValues headline_values(const Results& results, const OptionResults& option,
+                               const OptionResults* versus, const std::string& key);
+
 // Per-path NPV of the net budget impact of `option` against `baseline`.
 std::vector<double> net_impact_npv(const Results& results, const std::string& option,
                                    const std::string& baseline);

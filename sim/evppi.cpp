@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/aggregates.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
@@ -151,7 +152,6 @@ EvppiReport option_evppi(const Results& results, const std::string& baseline,
   if (!base) throw InputError("no option named '" + baseline + "'");
   const std::string key =
       metric.empty() ? std::string(kFiscalModel) + "." + kNetBudgetMetric : metric;
-  const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::size_t n = static_cast<std::size_t>(results.paths);
 
   EvppiReport rep;
@@ -165,13 +165,11 @@ EvppiReport option_evppi(const Results& results, const std::string& baseline,
   std::vector<std::vector<double>> nb;
   double best_mean = 0;
   for (const OptionResults* o : order) {
-    const MetricSeries* m = o->metric(key);
-    if (!m) throw InputError("no metric named '" + key + "' in the results");
-    const Aggregate agg = headline_aggregate(m->info.kind);
-    rep.output = std::string(aggregate_name(agg)) + "(" + key + ")";
-    rep.unit = m->info.unit;
-    auto v = aggregate_by_row(m->values, h, agg, m->info.kind, results.settings.discount_rate);
-    if (better_sign(m->info.better) < 0)
+    HeadlineValues hv = headline_values(results, *o, nullptr, key);
+    rep.output = std::string(aggregate_name(hv.aggregate)) + "(" + key + ")";
+    rep.unit = hv.info.unit;
+    std::vector<double> v = std::move(hv.values);
+    if (better_sign(hv.info.better) < 0)
       for (double& x : v) x = -x;
     const double mv = mean(v);
     if (rep.options.empty() || mv > best_mean) {

@@ -69,23 +69,35 @@ std::vector<int> option_payback_years(const Results& results, const std::string&
                        results.settings.discount_rate);
 }
 
-ImplementationStats implementation_stats(const Results& results, const OptionResults& option,
-                                         const OptionResults& base) {
+ImplementationRows implementation_rows(std::span<const double> net,
+                                       std::span<const double> base_net,
+                                       std::span<const double> cost,
+                                       std::span<const double> base_cost, std::size_t horizon,
+                                       double rate) {
+  std::vector<double> impact(net.size()), spent(net.size(), 0.0), gross(net.size());
+  for (std::size_t i = 0; i < net.size(); ++i) impact[i] = net[i] - base_net[i];
+  if (!cost.empty())
+    for (std::size_t i = 0; i < net.size(); ++i) spent[i] = cost[i] - base_cost[i];
+  for (std::size_t i = 0; i < net.size(); ++i) gross[i] = impact[i] + spent[i];
+  ImplementationRows rows;
+  rows.npv_net = npv_by_row(impact, horizon, rate);
+  rows.npv_gross = npv_by_row(gross, horizon, rate);
+  rows.npv_cost = npv_by_row(spent, horizon, rate);
+  rows.payback = payback_years(impact, horizon, rate);
+  return rows;
+}
+
+namespace {
+
+// The figures of `rows` (every path's), the option's reforms delivered and the per-year means.
+ImplementationStats stats_of(const Results& results, const OptionResults& option,
+                             const OptionResults& base, ImplementationRows rows,
+                             std::vector<double> gross_by_year, std::vector<double> cost_by_year) {
   const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::size_t n = static_cast<std::size_t>(results.paths);
-  const double rate = results.settings.discount_rate;
   ImplementationStats s;
   s.option = option.name;
   s.baseline = base.name;
-  const std::vector<double> net = net_impact(option, base);
-  const std::string cost_key = std::string(kFiscalModel) + "." + kProgramCostMetric;
-  const MetricSeries* oc = option.metric(cost_key);
-  const MetricSeries* bc = base.metric(cost_key);
-  const std::vector<double> cost =
-      oc && bc ? difference(oc->values, bc->values) : std::vector<double>(net.size(), 0.0);
-  std::vector<double> gross(net.size());
-  for (std::size_t i = 0; i < net.size(); ++i) gross[i] = net[i] + cost[i];
-
   // Reforms delivered: the sum of the engine's per-reform indicators.
   std::vector<const InputSeries*> delivers;
   for (const auto& in : option.inputs)
@@ -99,8 +111,11 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
   }
   s.prob_delivered.assign(s.reforms + 1, 0.0);
   s.prob_payback.assign(h, 0.0);
-  s.gross_savings_usd.assign(h, 0.0);
-  s.program_cost_usd.assign(h, 0.0);
+  s.gross_savings_usd = std::move(gross_by_year);
+  s.program_cost_usd = std::move(cost_by_year);
+  s.gross_savings_usd.resize(h, 0.0);
+  s.program_cost_usd.resize(h, 0.0);
+  s.payback = std::move(rows.payback);
   if (n == 0) return s;
   const double nd = static_cast<double>(n);
   if (s.reforms > 0) {
@@ -109,29 +124,27 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
     for (double& p : s.prob_delivered) p /= nd;
     s.prob_delivers_nothing = s.prob_delivered[0];
   }
-
-  const std::vector<double> npv_net = npv_by_row(net, h, rate);
-  const std::vector<double> npv_gross = npv_by_row(gross, h, rate);
-  const std::vector<double> npv_cost = npv_by_row(cost, h, rate);
+  const std::vector<double>& npv_net = rows.npv_net;
+  const std::vector<double>& npv_gross = rows.npv_gross;
+  const std::vector<double>& npv_cost = rows.npv_cost;
   std::size_t losses = 0;
   for (double v : npv_net) losses += v < 0.0;
   s.prob_net_loss = static_cast<double>(losses) / nd;
   std::vector<std::size_t> by_year(h, 0);
   std::size_t never = 0;
-  for (int t : payback_years(net, h, rate)) {
+  for (int t : s.payback) {
     if (t == kNeverPaysBack)
       ++never;
-    else
+    else if (t >= 0 && static_cast<std::size_t>(t) < h)
       ++by_year[static_cast<std::size_t>(t)];
+    else
+      throw RunError("option '" + option.name + "': payback year index " + std::to_string(t) +
+                     " is outside the horizon");
   }
   for (std::size_t y = 0; y < h; ++y) s.prob_payback[y] = static_cast<double>(by_year[y]) / nd;
   s.prob_never = static_cast<double>(never) / nd;
   s.payback_p50 = payback_quantile(s.prob_payback, 0.5);
   s.payback_p95 = payback_quantile(s.prob_payback, 0.95);
-  for (std::size_t y = 0; y < h; ++y) {
-    s.gross_savings_usd[y] = summarize(column(gross, h, y)).mean;
-    s.program_cost_usd[y] = summarize(column(cost, h, y)).mean;
-  }
   const Summary g = summarize(npv_gross);
   const Summary c = summarize(npv_cost);
   s.npv_gross_savings_usd = g.mean;
@@ -158,6 +171,58 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
     }
   }
   return s;
+}
+
+const std::vector<double>& headline_column(const OptionResults& o, const char* name) {
+  const PathColumn* c = o.column(name);
+  if (!c) throw RunError("option '" + o.name + "' has no headline column " + name);
+  return c->values;
+}
+
+}  // namespace
+
+ImplementationStats implementation_stats(const Results& results, const OptionResults& option,
+                                         const OptionResults& base) {
+  const std::size_t h = static_cast<std::size_t>(results.horizon());
+  const std::string cost_key = std::string(kFiscalModel) + "." + kProgramCostMetric;
+  const MetricSeries* oc = option.metric(cost_key);
+  const MetricSeries* bc = base.metric(cost_key);
+  const std::vector<double>& net = rollup(option, kNetBudgetMetric).values;
+  const std::vector<double>& base_net = rollup(base, kNetBudgetMetric).values;
+  const std::span<const double> cost =
+      oc && bc ? std::span<const double>(oc->values) : std::span<const double>();
+  const std::span<const double> base_cost =
+      oc && bc ? std::span<const double>(bc->values) : std::span<const double>();
+  std::vector<double> gross_by_year(h, 0.0), cost_by_year(h, 0.0);
+  if (results.paths > 0) {
+    const std::vector<double> spent =
+        cost.empty() ? std::vector<double>(net.size(), 0.0) : difference(oc->values, bc->values);
+    const std::vector<double> impact = difference(net, base_net);
+    std::vector<double> gross(net.size());
+    for (std::size_t i = 0; i < net.size(); ++i) gross[i] = impact[i] + spent[i];
+    for (std::size_t y = 0; y < h; ++y) {
+      gross_by_year[y] = mean(column(gross, h, y));
+      cost_by_year[y] = mean(column(spent, h, y));
+    }
+  }
+  return stats_of(
+      results, option, base,
+      implementation_rows(net, base_net, cost, base_cost, h, results.settings.discount_rate),
+      std::move(gross_by_year), std::move(cost_by_year));
+}
+
+ImplementationStats implementation_stats(const Results& results, const OptionResults& option,
+                                         const OptionResults& base,
+                                         std::vector<double> gross_savings_by_year,
+                                         std::vector<double> program_cost_by_year) {
+  ImplementationRows rows;
+  rows.npv_net = headline_column(option, kNpvNetImpactColumn);
+  rows.npv_gross = headline_column(option, kNpvGrossSavingsColumn);
+  rows.npv_cost = headline_column(option, kNpvProgramCostColumn);
+  for (double t : headline_column(option, kPaybackYearColumn))
+    rows.payback.push_back(static_cast<int>(t));
+  return stats_of(results, option, base, std::move(rows), std::move(gross_savings_by_year),
+                  std::move(program_cost_by_year));
 }
 
 std::vector<ImplementationStats> implementation_stats(const Results& results,

@@ -61,6 +61,10 @@ struct SimulationSettings {
   // the others are streamed.
   enum class KeepPaths : std::int8_t { kAll, kHeadline, kNone };
   KeepPaths keep_paths = KeepPaths::kAll;
+  // With headline: keep the fiscal roll-up's per-year arrays (net budget and programme cost) as
+  // files of format version 6 did, instead of its per-path headline columns (NPVs and payback
+  // year, OptionResults::headline). Set for a precision run, whose stopping rule reads them.
+  bool headline_years = false;
 };
 
 // How a metric enters the city's budget.

@@ -16,6 +16,12 @@ const InputSeries* OptionResults::input(const std::string& key) const {
   return nullptr;
 }
 
+const PathColumn* OptionResults::column(const std::string& key) const {
+  for (const auto& c : headline)
+    if (c.name == key) return &c;
+  return nullptr;
+}
+
 const OptionResults* Results::option(const std::string& name) const {
   for (const auto& o : options)
     if (o.name == name) return &o;
@@ -27,6 +33,7 @@ std::size_t Results::bytes() const {
   for (const auto& o : options) {
     for (const auto& m : o.metrics) b += m.values.size() * sizeof(double);
     for (const auto& i : o.inputs) b += i.values.size() * sizeof(double);
+    for (const auto& c : o.headline) b += c.values.size() * sizeof(double);
   }
   return b;
 }
@@ -48,6 +55,7 @@ void Results::resize_paths(std::uint64_t n) {
     for (auto& m : o.metrics) m.values.resize(static_cast<std::size_t>(n) * h);
     for (auto& i : o.inputs)
       if (i.same_as < 0) i.values.resize(static_cast<std::size_t>(n));
+    for (auto& c : o.headline) c.values.resize(static_cast<std::size_t>(n));
   }
   paths = n;
 }
@@ -64,6 +72,7 @@ std::uint64_t results_checksum(const Results& r) {
   for (const auto& o : r.options) {
     for (const auto& m : o.metrics) add(m.values);
     for (const auto& in : o.inputs) add(r.input_values(in));
+    for (const auto& c : o.headline) add(c.values);
   }
   return h;
 }

@@ -32,14 +32,26 @@ struct InputSeries {
   std::string key() const { return model + "." + info.name; }
 };
 
+// One value a path: the headline figures `run --keep-paths headline` keeps of the fiscal roll-up
+// instead of its per-year arrays (sim/streaming_summary.hpp, headline_columns).
+struct PathColumn {
+  std::string name;            // e.g. "npv_net_budget_usd"
+  std::vector<double> values;  // one per path
+};
+
 struct OptionResults {
   std::string name;
   std::string description;
   std::vector<MetricSeries> metrics;
   std::vector<InputSeries> inputs;
+  // Empty but in the kept arrays of `run --keep-paths headline` and in results read from such a
+  // file (format version 7): per path the NPVs of the roll-up and the payback year.
+  std::vector<PathColumn> headline;
 
   const MetricSeries* metric(const std::string& key) const;
   const InputSeries* input(const std::string& key) const;
+  // nullptr when the option keeps no such headline column.
+  const PathColumn* column(const std::string& name) const;
 };
 
 struct Results {

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "sim/aggregates.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/statistics.hpp"
@@ -141,39 +142,21 @@ std::vector<SensitivityReport> option_sensitivities(const Results& results,
   if (!base) throw InputError("no option named '" + baseline + "'");
   const std::string key =
       metric.empty() ? std::string(kFiscalModel) + "." + kNetBudgetMetric : metric;
-  const std::size_t h = static_cast<std::size_t>(results.horizon());
   std::vector<SensitivityReport> out;
   for (const auto& option : results.options) {
-    const MetricSeries* m = option.metric(key);
-    const MetricSeries* bm = base->metric(key);
-    if (!m || !bm) throw InputError("no metric named '" + key + "' in the results");
+    const bool versus = option.name != baseline;
     // The aggregate that means something for the metric's kind: the NPV of a flow (the net
     // budget), the total of a count, the last year of a stock, an NPV as it is.
-    const Aggregate agg = headline_aggregate(m->info.kind);
-    const bool versus = option.name != baseline;
-    const std::string what = std::string(aggregate_name(agg)) + "(" + key +
+    const HeadlineValues y = headline_values(results, option, versus ? base : nullptr, key);
+    const std::string what = std::string(aggregate_name(y.aggregate)) + "(" + key +
                              (versus ? " - " + baseline : std::string()) + ")";
-    // The aggregate of each path's row of option - baseline, a block of rows at a time (each row's
-    // own sum: the same bits as over a whole copy, which a million paths make 80 MB a metric).
-    std::vector<double> y(results.paths), flow;
-    constexpr std::size_t kRowBlock = 4096;
-    for (std::size_t b = 0; b < results.paths; b += kRowBlock) {
-      const std::size_t rows = std::min(kRowBlock, static_cast<std::size_t>(results.paths) - b);
-      flow.assign(m->values.begin() + static_cast<std::ptrdiff_t>(b * h),
-                  m->values.begin() + static_cast<std::ptrdiff_t>((b + rows) * h));
-      if (versus)
-        for (std::size_t i = 0; i < flow.size(); ++i) flow[i] -= bm->values[b * h + i];
-      const auto part =
-          aggregate_by_row(flow, h, agg, m->info.kind, results.settings.discount_rate);
-      std::copy(part.begin(), part.end(), y.begin() + static_cast<std::ptrdiff_t>(b));
-    }
     std::vector<std::string> names;
     std::vector<std::span<const double>> cols;
     for (const auto& in : option.inputs) {
       names.push_back(in.key());
       cols.emplace_back(results.input_values(in));
     }
-    SensitivityReport rep = sensitivity(names, cols, y);
+    SensitivityReport rep = sensitivity(names, cols, y.values);
     rep.option = option.name;
     rep.output = what;
     out.push_back(std::move(rep));

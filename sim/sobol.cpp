@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "sim/aggregates.hpp"
+#include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/smoother.hpp"
@@ -170,15 +171,6 @@ std::vector<SobolReport> option_sobol(const Results& results, const std::string&
   if (!base) throw InputError("no option named '" + baseline + "'");
   const std::string key =
       metric.empty() ? std::string(kFiscalModel) + "." + kNetBudgetMetric : metric;
-  const std::size_t h = static_cast<std::size_t>(results.horizon());
-  const MetricSeries* bm = base->metric(key);
-  if (!bm) throw InputError("no metric named '" + key + "' in the results");
-  const Aggregate agg = headline_aggregate(bm->info.kind);
-  const std::string name = aggregate_name(agg);
-  auto headline = [&](const std::vector<double>& values) {
-    return aggregate_by_row(values, h, agg, bm->info.kind, results.settings.discount_rate);
-  };
-
   struct Job {
     SobolReport report;
     std::vector<double> y;
@@ -186,13 +178,15 @@ std::vector<SobolReport> option_sobol(const Results& results, const std::string&
   };
   std::vector<Job> jobs;
   for (const auto& option : results.options) {
-    const MetricSeries* m = option.metric(key);
-    if (!m) throw InputError("no metric named '" + key + "' in the results");
+    HeadlineValues own = headline_values(results, option, nullptr, key);
+    const std::string name = aggregate_name(own.aggregate);
     std::vector<std::span<const double>> x;
     std::vector<std::string> names;
     for (const auto& in : option.inputs) {
-      if (!(standard_deviation(in.values) > 0)) continue;
-      x.emplace_back(in.values);
+      // An input held once for several options (--keep-paths headline) is read where it is held.
+      const std::vector<double>& values = results.input_values(in);
+      if (!(standard_deviation(values) > 0)) continue;
+      x.emplace_back(values);
       names.push_back(in.key());
     }
     auto add = [&](std::string output, std::vector<double> y) {
@@ -206,12 +200,10 @@ std::vector<SobolReport> option_sobol(const Results& results, const std::string&
       job.x = x;
       jobs.push_back(std::move(job));
     };
-    add(name + "(" + key + ")", headline(m->values));
-    if (option.name != baseline) {
-      std::vector<double> diff(m->values);
-      for (std::size_t i = 0; i < diff.size(); ++i) diff[i] -= bm->values[i];
-      add(name + "(" + key + " - " + baseline + ")", headline(diff));
-    }
+    add(name + "(" + key + ")", std::move(own.values));
+    if (option.name != baseline)
+      add(name + "(" + key + " - " + baseline + ")",
+          headline_values(results, option, base, key).values);
   }
   std::vector<std::pair<std::size_t, std::size_t>> cells;
   for (std::size_t j = 0; j < jobs.size(); ++j)

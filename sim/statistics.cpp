@@ -12,13 +12,9 @@ namespace reformsim::sim {
 double mean(std::span<const double> x) {
   if (x.empty()) return std::numeric_limits<double>::quiet_NaN();
   // Neumaier-compensated sum in index order: accurate and deterministic.
-  double sum = 0.0, c = 0.0;
-  for (double v : x) {
-    const double t = sum + v;
-    c += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
-  }
-  return (sum + c) / static_cast<double>(x.size());
+  CompensatedSum s;
+  for (double v : x) s.add(v);
+  return s.total() / static_cast<double>(x.size());
 }
 
 double standard_deviation(std::span<const double> x) {

@@ -7,11 +7,24 @@
 // (Acerbi and Tasche 2002), so TVaR >= VaR and TVaR at level 0 is the mean.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <vector>
 
 namespace reformsim::sim {
+
+// Neumaier-compensated sum in the order the values are added: what mean() computes, so a mean
+// taken in pieces (the paths a chunk at a time, in order) has the bits of mean() over them all.
+struct CompensatedSum {
+  double sum = 0.0, c = 0.0;
+  void add(double v) {
+    const double t = sum + v;
+    c += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
+    sum = t;
+  }
+  double total() const { return sum + c; }
+};
 
 double mean(std::span<const double> x);
 // Sample standard deviation (n - 1 in the denominator); 0 for fewer than two values.

@@ -10,6 +10,7 @@
 #include "sim/aggregates.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/implementation_stats.hpp"
 #include "sim/special.hpp"
 #include "sim/thread_arena.hpp"
 
@@ -71,8 +72,28 @@ bool is_headline_metric(const std::string& key) {
   return key == fiscal + kNetBudgetMetric || key == fiscal + kProgramCostMetric;
 }
 
-bool keeps_paths_of(KeepPaths keep, const MetricSeries& m) {
-  return keep == KeepPaths::kAll || (keep == KeepPaths::kHeadline && is_headline_metric(m.key()));
+bool keeps_roll_up_years(const SimulationSettings& settings) {
+  return settings.keep_paths == KeepPaths::kAll ||
+         (settings.keep_paths == KeepPaths::kHeadline && settings.headline_years);
+}
+
+bool keeps_paths_of(const SimulationSettings& settings, const MetricSeries& m) {
+  return settings.keep_paths == KeepPaths::kAll ||
+         (keeps_roll_up_years(settings) && is_headline_metric(m.key()));
+}
+
+bool holds_per_path(const OptionResults& o, const std::string& key) {
+  return o.metric(key) || (key == std::string(kFiscalModel) + "." + kNetBudgetMetric &&
+                           o.column(kNpvNetBudgetColumn));
+}
+
+void set_keep_paths(Scenario& sc, KeepPaths keep) {
+  sc.settings.keep_paths = keep;
+  sc.settings.headline_years = keep == KeepPaths::kHeadline && sc.precision.has_value();
+}
+
+bool keeps_headline_columns(const SimulationSettings& settings) {
+  return settings.keep_paths == KeepPaths::kHeadline && !settings.headline_years;
 }
 
 Results kept_layout(const Results& layout) {
@@ -86,7 +107,14 @@ Results kept_layout(const Results& layout) {
     k.name = o.name;
     k.description = o.description;
     for (const MetricSeries& m : o.metrics)
-      if (keeps_paths_of(keep, m)) k.metrics.push_back({m.model, m.info, {}});
+      if (keeps_paths_of(layout.settings, m)) k.metrics.push_back({m.model, m.info, {}});
+    if (keeps_headline_columns(layout.settings)) {
+      k.headline.push_back({kNpvNetBudgetColumn, {}});
+      if (o.name != layout.baseline && layout.option(layout.baseline))
+        for (const char* name : {kNpvNetImpactColumn, kNpvGrossSavingsColumn, kNpvProgramCostColumn,
+                                 kPaybackYearColumn})
+          k.headline.push_back({name, {}});
+    }
     if (keep == KeepPaths::kNone) continue;
     for (const InputSeries& in : o.inputs) {
       InputSeries& ki = k.inputs.emplace_back(InputSeries{in.model, in.info, {}});
@@ -104,12 +132,51 @@ std::size_t kept_bytes_per_path(const Results& layout) {
   const Results kept = kept_layout(layout);
   std::size_t doubles = 0;
   for (const OptionResults& o : kept.options) {
-    doubles += o.metrics.size() * static_cast<std::size_t>(kept.horizon());
+    doubles += o.metrics.size() * static_cast<std::size_t>(kept.horizon()) + o.headline.size();
     // A shared input (same_as) is counted once, with the option that holds it.
     for (const InputSeries& in : o.inputs) doubles += in.same_as < 0 ? 1 : 0;
   }
   return doubles * sizeof(double);
 }
+
+namespace {
+
+// The headline columns of option `o` (kept_layout) for rows [first, first + n) of `chunk`, into
+// rows [at, at + n) of `to`: what implementation_stats and compare_options compute from the
+// whole arrays, row by row.
+void copy_headline_rows(const Results& chunk, std::size_t o, std::size_t first, std::size_t n,
+                        OptionResults& to, std::size_t at) {
+  const std::size_t h = static_cast<std::size_t>(chunk.horizon());
+  const double rate = chunk.settings.discount_rate;
+  const OptionResults& from = chunk.options[o];
+  const std::span<const double> net{net_budget_series(from).values.data() + first * h, n * h};
+  const auto put = [&](const char* name, const auto& values) {
+    for (PathColumn& c : to.headline)
+      if (c.name == name)
+        std::copy_n(values.begin(), n, c.values.begin() + static_cast<std::ptrdiff_t>(at));
+  };
+  put(kNpvNetBudgetColumn, npv_by_row(net, h, rate));
+  if (to.headline.size() == 1) return;
+  const OptionResults* base = chunk.option(chunk.baseline);
+  if (!base) throw RunError("the chunk has no baseline option '" + chunk.baseline + "'");
+  const std::span<const double> base_net{net_budget_series(*base).values.data() + first * h, n * h};
+  const std::string cost_key = std::string(kFiscalModel) + "." + kProgramCostMetric;
+  const MetricSeries* oc = from.metric(cost_key);
+  const MetricSeries* bc = base->metric(cost_key);
+  std::span<const double> cost, base_cost;
+  if (oc && bc) {
+    cost = {oc->values.data() + first * h, n * h};
+    base_cost = {bc->values.data() + first * h, n * h};
+  }
+  const ImplementationRows rows = implementation_rows(net, base_net, cost, base_cost, h, rate);
+  put(kNpvNetImpactColumn, rows.npv_net);
+  put(kNpvGrossSavingsColumn, rows.npv_gross);
+  put(kNpvProgramCostColumn, rows.npv_cost);
+  std::vector<double> payback(rows.payback.begin(), rows.payback.end());
+  put(kPaybackYearColumn, payback);
+}
+
+}  // namespace
 
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
   copy_kept_rows(chunk, 0, rows, kept);
@@ -133,6 +200,7 @@ void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t
       while (from.metrics[j].key() != m.key()) ++j;
       std::copy_n(from.metrics[j].values.data() + first * h, n * h, m.values.data() + at * h);
     }
+    if (!to.headline.empty()) copy_headline_rows(chunk, o, first, n, to, at);
     for (std::size_t i = 0; i < to.inputs.size(); ++i) {
       InputSeries& in = to.inputs[i];
       const double* rows_from = from.inputs[i].values.data() + first;
@@ -259,6 +327,33 @@ void StreamingSummary::count_best_and_targets(const std::vector<Target>& targets
   target_hits_.assign(option_names_.size(), std::vector<std::uint64_t>(targets.size(), 0));
 }
 
+void StreamingSummary::sum_implementation_years() {
+  sum_years_ = true;
+  const std::size_t h = static_cast<std::size_t>(settings_.horizon_years);
+  gross_sums_.assign(option_names_.size(), {});
+  cost_sums_.assign(option_names_.size(), {});
+  for (std::size_t o = 0; o < option_names_.size(); ++o)
+    if (option_names_[o] != baseline_) {
+      gross_sums_[o].resize(h);
+      cost_sums_[o].resize(h);
+    }
+}
+
+std::pair<std::vector<double>, std::vector<double>> StreamingSummary::implementation_means(
+    const std::string& option) const {
+  std::size_t o = 0;
+  while (o < option_names_.size() && option_names_[o] != option) ++o;
+  if (!sum_years_ || o == option_names_.size() || gross_sums_[o].empty())
+    throw RunError("no implementation sums of option '" + option + "' were streamed");
+  std::pair<std::vector<double>, std::vector<double>> means;
+  const double n = static_cast<double>(paths_);
+  for (std::size_t y = 0; y < gross_sums_[o].size(); ++y) {
+    means.first.push_back(paths_ ? gross_sums_[o][y].total() / n : 0.0);
+    means.second.push_back(paths_ ? cost_sums_[o][y].total() / n : 0.0);
+  }
+  return means;
+}
+
 void StreamingSummary::add(const Results& chunk, std::uint64_t rows, int threads) {
   add_rows(chunk, 0, rows, threads);
 }
@@ -303,6 +398,28 @@ void StreamingSummary::add_rows(const Results& chunk, std::uint64_t row_begin,
       }
     }
   }
+  if (sum_years_) {
+    // In path order, as implementation_stats sums each year's column (mean()): the same bits.
+    const OptionResults* base = chunk.option(baseline_);
+    if (!base) throw RunError("the chunk has no baseline option '" + baseline_ + "'");
+    const std::string cost_key = std::string(kFiscalModel) + "." + kProgramCostMetric;
+    const MetricSeries* bc = base->metric(cost_key);
+    const double* bv = net_budget_series(*base).values.data() + at;
+    for (std::size_t o = 0; o < chunk.options.size(); ++o) {
+      if (gross_sums_[o].empty()) continue;
+      const double* ov = net_budget_series(chunk.options[o]).values.data() + at;
+      const MetricSeries* oc = chunk.options[o].metric(cost_key);
+      const double* oc_v = oc && bc ? oc->values.data() + at : nullptr;
+      const double* bc_v = oc && bc ? bc->values.data() + at : nullptr;
+      for (std::size_t p = 0; p < n; ++p)
+        for (std::size_t y = 0; y < h; ++y) {
+          const std::size_t i = p * h + y;
+          const double spent = oc_v ? oc_v[i] - bc_v[i] : 0.0;
+          gross_sums_[o][y].add((ov[i] - bv[i]) + spent);
+          cost_sums_[o][y].add(spent);
+        }
+    }
+  }
   // Each metric's cells take the chunk's paths in order: the thread that folds them cannot
   // change a bit.
   ThreadArena arena(threads);
@@ -314,8 +431,9 @@ void StreamingSummary::add_rows(const Results& chunk, std::uint64_t row_begin,
 }
 
 namespace {
-// The first word of a state(): "RSSTATE" and the layout's version, 1.
-constexpr std::uint64_t kStateMagic = 0x5253535441544531;
+// The first word of a state(): "RSSTATE" and the layout's version, 2 (1: without the
+// implementation sums).
+constexpr std::uint64_t kStateMagic = 0x5253535441544532;
 }  // namespace
 
 std::vector<std::uint64_t> StreamingSummary::state() const {
@@ -339,6 +457,13 @@ std::vector<std::uint64_t> StreamingSummary::state() const {
     for (const auto& hits : target_hits_)
       for (std::uint64_t c : hits) out.put(c);
   }
+  out.put(sum_years_ ? 1 : 0);
+  for (const auto* sums : {&gross_sums_, &cost_sums_})
+    for (const auto& option : *sums)
+      for (const CompensatedSum& c : option) {
+        out.put_double(c.sum);
+        out.put_double(c.c);
+      }
   return out.take();
 }
 
@@ -371,18 +496,32 @@ void StreamingSummary::restore(std::span<const std::uint64_t> words) {
     for (auto& option : hits)
       for (std::uint64_t& c : option) c = in.get_at_most(paths, "paths meeting a target");
   }
+  in.expect(sum_years_ ? 1 : 0, "as whether the implementation figures' years are summed");
+  std::vector<std::vector<CompensatedSum>> gross = gross_sums_, cost = cost_sums_;
+  for (auto* sums : {&gross, &cost})
+    for (auto& option : *sums)
+      for (CompensatedSum& c : option) {
+        c.sum = in.get_double();
+        c.c = in.get_double();
+      }
   if (!in.at_end()) StateReader::refuse("has more words than this run's statistics");
   streams_ = std::move(streams);
   best_ = std::move(best);
   target_hits_ = std::move(hits);
+  gross_sums_ = std::move(gross);
+  cost_sums_ = std::move(cost);
   paths_ = paths;
 }
 
 StreamingSummary streamed_statistics(const Results& layout, const std::vector<Target>& targets) {
   const KeepPaths keep = layout.settings.keep_paths;
-  StreamingSummary stream(layout,
-                          [keep](const MetricSeries& m) { return !keeps_paths_of(keep, m); });
-  if (keep == KeepPaths::kNone) stream.count_best_and_targets(targets);
+  const SimulationSettings& settings = layout.settings;
+  StreamingSummary stream(
+      layout, [&settings](const MetricSeries& m) { return !keeps_paths_of(settings, m); });
+  if (keep == KeepPaths::kNone || keeps_headline_columns(settings))
+    stream.count_best_and_targets(targets);
+  if (keeps_headline_columns(settings) && layout.option(layout.baseline))
+    stream.sum_implementation_years();
   return stream;
 }
 

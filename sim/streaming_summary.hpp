@@ -19,10 +19,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/comparison.hpp"
 #include "sim/results.hpp"
+#include "sim/statistics.hpp"
 #include "sim/streaming.hpp"
 #include "sim/summary.hpp"
 
@@ -32,23 +34,40 @@ using KeepPaths = SimulationSettings::KeepPaths;
 // "all", "headline", "none".
 const char* keep_paths_name(KeepPaths keep);
 std::optional<KeepPaths> parse_keep_paths(std::string_view text);
-// Whether `key` (model.metric) is one of the headline's per-path arrays: the roll-up's net
-// budget flow (General Fund) and programme cost, what comparisons' targets, P(best) and
+// Whether `key` (model.metric) is one of the fiscal roll-up's metrics the headline is made of:
+// the net budget flow (General Fund) and programme cost, what comparisons' targets, P(best) and
 // implementation figures (payback, ROI), sensitivity and EVPPI read. The roll-up's other views
 // (all funds, economic) are streamed like the models' metrics.
 bool is_headline_metric(const std::string& key);
-// Whether a run that keeps `keep` keeps the per-path array of `m`: every metric (all), the
-// headline metrics (headline), or none.
-bool keeps_paths_of(KeepPaths keep, const MetricSeries& m);
+// Whether a run with `settings` keeps the per-year per-path arrays of the headline metrics:
+// under all, and under headline when settings.headline_years (a precision run).
+bool keeps_roll_up_years(const SimulationSettings& settings);
+// Whether a run with `settings` keeps the per-path array of `m`: every metric (all), the
+// headline metrics when keeps_roll_up_years (headline), or none.
+bool keeps_paths_of(const SimulationSettings& settings, const MetricSeries& m);
+// Whether `o` holds the per-path values of metric `key` that sensitivity, EVPPI and Sobol'
+// indices read (its headline aggregate): its array, or for the net budget its headline column.
+bool holds_per_path(const OptionResults& o, const std::string& key);
+// Sets `sc` to keep `keep`: under headline, the roll-up's per-year arrays when the scenario has a
+// precision target (its stopping rule reads them: settings.headline_years), else the headline
+// columns.
+void set_keep_paths(Scenario& sc, KeepPaths keep);
+// Whether a run with `settings` keeps the headline columns (OptionResults::headline) in place
+// of the roll-up's per-year arrays: headline without headline_years.
+bool keeps_headline_columns(const SimulationSettings& settings);
 // `layout` (from Engine::allocate) less what layout.settings.keep_paths does not keep (the
-// inputs go with the headline), with no rows. Under headline an input that an earlier option
-// also has is marked shared with the first such option (InputSeries::same_as): held once.
+// inputs go with the headline), with no rows; under keeps_headline_columns every option has the
+// headline columns (sim/implementation_stats.hpp): its net budget's NPV and, but the baseline,
+// the NPVs of its net impact, gross savings and programme cost and its payback year. Under
+// headline an input that an earlier option also has is marked shared with the first such
+// option (InputSeries::same_as): held once.
 Results kept_layout(const Results& layout);
 // Bytes a path of the kept arrays takes (shared inputs once).
 std::size_t kept_bytes_per_path(const Results& layout);
 // Rows [0, rows) of `chunk` (laid out as the run's Engine::allocate) into the rows of `kept`
-// (a kept_layout) that hold the same paths. A shared input stays shared while its rows equal
-// its holder's bit for bit; at the first chunk where they do not, it is shared with another
+// (a kept_layout) that hold the same paths; its headline columns computed from the chunk's
+// roll-up, row by row (the bits the whole arrays give). A shared input stays shared while its rows
+// equal its holder's bit for bit; at the first chunk where they do not, it is shared with another
 // earlier option that holds the same values so far and in the chunk, or else takes a copy of
 // the rows so far and holds its own from then on (exact either way).
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept);
@@ -58,7 +77,8 @@ void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t
 
 class StreamingSummary;
 // The streamed statistics of a run laid out as `layout` (Engine::allocate): its metrics that
-// layout.settings.keep_paths does not keep; under none also P(best) and `targets`.
+// layout.settings.keep_paths does not keep; under none and with the headline columns also
+// P(best) and `targets`, with the headline columns the implementation figures' per-year means.
 StreamingSummary streamed_statistics(const Results& layout, const std::vector<Target>& targets);
 
 class StreamingSummary {
@@ -69,6 +89,14 @@ class StreamingSummary {
   // Also counts, as compare_options does from the arrays, P(best) and the targets' probabilities
   // (on the fiscal roll-up's net budget), for a run that keeps no arrays: call before add().
   void count_best_and_targets(const std::vector<Target>& targets);
+  // Also sums, per option but the baseline and per year, the gross savings and programme cost
+  // against the baseline (sim/implementation_stats.hpp) in path order, compensated as mean()
+  // does: the per-year means of the implementation figures, bit for bit. Call before add().
+  void sum_implementation_years();
+  // The per-year means of the gross savings and of the programme cost of `option` against the
+  // baseline (sum_implementation_years); RunError when they were not summed.
+  std::pair<std::vector<double>, std::vector<double>> implementation_means(
+      const std::string& option) const;
 
   // Folds rows [0, rows) of `chunk` (laid out as `layout`): the next `rows` paths, in order.
   void add(const Results& chunk, std::uint64_t rows, int threads = 0);
@@ -136,6 +164,9 @@ class StreamingSummary {
   std::vector<double> best_;  // per option: its share of paths where it is best, summed
   std::vector<Target> targets_;
   std::vector<std::vector<std::uint64_t>> target_hits_;  // per option, per target
+  bool sum_years_ = false;
+  // Per option (empty for the baseline), per year: the gross savings' and programme cost's sums.
+  std::vector<std::vector<CompensatedSum>> gross_sums_, cost_sums_;
 };
 
 }  // namespace reformsim::sim

@@ -52,7 +52,7 @@ def main():
         with h5py.File(out, "r") as f:
             a = f.attrs
             check(as_text(a["format"]) == "reformsim-results", "format is %r" % a["format"])
-            check(int(a["format_version"]) == 6, "format_version")
+            check(int(a["format_version"]) == 7, "format_version")
             for key in ("engine_version", "git_revision", "created", "scenario_file",
                         "scenario_text", "scenario_sha256", "baseline"):
                 check(isinstance(a[key], bytes) and isinstance(as_text(a[key]), str),
@@ -107,6 +107,44 @@ def main():
             year0 = table[0, columns.index("p50")]
             check(abs(year0 - np.quantile(ds[:, 0], 0.5)) <= 1e-9 * abs(year0), "year-0 median")
 
+        # The default, --keep-paths headline (format 7): per path the roll-up's NPVs and payback
+        # year, against numpy over the arrays of the run above (the same paths).
+        head = os.path.join(tmp, "headline.h5")
+        run = subprocess.run([binary, "run", scenario, "-o", head, "--paths", "1200", "--quiet"],
+                             capture_output=True, text=True)
+        check(run.returncode == 0, "headline run failed: " + run.stderr)
+        with h5py.File(out, "r") as f, h5py.File(head, "r") as g:
+            check(as_text(g.attrs["keep_paths"]) == "headline", "keep_paths")
+            rate = float(f.attrs["discount_rate"])
+            start = int(f.attrs["start_year"])
+            years = int(f.attrs["horizon_years"])
+            factor = (1.0 + rate) ** -(np.arange(years) + 0.5)
+            base = as_text(f.attrs["baseline"])
+            flows = {o: (f["options"][o]["fiscal"]["net_budget_usd"][()],
+                         f["options"][o]["fiscal"]["program_cost_usd"][()])
+                     for o in as_texts(f.attrs["options"])}
+            for name, (net, cost) in flows.items():
+                og = g["options"][name]
+                check("fiscal" not in og, name + ": per-year roll-up kept under headline")
+                hg = og["headline"]
+                own = hg["npv_net_budget_usd"][()]
+                check(np.allclose(own, net @ factor, rtol=1e-12, atol=1e-6), name + " own NPV")
+                if name == base:
+                    check(as_texts(og.attrs["headline"]) == ["npv_net_budget_usd"], "baseline")
+                    continue
+                impact = net - flows[base][0]
+                spent = cost - flows[base][1]
+                for column, flow in (("npv_net_impact_usd", impact),
+                                     ("npv_program_cost_usd", spent),
+                                     ("npv_gross_savings_usd", impact + spent)):
+                    check(np.allclose(hg[column][()], flow @ factor, rtol=1e-12, atol=1e-6),
+                          name + " " + column)
+                cum = np.cumsum(impact * factor, axis=1)
+                first = np.where((cum > 0).any(axis=1), start + (cum > 0).argmax(axis=1), -1)
+                check(np.array_equal(hg["payback_year"][()], first), name + " payback_year")
+                check(np.array_equal(g["implementation"][name]["payback_year"][()], first),
+                      name + " /implementation payback_year")
+
         summary = subprocess.run([binary, "summarize", out, "--json"], capture_output=True,
                                  text=True)
         check(summary.returncode == 0, "summarize failed: " + summary.stderr)
@@ -138,7 +176,7 @@ def main():
                   "version-1 count read as %r %r" % (events["kind"], events["aggregates"]))
 
         # Files the reader must refuse, with exit code 2.
-        for attr, value, expect in (("format_version", 7, "format version 7"),
+        for attr, value, expect in (("format_version", 8, "format version 8"),
                                     ("format", "other-format", "not a reformsim results file")):
             bad = os.path.join(tmp, "bad.h5")
             shutil.copy(out, bad)

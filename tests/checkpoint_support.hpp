@@ -25,7 +25,7 @@ inline void write_streamed_checkpoint(const std::string& scenario, const std::st
                                       sim::KeepPaths keep, std::uint64_t saved,
                                       std::uint64_t paths = 0) {
   sim::Scenario sc = io::load_scenario(scenario, models::default_registry());
-  sc.settings.keep_paths = keep;
+  sim::set_keep_paths(sc, keep);
   if (paths > 0) sc.settings.paths = paths;
   const sim::Engine engine(sc);
   sim::Results rows = engine.allocate(saved);

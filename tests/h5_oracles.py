@@ -12,10 +12,15 @@ def independent_swings(h5, option):
         base = f.attrs["baseline"]
         base = base.decode() if isinstance(base, bytes) else str(base)
         rate = float(f.attrs["discount_rate"])
-        flow = f["options/%s/fiscal/net_budget_usd" % option][()]
-        flow = flow - f["options/%s/fiscal/net_budget_usd" % base][()]
-        years = flow.shape[1]
-        y = flow @ np.array([(1.0 + rate) ** -(t + 0.5) for t in range(years)])
+        if "fiscal" in f["options/%s" % option]:
+            flow = f["options/%s/fiscal/net_budget_usd" % option][()]
+            flow = flow - f["options/%s/fiscal/net_budget_usd" % base][()]
+            years = flow.shape[1]
+            y = flow @ np.array([(1.0 + rate) ** -(t + 0.5) for t in range(years)])
+        else:
+            # `run --keep-paths headline` (format 7) keeps the per-path NPV of the impact, not the
+            # flows: the regression below is still this oracle's own.
+            y = f["options/%s/headline/npv_net_impact_usd" % option][()]
         g = f["options/%s/inputs" % option]
         names = [n.decode() if isinstance(n, bytes) else str(n)
                  for n in f["options/%s" % option].attrs["inputs"]]

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <bit>
 #include <cmath>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "app/report.hpp"
 #include "app/run_steps.hpp"
@@ -19,6 +21,7 @@
 #include "models/registry.hpp"
 #include "scenarios.hpp"
 #include "sim/engine.hpp"
+#include "sim/implementation_stats.hpp"
 #include "sim/streaming.hpp"
 
 namespace reformsim {
@@ -41,7 +44,8 @@ RunResult run(const std::string& scenario, const std::string& out, const std::st
   return testing::run_reformsim(args);
 }
 
-// Kept per path by --keep-paths headline: the General Fund net budget and programme cost.
+// The roll-up's metrics that --keep-paths headline keeps per path as NPVs (headline columns):
+// the General Fund net budget and programme cost.
 bool headline(const std::string& key) {
   return key == "fiscal.net_budget_usd" || key == "fiscal.program_cost_usd";
 }
@@ -69,16 +73,9 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
   for (std::size_t o = 0; o < fa.results.options.size(); ++o) {
     const auto& a = fa.results.options[o];
     const auto& h = fh.results.options[o];
-    std::size_t kept = 0;
-    for (const auto& m : a.metrics) {
-      const sim::MetricSeries* hm = h.metric(m.key());
-      EXPECT_EQ(hm != nullptr, headline(m.key())) << m.key();
-      if (hm) {
-        EXPECT_EQ(hm->values, m.values) << m.key();
-        ++kept;
-      }
-    }
-    EXPECT_EQ(kept, h.metrics.size());
+    // No per-year array, the roll-up's headline columns instead (format version 7).
+    EXPECT_TRUE(h.metrics.empty());
+    EXPECT_EQ(h.headline.size(), o == 0 ? 1u : 5u) << a.name;
     ASSERT_EQ(h.inputs.size(), a.inputs.size());
     for (std::size_t i = 0; i < a.inputs.size(); ++i) {
       EXPECT_EQ(fh.results.input_values(h.inputs[i]), a.inputs[i].values) << h.inputs[i].key();
@@ -116,13 +113,10 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
         const sim::Summary& a = ma.aggregates[i].second;
         const sim::Summary& h = mh.aggregates[i].second;
         const sim::Summary& n = mn.aggregates[i].second;
-        // Streamed statistics are the same bits whichever mode streams them.
-        if (headline(ma.key())) {  // kept with headline: exact
-          EXPECT_EQ(sim::to_row(h), sim::to_row(a)) << ma.key();
-        } else {
-          EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
-          ++streamed;
-        }
+        // Streamed statistics are the same bits whichever mode streams them (headline streams
+        // the roll-up's per-year arrays too, since format version 7).
+        EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
+        streamed += headline(ma.key()) ? 1 : 0;
         const double scale = std::max(1.0, a.sd);
         EXPECT_NEAR(n.mean, a.mean, 1e-9 * scale) << ma.key();
         EXPECT_NEAR(n.sd, a.sd, 1e-9 * scale) << ma.key();
@@ -299,7 +293,7 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
     const std::uint64_t saved = saved_paths(out);
     ASSERT_GT(saved, 0u);
 
-    sc.settings.keep_paths = *sim::parse_keep_paths(keep);
+    sim::set_keep_paths(sc, *sim::parse_keep_paths(keep));
     const std::size_t kept = sim::kept_bytes_per_path(sim::Engine(sc).allocate(0));
     const CheckpointFiles files = checkpoint_files(out);
     ASSERT_GT(files.rows_files, 0u);
@@ -315,7 +309,9 @@ TEST(CliKeepPaths, InterruptedAndResumedGivesTheSameStreamedStatistics) {
     for (const char* option : {"baseline", "r3"}) {
       io::h5::Handle og = io::h5::open_group(options, option);
       EXPECT_FALSE(io::h5::exists(og, "example")) << option;  // the model's metrics: streamed
-      EXPECT_EQ(io::h5::exists(og, "fiscal"), keep == "headline") << option;
+      // The roll-up's per-year arrays: streamed too, its headline columns kept (headline).
+      EXPECT_FALSE(io::h5::exists(og, "fiscal")) << option;
+      EXPECT_EQ(io::h5::exists(og, "headline"), keep == "headline") << option;
       if (keep == "headline") {
         EXPECT_TRUE(io::h5::exists(og, "inputs")) << option;
       }
@@ -421,6 +417,158 @@ TEST(CliKeepPaths, ChunksFitTheirMemory) {
                         models::default_registry());
   const std::size_t bytes = sim::Engine(la).bytes_per_path();
   EXPECT_LE(stream_chunk_paths(bytes) * bytes, app::run_steps::kStreamChunkBytes);
+}
+
+// The NPV of a row of `flow` (paths x years), discounted mid-year at `rate`, summed year by year
+// in order: this test's own statement of what the headline columns hold.
+std::vector<double> row_npvs(const std::vector<double>& flow, std::size_t years, double rate) {
+  std::vector<double> out(flow.size() / years, 0.0);
+  for (std::size_t p = 0; p < out.size(); ++p)
+    for (std::size_t t = 0; t < years; ++t)
+      out[p] += flow[p * years + t] * std::pow(1.0 + rate, -(static_cast<double>(t) + 0.5));
+  return out;
+}
+
+std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
+}
+
+// Bit for bit (NaN equal to NaN).
+void expect_same_bits(const std::vector<double>& a, const std::vector<double>& b,
+                      const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(a[i]), std::bit_cast<std::uint64_t>(b[i]))
+        << what << "[" << i << "]: " << a[i] << " against " << b[i];
+}
+
+// --keep-paths headline keeps, of the roll-up, per path the NPVs and payback year (format version
+// 7), not its 2 x years flows: every figure read from them is the bits the flows give under all.
+// Implementation risk (reforms that fail, slip and overrun), an NPV and a one-year target, and
+// more paths than a chunk.
+TEST(CliKeepPaths, HeadlineColumnsGiveTheFiguresOfEveryArray) {
+  TempDir dir;
+  const std::string scenario =
+      write_scenario(dir, (std::string(testing::kImplementationScenario) +
+                           "fiscal:\n  targets:\n"
+                           "    - {name: npv, npv_usd: 30000}\n"
+                           "    - {name: in 2029, year: 2029, annual_usd: 9000}\n")
+                              .c_str());
+  const std::string all = dir.file("all.h5"), head = dir.file("headline.h5");
+  for (const auto& [out, keep] : {std::pair{all, "all"}, {head, "headline"}}) {
+    const RunResult r = run(scenario, out, keep, {"--paths", "5003", "--threads", "2"});
+    ASSERT_EQ(r.exit_code, 0) << keep << ": " << r.err;
+  }
+  const io::ResultsFile fa = io::read_results(all), fh = io::read_results(head);
+  EXPECT_EQ(fh.format_version, 7);
+  const sim::Results& ra = fa.results;
+  const std::size_t years = static_cast<std::size_t>(ra.horizon());
+  const double rate = ra.settings.discount_rate;
+  const sim::OptionResults& base = *ra.option(ra.baseline);
+  const auto flow = [](const sim::OptionResults& o, const char* metric) {
+    return o.metric(std::string("fiscal.") + metric)->values;
+  };
+  for (const sim::OptionResults& a : ra.options) {
+    SCOPED_TRACE(a.name);
+    const sim::OptionResults& h = *fh.results.option(a.name);
+    EXPECT_EQ(h.metric("fiscal.net_budget_usd"), nullptr);
+    expect_same_bits(h.column("npv_net_budget_usd")->values,
+                     row_npvs(flow(a, "net_budget_usd"), years, rate), "own NPV");
+    if (a.name == ra.baseline) {
+      EXPECT_EQ(h.headline.size(), 1u);
+      continue;
+    }
+    const std::vector<double> net = minus(flow(a, "net_budget_usd"), flow(base, "net_budget_usd"));
+    const std::vector<double> cost =
+        minus(flow(a, "program_cost_usd"), flow(base, "program_cost_usd"));
+    std::vector<double> gross(net.size());
+    for (std::size_t i = 0; i < net.size(); ++i) gross[i] = net[i] + cost[i];
+    expect_same_bits(h.column("npv_net_impact_usd")->values, row_npvs(net, years, rate), "net");
+    expect_same_bits(h.column("npv_gross_savings_usd")->values, row_npvs(gross, years, rate),
+                     "gross");
+    expect_same_bits(h.column("npv_program_cost_usd")->values, row_npvs(cost, years, rate), "cost");
+    // The first year whose cumulative discounted impact is above zero, -1 for never.
+    std::vector<double> payback;
+    std::size_t never = 0, late = 0;
+    for (std::size_t p = 0; p < ra.paths; ++p) {
+      double cum = 0.0;
+      int year = sim::kNeverPaysBack;
+      for (std::size_t t = 0; t < years && year < 0; ++t) {
+        cum += net[p * years + t] * std::pow(1.0 + rate, -(static_cast<double>(t) + 0.5));
+        if (cum > 0.0) year = static_cast<int>(t);
+      }
+      payback.push_back(year);
+      never += year < 0;
+      late += year > 0;
+    }
+    // Paths that never pay back and paths that pay back after the first year: both kinds occur.
+    EXPECT_GT(never, 0u);
+    EXPECT_GT(late, 0u);
+    expect_same_bits(h.column("payback_year")->values, payback, "payback");
+  }
+
+  // What the run wrote from them: /implementation, P(best), the targets and the sensitivities,
+  // every dataset and attribute the bits of all's.
+  io::h5::Handle file_a = io::h5::open_file_read(all), file_h = io::h5::open_file_read(head);
+  for (const char* group : {"implementation", "sensitivity"})
+    for (const sim::OptionResults& o : ra.options) {
+      if (group == std::string("implementation") && o.name == ra.baseline) continue;
+      const std::string at = std::string(group) + "/" + o.name;
+      io::h5::Handle ga = io::h5::open_group(file_a, at), gh = io::h5::open_group(file_h, at);
+      std::size_t datasets = 0;
+      for (const char* name :
+           {"prob_reforms_delivered", "reforms_delivered", "prob_payback", "gross_savings_usd",
+            "program_cost_usd", "payback_year", "spearman", "src", "variance_share"}) {
+        if (!io::h5::exists(ga, name)) continue;
+        expect_same_bits(io::h5::read_dataset(gh, name), io::h5::read_dataset(ga, name),
+                         at + "/" + name);
+        ++datasets;
+      }
+      EXPECT_EQ(datasets, group == std::string("implementation") ? 6u : 3u) << at;
+      for (const char* attr :
+           {"prob_delivers_nothing", "prob_net_loss", "prob_never_pays_back",
+            "npv_gross_savings_usd", "npv_program_cost_usd", "roi", "roi_ci_lower", "roi_ci_upper",
+            "roi_p5", "roi_p50", "roi_p95", "r_squared"})
+        if (io::h5::has_attr(ga, attr))
+          expect_same_bits({io::h5::read_double_attr(gh, attr)},
+                           {io::h5::read_double_attr(ga, attr)}, at + " " + attr);
+    }
+  const sim::ComparisonReport ca = io::read_comparisons(all), ch = io::read_comparisons(head);
+  expect_same_bits(ch.prob_best, ca.prob_best, "P(best)");
+  ASSERT_EQ(ch.options.size(), ca.options.size());
+  for (std::size_t o = 0; o < ca.options.size(); ++o) {
+    ASSERT_EQ(ch.options[o].targets.size(), 2u);
+    for (std::size_t t = 0; t < 2; ++t)
+      expect_same_bits({ch.options[o].targets[t].probability},
+                       {ca.options[o].targets[t].probability}, ca.options[o].targets[t].name);
+  }
+
+  // The readers: compare recomputes the implementation figures from the columns and the stored
+  // per-year means; sensitivity, --evppi and --sobol read the net budget's NPV from them.
+  const auto implementation_of = [](const std::string& file) {
+    const RunResult c = testing::run_reformsim({"compare", file, "--json"});
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    std::string out;
+    const nlohmann::json doc = nlohmann::json::parse(c.out);
+    for (const auto& o : doc["options"]) out += o["implementation"].dump() + "\n";
+    return out;
+  };
+  const std::string implementation = implementation_of(all);
+  EXPECT_NE(implementation.find("roi_p50"), std::string::npos) << implementation;
+  EXPECT_EQ(implementation_of(head), implementation);
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{},
+                                                {"--evppi"},
+                                                {"--sobol"},
+                                                {"--metric", "fiscal.net_budget_usd"}}) {
+    std::vector<std::string> a = {"sensitivity", all}, h = {"sensitivity", head};
+    a.insert(a.end(), extra.begin(), extra.end());
+    h.insert(h.end(), extra.begin(), extra.end());
+    const RunResult sa = testing::run_reformsim(a), sh = testing::run_reformsim(h);
+    ASSERT_EQ(sh.exit_code, 0) << sh.err;
+    EXPECT_EQ(sh.out, sa.out) << (extra.empty() ? "" : extra.front());
+  }
 }
 
 // Without the flag a run keeps the headline; with --breakdown (which asks for its groups'

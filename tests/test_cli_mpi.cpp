@@ -290,12 +290,12 @@ TEST(CliMpi, StreamedCheckpointResumesOnAnotherRankCount) {
   testing::write_file(wide, testing::kWideScenario);
   const std::string wide_one = dir.file("wide-one.h5"), stopped = dir.file("stopped.h5");
   ASSERT_EQ(testing::run_reformsim(
-                {"run", wide, "-o", wide_one, "--paths", "1400", "--keep-paths", "headline", "-q"})
+                {"run", wide, "-o", wide_one, "--paths", "3500", "--keep-paths", "headline", "-q"})
                 .exit_code,
             0);
   const std::string so = logs.file("stdout"), se = logs.file("stderr");
   const pid_t pid =
-      spawn(mpirun(2, {"run", wide, "-o", stopped, "--paths", "1400", "--threads", "1",
+      spawn(mpirun(2, {"run", wide, "-o", stopped, "--paths", "3500", "--threads", "1",
                        "--keep-paths", "headline", "--checkpoint-every", "0.05"}),
             so, se);
   auto saved = [&] {
@@ -311,7 +311,7 @@ TEST(CliMpi, StreamedCheckpointResumesOnAnotherRankCount) {
   EXPECT_NE(halted.exit_code, 0) << halted.err;
   ASSERT_FALSE(testing::fs::exists(stopped)) << "the run ended before it was interrupted";
   const RunResult resumed = testing::run_command(
-      mpirun(3, {"run", wide, "-o", stopped, "--paths", "1400", "--threads", "1", "--keep-paths",
+      mpirun(3, {"run", wide, "-o", stopped, "--paths", "3500", "--threads", "1", "--keep-paths",
                  "headline", "--resume", "--checkpoint-every", "5", "-q"}));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   testing::expect_same_datasets(stopped, wide_one);

@@ -120,22 +120,65 @@ class PureFunctions(unittest.TestCase):
 
 
 class HeadlineFile(unittest.TestCase):
-    """The default, --keep-paths headline: the net budget, the programme cost and the inputs per
-    path, an input the options share stored once (an HDF5 hard link) and read under every
-    option's name as the same values the run that keeps all wrote."""
+    """The default, --keep-paths headline (format 7): per path the roll-up's NPVs and payback
+    year (the headline columns) and the inputs, an input the options share stored once (an HDF5
+    hard link) and read under every option's name as the same values the run that keeps all
+    wrote; what the module computes from the columns is what it computes from all's flows."""
 
     def test_inputs_and_headline_read_as_in_the_full_file(self):
         with rr.open_results(FILE) as full, rr.open_results(HEADLINE) as head:
             self.assertEqual((full.keep_paths, head.keep_paths), ("all", "headline"))
+            self.assertEqual(head.format_version, 7)
+            factor = (1.0 + full.discount_rate) ** -(np.arange(full.horizon_years) + 0.5)
             for o in full.options:
                 a, h = full.inputs(o), head.inputs(o)
                 self.assertEqual(list(h.columns), list(a.columns))
                 self.assertTrue(np.array_equal(h.to_numpy(), a.to_numpy()), o)
-                for m in ("fiscal.net_budget_usd", "fiscal.program_cost_usd"):
-                    self.assertTrue(np.array_equal(head.values(o, m), full.values(o, m)), m)
-                with self.assertRaises(KeyError):
-                    head.values(o, "fiscal.net_budget_all_funds_usd")
+                for m in ("fiscal.net_budget_usd", "fiscal.program_cost_usd",
+                          "fiscal.net_budget_all_funds_usd"):
+                    with self.assertRaises(KeyError):
+                        head.values(o, m)
+                # The columns against numpy over all's flows (the same paths).
+                own = full.values(o, rr.NET_BUDGET) @ factor
+                self.assertTrue(np.allclose(head.per_path(o), own, rtol=1e-12, atol=1e-6), o)
+                if o == full.baseline:
+                    self.assertEqual(head.headline_columns(o), ["npv_net_budget_usd"])
+                    continue
+                self.assertEqual(len(head.headline_columns(o)), 5)
+                impact = full.delta(o, rr.NET_BUDGET) @ factor
+                self.assertTrue(np.allclose(head.impact(o), impact, rtol=1e-12, atol=1e-6), o)
+                cost = full.delta(o, "fiscal.program_cost_usd") @ factor
+                self.assertTrue(np.allclose(head.headline(o, "npv_program_cost_usd"), cost,
+                                            rtol=1e-12, atol=1e-6), o)
+                # A year's impact needs the flows: refused, naming the flag.
+                with self.assertRaisesRegex(KeyError, "--keep-paths"):
+                    head.impact(o, rr.NET_BUDGET, full.years[2])
             self.assertGreater(head.verify(), 0)
+
+    def test_figures_computed_from_the_columns_are_all_files(self):
+        with rr.open_results(FILE) as full, rr.open_results(HEADLINE) as head:
+            pa, ph = full.prob_best(source="computed"), head.prob_best(source="computed")
+            self.assertTrue(np.allclose(ph["prob_best"], pa["prob_best"], atol=1e-12))
+            option = head.reform_options[0]
+            sa = full.sensitivity(option, source="computed").set_index("input")
+            sh = head.sensitivity(option, source="computed").set_index("input")
+            # Rank correlations (the regression of 40 paths on ~90 inputs is underdetermined:
+            # its coefficients move with the last bit of the output, numpy's NPV against the
+            # engine's).
+            self.assertEqual(sorted(sh.index), sorted(sa.index))
+            self.assertTrue(np.allclose(sh["spearman"], sa.loc[sh.index, "spearman"], atol=1e-12))
+            # The fan against the baseline: the stored per-year p5, p50, p95 and mean (streamed,
+            # within the histogram's 0.5% of the larger order statistic's magnitude).
+            fa, fh = full.fan(option), head.fan(option)
+            self.assertEqual(list(fh.columns), ["p5", "p50", "p95", "mean"])
+            for c in fh.columns:
+                # The mean to rounding; a quantile within 0.5% (of the order statistics'
+                # magnitude, a hair above the quantile's own: 0.51% of it here).
+                rel = 1e-12 if c == "mean" else 0.0051
+                bound = rel * np.abs(fa[c]).to_numpy() + 1e-6
+                self.assertTrue(np.all(np.abs(fh[c] - fa[c]).to_numpy() <= bound), c)
+                if c != "mean":  # streamed, not the exact quantile
+                    self.assertFalse(np.array_equal(fh[c].to_numpy(), fa[c].to_numpy()), c)
 
     def test_shared_inputs_are_one_dataset(self):
         with h5py.File(HEADLINE, "r") as f:
@@ -614,8 +657,8 @@ class Refusals(unittest.TestCase):
 
     def test_newer_format_version_is_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError,
-                                    "format version 7; this reader .* reads versions up to 6"):
-            rr.open_results(self.copy_with(format_version=np.int64(7)))
+                                    "format version 8; this reader .* reads versions up to 7"):
+            rr.open_results(self.copy_with(format_version=np.int64(8)))
 
     def test_other_files_are_refused(self):
         with self.assertRaisesRegex(rr.ResultsFormatError, "not a reformsim results file"):

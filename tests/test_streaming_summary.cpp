@@ -14,6 +14,7 @@
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/implementation_stats.hpp"
 #include "sim/statistics.hpp"
 #include "sim/streaming_summary.hpp"
 #include "sim/summary.hpp"
@@ -216,15 +217,14 @@ TEST(StreamingSummary, StateRoundTripContinuesBitForBit) {
                     sim::to_row(b.options[o].metrics[k].by_year[y]));
     EXPECT_GT(rows, 0u);
     const sim::ComparisonReport ea = sim::compare_options(all, all.baseline);
+    // What a run that keeps no per-year roll-up (none, or headline's columns) starts from.
     sim::ComparisonReport none_exact = ea;
-    if (keep == sim::KeepPaths::kNone) {  // what a run that keeps no arrays has to start from
-      none_exact.prob_best.clear();
-      for (auto& oc : none_exact.options) oc.targets.clear();
-    }
+    none_exact.prob_best.clear();
+    for (auto& oc : none_exact.options) oc.targets.clear();
     const sim::ComparisonReport ca = whole.comparisons(none_exact),
                                 cb = rest.comparisons(none_exact);
     EXPECT_EQ(cb.prob_best, ca.prob_best);
-    if (keep == sim::KeepPaths::kNone) {
+    {
       ASSERT_EQ(cb.prob_best.size(), 3u);
       EXPECT_GT(cb.prob_best[1], 0.0);
       ASSERT_EQ(cb.options[1].targets.size(), 2u);
@@ -232,6 +232,17 @@ TEST(StreamingSummary, StateRoundTripContinuesBitForBit) {
         for (std::size_t t = 0; t < ca.options[o].targets.size(); ++t)
           EXPECT_EQ(cb.options[o].targets[t].probability, ca.options[o].targets[t].probability);
     }
+    // With the headline columns, the per-year means of the implementation figures: those of the
+    // whole arrays, bit for bit, across the break.
+    if (keep == sim::KeepPaths::kHeadline)
+      for (const sim::ImplementationStats& e : sim::implementation_stats(all, all.baseline)) {
+        const auto [gross, cost] = rest.implementation_means(e.option);
+        EXPECT_EQ(gross, e.gross_savings_usd) << e.option;
+        EXPECT_EQ(cost, e.program_cost_usd) << e.option;
+        EXPECT_NE(cost, std::vector<double>(cost.size(), 0.0)) << e.option;
+      }
+    else
+      EXPECT_THROW(rest.implementation_means("light"), sim::RunError);
     for (std::size_t o = 0; o < ca.options.size(); ++o)
       for (std::size_t k = 0; k < ca.options[o].metrics.size(); ++k)
         for (std::size_t y = 0; y < ca.options[o].metrics[k].years.size(); ++y) {
@@ -268,6 +279,7 @@ TEST(StreamingSummary, RunsOfEqualValuesGiveTheBitsOfValueByValue) {
   layout.settings.horizon_years = static_cast<int>(h);
   layout.settings.discount_rate = 0.031;
   layout.settings.keep_paths = sim::KeepPaths::kHeadline;
+  layout.settings.headline_years = true;  // the roll-up's per-year arrays kept, exact
   layout.baseline = "base";
   for (const char* name : {"base", "alt"}) {
     sim::OptionResults& o = layout.options.emplace_back();
@@ -371,6 +383,7 @@ TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
   sim::Results layout;
   layout.settings.horizon_years = 2;
   layout.settings.keep_paths = sim::KeepPaths::kHeadline;
+  layout.settings.headline_years = true;  // the roll-up's per-year arrays kept (a precision run)
   layout.baseline = "base";
   for (const char* name : {"base", "other", "light", "strong", "twin"}) {
     sim::OptionResults& o = layout.options.emplace_back();
@@ -382,6 +395,17 @@ TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
     o.metrics.push_back({"m", cost, {}});
     o.inputs.push_back({"m", {"rate", ""}, {}});
   }
+  // Without a precision target: the headline columns in place of the per-year arrays, one for
+  // the baseline (its net budget's NPV) and five for every other option.
+  sim::Results columns = layout;
+  columns.settings.headline_years = false;
+  const sim::Results kept_columns = sim::kept_layout(columns);
+  for (std::size_t o = 0; o < 5; ++o) {
+    EXPECT_TRUE(kept_columns.options[o].metrics.empty());
+    EXPECT_EQ(kept_columns.options[o].headline.size(), o == 0 ? 1u : 5u);
+  }
+  EXPECT_NE(kept_columns.options[2].column(sim::kPaybackYearColumn), nullptr);
+  EXPECT_EQ(sim::kept_bytes_per_path(columns), (1 + 4 * 5 + 1) * sizeof(double));
   sim::Results kept = sim::kept_layout(layout);
   ASSERT_EQ(kept.options[3].metrics.size(), 1u);  // the model's metric is streamed
   EXPECT_EQ(kept.options[0].inputs[0].same_as, -1);

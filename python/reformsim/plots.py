@@ -180,13 +180,16 @@ def count_axis(ax, axis: str = "y") -> None:
 
 def fan(ax, fan_frame, color, label: str | None = None, bands: bool = True) -> None:
     """A fan chart from a frame indexed by year with columns p5, p25, p50, p75, p95, mean:
-    P5-P95 band, P25-P75 band, median line and mean dashed."""
+    P5-P95 band, P25-P75 band, median line and mean dashed. A frame without p25 and p75 (the
+    stored statistics of a file that kept no per-path arrays of the metric) has no P25-P75
+    band."""
     years = fan_frame.index.to_numpy()
     if bands:
         ax.fill_between(years, fan_frame["p5"], fan_frame["p95"], color=color, alpha=0.15,
                         lw=0, label="P5-P95")
-        ax.fill_between(years, fan_frame["p25"], fan_frame["p75"], color=color, alpha=0.3,
-                        lw=0, label="P25-P75")
+        if "p25" in fan_frame and "p75" in fan_frame:
+            ax.fill_between(years, fan_frame["p25"], fan_frame["p75"], color=color, alpha=0.3,
+                            lw=0, label="P25-P75")
     ax.plot(years, fan_frame["p50"], color=color, lw=2, label=label or "median")
     if "mean" in fan_frame:
         ax.plot(years, fan_frame["mean"], color=color, lw=1, ls="--",

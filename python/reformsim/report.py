@@ -422,8 +422,10 @@ def fan_chart(res, names, colors) -> str:
         ax.legend(loc="upper left", fontsize=7.5)
     for ax in axes.flat[len(options):]:
         ax.set_visible(False)
-    fig.suptitle("Net budget impact against %s by %syear: P5-P95, P25-P75, median, mean"
-                 % (res.baseline, "fiscal " if res.fiscal_year_start > 1 else ""),
+    # A file of `run --keep-paths headline` has the stored per-year statistics only: no P25-P75.
+    fig.suptitle("Net budget impact against %s by %syear: P5-P95, %smedian, mean"
+                 % (res.baseline, "fiscal " if res.fiscal_year_start > 1 else "",
+                    "P25-P75, " if "p25" in raw else ""),
                  fontweight="bold")
     fig.tight_layout()
     return png_uri(fig)

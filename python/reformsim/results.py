@@ -55,8 +55,8 @@ except ImportError as e:  # not declared in pyproject.toml: see the note there
                       % e) from None
 
 FORMAT = "reformsim-results"
-#: The newest results format version this module understands (it reads 1 to 5 too).
-READS_FORMAT_VERSION = 6
+#: The newest results format version this module understands (it reads 1 to 6 too).
+READS_FORMAT_VERSION = 7
 SWEEP_LAYOUT = "sweep"  # root attribute `layout` of a sweep file (format version 5)
 # Results.implementation()'s columns after `option` (docs/results-format.md, /implementation).
 IMPLEMENTATION_COLUMNS = ["reforms", "prob_delivers_nothing", "prob_net_loss",
@@ -389,8 +389,10 @@ class Results:
             self.seed = int(a["seed"])
             self.factors = _texts(a.get("factors"))
             #: Which per-path arrays the run kept (`run --keep-paths`, format 6): "all",
-            #: "headline" (the fiscal roll-up and the inputs) or "none"; every metric's
-            #: statistics are in /summary and /comparisons whatever it is.
+            #: "headline" (the inputs and, from format 7, the roll-up's headline columns:
+            #: headline(); format 6 and precision runs: the roll-up's per-year arrays) or
+            #: "none"; every metric's statistics are in /summary and /comparisons whatever it
+            #: is.
             self.keep_paths = _text(a.get("keep_paths", "all"))
         except (OSError, RuntimeError, KeyError) as e:
             # HDF5's checksums catch damaged metadata: "incorrect metadata checksum ...".
@@ -780,13 +782,39 @@ class Results:
             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
             scale: float = 1.0) -> pd.DataFrame:
         """Quantiles and mean of a metric by year (index: year; columns p5, p25, ..., mean),
-        of the difference option - baseline when `versus_baseline`. `scale` divides."""
+        of the difference option - baseline when `versus_baseline`. `scale` divides.
+
+        A file that did not keep the metric's per-path arrays (`run --keep-paths headline` or
+        none) gives, against the baseline, the stored comparison's per-year p5, p50, p95 and
+        mean (streamed: quantiles within the histogram's stated bound); the other quantiles are
+        absent."""
+        if versus_baseline and not self._has_values(option, metric):
+            return self._stored_fan(option, metric, quantiles) / scale
         v = self.delta(option, metric) if versus_baseline else self.values(option, metric)
         q = np.quantile(v, list(quantiles), axis=0)
         out = pd.DataFrame({"p%g" % (100 * p): q[i] for i, p in enumerate(quantiles)},
                            index=pd.Index(self.years, name="year"))
         out["mean"] = v.mean(axis=0)
         return out / scale
+
+    def _has_values(self, option: str, metric: str) -> bool:
+        self._check_option(option)
+        model, name = _split_key(metric)
+        return name in self._file["options"][option].get(model, {})
+
+    def _stored_fan(self, option: str, metric: str, quantiles: Sequence[float]) -> pd.DataFrame:
+        """fan() of the stored per-year comparison (a file without the metric's arrays)."""
+        c = self.comparisons(option, metric, source="stored")
+        c = c[c["year"].notna()]
+        if c.empty:
+            raise KeyError("option '%s' has no stored comparison of '%s'%s" % (
+                option, metric, self._not_kept()))
+        stored = {0.05: "p5", 0.5: "p50", 0.95: "p95"}
+        out = pd.DataFrame({"p%g" % (100 * p): c[stored[p]].to_numpy()
+                            for p in quantiles if p in stored},
+                           index=pd.Index([int(y) for y in c["year"]], name="year"))
+        out["mean"] = c["mean"].to_numpy()
+        return out
 
     # ---- option against baseline --------------------------------------------------------------
 
@@ -813,14 +841,58 @@ class Results:
         """Per-path impact of `option` against the baseline on `metric` over `period` (a year
         or an aggregate of the metric's kind; default its headline: a flow's "npv", a count's
         "total", a stock's "last"): one value per path. Default: NPV of the net budget
-        impact."""
+        impact. A file of `run --keep-paths headline` (format 7) has the net budget's NPV only
+        (its headline column npv_net_impact_usd)."""
+        column = self._headline_npv(option, metric, period, "npv_net_impact_usd")
+        if column is not None:
+            return column
         return self._reduce(self.delta(option, metric), period, metric, option)
 
     def per_path(self, option: str, metric: str = NET_BUDGET, period: str | int | None = None
                  ) -> np.ndarray:
         """Per-path value of a metric of one option over `period` (a year or an aggregate of
-        the metric's kind; default its headline)."""
+        the metric's kind; default its headline). A file of `run --keep-paths headline`
+        (format 7) has the net budget's NPV only (its headline column npv_net_budget_usd)."""
+        column = self._headline_npv(option, metric, period, "npv_net_budget_usd")
+        if column is not None:
+            return column
         return self._reduce(self.values(option, metric), period, metric, option)
+
+    def headline_columns(self, option: str) -> list:
+        """The per-path headline columns a file of `run --keep-paths headline` (format 7) keeps
+        of the option in place of the fiscal roll-up's per-year arrays: npv_net_budget_usd and,
+        for a reform option, npv_net_impact_usd, npv_gross_savings_usd, npv_program_cost_usd and
+        payback_year (calendar year, -1: never). [] for other files."""
+        self._check_option(option)
+        return _texts(self._file["options"][option].attrs.get("headline"))
+
+    def headline(self, option: str, column: str) -> np.ndarray:
+        """One headline column of one option (headline_columns), one value per path; read once
+        and cached, read-only."""
+        if column not in self.headline_columns(option):
+            raise KeyError("option '%s' has no headline column '%s' (it has: %s)" % (
+                option, column, ", ".join(self.headline_columns(option)) or "none"))
+        key = ("headline", option, column)
+        if key not in self._cache:
+            v = self._read(self._file["options"][option]["headline"][column])
+            if v.shape != (self.paths,):
+                raise ResultsFormatError("%s: /options/%s/headline/%s has the shape %r, "
+                                         "expected %r" % (self.path, option, column, v.shape,
+                                                          (self.paths,)))
+            v.setflags(write=False)
+            self._cache[key] = v
+        return self._cache[key]
+
+    def _headline_npv(self, option: str, metric: str, period, column: str):
+        """The headline column `column` when the file keeps it in place of `metric`'s arrays
+        and `period` is the NPV (the default), else None."""
+        if metric != NET_BUDGET or period not in (None, "npv"):
+            return None
+        self._check_option(option)
+        og = self._file["options"][option]
+        if "fiscal" in og or column not in self.headline_columns(option):
+            return None
+        return self.headline(option, column)
 
     def impact_frame(self, options: Iterable[str] | None = None, metric: str = NET_BUDGET,
                      scale: float = 1.0) -> pd.DataFrame:
