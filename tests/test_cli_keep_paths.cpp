@@ -224,8 +224,21 @@ TEST(CliKeepPaths, PrecisionStoppingKeepsItsPathsAndBits) {
   const io::ResultsFile fa = io::read_results(all), fh = io::read_results(head);
   EXPECT_GT(fa.results.paths, 4096u);  // several rounds, several chunks
   EXPECT_EQ(fh.results.paths, fa.results.paths);
-  const auto& a = *fa.results.options[1].metric("fiscal.net_budget_usd");
-  EXPECT_EQ(fh.results.options[1].metric("fiscal.net_budget_usd")->values, a.values);
+  // A precision run under headline keeps the roll-up's per-year arrays (no headline columns),
+  // both of them: the implementation figures (ROI from the programme cost) are all's.
+  EXPECT_TRUE(fh.results.options[1].headline.empty());
+  for (const char* key : {"fiscal.net_budget_usd", "fiscal.program_cost_usd"}) {
+    const sim::MetricSeries* kept = fh.results.options[1].metric(key);
+    ASSERT_NE(kept, nullptr) << key;
+    EXPECT_EQ(kept->values, fa.results.options[1].metric(key)->values) << key;
+  }
+  const sim::ImplementationStats ia =
+      sim::implementation_stats(fa.results, fa.results.baseline).front();
+  const sim::ImplementationStats ih =
+      sim::implementation_stats(fh.results, fh.results.baseline).front();
+  EXPECT_TRUE(ia.has_roi);
+  EXPECT_EQ(ih.roi, ia.roi);
+  EXPECT_EQ(ih.program_cost_usd, ia.program_cost_usd);
 }
 
 // Paths saved in `out`'s checkpoint (0 while it has none or cannot be read yet).
