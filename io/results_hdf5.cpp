@@ -214,6 +214,37 @@ void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& 
   h5::write_attr(root, "factors", r.factor_names);
 }
 
+// Values a batch of per-path datasets compressed at once holds (then written and freed): 64 MiB,
+// a few datasets of a million paths each.
+constexpr std::size_t kPackBatchBytes = std::size_t{64} << 20;
+
+// The packed form (h5::pack_per_path) of datasets[i], asked for in order: each batch of datasets
+// that together hold at most kPackBatchBytes (one at least) is packed in parallel when its first
+// is asked for, and the batch before it freed. The file written is the same whatever the batches.
+class PackedBatches {
+ public:
+  explicit PackedBatches(const std::vector<h5::PerPathData>& datasets) : datasets_(datasets) {}
+  const h5::Packed& at(std::size_t i) {
+    if (i < first_) throw sim::RunError("per-path datasets packed out of order");
+    if (i >= first_ + packed_.size()) {
+      first_ = i;
+      std::size_t end = i, bytes = 0;
+      while (end < datasets_.size() &&
+             (end == i || bytes + datasets_[end].data.size_bytes() <= kPackBatchBytes))
+        bytes += datasets_[end++].data.size_bytes();
+      packed_.clear();
+      packed_ = h5::pack_per_path({datasets_.begin() + static_cast<std::ptrdiff_t>(i),
+                                   datasets_.begin() + static_cast<std::ptrdiff_t>(end)});
+    }
+    return packed_[i - first_];
+  }
+
+ private:
+  const std::vector<h5::PerPathData>& datasets_;
+  std::size_t first_ = 0;
+  std::vector<h5::Packed> packed_;
+};
+
 void write_options(hid_t root, const sim::Results& r) {
   const std::size_t h = static_cast<std::size_t>(r.horizon());
   h5::Handle options = h5::create_group(root, "options");
@@ -221,8 +252,9 @@ void write_options(hid_t root, const sim::Results& r) {
     check_link_name(o.name, "option");
     h5::Handle og = h5::create_group(options, o.name);
     h5::write_attr(og, "description", o.description);
-    // The option's per-path arrays compressed in parallel first (an option at a time bounds the
-    // memory this takes), then written in order.
+    // The option's per-path arrays compressed in parallel a batch at a time (PackedBatches: at
+    // most kPackBatchBytes of values, so that a million paths' inputs are not all held twice),
+    // then written in order.
     std::vector<h5::PerPathData> arrays;
     for (const auto& m : o.metrics)
       if (per_path_written(r, m)) arrays.push_back({{m.values.data(), r.paths * h}, {r.paths, h}});
@@ -239,7 +271,7 @@ void write_options(hid_t root, const sim::Results& r) {
         payback.push_back(t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t);
       arrays.push_back({{payback.data(), r.paths}, {r.paths}});
     }
-    const std::vector<h5::Packed> packed = h5::pack_per_path(arrays);
+    PackedBatches packed(arrays);
     std::size_t next = 0;
     std::vector<std::string> metric_keys, input_keys;
     for (const auto& m : o.metrics) {
@@ -250,7 +282,7 @@ void write_options(hid_t root, const sim::Results& r) {
       const std::string model_path = m.model;
       if (!h5::exists(og, model_path)) h5::create_group(og, model_path);
       h5::Handle mg = h5::open_group(og, model_path);
-      h5::Handle ds = h5::write_packed(mg, m.info.name, arrays[next], packed[next]);
+      h5::Handle ds = h5::write_packed(mg, m.info.name, arrays[next], packed.at(next));
       ++next;
       h5::write_attr(ds, "unit", m.info.unit);
       h5::write_attr(ds, "description", m.info.description);
@@ -272,7 +304,7 @@ void write_options(hid_t root, const sim::Results& r) {
         h5::link_hard(options, holder + "/inputs/" + in.key(), ig, in.key());
         continue;
       }
-      h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed[next]);
+      h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed.at(next));
       ++next;
       h5::write_attr(ds, "description", in.info.description);
     }
@@ -281,7 +313,7 @@ void write_options(hid_t root, const sim::Results& r) {
       h5::Handle hg = h5::create_group(og, "headline");
       std::vector<std::string> names;
       for (const auto& c : o.headline) {
-        h5::Handle ds = h5::write_packed(hg, c.name, arrays[next], packed[next]);
+        h5::Handle ds = h5::write_packed(hg, c.name, arrays[next], packed.at(next));
         ++next;
         h5::write_attr(ds, "unit", c.name == sim::kPaybackYearColumn ? "year" : "USD");
         names.push_back(c.name);
