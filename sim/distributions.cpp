@@ -58,6 +58,21 @@ std::int64_t discrete_search(double guess, AtLeast at_least) {
 
 // ---- Pure samplers ------------------------------------------------------------------------
 
+namespace {
+
+// Marsaglia and Tsang's test of a normal deviate x with 1 + c x > 0 and a uniform u, for
+// d = shape - 1/3 and c = 1 / sqrt(9 d): the gamma value d (1 + c x)^3 when accepted, else 0.
+double marsaglia_tsang(double d, double c, double x, double u) {
+  double v = 1.0 + c * x;
+  v = v * v * v;
+  const double x2 = x * x;
+  if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+  if (log_portable(u) < 0.5 * x2 + d * (1.0 - v + log_portable(v))) return d * v;
+  return 0.0;
+}
+
+}  // namespace
+
 double sample_gamma(double shape, Stream& s) {
   if (shape < 1.0) {
     const double g = sample_gamma(shape + 1.0, s);
@@ -66,17 +81,19 @@ double sample_gamma(double shape, Stream& s) {
   const double d = shape - 1.0 / 3.0;
   const double c = 1.0 / std::sqrt(9.0 * d);
   for (;;) {
-    double x, v;
+    double x;
     do {
       x = sample_normal(s);
-      v = 1.0 + c * x;
-    } while (v <= 0.0);
-    v = v * v * v;
-    const double u = s.uniform();
-    const double x2 = x * x;
-    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
-    if (log_portable(u) < 0.5 * x2 + d * (1.0 - v + log_portable(v))) return d * v;
+    } while (1.0 + c * x <= 0.0);
+    if (const double g = marsaglia_tsang(d, c, x, s.uniform()); g > 0.0) return g;
   }
+}
+
+double gamma_first_try(double shape, double x, double u) {
+  if (!(shape >= 1.0)) return 0.0;
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  return 1.0 + c * x > 0.0 ? marsaglia_tsang(d, c, x, u) : 0.0;
 }
 
 namespace {
@@ -281,6 +298,10 @@ std::int64_t binomial_quantile(double trials, double p, double u) {
 }
 
 std::int64_t poisson_quantile(double mean, double u) {
+  return poisson_quantile(mean, u, mean >= 10.0 ? normal_quantile(u) : 0.0);
+}
+
+std::int64_t poisson_quantile(double mean, double u, double z) {
   // Counts stay exact integers far below 2^63; beyond, and for a mean that is not a number, there
   // is no count to give (a scenario's limits keep real runs far below: sim/model.hpp).
   if (!(mean < kMaxPoissonQuantileMean)) [[unlikely]]
@@ -305,7 +326,6 @@ std::int64_t poisson_quantile(double mean, double u) {
     if (cdf <= u - kMargin) return false;
     return poisson_cdf(mean, static_cast<double>(k)) >= u;
   };
-  const double z = normal_quantile(u);
   const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
   std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
   // pmf(k) by Loader's expansion below a mean of 1e7 (relative error of order 1e-14 where the
