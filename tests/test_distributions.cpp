@@ -323,6 +323,29 @@ TEST(Poisson, LargeMeansGiveTheSmallestCountReachingU) {
   }
 }
 
+// The search's first pass decides on a shorter ratio sum, whose CDF is known only to a bound of
+// up to 2^-12 of the probability mass: uniforms just inside that bound of a CDF value (1e-4 down
+// to 3e-9 from it, either side, where only the terms it left out tell the sides apart) must still
+// give the smallest count reaching u, cdf(k) >= u > cdf(k - 1) in long double.
+TEST(Poisson, ShortSumsDecideOnlyOutsideTheirBound) {
+  std::size_t checked = 0;
+  for (double mean : {10.0, 23.79, 170.0, 351.7, 3135.94, 2.5e4, 9.99e4}) {
+    for (double q : {0.002, 0.13, 0.5, 0.77, 0.998}) {
+      const double c = poisson_cdf(mean, static_cast<double>(poisson_quantile(mean, q)));
+      for (double off : {1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 3e-9}) {
+        for (double u : {c - off, c + off}) {
+          const auto k = poisson_quantile(mean, u);
+          ASSERT_GE(poisson_cdf(mean, static_cast<double>(k)), u) << "mean " << mean << ", u " << u;
+          ASSERT_LT(poisson_cdf(mean, static_cast<double>(k - 1)), u)
+              << "mean " << mean << ", u " << u;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 7u * 5u * 12u);
+}
+
 // A mean no count can be computed for (1e10 and beyond, where Boost's incomplete gamma gives up
 // for some u; infinite; not a number) is a RunError with the limit, not a negative count from an
 // overflow (which Boost then refused with "Argument a ... must be greater than zero (got
