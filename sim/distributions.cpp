@@ -279,6 +279,42 @@ constexpr double kQuantileMargin = 1e-9;
 // share of the first (about half the terms of the full sum's 2^-54).
 constexpr double kCoarseEps = 0x1p-12;
 
+// The search of poisson_quantile from count k (pmf its probability mass, cdf its CDF: a double,
+// or a Bracket) to the smallest count whose CDF reaches u: down while cdf(k - 1) = cdf(k) - pmf(k)
+// is still at least u, else up until cdf(k) = cdf(k - 1) + pmf(k) reaches it. decide(cdf, k) is 1
+// where cdf(k) >= u, 0 where it is below, -1 where it cannot tell: the search then gives up (-1).
+template <class Cdf, class Decide>
+std::int64_t search_from(double mean, std::int64_t k, double pmf, Cdf cdf, Decide decide) {
+  int at = decide(cdf, k);
+  if (at < 0) return -1;
+  if (at == 1) {
+    while (k > 0) {
+      const int below = decide(cdf - pmf, k - 1);
+      if (below < 0) return -1;
+      if (below == 0) break;
+      cdf = cdf - pmf;
+      pmf = pmf * static_cast<double>(k) / mean;
+      --k;
+    }
+  } else {
+    do {
+      ++k;
+      pmf = pmf * mean / static_cast<double>(k);
+      cdf = cdf + pmf;
+      at = decide(cdf, k);
+      if (at < 0) return -1;
+    } while (at == 0);
+  }
+  return k;
+}
+
+// A CDF known to lie in [lo, hi], moved by a step's probability mass.
+struct Bracket {
+  double lo, hi;
+  Bracket operator-(double p) const { return {lo - p, hi - p}; }
+  Bracket operator+(double p) const { return {lo + p, hi + p}; }
+};
+
 // poisson_quantile's search from count k (pmf its probability mass) on a CDF known only to the
 // ratio sum's bound on the terms it left out (kCoarseEps): cdf(k) lies in [lo, hi], with the
 // roundings (of order 1e-13) besides. A step is decided only where the whole interval lies
@@ -297,35 +333,9 @@ std::int64_t poisson_quantile_coarse(double mean, double u, std::int64_t k, doub
     lo = 1.0 - pmf * (sum + left);
     hi = 1.0 - pmf * sum;
   }
-  // 1 where cdf >= u, 0 where cdf < u, -1 undecided.
-  auto decide = [u](double lo, double hi) {
-    return lo >= u + kQuantileMargin ? 1 : hi <= u - kQuantileMargin ? 0 : -1;
-  };
-  int at = decide(lo, hi);
-  if (at < 0) return -1;
-  if (at == 1) {
-    // Down while cdf(k - 1) = cdf(k) - pmf(k) is still at least u.
-    while (k > 0) {
-      const int below = decide(lo - pmf, hi - pmf);
-      if (below < 0) return -1;
-      if (below == 0) break;
-      lo -= pmf;
-      hi -= pmf;
-      pmf = pmf * static_cast<double>(k) / mean;
-      --k;
-    }
-  } else {
-    // Up until cdf(k) = cdf(k - 1) + pmf(k) reaches u.
-    do {
-      ++k;
-      pmf = pmf * mean / static_cast<double>(k);
-      lo += pmf;
-      hi += pmf;
-      at = decide(lo, hi);
-      if (at < 0) return -1;
-    } while (at == 0);
-  }
-  return k;
+  return search_from(mean, k, pmf, Bracket{lo, hi}, [u](Bracket c, std::int64_t) {
+    return c.lo >= u + kQuantileMargin ? 1 : c.hi <= u - kQuantileMargin ? 0 : -1;
+  });
 }
 
 }  // namespace
@@ -394,9 +404,9 @@ std::int64_t poisson_quantile(double mean, double u, double z) {
   constexpr double kMargin = kQuantileMargin;
   using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
   auto at_least = [mean, u](double cdf, std::int64_t k) {
-    if (cdf >= u + kMargin) return true;
-    if (cdf <= u - kMargin) return false;
-    return poisson_cdf(mean, static_cast<double>(k)) >= u;
+    if (cdf >= u + kMargin) return 1;
+    if (cdf <= u - kMargin) return 0;
+    return poisson_cdf(mean, static_cast<double>(k)) >= u ? 1 : 0;
   };
   const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
   std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
@@ -408,24 +418,9 @@ std::int64_t poisson_quantile(double mean, double u, double z) {
   if (mean < kRatioSumMaxMean) {
     if (const std::int64_t q = poisson_quantile_coarse(mean, u, k, pmf); q >= 0) return q;
   }
-  double cdf = mean < kRatioSumMaxMean ? detail::poisson_cdf_by_ratios(mean, kd, pmf)
-                                       : boost::math::gamma_q(kd + 1.0, mean, DoublePolicy());
-  if (at_least(cdf, k)) {
-    // Down while cdf(k - 1) = cdf(k) - pmf(k) is still at least u.
-    while (k > 0 && at_least(cdf - pmf, k - 1)) {
-      cdf -= pmf;
-      pmf = pmf * static_cast<double>(k) / mean;
-      --k;
-    }
-  } else {
-    // Up until cdf(k) = cdf(k - 1) + pmf(k) reaches u.
-    do {
-      ++k;
-      pmf = pmf * mean / static_cast<double>(k);
-      cdf += pmf;
-    } while (!at_least(cdf, k));
-  }
-  return k;
+  const double cdf = mean < kRatioSumMaxMean ? detail::poisson_cdf_by_ratios(mean, kd, pmf)
+                                             : boost::math::gamma_q(kd + 1.0, mean, DoublePolicy());
+  return search_from(mean, k, pmf, cdf, at_least);
 }
 
 // ---- Messages ---------------------------------------------------------------------------
