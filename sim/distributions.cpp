@@ -58,6 +58,21 @@ std::int64_t discrete_search(double guess, AtLeast at_least) {
 
 // ---- Pure samplers ------------------------------------------------------------------------
 
+namespace {
+
+// Marsaglia and Tsang's test of a normal deviate x with 1 + c x > 0 and a uniform u, for
+// d = shape - 1/3 and c = 1 / sqrt(9 d): the gamma value d (1 + c x)^3 when accepted, else 0.
+double marsaglia_tsang(double d, double c, double x, double u) {
+  double v = 1.0 + c * x;
+  v = v * v * v;
+  const double x2 = x * x;
+  if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+  if (log_portable(u) < 0.5 * x2 + d * (1.0 - v + log_portable(v))) return d * v;
+  return 0.0;
+}
+
+}  // namespace
+
 double sample_gamma(double shape, Stream& s) {
   if (shape < 1.0) {
     const double g = sample_gamma(shape + 1.0, s);
@@ -66,17 +81,19 @@ double sample_gamma(double shape, Stream& s) {
   const double d = shape - 1.0 / 3.0;
   const double c = 1.0 / std::sqrt(9.0 * d);
   for (;;) {
-    double x, v;
+    double x;
     do {
       x = sample_normal(s);
-      v = 1.0 + c * x;
-    } while (v <= 0.0);
-    v = v * v * v;
-    const double u = s.uniform();
-    const double x2 = x * x;
-    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
-    if (log_portable(u) < 0.5 * x2 + d * (1.0 - v + log_portable(v))) return d * v;
+    } while (1.0 + c * x <= 0.0);
+    if (const double g = marsaglia_tsang(d, c, x, s.uniform()); g > 0.0) return g;
   }
+}
+
+double gamma_first_try(double shape, double x, double u) {
+  if (!(shape >= 1.0)) return 0.0;
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  return 1.0 + c * x > 0.0 ? marsaglia_tsang(d, c, x, u) : 0.0;
 }
 
 namespace {
@@ -138,11 +155,14 @@ namespace {
 // next eight ratios, which does not depend on the lanes, so the steps pipeline); it stops once the
 // terms left, bounded by a geometric series, add less than 2^-54 of the sum. About
 // 9 sqrt(mean) / 8 steps: 15 at a mean of 170, where boost's gamma_q costs several times as much.
+// With a larger eps (the terms left below eps times the first) it stops sooner and sets `*left`
+// to its bound on the terms left out (0 when there are none), for a sum known to that bound.
 constexpr double kRatioSumMaxMean = 1e5;
+constexpr double kRatioSumEps = 0x1p-54;
 template <bool kLower>
-[[gnu::always_inline]] inline double poisson_ratio_sum(double mean, double k) {
+[[gnu::always_inline]] inline double poisson_ratio_sum(double mean, double k, double eps,
+                                                       double* left) {
   using lanes::F;
-  constexpr double kEps = 0x1p-54;
   constexpr double kSign = kLower ? -1.0 : 1.0;
   const F step_of = {0, 1, 2, 3, 4, 5, 6, 7};
   // First terms: lower a_i = prod_{l < i} (k - l) / mean, i = 0..7; upper b_i = prod_{l <= i}
@@ -182,21 +202,28 @@ template <bool kLower>
     // The terms past the last one made fall at least by its next ratio rho < 1 a term.
     const double last_index = s8 + 15.0;  // of lane 7, counted from the first term
     const double rho = kLower ? (k - last_index) / mean : mean / (k + last_index + 2.0);
-    if (rho <= 0.0 || t[7] * rho <= kEps * (1.0 - rho) * first) break;
+    if (rho <= 0.0 || t[7] * rho <= eps * (1.0 - rho) * first) {
+      *left = rho <= 0.0 ? 0.0 : t[7] * rho / (1.0 - rho);
+      break;
+    }
   }
   return lanes::sum(sum);
 }
 
 template <Isa>
-[[gnu::always_inline]] inline double poisson_lower_ratio_sum_for(double mean, double k) {
-  return poisson_ratio_sum<true>(mean, k);
+[[gnu::always_inline]] inline double poisson_lower_ratio_sum_for(double mean, double k, double eps,
+                                                                 double* left) {
+  return poisson_ratio_sum<true>(mean, k, eps, left);
 }
-REFORMSIM_PER_ISA(double, poisson_lower_ratio_sum, (double mean, double k), (mean, k))
+REFORMSIM_PER_ISA(double, poisson_lower_ratio_sum,
+                  (double mean, double k, double eps, double* left), (mean, k, eps, left))
 template <Isa>
-[[gnu::always_inline]] inline double poisson_upper_ratio_sum_for(double mean, double k) {
-  return poisson_ratio_sum<false>(mean, k);
+[[gnu::always_inline]] inline double poisson_upper_ratio_sum_for(double mean, double k, double eps,
+                                                                 double* left) {
+  return poisson_ratio_sum<false>(mean, k, eps, left);
 }
-REFORMSIM_PER_ISA(double, poisson_upper_ratio_sum, (double mean, double k), (mean, k))
+REFORMSIM_PER_ISA(double, poisson_upper_ratio_sum,
+                  (double mean, double k, double eps, double* left), (mean, k, eps, left))
 
 // log(n!) - log(sqrt(2 pi n) (n/e)^n) for n > 15, by its asymptotic series (the next term is
 // below 2e-16 there).
@@ -239,9 +266,79 @@ double detail::poisson_pmf(double mean, double k) {
 }
 
 double detail::poisson_cdf_by_ratios(double mean, double k, double pmf) {
-  return k < mean ? pmf * poisson_lower_ratio_sum(mean, k)
-                  : 1.0 - pmf * poisson_upper_ratio_sum(mean, k);
+  double left;
+  return k < mean ? pmf * poisson_lower_ratio_sum(mean, k, kRatioSumEps, &left)
+                  : 1.0 - pmf * poisson_upper_ratio_sum(mean, k, kRatioSumEps, &left);
 }
+
+namespace {
+
+// poisson_quantile's decisions: a CDF value further than this from u decides (below).
+constexpr double kQuantileMargin = 1e-9;
+// The ratio sums of poisson_quantile's first search stop once the terms left are below this
+// share of the first (about half the terms of the full sum's 2^-54).
+constexpr double kCoarseEps = 0x1p-12;
+
+// The search of poisson_quantile from count k (pmf its probability mass, cdf its CDF: a double,
+// or a Bracket) to the smallest count whose CDF reaches u: down while cdf(k - 1) = cdf(k) - pmf(k)
+// is still at least u, else up until cdf(k) = cdf(k - 1) + pmf(k) reaches it. decide(cdf, k) is 1
+// where cdf(k) >= u, 0 where it is below, -1 where it cannot tell: the search then gives up (-1).
+template <class Cdf, class Decide>
+std::int64_t search_from(double mean, std::int64_t k, double pmf, Cdf cdf, Decide decide) {
+  int at = decide(cdf, k);
+  if (at < 0) return -1;
+  if (at == 1) {
+    while (k > 0) {
+      const int below = decide(cdf - pmf, k - 1);
+      if (below < 0) return -1;
+      if (below == 0) break;
+      cdf = cdf - pmf;
+      pmf = pmf * static_cast<double>(k) / mean;
+      --k;
+    }
+  } else {
+    do {
+      ++k;
+      pmf = pmf * mean / static_cast<double>(k);
+      cdf = cdf + pmf;
+      at = decide(cdf, k);
+      if (at < 0) return -1;
+    } while (at == 0);
+  }
+  return k;
+}
+
+// A CDF known to lie in [lo, hi], moved by a step's probability mass.
+struct Bracket {
+  double lo, hi;
+  Bracket operator-(double p) const { return {lo - p, hi - p}; }
+  Bracket operator+(double p) const { return {lo + p, hi + p}; }
+};
+
+// poisson_quantile's search from count k (pmf its probability mass) on a CDF known only to the
+// ratio sum's bound on the terms it left out (kCoarseEps): cdf(k) lies in [lo, hi], with the
+// roundings (of order 1e-13) besides. A step is decided only where the whole interval lies
+// further than kQuantileMargin from u, and then as the exact CDF (and the long-double one)
+// decides it; so the count, when one is returned, is the full search's. Returns -1 where a
+// decision falls inside (about once in 10^4 draws): the caller then searches on the full sum.
+std::int64_t poisson_quantile_coarse(double mean, double u, std::int64_t k, double pmf) {
+  const double kd = static_cast<double>(k);
+  double left = 0.0, lo, hi;
+  if (kd < mean) {
+    const double sum = poisson_lower_ratio_sum(mean, kd, kCoarseEps, &left);
+    lo = pmf * sum;
+    hi = pmf * (sum + left);
+  } else {
+    const double sum = poisson_upper_ratio_sum(mean, kd, kCoarseEps, &left);
+    lo = 1.0 - pmf * (sum + left);
+    hi = 1.0 - pmf * sum;
+  }
+  return search_from(mean, k, pmf, Bracket{lo, hi}, [u](Bracket c, std::int64_t) {
+    return c.lo >= u + kQuantileMargin ? 1 : c.hi <= u - kQuantileMargin ? 0 : -1;
+  });
+}
+
+}  // namespace
 
 PoissonQuantile::PoissonQuantile(double mean)
     : mean_(mean), exp_neg_mean_(mean > 0.0 && mean < 10.0 ? exp_portable(-mean) : 0.0) {}
@@ -281,6 +378,10 @@ std::int64_t binomial_quantile(double trials, double p, double u) {
 }
 
 std::int64_t poisson_quantile(double mean, double u) {
+  return poisson_quantile(mean, u, mean >= 10.0 ? normal_quantile(u) : 0.0);
+}
+
+std::int64_t poisson_quantile(double mean, double u, double z) {
   // Counts stay exact integers far below 2^63; beyond, and for a mean that is not a number, there
   // is no count to give (a scenario's limits keep real runs far below: sim/model.hpp).
   if (!(mean < kMaxPoissonQuantileMean)) [[unlikely]]
@@ -297,15 +398,16 @@ std::int64_t poisson_quantile(double mean, double u) {
   // errors of order 1e-14.
   // A value further than kMargin from u is then on the same side of u as the exact one and
   // decides; within the margin (a chance of order 1e-9 a step) the long-double CDF decides. The
-  // counts are those of the definition, bit for bit.
-  constexpr double kMargin = 1e-9;
+  // counts are those of the definition, bit for bit. Below a mean of 1e5 the search runs first on
+  // a shorter ratio sum (poisson_quantile_coarse: about half the terms), which gives the same
+  // count or declines.
+  constexpr double kMargin = kQuantileMargin;
   using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
   auto at_least = [mean, u](double cdf, std::int64_t k) {
-    if (cdf >= u + kMargin) return true;
-    if (cdf <= u - kMargin) return false;
-    return poisson_cdf(mean, static_cast<double>(k)) >= u;
+    if (cdf >= u + kMargin) return 1;
+    if (cdf <= u - kMargin) return 0;
+    return poisson_cdf(mean, static_cast<double>(k)) >= u ? 1 : 0;
   };
-  const double z = normal_quantile(u);
   const double guess = std::floor(mean + std::sqrt(mean) * z + (z * z - 1.0) / 6.0);
   std::int64_t k = guess > 0 ? static_cast<std::int64_t>(guess) : 0;
   // pmf(k) by Loader's expansion below a mean of 1e7 (relative error of order 1e-14 where the
@@ -313,24 +415,12 @@ std::int64_t poisson_quantile(double mean, double u) {
   const double kd = static_cast<double>(k);
   double pmf = mean < 1e7 ? detail::poisson_pmf(mean, kd)
                           : boost::math::gamma_p_derivative(kd + 1.0, mean, DoublePolicy());
-  double cdf = mean < kRatioSumMaxMean ? detail::poisson_cdf_by_ratios(mean, kd, pmf)
-                                       : boost::math::gamma_q(kd + 1.0, mean, DoublePolicy());
-  if (at_least(cdf, k)) {
-    // Down while cdf(k - 1) = cdf(k) - pmf(k) is still at least u.
-    while (k > 0 && at_least(cdf - pmf, k - 1)) {
-      cdf -= pmf;
-      pmf = pmf * static_cast<double>(k) / mean;
-      --k;
-    }
-  } else {
-    // Up until cdf(k) = cdf(k - 1) + pmf(k) reaches u.
-    do {
-      ++k;
-      pmf = pmf * mean / static_cast<double>(k);
-      cdf += pmf;
-    } while (!at_least(cdf, k));
+  if (mean < kRatioSumMaxMean) {
+    if (const std::int64_t q = poisson_quantile_coarse(mean, u, k, pmf); q >= 0) return q;
   }
-  return k;
+  const double cdf = mean < kRatioSumMaxMean ? detail::poisson_cdf_by_ratios(mean, kd, pmf)
+                                             : boost::math::gamma_q(kd + 1.0, mean, DoublePolicy());
+  return search_from(mean, k, pmf, cdf, at_least);
 }
 
 // ---- Messages ---------------------------------------------------------------------------

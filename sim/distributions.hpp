@@ -37,6 +37,12 @@ inline double sample_exponential(double rate, Stream& s) {
 }
 // Gamma(shape, 1) by Marsaglia and Tsang (2000); shape < 1 through the boost u^(1/shape).
 double sample_gamma(double shape, Stream& s);
+// sample_gamma(shape, s)'s first try from its stream's first normal deviate x (normal_quantile
+// of the first uniform) and second uniform u: the value sample_gamma returns when that try is
+// accepted (always positive), else 0 (shape < 1, or a try it rejects: it draws again). For
+// drawing many streams' gammas at once (their blocks and normal deviates in batches), the
+// rare others through sample_gamma itself.
+double gamma_first_try(double shape, double x, double u);
 // Poisson: inversion by sequential search for mean < 10, Hoermann's PTRS (1993) above.
 std::int64_t sample_poisson(double mean, Stream& s);
 // Poisson by inversion of one uniform (monotone in u and in the mean; common-random-number
@@ -46,6 +52,9 @@ std::int64_t sample_poisson(double mean, Stream& s);
 // exceeded 1000000 iterations", from about 3e10).
 inline constexpr double kMaxPoissonQuantileMean = 1e10;
 std::int64_t poisson_quantile(double mean, double u);
+// The same with z = normal_quantile(u) given (the search's start for a mean of 10 or more; not
+// read below), for callers that make many counts' deviates at once (sim::normal_quantiles).
+std::int64_t poisson_quantile(double mean, double u, double z);
 // poisson_quantile(mean, u) for many u at one mean: the same counts, with what depends on the
 // mean alone (exp(-mean) for a mean below 10) computed once.
 class PoissonQuantile {

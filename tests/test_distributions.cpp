@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
@@ -322,6 +323,29 @@ TEST(Poisson, LargeMeansGiveTheSmallestCountReachingU) {
   }
 }
 
+// The search's first pass decides on a shorter ratio sum, whose CDF is known only to a bound of
+// up to 2^-12 of the probability mass: uniforms just inside that bound of a CDF value (1e-4 down
+// to 3e-9 from it, either side, where only the terms it left out tell the sides apart) must still
+// give the smallest count reaching u, cdf(k) >= u > cdf(k - 1) in long double.
+TEST(Poisson, ShortSumsDecideOnlyOutsideTheirBound) {
+  std::size_t checked = 0;
+  for (double mean : {10.0, 23.79, 170.0, 351.7, 3135.94, 2.5e4, 9.99e4}) {
+    for (double q : {0.002, 0.13, 0.5, 0.77, 0.998}) {
+      const double c = poisson_cdf(mean, static_cast<double>(poisson_quantile(mean, q)));
+      for (double off : {1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 3e-9}) {
+        for (double u : {c - off, c + off}) {
+          const auto k = poisson_quantile(mean, u);
+          ASSERT_GE(poisson_cdf(mean, static_cast<double>(k)), u) << "mean " << mean << ", u " << u;
+          ASSERT_LT(poisson_cdf(mean, static_cast<double>(k - 1)), u)
+              << "mean " << mean << ", u " << u;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 7u * 5u * 12u);
+}
+
 // A mean no count can be computed for (1e10 and beyond, where Boost's incomplete gamma gives up
 // for some u; infinite; not a number) is a RunError with the limit, not a negative count from an
 // overflow (which Boost then refused with "Argument a ... must be greater than zero (got
@@ -391,6 +415,61 @@ TEST(Poisson, QuantileAtOneMeanGivesTheSameCounts) {
     for (int i = 0; i < 2000; ++i) {
       const double u = s.uniform();
       ASSERT_EQ(at(u), poisson_quantile(mean, u)) << "mean " << mean << ", u " << u;
+    }
+  }
+}
+
+// The search's start from a deviate the caller made (a batch of them, sim::normal_quantiles)
+// gives the counts of poisson_quantile(mean, u), on both sides of the mean 10 where the start
+// is first used, and up to the means where boost's CDF takes over.
+TEST(Poisson, QuantileGivenItsDeviateGivesTheSameCounts) {
+  Stream s(5, 11, StreamKey::of("poisson_quantile_given_z"));
+  for (double mean : {0.37, 9.9, 10.0, 23.79, 351.7, 3135.94, 2.3e5, 4.1e7}) {
+    for (int i = 0; i < 400; ++i) {
+      const double u = s.uniform();
+      ASSERT_EQ(poisson_quantile(mean, u, normal_quantile(u)), poisson_quantile(mean, u))
+          << "mean " << mean << ", u " << u;
+    }
+  }
+}
+
+// gamma_first_try from a stream's first block is sample_gamma's value, bit for bit, whenever that
+// try is accepted; 0 where sample_gamma draws again (it then uses more than that block) and for
+// shapes below 1. Shape 1.3 rejects about 3% of first tries (3.3% of a million), so both
+// outcomes occur among 4,000 streams; 400 (the Los Angeles scenario's dispersion) rejects about
+// 7 in 100,000.
+TEST(Gamma, FirstTryIsSampleGammasFirstTry) {
+  for (double shape : {1.3, 400.0, 0.6}) {
+    int accepted = 0, rejected = 0;
+    for (std::uint64_t i = 0; i < 4000; ++i) {
+      const StreamKey key = StreamKey::of("gamma_first_try").with(i);
+      Stream words(3, 17, key);
+      std::uint32_t w[4];
+      for (auto& x : w) x = words.next_u32();
+      const double g =
+          gamma_first_try(shape, normal_quantile(uniform53(w[0], w[1])), uniform53(w[2], w[3]));
+      Stream s(3, 17, key);
+      const double want = sample_gamma(shape, s);
+      if (g > 0.0) {
+        ++accepted;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(g), std::bit_cast<std::uint64_t>(want))
+            << "shape " << shape << ", stream " << i;
+        ASSERT_EQ(s.blocks_used(), 1u) << "shape " << shape << ", stream " << i;
+      } else {
+        ++rejected;
+        ASSERT_EQ(g, 0.0);
+        if (shape >= 1.0) {
+          ASSERT_GT(s.blocks_used(), 1u) << "shape " << shape << ", stream " << i;
+        }
+      }
+    }
+    if (shape < 1.0) {
+      EXPECT_EQ(accepted, 0);
+    } else {
+      EXPECT_GT(accepted, 3500) << "shape " << shape;
+      if (shape < 2.0) {
+        EXPECT_GT(rejected, 40) << "shape " << shape;
+      }
     }
   }
 }

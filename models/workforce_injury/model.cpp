@@ -657,12 +657,21 @@ WorkforceInjuryModel::YearTotals WorkforceInjuryModel::simulate_year(const PathR
     n_waiting = waiting_claims = 0;
   };
 
+  // Claim counts at the baseline mean (reforms only thin them), made for up to kBatch
+  // departments at once.
+  std::int64_t counts[kBatch];
   for (std::size_t d = 0; d < p_.departments.size(); ++d) {
     const Department& dep = p_.departments[d];
-    // Claim count at the baseline mean; reforms only thin it.
-    const double fte = fte_[d * static_cast<std::size_t>(years_) + ya];
-    const std::int64_t n =
-        claim_count(ctx, dep, calendar_year, fte / 100.0 * run.rates[d] * run.frequency * trend);
+    if (d % kBatch == 0) {
+      const std::size_t m = std::min(p_.departments.size() - d, kBatch);
+      double means[kBatch];
+      for (std::size_t e = 0; e < m; ++e) {
+        const double fte = fte_[(d + e) * static_cast<std::size_t>(years_) + ya];
+        means[e] = fte / 100.0 * run.rates[d + e] * run.frequency * trend;
+      }
+      claim_counts(ctx, d, m, calendar_year, means, counts);
+    }
+    const std::int64_t n = counts[d % kBatch];
     if (n <= 0) continue;
     const auto count = static_cast<std::size_t>(n);
     const sim::StreamKey year_key = dep.claim_key.with(calendar_year);
@@ -736,6 +745,72 @@ std::int64_t WorkforceInjuryModel::claim_count(const sim::PathContext& ctx, cons
       sim::checked_count(p_.count_law.quantile(mean, count_stream.uniform()), "claims");
   keep_count(ctx.memo(), key, n);
   return n;
+}
+
+void WorkforceInjuryModel::claim_counts(const sim::PathContext& ctx, std::size_t first,
+                                        std::size_t m, std::uint64_t calendar_year,
+                                        const double* mean, std::int64_t* n) const {
+  // Streams redirected to another path (sim::PathContext::stream), or a count family other than
+  // plain Poisson: one by one.
+  if (ctx.redirected() || !p_.count_law.is_poisson()) {
+    for (std::size_t e = 0; e < m; ++e)
+      n[e] = claim_count(ctx, p_.departments[first + e], calendar_year, mean[e]);
+    return;
+  }
+  const bool mixed = p_.counts == CountModel::kNegativeBinomial;
+  const double dispersion = mixed ? p_.dispersion : 0.0;
+  auto memo_key = [&](std::size_t e) {
+    return count_memo_key(p_.departments[first + e].count_key.with(calendar_year), mean[e],
+                          dispersion, p_.count_law);
+  };
+  // The departments whose counts the path memo does not hold: at[k], mean mu[k].
+  std::uint8_t at[kBatch];
+  double mu[kBatch];
+  std::size_t todo = 0;
+  sim::PathMemo* const memo = ctx.memo();
+  for (std::size_t e = 0; e < m; ++e) {
+    if (memo) {
+      if (const std::optional<std::int64_t> kept = recall_count(memo, memo_key(e))) {
+        n[e] = *kept;
+        continue;
+      }
+    }
+    at[todo] = static_cast<std::uint8_t>(e);
+    mu[todo++] = mean[e];
+  }
+  if (todo == 0) return;
+  // Each stream's first block (sim::philox_blocks: the words of ctx.stream(key)'s first draws),
+  // its first uniform and normal deviate, as claim_count draws them.
+  std::uint64_t keys[kBatch];
+  sim::PhiloxBlocks b;
+  double u[kBatch], z[kBatch];
+  auto first_draws = [&](sim::StreamKey Department::*key) {
+    for (std::size_t k = 0; k < todo; ++k)
+      keys[k] = (p_.departments[first + at[k]].*key).with(calendar_year).value();
+    sim::philox_blocks(ctx.seed(), ctx.path(), keys, todo, 0, b);
+    sim::uniforms53(b.w[0], b.w[1], todo, u);
+    sim::normal_quantiles(u, todo, z);
+  };
+  if (mixed) {
+    // The gamma's first try (sim::gamma_first_try), from the stream's second uniform; the rare
+    // rejected one drawn again by sim::sample_gamma.
+    first_draws(&Department::mix_key);
+    sim::uniforms53(b.w[2], b.w[3], todo, u);
+    for (std::size_t k = 0; k < todo; ++k) {
+      double g = sim::gamma_first_try(dispersion, z[k], u[k]);
+      if (!(g > 0.0)) {
+        sim::Stream mix = ctx.stream(p_.departments[first + at[k]].mix_key.with(calendar_year));
+        g = sim::sample_gamma(dispersion, mix);
+      }
+      mu[k] *= g / dispersion;
+    }
+  }
+  first_draws(&Department::count_key);
+  for (std::size_t k = 0; k < todo; ++k) {
+    const std::size_t e = at[k];
+    n[e] = sim::checked_count(sim::poisson_quantile(mu[k], u[k], z[k]), "claims");
+    if (memo) keep_count(memo, memo_key(e), n[e]);
+  }
 }
 
 void WorkforceInjuryModel::draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf,

@@ -183,6 +183,11 @@ class WorkforceInjuryModel final : public sim::Model {
   // Claims of a department in a calendar year at the baseline mean (before NB mixing).
   std::int64_t claim_count(const sim::PathContext& ctx, const Department& dep,
                            std::uint64_t calendar_year, double mean) const;
+  // claim_count of departments [first, first + m) (m <= sim::kPhiloxBatch) at means mean[0, m),
+  // into n[0, m): the same counts, with the blocks of their streams and their normal deviates
+  // made at once.
+  void claim_counts(const sim::PathContext& ctx, std::size_t first, std::size_t m,
+                    std::uint64_t calendar_year, const double* mean, std::int64_t* n) const;
   // The blocks of a batch's claims [0, m) (their keys and type splits set) and what they make of
   // them before reforms; counted in `stats` when not null.
   void draw_batch(const sim::PathContext& ctx, std::size_t m, ClaimBatch& buf,
