@@ -116,7 +116,11 @@ Engine::Engine(const Scenario& scenario, InputSampling inputs)
           throw RunError("model '" + scenario.model_names[m] + "' declares reform '" + info.name +
                          "' twice");
         slots.push_back(static_cast<int>(it - reform_slots_.begin()));
-        if (!info.spec.certain()) it->uncertain = any_uncertain_reform_ = true;
+        // Drawn only where an option runs the reform with an uncertain spec: an option that does
+        // not run it is given the reform as planned (simulate_path), so no result reads the
+        // draws of a reform no option runs, and skipping them moves no other draw (each stream
+        // is addressed by its key).
+        if (info.enabled && !info.spec.certain()) it->uncertain = any_uncertain_reform_ = true;
         if (info.enabled) enabled.emplace_back(m, i);
       }
     }
@@ -276,8 +280,9 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
   const StreamRedirect redirect{plan.alt_path, plan.alt_keys, nullptr};
   const StreamRedirect* redirected = plan.alt_keys.empty() ? nullptr : &redirect;
   // Implementation draws, before any option simulates: shared by every option (common random
-  // numbers), and none at all when every reform is certain (the results of a scenario without
-  // implementation risk stay those of an engine without it).
+  // numbers), only for the reforms some option runs with an uncertain spec, and none at all
+  // when there are none (the results of a scenario without implementation risk stay those of an
+  // engine without it).
   if (any_uncertain_reform_) {
     const std::uint64_t from = plan.alt_implementation ? plan.alt_path : plan.path;
     const double capacity = draw_execution_capacity(sampler_, from);
@@ -333,9 +338,14 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
         const ReformRealisation* src_realised = buf.realisations.data() + realisation_offset_[s][m];
         std::copy(src_realised, src_realised + reforms.size(), realised);
       } else {
+        // A reform this option does not run is realised as planned (nothing drawn): the models
+        // apply a realisation only to the reforms they run (Model::reforms()).
         for (std::size_t i = 0; i < reforms.size(); ++i)
-          realised[i] = realise(reforms[i].spec,
-                                buf.latents[static_cast<std::size_t>(reform_slot_of_[o][m][i])]);
+          realised[i] =
+              reforms[i].enabled
+                  ? realise(reforms[i].spec,
+                            buf.latents[static_cast<std::size_t>(reform_slot_of_[o][m][i])])
+                  : as_planned(reforms[i].spec);
         for (std::size_t k = 0; k < metrics.size(); ++k) {
           double* row =
               slots[k] >= 0

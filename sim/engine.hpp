@@ -132,7 +132,8 @@ class Engine {
   bool economic_ = false;  // the roll-up has the economic view (held assets)
   EconomicView economic_view_;
   // Implementation risk: the distinct reforms (by model and name) whose draws options share,
-  // which of them any option makes uncertain, and per option and model the slot of each of its
+  // which of them some option runs with an uncertain spec (the ones drawn), and per option and
+  // model the slot of each of its
   // reforms() and where its realisations sit in BlockBuffers::realisations.
   struct ReformSlot {
     std::size_t model;
