@@ -443,6 +443,15 @@ TEST(Implementation, ReformsAnOptionDoesNotRunAreAsPlanned) {
       "          delay_years: {triangular: [0, 1.2, 4]}, wind_down_years: 3,\n"
       "          cost_overrun: {lognormal: {mean: 1.35, sd: 0.5}}}\n"
       "      b: {savings_usd: 0.8e6, cost_usd: 1.0e5}\n";
+  // A reform that every option runs, the baseline too, is drawn all the same: it fails on
+  // 900 x 0.55 = 495 paths in expectation (sd sqrt(900 x 0.45 x 0.55) = 14.9; 4 sd).
+  const sim::Results everywhere = run_toy(scenario(
+      900,
+      "      a: {savings_usd: 1.3e6, cost_usd: 2.0e5, success_probability: 0.45, enabled: true}\n",
+      ""));
+  const auto& delivered = values(everywhere, "baseline", "implementation.toy.a.delivers", true);
+  EXPECT_NEAR(static_cast<double>(std::count(delivered.begin(), delivered.end(), 0.0)), 495.0,
+              60.0);
   const sim::Results plain = run_toy(scenario(900, certain_b, options));
   EXPECT_EQ(sim::results_checksum(plain),
             sim::results_checksum(run_toy(scenario(900, reforms, options))));
