@@ -141,8 +141,8 @@ class Engine {
   EconomicView economic_view_;
   // Implementation risk: the distinct reforms (by model and name) whose draws options share,
   // which of them some option runs with an uncertain spec (the ones drawn), and per option and
-  // model the slot of each of its
-  // reforms() and where its realisations sit in BlockBuffers::realisations.
+  // model the slot of each of its reforms() and where its realisations sit in
+  // BlockBuffers::realisations.
   struct ReformSlot {
     std::size_t model;
     std::string name;
