@@ -53,13 +53,13 @@ Engine::Engine(const Scenario& scenario, InputSampling inputs)
     if (option.models.size() != scenario.model_names.size())
       throw RunError("option '" + option.name + "' has a different set of models");
     auto& slots = metric_slot_.emplace_back();
-    auto& general_fund = general_fund_row_.emplace_back();
+    auto& terms = budget_terms_.emplace_back();
     auto& inputs = input_offset_.emplace_back();
     int next_metric = 0, next_input = 0;
     for (std::size_t m = 0; m < option.models.size(); ++m) {
       const Model& model = *option.models[m];
       auto& ms = slots.emplace_back();
-      general_fund.push_back(general_fund_rows(model.metrics()));
+      const std::vector<int> general_fund = general_fund_rows(model.metrics());
       for (const auto& info : model.metrics()) {
         // What summaries and comparisons show depends on these declarations: a model that
         // leaves one out, or contradicts itself, is a bug to stop at, not to guess around.
@@ -78,6 +78,17 @@ Engine::Engine(const Scenario& scenario, InputSampling inputs)
           throw RunError("model '" + scenario.model_names[m] + "': metric '" + info.name +
                          "' is a breakdown of '" + info.parent + "' but is counted in the budget");
         ms.push_back(kept(scenario.model_names[m] + "." + info.name) ? next_metric++ : -1);
+      }
+      auto& model_terms = terms.emplace_back();
+      for (std::size_t k = 0; k < model.metrics().size(); ++k) {
+        const MetricInfo& info = model.metrics()[k];
+        BudgetTerm t;
+        t.metric = k;
+        t.general_fund = general_fund[k];
+        t.program_cost = info.program_cost && t.general_fund >= 0;
+        t.in_budget = info.in_budget && info.fiscal != Fiscal::kNone;
+        t.sign = info.fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
+        if (t.program_cost || t.in_budget) model_terms.push_back(t);
       }
       inputs.push_back(next_input);
       next_input += static_cast<int>(model.inputs().size());
@@ -116,7 +127,11 @@ Engine::Engine(const Scenario& scenario, InputSampling inputs)
           throw RunError("model '" + scenario.model_names[m] + "' declares reform '" + info.name +
                          "' twice");
         slots.push_back(static_cast<int>(it - reform_slots_.begin()));
-        if (!info.spec.certain()) it->uncertain = any_uncertain_reform_ = true;
+        // Drawn only where an option runs the reform with an uncertain spec: an option that does
+        // not run it is given the reform as planned (simulate_path), so no result reads the
+        // draws of a reform no option runs, and skipping them moves no other draw (each stream
+        // is addressed by its key).
+        if (info.enabled && !info.spec.certain()) it->uncertain = any_uncertain_reform_ = true;
         if (info.enabled) enabled.emplace_back(m, i);
       }
     }
@@ -279,8 +294,9 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
   const StreamRedirect redirect{plan.alt_path, plan.alt_keys, nullptr};
   const StreamRedirect* redirected = plan.alt_keys.empty() ? nullptr : &redirect;
   // Implementation draws, before any option simulates: shared by every option (common random
-  // numbers), and none at all when every reform is certain (the results of a scenario without
-  // implementation risk stay those of an engine without it).
+  // numbers), only for the reforms some option runs with an uncertain spec, and none at all
+  // when there are none (the results of a scenario without implementation risk stay those of an
+  // engine without it).
   if (any_uncertain_reform_) {
     const std::uint64_t from = plan.alt_implementation ? plan.alt_path : plan.path;
     const double capacity = draw_execution_capacity(sampler_, from);
@@ -336,9 +352,14 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
         const ReformRealisation* src_realised = buf.realisations.data() + realisation_offset_[s][m];
         std::copy(src_realised, src_realised + reforms.size(), realised);
       } else {
+        // A reform this option does not run is realised as planned (nothing drawn): the models
+        // apply a realisation only to the reforms they run (Model::reforms()).
         for (std::size_t i = 0; i < reforms.size(); ++i)
-          realised[i] = realise(reforms[i].spec,
-                                buf.latents[static_cast<std::size_t>(reform_slot_of_[o][m][i])]);
+          realised[i] =
+              reforms[i].enabled
+                  ? realise(reforms[i].spec,
+                            buf.latents[static_cast<std::size_t>(reform_slot_of_[o][m][i])])
+                  : as_planned(reforms[i].spec);
         for (std::size_t k = 0; k < metrics.size(); ++k) {
           double* row =
               slots[k] >= 0
@@ -360,17 +381,16 @@ void Engine::simulate_path(std::uint64_t row, const PathPlan& plan, Results& res
         std::fill(model_net, model_net + h, 0.0);
         std::fill(model_net_all, model_net_all + h, 0.0);
         std::fill(model_program, model_program + h, 0.0);
-        const auto& general_fund = general_fund_row_[o][m];
-        for (std::size_t k = 0; k < metrics.size(); ++k) {
-          const int gf = general_fund[k];
-          const double* gf_row = gf >= 0 ? buf.rows[static_cast<std::size_t>(gf)] : nullptr;
-          if (metrics[k].program_cost && gf_row)
+        // The metrics the roll-up reads, in the metrics' order (the others add nothing).
+        for (const BudgetTerm& t : budget_terms_[o][m]) {
+          const double* gf_row =
+              t.general_fund >= 0 ? buf.rows[static_cast<std::size_t>(t.general_fund)] : nullptr;
+          if (t.program_cost)
             for (std::size_t y = 0; y < h; ++y) model_program[y] += gf_row[y];
-          if (!metrics[k].in_budget || metrics[k].fiscal == Fiscal::kNone) continue;
-          const double sign = metrics[k].fiscal == Fiscal::kBenefit ? 1.0 : -1.0;
-          for (std::size_t y = 0; y < h; ++y) model_net_all[y] += sign * buf.rows[k][y];
+          if (!t.in_budget) continue;
+          for (std::size_t y = 0; y < h; ++y) model_net_all[y] += t.sign * buf.rows[t.metric][y];
           if (gf_row)
-            for (std::size_t y = 0; y < h; ++y) model_net[y] += sign * gf_row[y];
+            for (std::size_t y = 0; y < h; ++y) model_net[y] += t.sign * gf_row[y];
         }
         model_held = EconomicView::held_at_end(metrics, buf.rows.data(), h);
       }

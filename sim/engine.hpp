@@ -126,14 +126,23 @@ class Engine {
   std::vector<std::vector<int>> input_offset_;  // per option, model: first InputSeries index
   std::vector<std::vector<int>> same_as_;       // per option, model: earlier option to copy, or -1
   std::vector<std::size_t> net_slot_;  // per option: index of the roll-up's net budget metric
-  // Per option, model and metric: the row whose values are the metric's General Fund part
-  // (general_fund_rows).
-  std::vector<std::vector<std::vector<int>>> general_fund_row_;
+  // Per option and model, in the metrics' order, each metric the roll-up reads: a programme
+  // cost with a General Fund row (general_fund_rows: the row of its General Fund part), or a
+  // budget benefit or cost (+1 or -1). A model's other metrics, most of them, add nothing.
+  struct BudgetTerm {
+    std::size_t metric = 0;
+    int general_fund = -1;
+    bool program_cost = false;  // adds its General Fund row to the programme cost
+    bool in_budget = false;     // adds sign x itself to the net, and its General Fund row
+    double sign = 1.0;
+  };
+  std::vector<std::vector<std::vector<BudgetTerm>>> budget_terms_;
   bool economic_ = false;  // the roll-up has the economic view (held assets)
   EconomicView economic_view_;
   // Implementation risk: the distinct reforms (by model and name) whose draws options share,
-  // which of them any option makes uncertain, and per option and model the slot of each of its
-  // reforms() and where its realisations sit in BlockBuffers::realisations.
+  // which of them some option runs with an uncertain spec (the ones drawn), and per option and
+  // model the slot of each of its reforms() and where its realisations sit in
+  // BlockBuffers::realisations.
   struct ReformSlot {
     std::size_t model;
     std::string name;

@@ -52,8 +52,7 @@ ReformLatents draw_reform_latents(const InputSampler& sampler, std::uint64_t pat
 }
 
 ReformRealisation realise(const ImplementationSpec& spec, const ReformLatents& latents) {
-  ReformRealisation r;
-  r.wind_down_years = spec.wind_down_years;
+  ReformRealisation r = as_planned(spec);
   if (spec.certain()) return r;
   // Low latent = poor execution: fails below the (1 - p) quantile; late and over budget at the
   // upper quantiles of the delay and overrun distributions.

@@ -121,5 +121,12 @@ ReformLatents draw_reform_latents(const InputSampler& sampler, std::uint64_t pat
                                   double capacity, double rho);
 // The realisation of `spec` at `latents`; a certain spec gives the default realisation.
 ReformRealisation realise(const ImplementationSpec& spec, const ReformLatents& latents);
+// `spec` as planned: delivers, on time, on budget (its wind-down years kept); what the engine
+// gives a model for a reform the option does not run, and realise() of a certain spec.
+inline ReformRealisation as_planned(const ImplementationSpec& spec) {
+  ReformRealisation r;
+  r.wind_down_years = spec.wind_down_years;
+  return r;
+}
 
 }  // namespace reformsim::sim

@@ -200,7 +200,8 @@ class PathContext {
   // when the caller provides none.
   PathMemo* memo() const { return memo_; }
   // How reform `i` of the model's reforms() turned out on this path (sim/implementation.hpp):
-  // drawn by the engine before the model simulates; as planned when the caller drew nothing.
+  // drawn by the engine before the model simulates; as planned (sim::as_planned) for a reform
+  // this option does not run, and when the caller drew nothing.
   ReformRealisation reform(std::size_t i) const {
     return i < reforms_.size() ? reforms_[i] : ReformRealisation{};
   }
@@ -246,8 +247,9 @@ class Model {
   // at their means: the scenario's estimate of the run's work.
   virtual double expected_events_per_path() const { return 0.0; }
   // The reforms the model knows, each with whether this option runs it and its implementation
-  // risk; PathContext::reform(i) is the realisation of reforms()[i]. Names are unique within
-  // the model and the same in every option (they key the draws).
+  // risk; PathContext::reform(i) is the realisation of reforms()[i] (as planned where this
+  // option does not run it: a model applies realisations only to its enabled reforms). Names
+  // are unique within the model and the same in every option (they key the draws).
   virtual const std::vector<ReformInfo>& reforms() const {
     static const std::vector<ReformInfo> kNone;
     return kNone;

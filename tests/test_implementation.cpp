@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "io/yaml_reader.hpp"
@@ -28,14 +29,21 @@ class ToyModel final : public sim::Model {
     int start = 0;                  // planned start, 0-based
   };
 
-  ToyModel(std::vector<sim::ReformInfo> info, std::vector<Reform> reforms)
-      : info_(std::move(info)), reforms_(std::move(reforms)) {
+  // `record`: every reform's realisation as PathContext::reform gives it, enabled or not, as
+  // four more inputs each (<name>.seen_delivers, .seen_delay_years, .seen_cost_multiplier,
+  // .seen_wind_down_years), after the savings inputs.
+  ToyModel(std::vector<sim::ReformInfo> info, std::vector<Reform> reforms, bool record = false)
+      : info_(std::move(info)), reforms_(std::move(reforms)), record_(record) {
     metrics_ = {
         {"savings_usd", "USD", "savings", sim::Fiscal::kBenefit, true, sim::Kind::kFlow,
          sim::Better::kHigher},
         {"program_cost_usd", "USD", "programme cost", sim::Fiscal::kCost, true, sim::Kind::kFlow,
          sim::Better::kLower, /*held_asset=*/false, /*program_cost=*/true}};
     for (const auto& r : info_) inputs_.push_back({r.name + ".savings", "savings a year"});
+    if (record_)
+      for (const auto& r : info_)
+        for (const char* what : {"delivers", "delay_years", "cost_multiplier", "wind_down_years"})
+          inputs_.push_back({r.name + ".seen_" + what, "the realisation the model is given"});
   }
   const std::vector<sim::MetricInfo>& metrics() const override { return metrics_; }
   const std::vector<sim::InputInfo>& inputs() const override { return inputs_; }
@@ -44,6 +52,16 @@ class ToyModel final : public sim::Model {
   void simulate(const sim::PathContext& ctx, const sim::PathOutput& out) const override {
     double* savings = out.metric(0);
     double* cost = out.metric(1);
+    if (record_) {
+      int next = static_cast<int>(info_.size());
+      for (std::size_t i = 0; i < info_.size(); ++i) {
+        const sim::ReformRealisation r = ctx.reform(i);
+        out.set_input(next++, r.delivers ? 1.0 : 0.0);
+        out.set_input(next++, r.delay_years);
+        out.set_input(next++, r.cost_multiplier);
+        out.set_input(next++, r.wind_down_years);
+      }
+    }
     for (std::size_t i = 0; i < reforms_.size(); ++i) {
       if (!info_[i].enabled) continue;
       const Reform& f = reforms_[i];
@@ -62,6 +80,7 @@ class ToyModel final : public sim::Model {
  private:
   std::vector<sim::ReformInfo> info_;
   std::vector<Reform> reforms_;
+  bool record_ = false;
   std::vector<sim::MetricInfo> metrics_;
   std::vector<sim::InputInfo> inputs_;
 };
@@ -69,6 +88,7 @@ class ToyModel final : public sim::Model {
 std::unique_ptr<sim::Model> make_toy(sim::MapReader& r, const sim::ModelEnv& env) {
   std::vector<sim::ReformInfo> info;
   std::vector<ToyModel::Reform> reforms;
+  const bool record = r.boolean("record_realisations", false);
   sim::MapReader all = r.map("reforms");
   if (all.node() && all.node()->is_map()) {
     for (const auto& e : all.node()->entries) {
@@ -89,7 +109,7 @@ std::unique_ptr<sim::Model> make_toy(sim::MapReader& r, const sim::ModelEnv& env
   }
   all.finish();
   r.finish();
-  return std::make_unique<ToyModel>(std::move(info), std::move(reforms));
+  return std::make_unique<ToyModel>(std::move(info), std::move(reforms), record);
 }
 
 const sim::ModelRegistry& toy_registry() {
@@ -366,6 +386,75 @@ TEST(Implementation, SharedAcrossOptionsAndThreadCounts) {
   const auto& da = values(two, "ab", "implementation.toy.a.delivers", true);
   const auto& db = values(two, "ab", "implementation.toy.b.delivers", true);
   for (std::size_t p = 0; p < n.size(); ++p) ASSERT_EQ(n[p], da[p] + db[p]);
+}
+
+// A reform an option does not run is given to the model as planned (delivers, on time, on
+// budget, its own wind-down years), and nothing is drawn for a reform that no option runs: its
+// draws move no other draw, so the reforms that run keep their realisations bit for bit.
+TEST(Implementation, ReformsAnOptionDoesNotRunAreAsPlanned) {
+  // a: run by option a only; b: run by no option. Both uncertain in every aspect.
+  const std::string reforms =
+      "      a: {savings_usd: 1.3e6, cost_usd: 2.0e5, success_probability: 0.45,\n"
+      "          delay_years: {triangular: [0, 1.2, 4]}, wind_down_years: 3,\n"
+      "          cost_overrun: {lognormal: {mean: 1.35, sd: 0.5}}}\n"
+      "      b: {savings_usd: 0.8e6, cost_usd: 1.0e5, success_probability: 0.3,\n"
+      "          delay_years: {triangular: [1, 2, 5]}, wind_down_years: 4,\n"
+      "          cost_overrun: {lognormal: {mean: 1.6, sd: 0.7}}}\n";
+  const std::string options =
+      "  a: {description: a, models: {toy: {reforms: {a: {enabled: true}}}}}\n";
+  auto recorded = [](const std::string& text) {
+    std::string out = text;
+    const std::string at = "  toy:\n";
+    out.insert(out.find(at) + at.size(), "    record_realisations: true\n");
+    return out;
+  };
+  const sim::Results r = run_toy(recorded(scenario(900, reforms, options)));
+  auto seen = [&](const std::string& option, const std::string& reform, const char* what) {
+    return values(r, option, "toy." + reform + ".seen_" + what, true);
+  };
+  const std::size_t n = 900;
+  auto all = [n](double v) { return std::vector<double>(n, v); };
+  // As planned wherever the option does not run the reform.
+  for (const auto& [option, reform, wind_down] :
+       {std::tuple<const char*, const char*, double>{"baseline", "a", 3.0},
+        {"baseline", "b", 4.0},
+        {"a", "b", 4.0}}) {
+    SCOPED_TRACE(std::string(option) + " " + reform);
+    EXPECT_EQ(seen(option, reform, "delivers"), all(1.0));
+    EXPECT_EQ(seen(option, reform, "delay_years"), all(0.0));
+    EXPECT_EQ(seen(option, reform, "cost_multiplier"), all(1.0));
+    EXPECT_EQ(seen(option, reform, "wind_down_years"), all(wind_down));
+  }
+  // Where it runs, the engine's draw, as recorded in the option's implementation inputs; and it
+  // does fail, slip and overrun on some paths (success 0.45: 900 paths without a failure would
+  // have probability 0.45^900).
+  EXPECT_EQ(seen("a", "a", "delivers"), values(r, "a", "implementation.toy.a.delivers", true));
+  EXPECT_EQ(seen("a", "a", "delay_years"),
+            values(r, "a", "implementation.toy.a.delay_years", true));
+  EXPECT_EQ(seen("a", "a", "cost_multiplier"),
+            values(r, "a", "implementation.toy.a.cost_overrun", true));
+  const auto& delivers = seen("a", "a", "delivers");
+  EXPECT_GT(std::count(delivers.begin(), delivers.end(), 0.0), 300);
+  EXPECT_LT(std::count(delivers.begin(), delivers.end(), 0.0), 600);
+  // Reform b, run by no option, draws nothing that a's realisation depends on: a's are those of
+  // a scenario where b is certain.
+  const std::string certain_b =
+      "      a: {savings_usd: 1.3e6, cost_usd: 2.0e5, success_probability: 0.45,\n"
+      "          delay_years: {triangular: [0, 1.2, 4]}, wind_down_years: 3,\n"
+      "          cost_overrun: {lognormal: {mean: 1.35, sd: 0.5}}}\n"
+      "      b: {savings_usd: 0.8e6, cost_usd: 1.0e5}\n";
+  // A reform that every option runs, the baseline too, is drawn all the same: it fails on
+  // 900 x 0.55 = 495 paths in expectation (sd sqrt(900 x 0.45 x 0.55) = 14.9; 4 sd).
+  const sim::Results everywhere = run_toy(scenario(
+      900,
+      "      a: {savings_usd: 1.3e6, cost_usd: 2.0e5, success_probability: 0.45, enabled: true}\n",
+      ""));
+  const auto& delivered = values(everywhere, "baseline", "implementation.toy.a.delivers", true);
+  EXPECT_NEAR(static_cast<double>(std::count(delivered.begin(), delivered.end(), 0.0)), 495.0,
+              60.0);
+  const sim::Results plain = run_toy(scenario(900, certain_b, options));
+  EXPECT_EQ(sim::results_checksum(plain),
+            sim::results_checksum(run_toy(scenario(900, reforms, options))));
 }
 
 // The defaults mean "as today": writing them out changes no result bit.

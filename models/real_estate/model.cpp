@@ -102,6 +102,52 @@ struct DamageEvents {
   }
 };
 
+// The quantiles of `law` at u[0 .. n - 1] into q: a lognormal's as normal quantiles and exps in
+// SIMD lanes (Distribution::quantile's exp_portable(mu + sigma normal_quantile(u)), the same
+// bits: sim::normal_quantiles and sim::exps_portable give the scalar functions' bits), any other
+// law one by one. z: scratch of n.
+void quantiles(const sim::Distribution& law, const double* u, std::size_t n, double* q, double* z) {
+  if (law.kind() != sim::DistKind::kLognormal) {
+    for (std::size_t i = 0; i < n; ++i) q[i] = law.quantile(u[i]);
+    return;
+  }
+  const double mu = law.params()[0], sigma = law.params()[1];
+  sim::normal_quantiles(u, n, z);
+  for (std::size_t i = 0; i < n; ++i) z[i] = mu + sigma * z[i];
+  sim::exps_portable(z, n, q);
+}
+
+// One year's sales, drawn at once: sale i's stream (keys[i]) gives its time to sell, its price
+// ratio and, where the Surplus Land Act applies, its take-up uniform, as its Stream's uniforms
+// 0, 1 and 2 (words 0-1 and 2-3 of block 0, words 0-1 of block 1: Stream::uniform), from
+// sim::philox_blocks in SIMD lanes over the year's sales; then the quantiles of both laws
+// (quantiles()) and, once each sale's closing is known, the exps of its value. Up to
+// sim::kPhiloxBatch sales; on the stack.
+struct SaleDraws {
+  std::uint64_t keys[sim::kPhiloxBatch];
+  std::size_t cls[sim::kPhiloxBatch];
+  double parcel[sim::kPhiloxBatch], listed[sim::kPhiloxBatch];
+  double u0[sim::kPhiloxBatch], u1[sim::kPhiloxBatch], u2[sim::kPhiloxBatch];
+  double days[sim::kPhiloxBatch], ratio[sim::kPhiloxBatch], z[sim::kPhiloxBatch];
+  double closing[sim::kPhiloxBatch], discount[sim::kPhiloxBatch], arg[sim::kPhiloxBatch];
+  bool closes[sim::kPhiloxBatch];
+  sim::PhiloxBlocks blocks;
+
+  void draw(const sim::PathContext& ctx, std::size_t n, const sim::Distribution& time_to_sell,
+            const sim::Distribution& price_ratio, bool take_up) {
+    if (n == 0) return;
+    sim::philox_blocks(ctx.seed(), ctx.path(), keys, n, 0, blocks);
+    sim::uniforms53(blocks.w[0], blocks.w[1], n, u0);
+    sim::uniforms53(blocks.w[2], blocks.w[3], n, u1);
+    if (take_up) {
+      sim::philox_blocks(ctx.seed(), ctx.path(), keys, n, 1, blocks);
+      sim::uniforms53(blocks.w[0], blocks.w[1], n, u2);
+    }
+    quantiles(time_to_sell, u0, n, days, z);
+    quantiles(price_ratio, u1, n, ratio, z);
+  }
+};
+
 double busiest_damage_events(const real_estate::Params& spec) {
   // Exposure: the replacement value of a class, found unrecorded parcels included.
   double n = 0.0;
@@ -146,6 +192,11 @@ class RealEstateModel final : public sim::Model {
   // Index of the breakdown metric of kByClass[b] for class c.
   int by_class(std::size_t b, std::size_t c) const {
     return static_cast<int>(kMetricCount + b * spec_.classes.size() + c);
+  }
+  // A surplus parcel's value at an index of 1 (its class's surplus value a parcel).
+  double sale_parcel_base(std::size_t c) const {
+    const auto& cls = spec_.classes[c];
+    return cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
   }
 
   explicit RealEstateModel(Params spec) : spec_(std::move(spec)) {
@@ -512,6 +563,7 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
   const auto& sla = disp.surplus_land_act;
   const double notice_years = sla.notice_days / 365.25;
   const double negotiated_years = (sla.notice_days + sla.negotiation_days) / 365.25;
+  SaleDraws d;  // a year's sales' draws (on the stack: no allocation)
   for (int y = 0; y < horizon; ++y) {
     const int capacity = disp.capacity(y, st.disposition_real);
     if (capacity <= 0) continue;
@@ -528,58 +580,115 @@ void RealEstateModel::sell_surplus(const sim::PathContext& ctx, PathState& st,
       total += take;
     }
     if (total == 0) continue;
-    int slot = 0;
-    for (int ci : spec_.disposition_order) {
-      const auto c = static_cast<std::size_t>(ci);
-      const int take = static_cast<int>(st.scalar(kTake, c));
-      const double base_end = st.scalar(kS, c) - st.scalar(kReserved, c);
-      const double unrecorded_from = st.scalar(kS, c) + st.scalar(kF, c);
-      const auto& cls = spec_.classes[c];
-      const double parcel_base = cls.surplus_value_factor * cls.market_value_usd / cls.parcels;
-      const double* log_index = st.year_array(kLogIndex, c);
-      for (int t = 0; t < take; ++t, ++slot) {
-        double& next =
-            st.scalar(kNextBase, c) < base_end ? st.scalar(kNextBase, c) : st.scalar(kNextFound, c);
-        const double parcel = next;
-        next += 1.0;
-        const double listed = y + (slot + 0.5) / total;
-        sim::Stream s = ctx.stream(keys_[c].sale.with(static_cast<std::uint64_t>(parcel)));
-        const double days = disp.time_to_sell_days.quantile(s.uniform());
-        const double ratio = disp.price_ratio.quantile(s.uniform());
-        double closing = listed + days / 365.25;
-        double discount = 0.0;
-        if (sla.enabled && !cls.surplus_land_act_exempt) {
-          // Offered first to priority entities: taken up, it closes when the negotiation ends,
-          // at the discount; otherwise it goes to market once the notice period is over.
-          if (s.uniform() < st.take_up_share) {
-            closing = listed + negotiated_years;
-            discount = st.sla_discount;
-          } else {
-            closing += notice_years;
-          }
-        }
-        if (!(closing < horizon)) continue;  // still on the market at the horizon
-        const int year = static_cast<int>(closing);
-        const double part_held = closing - year;
-        const double before = year > 0 ? log_index[year - 1] : 0.0;
-        const double value =
-            parcel_base * sim::exp_portable(before + part_held * (log_index[year] - before));
-        const double got = value * ratio * (1.0 - discount) * (1.0 - st.transaction_cost);
-        proceeds[year] += got;
-        out.metric(by_class(3, c))[year] += got;
-        sla_discount[year] += value * ratio * discount;
-        sold_value[year] += value;
-        parcels_sold[year] += 1.0;
-        st.year_array(kCntEnd, c)[year] += 1.0;
-        st.year_array(kCntAvg, c)[year] += 1.0 - part_held;
-        if (parcel >= unrecorded_from) {  // found unrecorded: no building, no lease
-          st.year_array(kUnrecEnd, c)[year] += parcel_base;
+    // A sale closing in year `closing` (< horizon) at `value` a parcel: its books, in the
+    // sales' order.
+    auto book = [&](std::size_t c, double parcel, double closing, double value, double ratio,
+                    double discount) {
+      const int year = static_cast<int>(closing);
+      const double part_held = closing - year;
+      const double parcel_base = sale_parcel_base(c);
+      const double got = value * ratio * (1.0 - discount) * (1.0 - st.transaction_cost);
+      proceeds[year] += got;
+      out.metric(by_class(3, c))[year] += got;
+      sla_discount[year] += value * ratio * discount;
+      sold_value[year] += value;
+      parcels_sold[year] += 1.0;
+      st.year_array(kCntEnd, c)[year] += 1.0;
+      st.year_array(kCntAvg, c)[year] += 1.0 - part_held;
+      // A found unrecorded parcel (after the surplus and the found under-used ones) has no
+      // building and no lease.
+      if (parcel >= st.scalar(kS, c) + st.scalar(kF, c)) {
+        st.year_array(kUnrecEnd, c)[year] += parcel_base;
+      } else {
+        st.year_array(kRecEnd, c)[year] += parcel_base;
+        st.year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+      }
+    };
+    // When a sale listed at `listed` closes, its days on the market drawn; `take_up` the
+    // Surplus Land Act's uniform (drawn only where the act applies).
+    auto closing_of = [&](std::size_t c, double listed, double days, auto take_up,
+                          double& discount) {
+      double closing = listed + days / 365.25;
+      discount = 0.0;
+      if (sla.enabled && !spec_.classes[c].surplus_land_act_exempt) {
+        // Offered first to priority entities: taken up, it closes when the negotiation ends,
+        // at the discount; otherwise it goes to market once the notice period is over.
+        if (take_up() < st.take_up_share) {
+          closing = listed + negotiated_years;
+          discount = st.sla_discount;
         } else {
-          st.year_array(kRecEnd, c)[year] += parcel_base;
-          st.year_array(kRecAvg, c)[year] += parcel_base * (1.0 - part_held);
+          closing += notice_years;
         }
       }
+      return closing;
+    };
+    // The year's sales in order: class, parcel and listing time (the parcel counters move as
+    // one by one).
+    auto each_sale = [&](auto f) {
+      int slot = 0;
+      for (int ci : spec_.disposition_order) {
+        const auto c = static_cast<std::size_t>(ci);
+        const int take = static_cast<int>(st.scalar(kTake, c));
+        const double base_end = st.scalar(kS, c) - st.scalar(kReserved, c);
+        for (int t = 0; t < take; ++t, ++slot) {
+          double& next = st.scalar(kNextBase, c) < base_end ? st.scalar(kNextBase, c)
+                                                            : st.scalar(kNextFound, c);
+          const double parcel = next;
+          next += 1.0;
+          f(c, parcel, y + (slot + 0.5) / total);
+        }
+      }
+    };
+    if (!ctx.redirected() && static_cast<std::size_t>(total) <= sim::kPhiloxBatch) {
+      // Every sale's draws at once (SaleDraws): the same values as its stream one by one.
+      std::size_t n = 0;
+      each_sale([&](std::size_t c, double parcel, double listed) {
+        d.keys[n] = keys_[c].sale.with(static_cast<std::uint64_t>(parcel)).value();
+        d.cls[n] = c;
+        d.parcel[n] = parcel;
+        d.listed[n] = listed;
+        ++n;
+      });
+      d.draw(ctx, n, disp.time_to_sell_days, disp.price_ratio, sla.enabled);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t c = d.cls[i];
+        double discount = 0.0;
+        const double closing = closing_of(
+            c, d.listed[i], d.days[i], [&] { return d.u2[i]; }, discount);
+        d.closes[i] = closing < horizon;
+        d.closing[i] = closing;
+        d.discount[i] = discount;
+        d.arg[i] = 0.0;
+        if (!d.closes[i]) continue;
+        const int year = static_cast<int>(closing);
+        const double* log_index = st.year_array(kLogIndex, c);
+        const double before = year > 0 ? log_index[year - 1] : 0.0;
+        d.arg[i] = before + (closing - year) * (log_index[year] - before);
+      }
+      sim::exps_portable(d.arg, n, d.z);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!d.closes[i]) continue;  // still on the market at the horizon
+        book(d.cls[i], d.parcel[i], d.closing[i], sale_parcel_base(d.cls[i]) * d.z[i], d.ratio[i],
+             d.discount[i]);
+      }
+      continue;
     }
+    each_sale([&](std::size_t c, double parcel, double listed) {
+      sim::Stream s = ctx.stream(keys_[c].sale.with(static_cast<std::uint64_t>(parcel)));
+      const double days = disp.time_to_sell_days.quantile(s.uniform());
+      const double ratio = disp.price_ratio.quantile(s.uniform());
+      double discount = 0.0;
+      const double closing = closing_of(
+          c, listed, days, [&] { return s.uniform(); }, discount);
+      if (!(closing < horizon)) return;  // still on the market at the horizon
+      const int year = static_cast<int>(closing);
+      const double part_held = closing - year;
+      const double* log_index = st.year_array(kLogIndex, c);
+      const double before = year > 0 ? log_index[year - 1] : 0.0;
+      const double value =
+          sale_parcel_base(c) * sim::exp_portable(before + part_held * (log_index[year] - before));
+      book(c, parcel, closing, value, ratio, discount);
+    });
   }
 }
 
