@@ -182,7 +182,8 @@ void check_keep_paths(const sim::Scenario& sc) {
                         (headline ? "headline or all" : "all"));
 }
 
-void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric) {
+void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric,
+                      const std::string& versus) {
   const sim::KeepPaths keep = r.settings.keep_paths;
   const std::string mode = std::string("--keep-paths ") + sim::keep_paths_name(keep);
   if (keep == sim::KeepPaths::kNone)
@@ -195,6 +196,11 @@ void check_kept_paths(const std::string& file, const sim::Results& r, const std:
     throw sim::InputError(file + ": --metric " + metric +
                           ": the run kept per path the NPV of fiscal.net_budget_usd only (" + mode +
                           "); run with --keep-paths all for this metric");
+  if (keep == sim::KeepPaths::kHeadline && !versus.empty() && versus != r.baseline &&
+      !r.options.empty() && !r.options.front().headline.empty())
+    throw sim::InputError(file + ": --baseline " + versus +
+                          ": the run kept per path the NPVs against '" + r.baseline + "' only (" +
+                          mode + "); against '" + versus + "' run with --keep-paths all");
 }
 
 void check_baseline(const sim::Results& r, const std::string& baseline) {
@@ -648,6 +654,8 @@ sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, 
   // P(best) and the targets were counted as the paths streamed, and the implementation figures
   // come from the columns and the streamed per-year means.
   const bool columns = stream && sim::keeps_headline_columns(results.settings);
+  // The net budget's NPV rows exact, from the columns (the bits of all).
+  if (columns) sim::exact_headline_rows(results, &summary, nullptr);
   if (results.options.size() > 1) {
     analysis.targets = sc.targets;
     sim::ComparisonReport exact;
@@ -664,6 +672,7 @@ sim::SummaryTable analyse(const sim::Results& results, const sim::Scenario& sc, 
       exact = sim::compare_options(results, sc.baseline, sc.targets);
     }
     analysis.comparisons = stream ? stream->comparisons(exact) : exact;
+    if (columns) sim::exact_headline_rows(results, nullptr, &*analysis.comparisons);
     const sim::OptionResults* base = results.option(sc.baseline);
     if (columns && base)
       for (sim::OptionComparison& oc : analysis.comparisons->options) {
@@ -920,7 +929,7 @@ int sensitivity_command(const std::string& file, const std::string& baseline,
   const io::ResultsFile f = io::read_results(file, variant);
   const std::string base = baseline.empty() ? f.results.baseline : baseline;
   check_baseline(f.results, base);
-  check_kept_paths(file, f.results, metric);
+  check_kept_paths(file, f.results, metric, base);
   if (!metric.empty() && !sim::holds_per_path(f.results.options.front(), metric)) {
     std::vector<std::string> keys;
     for (const auto& m : f.results.options.front().metrics) keys.push_back(m.key());

@@ -54,8 +54,11 @@ inline std::uint64_t stream_chunk_paths(std::size_t bytes_per_path) {
 void check_keep_paths(const sim::Scenario& sc);
 // Refuses, naming --keep-paths, a per-path analysis (sensitivity, EVPPI, Sobol' indices) of
 // `file` that needs arrays its run did not keep: any with none, one on another `metric` than
-// the fiscal roll-up's with headline.
-void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric);
+// the fiscal roll-up's with headline, and one against another baseline (`versus`, when not
+// empty) than the run's where the headline columns (NPVs against the run's baseline) replace
+// the roll-up's per-year arrays.
+void check_kept_paths(const std::string& file, const sim::Results& r, const std::string& metric,
+                      const std::string& versus = "");
 
 struct PreparedRun {
   std::string overrides;  // the command line's changes, for provenance

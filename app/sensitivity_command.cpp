@@ -262,6 +262,8 @@ int variance_analysis_command(const SensitivityRequest& req) {
       throw sim::InputError("--baseline " + base + ": no option is named '" + base + "'" +
                             sim::did_you_mean(base, names));
     }
+    // Sobol' indices are also of option - baseline per path (EVPPI of each option's own NPV).
+    if (req.sobol) run_steps::check_kept_paths(req.file, f.results, req.metric, base);
     if (!req.metric.empty() && !sim::holds_per_path(f.results.options.front(), req.metric))
       throw sim::InputError("--metric " + req.metric + ": the file has no metric named '" +
                             req.metric + "'");

@@ -390,7 +390,11 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::write_attr(ig, "roi_p50", s.has_roi ? s.roi_p50 : nan);
   h5::write_attr(ig, "roi_p95", s.has_roi ? s.roi_p95 : nan);
   h5::write_dataset(ig, "prob_reforms_delivered", s.prob_delivered, {s.prob_delivered.size()});
-  h5::write_dataset(ig, "reforms_delivered", s.reforms_delivered, {s.reforms_delivered.size()});
+  // The two per-path datasets chunked and compressed where it pays, as /options' are: small
+  // integers (112 B a path raw on LA's 7 reform options, under 1 B deflated).
+  const std::vector<hsize_t> paths = {s.reforms_delivered.size()};
+  h5::write_dataset(ig, "reforms_delivered", s.reforms_delivered, paths,
+                    h5::per_path_storage(s.reforms_delivered, paths));
   std::vector<std::string> years;
   for (std::size_t y = 0; y < s.prob_payback.size(); ++y)
     years.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));
@@ -404,7 +408,8 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::write_attr(pc, "years", years);
   std::vector<double> per_path;
   for (int t : s.payback) per_path.push_back(static_cast<double>(year(t)));
-  h5::Handle pp = h5::write_dataset(ig, "payback_year", per_path, {per_path.size()});
+  h5::Handle pp = h5::write_dataset(ig, "payback_year", per_path, paths,
+                                    h5::per_path_storage(per_path, paths));
   h5::write_attr(pp, "note",
                  "calendar year the cumulative discounted net impact turns positive; "
                  "-1: never within the horizon");
@@ -730,6 +735,37 @@ h5::Handle open_checked(const std::string& path, std::int64_t* version) {
   return file;
 }
 
+namespace {
+
+// Every headline column a file may hold (OptionResults::headline).
+constexpr std::array<const char*, 5> kHeadlineColumns = {
+    sim::kNpvNetBudgetColumn, sim::kNpvNetImpactColumn, sim::kNpvGrossSavingsColumn,
+    sim::kNpvProgramCostColumn, sim::kPaybackYearColumn};
+
+std::string join_names(std::span<const char* const> names) {
+  std::string out;
+  for (const char* n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+// A file whose options keep no per-year roll-up (--keep-paths headline, format 7) must keep the
+// headline columns in its place: every option its net budget's NPV, every other option the
+// five; else its figures would be read from nothing.
+void check_headline_columns(const sim::Results& r) {
+  if (r.settings.keep_paths != sim::KeepPaths::kHeadline) return;
+  const std::string net = std::string(sim::kFiscalModel) + "." + sim::kNetBudgetMetric;
+  for (const sim::OptionResults& o : r.options) {
+    if (o.metric(net)) continue;  // version 6, or a precision run: the per-year arrays
+    const bool base = o.name == r.baseline;
+    for (const char* column : kHeadlineColumns)
+      if ((!base || column == std::string(sim::kNpvNetBudgetColumn)) && !o.column(column))
+        throw h5::Error("/options/" + o.name + " keeps neither " + net +
+                        " nor its headline column " + column);
+  }
+}
+
+}  // namespace
+
 ResultsFile read_results(const std::string& path, const std::string& variant) {
   ResultsFile out;
   try {
@@ -818,21 +854,34 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
       if (h5::has_attr(og, "headline")) {
         h5::Handle hg = h5::open_group(og, "headline");
         for (const auto& column : h5::read_strings_attr(og, "headline")) {
+          const std::string at = "/options/" + name + "/headline/" + column;
+          if (std::find(kHeadlineColumns.begin(), kHeadlineColumns.end(), column) ==
+              kHeadlineColumns.end())
+            throw h5::Error(at + ": not a headline column (expected one of " +
+                            join_names(kHeadlineColumns) + ")");
+          if (o.column(column)) throw h5::Error(at + ": listed twice");
           sim::PathColumn& c = o.headline.emplace_back();
           c.name = column;
-          c.values =
-              read_shaped(hg, column, input_dims, "/options/" + name + "/headline/" + column);
+          c.values = read_shaped(hg, column, input_dims, at);
           if (column == sim::kPaybackYearColumn)
             for (double& t : c.values) {
-              if (t != -1.0 && !(t >= r.settings.start_year &&
-                                 t < r.settings.start_year + r.settings.horizon_years))
-                throw h5::Error("/options/" + name + "/headline/" + column + ": year " +
-                                std::to_string(t) + " is outside the horizon");
+              if (t != -1.0 &&
+                  !(t >= r.settings.start_year &&
+                    t < r.settings.start_year + r.settings.horizon_years && t == std::floor(t))) {
+                char year[32];
+                std::snprintf(year, sizeof year, "%g", t);
+                throw h5::Error(
+                    at + ": " + year + " is not a calendar year of the horizon (" +
+                    std::to_string(r.settings.start_year) + "-" +
+                    std::to_string(r.settings.start_year + r.settings.horizon_years - 1) +
+                    ") or -1");
+              }
               t = t == -1.0 ? sim::kNeverPaysBack : t - r.settings.start_year;
             }
         }
       }
     }
+    check_headline_columns(r);
   } catch (const h5::Error& e) {
     throw sim::InputError(path + ": " + e.what());
   }

@@ -178,6 +178,38 @@ void copy_headline_rows(const Results& chunk, std::size_t o, std::size_t first, 
 
 }  // namespace
 
+void exact_headline_rows(const Results& kept, SummaryTable* summary,
+                         ComparisonReport* comparisons) {
+  const std::string fiscal = std::string(kFiscalModel) + ".";
+  const auto npv_row = [](auto& aggregates) {
+    for (auto& [what, row] : aggregates)
+      if (what == Aggregate::kNpv) return &row;
+    return static_cast<std::remove_reference_t<decltype(aggregates.front().second)>*>(nullptr);
+  };
+  for (std::size_t i = 0; summary && i < summary->options.size(); ++i) {
+    OptionSummary& os = summary->options[i];
+    const OptionResults* o = kept.option(os.name);
+    const PathColumn* own = o ? o->column(kNpvNetBudgetColumn) : nullptr;
+    if (!own) continue;
+    for (MetricSummary& m : os.metrics)
+      if (m.key() == fiscal + kNetBudgetMetric)
+        if (Summary* row = npv_row(m.aggregates)) *row = summarize(own->values);
+  }
+  if (!comparisons) return;
+  for (OptionComparison& oc : comparisons->options) {
+    const OptionResults* o = kept.option(oc.option);
+    if (!o || o->headline.empty()) continue;
+    for (MetricComparison& m : oc.metrics) {
+      const char* column = m.metric == fiscal + kNetBudgetMetric     ? kNpvNetImpactColumn
+                           : m.metric == fiscal + kProgramCostMetric ? kNpvProgramCostColumn
+                                                                     : nullptr;
+      const PathColumn* c = column ? o->column(column) : nullptr;
+      if (DeltaStats* row = c ? npv_row(m.aggregates) : nullptr)
+        *row = delta_stats(c->values, m.better_sign);
+    }
+  }
+}
+
 void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept) {
   copy_kept_rows(chunk, 0, rows, kept);
 }

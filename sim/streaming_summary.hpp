@@ -75,6 +75,13 @@ void copy_kept_rows(const Results& chunk, std::uint64_t rows, Results& kept);
 void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t row_end,
                     Results& kept);
 
+// With the headline columns (keeps_headline_columns), puts the exact NPV rows in the streamed
+// tables: the summary's of each option's net budget (from npv_net_budget_usd) and the
+// comparisons' of the net budget and programme cost against the baseline (npv_net_impact_usd,
+// npv_program_cost_usd), the bits a run that keeps every array gives. `kept` is the run's kept
+// arrays; either table may be null.
+void exact_headline_rows(const Results& kept, SummaryTable* summary, ComparisonReport* comparisons);
+
 class StreamingSummary;
 // The streamed statistics of a run laid out as `layout` (Engine::allocate): its metrics that
 // layout.settings.keep_paths does not keep; under none and with the headline columns also

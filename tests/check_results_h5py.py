@@ -145,6 +145,43 @@ def main():
                 check(np.array_equal(g["implementation"][name]["payback_year"][()], first),
                       name + " /implementation payback_year")
 
+        # A headline file whose columns are incomplete, unknown or damaged: refused, exit 2,
+        # naming the dataset, by every reader of the per-path data.
+        def headline_attr(f, option, names):
+            f["options"][option].attrs["headline"] = np.array([n.encode() for n in names],
+                                                              dtype="S")
+        reform = next(o for o in flows if o != base)
+        cases = (
+            (lambda f: headline_attr(f, reform, ["npv_net_budget_usd", "npv_net_impact_usd"]),
+             "/options/%s keeps neither fiscal.net_budget_usd nor its headline column "
+             "npv_gross_savings_usd" % reform),
+            (lambda f: headline_attr(f, base, ["npv_net_budget_usd", "../inputs"]),
+             "/options/%s/headline/../inputs: not a headline column" % base),
+            (lambda f: headline_attr(f, base, ["npv_net_budget_usd", "npv_net_budget_usd"]),
+             "/options/%s/headline/npv_net_budget_usd: listed twice" % base),
+        )
+        for damage, expect in cases:
+            bad = os.path.join(tmp, "bad-headline.h5")
+            shutil.copy(head, bad)
+            with h5py.File(bad, "r+") as f:
+                damage(f)
+            for command in (["compare", bad], ["sensitivity", bad], ["summarize", bad]):
+                r = subprocess.run([binary] + command, capture_output=True, text=True)
+                check(r.returncode == 2 and expect in r.stderr,
+                      "%s: exit %d, %s" % (" ".join(command[:1]), r.returncode, r.stderr))
+        # A fractional payback year (its SHA-256 rewritten to match): not a calendar year.
+        bad = os.path.join(tmp, "bad-payback.h5")
+        shutil.copy(head, bad)
+        with h5py.File(bad, "r+") as f:
+            ds = f["options"][reform]["headline"]["payback_year"]
+            v = ds[()]
+            v[0] = start + 0.5
+            ds[...] = v
+            ds.attrs["sha256"] = np.bytes_(hashlib.sha256(v.astype("<f8").tobytes()).hexdigest())
+        r = subprocess.run([binary, "compare", bad], capture_output=True, text=True)
+        check(r.returncode == 2 and "payback_year: %g is not a calendar year" % (start + 0.5)
+              in r.stderr, "fractional payback: exit %d, %s" % (r.returncode, r.stderr))
+
         summary = subprocess.run([binary, "summarize", out, "--json"], capture_output=True,
                                  text=True)
         check(summary.returncode == 0, "summarize failed: " + summary.stderr)

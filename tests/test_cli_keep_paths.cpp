@@ -114,9 +114,15 @@ TEST(CliKeepPaths, KeptArraysAreExactAndStreamedStatisticsWithinTheirBounds) {
         const sim::Summary& h = mh.aggregates[i].second;
         const sim::Summary& n = mn.aggregates[i].second;
         // Streamed statistics are the same bits whichever mode streams them (headline streams
-        // the roll-up's per-year arrays too, since format version 7).
-        EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
-        streamed += headline(ma.key()) ? 1 : 0;
+        // the roll-up's per-year arrays too, since format version 7), but the net budget's NPV,
+        // exact from its headline column under headline.
+        if (ma.key() == "fiscal.net_budget_usd" && ma.aggregates[i].first == sim::Aggregate::kNpv) {
+          EXPECT_EQ(sim::to_row(h), sim::to_row(a)) << ma.key();
+          EXPECT_NE(sim::to_row(h), sim::to_row(n)) << ma.key();
+        } else {
+          EXPECT_EQ(sim::to_row(h), sim::to_row(n)) << ma.key();
+          streamed += headline(ma.key()) ? 1 : 0;
+        }
         const double scale = std::max(1.0, a.sd);
         EXPECT_NEAR(n.mean, a.mean, 1e-9 * scale) << ma.key();
         EXPECT_NEAR(n.sd, a.sd, 1e-9 * scale) << ma.key();
@@ -550,6 +556,31 @@ TEST(CliKeepPaths, HeadlineColumnsGiveTheFiguresOfEveryArray) {
     }
   const sim::ComparisonReport ca = io::read_comparisons(all), ch = io::read_comparisons(head);
   expect_same_bits(ch.prob_best, ca.prob_best, "P(best)");
+  // The NPV rows the planner reads, exact from the columns: the summary's of every option's net
+  // budget, the comparisons' of the net budget and the programme cost.
+  const sim::SummaryTable sa = io::read_summary(all), sh = io::read_summary(head);
+  for (std::size_t o = 0; o < sa.options.size(); ++o) {
+    const sim::Summary* a =
+        sa.options[o].metric("fiscal.net_budget_usd")->aggregate(sim::Aggregate::kNpv);
+    const sim::Summary* h =
+        sh.options[o].metric("fiscal.net_budget_usd")->aggregate(sim::Aggregate::kNpv);
+    const sim::SummaryRow rh = sim::to_row(*h), ra = sim::to_row(*a);
+    expect_same_bits({rh.begin(), rh.end()}, {ra.begin(), ra.end()},
+                     sa.options[o].name + " summary npv");
+  }
+  for (std::size_t o = 0; o < ca.options.size(); ++o)
+    for (const char* key : {"fiscal.net_budget_usd", "fiscal.program_cost_usd"}) {
+      const auto find = [&](const sim::ComparisonReport& r) {
+        for (const auto& m : r.options[o].metrics)
+          if (m.metric == key) return *m.aggregate(sim::Aggregate::kNpv);
+        ADD_FAILURE() << key;
+        return sim::DeltaStats{};
+      };
+      const sim::DeltaStats a = find(ca), h = find(ch);
+      expect_same_bits({h.mean, h.sd, h.p5, h.p50, h.p95, h.prob_better},
+                       {a.mean, a.sd, a.p5, a.p50, a.p95, a.prob_better},
+                       ca.options[o].option + " " + key + " npv");
+    }
   ASSERT_EQ(ch.options.size(), ca.options.size());
   for (std::size_t o = 0; o < ca.options.size(); ++o) {
     ASSERT_EQ(ch.options[o].targets.size(), 2u);
@@ -578,10 +609,22 @@ TEST(CliKeepPaths, HeadlineColumnsGiveTheFiguresOfEveryArray) {
     std::vector<std::string> a = {"sensitivity", all}, h = {"sensitivity", head};
     a.insert(a.end(), extra.begin(), extra.end());
     h.insert(h.end(), extra.begin(), extra.end());
-    const RunResult sa = testing::run_reformsim(a), sh = testing::run_reformsim(h);
-    ASSERT_EQ(sh.exit_code, 0) << sh.err;
-    EXPECT_EQ(sh.out, sa.out) << (extra.empty() ? "" : extra.front());
+    const RunResult ra = testing::run_reformsim(a), rh = testing::run_reformsim(h);
+    ASSERT_EQ(rh.exit_code, 0) << rh.err;
+    EXPECT_EQ(rh.out, ra.out) << (extra.empty() ? "" : extra.front());
   }
+  // The columns are against the run's baseline: another is refused naming the flag, where the
+  // analysis is of option - baseline (EVPPI is of each option's own NPV: it works).
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"sensitivity", head, "--baseline", "cheap"},
+        {"sensitivity", head, "--sobol", "--baseline", "cheap"}}) {
+    const RunResult r = testing::run_reformsim(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back();
+    EXPECT_NE(r.err.find("against 'cheap' run with --keep-paths all"), std::string::npos) << r.err;
+  }
+  const RunResult evppi =
+      testing::run_reformsim({"sensitivity", head, "--evppi", "--baseline", "cheap"});
+  EXPECT_EQ(evppi.exit_code, 0) << evppi.err;
 }
 
 // Without the flag a run keeps the headline; with --breakdown (which asks for its groups'

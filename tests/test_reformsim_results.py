@@ -179,6 +179,15 @@ class HeadlineFile(unittest.TestCase):
                 self.assertTrue(np.all(np.abs(fh[c] - fa[c]).to_numpy() <= bound), c)
                 if c != "mean":  # streamed, not the exact quantile
                     self.assertFalse(np.array_equal(fh[c].to_numpy(), fa[c].to_numpy()), c)
+            # What the stored statistics cannot give is refused, naming the flag; the baseline
+            # against itself is zero on every path, as from all's flows.
+            with self.assertRaisesRegex(KeyError, "0.1.*--keep-paths all"):
+                head.fan(option, quantiles=(0.1, 0.5))
+            with self.assertRaisesRegex(KeyError, "baseline against itself"):
+                head.fan(head.baseline)
+            self.assertTrue(np.array_equal(head.impact(head.baseline),
+                                           full.impact(full.baseline)))
+            self.assertEqual(float(np.abs(head.impact(head.baseline)).max()), 0.0)
 
     def test_shared_inputs_are_one_dataset(self):
         with h5py.File(HEADLINE, "r") as f:

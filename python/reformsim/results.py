@@ -55,6 +55,8 @@ except ImportError as e:  # not declared in pyproject.toml: see the note there
                       % e) from None
 
 FORMAT = "reformsim-results"
+#: The quantiles Results.fan() draws by default.
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: The newest results format version this module understands (it reads 1 to 6 too).
 READS_FORMAT_VERSION = 7
 SWEEP_LAYOUT = "sweep"  # root attribute `layout` of a sweep file (format version 5)
@@ -779,15 +781,15 @@ class Results:
         return out
 
     def fan(self, option: str, metric: str = NET_BUDGET, versus_baseline: bool = True,
-            quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
+            quantiles: Sequence[float] = FAN_QUANTILES,
             scale: float = 1.0) -> pd.DataFrame:
         """Quantiles and mean of a metric by year (index: year; columns p5, p25, ..., mean),
         of the difference option - baseline when `versus_baseline`. `scale` divides.
 
         A file that did not keep the metric's per-path arrays (`run --keep-paths headline` or
         none) gives, against the baseline, the stored comparison's per-year p5, p50, p95 and
-        mean (streamed: quantiles within the histogram's stated bound); the other quantiles are
-        absent."""
+        mean (streamed: quantiles within the histogram's stated bound): the default quantiles
+        less P25 and P75; another quantile asked for is a KeyError naming --keep-paths."""
         if versus_baseline and not self._has_values(option, metric):
             return self._stored_fan(option, metric, quantiles) / scale
         v = self.delta(option, metric) if versus_baseline else self.values(option, metric)
@@ -804,12 +806,25 @@ class Results:
 
     def _stored_fan(self, option: str, metric: str, quantiles: Sequence[float]) -> pd.DataFrame:
         """fan() of the stored per-year comparison (a file without the metric's arrays)."""
+        stored = {0.05: "p5", 0.5: "p50", 0.95: "p95"}
+        if tuple(quantiles) == FAN_QUANTILES:  # the default: the stored ones, no P25-P75
+            quantiles = tuple(stored)
+        missing = [p for p in quantiles if p not in stored]
+        if missing:
+            raise KeyError("fan(%r, %r): the file keeps no per-path %s (--keep-paths %s); its "
+                           "stored per-year statistics have the quantiles 0.05, 0.5 and 0.95 "
+                           "only, not %s; run with --keep-paths all for others" % (
+                               option, metric, metric, self.keep_paths,
+                               ", ".join("%g" % p for p in missing)))
+        if option == self.baseline:
+            raise KeyError("fan(%r): the baseline against itself is zero on every path; the "
+                           "file keeps no per-path %s (--keep-paths %s) for its own values" % (
+                               option, metric, self.keep_paths))
         c = self.comparisons(option, metric, source="stored")
         c = c[c["year"].notna()]
         if c.empty:
-            raise KeyError("option '%s' has no stored comparison of '%s'%s" % (
-                option, metric, self._not_kept()))
-        stored = {0.05: "p5", 0.5: "p50", 0.95: "p95"}
+            raise KeyError("option '%s' has no stored comparison of '%s' (--keep-paths %s)" % (
+                option, metric, self.keep_paths))
         out = pd.DataFrame({"p%g" % (100 * p): c[stored[p]].to_numpy()
                             for p in quantiles if p in stored},
                            index=pd.Index([int(y) for y in c["year"]], name="year"))
@@ -890,8 +905,10 @@ class Results:
             return None
         self._check_option(option)
         og = self._file["options"][option]
-        if "fiscal" in og or column not in self.headline_columns(option):
+        if "fiscal" in og or not self.headline_columns(option):
             return None
+        if option == self.baseline and column == "npv_net_impact_usd":
+            return np.zeros(self.paths)  # the baseline against itself, as delta() gives
         return self.headline(option, column)
 
     def impact_frame(self, options: Iterable[str] | None = None, metric: str = NET_BUDGET,
