@@ -193,17 +193,21 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
       oc && bc ? std::span<const double>(oc->values) : std::span<const double>();
   const std::span<const double> base_cost =
       oc && bc ? std::span<const double>(bc->values) : std::span<const double>();
-  std::vector<double> gross_by_year(h, 0.0), cost_by_year(h, 0.0);
-  if (results.paths > 0) {
-    const std::vector<double> spent =
-        cost.empty() ? std::vector<double>(net.size(), 0.0) : difference(oc->values, bc->values);
-    const std::vector<double> impact = difference(net, base_net);
-    std::vector<double> gross(net.size());
-    for (std::size_t i = 0; i < net.size(); ++i) gross[i] = impact[i] + spent[i];
+  // Each year's mean in path order, compensated as mean() sums a column: the same bits, without
+  // copying the arrays (StreamingSummary sums them so a chunk at a time).
+  const std::size_t n = static_cast<std::size_t>(results.paths);
+  std::vector<CompensatedSum> gross_sums(h), cost_sums(h);
+  for (std::size_t p = 0; p < n; ++p)
     for (std::size_t y = 0; y < h; ++y) {
-      gross_by_year[y] = mean(column(gross, h, y));
-      cost_by_year[y] = mean(column(spent, h, y));
+      const std::size_t i = p * h + y;
+      const double spent = cost.empty() ? 0.0 : cost[i] - base_cost[i];
+      gross_sums[y].add((net[i] - base_net[i]) + spent);
+      cost_sums[y].add(spent);
     }
+  std::vector<double> gross_by_year(h, 0.0), cost_by_year(h, 0.0);
+  for (std::size_t y = 0; y < h && n > 0; ++y) {
+    gross_by_year[y] = gross_sums[y].total() / static_cast<double>(n);
+    cost_by_year[y] = cost_sums[y].total() / static_cast<double>(n);
   }
   return stats_of(
       results, option, base,
