@@ -60,7 +60,7 @@ void BatchRunner::load_saved(std::uint64_t begin, std::uint64_t end, sim::Result
     for (auto& in : o.inputs) {
       in.same_as = static_cast<int>(same_as[k++]);
       if (in.same_as >= 0)
-        std::vector<double>().swap(in.values);
+        sim::PathVector<double>().swap(in.values);
       else
         in.values.resize(static_cast<std::size_t>(results.paths));
     }

@@ -38,6 +38,7 @@
 #include "sim/fiscal_years.hpp"
 #include "sim/precision.hpp"
 #include "sim/sensitivity.hpp"
+#include "sim/spill.hpp"
 #include "sim/summary.hpp"
 #include "sim/thread_arena.hpp"
 
@@ -532,15 +533,40 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
   sim::Results part, kept;
   sim::Results* into = nullptr;
   std::uint64_t folded = run.resumed;  // paths [0, folded) are in the statistics and `into`
+  // Rows up to path `end` in `to` (kept arrays grow a chunk at a time: see reserve_paths).
+  const auto hold_rows_to = [](sim::Results& to, std::uint64_t end) {
+    if (to.first_path + to.paths < end) to.resize_paths(end - to.first_path);
+  };
   const auto fold_to = [&](std::uint64_t end) {
     if (holds_rows && end > folded) {
       run.stream->add_rows(part, folded - part.first_path, end - part.first_path, req.threads);
+      hold_rows_to(*into, end);
       sim::copy_kept_rows(part, folded - part.first_path, end - part.first_path, *into);
+      sim::trim_spill();  // the kept rows just written leave the resident set
     }
     folded = std::max(folded, end);
   };
+  // A chunk's rows, allocated before spilling starts: they are rewritten chunk after chunk, and
+  // stay in memory.
+  const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
+  if (streaming) part = run.engine->allocate(std::min(chunk_paths, total));
+  if (streaming && holds_rows) {
+    // The kept arrays (1.6 KB a path on LA) in a file beside the output, out of memory
+    // (sim/spill.hpp): memory flat in the paths.
+    // Where no such file can be made, they stay in memory: the same results.
+    const fs::path out = req.output.empty() ? fs::path() : fs::path(req.output).parent_path();
+    std::error_code ec;
+    const std::string folder = req.output.empty() ? fs::temp_directory_path(ec).string()
+                               : out.empty()      ? std::string(".")
+                                                  : out.string();
+    try {
+      sim::enable_spill(folder);
+      run.spill_folder = folder;
+    } catch (const sim::RunError& e) {
+      if (!req.quiet) std::fprintf(stderr, "reformsim: note: %s; they stay in memory\n", e.what());
+    }
+  }
   if (streaming) {
-    part = run.engine->allocate(0);
     kept = sim::kept_layout(part);
     run.stream.emplace(sim::streamed_statistics(
         part, sc.options.size() > 1 ? sc.targets : std::vector<sim::Target>{}));
@@ -576,17 +602,19 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
       team.agree([&] {
         if (run.checkpoint) run.checkpoint->save(*into, end, run.stream->state());
       });
+      sim::trim_spill();
     };
   }
   BatchRunner runner(team, *run.engine, settings, g_stop,
                      run.checkpoint ? &*run.checkpoint : nullptr, run.resumed);
   Progress progress([&runner] { return runner.progress(); }, total, mode);
-  const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
   const sim::RangeRunner chunked = [&](std::uint64_t begin, std::uint64_t end, sim::Results& to) {
     into = &to;
     if (begin < run.resumed) {  // saved: the kept rows are read back (the statistics were)
       const std::uint64_t saved_end = std::min(end, run.resumed);
+      hold_rows_to(to, saved_end);
       runner.load_saved(begin, saved_end, to);
+      sim::trim_spill();
       begin = saved_end;
     }
     for (std::uint64_t b = begin; b < end; b += chunk_paths) {
@@ -608,9 +636,11 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
       analysis.precision_target = *sc.precision;
       analysis.precision = report;
     } else if (streaming) {
+      // Room for every path, filled (and so touched) a chunk at a time (fold_to).
       results = std::move(kept);
-      results.resize_paths(sc.settings.paths);
+      results.reserve_paths(sc.settings.paths);
       chunked(0, sc.settings.paths, results);
+      hold_rows_to(results, sc.settings.paths);
     } else {
       results = run.engine->allocate(sc.settings.paths);
       runner.run(0, sc.settings.paths, results);
@@ -746,6 +776,12 @@ int run_scenario(const RunRequest& req, const Team& team) {
     summary = analyse(results, sc, req.threads, analysis, run.stream ? &*run.stream : nullptr);
     if (run.writer) write_results(results, sc, req, run, summary, analysis, mode);
   });
+  if (mode != Progress::Mode::kOff && !run.spill_folder.empty())
+    std::fprintf(stderr,
+                 "reformsim: the per-path arrays kept (%.1f MiB) were held in a temporary file in "
+                 "%s, not in memory\n",
+                 static_cast<double>(sim::spilled_bytes()) / (1 << 20), run.spill_folder.c_str());
+  sim::disable_spill();  // the arrays spilled stay readable until they go
   if (team.is_root()) report_run(req, sc, summary, analysis);
   return 0;
 }

@@ -70,6 +70,8 @@ struct PreparedRun {
   // The statistics of the metrics whose arrays the run does not keep (--keep-paths headline or
   // none), on rank 0 (and every rank of a precision run).
   std::optional<sim::StreamingSummary> stream;
+  // Where the kept per-path arrays are spilled (sim/spill.hpp); empty: in memory.
+  std::string spill_folder;
 };
 
 sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team& team,

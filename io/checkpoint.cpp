@@ -432,7 +432,7 @@ void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t 
                 in.same_as = static_cast<int>(e);
           }
           if (in.same_as >= 0)
-            std::vector<double>().swap(in.values);
+            sim::PathVector<double>().swap(in.values);
           else
             in.values.resize(static_cast<std::size_t>(results.paths));
         }

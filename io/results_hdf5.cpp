@@ -21,6 +21,7 @@
 #include "io/sha256.hpp"
 #include "sim/errors.hpp"
 #include "sim/fiscal_years.hpp"
+#include "sim/spill.hpp"
 #include "sim/version.hpp"
 
 namespace reformsim::io {
@@ -214,9 +215,10 @@ void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& 
   h5::write_attr(root, "factors", r.factor_names);
 }
 
-// Values a batch of per-path datasets compressed at once holds (then written and freed): 64 MiB,
-// a few datasets of a million paths each.
-constexpr std::size_t kPackBatchBytes = std::size_t{64} << 20;
+// Values a batch of per-path datasets compressed at once holds (then written and freed): 16 MiB,
+// two datasets of a million paths each; the values a run spilled (sim/spill.hpp) are read into
+// memory a batch at a time, and trimmed after.
+constexpr std::size_t kPackBatchBytes = std::size_t{16} << 20;
 
 // The packed form (h5::pack_per_path) of datasets[i], asked for in order: each batch of datasets
 // that together hold at most kPackBatchBytes (one at least) is packed in parallel when its first
@@ -235,6 +237,7 @@ class PackedBatches {
       packed_.clear();
       packed_ = h5::pack_per_path({datasets_.begin() + static_cast<std::ptrdiff_t>(i),
                                    datasets_.begin() + static_cast<std::ptrdiff_t>(end)});
+      sim::note_spill_use(bytes);  // the values read may be a run's spilled arrays
     }
     return packed_[i - first_];
   }
@@ -261,7 +264,7 @@ void write_options(hid_t root, const sim::Results& r) {
     for (const auto& in : o.inputs)
       if (in.same_as < 0) arrays.push_back({{in.values.data(), r.paths}, {r.paths}});
     // The payback year as files hold it: the calendar year, -1 for never.
-    std::vector<double> payback;
+    sim::PathVector<double> payback;
     for (const auto& c : o.headline) {
       if (c.name != sim::kPaybackYearColumn) {
         arrays.push_back({{c.values.data(), r.paths}, {r.paths}});
@@ -283,6 +286,7 @@ void write_options(hid_t root, const sim::Results& r) {
       if (!h5::exists(og, model_path)) h5::create_group(og, model_path);
       h5::Handle mg = h5::open_group(og, model_path);
       h5::Handle ds = h5::write_packed(mg, m.info.name, arrays[next], packed.at(next));
+      sim::note_spill_use(arrays[next].data.size_bytes());
       ++next;
       h5::write_attr(ds, "unit", m.info.unit);
       h5::write_attr(ds, "description", m.info.description);
@@ -305,6 +309,7 @@ void write_options(hid_t root, const sim::Results& r) {
         continue;
       }
       h5::Handle ds = h5::write_packed(ig, in.key(), arrays[next], packed.at(next));
+      sim::note_spill_use(arrays[next].data.size_bytes());
       ++next;
       h5::write_attr(ds, "description", in.info.description);
     }
@@ -314,6 +319,7 @@ void write_options(hid_t root, const sim::Results& r) {
       std::vector<std::string> names;
       for (const auto& c : o.headline) {
         h5::Handle ds = h5::write_packed(hg, c.name, arrays[next], packed.at(next));
+        sim::note_spill_use(arrays[next].data.size_bytes());
         ++next;
         h5::write_attr(ds, "unit", c.name == sim::kPaybackYearColumn ? "year" : "USD");
         names.push_back(c.name);
@@ -395,6 +401,7 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   const std::vector<hsize_t> paths = {s.reforms_delivered.size()};
   h5::write_dataset(ig, "reforms_delivered", s.reforms_delivered, paths,
                     h5::per_path_storage(s.reforms_delivered, paths));
+  sim::note_spill_use(s.reforms_delivered.size() * sizeof(double));  // may be spilled
   std::vector<std::string> years;
   for (std::size_t y = 0; y < s.prob_payback.size(); ++y)
     years.push_back(std::to_string(r.settings.start_year + static_cast<int>(y)));
@@ -406,10 +413,12 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::Handle pc =
       h5::write_dataset(ig, "program_cost_usd", s.program_cost_usd, {s.program_cost_usd.size()});
   h5::write_attr(pc, "years", years);
-  std::vector<double> per_path;
-  for (int t : s.payback) per_path.push_back(static_cast<double>(year(t)));
-  h5::Handle pp = h5::write_dataset(ig, "payback_year", per_path, paths,
-                                    h5::per_path_storage(per_path, paths));
+  sim::PathVector<double> per_path(s.payback.size());
+  for (std::size_t p = 0; p < s.payback.size(); ++p)
+    per_path[p] = static_cast<double>(year(s.payback[p]));
+  h5::Handle pp =
+      h5::write_dataset(ig, "payback_year", per_path, paths, h5::per_path_storage(per_path, paths));
+  sim::note_spill_use(per_path.size() * (sizeof(double) + sizeof(int)));
   h5::write_attr(pp, "note",
                  "calendar year the cumulative discounted net impact turns positive; "
                  "-1: never within the horizon");
@@ -845,7 +854,9 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
           s.info.description = h5::read_string_attr(ds, "description");
           continue;
         }
-        s.values = read_shaped(ig, key, input_dims, "/options/" + name + "/inputs/" + key);
+        const std::vector<double> read =
+            read_shaped(ig, key, input_dims, "/options/" + name + "/inputs/" + key);
+        s.values.assign(read.begin(), read.end());
         h5::Handle ds = h5::open_dataset(ig, key);
         s.info.description = h5::read_string_attr(ds, "description");
       }
@@ -862,7 +873,8 @@ ResultsFile read_results(const std::string& path, const std::string& variant) {
           if (o.column(column)) throw h5::Error(at + ": listed twice");
           sim::PathColumn& c = o.headline.emplace_back();
           c.name = column;
-          c.values = read_shaped(hg, column, input_dims, at);
+          const std::vector<double> read = read_shaped(hg, column, input_dims, at);
+          c.values.assign(read.begin(), read.end());
           if (column == sim::kPaybackYearColumn)
             for (double& t : c.values) {
               if (t != -1.0 &&

@@ -66,7 +66,7 @@ HeadlineValues headline_values(const Results& results, const OptionResults& opti
             : nullptr;
     if (!column || (versus && versus->name != results.baseline))
       throw InputError("no metric named '" + key + "' in the results");
-    out.values = column->values;
+    out.values.assign(column->values.begin(), column->values.end());
     out.aggregate = Aggregate::kNpv;
     out.info = {kNetBudgetMetric, "USD", "", Fiscal::kNone, false, Kind::kFlow, Better::kHigher};
     return out;

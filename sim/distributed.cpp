@@ -129,7 +129,7 @@ void run_range_distributed(const MpiSession& mpi, const Engine& engine, std::uin
 
   // Gather every array's rows [begin, end): each rank's share is contiguous in row-major order.
   const std::size_t h = static_cast<std::size_t>(results.horizon());
-  auto gather = [&](std::vector<double>& values, std::size_t width) {
+  auto gather = [&](auto& values, std::size_t width) {
     std::vector<int> counts(shares.size()), displs(shares.size());
     for (std::size_t r = 0; r < shares.size(); ++r) {
       const std::uint64_t c = (shares[r].end - shares[r].begin) * width;

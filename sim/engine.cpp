@@ -186,21 +186,21 @@ Results Engine::allocate(std::uint64_t paths) const {
         out.metrics.push_back({sc.model_names[m], metrics[k], std::vector<double>(paths * h)});
       }
       for (const auto& info : option.models[m]->inputs())
-        out.inputs.push_back({sc.model_names[m], info, std::vector<double>(paths)});
+        out.inputs.push_back({sc.model_names[m], info, PathVector<double>(paths)});
     }
     // The option's implementation record, after the models' inputs (Engine::simulate_path).
     for (const auto& [m, i] : enabled_reforms_[o]) {
       const std::string reform = sc.model_names[m] + "." + option.models[m]->reforms()[i].name;
       out.inputs.push_back({kImplementationModel,
                             {reform + ".delivers", "1 when the reform delivered its effect"},
-                            std::vector<double>(paths)});
+                            PathVector<double>(paths)});
       out.inputs.push_back({kImplementationModel,
                             {reform + ".delay_years", "whole years the reform went live late"},
-                            std::vector<double>(paths)});
+                            PathVector<double>(paths)});
       out.inputs.push_back(
           {kImplementationModel,
            {reform + ".cost_overrun", "multiplier on the reform's planned programme cost"},
-           std::vector<double>(paths)});
+           PathVector<double>(paths)});
     }
     out.metrics.push_back({kFiscalModel,
                            {kProgramCostMetric, "USD",

@@ -130,7 +130,7 @@ InputColumns input_columns(const Results& results) {
     for (const auto& in : option.inputs) {
       const std::string key = in.key();
       const auto it = std::find(cols.keys.begin(), cols.keys.end(), key);
-      const std::vector<double>& values = results.input_values(in);
+      const auto& values = results.input_values(in);
       const bool varies = standard_deviation(values) > 0;
       if (it == cols.keys.end()) {
         cols.keys.push_back(key);

@@ -6,6 +6,7 @@
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
 #include "sim/special.hpp"
+#include "sim/spill.hpp"
 #include "sim/statistics.hpp"
 
 namespace reformsim::sim {
@@ -91,8 +92,10 @@ namespace {
 
 // The figures of `rows` (every path's), the option's reforms delivered and the per-year means.
 ImplementationStats stats_of(const Results& results, const OptionResults& option,
-                             const OptionResults& base, ImplementationRows rows,
-                             std::vector<double> gross_by_year, std::vector<double> cost_by_year) {
+                             const OptionResults& base, std::span<const double> npv_net,
+                             std::span<const double> npv_gross, std::span<const double> npv_cost,
+                             PathVector<int> payback, std::vector<double> gross_by_year,
+                             std::vector<double> cost_by_year) {
   const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::size_t n = static_cast<std::size_t>(results.paths);
   ImplementationStats s;
@@ -106,8 +109,9 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
   s.reforms = delivers.size();
   s.reforms_delivered.assign(n, 0.0);
   for (const InputSeries* d : delivers) {
-    const std::vector<double>& v = results.input_values(*d);
+    const auto& v = results.input_values(*d);
     for (std::size_t p = 0; p < n; ++p) s.reforms_delivered[p] += v[p];
+    note_spill_use(n * sizeof(double));  // a run's kept inputs may be spilled
   }
   s.prob_delivered.assign(s.reforms + 1, 0.0);
   s.prob_payback.assign(h, 0.0);
@@ -115,7 +119,7 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
   s.program_cost_usd = std::move(cost_by_year);
   s.gross_savings_usd.resize(h, 0.0);
   s.program_cost_usd.resize(h, 0.0);
-  s.payback = std::move(rows.payback);
+  s.payback = std::move(payback);
   if (n == 0) return s;
   const double nd = static_cast<double>(n);
   if (s.reforms > 0) {
@@ -124,9 +128,6 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
     for (double& p : s.prob_delivered) p /= nd;
     s.prob_delivers_nothing = s.prob_delivered[0];
   }
-  const std::vector<double>& npv_net = rows.npv_net;
-  const std::vector<double>& npv_gross = rows.npv_gross;
-  const std::vector<double>& npv_cost = rows.npv_cost;
   std::size_t losses = 0;
   for (double v : npv_net) losses += v < 0.0;
   s.prob_net_loss = static_cast<double>(losses) / nd;
@@ -170,10 +171,11 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
       s.roi_p95 = q[2];
     }
   }
+  note_spill_use(5 * n * sizeof(double));  // the NPV columns, payback and the per-path figures
   return s;
 }
 
-const std::vector<double>& headline_column(const OptionResults& o, const char* name) {
+const PathVector<double>& headline_column(const OptionResults& o, const char* name) {
   const PathColumn* c = o.column(name);
   if (!c) throw RunError("option '" + o.name + "' has no headline column " + name);
   return c->values;
@@ -209,24 +211,24 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
     gross_by_year[y] = gross_sums[y].total() / static_cast<double>(n);
     cost_by_year[y] = cost_sums[y].total() / static_cast<double>(n);
   }
-  return stats_of(
-      results, option, base,
-      implementation_rows(net, base_net, cost, base_cost, h, results.settings.discount_rate),
-      std::move(gross_by_year), std::move(cost_by_year));
+  const ImplementationRows rows =
+      implementation_rows(net, base_net, cost, base_cost, h, results.settings.discount_rate);
+  return stats_of(results, option, base, rows.npv_net, rows.npv_gross, rows.npv_cost,
+                  PathVector<int>(rows.payback.begin(), rows.payback.end()),
+                  std::move(gross_by_year), std::move(cost_by_year));
 }
 
 ImplementationStats implementation_stats(const Results& results, const OptionResults& option,
                                          const OptionResults& base,
                                          std::vector<double> gross_savings_by_year,
                                          std::vector<double> program_cost_by_year) {
-  ImplementationRows rows;
-  rows.npv_net = headline_column(option, kNpvNetImpactColumn);
-  rows.npv_gross = headline_column(option, kNpvGrossSavingsColumn);
-  rows.npv_cost = headline_column(option, kNpvProgramCostColumn);
-  for (double t : headline_column(option, kPaybackYearColumn))
-    rows.payback.push_back(static_cast<int>(t));
-  return stats_of(results, option, base, std::move(rows), std::move(gross_savings_by_year),
-                  std::move(program_cost_by_year));
+  const PathVector<double>& years = headline_column(option, kPaybackYearColumn);
+  PathVector<int> payback(years.size());
+  for (std::size_t p = 0; p < years.size(); ++p) payback[p] = static_cast<int>(years[p]);
+  return stats_of(results, option, base, headline_column(option, kNpvNetImpactColumn),
+                  headline_column(option, kNpvGrossSavingsColumn),
+                  headline_column(option, kNpvProgramCostColumn), std::move(payback),
+                  std::move(gross_savings_by_year), std::move(program_cost_by_year));
 }
 
 std::vector<ImplementationStats> implementation_stats(const Results& results,

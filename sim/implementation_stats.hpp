@@ -61,8 +61,8 @@ struct ImplementationStats {
   std::string option;
   std::string baseline;
   std::size_t reforms = 0;                // the option's enabled reforms
-  std::vector<double> reforms_delivered;  // per path: how many of them delivered
-  std::vector<int> payback;               // per path: the payback year index or kNeverPaysBack
+  PathVector<double> reforms_delivered;  // per path: how many of them delivered (spilled)
+  PathVector<int> payback;               // per path: the payback year index or kNeverPaysBack
   std::vector<double> prob_delivered;     // P(k of them delivered), k = 0 .. reforms
   double prob_delivers_nothing = 0;       // prob_delivered[0]; 0 when the option has no reform
   double prob_net_loss = 0;               // P(NPV of the net impact < 0)

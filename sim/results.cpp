@@ -1,5 +1,7 @@
 #include "sim/results.hpp"
 
+#include <span>
+
 #include "sim/errors.hpp"
 
 namespace reformsim::sim {
@@ -38,7 +40,7 @@ std::size_t Results::bytes() const {
   return b;
 }
 
-const std::vector<double>& Results::input_values(const InputSeries& in) const {
+const PathVector<double>& Results::input_values(const InputSeries& in) const {
   if (in.same_as < 0) return in.values;
   const InputSeries* from = static_cast<std::size_t>(in.same_as) < options.size()
                                 ? options[static_cast<std::size_t>(in.same_as)].input(in.key())
@@ -47,6 +49,16 @@ const std::vector<double>& Results::input_values(const InputSeries& in) const {
     throw RunError("input " + in.key() + " shares the values of option " +
                    std::to_string(in.same_as) + ", which does not hold them");
   return from->values;
+}
+
+void Results::reserve_paths(std::uint64_t n) {
+  const std::size_t h = static_cast<std::size_t>(horizon());
+  for (auto& o : options) {
+    for (auto& m : o.metrics) m.values.reserve(static_cast<std::size_t>(n) * h);
+    for (auto& i : o.inputs)
+      if (i.same_as < 0) i.values.reserve(static_cast<std::size_t>(n));
+    for (auto& c : o.headline) c.values.reserve(static_cast<std::size_t>(n));
+  }
 }
 
 void Results::resize_paths(std::uint64_t n) {
@@ -62,7 +74,7 @@ void Results::resize_paths(std::uint64_t n) {
 
 std::uint64_t results_checksum(const Results& r) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
-  auto add = [&h](const std::vector<double>& v) {
+  auto add = [&h](std::span<const double> v) {
     const auto* p = reinterpret_cast<const unsigned char*>(v.data());
     for (std::size_t i = 0; i < v.size() * sizeof(double); ++i) {
       h ^= p[i];

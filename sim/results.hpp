@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/model.hpp"
+#include "sim/spill.hpp"
 
 namespace reformsim::sim {
 
@@ -21,7 +22,9 @@ struct MetricSeries {
 struct InputSeries {
   std::string model;
   InputInfo info;
-  std::vector<double> values;  // one per path; empty when `same_as` is set
+  // One per path; empty when `same_as` is set. Spilled out of memory in a run that spills
+  // (sim/spill.hpp).
+  PathVector<double> values;
   // Set only in the kept arrays of `run --keep-paths headline` (sim/streaming_summary.hpp) and
   // in results read from such a file: the index of the earlier option whose input of the same
   // key holds these values, equal path for path (the options draw their inputs from the same
@@ -35,8 +38,8 @@ struct InputSeries {
 // One value a path: the headline figures `run --keep-paths headline` keeps of the fiscal roll-up
 // instead of its per-year arrays (sim/streaming_summary.hpp, headline_columns).
 struct PathColumn {
-  std::string name;            // e.g. "npv_net_budget_usd"
-  std::vector<double> values;  // one per path
+  std::string name;           // e.g. "npv_net_budget_usd"
+  PathVector<double> values;  // one per path (spilled as InputSeries::values)
 };
 
 struct OptionResults {
@@ -69,9 +72,13 @@ struct Results {
   std::size_t bytes() const;
   // The per-path values of `in`, an input of one of this run's options: its own, or those of
   // the option it shares them with (InputSeries::same_as).
-  const std::vector<double>& input_values(const InputSeries& in) const;
+  const PathVector<double>& input_values(const InputSeries& in) const;
   // Grows (or shrinks) every array to `n` paths, keeping the rows already there.
   void resize_paths(std::uint64_t n);
+  // Room for `n` paths in every array, without touching it: a run that spills (sim/spill.hpp)
+  // reserves its kept arrays once and grows them a chunk at a time, so that only a chunk's rows
+  // are ever written at once (resize_paths to the whole run would write zeros to every page).
+  void reserve_paths(std::uint64_t n);
 };
 
 // FNV-1a over the bytes of every metric and input array (shared inputs as their values), in

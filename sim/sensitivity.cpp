@@ -10,6 +10,7 @@
 #include "sim/comparison.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/spill.hpp"
 #include "sim/statistics.hpp"
 
 namespace reformsim::sim {
@@ -67,6 +68,7 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   std::vector<double> sd;  // of each used input, for the regression's standardization
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (inputs[i].size() != output.size()) throw RunError("input and output lengths differ");
+    note_spill_use(inputs[i].size_bytes());  // a run's kept inputs may be spilled
     if (const double s = standard_deviation(inputs[i]); s > 0.0) {
       used.push_back(i);
       sd.push_back(s);
@@ -79,8 +81,10 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   if (used.empty() || sy == 0.0 || n < k + 2) {
     const double none = sy == 0.0 ? 0.0 : std::numeric_limits<double>::quiet_NaN();
     rep.r_squared = none;
-    for (std::size_t i : used)
+    for (std::size_t i : used) {
       rep.inputs.push_back({names[i], sy == 0.0 ? 0.0 : spearman(inputs[i], output), none, none});
+      note_spill_use(inputs[i].size_bytes());
+    }
     std::stable_sort(rep.inputs.begin(), rep.inputs.end(), [](const auto& a, const auto& b) {
       return std::fabs(a.spearman) > std::fabs(b.spearman);
     });
@@ -97,7 +101,10 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   // any thread count.
   const double my = mean(output);
   std::vector<double> mu(used.size());
-  for (std::size_t j = 0; j < used.size(); ++j) mu[j] = mean(inputs[used[j]]);
+  for (std::size_t j = 0; j < used.size(); ++j) {
+    mu[j] = mean(inputs[used[j]]);
+    note_spill_use(inputs[used[j]].size_bytes());
+  }
   Eigen::MatrixXd r(0, k + 1), stacked;
   for (Eigen::Index b = 0; b < n; b += kRegressionBlock) {
     const Eigen::Index rows = std::min(kRegressionBlock, n - b);
@@ -112,6 +119,7 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
     }
     for (Eigen::Index p = 0; p < rows; ++p)
       stacked(top + p, k) = (output[static_cast<std::size_t>(b + p)] - my) / sy;
+    note_spill_use(static_cast<std::size_t>(rows * (k + 1)) * sizeof(double));
     const Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(stacked);  // in place
     const Eigen::Index keep = std::min(stacked.rows(), k + 1);
     r = stacked.topRows(keep).triangularView<Eigen::Upper>();
@@ -128,6 +136,7 @@ SensitivityReport sensitivity(const std::vector<std::string>& names,
   for (Eigen::Index j = 0; j < k; ++j) {
     const std::size_t i = used[static_cast<std::size_t>(j)];
     rep.inputs.push_back({names[i], spearman(inputs[i], output), beta(j), beta(j) * beta(j)});
+    note_spill_use(inputs[i].size_bytes());
   }
   std::stable_sort(rep.inputs.begin(), rep.inputs.end(), [](const auto& a, const auto& b) {
     return std::fabs(a.src) > std::fabs(b.src);

@@ -184,7 +184,7 @@ std::vector<SobolReport> option_sobol(const Results& results, const std::string&
     std::vector<std::string> names;
     for (const auto& in : option.inputs) {
       // An input held once for several options (--keep-paths headline) is read where it is held.
-      const std::vector<double>& values = results.input_values(in);
+      const auto& values = results.input_values(in);
       if (!(standard_deviation(values) > 0)) continue;
       x.emplace_back(values);
       names.push_back(in.key());

@@ -12,6 +12,7 @@
 #include "sim/errors.hpp"
 #include "sim/implementation_stats.hpp"
 #include "sim/special.hpp"
+#include "sim/spill.hpp"
 #include "sim/thread_arena.hpp"
 
 namespace reformsim::sim {
@@ -194,6 +195,7 @@ void exact_headline_rows(const Results& kept, SummaryTable* summary,
     for (MetricSummary& m : os.metrics)
       if (m.key() == fiscal + kNetBudgetMetric)
         if (Summary* row = npv_row(m.aggregates)) *row = summarize(own->values);
+    note_spill_use(own->values.size() * sizeof(double));  // kept columns may be spilled
   }
   if (!comparisons) return;
   for (OptionComparison& oc : comparisons->options) {
@@ -204,8 +206,10 @@ void exact_headline_rows(const Results& kept, SummaryTable* summary,
                            : m.metric == fiscal + kProgramCostMetric ? kNpvProgramCostColumn
                                                                      : nullptr;
       const PathColumn* c = column ? o->column(column) : nullptr;
-      if (DeltaStats* row = c ? npv_row(m.aggregates) : nullptr)
+      if (DeltaStats* row = c ? npv_row(m.aggregates) : nullptr) {
         *row = delta_stats(c->values, m.better_sign);
+        note_spill_use(c->values.size() * sizeof(double));
+      }
     }
   }
 }
@@ -247,7 +251,7 @@ void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t
                  std::memcmp(rows->values.data() + first, rows_from, n * sizeof(double)) == 0;
         };
         if (same_rows(static_cast<std::size_t>(in.same_as))) continue;
-        const std::vector<double>& held = kept.input_values(in);
+        const auto& held = kept.input_values(in);
         int holder = -1;
         for (std::size_t e = 0; e < o && holder < 0; ++e) {
           const InputSeries* other = kept.options[e].input(in.key());

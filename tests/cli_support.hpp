@@ -138,7 +138,7 @@ inline RunResult run_command(const std::vector<std::string>& argv) {
   return wait_for(spawn_program(argv.front(), args, out, err), out, err);
 }
 
-inline bool same_bytes(const std::vector<double>& a, const std::vector<double>& b) {
+inline bool same_bytes(std::span<const double> a, std::span<const double> b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 

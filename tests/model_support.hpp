@@ -85,7 +85,7 @@ inline std::vector<Declared> declared_metrics(const std::string& file, const std
 }
 
 // The Pearson correlation of two equally long samples.
-inline double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+inline double correlation(std::span<const double> x, std::span<const double> y) {
   const double mx = sim::mean(x), my = sim::mean(y);
   double sxy = 0, sxx = 0, syy = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {

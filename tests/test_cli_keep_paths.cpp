@@ -440,7 +440,7 @@ TEST(CliKeepPaths, ChunksFitTheirMemory) {
 
 // The NPV of a row of `flow` (paths x years), discounted mid-year at `rate`, summed year by year
 // in order: this test's own statement of what the headline columns hold.
-std::vector<double> row_npvs(const std::vector<double>& flow, std::size_t years, double rate) {
+std::vector<double> row_npvs(std::span<const double> flow, std::size_t years, double rate) {
   std::vector<double> out(flow.size() / years, 0.0);
   for (std::size_t p = 0; p < out.size(); ++p)
     for (std::size_t t = 0; t < years; ++t)
@@ -448,19 +448,24 @@ std::vector<double> row_npvs(const std::vector<double>& flow, std::size_t years,
   return out;
 }
 
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
+std::vector<double> minus(std::span<const double> a, std::span<const double> b) {
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
   return d;
 }
 
 // Bit for bit (NaN equal to NaN).
-void expect_same_bits(const std::vector<double>& a, const std::vector<double>& b,
+void expect_same_bits(std::span<const double> a, std::span<const double> b,
                       const std::string& what) {
   ASSERT_EQ(a.size(), b.size()) << what;
   for (std::size_t i = 0; i < a.size(); ++i)
     ASSERT_EQ(std::bit_cast<std::uint64_t>(a[i]), std::bit_cast<std::uint64_t>(b[i]))
         << what << "[" << i << "]: " << a[i] << " against " << b[i];
+}
+
+void expect_same_bits(const std::vector<double>& a, const std::vector<double>& b,
+                      const std::string& what) {
+  expect_same_bits(std::span<const double>(a), std::span<const double>(b), what);
 }
 
 // --keep-paths headline keeps, of the roll-up, per path the NPVs and payback year (format version
@@ -565,7 +570,7 @@ TEST(CliKeepPaths, HeadlineColumnsGiveTheFiguresOfEveryArray) {
     const sim::Summary* h =
         sh.options[o].metric("fiscal.net_budget_usd")->aggregate(sim::Aggregate::kNpv);
     const sim::SummaryRow rh = sim::to_row(*h), ra = sim::to_row(*a);
-    expect_same_bits({rh.begin(), rh.end()}, {ra.begin(), ra.end()},
+    expect_same_bits(std::span<const double>(rh), std::span<const double>(ra),
                      sa.options[o].name + " summary npv");
   }
   for (std::size_t o = 0; o < ca.options.size(); ++o)
@@ -639,6 +644,37 @@ TEST(CliKeepPaths, HeadlineIsTheDefault) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(io::read_results(plain).results.settings.keep_paths, sim::KeepPaths::kHeadline);
   EXPECT_EQ(io::read_results(groups).results.settings.keep_paths, sim::KeepPaths::kAll);
+}
+
+// The arrays headline keeps for the whole run (the inputs and the headline columns) are held in
+// an unlinked file beside the output (sim/spill.hpp), not in memory: the run says so, leaves
+// nothing else in the folder, and its results are those of a run that keeps them in memory
+// (HeadlineColumnsGiveTheFiguresOfEveryArray compares them with all's, bit for bit, at 5,003
+// paths, which spill). A run that keeps every array keeps them in memory.
+TEST(CliKeepPaths, HeadlineHoldsItsKeptArraysInAFileBesideTheOutput) {
+  TempDir dir, out;
+  const std::string scenario = write_scenario(dir, testing::kCliScenario);
+  const std::string headline = out.file("headline.h5"), all = out.file("all.h5");
+  RunResult r = testing::run_command(
+      {REFORMSIM_BINARY, "run", scenario, "--paths", "3000", "-o", headline, "--threads", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string said = "were held in a temporary file in " + out.path().string();
+  EXPECT_NE(r.err.find(said), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("per-path arrays kept ("), std::string::npos) << r.err;
+  r = testing::run_command(
+      {REFORMSIM_BINARY, "run", scenario, "--paths", "3000", "-o", all, "--keep-paths", "all"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("temporary file"), std::string::npos) << r.err;
+  std::vector<std::string> names = out.entries();
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"all.h5", "headline.h5"}));
+  const sim::Results h = io::read_results(headline).results, a = io::read_results(all).results;
+  ASSERT_EQ(h.paths, 3000u);
+  for (const sim::OptionResults& o : h.options)
+    for (const sim::InputSeries& in : o.inputs)
+      EXPECT_TRUE(
+          testing::same_bytes(h.input_values(in), a.option(o.name)->input(in.key())->values))
+          << o.name << " " << in.key();
 }
 
 }  // namespace

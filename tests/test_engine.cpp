@@ -315,8 +315,8 @@ sim::Scenario load_sampled(const std::string& sampling) {
   return io::load_scenario_text(text, "sampled", models::default_registry());
 }
 
-const std::vector<double>& input_of(const sim::Results& r, const std::string& option,
-                                    const std::string& name) {
+const sim::PathVector<double>& input_of(const sim::Results& r, const std::string& option,
+                                        const std::string& name) {
   const auto& o = *r.option(option);
   for (const auto& in : o.inputs)
     if (in.info.name == name) return in.values;

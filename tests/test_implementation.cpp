@@ -128,8 +128,8 @@ sim::Results run_toy(const std::string& text, int threads = 2) {
   return sim::Engine(sc).run(o);
 }
 
-const std::vector<double>& values(const sim::Results& r, const std::string& option,
-                                  const std::string& key, bool input) {
+std::vector<double> values(const sim::Results& r, const std::string& option,
+                           const std::string& key, bool input) {
   static const std::vector<double> kNone;
   const auto* o = r.option(option);
   EXPECT_NE(o, nullptr) << option;
@@ -137,7 +137,7 @@ const std::vector<double>& values(const sim::Results& r, const std::string& opti
   if (input) {
     const auto* in = o->input(key);
     EXPECT_NE(in, nullptr) << key;
-    return in ? in->values : kNone;
+    return in ? std::vector<double>(in->values.begin(), in->values.end()) : kNone;
   }
   const auto* m = o->metric(key);
   EXPECT_NE(m, nullptr) << key;

@@ -42,11 +42,11 @@ std::string gamma_scenario(int paths, const std::string& sampling = "monte_carlo
          options;
 }
 
-double mean_of(const std::vector<double>& x) {
+double mean_of(std::span<const double> x) {
   return std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
 }
 
-double cov_of(const std::vector<double>& x, const std::vector<double>& y) {
+double cov_of(std::span<const double> x, std::span<const double> y) {
   const double mx = mean_of(x), my = mean_of(y);
   double s = 0;
   for (std::size_t i = 0; i < x.size(); ++i) s += (x[i] - mx) * (y[i] - my);
@@ -56,7 +56,7 @@ double cov_of(const std::vector<double>& x, const std::vector<double>& y) {
 // The drawn pair (x, y) has the bivariate normal's means, variances and covariance, each within
 // 4 standard errors of its estimator (a mean's sqrt(V / n), a variance's V sqrt(2 / (n - 1)),
 // the covariance's sqrt((V_x V_y + C^2) / n)).
-void expect_drawn(const std::vector<double>& x, const std::vector<double>& y, double mean_x,
+void expect_drawn(std::span<const double> x, std::span<const double> y, double mean_x,
                   double mean_y, double var_x, double var_y, double cov) {
   const double n = static_cast<double>(x.size());
   EXPECT_NEAR(mean_of(x), mean_x, 4 * std::sqrt(var_x / n));
@@ -66,9 +66,9 @@ void expect_drawn(const std::vector<double>& x, const std::vector<double>& y, do
   EXPECT_NEAR(cov_of(x, y), cov, 4 * std::sqrt((var_x * var_y + cov * cov) / n));
 }
 
-const std::vector<double>& input_values(const sim::Results& r, const std::string& option,
-                                        const std::string& key) {
-  static const std::vector<double> kNone;
+const sim::PathVector<double>& input_values(const sim::Results& r, const std::string& option,
+                                            const std::string& key) {
+  static const sim::PathVector<double> kNone;
   const auto* o = r.option(option);
   const auto* in = o ? o->input(key) : nullptr;
   EXPECT_NE(in, nullptr) << key;

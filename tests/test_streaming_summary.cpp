@@ -437,7 +437,10 @@ TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
   EXPECT_EQ(kept.options[3].inputs[0].same_as, -1);
   EXPECT_EQ(kept.options[4].inputs[0].same_as, 3);
   for (std::size_t o = 0; o < 5; ++o)
-    EXPECT_EQ(kept.input_values(kept.options[o].inputs[0]), draws[o]) << o;
+    EXPECT_EQ(std::vector<double>(kept.input_values(kept.options[o].inputs[0]).begin(),
+                                  kept.input_values(kept.options[o].inputs[0]).end()),
+              draws[o])
+        << o;
   EXPECT_EQ(kept.options[3].metrics[0].values[8], 30.125);
 }
 

@@ -1,0 +1,184 @@
+#include "sim/spill.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "sim/errors.hpp"
+
+namespace reformsim::sim {
+
+namespace {
+
+struct SpillFile {
+  int fd = -1;
+  std::size_t end = 0;   // bytes handed out so far (blocks are never moved or reused)
+  std::size_t live = 0;  // blocks mapped
+};
+
+struct Block {
+  std::size_t bytes;   // mapped, a whole number of pages
+  std::size_t offset;  // in its file
+  SpillFile* file;
+};
+
+struct SpillState {
+  std::mutex mutex;
+  SpillFile* current = nullptr;            // the file new blocks go to; nullptr: not spilling
+  std::map<std::uintptr_t, Block> blocks;  // by address
+  std::map<SpillFile*, std::unique_ptr<SpillFile>> files;  // open, current or with live blocks
+  std::size_t live_bytes = 0;
+};
+
+SpillState& state() {
+  static SpillState* s = new SpillState;  // never destroyed: vectors may outlive static objects
+  return *s;
+}
+
+std::size_t page_size() {
+  static const std::size_t p = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  return p;
+}
+
+void close_if_done(SpillState& s, SpillFile* f) {
+  if (f == s.current || f->live > 0) return;
+  ::close(f->fd);
+  s.files.erase(f);
+}
+
+int open_unlinked(const std::string& folder) {
+  const std::string dir = folder.empty() ? std::string(".") : folder;
+#ifdef O_TMPFILE
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+#endif
+  std::string name = dir + "/.reformsim-spill-XXXXXX";
+  const int tmp = ::mkostemp(name.data(), O_CLOEXEC);
+  if (tmp < 0) return -1;
+  ::unlink(name.c_str());
+  return tmp;
+}
+
+}  // namespace
+
+void enable_spill(const std::string& folder) {
+  const int fd = open_unlinked(folder);
+  if (fd < 0)
+    throw RunError("cannot make a temporary file in '" + (folder.empty() ? "." : folder) +
+                   "' for the per-path arrays: " + std::strerror(errno));
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  auto f = std::make_unique<SpillFile>();
+  f->fd = fd;
+  SpillFile* previous = s.current;
+  s.current = f.get();
+  s.files.emplace(f.get(), std::move(f));
+  if (previous) close_if_done(s, previous);
+}
+
+void disable_spill() {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  SpillFile* previous = s.current;
+  s.current = nullptr;
+  if (previous) close_if_done(s, previous);
+}
+
+bool spill_enabled() {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  return s.current != nullptr;
+}
+
+void trim_spill() {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  for (const auto& [at, b] : s.blocks)
+    ::madvise(reinterpret_cast<void*>(at), b.bytes, MADV_DONTNEED);
+}
+
+void note_spill_use(std::size_t bytes) {
+  static std::atomic<std::size_t> since_trim{0};
+  if (since_trim.fetch_add(bytes, std::memory_order_relaxed) + bytes < kSpillTrimEvery) return;
+  since_trim.store(0, std::memory_order_relaxed);
+  trim_spill();
+}
+
+std::size_t spilled_bytes() {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  return s.live_bytes;
+}
+
+bool is_spilled(const void* p) {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  auto it = s.blocks.upper_bound(at);
+  if (it == s.blocks.begin()) return false;
+  --it;
+  return at < it->first + it->second.bytes;
+}
+
+namespace detail {
+
+void* spill_allocate(std::size_t bytes) noexcept {
+  if (bytes < kSpillMinBytes) return nullptr;
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  SpillFile* f = s.current;
+  if (!f) return nullptr;
+  const std::size_t page = page_size();
+  const std::size_t size = (bytes + page - 1) / page * page;
+  const std::size_t offset = f->end;
+  // Disk reserved now, so that a write to the mapping cannot fail later (SIGBUS) on a full disk:
+  // where it cannot be, the block comes from memory instead.
+  if (::fallocate(f->fd, 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0)
+    return nullptr;
+  void* p =
+      ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, static_cast<off_t>(offset));
+  if (p == MAP_FAILED) {
+    ::fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+                static_cast<off_t>(size));
+    return nullptr;
+  }
+  try {
+    s.blocks.emplace(reinterpret_cast<std::uintptr_t>(p), Block{size, offset, f});
+  } catch (...) {
+    ::munmap(p, size);
+    return nullptr;
+  }
+  f->end = offset + size;
+  ++f->live;
+  s.live_bytes += size;
+  return p;  // fallocate's blocks read as zeros
+}
+
+bool spill_deallocate(void* p, std::size_t) noexcept {
+  if (!p) return false;
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  const auto it = s.blocks.find(reinterpret_cast<std::uintptr_t>(p));
+  if (it == s.blocks.end()) return false;
+  const Block b = it->second;
+  s.blocks.erase(it);
+  ::munmap(p, b.bytes);
+  ::fallocate(b.file->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(b.offset),
+              static_cast<off_t>(b.bytes));
+  s.live_bytes -= b.bytes;
+  --b.file->live;
+  close_if_done(s, b.file);
+  return true;
+}
+
+}  // namespace detail
+
+}  // namespace reformsim::sim
