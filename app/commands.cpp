@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include <spawn.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,8 +129,19 @@ void check_output(const std::string& output, const std::string& input, bool forc
 // The per-path arrays are held in memory; refuse a run that cannot fit instead of failing late.
 // The per-path arrays are held in memory: refuse, before anything runs, a run whose estimated
 // peak (Engine::estimate_peak_bytes) is above the budget, saying what the estimate is made of.
+std::string spill_folder_for(const std::string& output) {
+  if (output.empty()) {
+    std::error_code ec;
+    const fs::path tmp = fs::temp_directory_path(ec);
+    return ec ? std::string(".") : tmp.string();
+  }
+  const fs::path folder = fs::path(output).parent_path();
+  return folder.empty() ? std::string(".") : folder.string();
+}
+
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
-                  const std::string& max_memory, const std::string& scenario, sim::KeepPaths keep) {
+                  const std::string& max_memory, const std::string& scenario, sim::KeepPaths keep,
+                  const std::string& spill_folder) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
   const double have =
@@ -146,9 +158,20 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   const sim::Results layout = engine.allocate(0);
   sim::Results keeps = layout;
   keeps.settings.keep_paths = keep;
-  const double per_path = keep == sim::KeepPaths::kAll
-                              ? static_cast<double>(engine.bytes_per_path())
-                              : static_cast<double>(sim::kept_bytes_per_path(keeps));
+  double per_path = keep == sim::KeepPaths::kAll
+                        ? static_cast<double>(engine.bytes_per_path())
+                        : static_cast<double>(sim::kept_bytes_per_path(keeps));
+  // Kept arrays spilled to a file (sim/spill.hpp) are not held: what is, a path, is the few
+  // columns an analysis reads at once (ranks and sort order, a copy of the output).
+  if (!spill_folder.empty() && per_path > 0.0) {
+    struct statvfs fs_stat {};
+    const double room =
+        ::statvfs(spill_folder.c_str(), &fs_stat) == 0
+            ? static_cast<double>(fs_stat.f_bavail) * static_cast<double>(fs_stat.f_frsize)
+            : 0.0;
+    if (room >= per_path * static_cast<double>(paths))
+      per_path = std::min(per_path, kAnalysisBytesPerPath);
+  }
   const double chunk = keep == sim::KeepPaths::kAll
                            ? 0.0
                            : static_cast<double>(engine.bytes_per_path() *
@@ -466,7 +489,10 @@ PreparedRun build_run(sim::Scenario& sc, const RunRequest& req, const Team& team
     run.engine = std::make_unique<sim::Engine>(sc);
     // Every rank holds the arrays.
     check_memory(*run.engine, most_paths(sc), req.threads, req.max_memory, req.scenario,
-                 sc.settings.keep_paths);
+                 sc.settings.keep_paths,
+                 root && sc.settings.keep_paths == sim::KeepPaths::kHeadline && !sc.precision
+                     ? spill_folder_for(req.output)
+                     : std::string());
     check_keep_paths(sc);
     if (root && checkpoints) {
       run.checkpoint = prepare_checkpoint(req, sc, run.overrides, &resume_state[1]);
@@ -554,11 +580,7 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
     // The kept arrays (1.6 KB a path on LA) in a file beside the output, out of memory
     // (sim/spill.hpp): memory flat in the paths.
     // Where no such file can be made, they stay in memory: the same results.
-    const fs::path out = req.output.empty() ? fs::path() : fs::path(req.output).parent_path();
-    std::error_code ec;
-    const std::string folder = req.output.empty() ? fs::temp_directory_path(ec).string()
-                               : out.empty()      ? std::string(".")
-                                                  : out.string();
+    const std::string folder = spill_folder_for(req.output);
     try {
       sim::enable_spill(folder);
       run.spill_folder = folder;
@@ -776,7 +798,7 @@ int run_scenario(const RunRequest& req, const Team& team) {
     summary = analyse(results, sc, req.threads, analysis, run.stream ? &*run.stream : nullptr);
     if (run.writer) write_results(results, sc, req, run, summary, analysis, mode);
   });
-  if (mode != Progress::Mode::kOff && !run.spill_folder.empty())
+  if (mode != Progress::Mode::kOff && !run.spill_folder.empty() && sim::spilled_bytes() > 0)
     std::fprintf(stderr,
                  "reformsim: the per-path arrays kept (%.1f MiB) were held in a temporary file in "
                  "%s, not in memory\n",
