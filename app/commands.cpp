@@ -126,22 +126,27 @@ void check_output(const std::string& output, const std::string& input, bool forc
   }
 }
 
-// The per-path arrays are held in memory; refuse a run that cannot fit instead of failing late.
-// The per-path arrays are held in memory: refuse, before anything runs, a run whose estimated
-// peak (Engine::estimate_peak_bytes) is above the budget, saying what the estimate is made of.
 std::string spill_folder_for(const std::string& output) {
   if (output.empty()) {
+    // The system's temporary folder, unless it is a memory filesystem: then /var/tmp, on disk
+    // by convention.
     std::error_code ec;
     const fs::path tmp = fs::temp_directory_path(ec);
-    return ec ? std::string(".") : tmp.string();
+    const std::string first = ec ? std::string(".") : tmp.string();
+    if (!sim::spill_unusable(first).empty() && sim::spill_unusable("/var/tmp").empty())
+      return "/var/tmp";
+    return first;
   }
   const fs::path folder = fs::path(output).parent_path();
   return folder.empty() ? std::string(".") : folder.string();
 }
 
+// The per-path arrays are held in memory (or a chunk of them and a spill file): refuse, before
+// anything runs, a run whose estimated peak (Engine::estimate_peak_bytes) is above the budget,
+// saying what the estimate is made of.
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                   const std::string& max_memory, const std::string& scenario, sim::KeepPaths keep,
-                  const std::string& spill_folder) {
+                  const std::string& spill_folder, bool holds_rows) {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page = ::sysconf(_SC_PAGE_SIZE);
   const double have =
@@ -161,15 +166,19 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   double per_path = keep == sim::KeepPaths::kAll
                         ? static_cast<double>(engine.bytes_per_path())
                         : static_cast<double>(sim::kept_bytes_per_path(keeps));
+  // A rank that only simulates its share of each chunk (MPI, not rank 0) keeps no rows.
+  if (!holds_rows && keep != sim::KeepPaths::kAll) per_path = 0.0;
   // Kept arrays spilled to a file (sim/spill.hpp) are not held: what is, a path, is the few
-  // columns an analysis reads at once (ranks and sort order, a copy of the output).
-  if (!spill_folder.empty() && per_path > 0.0) {
+  // columns an analysis reads at once (ranks and sort order, a copy of the output). Only where
+  // the folder can hold them, with room for them three times over: arrays that grow by doubling
+  // hold their old and new blocks while they grow, and the results file goes there too.
+  if (!spill_folder.empty() && per_path > 0.0 && sim::spill_unusable(spill_folder).empty()) {
     struct statvfs fs_stat {};
     const double room =
         ::statvfs(spill_folder.c_str(), &fs_stat) == 0
             ? static_cast<double>(fs_stat.f_bavail) * static_cast<double>(fs_stat.f_frsize)
             : 0.0;
-    if (room >= per_path * static_cast<double>(paths))
+    if (room >= kSpillRoomFactor * per_path * static_cast<double>(paths))
       per_path = std::min(per_path, kAnalysisBytesPerPath);
   }
   const double chunk = keep == sim::KeepPaths::kAll
@@ -492,7 +501,8 @@ PreparedRun build_run(sim::Scenario& sc, const RunRequest& req, const Team& team
                  sc.settings.keep_paths,
                  root && sc.settings.keep_paths == sim::KeepPaths::kHeadline && !sc.precision
                      ? spill_folder_for(req.output)
-                     : std::string());
+                     : std::string(),
+                 root || sc.precision.has_value());
     check_keep_paths(sc);
     if (root && checkpoints) {
       run.checkpoint = prepare_checkpoint(req, sc, run.overrides, &resume_state[1]);
@@ -576,7 +586,7 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
   // stay in memory.
   const std::uint64_t chunk_paths = stream_chunk_paths(run.engine->bytes_per_path());
   if (streaming) part = run.engine->allocate(std::min(chunk_paths, total));
-  if (streaming && holds_rows) {
+  if (sc.settings.keep_paths == sim::KeepPaths::kHeadline && holds_rows) {
     // The kept arrays (1.6 KB a path on LA) in a file beside the output, out of memory
     // (sim/spill.hpp): memory flat in the paths.
     // Where no such file can be made, they stay in memory: the same results.
@@ -662,7 +672,7 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
       results = std::move(kept);
       results.reserve_paths(sc.settings.paths);
       chunked(0, sc.settings.paths, results);
-      hold_rows_to(results, sc.settings.paths);
+      if (holds_rows) hold_rows_to(results, sc.settings.paths);
     } else {
       results = run.engine->allocate(sc.settings.paths);
       runner.run(0, sc.settings.paths, results);
@@ -798,11 +808,18 @@ int run_scenario(const RunRequest& req, const Team& team) {
     summary = analyse(results, sc, req.threads, analysis, run.stream ? &*run.stream : nullptr);
     if (run.writer) write_results(results, sc, req, run, summary, analysis, mode);
   });
-  if (mode != Progress::Mode::kOff && !run.spill_folder.empty() && sim::spilled_bytes() > 0)
-    std::fprintf(stderr,
-                 "reformsim: the per-path arrays kept (%.1f MiB) were held in a temporary file in "
-                 "%s, not in memory\n",
-                 static_cast<double>(sim::spilled_bytes()) / (1 << 20), run.spill_folder.c_str());
+  if (mode != Progress::Mode::kOff && !run.spill_folder.empty()) {
+    if (sim::spilled_bytes() > 0)
+      std::fprintf(stderr,
+                   "reformsim: the per-path arrays kept (%.1f MiB) were held in a temporary file "
+                   "in %s, not in memory\n",
+                   static_cast<double>(sim::spilled_bytes()) / (1 << 20), run.spill_folder.c_str());
+    if (sim::spill_fallback_bytes() > 0)
+      std::fprintf(stderr,
+                   "reformsim: note: %.1f MiB of them could not go there (the disk full?) and "
+                   "were held in memory\n",
+                   static_cast<double>(sim::spill_fallback_bytes()) / (1 << 20));
+  }
   sim::disable_spill();  // the arrays spilled stay readable until they go
   if (team.is_root()) report_run(req, sc, summary, analysis);
   return 0;

@@ -36,18 +36,21 @@ std::string apply_command_line(sim::Scenario& sc, const RunRequest& req);
 void check_output(const std::string& output, const std::string& input, bool force,
                   const char* input_is = "the scenario file");
 // The folder a run that spills its kept arrays (sim/spill.hpp) spills them to: the output's, or
-// the system's temporary folder without one.
+// without one the system's temporary folder (/var/tmp where that is a memory filesystem).
 std::string spill_folder_for(const std::string& output);
 // Bytes a path the analyses of a run that spills hold at once (a few columns: ranks, their sort
 // order, a copy of the output).
 inline constexpr double kAnalysisBytesPerPath = 64.0;
+// The room a spill folder needs, in multiples of the kept arrays' bytes.
+inline constexpr double kSpillRoomFactor = 3.0;
 // Refuses a run whose estimated peak memory is over the budget. `spill_folder`: where the run
-// will spill its kept arrays (empty: it holds them); they count as held when the folder has not
-// the room for them.
+// will spill its kept arrays (empty: it holds them); they count as held where the folder cannot
+// hold them (sim::spill_unusable) or has not kSpillRoomFactor times their bytes free.
+// `holds_rows`: false on an MPI rank that only simulates its share of each chunk.
 void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
                   const std::string& max_memory, const std::string& scenario,
                   sim::KeepPaths keep = sim::KeepPaths::kAll,
-                  const std::string& spill_folder = std::string());
+                  const std::string& spill_folder = std::string(), bool holds_rows = true);
 // Paths a run that keeps only some per-path arrays simulates at a time (every array, breakdowns
 // included, then folded into the streamed statistics and dropped): as many as fit in
 // kStreamChunkBytes, a multiple of 64 between 256 and 4,096. On the LA scenario (87 KB a path)

@@ -1,7 +1,10 @@
 #include "sim/spill.hpp"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,6 +39,7 @@ struct SpillState {
   std::map<std::uintptr_t, Block> blocks;  // by address
   std::map<SpillFile*, std::unique_ptr<SpillFile>> files;  // open, current or with live blocks
   std::size_t live_bytes = 0;
+  std::size_t fallback_bytes = 0;  // asked for while spilling, given ordinary memory
 };
 
 SpillState& state() {
@@ -69,7 +73,37 @@ int open_unlinked(const std::string& folder) {
 
 }  // namespace
 
+std::string spill_unusable(const std::string& folder) {
+  const std::string dir = folder.empty() ? std::string(".") : folder;
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) != 0)
+    return std::string("cannot read it: ") + std::strerror(errno);
+  // A memory filesystem holds the file in memory (or swap) anyway; on a copy-on-write one a
+  // reserved block can still fail to be written (SIGBUS on a full disk).
+  const auto type = static_cast<unsigned long>(fs.f_type);
+  if (type == TMPFS_MAGIC || type == RAMFS_MAGIC) return "a memory filesystem (tmpfs)";
+  if (type == BTRFS_SUPER_MAGIC || type == 0x2FC12FC1UL /* ZFS */)
+    return "a copy-on-write filesystem (btrfs or ZFS)";
+  // A file size limit would end the process (SIGXFSZ) once the file reached it.
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    return "a file size limit is set (ulimit -f)";
+  const int fd = open_unlinked(dir);
+  if (fd < 0) return std::string("cannot make a file in it: ") + std::strerror(errno);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  const bool reserves = ::fallocate(fd, 0, 0, static_cast<off_t>(page)) == 0;
+  const int error = errno;
+  ::close(fd);
+  if (!reserves)
+    return std::string("its filesystem cannot reserve a file's disk (fallocate: ") +
+           std::strerror(error) + ")";
+  return {};
+}
+
 void enable_spill(const std::string& folder) {
+  if (const std::string why = spill_unusable(folder); !why.empty())
+    throw RunError("cannot hold the per-path arrays in a temporary file in '" +
+                   (folder.empty() ? "." : folder) + "': " + why);
   const int fd = open_unlinked(folder);
   if (fd < 0)
     throw RunError("cannot make a temporary file in '" + (folder.empty() ? "." : folder) +
@@ -112,6 +146,12 @@ void note_spill_use(std::size_t bytes) {
   trim_spill();
 }
 
+std::size_t spill_fallback_bytes() {
+  SpillState& s = state();
+  const std::lock_guard lock(s.mutex);
+  return s.fallback_bytes;
+}
+
 std::size_t spilled_bytes() {
   SpillState& s = state();
   const std::lock_guard lock(s.mutex);
@@ -141,13 +181,16 @@ void* spill_allocate(std::size_t bytes) noexcept {
   const std::size_t offset = f->end;
   // Disk reserved now, so that a write to the mapping cannot fail later (SIGBUS) on a full disk:
   // where it cannot be, the block comes from memory instead.
-  if (::fallocate(f->fd, 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0)
+  if (::fallocate(f->fd, 0, static_cast<off_t>(offset), static_cast<off_t>(size)) != 0) {
+    s.fallback_bytes += bytes;
     return nullptr;
+  }
   void* p =
       ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, static_cast<off_t>(offset));
   if (p == MAP_FAILED) {
     ::fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
                 static_cast<off_t>(size));
+    s.fallback_bytes += bytes;
     return nullptr;
   }
   try {
@@ -162,8 +205,8 @@ void* spill_allocate(std::size_t bytes) noexcept {
   return p;  // fallocate's blocks read as zeros
 }
 
-bool spill_deallocate(void* p, std::size_t) noexcept {
-  if (!p) return false;
+bool spill_deallocate(void* p, std::size_t bytes) noexcept {
+  if (!p || bytes < kSpillMinBytes) return false;  // never spilled
   SpillState& s = state();
   const std::lock_guard lock(s.mutex);
   const auto it = s.blocks.find(reinterpret_cast<std::uintptr_t>(p));

@@ -35,10 +35,15 @@ namespace reformsim::sim {
 // fewer than 512 paths).
 inline constexpr std::size_t kSpillMinBytes = std::size_t{4} << 10;
 
+// Why `folder` ("" or "." for the working folder) cannot hold spilled blocks, or "" when it can:
+// a memory filesystem (tmpfs: the file would be held in memory anyway), a copy-on-write one
+// (btrfs, ZFS: a write to reserved disk can still fail), a file size limit (ulimit -f), a folder
+// that cannot take a file, a filesystem without fallocate (NFSv3).
+std::string spill_unusable(const std::string& folder);
 // Spills the blocks allocated from now on (of at least kSpillMinBytes) to a new unlinked file in
-// `folder` ("" or "." for the working folder). Throws RunError naming the folder when the file
-// cannot be made. Blocks allocated before stay where they are; so do those allocated after
-// disable_spill().
+// `folder`. Throws RunError naming the folder and the reason when it cannot hold them
+// (spill_unusable) or the file cannot be made. Blocks allocated before stay where they are; so do
+// those allocated after disable_spill().
 void enable_spill(const std::string& folder);
 void disable_spill();
 bool spill_enabled();
@@ -49,6 +54,9 @@ void trim_spill();
 // column then holds about that much of them, at the cost of a trim every so many bytes.
 inline constexpr std::size_t kSpillTrimEvery = std::size_t{8} << 20;
 void note_spill_use(std::size_t bytes);
+// Bytes asked for while spilling that could not be spilled (the disk full, a mapping refused)
+// and came from ordinary memory instead, since the process started.
+std::size_t spill_fallback_bytes();
 // Bytes of the live spilled blocks (rounded up to pages), for tests and reports.
 std::size_t spilled_bytes();
 // True when `p` lies in a live spilled block.

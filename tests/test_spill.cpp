@@ -1,6 +1,7 @@
 // sim/spill.hpp: large per-path arrays in an unlinked file's shared mapping, the same values as
 // in memory, out of the resident set after trim_spill().
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -17,6 +18,7 @@ using reformsim::sim::is_spilled;
 using reformsim::sim::kSpillMinBytes;
 using reformsim::sim::PathVector;
 using reformsim::sim::spill_enabled;
+using reformsim::sim::spill_unusable;
 using reformsim::sim::spilled_bytes;
 using reformsim::sim::trim_spill;
 
@@ -34,6 +36,8 @@ struct SpillTest : ::testing::Test {
   fs::path dir = fs::temp_directory_path() / ("reformsim-spill-test-" + std::to_string(::getpid()));
   void SetUp() override {
     fs::create_directories(dir);
+    if (const std::string why = spill_unusable(dir.string()); !why.empty())
+      GTEST_SKIP() << dir << " cannot hold spilled blocks: " << why;
     enable_spill(dir.string());
   }
   void TearDown() override {
@@ -127,4 +131,35 @@ TEST(Spill, AFolderThatCannotHoldTheFileIsNamed) {
         << e.what();
   }
   EXPECT_FALSE(spill_enabled());
+}
+
+// Folders where a spilled block would be held in memory anyway, or could end the process, are
+// refused with the reason, and enable_spill says it.
+TEST(Spill, FoldersThatCannotHoldBlocksSayWhy) {
+  if (fs::exists("/dev/shm") &&
+      spill_unusable("/dev/shm").find("memory filesystem") == std::string::npos)
+    ADD_FAILURE() << "/dev/shm: '" << spill_unusable("/dev/shm") << "'";
+  EXPECT_NE(spill_unusable("/nonexistent-reformsim-folder").find("cannot read it"),
+            std::string::npos);
+  const fs::path dir = fs::temp_directory_path();
+  if (!spill_unusable(dir.string()).empty()) GTEST_SKIP() << dir << " is not a disk folder";
+  // A file size limit (ulimit -f) would kill the process (SIGXFSZ) as the file grows.
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  rlimit limited = before;
+  limited.rlim_cur = rlim_t{1} << 30;
+  if (before.rlim_max != RLIM_INFINITY && before.rlim_max < limited.rlim_cur)
+    limited.rlim_cur = before.rlim_max;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  const std::string why = spill_unusable(dir.string());
+  try {
+    enable_spill(dir.string());
+    disable_spill();
+    ADD_FAILURE() << "spilled under a file size limit";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("file size limit"), std::string::npos) << e.what();
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &before), 0);
+  EXPECT_NE(why.find("file size limit"), std::string::npos) << why;
+  EXPECT_EQ(spill_unusable(dir.string()), "");
 }
