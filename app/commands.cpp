@@ -496,7 +496,8 @@ PreparedRun build_run(sim::Scenario& sc, const RunRequest& req, const Team& team
       throw sim::InputError(req.scenario + ": " + problem);
     if (root && !req.output.empty()) check_output(req.output, req.scenario, req.force);
     run.engine = std::make_unique<sim::Engine>(sc);
-    // Every rank holds the arrays.
+    // Every rank checks what it will hold: all arrays under all, a chunk (and on rank 0 the kept
+    // arrays, spilled where the folder can take them) otherwise.
     check_memory(*run.engine, most_paths(sc), req.threads, req.max_memory, req.scenario,
                  sc.settings.keep_paths,
                  root && sc.settings.keep_paths == sim::KeepPaths::kHeadline && !sc.precision
@@ -588,7 +589,7 @@ sim::Results simulate(const sim::Scenario& sc, const RunRequest& req, const Team
   if (streaming) part = run.engine->allocate(std::min(chunk_paths, total));
   if (sc.settings.keep_paths == sim::KeepPaths::kHeadline && holds_rows) {
     // The kept arrays (1.6 KB a path on LA) in a file beside the output, out of memory
-    // (sim/spill.hpp): memory flat in the paths.
+    // (sim/spill.hpp): they do not grow the resident set with the paths.
     // Where no such file can be made, they stay in memory: the same results.
     const std::string folder = spill_folder_for(req.output);
     try {
