@@ -62,7 +62,7 @@ void BatchRunner::load_saved(std::uint64_t begin, std::uint64_t end, sim::Result
       if (in.same_as >= 0)
         sim::PathVector<double>().swap(in.values);
       else
-        in.values.resize(static_cast<std::size_t>(results.paths));
+        results.own_values(in);
     }
   const std::size_t h = static_cast<std::size_t>(results.horizon());
   const std::uint64_t at = begin - results.first_path;

@@ -434,7 +434,7 @@ void Checkpoint::load(sim::Results& results, std::uint64_t begin, std::uint64_t 
           if (in.same_as >= 0)
             sim::PathVector<double>().swap(in.values);
           else
-            in.values.resize(static_cast<std::size_t>(results.paths));
+            results.own_values(in);
         }
       }
     } catch (const h5::Error& e) {

@@ -1,5 +1,6 @@
 #include "sim/results.hpp"
 
+#include <algorithm>
 #include <span>
 
 #include "sim/errors.hpp"
@@ -59,6 +60,24 @@ void Results::reserve_paths(std::uint64_t n) {
       if (i.same_as < 0) i.values.reserve(static_cast<std::size_t>(n));
     for (auto& c : o.headline) c.values.reserve(static_cast<std::size_t>(n));
   }
+}
+
+std::uint64_t Results::path_capacity() const {
+  const std::size_t h = static_cast<std::size_t>(std::max(horizon(), 1));
+  std::size_t rows = static_cast<std::size_t>(paths);
+  for (const auto& o : options) {
+    for (const auto& m : o.metrics) rows = std::max(rows, m.values.capacity() / h);
+    for (const auto& i : o.inputs)
+      if (i.same_as < 0) rows = std::max(rows, i.values.capacity());
+    for (const auto& c : o.headline) rows = std::max(rows, c.values.capacity());
+  }
+  return rows;
+}
+
+void Results::own_values(InputSeries& in) const {
+  in.same_as = -1;
+  in.values.reserve(static_cast<std::size_t>(path_capacity()));
+  in.values.resize(static_cast<std::size_t>(paths));
 }
 
 void Results::resize_paths(std::uint64_t n) {

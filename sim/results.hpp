@@ -79,6 +79,15 @@ struct Results {
   // reserves its kept arrays once and grows them a chunk at a time, so that only a chunk's rows
   // are ever written at once (resize_paths to the whole run would write zeros to every page).
   void reserve_paths(std::uint64_t n);
+  // The rows the arrays that hold their own values have room for (reserve_paths), at least
+  // `paths`.
+  std::uint64_t path_capacity() const;
+  // Makes `in`, an input of one of these options, hold its own values (same_as -1): `paths` rows
+  // (those it held kept, the rest zeros), with room for path_capacity() rows. An input that stops
+  // sharing another option's values takes the room the others have: grown by doubling instead, each
+  // growth would copy every row kept so far, and in a run that spills bring them all back into
+  // memory at once.
+  void own_values(InputSeries& in) const;
 };
 
 // FNV-1a over the bytes of every metric and input array (shared inputs as their values), in

@@ -263,9 +263,9 @@ void copy_kept_rows(const Results& chunk, std::uint64_t row_begin, std::uint64_t
           in.same_as = holder;
           continue;
         }
-        in.values.assign(static_cast<std::size_t>(kept.paths), 0.0);
+        kept.own_values(in);
         std::copy_n(held.data(), at, in.values.data());
-        in.same_as = -1;
+        note_spill_use(2 * at * sizeof(double));  // the rows so far read and written
       }
       std::copy_n(rows_from, n, in.values.data() + at);
     }

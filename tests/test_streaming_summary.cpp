@@ -444,5 +444,59 @@ TEST(StreamingSummary, KeptInputsAreSharedWhileTheyAgree) {
   EXPECT_EQ(kept.options[3].metrics[0].values[8], 30.125);
 }
 
+// An input that stops sharing its holder's values takes the room the run reserved for every kept
+// array (Results::path_capacity): grown by doubling instead, each growth copied every row kept
+// so far, and in a run that spills brought them all back into memory at once (issue 23's
+// end-of-run peak). Its values are the same either way.
+TEST(StreamingSummary, AnInputThatStopsSharingTakesTheRoomReserved) {
+  sim::Results layout;
+  layout.settings.horizon_years = 3;
+  layout.settings.keep_paths = sim::KeepPaths::kHeadline;
+  layout.baseline = "base";
+  for (const char* name : {"base", "reform"}) {
+    sim::OptionResults& o = layout.options.emplace_back();
+    o.name = name;
+    sim::MetricInfo net;
+    net.name = sim::kNetBudgetMetric;
+    o.metrics.push_back({sim::kFiscalModel, net, {}});
+    o.inputs.push_back({"m", {"effect", ""}, {}});
+  }
+  sim::Results kept = sim::kept_layout(layout);
+  ASSERT_EQ(kept.options[1].inputs[0].same_as, 0);
+  constexpr std::uint64_t kRun = 1000;
+  kept.reserve_paths(kRun);
+  EXPECT_TRUE(kept.options[1].inputs[0].values.empty());  // shared: nothing reserved
+  EXPECT_EQ(kept.path_capacity(), kRun);
+  // Two chunks of 7 paths; the reform's input departs from the baseline's in the second.
+  sim::Results chunk = layout;
+  chunk.resize_paths(7);
+  for (const std::uint64_t first : {0, 7}) {
+    chunk.first_path = first;
+    for (std::size_t r = 0; r < 7; ++r) {
+      const double v = 0.125 * static_cast<double>(first + r) + 0.3;
+      chunk.options[0].inputs[0].values[r] = v;
+      chunk.options[1].inputs[0].values[r] = first == 0 ? v : -v;
+    }
+    kept.resize_paths(first + 7);
+    sim::copy_kept_rows(chunk, 0, 7, kept);
+  }
+  const sim::InputSeries& own = kept.options[1].inputs[0];
+  ASSERT_EQ(own.same_as, -1);
+  EXPECT_GE(own.values.capacity(), kRun);
+  ASSERT_EQ(own.values.size(), 14u);
+  for (std::size_t p = 0; p < 14; ++p)
+    EXPECT_EQ(own.values[p], (p < 7 ? 1.0 : -1.0) * (0.125 * static_cast<double>(p) + 0.3)) << p;
+  // The room is that of any array that holds its own values: here the inputs' alone.
+  std::vector<std::vector<sim::PathColumn>> columns;
+  for (sim::OptionResults& o : kept.options) columns.push_back(std::move(o.headline));
+  EXPECT_EQ(kept.path_capacity(), kRun);
+  for (std::size_t o = 0; o < columns.size(); ++o)
+    kept.options[o].headline = std::move(columns[o]);
+  // Growing to the whole run moves no array (each keeps its block).
+  const double* before = own.values.data();
+  kept.resize_paths(kRun);
+  EXPECT_EQ(own.values.data(), before);
+}
+
 }  // namespace
 }  // namespace reformsim
