@@ -490,8 +490,7 @@ TEST(StreamingSummary, AnInputThatStopsSharingTakesTheRoomReserved) {
   std::vector<std::vector<sim::PathColumn>> columns;
   for (sim::OptionResults& o : kept.options) columns.push_back(std::move(o.headline));
   EXPECT_EQ(kept.path_capacity(), kRun);
-  for (std::size_t o = 0; o < columns.size(); ++o)
-    kept.options[o].headline = std::move(columns[o]);
+  for (std::size_t o = 0; o < columns.size(); ++o) kept.options[o].headline = std::move(columns[o]);
   // Growing to the whole run moves no array (each keeps its block).
   const double* before = own.values.data();
   kept.resize_paths(kRun);
