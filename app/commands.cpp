@@ -170,8 +170,9 @@ void check_memory(const sim::Engine& engine, std::uint64_t paths, int threads,
   if (!holds_rows && keep != sim::KeepPaths::kAll) per_path = 0.0;
   // Kept arrays spilled to a file (sim/spill.hpp) are not held: what is, a path, is the few
   // columns an analysis reads at once (ranks and sort order, a copy of the output). Only where
-  // the folder can hold them, with room for them three times over: arrays that grow by doubling
-  // hold their old and new blocks while they grow, and the results file goes there too.
+  // the folder can hold them, with room for them three times over: a precision run's arrays grow
+  // by doubling and hold their old and new blocks while they grow, and the results file goes
+  // there too.
   if (!spill_folder.empty() && per_path > 0.0 && sim::spill_unusable(spill_folder).empty()) {
     struct statvfs fs_stat {};
     const double room =

@@ -273,10 +273,10 @@ void write_options(hid_t root, const sim::Results& r) {
         arrays.push_back({{c.values.data(), r.paths}, {r.paths}});
         continue;
       }
-      payback.resize(c.values.size());
-      for (std::size_t p = 0; p < payback.size(); ++p) {
+      payback.reserve(c.values.size());  // not zeroed first: each page written once
+      for (std::size_t p = 0; p < c.values.size(); ++p) {
         const double t = c.values[p];
-        payback[p] = t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t;
+        payback.push_back(t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t);
         if ((p + 1) % kNoteEvery == 0) sim::note_spill_use(kNoteEvery * 2 * sizeof(double));
       }
       arrays.push_back({{payback.data(), r.paths}, {r.paths}});
@@ -420,9 +420,10 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::Handle pc =
       h5::write_dataset(ig, "program_cost_usd", s.program_cost_usd, {s.program_cost_usd.size()});
   h5::write_attr(pc, "years", years);
-  sim::PathVector<double> per_path(s.payback.size());
+  sim::PathVector<double> per_path;
+  per_path.reserve(s.payback.size());  // not zeroed first: each page written once
   for (std::size_t p = 0; p < s.payback.size(); ++p) {
-    per_path[p] = static_cast<double>(year(s.payback[p]));
+    per_path.push_back(static_cast<double>(year(s.payback[p])));
     if ((p + 1) % kNoteEvery == 0) sim::note_spill_use(kNoteEvery * (sizeof(double) + sizeof(int)));
   }
   h5::Handle pp =

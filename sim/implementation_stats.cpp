@@ -108,6 +108,7 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
       delivers.push_back(&in);
   s.reforms = delivers.size();
   s.reforms_delivered.assign(n, 0.0);
+  note_spill_use(n * sizeof(double));
   for (const InputSeries* d : delivers) {
     const auto& v = results.input_values(*d);
     for (std::size_t p = 0; p < n; ++p) s.reforms_delivered[p] += v[p];
@@ -125,11 +126,13 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
   if (s.reforms > 0) {
     for (double k : s.reforms_delivered)
       s.prob_delivered[std::min(s.reforms, static_cast<std::size_t>(std::max(0.0, k)))] += 1.0;
+    note_spill_use(n * sizeof(double));
     for (double& p : s.prob_delivered) p /= nd;
     s.prob_delivers_nothing = s.prob_delivered[0];
   }
   std::size_t losses = 0;
   for (double v : npv_net) losses += v < 0.0;
+  note_spill_use(n * sizeof(double));
   s.prob_net_loss = static_cast<double>(losses) / nd;
   std::vector<std::size_t> by_year(h, 0);
   std::size_t never = 0;
@@ -142,36 +145,47 @@ ImplementationStats stats_of(const Results& results, const OptionResults& option
       throw RunError("option '" + option.name + "': payback year index " + std::to_string(t) +
                      " is outside the horizon");
   }
+  note_spill_use(n * sizeof(int));
   for (std::size_t y = 0; y < h; ++y) s.prob_payback[y] = static_cast<double>(by_year[y]) / nd;
   s.prob_never = static_cast<double>(never) / nd;
   s.payback_p50 = payback_quantile(s.prob_payback, 0.5);
   s.payback_p95 = payback_quantile(s.prob_payback, 0.95);
-  const Summary g = summarize(npv_gross);
-  const Summary c = summarize(npv_cost);
-  s.npv_gross_savings_usd = g.mean;
-  s.npv_program_cost_usd = c.mean;
-  if (c.mean > 0.0) {
+  // Column by column, each trimmed after it is read (a run's kept columns may be spilled), and
+  // no copy that a mean or a standard deviation does not need: a million paths' analyses hold a
+  // column or two, not five (issue 23).
+  s.npv_gross_savings_usd = mean(npv_gross);
+  note_spill_use(n * sizeof(double));
+  s.npv_program_cost_usd = mean(npv_cost);
+  note_spill_use(n * sizeof(double));
+  if (s.npv_program_cost_usd > 0.0) {
+    const double cost_mean = s.npv_program_cost_usd;
     s.has_roi = true;
-    s.roi = g.mean / c.mean;
+    s.roi = s.npv_gross_savings_usd / cost_mean;
     // Delta method for a ratio of means: var(G - R C) / (n mean(C)^2).
-    std::vector<double> resid(n);
-    for (std::size_t p = 0; p < n; ++p) resid[p] = npv_gross[p] - s.roi * npv_cost[p];
-    const double se = n > 1 ? summarize(resid).sd / (std::sqrt(nd) * c.mean) : 0.0;
+    double se = 0.0;
+    {
+      std::vector<double> resid(n);
+      for (std::size_t p = 0; p < n; ++p) resid[p] = npv_gross[p] - s.roi * npv_cost[p];
+      if (n > 1) se = standard_deviation(resid) / (std::sqrt(nd) * cost_mean);
+    }
+    note_spill_use(2 * n * sizeof(double));
     const double half = normal_quantile(0.975) * se;
     s.roi_ci_lower = s.roi - half;
     s.roi_ci_upper = s.roi + half;
+    // The per-path ratio's quantiles, sorted in place.
     std::vector<double> ratio;
+    ratio.reserve(static_cast<std::size_t>(
+        std::count_if(npv_cost.begin(), npv_cost.end(), [](double v) { return v > 0.0; })));
     for (std::size_t p = 0; p < n; ++p)
       if (npv_cost[p] > 0.0) ratio.push_back(npv_gross[p] / npv_cost[p]);
+    note_spill_use(2 * n * sizeof(double));
     if (!ratio.empty()) {
-      const double ps[] = {0.05, 0.5, 0.95};
-      const std::vector<double> q = quantiles(ratio, ps);
-      s.roi_p5 = q[0];
-      s.roi_p50 = q[1];
-      s.roi_p95 = q[2];
+      std::sort(ratio.begin(), ratio.end());
+      s.roi_p5 = sorted_quantile(ratio, 0.05);
+      s.roi_p50 = sorted_quantile(ratio, 0.5);
+      s.roi_p95 = sorted_quantile(ratio, 0.95);
     }
   }
-  note_spill_use(5 * n * sizeof(double));  // the NPV columns, payback and the per-path figures
   return s;
 }
 
@@ -223,8 +237,10 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
                                          std::vector<double> gross_savings_by_year,
                                          std::vector<double> program_cost_by_year) {
   const PathVector<double>& years = headline_column(option, kPaybackYearColumn);
-  PathVector<int> payback(years.size());
-  for (std::size_t p = 0; p < years.size(); ++p) payback[p] = static_cast<int>(years[p]);
+  PathVector<int> payback;
+  payback.reserve(years.size());  // not zeroed first: each page written once
+  for (double t : years) payback.push_back(static_cast<int>(t));
+  note_spill_use(years.size() * (sizeof(double) + sizeof(int)));
   return stats_of(results, option, base, headline_column(option, kNpvNetImpactColumn),
                   headline_column(option, kNpvGrossSavingsColumn),
                   headline_column(option, kNpvProgramCostColumn), std::move(payback),

@@ -26,8 +26,8 @@ constexpr double kRankThreshold = 1e-10;
 
 // Mid-ranks (ties share their average rank), from 1. The order is sorted by value and then by
 // index, which is the order a stable sort by value gives, without its buffer; with 32-bit
-// indices where they suffice: 12 bytes a path in all, not about 20 (a million-path run's analyses
-// rank column after column, issue 23).
+// indices where they suffice: 12 bytes a path, not about 20 (a million-path run's analyses rank
+// column after column beside the output's ranks, issue 23).
 template <class Index>
 std::vector<double> ranks_with(std::span<const double> x) {
   std::vector<Index> order(x.size());

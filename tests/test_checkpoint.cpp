@@ -9,6 +9,7 @@
 #include "models/registry.hpp"
 #include "sim/engine.hpp"
 #include "sim/errors.hpp"
+#include "sim/streaming_summary.hpp"
 
 namespace reformsim {
 namespace {
@@ -73,6 +74,46 @@ TEST(Checkpoint, SavedRowsLoadBackBitForBitFromAnyRange) {
   EXPECT_EQ(part.options[1].inputs[0].values[399], full.options[1].inputs[0].values[399]);
 
   EXPECT_THROW(back.load(all, 0, 701), sim::RunError);
+}
+
+// A streamed run's kept input that stopped sharing another option's values before the save
+// loads back holding its own, with the room the resumed run reserved for every kept array
+// (sim::Results::own_values): it does not then grow by doubling, copying every row so far.
+TEST(Checkpoint, AnInputThatStoppedSharingLoadsWithTheRoomReserved) {
+  TempDir dir;
+  const std::string out = dir.file("out.h5");
+  // Two reforms of the same model: the second's effect shares the first's input key, held once
+  // in the kept layout until its values differ (at once: another distribution).
+  sim::Scenario sc = load(std::string(kScenario) + R"(  stronger:
+    models:
+      example:
+        reform: {effect: {triangular: [0.2, 0.35, 0.45]}, cost_usd: 1500}
+)");
+  sc.settings.keep_paths = sim::KeepPaths::kHeadline;
+  const sim::Results full = sim::Engine(sc).run({});
+  sim::Results kept = sim::kept_layout(full);
+  const auto effect = [](sim::Results& r) -> sim::InputSeries& {
+    for (sim::InputSeries& in : r.options[2].inputs)
+      if (in.info.name.find("effect") != std::string::npos) return in;
+    throw std::runtime_error("no effect input");
+  };
+  ASSERT_GE(effect(kept).same_as, 0);
+  kept.resize_paths(700);
+  sim::copy_kept_rows(full, 700, kept);
+  ASSERT_EQ(effect(kept).same_as, -1);
+  const std::vector<std::uint64_t> state = {1, 2, 3};
+  io::Checkpoint::create(out, io::run_identity(sc, ""), 1).save(kept, 700, state);
+
+  constexpr std::size_t kRun = 5000;
+  sim::Results back = sim::kept_layout(full);
+  back.reserve_paths(kRun);
+  back.resize_paths(700);
+  io::Checkpoint::open(out).load(back, 0, 700);
+  const sim::InputSeries& own = effect(back);
+  EXPECT_EQ(own.same_as, -1);
+  EXPECT_GE(own.values.capacity(), kRun);
+  EXPECT_EQ(std::vector<double>(own.values.begin(), own.values.end()),
+            std::vector<double>(effect(kept).values.begin(), effect(kept).values.end()));
 }
 
 TEST(Checkpoint, OpenKeepsTheSavedPrefixOnly) {

@@ -203,6 +203,17 @@ TEST(Implementation, SuccessProbabilityGivesTheMixture) {
   ASSERT_EQ(stats.size(), 1u);
   EXPECT_EQ(stats[0].reforms, 1u);
   EXPECT_DOUBLE_EQ(stats[0].prob_delivers_nothing, atom);
+  // The per-path ROI: a delivered path's savings and its cost run over the same years, so its
+  // ratio is the year's savings over the year's cost, uniform on [20, 50]; a failed one saves
+  // nothing for what it spent (0). Its quantiles are the mixture's: P5 in the atom, and P50, P95
+  // the uniform's at (p - atom) / (1 - atom), within 4 s.e. of an order statistic.
+  ASSERT_TRUE(stats[0].has_roi);
+  EXPECT_EQ(stats[0].roi_p5, 0.0);
+  const double delivered = n * (1.0 - atom);
+  for (const auto& [q, got] : {std::pair{0.5, stats[0].roi_p50}, {0.95, stats[0].roi_p95}}) {
+    const double u = (q - atom) / (1.0 - atom);
+    EXPECT_NEAR(got, 20.0 + 30.0 * u, 4.0 * 30.0 * std::sqrt(u * (1.0 - u) / delivered)) << q;
+  }
 }
 
 // Deterministic savings s a year from go-live (start + delay), cost c a year from the planned
