@@ -128,8 +128,8 @@ sim::Results run_toy(const std::string& text, int threads = 2) {
   return sim::Engine(sc).run(o);
 }
 
-std::vector<double> values(const sim::Results& r, const std::string& option,
-                           const std::string& key, bool input) {
+std::vector<double> values(const sim::Results& r, const std::string& option, const std::string& key,
+                           bool input) {
   static const std::vector<double> kNone;
   const auto* o = r.option(option);
   EXPECT_NE(o, nullptr) << option;
