@@ -219,9 +219,6 @@ void write_root_attributes(hid_t root, const sim::Results& r, const Provenance& 
 // two datasets of a million paths each; the values a run spilled (sim/spill.hpp) are read into
 // memory a batch at a time, and trimmed after.
 constexpr std::size_t kPackBatchBytes = std::size_t{16} << 20;
-// Rows a loop converting a spilled per-path column (the payback years) reads and writes between
-// two note_spill_use calls, so that it holds about kSpillTrimEvery of them, not the whole column.
-constexpr std::size_t kNoteEvery = std::size_t{1} << 16;
 
 // The packed form (h5::pack_per_path) of datasets[i], asked for in order: each batch of datasets
 // that together hold at most kPackBatchBytes (one at least) is packed in parallel when its first
@@ -273,12 +270,10 @@ void write_options(hid_t root, const sim::Results& r) {
         arrays.push_back({{c.values.data(), r.paths}, {r.paths}});
         continue;
       }
-      payback.reserve(c.values.size());  // not zeroed first: each page written once
-      for (std::size_t p = 0; p < c.values.size(); ++p) {
+      payback = sim::spilled_column<double>(c.values.size(), 2 * sizeof(double), [&](auto p) {
         const double t = c.values[p];
-        payback.push_back(t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t);
-        if ((p + 1) % kNoteEvery == 0) sim::note_spill_use(kNoteEvery * 2 * sizeof(double));
-      }
+        return t == sim::kNeverPaysBack ? -1.0 : r.settings.start_year + t;
+      });
       arrays.push_back({{payback.data(), r.paths}, {r.paths}});
     }
     PackedBatches packed(arrays);
@@ -420,12 +415,9 @@ void write_implementation(hid_t parent, const sim::Results& r, const sim::Implem
   h5::Handle pc =
       h5::write_dataset(ig, "program_cost_usd", s.program_cost_usd, {s.program_cost_usd.size()});
   h5::write_attr(pc, "years", years);
-  sim::PathVector<double> per_path;
-  per_path.reserve(s.payback.size());  // not zeroed first: each page written once
-  for (std::size_t p = 0; p < s.payback.size(); ++p) {
-    per_path.push_back(static_cast<double>(year(s.payback[p])));
-    if ((p + 1) % kNoteEvery == 0) sim::note_spill_use(kNoteEvery * (sizeof(double) + sizeof(int)));
-  }
+  const sim::PathVector<double> per_path =
+      sim::spilled_column<double>(s.payback.size(), sizeof(double) + sizeof(int),
+                                  [&](auto p) { return static_cast<double>(year(s.payback[p])); });
   h5::Handle pp =
       h5::write_dataset(ig, "payback_year", per_path, paths, h5::per_path_storage(per_path, paths));
   sim::note_spill_use(per_path.size() * (sizeof(double) + sizeof(int)));

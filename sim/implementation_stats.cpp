@@ -237,10 +237,8 @@ ImplementationStats implementation_stats(const Results& results, const OptionRes
                                          std::vector<double> gross_savings_by_year,
                                          std::vector<double> program_cost_by_year) {
   const PathVector<double>& years = headline_column(option, kPaybackYearColumn);
-  PathVector<int> payback;
-  payback.reserve(years.size());  // not zeroed first: each page written once
-  for (double t : years) payback.push_back(static_cast<int>(t));
-  note_spill_use(years.size() * (sizeof(double) + sizeof(int)));
+  PathVector<int> payback = spilled_column<int>(years.size(), sizeof(double) + sizeof(int),
+                                                [&](auto p) { return static_cast<int>(years[p]); });
   return stats_of(results, option, base, headline_column(option, kNpvNetImpactColumn),
                   headline_column(option, kNpvGrossSavingsColumn),
                   headline_column(option, kNpvProgramCostColumn), std::move(payback),

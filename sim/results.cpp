@@ -74,7 +74,7 @@ std::uint64_t Results::path_capacity() const {
   return rows;
 }
 
-void Results::own_values(InputSeries& in) const {
+void Results::own_values(InputSeries& in) {
   in.same_as = -1;
   in.values.reserve(static_cast<std::size_t>(path_capacity()));
   in.values.resize(static_cast<std::size_t>(paths));

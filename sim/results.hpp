@@ -87,7 +87,7 @@ struct Results {
   // sharing another option's values takes the room the others have: grown by doubling instead, each
   // growth would copy every row kept so far, and in a run that spills bring them all back into
   // memory at once.
-  void own_values(InputSeries& in) const;
+  void own_values(InputSeries& in);
 };
 
 // FNV-1a over the bytes of every metric and input array (shared inputs as their values), in

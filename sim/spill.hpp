@@ -22,6 +22,7 @@
 // creation, so nothing is left behind whatever ends the process.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -96,5 +97,22 @@ struct SpillAllocator {
 // One value a path, for the whole run.
 template <class T>
 using PathVector = std::vector<T, SpillAllocator<T>>;
+
+// A column of `n` values value(p), p in [0, n), for an analysis or the writer that derives one
+// per-path array from another: each page written once (reserved, not zeroed first), and
+// note_spill_use told of `bytes_per_row` (what a row reads and writes) a block of rows at a time,
+// so that the loop holds about kSpillTrimEvery of the arrays it walks, not all of them.
+template <class T, class F>
+PathVector<T> spilled_column(std::size_t n, std::size_t bytes_per_row, F value) {
+  PathVector<T> out;
+  out.reserve(n);
+  const std::size_t block = std::max<std::size_t>(1, kSpillTrimEvery / bytes_per_row);
+  for (std::size_t b = 0; b < n; b += block) {
+    const std::size_t e = std::min(n, b + block);
+    for (std::size_t p = b; p < e; ++p) out.push_back(value(p));
+    note_spill_use((e - b) * bytes_per_row);
+  }
+  return out;
+}
 
 }  // namespace reformsim::sim

@@ -64,6 +64,21 @@ TEST_F(SpillTest, LargeBlocksAreSpilledZeroedAndKeepTheirValues) {
   EXPECT_TRUE(fs::is_empty(dir));
 }
 
+// A column derived row by row from another (spilled_column): every row's value, across the
+// blocks of rows between two notes (1,048,576 rows a block at 8 bytes a row), spilled.
+TEST_F(SpillTest, ADerivedColumnHasEveryRowsValue) {
+  const std::size_t n = 2'500'003;  // two whole blocks and part of a third
+  const PathVector<double> from = reformsim::sim::spilled_column<double>(
+      n, sizeof(double), [](std::size_t p) { return 1.5 * static_cast<double>(p) - 7.0; });
+  ASSERT_EQ(from.size(), n);
+  EXPECT_TRUE(is_spilled(from.data()));
+  const PathVector<int> to = reformsim::sim::spilled_column<int>(
+      n, sizeof(double) + sizeof(int), [&](std::size_t p) { return static_cast<int>(from[p]); });
+  ASSERT_EQ(to.size(), n);
+  for (std::size_t p = 0; p < n; ++p)
+    ASSERT_EQ(to[p], static_cast<int>(1.5 * static_cast<double>(p) - 7.0)) << p;
+}
+
 TEST_F(SpillTest, TrimDropsTheResidentPages) {
   const std::size_t n = std::size_t{48} << 17;  // 48 MiB of doubles
   PathVector<double> v(n);
