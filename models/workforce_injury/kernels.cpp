@@ -265,8 +265,8 @@ template <sim::Isa kIsa>
   for (std::size_t k = 0; k < n_disputed; ++k)
     buf.legal_base[buf.disputed_at[k]] = buf.scratch[days16 + k];
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
-  // lost-time ones without branching; their costs replace the lognormal's, one by one in double
-  // precision (exp_portable, log_portable).
+  // lost-time ones without branching; their costs replace the lognormal's, in double precision
+  // (exps_portable and logs_portable in SIMD lanes: exp_portable's and log_portable's bits).
   if (c.tail_from <= 1.0) {
     // u = uniform32(w) = (w + 0.5) 2^-32 is at or above tail_from exactly when w is at least
     // ceil(tail_from 2^32 - 0.5) (both sides exact in double): the test on the words.
@@ -278,12 +278,13 @@ template <sim::Isa kIsa>
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
       n_tail += buf.b.w[1][i] >= first_word;
     }
+    double* t = buf.tail_x;
     for (std::size_t k = 0; k < n_tail; ++k)
-      buf.tail_x[k] = 1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k]]);
-    for (std::size_t k = 0; k < n_tail; ++k)
-      buf.x[buf.tail_at[k]] = sim::exp_portable(
-          c.tail_log_threshold -
-          c.tail_inv_shape * sim::log_portable(buf.tail_x[k] / c.tail_probability));
+      t[k] = (1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k]])) / c.tail_probability;
+    sim::logs_portable(t, n_tail, t);
+    for (std::size_t k = 0; k < n_tail; ++k) t[k] = c.tail_log_threshold - c.tail_inv_shape * t[k];
+    sim::exps_portable(t, n_tail, t);
+    for (std::size_t k = 0; k < n_tail; ++k) buf.x[buf.tail_at[k]] = t[k];
   }
   return m + n_lost + n_disputed;
 }

@@ -72,7 +72,7 @@ struct ClaimBatch {
   alignas(64) std::uint32_t words[kOthers];
   alignas(64) float z_other[kOthers];
   alignas(64) double scratch[kOthers];
-  // The lost-time claims whose medical cost falls in the Pareto tail, and their 1 - u.
+  // The lost-time claims whose medical cost falls in the Pareto tail, and their working values.
   std::uint8_t tail_at[kBatch];
   alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
