@@ -127,18 +127,21 @@ TEST(WorkforceKernels, ClaimCostsTakeEachRunsOwnTypeSplit) {
 
 // The spliced Pareto tail of the lost-time medical cost: a lost-time claim whose uniform is at or
 // above tail_from costs exp(log u_thr - log((1 - u) / p) / alpha) (the same bits as the scalar
-// log_portable / exp_portable); every other claim keeps the lognormal's bits.
-TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
+// log_portable / exp_portable); every other claim keeps the lognormal's bits. A threshold of
+// 1e306 and a shape near 1 put some claims' exp arguments beyond the lanes' kernel (708), which
+// the scalar function takes (to infinity past 709.78), beside others in the same lanes.
+void check_pareto_tail(double threshold, double shape) {
+  SCOPED_TRACE(threshold);
   CostLognormals c = {{7.31, 8.62}, {1.13, 1.41}, 2.87, 1.07, 8.94, 0.83};
   c.with_scales();
-  const double p = 0.083, threshold = 21000.0, shape = 2.3;
+  const double p = 0.083;
   c.tail_from = 1.0 - p;
   c.tail_probability = p;
   c.tail_log_threshold = sim::log_portable(threshold);
   c.tail_inv_shape = 1.0 / shape;
   const double p_disputed[2] = {0.13, 0.42};
   const Split disputed[2] = {Split::of(0.13), Split::of(0.42)};
-  std::size_t n_lost = 0, n_tail = 0, above_twice = 0;
+  std::size_t n_lost = 0, n_tail = 0, above_twice = 0, beyond_kernel = 0;
   for (std::uint64_t batch = 0; batch < 120; ++batch) {
     const std::size_t m = batch == 0 ? kBatch - 5 : kBatch;
     ClaimBatch b;
@@ -153,14 +156,13 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
       const double lognormal = sim::lognormal32(b.b.w[1][i], static_cast<float>(c.medical_sigma[k]),
                                                 sim::exp_portable(c.medical_mu[k]));
       const bool tail = lost && u >= c.tail_from;
-      const double want =
-          tail ? sim::exp_portable(c.tail_log_threshold -
-                                   c.tail_inv_shape * sim::log_portable((1.0 - u) / p))
-               : lognormal;
+      const double arg = c.tail_log_threshold - c.tail_inv_shape * sim::log_portable((1.0 - u) / p);
+      const double want = tail ? sim::exp_portable(arg) : lognormal;
       ASSERT_EQ(b.medical_base()[i], want) << "batch " << batch << " claim " << i;
       n_lost += lost;
       n_tail += tail;
       above_twice += lost && b.medical_base()[i] > 2 * threshold;
+      beyond_kernel += tail && arg > sim::elementary::kExpKernelMax;
     }
   }
   // Theory: P(X > u) = p; P(X > 2u) = p 2^-alpha (the body's mu1 = 8.62, sigma 1.41 put about
@@ -169,6 +171,16 @@ TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
   const double q = p * std::pow(2.0, -shape);
   EXPECT_NEAR(static_cast<double>(n_tail) / n, p, 4 * std::sqrt(p * (1 - p) / n));
   EXPECT_NEAR(static_cast<double>(above_twice) / n, q, 4 * std::sqrt(q * (1 - q) / n));
+  // Beyond the kernel's range: some tail claims, not all.
+  if (threshold > 1e300) {
+    EXPECT_GT(beyond_kernel, 0u);
+    EXPECT_LT(beyond_kernel, n_tail);
+  }
+}
+
+TEST(WorkforceKernels, ClaimCostsSpliceTheParetoTailOntoLostTimeMedical) {
+  check_pareto_tail(21000.0, 2.3);
+  check_pareto_tail(1e306, 1.05);
 }
 
 // The claims' decision words and reform-free costs as a run of claims; the pass reads their split

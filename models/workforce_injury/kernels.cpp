@@ -266,7 +266,7 @@ template <sim::Isa kIsa>
     buf.legal_base[buf.disputed_at[k]] = buf.scratch[days16 + k];
   // The lost-time claims in the spliced Pareto tail (a few in a hundred), picked out of the
   // lost-time ones without branching; their costs replace the lognormal's, in double precision
-  // (exps_portable and logs_portable in SIMD lanes: exp_portable's and log_portable's bits).
+  // (exp_portable's and log_portable's bits).
   if (c.tail_from <= 1.0) {
     // u = uniform32(w) = (w + 0.5) 2^-32 is at or above tail_from exactly when w is at least
     // ceil(tail_from 2^32 - 0.5) (both sides exact in double): the test on the words.
@@ -278,13 +278,25 @@ template <sim::Isa kIsa>
       buf.tail_at[n_tail] = static_cast<std::uint8_t>(i);
       n_tail += buf.b.w[1][i] >= first_word;
     }
-    double* t = buf.tail_x;
-    for (std::size_t k = 0; k < n_tail; ++k)
-      t[k] = (1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k]])) / c.tail_probability;
-    sim::logs_portable(t, n_tail, t);
-    for (std::size_t k = 0; k < n_tail; ++k) t[k] = c.tail_log_threshold - c.tail_inv_shape * t[k];
-    sim::exps_portable(t, n_tail, t);
-    for (std::size_t k = 0; k < n_tail; ++k) buf.x[buf.tail_at[k]] = t[k];
+    // Eight at a time in lanes (a batch holds a few), through log_portable's and exp_portable's
+    // kernels, which are those functions' bits for arguments in the kernels' ranges; lanes
+    // with an argument outside go through the scalar functions.
+    namespace el = sim::elementary;
+    for (std::size_t k = 0; k < n_tail; k += kLanes) {
+      const std::size_t n8 = std::min(n_tail - k, kLanes);
+      LaneF t = LaneF{} + 1.0;
+      for (std::size_t j = 0; j < n8; ++j)
+        t[j] = (1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k + j]])) / c.tail_probability;
+      const LaneF a = c.tail_log_threshold - c.tail_inv_shape * el::log_kernel<LaneF, LaneI>(t);
+      const LaneF y = el::exp_kernel<LaneF, LaneI>(a);
+      for (std::size_t j = 0; j < n8; ++j) {
+        const bool kernels = el::in_log_kernel_range(t[j]) && el::in_exp_kernel_range(a[j]);
+        buf.x[buf.tail_at[k + j]] =
+            kernels ? y[j]
+                    : sim::exp_portable(c.tail_log_threshold -
+                                        c.tail_inv_shape * sim::log_portable(t[j]));
+      }
+    }
   }
   return m + n_lost + n_disputed;
 }

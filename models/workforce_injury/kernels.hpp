@@ -72,9 +72,8 @@ struct ClaimBatch {
   alignas(64) std::uint32_t words[kOthers];
   alignas(64) float z_other[kOthers];
   alignas(64) double scratch[kOthers];
-  // The lost-time claims whose medical cost falls in the Pareto tail, and their working values.
+  // The lost-time claims whose medical cost falls in the Pareto tail.
   std::uint8_t tail_at[kBatch];
-  alignas(64) double tail_x[kBatch];
   const double* medical_base() const { return x; }
   // Sets the type split of claims [off, off + m) (one department's): off 0 starts the batch's
   // runs afresh, any other off must be where the last run ended.
