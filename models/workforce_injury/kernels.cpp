@@ -282,19 +282,21 @@ template <sim::Isa kIsa>
     // kernels, which are those functions' bits for arguments in the kernels' ranges; lanes
     // with an argument outside go through the scalar functions.
     namespace el = sim::elementary;
+    // The exp's argument from log((1 - u) / p), in lanes or one value.
+    const auto exp_arg = [&](auto log_t) {
+      return c.tail_log_threshold - c.tail_inv_shape * log_t;
+    };
     for (std::size_t k = 0; k < n_tail; k += kLanes) {
       const std::size_t n8 = std::min(n_tail - k, kLanes);
       LaneF t = LaneF{} + 1.0;
       for (std::size_t j = 0; j < n8; ++j)
         t[j] = (1.0 - sim::uniform32(buf.b.w[1][buf.tail_at[k + j]])) / c.tail_probability;
-      const LaneF a = c.tail_log_threshold - c.tail_inv_shape * el::log_kernel<LaneF, LaneI>(t);
+      const LaneF a = exp_arg(el::log_kernel<LaneF, LaneI>(t));
       const LaneF y = el::exp_kernel<LaneF, LaneI>(a);
       for (std::size_t j = 0; j < n8; ++j) {
         const bool kernels = el::in_log_kernel_range(t[j]) && el::in_exp_kernel_range(a[j]);
         buf.x[buf.tail_at[k + j]] =
-            kernels ? y[j]
-                    : sim::exp_portable(c.tail_log_threshold -
-                                        c.tail_inv_shape * sim::log_portable(t[j]));
+            kernels ? y[j] : sim::exp_portable(exp_arg(sim::log_portable(t[j])));
       }
     }
   }
